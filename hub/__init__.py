@@ -1,0 +1,3 @@
+"""hub: an omnichannel contact-center hub."""
+
+__version__ = "0.1.0"

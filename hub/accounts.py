@@ -1,0 +1,148 @@
+"""Agents, roles, argon2 passwords, API tokens and console sessions: who is acting."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.db.models import Agent, ApiToken, ConsoleSession
+from hub.db.types import utcnow
+
+ROLES: tuple[str, ...] = ("agent", "supervisor", "knowledge_manager", "admin")
+_hasher = PasswordHasher()
+# Verified against when the email is unknown, so a wrong email costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("hub-dummy-password")
+
+
+class AccountError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Whoever makes a request: a logged-in agent or an API token."""
+
+    kind: str  # "agent" or "token"
+    id: int
+    role: str
+    name: str
+    agent_id: int | None = None
+    csrf_token: str | None = None
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role == "admin" or self.role in roles
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    if len(password) < 8:
+        raise AccountError("a password needs at least 8 characters")
+    return _hasher.hash(password)
+
+
+async def create_agent(
+    session: AsyncSession,
+    *,
+    email: str,
+    display_name: str,
+    role: str,
+    password: str,
+    languages: list[str] | None = None,
+) -> Agent:
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    email = email.strip().lower()
+    if "@" not in email:
+        raise AccountError(f"not an email address: {email!r}")
+    if await session.scalar(select(Agent.id).where(Agent.email == email)) is not None:
+        raise AccountError(f"an agent with email {email} exists already")
+    agent = Agent(
+        email=email,
+        display_name=display_name.strip() or email,
+        role=role,
+        password_hash=hash_password(password),
+        languages=languages or [],
+    )
+    session.add(agent)
+    await session.flush()
+    return agent
+
+
+async def authenticate(session: AsyncSession, email: str, password: str) -> Agent | None:
+    agent = await session.scalar(select(Agent).where(Agent.email == email.strip().lower(), Agent.active))
+    try:
+        _hasher.verify(agent.password_hash if agent else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if agent is not None and _hasher.check_needs_rehash(agent.password_hash):
+        agent.password_hash = _hasher.hash(password)
+    return agent
+
+
+async def create_token(session: AsyncSession, *, role: str, name: str) -> str:
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    token = "hub_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(name=name, token_hash=_digest(token), role=role))
+    await session.flush()
+    return token
+
+
+async def principal_for_token(session: AsyncSession, token: str) -> Principal | None:
+    row = await session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None))
+    )
+    if row is None:
+        return None
+    return Principal(kind="token", id=row.id, role=row.role, name=row.name)
+
+
+async def create_session(session: AsyncSession, agent: Agent, max_age: timedelta) -> tuple[str, datetime]:
+    token = secrets.token_urlsafe(32)
+    expires = utcnow() + max_age
+    session.add(
+        ConsoleSession(
+            token_hash=_digest(token), agent_id=agent.id, csrf_token=secrets.token_urlsafe(24), expires_at=expires
+        )
+    )
+    await session.flush()
+    return token, expires
+
+
+async def principal_for_session(session: AsyncSession, token: str) -> Principal | None:
+    row = (
+        await session.execute(
+            select(ConsoleSession, Agent)
+            .join(Agent, Agent.id == ConsoleSession.agent_id)
+            .where(ConsoleSession.token_hash == _digest(token), Agent.active)
+        )
+    ).first()
+    if row is None:
+        return None
+    sess, agent = row
+    if sess.expires_at <= utcnow():
+        return None
+    return Principal(
+        kind="agent",
+        id=agent.id,
+        role=agent.role,
+        name=agent.display_name,
+        agent_id=agent.id,
+        csrf_token=sess.csrf_token,
+    )
+
+
+async def end_session(session: AsyncSession, token: str) -> None:
+    row = await session.scalar(select(ConsoleSession).where(ConsoleSession.token_hash == _digest(token)))
+    if row is not None:
+        await session.delete(row)

@@ -1,0 +1,1 @@
+"""The agent console: login, ticket list and ticket view, live over socket.io /agent."""

@@ -1,0 +1,183 @@
+"""The OpenAPI 3.1 description of the REST API, served at /api/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from hub import __version__
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _ok(schema: dict[str, Any], status: str = "200") -> dict[str, Any]:
+    errors = {code: {"$ref": "#/components/responses/Error"} for code in ("400", "401", "403", "404")}
+    return {status: {"description": "OK", "content": {"application/json": {"schema": schema}}}, **errors}
+
+
+_ID = [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+_TICKET_QUERY = [
+    {"name": "status", "in": "query", "schema": {"type": "string"}, "description": "comma list of statuses"},
+    {"name": "queue", "in": "query", "schema": {"type": "string"}},
+    {"name": "channel", "in": "query", "schema": {"type": "string"}},
+    {"name": "assignee", "in": "query", "schema": {"type": "string"}, "description": "agent id, me or none"},
+    {"name": "customer_id", "in": "query", "schema": {"type": "integer"}},
+    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+    {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+]
+
+SPEC: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "hub REST API", "version": __version__},
+    "security": [{"bearer": []}, {"session": []}],
+    "paths": {
+        "/api/v1/tickets": {
+            "get": {
+                "summary": "List and filter tickets, most urgent first",
+                "parameters": _TICKET_QUERY,
+                "responses": _ok(
+                    {"type": "object", "properties": {"tickets": {"type": "array", "items": _ref("Ticket")}}}
+                ),
+            }
+        },
+        "/api/v1/tickets/{id}": {
+            "get": {
+                "summary": "One ticket with its interactions",
+                "parameters": _ID,
+                "responses": _ok(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "ticket": _ref("Ticket"),
+                            "interactions": {"type": "array", "items": _ref("Interaction")},
+                        },
+                    }
+                ),
+            }
+        },
+        "/api/v1/tickets/{id}/replies": {
+            "post": {
+                "summary": "Reply to the customer on the ticket's channel, or add an internal note",
+                "parameters": _ID,
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["text"],
+                                "properties": {
+                                    "text": {"type": "string"},
+                                    "internal": {"type": "boolean", "default": False},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": _ok(
+                    {"type": "object", "properties": {"ticket": _ref("Ticket"), "interaction": _ref("Interaction")}},
+                    "201",
+                ),
+            }
+        },
+        "/api/v1/customers/{id}": {
+            "get": {
+                "summary": "A customer with identities and history timeline",
+                "parameters": _ID,
+                "responses": _ok(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "customer": {"type": "object"},
+                            "history": {"type": "array", "items": {"type": "object"}},
+                        },
+                    }
+                ),
+            }
+        },
+        "/api/v1/agents": {
+            "get": {
+                "summary": "Agents with role, presence, languages and skills",
+                "responses": _ok({"type": "object", "properties": {"agents": {"type": "array"}}}),
+            }
+        },
+    },
+    "components": {
+        "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer", "description": "a token from `hub token create`"},
+            "session": {
+                "type": "apiKey",
+                "in": "cookie",
+                "name": "hub_session",
+                "description": "console session; writes also need the X-CSRF-Token header",
+            },
+        },
+        "responses": {
+            "Error": {
+                "description": "error",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "error": {
+                                    "type": "object",
+                                    "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+                                }
+                            },
+                        }
+                    }
+                },
+            }
+        },
+        "schemas": {
+            "Ticket": {
+                "type": "object",
+                "properties": {
+                    k: {"type": t}
+                    for k, t in [
+                        ("id", "integer"),
+                        ("customer_id", "integer"),
+                        ("customer_name", "string"),
+                        ("customer_tier", "string"),
+                        ("subject", "string"),
+                        ("status", "string"),
+                        ("priority", "string"),
+                        ("channel", "string"),
+                        ("queue", "string"),
+                        ("tags", "array"),
+                        ("first_response_due_at", "string"),
+                        ("resolution_due_at", "string"),
+                        ("last_message_at", "string"),
+                        ("created_at", "string"),
+                        ("updated_at", "string"),
+                    ]
+                },
+            },
+            "Interaction": {
+                "type": "object",
+                "properties": {
+                    k: {"type": t}
+                    for k, t in [
+                        ("id", "integer"),
+                        ("ticket_id", "integer"),
+                        ("direction", "string"),
+                        ("channel", "string"),
+                        ("text", "string"),
+                        ("html", "string"),
+                        ("delivery_status", "string"),
+                        ("delivery_error", "string"),
+                        ("created_at", "string"),
+                    ]
+                },
+            },
+        },
+    },
+}
+
+
+async def openapi(_request: web.Request) -> web.Response:
+    return web.json_response(SPEC)

@@ -1,0 +1,138 @@
+"""REST handlers: tickets, replies, customers, agents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import select
+
+from hub import keys
+from hub.api.errors import int_param, path_id, read_json, require
+from hub.customers.history import timeline
+from hub.db.models import Agent, AgentSkill, Customer, Identity
+from hub.replies import ReplyError, TicketNotFound, post_reply
+from hub.ticket_views import TicketFilter, list_tickets, ticket_detail
+from hub.tickets import Status
+
+TICKET_ROLES = ("agent", "supervisor")
+routes = web.RouteTableDef()
+
+
+@routes.get("/api/v1/tickets")
+async def get_tickets(request: web.Request) -> web.Response:
+    principal = await require(request, *TICKET_ROLES)
+    q = request.query
+    statuses = tuple(s for s in q.get("status", "").split(",") if s)
+    unknown = [s for s in statuses if s not in set(Status)]
+    if unknown:
+        raise web.HTTPBadRequest(reason=f"unknown status {unknown[0]!r}; use {', '.join(Status)}")
+    assignee = q.get("assignee")
+    assignee_id: int | None = None
+    if assignee == "me":
+        if principal.agent_id is None:
+            raise web.HTTPBadRequest(reason="assignee=me needs a logged-in agent, not an API token")
+        assignee_id = principal.agent_id
+    elif assignee not in (None, "none"):
+        try:
+            assignee_id = int(str(assignee))
+        except ValueError:
+            raise web.HTTPBadRequest(reason="assignee must be an agent id, 'me' or 'none'") from None
+    customer = q.get("customer_id")
+    if customer is not None and not customer.isdigit():
+        raise web.HTTPBadRequest(reason="customer_id must be an integer")
+    f = TicketFilter(
+        statuses=statuses,
+        queue=q.get("queue"),
+        channel=q.get("channel"),
+        assignee_id=assignee_id,
+        unassigned=assignee == "none",
+        customer_id=int(customer) if customer else None,
+        limit=int_param(request, "limit", 50, 1, 200),
+        offset=int_param(request, "offset", 0, 0, 1_000_000),
+    )
+    async with request.app[keys.DB].read() as s:
+        tickets = await list_tickets(s, f)
+    return web.json_response({"tickets": [t.to_json() for t in tickets], "limit": f.limit, "offset": f.offset})
+
+
+@routes.get("/api/v1/tickets/{id}")
+async def get_ticket(request: web.Request) -> web.Response:
+    await require(request, *TICKET_ROLES)
+    async with request.app[keys.DB].read() as s:
+        detail = await ticket_detail(s, path_id(request))
+    if detail is None:
+        raise web.HTTPNotFound(reason="no such ticket")
+    return web.json_response(
+        {
+            "ticket": detail.ticket.to_json(),
+            "interactions": [i.to_json() for i in detail.interactions],
+            "identities": [{"kind": k, "value": v} for k, v in detail.identities],
+        }
+    )
+
+
+@routes.post("/api/v1/tickets/{id}/replies")
+async def post_ticket_reply(request: web.Request) -> web.Response:
+    principal = await require(request, *TICKET_ROLES)
+    ticket_id = path_id(request)
+    body = await read_json(request)
+    text, internal = body.get("text"), body.get("internal", False)
+    if not isinstance(text, str) or not isinstance(internal, bool):
+        raise web.HTTPBadRequest(reason='send {"text": "...", "internal": false}')
+    try:
+        ticket, interaction = await post_reply(request.app[keys.DB], ticket_id, principal, text, note=internal)
+    except TicketNotFound:
+        raise web.HTTPNotFound(reason="no such ticket") from None
+    except ReplyError as exc:
+        raise web.HTTPUnprocessableEntity(reason=str(exc)) from None
+    return web.json_response({"ticket": ticket.to_json(), "interaction": interaction.to_json()}, status=201)
+
+
+@routes.get("/api/v1/customers/{id}")
+async def get_customer(request: web.Request) -> web.Response:
+    await require(request, *TICKET_ROLES)
+    async with request.app[keys.DB].read() as s:
+        customer = await s.get(Customer, path_id(request))
+        if customer is None:
+            raise web.HTTPNotFound(reason="no such customer")
+        identities = await s.scalars(select(Identity).where(Identity.customer_id == customer.id))
+        items = await timeline(s, customer.id, limit=int_param(request, "limit", 200, 1, 1000))
+        body: dict[str, Any] = {
+            "customer": {
+                "id": customer.id,
+                "display_name": customer.display_name,
+                "tier": customer.tier,
+                "attributes": customer.attributes,
+                "created_at": customer.created_at.isoformat(),
+                "identities": [{"kind": i.kind, "value": i.value, "verified": i.verified} for i in identities],
+            },
+            "history": [item.to_json() for item in items],
+        }
+    return web.json_response(body)
+
+
+@routes.get("/api/v1/agents")
+async def get_agents(request: web.Request) -> web.Response:
+    await require(request)
+    async with request.app[keys.DB].read() as s:
+        agents = list(await s.scalars(select(Agent).where(Agent.active).order_by(Agent.id)))
+        skills: dict[int, list[dict[str, Any]]] = {}
+        for sk in await s.scalars(select(AgentSkill).order_by(AgentSkill.level.desc())):
+            skills.setdefault(sk.agent_id, []).append({"skill": sk.skill, "level": sk.level})
+    return web.json_response(
+        {
+            "agents": [
+                {
+                    "id": a.id,
+                    "email": a.email,
+                    "display_name": a.display_name,
+                    "role": a.role,
+                    "presence": a.presence,
+                    "languages": a.languages,
+                    "skills": skills.get(a.id, []),
+                }
+                for a in agents
+            ]
+        }
+    )

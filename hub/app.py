@@ -1,0 +1,136 @@
+"""create_app(settings): the composition root; every resource starts and stops in cleanup_ctx."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import aiohttp_jinja2
+import jinja2
+import socketio
+from aiohttp import web
+from sqlalchemy import text
+
+from hub import __version__, keys
+from hub.agent_console import routes as console_routes
+from hub.agent_console.presence import Presence
+from hub.agent_console.realtime import AgentNamespace, ConsoleFeed
+from hub.api import routes as api_routes
+from hub.api.errors import api_errors
+from hub.api.openapi import openapi
+from hub.bus import EventBus
+from hub.channels.registry import ChannelRegistry
+from hub.channels.webchat import routes as chat_routes
+from hub.channels.webchat.channel import WebchatChannel
+from hub.channels.webchat.visitor import VisitorNamespace
+from hub.db.engine import Database
+from hub.db.migrate import ensure_current
+from hub.delivery import DeliveryWorker
+from hub.events import MessageCreated
+from hub.ingest import Ingestor
+from hub.queues import sync_queues
+from hub.settings import PROJECT_ROOT, Settings
+
+log = logging.getLogger(__name__)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+SOCKET_IO_CLIENT = Path("socket.io-client/dist/socket.io.min.js")
+
+
+class AssetsMissing(RuntimeError):
+    pass
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    response = await handler(request)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if response.content_type == "text/html":
+        # No inline script anywhere: stored text can never run as code in an agent's browser.
+        ancestors = "*" if request.path == "/chat" else "'none'"
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            f"connect-src 'self' ws: wss:; frame-ancestors {ancestors}; base-uri 'none'; form-action 'self'",
+        )
+    return response
+
+
+async def healthz(request: web.Request) -> web.Response:
+    try:
+        async with request.app[keys.DB].read() as s:
+            await s.execute(text("SELECT 1"))
+    except Exception as exc:
+        return web.json_response({"status": "error", "database": str(exc)}, status=503)
+    return web.json_response({"status": "ok", "database": "ok", "version": __version__})
+
+
+async def home(_request: web.Request) -> web.Response:
+    raise web.HTTPFound("/console")
+
+
+async def socket_io_client(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(Path(request.app[keys.SETTINGS].assets_dir) / SOCKET_IO_CLIENT)
+
+
+def create_app(settings: Settings) -> web.Application:
+    asset = Path(settings.assets_dir) / SOCKET_IO_CLIENT
+    if not asset.is_file():
+        raise AssetsMissing(f"{asset} is missing: run `npm ci` in {PROJECT_ROOT} (./run setup does it)")
+    app = web.Application(middlewares=[api_errors, security_headers])
+    bus = EventBus()
+    db = Database(settings.database_url, bus)
+    sio = socketio.AsyncServer(async_mode="aiohttp", logger=False, engineio_logger=False)
+    sio.attach(app)
+    webchat = WebchatChannel(sio, settings.chat_max_message_bytes)
+    channels = ChannelRegistry([webchat])
+    ingestor = Ingestor(db, settings)
+    presence = Presence(db)
+    delivery = DeliveryWorker(db, channels, settings.outbox_max_attempts)
+
+    async def wake_delivery(event: MessageCreated) -> None:
+        if event.interaction.direction == "outbound":
+            delivery.wake()
+
+    bus.subscribe(MessageCreated, wake_delivery)
+    ConsoleFeed(sio).subscribe(bus)
+    sio.register_namespace(VisitorNamespace(webchat, ingestor, db, presence.any_online))
+    sio.register_namespace(AgentNamespace(db, presence))
+
+    app[keys.SETTINGS] = settings
+    app[keys.DB] = db
+    app[keys.SIO] = sio
+    app[keys.CHANNELS] = channels
+    app[keys.INGESTOR] = ingestor
+    app[keys.PRESENCE] = presence
+    app[keys.DELIVERY] = delivery
+
+    aiohttp_jinja2.setup(
+        app, loader=jinja2.FileSystemLoader(PROJECT_ROOT / "templates"), autoescape=jinja2.select_autoescape()
+    )
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/api/openapi.json", openapi)
+    app.router.add_get("/static/vendor/socket.io.min.js", socket_io_client)
+    app.router.add_static("/static/", PROJECT_ROOT / "static")
+    app.router.add_routes(api_routes.routes)
+    app.router.add_routes(console_routes.routes)
+    app.router.add_routes(chat_routes.routes)
+    app.router.add_get("/", home)
+    app.cleanup_ctx.append(_lifecycle)
+    return app
+
+
+async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
+    settings, db = app[keys.SETTINGS], app[keys.DB]
+    try:
+        await ensure_current(db.engine)
+        await sync_queues(db, settings.queues)
+        await app[keys.PRESENCE].reset()
+        await app[keys.CHANNELS].start_all()
+        await app[keys.DELIVERY].start()
+        yield
+    finally:
+        await app[keys.DELIVERY].stop()
+        await app[keys.CHANNELS].stop_all()
+        await db.dispose()

@@ -1,0 +1,1 @@
+"""Channel adapters: each turns provider traffic into envelopes and sends outbound messages."""

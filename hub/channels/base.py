@@ -1,0 +1,34 @@
+"""The Channel protocol every adapter implements; adapters never touch the ORM."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, runtime_checkable
+
+from hub.envelopes import DeliveryReceipt, InboundEnvelope, OutboundMessage
+
+
+class InboundRejected(ValueError):
+    """Raw input the channel refuses; `code` is stable and safe to show the sender."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@runtime_checkable
+class Channel(Protocol):
+    kind: str  # registry name: "webchat", "email", "sms.twilio", "voice.twilio", "wechat"
+    identity_kind: str  # what a sender is known by on this channel
+    capabilities: frozenset[str]
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    def parse_inbound(self, raw: Any) -> InboundEnvelope:
+        """Pure: validate and normalize one raw contact, or raise InboundRejected."""
+        ...
+
+    async def send(self, msg: OutboundMessage) -> DeliveryReceipt:
+        """Deliver one message; failures come back as a failed receipt, never as an exception."""
+        ...

@@ -1,0 +1,1 @@
+"""Web chat: the /chat page, the embeddable widget and the /visitor socket.io namespace."""

@@ -1,0 +1,130 @@
+"""The `hub` command: serve, demo, db upgrade, agent add, token create."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from aiohttp import web
+
+from hub.accounts import ROLES, AccountError, create_agent, create_token
+from hub.bus import EventBus
+from hub.db.engine import Database
+from hub.db.migrate import SchemaOutOfDate, ensure_current, upgrade
+from hub.settings import Settings, SettingsError, load_settings
+
+DEMO_DATABASE = "sqlite+aiosqlite:///var/demo.db"
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="hub", description="Omnichannel contact-center hub")
+    sub = p.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the hub (HTTP, socket.io, channels)")
+    serve.add_argument("--host", help="listen address (default HUB_HTTP_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="HTTP port (default HUB_HTTP_PORT or 8080)")
+    demo = sub.add_parser("demo", help="serve with demo data on SQLite under ./var")
+    demo.add_argument("--host")
+    demo.add_argument("--port", type=int)
+    db = sub.add_parser("db", help="database administration")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply migrations up to the newest schema")
+    agent = sub.add_parser("agent", help="manage agents")
+    agent_sub = agent.add_subparsers(dest="agent_command", required=True)
+    add = agent_sub.add_parser("add", help="create an agent")
+    add.add_argument("--email", required=True)
+    add.add_argument("--name", default="")
+    add.add_argument("--role", choices=ROLES, default="agent")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    token = sub.add_parser("token", help="manage API tokens")
+    token_sub = token.add_subparsers(dest="token_command", required=True)
+    create = token_sub.add_parser("create", help="create an API token and print it once")
+    create.add_argument("--role", choices=ROLES, required=True)
+    create.add_argument("--name", default="cli")
+    return p
+
+
+def _run_db(settings: Settings, work: Callable[[Database], Coroutine[Any, Any, str]]) -> str:
+    async def go() -> str:
+        db = Database(settings.database_url, EventBus())
+        try:
+            await ensure_current(db.engine)
+            return await work(db)
+        finally:
+            await db.dispose()
+
+    return asyncio.run(go())
+
+
+def _agent_add(settings: Settings, args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password for the new agent: ")
+
+    async def work(db: Database) -> str:
+        async with db.write() as uow:
+            agent = await create_agent(
+                uow.session, email=args.email, display_name=args.name, role=args.role, password=password
+            )
+            return f"agent {agent.id} {agent.email} ({agent.role}) created"
+
+    return _run_db(settings, work)
+
+
+def _token_create(settings: Settings, args: argparse.Namespace) -> str:
+    async def work(db: Database) -> str:
+        async with db.write() as uow:
+            return await create_token(uow.session, role=args.role, name=args.name)
+
+    return _run_db(settings, work)
+
+
+def _serve(settings: Settings, args: argparse.Namespace, *, demo: bool = False) -> None:
+    from hub.app import create_app
+
+    host = args.host or settings.http_host
+    port = args.port or settings.http_port
+    if demo:
+        from hub.demo import seed
+
+        upgrade(settings.database_url)
+        logins = asyncio.run(seed(settings))
+        print(f"hub demo: console at http://{host}:{port}/console  chat at http://{host}:{port}/chat")
+        for email, password, role in logins:
+            print(f"  login {email} / {password} ({role})")
+    app = create_app(settings)
+    web.run_app(app, host=host, port=port, print=lambda msg: print(f"hub: {msg}", flush=True))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        # The demo keeps its data apart from a real database unless told otherwise.
+        demo_db = args.command == "demo" and "HUB_DATABASE_URL" not in os.environ
+        settings = load_settings(database_url=DEMO_DATABASE) if demo_db else load_settings()
+        if args.command in ("serve", "demo"):
+            _serve(settings, args, demo=args.command == "demo")
+        elif args.command == "db":
+            upgrade(settings.database_url)
+            print(f"database {settings.database_url} is at the newest schema")
+        elif args.command == "agent":
+            print(_agent_add(settings, args))
+        elif args.command == "token":
+            print(_token_create(settings, args))
+    except SettingsError as exc:
+        print(f"hub: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except (SchemaOutOfDate, AccountError) as exc:
+        print(f"hub: {exc}", file=sys.stderr)
+        return 1
+    except RuntimeError as exc:  # AssetsMissing and friends: say what to do, skip the traceback
+        print(f"hub: {exc}", file=sys.stderr)
+        return 1
+    return 0

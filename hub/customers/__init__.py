@@ -1,0 +1,1 @@
+"""Customers: profiles, identities and the history timeline."""

@@ -1,0 +1,70 @@
+"""Identity normalization and lookup: one (kind, value) belongs to exactly one customer."""
+
+from __future__ import annotations
+
+import phonenumbers
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.db.models import Customer, Identity
+from hub.envelopes import IdentityRef
+
+
+class InvalidIdentity(ValueError):
+    pass
+
+
+def normalize(ref: IdentityRef) -> IdentityRef:
+    value = ref.value.strip()
+    if not value:
+        raise InvalidIdentity(f"empty {ref.kind} identity")
+    if ref.kind == "email":
+        local, sep, domain = value.rpartition("@")
+        if not sep or not local or not domain:
+            raise InvalidIdentity(f"not an email address: {value!r}")
+        # Domains are case-insensitive; local parts are in practice treated the same way by providers.
+        return IdentityRef("email", f"{local}@{domain}".lower())
+    if ref.kind == "phone":
+        try:
+            number = phonenumbers.parse(value, None)
+        except phonenumbers.NumberParseException as exc:
+            raise InvalidIdentity(f"not an international phone number: {value!r} ({exc})") from None
+        if not phonenumbers.is_possible_number(number):
+            raise InvalidIdentity(f"not a possible phone number: {value!r}")
+        return IdentityRef("phone", phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    if len(value) > 320:
+        raise InvalidIdentity(f"{ref.kind} identity longer than 320 characters")
+    return IdentityRef(ref.kind, value)
+
+
+async def find_customer(session: AsyncSession, ref: IdentityRef) -> Customer | None:
+    ref = normalize(ref)
+    stmt = (
+        select(Customer)
+        .join(Identity, Identity.customer_id == Customer.id)
+        .where(Identity.kind == ref.kind, Identity.value == ref.value)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def resolve_customer(session: AsyncSession, ref: IdentityRef, display_name: str | None) -> Customer:
+    """The customer owning this identity, created on first contact."""
+    ref = normalize(ref)
+    customer = await find_customer(session, ref)
+    if customer is not None:
+        if display_name and not customer.display_name:
+            customer.display_name = display_name[:200]
+        return customer
+    name = (display_name or "").strip()[:200] or _fallback_name(ref)
+    customer = Customer(display_name=name, tier="general", attributes={})
+    session.add(customer)
+    await session.flush()
+    session.add(Identity(customer_id=customer.id, kind=ref.kind, value=ref.value))
+    await session.flush()
+    return customer
+
+
+def _fallback_name(ref: IdentityRef) -> str:
+    if ref.kind in ("email", "phone"):
+        return ref.value
+    return f"{ref.kind} visitor"

@@ -1,0 +1,1 @@
+"""Storage: engine factory, tables, unit of work and alembic migrations."""

@@ -1,0 +1,155 @@
+"""The one outbound path: outbox row -> channel.send() -> receipt -> interaction status."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from hub.channels.base import Channel
+from hub.channels.registry import ChannelRegistry, UnknownChannel
+from hub.db.engine import Database
+from hub.db.models import Identity, Interaction, OutboxItem, Queue, Ticket
+from hub.db.types import utcnow
+from hub.envelopes import DeliveryReceipt, IdentityRef, OutboundMessage
+from hub.events import DeliveryUpdated
+
+log = logging.getLogger(__name__)
+# A claimed row is leased for this long; if the process dies mid-send the row becomes due again.
+LEASE = timedelta(minutes=5)
+BATCH = 50
+
+
+def backoff(attempt: int) -> timedelta:
+    """2 s, 4 s, 8 s, ... capped at 10 minutes."""
+    return timedelta(seconds=min(600, 2**attempt))
+
+
+class DeliveryWorker:
+    def __init__(self, db: Database, channels: ChannelRegistry, max_attempts: int) -> None:
+        self._db = db
+        self._channels = channels
+        self._max_attempts = max_attempts
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="hub-delivery")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.process_due()
+            except Exception:
+                log.exception("delivery pass failed; retrying shortly")
+            # Woken at once by a new reply; otherwise poll for retries that have come due.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=1.0)
+            self._wake.clear()
+
+    async def process_due(self) -> int:
+        now = utcnow()
+        async with self._db.read() as s:
+            rows = (
+                await s.execute(
+                    select(OutboxItem.id, OutboxItem.status, OutboxItem.next_attempt_at)
+                    .where(OutboxItem.status.in_(("pending", "sending")), OutboxItem.next_attempt_at <= now)
+                    .order_by(OutboxItem.id)
+                    .limit(BATCH)
+                )
+            ).all()
+        sent = 0
+        for item_id, status, due in rows:
+            if await self._claim(item_id, status, due):
+                await self._deliver(item_id)
+                sent += 1
+        return sent
+
+    async def _claim(self, item_id: int, status: str, due: datetime) -> bool:
+        async with self._db.write() as uow:
+            result = await uow.session.execute(
+                update(OutboxItem)
+                .where(OutboxItem.id == item_id, OutboxItem.status == status, OutboxItem.next_attempt_at == due)
+                .values(status="sending", attempts=OutboxItem.attempts + 1, next_attempt_at=utcnow() + LEASE)
+                .execution_options(synchronize_session=False)
+            )
+            return bool(getattr(result, "rowcount", 0) == 1)
+
+    async def _deliver(self, item_id: int) -> None:
+        async with self._db.read() as s:
+            item = await s.get_one(OutboxItem, item_id)
+            interaction = await s.get_one(Interaction, item.interaction_id)
+            ticket = await s.get_one(Ticket, interaction.ticket_id)
+            queue = await s.get_one(Queue, ticket.queue_id)
+            try:
+                channel = self._channels.get(item.channel)
+            except UnknownChannel as exc:
+                channel = None
+                receipt = DeliveryReceipt("failed", error=str(exc))
+            if channel is not None:
+                recipient = await s.scalar(
+                    select(Identity)
+                    .where(Identity.customer_id == ticket.customer_id, Identity.kind == channel.identity_kind)
+                    .order_by(Identity.id.desc())
+                    .limit(1)
+                )
+                if recipient is None:
+                    receipt = DeliveryReceipt("failed", error=f"customer has no {channel.identity_kind} address")
+                else:
+                    msg = OutboundMessage(
+                        interaction_id=interaction.id,
+                        ticket_id=ticket.id,
+                        channel=item.channel,
+                        recipient=IdentityRef(recipient.kind, recipient.value),
+                        text=interaction.text,
+                        html=interaction.html,
+                        subject=ticket.subject,
+                        meta=dict(interaction.meta),
+                    )
+                    receipt = await self._send(channel, msg)
+            attempts = item.attempts
+        await self._record(item_id, interaction.id, ticket.id, queue.name, attempts, receipt)
+
+    @staticmethod
+    async def _send(channel: Channel, msg: OutboundMessage) -> DeliveryReceipt:
+        try:
+            return await channel.send(msg)
+        except Exception as exc:  # a channel bug must not wedge the outbox
+            log.exception("channel %s raised while sending", msg.channel)
+            return DeliveryReceipt("failed", error=f"{type(exc).__name__}: {exc}", retryable=True)
+
+    async def _record(
+        self, item_id: int, interaction_id: int, ticket_id: int, queue: str, attempts: int, receipt: DeliveryReceipt
+    ) -> None:
+        now = utcnow()
+        retry = receipt.status == "failed" and receipt.retryable and attempts < self._max_attempts
+        async with self._db.write() as uow:
+            s = uow.session
+            item = await s.get_one(OutboxItem, item_id)
+            interaction = await s.get_one(Interaction, interaction_id)
+            if receipt.status == "failed":
+                item.last_error = receipt.error
+                interaction.delivery_error = receipt.error
+                item.status = "pending" if retry else "failed"
+                item.next_attempt_at = now + backoff(attempts) if retry else now
+                status = "queued" if retry else "failed"
+            else:
+                item.status = "done"
+                interaction.delivery_error = None
+                if receipt.external_id and interaction.external_id is None:
+                    interaction.external_id = receipt.external_id
+                status = receipt.status
+            interaction.delivery_status = status
+            uow.emit(DeliveryUpdated(ticket_id, queue, interaction_id, status, receipt.error))

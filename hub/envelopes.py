@@ -1,0 +1,67 @@
+"""What channels hand to ingest and get from delivery: plain data, no ORM, no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from hub.db.types import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityRef:
+    kind: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    filename: str
+    content_type: str
+    size: int
+    storage_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class InboundEnvelope:
+    """One customer contact, normalized by its channel."""
+
+    channel: str
+    external_id: str
+    sender: IdentityRef
+    text: str
+    sender_name: str | None = None
+    subject: str | None = None
+    html: str | None = None
+    received_at: datetime = field(default_factory=utcnow)
+    attachments: tuple[Attachment, ...] = ()
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    # A channel that knows the conversation (a chat session, an email In-Reply-To) names the ticket.
+    thread_ticket_id: int | None = None
+    queue: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundMessage:
+    interaction_id: int
+    ticket_id: int
+    channel: str
+    recipient: IdentityRef
+    text: str
+    html: str | None = None
+    subject: str | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+
+DeliveryStatus = Literal["sent", "delivered", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryReceipt:
+    status: DeliveryStatus
+    external_id: str | None = None
+    error: str | None = None
+    # A transient failure (timeout, 5xx) is retried with backoff; a permanent one is not.
+    retryable: bool = False

@@ -1,0 +1,61 @@
+"""Typed domain events, named noun.verb, published only after their transaction commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from hub.snapshots import InteractionSnapshot, TicketSnapshot
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    name: ClassVar[str] = "event"
+
+
+@dataclass(frozen=True, slots=True)
+class TicketCreated(Event):
+    name: ClassVar[str] = "ticket.created"
+    ticket: TicketSnapshot
+
+
+@dataclass(frozen=True, slots=True)
+class TicketUpdated(Event):
+    name: ClassVar[str] = "ticket.updated"
+    ticket: TicketSnapshot
+    changes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MessageReceived(Event):
+    """A customer's contact was stored (any channel)."""
+
+    name: ClassVar[str] = "message.received"
+    ticket: TicketSnapshot
+    interaction: InteractionSnapshot
+
+
+@dataclass(frozen=True, slots=True)
+class MessageCreated(Event):
+    """An agent reply or internal note was stored; replies are now in the outbox."""
+
+    name: ClassVar[str] = "message.created"
+    ticket: TicketSnapshot
+    interaction: InteractionSnapshot
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryUpdated(Event):
+    name: ClassVar[str] = "message.delivery_updated"
+    ticket_id: int
+    queue: str
+    interaction_id: int
+    status: str
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AgentStatusChanged(Event):
+    name: ClassVar[str] = "agent.status_changed"
+    agent_id: int
+    presence: str

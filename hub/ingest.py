@@ -1,0 +1,139 @@
+"""The one inbound path: envelope -> dedup -> identity -> thread -> interaction -> commit -> events."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+
+import nh3
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from hub.customers import history
+from hub.customers.identities import resolve_customer
+from hub.db.engine import Database
+from hub.db.models import Customer, Interaction, Queue, Ticket
+from hub.db.types import utcnow
+from hub.envelopes import InboundEnvelope
+from hub.events import MessageReceived, TicketCreated, TicketUpdated
+from hub.routing.tiers import priority_for
+from hub.settings import Settings
+from hub.snapshots import InteractionSnapshot, TicketSnapshot
+from hub.tickets import Status, ThreadAction, choose_thread, queue_by_name, sla_due, subject_from_text
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    ticket: TicketSnapshot
+    interaction: InteractionSnapshot
+    duplicate: bool
+    action: ThreadAction | None  # None for a duplicate
+
+
+class Ingestor:
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self._db = db
+        self._settings = settings
+        self._reopen_window = timedelta(hours=settings.reopen_window_hours)
+        self._first_response = timedelta(minutes=settings.sla_first_response_minutes)
+        self._resolution = timedelta(minutes=settings.sla_resolution_minutes)
+
+    async def ingest(self, env: InboundEnvelope) -> IngestResult:
+        existing = await self._find_duplicate(env)
+        if existing is not None:
+            return existing
+        try:
+            return await self._store(env)
+        except IntegrityError:
+            # Another worker stored the same (channel, external_id) between our check and commit.
+            existing = await self._find_duplicate(env)
+            if existing is None:
+                raise
+            return existing
+
+    async def _find_duplicate(self, env: InboundEnvelope) -> IngestResult | None:
+        async with self._db.read() as session:
+            row = await session.execute(
+                select(Interaction, Ticket, Customer, Queue.name)
+                .join(Ticket, Ticket.id == Interaction.ticket_id)
+                .join(Customer, Customer.id == Ticket.customer_id)
+                .join(Queue, Queue.id == Ticket.queue_id)
+                .where(Interaction.channel == env.channel, Interaction.external_id == env.external_id)
+            )
+            found = row.first()
+        if found is None:
+            return None
+        interaction, ticket, customer, queue = found
+        return IngestResult(TicketSnapshot.of(ticket, customer, queue), InteractionSnapshot.of(interaction), True, None)
+
+    async def _store(self, env: InboundEnvelope) -> IngestResult:
+        now = utcnow()
+        async with self._db.write() as uow:
+            s = uow.session
+            customer = await resolve_customer(s, env.sender, env.sender_name)
+            decision = await choose_thread(
+                s,
+                customer_id=customer.id,
+                channel=env.channel,
+                hint_ticket_id=env.thread_ticket_id,
+                now=now,
+                reopen_window=self._reopen_window,
+            )
+            if decision.ticket is None:
+                queue = await queue_by_name(s, env.queue or self._settings.default_queue)
+                first_due, resolution_due = sla_due(now, self._first_response, self._resolution)
+                ticket = Ticket(
+                    customer_id=customer.id,
+                    subject=subject_from_text(env.subject or env.text or "(no text)"),
+                    status=Status.NEW.value,
+                    priority=priority_for(customer.tier),
+                    channel=env.channel,
+                    queue_id=queue.id,
+                    tags=[],
+                    first_response_due_at=first_due,
+                    resolution_due_at=resolution_due,
+                    last_message_at=now,
+                    created_at=now,
+                )
+                s.add(ticket)
+                await s.flush()
+                history.record_ticket(s, ticket, "ticket.created", now)
+            else:
+                ticket = decision.ticket
+                queue = await s.get_one(Queue, ticket.queue_id)
+                if decision.action == ThreadAction.REOPEN:
+                    ticket.status = Status.OPEN.value
+                    ticket.solved_at = None
+                    history.record_ticket(s, ticket, "ticket.reopened", now)
+                elif ticket.status == Status.PENDING:
+                    # The customer answered our question: the ball is back with us.
+                    ticket.status = Status.OPEN.value
+                ticket.last_message_at = now
+            interaction = Interaction(
+                ticket_id=ticket.id,
+                customer_id=customer.id,
+                direction="inbound",
+                channel=env.channel,
+                external_id=env.external_id,
+                text=env.text,
+                html=nh3.clean(env.html) if env.html else None,
+                attachments=[asdict(a) for a in env.attachments],
+                meta=dict(env.meta),
+                created_at=env.received_at,
+            )
+            s.add(interaction)
+            await s.flush()
+            history.record_interaction(s, interaction)
+            await s.flush()
+            ticket_snap = TicketSnapshot.of(ticket, customer, queue.name)
+            msg_snap = InteractionSnapshot.of(interaction)
+            action = decision.action
+            if action == ThreadAction.NEW:
+                uow.emit(TicketCreated(ticket_snap))
+            else:
+                uow.emit(TicketUpdated(ticket_snap, ("status", "last_message_at")))
+            uow.emit(MessageReceived(ticket_snap, msg_snap))
+        return IngestResult(ticket_snap, msg_snap, False, action)

@@ -1,0 +1,21 @@
+"""Typed aiohttp app keys for the singletons built in create_app (no string keys)."""
+
+from __future__ import annotations
+
+import socketio
+from aiohttp import web
+
+from hub.agent_console.presence import Presence
+from hub.channels.registry import ChannelRegistry
+from hub.db.engine import Database
+from hub.delivery import DeliveryWorker
+from hub.ingest import Ingestor
+from hub.settings import Settings
+
+SETTINGS = web.AppKey("settings", Settings)
+DB = web.AppKey("db", Database)
+CHANNELS = web.AppKey("channels", ChannelRegistry)
+INGESTOR = web.AppKey("ingestor", Ingestor)
+DELIVERY = web.AppKey("delivery", DeliveryWorker)
+PRESENCE = web.AppKey("presence", Presence)
+SIO = web.AppKey("sio", socketio.AsyncServer)

@@ -1,0 +1,92 @@
+"""Agent replies and internal notes: stored with their outbox row in one transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub import audit
+from hub.accounts import Principal
+from hub.customers import history
+from hub.db.engine import Database
+from hub.db.models import Customer, Interaction, OutboxItem, Queue, Ticket
+from hub.db.types import utcnow
+from hub.events import MessageCreated, TicketUpdated
+from hub.snapshots import InteractionSnapshot, TicketSnapshot
+from hub.tickets import Status
+
+MAX_REPLY_CHARS = 65_536
+
+
+class ReplyError(ValueError):
+    pass
+
+
+class TicketNotFound(LookupError):
+    pass
+
+
+async def load_ticket(session: AsyncSession, ticket_id: int) -> tuple[Ticket, Customer, str]:
+    ticket = await session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise TicketNotFound(f"ticket {ticket_id} does not exist")
+    customer = await session.get_one(Customer, ticket.customer_id)
+    queue = await session.get_one(Queue, ticket.queue_id)
+    return ticket, customer, queue.name
+
+
+async def post_reply(
+    db: Database, ticket_id: int, actor: Principal, text: str, *, note: bool = False
+) -> tuple[TicketSnapshot, InteractionSnapshot]:
+    """Store the reply (or note) and its outbox row; delivery happens after commit."""
+    text = text.strip()
+    if not text:
+        raise ReplyError("a reply needs some text")
+    if len(text) > MAX_REPLY_CHARS:
+        raise ReplyError(f"a reply is limited to {MAX_REPLY_CHARS} characters")
+    now = utcnow()
+    async with db.write() as uow:
+        s = uow.session
+        ticket, customer, queue = await load_ticket(s, ticket_id)
+        if ticket.status == Status.CLOSED and not note:
+            raise ReplyError("this ticket is closed; the customer's next contact opens a new one")
+        interaction = Interaction(
+            ticket_id=ticket.id,
+            customer_id=ticket.customer_id,
+            direction="note" if note else "outbound",
+            channel=ticket.channel,
+            author_agent_id=actor.agent_id,
+            text=text,
+            meta={"author": actor.name, "via": actor.kind},
+            delivery_status=None if note else "queued",
+            created_at=now,
+        )
+        s.add(interaction)
+        await s.flush()
+        changes: list[str] = []
+        if not note:
+            s.add(OutboxItem(interaction_id=interaction.id, channel=ticket.channel, next_attempt_at=now))
+            history.record_interaction(s, interaction)
+            if ticket.first_responded_at is None:
+                ticket.first_responded_at = now
+                changes.append("first_responded_at")
+            if ticket.status in (Status.NEW, Status.SOLVED):
+                ticket.status = Status.OPEN.value
+                ticket.solved_at = None
+                changes.append("status")
+            ticket.last_message_at = now
+            changes.append("last_message_at")
+        if ticket.assignee_id is None and actor.agent_id is not None:
+            # Whoever answers an unassigned ticket owns it, as in Chatwoot and Zendesk.
+            ticket.assignee_id = actor.agent_id
+            changes.append("assignee_id")
+        ticket.updated_at = now
+        audit.record(
+            s, actor, "note.created" if note else "reply.created", "ticket", ticket.id, interaction_id=interaction.id
+        )
+        await s.flush()
+        ticket_snap = TicketSnapshot.of(ticket, customer, queue)
+        msg_snap = InteractionSnapshot.of(interaction)
+        uow.emit(MessageCreated(ticket_snap, msg_snap))
+        if changes:
+            uow.emit(TicketUpdated(ticket_snap, tuple(changes)))
+    return ticket_snap, msg_snap

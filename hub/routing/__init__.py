@@ -1,0 +1,1 @@
+"""Routing: customer tiers, queues and (later) skill-based assignment."""

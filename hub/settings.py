@@ -1,0 +1,188 @@
+"""Typed settings from config/hub.toml and HUB_* environment variables; no side effects."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = Path("config/hub.toml")
+
+
+class SettingsError(ValueError):
+    """A setting has a value we cannot use; the message names the key and what is expected."""
+
+    def __init__(self, key: str, value: object, expected: str) -> None:
+        super().__init__(f"{key}={value!r}: expected {expected}")
+        self.key = key
+
+
+@dataclass(frozen=True, slots=True)
+class QueueConfig:
+    name: str
+    display_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the hub reads from its environment, validated once at start-up."""
+
+    database_url: str = "sqlite+aiosqlite:///var/hub.db"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
+    smtp_port: int = 2525
+    redis_url: str | None = None
+    public_url: str | None = None
+    config: str = str(DEFAULT_CONFIG)
+    # Where npm installed the browser assets (socket.io-client); set-up runs `npm ci` there.
+    assets_dir: str = str(PROJECT_ROOT / "node_modules")
+    chat_max_message_bytes: int = 10_240
+    # How long after "solved" a new contact reopens the ticket instead of opening a new one.
+    reopen_window_hours: int = 168
+    # First-response target (minutes) used for a new ticket until per-tier SLAs are configured.
+    sla_first_response_minutes: int = 60
+    sla_resolution_minutes: int = 1440
+    session_max_age_hours: int = 12
+    outbox_max_attempts: int = 5
+    queues: tuple[QueueConfig, ...] = field(default=(QueueConfig("general", "General"),))
+    default_queue: str = "general"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _port(key: str, raw: object) -> int:
+    try:
+        value = int(str(raw))
+    except ValueError:
+        raise SettingsError(key, raw, "an integer port between 1 and 65535") from None
+    if not 1 <= value <= 65535:
+        raise SettingsError(key, raw, "an integer port between 1 and 65535")
+    return value
+
+
+def _positive_int(key: str, raw: object) -> int:
+    try:
+        value = int(str(raw))
+    except ValueError:
+        raise SettingsError(key, raw, "a positive integer") from None
+    if value <= 0:
+        raise SettingsError(key, raw, "a positive integer")
+    return value
+
+
+def _database_url(key: str, raw: object) -> str:
+    url = str(raw).strip()
+    # Accept the driver-less spellings people copy from docs and pick our async drivers.
+    if url.startswith("sqlite:///"):
+        url = "sqlite+aiosqlite:///" + url.removeprefix("sqlite:///")
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            url = "postgresql+asyncpg://" + url.removeprefix(prefix)
+    if not url.startswith(("sqlite+aiosqlite:///", "postgresql+asyncpg://")):
+        raise SettingsError(key, raw, "a sqlite:///path or postgresql://user:pass@host/db URL")
+    return url
+
+
+def _url(schemes: tuple[str, ...]) -> Callable[[str, object], str | None]:
+    def parse(key: str, raw: object) -> str | None:
+        text = str(raw).strip()
+        if not text:
+            return None
+        parts = urlsplit(text)
+        if parts.scheme not in schemes or not parts.netloc:
+            raise SettingsError(key, raw, f"a URL starting with {' or '.join(s + '://' for s in schemes)}")
+        return text.rstrip("/")
+
+    return parse
+
+
+def _host(key: str, raw: object) -> str:
+    text = str(raw).strip()
+    if not text or any(c.isspace() for c in text):
+        raise SettingsError(key, raw, "a host name or IP address")
+    return text
+
+
+def _text(key: str, raw: object) -> str:
+    if not isinstance(raw, str) or not raw.strip():
+        raise SettingsError(key, raw, "a non-empty string")
+    return raw
+
+
+_PARSERS: dict[str, Callable[[str, object], Any]] = {
+    "database_url": _database_url,
+    "http_host": _host,
+    "http_port": _port,
+    "smtp_port": _port,
+    "redis_url": _url(("redis", "rediss")),
+    "public_url": _url(("http", "https")),
+    "assets_dir": _text,
+    "chat_max_message_bytes": _positive_int,
+    "reopen_window_hours": _positive_int,
+    "sla_first_response_minutes": _positive_int,
+    "sla_resolution_minutes": _positive_int,
+    "session_max_age_hours": _positive_int,
+    "outbox_max_attempts": _positive_int,
+    "default_queue": _text,
+}
+
+
+def _queues(raw: object) -> tuple[QueueConfig, ...]:
+    if not isinstance(raw, dict) or not raw:
+        raise SettingsError("queues", raw, "a [queues.<name>] table with display_name")
+    result = []
+    for name, spec in raw.items():
+        display = spec.get("display_name", name) if isinstance(spec, dict) else None
+        if not isinstance(display, str):
+            raise SettingsError(f"queues.{name}", spec, "a table with a display_name string")
+        result.append(QueueConfig(name=name, display_name=display))
+    return tuple(result)
+
+
+def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Read HUB_CONFIG (a TOML file, optional when left at its default), then HUB_* variables."""
+    env = os.environ if env is None else env
+    config_path = Path(env.get("HUB_CONFIG", str(DEFAULT_CONFIG)))
+    values: dict[str, Any] = {"config": str(config_path)}
+    file_values = _read_toml(config_path, explicit="HUB_CONFIG" in env)
+    known = {f.name for f in fields(Settings)}
+    for key, raw in file_values.items():
+        if key == "queues":
+            values["queues"] = _queues(raw)
+        elif key in _PARSERS:
+            values[key] = _PARSERS[key](f"{config_path}:{key}", raw)
+        elif key not in known:
+            raise SettingsError(f"{config_path}:{key}", raw, f"one of {', '.join(sorted(_PARSERS))}")
+    for key, parser in _PARSERS.items():
+        env_key = "HUB_" + key.upper()
+        if env_key in env:
+            values[key] = parser(env_key, env[env_key])
+    values.update(overrides)
+    settings = Settings(**values)
+    if settings.default_queue not in {q.name for q in settings.queues}:
+        raise SettingsError("default_queue", settings.default_queue, "the name of a configured queue")
+    return settings
+
+
+def _read_toml(path: Path, *, explicit: bool) -> dict[str, Any]:
+    if not path.exists():
+        if explicit:
+            raise SettingsError("HUB_CONFIG", str(path), "the path of an existing TOML file")
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SettingsError("HUB_CONFIG", str(path), f"valid UTF-8 TOML ({exc})") from None
+    hub = data.get("hub", {})
+    if not isinstance(hub, dict):
+        raise SettingsError(f"{path}:hub", hub, "a [hub] table")
+    if "queues" in data:
+        hub = {**hub, "queues": data["queues"]}
+    return hub

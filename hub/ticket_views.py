@@ -1,0 +1,78 @@
+"""Read side for tickets: filtered lists and one ticket with its interactions and customer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, case, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.db.models import Customer, Identity, Interaction, Queue, Ticket
+from hub.routing.tiers import PRIORITIES
+from hub.snapshots import InteractionSnapshot, TicketSnapshot
+
+
+@dataclass(frozen=True, slots=True)
+class TicketFilter:
+    statuses: tuple[str, ...] = ()
+    queue: str | None = None
+    channel: str | None = None
+    assignee_id: int | None = None
+    unassigned: bool = False
+    customer_id: int | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+def _base() -> Select[Ticket, Customer, str]:
+    return (
+        select(Ticket, Customer, Queue.name)
+        .join(Customer, Customer.id == Ticket.customer_id)
+        .join(Queue, Queue.id == Ticket.queue_id)
+    )
+
+
+async def list_tickets(session: AsyncSession, f: TicketFilter) -> list[TicketSnapshot]:
+    """Most urgent first, then the longest waiting."""
+    stmt = _base()
+    if f.statuses:
+        stmt = stmt.where(Ticket.status.in_(f.statuses))
+    if f.queue:
+        stmt = stmt.where(Queue.name == f.queue)
+    if f.channel:
+        stmt = stmt.where(Ticket.channel == f.channel)
+    if f.assignee_id is not None:
+        stmt = stmt.where(Ticket.assignee_id == f.assignee_id)
+    if f.unassigned:
+        stmt = stmt.where(Ticket.assignee_id.is_(None))
+    if f.customer_id is not None:
+        stmt = stmt.where(Ticket.customer_id == f.customer_id)
+    rank = case({p: i for i, p in enumerate(PRIORITIES)}, value=Ticket.priority, else_=len(PRIORITIES))
+    stmt = stmt.order_by(rank, Ticket.last_message_at, Ticket.id).limit(f.limit).offset(f.offset)
+    rows = (await session.execute(stmt)).all()
+    return [TicketSnapshot.of(t, c, q) for t, c, q in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class TicketDetail:
+    ticket: TicketSnapshot
+    interactions: list[InteractionSnapshot]
+    identities: list[tuple[str, str]]
+
+
+async def ticket_detail(session: AsyncSession, ticket_id: int) -> TicketDetail | None:
+    row = (await session.execute(_base().where(Ticket.id == ticket_id))).first()
+    if row is None:
+        return None
+    ticket, customer, queue = row
+    interactions = await session.scalars(
+        select(Interaction).where(Interaction.ticket_id == ticket_id).order_by(Interaction.created_at, Interaction.id)
+    )
+    identities = await session.execute(
+        select(Identity.kind, Identity.value).where(Identity.customer_id == customer.id).order_by(Identity.id)
+    )
+    return TicketDetail(
+        TicketSnapshot.of(ticket, customer, queue),
+        [InteractionSnapshot.of(i) for i in interactions],
+        [(k, v) for k, v in identities],
+    )

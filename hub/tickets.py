@@ -1,0 +1,112 @@
+"""Ticket states, threading of a new contact onto a ticket, and SLA due times."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.db.models import Queue, Ticket
+
+
+class Status(enum.StrEnum):
+    NEW = "new"
+    OPEN = "open"
+    PENDING = "pending"
+    SOLVED = "solved"
+    CLOSED = "closed"
+
+
+ACTIVE = (Status.NEW, Status.OPEN, Status.PENDING)
+
+# closed is final: a later contact starts a new ticket instead of reviving a closed one.
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.NEW: frozenset({Status.OPEN, Status.PENDING, Status.SOLVED, Status.CLOSED}),
+    Status.OPEN: frozenset({Status.PENDING, Status.SOLVED, Status.CLOSED}),
+    Status.PENDING: frozenset({Status.OPEN, Status.SOLVED, Status.CLOSED}),
+    Status.SOLVED: frozenset({Status.OPEN, Status.CLOSED}),
+    Status.CLOSED: frozenset(),
+}
+
+
+class InvalidTransition(ValueError):
+    pass
+
+
+def transition(ticket: Ticket, target: Status, now: datetime) -> None:
+    current = Status(ticket.status)
+    if current == target:
+        return
+    if target not in TRANSITIONS[current]:
+        raise InvalidTransition(f"a {current} ticket cannot become {target}")
+    ticket.status = target.value
+    ticket.solved_at = now if target == Status.SOLVED else (ticket.solved_at if target == Status.CLOSED else None)
+
+
+class ThreadAction(enum.StrEnum):
+    REUSE = "reuse"
+    REOPEN = "reopen"
+    NEW = "new"
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadDecision:
+    action: ThreadAction
+    ticket: Ticket | None
+
+
+async def choose_thread(
+    session: AsyncSession,
+    *,
+    customer_id: int,
+    channel: str,
+    hint_ticket_id: int | None,
+    now: datetime,
+    reopen_window: timedelta,
+) -> ThreadDecision:
+    """Reuse the open ticket, reopen a recently solved one, or ask for a new one."""
+    if hint_ticket_id is not None:
+        hinted = await session.get(Ticket, hint_ticket_id)
+        # A hint only counts for the same customer; anything else could leak into a stranger's ticket.
+        if hinted is not None and hinted.customer_id == customer_id:
+            decision = _decide(hinted, now, reopen_window)
+            if decision is not None:
+                return decision
+    latest = await session.scalar(
+        select(Ticket)
+        .where(Ticket.customer_id == customer_id, Ticket.channel == channel, Ticket.status != Status.CLOSED)
+        .order_by(Ticket.last_message_at.desc(), Ticket.id.desc())
+        .limit(1)
+    )
+    if latest is not None:
+        decision = _decide(latest, now, reopen_window)
+        if decision is not None:
+            return decision
+    return ThreadDecision(ThreadAction.NEW, None)
+
+
+def _decide(ticket: Ticket, now: datetime, reopen_window: timedelta) -> ThreadDecision | None:
+    if ticket.status in ACTIVE:
+        return ThreadDecision(ThreadAction.REUSE, ticket)
+    if ticket.status == Status.SOLVED and ticket.solved_at and now - ticket.solved_at <= reopen_window:
+        return ThreadDecision(ThreadAction.REOPEN, ticket)
+    return None
+
+
+def subject_from_text(text: str, limit: int = 120) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+async def queue_by_name(session: AsyncSession, name: str) -> Queue:
+    queue = await session.scalar(select(Queue).where(Queue.name == name))
+    if queue is None:
+        raise LookupError(f"queue {name!r} does not exist; run `hub db upgrade` after configuring it")
+    return queue
+
+
+def sla_due(created: datetime, first_response: timedelta, resolution: timedelta) -> tuple[datetime, datetime]:
+    return created + first_response, created + resolution
