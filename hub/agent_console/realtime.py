@@ -66,7 +66,7 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         if session.get("agent_id") is not None:
             await self._presence.disconnected(session["agent_id"], sid)
 
-    async def on_watch(self, sid: str, data: Any) -> dict[str, Any]:
+    async def on_watch(self, sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
         ticket_id = data.get("ticket_id") if isinstance(data, dict) else None
         if not isinstance(ticket_id, int):
             return {"ok": False, "error": "ticket_id must be an integer"}
@@ -76,11 +76,11 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         await self.enter_room(sid, ticket_room(ticket_id))
         return {"ok": True}
 
-    async def on_unwatch(self, sid: str, data: Any) -> None:
+    async def on_unwatch(self, sid: str, data: Any = None, *_extra: Any) -> None:
         if isinstance(data, dict) and isinstance(data.get("ticket_id"), int):
             await self.leave_room(sid, ticket_room(data["ticket_id"]))
 
-    async def on_typing(self, sid: str, data: Any) -> None:
+    async def on_typing(self, sid: str, data: Any = None, *_extra: Any) -> None:
         if not isinstance(data, dict) or not isinstance(data.get("ticket_id"), int):
             return
         if ticket_room(data["ticket_id"]) not in self.rooms(sid):

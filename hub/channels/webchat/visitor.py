@@ -81,7 +81,7 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             await self.enter_room(sid, ticket_room(ticket_id))
         await self.emit("session", {"visitor_token": token, "resumed": resumed, "messages": messages}, to=sid)
 
-    async def on_message(self, sid: str, data: Any) -> dict[str, Any]:
+    async def on_message(self, sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
         session = await self.get_session(sid)
         raw = VisitorMessage(session["key"], data, session["name"], session["email"], session["ticket_id"])
         try:
@@ -130,7 +130,7 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             f"we will answer here by {when}.",
         }
 
-    async def on_typing(self, sid: str, data: Any) -> None:
+    async def on_typing(self, sid: str, data: Any = None, *_extra: Any) -> None:
         session = await self.get_session(sid)
         if session["ticket_id"] is None or not isinstance(data, dict):
             return

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Throwaway PostgreSQL for tests and CI: scripts/test-services.sh start|stop
+# (env: SVC_DIR, PG_PORT). Everything lives under $SVC_DIR; nothing touches /etc or /var.
+set -euo pipefail
+SVC_DIR=${SVC_DIR:-/tmp/hub-test-services}
+PG_PORT=${PG_PORT:-55432}
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+
+as_pg() {  # initdb refuses to run as root
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+wait_port() {  # host port seconds
+  local end=$((SECONDS + $3))
+  until (echo > "/dev/tcp/$1/$2") 2>/dev/null; do
+    [ $SECONDS -lt "$end" ] || { echo "timeout waiting for $1:$2" >&2; return 1; }
+    sleep 0.1
+  done
+}
+
+start() {
+  stop >/dev/null 2>&1 || true
+  rm -rf "$SVC_DIR"
+  mkdir -p "$SVC_DIR/pg"
+  [ "$(id -u)" = 0 ] && chown postgres:postgres "$SVC_DIR/pg" && chmod 755 "$SVC_DIR"
+  as_pg "$PGBIN/initdb" -D "$SVC_DIR/pg/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync \
+    > "$SVC_DIR/pg/initdb.log"
+  as_pg "$PGBIN/pg_ctl" -D "$SVC_DIR/pg/data" -l "$SVC_DIR/pg/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $SVC_DIR/pg -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    start > /dev/null
+  wait_port 127.0.0.1 "$PG_PORT" 30
+  as_pg psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres \
+    -c "CREATE ROLE hub LOGIN PASSWORD 'hub' CREATEDB" -c "CREATE DATABASE hub OWNER hub"
+  echo "postgresql up: postgresql+asyncpg://hub:hub@127.0.0.1:$PG_PORT/hub"
+}
+
+stop() {
+  if [ -f "$SVC_DIR/pg/data/postmaster.pid" ]; then
+    as_pg "$PGBIN/pg_ctl" -D "$SVC_DIR/pg/data" -m fast -w stop > /dev/null || true
+  fi
+}
+
+"$@"

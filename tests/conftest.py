@@ -1,0 +1,96 @@
+"""Fixtures: every DB test runs on SQLite and, when configured, PostgreSQL; servers listen on loopback."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from hub.accounts import create_agent, create_session, create_token
+from hub.app import create_app
+from hub.bus import EventBus
+from hub.db.engine import Database
+from hub.db.migrate import upgrade_async
+from hub.db.models import Agent
+from hub.settings import PROJECT_ROOT, Settings, load_settings
+
+PG_URL = os.environ.get("HUB_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(params=BACKENDS)
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path}/hub.db"
+    else:
+        assert PG_URL
+        conn = await asyncpg.connect(PG_URL.replace("postgresql+asyncpg", "postgresql"))
+        try:
+            await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        finally:
+            await conn.close()
+        url = PG_URL
+    await upgrade_async(url)
+    return url
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return load_settings(env={"HUB_CONFIG": str(PROJECT_ROOT / "config" / "hub.toml")}, database_url=database_url)
+
+
+@pytest.fixture
+async def db(settings: Settings) -> AsyncIterator[Database]:
+    database = Database(settings.database_url, EventBus())
+    yield database
+    await database.dispose()
+
+
+@dataclass
+class Hub:
+    server: TestServer
+    app: web.Application
+    settings: Settings
+
+    @property
+    def url(self) -> str:
+        return str(self.server.make_url("")).rstrip("/")
+
+
+@pytest.fixture
+async def hub(settings: Settings, aiohttp_server: Callable[..., Any]) -> Hub:
+    app = create_app(settings)
+    server = await aiohttp_server(app)
+    return Hub(server, app, settings)
+
+
+async def make_agent(db: Database, email: str = "agent@example.test", role: str = "agent") -> Agent:
+    async with db.write() as uow:
+        return await create_agent(uow.session, email=email, display_name=email.split("@")[0], role=role,
+                                  password=PASSWORD)
+
+
+async def make_token(db: Database, role: str = "admin") -> str:
+    async with db.write() as uow:
+        return await create_token(uow.session, role=role, name=f"test-{role}")
+
+
+async def make_session(db: Database, agent: Agent) -> str:
+    from datetime import timedelta
+
+    async with db.write() as uow:
+        token, _ = await create_session(uow.session, agent, timedelta(hours=1))
+    return token
+
+
+@pytest.fixture
+async def admin_token(db: Database) -> str:
+    return await make_token(db, "admin")

@@ -1,0 +1,59 @@
+"""Real socket.io clients for tests: every received event lands in a per-event queue."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from typing import Any
+
+import socketio
+
+
+class Probe:
+    def __init__(self, namespace: str) -> None:
+        self.namespace = namespace
+        self.client = socketio.AsyncClient(reconnection=False)
+        self.events: defaultdict[str, asyncio.Queue[Any]] = defaultdict(asyncio.Queue)
+
+        async def catch_all(event: str, data: Any = None) -> None:
+            await self.events[event].put(data)
+
+        self.client.on("*", catch_all, namespace=namespace)
+
+    async def connect(self, url: str, auth: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> None:
+        await self.client.connect(url, namespaces=[self.namespace], auth=auth, headers=headers or {},
+                                  transports=["websocket"], wait_timeout=5)
+
+    async def next(self, event: str, timeout: float = 5) -> Any:
+        return await asyncio.wait_for(self.events[event].get(), timeout)
+
+    async def next_matching(self, event: str, predicate: Any, timeout: float = 5) -> Any:
+        async def find() -> Any:
+            while True:
+                data = await self.events[event].get()
+                if predicate(data):
+                    return data
+
+        return await asyncio.wait_for(find(), timeout)
+
+    async def call(self, event: str, data: Any, timeout: float = 5) -> Any:
+        return await self.client.call(event, data, namespace=self.namespace, timeout=timeout)
+
+    async def emit(self, event: str, data: Any) -> None:
+        await self.client.emit(event, data, namespace=self.namespace)
+
+    async def close(self) -> None:
+        await self.client.disconnect()
+
+
+async def visitor(url: str, **auth: Any) -> Probe:
+    probe = Probe("/visitor")
+    await probe.connect(url, auth=auth)
+    return probe
+
+
+async def agent_socket(url: str, session_token: str) -> Probe:
+    probe = Probe("/agent")
+    await probe.connect(url, headers={"Cookie": f"hub_session={session_token}"})
+    await probe.next("hello")
+    return probe
