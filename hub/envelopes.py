@@ -35,6 +35,7 @@ class InboundEnvelope:
     sender_name: str | None = None
     subject: str | None = None
     html: str | None = None
+    # When we received it, not what the sender claims (a Date header can be anything); starts SLA clocks.
     received_at: datetime = field(default_factory=utcnow)
     attachments: tuple[Attachment, ...] = ()
     meta: Mapping[str, Any] = field(default_factory=dict)

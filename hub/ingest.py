@@ -14,7 +14,6 @@ from hub.customers import history
 from hub.customers.identities import resolve_customer
 from hub.db.engine import Database
 from hub.db.models import Customer, Interaction, Queue, Ticket
-from hub.db.types import utcnow
 from hub.envelopes import InboundEnvelope
 from hub.events import MessageReceived, TicketCreated, TicketUpdated
 from hub.routing.tiers import priority_for
@@ -70,7 +69,8 @@ class Ingestor:
         return IngestResult(TicketSnapshot.of(ticket, customer, queue), InteractionSnapshot.of(interaction), True, None)
 
     async def _store(self, env: InboundEnvelope) -> IngestResult:
-        now = utcnow()
+        # The contact opened or moved the ticket, so ticket milestones and SLA clocks share its time.
+        now = env.received_at
         async with self._db.write() as uow:
             s = uow.session
             customer = await resolve_customer(s, env.sender, env.sender_name)

@@ -1,0 +1,175 @@
+"""The outbox: durable replies, retries with backoff, a failed state the agent can see."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select, update
+
+from hub.accounts import Principal
+from hub.channels.base import InboundRejected
+from hub.channels.registry import ChannelRegistry
+from hub.db.engine import Database
+from hub.db.models import Interaction, OutboxItem
+from hub.db.types import utcnow
+from hub.delivery import DeliveryWorker, backoff
+from hub.envelopes import DeliveryReceipt, IdentityRef, InboundEnvelope, OutboundMessage
+from hub.events import DeliveryUpdated
+from hub.ingest import Ingestor
+from hub.queues import sync_queues
+from hub.replies import ReplyError, post_reply
+from hub.settings import Settings
+
+ADMIN = Principal(kind="token", id=1, role="admin", name="test")
+
+
+class ScriptedChannel:
+    """A provider at the edge we cannot reach: answers each send with the next scripted receipt."""
+
+    kind = "sms.test"
+    identity_kind = "phone"
+    capabilities = frozenset({"text"})
+
+    def __init__(self, *receipts: DeliveryReceipt | Exception) -> None:
+        self.receipts = list(receipts)
+        self.sent: list[OutboundMessage] = []
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    def parse_inbound(self, raw: Any) -> InboundEnvelope:
+        raise InboundRejected("outbound_only", "this test channel only sends")
+
+    async def send(self, msg: OutboundMessage) -> DeliveryReceipt:
+        self.sent.append(msg)
+        outcome = self.receipts.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+
+async def ticket_on(db: Database, settings: Settings, channel: str = "sms.test") -> int:
+    await sync_queues(db, settings.queues)
+    result = await Ingestor(db, settings).ingest(
+        InboundEnvelope(channel=channel, external_id="in-1", sender=IdentityRef("phone", "+14155550199"), text="hi")
+    )
+    return result.ticket.id
+
+
+async def make_due(db: Database) -> None:
+    async with db.write() as uow:
+        await uow.session.execute(update(OutboxItem).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+
+
+async def state(db: Database, interaction_id: int) -> tuple[str | None, str | None, str, int]:
+    async with db.read() as s:
+        i = await s.get_one(Interaction, interaction_id)
+        o = await s.scalar(select(OutboxItem).where(OutboxItem.interaction_id == interaction_id))
+        assert o is not None
+        return i.delivery_status, i.delivery_error, o.status, o.attempts
+
+
+async def test_sent_receipt_records_provider_id(db: Database, settings: Settings) -> None:
+    ticket = await ticket_on(db, settings)
+    channel = ScriptedChannel(DeliveryReceipt("sent", external_id="SM123"))
+    worker = DeliveryWorker(db, ChannelRegistry([channel]), max_attempts=3)
+    _, msg = await post_reply(db, ticket, ADMIN, "收到，我们马上处理")
+    assert await worker.process_due() == 1
+    assert channel.sent[0].recipient == IdentityRef("phone", "+14155550199")
+    assert await state(db, msg.id) == ("sent", None, "done", 1)
+    async with db.read() as s:
+        assert (await s.get_one(Interaction, msg.id)).external_id == "SM123"
+
+
+async def test_transient_failures_retry_with_backoff_then_fail_visibly(db: Database, settings: Settings) -> None:
+    ticket = await ticket_on(db, settings)
+    channel = ScriptedChannel(
+        DeliveryReceipt("failed", error="503 from provider", retryable=True),
+        TimeoutError("provider timed out"),
+        DeliveryReceipt("failed", error="503 again", retryable=True),
+    )
+    updates: list[DeliveryUpdated] = []
+
+    async def seen(e: DeliveryUpdated) -> None:
+        updates.append(e)
+
+    db.bus.subscribe(DeliveryUpdated, seen)
+    worker = DeliveryWorker(db, ChannelRegistry([channel]), max_attempts=3)
+    _, msg = await post_reply(db, ticket, ADMIN, "reply")
+    assert await worker.process_due() == 1
+    assert await state(db, msg.id) == ("queued", "503 from provider", "pending", 1)
+    assert await worker.process_due() == 0  # not due yet: backoff
+    await make_due(db)
+    await worker.process_due()
+    status, error, outbox, attempts = await state(db, msg.id)
+    assert (status, outbox, attempts) == ("queued", "pending", 2) and error and "timed out" in error
+    await make_due(db)
+    await worker.process_due()
+    assert await state(db, msg.id) == ("failed", "503 again", "failed", 3)
+    assert [u.status for u in updates] == ["queued", "queued", "failed"]
+    await make_due(db)
+    assert await worker.process_due() == 0  # failed rows stay failed
+
+
+async def test_permanent_failure_is_not_retried(db: Database, settings: Settings) -> None:
+    ticket = await ticket_on(db, settings)
+    channel = ScriptedChannel(DeliveryReceipt("failed", error="21610: recipient unsubscribed"))
+    worker = DeliveryWorker(db, ChannelRegistry([channel]), max_attempts=5)
+    _, msg = await post_reply(db, ticket, ADMIN, "reply")
+    await worker.process_due()
+    assert await state(db, msg.id) == ("failed", "21610: recipient unsubscribed", "failed", 1)
+
+
+async def test_unconfigured_channel_fails_with_a_reason(db: Database, settings: Settings) -> None:
+    ticket = await ticket_on(db, settings, channel="wechat")
+    worker = DeliveryWorker(db, ChannelRegistry([]), max_attempts=5)
+    _, msg = await post_reply(db, ticket, ADMIN, "reply")
+    await worker.process_due()
+    status, error, _, _ = await state(db, msg.id)
+    assert status == "failed" and error == "no channel named 'wechat' is configured"
+
+
+async def test_reply_survives_restart_and_stale_claims_are_retaken(db: Database, settings: Settings) -> None:
+    ticket = await ticket_on(db, settings)
+    _, msg = await post_reply(db, ticket, ADMIN, "written before a crash")
+    # A worker claimed the row and died mid-send: the lease runs out and another worker takes it.
+    async with db.write() as uow:
+        await uow.session.execute(update(OutboxItem).values(status="sending", attempts=1,
+                                                            next_attempt_at=utcnow() - timedelta(seconds=1)))
+    channel = ScriptedChannel(DeliveryReceipt("sent"))
+    worker = DeliveryWorker(db, ChannelRegistry([channel]), max_attempts=5)
+    await worker.start()
+    try:
+        worker.wake()
+        for _ in range(50):
+            if channel.sent:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await worker.stop()
+    assert [m.text for m in channel.sent] == ["written before a crash"]
+    assert (await state(db, msg.id))[:3] == ("sent", None, "done")
+
+
+async def test_notes_never_reach_the_customer(db: Database, settings: Settings) -> None:
+    ticket = await ticket_on(db, settings)
+    channel = ScriptedChannel()
+    worker = DeliveryWorker(db, ChannelRegistry([channel]), max_attempts=5)
+    await post_reply(db, ticket, ADMIN, "customer seems upset, escalate", note=True)
+    assert await worker.process_due() == 0 and channel.sent == []
+
+
+async def test_bad_replies_are_refused(db: Database, settings: Settings) -> None:
+    ticket = await ticket_on(db, settings)
+    for text in ["", "   ", "x" * 70_000]:
+        with pytest.raises(ReplyError):
+            await post_reply(db, ticket, ADMIN, text)
+
+
+def test_backoff_grows_and_is_capped() -> None:
+    assert [backoff(n).total_seconds() for n in (1, 2, 3)] == [2, 4, 8]
+    assert backoff(40) == timedelta(minutes=10)

@@ -1,0 +1,66 @@
+"""Settings: defaults, TOML, HUB_* overrides, and errors that name the key and what is expected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hub.settings import SettingsError, load_settings
+
+
+def test_defaults_without_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no config/hub.toml here: the default path may be absent
+    s = load_settings(env={})
+    assert s.http_port == 8080 and s.smtp_port == 2525 and s.redis_url is None and s.public_url is None
+    assert s.database_url.startswith("sqlite+aiosqlite:///") and s.is_sqlite
+
+
+def test_toml_then_env_wins(tmp_path: Path) -> None:
+    cfg = tmp_path / "hub.toml"
+    cfg.write_text('[hub]\nhttp_port = 9000\nsmtp_port = 2600\n[queues.support]\ndisplay_name = "支持"\n'
+                   '[queues.sales]\ndisplay_name = "Sales"\n', encoding="utf-8")
+    env = {"HUB_CONFIG": str(cfg), "HUB_HTTP_PORT": "9100", "HUB_DATABASE_URL": "postgresql://u:p@db/hub",
+           "HUB_REDIS_URL": "redis://127.0.0.1:6379/0", "HUB_PUBLIC_URL": "https://support.example.com/",
+           "HUB_DEFAULT_QUEUE": "support"}
+    s = load_settings(env=env)
+    assert (s.http_port, s.smtp_port) == (9100, 2600)
+    assert s.database_url == "postgresql+asyncpg://u:p@db/hub" and not s.is_sqlite
+    assert s.public_url == "https://support.example.com"
+    assert [(q.name, q.display_name) for q in s.queues] == [("support", "支持"), ("sales", "Sales")]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("HUB_HTTP_PORT", "eighty", "integer port"),
+        ("HUB_HTTP_PORT", "70000", "integer port"),
+        ("HUB_SMTP_PORT", "0", "integer port"),
+        ("HUB_DATABASE_URL", "mysql://x/y", "sqlite:///path or postgresql://"),
+        ("HUB_REDIS_URL", "http://localhost", "redis://"),
+        ("HUB_PUBLIC_URL", "support.example.com", "http://"),
+        ("HUB_CHAT_MAX_MESSAGE_BYTES", "-5", "positive integer"),
+        ("HUB_CONFIG", "/nonexistent/hub.toml", "existing TOML file"),
+        ("HUB_DEFAULT_QUEUE", "nowhere", "configured queue"),
+    ],
+)
+def test_bad_values_name_the_key(key: str, value: str, expected: str) -> None:
+    with pytest.raises(SettingsError) as info:
+        load_settings(env={key: value})
+    assert key.removeprefix("HUB_").lower() in str(info.value).lower() or key in str(info.value)
+    assert expected in str(info.value)
+
+
+def test_bad_toml_is_reported(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[hub\nhttp_port = ", encoding="utf-8")
+    with pytest.raises(SettingsError, match="HUB_CONFIG"):
+        load_settings(env={"HUB_CONFIG": str(broken)})
+    typo = tmp_path / "typo.toml"
+    typo.write_text("[hub]\nhttp_prot = 1\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="http_prot"):
+        load_settings(env={"HUB_CONFIG": str(typo)})
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text('[hub]\nhttp_port = "x"\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"wrong.toml:http_port"):
+        load_settings(env={"HUB_CONFIG": str(wrong)})
