@@ -27,7 +27,7 @@
     cells[6].textContent = t.status;
     var time = cells[7].querySelector("time");
     time.dateTime = t.last_message_at;
-    time.textContent = t.last_message_at;
+    live.localTime(time);
   }
 
   function upsert(t, preview) {

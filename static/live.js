@@ -16,9 +16,16 @@ window.hubLive = (function () {
     socket.on("connect_error", function () { state("offline", "offline"); });
     return socket;
   }
+  var fmt = new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "short" });
+  function localTime(node) {
+    var when = new Date(node.getAttribute("datetime"));
+    if (!isNaN(when)) { node.textContent = fmt.format(when); node.title = when.toISOString(); }
+  }
+  function localTimes(root) { (root || document).querySelectorAll("time[datetime]").forEach(localTime); }
+  document.addEventListener("DOMContentLoaded", function () { localTimes(); });
   function csrf() {
     var meta = document.querySelector('meta[name="csrf-token"]');
     return meta ? meta.content : "";
   }
-  return { el: el, connect: connect, csrf: csrf };
+  return { el: el, connect: connect, csrf: csrf, localTime: localTime };
 })();

@@ -23,6 +23,7 @@
     if (m.direction === "note") { who.appendChild(live.el("em", null, "internal note ")); }
     var time = live.el("time", null, m.created_at);
     time.dateTime = m.created_at;
+    live.localTime(time);
     who.appendChild(time);
     if (m.delivery_status) {
       var d = live.el("span", "delivery", m.delivery_status);

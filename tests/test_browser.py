@@ -1,0 +1,85 @@
+"""A real Chromium: a customer chats on /chat, an agent answers from /console, and nothing runs as script."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from hub.db.engine import Database
+from tests.conftest import PASSWORD, Hub, make_agent
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+REQUIRED = os.environ.get("HUB_TEST_REQUIRE_BROWSER") == "1"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists() and not REQUIRED, reason="Chromium is not installed"),
+]
+XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as pw:
+        b = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        await b.close()
+
+
+def watch_errors(page: Page, errors: list[str]) -> None:
+    page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+    page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
+
+
+async def test_chat_round_trip_in_the_browser(hub: Hub, db: Database, browser: Browser, tmp_path: Path) -> None:
+    await make_agent(db, "agent@example.test")
+    errors: list[str] = []
+    agent = await (await browser.new_context()).new_page()
+    customer = await (await browser.new_context()).new_page()
+    watch_errors(agent, errors)
+    watch_errors(customer, errors)
+
+    await agent.goto(f"{hub.url}/console")
+    await expect(agent).to_have_url(f"{hub.url}/login?next=/console")
+    await agent.fill("input[name=email]", "agent@example.test")
+    await agent.fill("input[name=password]", PASSWORD)
+    await agent.click("button[type=submit]")
+    await expect(agent).to_have_url(f"{hub.url}/console")
+    await expect(agent.locator("#conn")).to_have_text("live")
+
+    await customer.goto(f"{hub.url}/chat")
+    await customer.fill("#prechat input[name=name]", "王小明")
+    await customer.click("#prechat button")
+    text = f"{XSS} 我的快递还没到 where is my parcel"
+    await customer.fill("#composer textarea", text)
+    await customer.press("#composer textarea", "Enter")
+    await expect(customer.locator("#messages .msg-inbound:not(.pending) .text")).to_have_text(text)
+
+    row = agent.locator("#tickets tr", has_text="我的快递还没到")
+    await expect(row).to_have_count(1)  # arrived live, no reload
+    await row.locator("a").click()
+    await expect(agent.locator("#messages .msg-inbound .text")).to_have_text(text)
+    await expect(agent.locator("#conn")).to_have_text("live")
+    await agent.fill("#reply textarea", "您好，包裹明天送达 <b>not bold</b>")
+    await agent.click("#reply button[type=submit]")
+    await expect(agent.locator(".msg-outbound .delivery")).to_have_text("sent")
+
+    await expect(customer.locator("#messages .msg-outbound .text")).to_have_text("您好，包裹明天送达 <b>not bold</b>")
+    await customer.screenshot(path=str(tmp_path / "chat.png"))
+    await agent.screenshot(path=str(tmp_path / "console.png"))
+
+    await customer.reload()  # the token in localStorage resumes the same conversation
+    await expect(customer.locator("#messages .msg")).to_have_count(2)
+    await expect(customer.locator("#prechat")).to_be_hidden()
+
+    for page in (agent, customer):
+        assert await page.evaluate("window.__xss") is None
+        assert await page.locator("#messages img, #messages script, #messages b").count() == 0
+    assert errors == []
