@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 
 import nh3
@@ -19,6 +20,7 @@ from hub.events import MessageReceived, TicketCreated, TicketUpdated
 from hub.routing.tiers import priority_for
 from hub.settings import Settings
 from hub.snapshots import InteractionSnapshot, TicketSnapshot
+from hub.storable import storable_json, storable_text
 from hub.tickets import Status, ThreadAction, choose_thread, queue_by_name, sla_due, subject_from_text
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,16 @@ class IngestResult:
     action: ThreadAction | None  # None for a duplicate
 
 
+def external_key(external_id: str) -> str:
+    """A provider id we can index: cleaned, and hashed when longer than the column (Message-IDs can be)."""
+    key = storable_text(external_id).strip()
+    if not key:
+        raise ValueError("an inbound envelope needs an external id for deduplication")
+    if len(key) > 255:
+        key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+    return key
+
+
 class Ingestor:
     def __init__(self, db: Database, settings: Settings) -> None:
         self._db = db
@@ -41,6 +53,7 @@ class Ingestor:
         self._resolution = timedelta(minutes=settings.sla_resolution_minutes)
 
     async def ingest(self, env: InboundEnvelope) -> IngestResult:
+        env = replace(env, external_id=external_key(env.external_id))
         existing = await self._find_duplicate(env)
         if existing is not None:
             return existing
@@ -73,7 +86,8 @@ class Ingestor:
         now = env.received_at
         async with self._db.write() as uow:
             s = uow.session
-            customer = await resolve_customer(s, env.sender, env.sender_name)
+            name = storable_text(env.sender_name) if env.sender_name else None
+            customer = await resolve_customer(s, env.sender, name)
             decision = await choose_thread(
                 s,
                 customer_id=customer.id,
@@ -87,7 +101,7 @@ class Ingestor:
                 first_due, resolution_due = sla_due(now, self._first_response, self._resolution)
                 ticket = Ticket(
                     customer_id=customer.id,
-                    subject=subject_from_text(env.subject or env.text or "(no text)"),
+                    subject=subject_from_text(storable_text(env.subject or env.text) or "(no text)"),
                     status=Status.NEW.value,
                     priority=priority_for(customer.tier),
                     channel=env.channel,
@@ -118,10 +132,10 @@ class Ingestor:
                 direction="inbound",
                 channel=env.channel,
                 external_id=env.external_id,
-                text=env.text,
-                html=nh3.clean(env.html) if env.html else None,
-                attachments=[asdict(a) for a in env.attachments],
-                meta=dict(env.meta),
+                text=storable_text(env.text),
+                html=nh3.clean(storable_text(env.html)) if env.html else None,
+                attachments=storable_json([asdict(a) for a in env.attachments]),
+                meta=storable_json(dict(env.meta)),
                 created_at=env.received_at,
             )
             s.add(interaction)

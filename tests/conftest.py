@@ -74,8 +74,9 @@ async def hub(settings: Settings, aiohttp_server: Callable[..., Any]) -> Hub:
 
 async def make_agent(db: Database, email: str = "agent@example.test", role: str = "agent") -> Agent:
     async with db.write() as uow:
-        return await create_agent(uow.session, email=email, display_name=email.split("@")[0], role=role,
-                                  password=PASSWORD)
+        return await create_agent(
+            uow.session, email=email, display_name=email.split("@")[0], role=role, password=PASSWORD
+        )
 
 
 async def make_token(db: Database, role: str = "admin") -> str:

@@ -20,9 +20,12 @@ class Probe:
 
         self.client.on("*", catch_all, namespace=namespace)
 
-    async def connect(self, url: str, auth: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> None:
-        await self.client.connect(url, namespaces=[self.namespace], auth=auth, headers=headers or {},
-                                  transports=["websocket"], wait_timeout=5)
+    async def connect(
+        self, url: str, auth: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+    ) -> None:
+        await self.client.connect(
+            url, namespaces=[self.namespace], auth=auth, headers=headers or {}, transports=["websocket"], wait_timeout=5
+        )
 
     async def next(self, event: str, timeout: float = 5) -> Any:
         return await asyncio.wait_for(self.events[event].get(), timeout)

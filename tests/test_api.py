@@ -20,8 +20,9 @@ async def seed(hub: Hub) -> list[int]:
     for n, (channel, kind, who) in enumerate(
         [("email", "email", "a@example.com"), ("sms", "phone", "+14155550101"), ("email", "email", "b@example.com")]
     ):
-        r = await ingestor.ingest(InboundEnvelope(channel=channel, external_id=f"e{n}", sender=IdentityRef(kind, who),
-                                                  text=f"question {n}"))
+        r = await ingestor.ingest(
+            InboundEnvelope(channel=channel, external_id=f"e{n}", sender=IdentityRef(kind, who), text=f"question {n}")
+        )
         ids.append(r.ticket.id)
     return ids
 
@@ -123,18 +124,23 @@ async def test_console_session_works_for_api_and_writes_need_csrf(hub: Hub, db: 
             assert r.status == 200
         async with http.post(f"{hub.url}/api/v1/tickets/{ticket}/replies", json={"text": "hi"}) as r:
             assert r.status == 403  # a cross-site form could have sent this
-        async with http.post(f"{hub.url}/api/v1/tickets/{ticket}/replies", json={"text": "hi"},
-                             headers={"X-CSRF-Token": "wrong"}) as r:
+        async with http.post(
+            f"{hub.url}/api/v1/tickets/{ticket}/replies", json={"text": "hi"}, headers={"X-CSRF-Token": "wrong"}
+        ) as r:
             assert r.status == 403
     from hub.accounts import principal_for_session
 
     async with db.read() as s:
         principal = await principal_for_session(s, session)
     assert principal is not None and principal.csrf_token
-    async with aiohttp.ClientSession(cookies=cookies) as http, http.post(
-        f"{hub.url}/api/v1/tickets/{ticket}/replies", json={"text": "hi", "internal": True},
-        headers={"X-CSRF-Token": principal.csrf_token},
-    ) as r:
+    async with (
+        aiohttp.ClientSession(cookies=cookies) as http,
+        http.post(
+            f"{hub.url}/api/v1/tickets/{ticket}/replies",
+            json={"text": "hi", "internal": True},
+            headers={"X-CSRF-Token": principal.csrf_token},
+        ) as r,
+    ):
         assert r.status == 201
         body = await r.json()
     assert body["interaction"]["direction"] == "note" and body["interaction"]["delivery_status"] is None

@@ -14,8 +14,16 @@ from hub.db.engine import Database
 from tests.conftest import PASSWORD, Hub, make_agent
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 REQUIRED = os.environ.get("HUB_TEST_REQUIRE_BROWSER") == "1"
 
 pytestmark = [

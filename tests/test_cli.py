@@ -20,8 +20,7 @@ HUB = [sys.executable, "-m", "hub"]
 
 
 def run_hub(*args: str, env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*HUB, *args], env=env, input=stdin, capture_output=True, text=True, timeout=60,
-                          check=False)
+    return subprocess.run([*HUB, *args], env=env, input=stdin, capture_output=True, text=True, timeout=60, check=False)
 
 
 def free_port() -> int:
@@ -38,8 +37,9 @@ def env(tmp_path: Path) -> dict[str, str]:
 @pytest.fixture
 async def served(env: dict[str, str]) -> AsyncIterator[str]:
     assert run_hub("db", "upgrade", env=env).returncode == 0
-    proc = await asyncio.create_subprocess_exec(*HUB, "serve", env=env, stdout=subprocess.PIPE,
-                                                stderr=subprocess.STDOUT)
+    proc = await asyncio.create_subprocess_exec(
+        *HUB, "serve", env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     url = f"http://127.0.0.1:{env['HUB_HTTP_PORT']}"
     try:
         async with aiohttp.ClientSession() as http:
@@ -91,10 +91,23 @@ async def test_done_when_serve_chat_api_reply(served: str, env: dict[str, str]) 
 
 def test_agent_add_and_token_roles(env: dict[str, str]) -> None:
     assert run_hub("db", "upgrade", env=env).returncode == 0
-    ok = run_hub("agent", "add", "--email", "Mei@Example.test", "--name", "梅", "--role", "supervisor",
-                 "--password-stdin", env=env, stdin="a long enough secret\n")
+    ok = run_hub(
+        "agent",
+        "add",
+        "--email",
+        "Mei@Example.test",
+        "--name",
+        "梅",
+        "--role",
+        "supervisor",
+        "--password-stdin",
+        env=env,
+        stdin="a long enough secret\n",
+    )
     assert ok.returncode == 0 and "mei@example.test (supervisor)" in ok.stdout
-    again = run_hub("agent", "add", "--email", "mei@example.test", "--password-stdin", env=env, stdin="another secret\n")
+    again = run_hub(
+        "agent", "add", "--email", "mei@example.test", "--password-stdin", env=env, stdin="another secret\n"
+    )
     assert again.returncode == 1 and "exists already" in again.stderr
     short = run_hub("agent", "add", "--email", "x@example.test", "--password-stdin", env=env, stdin="short\n")
     assert short.returncode == 1 and "8 characters" in short.stderr

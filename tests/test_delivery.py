@@ -138,8 +138,9 @@ async def test_reply_survives_restart_and_stale_claims_are_retaken(db: Database,
     _, msg = await post_reply(db, ticket, ADMIN, "written before a crash")
     # A worker claimed the row and died mid-send: the lease runs out and another worker takes it.
     async with db.write() as uow:
-        await uow.session.execute(update(OutboxItem).values(status="sending", attempts=1,
-                                                            next_attempt_at=utcnow() - timedelta(seconds=1)))
+        await uow.session.execute(
+            update(OutboxItem).values(status="sending", attempts=1, next_attempt_at=utcnow() - timedelta(seconds=1))
+        )
     channel = ScriptedChannel(DeliveryReceipt("sent"))
     worker = DeliveryWorker(db, ChannelRegistry([channel]), max_attempts=5)
     await worker.start()

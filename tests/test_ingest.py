@@ -119,7 +119,9 @@ async def test_history_and_html_sanitized(ingestor: Ingestor, db: Database) -> N
     async with db.read() as s:
         row = await s.get_one(Interaction, result.interaction.id)
         kinds = list(await s.scalars(select(HistoryEntry.kind).order_by(HistoryEntry.id)))
-    assert row.html is not None and "script" not in row.html and "onclick" not in row.html and "<b>there</b>" in row.html
+    assert (
+        row.html is not None and "script" not in row.html and "onclick" not in row.html and "<b>there</b>" in row.html
+    )
     assert kinds == ["ticket.created", "contact.inbound"]
 
 
@@ -154,20 +156,47 @@ async def test_failed_transaction_publishes_nothing(db: Database) -> None:
         published.append(event)
 
     db.bus.subscribe(TicketCreated, record)
-    with pytest.raises(RuntimeError):
+
+    async def failing_write() -> None:
         async with db.write() as uow:
             uow.emit(TicketCreated.__new__(TicketCreated))
             raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        await failing_write()
     assert published == []
+
+
+async def test_control_characters_are_stripped_not_fatal(ingestor: Ingestor, db: Database) -> None:
+    """PostgreSQL refuses NUL in text and JSONB; a customer's message must still be stored."""
+    result = await ingestor.ingest(
+        envelope("nul", text="订单\x00号\x07 123\n第二行", sender_name="Bad\x00Name", meta={"k\x00": ["v\x00"]})
+    )
+    async with db.read() as s:
+        row = await s.get_one(Interaction, result.interaction.id)
+        customer = await s.get_one(Customer, result.ticket.customer_id)
+    assert row.text == "订单号 123\n第二行" and row.meta == {"k": ["v"]}
+    assert customer.display_name == "BadName"
+
+
+async def test_hostile_external_ids_still_dedupe(ingestor: Ingestor) -> None:
+    long_id = "<" + "x" * 400 + "@mail.example>"
+    for ext in [long_id, "id\x00with-nul"]:
+        first = await ingestor.ingest(envelope(ext))
+        again = await ingestor.ingest(envelope(ext))
+        assert again.duplicate and again.interaction.id == first.interaction.id
+        assert first.interaction.external_id and len(first.interaction.external_id) <= 255
 
 
 async def test_invalid_identity_is_rejected_and_nothing_stored(ingestor: Ingestor, db: Database) -> None:
     from hub.customers.identities import InvalidIdentity
 
-    for sender in ["not-an-address", "   "]:
+    for sender in ["not-an-address", "   ", "nul\x00@example.com"]:
         with pytest.raises(InvalidIdentity):
             await ingestor.ingest(envelope(f"x-{sender}", sender=sender))
     with pytest.raises(InvalidIdentity):
-        await ingestor.ingest(InboundEnvelope(channel="sms", external_id="p", sender=IdentityRef("phone", "12"), text="x"))
+        await ingestor.ingest(
+            InboundEnvelope(channel="sms", external_id="p", sender=IdentityRef("phone", "12"), text="x")
+        )
     async with db.read() as s:
         assert await s.scalar(select(func.count()).select_from(Customer)) == 0

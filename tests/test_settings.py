@@ -18,11 +18,19 @@ def test_defaults_without_config_file(tmp_path: Path, monkeypatch: pytest.Monkey
 
 def test_toml_then_env_wins(tmp_path: Path) -> None:
     cfg = tmp_path / "hub.toml"
-    cfg.write_text('[hub]\nhttp_port = 9000\nsmtp_port = 2600\n[queues.support]\ndisplay_name = "支持"\n'
-                   '[queues.sales]\ndisplay_name = "Sales"\n', encoding="utf-8")
-    env = {"HUB_CONFIG": str(cfg), "HUB_HTTP_PORT": "9100", "HUB_DATABASE_URL": "postgresql://u:p@db/hub",
-           "HUB_REDIS_URL": "redis://127.0.0.1:6379/0", "HUB_PUBLIC_URL": "https://support.example.com/",
-           "HUB_DEFAULT_QUEUE": "support"}
+    cfg.write_text(
+        '[hub]\nhttp_port = 9000\nsmtp_port = 2600\n[queues.support]\ndisplay_name = "支持"\n'
+        '[queues.sales]\ndisplay_name = "Sales"\n',
+        encoding="utf-8",
+    )
+    env = {
+        "HUB_CONFIG": str(cfg),
+        "HUB_HTTP_PORT": "9100",
+        "HUB_DATABASE_URL": "postgresql://u:p@db/hub",
+        "HUB_REDIS_URL": "redis://127.0.0.1:6379/0",
+        "HUB_PUBLIC_URL": "https://support.example.com/",
+        "HUB_DEFAULT_QUEUE": "support",
+    }
     s = load_settings(env=env)
     assert (s.http_port, s.smtp_port) == (9100, 2600)
     assert s.database_url == "postgresql+asyncpg://u:p@db/hub" and not s.is_sqlite

@@ -43,8 +43,11 @@ async def test_round_trip_visitor_agent_reply(hub: Hub, db: Database, admin_toke
     assert delivered["ticket_id"] == ack["ticket_id"]
 
     async with db.read() as s:
-        kinds = list(await s.scalars(select(HistoryEntry.kind).where(HistoryEntry.ticket_id == ack["ticket_id"])
-                                     .order_by(HistoryEntry.id)))
+        kinds = list(
+            await s.scalars(
+                select(HistoryEntry.kind).where(HistoryEntry.ticket_id == ack["ticket_id"]).order_by(HistoryEntry.id)
+            )
+        )
     assert kinds == ["ticket.created", "contact.inbound", "contact.outbound"]
     await guest.close()
     await console.close()

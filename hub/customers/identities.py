@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import Customer, Identity
 from hub.envelopes import IdentityRef
+from hub.storable import storable_text
 
 
 class InvalidIdentity(ValueError):
@@ -18,6 +19,8 @@ def normalize(ref: IdentityRef) -> IdentityRef:
     value = ref.value.strip()
     if not value:
         raise InvalidIdentity(f"empty {ref.kind} identity")
+    if storable_text(value) != value:
+        raise InvalidIdentity(f"{ref.kind} identity contains control characters")
     if ref.kind == "email":
         local, sep, domain = value.rpartition("@")
         if not sep or not local or not domain:
