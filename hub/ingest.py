@@ -10,6 +10,7 @@ from datetime import timedelta
 import nh3
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.customers import history
 from hub.customers.identities import resolve_customer
@@ -24,6 +25,7 @@ from hub.storable import storable_json, storable_text
 from hub.tickets import Status, ThreadAction, choose_thread, queue_by_name, sla_due, subject_from_text
 
 log = logging.getLogger(__name__)
+RETRIES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,41 +53,60 @@ class Ingestor:
         self._reopen_window = timedelta(hours=settings.reopen_window_hours)
         self._first_response = timedelta(minutes=settings.sla_first_response_minutes)
         self._resolution = timedelta(minutes=settings.sla_resolution_minutes)
+        self._queue_names: dict[int, str] = {}
 
     async def ingest(self, env: InboundEnvelope) -> IngestResult:
         env = replace(env, external_id=external_key(env.external_id))
-        existing = await self._find_duplicate(env)
-        if existing is not None:
-            return existing
-        try:
-            return await self._store(env)
-        except IntegrityError:
-            # Another worker stored the same (channel, external_id) between our check and commit.
-            existing = await self._find_duplicate(env)
-            if existing is None:
-                raise
-            return existing
+        for attempt in range(1, RETRIES + 1):
+            try:
+                return await self._store(env)
+            except IntegrityError:
+                # A concurrent writer got there first: the same message (dedup finds it on retry) or the
+                # same new customer's identity (resolved on retry). Retrying never drops the contact.
+                if attempt == RETRIES:
+                    raise
+                log.info("ingest conflict for %s/%s, retrying", env.channel, env.external_id)
+        raise AssertionError("unreachable")
 
-    async def _find_duplicate(self, env: InboundEnvelope) -> IngestResult | None:
-        async with self._db.read() as session:
-            row = await session.execute(
+    @staticmethod
+    async def _find_duplicate(session: AsyncSession, env: InboundEnvelope) -> IngestResult | None:
+        found = (
+            await session.execute(
                 select(Interaction, Ticket, Customer, Queue.name)
                 .join(Ticket, Ticket.id == Interaction.ticket_id)
                 .join(Customer, Customer.id == Ticket.customer_id)
                 .join(Queue, Queue.id == Ticket.queue_id)
                 .where(Interaction.channel == env.channel, Interaction.external_id == env.external_id)
             )
-            found = row.first()
+        ).first()
         if found is None:
             return None
         interaction, ticket, customer, queue = found
         return IngestResult(TicketSnapshot.of(ticket, customer, queue), InteractionSnapshot.of(interaction), True, None)
+
+    async def _queue_name(self, session: AsyncSession, queue_id: int) -> str:
+        # Queues are configuration: renamed rarely, never deleted, so their names are safe to keep.
+        name = self._queue_names.get(queue_id)
+        if name is None:
+            name = (await session.get_one(Queue, queue_id)).name
+            self._queue_names[queue_id] = name
+        return name
 
     async def _store(self, env: InboundEnvelope) -> IngestResult:
         # The contact opened or moved the ticket, so ticket milestones and SLA clocks share its time.
         now = env.received_at
         async with self._db.write() as uow:
             s = uow.session
+            # A one-index probe first; the joined load only runs for an actual duplicate.
+            seen = await s.scalar(
+                select(Interaction.id).where(
+                    Interaction.channel == env.channel, Interaction.external_id == env.external_id
+                )
+            )
+            if seen is not None:
+                duplicate = await self._find_duplicate(s, env)
+                assert duplicate is not None
+                return duplicate
             name = storable_text(env.sender_name) if env.sender_name else None
             customer = await resolve_customer(s, env.sender, name)
             decision = await choose_thread(
@@ -98,6 +119,7 @@ class Ingestor:
             )
             if decision.ticket is None:
                 queue = await queue_by_name(s, env.queue or self._settings.default_queue)
+                queue_name = queue.name
                 first_due, resolution_due = sla_due(now, self._first_response, self._resolution)
                 ticket = Ticket(
                     customer_id=customer.id,
@@ -117,7 +139,7 @@ class Ingestor:
                 history.record_ticket(s, ticket, "ticket.created", now)
             else:
                 ticket = decision.ticket
-                queue = await s.get_one(Queue, ticket.queue_id)
+                queue_name = await self._queue_name(s, ticket.queue_id)
                 if decision.action == ThreadAction.REOPEN:
                     ticket.status = Status.OPEN.value
                     ticket.solved_at = None
@@ -126,6 +148,7 @@ class Ingestor:
                     # The customer answered our question: the ball is back with us.
                     ticket.status = Status.OPEN.value
                 ticket.last_message_at = now
+                ticket.updated_at = now
             interaction = Interaction(
                 ticket_id=ticket.id,
                 customer_id=customer.id,
@@ -141,8 +164,7 @@ class Ingestor:
             s.add(interaction)
             await s.flush()
             history.record_interaction(s, interaction)
-            await s.flush()
-            ticket_snap = TicketSnapshot.of(ticket, customer, queue.name)
+            ticket_snap = TicketSnapshot.of(ticket, customer, queue_name)
             msg_snap = InteractionSnapshot.of(interaction)
             action = decision.action
             if action == ThreadAction.NEW:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -200,3 +201,13 @@ async def test_invalid_identity_is_rejected_and_nothing_stored(ingestor: Ingesto
         )
     async with db.read() as s:
         assert await s.scalar(select(func.count()).select_from(Customer)) == 0
+
+
+async def test_concurrent_first_contacts_from_one_customer_make_one_ticket(ingestor: Ingestor, db: Database) -> None:
+    """Socket.io runs a visitor's events concurrently; none may be lost or split into extra tickets."""
+    results = await asyncio.gather(*(ingestor.ingest(envelope(f"c{n}", sender="new@example.com")) for n in range(12)))
+    assert len({r.interaction.id for r in results}) == 12
+    assert len({r.ticket.id for r in results}) == 1
+    async with db.read() as s:
+        assert await s.scalar(select(func.count()).select_from(Customer)) == 1
+        assert await s.scalar(select(func.count()).select_from(Interaction)) == 12

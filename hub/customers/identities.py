@@ -40,20 +40,24 @@ def normalize(ref: IdentityRef) -> IdentityRef:
     return IdentityRef(ref.kind, value)
 
 
-async def find_customer(session: AsyncSession, ref: IdentityRef) -> Customer | None:
+async def find_customer(session: AsyncSession, ref: IdentityRef, *, lock: bool = False) -> Customer | None:
+    """With lock, the customer row stays locked to the end of the transaction (PostgreSQL), so
+    concurrent contacts from one customer thread onto their tickets one after another."""
     ref = normalize(ref)
     stmt = (
         select(Customer)
         .join(Identity, Identity.customer_id == Customer.id)
         .where(Identity.kind == ref.kind, Identity.value == ref.value)
     )
+    if lock:
+        stmt = stmt.with_for_update(of=Customer)
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
 async def resolve_customer(session: AsyncSession, ref: IdentityRef, display_name: str | None) -> Customer:
     """The customer owning this identity, created on first contact."""
     ref = normalize(ref)
-    customer = await find_customer(session, ref)
+    customer = await find_customer(session, ref, lock=True)
     if customer is not None:
         if display_name and not customer.display_name:
             customer.display_name = display_name[:200]

@@ -1,0 +1,169 @@
+"""Web chat throughput and latency: N visitors send at a fixed rate; an agent console socket receives.
+
+Starts `hub serve` in its own process on a fresh SQLite database (or HUB_DATABASE_URL), connects one
+logged-in agent socket and N visitor sockets over loopback, paces messages at --rate, and measures
+from the visitor's send to the agent console's receipt. Prints one JSON object on its last line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import socketio
+
+from hub.accounts import create_agent, create_session
+from hub.bus import EventBus
+from hub.db.engine import Database
+from hub.db.migrate import upgrade_async
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def agent_session(url: str) -> str:
+    await upgrade_async(url)
+    db = Database(url, EventBus())
+    try:
+        async with db.write() as uow:
+            agent = await create_agent(
+                uow.session, email="bench@example.test", display_name="bench", role="agent", password="bench-password"
+            )
+            token, _ = await create_session(uow.session, agent, timedelta(hours=1))
+    finally:
+        await db.dispose()
+    return token
+
+
+async def wait_healthy(base: str, proc: asyncio.subprocess.Process) -> None:
+    async with aiohttp.ClientSession() as http:
+        for _ in range(200):
+            if proc.returncode is not None:
+                raise RuntimeError("hub serve exited during start-up")
+            try:
+                async with http.get(f"{base}/healthz") as r:
+                    if r.status == 200:
+                        return
+            except aiohttp.ClientConnectionError:
+                pass
+            await asyncio.sleep(0.05)
+    raise RuntimeError("hub serve did not become healthy")
+
+
+async def run(visitors: int, rate: float, seconds: float, database_url: str) -> dict[str, Any]:
+    token = await agent_session(database_url)
+    port = free_port()
+    env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_HTTP_PORT": str(port)}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "hub", "serve", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    base = f"http://127.0.0.1:{port}"
+    sent_at: dict[str, float] = {}
+    delivered: dict[str, float] = {}
+    acked: dict[str, float] = {}
+    total = int(rate * seconds)
+    all_in = asyncio.Event()
+    try:
+        await wait_healthy(base, proc)
+        agent = socketio.AsyncClient(reconnection=False)
+
+        @agent.on("message", namespace="/agent")  # type: ignore[untyped-decorator]
+        async def on_message(event: dict[str, Any]) -> None:
+            key = event["interaction"]["text"]
+            if key in sent_at and key not in delivered:
+                delivered[key] = time.perf_counter()
+                if len(delivered) == total:
+                    all_in.set()
+
+        await agent.connect(
+            base,
+            namespaces=["/agent"],
+            headers={"Cookie": f"hub_session={token}"},
+            transports=["websocket"],
+            wait_timeout=10,
+        )
+        clients = []
+        for _ in range(visitors):
+            c = socketio.AsyncClient(reconnection=False)
+            await c.connect(base, namespaces=["/visitor"], transports=["websocket"], wait_timeout=10)
+            clients.append(c)
+        start = time.perf_counter()
+        for i in range(total):
+            delay = start + i / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            key = f"bench-{i}"
+            sent_at[key] = time.perf_counter()
+
+            def on_ack(ack: dict[str, Any], key: str = key) -> None:
+                if ack.get("ok"):
+                    acked[key] = time.perf_counter()
+
+            await clients[i % visitors].emit("message", {"text": key}, namespace="/visitor", callback=on_ack)
+        send_done = time.perf_counter()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(all_in.wait(), timeout=10)
+        elapsed = max(delivered.values(), default=send_done) - start
+        for c in clients:
+            await c.disconnect()
+        await agent.disconnect()
+    finally:
+        proc.terminate()
+        await proc.wait()
+    latencies = [(delivered[k] - sent_at[k]) * 1000 for k in delivered]
+    acks = [(acked[k] - sent_at[k]) * 1000 for k in acked]
+    return {
+        "bench": "webchat",
+        "database": database_url.split(":")[0],
+        "visitors": visitors,
+        "target_rate_per_s": rate,
+        "messages": total,
+        "messages_per_s": round(len(delivered) / elapsed, 1) if elapsed > 0 else 0.0,
+        "delivery_p50_ms": round(percentile(latencies, 0.50), 1),
+        "delivery_p99_ms": round(percentile(latencies, 0.99), 1),
+        "delivery_mean_ms": round(statistics.fmean(latencies), 1) if latencies else None,
+        "ack_p99_ms": round(percentile(acks, 0.99), 1),
+        "lost": total - len(delivered),
+    }
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    p.add_argument("--quick", action="store_true", help="a few seconds: 20 visitors, 2 s at the target rate")
+    p.add_argument("--visitors", type=int, default=50)
+    p.add_argument("--rate", type=float, default=250.0, help="messages per second across all visitors")
+    p.add_argument("--seconds", type=float, default=10.0)
+    args = p.parse_args()
+    if args.quick:
+        args.visitors, args.seconds = 20, 2.0
+    with tempfile.TemporaryDirectory() as tmp:
+        url = os.environ.get("HUB_DATABASE_URL") or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+        result = asyncio.run(run(args.visitors, args.rate, args.seconds, url))
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
