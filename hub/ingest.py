@@ -5,17 +5,19 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import asdict, dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import nh3
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hub.customers import history
 from hub.customers.identities import resolve_customer
 from hub.db.engine import Database
-from hub.db.models import Customer, Interaction, Queue, Ticket
+from hub.db.models import INTERACTIONS, TICKETS, Customer, Interaction, Queue, Ticket
 from hub.envelopes import InboundEnvelope
 from hub.events import MessageReceived, TicketCreated, TicketUpdated
 from hub.routing.tiers import priority_for
@@ -118,58 +120,107 @@ class Ingestor:
                 reopen_window=self._reopen_window,
             )
             if decision.ticket is None:
-                queue = await queue_by_name(s, env.queue or self._settings.default_queue)
-                queue_name = queue.name
-                first_due, resolution_due = sla_due(now, self._first_response, self._resolution)
-                ticket = Ticket(
-                    customer_id=customer.id,
-                    subject=subject_from_text(storable_text(env.subject or env.text) or "(no text)"),
-                    status=Status.NEW.value,
-                    priority=priority_for(customer.tier),
-                    channel=env.channel,
-                    queue_id=queue.id,
-                    tags=[],
-                    first_response_due_at=first_due,
-                    resolution_due_at=resolution_due,
-                    last_message_at=now,
-                    created_at=now,
-                )
-                s.add(ticket)
-                await s.flush()
-                history.record_ticket(s, ticket, "ticket.created", now)
+                ticket, queue_name = await self._open_ticket(s, env, customer)
             else:
                 ticket = decision.ticket
                 queue_name = await self._queue_name(s, ticket.queue_id)
-                if decision.action == ThreadAction.REOPEN:
-                    ticket.status = Status.OPEN.value
-                    ticket.solved_at = None
-                    history.record_ticket(s, ticket, "ticket.reopened", now)
-                elif ticket.status == Status.PENDING:
-                    # The customer answered our question: the ball is back with us.
-                    ticket.status = Status.OPEN.value
-                ticket.last_message_at = now
-                ticket.updated_at = now
-            interaction = Interaction(
-                ticket_id=ticket.id,
-                customer_id=customer.id,
-                direction="inbound",
-                channel=env.channel,
-                external_id=env.external_id,
-                text=storable_text(env.text),
-                html=nh3.clean(storable_text(env.html)) if env.html else None,
-                attachments=storable_json([asdict(a) for a in env.attachments]),
-                meta=storable_json(dict(env.meta)),
-                created_at=env.received_at,
-            )
-            s.add(interaction)
-            await s.flush()
-            history.record_interaction(s, interaction)
+                status_changed = await self._touch_ticket(s, ticket, decision.action, now)
+            message = await self._append(s, env, ticket.id, customer.id)
             ticket_snap = TicketSnapshot.of(ticket, customer, queue_name)
-            msg_snap = InteractionSnapshot.of(interaction)
-            action = decision.action
-            if action == ThreadAction.NEW:
+            if decision.action == ThreadAction.NEW:
                 uow.emit(TicketCreated(ticket_snap))
-            else:
-                uow.emit(TicketUpdated(ticket_snap, ("status", "last_message_at")))
-            uow.emit(MessageReceived(ticket_snap, msg_snap))
-        return IngestResult(ticket_snap, msg_snap, False, action)
+            elif status_changed:
+                uow.emit(TicketUpdated(ticket_snap, ("status",)))
+            # message.received carries the ticket too, so last_message_at needs no event of its own.
+            uow.emit(MessageReceived(ticket_snap, message))
+        return IngestResult(ticket_snap, message, False, decision.action)
+
+    async def _open_ticket(self, s: AsyncSession, env: InboundEnvelope, customer: Customer) -> tuple[Ticket, str]:
+        now = env.received_at
+        queue = await queue_by_name(s, env.queue or self._settings.default_queue)
+        first_due, resolution_due = sla_due(now, self._first_response, self._resolution)
+        ticket = Ticket(
+            customer_id=customer.id,
+            subject=subject_from_text(storable_text(env.subject or env.text) or "(no text)"),
+            status=Status.NEW.value,
+            priority=priority_for(customer.tier),
+            channel=env.channel,
+            queue_id=queue.id,
+            tags=[],
+            first_response_due_at=first_due,
+            resolution_due_at=resolution_due,
+            last_message_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+        s.add(ticket)
+        await s.flush()
+        await history.record(
+            s,
+            customer_id=customer.id,
+            kind="ticket.created",
+            at=now,
+            summary=ticket.subject,
+            channel=ticket.channel,
+            ticket_id=ticket.id,
+        )
+        return ticket, queue.name
+
+    @staticmethod
+    async def _touch_ticket(s: AsyncSession, ticket: Ticket, action: ThreadAction, now: datetime) -> bool:
+        """Move an existing ticket for a new contact with one UPDATE (no unit-of-work flush)."""
+        status = ticket.status
+        if action == ThreadAction.REOPEN:
+            status = Status.OPEN.value
+            await history.record(
+                s,
+                customer_id=ticket.customer_id,
+                kind="ticket.reopened",
+                at=now,
+                summary=ticket.subject,
+                channel=ticket.channel,
+                ticket_id=ticket.id,
+            )
+        elif status == Status.PENDING:
+            status = Status.OPEN.value  # the customer answered our question: the ball is back with us
+        values = {"status": status, "last_message_at": now, "updated_at": now}
+        if status != ticket.status:
+            values["solved_at"] = None
+        await s.execute(update(TICKETS).where(TICKETS.c.id == ticket.id).values(**values))
+        changed = status != ticket.status
+        for key, value in values.items():
+            set_committed_value(ticket, key, value)
+        return changed
+
+    @staticmethod
+    async def _append(s: AsyncSession, env: InboundEnvelope, ticket_id: int, customer_id: int) -> InteractionSnapshot:
+        """The contact itself and its history line, as two plain INSERTs."""
+        text = storable_text(env.text)
+        values: dict[str, Any] = {
+            "ticket_id": ticket_id,
+            "customer_id": customer_id,
+            "direction": "inbound",
+            "channel": env.channel,
+            "external_id": env.external_id,
+            "author_agent_id": None,
+            "text": text,
+            "html": nh3.clean(storable_text(env.html)) if env.html else None,
+            "attachments": storable_json([asdict(a) for a in env.attachments]),
+            "meta": storable_json(dict(env.meta)),
+            "delivery_status": None,
+            "delivery_error": None,
+            "created_at": env.received_at,
+        }
+        interaction_id = await s.scalar(insert(INTERACTIONS).values(**values).returning(INTERACTIONS.c.id))
+        assert interaction_id is not None
+        await history.record(
+            s,
+            customer_id=customer_id,
+            kind="contact.inbound",
+            at=env.received_at,
+            summary=text,
+            channel=env.channel,
+            ticket_id=ticket_id,
+            interaction_id=interaction_id,
+        )
+        return InteractionSnapshot.from_values(interaction_id, values)

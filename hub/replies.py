@@ -65,7 +65,16 @@ async def post_reply(
         changes: list[str] = []
         if not note:
             s.add(OutboxItem(interaction_id=interaction.id, channel=ticket.channel, next_attempt_at=now))
-            history.record_interaction(s, interaction)
+            await history.record(
+                s,
+                customer_id=ticket.customer_id,
+                kind="contact.outbound",
+                at=now,
+                summary=text,
+                channel=ticket.channel,
+                ticket_id=ticket.id,
+                interaction_id=interaction.id,
+            )
             if ticket.first_responded_at is None:
                 ticket.first_responded_at = now
                 changes.append("first_responded_at")

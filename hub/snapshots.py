@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -54,11 +54,25 @@ class TicketSnapshot:
         )
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["tags"] = list(self.tags)
-        for key in ("first_response_due_at", "resolution_due_at", "last_message_at", "created_at", "updated_at"):
-            data[key] = _iso(data[key])
-        return data
+        # Built by hand: dataclasses.asdict deep-copies, and this runs for every pushed event.
+        return {
+            "id": self.id,
+            "customer_id": self.customer_id,
+            "customer_name": self.customer_name,
+            "customer_tier": self.customer_tier,
+            "subject": self.subject,
+            "status": self.status,
+            "priority": self.priority,
+            "channel": self.channel,
+            "queue": self.queue,
+            "assignee_id": self.assignee_id,
+            "tags": list(self.tags),
+            "first_response_due_at": _iso(self.first_response_due_at),
+            "resolution_due_at": _iso(self.resolution_due_at),
+            "last_message_at": _iso(self.last_message_at),
+            "created_at": _iso(self.created_at),
+            "updated_at": _iso(self.updated_at),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,24 +93,35 @@ class InteractionSnapshot:
 
     @classmethod
     def of(cls, row: Interaction) -> InteractionSnapshot:
+        return cls.from_values(row.id, {name: getattr(row, name) for name in _INTERACTION_FIELDS})
+
+    @classmethod
+    def from_values(cls, interaction_id: int, values: dict[str, Any]) -> InteractionSnapshot:
+        """From the column values of an INSERT, without loading the row back."""
         return cls(
-            id=row.id,
-            ticket_id=row.ticket_id,
-            customer_id=row.customer_id,
-            direction=row.direction,
-            channel=row.channel,
-            external_id=row.external_id,
-            author_agent_id=row.author_agent_id,
-            text=row.text,
-            html=row.html,
-            attachments=tuple(row.attachments or ()),
-            delivery_status=row.delivery_status,
-            delivery_error=row.delivery_error,
-            created_at=row.created_at,
+            id=interaction_id,
+            **{name: values[name] for name in _INTERACTION_FIELDS if name != "attachments"},
+            attachments=tuple(values["attachments"] or ()),
         )
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in ("id", *_INTERACTION_FIELDS)}
         data["attachments"] = list(self.attachments)
         data["created_at"] = _iso(self.created_at)
         return data
+
+
+_INTERACTION_FIELDS = (
+    "ticket_id",
+    "customer_id",
+    "direction",
+    "channel",
+    "external_id",
+    "author_agent_id",
+    "text",
+    "html",
+    "attachments",
+    "delivery_status",
+    "delivery_error",
+    "created_at",
+)

@@ -147,6 +147,11 @@ async def test_events_are_published_after_commit(ingestor: Ingestor, db: Databas
     await ingestor.ingest(envelope("2"))
     await ingestor.ingest(envelope("2"))  # duplicate: no new events
     assert seen[0] == ("message.received", result.interaction.id) and len(seen) == 2
+    # A follow-up only moves last_message_at, which message.received already carries.
+    assert names == ["ticket.created"]
+    async with db.write() as uow:
+        transition(await uow.session.get_one(Ticket, result.ticket.id), Status.SOLVED, utcnow())
+    await ingestor.ingest(envelope("3"))
     assert names == ["ticket.created", "ticket.updated"]
 
 

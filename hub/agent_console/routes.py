@@ -97,7 +97,7 @@ async def ticket_page(request: web.Request) -> dict[str, Any]:
         if detail is None:
             raise web.HTTPNotFound(text="No such ticket.")
         history = await timeline(s, detail.ticket.customer_id, limit=50)
-        agents = dict(await s.execute(select(Agent.id, Agent.display_name)))
+        agents = dict((await s.execute(select(Agent.id, Agent.display_name))).all())
     return {
         "me": principal,
         "ticket": detail.ticket.to_json(),

@@ -6,38 +6,35 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.db.models import HistoryEntry, Interaction, Ticket
+from hub.db.models import HISTORY, HistoryEntry, Interaction, Ticket
+
+CONTACT_KINDS = {"inbound": "contact.inbound", "outbound": "contact.outbound"}
 
 
-def record_interaction(session: AsyncSession, interaction: Interaction) -> None:
-    kind = {"inbound": "contact.inbound", "outbound": "contact.outbound"}.get(interaction.direction)
-    if kind is None:  # notes and system lines live on the ticket, not in what the customer experienced
-        return
-    session.add(
-        HistoryEntry(
-            customer_id=interaction.customer_id,
-            occurred_at=interaction.created_at,
-            kind=kind,
-            channel=interaction.channel,
-            ticket_id=interaction.ticket_id,
-            interaction_id=interaction.id,
-            summary=interaction.text[:300],
-        )
-    )
-
-
-def record_ticket(session: AsyncSession, ticket: Ticket, kind: str, at: datetime) -> None:
-    session.add(
-        HistoryEntry(
-            customer_id=ticket.customer_id,
+async def record(
+    session: AsyncSession,
+    *,
+    customer_id: int,
+    kind: str,
+    at: datetime,
+    summary: str,
+    channel: str | None = None,
+    ticket_id: int | None = None,
+    interaction_id: int | None = None,
+) -> None:
+    """One timeline entry, as a plain INSERT: this runs for every contact, so no ORM unit of work."""
+    await session.execute(
+        insert(HISTORY).values(
+            customer_id=customer_id,
             occurred_at=at,
             kind=kind,
-            channel=ticket.channel,
-            ticket_id=ticket.id,
-            summary=ticket.subject[:300],
+            channel=channel,
+            ticket_id=ticket_id,
+            interaction_id=interaction_id,
+            summary=summary[:300],
         )
     )
 

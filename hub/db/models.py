@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from hub.db.types import JSONType, UTCDateTime, utcnow
@@ -188,3 +188,9 @@ class ConsoleSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
+
+
+# Core handles for hot paths that write with plain INSERT/UPDATE instead of the ORM unit of work.
+TICKETS = cast(Table, Ticket.__table__)
+INTERACTIONS = cast(Table, Interaction.__table__)
+HISTORY = cast(Table, HistoryEntry.__table__)
