@@ -1,41 +1,30 @@
-"""The one inbound path: envelope -> dedup -> identity -> thread -> interaction -> commit -> events."""
+"""The one inbound path: envelope -> dedup -> identity -> thread -> interaction -> commit -> events.
+
+Contacts are written in batches (group commit): while one transaction is being written, new arrivals
+queue up and the next transaction stores all of them, so under load the per-contact cost of a
+transaction is shared. If any contact spoils a batch, the batch is retried one transaction per contact,
+so one bad envelope can never cost another customer their message.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
-from dataclasses import asdict, dataclass, replace
-from datetime import datetime, timedelta
-from typing import Any
+from dataclasses import replace
 
-import nh3
-from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
 
-from hub.customers import history
-from hub.customers.identities import resolve_customer
+from hub.contacts import ContactWriter, IngestResult
 from hub.db.engine import Database
-from hub.db.models import INTERACTIONS, TICKETS, Customer, Interaction, Queue, Ticket
 from hub.envelopes import InboundEnvelope
-from hub.events import MessageReceived, TicketCreated, TicketUpdated
-from hub.routing.tiers import priority_for
 from hub.settings import Settings
-from hub.snapshots import InteractionSnapshot, TicketSnapshot
-from hub.storable import storable_json, storable_text
-from hub.tickets import Status, ThreadAction, choose_thread, queue_by_name, sla_due, subject_from_text
+from hub.storable import storable_text
 
+__all__ = ["IngestResult", "Ingestor", "external_key"]
 log = logging.getLogger(__name__)
 RETRIES = 3
-
-
-@dataclass(frozen=True, slots=True)
-class IngestResult:
-    ticket: TicketSnapshot
-    interaction: InteractionSnapshot
-    duplicate: bool
-    action: ThreadAction | None  # None for a duplicate
+MAX_BATCH = 64
 
 
 def external_key(external_id: str) -> str:
@@ -51,176 +40,64 @@ def external_key(external_id: str) -> str:
 class Ingestor:
     def __init__(self, db: Database, settings: Settings) -> None:
         self._db = db
-        self._settings = settings
-        self._reopen_window = timedelta(hours=settings.reopen_window_hours)
-        self._first_response = timedelta(minutes=settings.sla_first_response_minutes)
-        self._resolution = timedelta(minutes=settings.sla_resolution_minutes)
-        self._queue_names: dict[int, str] = {}
+        self._writer = ContactWriter(settings)
+        self._waiting: list[tuple[InboundEnvelope, asyncio.Future[IngestResult]]] = []
+        self._drainer: asyncio.Task[None] | None = None
 
     async def ingest(self, env: InboundEnvelope) -> IngestResult:
+        """Store the contact; returns once it is committed and its events are published."""
         env = replace(env, external_id=external_key(env.external_id))
+        future: asyncio.Future[IngestResult] = asyncio.get_running_loop().create_future()
+        self._waiting.append((env, future))
+        if self._drainer is None:
+            self._drainer = asyncio.create_task(self._drain(), name="hub-ingest")
+        # shield: a caller that gives up (a dropped socket) must not cancel the write of its contact.
+        return await asyncio.shield(future)
+
+    async def _drain(self) -> None:
+        try:
+            while self._waiting:
+                batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+                await self._store_batch(batch)
+        finally:
+            self._drainer = None
+
+    async def _store_batch(self, batch: list[tuple[InboundEnvelope, asyncio.Future[IngestResult]]]) -> None:
+        if len(batch) > 1:
+            try:
+                async with self._db.write() as uow:
+                    results = [await self._writer.store(uow, env) for env, _ in batch]
+            except Exception:
+                log.info("a batch of %d contacts failed; storing them one by one", len(batch), exc_info=True)
+            else:
+                for (_, future), result in zip(batch, results, strict=True):
+                    _settle(future, result)
+                return
+        for env, future in batch:
+            try:
+                _settle(future, await self._store_one(env))
+            except Exception as exc:
+                if not future.done():
+                    future.set_exception(exc)
+
+    async def _store_one(self, env: InboundEnvelope) -> IngestResult:
         for attempt in range(1, RETRIES + 1):
             try:
-                return await self._store(env)
+                async with self._db.write() as uow:
+                    return await self._writer.store(uow, env)
             except IntegrityError:
                 # A concurrent writer got there first: the same message (dedup finds it on retry) or the
                 # same new customer's identity (resolved on retry). Retrying never drops the contact.
                 if attempt == RETRIES:
                     raise
                 log.info("ingest conflict for %s/%s, retrying", env.channel, env.external_id)
+                async with self._db.read() as session:
+                    existing = await self._writer.find_duplicate(session, env)
+                if existing is not None:
+                    return existing
         raise AssertionError("unreachable")
 
-    @staticmethod
-    async def _find_duplicate(session: AsyncSession, env: InboundEnvelope) -> IngestResult | None:
-        found = (
-            await session.execute(
-                select(Interaction, Ticket, Customer, Queue.name)
-                .join(Ticket, Ticket.id == Interaction.ticket_id)
-                .join(Customer, Customer.id == Ticket.customer_id)
-                .join(Queue, Queue.id == Ticket.queue_id)
-                .where(Interaction.channel == env.channel, Interaction.external_id == env.external_id)
-            )
-        ).first()
-        if found is None:
-            return None
-        interaction, ticket, customer, queue = found
-        return IngestResult(TicketSnapshot.of(ticket, customer, queue), InteractionSnapshot.of(interaction), True, None)
 
-    async def _queue_name(self, session: AsyncSession, queue_id: int) -> str:
-        # Queues are configuration: renamed rarely, never deleted, so their names are safe to keep.
-        name = self._queue_names.get(queue_id)
-        if name is None:
-            name = (await session.get_one(Queue, queue_id)).name
-            self._queue_names[queue_id] = name
-        return name
-
-    async def _store(self, env: InboundEnvelope) -> IngestResult:
-        # The contact opened or moved the ticket, so ticket milestones and SLA clocks share its time.
-        now = env.received_at
-        async with self._db.write() as uow:
-            s = uow.session
-            # A one-index probe first; the joined load only runs for an actual duplicate.
-            seen = await s.scalar(
-                select(Interaction.id).where(
-                    Interaction.channel == env.channel, Interaction.external_id == env.external_id
-                )
-            )
-            if seen is not None:
-                duplicate = await self._find_duplicate(s, env)
-                assert duplicate is not None
-                return duplicate
-            name = storable_text(env.sender_name) if env.sender_name else None
-            customer = await resolve_customer(s, env.sender, name)
-            decision = await choose_thread(
-                s,
-                customer_id=customer.id,
-                channel=env.channel,
-                hint_ticket_id=env.thread_ticket_id,
-                now=now,
-                reopen_window=self._reopen_window,
-            )
-            if decision.ticket is None:
-                ticket, queue_name = await self._open_ticket(s, env, customer)
-            else:
-                ticket = decision.ticket
-                queue_name = await self._queue_name(s, ticket.queue_id)
-                status_changed = await self._touch_ticket(s, ticket, decision.action, now)
-            message = await self._append(s, env, ticket.id, customer.id)
-            ticket_snap = TicketSnapshot.of(ticket, customer, queue_name)
-            if decision.action == ThreadAction.NEW:
-                uow.emit(TicketCreated(ticket_snap))
-            elif status_changed:
-                uow.emit(TicketUpdated(ticket_snap, ("status",)))
-            # message.received carries the ticket too, so last_message_at needs no event of its own.
-            uow.emit(MessageReceived(ticket_snap, message))
-        return IngestResult(ticket_snap, message, False, decision.action)
-
-    async def _open_ticket(self, s: AsyncSession, env: InboundEnvelope, customer: Customer) -> tuple[Ticket, str]:
-        now = env.received_at
-        queue = await queue_by_name(s, env.queue or self._settings.default_queue)
-        first_due, resolution_due = sla_due(now, self._first_response, self._resolution)
-        ticket = Ticket(
-            customer_id=customer.id,
-            subject=subject_from_text(storable_text(env.subject or env.text) or "(no text)"),
-            status=Status.NEW.value,
-            priority=priority_for(customer.tier),
-            channel=env.channel,
-            queue_id=queue.id,
-            tags=[],
-            first_response_due_at=first_due,
-            resolution_due_at=resolution_due,
-            last_message_at=now,
-            created_at=now,
-            updated_at=now,
-        )
-        s.add(ticket)
-        await s.flush()
-        await history.record(
-            s,
-            customer_id=customer.id,
-            kind="ticket.created",
-            at=now,
-            summary=ticket.subject,
-            channel=ticket.channel,
-            ticket_id=ticket.id,
-        )
-        return ticket, queue.name
-
-    @staticmethod
-    async def _touch_ticket(s: AsyncSession, ticket: Ticket, action: ThreadAction, now: datetime) -> bool:
-        """Move an existing ticket for a new contact with one UPDATE (no unit-of-work flush)."""
-        status = ticket.status
-        if action == ThreadAction.REOPEN:
-            status = Status.OPEN.value
-            await history.record(
-                s,
-                customer_id=ticket.customer_id,
-                kind="ticket.reopened",
-                at=now,
-                summary=ticket.subject,
-                channel=ticket.channel,
-                ticket_id=ticket.id,
-            )
-        elif status == Status.PENDING:
-            status = Status.OPEN.value  # the customer answered our question: the ball is back with us
-        values = {"status": status, "last_message_at": now, "updated_at": now}
-        if status != ticket.status:
-            values["solved_at"] = None
-        await s.execute(update(TICKETS).where(TICKETS.c.id == ticket.id).values(**values))
-        changed = status != ticket.status
-        for key, value in values.items():
-            set_committed_value(ticket, key, value)
-        return changed
-
-    @staticmethod
-    async def _append(s: AsyncSession, env: InboundEnvelope, ticket_id: int, customer_id: int) -> InteractionSnapshot:
-        """The contact itself and its history line, as two plain INSERTs."""
-        text = storable_text(env.text)
-        values: dict[str, Any] = {
-            "ticket_id": ticket_id,
-            "customer_id": customer_id,
-            "direction": "inbound",
-            "channel": env.channel,
-            "external_id": env.external_id,
-            "author_agent_id": None,
-            "text": text,
-            "html": nh3.clean(storable_text(env.html)) if env.html else None,
-            "attachments": storable_json([asdict(a) for a in env.attachments]),
-            "meta": storable_json(dict(env.meta)),
-            "delivery_status": None,
-            "delivery_error": None,
-            "created_at": env.received_at,
-        }
-        interaction_id = await s.scalar(insert(INTERACTIONS).values(**values).returning(INTERACTIONS.c.id))
-        assert interaction_id is not None
-        await history.record(
-            s,
-            customer_id=customer_id,
-            kind="contact.inbound",
-            at=env.received_at,
-            summary=text,
-            channel=env.channel,
-            ticket_id=ticket_id,
-            interaction_id=interaction_id,
-        )
-        return InteractionSnapshot.from_values(interaction_id, values)
+def _settle(future: asyncio.Future[IngestResult], result: IngestResult) -> None:
+    if not future.done():
+        future.set_result(result)
