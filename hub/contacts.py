@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import nh3
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -22,6 +22,22 @@ from hub.settings import Settings
 from hub.snapshots import InteractionSnapshot, TicketSnapshot
 from hub.storable import storable_json, storable_text
 from hub.tickets import Status, ThreadAction, choose_thread, queue_by_name, sla_due, subject_from_text
+
+# Built once: per-contact statements skip construction and reuse their memoized cache keys.
+_SEEN = select(Interaction.id).where(
+    Interaction.channel == bindparam("channel"), Interaction.external_id == bindparam("external_id")
+)
+_TOUCH_TICKET = (
+    update(TICKETS)
+    .where(TICKETS.c.id == bindparam("ticket_id"))
+    .values(
+        status=bindparam("status"),
+        last_message_at=bindparam("last_message_at"),
+        updated_at=bindparam("updated_at"),
+        solved_at=bindparam("solved_at"),
+    )
+)
+_INSERT_INTERACTION = insert(INTERACTIONS).returning(INTERACTIONS.c.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +86,7 @@ class ContactWriter:
         now = env.received_at
         s = uow.session
         # A one-index probe first; the joined load only runs for an actual duplicate.
-        seen = await s.scalar(
-            select(Interaction.id).where(Interaction.channel == env.channel, Interaction.external_id == env.external_id)
-        )
+        seen = await s.scalar(_SEEN, {"channel": env.channel, "external_id": env.external_id})
         if seen is not None:
             duplicate = await self.find_duplicate(s, env)
             assert duplicate is not None
@@ -151,11 +165,11 @@ class ContactWriter:
             )
         elif status == Status.PENDING:
             status = Status.OPEN.value  # the customer answered our question: the ball is back with us
-        values = {"status": status, "last_message_at": now, "updated_at": now}
-        if status != ticket.status:
-            values["solved_at"] = None
-        await s.execute(update(TICKETS).where(TICKETS.c.id == ticket.id).values(**values))
         changed = status != ticket.status
+        values = {"status": status, "last_message_at": now, "updated_at": now, "solved_at": ticket.solved_at}
+        if changed:
+            values["solved_at"] = None
+        await s.execute(_TOUCH_TICKET, {"ticket_id": ticket.id, **values})
         for key, value in values.items():
             set_committed_value(ticket, key, value)
         return changed
@@ -179,7 +193,7 @@ class ContactWriter:
             "delivery_error": None,
             "created_at": env.received_at,
         }
-        interaction_id = await s.scalar(insert(INTERACTIONS).values(**values).returning(INTERACTIONS.c.id))
+        interaction_id = await s.scalar(_INSERT_INTERACTION, values)
         assert interaction_id is not None
         await history.record(
             s,

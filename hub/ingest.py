@@ -4,6 +4,8 @@ Contacts are written in batches (group commit): while one transaction is being w
 queue up and the next transaction stores all of them, so under load the per-contact cost of a
 transaction is shared. If any contact spoils a batch, the batch is retried one transaction per contact,
 so one bad envelope can never cost another customer their message.
+One batch is written at a time on PostgreSQL too: parallel batches each hold several customers' row
+locks until commit, block one another and can deadlock (measured: 209 -> 100 messages/s).
 """
 
 from __future__ import annotations

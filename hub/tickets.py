@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import Queue, Ticket
@@ -75,17 +75,24 @@ async def choose_thread(
             decision = _decide(hinted, now, reopen_window)
             if decision is not None:
                 return decision
-    latest = await session.scalar(
-        select(Ticket)
-        .where(Ticket.customer_id == customer_id, Ticket.channel == channel, Ticket.status != Status.CLOSED)
-        .order_by(Ticket.last_message_at.desc(), Ticket.id.desc())
-        .limit(1)
-    )
+    latest = await session.scalar(_LATEST_UNCLOSED, {"customer_id": customer_id, "channel": channel})
     if latest is not None:
         decision = _decide(latest, now, reopen_window)
         if decision is not None:
             return decision
     return ThreadDecision(ThreadAction.NEW, None)
+
+
+_LATEST_UNCLOSED = (
+    select(Ticket)
+    .where(
+        Ticket.customer_id == bindparam("customer_id"),
+        Ticket.channel == bindparam("channel"),
+        Ticket.status != Status.CLOSED,
+    )
+    .order_by(Ticket.last_message_at.desc(), Ticket.id.desc())
+    .limit(1)
+)
 
 
 def _decide(ticket: Ticket, now: datetime, reopen_window: timedelta) -> ThreadDecision | None:

@@ -27,16 +27,20 @@ async def record(
 ) -> None:
     """One timeline entry, as a plain INSERT: this runs for every contact, so no ORM unit of work."""
     await session.execute(
-        insert(HISTORY).values(
-            customer_id=customer_id,
-            occurred_at=at,
-            kind=kind,
-            channel=channel,
-            ticket_id=ticket_id,
-            interaction_id=interaction_id,
-            summary=summary[:300],
-        )
+        _INSERT,
+        {
+            "customer_id": customer_id,
+            "occurred_at": at,
+            "kind": kind,
+            "channel": channel,
+            "ticket_id": ticket_id,
+            "interaction_id": interaction_id,
+            "summary": summary[:300],
+        },
     )
+
+
+_INSERT = insert(HISTORY)
 
 
 @dataclass(frozen=True, slots=True)

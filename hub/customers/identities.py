@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import phonenumbers
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import Customer, Identity
@@ -44,14 +44,16 @@ async def find_customer(session: AsyncSession, ref: IdentityRef, *, lock: bool =
     """With lock, the customer row stays locked to the end of the transaction (PostgreSQL), so
     concurrent contacts from one customer thread onto their tickets one after another."""
     ref = normalize(ref)
-    stmt = (
-        select(Customer)
-        .join(Identity, Identity.customer_id == Customer.id)
-        .where(Identity.kind == ref.kind, Identity.value == ref.value)
-    )
-    if lock:
-        stmt = stmt.with_for_update(of=Customer)
-    return (await session.execute(stmt)).scalar_one_or_none()
+    params = {"kind": ref.kind, "value": ref.value}
+    return (await session.execute(_BY_IDENTITY_LOCKED if lock else _BY_IDENTITY, params)).scalar_one_or_none()
+
+
+_BY_IDENTITY = (
+    select(Customer)
+    .join(Identity, Identity.customer_id == Customer.id)
+    .where(Identity.kind == bindparam("kind"), Identity.value == bindparam("value"))
+)
+_BY_IDENTITY_LOCKED = _BY_IDENTITY.with_for_update(of=Customer)
 
 
 async def resolve_customer(session: AsyncSession, ref: IdentityRef, display_name: str | None) -> Customer:

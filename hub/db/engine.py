@@ -53,11 +53,12 @@ class UnitOfWork:
 class Database:
     def __init__(self, url: str, bus: EventBus) -> None:
         self.url = url
+        self.is_sqlite = url.startswith("sqlite")
         self.engine = create_engine(url)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self.bus = bus
         # SQLite has one writer at a time; queueing writers here avoids SQLITE_BUSY on lock upgrades.
-        self._write_lock: asyncio.Lock | None = asyncio.Lock() if url.startswith("sqlite") else None
+        self._write_lock: asyncio.Lock | None = asyncio.Lock() if self.is_sqlite else None
 
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
