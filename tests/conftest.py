@@ -26,6 +26,11 @@ BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
 PASSWORD = "correct horse battery"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get("HUB_TEST_REQUIRE_POSTGRES") == "1" and not PG_URL:
+        raise pytest.UsageError("HUB_TEST_REQUIRE_POSTGRES=1 but HUB_TEST_POSTGRES_URL is not set")
+
+
 @pytest.fixture(params=BACKENDS)
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":

@@ -1,0 +1,1 @@
+"""Knowledge base: curated answer articles and suggestions (built with the knowledge-base issue)."""
