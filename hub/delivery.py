@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -26,6 +27,15 @@ BATCH = 50
 def backoff(attempt: int) -> timedelta:
     """2 s, 4 s, 8 s, ... capped at 10 minutes."""
     return timedelta(seconds=min(600, 2**attempt))
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    interaction_id: int
+    ticket_id: int
+    queue: str
+    attempts: int
+    outcome: DeliveryReceipt | tuple[Channel, OutboundMessage]
 
 
 class DeliveryWorker:
@@ -88,17 +98,30 @@ class DeliveryWorker:
             return bool(getattr(result, "rowcount", 0) == 1)
 
     async def _deliver(self, item_id: int) -> None:
+        prepared = await self._prepare(item_id)
+        if isinstance(prepared.outcome, DeliveryReceipt):
+            receipt = prepared.outcome
+        else:
+            # Sent with no database connection held: a slow provider must not pin the pool.
+            channel, msg = prepared.outcome
+            receipt = await self._send(channel, msg)
+        await self._record(
+            item_id, prepared.interaction_id, prepared.ticket_id, prepared.queue, prepared.attempts, receipt
+        )
+
+    async def _prepare(self, item_id: int) -> _Prepared:
+        """Everything the send needs, read in one short session; or the receipt that makes sending moot."""
         async with self._db.read() as s:
             item = await s.get_one(OutboxItem, item_id)
             interaction = await s.get_one(Interaction, item.interaction_id)
             ticket = await s.get_one(Ticket, interaction.ticket_id)
             queue = await s.get_one(Queue, ticket.queue_id)
+            outcome: DeliveryReceipt | tuple[Channel, OutboundMessage]
             try:
                 channel = self._channels.get(item.channel)
             except UnknownChannel as exc:
-                channel = None
-                receipt = DeliveryReceipt("failed", error=str(exc))
-            if channel is not None:
+                outcome = DeliveryReceipt("failed", error=str(exc))
+            else:
                 recipient = await s.scalar(
                     select(Identity)
                     .where(Identity.customer_id == ticket.customer_id, Identity.kind == channel.identity_kind)
@@ -106,21 +129,22 @@ class DeliveryWorker:
                     .limit(1)
                 )
                 if recipient is None:
-                    receipt = DeliveryReceipt("failed", error=f"customer has no {channel.identity_kind} address")
+                    outcome = DeliveryReceipt("failed", error=f"customer has no {channel.identity_kind} address")
                 else:
-                    msg = OutboundMessage(
-                        interaction_id=interaction.id,
-                        ticket_id=ticket.id,
-                        channel=item.channel,
-                        recipient=IdentityRef(recipient.kind, recipient.value),
-                        text=interaction.text,
-                        html=interaction.html,
-                        subject=ticket.subject,
-                        meta=dict(interaction.meta),
+                    outcome = (
+                        channel,
+                        OutboundMessage(
+                            interaction_id=interaction.id,
+                            ticket_id=ticket.id,
+                            channel=item.channel,
+                            recipient=IdentityRef(recipient.kind, recipient.value),
+                            text=interaction.text,
+                            html=interaction.html,
+                            subject=ticket.subject,
+                            meta=dict(interaction.meta),
+                        ),
                     )
-                    receipt = await self._send(channel, msg)
-            attempts = item.attempts
-        await self._record(item_id, interaction.id, ticket.id, queue.name, attempts, receipt)
+            return _Prepared(interaction.id, ticket.id, queue.name, item.attempts, outcome)
 
     @staticmethod
     async def _send(channel: Channel, msg: OutboundMessage) -> DeliveryReceipt:

@@ -38,7 +38,8 @@ def _safe_next(target: str | None) -> str:
 @routes.get("/login")
 @aiohttp_jinja2.template("console/login.html")
 async def login_page(request: web.Request) -> dict[str, Any]:
-    return {"next": _safe_next(request.query.get("next")), "error": None}
+    denied = "Your role cannot use the agent console." if "denied" in request.query else None
+    return {"next": _safe_next(request.query.get("next")), "error": denied}
 
 
 @routes.post("/login")
@@ -56,13 +57,15 @@ async def login(request: web.Request) -> web.StreamResponse:
         context = {"next": _safe_next(str(form.get("next", ""))), "error": "Wrong email or password."}
         return aiohttp_jinja2.render_template("console/login.html", request, context, status=401)
     response = web.HTTPFound(_safe_next(str(form.get("next", ""))))
+    # Behind a TLS-terminating proxy the request itself looks like plain HTTP; the public URL knows better.
+    secure = request.secure or (settings.public_url or "").startswith("https://")
     response.set_cookie(
         SESSION_COOKIE,
         token,
         max_age=int(max_age.total_seconds()),
         httponly=True,
         samesite="Lax",
-        secure=request.secure,
+        secure=secure,
         path="/",
     )
     raise response
