@@ -13,6 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
+from hub import audit
 from hub.accounts import ROLES, AccountError, create_agent, create_token
 from hub.bus import EventBus
 from hub.db.engine import Database
@@ -72,6 +73,7 @@ def _agent_add(settings: Settings, args: argparse.Namespace) -> str:
             agent = await create_agent(
                 uow.session, email=args.email, display_name=args.name, role=args.role, password=password
             )
+            audit.record(uow.session, None, "agent.created", "agent", agent.id, via="cli", role=agent.role)
             return f"agent {agent.id} {agent.email} ({agent.role}) created"
 
     return _run_db(settings, work)
@@ -80,7 +82,11 @@ def _agent_add(settings: Settings, args: argparse.Namespace) -> str:
 def _token_create(settings: Settings, args: argparse.Namespace) -> str:
     async def work(db: Database) -> str:
         async with db.write() as uow:
-            return await create_token(uow.session, role=args.role, name=args.name)
+            token = await create_token(uow.session, role=args.role, name=args.name)
+            audit.record(
+                uow.session, None, "token.created", "api_token", None, via="cli", role=args.role, name=args.name
+            )
+            return token
 
     return _run_db(settings, work)
 
@@ -105,6 +111,7 @@ def _serve(settings: Settings, args: argparse.Namespace, *, demo: bool = False) 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration step is noise here
     try:
         # The demo keeps its data apart from a real database unless told otherwise.
         demo_db = args.command == "demo" and "HUB_DATABASE_URL" not in os.environ

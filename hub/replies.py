@@ -1,4 +1,4 @@
-"""Agent replies and internal notes: stored with their outbox row in one transaction."""
+"""Agent actions on a ticket: replies and notes (stored with their outbox row), status and tags."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hub.db.models import Customer, Interaction, OutboxItem, Queue, Ticket
 from hub.db.types import utcnow
 from hub.events import MessageCreated, TicketUpdated
 from hub.snapshots import InteractionSnapshot, TicketSnapshot
-from hub.tickets import Status
+from hub.tickets import Status, transition
 
 MAX_REPLY_CHARS = 65_536
 
@@ -99,3 +99,32 @@ async def post_reply(
         if changes:
             uow.emit(TicketUpdated(ticket_snap, tuple(changes)))
     return ticket_snap, msg_snap
+
+
+async def update_ticket(
+    db: Database, ticket_id: int, actor: Principal, *, status: str | None = None, tags: list[str] | None = None
+) -> TicketSnapshot:
+    """Status (through the allowed transitions) and tags; audited, announced after commit."""
+    now = utcnow()
+    async with db.write() as uow:
+        s = uow.session
+        ticket, customer, queue = await load_ticket(s, ticket_id)
+        changes: list[str] = []
+        if status is not None and status != ticket.status:
+            before = ticket.status
+            transition(ticket, Status(status), now)
+            changes.append("status")
+            audit.record(s, actor, "ticket.status_changed", "ticket", ticket.id, before=before, after=status)
+        if tags is not None:
+            clean = sorted({t.strip()[:64] for t in tags if t.strip()})
+            if clean != sorted(ticket.tags or []):
+                ticket.tags = clean
+                changes.append("tags")
+                audit.record(s, actor, "ticket.tags_changed", "ticket", ticket.id, tags=clean)
+        if changes:
+            ticket.updated_at = now
+            await s.flush()
+        snapshot = TicketSnapshot.of(ticket, customer, queue)
+        if changes:
+            uow.emit(TicketUpdated(snapshot, tuple(changes)))
+    return snapshot

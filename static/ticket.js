@@ -73,23 +73,39 @@
     }, 2000);
   });
 
+  function api(method, path, body) {
+    return fetch(path, {
+      method: method,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": live.csrf() },
+      body: JSON.stringify(body)
+    }).then(function (r) {
+      return r.json().then(function (data) {
+        if (!r.ok) { throw new Error(data.error ? data.error.message : method + " failed"); }
+        return data;
+      });
+    });
+  }
+
+  document.getElementById("status-actions").addEventListener("click", function (ev) {
+    var target = ev.target.closest("button[data-status]");
+    if (!target) { return; }
+    var errorLine = document.getElementById("status-error");
+    errorLine.textContent = "";
+    api("PATCH", "/api/v1/tickets/" + ticket.id, { status: target.dataset.status }).then(function (data) {
+      document.getElementById("status").textContent = data.ticket.status;
+    }).catch(function (err) { errorLine.textContent = err.message; });
+  });
+
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var text = form.text.value;
     if (!text.trim()) { return; }
     errorBox.textContent = "";
     form.querySelector("button").disabled = true;
-    fetch("/api/v1/tickets/" + ticket.id + "/replies", {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": live.csrf() },
-      body: JSON.stringify({ text: text, internal: form.internal.checked })
-    }).then(function (r) {
-      return r.json().then(function (body) {
-        if (!r.ok) { throw new Error(body.error ? body.error.message : "reply failed"); }
-        render(body.interaction);
-        form.text.value = "";
-      });
+    api("POST", "/api/v1/tickets/" + ticket.id + "/replies", { text: text, internal: form.internal.checked }).then(function (body) {
+      render(body.interaction);
+      form.text.value = "";
     }).catch(function (err) {
       errorBox.textContent = err.message;
     }).finally(function () {

@@ -157,3 +157,31 @@ async def test_openapi_describes_every_api_route(hub: Hub) -> None:
     }
     described = {(m, p) for p, ops in spec["paths"].items() for m in ops}
     assert routes == described
+
+
+async def test_patch_status_and_tags_with_valid_transitions_only(hub: Hub, db: Database, admin_token: str) -> None:
+    [ticket, *_] = await seed(hub)
+    headers = {"Authorization": f"Bearer {admin_token}"}
+    url = f"{hub.url}/api/v1/tickets/{ticket}"
+    async with aiohttp.ClientSession(headers=headers) as http:
+        async with http.patch(url, json={"status": "solved", "tags": ["退款", " refund ", ""]}) as r:
+            assert r.status == 200
+            body = await r.json()
+        assert body["ticket"]["status"] == "solved" and body["ticket"]["tags"] == ["refund", "退款"]
+        async with http.patch(url, json={"status": "closed"}) as r:
+            assert r.status == 200
+        async with http.patch(url, json={"status": "open"}) as r:
+            assert r.status == 409
+            assert "closed" in (await r.json())["error"]["message"]
+        for bad in [{"status": "done"}, {"tags": "x"}, {"assignee_id": 1}]:
+            async with http.patch(url, json=bad) as r:
+                assert r.status == 400, bad
+        async with http.patch(f"{hub.url}/api/v1/tickets/424242", json={"status": "solved"}) as r:
+            assert r.status == 404
+    from sqlalchemy import select
+
+    from hub.db.models import AuditEntry
+
+    async with db.read() as s:
+        actions = list(await s.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+    assert actions == ["ticket.status_changed", "ticket.tags_changed", "ticket.status_changed"]

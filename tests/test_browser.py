@@ -87,6 +87,14 @@ async def test_chat_round_trip_in_the_browser(hub: Hub, db: Database, browser: B
     await expect(customer.locator("#messages .msg")).to_have_count(2)
     await expect(customer.locator("#prechat")).to_be_hidden()
 
+    # Solve from the console; the customer's next message reopens the same ticket, live in the view.
+    await agent.click("#status-actions button[data-status=solved]")
+    await expect(agent.locator("#status")).to_have_text("solved")
+    await customer.fill("#composer textarea", "还有一个问题 one more thing")
+    await customer.press("#composer textarea", "Enter")
+    await expect(agent.locator("#messages .msg-inbound .text").last).to_have_text("还有一个问题 one more thing")
+    await expect(agent.locator("#status")).to_have_text("open")
+
     for page in (agent, customer):
         assert await page.evaluate("window.__xss") is None
         assert await page.locator("#messages img, #messages script, #messages b").count() == 0

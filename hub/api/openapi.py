@@ -56,7 +56,32 @@ SPEC: dict[str, Any] = {
                         },
                     }
                 ),
-            }
+            },
+            "patch": {
+                "summary": "Change status (allowed transitions only, 409 otherwise) and/or tags",
+                "parameters": _ID,
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "status": {
+                                        "type": "string",
+                                        "enum": ["new", "open", "pending", "solved", "closed"],
+                                    },
+                                    "tags": {"type": "array", "items": {"type": "string"}},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    **_ok({"type": "object", "properties": {"ticket": _ref("Ticket")}}),
+                    "409": {"$ref": "#/components/responses/Error"},
+                },
+            },
         },
         "/api/v1/tickets/{id}/replies": {
             "post": {

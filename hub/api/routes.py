@@ -11,9 +11,9 @@ from hub import keys
 from hub.api.errors import int_param, path_id, read_json, require
 from hub.customers.history import timeline
 from hub.db.models import Agent, AgentSkill, Customer, Identity
-from hub.replies import ReplyError, TicketNotFound, post_reply
+from hub.replies import ReplyError, TicketNotFound, post_reply, update_ticket
 from hub.ticket_views import TicketFilter, list_tickets, ticket_detail
-from hub.tickets import Status
+from hub.tickets import InvalidTransition, Status
 
 TICKET_ROLES = ("agent", "supervisor")
 routes = web.RouteTableDef()
@@ -87,6 +87,28 @@ async def post_ticket_reply(request: web.Request) -> web.Response:
     except ReplyError as exc:
         raise web.HTTPUnprocessableEntity(reason=str(exc)) from None
     return web.json_response({"ticket": ticket.to_json(), "interaction": interaction.to_json()}, status=201)
+
+
+@routes.patch("/api/v1/tickets/{id}")
+async def patch_ticket(request: web.Request) -> web.Response:
+    principal = await require(request, *TICKET_ROLES)
+    ticket_id = path_id(request)
+    body = await read_json(request)
+    unknown = set(body) - {"status", "tags"}
+    if unknown:
+        raise web.HTTPBadRequest(reason=f"cannot change {', '.join(sorted(unknown))}; send status and/or tags")
+    status, tags = body.get("status"), body.get("tags")
+    if status is not None and status not in set(Status):
+        raise web.HTTPBadRequest(reason=f"status must be one of {', '.join(Status)}")
+    if tags is not None and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
+        raise web.HTTPBadRequest(reason="tags must be a list of strings")
+    try:
+        ticket = await update_ticket(request.app[keys.DB], ticket_id, principal, status=status, tags=tags)
+    except TicketNotFound:
+        raise web.HTTPNotFound(reason="no such ticket") from None
+    except InvalidTransition as exc:
+        raise web.HTTPConflict(reason=str(exc)) from None
+    return web.json_response({"ticket": ticket.to_json()})
 
 
 @routes.get("/api/v1/customers/{id}")
