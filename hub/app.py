@@ -16,6 +16,7 @@ from hub import __version__, keys
 from hub.agent_console import routes as console_routes
 from hub.agent_console.presence import Presence
 from hub.agent_console.realtime import AgentNamespace, ConsoleFeed
+from hub.api import customers as customer_routes
 from hub.api import routes as api_routes
 from hub.api.errors import api_errors
 from hub.api.openapi import openapi
@@ -24,6 +25,9 @@ from hub.channels.registry import ChannelRegistry
 from hub.channels.webchat import routes as chat_routes
 from hub.channels.webchat.channel import WebchatChannel
 from hub.channels.webchat.visitor import VisitorNamespace
+from hub.channels.wechat import webhooks as wechat_routes
+from hub.channels.wechat.channel import WeChatChannel
+from hub.channels.wechat.webhooks import MEDIA_TASKS, WECHAT
 from hub.db.engine import Database
 from hub.db.migrate import ensure_current
 from hub.delivery import DeliveryWorker
@@ -31,6 +35,7 @@ from hub.events import MessageCreated
 from hub.ingest import Ingestor
 from hub.queues import sync_queues
 from hub.settings import PROJECT_ROOT, Settings
+from hub.storage import LocalDirectoryStore
 
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -85,6 +90,12 @@ def create_app(settings: Settings) -> web.Application:
     sio.attach(app)
     webchat = WebchatChannel(sio, settings.chat_max_message_bytes)
     channels = ChannelRegistry([webchat])
+    if settings.wechat_accounts:
+        wechat = WeChatChannel(settings.wechat_accounts, settings.wechat_api_base)
+        channels.register(wechat)
+        app[WECHAT] = wechat
+        app[MEDIA_TASKS] = set()
+        app.router.add_routes(wechat_routes.routes)
     ingestor = Ingestor(db, settings)
     presence = Presence(db)
     delivery = DeliveryWorker(db, channels, settings.outbox_max_attempts)
@@ -105,6 +116,7 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.INGESTOR] = ingestor
     app[keys.PRESENCE] = presence
     app[keys.DELIVERY] = delivery
+    app[keys.ATTACHMENTS] = LocalDirectoryStore(settings.attachments_dir, settings.attachment_max_bytes)
 
     aiohttp_jinja2.setup(
         app, loader=jinja2.FileSystemLoader(PROJECT_ROOT / "templates"), autoescape=jinja2.select_autoescape()
@@ -114,6 +126,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/static/vendor/socket.io.min.js", socket_io_client)
     app.router.add_static("/static/", PROJECT_ROOT / "static")
     app.router.add_routes(api_routes.routes)
+    app.router.add_routes(customer_routes.routes)
     app.router.add_routes(console_routes.routes)
     app.router.add_routes(chat_routes.routes)
     app.router.add_get("/", home)
@@ -131,6 +144,8 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         await app[keys.DELIVERY].start()
         yield
     finally:
+        for task in list(app.get(MEDIA_TASKS, ())):
+            task.cancel()
         await app[keys.DELIVERY].stop()
         await app[keys.CHANNELS].stop_all()
         await db.dispose()

@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hub.customers import history
-from hub.customers.identities import resolve_customer
-from hub.db.engine import UnitOfWork
+from hub.customers.identities import attach_identity, resolve_customer
+from hub.db.engine import Database, UnitOfWork
 from hub.db.models import INTERACTIONS, TICKETS, Customer, Interaction, Queue, Ticket
-from hub.envelopes import InboundEnvelope
+from hub.envelopes import Attachment, InboundEnvelope
 from hub.events import MessageReceived, TicketCreated, TicketUpdated
 from hub.routing.tiers import priority_for
 from hub.settings import Settings
@@ -93,6 +93,8 @@ class ContactWriter:
             return duplicate
         name = storable_text(env.sender_name) if env.sender_name else None
         customer = await resolve_customer(s, env.sender, name)
+        for extra in env.extra_identities:
+            await attach_identity(s, customer, extra)
         decision = await choose_thread(
             s,
             customer_id=customer.id,
@@ -128,7 +130,7 @@ class ContactWriter:
             priority=priority_for(customer.tier),
             channel=env.channel,
             queue_id=queue.id,
-            tags=[],
+            tags=sorted({t.strip()[:64] for t in env.tags if t.strip()}),
             first_response_due_at=first_due,
             resolution_due_at=resolution_due,
             last_message_at=now,
@@ -206,3 +208,16 @@ class ContactWriter:
             interaction_id=interaction_id,
         )
         return InteractionSnapshot.from_values(interaction_id, values)
+
+
+async def add_attachments(
+    db: Database, interaction_id: int, attachments: list[Attachment], warning: str | None = None
+) -> None:
+    """Media that arrives after the contact was stored (fetched once the provider had its answer)."""
+    async with db.write() as uow:
+        row = await uow.session.get(Interaction, interaction_id)
+        if row is None:
+            return
+        row.attachments = [*row.attachments, *(asdict(a) for a in attachments)]
+        if warning:
+            row.meta = {**row.meta, "warnings": [*row.meta.get("warnings", []), warning]}

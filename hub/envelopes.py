@@ -22,6 +22,7 @@ class Attachment:
     content_type: str
     size: int
     storage_key: str
+    sha256: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,10 @@ class InboundEnvelope:
     # A channel that knows the conversation (a chat session, an email In-Reply-To) names the ticket.
     thread_ticket_id: int | None = None
     queue: str | None = None
+    # Tags a new ticket starts with (e.g. the topic of a WeChat menu button).
+    tags: tuple[str, ...] = ()
+    # More ways to reach the same sender (a WeChat unionid); attached unless another customer owns them.
+    extra_identities: tuple[IdentityRef, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

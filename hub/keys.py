@@ -11,6 +11,7 @@ from hub.db.engine import Database
 from hub.delivery import DeliveryWorker
 from hub.ingest import Ingestor
 from hub.settings import Settings
+from hub.storage import LocalDirectoryStore
 
 SETTINGS = web.AppKey("settings", Settings)
 DB = web.AppKey("db", Database)
@@ -19,3 +20,4 @@ INGESTOR = web.AppKey("ingestor", Ingestor)
 DELIVERY = web.AppKey("delivery", DeliveryWorker)
 PRESENCE = web.AppKey("presence", Presence)
 SIO = web.AppKey("sio", socketio.AsyncServer)
+ATTACHMENTS = web.AppKey("attachments", LocalDirectoryStore)

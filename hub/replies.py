@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
@@ -35,7 +39,13 @@ async def load_ticket(session: AsyncSession, ticket_id: int) -> tuple[Ticket, Cu
 
 
 async def post_reply(
-    db: Database, ticket_id: int, actor: Principal, text: str, *, note: bool = False
+    db: Database,
+    ticket_id: int,
+    actor: Principal,
+    text: str,
+    *,
+    note: bool = False,
+    reply_window: Callable[[str], timedelta | None] = lambda _channel: None,
 ) -> tuple[TicketSnapshot, InteractionSnapshot]:
     """Store the reply (or note) and its outbox row; delivery happens after commit."""
     text = text.strip()
@@ -49,6 +59,9 @@ async def post_reply(
         ticket, customer, queue = await load_ticket(s, ticket_id)
         if ticket.status == Status.CLOSED and not note:
             raise ReplyError("this ticket is closed; the customer's next contact opens a new one")
+        window = None if note else reply_window(ticket.channel)
+        if window is not None:
+            await _check_window(s, ticket, window, now)
         interaction = Interaction(
             ticket_id=ticket.id,
             customer_id=ticket.customer_id,
@@ -99,6 +112,26 @@ async def post_reply(
         if changes:
             uow.emit(TicketUpdated(ticket_snap, tuple(changes)))
     return ticket_snap, msg_snap
+
+
+async def _check_window(s: AsyncSession, ticket: Ticket, window: timedelta, now: datetime) -> None:
+    """Refuse up front what the provider would refuse later, with a reason the agent can act on."""
+    last = await s.scalar(
+        select(func.max(Interaction.created_at)).where(
+            Interaction.customer_id == ticket.customer_id,
+            Interaction.channel == ticket.channel,
+            Interaction.direction == "inbound",
+        )
+    )
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=UTC)
+    if last is None or now - last > window:
+        hours = int(window.total_seconds() // 3600)
+        seen = last.strftime("%Y-%m-%d %H:%M UTC") if last else "never"
+        raise ReplyError(
+            f"{ticket.channel} accepts replies only within {hours} hours of the customer's last message "
+            f"(last message: {seen}); ask them to write again, or answer on another channel"
+        )
 
 
 async def update_ticket(

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from hub.channels.wechat.config import DEFAULT_API_BASE, WeChatAccount, WeChatConfigError, parse_accounts
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = Path("config/hub.toml")
 
@@ -18,8 +20,12 @@ class SettingsError(ValueError):
     """A setting has a value we cannot use; the message names the key and what is expected."""
 
     def __init__(self, key: str, value: object, expected: str) -> None:
-        super().__init__(f"{key}={value!r}: expected {expected}")
+        shown = "" if value is _OMITTED else f"={value!r}"
+        super().__init__(f"{key}{shown}: expected {expected}")
         self.key = key
+
+
+_OMITTED = object()  # for errors about a whole table, where no single value is wrong
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +57,11 @@ class Settings:
     outbox_max_attempts: int = 5
     queues: tuple[QueueConfig, ...] = field(default=(QueueConfig("general", "General"),))
     default_queue: str = "general"
+    wechat_accounts: tuple[WeChatAccount, ...] = ()
+    wechat_api_base: str = DEFAULT_API_BASE
+    # Where attachments (WeChat media, later mail parts) are stored, and the largest one accepted.
+    attachments_dir: str = "var/attachments"
+    attachment_max_bytes: int = 20 * 1024 * 1024
 
     @property
     def is_sqlite(self) -> bool:
@@ -131,6 +142,9 @@ _PARSERS: dict[str, Callable[[str, object], Any]] = {
     "session_max_age_hours": _positive_int,
     "outbox_max_attempts": _positive_int,
     "default_queue": _text,
+    "wechat_api_base": _url(("http", "https")),
+    "attachments_dir": _text,
+    "attachment_max_bytes": _positive_int,
 }
 
 
@@ -156,6 +170,11 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     for key, raw in file_values.items():
         if key == "queues":
             values["queues"] = _queues(raw)
+        elif key == "wechat":
+            try:
+                values["wechat_accounts"] = parse_accounts(raw)
+            except WeChatConfigError as exc:
+                raise SettingsError(f"{config_path}:{exc.key}", _OMITTED, exc.expected) from None
         elif key in _PARSERS:
             values[key] = _PARSERS[key](f"{config_path}:{key}", raw)
         elif key not in known:
@@ -166,8 +185,15 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
             values[key] = parser(env_key, env[env_key])
     values.update(overrides)
     settings = Settings(**values)
-    if settings.default_queue not in {q.name for q in settings.queues}:
+    queue_names = {q.name for q in settings.queues}
+    if settings.default_queue not in queue_names:
         raise SettingsError("default_queue", settings.default_queue, "the name of a configured queue")
+    for account in settings.wechat_accounts:
+        for key, target in account.menu.items():
+            if target.queue is not None and target.queue not in queue_names:
+                raise SettingsError(
+                    f"wechat.accounts.{account.name}.menu.{key}.queue", target.queue, "the name of a configured queue"
+                )
     return settings
 
 
@@ -183,6 +209,7 @@ def _read_toml(path: Path, *, explicit: bool) -> dict[str, Any]:
     hub = data.get("hub", {})
     if not isinstance(hub, dict):
         raise SettingsError(f"{path}:hub", hub, "a [hub] table")
-    if "queues" in data:
-        hub = {**hub, "queues": data["queues"]}
+    for section in ("queues", "wechat"):
+        if section in data:
+            hub = {**hub, section: data[section]}
     return hub

@@ -48,8 +48,22 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return load_settings(env={"HUB_CONFIG": str(PROJECT_ROOT / "config" / "hub.toml")}, database_url=database_url)
+def wechat_api_base() -> str:
+    """Nothing listens here; tests that talk to WeChat override this with a local fake."""
+    return "http://127.0.0.1:9"
+
+
+@pytest.fixture
+def settings(database_url: str, wechat_api_base: str, tmp_path: Path) -> Settings:
+    from tests.wechat_kit import MAIN, OTHER
+
+    return load_settings(
+        env={"HUB_CONFIG": str(PROJECT_ROOT / "config" / "hub.toml")},
+        database_url=database_url,
+        wechat_accounts=(MAIN, OTHER),
+        wechat_api_base=wechat_api_base,
+        attachments_dir=str(tmp_path / "attachments"),
+    )
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,27 +13,49 @@ from sqlalchemy import func, select
 from hub import keys
 from hub.channels.base import Channel, InboundRejected
 from hub.channels.webchat.channel import VisitorMessage
+from hub.channels.wechat.channel import WeChatPush
+from hub.channels.wechat.xml import parse_flat
 from hub.db.models import Interaction
 from hub.envelopes import IdentityRef, OutboundMessage
 from tests.conftest import Hub
+from tests.wechat_kit import MAIN
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def webchat_raw(spec: dict[str, Any]) -> VisitorMessage:
+Loaded = tuple[Any, str | None]  # (raw input for parse_inbound, the rejection code expected or None)
+
+
+def webchat_raw(path: Path) -> Loaded:
+    spec = json.loads(path.read_text(encoding="utf-8"))
     payload = dict(spec["payload"])
     text = payload.get("text")
     if isinstance(text, str) and text.startswith("REPEAT:"):
         payload["text"] = "x" * int(text.removeprefix("REPEAT:"))
-    return VisitorMessage(spec["visitor_key"], payload, spec.get("name"), spec.get("email"))
+    return VisitorMessage(spec["visitor_key"], payload, spec.get("name"), spec.get("email")), spec.get("rejected")
+
+
+def wechat_raw(path: Path) -> Loaded:
+    """Raw pushes as WeChat sends them; a file named rejected-<code>-... must be refused with <code>."""
+    fields = parse_flat(path.read_bytes())
+    rejected = path.name.split("-")[1] if path.name.startswith("rejected-") else None
+    return WeChatPush(MAIN, fields), rejected
 
 
 # How each channel's raw fixture files become the object its parse_inbound takes.
-RAW_LOADERS = {"webchat": webchat_raw}
+RAW_LOADERS: dict[str, tuple[str, Callable[[Path], Loaded]]] = {
+    "webchat": ("*.json", webchat_raw),
+    "wechat": ("*.xml", wechat_raw),
+}
 
 
 def fixtures_for(kind: str) -> list[Path]:
-    return sorted((FIXTURES / kind).glob("*.json"))
+    pattern, _ = RAW_LOADERS.get(kind, ("*", webchat_raw))
+    return sorted((FIXTURES / kind).glob(pattern))
+
+
+def load(kind: str, path: Path) -> Loaded:
+    return RAW_LOADERS[kind][1](path)
 
 
 async def test_every_channel_has_fixtures_and_a_loader(hub: Hub) -> None:
@@ -44,26 +67,24 @@ async def test_every_channel_has_fixtures_and_a_loader(hub: Hub) -> None:
 
 async def test_fixtures_parse_and_duplicates_are_idempotent(hub: Hub) -> None:
     ingestor = hub.app[keys.INGESTOR]
+    accepted = 0
     for channel in hub.app[keys.CHANNELS]:
         for path in fixtures_for(channel.kind):
-            spec = json.loads(path.read_text(encoding="utf-8"))
-            raw = RAW_LOADERS[channel.kind](spec)
-            if "rejected" in spec:
+            raw, rejected = load(channel.kind, path)
+            if rejected:
                 with pytest.raises(InboundRejected) as info:
                     channel.parse_inbound(raw)
-                assert info.value.code == spec["rejected"], path.name
+                assert info.value.code == rejected, path.name
                 continue
             envelope = channel.parse_inbound(raw)
-            assert envelope.channel == channel.kind and envelope.external_id and envelope.text
+            assert envelope.channel == channel.kind and envelope.external_id and envelope.text, path.name
             assert envelope.sender.kind == channel.identity_kind
             first = await ingestor.ingest(envelope)
             second = await ingestor.ingest(envelope)
             assert second.duplicate and second.interaction.id == first.interaction.id, path.name
+            accepted += 1
     async with hub.app[keys.DB].read() as s:
         stored = await s.scalar(select(func.count()).select_from(Interaction))
-    accepted = sum(
-        1 for c in hub.app[keys.CHANNELS] for p in fixtures_for(c.kind) if "rejected" not in json.loads(p.read_text())
-    )
     assert stored == accepted
 
 

@@ -32,6 +32,7 @@ class ScriptedChannel:
     kind = "sms.test"
     identity_kind = "phone"
     capabilities = frozenset({"text"})
+    reply_window: timedelta | None = None
 
     def __init__(self, *receipts: DeliveryReceipt | Exception) -> None:
         self.receipts = list(receipts)

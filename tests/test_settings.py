@@ -72,3 +72,44 @@ def test_bad_toml_is_reported(tmp_path: Path) -> None:
     wrong.write_text('[hub]\nhttp_port = "x"\n', encoding="utf-8")
     with pytest.raises(SettingsError, match=r"wrong.toml:http_port"):
         load_settings(env={"HUB_CONFIG": str(wrong)})
+
+
+WECHAT_OK = """
+[wechat.accounts.main]
+token = "t"
+appid = "wx1"
+appsecret = "s"
+encoding_aes_key = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+[wechat.accounts.main.menu.K1]
+queue = "general"
+topic = "billing"
+"""
+
+
+@pytest.mark.parametrize(
+    ("toml", "error"),
+    [
+        (
+            WECHAT_OK.replace(
+                'encoding_aes_key = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"', 'encoding_aes_key = "short"'
+            ),
+            "encoding_aes_key: expected the 43-character",
+        ),
+        (WECHAT_OK.replace('appid = "wx1"\n', ""), "wechat.accounts.main.appid: expected a non-empty string"),
+        (WECHAT_OK.replace('queue = "general"', 'queue = "nowhere"'), "menu.K1.queue='nowhere'"),
+        (WECHAT_OK + '[wechat.accounts.second]\ntoken = "t"\nappid = "wx1"\nappsecret = "s"\n', "its own appid"),
+        ('[wechat.accounts."Bad Name"]\ntoken = "t"\n', "a name of a-z"),
+    ],
+)
+def test_wechat_accounts_are_validated(tmp_path: Path, toml: str, error: str) -> None:
+    cfg = tmp_path / "hub.toml"
+    cfg.write_text(toml, encoding="utf-8")
+    with pytest.raises(SettingsError, match=error.replace(".", r"\.").replace("(", r"\(")):
+        load_settings(env={"HUB_CONFIG": str(cfg)})
+
+
+def test_wechat_account_parsed(tmp_path: Path) -> None:
+    cfg = tmp_path / "hub.toml"
+    cfg.write_text(WECHAT_OK, encoding="utf-8")
+    [account] = load_settings(env={"HUB_CONFIG": str(cfg), "HUB_WECHAT_API_BASE": "http://127.0.0.1:1"}).wechat_accounts
+    assert account.appid == "wx1" and account.menu["K1"].topic == "billing" and account.encoding_aes_key

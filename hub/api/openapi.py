@@ -123,6 +123,35 @@ SPEC: dict[str, Any] = {
                 ),
             }
         },
+        "/api/v1/customers/{id}/link": {
+            "post": {
+                "summary": "Link this customer to the one known by an identity: everything moves there (audited)",
+                "parameters": _ID,
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["kind", "value"],
+                                "properties": {"kind": {"type": "string"}, "value": {"type": "string"}},
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    **_ok({"type": "object", "properties": {"customer_id": {"type": "integer"}}}),
+                    "422": {"$ref": "#/components/responses/Error"},
+                },
+            }
+        },
+        "/api/v1/attachments/{key}": {
+            "get": {
+                "summary": "Download a stored attachment",
+                "parameters": [{"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "the file", "content": {"application/octet-stream": {}}}},
+            }
+        },
         "/api/v1/agents": {
             "get": {
                 "summary": "Agents with role, presence, languages and skills",

@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from hub import keys
 from hub.api.errors import int_param, path_id, read_json, require
-from hub.customers.history import timeline
-from hub.db.models import Agent, AgentSkill, Customer, Identity
+from hub.db.models import Agent, AgentSkill
 from hub.replies import ReplyError, TicketNotFound, post_reply, update_ticket
 from hub.ticket_views import TicketFilter, list_tickets, ticket_detail
 from hub.tickets import InvalidTransition, Status
@@ -81,7 +80,15 @@ async def post_ticket_reply(request: web.Request) -> web.Response:
     if not isinstance(text, str) or not isinstance(internal, bool):
         raise web.HTTPBadRequest(reason='send {"text": "...", "internal": false}')
     try:
-        ticket, interaction = await post_reply(request.app[keys.DB], ticket_id, principal, text, note=internal)
+        channels = request.app[keys.CHANNELS]
+        ticket, interaction = await post_reply(
+            request.app[keys.DB],
+            ticket_id,
+            principal,
+            text,
+            note=internal,
+            reply_window=lambda name: channels.get(name).reply_window if name in channels else None,
+        )
     except TicketNotFound:
         raise web.HTTPNotFound(reason="no such ticket") from None
     except ReplyError as exc:
@@ -109,29 +116,6 @@ async def patch_ticket(request: web.Request) -> web.Response:
     except InvalidTransition as exc:
         raise web.HTTPConflict(reason=str(exc)) from None
     return web.json_response({"ticket": ticket.to_json()})
-
-
-@routes.get("/api/v1/customers/{id}")
-async def get_customer(request: web.Request) -> web.Response:
-    await require(request, *TICKET_ROLES)
-    async with request.app[keys.DB].read() as s:
-        customer = await s.get(Customer, path_id(request))
-        if customer is None:
-            raise web.HTTPNotFound(reason="no such customer")
-        identities = await s.scalars(select(Identity).where(Identity.customer_id == customer.id))
-        items = await timeline(s, customer.id, limit=int_param(request, "limit", 200, 1, 1000))
-        body: dict[str, Any] = {
-            "customer": {
-                "id": customer.id,
-                "display_name": customer.display_name,
-                "tier": customer.tier,
-                "attributes": customer.attributes,
-                "created_at": customer.created_at.isoformat(),
-                "identities": [{"kind": i.kind, "value": i.value, "verified": i.verified} for i in identities],
-            },
-            "history": [item.to_json() for item in items],
-        }
-    return web.json_response(body)
 
 
 @routes.get("/api/v1/agents")

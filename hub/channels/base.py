@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, Protocol, runtime_checkable
 
 from hub.envelopes import DeliveryReceipt, InboundEnvelope, OutboundMessage
@@ -20,6 +21,8 @@ class Channel(Protocol):
     kind: str  # registry name: "webchat", "email", "sms.twilio", "voice.twilio", "wechat"
     identity_kind: str  # what a sender is known by on this channel
     capabilities: frozenset[str]
+    # How long after the customer's last message the channel still accepts our replies (None: always).
+    reply_window: timedelta | None
 
     async def start(self) -> None: ...
 

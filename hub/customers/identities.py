@@ -77,3 +77,14 @@ def _fallback_name(ref: IdentityRef) -> str:
     if ref.kind in ("email", "phone"):
         return ref.value
     return f"{ref.kind} visitor"
+
+
+async def attach_identity(session: AsyncSession, customer: Customer, ref: IdentityRef) -> bool:
+    """Add an identity the sender also has; never taken from another customer (that is a merge)."""
+    ref = normalize(ref)
+    owner = await find_customer(session, ref)
+    if owner is not None:
+        return owner.id == customer.id
+    session.add(Identity(customer_id=customer.id, kind=ref.kind, value=ref.value))
+    await session.flush()
+    return True

@@ -7,6 +7,7 @@ import re
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import socketio
@@ -58,6 +59,7 @@ class WebchatChannel:
     kind = "webchat"
     identity_kind = "webchat"
     capabilities = frozenset({"text", "typing", "history"})
+    reply_window: timedelta | None = None
 
     def __init__(self, sio: socketio.AsyncServer, max_message_bytes: int) -> None:
         self._sio = sio

@@ -1,0 +1,76 @@
+"""REST handlers for customers: the unified view, linking two records, attachment downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import select
+
+from hub import keys
+from hub.api.errors import int_param, path_id, read_json, require
+from hub.customers.history import timeline
+from hub.customers.identities import InvalidIdentity
+from hub.customers.linking import LinkError, link_into
+from hub.db.models import Customer, Identity
+from hub.envelopes import IdentityRef
+
+TICKET_ROLES = ("agent", "supervisor")
+routes = web.RouteTableDef()
+
+
+@routes.get("/api/v1/customers/{id}")
+async def get_customer(request: web.Request) -> web.Response:
+    await require(request, *TICKET_ROLES)
+    async with request.app[keys.DB].read() as s:
+        customer = await s.get(Customer, path_id(request))
+        if customer is None:
+            raise web.HTTPNotFound(reason="no such customer")
+        identities = await s.scalars(select(Identity).where(Identity.customer_id == customer.id))
+        items = await timeline(s, customer.id, limit=int_param(request, "limit", 200, 1, 1000))
+        body: dict[str, Any] = {
+            "customer": {
+                "id": customer.id,
+                "display_name": customer.display_name,
+                "tier": customer.tier,
+                "attributes": customer.attributes,
+                "created_at": customer.created_at.isoformat(),
+                "identities": [{"kind": i.kind, "value": i.value, "verified": i.verified} for i in identities],
+            },
+            "history": [item.to_json() for item in items],
+        }
+    return web.json_response(body)
+
+
+@routes.post("/api/v1/customers/{id}/link")
+async def link_customer(request: web.Request) -> web.Response:
+    """This customer is the same person as the one known by {kind, value}: move everything there."""
+    principal = await require(request, *TICKET_ROLES)
+    source_id = path_id(request)
+    body = await read_json(request)
+    kind, value = body.get("kind"), body.get("value")
+    if not isinstance(kind, str) or not isinstance(value, str):
+        raise web.HTTPBadRequest(reason='send {"kind": "email" | "phone" | ..., "value": "..."}')
+    try:
+        target_id = await link_into(request.app[keys.DB], source_id, IdentityRef(kind, value), principal)
+    except LookupError:
+        raise web.HTTPNotFound(reason="no such customer") from None
+    except (LinkError, InvalidIdentity) as exc:
+        raise web.HTTPUnprocessableEntity(reason=str(exc)) from None
+    return web.json_response({"customer_id": target_id})
+
+
+@routes.get("/api/v1/attachments/{key:[0-9a-f]{2}/[^/]+}")
+async def get_attachment(request: web.Request) -> web.Response:
+    await require(request, *TICKET_ROLES)
+    key = request.match_info["key"]
+    try:
+        data = await request.app[keys.ATTACHMENTS].get(key)
+    except KeyError:
+        raise web.HTTPNotFound(reason="no such attachment") from None
+    # Served as a download: a stored file never renders as a page of ours.
+    return web.Response(
+        body=data,
+        content_type="application/octet-stream",
+        headers={"Content-Disposition": "attachment", "X-Content-Type-Options": "nosniff"},
+    )

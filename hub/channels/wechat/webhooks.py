@@ -1,0 +1,124 @@
+"""GET/POST /webhooks/wechat/{account}: verify, screen, store, then answer within WeChat's 5 seconds."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from xml.sax.saxutils import escape
+
+from aiohttp import web
+
+from hub import keys
+from hub.channels.base import InboundRejected
+from hub.channels.wechat.channel import MEDIA_TYPES, WeChatChannel, WeChatPush, kind_of
+from hub.channels.wechat.config import WeChatAccount
+from hub.channels.wechat.crypto import Forged, check_signature, decrypt_push, encrypt_reply
+from hub.channels.wechat.xml import MAX_PUSH_BYTES, parse_flat
+from hub.contacts import add_attachments
+from hub.customers.consent import record_consent
+
+log = logging.getLogger(__name__)
+routes = web.RouteTableDef()
+WECHAT = web.AppKey("wechat_channel", WeChatChannel)
+MEDIA_TASKS = web.AppKey("wechat_media_tasks", set[asyncio.Task[None]])
+
+
+def _account(request: web.Request) -> WeChatAccount:
+    account = request.app[WECHAT].accounts.get(request.match_info["account"])
+    if account is None:
+        raise web.HTTPNotFound(text="unknown WeChat account")
+    return account
+
+
+@routes.get("/webhooks/wechat/{account}")
+async def verify(request: web.Request) -> web.Response:
+    """The console's server-URL check: echo echostr when the signature is ours."""
+    account = _account(request)
+    q = request.query
+    try:
+        check_signature(account, q.get("signature", ""), q.get("timestamp", ""), q.get("nonce", ""))
+    except Forged:
+        raise web.HTTPForbidden(text="bad signature") from None
+    return web.Response(text=q.get("echostr", ""))
+
+
+@routes.post("/webhooks/wechat/{account}")
+async def push(request: web.Request) -> web.Response:
+    account = _account(request)
+    channel = request.app[WECHAT]
+    q = request.query
+    body = await request.content.read(MAX_PUSH_BYTES + 1)
+    safe_mode = q.get("encrypt_type") == "aes"
+    try:
+        if safe_mode:
+            inner = decrypt_push(account, body, q.get("msg_signature", ""), q.get("timestamp", ""), q.get("nonce", ""))
+            fields = parse_flat(inner)
+        else:
+            check_signature(account, q.get("signature", ""), q.get("timestamp", ""), q.get("nonce", ""))
+            fields = parse_flat(body)
+        if fields.get("ToUserName", "") == "" or not fields.get("FromUserName"):
+            raise InboundRejected("bad_request", "push without ToUserName/FromUserName")
+        kind = kind_of(fields)
+    except Forged:
+        raise web.HTTPForbidden(text="bad signature") from None
+    except InboundRejected as exc:
+        log.warning("wechat push refused for %s: %s (%s)", account.name, exc, exc.code)
+        raise web.HTTPBadRequest(text=f"{exc.code}: {exc}") from None
+    raw = WeChatPush(account, fields)
+    if kind == "ignored":
+        return web.Response(text="success")
+    if kind == "consent":
+        change = channel.parse_consent(raw)
+        await record_consent(
+            request.app[keys.DB],
+            change.sender,
+            channel.kind,
+            granted=change.granted,
+            source=change.source,
+            at=change.at,
+        )
+        return web.Response(text="success")
+    try:
+        envelope = channel.parse_inbound(raw)
+    except InboundRejected as exc:
+        raise web.HTTPBadRequest(text=f"{exc.code}: {exc}") from None
+    result = await request.app[keys.INGESTOR].ingest(envelope)  # stored before we answer
+    media_id = envelope.meta.get("media_id")
+    if media_id and not result.duplicate and fields.get("MsgType") in MEDIA_TYPES:
+        _fetch_later(request.app, account, str(media_id), result.interaction.id)
+    if account.auto_reply and not result.duplicate and fields.get("MsgType") != "event":
+        return _passive_text(account, fields, account.auto_reply, safe_mode, q.get("nonce", ""))
+    return web.Response(text="success")
+
+
+def _passive_text(account: WeChatAccount, fields: dict[str, str], text: str, safe: bool, nonce: str) -> web.Response:
+    xml = (
+        f"<xml><ToUserName><![CDATA[{escape(fields['FromUserName'])}]]></ToUserName>"
+        f"<FromUserName><![CDATA[{escape(fields['ToUserName'])}]]></FromUserName>"
+        f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+        f"<Content><![CDATA[{text.replace(']]>', ']]]]><![CDATA[>')}]]></Content></xml>"
+    )
+    if safe:
+        xml = encrypt_reply(account, xml, nonce or secrets.token_hex(8), str(int(time.time())))
+    return web.Response(text=xml, content_type="application/xml")
+
+
+def _fetch_later(app: web.Application, account: WeChatAccount, media_id: str, interaction_id: int) -> None:
+    """After the answer: WeChat allows 5 s per push, a media download can take longer."""
+    task = asyncio.create_task(_fetch_media(app, account, media_id, interaction_id))
+    app[MEDIA_TASKS].add(task)
+    task.add_done_callback(app[MEDIA_TASKS].discard)
+
+
+async def _fetch_media(app: web.Application, account: WeChatAccount, media_id: str, interaction_id: int) -> None:
+    store = app[keys.ATTACHMENTS]
+    try:
+        media = await app[WECHAT].fetch_media(account, media_id, store.max_bytes)
+        attachment = await store.put(media.data, media.filename, media.content_type)
+    except Exception as exc:  # the message is stored already; record what is missing
+        log.warning("wechat media %s for interaction %s not stored: %s", media_id, interaction_id, exc)
+        await add_attachments(app[keys.DB], interaction_id, [], warning=f"media {media_id} not fetched: {exc}")
+        return
+    await add_attachments(app[keys.DB], interaction_id, [attachment])

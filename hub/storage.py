@@ -1,0 +1,65 @@
+"""Attachment storage behind a small interface; a local directory by default."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+import uuid
+from pathlib import Path
+from typing import Protocol
+
+from hub.envelopes import Attachment
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._\-\u4e00-\u9fff]+")
+
+
+class TooLarge(ValueError):
+    pass
+
+
+class AttachmentStore(Protocol):
+    max_bytes: int
+
+    async def put(self, data: bytes, filename: str, content_type: str) -> Attachment: ...
+
+    async def get(self, key: str) -> bytes: ...
+
+
+class LocalDirectoryStore:
+    """Files under root/<2 hex>/<uuid>-<name>; keys never contain caller-controlled path parts."""
+
+    def __init__(self, root: str | Path, max_bytes: int) -> None:
+        self.root = Path(root)
+        self.max_bytes = max_bytes
+
+    async def put(self, data: bytes, filename: str, content_type: str) -> Attachment:
+        if len(data) > self.max_bytes:
+            raise TooLarge(f"attachment of {len(data)} bytes is over the {self.max_bytes}-byte limit")
+        name = _SAFE_NAME.sub("_", filename).strip("._")[:80] or "file"
+        key = f"{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}-{name}"
+        path = self.root / key
+        await asyncio.to_thread(self._write, path, data)
+        return Attachment(
+            filename=filename[:200],
+            content_type=content_type[:100],
+            size=len(data),
+            storage_key=key,
+            sha256=hashlib.sha256(data).hexdigest(),
+        )
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(path)  # readers never see half a file
+
+    async def get(self, key: str) -> bytes:
+        path = (self.root / key).resolve()
+        if self.root.resolve() not in path.parents:
+            raise KeyError(key)
+        try:
+            return await asyncio.to_thread(path.read_bytes)
+        except FileNotFoundError:
+            raise KeyError(key) from None
