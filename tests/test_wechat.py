@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -300,3 +301,33 @@ async def test_link_wechat_customer_to_known_email_customer(hub: Hub, db: Databa
     async with db.read() as s:
         entry = await s.scalar(select(AuditEntry).where(AuditEntry.action == "customer.linked"))
     assert entry is not None and entry.details["source_id"] == wechat_customer
+
+
+FIXTURES = {
+    p.name: p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parent / "fixtures" / "wechat").glob("*.xml"))
+}
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+@pytest.mark.parametrize("mode", ["plain", "safe"])
+async def test_every_fixture_push_in_both_modes(hub: Hub, db: Database, name: str, mode: str) -> None:
+    xml = FIXTURES[name]
+    status, text = await post(hub, plain_push(xml) if mode == "plain" else safe_push(xml))
+    if name.startswith("rejected-"):
+        assert status == 400 and await count(db, Interaction) == 0
+        return
+    assert (status, text) == (200, "success")
+    again = await post(hub, plain_push(xml) if mode == "plain" else safe_push(xml))
+    assert again == (200, "success")
+    assert await count(db, Interaction) == 1
+    async with db.read() as s:
+        row = await s.scalar(select(Interaction))
+    assert row is not None and row.text and row.meta["account"] == "main"
+
+
+async def test_unionid_becomes_a_second_identity(hub: Hub, db: Database) -> None:
+    xml = text_xml("有 unionid", extra="<UnionId>uUNION_42</UnionId>")
+    assert await post(hub, plain_push(xml)) == (200, "success")
+    async with db.read() as s:
+        identities = sorted((k, v) for k, v in (await s.execute(select(Identity.kind, Identity.value))).all())
+    assert identities == [("wechat", IDENTITY), ("wechat.unionid", "uUNION_42")]
