@@ -16,7 +16,9 @@ from hub import __version__, keys
 from hub.agent_console import routes as console_routes
 from hub.agent_console.presence import Presence
 from hub.agent_console.realtime import AgentNamespace, ConsoleFeed
+from hub.agent_console.suggestions import SuggestionFeed
 from hub.api import customers as customer_routes
+from hub.api import knowledge as knowledge_routes
 from hub.api import routes as api_routes
 from hub.api.errors import api_errors
 from hub.api.openapi import openapi
@@ -33,6 +35,7 @@ from hub.db.migrate import ensure_current
 from hub.delivery import DeliveryWorker
 from hub.events import MessageCreated
 from hub.ingest import Ingestor
+from hub.knowledge.base import KnowledgeBase
 from hub.queues import sync_queues
 from hub.settings import PROJECT_ROOT, Settings
 from hub.storage import LocalDirectoryStore
@@ -116,6 +119,9 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.INGESTOR] = ingestor
     app[keys.PRESENCE] = presence
     app[keys.DELIVERY] = delivery
+    knowledge = KnowledgeBase(db)
+    app[keys.KNOWLEDGE] = knowledge
+    SuggestionFeed(sio, knowledge).subscribe(bus)
     app[keys.ATTACHMENTS] = LocalDirectoryStore(settings.attachments_dir, settings.attachment_max_bytes)
 
     aiohttp_jinja2.setup(
@@ -127,6 +133,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_static("/static/", PROJECT_ROOT / "static")
     app.router.add_routes(api_routes.routes)
     app.router.add_routes(customer_routes.routes)
+    app.router.add_routes(knowledge_routes.routes)
     app.router.add_routes(console_routes.routes)
     app.router.add_routes(chat_routes.routes)
     app.router.add_get("/", home)
@@ -140,6 +147,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         await ensure_current(db.engine)
         await sync_queues(db, settings.queues)
         await app[keys.PRESENCE].reset()
+        await app[keys.KNOWLEDGE].start()
         await app[keys.CHANNELS].start_all()
         await app[keys.DELIVERY].start()
         yield
@@ -148,4 +156,5 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
             task.cancel()
         await app[keys.DELIVERY].stop()
         await app[keys.CHANNELS].stop_all()
+        await app[keys.KNOWLEDGE].stop()
         await db.dispose()

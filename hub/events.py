@@ -59,3 +59,11 @@ class AgentStatusChanged(Event):
     name: ClassVar[str] = "agent.status_changed"
     agent_id: int
     presence: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleLiveChanged(Event):
+    """An article was published or archived: what customers may be answered with changed."""
+
+    name: ClassVar[str] = "article.live_changed"
+    article_id: int

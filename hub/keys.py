@@ -10,6 +10,7 @@ from hub.channels.registry import ChannelRegistry
 from hub.db.engine import Database
 from hub.delivery import DeliveryWorker
 from hub.ingest import Ingestor
+from hub.knowledge.base import KnowledgeBase
 from hub.settings import Settings
 from hub.storage import LocalDirectoryStore
 
@@ -21,3 +22,4 @@ DELIVERY = web.AppKey("delivery", DeliveryWorker)
 PRESENCE = web.AppKey("presence", Presence)
 SIO = web.AppKey("sio", socketio.AsyncServer)
 ATTACHMENTS = web.AppKey("attachments", LocalDirectoryStore)
+KNOWLEDGE = web.AppKey("knowledge", KnowledgeBase)

@@ -12,13 +12,13 @@ from sqlalchemy.engine import Connection
 from hub.bus import EventBus
 from hub.db.engine import Database
 from hub.db.migrate import downgrade, ensure_current, upgrade_async
-from hub.db.models import Base
+from hub.db.schema import metadata
 
 
 async def test_upgraded_schema_equals_models(db: Database) -> None:
     def diff(conn: Connection) -> list[object]:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
-        return list(compare_metadata(ctx, Base.metadata))
+        return list(compare_metadata(ctx, metadata))
 
     async with db.engine.connect() as conn:
         assert await conn.run_sync(diff) == []

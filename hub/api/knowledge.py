@@ -1,0 +1,177 @@
+"""REST handlers for the knowledge base: lifecycle, versions, suggestions, feedback, gaps, import/export."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import select
+
+from hub import keys
+from hub.api.errors import int_param, path_id, read_json, require
+from hub.db.types import utcnow
+from hub.knowledge import articles
+from hub.knowledge.articles import CURATORS, EDITORS, Conflict, KnowledgeError, NotFound
+from hub.knowledge.gaps import gap_report
+from hub.knowledge.tables import Article
+from hub.knowledge.text import guess_locale
+from hub.knowledge.transfer import ImportError_, export_live, import_documents, parse_json
+
+READERS = ("agent", "supervisor", "knowledge_manager")
+routes = web.RouteTableDef()
+Handler = Callable[[web.Request], Awaitable[web.Response]]
+
+
+def domain_errors(handler: Handler) -> Handler:
+    @wraps(handler)
+    async def wrapped(request: web.Request) -> web.Response:
+        try:
+            return await handler(request)
+        except NotFound as exc:
+            raise web.HTTPNotFound(reason=str(exc)) from None
+        except Conflict as exc:
+            raise web.HTTPConflict(reason=str(exc)) from None
+        except (KnowledgeError, ImportError_) as exc:
+            raise web.HTTPBadRequest(reason=str(exc)[:2000]) from None
+
+    return wrapped
+
+
+@routes.post("/api/v1/knowledge/articles")
+@domain_errors
+async def create_article(request: web.Request) -> web.Response:
+    actor = await require(request, *EDITORS)
+    article_id = await articles.create(request.app[keys.DB], actor, await read_json(request))
+    async with request.app[keys.DB].read() as s:
+        body = await articles.article_json(s, await articles.load(s, article_id))
+    return web.json_response(body, status=201)
+
+
+@routes.get("/api/v1/knowledge/articles")
+async def list_articles(request: web.Request) -> web.Response:
+    await require(request, *READERS)
+    q = request.query
+    stmt = select(Article).order_by(Article.id).limit(int_param(request, "limit", 100, 1, 500))
+    if q.get("locale"):
+        stmt = stmt.where(Article.locale == q["locale"])
+    if q.get("review_due") == "1":  # what owners must look at again
+        stmt = stmt.where(Article.review_by <= utcnow().date(), Article.archived_at.is_(None))
+    if q.get("owner_id", "").isdigit():
+        stmt = stmt.where(Article.owner_id == int(q["owner_id"]))
+    async with request.app[keys.DB].read() as s:
+        rows = [await articles.article_json(s, a) for a in await s.scalars(stmt)]
+    if q.get("status"):
+        rows = [r for r in rows if r["status"] == q["status"]]
+    return web.json_response({"articles": rows})
+
+
+@routes.get("/api/v1/knowledge/articles/{id}")
+@domain_errors
+async def get_article(request: web.Request) -> web.Response:
+    await require(request, *READERS)
+    async with request.app[keys.DB].read() as s:
+        return web.json_response(await articles.article_json(s, await articles.load(s, path_id(request))))
+
+
+@routes.put("/api/v1/knowledge/articles/{id}")
+@domain_errors
+async def edit_article(request: web.Request) -> web.Response:
+    actor = await require(request, *EDITORS)
+    body = await articles.edit(request.app[keys.DB], actor, path_id(request), await read_json(request))
+    return web.json_response(body)
+
+
+@routes.post("/api/v1/knowledge/articles/{id}/{action:submit|approve|reject|archive}")
+@domain_errors
+async def transition(request: web.Request) -> web.Response:
+    action = request.match_info["action"]
+    # Anyone who writes may ask for review; only knowledge managers approve, reject and archive.
+    actor = await require(request, *(EDITORS if action == "submit" else CURATORS))
+    data = await read_json(request) if request.can_read_body else {}
+    reason = data.get("reason", "")
+    body = await articles.transition(
+        request.app[keys.DB], actor, path_id(request), action, reason if isinstance(reason, str) else ""
+    )
+    return web.json_response(body)
+
+
+@routes.get("/api/v1/knowledge/articles/{id}/versions")
+@domain_errors
+async def list_versions(request: web.Request) -> web.Response:
+    await require(request, *READERS)
+    rows = await articles.versions(request.app[keys.DB], path_id(request))
+    return web.json_response({"versions": [articles.version_json(v) for v in rows]})
+
+
+@routes.get("/api/v1/knowledge/articles/{id}/diff")
+@domain_errors
+async def diff(request: web.Request) -> web.Response:
+    await require(request, *READERS)
+    a, b = int_param(request, "from", 1, 1, 100_000), int_param(request, "to", 1, 1, 100_000)
+    text = await articles.diff(request.app[keys.DB], path_id(request), a, b)
+    return web.json_response({"from": a, "to": b, "diff": text})
+
+
+@routes.post("/api/v1/knowledge/articles/{id}/restore")
+@domain_errors
+async def restore(request: web.Request) -> web.Response:
+    actor = await require(request, *CURATORS)
+    number = (await read_json(request)).get("version")
+    if not isinstance(number, int):
+        raise web.HTTPBadRequest(reason='send {"version": <number>}')
+    return web.json_response(await articles.restore(request.app[keys.DB], actor, path_id(request), number))
+
+
+@routes.get("/api/v1/knowledge/suggest")
+async def suggest(request: web.Request) -> web.Response:
+    await require(request, *READERS)
+    q = request.query.get("q", "")
+    locale = request.query.get("locale") or guess_locale(q)
+    ticket = request.query.get("ticket_id", "")
+    results = request.app[keys.KNOWLEDGE].suggest(
+        q, locale, limit=int_param(request, "limit", 5, 1, 20), ticket_id=int(ticket) if ticket.isdigit() else None
+    )
+    return web.json_response({"query": q[:500], "locale": locale, "suggestions": [r.to_json() for r in results]})
+
+
+@routes.post("/api/v1/knowledge/articles/{id}/feedback")
+async def feedback(request: web.Request) -> web.Response:
+    actor = await require(request, *READERS)
+    body = await read_json(request)
+    ticket_id = body.get("ticket_id")
+    if ticket_id is not None and not isinstance(ticket_id, int):
+        raise web.HTTPBadRequest(reason="ticket_id must be an integer")
+    try:
+        await request.app[keys.KNOWLEDGE].feedback(path_id(request), str(body.get("kind")), ticket_id, actor.agent_id)
+    except LookupError as exc:
+        raise web.HTTPNotFound(reason=str(exc)) from None
+    except ValueError as exc:
+        raise web.HTTPBadRequest(reason=str(exc)) from None
+    return web.json_response({"ok": True}, status=201)
+
+
+@routes.get("/api/v1/knowledge/gaps")
+async def gaps(request: web.Request) -> web.Response:
+    await require(request, "knowledge_manager", "supervisor")
+    await request.app[keys.KNOWLEDGE].flush()  # include what was asked a moment ago
+    report = await gap_report(request.app[keys.DB], days=int_param(request, "days", 30, 1, 365))
+    return web.json_response({"gaps": [g.to_json() for g in report]})
+
+
+@routes.post("/api/v1/knowledge/import")
+@domain_errors
+async def import_articles(request: web.Request) -> web.Response:
+    actor = await require(request, *CURATORS)
+    raw = (await request.read()).decode("utf-8", errors="replace")
+    docs = parse_json("request", raw)
+    ids = await import_documents(request.app[keys.DB], actor, docs, publish=request.query.get("publish") == "1")
+    return web.json_response({"imported": ids}, status=201)
+
+
+@routes.get("/api/v1/knowledge/export")
+async def export(request: web.Request) -> web.Response:
+    await require(request, *CURATORS)
+    items: list[dict[str, Any]] = await export_live(request.app[keys.DB])
+    return web.json_response({"articles": items})

@@ -1,0 +1,138 @@
+"""Text for knowledge: Markdown to safe HTML, locale guess, and tokens for English and Chinese."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from functools import lru_cache
+
+import jieba
+import nh3
+from markdown_it import MarkdownIt
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_jieba_ready = threading.Lock()
+jieba.setLogLevel(logging.WARNING)
+
+# Words too common to say anything about a question; they still count when scoring candidates.
+STOPWORDS = frozenset(
+    (
+        "a",
+        "an",
+        "the",
+        "i",
+        "my",
+        "me",
+        "you",
+        "your",
+        "we",
+        "our",
+        "is",
+        "are",
+        "was",
+        "be",
+        "to",
+        "of",
+        "in",
+        "on",
+        "for",
+        "and",
+        "or",
+        "how",
+        "do",
+        "does",
+        "can",
+        "what",
+        "why",
+        "when",
+        "where",
+        "which",
+        "who",
+        "it",
+        "this",
+        "that",
+        "with",
+        "from",
+        "at",
+        "by",
+        "not",
+        "no",
+        "please",
+        "hi",
+        "hello",
+        "我",
+        "你",
+        "您",
+        "的",
+        "了",
+        "吗",
+        "呢",
+        "吧",
+        "啊",
+        "是",
+        "在",
+        "有",
+        "和",
+        "请问",
+        "怎么",
+        "怎么办",
+        "如何",
+        "什么",
+        "为什么",
+        "可以",
+        "能",
+        "一下",
+        "一个",
+        "这个",
+        "那个",
+        "请",
+        "谢谢",
+        "你好",
+        "我们",
+    )
+)
+
+
+def render_markdown(text: str) -> str:
+    """Raw HTML in the source is escaped by the renderer, and the result is sanitized again."""
+    return nh3.clean(_md.render(text))
+
+
+def guess_locale(text: str) -> str:
+    cjk = len(_CJK.findall(text))
+    letters = sum(1 for ch in text if ch.isalpha())
+    return "zh-CN" if letters and cjk / letters >= 0.2 else "en"
+
+
+def _init_jieba() -> None:
+    with _jieba_ready:
+        if not jieba.dt.initialized:
+            jieba.initialize()
+
+
+@lru_cache(maxsize=4096)
+def tokens(text: str) -> tuple[str, ...]:
+    """Lower-cased words; Chinese runs segmented with jieba (search mode: also the sub-words)."""
+    text = text.lower()
+    out: list[str] = []
+    for chunk in re.split(r"([\u3400-\u9fff\uf900-\ufaff]+)", text):
+        if not chunk:
+            continue
+        if _CJK.match(chunk):
+            _init_jieba()
+            out.extend(w for w in jieba.lcut_for_search(chunk) if w.strip())
+        else:
+            out.extend(_WORD.findall(chunk))
+    return tuple(out)
+
+
+def spaced(text: str) -> str:
+    """The form rapidfuzz compares: tokens joined by spaces, so word order and segmentation line up."""
+    return " ".join(tokens(text))
+
+
+def key_terms(text: str) -> set[str]:
+    return {t for t in tokens(text) if t not in STOPWORDS and (len(t) > 1 or _CJK.match(t))}

@@ -1,0 +1,112 @@
+"""Import and export of articles: JSON, or Markdown files with YAML front matter."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+
+from hub.accounts import Principal
+from hub.db.engine import Database
+from hub.knowledge import articles
+from hub.knowledge.tables import Article, ArticleVersion
+
+FRONT_MATTER_FIELDS = ("title", "locale", "category", "tags", "variants", "short_answer", "review_by")
+
+
+class ImportError_(ValueError):
+    """Every problem of an import, each naming its file and field; nothing is imported when any exists."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    source: str
+    data: dict[str, Any]
+
+
+def parse_markdown(source: str, text: str) -> Document:
+    if not text.startswith("---"):
+        raise ImportError_([f"{source}: front matter: the file must start with a '---' YAML block"])
+    try:
+        _, front, body = text.split("---", 2)
+        meta = yaml.safe_load(front) or {}
+    except (ValueError, yaml.YAMLError) as exc:
+        raise ImportError_([f"{source}: front matter: not valid YAML ({exc})"]) from None
+    if not isinstance(meta, dict):
+        raise ImportError_([f"{source}: front matter: expected key: value pairs"])
+    unknown = sorted(set(meta) - set(FRONT_MATTER_FIELDS))
+    if unknown:
+        raise ImportError_([f"{source}: {unknown[0]}: unknown field (known: {', '.join(FRONT_MATTER_FIELDS)})"])
+    return Document(source, {**{k: (str(v) if k == "review_by" else v) for k, v in meta.items()}, "body": body.strip()})
+
+
+def parse_json(source: str, text: str) -> list[Document]:
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ImportError_([f"{source}: not valid JSON ({exc})"]) from None
+    items = data if isinstance(data, list) else [data]
+    if not all(isinstance(i, dict) for i in items):
+        raise ImportError_([f"{source}: expected an object or a list of objects"])
+    return [Document(f"{source}[{n}]", i) for n, i in enumerate(items)]
+
+
+async def import_documents(db: Database, actor: Principal, docs: list[Document], *, publish: bool) -> list[int]:
+    """Validate everything first, then create; with publish, each goes straight through review."""
+    problems = []
+    for doc in docs:
+        try:
+            articles.Content.parse(doc.data, where=f"{doc.source}: ")
+            if doc.data.get("locale", "en") not in articles.LOCALES:
+                problems.append(f"{doc.source}: locale: one of {', '.join(articles.LOCALES)}")
+            articles.parse_date(doc.data.get("review_by"))
+        except articles.KnowledgeError as exc:
+            problems.append(str(exc) if str(exc).startswith(doc.source) else f"{doc.source}: {exc}")
+    if problems:
+        raise ImportError_(problems)
+    ids = []
+    for doc in docs:
+        article_id = await articles.create(db, actor, doc.data)
+        if publish:
+            await articles.transition(db, actor, article_id, "submit")
+            await articles.transition(db, actor, article_id, "approve", reason="imported")
+        ids.append(article_id)
+    return ids
+
+
+async def export_live(db: Database) -> list[dict[str, Any]]:
+    async with db.read() as s:
+        rows = (
+            await s.execute(
+                select(Article, ArticleVersion)
+                .join(ArticleVersion, ArticleVersion.id == Article.live_version_id)
+                .order_by(Article.id)
+            )
+        ).all()
+    return [
+        {
+            "id": a.id,
+            "locale": a.locale,
+            "title": v.title,
+            "category": v.category,
+            "tags": v.tags,
+            "variants": v.variants,
+            "short_answer": v.short_answer,
+            "body": v.body_md,
+            "review_by": a.review_by.isoformat() if a.review_by else None,
+        }
+        for a, v in rows
+    ]
+
+
+def to_markdown(item: dict[str, Any]) -> str:
+    meta = {k: item[k] for k in FRONT_MATTER_FIELDS if item.get(k) not in (None, "", [])}
+    front = str(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False))
+    return "---\n" + front + "---\n\n" + str(item["body"]) + "\n"
