@@ -18,6 +18,8 @@ from hub.accounts import ROLES, AccountError, create_agent, create_token
 from hub.bus import EventBus
 from hub.db.engine import Database
 from hub.db.migrate import SchemaOutOfDate, ensure_current, upgrade
+from hub.knowledge.cli import kb_command
+from hub.knowledge.transfer import ImportError_
 from hub.settings import Settings, SettingsError, load_settings
 
 DEMO_DATABASE = "sqlite+aiosqlite:///var/demo.db"
@@ -47,6 +49,13 @@ def _parser() -> argparse.ArgumentParser:
     create = token_sub.add_parser("create", help="create an API token and print it once")
     create.add_argument("--role", choices=ROLES, required=True)
     create.add_argument("--name", default="cli")
+    kb = sub.add_parser("kb", help="knowledge base import and export")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    kb_import = kb_sub.add_parser("import", help="import Markdown (YAML front matter) or JSON files")
+    kb_import.add_argument("paths", nargs="+", help=".md or .json files, or directories of them")
+    kb_import.add_argument("--publish", action="store_true", help="publish at once (as an approval by the CLI)")
+    kb_export = kb_sub.add_parser("export", help="write every published article as Markdown into a directory")
+    kb_export.add_argument("directory")
     return p
 
 
@@ -125,10 +134,12 @@ def main(argv: list[str] | None = None) -> int:
             print(_agent_add(settings, args))
         elif args.command == "token":
             print(_token_create(settings, args))
+        elif args.command == "kb":
+            print(_run_db(settings, lambda db: kb_command(db, args)))
     except SettingsError as exc:
         print(f"hub: configuration error: {exc}", file=sys.stderr)
         return 2
-    except (SchemaOutOfDate, AccountError) as exc:
+    except (SchemaOutOfDate, AccountError, ImportError_) as exc:
         print(f"hub: {exc}", file=sys.stderr)
         return 1
     except RuntimeError as exc:  # AssetsMissing and friends: say what to do, skip the traceback

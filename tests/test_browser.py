@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from hub.db.engine import Database
-from tests.conftest import PASSWORD, Hub, make_agent
+from tests.conftest import PASSWORD, Hub, make_agent, make_token
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -30,6 +33,7 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists() and not REQUIRED, reason="Chromium is not installed"),
 ]
+SEED = json.loads((Path(__file__).parent / "knowledge" / "articles.json").read_text(encoding="utf-8"))
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
 
 
@@ -48,6 +52,10 @@ def watch_errors(page: Page, errors: list[str]) -> None:
 
 async def test_chat_round_trip_in_the_browser(hub: Hub, db: Database, browser: Browser, tmp_path: Path) -> None:
     await make_agent(db, "agent@example.test")
+    km = await make_token(db, "knowledge_manager")
+    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {km}"}) as http:
+        r = await http.post(f"{hub.url}/api/v1/knowledge/import?publish=1", json=SEED)
+        assert r.status == 201
     errors: list[str] = []
     agent = await (await browser.new_context()).new_page()
     customer = await (await browser.new_context()).new_page()
@@ -86,6 +94,15 @@ async def test_chat_round_trip_in_the_browser(hub: Hub, db: Database, browser: B
     await customer.reload()  # the token in localStorage resumes the same conversation
     await expect(customer.locator("#messages .msg")).to_have_count(2)
     await expect(customer.locator("#prechat")).to_be_hidden()
+
+    # Knowledge: a suggestion for the customer's question, inserted into the reply box as the full answer.
+    await customer.fill("#composer textarea", "我想申请退款，多久到账？")
+    await customer.press("#composer textarea", "Enter")
+    await expect(agent.locator("#kb-results .kb-title").first).to_contain_text("申请退款")
+    await agent.screenshot(path=str(tmp_path / "knowledge.png"))
+    await agent.locator("#kb-results .kb-item").first.locator('[data-act="full"]').click()
+    await expect(agent.locator("#reply textarea")).to_have_value(re.compile("3-5个工作日"))
+    await agent.fill("#reply textarea", "")
 
     # Solve from the console; the customer's next message reopens the same ticket, live in the view.
     await agent.click("#status-actions button[data-status=solved]")

@@ -130,3 +130,26 @@ def test_db_upgrade_is_idempotent_on_both_databases(database_url: str, env: dict
     for _ in range(2):
         result = run_hub("db", "upgrade", env={**env, "HUB_DATABASE_URL": database_url})
         assert result.returncode == 0, result.stderr
+
+
+def test_kb_import_markdown_and_export_round_trip(env: dict[str, str], tmp_path: Path) -> None:
+    assert run_hub("db", "upgrade", env=env).returncode == 0
+    src = tmp_path / "kb"
+    src.mkdir()
+    (src / "refund.md").write_text(
+        "---\ntitle: 申请退款\nlocale: zh-CN\ntags: [退款]\nvariants: [我要退款, 退款多久到账]\n"
+        "short_answer: 审核通过后3-5个工作日原路退回。\n---\n\n进入**我的订单**，点击**申请退款**。\n",
+        encoding="utf-8",
+    )
+    (src / "broken.md").write_text("---\ntitle: Broken\nshort_answer: ''\nlocale: en\n---\nbody\n", encoding="utf-8")
+    bad = run_hub("kb", "import", str(src), "--publish", env=env)
+    assert bad.returncode == 1 and "broken.md: short_answer" in bad.stderr  # nothing imported
+    (src / "broken.md").unlink()
+    ok = run_hub("kb", "import", str(src), "--publish", env=env)
+    assert ok.returncode == 0 and "imported 1 article(s) and published them" in ok.stdout
+    out = tmp_path / "export"
+    exported = run_hub("kb", "export", str(out), env=env)
+    assert exported.returncode == 0, exported.stderr
+    [md] = list(out.glob("*.md"))
+    text = md.read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: 申请退款\n") and "**申请退款**" in text
