@@ -8,14 +8,15 @@ the segmented title, question variants and tags (the measured best scorer for se
 from __future__ import annotations
 
 import heapq
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from hub.knowledge.text import key_terms, spaced
 
-MAX_CANDIDATES = 300
+MAX_CANDIDATES = 100
 MAX_QUERY_CHARS = 500
 
 
@@ -26,7 +27,7 @@ class IndexedArticle:
     title: str
     variants: tuple[str, ...]
     tags: tuple[str, ...]
-    phrases: tuple[str, ...] = field(default=())  # spaced forms of title + variants + tags
+    phrases: tuple[str, ...] = field(default=())  # spaced forms of title + variants
     terms: frozenset[str] = field(default=frozenset())
 
     @classmethod
@@ -94,27 +95,41 @@ class SuggestionIndex:
         terms = key_terms(query)
         if not terms:
             return []
-        counts: defaultdict[int, int] = defaultdict(int)
+        # Candidates by the rarity of the terms they share with the query (IDF), so the few articles
+        # that share the telling words are scored, not the many that share a common one.
         n = max(1, len(self._articles))
+        weights: defaultdict[int, float] = defaultdict(float)
         for term in terms:
             posting = self._postings.get(term)
-            # A term in a third of all articles says little; skip it for candidate picking.
             if posting and (len(posting) <= n // 3 or n < 30):
+                idf = math.log(1 + n / len(posting))
                 for article_id in posting:
-                    counts[article_id] += 1
-        if not counts:
+                    weights[article_id] += idf
+        if not weights:
             return []
-        candidates = heapq.nlargest(MAX_CANDIDATES, counts, key=counts.__getitem__)
+        candidates = heapq.nlargest(MAX_CANDIDATES, weights, key=weights.__getitem__)
         q = spaced(query)
+        phrases: list[str] = []
+        owners: list[int] = []
+        for article_id in candidates:
+            for phrase in self._articles[article_id].phrases:
+                phrases.append(phrase)
+                owners.append(article_id)
+        best: dict[int, float] = {}
+        # One call into rapidfuzz's C loop for all candidate phrases.
+        for _phrase, value, i in process.extract(q, phrases, scorer=fuzz.token_set_ratio, limit=None):
+            owner = owners[i]
+            if value > best.get(owner, -1.0):
+                best[owner] = value
         hits = []
         for article_id in candidates:
             article = self._articles[article_id]
-            match = max(fuzz.token_set_ratio(q, phrase) for phrase in article.phrases)
-            score = match * self._boost.get(article_id, 1.0)
-            if locale and article.locale != locale:
-                score *= 0.85  # the customer's language first, others still findable
+            match = best.get(article_id, 0.0)
             coverage = len(terms & article.terms) / len(terms)
             confidence = match * (0.4 + 0.6 * coverage)
+            score = confidence * self._boost.get(article_id, 1.0)
+            if locale and article.locale != locale:
+                score *= 0.85  # the customer's language first, others still findable
             hits.append(Hit(article_id, round(min(score, 100.0), 1), round(match, 1), round(confidence, 1)))
         hits.sort(key=lambda h: (-h.score, h.article_id))
         return hits[:limit]
