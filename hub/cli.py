@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "token":
             print(_token_create(settings, args))
         elif args.command == "kb":
-            print(_run_db(settings, lambda db: kb_command(db, args)))
+            print(_run_db(settings, lambda db: kb_command(db, args, settings.knowledge_locales)))
     except SettingsError as exc:
         print(f"hub: configuration error: {exc}", file=sys.stderr)
         return 2

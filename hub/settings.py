@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -62,6 +63,8 @@ class Settings:
     # Where attachments (WeChat media, later mail parts) are stored, and the largest one accepted.
     attachments_dir: str = "var/attachments"
     attachment_max_bytes: int = 20 * 1024 * 1024
+    # Article languages; suggestions prefer the customer's. Add more in [hub] knowledge_locales.
+    knowledge_locales: tuple[str, ...] = ("en", "zh-CN")
 
     @property
     def is_sqlite(self) -> bool:
@@ -114,6 +117,16 @@ def _url(schemes: tuple[str, ...]) -> Callable[[str, object], str | None]:
     return parse
 
 
+def _locales(key: str, raw: object) -> tuple[str, ...]:
+    items = raw.split(",") if isinstance(raw, str) else raw
+    if not isinstance(items, list | tuple) or not items:
+        raise SettingsError(key, raw, 'a list of locale tags such as ["en", "zh-CN"]')
+    locales = tuple(str(i).strip() for i in items if str(i).strip())
+    if not locales or not all(re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", loc) for loc in locales):
+        raise SettingsError(key, raw, 'locale tags such as "en", "zh-CN", "zh-TW"')
+    return locales
+
+
 def _host(key: str, raw: object) -> str:
     text = str(raw).strip()
     if not text or any(c.isspace() for c in text):
@@ -145,6 +158,7 @@ _PARSERS: dict[str, Callable[[str, object], Any]] = {
     "wechat_api_base": _url(("http", "https")),
     "attachments_dir": _text,
     "attachment_max_bytes": _positive_int,
+    "knowledge_locales": _locales,
 }
 
 

@@ -113,3 +113,13 @@ def test_wechat_account_parsed(tmp_path: Path) -> None:
     cfg.write_text(WECHAT_OK, encoding="utf-8")
     [account] = load_settings(env={"HUB_CONFIG": str(cfg), "HUB_WECHAT_API_BASE": "http://127.0.0.1:1"}).wechat_accounts
     assert account.appid == "wx1" and account.menu["K1"].topic == "billing" and account.encoding_aes_key
+
+
+def test_knowledge_locales() -> None:
+    assert load_settings(env={"HUB_KNOWLEDGE_LOCALES": "en, zh-CN, zh-TW"}).knowledge_locales == (
+        "en",
+        "zh-CN",
+        "zh-TW",
+    )
+    with pytest.raises(SettingsError, match="HUB_KNOWLEDGE_LOCALES"):
+        load_settings(env={"HUB_KNOWLEDGE_LOCALES": "English!"})

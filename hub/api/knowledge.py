@@ -43,7 +43,8 @@ def domain_errors(handler: Handler) -> Handler:
 @domain_errors
 async def create_article(request: web.Request) -> web.Response:
     actor = await require(request, *EDITORS)
-    article_id = await articles.create(request.app[keys.DB], actor, await read_json(request))
+    locales = request.app[keys.SETTINGS].knowledge_locales
+    article_id = await articles.create(request.app[keys.DB], actor, await read_json(request), locales)
     async with request.app[keys.DB].read() as s:
         body = await articles.article_json(s, await articles.load(s, article_id))
     return web.json_response(body, status=201)
@@ -166,7 +167,13 @@ async def import_articles(request: web.Request) -> web.Response:
     actor = await require(request, *CURATORS)
     raw = (await request.read()).decode("utf-8", errors="replace")
     docs = parse_json("request", raw)
-    ids = await import_documents(request.app[keys.DB], actor, docs, publish=request.query.get("publish") == "1")
+    ids = await import_documents(
+        request.app[keys.DB],
+        actor,
+        docs,
+        publish=request.query.get("publish") == "1",
+        locales=request.app[keys.SETTINGS].knowledge_locales,
+    )
     return web.json_response({"imported": ids}, status=201)
 
 

@@ -24,7 +24,7 @@ from hub.knowledge.text import render_markdown
 
 EDITORS = ("agent", "supervisor", "knowledge_manager")  # may draft and submit
 CURATORS = ("knowledge_manager",)  # may approve, publish, archive, restore (admin implied)
-LOCALES = ("en", "zh-CN")
+DEFAULT_LOCALES = ("en", "zh-CN")
 
 
 class KnowledgeError(ValueError):
@@ -154,10 +154,12 @@ def _new_version(article: Article, number: int, content: Content, author: Princi
     )
 
 
-async def create(db: Database, actor: Principal, data: dict[str, Any]) -> int:
+async def create(
+    db: Database, actor: Principal, data: dict[str, Any], locales: tuple[str, ...] = DEFAULT_LOCALES
+) -> int:
     locale = data.get("locale", "en")
-    if locale not in LOCALES:
-        raise KnowledgeError(f"locale: one of {', '.join(LOCALES)}")
+    if locale not in locales:
+        raise KnowledgeError(f"locale: one of {', '.join(locales)}")
     content = Content.parse(data)
     review_by = parse_date(data.get("review_by"))
     async with db.write() as uow:

@@ -52,10 +52,10 @@ def read_documents(paths: list[str]) -> list[Document]:
     return docs
 
 
-async def kb_command(db: Database, args: argparse.Namespace) -> str:
+async def kb_command(db: Database, args: argparse.Namespace, locales: tuple[str, ...]) -> str:
     if args.kb_command == "import":
         docs = await asyncio.to_thread(read_documents, args.paths)
-        ids = await import_documents(db, CLI, docs, publish=args.publish)
+        ids = await import_documents(db, CLI, docs, publish=args.publish, locales=locales)
         return f"imported {len(ids)} article(s)" + (" and published them" if args.publish else " as drafts")
     items = await export_live(db)
     await asyncio.to_thread(write_markdown, Path(args.directory), items)

@@ -58,14 +58,21 @@ def parse_json(source: str, text: str) -> list[Document]:
     return [Document(f"{source}[{n}]", i) for n, i in enumerate(items)]
 
 
-async def import_documents(db: Database, actor: Principal, docs: list[Document], *, publish: bool) -> list[int]:
+async def import_documents(
+    db: Database,
+    actor: Principal,
+    docs: list[Document],
+    *,
+    publish: bool,
+    locales: tuple[str, ...] = articles.DEFAULT_LOCALES,
+) -> list[int]:
     """Validate everything first, then create; with publish, each goes straight through review."""
     problems = []
     for doc in docs:
         try:
             articles.Content.parse(doc.data, where=f"{doc.source}: ")
-            if doc.data.get("locale", "en") not in articles.LOCALES:
-                problems.append(f"{doc.source}: locale: one of {', '.join(articles.LOCALES)}")
+            if doc.data.get("locale", "en") not in locales:
+                problems.append(f"{doc.source}: locale: one of {', '.join(locales)}")
             articles.parse_date(doc.data.get("review_by"))
         except articles.KnowledgeError as exc:
             problems.append(str(exc) if str(exc).startswith(doc.source) else f"{doc.source}: {exc}")
@@ -73,7 +80,7 @@ async def import_documents(db: Database, actor: Principal, docs: list[Document],
         raise ImportError_(problems)
     ids = []
     for doc in docs:
-        article_id = await articles.create(db, actor, doc.data)
+        article_id = await articles.create(db, actor, doc.data, locales)
         if publish:
             await articles.transition(db, actor, article_id, "submit")
             await articles.transition(db, actor, article_id, "approve", reason="imported")
