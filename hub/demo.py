@@ -14,8 +14,10 @@ from hub.db.models import Agent, AgentSkill, Customer, Identity, Queue, QueueMem
 from hub.db.types import utcnow
 from hub.envelopes import IdentityRef, InboundEnvelope
 from hub.ingest import Ingestor
+from hub.knowledge.cli import CLI
+from hub.knowledge.transfer import import_documents, parse_json
 from hub.queues import sync_queues
-from hub.settings import Settings
+from hub.settings import PROJECT_ROOT, Settings
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 (printed for the demo logins on purpose)
 AGENTS = [
@@ -54,6 +56,10 @@ async def seed(settings: Settings) -> list[tuple[str, str, str]]:
             else:
                 seeded = False
         if seeded:
+            samples = PROJECT_ROOT / "config" / "knowledge" / "sample-articles.json"
+            if samples.is_file():
+                docs = parse_json(str(samples), samples.read_text(encoding="utf-8"))
+                await import_documents(db, CLI, docs, publish=True, locales=settings.knowledge_locales)
             ingestor = Ingestor(db, settings)
             now = utcnow()
             for n, (who, channel, text, ago) in enumerate(CONTACTS):

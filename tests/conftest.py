@@ -24,6 +24,7 @@ from hub.settings import PROJECT_ROOT, Settings, load_settings
 PG_URL = os.environ.get("HUB_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
 PASSWORD = "correct horse battery"
+SAMPLE_ARTICLES = PROJECT_ROOT / "config" / "knowledge" / "sample-articles.json"
 
 
 def pytest_configure(config: pytest.Config) -> None:

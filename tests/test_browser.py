@@ -33,7 +33,9 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists() and not REQUIRED, reason="Chromium is not installed"),
 ]
-SEED = json.loads((Path(__file__).parent / "knowledge" / "articles.json").read_text(encoding="utf-8"))
+SEED = json.loads(
+    (Path(__file__).parent.parent / "config" / "knowledge" / "sample-articles.json").read_text(encoding="utf-8")
+)
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
 
 

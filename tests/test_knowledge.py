@@ -14,7 +14,9 @@ from hub.db.engine import Database
 from tests.conftest import Hub, make_agent, make_session, make_token
 from tests.sockets import agent_socket, visitor
 
-SEED = json.loads((Path(__file__).parent / "knowledge" / "articles.json").read_text(encoding="utf-8"))
+SEED = json.loads(
+    (Path(__file__).parent.parent / "config" / "knowledge" / "sample-articles.json").read_text(encoding="utf-8")
+)
 
 
 class Api:

@@ -11,7 +11,9 @@ from hub.knowledge.index import IndexedArticle, SuggestionIndex
 from hub.knowledge.text import guess_locale
 
 HERE = Path(__file__).parent
-ARTICLES = json.loads((HERE / "articles.json").read_text(encoding="utf-8"))
+ARTICLES = json.loads(
+    (HERE.parent.parent / "config" / "knowledge" / "sample-articles.json").read_text(encoding="utf-8")
+)
 QUESTIONS = json.loads((HERE / "questions.json").read_text(encoding="utf-8"))
 
 
