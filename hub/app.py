@@ -37,6 +37,8 @@ from hub.events import MessageCreated
 from hub.ingest import Ingestor
 from hub.knowledge.base import KnowledgeBase
 from hub.queues import sync_queues
+from hub.routing.config import load_routing
+from hub.routing.engine import RoutingEngine
 from hub.settings import PROJECT_ROOT, Settings
 from hub.storage import LocalDirectoryStore
 
@@ -119,6 +121,9 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.INGESTOR] = ingestor
     app[keys.PRESENCE] = presence
     app[keys.DELIVERY] = delivery
+    routing = RoutingEngine(db, presence, load_routing(Path(settings.routing_config)))
+    routing.subscribe(bus)
+    app[keys.ROUTING] = routing
     knowledge = KnowledgeBase(db)
     app[keys.KNOWLEDGE] = knowledge
     SuggestionFeed(sio, knowledge).subscribe(bus)
@@ -148,6 +153,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         await sync_queues(db, settings.queues)
         await app[keys.PRESENCE].reset()
         await app[keys.KNOWLEDGE].start()
+        await app[keys.ROUTING].start()
         await app[keys.CHANNELS].start_all()
         await app[keys.DELIVERY].start()
         yield
@@ -155,6 +161,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         for task in list(app.get(MEDIA_TASKS, ())):
             task.cancel()
         await app[keys.DELIVERY].stop()
+        await app[keys.ROUTING].stop()
         await app[keys.CHANNELS].stop_all()
         await app[keys.KNOWLEDGE].stop()
         await db.dispose()

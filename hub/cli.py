@@ -20,6 +20,7 @@ from hub.db.engine import Database
 from hub.db.migrate import SchemaOutOfDate, ensure_current, upgrade
 from hub.knowledge.cli import kb_command
 from hub.knowledge.transfer import ImportError_
+from hub.routing.config import RoutingConfigError
 from hub.settings import Settings, SettingsError, load_settings
 
 DEMO_DATABASE = "sqlite+aiosqlite:///var/demo.db"
@@ -139,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"hub: configuration error: {exc}", file=sys.stderr)
         return 2
-    except (SchemaOutOfDate, AccountError, ImportError_) as exc:
+    except (SchemaOutOfDate, AccountError, ImportError_, RoutingConfigError) as exc:
         print(f"hub: {exc}", file=sys.stderr)
         return 1
     except RuntimeError as exc:  # AssetsMissing and friends: say what to do, skip the traceback

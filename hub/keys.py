@@ -11,6 +11,7 @@ from hub.db.engine import Database
 from hub.delivery import DeliveryWorker
 from hub.ingest import Ingestor
 from hub.knowledge.base import KnowledgeBase
+from hub.routing.engine import RoutingEngine
 from hub.settings import Settings
 from hub.storage import LocalDirectoryStore
 
@@ -23,3 +24,4 @@ PRESENCE = web.AppKey("presence", Presence)
 SIO = web.AppKey("sio", socketio.AsyncServer)
 ATTACHMENTS = web.AppKey("attachments", LocalDirectoryStore)
 KNOWLEDGE = web.AppKey("knowledge", KnowledgeBase)
+ROUTING = web.AppKey("routing", RoutingEngine)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +13,7 @@ from hub import audit
 from hub.accounts import Principal
 from hub.customers import history
 from hub.db.engine import Database
-from hub.db.models import Customer, Interaction, OutboxItem, Queue, Ticket
+from hub.db.models import Agent, Customer, Interaction, OutboxItem, Queue, Ticket
 from hub.db.types import utcnow
 from hub.events import MessageCreated, TicketUpdated
 from hub.snapshots import InteractionSnapshot, TicketSnapshot
@@ -29,11 +30,16 @@ class TicketNotFound(LookupError):
     pass
 
 
-async def load_ticket(session: AsyncSession, ticket_id: int) -> tuple[Ticket, Customer, str]:
-    ticket = await session.get(Ticket, ticket_id)
+async def load_ticket(session: AsyncSession, ticket_id: int, *, lock: bool = False) -> tuple[Ticket, Customer, str]:
+    """With lock (writes on PostgreSQL), rows are locked in the order every writer uses: customer, then
+    ticket. Ingest holds the customer while it updates the ticket; any other order can deadlock."""
+    customer_id = await session.scalar(select(Ticket.customer_id).where(Ticket.id == ticket_id))
+    if customer_id is None:
+        raise TicketNotFound(f"ticket {ticket_id} does not exist")
+    customer = await session.get_one(Customer, customer_id, with_for_update=lock)
+    ticket = await session.get(Ticket, ticket_id, with_for_update=lock)
     if ticket is None:
         raise TicketNotFound(f"ticket {ticket_id} does not exist")
-    customer = await session.get_one(Customer, ticket.customer_id)
     queue = await session.get_one(Queue, ticket.queue_id)
     return ticket, customer, queue.name
 
@@ -56,7 +62,7 @@ async def post_reply(
     now = utcnow()
     async with db.write() as uow:
         s = uow.session
-        ticket, customer, queue = await load_ticket(s, ticket_id)
+        ticket, customer, queue = await load_ticket(s, ticket_id, lock=not db.is_sqlite)
         if ticket.status == Status.CLOSED and not note:
             raise ReplyError("this ticket is closed; the customer's next contact opens a new one")
         window = None if note else reply_window(ticket.channel)
@@ -134,14 +140,30 @@ async def _check_window(s: AsyncSession, ticket: Ticket, window: timedelta, now:
         )
 
 
+UNCHANGED: Any = object()
+
+
+class Stale(Exception):
+    """The ticket changed since the caller read it: 409, nothing overwritten."""
+
+
 async def update_ticket(
-    db: Database, ticket_id: int, actor: Principal, *, status: str | None = None, tags: list[str] | None = None
+    db: Database,
+    ticket_id: int,
+    actor: Principal,
+    *,
+    status: str | None = None,
+    tags: list[str] | None = None,
+    assignee_id: int | None = UNCHANGED,
+    if_updated_at: datetime | None = None,
 ) -> TicketSnapshot:
-    """Status (through the allowed transitions) and tags; audited, announced after commit."""
+    """Status (through the allowed transitions), tags and assignee; audited, announced after commit."""
     now = utcnow()
     async with db.write() as uow:
         s = uow.session
-        ticket, customer, queue = await load_ticket(s, ticket_id)
+        ticket, customer, queue = await load_ticket(s, ticket_id, lock=not db.is_sqlite)
+        if if_updated_at is not None and ticket.updated_at != if_updated_at:
+            raise Stale(f"ticket {ticket_id} changed at {ticket.updated_at.isoformat()}; reload and try again")
         changes: list[str] = []
         if status is not None and status != ticket.status:
             before = ticket.status
@@ -154,6 +176,19 @@ async def update_ticket(
                 ticket.tags = clean
                 changes.append("tags")
                 audit.record(s, actor, "ticket.tags_changed", "ticket", ticket.id, tags=clean)
+        if assignee_id is not UNCHANGED and assignee_id != ticket.assignee_id:
+            await _check_assignee(s, actor, ticket, assignee_id)
+            audit.record(
+                s, actor, "ticket.reassigned", "ticket", ticket.id, before=ticket.assignee_id, after=assignee_id
+            )
+            ticket.assignee_id = assignee_id
+            ticket.assignment = {
+                "agent_id": assignee_id,
+                "by": actor.name,
+                "at": now.isoformat(),
+                "reasons": [f"assigned by {actor.name} ({actor.role})"],
+            }
+            changes.extend(("assignee_id", "assignment"))
         if changes:
             ticket.updated_at = now
             await s.flush()
@@ -161,3 +196,14 @@ async def update_ticket(
         if changes:
             uow.emit(TicketUpdated(snapshot, tuple(changes)))
     return snapshot
+
+
+async def _check_assignee(s: AsyncSession, actor: Principal, ticket: Ticket, assignee_id: int | None) -> None:
+    # Supervisors move work anywhere; an agent may only take an unowned ticket for themselves.
+    takes_own = assignee_id is not None and assignee_id == actor.agent_id and ticket.assignee_id is None
+    if not actor.has_role("supervisor") and not takes_own:
+        raise PermissionError("only supervisors reassign; agents may take unassigned tickets for themselves")
+    if assignee_id is not None:
+        agent = await s.get(Agent, assignee_id)
+        if agent is None or not agent.active:
+            raise ReplyError(f"agent {assignee_id} does not exist or is inactive")

@@ -65,6 +65,7 @@ class Settings:
     attachment_max_bytes: int = 20 * 1024 * 1024
     # Article languages; suggestions prefer the customer's. Add more in [hub] knowledge_locales.
     knowledge_locales: tuple[str, ...] = ("en", "zh-CN")
+    routing_config: str = "config/routing.toml"
 
     @property
     def is_sqlite(self) -> bool:
@@ -159,6 +160,7 @@ _PARSERS: dict[str, Callable[[str, object], Any]] = {
     "attachments_dir": _text,
     "attachment_max_bytes": _positive_int,
     "knowledge_locales": _locales,
+    "routing_config": _text,
 }
 
 

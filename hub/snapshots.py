@@ -26,6 +26,8 @@ class TicketSnapshot:
     queue: str
     assignee_id: int | None
     tags: tuple[str, ...]
+    requirements: dict[str, Any]
+    assignment: dict[str, Any]
     first_response_due_at: datetime | None
     resolution_due_at: datetime | None
     last_message_at: datetime
@@ -46,6 +48,8 @@ class TicketSnapshot:
             queue=queue,
             assignee_id=ticket.assignee_id,
             tags=tuple(ticket.tags or ()),
+            requirements=dict(ticket.requirements or {}),
+            assignment=dict(ticket.assignment or {}),
             first_response_due_at=ticket.first_response_due_at,
             resolution_due_at=ticket.resolution_due_at,
             last_message_at=ticket.last_message_at,
@@ -67,6 +71,8 @@ class TicketSnapshot:
             "queue": self.queue,
             "assignee_id": self.assignee_id,
             "tags": list(self.tags),
+            "requirements": self.requirements,
+            "assignment": self.assignment,
             "first_response_due_at": _iso(self.first_response_due_at),
             "resolution_due_at": _iso(self.resolution_due_at),
             "last_message_at": _iso(self.last_message_at),

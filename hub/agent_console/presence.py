@@ -22,6 +22,9 @@ class Presence:
     def any_online(self) -> bool:
         return bool(self._sockets)
 
+    def online_ids(self) -> list[int]:
+        return list(self._sockets)
+
     def is_online(self, agent_id: int) -> bool:
         return agent_id in self._sockets
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from hub import keys
 from hub.api.errors import int_param, path_id, read_json, require
 from hub.db.models import Agent, AgentSkill
-from hub.replies import ReplyError, TicketNotFound, post_reply, update_ticket
+from hub.replies import UNCHANGED, ReplyError, Stale, TicketNotFound, post_reply, update_ticket
 from hub.ticket_views import TicketFilter, list_tickets, ticket_detail
 from hub.tickets import InvalidTransition, Status
 
@@ -101,20 +102,39 @@ async def patch_ticket(request: web.Request) -> web.Response:
     principal = await require(request, *TICKET_ROLES)
     ticket_id = path_id(request)
     body = await read_json(request)
-    unknown = set(body) - {"status", "tags"}
+    unknown = set(body) - {"status", "tags", "assignee_id", "if_updated_at"}
     if unknown:
-        raise web.HTTPBadRequest(reason=f"cannot change {', '.join(sorted(unknown))}; send status and/or tags")
+        raise web.HTTPBadRequest(reason=f"cannot change {', '.join(sorted(unknown))}; send status, tags, assignee_id")
     status, tags = body.get("status"), body.get("tags")
     if status is not None and status not in set(Status):
         raise web.HTTPBadRequest(reason=f"status must be one of {', '.join(Status)}")
     if tags is not None and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
         raise web.HTTPBadRequest(reason="tags must be a list of strings")
+    assignee = body.get("assignee_id", UNCHANGED)
+    if assignee is not UNCHANGED and assignee is not None and not isinstance(assignee, int):
+        raise web.HTTPBadRequest(reason="assignee_id must be an agent id or null")
     try:
-        ticket = await update_ticket(request.app[keys.DB], ticket_id, principal, status=status, tags=tags)
+        if_updated_at = datetime.fromisoformat(body["if_updated_at"]) if body.get("if_updated_at") else None
+    except (TypeError, ValueError):
+        raise web.HTTPBadRequest(reason="if_updated_at must be the ticket's updated_at as returned") from None
+    try:
+        ticket = await update_ticket(
+            request.app[keys.DB],
+            ticket_id,
+            principal,
+            status=status,
+            tags=tags,
+            assignee_id=assignee,
+            if_updated_at=if_updated_at,
+        )
     except TicketNotFound:
         raise web.HTTPNotFound(reason="no such ticket") from None
-    except InvalidTransition as exc:
+    except (InvalidTransition, Stale) as exc:
         raise web.HTTPConflict(reason=str(exc)) from None
+    except PermissionError as exc:
+        raise web.HTTPForbidden(reason=str(exc)) from None
+    except ReplyError as exc:
+        raise web.HTTPUnprocessableEntity(reason=str(exc)) from None
     return web.json_response({"ticket": ticket.to_json()})
 
 

@@ -54,6 +54,11 @@ class Agent(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     presence: Mapped[str] = mapped_column(String(16), default="offline")
     languages: Mapped[list[Any]] = mapped_column(default=list)
+    # Yellow pages: concurrent tickets per channel (missing = the routing default), tiers this agent may
+    # serve (empty = all), free-text topics of expertise.
+    capacity: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    tiers: Mapped[list[Any]] = mapped_column(default=list)
+    topics: Mapped[list[Any]] = mapped_column(default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -87,6 +92,9 @@ class Ticket(Base):
     queue_id: Mapped[int] = mapped_column(ForeignKey("queues.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"), index=True)
     tags: Mapped[list[Any]] = mapped_column(default=list)
+    # Routing input: {"skills": {"refunds": 3}, "language": "zh"}; and why the assignee was chosen.
+    requirements: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    assignment: Mapped[dict[str, Any]] = mapped_column(default=dict)
     first_response_due_at: Mapped[datetime | None] = mapped_column(default=None)
     resolution_due_at: Mapped[datetime | None] = mapped_column(default=None)
     first_responded_at: Mapped[datetime | None] = mapped_column(default=None)

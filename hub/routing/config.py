@@ -1,0 +1,67 @@
+"""config/routing.toml: default capacity per channel and keyword rules; errors name the line or key."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class RoutingConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class KeywordRule:
+    words: tuple[str, ...]
+    skill: str
+    level: int
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingConfig:
+    capacity: dict[str, int] = field(default_factory=lambda: {"webchat": 3, "email": 5})
+    keywords: tuple[KeywordRule, ...] = ()
+
+    def skills_for(self, text: str) -> dict[str, int]:
+        """The skills a message needs, by keyword; the highest level wins when rules overlap."""
+        lowered = text.lower()
+        needs: dict[str, int] = {}
+        for rule in self.keywords:
+            if any(word in lowered for word in rule.words):
+                needs[rule.skill] = max(needs.get(rule.skill, 0), rule.level)
+        return needs
+
+
+def load_routing(path: Path) -> RoutingConfig:
+    if not path.exists():
+        return RoutingConfig()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise RoutingConfigError(f"{path}: {exc}") from None  # tomllib's message carries line and column
+    return parse_routing(data, str(path))
+
+
+def parse_routing(data: dict[str, Any], source: str) -> RoutingConfig:
+    capacity = data.get("capacity", {})
+    if not isinstance(capacity, dict) or not all(isinstance(v, int) and 0 < v <= 50 for v in capacity.values()):
+        raise RoutingConfigError(f"{source}: [capacity]: each channel needs a whole number from 1 to 50")
+    rules = []
+    for n, raw in enumerate(data.get("keywords", []), 1):
+        where = f"{source}: keywords #{n}"
+        if not isinstance(raw, dict):
+            raise RoutingConfigError(f"{where}: expected a [[keywords]] table")
+        words, skill, level = raw.get("words"), raw.get("skill"), raw.get("level", 1)
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+            raise RoutingConfigError(f"{where}: words must be a non-empty list of strings")
+        if not isinstance(skill, str) or not skill.strip():
+            raise RoutingConfigError(f"{where}: skill must be a name")
+        if not isinstance(level, int) or not 1 <= level <= 5:
+            raise RoutingConfigError(f"{where}: level must be 1-5")
+        rules.append(KeywordRule(tuple(w.lower() for w in words), skill.strip(), level))
+    unknown = set(data) - {"capacity", "keywords"}
+    if unknown:
+        raise RoutingConfigError(f"{source}: unknown section {sorted(unknown)[0]!r} (known: capacity, keywords)")
+    return RoutingConfig(capacity={**RoutingConfig().capacity, **capacity}, keywords=tuple(rules))

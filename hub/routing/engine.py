@@ -1,0 +1,220 @@
+"""The routing engine: runs decide() for new and waiting tickets and commits assignments with reasons.
+
+Work arrives as events (a ticket created or reopened; an agent coming online; capacity freed) and is
+done by one worker task, off the path that stores and acknowledges customer messages. Each assignment
+is committed with the agent's row locked and their load recounted, so concurrent deciders never
+exceed an agent's capacity or assign one ticket twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from sqlalchemy import case, func, select
+
+from hub import audit
+from hub.agent_console.presence import Presence
+from hub.db.engine import Database
+from hub.db.models import Agent, AgentSkill, Customer, Queue, Ticket
+from hub.db.types import utcnow
+from hub.events import AgentStatusChanged, TicketCreated, TicketUpdated
+from hub.knowledge.text import guess_locale
+from hub.routing.config import RoutingConfig
+from hub.routing.decide import decide
+from hub.routing.model import AgentProfile, AgentState, Decision, RouteRequest
+from hub.routing.tiers import PRIORITIES
+from hub.snapshots import TicketSnapshot
+from hub.tickets import ACTIVE
+
+log = logging.getLogger(__name__)
+DRAIN_BATCH = 50
+ROUTABLE_ROLES = ("agent", "supervisor")
+
+
+class RoutingEngine:
+    def __init__(self, db: Database, presence: Presence, config: RoutingConfig) -> None:
+        self._db = db
+        self._presence = presence
+        self.config = config
+        self._jobs: asyncio.Queue[int | None] = asyncio.Queue()  # a ticket id, or None for "drain"
+        self._task: asyncio.Task[None] | None = None
+        self.idle: asyncio.Event = asyncio.Event()  # set whenever the queue is empty: for tests and shutdown
+
+    def subscribe(self, bus: Any) -> None:
+        bus.subscribe(TicketCreated, self._on_created)
+        bus.subscribe(TicketUpdated, self._on_updated)
+        bus.subscribe(AgentStatusChanged, self._on_agent)
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._work(), name="hub-routing")
+        self._jobs.put_nowait(None)  # tickets that waited while the hub was down
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _on_created(self, event: TicketCreated) -> None:
+        self.idle.clear()
+        self._jobs.put_nowait(event.ticket.id)
+
+    async def _on_updated(self, event: TicketUpdated) -> None:
+        if "status" in event.changes and event.ticket.status in ACTIVE and event.ticket.assignee_id is None:
+            self.idle.clear()
+            self._jobs.put_nowait(event.ticket.id)  # reopened and unowned
+        elif {"status", "assignee_id"} & set(event.changes):
+            self.idle.clear()
+            self._jobs.put_nowait(None)  # capacity may have been freed somewhere
+
+    async def _on_agent(self, event: AgentStatusChanged) -> None:
+        if event.presence == "online":
+            self.idle.clear()
+            self._jobs.put_nowait(None)
+
+    async def _work(self) -> None:
+        while True:
+            if self._jobs.empty():
+                self.idle.set()
+            job = await self._jobs.get()
+            try:
+                if job is None:
+                    await self.drain()
+                else:
+                    await self.route(job)
+            except Exception:
+                log.exception("routing job %s failed", job)
+
+    async def drain(self) -> int:
+        """Offer waiting tickets, most urgent and longest waiting first, to whoever has room now."""
+        if not self._presence.any_online():
+            return 0
+        async with self._db.read() as s:
+            waiting = list(
+                await s.scalars(
+                    select(Ticket.id)
+                    .where(Ticket.assignee_id.is_(None), Ticket.status.in_(ACTIVE))
+                    .order_by(*_priority_order(), Ticket.last_message_at, Ticket.id)
+                    .limit(DRAIN_BATCH)
+                )
+            )
+        assigned = 0
+        for ticket_id in waiting:
+            decision = await self.route(ticket_id)
+            assigned += bool(decision and decision.agent_id)
+        return assigned
+
+    async def route(self, ticket_id: int) -> Decision | None:
+        async with self._db.write() as uow:
+            s = uow.session
+            # Lock order everywhere: customer, then ticket, then agent (ingest locks the customer first too;
+            # taking the ticket first here deadlocked against a message arriving on it).
+            lock = not self._db.is_sqlite
+            customer_id = await s.scalar(select(Ticket.customer_id).where(Ticket.id == ticket_id))
+            if customer_id is None:
+                return None
+            customer = await s.get_one(Customer, customer_id, with_for_update=lock)
+            ticket = await s.get(Ticket, ticket_id, with_for_update=lock)
+            if ticket is None or ticket.assignee_id is not None or ticket.status not in ACTIVE:
+                return None
+            if not ticket.requirements:
+                ticket.requirements = {
+                    "skills": self.config.skills_for(ticket.subject),
+                    "language": "zh" if guess_locale(ticket.subject) == "zh-CN" else "en",
+                }
+            req = RouteRequest(
+                ticket_id=ticket.id,
+                channel=ticket.channel,
+                tier=customer.tier,
+                skills=dict(ticket.requirements.get("skills") or {}),
+                language=ticket.requirements.get("language"),
+                last_agent_id=await s.scalar(
+                    select(Ticket.assignee_id)
+                    .where(
+                        Ticket.customer_id == ticket.customer_id,
+                        Ticket.id != ticket.id,
+                        Ticket.assignee_id.is_not(None),
+                    )
+                    .order_by(Ticket.updated_at.desc())
+                    .limit(1)
+                ),
+            )
+            decision = decide(req, await self._roster(s, ticket.channel), self.config.capacity)
+            agent_id = decision.agent_id
+            if agent_id is not None:
+                # Lock the agent and recount: another decider may have filled them since the roster was read.
+                await s.get(Agent, agent_id, with_for_update=not self._db.is_sqlite)
+                load = await s.scalar(
+                    select(func.count())
+                    .select_from(Ticket)
+                    .where(Ticket.assignee_id == agent_id, Ticket.channel == ticket.channel, Ticket.status.in_(ACTIVE))
+                )
+                if (load or 0) >= self._capacity_of(await s.get_one(Agent, agent_id), ticket.channel):
+                    agent_id = None
+            now = utcnow()
+            record = {"agent_id": agent_id, "by": "routing", "at": now.isoformat(), "reasons": list(decision.reasons)}
+            if agent_id is None and ticket.assignment.get("reasons") == record["reasons"]:
+                return decision  # still waiting for the same reason: nothing new to store or announce
+            ticket.assignment = record
+            if agent_id is not None:
+                ticket.assignee_id = agent_id
+                ticket.updated_at = now
+                audit.record(
+                    s, None, "ticket.assigned", "ticket", ticket.id, agent_id=agent_id, reasons=list(decision.reasons)
+                )
+            await s.flush()
+            queue = await s.get_one(Queue, ticket.queue_id)
+            uow.emit(TicketUpdated(TicketSnapshot.of(ticket, customer, queue.name), ("assignee_id", "assignment")))
+        return decision
+
+    def _capacity_of(self, agent: Agent, channel: str) -> int:
+        value = (agent.capacity or {}).get(channel)
+        return int(value) if isinstance(value, int) else self.config.capacity.get(channel, 1)
+
+    async def _roster(self, s: Any, channel: str) -> list[tuple[AgentProfile, AgentState]]:
+        """Online agents only: the roster is as large as who is working, never the whole directory."""
+        online = self._presence.online_ids()
+        if not online:
+            return []
+        agents = list(
+            await s.scalars(select(Agent).where(Agent.id.in_(online), Agent.active, Agent.role.in_(ROUTABLE_ROLES)))
+        )
+        skills: dict[int, dict[str, int]] = {}
+        for row in await s.scalars(select(AgentSkill).where(AgentSkill.agent_id.in_(online))):
+            skills.setdefault(row.agent_id, {})[row.skill] = row.level
+        loads: dict[int, dict[str, int]] = {}
+        for agent_id, ch, n in (
+            await s.execute(
+                select(Ticket.assignee_id, Ticket.channel, func.count())
+                .where(Ticket.assignee_id.in_(online), Ticket.status.in_(ACTIVE))
+                .group_by(Ticket.assignee_id, Ticket.channel)
+            )
+        ).all():
+            loads.setdefault(agent_id, {})[ch] = n
+        return [
+            (
+                AgentProfile(
+                    a.id,
+                    a.display_name,
+                    skills.get(a.id, {}),
+                    frozenset(_langs(a.languages)),
+                    {k: int(v) for k, v in (a.capacity or {}).items()},
+                    frozenset(a.tiers or ()),
+                    tuple(a.topics or ()),
+                ),
+                AgentState(True, loads.get(a.id, {}), a.last_seen_at),
+            )
+            for a in agents
+        ]
+
+
+def _langs(languages: list[Any]) -> list[str]:
+    """Yellow-pages languages ("zh-CN", "yue") reduced to what requirements name ("zh", "yue")."""
+    return [str(x).split("-")[0].lower() for x in languages or ()]
+
+
+def _priority_order() -> list[Any]:
+    return [case({p: i for i, p in enumerate(PRIORITIES)}, value=Ticket.priority, else_=len(PRIORITIES))]

@@ -1,0 +1,178 @@
+"""Routing: decide() on its own, then the engine through the API with live agents."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import aiohttp
+import pytest
+from sqlalchemy import select
+
+from hub import keys
+from hub.db.engine import Database
+from hub.db.models import Agent, AgentSkill, AuditEntry, Customer, Identity
+from hub.envelopes import IdentityRef, InboundEnvelope
+from hub.routing.config import RoutingConfigError, load_routing
+from hub.routing.decide import decide
+from hub.routing.model import AgentProfile, AgentState, RouteRequest
+from tests.conftest import Hub, make_agent, make_session, make_token
+from tests.sockets import agent_socket
+
+CAP = {"email": 5, "webchat": 3}
+T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+
+def agent(i: int, skills: dict[str, int], langs: tuple[str, ...] = ("en", "zh"), **kw: object) -> AgentProfile:
+    return AgentProfile(i, f"agent{i}", skills, frozenset(langs), kw.pop("capacity", {}), **kw)  # type: ignore[arg-type]
+
+
+def test_decide_ranks_by_fit_then_occupancy_then_idle_then_id() -> None:
+    req = RouteRequest(1, "email", "gold", {"refunds": 2}, "zh")
+    roster = [
+        (agent(1, {"refunds": 3}), AgentState(True, {"email": 4}, T0)),
+        (agent(2, {"refunds": 5}), AgentState(True, {"email": 2}, T0)),
+        (agent(3, {"refunds": 5}), AgentState(True, {"email": 1}, T0 + timedelta(minutes=5))),
+        (agent(4, {"refunds": 5}), AgentState(True, {"email": 1}, T0)),
+        (agent(5, {"refunds": 1}), AgentState(True, {}, T0)),
+        (agent(6, {"refunds": 5}, ("en",)), AgentState(True, {}, T0)),
+        (agent(7, {"refunds": 5}), AgentState(False, {}, T0)),
+        (agent(8, {"refunds": 5}, capacity={"email": 2}), AgentState(True, {"email": 2}, T0)),
+        (agent(9, {"refunds": 5}, tiers=frozenset({"diamond"})), AgentState(True, {}, T0)),
+    ]
+    d = decide(req, roster, CAP)
+    assert d.agent_id == 4 and d.ranked == (4, 3, 2, 1)
+    text = " | ".join(d.reasons)
+    assert "needs refunds≥2, language zh on email for a gold customer" in text
+    for why in ("refunds below 2", "does not speak zh", "not available", "at email capacity", "does not serve gold"):
+        assert why in text
+
+
+def test_decide_prefers_the_last_agent_and_explains_waiting() -> None:
+    req = RouteRequest(1, "webchat", "general", {}, None, last_agent_id=2)
+    roster = [(agent(1, {"x": 5}), AgentState(True)), (agent(2, {}), AgentState(True, {"webchat": 2}))]
+    d = decide(req, roster, CAP)
+    assert d.agent_id == 2 and "served this customer last time" in d.reasons[1]
+    nobody = decide(RouteRequest(2, "webchat", "general", {"wine": 4}), roster, CAP)
+    assert nobody.agent_id is None and "waiting in queue" in nobody.reasons[-1]
+
+
+def test_bad_routing_file_names_the_line_or_rule(tmp_path: Path) -> None:
+    bad = tmp_path / "routing.toml"
+    bad.write_text("[capacity\nemail = 5\n", encoding="utf-8")
+    with pytest.raises(RoutingConfigError, match="line 1"):
+        load_routing(bad)
+    bad.write_text('[[keywords]]\nwords = ["refund"]\nskill = "refunds"\nlevel = 9\n', encoding="utf-8")
+    with pytest.raises(RoutingConfigError, match="keywords #1: level must be 1-5"):
+        load_routing(bad)
+
+
+async def yellow_pages(db: Database) -> dict[str, int]:
+    ids = {}
+    for email, skills, langs in [
+        ("li@x.test", {"refunds": 5, "billing": 3}, ["zh-CN", "en"]),
+        ("bo@x.test", {"refunds": 2}, ["en"]),
+        ("mo@x.test", {"technical": 4}, ["en"]),
+    ]:
+        a = await make_agent(db, email)
+        async with db.write() as uow:
+            row = await uow.session.get_one(Agent, a.id)
+            row.languages, row.capacity = langs, {"email": 2}
+            for skill, level in skills.items():
+                uow.session.add(AgentSkill(agent_id=a.id, skill=skill, level=level))
+        ids[email.split("@")[0]] = a.id
+    return ids
+
+
+async def ingest(hub: Hub, n: int, text: str, tier: str = "general") -> int:
+    ref = IdentityRef("email", f"c{n}@example.com")
+    async with hub.app[keys.DB].write() as uow:
+        c = Customer(display_name=f"c{n}", tier=tier, attributes={})
+        uow.session.add(c)
+        await uow.session.flush()
+        uow.session.add(Identity(customer_id=c.id, kind=ref.kind, value=ref.value))
+    result = await hub.app[keys.INGESTOR].ingest(
+        InboundEnvelope(channel="email", external_id=f"<m{n}@x>", sender=ref, text=text)
+    )
+    return result.ticket.id
+
+
+async def settled(hub: Hub) -> None:
+    await asyncio.sleep(0)
+    await asyncio.wait_for(hub.app[keys.ROUTING].idle.wait(), 5)
+
+
+async def test_engine_routes_by_skill_and_capacity_and_shows_why(hub: Hub, db: Database, admin_token: str) -> None:
+    ids = await yellow_pages(db)
+    sockets = [await agent_socket(hub.url, await make_session(db, await db_agent(db, i))) for i in ids.values()]
+    await settled(hub)
+    t1 = await ingest(hub, 1, "我要退款，订单8812", tier="diamond")
+    t2 = await ingest(hub, 2, "refund for my second order please", tier="gold")
+    t3 = await ingest(hub, 3, "and a refund for this one too")
+    t4 = await ingest(hub, 4, "app crash when paying")
+    await settled(hub)
+    headers = {"Authorization": f"Bearer {admin_token}"}
+    async with aiohttp.ClientSession(headers=headers) as http:
+        got = {}
+        for t in (t1, t2, t3, t4):
+            async with http.get(f"{hub.url}/api/v1/tickets/{t}") as r:
+                got[t] = (await r.json())["ticket"]
+    assert got[t1]["assignee_id"] == ids["li"]  # only li speaks Chinese and knows refunds well
+    assert got[t1]["requirements"] == {"skills": {"refunds": 2}, "language": "zh"}
+    assert any("best skill fit" in why for why in got[t1]["assignment"]["reasons"])
+    assert got[t2]["assignee_id"] == ids["li"]  # best fit, still has room (capacity 2)
+    assert got[t3]["assignee_id"] == ids["bo"]  # li is full now: next eligible
+    assert got[t4]["assignee_id"] == ids["mo"] and got[t4]["requirements"]["skills"] == {"technical": 2}
+
+    t5 = await ingest(hub, 5, "refund refund refund")
+    t6 = await ingest(hub, 6, "one more refund")
+    await settled(hub)
+    async with aiohttp.ClientSession(headers=headers) as http:
+        async with http.get(f"{hub.url}/api/v1/tickets/{t5}") as r:
+            assert (await r.json())["ticket"]["assignee_id"] == ids["bo"]  # bo's second and last email slot
+        async with http.get(f"{hub.url}/api/v1/tickets/{t6}") as r:
+            waiting = (await r.json())["ticket"]
+        assert waiting["assignee_id"] is None and "waiting in queue" in waiting["assignment"]["reasons"][-1]
+        async with http.patch(f"{hub.url}/api/v1/tickets/{t1}", json={"status": "solved"}) as r:
+            assert r.status == 200
+    await settled(hub)  # li has room again: the waiting ticket goes to her
+    async with aiohttp.ClientSession(headers=headers) as http, http.get(f"{hub.url}/api/v1/tickets/{t6}") as r:
+        assert (await r.json())["ticket"]["assignee_id"] == ids["li"]
+    for s in sockets:
+        await s.close()
+
+
+async def db_agent(db: Database, agent_id: int) -> Agent:
+    async with db.read() as s:
+        return await s.get_one(Agent, agent_id)
+
+
+async def test_supervisor_reassigns_live_with_conflicts_and_audit(hub: Hub, db: Database) -> None:
+    ids = await yellow_pages(db)
+    sup = await make_agent(db, "sup@x.test", role="supervisor")
+    watcher = await agent_socket(hub.url, await make_session(db, await db_agent(db, ids["bo"])))
+    ticket = await ingest(hub, 9, "refund please")
+    await settled(hub)
+    sup_api = {"Authorization": f"Bearer {await make_token(db, 'supervisor')}"}
+    agent_api = {"Authorization": f"Bearer {await make_token(db, 'agent')}"}
+    url = f"{hub.url}/api/v1/tickets/{ticket}"
+    async with aiohttp.ClientSession(headers=sup_api) as http:
+        async with http.get(url) as r:
+            before = (await r.json())["ticket"]
+        assert before["assignee_id"] == ids["bo"]  # the only one online
+        async with http.patch(url, json={"assignee_id": ids["li"], "if_updated_at": before["updated_at"]}) as r:
+            assert r.status == 200
+            after = (await r.json())["ticket"]
+        async with http.patch(url, json={"assignee_id": ids["mo"], "if_updated_at": before["updated_at"]}) as r:
+            assert r.status == 409  # someone changed it meanwhile: no lost update
+    pushed = await watcher.next_matching("ticket", lambda e: e["ticket"]["assignee_id"] == ids["li"])
+    assert pushed["ticket"]["assignment"]["reasons"][0].startswith("assigned by test-supervisor")
+    assert after["assignee_id"] == ids["li"]
+    async with aiohttp.ClientSession(headers=agent_api) as http, http.patch(url, json={"assignee_id": ids["mo"]}) as r:
+        assert r.status == 403
+    async with db.read() as s:
+        entry = await s.scalar(select(AuditEntry).where(AuditEntry.action == "ticket.reassigned"))
+    assert entry is not None and entry.details == {"before": ids["bo"], "after": ids["li"]}
+    assert sup.id
+    await watcher.close()
