@@ -150,6 +150,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     settings, db = app[keys.SETTINGS], app[keys.DB]
     try:
         await ensure_current(db.engine)
+        db.start()
         await sync_queues(db, settings.queues)
         await app[keys.PRESENCE].reset()
         await app[keys.KNOWLEDGE].start()

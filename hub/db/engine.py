@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from hub.bus import EventBus
-from hub.db.sqlite import inline_creator
+from hub.db.sqlite import WalCheckpointer, disable_autocheckpoint, inline_creator
 from hub.events import Event
 
 
@@ -35,6 +35,7 @@ def create_engine(url: str) -> AsyncEngine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, async_creator=inline_creator(path or ":memory:"))
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", disable_autocheckpoint)
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
@@ -59,6 +60,13 @@ class Database:
         self.bus = bus
         # SQLite has one writer at a time; queueing writers here avoids SQLITE_BUSY on lock upgrades.
         self._write_lock: asyncio.Lock | None = asyncio.Lock() if self.is_sqlite else None
+        path = make_url(url).database if self.is_sqlite else None
+        self._checkpointer = WalCheckpointer(path) if path and path != ":memory:" else None
+
+    def start(self) -> None:
+        """Background upkeep for a serving process (SQLite: WAL checkpoints off the event loop)."""
+        if self._checkpointer is not None:
+            self._checkpointer.start()
 
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -76,4 +84,6 @@ class Database:
             await self.bus.publish(ev)
 
     async def dispose(self) -> None:
+        if self._checkpointer is not None:
+            await self._checkpointer.stop()
         await self.engine.dispose()

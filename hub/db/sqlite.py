@@ -11,12 +11,17 @@ lock (an admin CLI command), bounded by busy_timeout; several hub processes belo
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
+import logging
 import sqlite3
 from collections.abc import Callable
 from typing import Any
 
 import aiosqlite
+
+log = logging.getLogger(__name__)
 
 
 class InlineConnection(aiosqlite.Connection):
@@ -39,3 +44,42 @@ def inline_creator(path: str) -> Callable[[], InlineConnection]:
         return connection
 
     return create
+
+
+def disable_autocheckpoint(dbapi_conn: Any, _record: Any) -> None:
+    # Statements run on the event loop, so a checkpoint inside a commit would stall every request;
+    # WalCheckpointer does it in a thread instead.
+    dbapi_conn.execute("PRAGMA wal_autocheckpoint=0")
+
+
+class WalCheckpointer:
+    """Copies the write-ahead log into the database every second, in a worker thread, with its own
+    connection. PASSIVE mode never blocks readers or writers; the last connection to close
+    checkpoints the rest."""
+
+    def __init__(self, path: str, interval: float = 1.0) -> None:
+        self._path = path
+        self._interval = interval
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="hub-sqlite-checkpoint")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            await asyncio.to_thread(self._checkpoint)
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self._interval)
+            try:
+                await asyncio.to_thread(self._checkpoint)
+            except sqlite3.Error:
+                log.warning("WAL checkpoint failed; retrying in %.0f s", self._interval, exc_info=True)
+
+    def _checkpoint(self) -> None:
+        with contextlib.closing(sqlite3.connect(self._path, timeout=1)) as conn:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
