@@ -17,6 +17,7 @@ from hub.agent_console import routes as console_routes
 from hub.agent_console.presence import Presence
 from hub.agent_console.realtime import AgentNamespace, ConsoleFeed
 from hub.agent_console.suggestions import SuggestionFeed
+from hub.api import agents as agent_routes
 from hub.api import customers as customer_routes
 from hub.api import knowledge as knowledge_routes
 from hub.api import routes as api_routes
@@ -138,6 +139,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_static("/static/", PROJECT_ROOT / "static")
     app.router.add_routes(api_routes.routes)
     app.router.add_routes(customer_routes.routes)
+    app.router.add_routes(agent_routes.routes)
     app.router.add_routes(knowledge_routes.routes)
     app.router.add_routes(console_routes.routes)
     app.router.add_routes(chat_routes.routes)

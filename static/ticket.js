@@ -44,8 +44,21 @@
     document.getElementById("status").textContent = e.ticket.status;
     if (e.interaction.direction === "inbound") { typing.hidden = true; }
   });
+  function showAssignment(t) {
+    var box = document.getElementById("assignment");
+    box.textContent = "";
+    var who = t.assignee_id ? "Assigned to " + (data.agents[t.assignee_id] || "agent #" + t.assignee_id)
+      : ((t.assignment && t.assignment.reasons) ? "Waiting in queue" : "");
+    if (who) { box.appendChild(live.el("strong", null, who)); }
+    var list = live.el("ul");
+    ((t.assignment && t.assignment.reasons) || []).forEach(function (why) { list.appendChild(live.el("li", null, why)); });
+    box.appendChild(list);
+  }
+
   socket.on("ticket", function (e) {
-    if (e.ticket.id === ticket.id) { document.getElementById("status").textContent = e.ticket.status; }
+    if (e.ticket.id !== ticket.id) { return; }
+    document.getElementById("status").textContent = e.ticket.status;
+    showAssignment(e.ticket);
   });
   socket.on("delivery", function (e) {
     if (e.ticket_id !== ticket.id) { return; }

@@ -85,6 +85,9 @@ async def test_chat_round_trip_in_the_browser(hub: Hub, db: Database, browser: B
     await row.locator("a").click()
     await expect(agent.locator("#messages .msg-inbound .text")).to_have_text(text)
     await expect(agent.locator("#conn")).to_have_text("live")
+    # The routing engine gave the ticket to the only agent online, and says why.
+    await expect(agent.locator("#assignment strong")).to_have_text("Assigned to agent")
+    await expect(agent.locator("#assignment li").first).to_contain_text("on webchat for a general customer")
     await agent.fill("#reply textarea", "您好，包裹明天送达 <b>not bold</b>")
     await agent.click("#reply button[type=submit]")
     await expect(agent.locator(".msg-outbound .delivery")).to_have_text("sent")

@@ -176,3 +176,45 @@ async def test_supervisor_reassigns_live_with_conflicts_and_audit(hub: Hub, db: 
     assert entry is not None and entry.details == {"before": ids["bo"], "after": ids["li"]}
     assert sup.id
     await watcher.close()
+
+
+async def test_yellow_pages_search_and_edit(hub: Hub, db: Database) -> None:
+    ids = await yellow_pages(db)
+    sup = {"Authorization": f"Bearer {await make_token(db, 'supervisor')}"}
+    agent_hdr = {"Authorization": f"Bearer {await make_token(db, 'agent')}"}
+    profile = {
+        "skills": {"refunds": 4, "wine": 5},
+        "languages": ["yue", "zh-HK", "en"],
+        "capacity": {"webchat": 2},
+        "tiers": ["diamond", "gold"],
+        "topics": ["Bordeaux refunds", "customs paperwork"],
+    }
+    async with aiohttp.ClientSession(headers=sup) as http:
+        async with http.put(f"{hub.url}/api/v1/agents/{ids['mo']}/profile", json=profile) as r:
+            assert r.status == 200 and (await r.json())["skills"][0] == {"skill": "wine", "level": 5}
+        for bad in [{"skills": {"wine": 9}}, {"capacity": {"webchat": -1}}, {"topics": "x"}]:
+            async with http.put(f"{hub.url}/api/v1/agents/{ids['mo']}/profile", json=bad) as r:
+                assert r.status == 400, bad
+        # "Who knows refunds in Cantonese?"
+        async with http.get(f"{hub.url}/api/v1/agents?skill=refunds&language=yue") as r:
+            assert [a["id"] for a in (await r.json())["agents"]] == [ids["mo"]]
+        async with http.get(f"{hub.url}/api/v1/agents?skill=refunds&min_level=2") as r:
+            assert [a["id"] for a in (await r.json())["agents"]] == [ids["li"], ids["mo"], ids["bo"]]
+        async with http.get(f"{hub.url}/api/v1/agents?q=customs") as r:
+            assert [a["id"] for a in (await r.json())["agents"]] == [ids["mo"]]
+    async with (
+        aiohttp.ClientSession(headers=agent_hdr) as http,
+        http.put(f"{hub.url}/api/v1/agents/{ids['mo']}/profile", json=profile) as r,
+    ):
+        assert r.status == 403
+    async with db.read() as s:
+        assert await s.scalar(select(AuditEntry.action).where(AuditEntry.target_id == ids["mo"])) == (
+            "agent.profile_changed"
+        )
+
+
+def test_keywords_match_whole_latin_words_and_chinese_substrings() -> None:
+    config = load_routing(Path(__file__).resolve().parent.parent / "config" / "routing.toml")
+    assert config.skills_for('<img src=x onerror="x"> where is my parcel') == {}
+    assert config.skills_for("The app shows an error, and I want a refund.") == {"technical": 2, "refunds": 2}
+    assert config.skills_for("我要退款，发票也没收到") == {"refunds": 2, "billing": 2}

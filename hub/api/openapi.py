@@ -242,9 +242,17 @@ SPEC: dict[str, Any] = {
             }
         },
         **_KNOWLEDGE_PATHS,
+        "/api/v1/agents/{id}/profile": {
+            "put": {
+                "summary": "Replace an agent's yellow-pages entry (supervisors): skills, languages, capacity, tiers, "
+                "topics",
+                "parameters": _ID,
+                "responses": _ok({"type": "object"}),
+            }
+        },
         "/api/v1/agents": {
             "get": {
-                "summary": "Agents with role, presence, languages and skills",
+                "summary": "The yellow pages: agents by ?skill=&min_level=&language=&channel=&q=&available=1",
                 "responses": _ok({"type": "object", "properties": {"agents": {"type": "array"}}}),
             }
         },

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from aiohttp import web
-from sqlalchemy import select
 
 from hub import keys
 from hub.api.errors import int_param, path_id, read_json, require
-from hub.db.models import Agent, AgentSkill
 from hub.replies import UNCHANGED, ReplyError, Stale, TicketNotFound, post_reply, update_ticket
 from hub.ticket_views import TicketFilter, list_tickets, ticket_detail
 from hub.tickets import InvalidTransition, Status
@@ -136,29 +133,3 @@ async def patch_ticket(request: web.Request) -> web.Response:
     except ReplyError as exc:
         raise web.HTTPUnprocessableEntity(reason=str(exc)) from None
     return web.json_response({"ticket": ticket.to_json()})
-
-
-@routes.get("/api/v1/agents")
-async def get_agents(request: web.Request) -> web.Response:
-    await require(request)
-    async with request.app[keys.DB].read() as s:
-        agents = list(await s.scalars(select(Agent).where(Agent.active).order_by(Agent.id)))
-        skills: dict[int, list[dict[str, Any]]] = {}
-        for sk in await s.scalars(select(AgentSkill).order_by(AgentSkill.level.desc())):
-            skills.setdefault(sk.agent_id, []).append({"skill": sk.skill, "level": sk.level})
-    return web.json_response(
-        {
-            "agents": [
-                {
-                    "id": a.id,
-                    "email": a.email,
-                    "display_name": a.display_name,
-                    "role": a.role,
-                    "presence": a.presence,
-                    "languages": a.languages,
-                    "skills": skills.get(a.id, []),
-                }
-                for a in agents
-            ]
-        }
-    )

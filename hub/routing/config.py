@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,9 +30,17 @@ class RoutingConfig:
         lowered = text.lower()
         needs: dict[str, int] = {}
         for rule in self.keywords:
-            if any(word in lowered for word in rule.words):
+            if any(_contains(lowered, word) for word in rule.words):
                 needs[rule.skill] = max(needs.get(rule.skill, 0), rule.level)
         return needs
+
+
+def _contains(text: str, word: str) -> bool:
+    # Chinese has no spaces: a substring is a match. Latin words must stand alone ("error" is not in
+    # "onerror", "bill" is not in "billion").
+    if re.search(r"[\u3400-\u9fff]", word):
+        return word in text
+    return re.search(r"(?<![a-z0-9])" + re.escape(word) + r"(?![a-z0-9])", text) is not None
 
 
 def load_routing(path: Path) -> RoutingConfig:

@@ -1,0 +1,103 @@
+"""The yellow pages over REST: search agents by skill, level, language, channel and topic; edit entries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import delete, select
+
+from hub import audit, keys
+from hub.api.errors import path_id, read_json, require
+from hub.db.models import Agent, AgentSkill
+
+routes = web.RouteTableDef()
+
+
+def _entry(agent: Agent, skills: dict[str, int], online: bool) -> dict[str, Any]:
+    return {
+        "id": agent.id,
+        "email": agent.email,
+        "display_name": agent.display_name,
+        "role": agent.role,
+        "presence": "online" if online else "offline",
+        "languages": agent.languages,
+        "skills": [{"skill": k, "level": v} for k, v in sorted(skills.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "capacity": agent.capacity,
+        "tiers": agent.tiers,
+        "topics": agent.topics,
+    }
+
+
+@routes.get("/api/v1/agents")
+async def search_agents(request: web.Request) -> web.Response:
+    """?skill=refunds&min_level=3&language=yue&channel=webchat&q=wine&available=1, best level first."""
+    await require(request)
+    q = request.query
+    skill, language, channel, text = q.get("skill"), q.get("language"), q.get("channel"), q.get("q", "").lower()
+    try:
+        min_level = int(q.get("min_level", "1"))
+    except ValueError:
+        raise web.HTTPBadRequest(reason="min_level must be 1-5") from None
+    presence = request.app[keys.PRESENCE]
+    async with request.app[keys.DB].read() as s:
+        agents = list(await s.scalars(select(Agent).where(Agent.active).order_by(Agent.id)))
+        skills: dict[int, dict[str, int]] = {}
+        for row in await s.scalars(select(AgentSkill)):
+            skills.setdefault(row.agent_id, {})[row.skill] = row.level
+    found = []
+    for a in agents:
+        mine = skills.get(a.id, {})
+        if skill and mine.get(skill, 0) < min_level:
+            continue
+        langs = {str(x).lower() for x in a.languages or ()} | {str(x).split("-")[0].lower() for x in a.languages or ()}
+        if language and language.lower() not in langs:
+            continue
+        if channel and (a.capacity or {}).get(channel, 1) <= 0:
+            continue
+        haystack = " ".join([a.display_name, *map(str, a.topics or ()), *mine]).lower()
+        if text and text not in haystack:
+            continue
+        if q.get("available") == "1" and not presence.is_online(a.id):
+            continue
+        found.append((mine.get(skill, 0) if skill else 0, a, mine))
+    found.sort(key=lambda f: (-f[0], f[1].id))
+    return web.json_response({"agents": [_entry(a, mine, presence.is_online(a.id)) for _, a, mine in found]})
+
+
+@routes.put("/api/v1/agents/{id}/profile")
+async def edit_profile(request: web.Request) -> web.Response:
+    """Replace the yellow-pages entry: skills {name: 1-5}, languages, capacity {channel: n}, tiers, topics."""
+    actor = await require(request, "supervisor")
+    agent_id = path_id(request)
+    body = await read_json(request)
+    skills = body.get("skills", {})
+    if not isinstance(skills, dict) or not all(
+        isinstance(k, str) and k.strip() and isinstance(v, int) and 1 <= v <= 5 for k, v in skills.items()
+    ):
+        raise web.HTTPBadRequest(reason="skills must map names to levels 1-5")
+    capacity = body.get("capacity", {})
+    if not isinstance(capacity, dict) or not all(isinstance(v, int) and 0 <= v <= 50 for v in capacity.values()):
+        raise web.HTTPBadRequest(reason="capacity must map channels to 0-50 (0: never on that channel)")
+    lists = {name: body.get(name, []) for name in ("languages", "tiers", "topics")}
+    for name, value in lists.items():
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise web.HTTPBadRequest(reason=f"{name} must be a list of strings")
+    async with request.app[keys.DB].write() as uow:
+        s = uow.session
+        agent = await s.get(Agent, agent_id)
+        if agent is None:
+            raise web.HTTPNotFound(reason="no such agent")
+        agent.capacity, agent.languages, agent.tiers, agent.topics = (
+            capacity,
+            lists["languages"],
+            lists["tiers"],
+            lists["topics"],
+        )
+        await s.execute(delete(AgentSkill).where(AgentSkill.agent_id == agent_id))
+        for name, level in skills.items():
+            s.add(AgentSkill(agent_id=agent_id, skill=name.strip(), level=level))
+        audit.record(s, actor, "agent.profile_changed", "agent", agent_id, skills=skills, capacity=capacity, **lists)
+        await s.flush()
+        entry = _entry(agent, {k.strip(): v for k, v in skills.items()}, request.app[keys.PRESENCE].is_online(agent_id))
+    return web.json_response(entry)
