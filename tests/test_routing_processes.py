@@ -1,0 +1,103 @@
+"""Two hub processes on one PostgreSQL database: no ticket assigned twice, no agent over capacity."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import aiohttp
+import pytest
+from sqlalchemy import select
+
+from hub.accounts import create_agent, create_session, create_token
+from hub.bus import EventBus
+from hub.db.engine import Database
+from hub.db.models import Agent, AuditEntry, Ticket
+from tests.conftest import PG_URL
+from tests.sockets import Probe, visitor
+from tests.test_cli import free_port
+
+pytestmark = pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (HUB_TEST_POSTGRES_URL)")
+CAPACITY = 2
+
+
+@pytest.fixture
+async def two_hubs(database_url: str) -> AsyncIterator[tuple[list[str], list[str], str, Database]]:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("two processes share a database only on PostgreSQL")
+    db = Database(database_url, EventBus())
+    sessions = []
+    async with db.write() as uow:
+        for n in range(3):
+            agent = await create_agent(
+                uow.session, email=f"a{n}@x.test", display_name=f"a{n}", role="agent", password="a long password"
+            )
+            agent.capacity = {"webchat": CAPACITY}
+            sessions.append((await create_session(uow.session, agent, timedelta(hours=1)))[0])
+        token = await create_token(uow.session, role="admin", name="t")
+    procs, urls = [], []
+    for _ in range(2):
+        port = free_port()
+        env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_HTTP_PORT": str(port)}
+        procs.append(
+            await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "hub", "serve", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+        )
+        urls.append(f"http://127.0.0.1:{port}")
+    try:
+        async with aiohttp.ClientSession() as http:
+            for url in urls:
+                for _ in range(100):
+                    try:
+                        async with http.get(f"{url}/healthz") as r:
+                            if r.status == 200:
+                                break
+                    except aiohttp.ClientConnectionError:
+                        await asyncio.sleep(0.1)
+        yield urls, sessions, token, db
+    finally:
+        for p in procs:
+            p.terminate()
+            await p.wait()
+        await db.dispose()
+
+
+async def test_two_processes_never_double_assign_or_overfill(
+    two_hubs: tuple[list[str], list[str], str, Database],
+) -> None:
+    urls, sessions, token, db = two_hubs
+    consoles = []
+    for url in urls:  # every agent works in both processes at once: both engines may pick them
+        for session in sessions:
+            probe = Probe("/agent")
+            await probe.connect(url, headers={"Cookie": f"hub_session={session}"})
+            consoles.append(probe)
+    guests = [await visitor(urls[n % 2]) for n in range(24)]
+    for g in guests:
+        await g.next("session")
+    acks = await asyncio.gather(*(g.call("message", {"text": f"help me please {n}"}) for n, g in enumerate(guests)))
+    assert all(a["ok"] for a in acks)
+    for _ in range(50):  # both engines settle
+        await asyncio.sleep(0.2)
+        async with db.read() as s:
+            assigned = list(await s.scalars(select(Ticket.assignee_id).where(Ticket.assignee_id.is_not(None))))
+        if len(assigned) == 3 * CAPACITY:
+            break
+    await asyncio.sleep(1)  # and stay settled
+    async with db.read() as s:
+        per_agent = Counter(await s.scalars(select(Ticket.assignee_id).where(Ticket.assignee_id.is_not(None))))
+        assignments = Counter(
+            await s.scalars(select(AuditEntry.target_id).where(AuditEntry.action == "ticket.assigned"))
+        )
+        agents = list(await s.scalars(select(Agent.id)))
+    assert sorted(per_agent.values()) == [CAPACITY] * 3 and set(per_agent) == set(agents)
+    assert all(n == 1 for n in assignments.values()) and sum(assignments.values()) == 3 * CAPACITY
+    for probe in consoles + guests:
+        await probe.close()
+    assert token
