@@ -13,7 +13,8 @@ from hub import keys
 from hub.api.errors import int_param, path_id, read_json, require
 from hub.db.types import utcnow
 from hub.knowledge import articles
-from hub.knowledge.articles import CURATORS, EDITORS, Conflict, KnowledgeError, NotFound
+from hub.knowledge.articles import CURATORS, EDITORS, Conflict, NotFound
+from hub.knowledge.content import KnowledgeError
 from hub.knowledge.gaps import gap_report
 from hub.knowledge.tables import Article
 from hub.knowledge.text import guess_locale

@@ -7,7 +7,6 @@ is approved. Saves name the revision they started from, so two editors never ove
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -19,6 +18,7 @@ from hub.accounts import Principal
 from hub.db.engine import Database
 from hub.db.types import utcnow
 from hub.events import ArticleLiveChanged
+from hub.knowledge.content import Content, KnowledgeError
 from hub.knowledge.tables import Article, ArticleVersion
 from hub.knowledge.text import render_markdown
 
@@ -27,72 +27,12 @@ CURATORS = ("knowledge_manager",)  # may approve, publish, archive, restore (adm
 DEFAULT_LOCALES = ("en", "zh-CN")
 
 
-class KnowledgeError(ValueError):
-    """400: the request itself is wrong (a field, a value)."""
-
-
 class Conflict(Exception):
     """409: the article is not in a state that allows this, or someone saved first."""
 
 
 class NotFound(LookupError):
     pass
-
-
-@dataclass(frozen=True, slots=True)
-class Content:
-    title: str
-    body: str
-    short_answer: str
-    category: str = ""
-    tags: tuple[str, ...] = ()
-    variants: tuple[str, ...] = ()
-
-    @classmethod
-    def parse(cls, data: dict[str, Any], base: Content | None = None, where: str = "") -> Content:
-        """Validated content from JSON; fields missing from an edit keep `base`'s values."""
-
-        def field_(name: str, limit: int, required: bool) -> str:
-            value = data.get(name, getattr(base, name, None) if base else None)
-            if value is None and not required:
-                return ""
-            if not isinstance(value, str) or (required and not value.strip()):
-                raise KnowledgeError(f"{where}{name}: a non-empty string is required")
-            if len(value) > limit:
-                raise KnowledgeError(f"{where}{name}: at most {limit} characters (got {len(value)})")
-            return value.strip()
-
-        def list_(name: str) -> tuple[str, ...]:
-            value = data.get(name, list(getattr(base, name, ())) if base else [])
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value) or len(value) > 50:
-                raise KnowledgeError(f"{where}{name}: a list of at most 50 strings is required")
-            return tuple(dict.fromkeys(v.strip()[:200] for v in value if v.strip()))
-
-        return cls(
-            field_("title", 300, True),
-            field_("body", 200_000, True),
-            field_("short_answer", 300, True),
-            field_("category", 200, False),
-            list_("tags"),
-            list_("variants"),
-        )
-
-    @classmethod
-    def of(cls, v: ArticleVersion) -> Content:
-        return cls(v.title, v.body_md, v.short_answer, v.category, tuple(v.tags), tuple(v.variants))
-
-    def as_text(self) -> list[str]:
-        """A stable text form for diffs."""
-        return [
-            f"title: {self.title}",
-            f"short answer: {self.short_answer}",
-            f"category: {self.category}",
-            f"tags: {', '.join(self.tags)}",
-            "variants:",
-            *(f"  - {v}" for v in self.variants),
-            "body:",
-            *self.body.splitlines(),
-        ]
 
 
 def version_json(v: ArticleVersion) -> dict[str, Any]:

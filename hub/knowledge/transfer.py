@@ -12,6 +12,7 @@ from sqlalchemy import select
 from hub.accounts import Principal
 from hub.db.engine import Database
 from hub.knowledge import articles
+from hub.knowledge.content import Content, KnowledgeError
 from hub.knowledge.tables import Article, ArticleVersion
 
 FRONT_MATTER_FIELDS = ("title", "locale", "category", "tags", "variants", "short_answer", "review_by")
@@ -70,11 +71,11 @@ async def import_documents(
     problems = []
     for doc in docs:
         try:
-            articles.Content.parse(doc.data, where=f"{doc.source}: ")
+            Content.parse(doc.data, where=f"{doc.source}: ")
             if doc.data.get("locale", "en") not in locales:
                 problems.append(f"{doc.source}: locale: one of {', '.join(locales)}")
             articles.parse_date(doc.data.get("review_by"))
-        except articles.KnowledgeError as exc:
+        except KnowledgeError as exc:
             problems.append(str(exc) if str(exc).startswith(doc.source) else f"{doc.source}: {exc}")
     if problems:
         raise ImportError_(problems)
