@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+from hub.background import cancel
 from hub.channels.base import Channel
 from hub.channels.registry import ChannelRegistry, UnknownChannel
 from hub.db.engine import Database
@@ -53,10 +54,7 @@ class DeliveryWorker:
         self._task = asyncio.create_task(self._run(), name="hub-delivery")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await cancel(self._task)
 
     async def _run(self) -> None:
         while True:

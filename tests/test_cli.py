@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
-import socket
 import subprocess
-import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,19 +11,12 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from tests.processes import HUB, free_port, start_hub
 from tests.sockets import visitor
-
-HUB = [sys.executable, "-m", "hub"]
 
 
 def run_hub(*args: str, env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*HUB, *args], env=env, input=stdin, capture_output=True, text=True, timeout=60, check=False)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -37,21 +27,8 @@ def env(tmp_path: Path) -> dict[str, str]:
 @pytest.fixture
 async def served(env: dict[str, str]) -> AsyncIterator[str]:
     assert run_hub("db", "upgrade", env=env).returncode == 0
-    proc = await asyncio.create_subprocess_exec(
-        *HUB, "serve", env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{env['HUB_HTTP_PORT']}"
+    proc, url = await start_hub(env, capture=True)
     try:
-        async with aiohttp.ClientSession() as http:
-            for _ in range(100):
-                try:
-                    async with http.get(f"{url}/healthz") as r:
-                        if r.status == 200:
-                            break
-                except aiohttp.ClientConnectionError:
-                    await asyncio.sleep(0.1)
-            else:
-                raise AssertionError("hub serve did not answer /healthz")
         yield url
     finally:
         proc.terminate()

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import aiohttp
 import pytest
 from sqlalchemy import select
 
@@ -19,8 +16,8 @@ from hub.bus import EventBus
 from hub.db.engine import Database
 from hub.db.models import Agent, AuditEntry, Ticket
 from tests.conftest import PG_URL
+from tests.processes import free_port, start_hub
 from tests.sockets import Probe, visitor
-from tests.test_cli import free_port
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (HUB_TEST_POSTGRES_URL)")
 CAPACITY = 2
@@ -41,25 +38,12 @@ async def two_hubs(database_url: str) -> AsyncIterator[tuple[list[str], list[str
             sessions.append((await create_session(uow.session, agent, timedelta(hours=1)))[0])
         token = await create_token(uow.session, role="admin", name="t")
     procs, urls = [], []
-    for _ in range(2):
-        port = free_port()
-        env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_HTTP_PORT": str(port)}
-        procs.append(
-            await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "hub", "serve", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-            )
-        )
-        urls.append(f"http://127.0.0.1:{port}")
     try:
-        async with aiohttp.ClientSession() as http:
-            for url in urls:
-                for _ in range(100):
-                    try:
-                        async with http.get(f"{url}/healthz") as r:
-                            if r.status == 200:
-                                break
-                    except aiohttp.ClientConnectionError:
-                        await asyncio.sleep(0.1)
+        for _ in range(2):
+            env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_HTTP_PORT": str(free_port())}
+            proc, url = await start_hub(env)
+            procs.append(proc)
+            urls.append(url)
         yield urls, sessions, token, db
     finally:
         for p in procs:

@@ -8,18 +8,10 @@ from aiohttp import web
 
 from hub import __version__
 from hub.api.openapi_knowledge import KNOWLEDGE_PATHS
+from hub.api.spec_parts import ID as _ID
+from hub.api.spec_parts import ok as _ok
+from hub.api.spec_parts import ref as _ref
 
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _ok(schema: dict[str, Any], status: str = "200") -> dict[str, Any]:
-    errors = {code: {"$ref": "#/components/responses/Error"} for code in ("400", "401", "403", "404")}
-    return {status: {"description": "OK", "content": {"application/json": {"schema": schema}}}, **errors}
-
-
-_ID = [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 _TICKET_QUERY = [
     {"name": "status", "in": "query", "schema": {"type": "string"}, "description": "comma list of statuses"},
     {"name": "queue", "in": "query", "schema": {"type": "string"}},

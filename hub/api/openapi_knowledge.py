@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-_ID = [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]
-
-
-def _ok(schema: dict[str, Any], status: str = "200") -> dict[str, Any]:
-    errors = {code: {"$ref": "#/components/responses/Error"} for code in ("400", "401", "403", "404", "409")}
-    return {status: {"description": "OK", "content": {"application/json": {"schema": schema}}}, **errors}
-
+from hub.api.spec_parts import ID as _ID
+from hub.api.spec_parts import ok as _ok
 
 _ARTICLE_BODY = {
     "required": True,

@@ -21,6 +21,8 @@ from typing import Any
 
 import aiosqlite
 
+from hub.background import cancel
+
 log = logging.getLogger(__name__)
 
 
@@ -67,9 +69,7 @@ class WalCheckpointer:
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel(self._task)
             await asyncio.to_thread(self._checkpoint)
 
     async def _run(self) -> None:

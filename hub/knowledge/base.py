@@ -7,13 +7,13 @@ batches every two seconds, so suggestions add no write transaction to the hot pa
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, insert, select
 
+from hub.background import cancel
 from hub.db.engine import Database
 from hub.events import ArticleLiveChanged
 from hub.knowledge.index import IndexedArticle, SuggestionIndex
@@ -83,10 +83,7 @@ class KnowledgeBase:
         self._flusher = asyncio.create_task(self._flush_forever(), name="hub-knowledge-log")
 
     async def stop(self) -> None:
-        if self._flusher is not None:
-            self._flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._flusher
+        await cancel(self._flusher)
         await self.flush()
 
     def _put(self, article: Article, v: ArticleVersion) -> None:

@@ -9,7 +9,6 @@ exceed an agent's capacity or assign one ticket twice.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import replace
 from typing import Any
@@ -18,6 +17,7 @@ from sqlalchemy import case, func, select
 
 from hub import audit
 from hub.agent_console.presence import Presence
+from hub.background import cancel
 from hub.db.engine import Database, UnitOfWork
 from hub.db.models import Agent, AgentSkill, Customer, Queue, Ticket
 from hub.db.types import utcnow
@@ -55,10 +55,7 @@ class RoutingEngine:
         self._request_drain()  # tickets that waited while the hub was down
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await cancel(self._task)
 
     async def _on_created(self, event: TicketCreated) -> None:
         self.idle.clear()

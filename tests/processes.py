@@ -1,0 +1,41 @@
+"""Real `hub serve` processes for tests: start one on a free port and wait until it answers."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import subprocess
+import sys
+
+import aiohttp
+
+HUB = [sys.executable, "-m", "hub"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def wait_healthy(url: str, proc: asyncio.subprocess.Process, seconds: float = 10) -> None:
+    async with aiohttp.ClientSession() as http:
+        for _ in range(int(seconds * 10)):
+            if proc.returncode is not None:
+                break
+            try:
+                async with http.get(f"{url}/healthz") as r:
+                    if r.status == 200:
+                        return
+            except aiohttp.ClientConnectionError:
+                await asyncio.sleep(0.1)
+    raise AssertionError(f"hub serve at {url} did not answer /healthz")
+
+
+async def start_hub(env: dict[str, str], *, capture: bool = False) -> tuple[asyncio.subprocess.Process, str]:
+    """`hub serve` with env (HUB_HTTP_PORT must be set), healthy before this returns."""
+    out = subprocess.PIPE if capture else subprocess.DEVNULL
+    proc = await asyncio.create_subprocess_exec(*HUB, "serve", env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{env['HUB_HTTP_PORT']}"
+    await wait_healthy(url, proc)
+    return proc, url
