@@ -102,7 +102,8 @@ def create_app(settings: Settings) -> web.Application:
         app[WECHAT] = wechat
         app[MEDIA_TASKS] = set()
         app.router.add_routes(wechat_routes.routes)
-    ingestor = Ingestor(db, settings)
+    routing_config = load_routing(Path(settings.routing_config))
+    ingestor = Ingestor(db, settings, routing_config.sla_minutes)
     presence = Presence(db)
     delivery = DeliveryWorker(db, channels, settings.outbox_max_attempts)
 
@@ -122,7 +123,7 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.INGESTOR] = ingestor
     app[keys.PRESENCE] = presence
     app[keys.DELIVERY] = delivery
-    routing = RoutingEngine(db, presence, load_routing(Path(settings.routing_config)))
+    routing = RoutingEngine(db, presence, routing_config)
     routing.subscribe(bus)
     app[keys.ROUTING] = routing
     knowledge = KnowledgeBase(db)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -48,8 +49,12 @@ class IngestResult:
     action: ThreadAction | None  # None for a duplicate
 
 
+SlaPolicy = Callable[[str, str], tuple[int | None, int | None]]  # (tier, channel) -> minutes
+
+
 class ContactWriter:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, sla: SlaPolicy | None = None) -> None:
+        self._sla = sla
         self._default_queue = settings.default_queue
         self._reopen_window = timedelta(hours=settings.reopen_window_hours)
         self._first_response = timedelta(minutes=settings.sla_first_response_minutes)
@@ -122,7 +127,13 @@ class ContactWriter:
     async def _open_ticket(self, s: AsyncSession, env: InboundEnvelope, customer: Customer) -> tuple[Ticket, str]:
         now = env.received_at
         queue = await queue_by_name(s, env.queue or self._default_queue)
-        first_due, resolution_due = sla_due(now, self._first_response, self._resolution)
+        first, resolution = self._sla(customer.tier, env.channel) if self._sla else (None, None)
+        # The tier's targets on this channel; the configured defaults where a tier sets none.
+        first_due, resolution_due = sla_due(
+            now,
+            timedelta(minutes=first) if first else self._first_response,
+            timedelta(minutes=resolution) if resolution else self._resolution,
+        )
         ticket = Ticket(
             customer_id=customer.id,
             subject=subject_from_text(storable_text(env.subject or env.text) or "(no text)"),

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from sqlalchemy.exc import IntegrityError
 
-from hub.contacts import ContactWriter, IngestResult
+from hub.contacts import ContactWriter, IngestResult, SlaPolicy
 from hub.db.engine import Database
 from hub.envelopes import InboundEnvelope
 from hub.settings import Settings
@@ -40,9 +40,9 @@ def external_key(external_id: str) -> str:
 
 
 class Ingestor:
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(self, db: Database, settings: Settings, sla: SlaPolicy | None = None) -> None:
         self._db = db
-        self._writer = ContactWriter(settings)
+        self._writer = ContactWriter(settings, sla)
         self._waiting: list[tuple[InboundEnvelope, asyncio.Future[IngestResult]]] = []
         self._drainer: asyncio.Task[None] | None = None
 

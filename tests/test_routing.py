@@ -21,6 +21,7 @@ from tests.conftest import Hub, make_agent, make_session, make_token
 from tests.sockets import agent_socket
 
 CAP = {"email": 5, "webchat": 3}
+ROUTING = load_routing(Path(__file__).resolve().parent.parent / "config" / "routing.toml")
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
@@ -214,7 +215,49 @@ async def test_yellow_pages_search_and_edit(hub: Hub, db: Database) -> None:
 
 
 def test_keywords_match_whole_latin_words_and_chinese_substrings() -> None:
-    config = load_routing(Path(__file__).resolve().parent.parent / "config" / "routing.toml")
+    config = ROUTING
     assert config.skills_for('<img src=x onerror="x"> where is my parcel') == {}
     assert config.skills_for("The app shows an error, and I want a refund.") == {"technical": 2, "refunds": 2}
     assert config.skills_for("我要退款，发票也没收到") == {"refunds": 2, "billing": 2}
+
+
+async def test_tier_sla_targets_per_channel_and_supervisor_tier_override(
+    hub: Hub, db: Database, settings: object
+) -> None:
+    config = ROUTING
+    assert config.tier_names == ("diamond", "gold", "silver", "general")
+    assert config.sla_minutes("diamond", "webchat") == (2, 480) and config.sla_minutes("gold", "sms.twilio") == (
+        60,
+        1440,
+    )
+    ticket_id = await ingest(hub, 7, "where is my order", tier="diamond")
+    async with db.read() as s:
+        from hub.db.models import Ticket as T
+
+        ticket = await s.get_one(T, ticket_id)
+    assert ticket.first_response_due_at is not None
+    assert ticket.first_response_due_at - ticket.created_at == timedelta(minutes=60)  # diamond on email
+    sup = {"Authorization": f"Bearer {await make_token(db, 'supervisor')}"}
+    agent_hdr = {"Authorization": f"Bearer {await make_token(db, 'agent')}"}
+    url = f"{hub.url}/api/v1/customers/{ticket.customer_id}"
+    async with aiohttp.ClientSession(headers=sup) as http:
+        async with http.patch(url, json={"tier": "gold"}) as r:
+            assert r.status == 200 and (await r.json()) == {
+                "id": ticket.customer_id,
+                "tier": "gold",
+                "previous_tier": "diamond",
+            }
+        async with http.patch(url, json={"tier": "platinum"}) as r:
+            assert r.status == 400
+    async with aiohttp.ClientSession(headers=agent_hdr) as http, http.patch(url, json={"tier": "general"}) as r:
+        assert r.status == 403
+    async with db.read() as s:
+        entry = await s.scalar(select(AuditEntry).where(AuditEntry.action == "customer.tier_changed"))
+    assert entry is not None and entry.details == {"before": "diamond", "after": "gold"}
+
+
+def test_bad_tier_table_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "routing.toml"
+    bad.write_text("[tiers.gold]\nweight = 5\nfirst_response = { webchat = 0 }\n", encoding="utf-8")
+    with pytest.raises(RoutingConfigError, match=r"tiers\.gold: first_response must map"):
+        load_routing(bad)

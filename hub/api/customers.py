@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import select
 
-from hub import keys
+from hub import audit, keys
 from hub.api.errors import int_param, path_id, read_json, require
 from hub.customers.history import timeline
 from hub.customers.identities import InvalidIdentity
@@ -74,3 +74,23 @@ async def get_attachment(request: web.Request) -> web.Response:
         content_type="application/octet-stream",
         headers={"Content-Disposition": "attachment", "X-Content-Type-Options": "nosniff"},
     )
+
+
+@routes.patch("/api/v1/customers/{id}")
+async def patch_customer(request: web.Request) -> web.Response:
+    """A supervisor sets the customer's tier (an override of CRM data or value rules); audited."""
+    actor = await require(request, "supervisor")
+    customer_id = path_id(request)
+    body = await read_json(request)
+    tiers = request.app[keys.ROUTING].config.tier_names
+    tier = body.get("tier")
+    if set(body) != {"tier"} or tier not in tiers:
+        raise web.HTTPBadRequest(reason=f'send {{"tier": one of {", ".join(tiers)}}}')
+    async with request.app[keys.DB].write() as uow:
+        customer = await uow.session.get(Customer, customer_id)
+        if customer is None:
+            raise web.HTTPNotFound(reason="no such customer")
+        before = customer.tier
+        customer.tier = tier
+        audit.record(uow.session, actor, "customer.tier_changed", "customer", customer_id, before=before, after=tier)
+    return web.json_response({"id": customer_id, "tier": tier, "previous_tier": before})

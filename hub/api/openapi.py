@@ -102,6 +102,11 @@ SPEC: dict[str, Any] = {
             }
         },
         "/api/v1/customers/{id}": {
+            "patch": {
+                "summary": "Set the customer's tier (supervisors; audited)",
+                "parameters": _ID,
+                "responses": _ok({"type": "object"}),
+            },
             "get": {
                 "summary": "A customer with identities and history timeline",
                 "parameters": _ID,
@@ -114,7 +119,7 @@ SPEC: dict[str, Any] = {
                         },
                     }
                 ),
-            }
+            },
         },
         "/api/v1/customers/{id}/link": {
             "post": {

@@ -21,9 +21,34 @@ class KeywordRule:
 
 
 @dataclass(frozen=True, slots=True)
+class Tier:
+    name: str
+    weight: int
+    first_response: dict[str, int]  # channel (or "default") -> minutes
+    resolution: dict[str, int]
+
+    def targets(self, channel: str) -> tuple[int | None, int | None]:
+        fr = self.first_response.get(channel, self.first_response.get("default"))
+        res = self.resolution.get(channel, self.resolution.get("default"))
+        return fr, res
+
+
+@dataclass(frozen=True, slots=True)
 class RoutingConfig:
     capacity: dict[str, int] = field(default_factory=lambda: {"webchat": 3, "email": 5})
     keywords: tuple[KeywordRule, ...] = ()
+    tiers: tuple[Tier, ...] = ()  # most valuable first
+
+    @property
+    def tier_names(self) -> tuple[str, ...]:
+        return tuple(t.name for t in self.tiers) or ("diamond", "gold", "silver", "general")
+
+    def sla_minutes(self, tier: str, channel: str) -> tuple[int | None, int | None]:
+        """(first response, resolution) targets for a customer tier on a channel; None where unset."""
+        for t in self.tiers:
+            if t.name == tier:
+                return t.targets(channel)
+        return None, None
 
     def skills_for(self, text: str) -> dict[str, int]:
         """The skills a message needs, by keyword; the highest level wins when rules overlap."""
@@ -70,7 +95,23 @@ def parse_routing(data: dict[str, Any], source: str) -> RoutingConfig:
         if not isinstance(level, int) or not 1 <= level <= 5:
             raise RoutingConfigError(f"{where}: level must be 1-5")
         rules.append(KeywordRule(tuple(w.lower() for w in words), skill.strip(), level))
-    unknown = set(data) - {"capacity", "keywords"}
+    unknown = set(data) - {"capacity", "keywords", "tiers"}
     if unknown:
-        raise RoutingConfigError(f"{source}: unknown section {sorted(unknown)[0]!r} (known: capacity, keywords)")
-    return RoutingConfig(capacity={**RoutingConfig().capacity, **capacity}, keywords=tuple(rules))
+        raise RoutingConfigError(f"{source}: unknown section {sorted(unknown)[0]!r} (known: capacity, keywords, tiers)")
+    tiers = tuple(_tier(name, raw, f"{source}: tiers.{name}") for name, raw in (data.get("tiers") or {}).items())
+    return RoutingConfig(capacity={**RoutingConfig().capacity, **capacity}, keywords=tuple(rules), tiers=tiers)
+
+
+def _tier(name: str, raw: Any, where: str) -> Tier:
+    if not isinstance(raw, dict):
+        raise RoutingConfigError(f"{where}: expected a [tiers.{name}] table")
+    weight = raw.get("weight", 0)
+    if not isinstance(weight, int) or weight < 0:
+        raise RoutingConfigError(f"{where}: weight must be a whole number of 0 or more")
+    targets = {}
+    for key in ("first_response", "resolution"):
+        table = raw.get(key, {})
+        if not isinstance(table, dict) or not all(isinstance(v, int) and v > 0 for v in table.values()):
+            raise RoutingConfigError(f"{where}: {key} must map channels (or default) to minutes above 0")
+        targets[key] = dict(table)
+    return Tier(name, weight, targets["first_response"], targets["resolution"])
