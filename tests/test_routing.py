@@ -261,3 +261,27 @@ def test_bad_tier_table_is_refused(tmp_path: Path) -> None:
     bad.write_text("[tiers.gold]\nweight = 5\nfirst_response = { webchat = 0 }\n", encoding="utf-8")
     with pytest.raises(RoutingConfigError, match=r"tiers\.gold: first_response must map"):
         load_routing(bad)
+
+
+async def test_queue_stats_for_supervisors(hub: Hub, db: Database) -> None:
+    await ingest(hub, 21, "refund please", tier="diamond")
+    await ingest(hub, 22, "app crash", tier="general")
+    second = await ingest(hub, 23, "hello", tier="general")
+    async with db.write() as uow:  # one ticket is past its first-response target
+        from hub.db.models import Ticket as T
+
+        row = await uow.session.get_one(T, second)
+        row.first_response_due_at = row.created_at - timedelta(minutes=1)
+    await settled(hub)
+    sup = {"Authorization": f"Bearer {await make_token(db, 'supervisor')}"}
+    async with aiohttp.ClientSession(headers=sup) as http:
+        async with http.get(f"{hub.url}/api/v1/queues/stats") as r:
+            assert r.status == 200
+            body = await r.json()
+        async with http.get(f"{hub.url}/api/v1/queues/stats", headers={"Authorization": "Bearer nope"}) as r:
+            assert r.status == 401
+    [general] = [q for q in body["queues"] if q["queue"] == "general"]
+    assert general["waiting"] == 3 and general["by_tier"] == {"diamond": 1, "general": 2}
+    assert general["sla_breached"] == 1 and general["longest_wait_s"] >= 0
+    assert body["waiting_by_skill"] == {"refunds": 1, "technical": 1}
+    assert body["agents"] == {"online": 0, "offline": 0}

@@ -1,4 +1,4 @@
-"""The yellow pages over REST: search agents by skill, level, language, channel and topic; edit entries."""
+"""The yellow pages over REST (search, edit) and the supervisors' queue statistics."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from sqlalchemy import delete, select
 from hub import audit, keys
 from hub.api.errors import path_id, read_json, require
 from hub.db.models import Agent, AgentSkill
+from hub.db.types import utcnow
+from hub.routing.stats import queue_stats
 
 routes = web.RouteTableDef()
 
@@ -101,3 +103,11 @@ async def edit_profile(request: web.Request) -> web.Response:
         await s.flush()
         entry = _entry(agent, {k.strip(): v for k, v in skills.items()}, request.app[keys.PRESENCE].is_online(agent_id))
     return web.json_response(entry)
+
+
+@routes.get("/api/v1/queues/stats")
+async def stats(request: web.Request) -> web.Response:
+    await require(request, "supervisor")
+    async with request.app[keys.DB].read() as s:
+        body = await queue_stats(s, set(request.app[keys.PRESENCE].online_ids()), utcnow())
+    return web.json_response(body)

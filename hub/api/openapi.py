@@ -159,6 +159,12 @@ SPEC: dict[str, Any] = {
                 "responses": _ok({"type": "object"}),
             }
         },
+        "/api/v1/queues/stats": {
+            "get": {
+                "summary": "Waiting work by queue, tier and skill; longest wait; SLA at risk or breached; agents",
+                "responses": _ok({"type": "object"}),
+            }
+        },
         "/api/v1/agents": {
             "get": {
                 "summary": "The yellow pages: agents by ?skill=&min_level=&language=&channel=&q=&available=1",
