@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -147,43 +148,81 @@ class Stale(Exception):
     """The ticket changed since the caller read it: 409, nothing overwritten."""
 
 
-async def update_ticket(
-    db: Database,
-    ticket_id: int,
-    actor: Principal,
-    *,
-    status: str | None = None,
-    tags: list[str] | None = None,
-    assignee_id: int | None = UNCHANGED,
-    if_updated_at: datetime | None = None,
-) -> TicketSnapshot:
-    """Status (through the allowed transitions), tags and assignee; audited, announced after commit."""
+@dataclass(frozen=True, slots=True)
+class TicketChange:
+    """What a person changes on a ticket; fields left as UNCHANGED (or None) stay as they are."""
+
+    status: str | None = None
+    tags: list[str] | None = None
+    assignee_id: Any = UNCHANGED  # an agent id, or None to unassign
+    queue: str | None = None  # supervisors
+    priority: str | None = None  # supervisors
+    requirements: dict[str, Any] | None = None  # {"skills": {name: level}, "language": "zh"}
+    if_updated_at: datetime | None = None  # optimistic check: 409 when the ticket changed since
+
+
+async def update_ticket(db: Database, ticket_id: int, actor: Principal, change: TicketChange) -> TicketSnapshot:
+    """Apply one person's change; audited, announced after commit, refused whole if any part is invalid."""
     now = utcnow()
     async with db.write() as uow:
         s = uow.session
         ticket, customer, queue = await load_ticket(s, ticket_id, lock=not db.is_sqlite)
-        if if_updated_at is not None and ticket.updated_at != if_updated_at:
+        if change.if_updated_at is not None and ticket.updated_at != change.if_updated_at:
             raise Stale(f"ticket {ticket_id} changed at {ticket.updated_at.isoformat()}; reload and try again")
         changes: list[str] = []
-        if status is not None and status != ticket.status:
+        if change.status is not None and change.status != ticket.status:
             before = ticket.status
-            transition(ticket, Status(status), now)
+            transition(ticket, Status(change.status), now)
             changes.append("status")
-            audit.record(s, actor, "ticket.status_changed", "ticket", ticket.id, before=before, after=status)
-        if tags is not None:
-            clean = sorted({t.strip()[:64] for t in tags if t.strip()})
+            audit.record(s, actor, "ticket.status_changed", "ticket", ticket.id, before=before, after=change.status)
+        if change.tags is not None:
+            clean = sorted({t.strip()[:64] for t in change.tags if t.strip()})
             if clean != sorted(ticket.tags or []):
                 ticket.tags = clean
                 changes.append("tags")
                 audit.record(s, actor, "ticket.tags_changed", "ticket", ticket.id, tags=clean)
-        if assignee_id is not UNCHANGED and assignee_id != ticket.assignee_id:
-            await _check_assignee(s, actor, ticket, assignee_id)
+        if change.queue is not None or change.priority is not None:
+            if not actor.has_role("supervisor"):
+                raise PermissionError("only supervisors move tickets between queues or change their priority")
+            if change.queue is not None and change.queue != queue:
+                target = await s.scalar(select(Queue).where(Queue.name == change.queue))
+                if target is None:
+                    raise ReplyError(f"queue {change.queue!r} does not exist")
+                audit.record(s, actor, "ticket.queue_changed", "ticket", ticket.id, before=queue, after=target.name)
+                ticket.queue_id, queue = target.id, target.name
+                changes.append("queue")
+            if change.priority is not None and change.priority != ticket.priority:
+                audit.record(
+                    s,
+                    actor,
+                    "ticket.priority_changed",
+                    "ticket",
+                    ticket.id,
+                    before=ticket.priority,
+                    after=change.priority,
+                )
+                ticket.priority = change.priority
+                changes.append("priority")
+        if change.requirements is not None and change.requirements != ticket.requirements:
             audit.record(
-                s, actor, "ticket.reassigned", "ticket", ticket.id, before=ticket.assignee_id, after=assignee_id
+                s,
+                actor,
+                "ticket.requirements_changed",
+                "ticket",
+                ticket.id,
+                before=ticket.requirements,
+                after=change.requirements,
             )
-            ticket.assignee_id = assignee_id
+            ticket.requirements = change.requirements
+            changes.append("requirements")
+        if change.assignee_id is not UNCHANGED and change.assignee_id != ticket.assignee_id:
+            await _check_assignee(s, actor, ticket, change.assignee_id)
+            audit.record(
+                s, actor, "ticket.reassigned", "ticket", ticket.id, before=ticket.assignee_id, after=change.assignee_id
+            )
+            ticket.assignee_id = change.assignee_id
             ticket.assignment = {
-                "agent_id": assignee_id,
+                "agent_id": change.assignee_id,
                 "by": actor.name,
                 "at": now.isoformat(),
                 "reasons": [f"assigned by {actor.name} ({actor.role})"],

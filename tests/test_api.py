@@ -173,7 +173,7 @@ async def test_patch_status_and_tags_with_valid_transitions_only(hub: Hub, db: D
         async with http.patch(url, json={"status": "open"}) as r:
             assert r.status == 409
             assert "closed" in (await r.json())["error"]["message"]
-        for bad in [{"status": "done"}, {"tags": "x"}, {"priority": "high"}, {"assignee_id": "x"}]:
+        for bad in [{"status": "done"}, {"tags": "x"}, {"colour": "red"}, {"assignee_id": "x"}, {"priority": "asap"}]:
             async with http.patch(url, json=bad) as r:
                 assert r.status == 400, bad
         async with http.patch(f"{hub.url}/api/v1/tickets/424242", json={"status": "solved"}) as r:

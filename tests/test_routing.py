@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -285,3 +286,47 @@ async def test_queue_stats_for_supervisors(hub: Hub, db: Database) -> None:
     assert general["sla_breached"] == 1 and general["longest_wait_s"] >= 0
     assert body["waiting_by_skill"] == {"refunds": 1, "technical": 1}
     assert body["agents"] == {"online": 0, "offline": 0}
+
+
+async def test_bulk_moves_priority_and_requirement_overrides(hub: Hub, db: Database) -> None:
+    ids = await yellow_pages(db)
+    tickets = [await ingest(hub, 30 + n, f"question {n}") for n in range(3)]
+    await settled(hub)
+    sup = {"Authorization": f"Bearer {await make_token(db, 'supervisor')}"}
+    agent_hdr = {"Authorization": f"Bearer {await make_token(db, 'agent')}"}
+    async with aiohttp.ClientSession(headers=sup) as http:
+        async with http.post(
+            f"{hub.url}/api/v1/tickets/bulk",
+            json={"ids": [*tickets, 999999], "change": {"queue": "billing", "priority": "high"}},
+        ) as r:
+            assert r.status == 200
+            results = (await r.json())["results"]
+        async with http.post(f"{hub.url}/api/v1/tickets/bulk", json={"ids": tickets, "change": {"queue": 5}}) as r:
+            assert r.status == 400
+        async with http.patch(f"{hub.url}/api/v1/tickets/{tickets[0]}", json={"queue": "nowhere"}) as r:
+            assert r.status == 422
+    assert [x["ok"] for x in results] == [True, True, True, False] and results[3]["error"]["status"] == 404
+    assert {(x["ticket"]["queue"], x["ticket"]["priority"]) for x in results[:3]} == {("billing", "high")}
+    async with aiohttp.ClientSession(headers=agent_hdr) as http:
+        async with http.patch(f"{hub.url}/api/v1/tickets/{tickets[0]}", json={"priority": "urgent"}) as r:
+            assert r.status == 403  # queues and priority are for supervisors
+        async with http.post(f"{hub.url}/api/v1/tickets/bulk", json={"ids": tickets, "change": {}}) as r:
+            assert r.status == 403
+        # An agent corrects what the ticket needs; routing takes it from there.
+        console = await agent_socket(hub.url, await make_session(db, await db_agent(db, ids["mo"])))
+        await settled(hub)
+        async with http.patch(
+            f"{hub.url}/api/v1/tickets/{tickets[1]}",
+            json={"requirements": {"skills": {"technical": 3}, "language": "en"}},
+        ) as r:
+            assert r.status == 200
+    await settled(hub)
+    async with db.read() as s:
+        from hub.db.models import Ticket as T
+
+        moved = await s.get_one(T, tickets[1])
+        actions = Counter(await s.scalars(select(AuditEntry.action)))
+    assert moved.assignee_id == ids["mo"] and moved.requirements["skills"] == {"technical": 3}
+    assert actions["ticket.queue_changed"] == 3 and actions["ticket.priority_changed"] == 3
+    assert actions["ticket.requirements_changed"] == 1
+    await console.close()

@@ -51,7 +51,8 @@ SPEC: dict[str, Any] = {
                 ),
             },
             "patch": {
-                "summary": "Change status (allowed transitions only, 409 otherwise) and/or tags",
+                "summary": "Change status (allowed transitions, 409 otherwise), tags, assignee, queue, priority, "
+                "requirements; if_updated_at for a conflict check",
                 "parameters": _ID,
                 "requestBody": {
                     "required": True,
@@ -156,6 +157,12 @@ SPEC: dict[str, Any] = {
                 "summary": "Replace an agent's yellow-pages entry (supervisors): skills, languages, capacity, tiers, "
                 "topics",
                 "parameters": _ID,
+                "responses": _ok({"type": "object"}),
+            }
+        },
+        "/api/v1/tickets/bulk": {
+            "post": {
+                "summary": "Apply one change to many tickets (supervisors): {ids, change}; a result per ticket",
                 "responses": _ok({"type": "object"}),
             }
         },

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from aiohttp import web
 
 from hub import keys
+from hub.accounts import Principal
 from hub.api.errors import int_param, path_id, read_json, require
-from hub.replies import UNCHANGED, ReplyError, Stale, TicketNotFound, post_reply, update_ticket
+from hub.replies import UNCHANGED, ReplyError, Stale, TicketChange, TicketNotFound, post_reply, update_ticket
+from hub.routing.tiers import PRIORITIES
 from hub.ticket_views import TicketFilter, list_tickets, ticket_detail
 from hub.tickets import InvalidTransition, Status
 
@@ -94,36 +97,63 @@ async def post_ticket_reply(request: web.Request) -> web.Response:
     return web.json_response({"ticket": ticket.to_json(), "interaction": interaction.to_json()}, status=201)
 
 
-@routes.patch("/api/v1/tickets/{id}")
-async def patch_ticket(request: web.Request) -> web.Response:
-    principal = await require(request, *TICKET_ROLES)
-    ticket_id = path_id(request)
-    body = await read_json(request)
-    unknown = set(body) - {"status", "tags", "assignee_id", "if_updated_at"}
+CHANGE_FIELDS = {"status", "tags", "assignee_id", "queue", "priority", "requirements", "if_updated_at"}
+
+
+def parse_change(body: dict[str, Any]) -> TicketChange:
+    """A ticket change from JSON, every field validated; 400 names the first bad one."""
+    unknown = set(body) - CHANGE_FIELDS
     if unknown:
-        raise web.HTTPBadRequest(reason=f"cannot change {', '.join(sorted(unknown))}; send status, tags, assignee_id")
-    status, tags = body.get("status"), body.get("tags")
+        raise web.HTTPBadRequest(
+            reason=f"cannot change {', '.join(sorted(unknown))}; fields: {', '.join(sorted(CHANGE_FIELDS))}"
+        )
+    status, tags, priority, queue = body.get("status"), body.get("tags"), body.get("priority"), body.get("queue")
     if status is not None and status not in set(Status):
         raise web.HTTPBadRequest(reason=f"status must be one of {', '.join(Status)}")
     if tags is not None and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
         raise web.HTTPBadRequest(reason="tags must be a list of strings")
+    if priority is not None and priority not in PRIORITIES:
+        raise web.HTTPBadRequest(reason=f"priority must be one of {', '.join(PRIORITIES)}")
+    if queue is not None and not isinstance(queue, str):
+        raise web.HTTPBadRequest(reason="queue must be a queue name")
     assignee = body.get("assignee_id", UNCHANGED)
     if assignee is not UNCHANGED and assignee is not None and not isinstance(assignee, int):
         raise web.HTTPBadRequest(reason="assignee_id must be an agent id or null")
+    requirements = _requirements(body.get("requirements"))
     try:
         if_updated_at = datetime.fromisoformat(body["if_updated_at"]) if body.get("if_updated_at") else None
     except (TypeError, ValueError):
         raise web.HTTPBadRequest(reason="if_updated_at must be the ticket's updated_at as returned") from None
+    return TicketChange(
+        status=status,
+        tags=tags,
+        assignee_id=assignee,
+        queue=queue,
+        priority=priority,
+        requirements=requirements,
+        if_updated_at=if_updated_at,
+    )
+
+
+def _requirements(raw: Any) -> dict[str, Any] | None:
+    if raw is None:
+        return None
+    bad = web.HTTPBadRequest(reason='requirements: {"skills": {"name": 1-5}, "language": "zh"}')
+    if not isinstance(raw, dict) or set(raw) - {"skills", "language"}:
+        raise bad
+    skills, language = raw.get("skills", {}), raw.get("language")
+    if not isinstance(skills, dict) or not all(isinstance(v, int) and 1 <= v <= 5 for v in skills.values()):
+        raise bad
+    if language is not None and not (isinstance(language, str) and 0 < len(language) <= 16):
+        raise bad
+    return {"skills": skills, "language": language}
+
+
+async def apply_change(
+    request: web.Request, ticket_id: int, principal: Principal, change: TicketChange
+) -> dict[str, Any]:
     try:
-        ticket = await update_ticket(
-            request.app[keys.DB],
-            ticket_id,
-            principal,
-            status=status,
-            tags=tags,
-            assignee_id=assignee,
-            if_updated_at=if_updated_at,
-        )
+        ticket = await update_ticket(request.app[keys.DB], ticket_id, principal, change)
     except TicketNotFound:
         raise web.HTTPNotFound(reason="no such ticket") from None
     except (InvalidTransition, Stale) as exc:
@@ -132,4 +162,35 @@ async def patch_ticket(request: web.Request) -> web.Response:
         raise web.HTTPForbidden(reason=str(exc)) from None
     except ReplyError as exc:
         raise web.HTTPUnprocessableEntity(reason=str(exc)) from None
-    return web.json_response({"ticket": ticket.to_json()})
+    return ticket.to_json()
+
+
+@routes.patch("/api/v1/tickets/{id}")
+async def patch_ticket(request: web.Request) -> web.Response:
+    principal = await require(request, *TICKET_ROLES)
+    ticket_id = path_id(request)
+    change = parse_change(await read_json(request))
+    return web.json_response({"ticket": await apply_change(request, ticket_id, principal, change)})
+
+
+@routes.post("/api/v1/tickets/bulk")
+async def bulk_change(request: web.Request) -> web.Response:
+    """A supervisor moves many tickets at once: {"ids": [...], "change": {...}}; each ticket on its own,
+    so one conflict does not undo the rest, and the answer says what happened to each."""
+    principal = await require(request, "supervisor")
+    body = await read_json(request)
+    ids, raw = body.get("ids"), body.get("change")
+    if not isinstance(ids, list) or not ids or len(ids) > 500 or not all(isinstance(i, int) for i in ids):
+        raise web.HTTPBadRequest(reason="ids must be a list of 1-500 ticket ids")
+    if not isinstance(raw, dict):
+        raise web.HTTPBadRequest(reason="change must be an object like a PATCH body")
+    change = parse_change(raw)
+    results = []
+    for ticket_id in dict.fromkeys(ids):
+        try:
+            results.append(
+                {"id": ticket_id, "ok": True, "ticket": await apply_change(request, ticket_id, principal, change)}
+            )
+        except web.HTTPException as exc:
+            results.append({"id": ticket_id, "ok": False, "error": {"status": exc.status, "message": exc.reason}})
+    return web.json_response({"results": results})

@@ -63,9 +63,10 @@ class RoutingEngine:
 
     async def _on_updated(self, event: TicketUpdated) -> None:
         ticket = event.ticket
-        if "status" in event.changes and ticket.status in ACTIVE and ticket.assignee_id is None:
+        reroute = {"status", "requirements"} & set(event.changes)
+        if reroute and ticket.status in ACTIVE and ticket.assignee_id is None:
             self.idle.clear()
-            self._jobs.put_nowait(ticket.id)  # reopened and unowned
+            self._jobs.put_nowait(ticket.id)  # reopened, or its needs changed, and unowned
         elif ("status" in event.changes and ticket.status not in ACTIVE) or (
             "assignee_id" in event.changes and ticket.assignment.get("by") != "routing"
         ):
