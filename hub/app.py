@@ -113,7 +113,7 @@ def create_app(settings: Settings) -> web.Application:
 
     bus.subscribe(MessageCreated, wake_delivery)
     ConsoleFeed(sio).subscribe(bus)
-    sio.register_namespace(VisitorNamespace(webchat, ingestor, db, presence.any_online))
+    sio.register_namespace(VisitorNamespace(webchat, ingestor, db, presence.any_available))
     sio.register_namespace(AgentNamespace(db, presence))
 
     app[keys.SETTINGS] = settings

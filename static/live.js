@@ -7,9 +7,22 @@ window.hubLive = (function () {
     if (text !== undefined && text !== null) { node.textContent = String(text); }
     return node;
   }
+  var shared = null;
   function connect() {
+    // One socket per page, whichever scripts ask for it.
+    if (shared) { return shared; }
     var conn = document.getElementById("conn");
     var socket = io("/agent", { transports: ["websocket"] });
+    shared = socket;
+    var pick = document.getElementById("my-status");
+    if (pick) {
+      socket.on("hello", function (h) { if (h.status && h.status !== "offline") { pick.value = h.status; } });
+      pick.addEventListener("change", function () {
+        socket.emit("status", { status: pick.value }, function (ack) {
+          if (ack && ack.ok) { pick.value = ack.status; }
+        });
+      });
+    }
     function state(s, label) { if (conn) { conn.dataset.state = s; conn.textContent = label; } }
     socket.on("connect", function () { state("live", "live"); });
     socket.on("disconnect", function () { state("offline", "reconnecting…"); });

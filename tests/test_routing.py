@@ -285,7 +285,7 @@ async def test_queue_stats_for_supervisors(hub: Hub, db: Database) -> None:
     assert general["waiting"] == 3 and general["by_tier"] == {"diamond": 1, "general": 2}
     assert general["sla_breached"] == 1 and general["longest_wait_s"] >= 0
     assert body["waiting_by_skill"] == {"refunds": 1, "technical": 1}
-    assert body["agents"] == {"online": 0, "offline": 0}
+    assert body["agents"] == {"available": 0, "away": 0, "busy": 0, "offline": 0}
 
 
 async def test_bulk_moves_priority_and_requirement_overrides(hub: Hub, db: Database) -> None:
@@ -329,4 +329,27 @@ async def test_bulk_moves_priority_and_requirement_overrides(hub: Hub, db: Datab
     assert moved.assignee_id == ids["mo"] and moved.requirements["skills"] == {"technical": 3}
     assert actions["ticket.queue_changed"] == 3 and actions["ticket.priority_changed"] == 3
     assert actions["ticket.requirements_changed"] == 1
+    await console.close()
+
+
+async def test_away_agents_get_no_work_until_available_again(hub: Hub, db: Database) -> None:
+    ids = await yellow_pages(db)
+    console = await agent_socket(hub.url, await make_session(db, await db_agent(db, ids["bo"])))
+    assert (await console.call("status", {"status": "away"})) == {"ok": True, "status": "away"}
+    assert (await console.call("status", {"status": "napping"}))["ok"] is False
+    await settled(hub)
+    ticket = await ingest(hub, 40, "refund for order 1")
+    await settled(hub)
+    async with db.read() as s:
+        from hub.db.models import Ticket as T
+
+        assert (await s.get_one(T, ticket)).assignee_id is None  # bo is connected but away
+        assert (await s.get_one(Agent, ids["bo"])).presence == "away"
+    sup = {"Authorization": f"Bearer {await make_token(db, 'supervisor')}"}
+    async with aiohttp.ClientSession(headers=sup) as http, http.get(f"{hub.url}/api/v1/queues/stats") as r:
+        assert (await r.json())["agents"] == {"available": 0, "away": 1, "busy": 0, "offline": 2}
+    await console.call("status", {"status": "available"})
+    await settled(hub)
+    async with db.read() as s:
+        assert (await s.get_one(T, ticket)).assignee_id == ids["bo"]
     await console.close()

@@ -43,7 +43,8 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         await self.save_session(sid, {"agent_id": principal.agent_id, "name": principal.name})
         if principal.agent_id is not None:
             await self._presence.connected(principal.agent_id, sid)
-        await self.emit("hello", {"agent_id": principal.agent_id, "queues": queues}, to=sid)
+        status = self._presence.status_of(principal.agent_id) if principal.agent_id is not None else "offline"
+        await self.emit("hello", {"agent_id": principal.agent_id, "queues": queues, "status": status}, to=sid)
         return True
 
     async def _queues_for(self, agent_id: int | None, all_queues: bool) -> list[str]:
@@ -65,6 +66,18 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         session = await self.get_session(sid)
         if session.get("agent_id") is not None:
             await self._presence.disconnected(session["agent_id"], sid)
+
+    async def on_status(self, sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
+        """The agent chooses available, away or busy; only available agents are offered work."""
+        session = await self.get_session(sid)
+        status = data.get("status") if isinstance(data, dict) else None
+        if session.get("agent_id") is None:
+            return {"ok": False, "error": "API tokens have no presence"}
+        try:
+            await self._presence.set_status(session["agent_id"], str(status))
+        except ValueError as exc:
+            return {"ok": False, "error": str(exc)}
+        return {"ok": True, "status": self._presence.status_of(session["agent_id"])}
 
     async def on_watch(self, sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
         ticket_id = data.get("ticket_id") if isinstance(data, dict) else None

@@ -16,13 +16,13 @@ from hub.routing.stats import queue_stats
 routes = web.RouteTableDef()
 
 
-def _entry(agent: Agent, skills: dict[str, int], online: bool) -> dict[str, Any]:
+def _entry(agent: Agent, skills: dict[str, int], presence: str) -> dict[str, Any]:
     return {
         "id": agent.id,
         "email": agent.email,
         "display_name": agent.display_name,
         "role": agent.role,
-        "presence": "online" if online else "offline",
+        "presence": presence,
         "languages": agent.languages,
         "skills": [{"skill": k, "level": v} for k, v in sorted(skills.items(), key=lambda kv: (-kv[1], kv[0]))],
         "capacity": agent.capacity,
@@ -60,11 +60,11 @@ async def search_agents(request: web.Request) -> web.Response:
         haystack = " ".join([a.display_name, *map(str, a.topics or ()), *mine]).lower()
         if text and text not in haystack:
             continue
-        if q.get("available") == "1" and not presence.is_online(a.id):
+        if q.get("available") == "1" and presence.status_of(a.id) != "available":
             continue
         found.append((mine.get(skill, 0) if skill else 0, a, mine))
     found.sort(key=lambda f: (-f[0], f[1].id))
-    return web.json_response({"agents": [_entry(a, mine, presence.is_online(a.id)) for _, a, mine in found]})
+    return web.json_response({"agents": [_entry(a, mine, presence.status_of(a.id)) for _, a, mine in found]})
 
 
 @routes.put("/api/v1/agents/{id}/profile")
@@ -101,7 +101,7 @@ async def edit_profile(request: web.Request) -> web.Response:
             s.add(AgentSkill(agent_id=agent_id, skill=name.strip(), level=level))
         audit.record(s, actor, "agent.profile_changed", "agent", agent_id, skills=skills, capacity=capacity, **lists)
         await s.flush()
-        entry = _entry(agent, {k.strip(): v for k, v in skills.items()}, request.app[keys.PRESENCE].is_online(agent_id))
+        entry = _entry(agent, {k.strip(): v for k, v in skills.items()}, request.app[keys.PRESENCE].status_of(agent_id))
     return web.json_response(entry)
 
 
@@ -109,5 +109,6 @@ async def edit_profile(request: web.Request) -> web.Response:
 async def stats(request: web.Request) -> web.Response:
     await require(request, "supervisor")
     async with request.app[keys.DB].read() as s:
-        body = await queue_stats(s, set(request.app[keys.PRESENCE].online_ids()), utcnow())
+        presence = request.app[keys.PRESENCE]
+        body = await queue_stats(s, presence, utcnow())
     return web.json_response(body)

@@ -73,7 +73,7 @@ class RoutingEngine:
             self._request_drain()  # solved, closed or moved by a person: someone may have room now
 
     async def _on_agent(self, event: AgentStatusChanged) -> None:
-        if event.presence == "online":
+        if event.presence == "available":
             self._request_drain()
 
     def _request_drain(self) -> None:
@@ -110,7 +110,7 @@ class RoutingEngine:
 
     async def drain(self) -> int:
         """Offer waiting tickets, most urgent and longest waiting first, to whoever has room now."""
-        if not self._presence.any_online():
+        if not self._presence.any_available():
             return 0
         async with self._db.read() as s:
             roster = await self._roster(s, "")
@@ -216,8 +216,8 @@ class RoutingEngine:
         return int(value) if isinstance(value, int) else self.config.capacity.get(channel, 1)
 
     async def _roster(self, s: Any, channel: str) -> list[tuple[AgentProfile, AgentState]]:
-        """Online agents only: the roster is as large as who is working, never the whole directory."""
-        online = self._presence.online_ids()
+        """Available agents only: the roster is as large as who is working, never the whole directory."""
+        online = self._presence.available_ids()
         if not online:
             return []
         agents = list(
