@@ -353,3 +353,36 @@ async def test_away_agents_get_no_work_until_available_again(hub: Hub, db: Datab
     async with db.read() as s:
         assert (await s.get_one(T, ticket)).assignee_id == ids["bo"]
     await console.close()
+
+
+def test_urgency_blends_tier_sla_risk_and_waiting() -> None:
+    from hub.routing.urgency import urgency
+
+    now = T0 + timedelta(hours=3)
+    fresh_gold = urgency(60, now + timedelta(hours=2), now, now)
+    old_general = urgency(10, now + timedelta(hours=2), now - timedelta(minutes=150), now)
+    breaching_general = urgency(10, now - timedelta(minutes=5), now - timedelta(minutes=20), now)
+    fresh_diamond = urgency(100, now + timedelta(minutes=30), now, now)
+    # A missed target outranks a long wait; a long wait overtakes a fresh gold customer (no starvation);
+    # with time to spare, value orders the queue.
+    assert breaching_general > old_general > fresh_gold
+    assert fresh_diamond > fresh_gold
+    assert urgency(100, None, now, now) > urgency(60, None, now, now) > urgency(10, None, now, now)
+
+
+async def test_drain_offers_the_most_urgent_waiting_ticket_first(hub: Hub, db: Database) -> None:
+    ids = await yellow_pages(db)
+    general = await ingest(hub, 50, "hello there", tier="general")
+    diamond = await ingest(hub, 51, "hello again", tier="diamond")
+    await settled(hub)
+    async with db.write() as uow:  # bo has room for one more email only
+        row = await uow.session.get_one(Agent, ids["bo"])
+        row.capacity = {"email": 1}
+    console = await agent_socket(hub.url, await make_session(db, await db_agent(db, ids["bo"])))
+    await settled(hub)
+    async with db.read() as s:
+        from hub.db.models import Ticket as T
+
+        assert (await s.get_one(T, diamond)).assignee_id == ids["bo"]
+        assert (await s.get_one(T, general)).assignee_id is None
+    await console.close()

@@ -27,11 +27,13 @@ from hub.routing.config import RoutingConfig
 from hub.routing.decide import decide
 from hub.routing.model import AgentProfile, AgentState, Decision, RouteRequest
 from hub.routing.tiers import PRIORITIES
+from hub.routing.urgency import urgency
 from hub.snapshots import TicketSnapshot
 from hub.tickets import ACTIVE
 
 log = logging.getLogger(__name__)
 DRAIN_BATCH = 50
+WAITING_SCAN = 1000  # waiting tickets scored per drain, pre-ordered by static priority
 ROUTABLE_ROLES = ("agent", "supervisor")
 
 
@@ -109,7 +111,7 @@ class RoutingEngine:
                 log.exception("routing job %s failed", job)
 
     async def drain(self) -> int:
-        """Offer waiting tickets, most urgent and longest waiting first, to whoever has room now."""
+        """Offer waiting tickets, most urgent first (see urgency.py), to whoever has room now."""
         if not self._presence.any_available():
             return 0
         async with self._db.read() as s:
@@ -122,14 +124,24 @@ class RoutingEngine:
             }
             if not open_channels:
                 return 0  # everyone online is full: nothing to try until capacity frees
-            waiting = list(
-                await s.scalars(
-                    select(Ticket.id)
-                    .where(Ticket.assignee_id.is_(None), Ticket.status.in_(ACTIVE), Ticket.channel.in_(open_channels))
-                    .order_by(*_priority_order(), Ticket.last_message_at, Ticket.id)
-                    .limit(DRAIN_BATCH)
-                )
+            rows = list(
+                (
+                    await s.execute(
+                        select(Ticket.id, Customer.tier, Ticket.first_response_due_at, Ticket.created_at)
+                        .join(Customer, Customer.id == Ticket.customer_id)
+                        .where(
+                            Ticket.assignee_id.is_(None), Ticket.status.in_(ACTIVE), Ticket.channel.in_(open_channels)
+                        )
+                        .order_by(*_priority_order(), Ticket.last_message_at, Ticket.id)
+                        .limit(WAITING_SCAN)
+                    )
+                ).all()
             )
+        # Most urgent first by the blended score (tier weight, SLA risk, waiting time).
+        weights = {t.name: t.weight for t in self.config.tiers}
+        now = utcnow()
+        rows.sort(key=lambda r: (-urgency(weights.get(r.tier, 0), r.first_response_due_at, r.created_at, now), r.id))
+        waiting = [r.id for r in rows[:DRAIN_BATCH]]
         if self._db.is_sqlite:
             decisions = await self.route_many(waiting)
         else:
