@@ -17,6 +17,7 @@ from hub.agent_console import routes as console_routes
 from hub.agent_console.presence import Presence
 from hub.agent_console.realtime import AgentNamespace, ConsoleFeed
 from hub.agent_console.suggestions import SuggestionFeed
+from hub.agent_console.throttle import LoginThrottle
 from hub.api import agents as agent_routes
 from hub.api import customers as customer_routes
 from hub.api import knowledge as knowledge_routes
@@ -123,6 +124,7 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.INGESTOR] = ingestor
     app[keys.PRESENCE] = presence
     app[keys.DELIVERY] = delivery
+    app[console_routes.THROTTLE] = LoginThrottle()
     routing = RoutingEngine(db, presence, routing_config)
     routing.subscribe(bus)
     app[keys.ROUTING] = routing

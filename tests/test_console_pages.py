@@ -89,3 +89,31 @@ async def test_chat_page_may_be_framed_and_widget_escapes_host(hub: Hub) -> None
         literal = line.split("=", 1)[1].strip().removesuffix(";")
         assert json.loads(literal) == 'http://x";alert(1);//</script>'
         assert "</script>" not in line
+
+
+async def test_repeated_wrong_passwords_are_throttled_per_email(hub: Hub, db: Database) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from hub.accounts import create_session
+    from hub.db.models import Agent, ConsoleSession
+
+    await make_agent(db, "lin@example.test")
+    other = await make_agent(db, "mei@example.test")
+    async with db.write() as uow:  # a session that expired long ago
+        await create_session(uow.session, await uow.session.get_one(Agent, other.id), timedelta(hours=-1))
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(cookie_jar=jar) as http:
+        for _ in range(5):
+            assert (await login(http, hub, "lin@example.test", "guess", "/console")).status == 401
+        blocked = await login(http, hub, "LIN@example.test", PASSWORD, "/console")  # even the right one waits
+        assert blocked.status == 429 and int(blocked.headers["Retry-After"]) > 0
+        assert "Too many failed sign-ins" in await blocked.text()
+        ok = await login(http, hub, "mei@example.test", PASSWORD, "/console")  # other agents are unaffected
+        assert ok.status == 302
+    async with db.read() as s:
+        expired = await s.scalar(
+            select(func.count()).select_from(ConsoleSession).where(ConsoleSession.expires_at < func.now())
+        )
+    assert expired == 0

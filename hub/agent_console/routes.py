@@ -7,17 +7,20 @@ from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from hub import audit, keys
 from hub.accounts import Principal, authenticate, create_session, end_session
 from hub.agent_console.auth import SESSION_COOKIE, principal_from_credentials
+from hub.agent_console.throttle import LoginThrottle
 from hub.customers.history import timeline
-from hub.db.models import Agent
+from hub.db.models import Agent, ConsoleSession
+from hub.db.types import utcnow
 from hub.ticket_views import TicketFilter, list_tickets, ticket_detail
 from hub.tickets import ACTIVE
 
 routes = web.RouteTableDef()
+THROTTLE = web.AppKey("login_throttle", LoginThrottle)
 
 
 async def _console_principal(request: web.Request) -> Principal:
@@ -47,15 +50,29 @@ async def login(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     email, password = str(form.get("email", "")), str(form.get("password", ""))
     settings = request.app[keys.SETTINGS]
+    throttle, address = request.app[THROTTLE], request.remote or "unknown"
+    wait = throttle.retry_after(email, address)
+    if wait:
+        context = {
+            "next": _safe_next(str(form.get("next", ""))),
+            "error": f"Too many failed sign-ins. Try again in {max(1, wait // 60)} minute(s).",
+        }
+        response = aiohttp_jinja2.render_template("console/login.html", request, context, status=429)
+        response.headers["Retry-After"] = str(wait)
+        return response
     async with request.app[keys.DB].write() as uow:
         agent = await authenticate(uow.session, email, password)
+        # Expired sessions are useless; sign-ins are rare enough to sweep them here.
+        await uow.session.execute(delete(ConsoleSession).where(ConsoleSession.expires_at < utcnow()))
         if agent is not None:
             max_age = timedelta(hours=settings.session_max_age_hours)
             token, _ = await create_session(uow.session, agent, max_age)
             audit.record(uow.session, None, "agent.login", "agent", agent.id)
     if agent is None:
+        throttle.failed(email, address)
         context = {"next": _safe_next(str(form.get("next", ""))), "error": "Wrong email or password."}
         return aiohttp_jinja2.render_template("console/login.html", request, context, status=401)
+    throttle.succeeded(email)
     response = web.HTTPFound(_safe_next(str(form.get("next", ""))))
     # Behind a TLS-terminating proxy the request itself looks like plain HTTP; the public URL knows better.
     secure = request.secure or (settings.public_url or "").startswith("https://")
