@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, case, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import Customer, Identity, Interaction, Queue, Ticket
-from hub.routing.tiers import PRIORITIES
 from hub.snapshots import InteractionSnapshot, TicketSnapshot
+from hub.tickets import priority_order
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +47,7 @@ async def list_tickets(session: AsyncSession, f: TicketFilter) -> list[TicketSna
         stmt = stmt.where(Ticket.assignee_id.is_(None))
     if f.customer_id is not None:
         stmt = stmt.where(Ticket.customer_id == f.customer_id)
-    rank = case({p: i for i, p in enumerate(PRIORITIES)}, value=Ticket.priority, else_=len(PRIORITIES))
-    stmt = stmt.order_by(rank, Ticket.last_message_at, Ticket.id).limit(f.limit).offset(f.offset)
+    stmt = stmt.order_by(priority_order(), Ticket.last_message_at, Ticket.id).limit(f.limit).offset(f.offset)
     rows = (await session.execute(stmt)).all()
     return [TicketSnapshot.of(t, c, q) for t, c, q in rows]
 

@@ -6,10 +6,11 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import ColumnElement, bindparam, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import Queue, Ticket
+from hub.routing.tiers import PRIORITIES
 
 
 class Status(enum.StrEnum):
@@ -101,6 +102,11 @@ def _decide(ticket: Ticket, now: datetime, reopen_window: timedelta) -> ThreadDe
     if ticket.status == Status.SOLVED and ticket.solved_at and now - ticket.solved_at <= reopen_window:
         return ThreadDecision(ThreadAction.REOPEN, ticket)
     return None
+
+
+def priority_order() -> ColumnElement[int]:
+    """SQL ordering key: urgent first, unknown priorities last."""
+    return case({p: i for i, p in enumerate(PRIORITIES)}, value=Ticket.priority, else_=len(PRIORITIES))
 
 
 def subject_from_text(text: str, limit: int = 120) -> str:

@@ -23,9 +23,6 @@ class Presence:
         self._sockets: defaultdict[int, set[str]] = defaultdict(set)
         self._status: dict[int, str] = {}
 
-    def any_online(self) -> bool:
-        return bool(self._sockets)
-
     def online_ids(self) -> list[int]:
         return list(self._sockets)
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.db.models import HISTORY, HistoryEntry, Interaction, Ticket
+from hub.db.models import HISTORY, HistoryEntry, Interaction
 
 CONTACT_KINDS = {"inbound": "contact.inbound", "outbound": "contact.outbound"}
 
@@ -82,7 +82,6 @@ async def conversation(session: AsyncSession, customer_id: int, channel: str, li
     """What the customer saw on one channel, oldest first: their messages and our replies, no notes."""
     rows = await session.scalars(
         select(Interaction)
-        .join(Ticket, Ticket.id == Interaction.ticket_id)
         .where(
             Interaction.customer_id == customer_id,
             Interaction.channel == channel,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -109,7 +109,7 @@ class KnowledgeBase:
         self, query: str, locale: str | None, *, limit: int = 5, ticket_id: int | None = None, record: bool = True
     ) -> list[Suggestion]:
         hits = self.index.search(query, locale, limit=max(1, min(limit, 20)))
-        result = [Suggestion(**{**_fields(self._content[h.article_id]), "score": h.score}) for h in hits]
+        result = [replace(self._content[h.article_id], score=h.score) for h in hits]
         if record and query.strip():
             best = max((h.confidence for h in hits), default=None)
             if best is None or best < GAP_THRESHOLD:
@@ -153,7 +153,3 @@ class KnowledgeBase:
         while True:
             await asyncio.sleep(2)
             await self.flush()
-
-
-def _fields(s: Suggestion) -> dict[str, Any]:
-    return {name: getattr(s, name) for name in Suggestion.__slots__}

@@ -13,11 +13,13 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
 from hub.agent_console.presence import Presence
 from hub.background import cancel
+from hub.bus import EventBus
 from hub.db.engine import Database, UnitOfWork
 from hub.db.models import Agent, AgentSkill, Customer, Queue, Ticket
 from hub.db.types import utcnow
@@ -26,10 +28,9 @@ from hub.knowledge.text import guess_locale
 from hub.routing.config import RoutingConfig
 from hub.routing.decide import decide
 from hub.routing.model import AgentProfile, AgentState, Decision, RouteRequest
-from hub.routing.tiers import PRIORITIES
 from hub.routing.urgency import urgency
 from hub.snapshots import TicketSnapshot
-from hub.tickets import ACTIVE
+from hub.tickets import ACTIVE, priority_order
 
 log = logging.getLogger(__name__)
 DRAIN_BATCH = 50
@@ -47,7 +48,7 @@ class RoutingEngine:
         self.idle: asyncio.Event = asyncio.Event()  # set whenever the queue is empty: for tests and shutdown
         self._drain_queued = False
 
-    def subscribe(self, bus: Any) -> None:
+    def subscribe(self, bus: EventBus) -> None:
         bus.subscribe(TicketCreated, self._on_created)
         bus.subscribe(TicketUpdated, self._on_updated)
         bus.subscribe(AgentStatusChanged, self._on_agent)
@@ -115,7 +116,7 @@ class RoutingEngine:
         if not self._presence.any_available():
             return 0
         async with self._db.read() as s:
-            roster = await self._roster(s, "")
+            roster = await self._roster(s)
             open_channels = {
                 ch
                 for profile, state in roster
@@ -132,7 +133,7 @@ class RoutingEngine:
                         .where(
                             Ticket.assignee_id.is_(None), Ticket.status.in_(ACTIVE), Ticket.channel.in_(open_channels)
                         )
-                        .order_by(*_priority_order(), Ticket.last_message_at, Ticket.id)
+                        .order_by(priority_order(), Ticket.last_message_at, Ticket.id)
                         .limit(WAITING_SCAN)
                     )
                 ).all()
@@ -154,7 +155,7 @@ class RoutingEngine:
     async def route_many(self, ticket_ids: list[int]) -> list[Decision | None]:
         """Several tickets in one transaction with one roster read; loads are updated as we assign."""
         async with self._db.write() as uow:
-            roster = await self._roster(uow.session, "")
+            roster = await self._roster(uow.session)
             return [await self._route_in(uow, roster, ticket_id) for ticket_id in ticket_ids]
 
     async def _route_in(
@@ -227,7 +228,7 @@ class RoutingEngine:
         value = (agent.capacity or {}).get(channel)
         return int(value) if isinstance(value, int) else self.config.capacity.get(channel, 1)
 
-    async def _roster(self, s: Any, channel: str) -> list[tuple[AgentProfile, AgentState]]:
+    async def _roster(self, s: AsyncSession) -> list[tuple[AgentProfile, AgentState]]:
         """Available agents only: the roster is as large as who is working, never the whole directory."""
         online = self._presence.available_ids()
         if not online:
@@ -246,7 +247,8 @@ class RoutingEngine:
                 .group_by(Ticket.assignee_id, Ticket.channel)
             )
         ).all():
-            loads.setdefault(agent_id, {})[ch] = n
+            if agent_id is not None:  # the filter guarantees it; the column type does not
+                loads.setdefault(agent_id, {})[ch] = n
         return [
             (
                 AgentProfile(
@@ -273,7 +275,3 @@ def _count_one_more(roster: list[tuple[AgentProfile, AgentState]], agent_id: int
 def _langs(languages: list[Any]) -> list[str]:
     """Yellow-pages languages ("zh-CN", "yue") reduced to what requirements name ("zh", "yue")."""
     return [str(x).split("-")[0].lower() for x in languages or ()]
-
-
-def _priority_order() -> list[Any]:
-    return [case({p: i for i, p in enumerate(PRIORITIES)}, value=Ticket.priority, else_=len(PRIORITIES))]
