@@ -105,7 +105,7 @@ def create_app(settings: Settings) -> web.Application:
         app.router.add_routes(wechat_routes.routes)
     routing_config = load_routing(Path(settings.routing_config))
     ingestor = Ingestor(db, settings, routing_config.sla_minutes)
-    presence = Presence(db)
+    presence = Presence(db, routing_config.away_on_disconnect_s)
     delivery = DeliveryWorker(db, channels, settings.outbox_max_attempts)
 
     async def wake_delivery(event: MessageCreated) -> None:
@@ -168,6 +168,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
             task.cancel()
         await app[keys.DELIVERY].stop()
         await app[keys.ROUTING].stop()
+        await app[keys.PRESENCE].stop()
         await app[keys.CHANNELS].stop_all()
         await app[keys.KNOWLEDGE].stop()
         await db.dispose()

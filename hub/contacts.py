@@ -142,6 +142,7 @@ class ContactWriter:
             channel=env.channel,
             queue_id=queue.id,
             tags=sorted({t.strip()[:64] for t in env.tags if t.strip()}),
+            requirements={"entry": env.entry[:200]} if env.entry else {},
             first_response_due_at=first_due,
             resolution_due_at=resolution_due,
             last_message_at=now,

@@ -43,6 +43,8 @@ class InboundEnvelope:
     # A channel that knows the conversation (a chat session, an email In-Reply-To) names the ticket.
     thread_ticket_id: int | None = None
     queue: str | None = None
+    # Where the contact came in ("wechat:menu:REFUND", "webchat:topic:billing"): routing derives skills.
+    entry: str | None = None
     # Tags a new ticket starts with (e.g. the topic of a WeChat menu button).
     tags: tuple[str, ...] = ()
     # More ways to reach the same sender (a WeChat unionid); attached unless another customer owns them.

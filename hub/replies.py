@@ -17,6 +17,7 @@ from hub.db.engine import Database
 from hub.db.models import Agent, Customer, Interaction, OutboxItem, Queue, Ticket
 from hub.db.types import utcnow
 from hub.events import MessageCreated, TicketUpdated
+from hub.routing.evidence import credit_resolution
 from hub.snapshots import InteractionSnapshot, TicketSnapshot
 from hub.tickets import Status, transition
 
@@ -173,6 +174,8 @@ async def update_ticket(db: Database, ticket_id: int, actor: Principal, change: 
         if change.status is not None and change.status != ticket.status:
             before = ticket.status
             transition(ticket, Status(change.status), now)
+            if ticket.status == Status.SOLVED.value and ticket.assignee_id is not None:
+                await credit_resolution(s, ticket, now)
             changes.append("status")
             audit.record(s, actor, "ticket.status_changed", "ticket", ticket.id, before=before, after=change.status)
         if change.tags is not None:
@@ -221,6 +224,7 @@ async def update_ticket(db: Database, ticket_id: int, actor: Principal, change: 
                 s, actor, "ticket.reassigned", "ticket", ticket.id, before=ticket.assignee_id, after=change.assignee_id
             )
             ticket.assignee_id = change.assignee_id
+            ticket.offer_expires_at = None
             ticket.assignment = {
                 "agent_id": change.assignee_id,
                 "by": actor.name,

@@ -48,6 +48,8 @@
   function start(profile) {
     var auth = { visitor_token: load(KEY) };
     if (profile) { auth.name = profile.name; auth.email = profile.email; }
+    var topic = new URLSearchParams(window.location.search).get("topic");
+    if (topic) { auth.topic = topic; }
     socket = io("/visitor", { transports: ["websocket", "polling"], auth: auth });
     socket.on("session", function (s) {
       store(KEY, s.visitor_token);

@@ -23,11 +23,56 @@ window.hubLive = (function () {
         });
       });
     }
+    socket.on("presence", function (p) { if (pick && p.status !== "offline") { pick.value = p.status; } });
+    socket.on("offer", showOffer);
     function state(s, label) { if (conn) { conn.dataset.state = s; conn.textContent = label; } }
     socket.on("connect", function () { state("live", "live"); });
     socket.on("disconnect", function () { state("offline", "reconnecting…"); });
     socket.on("connect_error", function () { state("offline", "offline"); });
     return socket;
+  }
+  function showOffer(o) {
+    // An offered ticket: accept within the countdown or it goes to the next agent.
+    var box = document.getElementById("offers");
+    if (!box || box.querySelector('[data-ticket="' + o.ticket.id + '"]')) { return; }
+    var card = el("div", "offer");
+    card.dataset.ticket = o.ticket.id;
+    card.appendChild(el("strong", null, "#" + o.ticket.id + " " + o.ticket.subject));
+    card.appendChild(el("span", "offer-meta", " " + o.ticket.channel + " · " + o.ticket.customer_tier + " "));
+    var left = el("span", "countdown");
+    card.appendChild(left);
+    var accept = el("button", "primary", "Accept");
+    var decline = el("button", "link", "Decline");
+    accept.type = decline.type = "button";
+    card.appendChild(accept);
+    card.appendChild(decline);
+    var msg = el("span", "error");
+    card.appendChild(msg);
+    box.appendChild(card);
+    var until = new Date(o.expires_at).getTime();
+    var timer = setInterval(tick, 250);
+    function tick() {
+      var s = Math.max(0, Math.ceil((until - Date.now()) / 1000));
+      left.textContent = s + " s";
+      if (s <= 0) { clearInterval(timer); card.remove(); }
+    }
+    tick();
+    function answer(yes) {
+      fetch("/api/v1/tickets/" + o.ticket.id + "/offer", {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
+        body: JSON.stringify({ accept: yes })
+      }).then(function (r) {
+        return r.json().then(function (body) {
+          if (!r.ok) { msg.textContent = body.error ? body.error.message : "failed"; return; }
+          clearInterval(timer);
+          card.remove();
+          if (yes) { window.location.href = "/console/tickets/" + o.ticket.id; }
+        });
+      });
+    }
+    accept.addEventListener("click", function () { answer(true); });
+    decline.addEventListener("click", function () { answer(false); });
   }
   var fmt = new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "short" });
   function localTime(node) {

@@ -247,14 +247,21 @@ async def test_tier_sla_targets_per_channel_and_supervisor_tier_override(
                 "id": ticket.customer_id,
                 "tier": "gold",
                 "previous_tier": "diamond",
+                "lifetime_value": None,
+                "tier_override": "gold",
             }
         async with http.patch(url, json={"tier": "platinum"}) as r:
             assert r.status == 400
     async with aiohttp.ClientSession(headers=agent_hdr) as http, http.patch(url, json={"tier": "general"}) as r:
         assert r.status == 403
     async with db.read() as s:
-        entry = await s.scalar(select(AuditEntry).where(AuditEntry.action == "customer.tier_changed"))
-    assert entry is not None and entry.details == {"before": "diamond", "after": "gold"}
+        entry = await s.scalar(select(AuditEntry).where(AuditEntry.action == "customer.value_changed"))
+    assert entry is not None and entry.details == {
+        "before": "diamond",
+        "after": "gold",
+        "annual_margin": None,
+        "override": "gold",
+    }
 
 
 def test_bad_tier_table_is_refused(tmp_path: Path) -> None:

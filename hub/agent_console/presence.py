@@ -1,7 +1,15 @@
-"""Who is working: console sockets per agent and the status they chose (available, away, busy)."""
+"""Who is working: console sockets per agent and their status (available, away, busy, wrap-up).
+
+O(1) per change. Only "available" agents are offered work. Opening the console makes an agent
+available. When their last console socket closes they become away (keeping their tickets) for a grace
+period, then offline; reconnecting within it restores the status they had. After solving voice or chat
+work an agent spends the channel's after-contact time in wrap-up, then is available again.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections import defaultdict
 
 from sqlalchemy import update
@@ -11,40 +19,59 @@ from hub.db.models import Agent
 from hub.db.types import utcnow
 from hub.events import AgentStatusChanged
 
-STATUSES = ("available", "away", "busy")
+STATUSES = ("available", "away", "busy")  # what an agent may choose; wrap-up is set by the hub
+WRAP_UP = "wrap-up"
+log = logging.getLogger(__name__)
 
 
 class Presence:
-    """O(1) per change. An agent is connected while any of their sockets is; only "available" agents
-    are offered work; the last socket closing makes them offline, whatever they had chosen."""
-
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, away_on_disconnect_s: float = 60) -> None:
         self._db = db
+        self._grace = away_on_disconnect_s
         self._sockets: defaultdict[int, set[str]] = defaultdict(set)
         self._status: dict[int, str] = {}
+        self._dropped: dict[int, str] = {}  # agent -> status before their console dropped (in the grace)
+        self._timers: dict[int, asyncio.TimerHandle] = {}  # wrap-up end or grace end, one per agent
+        self._tasks: set[asyncio.Task[None]] = set()
 
     def online_ids(self) -> list[int]:
-        return list(self._sockets)
+        return list(self._status)
 
     def is_online(self, agent_id: int) -> bool:
-        return agent_id in self._sockets
+        return agent_id in self._status
 
     def available_ids(self) -> list[int]:
-        return [a for a in self._sockets if self._status.get(a) == "available"]
+        return [a for a, status in self._status.items() if status == "available"]
 
     def any_available(self) -> bool:
         return any(status == "available" for status in self._status.values())
 
     def status_of(self, agent_id: int) -> str:
-        return self._status.get(agent_id, "offline") if agent_id in self._sockets else "offline"
+        return self._status.get(agent_id, "offline")
 
     async def set_status(self, agent_id: int, status: str) -> None:
         if status not in STATUSES:
             raise ValueError(f"status must be one of {', '.join(STATUSES)}")
         if agent_id not in self._sockets or self._status.get(agent_id) == status:
             return
-        self._status[agent_id] = status
-        await self._store(agent_id, status)
+        self._cancel_timer(agent_id)
+        await self._set(agent_id, status)
+
+    async def missed_offer(self, agent_id: int) -> None:
+        """Someone who lets an offer pass is probably not at their desk: stop offering them work."""
+        if self._status.get(agent_id) == "available":
+            await self._set(agent_id, "away")
+
+    async def wrap_up(self, agent_id: int, seconds: float) -> None:
+        """After-contact work: not offered anything for `seconds`, then available again."""
+        if self._status.get(agent_id) != "available" or seconds <= 0:
+            return
+        await self._set(agent_id, WRAP_UP)
+        self._later(agent_id, seconds, self._end_wrap_up)
+
+    async def _end_wrap_up(self, agent_id: int) -> None:
+        if self._status.get(agent_id) == WRAP_UP:
+            await self._set(agent_id, "available")
 
     async def reset(self) -> None:
         """At start-up nobody is connected to this process yet."""
@@ -52,21 +79,63 @@ class Presence:
             await uow.session.execute(update(Agent).where(Agent.presence != "offline").values(presence="offline"))
 
     async def connected(self, agent_id: int, sid: str) -> None:
-        first = agent_id not in self._sockets
+        first = not self._sockets.get(agent_id)
         self._sockets[agent_id].add(sid)
-        if first:
-            self._status[agent_id] = "available"  # opening the console means ready for work
-            await self._store(agent_id, "available")
+        if not first:
+            return
+        self._cancel_timer(agent_id)
+        # Back within the grace: the status they had; otherwise opening the console means ready for work.
+        await self._set(agent_id, self._dropped.pop(agent_id, "available"))
 
     async def disconnected(self, agent_id: int, sid: str) -> None:
         sids = self._sockets.get(agent_id)
         if sids is None:
             return
         sids.discard(sid)
-        if not sids:
-            del self._sockets[agent_id]
-            self._status.pop(agent_id, None)
-            await self._store(agent_id, "offline")
+        if sids:
+            return
+        del self._sockets[agent_id]
+        self._cancel_timer(agent_id)
+        before = self._status.get(agent_id, "available")
+        if self._grace <= 0:
+            await self._go_offline(agent_id)
+            return
+        self._dropped[agent_id] = "available" if before == WRAP_UP else before
+        await self._set(agent_id, "away")
+        self._later(agent_id, self._grace, self._go_offline)
+
+    async def _go_offline(self, agent_id: int) -> None:
+        if self._sockets.get(agent_id):
+            return
+        self._dropped.pop(agent_id, None)
+        self._status.pop(agent_id, None)
+        await self._store(agent_id, "offline")
+
+    async def stop(self) -> None:
+        for handle in self._timers.values():
+            handle.cancel()
+        self._timers.clear()
+        for task in list(self._tasks):
+            task.cancel()
+
+    def _later(self, agent_id: int, seconds: float, then: object) -> None:
+        def fire() -> None:
+            self._timers.pop(agent_id, None)
+            task = asyncio.create_task(then(agent_id))  # type: ignore[operator]
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+        self._cancel_timer(agent_id)
+        self._timers[agent_id] = asyncio.get_running_loop().call_later(seconds, fire)
+
+    def _cancel_timer(self, agent_id: int) -> None:
+        handle = self._timers.pop(agent_id, None)
+        if handle is not None:
+            handle.cancel()
+
+    async def _set(self, agent_id: int, status: str) -> None:
+        self._status[agent_id] = status
+        await self._store(agent_id, status)
 
     async def _store(self, agent_id: int, presence: str) -> None:
         async with self._db.write() as uow:

@@ -14,7 +14,14 @@ from hub.bus import EventBus
 from hub.channels.webchat.channel import ticket_room
 from hub.db.engine import Database
 from hub.db.models import Queue, QueueMember, Ticket
-from hub.events import DeliveryUpdated, MessageCreated, MessageReceived, TicketCreated, TicketUpdated
+from hub.events import (
+    AgentStatusChanged,
+    DeliveryUpdated,
+    MessageCreated,
+    MessageReceived,
+    TicketCreated,
+    TicketUpdated,
+)
 
 log = logging.getLogger(__name__)
 NAMESPACE = "/agent"
@@ -22,6 +29,11 @@ NAMESPACE = "/agent"
 
 def queue_room(queue: str) -> str:
     return f"queue:{queue}"
+
+
+def agent_room(agent_id: int) -> str:
+    """One agent's sockets, all tabs: offers and their own presence changes go here."""
+    return f"agent:{agent_id}"
 
 
 class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
@@ -42,6 +54,7 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             await self.enter_room(sid, queue_room(name))
         await self.save_session(sid, {"agent_id": principal.agent_id, "name": principal.name})
         if principal.agent_id is not None:
+            await self.enter_room(sid, agent_room(principal.agent_id))
             await self._presence.connected(principal.agent_id, sid)
         status = self._presence.status_of(principal.agent_id) if principal.agent_id is not None else "offline"
         await self.emit("hello", {"agent_id": principal.agent_id, "queues": queues, "status": status}, to=sid)
@@ -115,11 +128,26 @@ class ConsoleFeed:
         bus.subscribe(MessageReceived, self._message)
         bus.subscribe(MessageCreated, self._message)
         bus.subscribe(DeliveryUpdated, self._delivery)
+        bus.subscribe(AgentStatusChanged, self._presence)
 
     async def _ticket(self, event: TicketCreated | TicketUpdated) -> None:
         rooms = [queue_room(event.ticket.queue), ticket_room(event.ticket.id)]
         await self._sio.emit(
             "ticket", {"event": event.name, "ticket": event.ticket.to_json()}, room=rooms, namespace=NAMESPACE
+        )
+        offer = event.ticket.assignment
+        if offer.get("state") == "offered" and event.ticket.assignee_id is not None:
+            payload = {
+                "ticket": event.ticket.to_json(),
+                "expires_at": offer.get("expires_at"),
+                "why": offer.get("reasons"),
+            }
+            await self._sio.emit("offer", payload, room=agent_room(event.ticket.assignee_id), namespace=NAMESPACE)
+
+    async def _presence(self, event: AgentStatusChanged) -> None:
+        # The hub changes presence too (wrap-up, away after a missed offer): every tab shows it.
+        await self._sio.emit(
+            "presence", {"status": event.presence}, room=agent_room(event.agent_id), namespace=NAMESPACE
         )
 
     async def _message(self, event: MessageReceived | MessageCreated) -> None:

@@ -1,4 +1,4 @@
-"""The yellow pages over REST (search, edit) and the supervisors' queue statistics."""
+"""Routing over REST: the yellow pages (search, edit), answering offers, the supervisors' queue statistics."""
 
 from __future__ import annotations
 
@@ -11,12 +11,17 @@ from hub import audit, keys
 from hub.api.errors import path_id, read_json, require
 from hub.db.models import Agent, AgentSkill
 from hub.db.types import utcnow
+from hub.replies import TicketNotFound
+from hub.routing.evidence import evidence_for
+from hub.routing.offers import OfferError
 from hub.routing.stats import queue_stats
 
 routes = web.RouteTableDef()
 
 
-def _entry(agent: Agent, skills: dict[str, int], presence: str) -> dict[str, Any]:
+def _entry(
+    agent: Agent, skills: dict[str, int], presence: str, evidence: dict[str, dict[str, float]] | None = None
+) -> dict[str, Any]:
     return {
         "id": agent.id,
         "email": agent.email,
@@ -28,6 +33,8 @@ def _entry(agent: Agent, skills: dict[str, int], presence: str) -> dict[str, Any
         "capacity": agent.capacity,
         "tiers": agent.tiers,
         "topics": agent.topics,
+        # From outcomes, not self-assessment: tickets needing the skill this agent solved, and how fast.
+        "evidence": evidence or {},
     }
 
 
@@ -63,8 +70,16 @@ async def search_agents(request: web.Request) -> web.Response:
         if q.get("available") == "1" and presence.status_of(a.id) != "available":
             continue
         found.append((mine.get(skill, 0) if skill else 0, a, mine))
-    found.sort(key=lambda f: (-f[0], f[1].id))
-    return web.json_response({"agents": [_entry(a, mine, presence.status_of(a.id)) for _, a, mine in found]})
+    async with request.app[keys.DB].read() as s:
+        proof = await evidence_for(s, [a.id for _, a, _ in found])
+
+    def solved(agent_id: int) -> float:
+        return proof.get(agent_id, {}).get(skill or "", {}).get("resolved", 0)
+
+    # Best level first; among equals, whoever has solved more of these tickets.
+    found.sort(key=lambda f: (-f[0], -solved(f[1].id), f[1].id))
+    entries = [_entry(a, mine, presence.status_of(a.id), proof.get(a.id)) for _, a, mine in found]
+    return web.json_response({"agents": entries})
 
 
 @routes.put("/api/v1/agents/{id}/profile")
@@ -112,3 +127,20 @@ async def stats(request: web.Request) -> web.Response:
         presence = request.app[keys.PRESENCE]
         body = await queue_stats(s, presence, utcnow())
     return web.json_response(body)
+
+
+@routes.post("/api/v1/tickets/{id}/offer")
+async def answer_offer(request: web.Request) -> web.Response:
+    """The offered agent accepts ({"accept": true}) or declines ({"accept": false}) a ticket offered to them."""
+    principal = await require(request, "agent", "supervisor")
+    body = await read_json(request)
+    accept = body.get("accept")
+    if not isinstance(accept, bool) or principal.agent_id is None:
+        raise web.HTTPBadRequest(reason='send {"accept": true} or {"accept": false} as a signed-in agent')
+    try:
+        ticket = await request.app[keys.ROUTING].respond(path_id(request), principal.agent_id, accept)
+    except TicketNotFound:
+        raise web.HTTPNotFound(reason="no such ticket") from None
+    except OfferError as exc:
+        raise web.HTTPConflict(reason=str(exc)) from None
+    return web.json_response({"ticket": ticket.to_json()})

@@ -78,19 +78,49 @@ async def get_attachment(request: web.Request) -> web.Response:
 
 @routes.patch("/api/v1/customers/{id}")
 async def patch_customer(request: web.Request) -> web.Response:
-    """A supervisor sets the customer's tier (an override of CRM data or value rules); audited."""
+    """A supervisor sets the tier (an override of value rules; "auto" lifts it) or the yearly margin, from
+    which the configured value rules compute lifetime value and the tier it earns. Audited."""
     actor = await require(request, "supervisor")
     customer_id = path_id(request)
     body = await read_json(request)
-    tiers = request.app[keys.ROUTING].config.tier_names
-    tier = body.get("tier")
-    if set(body) != {"tier"} or tier not in tiers:
-        raise web.HTTPBadRequest(reason=f'send {{"tier": one of {", ".join(tiers)}}}')
+    config = request.app[keys.ROUTING].config
+    tier, margin = body.get("tier"), body.get("annual_margin")
+    choices = ", ".join((*config.tier_names, "auto"))
+    if not body or set(body) - {"tier", "annual_margin"}:
+        raise web.HTTPBadRequest(reason=f'send {{"tier": one of {choices}}} and/or {{"annual_margin": amount}}')
+    if tier is not None and tier not in (*config.tier_names, "auto"):
+        raise web.HTTPBadRequest(reason=f"tier must be one of {choices}")
+    if margin is not None and (isinstance(margin, bool) or not isinstance(margin, (int, float)) or margin < 0):
+        raise web.HTTPBadRequest(reason="annual_margin must be a number of 0 or more")
+    if margin is not None and config.value is None:
+        raise web.HTTPUnprocessableEntity(reason="no [value] rules in routing.toml: set the tier directly")
     async with request.app[keys.DB].write() as uow:
         customer = await uow.session.get(Customer, customer_id)
         if customer is None:
             raise web.HTTPNotFound(reason="no such customer")
-        before = customer.tier
-        customer.tier = tier
-        audit.record(uow.session, actor, "customer.tier_changed", "customer", customer_id, before=before, after=tier)
-    return web.json_response({"id": customer_id, "tier": tier, "previous_tier": before})
+        before, attrs = customer.tier, dict(customer.attributes or {})
+        if margin is not None and config.value is not None:
+            attrs["annual_margin"] = margin
+            attrs["lifetime_value"] = round(config.value.lifetime_value(float(margin)), 2)
+        if tier == "auto":
+            attrs.pop("tier_override", None)
+        elif tier is not None:
+            attrs["tier_override"] = tier
+        if "tier_override" in attrs:
+            customer.tier = attrs["tier_override"]
+        elif config.value is not None and "lifetime_value" in attrs:
+            customer.tier = config.value.tier_for(attrs["lifetime_value"])
+        customer.attributes = attrs
+        audit.record(
+            uow.session, actor, "customer.value_changed", "customer", customer_id,
+            before=before, after=customer.tier, annual_margin=margin, override=attrs.get("tier_override"),
+        )  # fmt: skip
+    return web.json_response(
+        {
+            "id": customer_id,
+            "tier": customer.tier,
+            "previous_tier": before,
+            "lifetime_value": attrs.get("lifetime_value"),
+            "tier_override": attrs.get("tier_override"),
+        }
+    )

@@ -104,7 +104,8 @@ SPEC: dict[str, Any] = {
         },
         "/api/v1/customers/{id}": {
             "patch": {
-                "summary": "Set the customer's tier (supervisors; audited)",
+                "summary": 'Set the tier (an override; "auto" lifts it) or annual_margin, which value rules turn into '
+                "lifetime value and tier (supervisors; audited)",
                 "parameters": _ID,
                 "responses": _ok({"type": "object"}),
             },
@@ -158,6 +159,13 @@ SPEC: dict[str, Any] = {
                 "topics",
                 "parameters": _ID,
                 "responses": _ok({"type": "object"}),
+            }
+        },
+        "/api/v1/tickets/{id}/offer": {
+            "post": {
+                "summary": "Accept or decline a ticket offered to you: {accept: true|false}; 409 when no longer yours",
+                "parameters": _ID,
+                "responses": _ok({"type": "object", "properties": {"ticket": {"type": "object"}}}),
             }
         },
         "/api/v1/tickets/bulk": {

@@ -71,6 +71,16 @@ class AgentSkill(Base):
     level: Mapped[int] = mapped_column(Integer)
 
 
+class AgentEvidence(Base):
+    """Yellow-pages evidence from outcomes: tickets needing a skill that this agent solved, and how fast."""
+
+    __tablename__ = "agent_evidence"
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), primary_key=True)
+    skill: Mapped[str] = mapped_column(String(64), primary_key=True)
+    resolved: Mapped[int] = mapped_column(Integer, default=0)
+    resolve_seconds: Mapped[int] = mapped_column(Integer, default=0)  # summed, for the average
+
+
 class QueueMember(Base):
     __tablename__ = "queue_members"
     queue_id: Mapped[int] = mapped_column(ForeignKey("queues.id", ondelete="CASCADE"), primary_key=True)
@@ -95,6 +105,8 @@ class Ticket(Base):
     # Routing input: {"skills": {"refunds": 3}, "language": "zh"}; and why the assignee was chosen.
     requirements: Mapped[dict[str, Any]] = mapped_column(default=dict)
     assignment: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Set while the assignee has been offered the ticket and has not accepted: swept when it passes.
+    offer_expires_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
     first_response_due_at: Mapped[datetime | None] = mapped_column(default=None)
     resolution_due_at: Mapped[datetime | None] = mapped_column(default=None)
     first_responded_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -1,4 +1,7 @@
-"""config/routing.toml: default capacity per channel and keyword rules; errors name the line or key."""
+"""config/routing.toml: capacity, keywords, tiers, policy filters, urgency, offers, entry points, value rules.
+
+Errors name the line (TOML syntax) or the table and key (meaning), so a bad file is refused at load.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,11 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from hub.customers.value import ValueRules
+from hub.routing.entry import EntryRule, parse_entry_points
+from hub.routing.policy import Filter, PolicyError, parse_filters
+from hub.routing.urgency import DEFAULT_WEIGHTS, UrgencyWeights
 
 
 class RoutingConfigError(ValueError):
@@ -38,6 +46,16 @@ class RoutingConfig:
     capacity: dict[str, int] = field(default_factory=lambda: {"webchat": 3, "email": 5})
     keywords: tuple[KeywordRule, ...] = ()
     tiers: tuple[Tier, ...] = ()  # most valuable first
+    filters: tuple[Filter, ...] = ()
+    urgency: UrgencyWeights = DEFAULT_WEIGHTS
+    # Channels whose work is offered (accept within N seconds, else the next agent); others are assigned.
+    offers: dict[str, int] = field(default_factory=dict)
+    after_contact: dict[str, int] = field(default_factory=dict)  # wrap-up seconds after solving, per channel
+    away_on_disconnect_s: int = 60  # a dropped console is away this long (keeping its work), then offline
+    away_after_missed_offer: bool = True
+    continuity_s: int = 0  # how long a returning customer waits for the agent who served them last
+    entry_points: dict[str, EntryRule] = field(default_factory=dict)
+    value: ValueRules | None = None
 
     @property
     def tier_names(self) -> tuple[str, ...]:
@@ -49,6 +67,17 @@ class RoutingConfig:
             if t.name == tier:
                 return t.targets(channel)
         return None, None
+
+    def tier_weight(self, tier: str) -> int:
+        return next((t.weight for t in self.tiers if t.name == tier), 0)
+
+    def requirements_for(self, text: str, entry: str | None) -> dict[str, Any]:
+        """Skills and language a new ticket needs: its entry point's, plus keyword rules over its text."""
+        rule = self.entry_points.get(entry or "")
+        skills = dict(rule.skills) if rule else {}
+        for skill, level in self.skills_for(text).items():
+            skills[skill] = max(level, skills.get(skill, 0))
+        return {"skills": skills, "language": rule.language if rule and rule.language else None}
 
     def skills_for(self, text: str) -> dict[str, int]:
         """The skills a message needs, by keyword; the highest level wins when rules overlap."""
@@ -95,11 +124,59 @@ def parse_routing(data: dict[str, Any], source: str) -> RoutingConfig:
         if not isinstance(level, int) or not 1 <= level <= 5:
             raise RoutingConfigError(f"{where}: level must be 1-5")
         rules.append(KeywordRule(tuple(w.lower() for w in words), skill.strip(), level))
-    unknown = set(data) - {"capacity", "keywords", "tiers"}
+    unknown = set(data) - set(SECTIONS)
     if unknown:
-        raise RoutingConfigError(f"{source}: unknown section {sorted(unknown)[0]!r} (known: capacity, keywords, tiers)")
+        raise RoutingConfigError(f"{source}: unknown section {sorted(unknown)[0]!r} (known: {', '.join(SECTIONS)})")
     tiers = tuple(_tier(name, raw, f"{source}: tiers.{name}") for name, raw in (data.get("tiers") or {}).items())
-    return RoutingConfig(capacity={**RoutingConfig().capacity, **capacity}, keywords=tuple(rules), tiers=tiers)
+    tier_names = tuple(t.name for t in tiers) or RoutingConfig().tier_names
+    presence = _table(data, "presence", source, {"away_on_disconnect_s", "away_after_missed_offer"})
+    continuity = _table(data, "continuity", source, {"wait_s"})
+    try:
+        return RoutingConfig(
+            capacity={**RoutingConfig().capacity, **capacity},
+            keywords=tuple(rules),
+            tiers=tiers,
+            filters=parse_filters(data.get("filters"), source),
+            urgency=UrgencyWeights.parse(data.get("urgency"), source),
+            offers=_seconds(data, "offers", source),
+            after_contact=_seconds(data, "after_contact", source),
+            away_on_disconnect_s=_whole(presence.get("away_on_disconnect_s", 60), f"{source}: presence"),
+            away_after_missed_offer=bool(presence.get("away_after_missed_offer", True)),
+            continuity_s=_whole(continuity.get("wait_s", 0), f"{source}: continuity.wait_s"),
+            entry_points=parse_entry_points(data.get("entry_points"), source),
+            value=ValueRules.parse(data.get("value"), tier_names, source),
+        )
+    except (PolicyError, ValueError) as exc:
+        raise RoutingConfigError(str(exc)) from None
+
+
+SECTIONS = (
+    "capacity", "keywords", "tiers", "filters", "urgency", "offers", "after_contact", "presence", "continuity",
+    "entry_points", "value",
+)  # fmt: skip
+
+
+def _table(data: dict[str, Any], name: str, source: str, keys: set[str]) -> dict[str, Any]:
+    raw = data.get(name, {})
+    if not isinstance(raw, dict) or set(raw) - keys:
+        raise RoutingConfigError(f"{source}: [{name}] takes {', '.join(sorted(keys))}")
+    return raw
+
+
+def _whole(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise RoutingConfigError(f"{where}: a whole number of seconds, 0 or more")
+    return value
+
+
+def _seconds(data: dict[str, Any], name: str, source: str) -> dict[str, int]:
+    raw = data.get(name, {})
+    if not isinstance(raw, dict):
+        raise RoutingConfigError(f"{source}: [{name}] maps channels to seconds")
+    for channel, value in raw.items():
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 3600:
+            raise RoutingConfigError(f"{source}: {name}.{channel}: seconds from 1 to 3600")
+    return dict(raw)
 
 
 def _tier(name: str, raw: Any, where: str) -> Tier:

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from hub.routing.model import AgentProfile, AgentState, Decision, RouteRequest
+from hub.routing.policy import Filter, Step, choose_filter, current_step
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+Roster = Sequence[tuple[AgentProfile, AgentState]]
 
 
-def _why_not(agent: AgentProfile, state: AgentState, req: RouteRequest, default_capacity: int) -> str | None:
+def _why_not(agent: AgentProfile, state: AgentState, req: RouteRequest, step: Step, fallback: int) -> str | None:
+    if agent.id in req.exclude:
+        return "already offered this ticket"
     if not state.available:
         return "not available"
-    capacity = agent.capacity.get(req.channel, default_capacity)
+    if not step.admits(agent.email, agent.queues):
+        return f"outside this step ({step.describe()})"
+    capacity = agent.capacity.get(req.channel, fallback)
     if state.load.get(req.channel, 0) >= capacity:
         return f"at {req.channel} capacity ({capacity})"
     for skill, level in req.skills.items():
@@ -26,19 +33,33 @@ def _why_not(agent: AgentProfile, state: AgentState, req: RouteRequest, default_
     return None
 
 
+def _policy_line(flt: Filter, index: int, step: Step) -> str:
+    limit = f" for up to {step.timeout_s} s" if step.timeout_s and index < len(flt.steps) - 1 else ""
+    return f"policy {flt.name}, step {index + 1} of {len(flt.steps)}: {step.describe()}{limit}"
+
+
 def decide(
     req: RouteRequest,
     roster: Iterable[tuple[AgentProfile, AgentState]],
     default_capacity: Mapping[str, int],
+    filters: Sequence[Filter] = (),
 ) -> Decision:
-    """Eligible: available, capacity left on the channel, skills at the levels, language, tier.
-    Ranked by skill fit (sum of required skill levels), then occupancy, then longest idle, then id;
-    the customer's last agent first when eligible."""
+    """Eligible: admitted by the policy's current step, available, capacity left on the channel, skills at
+    the levels, language, tier. Ranked by skill fit (sum of required skill levels), then occupancy, then
+    longest idle, then id; the customer's last agent first when eligible."""
+    roster = list(roster)
     fallback = default_capacity.get(req.channel, 1)
+    attrs: dict[str, object] = {"tier": req.tier, "channel": req.channel, "queue": req.queue}
+    attrs.update(skill=set(req.skills), language=req.language)
+    flt = choose_filter(filters, attrs)
+    staffed = [any(s.available and step.admits(a.email, a.queues) for a, s in roster) for step in flt.steps]
+    index, step = current_step(flt, req.waited_s, staffed)
+    if step.min_level:
+        req = replace(req, skills={k: max(v, step.min_level) for k, v in req.skills.items()})
     eligible: list[tuple[AgentProfile, AgentState]] = []
     excluded: dict[str, int] = {}
     for agent, state in roster:
-        reason = _why_not(agent, state, req, fallback)
+        reason = _why_not(agent, state, req, step, fallback)
         if reason is None:
             eligible.append((agent, state))
         else:
@@ -46,10 +67,17 @@ def decide(
             excluded[why] = excluded.get(why, 0) + 1
     needs = ", ".join(f"{s}≥{lvl}" for s, lvl in sorted(req.skills.items())) or "no particular skill"
     lang = f", language {req.language}" if req.language else ""
-    header = f"needs {needs}{lang} on {req.channel} for a {req.tier} customer"
+    reasons = [f"needs {needs}{lang} on {req.channel} for a {req.tier} customer"]
+    if filters:
+        reasons.append(_policy_line(flt, index, step))
     skipped = "; ".join(f"{n} {why}" for why, n in sorted(excluded.items()))
+    ranked_ids = [a.id for a, _ in eligible]
+    if req.last_agent_id is not None and req.last_agent_id not in ranked_ids and req.hold_for_last_s > 0:
+        reasons.append(f"holding up to {req.hold_for_last_s:.0f} s more for the agent who served this customer last")
+        return Decision(None, tuple(reasons))
     if not eligible:
-        return Decision(None, (header, f"nobody eligible ({skipped or 'no agents'}); waiting in queue"))
+        reasons.append(f"nobody eligible ({skipped or 'no agents'}); waiting in queue")
+        return Decision(None, tuple(reasons))
 
     def rank(item: tuple[AgentProfile, AgentState]) -> tuple[float, float, datetime, int]:
         agent, state = item
@@ -60,10 +88,8 @@ def decide(
     eligible.sort(key=rank)
     ranked = tuple(a.id for a, _ in eligible)
     chosen, state = eligible[0]
-    reasons = [header]
     if req.last_agent_id in ranked:
-        chosen = next(a for a, _ in eligible if a.id == req.last_agent_id)
-        state = next(s for a, s in eligible if a.id == req.last_agent_id)
+        chosen, state = next((a, s) for a, s in eligible if a.id == req.last_agent_id)
         reasons.append(f"{chosen.name} served this customer last time and is available")
     else:
         fit = ", ".join(f"{s} {chosen.skills.get(s, 0)}" for s in sorted(req.skills)) or "all skills equal"

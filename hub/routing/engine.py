@@ -1,17 +1,18 @@
-"""The routing engine: runs decide() for new and waiting tickets and commits assignments with reasons.
+"""The routing engine: runs decide() for new and waiting tickets and commits assignments or offers with reasons.
 
 Work arrives as events (a ticket created or reopened; an agent coming online; capacity freed) and is
 done by one worker task, off the path that stores and acknowledges customer messages. Each assignment
 is committed with the agent's row locked and their load recounted, so concurrent deciders never
-exceed an agent's capacity or assign one ticket twice.
+exceed an agent's capacity or assign one ticket twice. A tick sweeps expired offers and, when the
+policy has timed steps or continuity waits, looks at the waiting tickets again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from dataclasses import replace
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,13 +22,15 @@ from hub.agent_console.presence import Presence
 from hub.background import cancel
 from hub.bus import EventBus
 from hub.db.engine import Database, UnitOfWork
-from hub.db.models import Agent, AgentSkill, Customer, Queue, Ticket
+from hub.db.models import Agent, Customer, Queue, Ticket
 from hub.db.types import utcnow
 from hub.events import AgentStatusChanged, TicketCreated, TicketUpdated
 from hub.knowledge.text import guess_locale
+from hub.routing import offers
 from hub.routing.config import RoutingConfig
 from hub.routing.decide import decide
-from hub.routing.model import AgentProfile, AgentState, Decision, RouteRequest
+from hub.routing.model import Decision, RouteRequest
+from hub.routing.roster import Roster, count_one_more, load_roster
 from hub.routing.urgency import urgency
 from hub.snapshots import TicketSnapshot
 from hub.tickets import ACTIVE, priority_order
@@ -35,7 +38,8 @@ from hub.tickets import ACTIVE, priority_order
 log = logging.getLogger(__name__)
 DRAIN_BATCH = 50
 WAITING_SCAN = 1000  # waiting tickets scored per drain, pre-ordered by static priority
-ROUTABLE_ROLES = ("agent", "supervisor")
+TICK_S = 1.0
+TIMED_DRAIN_S = 5.0  # how often waiting tickets are looked at again for timed steps and continuity
 
 
 class RoutingEngine:
@@ -47,6 +51,10 @@ class RoutingEngine:
         self._task: asyncio.Task[None] | None = None
         self.idle: asyncio.Event = asyncio.Event()  # set whenever the queue is empty: for tests and shutdown
         self._drain_queued = False
+        self._next_timed_drain = 0.0
+        self._timed = bool(config.continuity_s) or any(
+            step.timeout_s for f in config.filters for step in f.steps
+        )  # fmt: skip
 
     def subscribe(self, bus: EventBus) -> None:
         bus.subscribe(TicketCreated, self._on_created)
@@ -67,7 +75,10 @@ class RoutingEngine:
     async def _on_updated(self, event: TicketUpdated) -> None:
         ticket = event.ticket
         reroute = {"status", "requirements"} & set(event.changes)
-        if reroute and ticket.status in ACTIVE and ticket.assignee_id is None:
+        taken_back = "assignment" in event.changes and ticket.assignment.get("state") == offers.WAITING
+        if "status" in event.changes and ticket.status not in ACTIVE and ticket.assignee_id is not None:
+            await self._presence.wrap_up(ticket.assignee_id, self.config.after_contact.get(ticket.channel, 0))
+        if (reroute or taken_back) and ticket.status in ACTIVE and ticket.assignee_id is None:
             self.idle.clear()
             self._jobs.put_nowait(ticket.id)  # reopened, or its needs changed, and unowned
         elif ("status" in event.changes and ticket.status not in ACTIVE) or (
@@ -87,10 +98,19 @@ class RoutingEngine:
             self._jobs.put_nowait(None)
 
     async def _work(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_tick = loop.time() + TICK_S
         while True:
             if self._jobs.empty():
                 self.idle.set()
-            job = await self._jobs.get()
+            job: int | bool | None = False  # False: nothing arrived before the tick
+            with contextlib.suppress(TimeoutError):
+                job = await asyncio.wait_for(self._jobs.get(), timeout=max(0.0, next_tick - loop.time()))
+            if loop.time() >= next_tick:
+                next_tick = loop.time() + TICK_S
+                await self._tick()
+            if job is False:
+                continue
             try:
                 if job is None:
                     self._drain_queued = False
@@ -111,12 +131,34 @@ class RoutingEngine:
             except Exception:
                 log.exception("routing job %s failed", job)
 
+    async def _tick(self) -> None:
+        try:
+            async with self._db.write() as uow:
+                missed = await offers.expire_due(uow, utcnow(), lock=not self._db.is_sqlite)
+            for _ticket_id, agent_id in missed:
+                if self.config.away_after_missed_offer:
+                    await self._presence.missed_offer(agent_id)
+            now = asyncio.get_running_loop().time()
+            if self._timed and now >= self._next_timed_drain:
+                self._next_timed_drain = now + TIMED_DRAIN_S
+                self._request_drain()  # steps time out and continuity waits end as time passes
+        except Exception:
+            log.exception("routing tick failed")
+
+    async def respond(self, ticket_id: int, agent_id: int, accept: bool) -> TicketSnapshot:
+        """The offered agent's answer; a decline sends the ticket on to the next agent at once."""
+        async with self._db.write() as uow:
+            ticket = await offers.respond(uow, ticket_id, agent_id, accept, utcnow(), lock=not self._db.is_sqlite)
+            customer = await uow.session.get_one(Customer, ticket.customer_id)
+            queue = await uow.session.get_one(Queue, ticket.queue_id)
+            return TicketSnapshot.of(ticket, customer, queue.name)
+
     async def drain(self) -> int:
         """Offer waiting tickets, most urgent first (see urgency.py), to whoever has room now."""
         if not self._presence.any_available():
             return 0
         async with self._db.read() as s:
-            roster = await self._roster(s)
+            roster = await load_roster(s, self._presence.available_ids())
             open_channels = {
                 ch
                 for profile, state in roster
@@ -139,9 +181,13 @@ class RoutingEngine:
                 ).all()
             )
         # Most urgent first by the blended score (tier weight, SLA risk, waiting time).
-        weights = {t.name: t.weight for t in self.config.tiers}
-        now = utcnow()
-        rows.sort(key=lambda r: (-urgency(weights.get(r.tier, 0), r.first_response_due_at, r.created_at, now), r.id))
+        now, cfg = utcnow(), self.config
+        rows.sort(
+            key=lambda r: (
+                -urgency(cfg.tier_weight(r.tier), r.first_response_due_at, r.created_at, now, cfg.urgency),
+                r.id,
+            )
+        )
         waiting = [r.id for r in rows[:DRAIN_BATCH]]
         if self._db.is_sqlite:
             decisions = await self.route_many(waiting)
@@ -155,12 +201,10 @@ class RoutingEngine:
     async def route_many(self, ticket_ids: list[int]) -> list[Decision | None]:
         """Several tickets in one transaction with one roster read; loads are updated as we assign."""
         async with self._db.write() as uow:
-            roster = await self._roster(uow.session)
+            roster = await load_roster(uow.session, self._presence.available_ids())
             return [await self._route_in(uow, roster, ticket_id) for ticket_id in ticket_ids]
 
-    async def _route_in(
-        self, uow: UnitOfWork, roster: list[tuple[AgentProfile, AgentState]], ticket_id: int
-    ) -> Decision | None:
+    async def _route_in(self, uow: UnitOfWork, roster: Roster, ticket_id: int) -> Decision | None:
         s = uow.session
         # Lock order everywhere: customer, then ticket, then agent (ingest locks the customer first too;
         # taking the ticket first here deadlocked against a message arriving on it).
@@ -172,33 +216,19 @@ class RoutingEngine:
         ticket = await s.get(Ticket, ticket_id, with_for_update=lock)
         if ticket is None or ticket.assignee_id is not None or ticket.status not in ACTIVE:
             return None
-        if not ticket.requirements:
-            ticket.requirements = {
-                "skills": self.config.skills_for(ticket.subject),
-                "language": "zh" if guess_locale(ticket.subject) == "zh-CN" else "en",
-            }
-        req = RouteRequest(
-            ticket_id=ticket.id,
-            channel=ticket.channel,
-            tier=customer.tier,
-            skills=dict(ticket.requirements.get("skills") or {}),
-            language=ticket.requirements.get("language"),
-            last_agent_id=await s.scalar(
-                select(Ticket.assignee_id)
-                .where(
-                    Ticket.customer_id == ticket.customer_id,
-                    Ticket.id != ticket.id,
-                    Ticket.assignee_id.is_not(None),
-                )
-                .order_by(Ticket.updated_at.desc())
-                .limit(1)
-            ),
-        )
-        decision = decide(req, roster, self.config.capacity)
+        if "skills" not in ticket.requirements:
+            derived = self.config.requirements_for(ticket.subject, ticket.requirements.get("entry"))
+            if derived["language"] is None:
+                derived["language"] = "zh" if guess_locale(ticket.subject) == "zh-CN" else "en"
+            ticket.requirements = {**ticket.requirements, **derived}
+        queue = await s.get_one(Queue, ticket.queue_id)
+        now = utcnow()
+        req = await self._request(s, ticket, customer.tier, queue.name, now)
+        decision = decide(req, roster, self.config.capacity, self.config.filters)
         agent_id = decision.agent_id
         if agent_id is not None:
             # Lock the agent and recount: another decider may have filled them since the roster was read.
-            await s.get(Agent, agent_id, with_for_update=not self._db.is_sqlite)
+            await s.get(Agent, agent_id, with_for_update=lock)
             load = await s.scalar(
                 select(func.count())
                 .select_from(Ticket)
@@ -206,72 +236,57 @@ class RoutingEngine:
             )
             if (load or 0) >= self._capacity_of(await s.get_one(Agent, agent_id), ticket.channel):
                 agent_id = None
-        now = utcnow()
-        record = {"agent_id": agent_id, "by": "routing", "at": now.isoformat(), "reasons": list(decision.reasons)}
-        if agent_id is None and ticket.assignment.get("reasons") == record["reasons"]:
-            return decision  # still waiting for the same reason: nothing new to store or announce
-        ticket.assignment = record
-        if agent_id is not None:
-            ticket.assignee_id = agent_id
+        reasons = list(decision.reasons)
+        if agent_id is None:
+            if ticket.assignment.get("reasons") == reasons:
+                return decision  # still waiting for the same reason: nothing new to store or announce
+            ticket.assignment = {**ticket.assignment, "agent_id": None, "by": "routing", "at": now.isoformat(),
+                                 "state": offers.WAITING, "reasons": reasons}  # fmt: skip
+        else:
+            timeout = self.config.offers.get(ticket.channel)
+            if timeout:
+                offers.make_offer(ticket, agent_id, timeout, now, reasons)
+            else:
+                offers.assign(ticket, agent_id, now, reasons)
             ticket.updated_at = now
-            _count_one_more(roster, agent_id, ticket.channel)
-            audit.record(
-                s, None, "ticket.assigned", "ticket", ticket.id, agent_id=agent_id, reasons=list(decision.reasons)
-            )
+            count_one_more(roster, agent_id, ticket.channel)
+            action = "ticket.offered" if timeout else "ticket.assigned"
+            audit.record(s, None, action, "ticket", ticket.id, agent_id=agent_id, reasons=reasons)
         await s.flush()
-        queue = await s.get_one(Queue, ticket.queue_id)
         changes = ("assignee_id", "assignment") if agent_id is not None else ("assignment",)
         uow.emit(TicketUpdated(TicketSnapshot.of(ticket, customer, queue.name), changes))
         return decision
 
+    async def _request(self, s: AsyncSession, ticket: Ticket, tier: str, queue: str, now: datetime) -> RouteRequest:
+        last = (
+            await s.execute(
+                select(Ticket.assignee_id, Ticket.updated_at)
+                .where(
+                    Ticket.customer_id == ticket.customer_id,
+                    Ticket.id != ticket.id,
+                    Ticket.assignee_id.is_not(None),
+                )
+                .order_by(Ticket.updated_at.desc())
+                .limit(1)
+            )
+        ).first()
+        waited = max(0.0, (now - ticket.created_at).total_seconds())
+        hold = 0.0
+        if last is not None and self.config.continuity_s and self._presence.is_online(last.assignee_id):
+            hold = max(0.0, self.config.continuity_s - waited)
+        return RouteRequest(
+            ticket_id=ticket.id,
+            channel=ticket.channel,
+            tier=tier,
+            skills=dict(ticket.requirements.get("skills") or {}),
+            language=ticket.requirements.get("language"),
+            last_agent_id=last.assignee_id if last is not None else None,
+            hold_for_last_s=hold,
+            queue=queue,
+            waited_s=waited,
+            exclude=offers.declined_by(ticket, now),
+        )
+
     def _capacity_of(self, agent: Agent, channel: str) -> int:
         value = (agent.capacity or {}).get(channel)
         return int(value) if isinstance(value, int) else self.config.capacity.get(channel, 1)
-
-    async def _roster(self, s: AsyncSession) -> list[tuple[AgentProfile, AgentState]]:
-        """Available agents only: the roster is as large as who is working, never the whole directory."""
-        online = self._presence.available_ids()
-        if not online:
-            return []
-        agents = list(
-            await s.scalars(select(Agent).where(Agent.id.in_(online), Agent.active, Agent.role.in_(ROUTABLE_ROLES)))
-        )
-        skills: dict[int, dict[str, int]] = {}
-        for row in await s.scalars(select(AgentSkill).where(AgentSkill.agent_id.in_(online))):
-            skills.setdefault(row.agent_id, {})[row.skill] = row.level
-        loads: dict[int, dict[str, int]] = {}
-        for agent_id, ch, n in (
-            await s.execute(
-                select(Ticket.assignee_id, Ticket.channel, func.count())
-                .where(Ticket.assignee_id.in_(online), Ticket.status.in_(ACTIVE))
-                .group_by(Ticket.assignee_id, Ticket.channel)
-            )
-        ).all():
-            if agent_id is not None:  # the filter guarantees it; the column type does not
-                loads.setdefault(agent_id, {})[ch] = n
-        return [
-            (
-                AgentProfile(
-                    a.id,
-                    a.display_name,
-                    skills.get(a.id, {}),
-                    frozenset(_langs(a.languages)),
-                    {k: int(v) for k, v in (a.capacity or {}).items()},
-                    frozenset(a.tiers or ()),
-                    tuple(a.topics or ()),
-                ),
-                AgentState(True, loads.get(a.id, {}), a.last_seen_at),
-            )
-            for a in agents
-        ]
-
-
-def _count_one_more(roster: list[tuple[AgentProfile, AgentState]], agent_id: int, channel: str) -> None:
-    for i, (profile, state) in enumerate(roster):
-        if profile.id == agent_id:
-            roster[i] = (profile, replace(state, load={**state.load, channel: state.load.get(channel, 0) + 1}))
-
-
-def _langs(languages: list[Any]) -> list[str]:
-    """Yellow-pages languages ("zh-CN", "yue") reduced to what requirements name ("zh", "yue")."""
-    return [str(x).split("-")[0].lower() for x in languages or ()]

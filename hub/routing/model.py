@@ -18,6 +18,8 @@ class AgentProfile:
     capacity: Mapping[str, int]  # channel -> concurrent tickets
     tiers: frozenset[str] = frozenset()  # empty: may serve every tier
     topics: tuple[str, ...] = ()
+    email: str = ""
+    queues: frozenset[str] = frozenset()  # queues the agent is a member of (policy steps may name one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,10 @@ class RouteRequest:
     skills: Mapping[str, int] = field(default_factory=dict)  # skill -> minimum level
     language: str | None = None
     last_agent_id: int | None = None  # continuity: the customer's previous agent
+    hold_for_last_s: float = 0  # wait this much longer for the previous agent when they cannot take it now
+    queue: str = ""
+    waited_s: float = 0  # since the ticket started waiting: moves it through a policy's steps
+    exclude: frozenset[int] = frozenset()  # agents who declined or missed the offer of this ticket
 
 
 @dataclass(frozen=True, slots=True)

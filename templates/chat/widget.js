@@ -2,6 +2,9 @@
 (function () {
   "use strict";
   var base = {{ base|tojson }};
+  // <script src=".../chat/widget.js" data-topic="billing">: the topic routes the chat (routing.toml entry_points).
+  var me = document.currentScript;
+  var topic = me && me.getAttribute("data-topic");
   if (window.__hubChatWidget) { return; }
   window.__hubChatWidget = true;
   var button = document.createElement("button");
@@ -14,7 +17,7 @@
   button.addEventListener("click", function () {
     if (!frame) {
       frame = document.createElement("iframe");
-      frame.src = base + "/chat";
+      frame.src = base + "/chat" + (topic ? "?topic=" + encodeURIComponent(topic) : "");
       frame.title = "Chat";
       frame.style.cssText = "position:fixed;right:20px;bottom:76px;z-index:2147483647;width:360px;height:520px;" +
         "max-height:80vh;border:1px solid #ccd;border-radius:10px;background:#fff;box-shadow:0 6px 24px rgba(0,0,0,.2);";

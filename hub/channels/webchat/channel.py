@@ -46,6 +46,7 @@ class VisitorMessage:
     name: str | None = None
     email: str | None = None
     ticket_id: int | None = None
+    topic: str | None = None  # from the widget's data-topic: where routing.toml's entry points apply
 
 
 def clean_profile(name: Any, email: Any) -> tuple[str | None, str | None]:
@@ -97,6 +98,8 @@ class WebchatChannel:
             text=text,
             meta=meta,
             thread_ticket_id=raw.ticket_id,
+            entry=f"webchat:topic:{raw.topic}" if raw.topic else None,
+            tags=(raw.topic,) if raw.topic else (),
         )
 
     async def send(self, msg: OutboundMessage) -> DeliveryReceipt:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +30,7 @@ from hub.tickets import ACTIVE
 
 log = logging.getLogger(__name__)
 HISTORY_LIMIT = 100
+_TOPIC = re.compile(r"[A-Za-z0-9_-]{1,40}")  # a widget's data-topic
 
 
 def visitor_payload(row: Interaction) -> dict[str, Any]:
@@ -56,6 +58,8 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         auth = auth if isinstance(auth, dict) else {}
         name, email = clean_profile(auth.get("name"), auth.get("email"))
+        topic = auth.get("topic")
+        topic = topic if isinstance(topic, str) and _TOPIC.fullmatch(topic) else None
         token = auth.get("visitor_token")
         resumed = False
         messages: list[dict[str, Any]] = []
@@ -74,7 +78,8 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         assert isinstance(token, str)
         key = visitor_key(token)
         await self.save_session(
-            sid, {"key": key, "name": name, "email": email, "ticket_id": ticket_id, "told_offline": False}
+            sid,
+            {"key": key, "name": name, "email": email, "ticket_id": ticket_id, "told_offline": False, "topic": topic},
         )
         await self.enter_room(sid, visitor_room(key))
         if ticket_id is not None:
@@ -83,7 +88,9 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
 
     async def on_message(self, sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
         session = await self.get_session(sid)
-        raw = VisitorMessage(session["key"], data, session["name"], session["email"], session["ticket_id"])
+        raw = VisitorMessage(
+            session["key"], data, session["name"], session["email"], session["ticket_id"], session.get("topic")
+        )
         try:
             envelope = self._channel.parse_inbound(raw)
         except InboundRejected as exc:

@@ -129,6 +129,7 @@ class WeChatChannel:
             meta=meta,
             queue=queue,
             tags=(meta["topic"],) if meta.get("topic") else (),
+            entry=f"wechat:menu:{meta['event_key']}" if meta.get("event_key") else None,
             extra_identities=(IdentityRef(UNION_KIND, fields["UnionId"]),) if fields.get("UnionId") else (),
         )
 
