@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 DRAIN_BATCH = 50
 WAITING_SCAN = 1000  # waiting tickets scored per drain, pre-ordered by static priority
 TICK_S = 1.0
-TIMED_DRAIN_S = 5.0  # how often waiting tickets are looked at again for timed steps and continuity
+TIMED_DRAIN_S = 5.0  # at most this long between looks at waiting tickets when the policy is timed
 
 
 class RoutingEngine:
@@ -52,9 +52,11 @@ class RoutingEngine:
         self.idle: asyncio.Event = asyncio.Event()  # set whenever the queue is empty: for tests and shutdown
         self._drain_queued = False
         self._next_timed_drain = 0.0
-        self._timed = bool(config.continuity_s) or any(
-            step.timeout_s for f in config.filters for step in f.steps
-        )  # fmt: skip
+        # Timed policy steps and continuity waits end as time passes: look again at half the shortest one.
+        waits = [step.timeout_s for f in config.filters for step in f.steps if step.timeout_s]
+        waits += [config.continuity_s] if config.continuity_s else []
+        self._timed = bool(waits)
+        self._timed_every = min(TIMED_DRAIN_S, min(waits, default=10) / 2)
 
     def subscribe(self, bus: EventBus) -> None:
         bus.subscribe(TicketCreated, self._on_created)
@@ -140,7 +142,7 @@ class RoutingEngine:
                     await self._presence.missed_offer(agent_id)
             now = asyncio.get_running_loop().time()
             if self._timed and now >= self._next_timed_drain:
-                self._next_timed_drain = now + TIMED_DRAIN_S
+                self._next_timed_drain = now + self._timed_every
                 self._request_drain()  # steps time out and continuity waits end as time passes
         except Exception:
             log.exception("routing tick failed")
