@@ -41,12 +41,14 @@ from hub.knowledge.base import KnowledgeBase
 from hub.queues import sync_queues
 from hub.routing.config import load_routing
 from hub.routing.engine import RoutingEngine
+from hub.routing.live_stats import LiveStats
 from hub.settings import PROJECT_ROOT, Settings
 from hub.storage import LocalDirectoryStore
 
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 SOCKET_IO_CLIENT = Path("socket.io-client/dist/socket.io.min.js")
+LIVE_STATS = web.AppKey("live_stats", LiveStats)
 
 
 class AssetsMissing(RuntimeError):
@@ -128,6 +130,9 @@ def create_app(settings: Settings) -> web.Application:
     routing = RoutingEngine(db, presence, routing_config)
     routing.subscribe(bus)
     app[keys.ROUTING] = routing
+    live_stats = LiveStats(db, presence, sio)
+    live_stats.subscribe(bus)
+    app[LIVE_STATS] = live_stats
     knowledge = KnowledgeBase(db)
     app[keys.KNOWLEDGE] = knowledge
     SuggestionFeed(sio, knowledge).subscribe(bus)
@@ -160,6 +165,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         await app[keys.PRESENCE].reset()
         await app[keys.KNOWLEDGE].start()
         await app[keys.ROUTING].start()
+        await app[LIVE_STATS].start()
         await app[keys.CHANNELS].start_all()
         await app[keys.DELIVERY].start()
         yield
@@ -168,6 +174,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
             task.cancel()
         await app[keys.DELIVERY].stop()
         await app[keys.ROUTING].stop()
+        await app[LIVE_STATS].stop()
         await app[keys.PRESENCE].stop()
         await app[keys.CHANNELS].stop_all()
         await app[keys.KNOWLEDGE].stop()

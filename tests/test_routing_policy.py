@@ -315,3 +315,22 @@ async def test_value_rules_set_the_tier_unless_a_supervisor_overrides(
             assert r.status == 400
         async with http.patch(url, json={"colour": "red"}) as r:
             assert r.status == 400
+
+
+async def test_queue_statistics_are_pushed_live_to_supervisors(routed: Callable[[str], Any], db: Database) -> None:
+    hub = await routed("")
+    boss = await make_agent(db, "boss@x.test", role="supervisor")
+    agent, agent_ws = await console(hub, db, "plain@x.test")
+    await agent_ws.call("status", {"status": "away"})
+    sup_ws = await agent_socket(hub.url, await make_session(db, boss))
+    await sup_ws.call("status", {"status": "busy"})  # supervisors take work too; not now
+    await chat(hub, 1, "is anyone there?")
+    await chat(hub, 2, "hello?")
+    stats = await sup_ws.next_matching("queue_stats", lambda b: sum(q["waiting"] for q in b["queues"]) == 2)
+    assert stats["queues"][[q["queue"] for q in stats["queues"]].index("general")]["by_tier"] == {"general": 2}
+    assert stats["agents"]["away"] == 1 and stats["agents"]["busy"] == 1
+    await asyncio.sleep(1.2)
+    assert agent_ws.events["queue_stats"].empty()  # agents do not get the supervisors' figures
+    for probe in (agent_ws, sup_ws):
+        await probe.close()
+    assert agent.id

@@ -22,6 +22,7 @@ from hub.events import (
     TicketCreated,
     TicketUpdated,
 )
+from hub.routing.live_stats import SUPERVISORS_ROOM
 
 log = logging.getLogger(__name__)
 NAMESPACE = "/agent"
@@ -52,6 +53,8 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         queues = await self._queues_for(principal.agent_id, principal.has_role("supervisor"))
         for name in queues:
             await self.enter_room(sid, queue_room(name))
+        if principal.has_role("supervisor"):
+            await self.enter_room(sid, SUPERVISORS_ROOM)  # live queue statistics
         await self.save_session(sid, {"agent_id": principal.agent_id, "name": principal.name})
         if principal.agent_id is not None:
             await self.enter_room(sid, agent_room(principal.agent_id))
