@@ -20,7 +20,9 @@ from hub.db.engine import Database
 from hub.db.migrate import SchemaOutOfDate, ensure_current, upgrade
 from hub.knowledge.cli import kb_command
 from hub.knowledge.transfer import ImportError_
+from hub.routing import cli as routing_cli
 from hub.routing.config import RoutingConfigError
+from hub.routing.simulate import TraceError
 from hub.settings import Settings, SettingsError, load_settings
 
 DEMO_DATABASE = "sqlite+aiosqlite:///var/demo.db"
@@ -57,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     kb_import.add_argument("--publish", action="store_true", help="publish at once (as an approval by the CLI)")
     kb_export = kb_sub.add_parser("export", help="write every published article as Markdown into a directory")
     kb_export.add_argument("directory")
+    routing_cli.add_parser(sub)
     return p
 
 
@@ -135,12 +138,14 @@ def main(argv: list[str] | None = None) -> int:
             print(_agent_add(settings, args))
         elif args.command == "token":
             print(_token_create(settings, args))
+        elif args.command == "routing":
+            print(routing_cli.run(args))
         elif args.command == "kb":
             print(_run_db(settings, lambda db: kb_command(db, args, settings.knowledge_locales)))
     except SettingsError as exc:
         print(f"hub: configuration error: {exc}", file=sys.stderr)
         return 2
-    except (SchemaOutOfDate, AccountError, ImportError_, RoutingConfigError) as exc:
+    except (SchemaOutOfDate, AccountError, ImportError_, RoutingConfigError, TraceError, OSError) as exc:
         print(f"hub: {exc}", file=sys.stderr)
         return 1
     except RuntimeError as exc:  # AssetsMissing and friends: say what to do, skip the traceback

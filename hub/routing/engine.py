@@ -30,7 +30,7 @@ from hub.routing import offers
 from hub.routing.config import RoutingConfig
 from hub.routing.decide import decide
 from hub.routing.model import Decision, RouteRequest
-from hub.routing.roster import Roster, count_one_more, load_roster
+from hub.routing.roster import Roster, RosterCache, count_one_more
 from hub.routing.urgency import urgency
 from hub.snapshots import TicketSnapshot
 from hub.tickets import ACTIVE, priority_order
@@ -51,6 +51,7 @@ class RoutingEngine:
         self._task: asyncio.Task[None] | None = None
         self.idle: asyncio.Event = asyncio.Event()  # set whenever the queue is empty: for tests and shutdown
         self._drain_queued = False
+        self._cache = RosterCache()
         self._next_timed_drain = 0.0
         # Timed policy steps and continuity waits end as time passes: look again at half the shortest one.
         waits = [step.timeout_s for f in config.filters for step in f.steps if step.timeout_s]
@@ -76,6 +77,7 @@ class RoutingEngine:
 
     async def _on_updated(self, event: TicketUpdated) -> None:
         ticket = event.ticket
+        self._track_load(event)
         reroute = {"status", "requirements"} & set(event.changes)
         taken_back = "assignment" in event.changes and ticket.assignment.get("state") == offers.WAITING
         if "status" in event.changes and ticket.status not in ACTIVE and ticket.assignee_id is not None:
@@ -88,8 +90,21 @@ class RoutingEngine:
         ):
             self._request_drain()  # solved, closed or moved by a person: someone may have room now
 
+    def _track_load(self, event: TicketUpdated) -> None:
+        ticket = event.ticket
+        if "assignee_id" in event.changes and ticket.assignment.get("by") == "routing" and ticket.assignee_id:
+            return  # our own assignment: counted when it was made
+        if "assignee_id" in event.changes:
+            self._cache.forget()  # moved by a person or an offer taken back: the previous owner is not in the event
+        elif "status" in event.changes and ticket.assignee_id is not None:
+            if ticket.status in ACTIVE:
+                self._cache.forget(ticket.assignee_id)  # reopened: recount this agent
+            else:
+                self._cache.released(ticket.assignee_id, ticket.channel)
+
     async def _on_agent(self, event: AgentStatusChanged) -> None:
         if event.presence == "available":
+            self._cache.forget(event.agent_id)  # back at work: read their entry afresh
             self._request_drain()
 
     def _request_drain(self) -> None:
@@ -160,7 +175,7 @@ class RoutingEngine:
         if not self._presence.any_available():
             return 0
         async with self._db.read() as s:
-            roster = await load_roster(s, self._presence.available_ids())
+            roster = await self._cache.roster(s, self._presence.available_ids())
             open_channels = {
                 ch
                 for profile, state in roster
@@ -203,7 +218,7 @@ class RoutingEngine:
     async def route_many(self, ticket_ids: list[int]) -> list[Decision | None]:
         """Several tickets in one transaction with one roster read; loads are updated as we assign."""
         async with self._db.write() as uow:
-            roster = await load_roster(uow.session, self._presence.available_ids())
+            roster = await self._cache.roster(uow.session, self._presence.available_ids())
             return [await self._route_in(uow, roster, ticket_id) for ticket_id in ticket_ids]
 
     async def _route_in(self, uow: UnitOfWork, roster: Roster, ticket_id: int) -> Decision | None:
@@ -211,11 +226,24 @@ class RoutingEngine:
         # Lock order everywhere: customer, then ticket, then agent (ingest locks the customer first too;
         # taking the ticket first here deadlocked against a message arriving on it).
         lock = not self._db.is_sqlite
-        customer_id = await s.scalar(select(Ticket.customer_id).where(Ticket.id == ticket_id))
-        if customer_id is None:
-            return None
-        customer = await s.get_one(Customer, customer_id, with_for_update=lock)
-        ticket = await s.get(Ticket, ticket_id, with_for_update=lock)
+        if lock:
+            customer_id = await s.scalar(select(Ticket.customer_id).where(Ticket.id == ticket_id))
+            if customer_id is None:
+                return None
+            customer = await s.get_one(Customer, customer_id, with_for_update=True)
+            found = await s.get(Ticket, ticket_id, with_for_update=True)
+        else:  # one writer at a time: nothing to lock, so one query
+            row = (
+                await s.execute(
+                    select(Ticket, Customer)
+                    .join(Customer, Customer.id == Ticket.customer_id)
+                    .where(Ticket.id == ticket_id)
+                )
+            ).first()
+            if row is None:
+                return None
+            found, customer = row
+        ticket = found
         if ticket is None or ticket.assignee_id is not None or ticket.status not in ACTIVE:
             return None
         if "skills" not in ticket.requirements:
@@ -230,13 +258,17 @@ class RoutingEngine:
         agent_id = decision.agent_id
         if agent_id is not None:
             # Lock the agent and recount: another decider may have filled them since the roster was read.
-            await s.get(Agent, agent_id, with_for_update=lock)
+            # (SQLite has one writer, so the count alone is exact there.)
+            if lock:
+                await s.get(Agent, agent_id, with_for_update=True)
             load = await s.scalar(
                 select(func.count())
                 .select_from(Ticket)
                 .where(Ticket.assignee_id == agent_id, Ticket.channel == ticket.channel, Ticket.status.in_(ACTIVE))
             )
-            if (load or 0) >= self._capacity_of(await s.get_one(Agent, agent_id), ticket.channel):
+            chosen = next(p for p, _ in roster if p.id == agent_id)
+            if (load or 0) >= chosen.capacity.get(ticket.channel, self.config.capacity.get(ticket.channel, 1)):
+                self._cache.set_load(agent_id, ticket.channel, load or 0)
                 agent_id = None
         reasons = list(decision.reasons)
         if agent_id is None:
@@ -252,6 +284,7 @@ class RoutingEngine:
                 offers.assign(ticket, agent_id, now, reasons)
             ticket.updated_at = now
             count_one_more(roster, agent_id, ticket.channel)
+            self._cache.took(agent_id, ticket.channel)
             action = "ticket.offered" if timeout else "ticket.assigned"
             audit.record(s, None, action, "ticket", ticket.id, agent_id=agent_id, reasons=reasons)
         await s.flush()
@@ -288,7 +321,3 @@ class RoutingEngine:
             waited_s=waited,
             exclude=offers.declined_by(ticket, now),
         )
-
-    def _capacity_of(self, agent: Agent, channel: str) -> int:
-        value = (agent.capacity or {}).get(channel)
-        return int(value) if isinstance(value, int) else self.config.capacity.get(channel, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
@@ -75,3 +76,64 @@ def count_one_more(roster: Roster, agent_id: int, channel: str) -> None:
 def _langs(languages: list[Any]) -> list[str]:
     """Yellow-pages languages ("zh-CN", "yue") reduced to what requirements name ("zh", "yue")."""
     return [str(x).split("-")[0].lower() for x in languages or ()]
+
+
+class RosterCache:
+    """The routing roster kept in memory, so a decision costs O(available agents) in Python, not a reload.
+
+    Profiles and loads are read once per agent and then kept current from this process's own
+    assignments and events; every `ttl_s` everything is read again, which also picks up profile edits
+    and other processes' work. Staleness is safe: the commit recounts the chosen agent's load under
+    their row lock, and a refusal corrects the cache.
+    """
+
+    def __init__(self, ttl_s: float = 5.0) -> None:
+        self._ttl = ttl_s
+        self._profiles: dict[int, AgentProfile] = {}
+        self._loads: dict[int, dict[str, int]] = {}
+        self._idle: dict[int, Any] = {}
+        self._unroutable: set[int] = set()
+        self._loaded_at = -1e18
+
+    async def roster(self, s: AsyncSession, available: list[int]) -> Roster:
+        now = time.monotonic()
+        if now - self._loaded_at > self._ttl:
+            self.forget()
+            self._loaded_at = now
+        missing = [a for a in available if a not in self._profiles and a not in self._unroutable]
+        if missing:
+            found = await load_roster(s, missing)
+            for profile, state in found:
+                self._profiles[profile.id] = profile
+                self._loads[profile.id] = dict(state.load)
+                self._idle[profile.id] = state.idle_since
+            self._unroutable.update(set(missing) - {p.id for p, _ in found})
+        return [
+            (self._profiles[a], AgentState(True, dict(self._loads.get(a, {})), self._idle.get(a)))
+            for a in available
+            if a in self._profiles
+        ]
+
+    def took(self, agent_id: int, channel: str) -> None:
+        if agent_id in self._loads:
+            self._loads[agent_id][channel] = self._loads[agent_id].get(channel, 0) + 1
+
+    def released(self, agent_id: int, channel: str) -> None:
+        if agent_id in self._loads:
+            self._loads[agent_id][channel] = max(0, self._loads[agent_id].get(channel, 0) - 1)
+
+    def set_load(self, agent_id: int, channel: str, n: int) -> None:
+        if agent_id in self._loads:
+            self._loads[agent_id][channel] = n
+
+    def forget(self, agent_id: int | None = None) -> None:
+        """Read again on next use: one agent (back online, profile edited) or everyone."""
+        if agent_id is None:
+            self._profiles.clear()
+            self._loads.clear()
+            self._idle.clear()
+            self._unroutable.clear()
+        else:
+            self._profiles.pop(agent_id, None)
+            self._loads.pop(agent_id, None)
+            self._unroutable.discard(agent_id)

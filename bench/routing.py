@@ -1,0 +1,189 @@
+"""Routing benchmark: decide() over a large roster, committed assignments on SQLite, and a simulated day.
+
+Full run: 1,000 agents, 10,000 waiting tickets, 50 skills, 4 tiers, 20 queues; a day of arrivals at 3/s
+with 30/s bursts through the simulator. --quick: 200 agents, 2,000 tickets, 15 simulated minutes.
+The last line is one JSON object with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import insert
+
+from hub.agent_console.presence import Presence
+from hub.bus import EventBus
+from hub.db.engine import Database
+from hub.db.migrate import upgrade
+from hub.db.models import Agent, AgentSkill, Customer, Queue, QueueMember, Ticket
+from hub.db.types import utcnow
+from hub.routing.config import load_routing
+from hub.routing.decide import decide
+from hub.routing.engine import RoutingEngine
+from hub.routing.model import AgentState, RouteRequest
+from hub.routing.simulate import load_roster_file, load_trace, simulate
+from hub.routing.workload import make_roster, make_trace, write
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = load_routing(ROOT / "config" / "routing.toml")
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 3)
+
+
+def decisions(roster: list[dict[str, object]], trace: list[dict[str, object]]) -> dict[str, float]:
+    rng = random.Random(3)
+    profiles = load_roster_file(_tmp_json(roster))
+    live = [(p, AgentState(True, {"email": rng.randint(0, 4), "webchat": rng.randint(0, 2)})) for p in profiles]
+    times = []
+    for n, c in enumerate(trace):
+        req = RouteRequest(n, str(c["channel"]), str(c["tier"]), dict(c["skills"]), str(c["language"]))  # type: ignore[call-overload]
+        t0 = time.perf_counter()
+        decide(req, live, CONFIG.capacity, CONFIG.filters)
+        times.append((time.perf_counter() - t0) * 1000)
+    return {"decision_p50_ms": pct(times, 0.5), "decision_p99_ms": pct(times, 0.99)}
+
+
+def _tmp_json(rows: object) -> Path:
+    path = Path(tempfile.mkdtemp()) / "roster.json"
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    return path
+
+
+async def committed(roster: list[dict[str, object]], trace: list[dict[str, object]], workdir: Path) -> dict[str, float]:
+    url = f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
+    await asyncio.to_thread(upgrade, url)
+    db = Database(url, EventBus())
+    db.start()
+    now = utcnow()
+    async with db.write() as uow:
+        s = uow.session
+        queues = {f"q{i:02d}": i + 1 for i in range(20)}
+        await s.execute(insert(Queue), [{"id": i, "name": n, "display_name": n} for n, i in queues.items()])
+        await s.execute(
+            insert(Agent),
+            [
+                {
+                    "id": a["id"],
+                    "email": a["email"],
+                    "display_name": a["name"],
+                    "role": "agent",
+                    "password_hash": "x",
+                    "languages": a["languages"],
+                    "capacity": a["capacity"],
+                    "tiers": [],
+                    "topics": [],
+                }
+                for a in roster
+            ],
+        )
+        await s.execute(
+            insert(AgentSkill),
+            [{"agent_id": a["id"], "skill": k, "level": v} for a in roster for k, v in a["skills"].items()],  # type: ignore[attr-defined]
+        )
+        await s.execute(
+            insert(QueueMember),
+            [{"agent_id": a["id"], "queue_id": queues[a["queues"][0]]} for a in roster],  # type: ignore[index]
+        )
+        await s.execute(
+            insert(Customer),
+            [{"id": n + 1, "display_name": f"c{n}", "tier": c["tier"], "attributes": {}} for n, c in enumerate(trace)],
+        )
+        await s.execute(
+            insert(Ticket),
+            [
+                {
+                    "id": n + 1,
+                    "customer_id": n + 1,
+                    "subject": "help",
+                    "status": "new",
+                    "priority": "normal",
+                    "channel": c["channel"],
+                    "queue_id": 1 + n % 20,
+                    "tags": [],
+                    "assignment": {},
+                    "requirements": {"skills": c["skills"], "language": c["language"]},
+                    "created_at": now,
+                    "updated_at": now,
+                    "last_message_at": now,
+                }
+                for n, c in enumerate(trace)
+            ],
+        )
+    presence = Presence(db, 0)
+    for a in roster:
+        await presence.connected(int(a["id"]), f"sid{a['id']}")  # type: ignore[call-overload]
+    engine = RoutingEngine(db, presence, CONFIG)
+    singles = []
+    for ticket_id in range(1, 201):  # one ticket per transaction: the new-ticket path on PostgreSQL
+        t0 = time.perf_counter()
+        await engine.route(ticket_id)
+        singles.append((time.perf_counter() - t0) * 1000)
+    t0 = time.perf_counter()
+    assigned = 0
+    while True:  # drains: the path after capacity frees or agents come online, 50 tickets per commit
+        got = await engine.drain()
+        assigned += got
+        if got == 0:
+            break
+    elapsed = time.perf_counter() - t0
+    await presence.stop()
+    await db.dispose()
+    return {
+        "committed_p50_ms": pct(singles, 0.5),
+        "committed_p99_ms": pct(singles, 0.99),
+        "assignments_per_s": round(assigned / elapsed, 1),
+        "drain_assigned": assigned,
+    }
+
+
+def day(agents: int, seconds: float, workdir: Path) -> dict[str, float]:
+    roster, trace = make_roster(agents), make_trace(seconds, 3.0, 30.0)
+    roster_path, trace_path = write(workdir / "day", roster, trace)
+    t0 = time.perf_counter()
+    report = simulate(CONFIG, load_roster_file(roster_path), load_trace(trace_path), 20.0)
+    figures = {"sim_contacts": report["contacts"], "sim_s": round(time.perf_counter() - t0, 1)}
+    figures["sim_right_skill_percent"] = report["right_skill_percent"]
+    for tier, row in report["tiers"].items():
+        figures[f"sim_{tier}_within_20s_percent"] = row["answered_within_20s_percent"]
+    figures["sim_occupancy_stdev_percent"] = report["occupancy_percent"]["stdev"]
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    agents, tickets, sim_s = (200, 2000, 900) if args.quick else (1000, 10000, 8 * 3600)
+    roster = make_roster(agents)
+    trace = _tickets(tickets)
+    figures: dict[str, object] = {"bench": "routing", "agents": agents, "tickets": tickets}
+    figures.update(decisions(roster, trace))
+    with tempfile.TemporaryDirectory() as tmp:
+        figures.update(asyncio.run(committed(roster, trace, Path(tmp))))
+        figures.update(day(agents, sim_s, Path(tmp)))
+    print(json.dumps(figures))
+
+
+def _tickets(n: int) -> list[dict[str, object]]:
+    trace: list[dict[str, object]] = []
+    seconds = 600.0
+    while len(trace) < n:
+        trace = make_trace(seconds, 3.0, 30.0)
+        seconds *= 2
+    return trace[:n]
+
+
+if __name__ == "__main__":
+    main()
