@@ -109,6 +109,11 @@ async def post_reply(
             # Whoever answers an unassigned ticket owns it, as in Chatwoot and Zendesk.
             ticket.assignee_id = actor.agent_id
             changes.append("assignee_id")
+        elif ticket.offer_expires_at is not None and ticket.assignee_id == actor.agent_id:
+            # Answering a ticket offered to you accepts the offer.
+            ticket.offer_expires_at = None
+            ticket.assignment = {**ticket.assignment, "state": "accepted", "accepted_at": now.isoformat()}
+            changes.append("assignment")
         ticket.updated_at = now
         audit.record(
             s, actor, "note.created" if note else "reply.created", "ticket", ticket.id, interaction_id=interaction.id

@@ -203,7 +203,16 @@ async def test_offers_accept_decline_and_timeout(routed: Callable[[str], Any], d
             assert r.status == 409  # already answered
         async with http.post(f"{hub.url}/api/v1/tickets/{second}/offer", json={"accept": "yes"}, headers=csrf) as r:
             assert r.status == 400
-    await asyncio.sleep(2.5)  # past the old deadline: an accepted offer is never swept
+    third = await chat(hub, 3, "and a third one")
+    await ann_ws.next_matching("offer", lambda o: o["ticket"]["id"] == third)
+    async with aiohttp.ClientSession() as http:
+        csrf = await _csrf(http, hub, ann_api)
+        reply = {"text": "Hello, I can help with that."}
+        async with http.post(f"{hub.url}/api/v1/tickets/{third}/replies", json=reply, headers=csrf) as r:
+            assert r.status == 201  # answering accepts the offer
+    await asyncio.sleep(2.5)  # past the old deadlines: an accepted offer is never swept
+    answered = await ticket_row(db, third)
+    assert answered.assignee_id == ann.id and answered.assignment["state"] == "accepted"
     row = await ticket_row(db, second)
     assert row.assignee_id == ann.id and row.assignment["state"] == "accepted" and row.offer_expires_at is None
     async with db.read() as s:
