@@ -106,8 +106,10 @@ def create_app(settings: Settings) -> web.Application:
         app[MEDIA_TASKS] = set()
         app.router.add_routes(wechat_routes.routes)
     routing_config = load_routing(Path(settings.routing_config))
-    ingestor = Ingestor(db, settings, routing_config.sla_minutes)
     presence = Presence(db, routing_config.away_on_disconnect_s)
+    routing = RoutingEngine(db, presence, routing_config)
+    # Through the engine, so a reloaded policy's SLA targets apply to the next ticket.
+    ingestor = Ingestor(db, settings, lambda tier, channel: routing.config.sla_minutes(tier, channel))
     delivery = DeliveryWorker(db, channels, settings.outbox_max_attempts)
 
     async def wake_delivery(event: MessageCreated) -> None:
@@ -127,7 +129,6 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.PRESENCE] = presence
     app[keys.DELIVERY] = delivery
     app[console_routes.THROTTLE] = LoginThrottle()
-    routing = RoutingEngine(db, presence, routing_config)
     routing.subscribe(bus)
     app[keys.ROUTING] = routing
     live_stats = LiveStats(db, presence, sio)

@@ -17,7 +17,7 @@ from hub import keys
 from hub.app import create_app
 from hub.customers.value import ValueRules
 from hub.db.engine import Database
-from hub.db.models import Agent, AgentSkill, AuditEntry, Queue, QueueMember, Ticket
+from hub.db.models import Agent, AgentSkill, AuditEntry, Customer, Queue, QueueMember, Ticket
 from hub.envelopes import IdentityRef, InboundEnvelope
 from hub.routing.config import RoutingConfigError, load_routing, parse_routing
 from hub.routing.decide import decide
@@ -343,3 +343,48 @@ async def test_queue_statistics_are_pushed_live_to_supervisors(routed: Callable[
     for probe in (agent_ws, sup_ws):
         await probe.close()
     assert agent.id
+
+
+async def test_reload_refuses_a_bad_policy_and_keeps_the_running_one(
+    routed: Callable[[str], Any], db: Database, tmp_path: Path
+) -> None:
+    hub = await routed("[offers]\nwebchat = 30\n")
+    path = Path(hub.settings.routing_config)
+    sup = {"Authorization": f"Bearer {await make_token(db, 'supervisor')}"}
+    async with aiohttp.ClientSession(headers=sup) as http:
+        await asyncio.to_thread(path.write_text, BASE + "[[filters]]\nsteps = [{ queue = 'vip' }, {}]\n")
+        async with http.post(f"{hub.url}/api/v1/routing/reload") as r:
+            assert r.status == 422
+            message = (await r.json())["error"]["message"]
+            assert "filters #1 step 1: every step but the last needs timeout_s" in message
+            assert "the running policy stays" in message
+        assert hub.app[keys.ROUTING].config.offers == {"webchat": 30}
+        await asyncio.to_thread(
+            path.write_text, BASE + "[[filters]]\nname = 'late'\nsteps = [{ queue = 'vip', timeout_s = 5 }, {}]\n"
+        )
+        async with http.post(f"{hub.url}/api/v1/routing/reload") as r:
+            assert r.status == 200 and (await r.json())["filters"] == ["late"]
+        assert hub.app[keys.ROUTING].config.offers == {}
+    agent_hdr = {"Authorization": f"Bearer {await make_token(db, 'agent')}"}
+    async with aiohttp.ClientSession(headers=agent_hdr) as http, http.post(f"{hub.url}/api/v1/routing/reload") as r:
+        assert r.status == 403
+
+
+async def test_unknown_tier_and_skill_are_routed_by_default_with_a_warning(
+    routed: Callable[[str], Any], db: Database
+) -> None:
+    hub = await routed("")
+    agent, ws = await console(hub, db, "ann@x.test", skills={"refunds": 3})
+    ticket = await chat(hub, 1, "hello")
+    async with db.write() as uow:
+        row = await uow.session.get_one(Ticket, ticket)
+        row.assignee_id, row.requirements = None, {"skills": {"astrology": 4, "refunds": 2}, "language": "en"}
+        customer = await uow.session.get_one(Customer, row.customer_id)
+        customer.tier = "platinum"
+    await hub.app[keys.ROUTING].route(ticket)
+    row = await ticket_row(db, ticket)
+    assert row.assignee_id == agent.id
+    reasons = row.assignment["reasons"]
+    assert "warning: tier 'platinum' is not in routing.toml" in reasons[0]
+    assert "warning: no agent has astrology; routed without it" in reasons[1]
+    await ws.close()

@@ -34,6 +34,9 @@ class Presence:
         self._timers: dict[int, asyncio.TimerHandle] = {}  # wrap-up end or grace end, one per agent
         self._tasks: set[asyncio.Task[None]] = set()
 
+    def configure(self, away_on_disconnect_s: float) -> None:
+        self._grace = away_on_disconnect_s
+
     def online_ids(self) -> list[int]:
         return list(self._status)
 

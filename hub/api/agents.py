@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -12,6 +13,7 @@ from hub.api.errors import path_id, read_json, require
 from hub.db.models import Agent, AgentSkill
 from hub.db.types import utcnow
 from hub.replies import TicketNotFound
+from hub.routing.config import RoutingConfigError, load_routing
 from hub.routing.evidence import evidence_for
 from hub.routing.offers import OfferError
 from hub.routing.stats import queue_stats
@@ -127,6 +129,23 @@ async def stats(request: web.Request) -> web.Response:
         presence = request.app[keys.PRESENCE]
         body = await queue_stats(s, presence, utcnow())
     return web.json_response(body)
+
+
+@routes.post("/api/v1/routing/reload")
+async def reload_policy(request: web.Request) -> web.Response:
+    """Read routing.toml again. A bad file is refused with its line or key, and the running policy stays."""
+    actor = await require(request, "supervisor")
+    path = Path(request.app[keys.SETTINGS].routing_config)
+    try:
+        config = load_routing(path)
+    except RoutingConfigError as exc:
+        raise web.HTTPUnprocessableEntity(reason=f"{exc}; the running policy stays") from None
+    request.app[keys.ROUTING].reload(config)
+    async with request.app[keys.DB].write() as uow:
+        audit.record(uow.session, actor, "routing.reloaded", "routing", None, file=str(path))
+    return web.json_response(
+        {"filters": [f.name for f in config.filters], "tiers": list(config.tier_names), "offers": config.offers}
+    )
 
 
 @routes.post("/api/v1/tickets/{id}/offer")

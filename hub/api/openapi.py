@@ -161,6 +161,13 @@ SPEC: dict[str, Any] = {
                 "responses": _ok({"type": "object"}),
             }
         },
+        "/api/v1/routing/reload": {
+            "post": {
+                "summary": "Read routing.toml again (supervisors); 422 with the line or key when it is invalid, "
+                "and the running policy stays",
+                "responses": _ok({"type": "object"}),
+            }
+        },
         "/api/v1/tickets/{id}/offer": {
             "post": {
                 "summary": "Accept or decline a ticket offered to you: {accept: true|false}; 409 when no longer yours",

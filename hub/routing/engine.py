@@ -12,10 +12,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import datetime
+from dataclasses import replace
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
 from hub.agent_console.presence import Presence
@@ -29,7 +28,8 @@ from hub.knowledge.text import guess_locale
 from hub.routing import offers
 from hub.routing.config import RoutingConfig
 from hub.routing.decide import decide
-from hub.routing.model import Decision, RouteRequest
+from hub.routing.model import Decision
+from hub.routing.requests import Requests
 from hub.routing.roster import Roster, RosterCache, count_one_more
 from hub.routing.urgency import urgency
 from hub.snapshots import TicketSnapshot
@@ -45,7 +45,7 @@ TIMED_DRAIN_S = 5.0  # at most this long between looks at waiting tickets when t
 class RoutingEngine:
     def __init__(self, db: Database, presence: Presence, config: RoutingConfig) -> None:
         self._db = db
-        self._presence = presence
+        self.presence = presence
         self.config = config
         self._jobs: asyncio.Queue[int | None] = asyncio.Queue()  # a ticket id, or None for "drain"
         self._task: asyncio.Task[None] | None = None
@@ -53,7 +53,12 @@ class RoutingEngine:
         self._drain_queued = False
         self._cache = RosterCache()
         self._next_timed_drain = 0.0
+        self._requests = Requests(self)
+        self._configure_timing()
+
+    def _configure_timing(self) -> None:
         # Timed policy steps and continuity waits end as time passes: look again at half the shortest one.
+        config = self.config
         waits = [step.timeout_s for f in config.filters for step in f.steps if step.timeout_s]
         waits += [config.continuity_s] if config.continuity_s else []
         self._timed = bool(waits)
@@ -81,7 +86,7 @@ class RoutingEngine:
         reroute = {"status", "requirements"} & set(event.changes)
         taken_back = "assignment" in event.changes and ticket.assignment.get("state") == offers.WAITING
         if "status" in event.changes and ticket.status not in ACTIVE and ticket.assignee_id is not None:
-            await self._presence.wrap_up(ticket.assignee_id, self.config.after_contact.get(ticket.channel, 0))
+            await self.presence.wrap_up(ticket.assignee_id, self.config.after_contact.get(ticket.channel, 0))
         if (reroute or taken_back) and ticket.status in ACTIVE and ticket.assignee_id is None:
             self.idle.clear()
             self._jobs.put_nowait(ticket.id)  # reopened, or its needs changed, and unowned
@@ -154,7 +159,7 @@ class RoutingEngine:
                 missed = await offers.expire_due(uow, utcnow(), lock=not self._db.is_sqlite)
             for _ticket_id, agent_id in missed:
                 if self.config.away_after_missed_offer:
-                    await self._presence.missed_offer(agent_id)
+                    await self.presence.missed_offer(agent_id)
             now = asyncio.get_running_loop().time()
             if self._timed and now >= self._next_timed_drain:
                 self._next_timed_drain = now + self._timed_every
@@ -172,10 +177,10 @@ class RoutingEngine:
 
     async def drain(self) -> int:
         """Offer waiting tickets, most urgent first (see urgency.py), to whoever has room now."""
-        if not self._presence.any_available():
+        if not self.presence.any_available():
             return 0
         async with self._db.read() as s:
-            roster = await self._cache.roster(s, self._presence.available_ids())
+            roster = await self._cache.roster(s, self.presence.available_ids())
             open_channels = {
                 ch
                 for profile, state in roster
@@ -218,7 +223,7 @@ class RoutingEngine:
     async def route_many(self, ticket_ids: list[int]) -> list[Decision | None]:
         """Several tickets in one transaction with one roster read; loads are updated as we assign."""
         async with self._db.write() as uow:
-            roster = await self._cache.roster(uow.session, self._presence.available_ids())
+            roster = await self._cache.roster(uow.session, self.presence.available_ids())
             return [await self._route_in(uow, roster, ticket_id) for ticket_id in ticket_ids]
 
     async def _route_in(self, uow: UnitOfWork, roster: Roster, ticket_id: int) -> Decision | None:
@@ -253,8 +258,10 @@ class RoutingEngine:
             ticket.requirements = {**ticket.requirements, **derived}
         queue = await s.get_one(Queue, ticket.queue_id)
         now = utcnow()
-        req = await self._request(s, ticket, customer.tier, queue.name, now)
+        req, warnings = await self._requests.build(s, ticket, customer.tier, queue.name, now)
         decision = decide(req, roster, self.config.capacity, self.config.filters)
+        if warnings:
+            decision = replace(decision, reasons=(*warnings, *decision.reasons))
         agent_id = decision.agent_id
         if agent_id is not None:
             # Lock the agent and recount: another decider may have filled them since the roster was read.
@@ -292,32 +299,9 @@ class RoutingEngine:
         uow.emit(TicketUpdated(TicketSnapshot.of(ticket, customer, queue.name), changes))
         return decision
 
-    async def _request(self, s: AsyncSession, ticket: Ticket, tier: str, queue: str, now: datetime) -> RouteRequest:
-        last = (
-            await s.execute(
-                select(Ticket.assignee_id, Ticket.updated_at)
-                .where(
-                    Ticket.customer_id == ticket.customer_id,
-                    Ticket.id != ticket.id,
-                    Ticket.assignee_id.is_not(None),
-                )
-                .order_by(Ticket.updated_at.desc())
-                .limit(1)
-            )
-        ).first()
-        waited = max(0.0, (now - ticket.created_at).total_seconds())
-        hold = 0.0
-        if last is not None and self.config.continuity_s and self._presence.is_online(last.assignee_id):
-            hold = max(0.0, self.config.continuity_s - waited)
-        return RouteRequest(
-            ticket_id=ticket.id,
-            channel=ticket.channel,
-            tier=tier,
-            skills=dict(ticket.requirements.get("skills") or {}),
-            language=ticket.requirements.get("language"),
-            last_agent_id=last.assignee_id if last is not None else None,
-            hold_for_last_s=hold,
-            queue=queue,
-            waited_s=waited,
-            exclude=offers.declined_by(ticket, now),
-        )
+    def reload(self, config: RoutingConfig) -> None:
+        """A new policy, already validated; the next decision uses it."""
+        self.config = config
+        self._configure_timing()
+        self.presence.configure(config.away_on_disconnect_s)
+        self._request_drain()

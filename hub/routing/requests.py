@@ -1,0 +1,83 @@
+"""What one ticket asks of routing: its RouteRequest (continuity, steps' wait, declines), screened for the unknown."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.db.models import AgentSkill, Ticket
+from hub.routing import offers
+from hub.routing.model import RouteRequest
+
+if TYPE_CHECKING:
+    from hub.routing.engine import RoutingEngine
+
+SKILLS_TTL_S = 30.0  # how stale the set of skills anyone has may be
+
+
+class Requests:
+    def __init__(self, engine: RoutingEngine) -> None:
+        self._engine = engine  # for its current config (reloadable) and presence
+        self._skills: set[str] = set()
+        self._skills_read_at = -1e18
+
+    async def build(
+        self, s: AsyncSession, ticket: Ticket, tier: str, queue: str, now: datetime
+    ) -> tuple[RouteRequest, list[str]]:
+        return await self._screen(s, await self._request(s, ticket, tier, queue, now))
+
+    async def _screen(self, s: AsyncSession, req: RouteRequest) -> tuple[RouteRequest, list[str]]:
+        """Unknown tiers and skills route by the default rules, with a warning in the reasons."""
+        warnings = []
+        if req.tier not in self._engine.config.tier_names:
+            warnings.append(f"warning: tier {req.tier!r} is not in routing.toml; routed by the default filter")
+        known = await self._known_skills(s)
+        unknown = sorted(set(req.skills) - known)
+        if unknown:
+            warnings.append(
+                f"warning: no agent has {', '.join(unknown)}; routed without {'it' if len(unknown) == 1 else 'them'}"
+            )
+            req = replace(req, skills={k: v for k, v in req.skills.items() if k in known})
+        return req, warnings
+
+    async def _known_skills(self, s: AsyncSession) -> set[str]:
+        now = asyncio.get_running_loop().time()
+        if now - self._skills_read_at > SKILLS_TTL_S:
+            self._skills = set(await s.scalars(select(AgentSkill.skill).distinct()))
+            self._skills_read_at = now
+        return self._skills
+
+    async def _request(self, s: AsyncSession, ticket: Ticket, tier: str, queue: str, now: datetime) -> RouteRequest:
+        last = (
+            await s.execute(
+                select(Ticket.assignee_id, Ticket.updated_at)
+                .where(
+                    Ticket.customer_id == ticket.customer_id,
+                    Ticket.id != ticket.id,
+                    Ticket.assignee_id.is_not(None),
+                )
+                .order_by(Ticket.updated_at.desc())
+                .limit(1)
+            )
+        ).first()
+        waited = max(0.0, (now - ticket.created_at).total_seconds())
+        hold = 0.0
+        if last is not None and self._engine.config.continuity_s and self._engine.presence.is_online(last.assignee_id):
+            hold = max(0.0, self._engine.config.continuity_s - waited)
+        return RouteRequest(
+            ticket_id=ticket.id,
+            channel=ticket.channel,
+            tier=tier,
+            skills=dict(ticket.requirements.get("skills") or {}),
+            language=ticket.requirements.get("language"),
+            last_agent_id=last.assignee_id if last is not None else None,
+            hold_for_last_s=hold,
+            queue=queue,
+            waited_s=waited,
+            exclude=offers.declined_by(ticket, now),
+        )
