@@ -388,3 +388,21 @@ async def test_unknown_tier_and_skill_are_routed_by_default_with_a_warning(
     assert "warning: tier 'platinum' is not in routing.toml" in reasons[0]
     assert "warning: no agent has astrology; routed without it" in reasons[1]
     await ws.close()
+
+
+async def test_an_offer_solved_before_its_deadline_stays_solved(routed: Callable[[str], Any], db: Database) -> None:
+    hub = await routed("[offers]\nwebchat = 1\n")
+    agent, ws = await console(hub, db, "ann@x.test")
+    ticket = await chat(hub, 1, "never mind, solved it myself")
+    await ws.next_matching("offer", lambda o: o["ticket"]["id"] == ticket)
+    sup = {"Authorization": f"Bearer {await make_token(db, 'supervisor')}"}
+    async with (
+        aiohttp.ClientSession(headers=sup) as http,
+        http.patch(f"{hub.url}/api/v1/tickets/{ticket}", json={"status": "solved"}) as r,
+    ):
+        assert r.status == 200
+    await asyncio.sleep(2.2)  # the deadline passes and the sweep runs
+    row = await ticket_row(db, ticket)
+    assert row.status == "solved" and row.assignee_id == agent.id and row.offer_expires_at is None
+    assert hub.app[keys.PRESENCE].status_of(agent.id) == "available"  # not set away for it
+    await ws.close()

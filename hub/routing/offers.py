@@ -19,6 +19,7 @@ from hub.db.models import Ticket
 from hub.events import TicketUpdated
 from hub.replies import load_ticket
 from hub.snapshots import TicketSnapshot
+from hub.tickets import ACTIVE
 
 OFFERED, ACCEPTED, ASSIGNED, WAITING = "offered", "accepted", "assigned", "waiting"
 
@@ -95,6 +96,9 @@ async def expire_due(uow: UnitOfWork, now: datetime, lock: bool, limit: int = 10
         agent_id = ticket.assignee_id
         if ticket.offer_expires_at is None or ticket.offer_expires_at > now or agent_id is None:
             continue  # answered meanwhile
+        if ticket.status not in ACTIVE:
+            ticket.offer_expires_at = None  # solved or closed while on offer: nothing left to hand on
+            continue
         _withdraw(ticket, agent_id, now, f"did not answer within {ticket.assignment.get('timeout_s', '?')} s")
         audit.record(s, None, "ticket.offer_missed", "ticket", ticket.id, agent_id=agent_id)
         ticket.updated_at = now
