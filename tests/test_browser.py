@@ -82,7 +82,12 @@ async def test_chat_round_trip_in_the_browser(hub: Hub, db: Database, browser: B
 
     row = agent.locator("#tickets tr", has_text="我的快递还没到")
     await expect(row).to_have_count(1)  # arrived live, no reload
-    await row.locator("a").click()
+    # Chat is offered with an accept countdown; accepting opens the ticket.
+    offer = agent.locator("#offers .offer", has_text="我的快递还没到")
+    await expect(offer.locator(".countdown")).to_have_text(re.compile(r"^\d+ s$"))
+    await agent.screenshot(path=str(tmp_path / "offer.png"))
+    await offer.get_by_role("button", name="Accept").click()
+    await expect(agent).to_have_url(re.compile(r"/console/tickets/\d+$"))
     await expect(agent.locator("#messages .msg-inbound .text")).to_have_text(text)
     await expect(agent.locator("#conn")).to_have_text("live")
     # The routing engine gave the ticket to the only agent online, and says why.
