@@ -25,6 +25,7 @@ from hub.api import routes as api_routes
 from hub.api.errors import api_errors
 from hub.api.openapi import openapi
 from hub.bus import EventBus
+from hub.channels.email.service import EmailService
 from hub.channels.registry import ChannelRegistry
 from hub.channels.webchat import routes as chat_routes
 from hub.channels.webchat.channel import WebchatChannel
@@ -49,6 +50,7 @@ log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 SOCKET_IO_CLIENT = Path("socket.io-client/dist/socket.io.min.js")
 LIVE_STATS = web.AppKey("live_stats", LiveStats)
+EMAIL = web.AppKey("email", EmailService)
 
 
 class AssetsMissing(RuntimeError):
@@ -117,6 +119,11 @@ def create_app(settings: Settings) -> web.Application:
             delivery.wake()
 
     bus.subscribe(MessageCreated, wake_delivery)
+    files = LocalDirectoryStore(settings.attachments_dir, settings.attachment_max_bytes)
+    if settings.email.mailboxes:
+        email = EmailService(settings, ingestor, db, files)
+        channels.register(email.channel)
+        app[EMAIL] = email
     ConsoleFeed(sio).subscribe(bus)
     sio.register_namespace(VisitorNamespace(webchat, ingestor, db, presence.any_available))
     sio.register_namespace(AgentNamespace(db, presence))
@@ -137,7 +144,7 @@ def create_app(settings: Settings) -> web.Application:
     knowledge = KnowledgeBase(db)
     app[keys.KNOWLEDGE] = knowledge
     SuggestionFeed(sio, knowledge).subscribe(bus)
-    app[keys.ATTACHMENTS] = LocalDirectoryStore(settings.attachments_dir, settings.attachment_max_bytes)
+    app[keys.ATTACHMENTS] = files
 
     aiohttp_jinja2.setup(
         app, loader=jinja2.FileSystemLoader(PROJECT_ROOT / "templates"), autoescape=jinja2.select_autoescape()
@@ -169,10 +176,14 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         await app[LIVE_STATS].start()
         await app[keys.CHANNELS].start_all()
         await app[keys.DELIVERY].start()
+        if EMAIL in app:
+            await app[EMAIL].start()
         yield
     finally:
         for task in list(app.get(MEDIA_TASKS, ())):
             task.cancel()
+        if EMAIL in app:
+            await app[EMAIL].stop()
         await app[keys.DELIVERY].stop()
         await app[keys.ROUTING].stop()
         await app[LIVE_STATS].stop()

@@ -100,13 +100,25 @@ class ContactWriter:
         customer = await resolve_customer(s, env.sender, name)
         for extra in env.extra_identities:
             await attach_identity(s, customer, extra)
+        hint = env.thread_ticket_id
+        if env.thread_refs:
+            # The newest stored message among those this one answers names the ticket (ours or theirs).
+            hint = (
+                await s.scalar(
+                    select(Interaction.ticket_id)
+                    .where(Interaction.channel == env.channel, Interaction.external_id.in_(env.thread_refs[:50]))
+                    .order_by(Interaction.id.desc())
+                    .limit(1)
+                )
+            ) or hint
         decision = await choose_thread(
             s,
             customer_id=customer.id,
             channel=env.channel,
-            hint_ticket_id=env.thread_ticket_id,
+            hint_ticket_id=hint,
             now=now,
             reopen_window=self._reopen_window,
+            continue_latest=not env.explicit_threading,
         )
         if decision.ticket is None:
             ticket, queue_name = await self._open_ticket(s, env, customer)

@@ -126,6 +126,18 @@ class DeliveryWorker:
                     .order_by(Identity.id.desc())
                     .limit(1)
                 )
+                # The customer message this answers: email threads by it, and replies from the mailbox it came to.
+                answered = await s.scalar(
+                    select(Interaction)
+                    .where(
+                        Interaction.ticket_id == ticket.id,
+                        Interaction.direction == "inbound",
+                        Interaction.channel == item.channel,
+                    )
+                    .order_by(Interaction.id.desc())
+                    .limit(1)
+                )
+                context = {"external_id": answered.external_id, **answered.meta} if answered is not None else {}
                 if recipient is None:
                     outcome = DeliveryReceipt("failed", error=f"customer has no {channel.identity_kind} address")
                 else:
@@ -140,6 +152,7 @@ class DeliveryWorker:
                             html=interaction.html,
                             subject=ticket.subject,
                             meta=dict(interaction.meta),
+                            reply_context=context,
                         ),
                     )
             return _Prepared(interaction.id, ticket.id, queue.name, item.attempts, outcome)

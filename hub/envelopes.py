@@ -42,6 +42,12 @@ class InboundEnvelope:
     meta: Mapping[str, Any] = field(default_factory=dict)
     # A channel that knows the conversation (a chat session, an email In-Reply-To) names the ticket.
     thread_ticket_id: int | None = None
+    # Ids of earlier messages this one answers (an email's In-Reply-To and References), newest first: the
+    # ticket of the first one we know threads it, ahead of thread_ticket_id.
+    thread_refs: tuple[str, ...] = ()
+    # Mail threads only by references and the subject token: a new mail is a new ticket even while the
+    # customer has another one open (chat, by contrast, continues the open conversation).
+    explicit_threading: bool = False
     queue: str | None = None
     # Where the contact came in ("wechat:menu:REFUND", "webchat:topic:billing"): routing derives skills.
     entry: str | None = None
@@ -61,6 +67,8 @@ class OutboundMessage:
     html: str | None = None
     subject: str | None = None
     meta: Mapping[str, Any] = field(default_factory=dict)
+    # The customer message this answers: {"external_id", and that message's meta} (email threading).
+    reply_context: Mapping[str, Any] = field(default_factory=dict)
 
 
 DeliveryStatus = Literal["sent", "delivered", "failed"]

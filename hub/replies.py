@@ -54,8 +54,10 @@ async def post_reply(
     *,
     note: bool = False,
     reply_window: Callable[[str], timedelta | None] = lambda _channel: None,
+    automatic: bool = False,
 ) -> tuple[TicketSnapshot, InteractionSnapshot]:
-    """Store the reply (or note) and its outbox row; delivery happens after commit."""
+    """Store the reply (or note) and its outbox row; delivery happens after commit. An automatic message
+    (an acknowledgement) is no first response and changes neither status nor owner."""
     text = text.strip()
     if not text:
         raise ReplyError("a reply needs some text")
@@ -77,7 +79,7 @@ async def post_reply(
             channel=ticket.channel,
             author_agent_id=actor.agent_id,
             text=text,
-            meta={"author": actor.name, "via": actor.kind},
+            meta={"author": actor.name, "via": actor.kind, **({"automatic": True} if automatic else {})},
             delivery_status=None if note else "queued",
             created_at=now,
         )
@@ -96,16 +98,16 @@ async def post_reply(
                 ticket_id=ticket.id,
                 interaction_id=interaction.id,
             )
-            if ticket.first_responded_at is None:
+            if not automatic and ticket.first_responded_at is None:
                 ticket.first_responded_at = now
                 changes.append("first_responded_at")
-            if ticket.status in (Status.NEW, Status.SOLVED):
+            if ticket.status in (Status.NEW, Status.SOLVED) and not automatic:
                 ticket.status = Status.OPEN.value
                 ticket.solved_at = None
                 changes.append("status")
             ticket.last_message_at = now
             changes.append("last_message_at")
-        if ticket.assignee_id is None and actor.agent_id is not None:
+        if not automatic and ticket.assignee_id is None and actor.agent_id is not None:
             # Whoever answers an unassigned ticket owns it, as in Chatwoot and Zendesk.
             ticket.assignee_id = actor.agent_id
             changes.append("assignee_id")

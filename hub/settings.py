@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from hub.channels.email.config import EmailConfig, EmailConfigError, Relay, parse_email, parse_relay
 from hub.channels.wechat.config import DEFAULT_API_BASE, WeChatAccount, WeChatConfigError, parse_accounts
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -66,6 +67,8 @@ class Settings:
     # Article languages; suggestions prefer the customer's. Add more in [hub] knowledge_locales.
     knowledge_locales: tuple[str, ...] = ("en", "zh-CN")
     routing_config: str = "config/routing.toml"
+    email: EmailConfig = field(default_factory=EmailConfig)
+    smtp_relay: Relay | None = None  # HUB_SMTP_RELAY host:port; overrides [email] relay
 
     @property
     def is_sqlite(self) -> bool:
@@ -161,7 +164,15 @@ _PARSERS: dict[str, Callable[[str, object], Any]] = {
     "attachment_max_bytes": _positive_int,
     "knowledge_locales": _locales,
     "routing_config": _text,
+    "smtp_relay": lambda key, raw: _relay(key, raw),
 }
+
+
+def _relay(key: str, raw: object) -> Relay:
+    try:
+        return parse_relay(key, raw)
+    except EmailConfigError as exc:
+        raise SettingsError(key, raw, exc.expected) from None
 
 
 def _queues(raw: object) -> tuple[QueueConfig, ...]:
@@ -186,6 +197,11 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     for key, raw in file_values.items():
         if key == "queues":
             values["queues"] = _queues(raw)
+        elif key == "email":
+            try:
+                values["email"] = parse_email(raw)
+            except EmailConfigError as exc:
+                raise SettingsError(f"{config_path}:{exc.key}", _OMITTED, exc.expected) from None
         elif key == "wechat":
             try:
                 values["wechat_accounts"] = parse_accounts(raw)
@@ -204,6 +220,9 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     queue_names = {q.name for q in settings.queues}
     if settings.default_queue not in queue_names:
         raise SettingsError("default_queue", settings.default_queue, "the name of a configured queue")
+    for box in settings.email.mailboxes:
+        if box.queue is not None and box.queue not in queue_names:
+            raise SettingsError(f"email.mailboxes.{box.name}.queue", box.queue, "the name of a configured queue")
     for account in settings.wechat_accounts:
         for key, target in account.menu.items():
             if target.queue is not None and target.queue not in queue_names:
@@ -225,7 +244,7 @@ def _read_toml(path: Path, *, explicit: bool) -> dict[str, Any]:
     hub = data.get("hub", {})
     if not isinstance(hub, dict):
         raise SettingsError(f"{path}:hub", hub, "a [hub] table")
-    for section in ("queues", "wechat"):
+    for section in ("queues", "wechat", "email"):
         if section in data:
             hub = {**hub, section: data[section]}
     return hub

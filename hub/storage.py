@@ -39,7 +39,7 @@ class LocalDirectoryStore:
         name = _SAFE_NAME.sub("_", filename).strip("._")[:80] or "file"
         key = f"{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}-{name}"
         path = self.root / key
-        await asyncio.to_thread(self._write, path, data)
+        await asyncio.to_thread(write_atomically, path, data)
         return Attachment(
             filename=filename[:200],
             content_type=content_type[:100],
@@ -48,18 +48,27 @@ class LocalDirectoryStore:
             sha256=hashlib.sha256(data).hexdigest(),
         )
 
-    @staticmethod
-    def _write(path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)  # readers never see half a file
-
     async def get(self, key: str) -> bytes:
-        path = (self.root / key).resolve()
-        if self.root.resolve() not in path.parents:
-            raise KeyError(key)
-        try:
-            return await asyncio.to_thread(path.read_bytes)
-        except FileNotFoundError:
-            raise KeyError(key) from None
+        return await read_within(self.root, key)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(path)  # readers never see half a file
+
+
+async def read_within(root: Path, key: str) -> bytes:
+    """The file at root/key; KeyError for anything missing or outside root."""
+    return await asyncio.to_thread(_read_within, root, key)
+
+
+def _read_within(root: Path, key: str) -> bytes:
+    path = (root / key).resolve()
+    if root.resolve() not in path.parents:
+        raise KeyError(key)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise KeyError(key) from None

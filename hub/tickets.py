@@ -67,6 +67,7 @@ async def choose_thread(
     hint_ticket_id: int | None,
     now: datetime,
     reopen_window: timedelta,
+    continue_latest: bool = True,
 ) -> ThreadDecision:
     """Reuse the open ticket, reopen a recently solved one, or ask for a new one."""
     if hint_ticket_id is not None:
@@ -76,7 +77,11 @@ async def choose_thread(
             decision = _decide(hinted, now, reopen_window)
             if decision is not None:
                 return decision
-    latest = await session.scalar(_LATEST_UNCLOSED, {"customer_id": customer_id, "channel": channel})
+    latest = (
+        await session.scalar(_LATEST_UNCLOSED, {"customer_id": customer_id, "channel": channel})
+        if continue_latest
+        else None
+    )
     if latest is not None:
         decision = _decide(latest, now, reopen_window)
         if decision is not None:

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Throwaway PostgreSQL for tests and CI: scripts/test-services.sh start|stop
-# (env: SVC_DIR, PG_PORT). Everything lives under $SVC_DIR; nothing touches /etc or /var.
+# Throwaway PostgreSQL and (when installed) Dovecot IMAP for tests and CI:
+# scripts/test-services.sh start|stop   (env: SVC_DIR, PG_PORT, IMAP_PORT)
+# Everything lives under $SVC_DIR; nothing touches /etc or /var.
 set -euo pipefail
 SVC_DIR=${SVC_DIR:-/tmp/hub-test-services}
 PG_PORT=${PG_PORT:-55432}
+IMAP_PORT=${IMAP_PORT:-10143}
+DOVECOT=/usr/sbin/dovecot
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 
 as_pg() {  # initdb refuses to run as root
@@ -32,9 +35,77 @@ start() {
   as_pg psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres \
     -c "CREATE ROLE hub LOGIN PASSWORD 'hub' CREATEDB" -c "CREATE DATABASE hub OWNER hub"
   echo "postgresql up: postgresql+asyncpg://hub:hub@127.0.0.1:$PG_PORT/hub"
+  [ -x "$DOVECOT" ] && start_imap
+  return 0
+}
+
+start_imap() {
+  # Dovecot entirely as 'nobody', plaintext passwd-file users, maildir under $SVC_DIR.
+  local D="$SVC_DIR/imap"
+  mkdir -p "$D/run" "$D/state" "$D/mail"
+  cat > "$D/dovecot.conf" <<CONF
+protocols = imap
+listen = 127.0.0.1
+base_dir = $D/run
+state_dir = $D/state
+log_path = $D/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+default_login_user = nobody
+default_internal_user = nobody
+default_internal_group = nogroup
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u $D/passwd
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=$D/mail/%u
+}
+mail_location = maildir:~/Maildir
+namespace inbox {
+  inbox = yes
+  mailbox Archive {
+    auto = create
+  }
+}
+service imap-login {
+  chroot =
+  user = nobody
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $IMAP_PORT
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service anvil {
+  chroot =
+}
+service auth {
+  user = nobody
+}
+service auth-worker {
+  user = nobody
+}
+CONF
+  printf '%s\n' 'support@example.test:{PLAIN}secret' 'other@example.test:{PLAIN}secret' > "$D/passwd"
+  if [ "$(id -u)" = 0 ]; then
+    chown -R nobody:nogroup "$D"
+    runuser -u nobody -- "$DOVECOT" -c "$D/dovecot.conf" </dev/null >/dev/null 2>&1
+  else
+    "$DOVECOT" -c "$D/dovecot.conf" </dev/null >/dev/null 2>&1
+  fi
+  wait_port 127.0.0.1 "$IMAP_PORT" 30
+  echo "imap up: 127.0.0.1:$IMAP_PORT (support@example.test / secret)"
 }
 
 stop() {
+  if [ -f "$SVC_DIR/imap/run/master.pid" ]; then
+    kill "$(cat "$SVC_DIR/imap/run/master.pid")" 2>/dev/null || true
+  fi
   if [ -f "$SVC_DIR/pg/data/postmaster.pid" ]; then
     as_pg "$PGBIN/pg_ctl" -D "$SVC_DIR/pg/data" -m fast -w stop > /dev/null || true
   fi

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from hub.db.engine import Database
 from hub.db.migrate import upgrade_async
 from hub.db.models import Agent
 from hub.settings import PROJECT_ROOT, Settings, load_settings
+from tests.processes import free_port
 
 PG_URL = os.environ.get("HUB_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
@@ -58,12 +60,15 @@ def wechat_api_base() -> str:
 def settings(database_url: str, wechat_api_base: str, tmp_path: Path) -> Settings:
     from tests.wechat_kit import MAIN, OTHER
 
+    base = load_settings(env={"HUB_CONFIG": str(PROJECT_ROOT / "config" / "hub.toml")})
     return load_settings(
         env={"HUB_CONFIG": str(PROJECT_ROOT / "config" / "hub.toml")},
         database_url=database_url,
         wechat_accounts=(MAIN, OTHER),
         wechat_api_base=wechat_api_base,
         attachments_dir=str(tmp_path / "attachments"),
+        smtp_port=free_port(),
+        email=dataclasses.replace(base.email, raw_dir=str(tmp_path / "mail-raw")),
     )
 
 

@@ -35,6 +35,15 @@ def webchat_raw(path: Path) -> Loaded:
     return VisitorMessage(spec["visitor_key"], payload, spec.get("name"), spec.get("email")), spec.get("rejected")
 
 
+def email_raw(path: Path) -> Loaded:
+    """Mail as it arrives; mail is never refused (a broken one is kept with warnings)."""
+    from hub.channels.email.channel import RawMail
+    from hub.channels.email.config import Mailbox
+    from hub.channels.email.parse import parse_mail
+
+    return RawMail(parse_mail(path.read_bytes()), Mailbox("support", ("support@hub.test",)), "test/raw.eml"), None
+
+
 def wechat_raw(path: Path) -> Loaded:
     """Raw pushes as WeChat sends them; a file named rejected-<code>-... must be refused with <code>."""
     fields = parse_flat(path.read_bytes())
@@ -46,6 +55,7 @@ def wechat_raw(path: Path) -> Loaded:
 RAW_LOADERS: dict[str, tuple[str, Callable[[Path], Loaded]]] = {
     "webchat": ("*.json", webchat_raw),
     "wechat": ("*.xml", wechat_raw),
+    "email": ("*.eml", email_raw),
 }
 
 

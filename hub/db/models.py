@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.db.base import Base
@@ -79,6 +79,16 @@ class AgentEvidence(Base):
     skill: Mapped[str] = mapped_column(String(64), primary_key=True)
     resolved: Mapped[int] = mapped_column(Integer, default=0)
     resolve_seconds: Mapped[int] = mapped_column(Integer, default=0)  # summed, for the average
+
+
+class MailCheckpoint(Base):
+    """How far an IMAP mailbox has been read: a restart neither re-reads nor skips mail."""
+
+    __tablename__ = "mail_checkpoints"
+    mailbox: Mapped[str] = mapped_column(String(64), primary_key=True)
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class QueueMember(Base):

@@ -1,0 +1,40 @@
+"""Separate what the customer wrote this time from the conversation their mail quotes.
+
+Recognised: "On <date>, <name> wrote:" (and the line-wrapped form mail clients produce), the Chinese
+"在 <date>，<name> 写道：", Outlook's "-----Original Message-----" / "-----原始邮件-----" blocks and
+"From: ... Sent: ..." headers, and a trailing run of "> " lines. The full text stays available.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MARKERS = [
+    re.compile(r"^\s*On\b.{0,300}?\bwrote:\s*$", re.IGNORECASE | re.MULTILINE | re.DOTALL),
+    re.compile(r"^\s*在.{0,200}?写道[:：]\s*$", re.MULTILINE | re.DOTALL),
+    re.compile(
+        r"^\s*-{2,}\s*(Original Message|原始邮件|Forwarded message|转发的邮件)\s*-{2,}\s*$",
+        re.IGNORECASE | re.MULTILINE,
+    ),
+    re.compile(r"^\s*(From|发件人)\s*[:：].*\n\s*(Sent|Date|发送时间|日期)\s*[:：]", re.IGNORECASE | re.MULTILINE),
+    re.compile(r"^_{20,}\s*$", re.MULTILINE),  # Outlook's rule before its header block
+]
+
+
+def split_quoted(text: str) -> tuple[str, str]:
+    """(new text, quoted history). When nothing looks quoted, all of it is new."""
+    cut = len(text)
+    for marker in _MARKERS:
+        m = marker.search(text)
+        if m and m.start() < cut and text[: m.start()].strip():
+            cut = m.start()
+    new, quoted = text[:cut], text[cut:]
+    # A reply whose history is only "> " lines at the end.
+    lines = new.rstrip().split("\n")
+    tail = len(lines)
+    while tail > 0 and (lines[tail - 1].startswith(">") or not lines[tail - 1].strip()):
+        tail -= 1
+    if tail < len(lines) and any(line.startswith(">") for line in lines[tail:]) and tail > 0:
+        quoted = "\n".join(lines[tail:]) + ("\n" + quoted if quoted else "")
+        new = "\n".join(lines[:tail])
+    return new.strip(), quoted.strip()

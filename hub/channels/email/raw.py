@@ -1,0 +1,47 @@
+"""Every inbound mail's raw bytes, kept before parsing so no parser bug can lose one; purged after retention."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import shutil
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from hub.storage import read_within, write_atomically
+
+
+class RawMailStore:
+    """Files under root/YYYY/MM/DD/<sha256>.eml: the same bytes twice are one file."""
+
+    def __init__(self, root: str | Path, retention_days: int) -> None:
+        self.root = Path(root)
+        self.retention = timedelta(days=retention_days)
+
+    async def put(self, data: bytes) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        key = f"{datetime.now(UTC):%Y/%m/%d}/{digest}.eml"
+        await asyncio.to_thread(self._write, self.root / key, data)
+        return key
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
+        if not path.exists():
+            write_atomically(path, data)
+
+    async def get(self, key: str) -> bytes:
+        return await read_within(self.root, key)
+
+    def purge(self, today: date | None = None) -> int:
+        """Remove the days older than the retention; returns how many day directories went."""
+        cutoff = (today or datetime.now(UTC).date()) - self.retention
+        removed = 0
+        for day in sorted(self.root.glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9]")):
+            try:
+                when = date(int(day.parent.parent.name), int(day.parent.name), int(day.name))
+            except ValueError:
+                continue
+            if when < cutoff:
+                shutil.rmtree(day, ignore_errors=True)
+                removed += 1
+        return removed

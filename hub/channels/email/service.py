@@ -1,0 +1,53 @@
+"""The email channel's running parts: the SMTP listener, one IMAP poller per mailbox, the raw-mail purge."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from hub.background import cancel
+from hub.channels.email.channel import EmailChannel
+from hub.channels.email.imap import ImapPoller
+from hub.channels.email.intake import EmailIntake
+from hub.channels.email.raw import RawMailStore
+from hub.channels.email.smtp import SmtpListener
+from hub.db.engine import Database
+from hub.ingest import Ingestor
+from hub.settings import Settings
+from hub.storage import AttachmentStore
+
+log = logging.getLogger(__name__)
+PURGE_EVERY_S = 24 * 3600
+
+
+class EmailService:
+    def __init__(self, settings: Settings, ingestor: Ingestor, db: Database, files: AttachmentStore) -> None:
+        config = settings.email
+        self.channel = EmailChannel(config, settings.smtp_relay or config.relay)
+        self.intake = EmailIntake(
+            self.channel, ingestor, db, files, RawMailStore(config.raw_dir, config.raw_retention_days)
+        )
+        self.smtp = SmtpListener(config, self.intake, config.listen_host, settings.smtp_port)
+        self.pollers = [ImapPoller(m, self.intake, db) for m in config.mailboxes if m.imap is not None]
+        self._purge: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self.smtp.start()
+        for poller in self.pollers:
+            await poller.start()
+        self._purge = asyncio.create_task(self._purge_daily(), name="hub-mail-purge")
+
+    async def stop(self) -> None:
+        await cancel(self._purge)
+        for poller in self.pollers:
+            with contextlib.suppress(Exception):
+                await poller.stop()
+        await self.smtp.stop()
+
+    async def _purge_daily(self) -> None:
+        while True:
+            removed = await asyncio.to_thread(self.intake.raw.purge)
+            if removed:
+                log.info("raw mail: %d days past retention removed", removed)
+            await asyncio.sleep(PURGE_EVERY_S)
