@@ -10,6 +10,9 @@ from typing import Any
 async def cancel(task: asyncio.Task[Any] | None) -> None:
     if task is None:
         return
-    task.cancel()
+    # Again until it ends: a cancellation can be lost inside a library's timeout handling.
+    while not task.done():
+        task.cancel()
+        await asyncio.wait({task}, timeout=1.0)
     with contextlib.suppress(asyncio.CancelledError):
         await task

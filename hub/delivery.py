@@ -63,8 +63,11 @@ class DeliveryWorker:
             except Exception:
                 log.exception("delivery pass failed; retrying shortly")
             # Woken at once by a new reply; otherwise poll for retries that have come due.
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can turn a stop's cancellation into
+            # a TimeoutError when both happen at once, and the worker would never stop.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=1.0)
+                async with asyncio.timeout(1.0):
+                    await self._wake.wait()
             self._wake.clear()
 
     async def process_due(self) -> int:

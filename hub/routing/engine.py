@@ -127,7 +127,8 @@ class RoutingEngine:
                 self.idle.set()
             job: int | bool | None = False  # False: nothing arrived before the tick
             with contextlib.suppress(TimeoutError):
-                job = await asyncio.wait_for(self._jobs.get(), timeout=max(0.0, next_tick - loop.time()))
+                async with asyncio.timeout(max(0.0, next_tick - loop.time())):  # not wait_for: see delivery.py
+                    job = await self._jobs.get()
             if loop.time() >= next_tick:
                 next_tick = loop.time() + TICK_S
                 await self._tick()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import weakref
 from typing import Any
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -49,12 +51,13 @@ class SmtpListener:
         self._config = config
         self._host, self._port = host, port
         self._server: asyncio.Server | None = None
+        self._sessions: weakref.WeakSet[SMTP] = weakref.WeakSet()
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
 
         def protocol() -> Any:
-            return SMTP(
+            smtp = SMTP(
                 self._handler,
                 hostname="hub",
                 ident="hub ESMTP",
@@ -63,6 +66,8 @@ class SmtpListener:
                 decode_data=False,
                 loop=loop,
             )
+            self._sessions.add(smtp)
+            return smtp
 
         self._server = await loop.create_server(protocol, self._host, self._port)
         log.info("SMTP listening on %s:%s", self._host, self._port)
@@ -75,4 +80,9 @@ class SmtpListener:
     async def stop(self) -> None:
         if self._server is not None:
             self._server.close()
-            await self._server.wait_closed()
+            # Clients still connected would hold wait_closed() open: hang up on them (a sender retries).
+            for smtp in list(self._sessions):
+                if smtp.transport is not None:
+                    smtp.transport.close()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._server.wait_closed(), 5)

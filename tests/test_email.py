@@ -1,0 +1,216 @@
+"""Email: the fixture corpus, then real SMTP in and out of a running hub (aiosmtpd both ways)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import aiosmtplib
+import pytest
+from sqlalchemy import func, select
+
+from hub.app import EMAIL, create_app
+from hub.channels.email.config import Relay
+from hub.channels.email.loops import automatic, bounced_message_id
+from hub.channels.email.parse import parse_mail
+from hub.channels.email.raw import RawMailStore
+from hub.db.engine import Database
+from hub.db.models import Interaction, Ticket
+from hub.settings import Settings
+from tests.conftest import Hub, make_token
+from tests.mail_kit import Captured, relay_server
+
+CORPUS = Path(__file__).parent / "fixtures" / "email"
+EXPECTED = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_corpus_parses_as_expected(name: str) -> None:
+    want = EXPECTED[name]
+    mail = parse_mail((CORPUS / name).read_bytes())
+    for key in ("sender", "sender_name", "subject", "message_id"):
+        if key in want:
+            assert getattr(mail, key) == want[key], key
+    assert want["text"] in mail.text
+    assert mail.quoted.startswith(want.get("quoted", "")) and bool(mail.quoted) == ("quoted" in want)
+    for fragment in want.get("warnings", []):
+        assert any(fragment in w for w in mail.warnings), (fragment, mail.warnings)
+    if not want.get("warnings"):
+        assert not mail.warnings, mail.warnings
+    assert (automatic(mail) is not None) == want.get("automatic", False)
+    assert bounced_message_id(mail) == want.get("bounce_of")
+    assert [p.filename for p in mail.parts] == want.get("files", [])
+    for absent in want.get("html_without", []):
+        assert absent not in (mail.html or "")
+    assert mail.external_id == (mail.message_id or f"sha256:{mail.content_hash}")
+
+
+def test_every_fixture_has_an_expectation() -> None:
+    assert sorted(p.name for p in CORPUS.glob("*.eml")) == sorted(EXPECTED)
+
+
+def test_raw_mail_is_kept_then_purged_after_retention(tmp_path: Path) -> None:
+    from datetime import date
+
+    store = RawMailStore(tmp_path, retention_days=30)
+    old = tmp_path / "2026" / "01" / "02"
+    old.mkdir(parents=True)
+    (old / "x.eml").write_bytes(b"old")
+    recent = tmp_path / "2026" / "11" / "20"
+    recent.mkdir(parents=True)
+    assert store.purge(today=date(2026, 11, 24)) == 1
+    assert not old.exists() and recent.exists()
+
+
+@dataclasses.dataclass
+class MailHub:
+    hub: Hub
+    relay: Captured
+    smtp_port: int
+
+    async def send(self, raw: bytes, to: str = "support@hub.test", sender: str = "someone@example.com") -> Any:
+        return await aiosmtplib.send(raw, sender=sender, recipients=[to], hostname="127.0.0.1", port=self.smtp_port)
+
+
+@pytest.fixture
+async def mail_hub(settings: Settings, aiohttp_server: Any) -> AsyncIterator[MailHub]:
+    server, captured, port = await relay_server()
+    custom = dataclasses.replace(
+        settings,
+        smtp_relay=Relay("127.0.0.1", port),
+        email=dataclasses.replace(settings.email, max_message_bytes=300_000),
+    )
+    app = create_app(custom)
+    yield MailHub(Hub(await aiohttp_server(app), app, custom), captured, custom.smtp_port)
+    server.close()
+
+
+async def interactions(db: Database, ticket_id: int | None = None) -> list[Interaction]:
+    async with db.read() as s:
+        query = select(Interaction).where(Interaction.channel == "email").order_by(Interaction.id)
+        if ticket_id is not None:
+            query = query.where(Interaction.ticket_id == ticket_id)
+        return list(await s.scalars(query))
+
+
+async def settle() -> None:
+    await asyncio.sleep(0.3)
+
+
+async def test_done_when_gbk_mail_replies_threads_and_goes_out(mail_hub: MailHub, db: Database) -> None:
+    hub, relay = mail_hub.hub, mail_hub.relay
+    await mail_hub.send((CORPUS / "gbk_plain.eml").read_bytes(), sender="wang.xm@example.cn")
+    api = {"Authorization": f"Bearer {await make_token(db, 'agent')}"}
+    async with aiohttp.ClientSession(headers=api) as http:
+        async with http.get(f"{hub.url}/api/v1/tickets", params={"channel": "email"}) as r:
+            tickets = (await r.json())["tickets"]
+        assert [t["subject"] for t in tickets] == ["订单没有发货"]
+        ticket_id = tickets[0]["id"]
+        async with http.get(f"{hub.url}/api/v1/tickets/{ticket_id}") as r:
+            detail = await r.json()
+        assert detail["interactions"][0]["text"] == "您好，我的订单8812还没有发货，请帮忙查一下。"
+
+    # The acknowledgement: automatic, threaded, from the mailbox written to.
+    ack = await relay.next()
+    assert ack["Auto-Submitted"] == "auto-replied" and ack["In-Reply-To"] == "<gbk-1@example.cn>"
+    assert f"[#{ticket_id}]" in ack["Subject"] and "support@hub.test" in ack["From"]
+
+    # Delivered twice (a retry by the sending server): stored once.
+    await mail_hub.send((CORPUS / "gbk_plain.eml").read_bytes(), sender="wang.xm@example.cn")
+    assert len(await interactions(db)) == 2  # the mail and the acknowledgement
+
+    # The customer's reply (In-Reply-To their first mail) lands on the same ticket, quote split off.
+    await mail_hub.send((CORPUS / "reply_chinese_quote.eml").read_bytes(), sender="wang.xm@example.cn")
+    rows = await interactions(db, ticket_id)
+    assert rows[-1].text == "好的，谢谢！" and rows[-1].meta["quoted"].startswith("在 2026年11月23日")
+
+    # The agent answers; it arrives at the relay with the threading headers, as text and HTML.
+    async with aiohttp.ClientSession(headers=api) as http:
+        r = await http.post(f"{hub.url}/api/v1/tickets/{ticket_id}/replies", json={"text": "已经发货了，单号 SF123。"})
+        assert r.status == 201
+    out = await relay.next()
+    assert out["In-Reply-To"] == "<cn-reply-2@example.cn>"
+    assert "<cn-reply-2@example.cn>" in out["References"]
+    assert out["Subject"].endswith(f"[#{ticket_id}]") and out["Auto-Submitted"] == "no"
+    assert out["To"] == "wang.xm@example.cn"
+    body = out.get_body(("plain",))
+    html = out.get_body(("html",))
+    assert body is not None and "已经发货了，单号 SF123。" in body.get_content()
+    assert html is not None and "SF123" in html.get_content()
+    await settle()
+    ours = (await interactions(db, ticket_id))[-1]
+    assert ours.direction == "outbound" and ours.delivery_status == "sent" and ours.external_id == out["Message-ID"]
+
+    # A reply to our reply, with a fresh subject and no ticket token: threaded by In-Reply-To alone.
+    answer = (
+        f"From: wang.xm@example.cn\r\nTo: support@hub.test\r\nSubject: thanks\r\nMessage-ID: <cn-3@example.cn>\r\n"
+        f"In-Reply-To: {out['Message-ID']}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n收到，谢谢。\r\n"
+    ).encode()
+    await mail_hub.send(answer, sender="wang.xm@example.cn")
+    assert (await interactions(db, ticket_id))[-1].text == "收到，谢谢。"
+
+    # An out-of-office reply is recorded but never answered: nothing more reaches the relay.
+    await mail_hub.send((CORPUS / "autoreply.eml").read_bytes(), sender="bob@example.com")
+    await settle()
+    assert relay.mails.empty()
+    auto = (await interactions(db))[-1]
+    assert auto.meta["automatic"].startswith("Auto-Submitted") and auto.text == "I am away until Monday."
+
+
+async def test_unknown_recipient_and_oversize_are_refused_clearly(mail_hub: MailHub, db: Database) -> None:
+    with pytest.raises(aiosmtplib.SMTPRecipientsRefused) as refused:
+        await mail_hub.send((CORPUS / "big5.eml").read_bytes(), to="nobody@hub.test")
+    assert "550" in str(refused.value) and "no such mailbox" in str(refused.value)
+    big = b"From: a@example.com\r\nTo: support@hub.test\r\nSubject: big\r\n\r\n" + b"x" * 400_000 + b"\r\n"
+    with pytest.raises(aiosmtplib.SMTPResponseException) as too_big:
+        await mail_hub.send(big)
+    assert too_big.value.code == 552
+    assert await interactions(db) == []
+
+
+async def test_a_bounce_marks_the_reply_failed(mail_hub: MailHub, db: Database) -> None:
+    hub, relay = mail_hub.hub, mail_hub.relay
+    await mail_hub.send((CORPUS / "reply_on_wrote.eml").read_bytes(), sender="bob@example.com")
+    await relay.next()  # the acknowledgement
+    ticket_id = (await interactions(db))[0].ticket_id
+    api = {"Authorization": f"Bearer {await make_token(db, 'agent')}"}
+    async with aiohttp.ClientSession(headers=api) as http:
+        await http.post(f"{hub.url}/api/v1/tickets/{ticket_id}/replies", json={"text": "Try version 2."})
+    sent = await relay.next()
+    await settle()
+    report = (CORPUS / "bounce.eml").read_bytes().replace(b"<hub-reply-77@hub.test>", sent["Message-ID"].encode())
+    await mail_hub.send(report, sender="mailer-daemon@mx.example.com")
+    rows = await interactions(db, ticket_id)
+    reply = next(r for r in rows if r.external_id == sent["Message-ID"])
+    assert reply.delivery_status == "failed" and reply.delivery_error.startswith("bounced")
+    assert rows[-1].direction == "system" and rows[-1].meta["bounce_of"] == sent["Message-ID"]
+    async with db.read() as s:  # the report made no ticket of its own
+        assert await s.scalar(select(func.count()).select_from(Ticket)) == 1
+
+
+async def test_acknowledgements_are_rate_limited_per_sender(mail_hub: MailHub, db: Database) -> None:
+    for n in range(5):
+        mail = (
+            f"From: loop@example.com\r\nTo: support@hub.test\r\nSubject: new {n}\r\nMessage-ID: <n{n}@x>\r\n\r\nhi\r\n"
+        )
+        await mail_hub.send(mail.encode(), sender="loop@example.com")
+    await settle()
+    assert mail_hub.relay.mails.qsize() == mail_hub.hub.settings.email.acks_per_sender_per_hour == 3
+    async with db.read() as s:
+        assert await s.scalar(select(func.count()).select_from(Ticket)) == 5
+
+
+async def test_hostile_html_never_reaches_the_console_unsanitized(mail_hub: MailHub, db: Database) -> None:
+    await mail_hub.send((CORPUS / "html_only_hostile.eml").read_bytes(), sender="mallory@example.com")
+    row = (await interactions(db))[0]
+    assert row.text.startswith("My app crashes on login.")
+    for bad in ("<script", "onclick", "onerror", "javascript:", "tracker.example", "<iframe"):
+        assert bad not in (row.html or "")
+    # The raw mail is kept as it came, whatever the parser made of it.
+    raw = await mail_hub.hub.app[EMAIL].intake.raw.get(row.meta["raw_key"])
+    assert raw == (CORPUS / "html_only_hostile.eml").read_bytes()
