@@ -187,7 +187,7 @@ async def test_a_bounce_marks_the_reply_failed(mail_hub: MailHub, db: Database) 
     await mail_hub.send(report, sender="mailer-daemon@mx.example.com")
     rows = await interactions(db, ticket_id)
     reply = next(r for r in rows if r.external_id == sent["Message-ID"])
-    assert reply.delivery_status == "failed" and reply.delivery_error.startswith("bounced")
+    assert reply.delivery_status == "failed" and (reply.delivery_error or "").startswith("bounced")
     assert rows[-1].direction == "system" and rows[-1].meta["bounce_of"] == sent["Message-ID"]
     async with db.read() as s:  # the report made no ticket of its own
         assert await s.scalar(select(func.count()).select_from(Ticket)) == 1
