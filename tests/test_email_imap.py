@@ -1,0 +1,139 @@
+"""IMAP against a real Dovecot (scripts/test-services.sh): exactly once across a restart, flags after storing."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from imapclient import IMAPClient
+from sqlalchemy import select
+
+from hub.app import EMAIL, create_app
+from hub.channels.email.config import ImapSource, Mailbox
+from hub.db.engine import Database
+from hub.db.models import Interaction, MailCheckpoint
+from hub.settings import Settings
+
+IMAP = os.environ.get("HUB_TEST_IMAP")  # host:port of the test Dovecot
+REQUIRED = os.environ.get("HUB_TEST_REQUIRE_IMAP") == "1"
+pytestmark = pytest.mark.skipif(not IMAP and not REQUIRED, reason="needs the test IMAP server (HUB_TEST_IMAP)")
+USER, PASSWORD = "support@example.test", "secret"
+
+
+def imap() -> IMAPClient:
+    assert IMAP, "HUB_TEST_IMAP=host:port is required (HUB_TEST_REQUIRE_IMAP=1)"
+    host, port = IMAP.rsplit(":", 1)
+    client = IMAPClient(host, port=int(port), ssl=False)
+    client.login(USER, PASSWORD)
+    return client
+
+
+def empty_mailbox() -> None:
+    with imap() as c:
+        for folder in ("INBOX", "Archive"):
+            c.select_folder(folder)
+            uids = c.search(["ALL"])
+            if uids:
+                c.delete_messages(uids)
+                c.expunge()
+
+
+def append(n: int, subject: str) -> None:
+    mail = (
+        f"From: Customer {n} <c{n}@example.com>\r\nTo: {USER}\r\nSubject: {subject}\r\n"
+        f"Message-ID: <imap-{n}@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n第{n}封邮件 mail {n}\r\n"
+    )
+    with imap() as c:
+        c.append("INBOX", mail.encode())
+
+
+def flags() -> dict[int, tuple[bytes, ...]]:
+    with imap() as c:
+        c.select_folder("INBOX", readonly=True)
+        return {uid: data[b"FLAGS"] for uid, data in c.fetch(c.search(["ALL"]), ["FLAGS"]).items()}
+
+
+async def stored(db: Database) -> list[str]:
+    async with db.read() as s:
+        return list(await s.scalars(select(Interaction.external_id).where(Interaction.direction == "inbound")))
+
+
+async def until(check: Callable[[], Any], timeout: float = 10) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.1)
+
+
+def imap_settings(settings: Settings, after: str) -> Settings:
+    assert IMAP
+    host, port = IMAP.rsplit(":", 1)
+    source = ImapSource(host, USER, PASSWORD, port=int(port), ssl=False, after=after, poll_seconds=1)
+    box = Mailbox("imap-support", ("imap-support@hub.test",), None, "Support", None, source)
+    email = dataclasses.replace(settings.email, mailboxes=(*settings.email.mailboxes, box))
+    return dataclasses.replace(
+        settings, email=dataclasses.replace(email, by_address={**email.by_address, box.address: box})
+    )
+
+
+async def test_imap_mail_is_stored_exactly_once_across_a_restart(
+    settings: Settings, aiohttp_server: Any, db: Database
+) -> None:
+    await asyncio.to_thread(empty_mailbox)
+    await asyncio.to_thread(append, 1, "first")
+    await asyncio.to_thread(append, 2, "second")
+    custom = imap_settings(settings, "seen")
+
+    server = await aiohttp_server(create_app(custom))
+    await until(lambda: _count(db, 2))
+    await until(lambda: _all_seen())
+    await server.close()  # the hub stops; mail keeps arriving
+
+    await asyncio.to_thread(append, 3, "while the hub was down")
+    server = await aiohttp_server(create_app(custom))
+    await until(lambda: _count(db, 3))
+    await asyncio.sleep(1.5)  # a few more polls: nothing is read twice
+    ids = await stored(db)
+    assert sorted(ids) == ["<imap-1@example.com>", "<imap-2@example.com>", "<imap-3@example.com>"]
+    async with db.read() as s:
+        checkpoint = await s.get_one(MailCheckpoint, "imap-support")
+    assert checkpoint.last_uid == max(await asyncio.to_thread(lambda: list(flags())))
+    await server.close()
+
+
+async def test_imap_moves_mail_after_storing_and_idles_for_new_mail(
+    settings: Settings, aiohttp_server: Any, db: Database
+) -> None:
+    await asyncio.to_thread(empty_mailbox)
+    app = create_app(imap_settings(settings, "move:Archive"))
+    server = await aiohttp_server(app)
+    poller = app[EMAIL].pollers[0]
+    await until(lambda: _true(poller.connected.is_set()))
+    await asyncio.to_thread(append, 7, "arrives while idling")  # IDLE wakes the poller
+    await until(lambda: _count(db, 1))
+    await until(lambda: _inbox_empty())
+    with imap() as c:
+        c.select_folder("Archive", readonly=True)
+        assert len(c.search(["ALL"])) == 1
+    await server.close()
+
+
+async def _true(value: bool) -> bool:
+    return value
+
+
+async def _count(db: Database, n: int) -> bool:
+    return len(await stored(db)) >= n
+
+
+async def _all_seen() -> bool:
+    found = await asyncio.to_thread(flags)
+    return bool(found) and all(b"\\Seen" in f for f in found.values())
+
+
+async def _inbox_empty() -> bool:
+    return not await asyncio.to_thread(flags)
