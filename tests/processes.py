@@ -35,6 +35,7 @@ async def wait_healthy(url: str, proc: asyncio.subprocess.Process, seconds: floa
 async def start_hub(env: dict[str, str], *, capture: bool = False) -> tuple[asyncio.subprocess.Process, str]:
     """`hub serve` with env (HUB_HTTP_PORT must be set), healthy before this returns."""
     out = subprocess.PIPE if capture else subprocess.DEVNULL
+    env = {"HUB_SMTP_PORT": str(free_port()), **env}  # never the shared default 2525 in tests
     proc = await asyncio.create_subprocess_exec(*HUB, "serve", env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{env['HUB_HTTP_PORT']}"
     await wait_healthy(url, proc)

@@ -69,7 +69,8 @@ class SmtpListener:
             self._sessions.add(smtp)
             return smtp
 
-        self._server = await loop.create_server(protocol, self._host, self._port)
+        # reuse_port: several hub processes on one host share the SMTP port; the kernel spreads connections.
+        self._server = await loop.create_server(protocol, self._host, self._port, reuse_port=True)
         log.info("SMTP listening on %s:%s", self._host, self._port)
 
     @property
