@@ -7,7 +7,7 @@ import socketio
 from hub.bus import EventBus
 from hub.channels.webchat.channel import ticket_room
 from hub.events import MessageReceived
-from hub.knowledge.base import KnowledgeBase
+from hub.knowledge.base import MAX_QUERY_CHARS, KnowledgeBase
 from hub.knowledge.text import guess_locale
 
 NAMESPACE = "/agent"
@@ -22,7 +22,7 @@ class SuggestionFeed:
         bus.subscribe(MessageReceived, self._on_message)
 
     async def _on_message(self, event: MessageReceived) -> None:
-        text = event.interaction.text
+        text = event.interaction.text[:MAX_QUERY_CHARS]
         locale = guess_locale(text)
         found = self._knowledge.suggest(text, locale, ticket_id=event.ticket.id)
         payload = {

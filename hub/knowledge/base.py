@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 # Best confidence under this is "no answer" for the gap report. Measured on the labelled set: answerable
 # questions score 49 at their 10th percentile, 70 at the median; unanswerable ones 30 at the median.
 GAP_THRESHOLD = 45.0
+MAX_QUERY_CHARS = 1000
 FEEDBACK_KINDS = ("suggested", "inserted", "helpful", "not_helpful")
 
 
@@ -108,6 +109,8 @@ class KnowledgeBase:
     def suggest(
         self, query: str, locale: str | None, *, limit: int = 5, ticket_id: int | None = None, record: bool = True
     ) -> list[Suggestion]:
+        # A question is asked in its first lines; a 5 MB mail must not tokenize for a second on the loop.
+        query = query[:MAX_QUERY_CHARS]
         hits = self.index.search(query, locale, limit=max(1, min(limit, 20)))
         result = [replace(self._content[h.article_id], score=h.score) for h in hits]
         if record and query.strip():
