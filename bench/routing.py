@@ -31,7 +31,7 @@ from hub.routing.config import load_routing
 from hub.routing.decide import decide
 from hub.routing.engine import RoutingEngine
 from hub.routing.model import AgentState, RouteRequest
-from hub.routing.simulate import load_roster_file, load_trace, simulate
+from hub.routing.simulate import load_roster_file, load_trace, profiles, simulate
 from hub.routing.workload import make_roster, make_trace, write
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,8 +45,7 @@ def pct(values: list[float], q: float) -> float:
 
 def decisions(roster: list[dict[str, object]], trace: list[dict[str, object]]) -> dict[str, float]:
     rng = random.Random(3)
-    profiles = load_roster_file(_tmp_json(roster))
-    live = [(p, AgentState(True, {"email": rng.randint(0, 4), "webchat": rng.randint(0, 2)})) for p in profiles]
+    live = [(p, AgentState(True, {"email": rng.randint(0, 4), "webchat": rng.randint(0, 2)})) for p in profiles(roster)]
     times = []
     for n, c in enumerate(trace):
         req = RouteRequest(n, str(c["channel"]), str(c["tier"]), dict(c["skills"]), str(c["language"]))  # type: ignore[call-overload]
@@ -54,12 +53,6 @@ def decisions(roster: list[dict[str, object]], trace: list[dict[str, object]]) -
         decide(req, live, CONFIG.capacity, CONFIG.filters)
         times.append((time.perf_counter() - t0) * 1000)
     return {"decision_p50_ms": pct(times, 0.5), "decision_p99_ms": pct(times, 0.99)}
-
-
-def _tmp_json(rows: object) -> Path:
-    path = Path(tempfile.mkdtemp()) / "roster.json"
-    path.write_text(json.dumps(rows), encoding="utf-8")
-    return path
 
 
 async def committed(roster: list[dict[str, object]], trace: list[dict[str, object]], workdir: Path) -> dict[str, float]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from sqlalchemy import update
 
@@ -121,10 +123,10 @@ class Presence:
         for task in list(self._tasks):
             task.cancel()
 
-    def _later(self, agent_id: int, seconds: float, then: object) -> None:
+    def _later(self, agent_id: int, seconds: float, then: Callable[[int], Coroutine[Any, Any, None]]) -> None:
         def fire() -> None:
             self._timers.pop(agent_id, None)
-            task = asyncio.create_task(then(agent_id))  # type: ignore[operator]
+            task = asyncio.create_task(then(agent_id))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 

@@ -171,10 +171,7 @@ class RoutingEngine:
     async def respond(self, ticket_id: int, agent_id: int, accept: bool) -> TicketSnapshot:
         """The offered agent's answer; a decline sends the ticket on to the next agent at once."""
         async with self._db.write() as uow:
-            ticket = await offers.respond(uow, ticket_id, agent_id, accept, utcnow(), lock=not self._db.is_sqlite)
-            customer = await uow.session.get_one(Customer, ticket.customer_id)
-            queue = await uow.session.get_one(Queue, ticket.queue_id)
-            return TicketSnapshot.of(ticket, customer, queue.name)
+            return await offers.respond(uow, ticket_id, agent_id, accept, utcnow(), lock=not self._db.is_sqlite)
 
     async def drain(self) -> int:
         """Offer waiting tickets, most urgent first (see urgency.py), to whoever has room now."""

@@ -61,7 +61,9 @@ def _base(ticket: Ticket, agent_id: int | None, now: datetime, reasons: list[str
     return record
 
 
-async def respond(uow: UnitOfWork, ticket_id: int, agent_id: int, accept: bool, now: datetime, lock: bool) -> Ticket:
+async def respond(
+    uow: UnitOfWork, ticket_id: int, agent_id: int, accept: bool, now: datetime, lock: bool
+) -> TicketSnapshot:
     """The offered agent accepts or declines. Declining puts the ticket back to waiting without them."""
     s = uow.session
     ticket, customer, queue = await load_ticket(s, ticket_id, lock=lock)
@@ -78,8 +80,9 @@ async def respond(uow: UnitOfWork, ticket_id: int, agent_id: int, accept: bool, 
         audit.record(s, None, "ticket.offer_declined", "ticket", ticket.id, agent_id=agent_id)
     ticket.updated_at = now
     await s.flush()
-    uow.emit(TicketUpdated(TicketSnapshot.of(ticket, customer, queue), ("assignee_id", "assignment")))
-    return ticket
+    snapshot = TicketSnapshot.of(ticket, customer, queue)
+    uow.emit(TicketUpdated(snapshot, ("assignee_id", "assignment")))
+    return snapshot
 
 
 async def expire_due(uow: UnitOfWork, now: datetime, lock: bool, limit: int = 100) -> list[tuple[int, int]]:

@@ -104,22 +104,26 @@ def load_trace(path: Path) -> list[Contact]:
 
 def load_roster_file(path: Path) -> list[AgentProfile]:
     try:
-        rows = json.loads(path.read_text(encoding="utf-8"))
-        return [
-            AgentProfile(
-                int(r["id"]),
-                str(r.get("name", r["id"])),
-                {str(k): int(v) for k, v in (r.get("skills") or {}).items()},
-                frozenset(r.get("languages") or ()),
-                {str(k): int(v) for k, v in (r.get("capacity") or {}).items()},
-                frozenset(r.get("tiers") or ()),
-                email=str(r.get("email", "")).lower(),
-                queues=frozenset(r.get("queues") or ()),
-            )
-            for r in rows
-        ]
+        return profiles(json.loads(path.read_text(encoding="utf-8")))
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise TraceError(f"{path}: {exc.__class__.__name__}: {exc}") from None
+
+
+def profiles(rows: list[dict[str, Any]]) -> list[AgentProfile]:
+    """Roster rows (as in roster.json) to yellow-pages entries."""
+    return [
+        AgentProfile(
+            int(r["id"]),
+            str(r.get("name", r["id"])),
+            {str(k): int(v) for k, v in (r.get("skills") or {}).items()},
+            frozenset(r.get("languages") or ()),
+            {str(k): int(v) for k, v in (r.get("capacity") or {}).items()},
+            frozenset(r.get("tiers") or ()),
+            email=str(r.get("email", "")).lower(),
+            queues=frozenset(r.get("queues") or ()),
+        )
+        for r in rows
+    ]
 
 
 def simulate(config: RoutingConfig, roster: list[AgentProfile], trace: list[Contact], sl_s: float) -> dict[str, Any]:
