@@ -27,6 +27,9 @@ from hub.api.openapi import openapi
 from hub.bus import EventBus
 from hub.channels.email.service import EmailService
 from hub.channels.registry import ChannelRegistry
+from hub.channels.twilio import sms_webhooks, voice_callbacks, voice_webhooks
+from hub.channels.twilio.service import TwilioService
+from hub.channels.twilio.sms_webhooks import TWILIO
 from hub.channels.webchat import routes as chat_routes
 from hub.channels.webchat.channel import WebchatChannel
 from hub.channels.webchat.visitor import VisitorNamespace
@@ -120,6 +123,13 @@ def create_app(settings: Settings) -> web.Application:
 
     bus.subscribe(MessageCreated, wake_delivery)
     files = LocalDirectoryStore(settings.attachments_dir, settings.attachment_max_bytes)
+    if settings.twilio.enabled:
+        twilio = TwilioService(settings.twilio, settings.public_url, db, files)
+        channels.register(twilio.sms)
+        channels.register(twilio.voice)
+        app[TWILIO] = twilio
+        for table in (sms_webhooks.routes, voice_webhooks.routes, voice_callbacks.routes):
+            app.router.add_routes(table)
     if settings.email.mailboxes:
         email = EmailService(settings, ingestor, db, files)
         channels.register(email.channel)
@@ -178,12 +188,16 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         await app[keys.DELIVERY].start()
         if EMAIL in app:
             await app[EMAIL].start()
+        if TWILIO in app:
+            await app[TWILIO].start()
         yield
     finally:
         for task in list(app.get(MEDIA_TASKS, ())):
             task.cancel()
         if EMAIL in app:
             await app[EMAIL].stop()
+        if TWILIO in app:
+            await app[TWILIO].stop()
         await app[keys.DELIVERY].stop()
         await app[keys.ROUTING].stop()
         await app[LIVE_STATS].stop()

@@ -154,7 +154,10 @@ class ContactWriter:
             channel=env.channel,
             queue_id=queue.id,
             tags=sorted({t.strip()[:64] for t in env.tags if t.strip()}),
-            requirements={"entry": env.entry[:200]} if env.entry else {},
+            requirements={
+                **({"entry": env.entry[:200]} if env.entry else {}),
+                **({"language": env.language[:16]} if env.language else {}),
+            },
             first_response_due_at=first_due,
             resolution_due_at=resolution_due,
             last_message_at=now,

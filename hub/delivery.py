@@ -25,6 +25,14 @@ LEASE = timedelta(minutes=5)
 BATCH = 50
 
 
+# Delivery states in the order they happen; delivered and failed are both final.
+RANK: dict[str | None, int] = {None: 0, "queued": 0, "sent": 1, "delivered": 2, "failed": 2}
+
+
+def moves_forward(current: str | None, new: str) -> bool:
+    return RANK.get(new, 0) > RANK.get(current, 0)
+
+
 def backoff(attempt: int) -> timedelta:
     """2 s, 4 s, 8 s, ... capped at 10 minutes."""
     return timedelta(seconds=min(600, 2**attempt))
@@ -185,9 +193,11 @@ class DeliveryWorker:
                 status = "queued" if retry else "failed"
             else:
                 item.status = "done"
-                interaction.delivery_error = None
                 if receipt.external_id and interaction.external_id is None:
                     interaction.external_id = receipt.external_id
                 status = receipt.status
+                if not moves_forward(interaction.delivery_status, status) and interaction.delivery_status != "queued":
+                    return  # the provider's callback (delivered, undelivered) beat us here: it knows more
+                interaction.delivery_error = None
             interaction.delivery_status = status
             uow.emit(DeliveryUpdated(ticket_id, queue, interaction_id, status, receipt.error))

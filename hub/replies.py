@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub import audit
 from hub.accounts import Principal
 from hub.customers import history
+from hub.customers.consent import has_consent
 from hub.db.engine import Database
 from hub.db.models import Agent, Customer, Interaction, OutboxItem, Queue, Ticket
 from hub.db.types import utcnow
@@ -69,6 +70,11 @@ async def post_reply(
         ticket, customer, queue = await load_ticket(s, ticket_id, lock=not db.is_sqlite)
         if ticket.status == Status.CLOSED and not note:
             raise ReplyError("this ticket is closed; the customer's next contact opens a new one")
+        if not note and has_consent(customer.attributes or {}, ticket.channel) is False:
+            raise ReplyError(
+                f"the customer opted out of {ticket.channel} messages (for SMS: they texted STOP); "
+                "answer on another channel, or wait until they opt in again (START)"
+            )
         window = None if note else reply_window(ticket.channel)
         if window is not None:
             await _check_window(s, ticket, window, now)

@@ -6,12 +6,13 @@ import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from hub.channels.email.config import EmailConfig, EmailConfigError, Relay, parse_email, parse_relay
+from hub.channels.twilio.config import TwilioConfig, TwilioConfigError, parse_api_base, parse_twilio
 from hub.channels.wechat.config import DEFAULT_API_BASE, WeChatAccount, WeChatConfigError, parse_accounts
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -69,6 +70,8 @@ class Settings:
     routing_config: str = "config/routing.toml"
     email: EmailConfig = field(default_factory=EmailConfig)
     smtp_relay: Relay | None = None  # HUB_SMTP_RELAY host:port; overrides [email] relay
+    # [twilio]; HUB_TWILIO_ACCOUNT_SID, HUB_TWILIO_AUTH_TOKEN and HUB_TWILIO_API_BASE override its keys.
+    twilio: TwilioConfig = field(default_factory=TwilioConfig)
 
     @property
     def is_sqlite(self) -> bool:
@@ -202,6 +205,11 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
                 values["email"] = parse_email(raw)
             except EmailConfigError as exc:
                 raise SettingsError(f"{config_path}:{exc.key}", _OMITTED, exc.expected) from None
+        elif key == "twilio":
+            try:
+                values["twilio"] = parse_twilio(raw)
+            except TwilioConfigError as exc:
+                raise SettingsError(f"{config_path}:{exc.key}", _OMITTED, exc.expected) from None
         elif key == "wechat":
             try:
                 values["wechat_accounts"] = parse_accounts(raw)
@@ -215,6 +223,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         env_key = "HUB_" + key.upper()
         if env_key in env:
             values[key] = parser(env_key, env[env_key])
+    values["twilio"] = _twilio_env(values.get("twilio", TwilioConfig()), env)
     values.update(overrides)
     settings = Settings(**values)
     queue_names = {q.name for q in settings.queues}
@@ -223,6 +232,9 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     for box in settings.email.mailboxes:
         if box.queue is not None and box.queue not in queue_names:
             raise SettingsError(f"email.mailboxes.{box.name}.queue", box.queue, "the name of a configured queue")
+    for number in settings.twilio.numbers.values():
+        if number.queue is not None and number.queue not in queue_names:
+            raise SettingsError(f"twilio.numbers.{number.number}.queue", number.queue, "the name of a configured queue")
     for account in settings.wechat_accounts:
         for key, target in account.menu.items():
             if target.queue is not None and target.queue not in queue_names:
@@ -230,6 +242,19 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
                     f"wechat.accounts.{account.name}.menu.{key}.queue", target.queue, "the name of a configured queue"
                 )
     return settings
+
+
+def _twilio_env(config: TwilioConfig, env: Mapping[str, str]) -> TwilioConfig:
+    changes: dict[str, Any] = {}
+    for key in ("account_sid", "auth_token"):
+        if env.get(f"HUB_TWILIO_{key.upper()}"):
+            changes[key] = env[f"HUB_TWILIO_{key.upper()}"].strip()
+    if env.get("HUB_TWILIO_API_BASE"):
+        try:
+            changes["api_base"] = parse_api_base("HUB_TWILIO_API_BASE", env["HUB_TWILIO_API_BASE"])
+        except TwilioConfigError as exc:
+            raise SettingsError(exc.key, env["HUB_TWILIO_API_BASE"], exc.expected) from None
+    return replace(config, **changes) if changes else config
 
 
 def _read_toml(path: Path, *, explicit: bool) -> dict[str, Any]:
@@ -244,7 +269,7 @@ def _read_toml(path: Path, *, explicit: bool) -> dict[str, Any]:
     hub = data.get("hub", {})
     if not isinstance(hub, dict):
         raise SettingsError(f"{path}:hub", hub, "a [hub] table")
-    for section in ("queues", "wechat", "email"):
+    for section in ("queues", "wechat", "email", "twilio"):
         if section in data:
             hub = {**hub, section: data[section]}
     return hub

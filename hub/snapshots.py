@@ -93,6 +93,8 @@ class InteractionSnapshot:
     text: str
     html: str | None
     attachments: tuple[dict[str, Any], ...]
+    # What the channel knows beyond the text: a call's IVR path, outcome and recording; mail headers.
+    meta: dict[str, Any]
     delivery_status: str | None
     delivery_error: str | None
     created_at: datetime
@@ -127,6 +129,7 @@ _INTERACTION_FIELDS = (
     "text",
     "html",
     "attachments",
+    "meta",
     "delivery_status",
     "delivery_error",
     "created_at",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,6 +16,7 @@ from hub.channels.email.config import ImapSource, Mailbox
 from hub.db.engine import Database
 from hub.db.models import Interaction, MailCheckpoint
 from hub.settings import Settings
+from tests.waiting import until
 
 IMAP = os.environ.get("HUB_TEST_IMAP")  # host:port of the test Dovecot
 REQUIRED = os.environ.get("HUB_TEST_REQUIRE_IMAP") == "1"
@@ -60,13 +60,6 @@ def flags() -> dict[int, tuple[bytes, ...]]:
 async def stored(db: Database) -> list[str]:
     async with db.read() as s:
         return list(await s.scalars(select(Interaction.external_id).where(Interaction.direction == "inbound")))
-
-
-async def until(check: Callable[[], Any], timeout: float = 10) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await check():
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.1)
 
 
 def imap_settings(settings: Settings, after: str) -> Settings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from sqlalchemy import delete, select
 
 from hub import audit, keys
 from hub.api.errors import path_id, read_json, require
+from hub.customers.identities import e164
 from hub.db.models import Agent, AgentSkill
 from hub.db.types import utcnow
 from hub.replies import TicketNotFound
@@ -35,6 +37,7 @@ def _entry(
         "capacity": agent.capacity,
         "tiers": agent.tiers,
         "topics": agent.topics,
+        "voice_endpoint": agent.voice_endpoint,
         # From outcomes, not self-assessment: tickets needing the skill this agent solved, and how fast.
         "evidence": evidence or {},
     }
@@ -86,7 +89,8 @@ async def search_agents(request: web.Request) -> web.Response:
 
 @routes.put("/api/v1/agents/{id}/profile")
 async def edit_profile(request: web.Request) -> web.Response:
-    """Replace the yellow-pages entry: skills {name: 1-5}, languages, capacity {channel: n}, tiers, topics."""
+    """Replace the yellow-pages entry: skills {name: 1-5}, languages, capacity {channel: n}, tiers, topics,
+    and (when given) voice_endpoint."""
     actor = await require(request, "supervisor")
     agent_id = path_id(request)
     body = await read_json(request)
@@ -102,11 +106,14 @@ async def edit_profile(request: web.Request) -> web.Response:
     for name, value in lists.items():
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise web.HTTPBadRequest(reason=f"{name} must be a list of strings")
+    endpoint = _voice_endpoint(body["voice_endpoint"]) if "voice_endpoint" in body else ...
     async with request.app[keys.DB].write() as uow:
         s = uow.session
         agent = await s.get(Agent, agent_id)
         if agent is None:
             raise web.HTTPNotFound(reason="no such agent")
+        if endpoint is not ...:
+            agent.voice_endpoint = endpoint
         agent.capacity, agent.languages, agent.tiers, agent.topics = (
             capacity,
             lists["languages"],
@@ -120,6 +127,21 @@ async def edit_profile(request: web.Request) -> web.Response:
         await s.flush()
         entry = _entry(agent, {k.strip(): v for k, v in skills.items()}, request.app[keys.PRESENCE].status_of(agent_id))
     return web.json_response(entry)
+
+
+def _voice_endpoint(raw: object) -> str | None:
+    """Where calls ring: a phone number (normalized to E.164), sip:user@host, or client:identity."""
+    if raw is None or raw == "":
+        return None
+    text = str(raw).strip()
+    if re.fullmatch(r"sip:[^\s@]+@[^\s@]+", text) or re.fullmatch(r"client:[A-Za-z0-9_.-]{1,100}", text):
+        return text
+    try:
+        return e164(text)
+    except ValueError:
+        raise web.HTTPBadRequest(
+            reason="voice_endpoint must be +E.164, sip:user@host or client:identity (or null for no calls)"
+        ) from None
 
 
 @routes.get("/api/v1/queues/stats")

@@ -15,6 +15,17 @@ class InvalidIdentity(ValueError):
     pass
 
 
+def e164(raw: str) -> str:
+    """'+86 138 0013 8000' -> '+8613800138000'; ValueError when it is no possible international number."""
+    try:
+        number = phonenumbers.parse(raw, None)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(f"not an international phone number: {raw!r} ({exc})") from None
+    if not phonenumbers.is_possible_number(number):
+        raise ValueError(f"not a possible phone number: {raw!r}")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 def normalize(ref: IdentityRef) -> IdentityRef:
     value = ref.value.strip()
     if not value:
@@ -29,12 +40,9 @@ def normalize(ref: IdentityRef) -> IdentityRef:
         return IdentityRef("email", f"{local}@{domain}".lower())
     if ref.kind == "phone":
         try:
-            number = phonenumbers.parse(value, None)
-        except phonenumbers.NumberParseException as exc:
-            raise InvalidIdentity(f"not an international phone number: {value!r} ({exc})") from None
-        if not phonenumbers.is_possible_number(number):
-            raise InvalidIdentity(f"not a possible phone number: {value!r}")
-        return IdentityRef("phone", phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+            return IdentityRef("phone", e164(value))
+        except ValueError as exc:
+            raise InvalidIdentity(str(exc)) from None
     if len(value) > 320:
         raise InvalidIdentity(f"{ref.kind} identity longer than 320 characters")
     return IdentityRef(ref.kind, value)

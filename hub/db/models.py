@@ -1,4 +1,4 @@
-"""Tables: customers, identities, agents, queues, tickets, interactions, outbox, history, audit."""
+"""Tables: customers, identities, agents, queues, tickets, interactions, outbox, history, audit, calls."""
 
 from __future__ import annotations
 
@@ -60,6 +60,8 @@ class Agent(Base):
     tiers: Mapped[list[Any]] = mapped_column(default=list)
     topics: Mapped[list[Any]] = mapped_column(default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Where a phone call for this agent rings: +E.164, sip:user@host, or client:identity (None: no calls).
+    voice_endpoint: Mapped[str | None] = mapped_column(String(200), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(default=None)
 
@@ -88,6 +90,30 @@ class MailCheckpoint(Base):
     mailbox: Mapped[str] = mapped_column(String(64), primary_key=True)
     uidvalidity: Mapped[int] = mapped_column(BigInteger)
     last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class VoiceCall(Base):
+    """A phone call's progress through the IVR and the queue, so every webhook continues where it left off."""
+
+    __tablename__ = "voice_calls"
+    call_sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    number: Mapped[str] = mapped_column(String(32))  # the Twilio number called
+    caller: Mapped[str] = mapped_column(String(32))
+    tier: Mapped[str] = mapped_column(String(20), default="general")
+    language: Mapped[str | None] = mapped_column(String(8), default=None)
+    node: Mapped[str | None] = mapped_column(String(64), default=None)  # None: choosing the language
+    path: Mapped[list[Any]] = mapped_column(default=list)
+    state: Mapped[str] = mapped_column(String(16), default="ivr")
+    want: Mapped[str | None] = mapped_column(String(16), default=None)  # "voicemail" or "callback"
+    retries: Mapped[int] = mapped_column(Integer, default=0)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="SET NULL"), default=None)
+    interaction_id: Mapped[int | None] = mapped_column(ForeignKey("interactions.id", ondelete="SET NULL"), default=None)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"), default=None)
+    outcome: Mapped[str | None] = mapped_column(String(16), default=None)
+    voicemail_offered: Mapped[bool] = mapped_column(Boolean, default=False)
+    announced_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

@@ -251,6 +251,8 @@ class RoutingEngine:
             return None
         if "skills" not in ticket.requirements:
             derived = self.config.requirements_for(ticket.subject, ticket.requirements.get("entry"))
+            if ticket.requirements.get("language"):
+                derived["language"] = ticket.requirements["language"]  # chosen by the customer: it wins
             if derived["language"] is None:
                 derived["language"] = "zh" if guess_locale(ticket.subject) == "zh-CN" else "en"
             ticket.requirements = {**ticket.requirements, **derived}

@@ -76,7 +76,7 @@ async def respond(
         ticket.assignment = {**ticket.assignment, "state": ACCEPTED, "accepted_at": now.isoformat()}
         audit.record(s, None, "ticket.offer_accepted", "ticket", ticket.id, agent_id=agent_id)
     else:
-        _withdraw(ticket, agent_id, now, "declined the offer")
+        withdraw(ticket, agent_id, now, "declined the offer")
         audit.record(s, None, "ticket.offer_declined", "ticket", ticket.id, agent_id=agent_id)
     ticket.updated_at = now
     await s.flush()
@@ -102,7 +102,7 @@ async def expire_due(uow: UnitOfWork, now: datetime, lock: bool, limit: int = 10
         if ticket.status not in ACTIVE:
             ticket.offer_expires_at = None  # solved or closed while on offer: nothing left to hand on
             continue
-        _withdraw(ticket, agent_id, now, f"did not answer within {ticket.assignment.get('timeout_s', '?')} s")
+        withdraw(ticket, agent_id, now, f"did not answer within {ticket.assignment.get('timeout_s', '?')} s")
         audit.record(s, None, "ticket.offer_missed", "ticket", ticket.id, agent_id=agent_id)
         ticket.updated_at = now
         await s.flush()
@@ -111,7 +111,7 @@ async def expire_due(uow: UnitOfWork, now: datetime, lock: bool, limit: int = 10
     return missed
 
 
-def _withdraw(ticket: Ticket, agent_id: int, now: datetime, why: str) -> None:
+def withdraw(ticket: Ticket, agent_id: int, now: datetime, why: str) -> None:
     declined = {**(ticket.assignment.get("declined") or {}), str(agent_id): now.isoformat()}
     reasons = [*ticket.assignment.get("reasons", []), f"agent {agent_id} {why}"]
     ticket.assignee_id = None

@@ -15,6 +15,7 @@ from hub.routing.model import AgentProfile, AgentState
 from hub.tickets import ACTIVE
 
 ROUTABLE_ROLES = ("agent", "supervisor")
+VOICE = "voice.twilio"
 Roster = list[tuple[AgentProfile, AgentState]]
 
 
@@ -55,7 +56,7 @@ async def load_roster(s: AsyncSession, available: Iterable[int]) -> Roster:
                 a.display_name,
                 skills.get(a.id, {}),
                 frozenset(_langs(a.languages)),
-                {k: int(v) for k, v in (a.capacity or {}).items()},
+                _capacity(a),
                 frozenset(a.tiers or ()),
                 tuple(a.topics or ()),
                 a.email.lower(),
@@ -65,6 +66,13 @@ async def load_roster(s: AsyncSession, available: Iterable[int]) -> Roster:
         )
         for a in agents
     ]
+
+
+def _capacity(agent: Agent) -> dict[str, int]:
+    capacity = {k: int(v) for k, v in (agent.capacity or {}).items()}
+    if not agent.voice_endpoint:
+        capacity[VOICE] = 0  # a call needs somewhere to ring
+    return capacity
 
 
 def count_one_more(roster: Roster, agent_id: int, channel: str) -> None:

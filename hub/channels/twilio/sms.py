@@ -1,0 +1,171 @@
+"""Twilio SMS adapter: signed webhook form -> envelope; agent replies out through the REST API."""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+import aiohttp
+from twilio.base.exceptions import TwilioRestException
+
+from hub.channels.base import InboundRejected
+from hub.channels.twilio.config import TwilioConfig, TwilioNumber
+from hub.channels.twilio.rest import TwilioRest
+from hub.customers.identities import e164
+from hub.envelopes import DeliveryReceipt, IdentityRef, InboundEnvelope, OutboundMessage
+
+log = logging.getLogger(__name__)
+KIND = "sms.twilio"
+MAX_BODY_CHARS = 1600  # Twilio refuses longer bodies (error 21617)
+MAX_MEDIA = 10  # Twilio sends at most ten media items per MMS
+# Carrier-standard keywords (Twilio's Advanced Opt-Out list), plus what Chinese senders text: 退订, TD.
+OPT_OUT = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "optout", "revoke", "td", "退订"})
+OPT_IN = frozenset({"start", "yes", "unstop", "subscribe"})
+HELP = frozenset({"help", "info"})
+# Twilio error codes an agent should understand without looking them up.
+ERRORS = {
+    21211: "invalid 'To' number",
+    21408: "SMS to this region is not enabled on the account",
+    21610: "the recipient has opted out (replied STOP)",
+    21614: "the number cannot receive SMS",
+    30003: "unreachable handset",
+    30004: "message blocked",
+    30005: "unknown or inactive number",
+    30006: "landline or unreachable carrier",
+    30007: "filtered by the carrier as spam",
+    30008: "unknown error from the carrier",
+}
+UNSUBSCRIBED = 21610
+
+Keyword = Literal["opt_out", "opt_in", "help"]
+
+
+@dataclass(frozen=True, slots=True)
+class SmsForm:
+    fields: Mapping[str, str]
+    number: TwilioNumber | None  # the configured number it was sent to; None for an unknown one
+
+
+def keyword(body: str) -> Keyword | None:
+    """A message that is only an opt-out, opt-in or help keyword (full-width letters and punctuation allowed)."""
+    word = unicodedata.normalize("NFKC", body).strip().strip(".!。！").strip().lower()
+    if word in OPT_OUT:
+        return "opt_out"
+    if word in OPT_IN:
+        return "opt_in"
+    return "help" if word in HELP else None
+
+
+def describe_error(code: int | str | None) -> str:
+    try:
+        number = int(code or 0)
+    except ValueError:
+        return f"Twilio error {code}"
+    return f"Twilio error {number}: {ERRORS[number]}" if number in ERRORS else f"Twilio error {number}"
+
+
+def sender_of(fields: Mapping[str, str]) -> IdentityRef:
+    raw = fields.get("From", "")
+    if not raw:
+        raise InboundRejected("bad_request", "missing required parameter From")
+    try:
+        return IdentityRef("phone", e164(raw))
+    except ValueError as exc:
+        raise InboundRejected("bad_request", str(exc)) from None
+
+
+class SmsChannel:
+    kind = KIND
+    identity_kind = "phone"
+    capabilities = frozenset({"text", "media", "consent", "delivery_receipts"})
+    reply_window: timedelta | None = None
+
+    def __init__(self, config: TwilioConfig, public_url: str | None) -> None:
+        self.config = config
+        self._public_url = public_url
+        self._rest: TwilioRest | None = None
+
+    async def start(self) -> None:
+        self._rest = TwilioRest(self.config)
+
+    async def stop(self) -> None:
+        if self._rest is not None:
+            await self._rest.close()
+
+    @property
+    def rest(self) -> TwilioRest:
+        assert self._rest is not None, "the SMS channel is not started"
+        return self._rest
+
+    def parse_inbound(self, raw: SmsForm) -> InboundEnvelope:
+        f = raw.fields
+        sid = f.get("MessageSid") or f.get("SmsMessageSid") or ""
+        if not sid or not f.get("To"):
+            raise InboundRejected("bad_request", "missing required parameter MessageSid or To")
+        sender = sender_of(f)
+        meta: dict[str, Any] = {"to": f["To"], "from": sender.value, "message_sid": sid}
+        for ours, theirs in (("segments", "NumSegments"), ("country", "FromCountry"), ("city", "FromCity")):
+            if f.get(theirs):
+                meta[ours] = f[theirs]
+        media = self._media(f)
+        if media:
+            meta["media"] = media
+        if raw.number is None:
+            meta["warning"] = f"sent to {f['To']}, which is not configured; filed in the default queue"
+        text = f.get("Body", "")
+        if not text.strip() and media:
+            text = f"[彩信 MMS: {len(media)} attachment{'s' if len(media) > 1 else ''}]"
+        return InboundEnvelope(
+            channel=KIND,
+            external_id=sid,
+            sender=sender,
+            text=text,
+            received_at=datetime.now(UTC),
+            meta=meta,
+            queue=raw.number.queue if raw.number else None,
+            entry=f"sms:{raw.number.number}" if raw.number else None,
+        )
+
+    @staticmethod
+    def _media(f: Mapping[str, str]) -> list[dict[str, str]]:
+        try:
+            count = min(MAX_MEDIA, max(0, int(f.get("NumMedia", "0") or 0)))
+        except ValueError:
+            raise InboundRejected("bad_request", f"NumMedia is not a number: {f.get('NumMedia')!r}") from None
+        items = []
+        for i in range(count):
+            url = f.get(f"MediaUrl{i}", "")
+            if url:
+                items.append({"url": url, "content_type": f.get(f"MediaContentType{i}", "application/octet-stream")})
+        return items
+
+    def _from_number(self, msg: OutboundMessage) -> str | None:
+        """The number the customer wrote to; otherwise the first number that sends SMS."""
+        to = msg.reply_context.get("to")
+        number = self.config.number(str(to)) if to else None
+        if number is not None and number.sms:
+            return number.number
+        return next((n.number for n in self.config.numbers.values() if n.sms), None)
+
+    async def send(self, msg: OutboundMessage) -> DeliveryReceipt:
+        if len(msg.text) > MAX_BODY_CHARS:
+            return DeliveryReceipt("failed", error=f"an SMS is limited to {MAX_BODY_CHARS} characters")
+        sender = self._from_number(msg)
+        if sender is None:
+            return DeliveryReceipt("failed", error="no configured Twilio number sends SMS")
+        kwargs: dict[str, Any] = {"to": msg.recipient.value, "from_": sender, "body": msg.text}
+        if self._public_url:
+            kwargs["status_callback"] = f"{self._public_url}/webhooks/twilio/status?interaction={msg.interaction_id}"
+        try:
+            message = await self.rest.send_sms(**kwargs)
+        except TwilioRestException as exc:
+            transient = exc.status == 429 or exc.status >= 500
+            detail = describe_error(exc.code) if exc.code else f"HTTP {exc.status}: {exc.msg}"
+            return DeliveryReceipt("failed", error=detail, retryable=transient)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            return DeliveryReceipt("failed", error=f"Twilio unreachable: {type(exc).__name__}", retryable=True)
+        return DeliveryReceipt("sent", external_id=str(message.sid) if message.sid else None)

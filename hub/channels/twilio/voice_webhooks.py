@@ -1,0 +1,295 @@
+"""POST /webhooks/twilio/voice/*: a call through language choice, menu, queue, agent or voicemail, as TwiML.
+
+Every step is stored before its TwiML goes back, so a retried webhook or a restarted hub continues the
+call where it was. The ticket is created when the caller reaches a leaf of the menu (or hangs up before),
+and routing then offers it like any other; the wait loop rings the chosen agent.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+from urllib.parse import quote
+
+from aiohttp import web
+from multidict import MultiDictProxy
+from twilio.twiml.voice_response import VoiceResponse
+
+from hub import keys
+from hub.channels.base import InboundRejected
+from hub.channels.twilio import calls
+from hub.channels.twilio import voice as twiml
+from hub.channels.twilio.config import TwilioNumber
+from hub.channels.twilio.ivr import Node, choose_language, choose_option
+from hub.channels.twilio.service import TwilioService
+from hub.channels.twilio.signature import signed_form
+from hub.channels.twilio.sms_webhooks import TWILIO
+from hub.channels.twilio.voice import CallContact
+from hub.customers.identities import e164
+from hub.db.models import VoiceCall
+from hub.db.types import utcnow
+
+log = logging.getLogger(__name__)
+routes = web.RouteTableDef()
+PREFIX = "/webhooks/twilio/voice"
+UNANSWERED = frozenset({"busy", "no-answer", "failed", "canceled"})
+
+
+def xml_response(response: VoiceResponse) -> web.Response:
+    return web.Response(text=response.to_xml(), content_type="application/xml")
+
+
+def _url(service: TwilioService, request: web.Request, step: str, **query: str) -> str:
+    qs = "&".join(f"{k}={quote(v)}" for k, v in query.items())
+    return f"{service.base_url(request)}{PREFIX}/{step}" + (f"?{qs}" if qs else "")
+
+
+async def call_form(request: web.Request) -> tuple[TwilioService, MultiDictProxy[str], str]:
+    service = request.app[TWILIO]
+    form = await signed_form(request, service.validator, service.public_url)
+    call_sid = request.query.get("call") or form.get("CallSid", "")
+    if not call_sid:
+        raise web.HTTPBadRequest(text="bad_request: missing required parameter CallSid")
+    return service, form, call_sid
+
+
+def number_of(service: TwilioService, call: VoiceCall) -> TwilioNumber:
+    return service.config.number(call.number) or TwilioNumber(call.number)
+
+
+@routes.post(PREFIX)
+async def incoming(request: web.Request) -> web.Response:
+    service, form, call_sid = await call_form(request)
+    if not form.get("From") or not form.get("To"):
+        raise web.HTTPBadRequest(text="bad_request: missing required parameter From or To")
+    number = service.config.number(form["To"])
+    if number is None or not number.voice:
+        log.warning("call %s to %s: not a configured voice number", call_sid, form["To"])
+        return xml_response(twiml.say_and_hang_up("Sorry, this number does not take calls. Goodbye."))
+    try:
+        caller = e164(form["From"])
+    except ValueError:
+        caller = form["From"][:32]  # a withheld or odd caller id is still a caller
+    call, _new = await calls.open_call(request.app[keys.DB], call_sid, number.number, caller)
+    return await _resume(request, service, call)
+
+
+async def _resume(
+    request: web.Request, service: TwilioService, call: VoiceCall, *, retry: bool = False
+) -> web.Response:
+    """The TwiML for where the call stands (a retried first webhook lands here too)."""
+    ivr = service.ivr
+    action = _url(service, request, "menu")
+    if call.state != "ivr" and call.ticket_id is not None:
+        return await _enqueue(request, service, call, greet=False)
+    if call.language is None and len(ivr.languages) > 1:
+        return xml_response(twiml.language_menu(ivr, call.tier, action, retry=retry))
+    node = ivr.nodes[call.node or ivr.start]
+    lang = ivr.language(call.language)
+    # Without a language menu, the first question comes after the greeting.
+    greeting = ivr.greeting(call.tier, lang.code) if call.node is None and not retry else None
+    return xml_response(twiml.node_menu(ivr, node, lang, action, retry=retry, greeting=greeting))
+
+
+@routes.post(PREFIX + "/menu")
+async def menu(request: web.Request) -> web.Response:
+    """A <Gather> answered (digits or speech), or left unanswered: the next question, or the queue."""
+    service, form, call_sid = await call_form(request)
+    ivr, db = service.ivr, request.app[keys.DB]
+    digits, speech = form.get("Digits", "")[:8], form.get("SpeechResult", "")[:200]
+    via = "dtmf" if digits else "speech"
+    leaf: Node | None = None
+    async with calls.edit_call(db, call_sid) as call:
+        if call is None:
+            return xml_response(twiml.say_and_hang_up("Sorry, we lost track of this call. Please call again."))
+        if call.state != "ivr":
+            pass  # a retried webhook: the call moved on already
+        elif call.language is None and len(ivr.languages) > 1:
+            lang = choose_language(ivr, digits, speech)
+            if lang is None and call.retries < ivr.no_input_retries:
+                call.retries += 1
+                return xml_response(twiml.language_menu(ivr, call.tier, _url(service, request, "menu"), retry=True))
+            lang = lang or ivr.languages[0]
+            call.language, call.retries, call.node = lang.code, 0, ivr.start
+            step = {"node": "language", "label": lang.label, "via": via, "input": digits or speech}
+            call.path = [*call.path, step]
+        else:
+            node = ivr.nodes[call.node or ivr.start]
+            lang = ivr.language(call.language)
+            option = choose_option(node, lang.code, digits, speech)
+            if option is None and call.retries < ivr.no_input_retries:
+                call.retries += 1
+                return xml_response(twiml.node_menu(ivr, node, lang, _url(service, request, "menu"), retry=True))
+            if option is None:
+                leaf = node  # still nothing we understand: an agent will sort it out
+                call.path = [*call.path, {"node": node.name, "label": "(no choice)", "via": "none", "input": ""}]
+            else:
+                target = ivr.nodes[option.goto]
+                call.node, call.retries = target.name, 0
+                call.path = [*call.path, {"node": target.name, "label": target.label[lang.code], "via": via,
+                                          "input": digits or speech}]  # fmt: skip
+                leaf = target if target.leaf else None
+            if leaf is not None:
+                call.state = "routing"
+        snapshot = _detach(call)
+    if leaf is not None:
+        return await _to_queue(request, service, snapshot, leaf)
+    return await _resume(request, service, snapshot)
+
+
+def _detach(call: VoiceCall) -> VoiceCall:
+    """A plain copy usable after its session closed."""
+    copy = VoiceCall()
+    for column in VoiceCall.__table__.columns:
+        setattr(copy, column.key, getattr(call, column.key))
+    return copy
+
+
+async def _to_queue(request: web.Request, service: TwilioService, call: VoiceCall, leaf: Node) -> web.Response:
+    db = request.app[keys.DB]
+    try:
+        envelope = service.voice.parse_inbound(CallContact(call, number_of(service, call), leaf, service.ivr))
+    except InboundRejected as exc:
+        raise web.HTTPBadRequest(text=f"{exc.code}: {exc}") from None
+    result = await request.app[keys.INGESTOR].ingest(envelope)  # the ticket exists before the caller waits
+    async with calls.edit_call(db, call.call_sid) as row:
+        assert row is not None
+        row.state, row.ticket_id, row.interaction_id = "queued", result.ticket.id, result.interaction.id
+        call = _detach(row)
+    return await _enqueue(request, service, call, greet=True)
+
+
+async def _enqueue(request: web.Request, service: TwilioService, call: VoiceCall, *, greet: bool) -> web.Response:
+    lang = service.ivr.language(call.language)
+    queue = number_of(service, call).queue or request.app[keys.SETTINGS].default_queue
+    wait, action = _url(service, request, "wait"), _url(service, request, "queue")
+    return xml_response(twiml.enqueue(service.ivr, lang, queue, wait, action, greet=greet))
+
+
+@routes.post(PREFIX + "/wait")
+async def wait(request: web.Request) -> web.Response:
+    """Requested again and again while the caller holds: ring an agent once routing has chosen one."""
+    service, form, call_sid = await call_form(request)
+    ivr, db = service.ivr, request.app[keys.DB]
+    call = await load_call(db, call_sid)
+    if call is None or call.ticket_id is None:
+        return xml_response(twiml.leave())
+    target = await calls.dial_target(db, call.ticket_id)
+    if target is not None:
+        async with calls.edit_call(db, call_sid) as row:
+            if row is not None:
+                row.agent_id, row.state = target[0], "connecting"
+        return xml_response(twiml.leave())
+    now, announce, offer = utcnow(), None, None
+    try:
+        waited = int(form.get("QueueTime", "0") or 0)
+    except ValueError:
+        waited = 0
+    async with calls.edit_call(db, call_sid) as row:
+        assert row is not None
+        if row.announced_at is None or (now - row.announced_at).total_seconds() >= ivr.announce_every_s:
+            position = await calls.queue_position(db, call.ticket_id)
+            staff = max(1, len(request.app[keys.PRESENCE].available_ids()))
+            announce = (position, max(1, math.ceil(position * ivr.average_handle_s / staff / 60)))
+            row.announced_at = now
+        if waited >= ivr.voicemail_after_s and not row.voicemail_offered:
+            row.voicemail_offered = True
+            offer = _url(service, request, "choice")
+    return xml_response(twiml.hold(ivr, ivr.language(call.language), announce, offer))
+
+
+async def load_call(db: Any, call_sid: str) -> VoiceCall | None:
+    async with calls.edit_call(db, call_sid) as call:
+        return _detach(call) if call is not None else None
+
+
+@routes.post(PREFIX + "/choice")
+async def choice(request: web.Request) -> web.Response:
+    """The caller's answer to the voicemail offer: 1 a message, 2 a callback, anything else keeps waiting."""
+    service, form, call_sid = await call_form(request)
+    want = {"1": "voicemail", "2": "callback"}.get(form.get("Digits", ""))
+    if want is None:
+        response = VoiceResponse()
+        response.redirect(_url(service, request, "wait"))
+        return xml_response(response)
+    async with calls.edit_call(request.app[keys.DB], call_sid) as call:
+        if call is not None:
+            call.want = want
+    return xml_response(twiml.leave())
+
+
+@routes.post(PREFIX + "/queue")
+async def left_queue(request: web.Request) -> web.Response:
+    """The caller left the queue: to the chosen agent, to voicemail, to a callback, or they hung up."""
+    service, form, call_sid = await call_form(request)
+    db = request.app[keys.DB]
+    call = await load_call(db, call_sid)
+    if call is None:
+        return xml_response(twiml.say_and_hang_up("Goodbye."))
+    lang = service.ivr.language(call.language)
+    result = form.get("QueueResult", "")
+    if result == "hangup":
+        await calls.annotate(db, call.interaction_id, outcome="abandoned", queue_seconds=form.get("QueueTime"))
+        return xml_response(VoiceResponse())
+    if call.want == "voicemail":
+        return xml_response(twiml.record(service.ivr, lang, _url(service, request, "recorded"),
+                                 _url(service, request, "transcription", call=call_sid)))  # fmt: skip
+    if call.want == "callback":
+        await calls.annotate(db, call.interaction_id, outcome="callback", callback_to=call.caller)
+        return xml_response(twiml.say_and_hang_up(service.ivr.say("callback_thanks", lang.code), lang))
+    target = await calls.dial_target(db, call.ticket_id) if call.ticket_id else None
+    if target is None:
+        return await _enqueue(request, service, call, greet=False)  # the offer moved on meanwhile
+    agent_id, endpoint, left = target
+    timeout = max(5, min(60, int(left) - 1)) if left is not None else 30
+    whisper = _url(service, request, "answered", call=call_sid, agent=str(agent_id))
+    response = twiml.dial(endpoint, caller_id=call.number, timeout=timeout,
+                          action=_url(service, request, "dialed", agent=str(agent_id)), whisper=whisper)  # fmt: skip
+    return xml_response(response)
+
+
+@routes.post(PREFIX + "/answered")
+async def answered(request: web.Request) -> web.Response:
+    """On the agent's leg as they pick up: the ticket is theirs; they hear who is calling and why."""
+    _service, _form_data, call_sid = await call_form(request)
+    db = request.app[keys.DB]
+    try:
+        agent_id = int(request.query.get("agent", ""))
+    except ValueError:
+        raise web.HTTPBadRequest(text="bad_request: no agent in the URL") from None
+    call = await load_call(db, call_sid)
+    response = VoiceResponse()
+    if call is None or call.ticket_id is None:
+        return xml_response(response)
+    await calls.take_call(db, call.ticket_id, agent_id)
+    async with calls.edit_call(db, call_sid) as row:
+        if row is not None:
+            row.state, row.agent_id = "connected", agent_id
+    await calls.annotate(db, call.interaction_id, outcome="answered", agent_id=agent_id)
+    response.say(f"{call.tier} customer. {twiml.path_text(call)}")
+    return xml_response(response)
+
+
+@routes.post(PREFIX + "/dialed")
+async def dialed(request: web.Request) -> web.Response:
+    """The agent's leg ended: after a conversation the call is done; unanswered, the caller waits again."""
+    service, form, call_sid = await call_form(request)
+    db = request.app[keys.DB]
+    call = await load_call(db, call_sid)
+    if call is None or call.ticket_id is None:
+        return xml_response(twiml.say_and_hang_up("Goodbye."))
+    status = form.get("DialCallStatus", "")
+    if status not in UNANSWERED:
+        await calls.annotate(db, call.interaction_id, talk_seconds=form.get("DialCallDuration"))
+        response = VoiceResponse()
+        response.hangup()
+        return xml_response(response)
+    agent_id = int(request.query.get("agent", "0") or 0)
+    missed = await calls.release_call(db, call.ticket_id, agent_id, f"did not answer the phone ({status})")
+    if missed and request.app[keys.ROUTING].config.away_after_missed_offer:
+        await request.app[keys.PRESENCE].missed_offer(agent_id)
+    async with calls.edit_call(db, call_sid) as row:
+        if row is not None:
+            row.state, row.agent_id = "queued", None
+    return await _enqueue(request, service, call, greet=False)
