@@ -22,6 +22,7 @@ from hub.db.migrate import upgrade_async
 from hub.db.models import Agent
 from hub.settings import PROJECT_ROOT, Settings, load_settings
 from tests.processes import free_port
+from tests.twilio_kit import FakeTwilio, config
 
 PG_URL = os.environ.get("HUB_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
@@ -120,3 +121,23 @@ async def make_session(db: Database, agent: Agent) -> str:
 @pytest.fixture
 async def admin_token(db: Database) -> str:
     return await make_token(db, "admin")
+
+
+@pytest.fixture
+def fake_twilio() -> FakeTwilio:
+    return FakeTwilio()
+
+
+@pytest.fixture
+async def twilio_hub(settings: Settings, fake_twilio: FakeTwilio, aiohttp_server: Callable[..., Any]) -> Hub:
+    """A hub whose public URL is its own address, so Twilio's status callbacks come back to it."""
+    api: TestServer = await aiohttp_server(fake_twilio.app())
+    api_base = str(api.make_url("")).rstrip("/")
+    fake_twilio.redirect_to = "http://localhost:9/evil/"
+    port = free_port()
+    settings = dataclasses.replace(
+        settings, twilio=config(api_base, f"127.0.0.1:{api.port}"), public_url=f"http://127.0.0.1:{port}"
+    )
+    app = create_app(settings)
+    server = await aiohttp_server(app, port=port)
+    return Hub(server, app, settings)

@@ -2,47 +2,21 @@
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
 from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 
 from hub import keys
-from hub.app import create_app
 from hub.channels.twilio.config import TwilioConfigError, parse_twilio
 from hub.channels.twilio.sms import keyword
 from hub.channels.twilio.sms_webhooks import TWILIO
 from hub.db.engine import Database
 from hub.db.models import Customer, HistoryEntry, Interaction, OutboxItem, Ticket
-from hub.settings import Settings
 from tests.conftest import Hub, make_token
-from tests.processes import free_port
-from tests.twilio_kit import BILLING, CUSTOMER, SUPPORT, FakeTwilio, config, post_signed, sms_params, twiml
+from tests.twilio_kit import BILLING, CUSTOMER, SUPPORT, FakeTwilio, post_signed, sms_params, twiml
 from tests.waiting import until
-
-
-@pytest.fixture
-def fake() -> FakeTwilio:
-    return FakeTwilio()
-
-
-@pytest.fixture
-async def twilio_hub(settings: Settings, fake: FakeTwilio, aiohttp_server: Callable[..., Any]) -> Hub:
-    """A hub whose public URL is its own address, so Twilio's status callbacks come back to it."""
-    api: TestServer = await aiohttp_server(fake.app())
-    api_base = str(api.make_url("")).rstrip("/")
-    fake.redirect_to = "http://localhost:9/evil/"
-    port = free_port()
-    settings = dataclasses.replace(
-        settings, twilio=config(api_base, f"127.0.0.1:{api.port}"), public_url=f"http://127.0.0.1:{port}"
-    )
-    app = create_app(settings)
-    server = await aiohttp_server(app, port=port)
-    return Hub(server, app, settings)
 
 
 async def count(db: Database, model: Any) -> int:
@@ -106,7 +80,7 @@ async def test_number_maps_to_queue_and_unknown_number_keeps_the_message(twilio_
 
 
 async def test_reply_reaches_twilio_and_callbacks_in_any_order_show_delivered(
-    twilio_hub: Hub, db: Database, fake: FakeTwilio, admin_token: str
+    twilio_hub: Hub, db: Database, fake_twilio: FakeTwilio, admin_token: str
 ) -> None:
     url = f"{twilio_hub.url}/webhooks/twilio/sms"
     assert (await post_signed(url, sms_params("请问发票怎么开？", to=BILLING)))[0] == 200
@@ -117,10 +91,10 @@ async def test_reply_reaches_twilio_and_callbacks_in_any_order_show_delivered(
     assert status == 201
 
     async def sent() -> bool:
-        return bool(fake.sent)
+        return bool(fake_twilio.sent)
 
     await until(sent)
-    [message] = fake.sent
+    [message] = fake_twilio.sent
     assert message["To"] == CUSTOMER and message["From"] == BILLING  # from the number the customer wrote to
     assert message["Body"] == "您好，发票会在24小时内发到您的邮箱。"
     interaction_id = reply["interaction"]["id"]
@@ -141,7 +115,7 @@ async def test_reply_reaches_twilio_and_callbacks_in_any_order_show_delivered(
 
 
 async def test_undelivered_with_error_code_and_unsubscribed_recipient(
-    twilio_hub: Hub, db: Database, fake: FakeTwilio, admin_token: str
+    twilio_hub: Hub, db: Database, fake_twilio: FakeTwilio, admin_token: str
 ) -> None:
     url = f"{twilio_hub.url}/webhooks/twilio/sms"
     await post_signed(url, sms_params("hi"))
@@ -150,17 +124,22 @@ async def test_undelivered_with_error_code_and_unsubscribed_recipient(
     _, reply = await api(twilio_hub, "POST", f"/api/v1/tickets/{ticket_id}/replies", admin_token, {"text": "Hello!"})
 
     async def sent() -> bool:
-        return bool(fake.sent)
+        return bool(fake_twilio.sent)
 
     await until(sent)
-    callback = fake.sent[0]["StatusCallback"]
-    params = {"MessageSid": fake.sent[0]["sid"], "MessageStatus": "undelivered", "ErrorCode": "30003", "To": CUSTOMER}
+    callback = fake_twilio.sent[0]["StatusCallback"]
+    params = {
+        "MessageSid": fake_twilio.sent[0]["sid"],
+        "MessageStatus": "undelivered",
+        "ErrorCode": "30003",
+        "To": CUSTOMER,
+    }
     assert (await post_signed(callback, params))[0] == 204
     async with db.read() as s:
         row = await s.get_one(Interaction, reply["interaction"]["id"])
     assert row.delivery_status == "failed" and row.delivery_error == "Twilio error 30003: unreachable handset"
     # Twilio refusing a send because the customer opted out: a permanent failure, and consent recorded.
-    fake.refuse[CUSTOMER] = (400, 21610, "Attempt to send to unsubscribed recipient")
+    fake_twilio.refuse[CUSTOMER] = (400, 21610, "Attempt to send to unsubscribed recipient")
     _, second = await api(twilio_hub, "POST", f"/api/v1/tickets/{ticket_id}/replies", admin_token, {"text": "Again"})
 
     async def failed() -> bool:

@@ -1,0 +1,145 @@
+"""Twilio SMS webhooks under load: N signed webhooks from C concurrent senders against `hub serve`.
+
+Starts the hub in its own process on a fresh SQLite database (or HUB_DATABASE_URL) with a Twilio number
+configured, posts SMS webhooks signed with the auth token exactly as Twilio signs them (2% are sent twice,
+as Twilio retries), and measures each request until its acknowledgement. Afterwards it counts what was
+stored: every acknowledged MessageSid must be there once. Full run: 10,000 at 50 concurrent; --quick: 1,000.
+Prints one JSON object on its last line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from sqlalchemy import func, select
+from twilio.request_validator import RequestValidator
+
+from bench.webchat import free_port, percentile, wait_healthy
+from hub.bus import EventBus
+from hub.db.engine import Database
+from hub.db.migrate import upgrade_async
+from hub.db.models import Interaction
+from hub.settings import PROJECT_ROOT
+
+SID, TOKEN, NUMBER = "AC" + "b" * 32, "bench-auth-token", "+15550001111"
+RETRIED = 0.02
+
+
+def config_file(tmp: Path) -> Path:
+    base = (PROJECT_ROOT / "config" / "hub.toml").read_text(encoding="utf-8")
+    twilio = (
+        f'\n[twilio]\naccount_sid = "{SID}"\nauth_token = "{TOKEN}"\nivr = "{PROJECT_ROOT / "config" / "ivr.toml"}"\n'
+        f'[twilio.numbers."{NUMBER}"]\nqueue = "general"\n'
+    )
+    path = tmp / "hub.toml"
+    path.write_text(base.replace("[email]", twilio + "\n[email]", 1), encoding="utf-8")
+    return path
+
+
+def webhooks(url: str, n: int, seed: int = 7) -> list[tuple[str, dict[str, str], str]]:
+    """(MessageSid, form, signature), signed before the clock starts."""
+    rng, validator = random.Random(seed), RequestValidator(TOKEN)
+    out = []
+    for i in range(n):
+        message_sid = f"SM{i:032x}"
+        form = {
+            "MessageSid": message_sid, "SmsMessageSid": message_sid, "AccountSid": SID, "To": NUMBER,
+            "From": f"+86138{rng.randrange(10**8):08d}", "Body": f"订单 {i} 还没到，where is it? #{i}",
+            "NumMedia": "0", "NumSegments": "1", "FromCountry": "CN", "ApiVersion": "2010-04-01",
+        }  # fmt: skip
+        out.append((message_sid, form, validator.compute_signature(url, form)))
+    return out
+
+
+async def run(n: int, concurrency: int, database_url: str, tmp: Path) -> dict[str, Any]:
+    await upgrade_async(database_url)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_HTTP_PORT": str(port), "HUB_PUBLIC_URL": base,
+           "HUB_CONFIG": str(config_file(tmp)), "HUB_SMTP_PORT": str(free_port())}  # fmt: skip
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "hub", "serve", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"{base}/webhooks/twilio/sms"
+    jobs = webhooks(url, n)
+    jobs += random.Random(3).sample(jobs, int(n * RETRIED))  # Twilio's retries: the same MessageSid again
+    queue: asyncio.Queue[tuple[str, dict[str, str], str]] = asyncio.Queue()
+    for job in jobs:
+        queue.put_nowait(job)
+    acks: list[float] = []
+    acked: set[str] = set()
+    errors = 0
+
+    async def sender(http: aiohttp.ClientSession) -> None:
+        nonlocal errors
+        while not queue.empty():
+            message_sid, form, signature = queue.get_nowait()
+            started = time.perf_counter()
+            async with http.post(url, data=form, headers={"X-Twilio-Signature": signature}) as r:
+                await r.read()
+                if r.status == 200:
+                    acks.append((time.perf_counter() - started) * 1000)
+                    acked.add(message_sid)
+                else:
+                    errors += 1
+
+    try:
+        await wait_healthy(base, proc)
+        connector = aiohttp.TCPConnector(limit=concurrency)
+        async with aiohttp.ClientSession(connector=connector) as http:
+            start = time.perf_counter()
+            await asyncio.gather(*(sender(http) for _ in range(concurrency)))
+            elapsed = time.perf_counter() - start
+    finally:
+        proc.terminate()
+        await proc.wait()
+    db = Database(database_url, EventBus())
+    try:
+        async with db.read() as s:
+            stored = list(await s.scalars(select(Interaction.external_id).where(Interaction.channel == "sms.twilio")))
+            rows = await s.scalar(select(func.count()).select_from(Interaction))
+    finally:
+        await db.dispose()
+    return {
+        "bench": "twilio_sms",
+        "database": database_url.split(":")[0],
+        "webhooks": len(jobs),
+        "retried": len(jobs) - n,
+        "concurrency": concurrency,
+        "requests_per_s": round(len(jobs) / elapsed, 1),
+        "ack_p50_ms": round(percentile(acks, 0.50), 1),
+        "ack_p99_ms": round(percentile(acks, 0.99), 1),
+        "errors": errors,
+        "lost": len(acked - set(stored)),
+        "duplicates": len(stored) - len(set(stored)) + max(0, (rows or 0) - len(stored)),
+        "goal": {"requests_per_s": 1000, "ack_p99_ms": 50},
+    }
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    p.add_argument("--quick", action="store_true", help="1,000 webhooks: a few seconds")
+    p.add_argument("--webhooks", type=int, default=10_000)
+    p.add_argument("--concurrency", type=int, default=50)
+    args = p.parse_args()
+    if args.quick:
+        args.webhooks = 1_000
+    with tempfile.TemporaryDirectory() as tmp:
+        url = os.environ.get("HUB_DATABASE_URL") or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+        result = asyncio.run(run(args.webhooks, args.concurrency, url, Path(tmp)))
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
