@@ -157,6 +157,7 @@ class ContactWriter:
             requirements={
                 **({"entry": env.entry[:200]} if env.entry else {}),
                 **({"language": env.language[:16]} if env.language else {}),
+                **({"entry_skills": {k[:64]: int(v) for k, v in env.skills.items()}} if env.skills else {}),
             },
             first_response_due_at=first_due,
             resolution_due_at=resolution_due,

@@ -51,6 +51,8 @@ class InboundEnvelope:
     queue: str | None = None
     # Where the contact came in ("wechat:menu:REFUND", "webchat:topic:billing"): routing derives skills.
     entry: str | None = None
+    # Skills the contact needs as named where it came in (an IVR leaf), on top of routing's own rules.
+    skills: Mapping[str, int] = field(default_factory=dict)
     # The language the customer chose (an IVR's language menu); otherwise routing guesses from the text.
     language: str | None = None
     # Tags a new ticket starts with (e.g. the topic of a WeChat menu button).

@@ -67,6 +67,7 @@ def settings(database_url: str, wechat_api_base: str, tmp_path: Path) -> Setting
         database_url=database_url,
         wechat_accounts=(MAIN, OTHER),
         wechat_api_base=wechat_api_base,
+        twilio=config("http://127.0.0.1:9", "127.0.0.1:9"),  # nothing listens: tests that talk to Twilio use twilio_hub
         attachments_dir=str(tmp_path / "attachments"),
         smtp_port=free_port(),
         email=dataclasses.replace(base.email, raw_dir=str(tmp_path / "mail-raw")),

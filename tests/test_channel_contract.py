@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from hub import keys
 from hub.channels.base import Channel, InboundRejected
+from hub.channels.twilio.config import TwilioNumber
 from hub.channels.webchat.channel import VisitorMessage
 from hub.channels.wechat.channel import WeChatPush
 from hub.channels.wechat.xml import parse_flat
@@ -51,11 +52,36 @@ def wechat_raw(path: Path) -> Loaded:
     return WeChatPush(MAIN, fields), rejected
 
 
+def sms_raw(path: Path) -> Loaded:
+    """Twilio's webhook form for an incoming message, and the configured number it was sent to."""
+    from hub.channels.twilio.sms import SmsForm
+
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    number = TwilioNumber(spec["number"]) if spec.get("number") else None
+    return SmsForm(spec["form"], number), spec.get("rejected")
+
+
+def voice_raw(path: Path) -> Loaded:
+    """A call as stored when it reached a leaf of the shipped IVR (or ended before one)."""
+    from hub.channels.twilio.ivr import load_ivr
+    from hub.channels.twilio.voice import CallContact
+    from hub.db.models import VoiceCall
+    from hub.settings import PROJECT_ROOT
+
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    ivr = load_ivr(PROJECT_ROOT / "config" / "ivr.toml")
+    leaf = ivr.nodes[spec["leaf"]] if spec.get("leaf") else None
+    call = VoiceCall(**spec["call"])
+    return CallContact(call, TwilioNumber(call.number), leaf, ivr), spec.get("rejected")
+
+
 # How each channel's raw fixture files become the object its parse_inbound takes.
 RAW_LOADERS: dict[str, tuple[str, Callable[[Path], Loaded]]] = {
     "webchat": ("*.json", webchat_raw),
     "wechat": ("*.xml", wechat_raw),
     "email": ("*.eml", email_raw),
+    "sms.twilio": ("*.json", sms_raw),
+    "voice.twilio": ("*.json", voice_raw),
 }
 
 

@@ -14,7 +14,7 @@ from hub.channels.twilio.ivr import IvrError, load_ivr, parse_ivr
 from hub.db.engine import Database
 from hub.db.models import Agent, Customer, Identity, Interaction, Ticket, VoiceCall
 from hub.settings import PROJECT_ROOT
-from tests.conftest import Hub, make_agent
+from tests.conftest import Hub, make_agent, make_session
 from tests.twilio_kit import AGENT_PHONE, CUSTOMER, SUPPORT, call_params, post_signed, sid, twiml
 from tests.waiting import until
 
@@ -71,7 +71,7 @@ async def test_call_walks_the_ivr_by_digit_and_speech_to_an_agent(
     assert [e.tag for e in root] == ["Say", "Enqueue"] and "正在为您转接" in spoken(root)
     ticket, interaction = await call_ticket(db, call)
     assert ticket.channel == "voice.twilio" and ticket.requirements["entry"] == "voice:ivr:billing"
-    assert ticket.requirements["language"] == "zh"
+    assert ticket.requirements["language"] == "zh" and ticket.requirements["entry_skills"] == {"billing": 2}
     assert [step["label"] for step in interaction.meta["ivr_path"]] == ["中文", "账单"]
     assert [step["via"] for step in interaction.meta["ivr_path"]] == ["dtmf", "speech"]
 
@@ -79,6 +79,8 @@ async def test_call_walks_the_ivr_by_digit_and_speech_to_an_agent(
         return (await call_ticket(db, call))[0].assignee_id == agent.id
 
     await until(offered)
+    ticket, _ = await call_ticket(db, call)
+    assert ticket.requirements["skills"] == {"billing": 2}  # from the leaf; routing matched it to the agent
     wait_url, queue_url = action_of(root, "Enqueue", "waitUrl"), action_of(root, "Enqueue")
     assert [e.tag for e in await say(wait_url, call, QueueTime="3", QueuePosition="1")] == ["Leave"]
     root = await say(queue_url, call, QueueResult="leave", QueueTime="4")
@@ -140,6 +142,15 @@ async def test_no_agent_free_offers_voicemail_which_becomes_a_routed_ticket(twil
     async with db.read() as s:
         queue = await s.scalar(select(func.count()).select_from(Ticket).where(Ticket.queue_id == ticket.queue_id))
     assert queue == 1
+    # What the agent sees: the menu path, the outcome and the recording, next to the transcript.
+    token = await make_session(db, await make_agent(db, "reader@example.test"))
+    async with (
+        aiohttp.ClientSession(cookies={"hub_session": token}) as http,
+        http.get(f"{twilio_hub.url}/console/tickets/{ticket.id}") as r,
+    ):
+        page = await r.text()
+    assert r.status == 200 and "English" in page and "Billing" in page and "(dtmf: 1)" in page
+    assert 'data-outcome="voicemail"' in page and f'href="{recording}"' in page
 
 
 async def test_an_agent_who_does_not_pick_up_passes_the_call_on(

@@ -84,7 +84,9 @@ class RoutingEngine:
         ticket = event.ticket
         self._track_load(event)
         reroute = {"status", "requirements"} & set(event.changes)
-        taken_back = "assignment" in event.changes and ticket.assignment.get("state") == offers.WAITING
+        # An offer taken back (declined, missed): the assignee changed. Routing's own "still waiting" note
+        # changes only the assignment and must not queue the ticket again.
+        taken_back = "assignee_id" in event.changes and ticket.assignment.get("state") == offers.WAITING
         if "status" in event.changes and ticket.status not in ACTIVE and ticket.assignee_id is not None:
             await self.presence.wrap_up(ticket.assignee_id, self.config.after_contact.get(ticket.channel, 0))
         if (reroute or taken_back) and ticket.status in ACTIVE and ticket.assignee_id is None:
@@ -251,6 +253,8 @@ class RoutingEngine:
             return None
         if "skills" not in ticket.requirements:
             derived = self.config.requirements_for(ticket.subject, ticket.requirements.get("entry"))
+            for skill, level in (ticket.requirements.get("entry_skills") or {}).items():
+                derived["skills"][skill] = max(int(level), derived["skills"].get(skill, 0))
             if ticket.requirements.get("language"):
                 derived["language"] = ticket.requirements["language"]  # chosen by the customer: it wins
             if derived["language"] is None:

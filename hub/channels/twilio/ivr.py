@@ -43,6 +43,7 @@ class Node:
     prompt: Mapping[str, str] = field(default_factory=dict)
     options: tuple[Option, ...] = ()
     queue: str | None = None  # a leaf's queue (None: the number's)
+    skills: Mapping[str, int] = field(default_factory=dict)  # what a leaf's calls need, e.g. {billing = 2}
 
     @property
     def leaf(self) -> bool:
@@ -148,7 +149,12 @@ def parse_ivr(raw: Mapping[str, Any]) -> Ivr:
         queue = spec.get("queue")
         if queue is not None and not isinstance(queue, str):
             raise IvrError(f"{where}.queue", "a queue name")
-        nodes[name] = Node(name, label, prompt, tuple(options), queue)
+        skills = spec.get("skills") or {}
+        if not isinstance(skills, Mapping) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 5 for v in skills.values()
+        ):
+            raise IvrError(f"{where}.skills", "skills with levels 1-5, e.g. { billing = 2 }")
+        nodes[name] = Node(name, label, prompt, tuple(options), queue, dict(skills))
     start = raw.get("start", "main")
     if start not in nodes:
         raise IvrError("start", f"the name of a node ({start!r} is not one)")

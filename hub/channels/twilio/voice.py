@@ -62,6 +62,7 @@ class VoiceChannel:
             meta=meta,
             queue=(leaf.queue if leaf and leaf.queue else None) or raw.number.queue,
             entry=f"voice:ivr:{leaf.name}" if leaf else None,
+            skills=dict(leaf.skills) if leaf else {},
             language=language,
             explicit_threading=True,  # every call is a ticket of its own
         )
