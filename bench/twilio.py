@@ -1,8 +1,9 @@
 """Twilio SMS webhooks under load: N signed webhooks from C concurrent senders against `hub serve`.
 
 Starts the hub in its own process on a fresh SQLite database (or HUB_DATABASE_URL) with a Twilio number
-configured, posts SMS webhooks (from n/5 customers: a short conversation each) signed with the auth token exactly as Twilio signs them (2% are sent twice,
-as Twilio retries), and measures each request until its acknowledgement. Afterwards it counts what was
+configured, posts SMS webhooks from N/5 customers (a short conversation each), signed with the auth token
+exactly as Twilio signs them (2% are sent twice, as Twilio retries), and measures each request until its
+acknowledgement. Afterwards it counts what was
 stored: every acknowledged MessageSid must be there once. Full run: 10,000 at 50 concurrent; --quick: 1,000.
 Prints one JSON object on its last line.
 """
@@ -56,7 +57,8 @@ def webhooks(url: str, n: int, seed: int = 7) -> list[tuple[str, dict[str, str],
         message_sid = f"SM{i:032x}"
         form = {
             "MessageSid": message_sid, "SmsMessageSid": message_sid, "AccountSid": SID, "To": NUMBER,
-            "From": f"+86138{rng.randrange(max(1, n // CONVERSATION)):08d}", "Body": f"订单 {i} 还没到，where is it? #{i}",
+            "From": f"+86138{rng.randrange(max(1, n // CONVERSATION)):08d}",
+            "Body": f"订单 {i} 还没到，where is it? #{i}",
             "NumMedia": "0", "NumSegments": "1", "FromCountry": "CN", "ApiVersion": "2010-04-01",
         }  # fmt: skip
         out.append((message_sid, form, validator.compute_signature(url, form)))
