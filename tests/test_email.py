@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import dataclasses
 import json
 from collections.abc import AsyncIterator
@@ -18,6 +19,7 @@ from hub.app import EMAIL, create_app
 from hub.channels.email.config import Relay
 from hub.channels.email.loops import automatic, bounced_message_id
 from hub.channels.email.parse import parse_mail
+from hub.channels.email.parser_pool import PROCESS_FROM_BYTES
 from hub.channels.email.raw import RawMailStore
 from hub.db.engine import Database
 from hub.db.models import Interaction, Ticket
@@ -214,3 +216,17 @@ async def test_hostile_html_never_reaches_the_console_unsanitized(mail_hub: Mail
     # The raw mail is kept as it came, whatever the parser made of it.
     raw = await mail_hub.hub.app[EMAIL].intake.raw.get(row.meta["raw_key"])
     assert raw == (CORPUS / "html_only_hostile.eml").read_bytes()
+
+
+async def test_big_mail_is_parsed_in_another_process_and_reads_right(mail_hub: MailHub, db: Database) -> None:
+    body = ("您的账单已经生成，请查收。\r\n" * 9000).encode("gbk")  # ~216 kB of GBK: parsed in the worker process
+    raw = (
+        b"From: =?gbk?b?" + base64.b64encode("王先生".encode("gbk")) + b"?= <wang@example.com>\r\n"
+        b"To: support@hub.test\r\nSubject: big\r\nMessage-ID: <big-1@example.com>\r\n"
+        b"Content-Type: text/plain; charset=gbk\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + body + b"\r\n"
+    )
+    assert len(raw) > PROCESS_FROM_BYTES
+    await mail_hub.send(raw, sender="wang@example.com")
+    [row] = [r for r in await interactions(db) if r.direction == "inbound"]
+    assert row.text.startswith("您的账单已经生成，请查收。") and row.text.count("请查收") == 9000
+    assert mail_hub.hub.app[EMAIL].intake.parser._pool is not None  # the worker process did the parsing

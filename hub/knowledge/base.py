@@ -16,6 +16,7 @@ from sqlalchemy import func, insert, select
 from hub.background import cancel
 from hub.db.engine import Database
 from hub.events import ArticleLiveChanged
+from hub.knowledge import text
 from hub.knowledge.index import IndexedArticle, SuggestionIndex
 from hub.knowledge.tables import Article, ArticleEvent, ArticleVersion, UnansweredQuery
 
@@ -62,6 +63,7 @@ class KnowledgeBase:
         self._flusher: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        await asyncio.to_thread(text.prepare)
         async with self._db.read() as s:
             rows = (
                 await s.execute(

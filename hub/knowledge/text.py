@@ -107,6 +107,12 @@ def guess_locale(text: str) -> str:
     return "zh-CN" if letters and cjk / letters >= 0.2 else "en"
 
 
+def prepare() -> None:
+    """Load jieba's dictionary (about a second, once per process): at start-up in a thread, so the first
+    Chinese message does not stall the event loop while it loads."""
+    _init_jieba()
+
+
 def _init_jieba() -> None:
     with _jieba_ready:
         if not jieba.dt.initialized:

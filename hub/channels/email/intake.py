@@ -7,7 +7,6 @@ failed; automatic mail is recorded but never acknowledged, and acknowledgements 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections import defaultdict, deque
@@ -17,8 +16,9 @@ from sqlalchemy import select
 from hub.accounts import Principal
 from hub.channels.email.channel import EmailChannel, RawMail
 from hub.channels.email.config import Mailbox
-from hub.channels.email.loops import automatic, bounced_message_id
-from hub.channels.email.parse import ParsedMail, parse_mail
+from hub.channels.email.loops import automatic
+from hub.channels.email.parse import ParsedMail
+from hub.channels.email.parser_pool import MailParser
 from hub.channels.email.raw import RawMailStore
 from hub.contacts import IngestResult
 from hub.db.engine import Database
@@ -50,12 +50,12 @@ class EmailIntake:
         self._files = files
         self.raw = raw
         self._acks: defaultdict[str, deque[float]] = defaultdict(deque)
+        self.parser = MailParser()
 
     async def receive(self, data: bytes, mailbox: Mailbox) -> IngestResult | None:
         """Store one mail. Returns the stored contact, or None for a delivery report matched to a reply."""
         raw_key = await self.raw.put(data)
-        mail = await asyncio.to_thread(parse_mail, data)  # a 5 MB mail takes a while: not on the loop
-        bounced = bounced_message_id(mail)
+        mail, bounced = await self.parser.parse(data)  # off the loop (big mail: in another process)
         if bounced and await self._mark_bounced(bounced, mail, raw_key):
             return None
         attachments, notes = await self._store_parts(mail)

@@ -44,6 +44,7 @@ class EmailService:
             with contextlib.suppress(Exception):
                 await poller.stop()
         await self.smtp.stop()
+        self.intake.parser.stop()
 
     async def _purge_daily(self) -> None:
         while True:

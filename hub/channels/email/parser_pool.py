@@ -1,0 +1,48 @@
+"""Big mail is parsed in a worker process: the parser's long C calls (decoding, regexes, HTML) hold the GIL,
+and in a thread they would stall the event loop for the whole hub while a 5 MB mail is read."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from hub.channels.email.loops import bounced_message_id
+from hub.channels.email.parse import ParsedMail, parse_mail
+
+log = logging.getLogger(__name__)
+# Below this a thread is cheaper than shipping the bytes to another process and the result back.
+PROCESS_FROM_BYTES = 64 * 1024
+
+
+def parse_detached(data: bytes) -> tuple[ParsedMail, str | None]:
+    """The parsed mail without its message tree (large, and only needed to spot a bounce: done here)."""
+    mail = parse_mail(data)
+    return dataclasses.replace(mail, message=None), bounced_message_id(mail)
+
+
+class MailParser:
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    async def parse(self, data: bytes) -> tuple[ParsedMail, str | None]:
+        """(mail, Message-ID of the reply it reports undeliverable, if it is a delivery report)."""
+        if len(data) < PROCESS_FROM_BYTES:
+            return await asyncio.to_thread(parse_detached, data)
+        if self._pool is None:
+            # Started on the first big mail, not at start-up: most hubs (and tests) never need it.
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._pool, parse_detached, data)
+        except BrokenProcessPool:
+            log.warning("mail parser process died; parsing this mail in a thread and starting a new process")
+            self._pool = None
+            return await asyncio.to_thread(parse_detached, data)
+
+    def stop(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
