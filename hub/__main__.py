@@ -4,4 +4,6 @@ import sys
 
 from hub.cli import main
 
-sys.exit(main())
+# Guarded: worker processes (the mail parser's) import this module again under another name.
+if __name__ == "__main__":
+    sys.exit(main())

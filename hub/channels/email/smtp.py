@@ -12,6 +12,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from hub.channels.email.config import EmailConfig
 from hub.channels.email.intake import EmailIntake
+from hub.channels.email.smtp_data import BulkDataSMTP
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ class SmtpListener:
         loop = asyncio.get_running_loop()
 
         def protocol() -> Any:
-            smtp = SMTP(
+            smtp = BulkDataSMTP(
                 self._handler,
                 hostname="hub",
                 ident="hub ESMTP",

@@ -1,0 +1,106 @@
+"""aiosmtpd with a DATA phase read in bulk: its own reads one line per await, which for a 5 MB mail is
+80,000 loop steps (it was three quarters of the hub's time under mail load); this reads to the
+end-of-data mark in large slices and undoes dot-stuffing with one replace. Limits are the same: 552
+past the size limit, 500 for a line over 1,000 octets, both only after the data has been read."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiosmtpd.smtp import MISSING, SMTP, syntax
+
+log = logging.getLogger(__name__)
+END = b"\r\n.\r\n"
+MAX_LINE = 1001  # RFC 5321 4.5.3.1.6: 998 octets and CRLF (aiosmtpd's limit, kept)
+
+
+class BulkDataSMTP(SMTP):
+    @syntax("DATA")
+    async def smtp_DATA(self, arg: str) -> None:
+        if await self.check_helo_needed() or await self.check_auth_needed("DATA"):
+            return
+        assert self.envelope is not None
+        if not self.envelope.rcpt_tos:
+            await self.push("503 Error: need RCPT command")
+            return
+        if arg:
+            await self.push("501 Syntax: DATA")
+            return
+        await self.push("354 End data with <CR><LF>.<CR><LF>")
+        try:
+            data, too_big = await self._read_data()
+        except asyncio.CancelledError:
+            log.info("connection lost during DATA")
+            self._writer.close()
+            raise
+        if too_big:
+            await self.push("552 Error: Too much mail data")
+            self._reset()
+            return
+        # Linear: a regex for "1,000 octets without CRLF" retries at every position and took a second on 5 MB.
+        if data and max(map(len, data.split(b"\n"))) >= MAX_LINE:
+            await self.push("500 Line too long (see RFC5321 4.5.3.1.6)")
+            self._reset()
+            return
+        # RFC 5321 4.5.2: a line starting with a dot was sent with one more.
+        content = data.replace(b"\r\n..", b"\r\n.")
+        if content.startswith(b".."):
+            content = content[1:]
+        self.envelope.content = self.envelope.original_content = content
+        status = await self._call_handler_hook("DATA")
+        self._reset()
+        await self.push("250 OK" if status is MISSING else status)
+
+    def _reset(self) -> None:
+        self._set_post_data_state()  # type: ignore[no-untyped-call]
+
+    async def _read_data(self) -> tuple[bytes, bool]:
+        """(the data up to and including its last CRLF, whether it went past the size limit)."""
+        reader, limit = self._reader, self.data_size_limit or 0
+        head = await reader.readexactly(1)
+        if head in (b".", b"\r"):
+            # An empty message, a dot-stuffed or an empty first line: the end mark could be the very next
+            # bytes, which a search for CRLF.CRLF would miss. Rare (mail starts with headers): line by line.
+            return await self._read_lines(head, limit)
+        # The reader's buffer limit (one line, for commands) is lifted while the data is read and put
+        # back after, so pipelined commands behind the end mark stay in the buffer.
+        saved = reader._limit  # type: ignore[attr-defined]
+        reader._limit = max(saved, (limit or 64 * 1024 * 1024) + len(END))  # type: ignore[attr-defined]
+        too_big, size = False, 1
+        try:
+            while True:
+                try:
+                    rest = await reader.readuntil(END)
+                    size += len(rest)
+                    break
+                except asyncio.LimitOverrunError as exc:
+                    # Over the limit: keep reading (and dropping) to the end mark, then say 552.
+                    too_big = True
+                    size += exc.consumed
+                    await reader.readexactly(max(1, exc.consumed - len(END)))
+        finally:
+            reader._limit = saved  # type: ignore[attr-defined]
+        if too_big or (limit and size > limit):
+            return b"", True
+        return head + rest[: -len(END) + 2], False
+
+    async def _read_lines(self, head: bytes, limit: int) -> tuple[bytes, bool]:
+        lines, size, too_big = [], 0, False
+        pending = head
+        while True:
+            try:
+                line = pending + await self._reader.readuntil(b"\r\n")
+            except asyncio.LimitOverrunError as exc:
+                line = pending + await self._reader.readexactly(exc.consumed)
+                lines.append(line)  # a long line: refused once the data is read
+                pending = b""
+                continue
+            pending = b""
+            if line == b".\r\n":
+                break
+            size += len(line)
+            too_big = too_big or bool(limit and size > limit)
+            if not too_big:
+                lines.append(line)
+        return (b"", True) if too_big else (b"".join(lines), False)
