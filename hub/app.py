@@ -19,6 +19,8 @@ from hub.agent_console.realtime import AgentNamespace, ConsoleFeed
 from hub.agent_console.suggestions import SuggestionFeed
 from hub.agent_console.throttle import LoginThrottle
 from hub.api import agents as agent_routes
+from hub.api import customer_merges as customer_merge_routes
+from hub.api import customer_privacy as customer_privacy_routes
 from hub.api import customers as customer_routes
 from hub.api import knowledge as knowledge_routes
 from hub.api import routes as api_routes
@@ -53,7 +55,7 @@ log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 SOCKET_IO_CLIENT = Path("socket.io-client/dist/socket.io.min.js")
 LIVE_STATS = web.AppKey("live_stats", LiveStats)
-EMAIL = web.AppKey("email", EmailService)
+EMAIL = keys.EMAIL  # (tests and benches import it from here)
 
 
 class AssetsMissing(RuntimeError):
@@ -165,6 +167,8 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_static("/static/", PROJECT_ROOT / "static")
     app.router.add_routes(api_routes.routes)
     app.router.add_routes(customer_routes.routes)
+    app.router.add_routes(customer_merge_routes.routes)
+    app.router.add_routes(customer_privacy_routes.routes)
     app.router.add_routes(agent_routes.routes)
     app.router.add_routes(knowledge_routes.routes)
     app.router.add_routes(console_routes.routes)

@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from hub import audit
+from hub import audit, log_redaction
 from hub.accounts import ROLES, AccountError, create_agent, create_token
 from hub.bus import EventBus
 from hub.db.engine import Database
@@ -126,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration step is noise here
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
+    log_redaction.install()
     try:
         # The demo keeps its data apart from a real database unless told otherwise.
         demo_db = args.command == "demo" and "HUB_DATABASE_URL" not in os.environ

@@ -6,6 +6,7 @@ import socketio
 from aiohttp import web
 
 from hub.agent_console.presence import Presence
+from hub.channels.email.service import EmailService
 from hub.channels.registry import ChannelRegistry
 from hub.db.engine import Database
 from hub.delivery import DeliveryWorker
@@ -25,3 +26,4 @@ SIO = web.AppKey("sio", socketio.AsyncServer)
 ATTACHMENTS = web.AppKey("attachments", LocalDirectoryStore)
 KNOWLEDGE = web.AppKey("knowledge", KnowledgeBase)
 ROUTING = web.AppKey("routing", RoutingEngine)
+EMAIL = web.AppKey("email", EmailService)  # only when mailboxes are configured

@@ -25,6 +25,8 @@ class AttachmentStore(Protocol):
 
     async def get(self, key: str) -> bytes: ...
 
+    async def delete(self, key: str) -> bool: ...
+
 
 class LocalDirectoryStore:
     """Files under root/<2 hex>/<uuid>-<name>; keys never contain caller-controlled path parts."""
@@ -51,6 +53,9 @@ class LocalDirectoryStore:
     async def get(self, key: str) -> bytes:
         return await read_within(self.root, key)
 
+    async def delete(self, key: str) -> bool:
+        return await delete_within(self.root, key)
+
 
 def write_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,6 +67,22 @@ def write_atomically(path: Path, data: bytes) -> None:
 async def read_within(root: Path, key: str) -> bytes:
     """The file at root/key; KeyError for anything missing or outside root."""
     return await asyncio.to_thread(_read_within, root, key)
+
+
+async def delete_within(root: Path, key: str) -> bool:
+    """Remove root/key (erasure); False when it was not there. Nothing outside root is touched."""
+    return await asyncio.to_thread(_delete_within, root, key)
+
+
+def _delete_within(root: Path, key: str) -> bool:
+    path = (root / key).resolve()
+    if root.resolve() not in path.parents:
+        return False
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def _read_within(root: Path, key: str) -> bytes:

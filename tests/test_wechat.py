@@ -291,7 +291,7 @@ async def test_link_wechat_customer_to_known_email_customer(hub: Hub, db: Databa
         async with http.get(f"{hub.url}/api/v1/customers/{target}") as r:
             view = await r.json()
         async with http.post(url, json={"kind": "email", "value": "li.na@example.cn"}) as r:
-            assert r.status == 404  # the source is gone: it was merged
+            assert r.status == 409  # the source was merged already
         async with http.post(
             f"{hub.url}/api/v1/customers/{target}/link", json={"kind": "email", "value": "li.na@example.cn"}
         ) as r:
@@ -299,7 +299,7 @@ async def test_link_wechat_customer_to_known_email_customer(hub: Hub, db: Databa
     assert {i["kind"] for i in view["customer"]["identities"]} == {"email", "wechat"}
     assert {h["channel"] for h in view["history"] if h["kind"] == "contact.inbound"} == {"email", "wechat"}
     async with db.read() as s:
-        entry = await s.scalar(select(AuditEntry).where(AuditEntry.action == "customer.linked"))
+        entry = await s.scalar(select(AuditEntry).where(AuditEntry.action == "customer.merged"))
     assert entry is not None and entry.details["source_id"] == wechat_customer
 
 

@@ -11,7 +11,7 @@ from hub import audit, keys
 from hub.api.errors import int_param, path_id, read_json, require
 from hub.customers.history import timeline
 from hub.customers.identities import InvalidIdentity
-from hub.customers.linking import LinkError, link_into
+from hub.customers.linking import AlreadyMerged, LinkError, link_into
 from hub.db.models import Customer, Identity
 from hub.envelopes import IdentityRef
 
@@ -21,7 +21,7 @@ routes = web.RouteTableDef()
 
 @routes.get("/api/v1/customers/{id}")
 async def get_customer(request: web.Request) -> web.Response:
-    await require(request, *TICKET_ROLES)
+    principal = await require(request, *TICKET_ROLES)
     async with request.app[keys.DB].read() as s:
         customer = await s.get(Customer, path_id(request))
         if customer is None:
@@ -35,10 +35,13 @@ async def get_customer(request: web.Request) -> web.Response:
                 "tier": customer.tier,
                 "attributes": customer.attributes,
                 "created_at": customer.created_at.isoformat(),
+                "merged_into_id": customer.merged_into_id,
                 "identities": [{"kind": i.kind, "value": i.value, "verified": i.verified} for i in identities],
             },
             "history": [item.to_json() for item in items],
         }
+    async with request.app[keys.DB].write() as uow:  # who looked at whom: privacy audits ask
+        audit.record(uow.session, principal, "customer.viewed", "customer", customer.id)
     return web.json_response(body)
 
 
@@ -55,6 +58,8 @@ async def link_customer(request: web.Request) -> web.Response:
         target_id = await link_into(request.app[keys.DB], source_id, IdentityRef(kind, value), principal)
     except LookupError:
         raise web.HTTPNotFound(reason="no such customer") from None
+    except AlreadyMerged as exc:
+        raise web.HTTPConflict(reason=str(exc)) from None
     except (LinkError, InvalidIdentity) as exc:
         raise web.HTTPUnprocessableEntity(reason=str(exc)) from None
     return web.json_response({"customer_id": target_id})

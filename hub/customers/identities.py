@@ -6,6 +6,7 @@ import phonenumbers
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.customers import duplicates
 from hub.db.models import Customer, Identity
 from hub.envelopes import IdentityRef
 from hub.storable import storable_text
@@ -78,6 +79,7 @@ async def resolve_customer(session: AsyncSession, ref: IdentityRef, display_name
     await session.flush()
     session.add(Identity(customer_id=customer.id, kind=ref.kind, value=ref.value))
     await session.flush()
+    await duplicates.reindex(session, [customer.id], new=True)
     return customer
 
 
@@ -95,4 +97,5 @@ async def attach_identity(session: AsyncSession, customer: Customer, ref: Identi
         return owner.id == customer.id
     session.add(Identity(customer_id=customer.id, kind=ref.kind, value=ref.value))
     await session.flush()
+    await duplicates.reindex(session, [customer.id])
     return True

@@ -1,57 +1,130 @@
-"""Link two customer records that are one person: everything of the source moves to the target."""
+"""Merge two customer records that are one person, and undo it: every moved row is recorded, so unmerge
+puts back exactly what the merge moved and restores both profiles as they were."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
 from hub.accounts import Principal
+from hub.customers import duplicates
 from hub.customers.identities import find_customer
+from hub.customers.tables import CustomerKey, CustomerMerge
 from hub.db.engine import Database
 from hub.db.models import Customer, HistoryEntry, Identity, Interaction, Ticket
+from hub.db.types import utcnow
 from hub.envelopes import IdentityRef
+
+MOVED = (("identities", Identity), ("tickets", Ticket), ("interactions", Interaction), ("history", HistoryEntry))
 
 
 class LinkError(ValueError):
+    """A merge that cannot be: into itself, or of a record already merged (409 / 422 in the API)."""
+
+
+class AlreadyMerged(LinkError):
     pass
 
 
-async def link_into(db: Database, source_id: int, target: IdentityRef, actor: Principal) -> int:
-    """Move the source customer's identities, tickets, interactions and history to the customer who owns
-    `target`, then remove the empty source. The audit entry lists every moved row, so it can be undone."""
+def _profile(customer: Customer) -> dict[str, Any]:
+    return {"display_name": customer.display_name, "tier": customer.tier, "attributes": customer.attributes or {}}
+
+
+async def _live(s: AsyncSession, customer_id: int, role: str, lock: bool) -> Customer:
+    customer = await s.get(Customer, customer_id, with_for_update=lock)
+    if customer is None:
+        raise LookupError(f"customer {customer_id} does not exist")
+    if customer.merged_into_id is not None:
+        raise AlreadyMerged(f"the {role}, customer {customer_id}, was merged into customer {customer.merged_into_id}")
+    return customer
+
+
+async def merge(db: Database, source_id: int, target_id: int, actor: Principal) -> CustomerMerge:
+    """Move the source's identities, tickets, interactions and history to the target; the source stays
+    as an empty record pointing at the target."""
+    if source_id == target_id:
+        raise LinkError("a customer cannot be merged into itself")
     async with db.write() as uow:
         s = uow.session
-        source = await s.get(Customer, source_id)
-        if source is None:
-            raise LookupError(f"customer {source_id} does not exist")
-        owner = await find_customer(s, target)
-        if owner is None:
-            raise LinkError(f"no customer is known by {target.kind} {target.value}")
-        if owner.id == source.id:
-            raise LinkError("a customer cannot be linked to itself")
+        # Lower id first: two merges of the same pair in opposite directions must not deadlock.
+        first, second = sorted((source_id, target_id))
+        lock = not db.is_sqlite
+        locked = {first: await _live(s, first, "source" if first == source_id else "target", lock)}
+        locked[second] = await _live(s, second, "source" if second == source_id else "target", lock)
+        source, target = locked[source_id], locked[target_id]
         moved: dict[str, list[int]] = {}
-        for name, model in (
-            ("identities", Identity),
-            ("tickets", Ticket),
-            ("interactions", Interaction),
-            ("history", HistoryEntry),
-        ):
+        for name, model in MOVED:
             ids = list(await s.scalars(select(model.id).where(model.customer_id == source.id)))
             if ids:
-                await s.execute(update(model).where(model.id.in_(ids)).values(customer_id=owner.id))
+                await s.execute(update(model).where(model.id.in_(ids)).values(customer_id=target.id))
             moved[name] = ids
-        attributes = {**(source.attributes or {}), **(owner.attributes or {})}
-        owner.attributes = attributes
-        audit.record(
-            s,
-            actor,
-            "customer.linked",
-            "customer",
-            owner.id,
+        record = CustomerMerge(
             source_id=source.id,
-            source_name=source.display_name,
-            source_tier=source.tier,
+            target_id=target.id,
             moved=moved,
+            source_before=_profile(source),
+            target_before=_profile(target),
+            actor=actor.name,
         )
-        await s.delete(source)
-        return owner.id
+        s.add(record)
+        # The target's own settings win; what only the source knew (consent, value) is kept.
+        target.attributes = {**(source.attributes or {}), **(target.attributes or {})}
+        if not target.display_name:
+            target.display_name = source.display_name
+        source.merged_into_id = target.id
+        await s.flush()
+        await s.execute(delete(CustomerKey).where(CustomerKey.customer_id == source.id))
+        await duplicates.reindex(s, [target.id])
+        audit.record(s, actor, "customer.merged", "customer", target.id, source_id=source.id, merge_id=record.id,
+                     source_name=source.display_name, moved={k: len(v) for k, v in moved.items()})  # fmt: skip
+        return record
+
+
+async def unmerge(db: Database, merge_id: int, actor: Principal) -> CustomerMerge:
+    """Put back exactly the rows the merge moved and both profiles as they were before it."""
+    async with db.write() as uow:
+        s = uow.session
+        record = await s.get(CustomerMerge, merge_id, with_for_update=not db.is_sqlite)
+        if record is None:
+            raise LookupError(f"merge {merge_id} does not exist")
+        if record.undone_at is not None:
+            raise AlreadyMerged(f"merge {merge_id} was already undone")
+        later = await s.scalar(
+            select(CustomerMerge.id).where(
+                CustomerMerge.source_id == record.target_id, CustomerMerge.undone_at.is_(None)
+            )
+        )
+        if later is not None:
+            raise AlreadyMerged(f"customer {record.target_id} was merged on (merge {later}): undo that first")
+        source = await s.get_one(Customer, record.source_id)
+        target = await s.get_one(Customer, record.target_id)
+        for name, model in MOVED:
+            ids = record.moved.get(name) or []
+            if ids:
+                await s.execute(
+                    update(model).where(model.id.in_(ids), model.customer_id == target.id).values(customer_id=source.id)
+                )
+        for customer, before in ((source, record.source_before), (target, record.target_before)):
+            customer.display_name = before["display_name"]
+            customer.tier = before["tier"]
+            customer.attributes = before["attributes"]
+        source.merged_into_id = None
+        record.undone_at = utcnow()
+        await s.flush()
+        await duplicates.reindex(s, [source.id, target.id])
+        audit.record(s, actor, "customer.unmerged", "customer", source.id, out_of=target.id, merge_id=record.id)
+        await s.flush()
+        return record
+
+
+async def link_into(db: Database, source_id: int, target: IdentityRef, actor: Principal) -> int:
+    """Merge the source into the customer who owns `target` (an address or number the agent knows)."""
+    async with db.read() as s:
+        owner = await find_customer(s, target)
+    if owner is None:
+        raise LinkError(f"no customer is known by {target.kind} {target.value}")
+    await merge(db, source_id, owner.id, actor)
+    return owner.id

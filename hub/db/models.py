@@ -18,6 +18,8 @@ class Customer(Base):
     display_name: Mapped[str] = mapped_column(String(200), default="")
     tier: Mapped[str] = mapped_column(String(20), default="general")
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Set when this record was merged into another: it keeps nothing, and is kept only so unmerge can restore it.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), default=None, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     identities: Mapped[list[Identity]] = relationship(back_populates="customer", lazy="raise")

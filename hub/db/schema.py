@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hub.customers import tables as customer_tables  # noqa: F401  (registers its tables)
 from hub.db import models  # noqa: F401  (registers its tables)
 from hub.db.base import Base
 from hub.knowledge import tables  # noqa: F401  (registers its tables)

@@ -8,7 +8,7 @@ import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from hub.storage import read_within, write_atomically
+from hub.storage import delete_within, read_within, write_atomically
 
 
 class RawMailStore:
@@ -31,6 +31,10 @@ class RawMailStore:
 
     async def get(self, key: str) -> bytes:
         return await read_within(self.root, key)
+
+    async def delete(self, key: str) -> bool:
+        """Erasure of a customer: their raw mail goes too."""
+        return await delete_within(self.root, key)
 
     def purge(self, today: date | None = None) -> int:
         """Remove the days older than the retention; returns how many day directories went."""

@@ -1,0 +1,71 @@
+"""REST for one customer per person: merge, unmerge, and duplicate suggestions with their evidence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from hub import keys
+from hub.api.errors import int_param, path_id, read_json, require
+from hub.customers.duplicates import suggest
+from hub.customers.linking import AlreadyMerged, LinkError, merge, unmerge
+from hub.customers.tables import CustomerMerge
+
+MERGE_ROLES = ("agent", "supervisor")
+routes = web.RouteTableDef()
+
+
+def merge_json(record: CustomerMerge) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "source_id": record.source_id,
+        "target_id": record.target_id,
+        "moved": {name: len(ids) for name, ids in record.moved.items()},
+        "by": record.actor,
+        "at": record.created_at.isoformat(),
+        "undone_at": record.undone_at.isoformat() if record.undone_at else None,
+    }
+
+
+@routes.post("/api/v1/customers/{id}/merge")
+async def merge_customer(request: web.Request) -> web.Response:
+    """{"into": <customer id>}: this customer's contacts and identities move to that one (audited)."""
+    actor = await require(request, *MERGE_ROLES)
+    body = await read_json(request)
+    target = body.get("into")
+    if not isinstance(target, int) or isinstance(target, bool):
+        raise web.HTTPBadRequest(reason='send {"into": <customer id>}')
+    try:
+        record = await merge(request.app[keys.DB], path_id(request), target, actor)
+    except LookupError as exc:
+        raise web.HTTPNotFound(reason=str(exc)) from None
+    except AlreadyMerged as exc:
+        raise web.HTTPConflict(reason=str(exc)) from None
+    except LinkError as exc:
+        raise web.HTTPUnprocessableEntity(reason=str(exc)) from None
+    return web.json_response({"merge": merge_json(record)})
+
+
+@routes.post("/api/v1/customers/merges/{id}/undo")
+async def undo_merge(request: web.Request) -> web.Response:
+    actor = await require(request, *MERGE_ROLES)
+    try:
+        record = await unmerge(request.app[keys.DB], path_id(request), actor)
+    except LookupError as exc:
+        raise web.HTTPNotFound(reason=str(exc)) from None
+    except AlreadyMerged as exc:
+        raise web.HTTPConflict(reason=str(exc)) from None
+    return web.json_response({"merge": merge_json(record)})
+
+
+@routes.get("/api/v1/customers/{id}/duplicates")
+async def duplicates(request: web.Request) -> web.Response:
+    """Customers who are probably this one, best first, each with a score (0-100) and the evidence."""
+    await require(request, *MERGE_ROLES)
+    limit = int_param(request, "limit", 10, 1, 50)
+    try:
+        found = await suggest(request.app[keys.DB], path_id(request), limit=limit)
+    except LookupError as exc:
+        raise web.HTTPNotFound(reason=str(exc)) from None
+    return web.json_response({"duplicates": [f.to_json() for f in found]})

@@ -1,0 +1,99 @@
+"""Duplicate suggestions: blocking keys kept per customer (customer_keys), candidates by shared keys,
+then scored with their evidence. O(customers sharing a key), never O(all customers)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.customers.matching import Match, Person, keys, score
+from hub.customers.tables import CustomerKey
+from hub.db.engine import Database
+from hub.db.models import Customer, Identity
+
+CANDIDATES = 200  # most shared-key weight first; more than this many look-alikes is a very common name
+MIN_SCORE = 30
+
+
+async def people(s: AsyncSession, ids: Iterable[int]) -> dict[int, Person]:
+    """Customers (not merged away) with their e-mail addresses and phones, in two queries."""
+    wanted = list(ids)
+    rows = (
+        await s.execute(
+            select(Customer.id, Customer.display_name).where(Customer.id.in_(wanted), Customer.merged_into_id.is_(None))
+        )
+    ).all()
+    names = {r.id: r.display_name for r in rows}
+    emails: dict[int, list[str]] = {i: [] for i in names}
+    phones: dict[int, list[str]] = {i: [] for i in names}
+    for customer_id, kind, value in (
+        await s.execute(
+            select(Identity.customer_id, Identity.kind, Identity.value).where(
+                Identity.customer_id.in_(list(names)), Identity.kind.in_(("email", "phone"))
+            )
+        )
+    ).all():
+        (emails if kind == "email" else phones)[customer_id].append(value)
+    return {i: Person(i, name, tuple(emails[i]), tuple(phones[i])) for i, name in names.items()}
+
+
+async def reindex(s: AsyncSession, customer_ids: Iterable[int], *, new: bool = False) -> None:
+    """Recompute the keys of these customers (after a new customer, a new identity, a merge)."""
+    ids = list(customer_ids)
+    if not new:
+        await s.execute(delete(CustomerKey).where(CustomerKey.customer_id.in_(ids)))
+    rows = [
+        {"customer_id": person.id, "key": key, "weight": weight}
+        for person in (await people(s, ids)).values()
+        for key, weight in keys(person).items()
+    ]
+    if rows:
+        await s.execute(insert(CustomerKey), rows)
+
+
+async def suggest(db: Database, customer_id: int, *, limit: int = 10) -> list[Match]:
+    async with db.read() as s:
+        me = (await people(s, [customer_id])).get(customer_id)
+        if me is None:
+            raise LookupError(f"customer {customer_id} does not exist (or was merged into another)")
+        wanted = keys(me)
+        if not wanted:
+            return []
+        weight = func.sum(CustomerKey.weight)
+        candidate_ids = list(
+            await s.scalars(
+                select(CustomerKey.customer_id)
+                .where(CustomerKey.key.in_(list(wanted)), CustomerKey.customer_id != customer_id)
+                .group_by(CustomerKey.customer_id)
+                .order_by(weight.desc(), CustomerKey.customer_id)
+                .limit(CANDIDATES)
+            )
+        )
+        candidates = await people(s, candidate_ids)
+    matches = [score(me, other) for other in candidates.values()]
+    matches = [m for m in matches if m.score >= MIN_SCORE]
+    matches.sort(key=lambda m: (-m.score, m.customer_id))
+    return matches[:limit]
+
+
+async def backfill(db: Database, batch: int = 1000) -> int:
+    """Keys for customers that have none (records from before this index existed): `hub customers reindex`."""
+    done, last = 0, 0
+    while True:
+        async with db.write() as uow:
+            s = uow.session
+            missing = list(
+                await s.scalars(
+                    select(Customer.id)
+                    .outerjoin(CustomerKey, CustomerKey.customer_id == Customer.id)
+                    .where(CustomerKey.customer_id.is_(None), Customer.merged_into_id.is_(None), Customer.id > last)
+                    .order_by(Customer.id)
+                    .limit(batch)
+                )
+            )
+            if not missing:
+                return done
+            await reindex(s, missing, new=True)
+            done, last = done + len(missing), missing[-1]
