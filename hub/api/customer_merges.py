@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from aiohttp import web
@@ -14,6 +16,19 @@ from hub.customers.tables import CustomerMerge
 
 MERGE_ROLES = ("agent", "supervisor")
 routes = web.RouteTableDef()
+
+
+@contextmanager
+def merge_errors() -> Iterator[None]:
+    """Unknown customer or merge: 404; already merged (or undone): 409; impossible (into itself): 422."""
+    try:
+        yield
+    except LookupError as exc:
+        raise web.HTTPNotFound(reason=str(exc)) from None
+    except AlreadyMerged as exc:
+        raise web.HTTPConflict(reason=str(exc)) from None
+    except LinkError as exc:
+        raise web.HTTPUnprocessableEntity(reason=str(exc)) from None
 
 
 def merge_json(record: CustomerMerge) -> dict[str, Any]:
@@ -36,26 +51,16 @@ async def merge_customer(request: web.Request) -> web.Response:
     target = body.get("into")
     if not isinstance(target, int) or isinstance(target, bool):
         raise web.HTTPBadRequest(reason='send {"into": <customer id>}')
-    try:
+    with merge_errors():
         record = await merge(request.app[keys.DB], path_id(request), target, actor)
-    except LookupError as exc:
-        raise web.HTTPNotFound(reason=str(exc)) from None
-    except AlreadyMerged as exc:
-        raise web.HTTPConflict(reason=str(exc)) from None
-    except LinkError as exc:
-        raise web.HTTPUnprocessableEntity(reason=str(exc)) from None
     return web.json_response({"merge": merge_json(record)})
 
 
 @routes.post("/api/v1/customers/merges/{id}/undo")
 async def undo_merge(request: web.Request) -> web.Response:
     actor = await require(request, *MERGE_ROLES)
-    try:
+    with merge_errors():
         record = await unmerge(request.app[keys.DB], path_id(request), actor)
-    except LookupError as exc:
-        raise web.HTTPNotFound(reason=str(exc)) from None
-    except AlreadyMerged as exc:
-        raise web.HTTPConflict(reason=str(exc)) from None
     return web.json_response({"merge": merge_json(record)})
 
 
