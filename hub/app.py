@@ -24,6 +24,7 @@ from hub.api import customer_privacy as customer_privacy_routes
 from hub.api import customers as customer_routes
 from hub.api import knowledge as knowledge_routes
 from hub.api import routes as api_routes
+from hub.api import surveys as survey_routes
 from hub.api.errors import api_errors
 from hub.api.openapi import openapi
 from hub.bus import EventBus
@@ -38,6 +39,7 @@ from hub.channels.webchat.visitor import VisitorNamespace
 from hub.channels.wechat import webhooks as wechat_routes
 from hub.channels.wechat.channel import WeChatChannel
 from hub.channels.wechat.webhooks import MEDIA_TASKS, WECHAT
+from hub.customers.surveys import SurveySender
 from hub.db.engine import Database
 from hub.db.migrate import ensure_current
 from hub.delivery import DeliveryWorker
@@ -153,6 +155,7 @@ def create_app(settings: Settings) -> web.Application:
     live_stats = LiveStats(db, presence, sio)
     live_stats.subscribe(bus)
     app[LIVE_STATS] = live_stats
+    SurveySender(db, settings.public_url).subscribe(bus)
     knowledge = KnowledgeBase(db)
     app[keys.KNOWLEDGE] = knowledge
     SuggestionFeed(sio, knowledge).subscribe(bus)
@@ -169,6 +172,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_routes(customer_routes.routes)
     app.router.add_routes(customer_merge_routes.routes)
     app.router.add_routes(customer_privacy_routes.routes)
+    app.router.add_routes(survey_routes.routes)
     app.router.add_routes(agent_routes.routes)
     app.router.add_routes(knowledge_routes.routes)
     app.router.add_routes(console_routes.routes)

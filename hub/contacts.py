@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from hub.customers import history
+from hub.customers import history, surveys
 from hub.customers.identities import attach_identity, resolve_customer
 from hub.db.engine import Database, UnitOfWork
 from hub.db.models import INTERACTIONS, TICKETS, Customer, Interaction, Queue, Ticket
@@ -22,7 +22,7 @@ from hub.routing.tiers import priority_for
 from hub.settings import Settings
 from hub.snapshots import InteractionSnapshot, TicketSnapshot
 from hub.storable import storable_json, storable_text
-from hub.tickets import Status, ThreadAction, choose_thread, queue_by_name, sla_due, subject_from_text
+from hub.tickets import Status, ThreadAction, ThreadDecision, choose_thread, queue_by_name, sla_due, subject_from_text
 
 # Built once: per-contact statements skip construction and reuse their memoized cache keys.
 _SEEN = select(Interaction.id).where(
@@ -120,6 +120,12 @@ class ContactWriter:
             reopen_window=self._reopen_window,
             continue_latest=not env.explicit_threading,
         )
+        if (
+            decision.action == ThreadAction.REOPEN
+            and decision.ticket is not None
+            and await surveys.answer_by_reply(s, decision.ticket.id, customer.id, env.text)
+        ):
+            decision = ThreadDecision(ThreadAction.REUSE, decision.ticket)  # a rating, not a new question
         if decision.ticket is None:
             ticket, queue_name = await self._open_ticket(s, env, customer)
         else:

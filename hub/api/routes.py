@@ -6,10 +6,12 @@ from datetime import datetime
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy import select
 
 from hub import keys
 from hub.accounts import Principal
 from hub.api.errors import int_param, path_id, read_json, require
+from hub.customers.tables import Survey
 from hub.replies import UNCHANGED, ReplyError, Stale, TicketChange, TicketNotFound, post_reply, update_ticket
 from hub.routing.tiers import PRIORITIES
 from hub.ticket_views import TicketFilter, list_tickets, ticket_detail
@@ -61,6 +63,7 @@ async def get_ticket(request: web.Request) -> web.Response:
     await require(request, *TICKET_ROLES)
     async with request.app[keys.DB].read() as s:
         detail = await ticket_detail(s, path_id(request))
+        detail_surveys = list(await s.scalars(select(Survey).where(Survey.ticket_id == path_id(request))))
     if detail is None:
         raise web.HTTPNotFound(reason="no such ticket")
     return web.json_response(
@@ -68,6 +71,10 @@ async def get_ticket(request: web.Request) -> web.Response:
             "ticket": detail.ticket.to_json(),
             "interactions": [i.to_json() for i in detail.interactions],
             "identities": [{"kind": k, "value": v} for k, v in detail.identities],
+            "surveys": [
+                {"rating": v.rating, "comment": v.comment, "via": v.answered_via, "sent_at": v.sent_at.isoformat()}
+                for v in detail_surveys
+            ],
         }
     )
 

@@ -13,7 +13,7 @@ from hub.customers.tables import CustomerKey
 from hub.db.engine import Database
 from hub.db.models import Customer, Identity
 
-CANDIDATES = 200  # most shared-key weight first; more than this many look-alikes is a very common name
+CANDIDATES = 50  # most shared-key weight first: past this, only more namesakes of a very common name
 MIN_SCORE = 30
 
 
@@ -28,14 +28,14 @@ async def people(s: AsyncSession, ids: Iterable[int]) -> dict[int, Person]:
     names = {r.id: r.display_name for r in rows}
     emails: dict[int, list[str]] = {i: [] for i in names}
     phones: dict[int, list[str]] = {i: [] for i in names}
+    # By customer only: a condition on kind too makes SQLite walk the (kind, value) index instead.
     for customer_id, kind, value in (
         await s.execute(
-            select(Identity.customer_id, Identity.kind, Identity.value).where(
-                Identity.customer_id.in_(list(names)), Identity.kind.in_(("email", "phone"))
-            )
+            select(Identity.customer_id, Identity.kind, Identity.value).where(Identity.customer_id.in_(list(names)))
         )
     ).all():
-        (emails if kind == "email" else phones)[customer_id].append(value)
+        if kind in ("email", "phone"):
+            (emails if kind == "email" else phones)[customer_id].append(value)
     return {i: Person(i, name, tuple(emails[i]), tuple(phones[i])) for i, name in names.items()}
 
 

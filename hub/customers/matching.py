@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from pypinyin import lazy_pinyin
@@ -45,16 +46,18 @@ class Match:
         }
 
 
-def name_tokens(name: str) -> list[str]:
-    """Latin-letter tokens; Chinese characters become their pinyin (surname first, given name joined)."""
+@lru_cache(maxsize=65536)
+def name_tokens(name: str) -> tuple[str, ...]:
+    """Latin-letter tokens; Chinese characters become their pinyin (surname first, given name joined).
+    Cached: pinyin conversion is most of the cost of scoring a candidate, and names repeat."""
     text = unicodedata.normalize("NFKC", name).lower()
     if _CJK.search(text):
         han = "".join(_CJK.findall(text))
         syllables = lazy_pinyin(han)
         tokens = [syllables[0], "".join(syllables[1:])] if len(syllables) > 1 else syllables
-        return [t for t in tokens if t] + _WORD.findall(_CJK.sub(" ", text))
+        return (*[t for t in tokens if t], *_WORD.findall(_CJK.sub(" ", text)))
     folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return _WORD.findall(folded)
+    return tuple(_WORD.findall(folded))
 
 
 def email_forms(address: str) -> tuple[str, str]:

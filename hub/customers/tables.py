@@ -35,3 +35,23 @@ class CustomerKey(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
     key: Mapped[str] = mapped_column(String(120), primary_key=True)
     weight: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Survey(Base):
+    """A satisfaction survey sent when a ticket was solved, and its answer (1-5) by link or by reply."""
+
+    __tablename__ = "surveys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    # Who and what it rates, as at the time of solving: the agent, the customer's tier, the skills needed.
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"), default=None)
+    tier: Mapped[str] = mapped_column(String(20), default="general")
+    skills: Mapped[list[Any]] = mapped_column(default=list)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    rating: Mapped[int | None] = mapped_column(Integer, default=None)
+    comment: Mapped[str | None] = mapped_column(String(2000), default=None)
+    answered_via: Mapped[str | None] = mapped_column(String(16), default=None)
+    answered_at: Mapped[datetime | None] = mapped_column(default=None)

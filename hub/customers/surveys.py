@@ -1,0 +1,158 @@
+"""Satisfaction follow-up: a survey on the ticket's channel when it is solved; the answer (1-5) comes back
+by link (email) or as a reply ("5", "５分", "4 stars"), lands on the ticket and the customer's timeline,
+and counts for the agent, the tier and the skills of the ticket."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import unicodedata
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.accounts import Principal
+from hub.bus import EventBus
+from hub.customers import history
+from hub.customers.tables import Survey
+from hub.db.engine import Database
+from hub.db.models import Customer, Ticket
+from hub.db.types import utcnow
+from hub.events import TicketUpdated
+from hub.replies import ReplyError, post_reply
+from hub.tickets import Status
+
+log = logging.getLogger(__name__)
+SURVEY_ACTOR = Principal(kind="system", id=0, role="agent", name="satisfaction survey")
+ANSWER_WINDOW = timedelta(days=7)
+TEXT_CHANNELS = frozenset({"webchat", "email", "sms.twilio", "wechat"})  # a call has no text to answer in
+_RATING = re.compile(r"^\s*([1-5])\s*(分|星|颗星|stars?|/\s*5|points?)?\s*[.!。！]?\s*$", re.IGNORECASE)
+ASK = "How did we do? Reply with a number from 1 (poor) to 5 (great). 您对本次服务满意吗？请回复数字1-5。"
+
+
+def rating_in(text: str) -> int | None:
+    match = _RATING.match(unicodedata.normalize("NFKC", text))
+    return int(match.group(1)) if match else None
+
+
+async def answer_by_reply(s: AsyncSession, ticket_id: int, customer_id: int, text: str) -> bool:
+    """A reply that is only a rating, to a ticket with a survey waiting: the answer (not a reopening)."""
+    rating = rating_in(text)
+    if rating is None:
+        return False
+    survey = await s.scalar(
+        select(Survey)
+        .where(Survey.ticket_id == ticket_id, Survey.rating.is_(None), Survey.sent_at > utcnow() - ANSWER_WINDOW)
+        .order_by(Survey.id.desc())
+        .limit(1)
+    )
+    if survey is None:
+        return False
+    await _record(s, survey, rating, None, "reply")
+    return True
+
+
+async def answer_by_link(db: Database, token: str, rating: int, comment: str | None) -> Survey:
+    """The survey page's form; LookupError for an unknown token, ValueError for a bad or late answer."""
+    if not 1 <= rating <= 5:
+        raise ValueError("the rating is a number from 1 to 5")
+    async with db.write() as uow:
+        survey = await uow.session.scalar(select(Survey).where(Survey.token == token))
+        if survey is None:
+            raise LookupError("no such survey")
+        if utcnow() - survey.sent_at > ANSWER_WINDOW:
+            raise ValueError("this survey has closed")
+        await _record(uow.session, survey, rating, (comment or "").strip()[:2000] or None, "link")
+        return survey
+
+
+async def find(db: Database, token: str) -> Survey | None:
+    async with db.read() as s:
+        return await s.scalar(select(Survey).where(Survey.token == token))
+
+
+async def _record(s: AsyncSession, survey: Survey, rating: int, comment: str | None, via: str) -> None:
+    first = survey.rating is None
+    survey.rating, survey.answered_via, survey.answered_at = rating, via, utcnow()
+    if comment is not None:
+        survey.comment = comment
+    if first:
+        await history.record(s, customer_id=survey.customer_id, kind="survey.answered", at=utcnow(),
+                             summary=f"{rating}/5" + (f": {comment}" if comment else ""),
+                             channel=survey.channel, ticket_id=survey.ticket_id)  # fmt: skip
+
+
+async def stats(s: AsyncSession, by: str) -> list[dict[str, Any]]:
+    """Average rating and count of answered surveys by agent, tier, channel or skill."""
+    if by == "skill":
+        counts: dict[str, list[int]] = {}
+        for skills, rating in (
+            await s.execute(select(Survey.skills, Survey.rating).where(Survey.rating.isnot(None)))
+        ).all():
+            for skill in skills or ["(none)"]:
+                counts.setdefault(str(skill), []).append(int(rating))
+        rows = [(k, sum(v) / len(v), len(v)) for k, v in counts.items()]
+    else:
+        column = {"agent": Survey.agent_id, "tier": Survey.tier, "channel": Survey.channel}[by]
+        rows = list(
+            (
+                await s.execute(
+                    select(column, func.avg(Survey.rating), func.count())
+                    .where(Survey.rating.isnot(None))
+                    .group_by(column)
+                )
+            ).all()
+        )
+    return sorted(
+        ({by: key, "average": round(float(avg), 2), "answers": int(n)} for key, avg, n in rows),
+        key=lambda r: (-r["answers"], str(r[by])),
+    )
+
+
+class SurveySender:
+    """Subscribes to ticket.updated: a ticket that became solved gets one survey on its channel."""
+
+    def __init__(self, db: Database, public_url: str | None) -> None:
+        self._db = db
+        self._public_url = public_url
+
+    def subscribe(self, bus: EventBus) -> None:
+        bus.subscribe(TicketUpdated, self._on_updated)
+
+    async def _on_updated(self, event: TicketUpdated) -> None:
+        ticket = event.ticket
+        if "status" not in event.changes or ticket.status != Status.SOLVED or ticket.channel not in TEXT_CHANNELS:
+            return
+        try:
+            await self.send(ticket.id)
+        except Exception:  # a survey must never break solving a ticket
+            log.exception("survey for ticket %s not sent", ticket.id)
+
+    async def send(self, ticket_id: int) -> Survey | None:
+        async with self._db.write() as uow:
+            s = uow.session
+            ticket = await s.get_one(Ticket, ticket_id)
+            recent = await s.scalar(
+                select(Survey.id).where(Survey.ticket_id == ticket_id, Survey.sent_at > utcnow() - timedelta(days=1))
+            )
+            if recent is not None:
+                return None  # solved again soon after: one survey is enough
+            customer = await s.get_one(Customer, ticket.customer_id)
+            survey = Survey(ticket_id=ticket.id, customer_id=ticket.customer_id, token=secrets.token_urlsafe(24),
+                            channel=ticket.channel, agent_id=ticket.assignee_id, tier=customer.tier,
+                            skills=sorted((ticket.requirements or {}).get("skills") or {}))  # fmt: skip
+            s.add(survey)
+        text = ASK
+        if ticket.channel == "email" and self._public_url:
+            text = f"How did we do? Rate us here: {self._public_url}/survey/{survey.token}\n\n{ASK}"
+        try:
+            await post_reply(self._db, ticket_id, SURVEY_ACTOR, text, automatic=True)
+        except ReplyError as exc:  # opted out, closed meanwhile: no survey then
+            log.info("survey for ticket %s not sent: %s", ticket_id, exc)
+            async with self._db.write() as uow:
+                await uow.session.delete(await uow.session.get_one(Survey, survey.id))
+            return None
+        return survey
