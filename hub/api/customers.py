@@ -11,12 +11,27 @@ from hub import audit, keys
 from hub.api.errors import int_param, path_id, read_json, require
 from hub.customers.history import timeline
 from hub.customers.identities import InvalidIdentity
+from hub.customers.insight import at_risk, insight
 from hub.customers.linking import AlreadyMerged, LinkError, link_into
 from hub.db.models import Customer, Identity
 from hub.envelopes import IdentityRef
 
 TICKET_ROLES = ("agent", "supervisor")
 routes = web.RouteTableDef()
+
+
+def _top_tiers(request: web.Request) -> tuple[str, ...]:
+    """The two most valuable tiers: "high value" in the value x loyalty matrix."""
+    return tuple(request.app[keys.ROUTING].config.tier_names[:2])
+
+
+@routes.get("/api/v1/customers/at-risk")
+async def customers_at_risk(request: web.Request) -> web.Response:
+    """?min=30: recently active customers by churn risk, riskiest first, each with its reasons."""
+    await require(request, "supervisor")
+    least = int_param(request, "min", 30, 0, 100)
+    async with request.app[keys.DB].read() as s:
+        return web.json_response({"customers": await at_risk(s, _top_tiers(request), least)})
 
 
 @routes.get("/api/v1/customers/{id}")
@@ -39,6 +54,7 @@ async def get_customer(request: web.Request) -> web.Response:
                 "identities": [{"kind": i.kind, "value": i.value, "verified": i.verified} for i in identities],
             },
             "history": [item.to_json() for item in items],
+            "insight": (await insight(s, customer, _top_tiers(request))).to_json(),
         }
     async with request.app[keys.DB].write() as uow:  # who looked at whom: privacy audits ask
         audit.record(uow.session, principal, "customer.viewed", "customer", customer.id)
