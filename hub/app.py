@@ -19,6 +19,7 @@ from hub.agent_console.realtime import AgentNamespace, ConsoleFeed
 from hub.agent_console.suggestions import SuggestionFeed
 from hub.agent_console.throttle import LoginThrottle
 from hub.api import agents as agent_routes
+from hub.api import customer_imports as customer_import_routes
 from hub.api import customer_merges as customer_merge_routes
 from hub.api import customer_privacy as customer_privacy_routes
 from hub.api import customers as customer_routes
@@ -169,6 +170,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/static/vendor/socket.io.min.js", socket_io_client)
     app.router.add_static("/static/", PROJECT_ROOT / "static")
     app.router.add_routes(api_routes.routes)
+    app.router.add_routes(customer_import_routes.routes)
     app.router.add_routes(customer_routes.routes)
     app.router.add_routes(customer_merge_routes.routes)
     app.router.add_routes(customer_privacy_routes.routes)
