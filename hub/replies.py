@@ -92,7 +92,18 @@ async def post_reply(
         s.add(interaction)
         await s.flush()
         changes: list[str] = []
-        if not note:
+        if note:
+            await history.record(
+                s,
+                customer_id=ticket.customer_id,
+                kind="note",
+                at=now,
+                summary=text,
+                channel=ticket.channel,
+                ticket_id=ticket.id,
+                interaction_id=interaction.id,
+            )
+        else:
             s.add(OutboxItem(interaction_id=interaction.id, channel=ticket.channel, next_attempt_at=now))
             await history.record(
                 s,
@@ -191,6 +202,9 @@ async def update_ticket(db: Database, ticket_id: int, actor: Principal, change: 
                 await credit_resolution(s, ticket, now)
             changes.append("status")
             audit.record(s, actor, "ticket.status_changed", "ticket", ticket.id, before=before, after=change.status)
+            await history.record(s, customer_id=ticket.customer_id, kind="ticket.status", at=now,
+                                 summary=f"{before} → {ticket.status} ({actor.name})", channel=ticket.channel,
+                                 ticket_id=ticket.id)  # fmt: skip
         if change.tags is not None:
             clean = sorted({t.strip()[:64] for t in change.tags if t.strip()})
             if clean != sorted(ticket.tags or []):
@@ -245,6 +259,16 @@ async def update_ticket(db: Database, ticket_id: int, actor: Principal, change: 
                 "reasons": [f"assigned by {actor.name} ({actor.role})"],
             }
             changes.extend(("assignee_id", "assignment"))
+            who = f"to agent {change.assignee_id}" if change.assignee_id else "unassigned"
+            await history.record(
+                s,
+                customer_id=ticket.customer_id,
+                kind="ticket.assigned",
+                at=now,
+                summary=f"{who} by {actor.name}",
+                channel=ticket.channel,
+                ticket_id=ticket.id,
+            )
         if changes:
             ticket.updated_at = now
             await s.flush()

@@ -14,7 +14,7 @@ from hub.db.engine import Database
 from hub.db.models import Customer
 from hub.db.types import utcnow
 from hub.envelopes import IdentityRef, InboundEnvelope
-from tests.conftest import Hub, make_token
+from tests.conftest import Hub, make_agent, make_token
 
 
 async def call(hub: Hub, token: str, method: str, path: str, body: Any = None) -> Any:
@@ -70,3 +70,30 @@ async def test_a_quiet_loyal_valuable_customer_gets_dedicated_service(hub: Hub, 
     view = await call(hub, token, "GET", f"/api/v1/customers/{customer_id}")
     assert view["insight"]["churn"]["level"] == "low" and view["insight"]["strategy"]["name"] == "dedicated"
     assert (await call(hub, token, "GET", "/api/v1/customers/at-risk"))["customers"] == []
+
+
+async def test_timeline_has_every_kind_of_event_and_pages_through(hub: Hub, db: Database) -> None:
+    token = await make_token(db, "admin")
+    agent = await make_agent(db, "desk@example.test")
+    env = InboundEnvelope(channel="email", external_id="<t1@x>", sender=IdentityRef("email", "t@example.cn"),
+                          text="Where is my parcel?")  # fmt: skip
+    ticket = (await hub.app[keys.INGESTOR].ingest(env)).ticket
+    base = f"/api/v1/tickets/{ticket.id}"
+    await call(hub, token, "POST", f"{base}/replies", {"text": "checking with the courier", "internal": True})
+    await call(hub, token, "PATCH", base, {"assignee_id": agent.id})
+    await call(hub, token, "POST", f"{base}/replies", {"text": "It arrives tomorrow."})
+    await call(hub, token, "PATCH", base, {"status": "solved"})
+    pages, before = [], None
+    while True:
+        query = f"?limit=3&before={before}" if before else "?limit=3"
+        view = await call(hub, token, "GET", f"/api/v1/customers/{ticket.customer_id}{query}")
+        pages.append([h["kind"] for h in view["history"]])
+        before = view["history_before"]
+        if before is None:
+            break
+    kinds = [k for page in pages for k in page]
+    whole = await call(hub, token, "GET", f"/api/v1/customers/{ticket.customer_id}?limit=1000")
+    assert len(pages) >= 2 and kinds == [h["kind"] for h in whole["history"]]  # pages add up, nothing twice
+    for kind in ("ticket.created", "contact.inbound", "note", "ticket.assigned", "contact.outbound", "ticket.status"):
+        assert kind in kinds, kinds
+    assert kinds[-1] in ("ticket.created", "contact.inbound")  # oldest last

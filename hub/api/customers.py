@@ -42,7 +42,9 @@ async def get_customer(request: web.Request) -> web.Response:
         if customer is None:
             raise web.HTTPNotFound(reason="no such customer")
         identities = await s.scalars(select(Identity).where(Identity.customer_id == customer.id))
-        items = await timeline(s, customer.id, limit=int_param(request, "limit", 200, 1, 1000))
+        limit = int_param(request, "limit", 200, 1, 1000)
+        before = int_param(request, "before", 0, 0, 2**62) or None
+        items = await timeline(s, customer.id, limit=limit, before=before)
         body: dict[str, Any] = {
             "customer": {
                 "id": customer.id,
@@ -54,6 +56,8 @@ async def get_customer(request: web.Request) -> web.Response:
                 "identities": [{"kind": i.kind, "value": i.value, "verified": i.verified} for i in identities],
             },
             "history": [item.to_json() for item in items],
+            # The next page: ?before=<this> (null at the customer's first contact).
+            "history_before": items[-1].id if len(items) == limit else None,
             "insight": (await insight(s, customer, _top_tiers(request))).to_json(),
         }
     async with request.app[keys.DB].write() as uow:  # who looked at whom: privacy audits ask

@@ -65,14 +65,14 @@ class TimelineItem:
         }
 
 
-async def timeline(session: AsyncSession, customer_id: int, limit: int = 200) -> list[TimelineItem]:
-    """Newest first."""
-    rows = await session.scalars(
-        select(HistoryEntry)
-        .where(HistoryEntry.customer_id == customer_id)
-        .order_by(HistoryEntry.occurred_at.desc(), HistoryEntry.id.desc())
-        .limit(limit)
-    )
+async def timeline(
+    session: AsyncSession, customer_id: int, limit: int = 200, before: int | None = None
+) -> list[TimelineItem]:
+    """Newest first; `before` (an entry id from the previous page) pages back through the whole life."""
+    query = select(HistoryEntry).where(HistoryEntry.customer_id == customer_id)
+    if before is not None:
+        query = query.where(HistoryEntry.id < before)
+    rows = await session.scalars(query.order_by(HistoryEntry.id.desc()).limit(limit))
     return [
         TimelineItem(r.id, r.kind, r.occurred_at, r.channel, r.ticket_id, r.interaction_id, r.summary) for r in rows
     ]

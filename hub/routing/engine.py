@@ -20,6 +20,7 @@ from hub import audit
 from hub.agent_console.presence import Presence
 from hub.background import cancel
 from hub.bus import EventBus
+from hub.customers import history
 from hub.db.engine import Database, UnitOfWork
 from hub.db.models import Agent, Customer, Queue, Ticket
 from hub.db.types import utcnow
@@ -298,6 +299,16 @@ class RoutingEngine:
             self._cache.took(agent_id, ticket.channel)
             action = "ticket.offered" if timeout else "ticket.assigned"
             audit.record(s, None, action, "ticket", ticket.id, agent_id=agent_id, reasons=reasons)
+            how = f"{'offered' if timeout else 'routed'} to agent {agent_id}"
+            await history.record(
+                s,
+                customer_id=ticket.customer_id,
+                kind=action,
+                at=now,
+                channel=ticket.channel,
+                ticket_id=ticket.id,
+                summary=f"{how}: {reasons[-1]}" if reasons else how,
+            )
         await s.flush()
         changes = ("assignee_id", "assignment") if agent_id is not None else ("assignment",)
         uow.emit(TicketUpdated(TicketSnapshot.of(ticket, customer, queue.name), changes))
