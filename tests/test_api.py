@@ -184,4 +184,5 @@ async def test_patch_status_and_tags_with_valid_transitions_only(hub: Hub, db: D
 
     async with db.read() as s:
         actions = list(await s.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
-    assert actions == ["ticket.status_changed", "ticket.tags_changed", "ticket.status_changed"]
+    # Solving sent the satisfaction survey: a reply by the system, audited like any reply.
+    assert actions == ["ticket.status_changed", "ticket.tags_changed", "reply.created", "ticket.status_changed"]

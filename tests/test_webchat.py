@@ -48,7 +48,8 @@ async def test_round_trip_visitor_agent_reply(hub: Hub, db: Database, admin_toke
                 select(HistoryEntry.kind).where(HistoryEntry.ticket_id == ack["ticket_id"]).order_by(HistoryEntry.id)
             )
         )
-    assert kinds == ["ticket.created", "contact.inbound", "contact.outbound"]
+    # Routing may have offered the chat to the agent first (the timeline then says so).
+    assert [k for k in kinds if k != "ticket.offered"] == ["ticket.created", "contact.inbound", "contact.outbound"]
     await guest.close()
     await console.close()
 

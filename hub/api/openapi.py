@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from hub import __version__
+from hub.api.openapi_customers import CUSTOMER_PATHS
 from hub.api.openapi_knowledge import KNOWLEDGE_PATHS
 from hub.api.spec_parts import ID as _ID
 from hub.api.spec_parts import ok as _ok
@@ -46,6 +47,7 @@ SPEC: dict[str, Any] = {
                         "properties": {
                             "ticket": _ref("Ticket"),
                             "interactions": {"type": "array", "items": _ref("Interaction")},
+                            "surveys": {"type": "array", "items": {"type": "object"}},
                         },
                     }
                 ),
@@ -153,6 +155,7 @@ SPEC: dict[str, Any] = {
             }
         },
         **KNOWLEDGE_PATHS,
+        **CUSTOMER_PATHS,
         "/api/v1/agents/{id}/profile": {
             "put": {
                 "summary": "Replace an agent's yellow-pages entry (supervisors): skills, languages, capacity, tiers, "
@@ -257,6 +260,7 @@ SPEC: dict[str, Any] = {
                         ("channel", "string"),
                         ("text", "string"),
                         ("html", "string"),
+                        ("meta", "object"),
                         ("delivery_status", "string"),
                         ("delivery_error", "string"),
                         ("created_at", "string"),

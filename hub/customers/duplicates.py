@@ -15,6 +15,7 @@ from hub.db.models import Customer, Identity
 
 CANDIDATES = 50  # most shared-key weight first: past this, only more namesakes of a very common name
 MIN_SCORE = 30
+NAMESAKES = 10
 
 
 async def people(s: AsyncSession, ids: Iterable[int]) -> dict[int, Person]:
@@ -62,15 +63,17 @@ async def suggest(db: Database, customer_id: int, *, limit: int = 10) -> list[Ma
         if not wanted:
             return []
         weight = func.sum(CustomerKey.weight)
-        candidate_ids = list(
-            await s.scalars(
-                select(CustomerKey.customer_id)
+        ranked = (
+            await s.execute(
+                select(CustomerKey.customer_id, weight)
                 .where(CustomerKey.key.in_(list(wanted)), CustomerKey.customer_id != customer_id)
                 .group_by(CustomerKey.customer_id)
                 .order_by(weight.desc(), CustomerKey.customer_id)
                 .limit(CANDIDATES)
             )
-        )
+        ).all()
+        # Sharing one name token only makes a namesake (at most 60): a few of those are enough to show.
+        candidate_ids = [r[0] for r in ranked if r[1] > 1] + [r[0] for r in ranked if r[1] <= 1][:NAMESAKES]
         candidates = await people(s, candidate_ids)
     matches = [score(me, other) for other in candidates.values()]
     matches = [m for m in matches if m.score >= MIN_SCORE]

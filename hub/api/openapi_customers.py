@@ -1,0 +1,55 @@
+"""OpenAPI paths of the customer API: merges, duplicates, privacy, imports, insight, surveys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hub.api.spec_parts import ID as _ID
+from hub.api.spec_parts import ok as _ok
+
+_OBJ = {"type": "object"}
+_CSV = {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
+
+
+def _json(**properties: Any) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": {"type": "object", "properties": properties}}}}
+
+
+CUSTOMER_PATHS: dict[str, Any] = {
+    "/api/v1/customers/{id}/merge": {
+        "post": {"summary": "Merge this customer into another (audited; 409 when either was merged, 422 into itself)",
+                 "parameters": _ID, "requestBody": _json(into={"type": "integer"}), "responses": _ok(_OBJ)},
+    },
+    "/api/v1/customers/merges/{id}/undo": {
+        "post": {"summary": "Undo a merge exactly (409 when undone already or merged on since)",
+                 "parameters": _ID, "responses": _ok(_OBJ)},
+    },
+    "/api/v1/customers/{id}/duplicates": {
+        "get": {"summary": "Probable duplicates, best first, with score (0-100) and evidence",
+                "parameters": _ID, "responses": _ok(_OBJ)},
+    },
+    "/api/v1/customers/{id}/export": {
+        "get": {"summary": "Everything held on one customer, as JSON (supervisors; audited)",
+                "parameters": _ID, "responses": _ok(_OBJ)},
+    },
+    "/api/v1/customers/{id}/erase": {
+        "post": {"summary": "Erase personal data, keep anonymous figures (supervisors; audited; 409 with open "
+                            "tickets unless close_open_tickets is true)",
+                 "parameters": _ID, "requestBody": _json(close_open_tickets={"type": "boolean"}),
+                 "responses": _ok(_OBJ)},
+    },
+    "/api/v1/customers/at-risk": {
+        "get": {"summary": "Recently active customers by churn risk, with reasons (?min=30)", "responses": _ok(_OBJ)},
+    },
+    "/api/v1/customers/import": {
+        "post": {"summary": "Import customers from CSV (name, email, phone, tier, annual_margin); errors by line",
+                 "requestBody": _CSV, "responses": _ok(_OBJ)},
+    },
+    "/api/v1/customers/orders/import": {
+        "post": {"summary": "Import orders from CSV (email|phone|customer_id, amount, date): value and tier",
+                 "requestBody": _CSV, "responses": _ok(_OBJ)},
+    },
+    "/api/v1/surveys/stats": {
+        "get": {"summary": "Satisfaction by agent, tier, skill or channel (?by=)", "responses": _ok(_OBJ)},
+    },
+}  # fmt: skip
