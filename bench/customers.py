@@ -40,10 +40,15 @@ GIVEN = (
     "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥"
     "玲芬燕彬鹏辉健俊帆雪琳晨宇浩然子轩梓涵一诺欣怡博文思远佳怡雨桐"
 )
+# Common given names and surnames (40 x 40): popular enough that many customers share a full name.
 FIRST = ["James", "Mary", "John", "Linda", "David", "Susan", "Michael", "Karen", "Daniel", "Emma", "Olivia",
-         "Liam", "Noah", "Ava", "Sophia", "Lucas", "Mia", "Ethan", "Isabella", "Mason", "Chloe", "Henry"]  # fmt: skip
+         "Liam", "Noah", "Ava", "Sophia", "Lucas", "Mia", "Ethan", "Isabella", "Mason", "Chloe", "Henry",
+         "Robert", "Patricia", "William", "Jennifer", "Richard", "Elizabeth", "Joseph", "Barbara", "Thomas",
+         "Sarah", "Charles", "Jessica", "Matthew", "Nancy", "Anthony", "Lisa", "Mark", "Betty"]  # fmt: skip
 LAST = ["Smith", "Johnson", "Brown", "Taylor", "Miller", "Wilson", "Moore", "Anderson", "Thomas", "Jackson",
-        "White", "Harris", "Martin", "Thompson", "Garcia", "Clark", "Lewis", "Walker", "Hall", "Young"]  # fmt: skip
+        "White", "Harris", "Martin", "Thompson", "Garcia", "Clark", "Lewis", "Walker", "Hall", "Young",
+        "Allen", "King", "Wright", "Scott", "Green", "Baker", "Adams", "Nelson", "Hill", "Campbell", "Mitchell",
+        "Roberts", "Carter", "Phillips", "Evans", "Turner", "Torres", "Parker", "Collins", "Edwards"]  # fmt: skip
 DOMAINS = ["gmail.com", "qq.com", "163.com", "outlook.com", "example.cn", "foxmail.com"]
 THRESHOLD = 70
 

@@ -84,7 +84,7 @@ def keys(person: Person) -> dict[str, int]:
     if tokens and sum(len(t) for t in tokens) >= 4:
         out["a:" + "".join(sorted("".join(tokens)))[:110]] = 2  # any order, any spacing, hanzi or pinyin
         for token in tokens:  # one token exact, the others by initial: survives a typo in another token
-            if len(token) >= 3:
+            if len(token) >= 5:  # shorter tokens (wei, li, na) are shared by thousands: no use as a block
                 others = "".join(sorted(t[0] for t in tokens if t is not token))
                 out[f"t:{token[:80]}|{others}"] = 1
     for address in person.emails:
