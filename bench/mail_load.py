@@ -150,9 +150,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-compare", action="store_true", help="skip django-helpdesk (it installs from PyPI)")
+    parser.add_argument("--emails", type=int, default=10_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        figures = asyncio.run(run(300 if args.quick else 10_000, Path(tmp), not args.no_compare))
+        figures = asyncio.run(run(300 if args.quick else args.emails, Path(tmp), not args.no_compare))
     print(json.dumps(figures))
     sys.exit(0 if figures["stored"] == figures["emails"] else 1)
 
