@@ -64,7 +64,7 @@ async def wait_healthy(base: str, proc: asyncio.subprocess.Process) -> None:
             if proc.returncode is not None:
                 raise RuntimeError("hub serve exited during start-up")
             try:
-                async with http.get(f"{base}/healthz") as r:
+                async with http.get(f"{base}/readyz") as r:
                     if r.status == 200:
                         return
             except aiohttp.ClientConnectionError:

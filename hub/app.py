@@ -10,9 +10,8 @@ import aiohttp_jinja2
 import jinja2
 import socketio
 from aiohttp import web
-from sqlalchemy import text
 
-from hub import __version__, keys
+from hub import keys
 from hub.agent_console import routes as console_routes
 from hub.agent_console.presence import Presence
 from hub.agent_console.realtime import AgentNamespace, ConsoleFeed
@@ -47,6 +46,9 @@ from hub.delivery import DeliveryWorker
 from hub.events import MessageCreated
 from hub.ingest import Ingestor
 from hub.knowledge.base import KnowledgeBase
+from hub.ops.health import healthz, readyz
+from hub.ops.logs import request_ids
+from hub.ops.metrics import METRICS, Metrics, metrics
 from hub.queues import sync_queues
 from hub.routing.config import load_routing
 from hub.routing.engine import RoutingEngine
@@ -81,15 +83,6 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
     return response
 
 
-async def healthz(request: web.Request) -> web.Response:
-    try:
-        async with request.app[keys.DB].read() as s:
-            await s.execute(text("SELECT 1"))
-    except Exception as exc:
-        return web.json_response({"status": "error", "database": str(exc)}, status=503)
-    return web.json_response({"status": "ok", "database": "ok", "version": __version__})
-
-
 async def home(_request: web.Request) -> web.Response:
     raise web.HTTPFound("/console")
 
@@ -102,7 +95,7 @@ def create_app(settings: Settings) -> web.Application:
     asset = Path(settings.assets_dir) / SOCKET_IO_CLIENT
     if not asset.is_file():
         raise AssetsMissing(f"{asset} is missing: run `npm ci` in {PROJECT_ROOT} (./run setup does it)")
-    app = web.Application(middlewares=[api_errors, security_headers])
+    app = web.Application(middlewares=[request_ids, api_errors, security_headers])
     bus = EventBus()
     db = Database(settings.database_url, bus)
     sio = socketio.AsyncServer(async_mode="aiohttp", logger=False, engineio_logger=False)
@@ -157,6 +150,8 @@ def create_app(settings: Settings) -> web.Application:
     live_stats.subscribe(bus)
     app[LIVE_STATS] = live_stats
     SurveySender(db, settings.public_url).subscribe(bus)
+    app[METRICS] = Metrics()
+    app[METRICS].subscribe(bus)
     knowledge = KnowledgeBase(db)
     app[keys.KNOWLEDGE] = knowledge
     SuggestionFeed(sio, knowledge).subscribe(bus)
@@ -166,6 +161,8 @@ def create_app(settings: Settings) -> web.Application:
         app, loader=jinja2.FileSystemLoader(PROJECT_ROOT / "templates"), autoescape=jinja2.select_autoescape()
     )
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
     app.router.add_get("/api/openapi.json", openapi)
     app.router.add_get("/static/vendor/socket.io.min.js", socket_io_client)
     app.router.add_static("/static/", PROJECT_ROOT / "static")

@@ -20,6 +20,7 @@ from hub.db.engine import Database
 from hub.db.migrate import SchemaOutOfDate, ensure_current, upgrade
 from hub.knowledge.cli import kb_command
 from hub.knowledge.transfer import ImportError_
+from hub.ops.logs import use_json
 from hub.routing import cli as routing_cli
 from hub.routing.config import RoutingConfigError
 from hub.routing.simulate import TraceError
@@ -127,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration step is noise here
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
     log_redaction.install()
+    if os.environ.get("HUB_LOG_FORMAT", "text").lower() == "json":
+        use_json()
     try:
         # The demo keeps its data apart from a real database unless told otherwise.
         demo_db = args.command == "demo" and "HUB_DATABASE_URL" not in os.environ

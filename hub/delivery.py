@@ -64,6 +64,10 @@ class DeliveryWorker:
     async def stop(self) -> None:
         await cancel(self._task)
 
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
     async def _run(self) -> None:
         while True:
             try:

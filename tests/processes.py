@@ -24,12 +24,12 @@ async def wait_healthy(url: str, proc: asyncio.subprocess.Process, seconds: floa
             if proc.returncode is not None:
                 break
             try:
-                async with http.get(f"{url}/healthz") as r:
+                async with http.get(f"{url}/readyz") as r:
                     if r.status == 200:
                         return
             except aiohttp.ClientConnectionError:
                 await asyncio.sleep(0.1)
-    raise AssertionError(f"hub serve at {url} did not answer /healthz")
+    raise AssertionError(f"hub serve at {url} did not answer /readyz")
 
 
 async def start_hub(env: dict[str, str], *, capture: bool = False) -> tuple[asyncio.subprocess.Process, str]:

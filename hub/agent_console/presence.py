@@ -48,6 +48,9 @@ class Presence:
     def available_ids(self) -> list[int]:
         return [a for a, status in self._status.items() if status == "available"]
 
+    def socket_count(self) -> int:
+        return sum(len(sids) for sids in self._sockets.values())
+
     def any_available(self) -> bool:
         return any(status == "available" for status in self._status.values())
 

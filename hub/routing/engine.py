@@ -77,6 +77,10 @@ class RoutingEngine:
     async def stop(self) -> None:
         await cancel(self._task)
 
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
     async def _on_created(self, event: TicketCreated) -> None:
         self.idle.clear()
         self._jobs.put_nowait(event.ticket.id)

@@ -75,6 +75,10 @@ class SmtpListener:
         log.info("SMTP listening on %s:%s", self._host, self._port)
 
     @property
+    def listening(self) -> bool:
+        return self._server is not None and self._server.is_serving()
+
+    @property
     def port(self) -> int:
         assert self._server is not None
         return int(self._server.sockets[0].getsockname()[1])
