@@ -98,7 +98,9 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[request_ids, api_errors, security_headers])
     bus = EventBus()
     db = Database(settings.database_url, bus)
-    sio = socketio.AsyncServer(async_mode="aiohttp", logger=False, engineio_logger=False)
+    # With Redis, an event emitted in one process reaches sockets connected to every other one.
+    manager = socketio.AsyncRedisManager(settings.redis_url) if settings.redis_url else None
+    sio = socketio.AsyncServer(async_mode="aiohttp", client_manager=manager, logger=False, engineio_logger=False)
     sio.attach(app)
     webchat = WebchatChannel(sio, settings.chat_max_message_bytes)
     channels = ChannelRegistry([webchat])

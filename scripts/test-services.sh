@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Throwaway PostgreSQL and (when installed) Dovecot IMAP for tests and CI:
-# scripts/test-services.sh start|stop   (env: SVC_DIR, PG_PORT, IMAP_PORT)
+# Throwaway PostgreSQL and (when installed) Redis and Dovecot IMAP for tests and CI:
+# scripts/test-services.sh start|stop   (env: SVC_DIR, PG_PORT, REDIS_PORT, IMAP_PORT)
 # Everything lives under $SVC_DIR; nothing touches /etc or /var.
 set -euo pipefail
 SVC_DIR=${SVC_DIR:-/tmp/hub-test-services}
 PG_PORT=${PG_PORT:-55432}
 IMAP_PORT=${IMAP_PORT:-10143}
+REDIS_PORT=${REDIS_PORT:-56379}
 DOVECOT=/usr/sbin/dovecot
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 
@@ -35,8 +36,18 @@ start() {
   as_pg psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres \
     -c "CREATE ROLE hub LOGIN PASSWORD 'hub' CREATEDB" -c "CREATE DATABASE hub OWNER hub"
   echo "postgresql up: postgresql+asyncpg://hub:hub@127.0.0.1:$PG_PORT/hub"
+  command -v redis-server >/dev/null && start_redis
   [ -x "$DOVECOT" ] && start_imap
   return 0
+}
+
+start_redis() {
+  # No persistence: a test Redis only carries messages between hub processes.
+  mkdir -p "$SVC_DIR/redis"
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$SVC_DIR/redis" --save '' --appendonly no \
+    --daemonize yes --pidfile "$SVC_DIR/redis/redis.pid" --logfile "$SVC_DIR/redis/redis.log"
+  wait_port 127.0.0.1 "$REDIS_PORT" 30
+  echo "redis up: redis://127.0.0.1:$REDIS_PORT/0"
 }
 
 start_imap() {
@@ -103,6 +114,9 @@ CONF
 }
 
 stop() {
+  if [ -f "$SVC_DIR/redis/redis.pid" ]; then
+    kill "$(cat "$SVC_DIR/redis/redis.pid")" 2>/dev/null || true
+  fi
   if [ -f "$SVC_DIR/imap/run/master.pid" ]; then
     kill "$(cat "$SVC_DIR/imap/run/master.pid")" 2>/dev/null || true
   fi

@@ -25,6 +25,7 @@ from tests.processes import free_port
 from tests.twilio_kit import FakeTwilio, config
 
 PG_URL = os.environ.get("HUB_TEST_POSTGRES_URL")
+REDIS_URL = os.environ.get("HUB_TEST_REDIS")
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
 PASSWORD = "correct horse battery"
 SAMPLE_ARTICLES = PROJECT_ROOT / "config" / "knowledge" / "sample-articles.json"
@@ -33,6 +34,8 @@ SAMPLE_ARTICLES = PROJECT_ROOT / "config" / "knowledge" / "sample-articles.json"
 def pytest_configure(config: pytest.Config) -> None:
     if os.environ.get("HUB_TEST_REQUIRE_POSTGRES") == "1" and not PG_URL:
         raise pytest.UsageError("HUB_TEST_REQUIRE_POSTGRES=1 but HUB_TEST_POSTGRES_URL is not set")
+    if os.environ.get("HUB_TEST_REQUIRE_REDIS") == "1" and not REDIS_URL:
+        raise pytest.UsageError("HUB_TEST_REQUIRE_REDIS=1 but HUB_TEST_REDIS is not set")
 
 
 @pytest.fixture(params=BACKENDS)
