@@ -3,20 +3,27 @@ agent console connected to the other, and the agent's reply reaches the visitor 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
+from sqlalchemy import select
 
 from hub.accounts import create_agent, create_session, create_token
 from hub.bus import EventBus
 from hub.db.engine import Database
+from hub.db.models import Interaction
+from hub.settings import PROJECT_ROOT
 from tests.conftest import PG_URL, REDIS_URL
 from tests.processes import free_port, start_hub
 from tests.sockets import agent_socket, visitor
+from tests.waiting import until
 
 pytestmark = pytest.mark.skipif(not (PG_URL and REDIS_URL), reason="needs PostgreSQL and Redis")
 
@@ -69,3 +76,71 @@ async def test_chat_crosses_processes_through_redis(two_hubs: tuple[list[str], s
     assert reply["text"] == "来自一号进程的回复"
     await guest.close()
     await console.close()
+
+
+@pytest.mark.skipif(not os.environ.get("HUB_TEST_IMAP"), reason="needs the test IMAP server")
+async def test_one_process_polls_a_mailbox_and_another_takes_over_when_it_dies(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Both processes are configured to poll the same IMAP mailbox; one leads, kill -9 it, the other
+    takes over, and every mail is stored exactly once."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("leadership is between processes sharing PostgreSQL")
+    from tests.test_email_imap import IMAP, PASSWORD, USER, append, empty_mailbox
+
+    assert IMAP
+    host, port = IMAP.rsplit(":", 1)
+    config = (PROJECT_ROOT / "config" / "hub.toml").read_text(encoding="utf-8") + (
+        f'\n[email.mailboxes.imapbox]\naddresses = ["imapbox@hub.test"]\n'
+        f'imap = {{ host = "{host}", port = {port}, ssl = false, username = "{USER}", password = "{PASSWORD}", '
+        f"poll_seconds = 1 }}\n"
+    )
+    (tmp_path / "hub.toml").write_text(config, encoding="utf-8")
+    await asyncio.to_thread(empty_mailbox)
+    await asyncio.to_thread(append, 1, "before anyone leads")
+    procs, urls = [], []
+    db = Database(database_url, EventBus())
+    try:
+        for _ in range(2):
+            env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_HTTP_PORT": str(free_port()),
+                   "HUB_CONFIG": str(tmp_path / "hub.toml")}  # fmt: skip
+            proc, url = await start_hub(env)
+            procs.append(proc)
+            urls.append(url)
+
+        async def roles() -> list[str]:
+            out = []
+            async with aiohttp.ClientSession() as http:
+                for url in urls:
+                    try:
+                        async with http.get(f"{url}/readyz") as r:
+                            out.append((await r.json()).get("imap:imapbox", "down"))
+                    except aiohttp.ClientError:
+                        out.append("down")
+            return out
+
+        async def stored() -> list[str]:
+            async with db.read() as s:
+                return list(await s.scalars(select(Interaction.external_id).where(Interaction.channel == "email")))
+
+        await until(lambda: _has(stored, 1), timeout=20)
+        assert sorted(await roles()) == ["ok", "standby"]  # exactly one polls
+        leader = (await roles()).index("ok")
+        procs[leader].kill()  # kill -9: no goodbye, its lock goes with its connection
+        await procs[leader].wait()
+        await asyncio.to_thread(append, 2, "while the leader is dead")
+        await until(lambda: _has(stored, 2), timeout=30)
+        survivor = 1 - leader
+        assert (await roles())[survivor] == "ok"
+        ids = await stored()
+        assert sorted(ids) == ["<imap-1@example.com>", "<imap-2@example.com>"]  # none twice
+    finally:
+        for p in procs:
+            if p.returncode is None:
+                p.terminate()
+                await p.wait()
+        await db.dispose()
+
+
+async def _has(stored: Any, n: int) -> bool:
+    return len(await stored()) >= n

@@ -55,6 +55,9 @@ async def readyz(request: web.Request) -> web.Response:
         email = app[keys.EMAIL]
         checks["smtp"] = "ok" if email.smtp.listening else "not listening"
         for poller in email.pollers:
-            checks[f"imap:{poller.mailbox.name}"] = "ok" if poller.connected.is_set() else "not connected"
-    ready = all(v == "ok" for v in checks.values())
+            if not email.leaderships[poller.mailbox.name].leading:
+                checks[f"imap:{poller.mailbox.name}"] = "standby"  # another process polls it
+            else:
+                checks[f"imap:{poller.mailbox.name}"] = "ok" if poller.connected.is_set() else "not connected"
+    ready = all(v in ("ok", "standby") for v in checks.values())
     return web.json_response({"status": "ok" if ready else "not ready", **checks}, status=200 if ready else 503)

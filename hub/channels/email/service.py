@@ -14,6 +14,7 @@ from hub.channels.email.raw import RawMailStore
 from hub.channels.email.smtp import SmtpListener
 from hub.db.engine import Database
 from hub.ingest import Ingestor
+from hub.ops.leadership import Leadership
 from hub.settings import Settings
 from hub.storage import AttachmentStore
 
@@ -30,19 +31,23 @@ class EmailService:
         )
         self.smtp = SmtpListener(config, self.intake, config.listen_host, settings.smtp_port)
         self.pollers = [ImapPoller(m, self.intake, db) for m in config.mailboxes if m.imap is not None]
+        # Exactly one process polls each mailbox (several processes share the database): the leader.
+        self.leaderships = {
+            p.mailbox.name: Leadership(db, f"imap:{p.mailbox.name}", p.start, p.stop) for p in self.pollers
+        }
         self._purge: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         await self.smtp.start()
-        for poller in self.pollers:
-            await poller.start()
+        for leadership in self.leaderships.values():
+            await leadership.begin()
         self._purge = asyncio.create_task(self._purge_daily(), name="hub-mail-purge")
 
     async def stop(self) -> None:
         await cancel(self._purge)
-        for poller in self.pollers:
+        for leadership in self.leaderships.values():
             with contextlib.suppress(Exception):
-                await poller.stop()
+                await leadership.end()
         await self.smtp.stop()
         self.intake.parser.stop()
 
