@@ -46,6 +46,7 @@ from hub.delivery import DeliveryWorker
 from hub.events import MessageCreated
 from hub.ingest import Ingestor
 from hub.knowledge.base import KnowledgeBase
+from hub.ops.bridge import RedisBridge
 from hub.ops.health import healthz, readyz
 from hub.ops.logs import request_ids
 from hub.ops.metrics import METRICS, Metrics, metrics
@@ -61,6 +62,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 SOCKET_IO_CLIENT = Path("socket.io-client/dist/socket.io.min.js")
 LIVE_STATS = web.AppKey("live_stats", LiveStats)
 EMAIL = keys.EMAIL  # (tests and benches import it from here)
+BRIDGE = web.AppKey("redis_bridge", RedisBridge)
 
 
 class AssetsMissing(RuntimeError):
@@ -148,6 +150,10 @@ def create_app(settings: Settings) -> web.Application:
     app[console_routes.THROTTLE] = LoginThrottle()
     routing.subscribe(bus)
     app[keys.ROUTING] = routing
+    if settings.redis_url:
+        bridge = RedisBridge(settings.redis_url, routing)
+        bridge.subscribe(bus)
+        app[BRIDGE] = bridge
     live_stats = LiveStats(db, presence, sio)
     live_stats.subscribe(bus)
     app[LIVE_STATS] = live_stats
@@ -192,6 +198,8 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         await app[keys.PRESENCE].reset()
         await app[keys.KNOWLEDGE].start()
         await app[keys.ROUTING].start()
+        if BRIDGE in app:
+            await app[BRIDGE].start()
         await app[LIVE_STATS].start()
         await app[keys.CHANNELS].start_all()
         await app[keys.DELIVERY].start()
@@ -208,6 +216,8 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         if TWILIO in app:
             await app[TWILIO].stop()
         await app[keys.DELIVERY].stop()
+        if BRIDGE in app:
+            await app[BRIDGE].stop()
         await app[keys.ROUTING].stop()
         await app[LIVE_STATS].stop()
         await app[keys.PRESENCE].stop()

@@ -144,3 +144,40 @@ async def test_one_process_polls_a_mailbox_and_another_takes_over_when_it_dies(
 
 async def _has(stored: Any, n: int) -> bool:
     return len(await stored()) >= n
+
+
+async def test_a_chat_on_a_process_without_agents_is_offered_by_the_one_with_them(
+    database_url: str, tmp_path: Path
+) -> None:
+    """No timed policy steps here, so nothing but the Redis bridge tells process one about the ticket
+    created on process two, where no agent is connected."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several processes share a database only on PostgreSQL")
+    assert REDIS_URL
+    (tmp_path / "routing.toml").write_text("[capacity]\nwebchat = 3\n\n[offers]\nwebchat = 30\n", encoding="utf-8")
+    db = Database(database_url, EventBus())
+    async with db.write() as uow:
+        agent = await create_agent(uow.session, email="solo@x.test", display_name="solo", role="agent",
+                                   password="a long password")  # fmt: skip
+        session, _ = await create_session(uow.session, agent, timedelta(hours=1))
+    await db.dispose()
+    procs, urls = [], []
+    try:
+        for _ in range(2):
+            env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_HTTP_PORT": str(free_port()),
+                   "HUB_REDIS_URL": REDIS_URL, "HUB_ROUTING_CONFIG": str(tmp_path / "routing.toml")}  # fmt: skip
+            proc, url = await start_hub(env)
+            procs.append(proc)
+            urls.append(url)
+        console = await agent_socket(urls[0], session)
+        guest = await visitor(urls[1])
+        await guest.next("session")
+        ack = await guest.call("message", {"text": "anyone there? 有人吗"})
+        offer = await console.next("offer", timeout=10)
+        assert offer["ticket"]["id"] == ack["ticket_id"]
+        await guest.close()
+        await console.close()
+    finally:
+        for p in procs:
+            p.terminate()
+            await p.wait()

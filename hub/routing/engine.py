@@ -82,8 +82,12 @@ class RoutingEngine:
         return self._task is not None and not self._task.done()
 
     async def _on_created(self, event: TicketCreated) -> None:
+        self.enqueue(event.ticket.id)
+
+    def enqueue(self, ticket_id: int) -> None:
+        """Route this ticket soon (a new one here, or one another process tells us about)."""
         self.idle.clear()
-        self._jobs.put_nowait(event.ticket.id)
+        self._jobs.put_nowait(ticket_id)
 
     async def _on_updated(self, event: TicketUpdated) -> None:
         ticket = event.ticket
