@@ -1,12 +1,13 @@
-"""Fault test: kill -9 of a hub process in the middle of mixed load (web chat, SMTP, signed Twilio and
-WeChat webhooks) on PostgreSQL + Redis. Every contact a sender got an acknowledgement for is stored,
-and none twice."""
+"""Fault tests on PostgreSQL + Redis: kill -9 of a hub process in the middle of mixed load (web chat,
+SMTP, signed Twilio and WeChat webhooks): every acknowledged contact is stored, none twice; Redis
+restarted mid-load: contacts are still stored, and consoles hear from the other process again."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +16,14 @@ import aiosmtplib
 import pytest
 from sqlalchemy import func, select
 
+from hub.accounts import create_agent, create_session
 from hub.bus import EventBus
 from hub.db.engine import Database
 from hub.db.models import Interaction
 from hub.settings import PROJECT_ROOT
 from tests.conftest import PG_URL, REDIS_URL
 from tests.processes import free_port, start_hub
-from tests.sockets import visitor
+from tests.sockets import agent_socket, visitor
 from tests.twilio_kit import ACCOUNT_SID, AUTH_TOKEN, SUPPORT, post_signed, sms_params
 from tests.wechat_kit import MAIN, plain_push, text_xml
 
@@ -154,3 +156,66 @@ async def test_kill_9_under_mixed_load_loses_nothing_acknowledged(database_url: 
         assert len(have) == len(set(have)), f"{channel}: stored twice"
     assert sum(len(a) for a in load.acked.values()) >= 4 * (ROUNDS + ROUNDS // 2) - 4  # all but the killed round
     assert total is not None and total >= sum(len(a) for a in load.acked.values())
+
+
+async def test_redis_restart_mid_load_consoles_recover_and_nothing_is_lost(database_url: str, tmp_path: Path) -> None:
+    """Redis carries only live events: while it is down, contacts are still stored and acknowledged; once
+    it is back, consoles on the other process hear of new messages again."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several processes share a database only on PostgreSQL")
+    port = free_port()
+    redis_cmd = ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
+                 "--dir", str(tmp_path)]  # fmt: skip
+    redis = await asyncio.create_subprocess_exec(*redis_cmd, stdout=asyncio.subprocess.DEVNULL)
+    await asyncio.sleep(0.3)
+    db = Database(database_url, EventBus())
+    async with db.write() as uow:
+        agent = await create_agent(uow.session, email="r@x.test", display_name="r", role="agent",
+                                   password="a long password")  # fmt: skip
+        session, _ = await create_session(uow.session, agent, timedelta(hours=1))
+    procs = []
+    try:
+        urls = []
+        for _ in range(2):
+            env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_HTTP_PORT": str(free_port()),
+                   "HUB_REDIS_URL": f"redis://127.0.0.1:{port}/0"}  # fmt: skip
+            proc, url = await start_hub(env)
+            procs.append(proc)
+            urls.append(url)
+        console = await agent_socket(urls[0], session)
+        guest = await visitor(urls[1])
+        await guest.next("session")
+
+        async def say(text: str) -> None:
+            ack = await guest.call("message", {"text": text})
+            assert ack["ok"] is True  # stored and acknowledged whatever Redis is doing
+
+        await say("before")
+        await console.next_matching("message", lambda e: e["interaction"]["text"] == "before", timeout=10)
+        redis.kill()
+        await redis.wait()
+        await say("while Redis is down")
+        redis = await asyncio.create_subprocess_exec(*redis_cmd, stdout=asyncio.subprocess.DEVNULL)
+        heard = False
+        for n in range(20):  # the processes reconnect to Redis with backoff
+            await say(f"after {n}")
+            try:
+                await console.next_matching("message", lambda e, n=n: e["interaction"]["text"] == f"after {n}",
+                                            timeout=1.5)  # fmt: skip
+                heard = True
+                break
+            except TimeoutError:
+                continue
+        assert heard, "the console never heard from the other process again"
+        async with db.read() as s:
+            texts = list(await s.scalars(select(Interaction.text).where(Interaction.direction == "inbound")))
+        assert texts.count("before") == 1 and texts.count("while Redis is down") == 1  # stored once each
+        await guest.close()
+        await console.close()
+    finally:
+        for p in procs:
+            p.terminate()
+            await p.wait()
+        redis.kill()
+        await redis.wait()
+        await db.dispose()
