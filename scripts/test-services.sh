@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Throwaway PostgreSQL and (when installed) Redis and Dovecot IMAP for tests and CI:
-# scripts/test-services.sh start|stop   (env: SVC_DIR, PG_PORT, REDIS_PORT, IMAP_PORT)
+# scripts/test-services.sh start|stop|restart_pg   (env: SVC_DIR, PG_PORT, REDIS_PORT, IMAP_PORT)
 # Everything lives under $SVC_DIR; nothing touches /etc or /var.
 set -euo pipefail
 SVC_DIR=${SVC_DIR:-/tmp/hub-test-services}
@@ -111,6 +111,11 @@ CONF
   fi
   wait_port 127.0.0.1 "$IMAP_PORT" 30
   echo "imap up: 127.0.0.1:$IMAP_PORT (support@example.test / secret)"
+}
+
+restart_pg() {  # for the fault tests: the database goes away and comes back
+  as_pg "$PGBIN/pg_ctl" -D "$SVC_DIR/pg/data" -m fast -w -t 60 restart > /dev/null
+  wait_port 127.0.0.1 "$PG_PORT" 30
 }
 
 stop() {

@@ -15,6 +15,7 @@ import aiohttp
 import aiosmtplib
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from hub.accounts import create_agent, create_session
 from hub.bus import EventBus
@@ -219,3 +220,65 @@ async def test_redis_restart_mid_load_consoles_recover_and_nothing_is_lost(datab
         redis.kill()
         await redis.wait()
         await db.dispose()
+
+
+@pytest.mark.skipif(not os.environ.get("HUB_TEST_SERVICES_DIR"), reason="restarts the test PostgreSQL")
+async def test_postgresql_restart_mid_load_hub_reconnects_and_retries_are_absorbed(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Twilio retries a webhook that did not get its 200; while PostgreSQL restarts the hub answers 5xx
+    (it never acknowledges what it could not store), then stores each message once."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("restarts PostgreSQL")
+    env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_HTTP_PORT": str(free_port()),
+           "HUB_CONFIG": str(config(tmp_path))}  # fmt: skip
+    proc, url = await start_hub(env)
+    services = {
+        **os.environ,
+        "SVC_DIR": os.environ["HUB_TEST_SERVICES_DIR"],
+        "PG_PORT": str(make_url(database_url).port),
+    }
+    try:
+        refused = 0
+
+        async def deliver(n: int) -> None:
+            """As Twilio does: again until a 200 (at most 120 tries), and once more after it (a late retry)."""
+            nonlocal refused
+            sid = f"SM{7_000_000 + n:032x}"
+            for _ in range(120):
+                try:
+                    status, _ = await post_signed(f"{url}/webhooks/twilio/sms", sms_params(f"pg {n}", message_sid=sid))
+                except aiohttp.ClientError:
+                    status = 0
+                if status == 200:
+                    break
+                refused += 1  # not acknowledged: Twilio will try again
+                await asyncio.sleep(0.1)
+            else:
+                raise AssertionError(f"message {n} was never acknowledged")
+            await post_signed(f"{url}/webhooks/twilio/sms", sms_params(f"pg {n}", message_sid=sid))
+
+        for n in range(3):
+            await deliver(n)
+        restart = await asyncio.create_subprocess_exec("scripts/test-services.sh", "restart_pg", env=services,
+                                                       cwd=PROJECT_ROOT)  # fmt: skip
+        sent = 3
+        while restart.returncode is None:  # keep texting while the database goes down and comes back
+            await deliver(sent)
+            sent += 1
+            await asyncio.sleep(0.01)
+        assert await restart.wait() == 0
+        for n in range(sent, sent + 2):
+            await deliver(n)
+        sent += 2
+        assert refused > 0, "the restart was never noticed: nothing was tested"
+        db = Database(database_url, EventBus())
+        try:
+            async with db.read() as s:
+                texts = list(await s.scalars(select(Interaction.text).where(Interaction.channel == "sms.twilio")))
+        finally:
+            await db.dispose()
+        assert sorted(texts) == sorted(f"pg {n}" for n in range(sent))  # each once
+    finally:
+        proc.terminate()
+        await proc.wait()
