@@ -1,0 +1,343 @@
+"""A compressed contact-centre day against several `hub serve` processes on PostgreSQL + Redis.
+
+Needs HUB_DATABASE_URL (PostgreSQL; THE DATABASE IS EMPTIED) and HUB_REDIS_URL; `scripts/test-services.sh
+start` gives both (postgresql://hub:hub@127.0.0.1:55432/hub, redis://127.0.0.1:56379/0). Agents keep a
+console open on one process each (so they are available), and a desk works for them: it accepts their
+offers, answers and solves their tickets after a short handling time. Customers of every tier write by
+web chat, e-mail (SMTP), SMS (signed Twilio webhooks) and WeChat (signed pushes), spread over the processes.
+Full run: 80,000 contacts at 200/s (about 7 minutes) with 200 agents; --quick: 300 at 20/s, 30 agents.
+A contact that gets no acknowledgement within 30 s counts as an error (the sender would retry).
+Prints one JSON object last: contacts/s, ack p50/p99 per path, memory growth per process, lost and
+duplicate counts (must be 0) and the share of each tier's tickets offered or assigned within 20 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import aiosmtplib
+import asyncpg
+from sqlalchemy import insert, select, text
+
+from bench.webchat import percentile
+from hub.accounts import create_agent, create_session
+from hub.bus import EventBus
+from hub.db.engine import Database
+from hub.db.migrate import upgrade_async
+from hub.db.models import AuditEntry, ConsoleSession, Customer, Identity, Interaction, Ticket
+from tests.processes import free_port, start_hub
+from tests.sockets import agent_socket, visitor
+from tests.twilio_kit import post_signed, sms_params
+from tests.wechat_kit import MAIN, plain_push, text_xml
+
+TIERS = (("diamond", 0.05), ("gold", 0.10), ("silver", 0.25), ("general", 0.60))
+MIX = (("webchat", 0.35), ("email", 0.30), ("sms", 0.20), ("wechat", 0.15))
+SLA_S = 20
+
+
+def config(tmp: Path) -> Path:
+    from tests.test_faults import config as fault_config  # the same Twilio number and WeChat account
+
+    return fault_config(tmp)
+
+
+async def prepare(url: str, agents: int, customers: int) -> tuple[list[tuple[int, str, str]], dict[int, str]]:
+    """Empty schema; agents with console sessions; customers of each tier with email, phone and WeChat."""
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    finally:
+        await conn.close()
+    await upgrade_async(url)
+    db = Database(url, EventBus())
+    rng = random.Random(3)
+    people: list[tuple[int, str, str]] = []
+    sessions: dict[int, str] = {}
+    async with db.write() as uow:
+        s = uow.session
+        for n in range(agents):
+            agent = await create_agent(
+                s, email=f"agent{n}@day.test", display_name=f"agent {n}", role="agent", password="a long password"
+            )
+            agent.capacity = {"webchat": 3, "email": 5, "sms.twilio": 5, "wechat": 3}
+            agent.languages = ["en", "zh"]
+            sessions[agent.id], _ = await create_session(s, agent, timedelta(hours=4))
+        rows = [
+            {
+                "id": i + 1,
+                "display_name": f"customer {i}",
+                "attributes": {},
+                "tier": rng.choices([t for t, _ in TIERS], [w for _, w in TIERS])[0],
+            }
+            for i in range(customers)
+        ]
+        await s.execute(insert(Customer), rows)
+        ids = []
+        for r in rows:
+            i = r["id"]
+            ids += [
+                {"customer_id": i, "kind": "email", "value": f"c{i}@day.test"},
+                {"customer_id": i, "kind": "phone", "value": f"+861380{i:07d}"},
+                {"customer_id": i, "kind": "wechat", "value": f"{MAIN.appid}:oDAY{i:012d}"},
+            ]
+            people.append((int(str(i)), str(r["tier"]), f"oDAY{i:012d}"))
+        await s.execute(insert(Identity), ids)
+        # Ids were given explicitly: move the sequence past them, or the next new customer collides.
+        await s.execute(
+            text("SELECT setval(pg_get_serial_sequence('customers', 'id'), (SELECT max(id) FROM customers))")
+        )
+    await db.dispose()
+    return people, sessions
+
+
+class Desk:
+    """Works for the agents: accepts their offers, answers and solves what they hold after handle_s."""
+
+    def __init__(self, url: str, hubs: list[str], sessions: dict[int, str], handle_s: float) -> None:
+        self._db = Database(url, EventBus())
+        self._hubs, self._sessions, self._handle = hubs, sessions, handle_s
+        self._csrf: dict[int, str] = {}
+        self._busy: set[int] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def run(self) -> None:
+        async with self._db.read() as s:
+            for agent_id, csrf in (await s.execute(select(ConsoleSession.agent_id, ConsoleSession.csrf_token))).all():
+                self._csrf[agent_id] = csrf
+        async with aiohttp.ClientSession() as http:
+            while True:
+                async with self._db.read() as s:
+                    held = (
+                        await s.execute(
+                            select(Ticket.id, Ticket.assignee_id, Ticket.assignment).where(
+                                Ticket.assignee_id.isnot(None), Ticket.status.in_(("new", "open"))
+                            )
+                        )
+                    ).all()
+                for ticket_id, agent_id, assignment in held:
+                    if ticket_id not in self._busy:
+                        self._busy.add(ticket_id)
+                        task = asyncio.create_task(self._work(http, ticket_id, agent_id, assignment.get("state")))
+                        self._tasks.add(task)
+                        task.add_done_callback(self._tasks.discard)
+                await asyncio.sleep(0.25)
+
+    async def _work(self, http: aiohttp.ClientSession, ticket_id: int, agent_id: int, state: str | None) -> None:
+        hub = self._hubs[agent_id % len(self._hubs)]
+        headers = {"Cookie": f"hub_session={self._sessions[agent_id]}", "X-CSRF-Token": self._csrf[agent_id]}
+        base = f"{hub}/api/v1/tickets/{ticket_id}"
+        try:
+            if state == "offered":
+                async with http.post(f"{base}/offer", json={"accept": True}, headers=headers) as r:
+                    if r.status != 200:
+                        return
+            await asyncio.sleep(self._handle)
+            async with http.post(f"{base}/replies", json={"text": "Done, thanks!"}, headers=headers):
+                pass
+            async with http.patch(base, json={"status": "solved"}, headers=headers):
+                pass
+        finally:
+            self._busy.discard(ticket_id)
+
+    async def close(self) -> None:
+        await self._db.dispose()
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+async def run(contacts: int, rate: float, agents: int, processes: int, url: str, redis: str) -> dict[str, Any]:
+    people, sessions = await prepare(url, agents, max(50, contacts // 4))
+    tmp = Path(tempfile.mkdtemp())
+    procs, hubs, smtp = [], [], []
+    for _ in range(processes):
+        port = free_port()
+        env = {
+            **os.environ,
+            "HUB_DATABASE_URL": url,
+            "HUB_REDIS_URL": redis,
+            "HUB_HTTP_PORT": str(free_port()),
+            "HUB_SMTP_PORT": str(port),
+            "HUB_CONFIG": str(config(tmp)),
+        }
+        proc, hub = await start_hub(env)
+        procs.append(proc)
+        hubs.append(hub)
+        smtp.append(port)
+    consoles = [await agent_socket(hubs[n % processes], token) for n, token in enumerate(sessions.values())]
+    chats = [await visitor(hubs[n % processes]) for n in range(min(50, contacts))]
+    for chat in chats:
+        await chat.next("session")
+    rss_start = [rss_kb(p.pid) for p in procs]
+    desk = Desk(url, hubs, sessions, handle_s=1.0)
+    desk_task = asyncio.create_task(desk.run())
+    rng = random.Random(9)
+    acks: dict[str, list[float]] = defaultdict(list)
+    acked: dict[str, set[str]] = defaultdict(set)
+    errors = 0
+
+    async def one(n: int) -> None:
+        nonlocal errors
+        path = rng.choices([c for c, _ in MIX], [w for _, w in MIX])[0]
+        cid, _tier, openid = rng.choice(people)
+        hub = n % processes
+        t0 = time.perf_counter()
+        try:
+            if path == "webchat":
+                ack = await chats[n % len(chats)].call("message", {"text": f"chat {n}"}, timeout=30)
+                key = str(ack["id"]) if ack.get("ok") else None
+                if key is None and os.environ.get("DAY_DEBUG"):
+                    print(ack, file=sys.stderr)
+            elif path == "email":
+                mail = f"From: c{cid}@day.test\r\nTo: support@hub.test\r\nSubject: day {n}\r\n"
+                mail += f"Message-ID: <day-{n}@x>\r\n\r\nhi\r\n"
+                await aiosmtplib.send(
+                    mail.encode(),
+                    sender=f"c{cid}@day.test",
+                    recipients=["support@hub.test"],
+                    hostname="127.0.0.1",
+                    port=smtp[hub],
+                    timeout=30,
+                )
+                key = f"<day-{n}@x>"
+            elif path == "sms":
+                sid = f"SM{n:032x}"
+                status, _ = await post_signed(
+                    f"{hubs[hub]}/webhooks/twilio/sms",
+                    sms_params(f"sms {n}", message_sid=sid, sender=f"+861380{cid:07d}"),
+                )
+                key = sid if status == 200 else None
+            else:
+                query, body = plain_push(text_xml(f"微信 {n}", openid=openid, msg_id=10**9 + n))
+                async with (
+                    aiohttp.ClientSession() as http,
+                    http.post(f"{hubs[hub]}/webhooks/wechat/main?{query}", data=body) as r,
+                ):
+                    key = str(10**9 + n) if r.status == 200 else None
+        except Exception as exc:
+            errors += 1
+            if os.environ.get("DAY_DEBUG"):
+                print(path, type(exc).__name__, str(exc)[:100], file=sys.stderr)
+            return
+        if key is None:
+            errors += 1
+            if os.environ.get("DAY_DEBUG"):
+                print(path, "not acknowledged", file=sys.stderr)
+            return
+        acks[path].append((time.perf_counter() - t0) * 1000)
+        acked[path].add(key)
+
+    start = time.perf_counter()
+    tasks = []
+    for n in range(contacts):
+        delay = start + n / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(n)))
+    await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - start
+    await asyncio.sleep(SLA_S)  # let routing and the desk catch up before measuring service levels
+    rss_end = [rss_kb(p.pid) for p in procs]
+    desk_task.cancel()
+    db = Database(url, EventBus())
+    try:
+        async with db.read() as s:
+            stored: dict[str, list[str]] = {}
+            for path, channel, column in (
+                ("webchat", "webchat", Interaction.id),
+                ("email", "email", Interaction.external_id),
+                ("sms", "sms.twilio", Interaction.external_id),
+                ("wechat", "wechat", Interaction.external_id),
+            ):
+                stored[path] = [
+                    str(v)
+                    for v in await s.scalars(
+                        select(column).where(Interaction.channel == channel, Interaction.direction == "inbound")
+                    )
+                ]
+            first: dict[int, Any] = {}
+            for target, at in (
+                await s.execute(
+                    select(AuditEntry.target_id, AuditEntry.at)
+                    .where(AuditEntry.action.in_(("ticket.offered", "ticket.assigned")))
+                    .order_by(AuditEntry.id)
+                )
+            ).all():
+                if target is not None:
+                    first.setdefault(target, at)
+            tickets = (
+                await s.execute(
+                    select(Ticket.id, Ticket.created_at, Customer.tier).join(
+                        Customer, Customer.id == Ticket.customer_id
+                    )
+                )
+            ).all()
+    finally:
+        await db.dispose()
+        await desk.close()
+        for c in consoles + chats:
+            await c.close()
+        for p in procs:
+            p.terminate()
+            await p.wait()
+    service: dict[str, dict[str, float | None]] = {}
+    for tier, _ in TIERS:
+        mine = [t for t in tickets if t.tier == tier]
+        quick = [t for t in mine if t.id in first and (first[t.id] - t.created_at).total_seconds() <= SLA_S]
+        service[tier] = {"tickets": len(mine), f"within_{SLA_S}s": round(len(quick) / len(mine), 3) if mine else None}
+    lost = sum(len(acked[p] - set(stored[p])) for p in acked)
+    duplicates = sum(len(v) - len(set(v)) for v in stored.values())
+    return {
+        "bench": "day",
+        "processes": processes,
+        "agents": agents,
+        "contacts": contacts,
+        "errors": errors,
+        "contacts_per_s": round(sum(len(v) for v in acked.values()) / elapsed, 1),
+        "ack_ms": {
+            p: {"p50": round(percentile(v, 0.5), 1), "p99": round(percentile(v, 0.99), 1)} for p, v in acks.items()
+        },
+        "rss_growth_mb": [round((b - a) / 1024, 1) for a, b in zip(rss_start, rss_end, strict=True)],
+        "lost": lost,
+        "duplicates": duplicates,
+        "service_level": service,
+    }
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    p.add_argument("--quick", action="store_true", help="300 contacts at 20/s, 30 agents")
+    p.add_argument("--contacts", type=int, default=80_000)
+    p.add_argument("--rate", type=float, default=200.0)
+    p.add_argument("--agents", type=int, default=200)
+    p.add_argument("--processes", type=int, default=2)
+    args = p.parse_args()
+    if args.quick:
+        args.contacts, args.rate, args.agents = 300, 20.0, 30
+    url = os.environ.get("HUB_DATABASE_URL", "postgresql+asyncpg://hub:hub@127.0.0.1:55432/hub")
+    redis = os.environ.get("HUB_REDIS_URL", "redis://127.0.0.1:56379/0")
+    if not url.startswith("postgresql"):
+        sys.exit("bench/day.py needs PostgreSQL (HUB_DATABASE_URL)")
+    url = url.replace("postgresql://", "postgresql+asyncpg://", 1) if "+asyncpg" not in url else url
+    result = asyncio.run(run(args.contacts, args.rate, args.agents, args.processes, url, redis))
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
