@@ -57,6 +57,7 @@ class EmailConfig:
     raw_dir: str = "var/mail-raw"
     raw_retention_days: int = 365
     acks_per_sender_per_hour: int = 3
+    mails_per_sender_per_minute: int = 30  # more: 451 at MAIL FROM, and the sending server retries later
     by_address: dict[str, Mailbox] = field(default_factory=dict)
 
     def mailboxes_by_name(self) -> dict[str, Mailbox]:
@@ -125,7 +126,10 @@ def parse_email(raw: Any) -> EmailConfig:
                 imap,
             )
         )
-    limits = {k: raw.get(k) for k in ("max_message_bytes", "raw_retention_days", "acks_per_sender_per_hour")}
+    limits = {
+        k: raw.get(k)
+        for k in ("max_message_bytes", "raw_retention_days", "acks_per_sender_per_hour", "mails_per_sender_per_minute")
+    }
     for k, v in limits.items():
         if v is not None and (not isinstance(v, int) or v < 0):
             raise EmailConfigError(f"email.{k}", "a whole number")
@@ -137,5 +141,6 @@ def parse_email(raw: Any) -> EmailConfig:
         raw_dir=str(raw.get("raw_dir", "var/mail-raw")),
         raw_retention_days=limits["raw_retention_days"] or DEFAULTS.raw_retention_days,
         acks_per_sender_per_hour=limits["acks_per_sender_per_hour"] or DEFAULTS.acks_per_sender_per_hour,
+        mails_per_sender_per_minute=limits["mails_per_sender_per_minute"] or DEFAULTS.mails_per_sender_per_minute,
         by_address={a: m for m in mailboxes for a in m.addresses},
     )

@@ -13,6 +13,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from hub.channels.email.config import EmailConfig
 from hub.channels.email.intake import EmailIntake
 from hub.channels.email.smtp_data import BulkDataSMTP
+from hub.ops.limits import SenderLimiter
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,17 @@ class InboundHandler:
     def __init__(self, config: EmailConfig, intake: EmailIntake) -> None:
         self._config = config
         self._intake = intake
+        self._senders = SenderLimiter(config.mails_per_sender_per_minute)
+
+    async def handle_MAIL(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, mail_options: list[str]
+    ) -> str:
+        # Before any data is sent: a flood costs the sender a retry, not us a mailbox full of copies.
+        if not self._senders.allow(address.lower()):
+            return "451 4.7.1 too many messages from this sender; please try again later"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]

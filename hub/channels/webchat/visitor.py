@@ -26,6 +26,7 @@ from hub.db.engine import Database
 from hub.db.models import Interaction
 from hub.envelopes import IdentityRef
 from hub.ingest import Ingestor, IngestResult
+from hub.ops.limits import SenderLimiter
 from hub.tickets import ACTIVE
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,9 @@ def visitor_payload(row: Interaction) -> dict[str, Any]:
     }
 
 
+MESSAGES_PER_MINUTE = 30  # per visitor: a person types far fewer; a script is slowed down
+
+
 class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     def __init__(
         self, channel: WebchatChannel, ingestor: Ingestor, db: Database, agents_online: Callable[[], bool]
@@ -54,6 +58,7 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self._ingestor = ingestor
         self._db = db
         self._agents_online = agents_online
+        self._senders = SenderLimiter(MESSAGES_PER_MINUTE)
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         auth = auth if isinstance(auth, dict) else {}
@@ -88,6 +93,11 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
 
     async def on_message(self, sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
         session = await self.get_session(sid)
+        if not self._senders.allow(session["key"]):
+            # Not stored, and the visitor is told so: the widget keeps the text for them to send again.
+            error = {"code": "slow_down", "message": "too many messages in a minute; please wait a moment"}
+            await self.emit("error", error, to=sid)
+            return {"ok": False, "error": error}
         raw = VisitorMessage(
             session["key"], data, session["name"], session["email"], session["ticket_id"], session.get("topic")
         )
