@@ -102,7 +102,9 @@ def create_app(settings: Settings) -> web.Application:
     db = Database(settings.database_url, bus)
     # With Redis, an event emitted in one process reaches sockets connected to every other one.
     manager = socketio.AsyncRedisManager(settings.redis_url) if settings.redis_url else None
-    sio = socketio.AsyncServer(async_mode="aiohttp", client_manager=manager, logger=False, engineio_logger=False)
+    # 64 kB per socket.io message at most (a chat message is at most 10 kB): bounded memory per socket.
+    sio = socketio.AsyncServer(async_mode="aiohttp", client_manager=manager, logger=False, engineio_logger=False,
+                               max_http_buffer_size=64 * 1024)  # fmt: skip
     sio.attach(app)
     webchat = WebchatChannel(sio, settings.chat_max_message_bytes)
     channels = ChannelRegistry([webchat])
@@ -186,7 +188,17 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_routes(chat_routes.routes)
     app.router.add_get("/", home)
     app.cleanup_ctx.append(_lifecycle)
+    app.on_shutdown.append(_say_goodbye)
     return app
+
+
+async def _say_goodbye(app: web.Application) -> None:
+    """Stopping: tell consoles and chat windows to reconnect (to another process behind the same address),
+    then close their sockets, so none waits on a dead connection."""
+    sio = app[keys.SIO]
+    for namespace in ("/agent", "/visitor"):
+        await sio.emit("server_restarting", {"reconnect_in_ms": 1000}, namespace=namespace)
+    await sio.shutdown()
 
 
 async def _lifecycle(app: web.Application) -> AsyncIterator[None]:

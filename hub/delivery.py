@@ -54,6 +54,7 @@ class DeliveryWorker:
         self._max_attempts = max_attempts
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._in_flight: set[int] = set()  # claimed by this process and not recorded yet
 
     def wake(self) -> None:
         self._wake.set()
@@ -63,6 +64,23 @@ class DeliveryWorker:
 
     async def stop(self) -> None:
         await cancel(self._task)
+        await self.hand_back()
+
+    async def hand_back(self) -> int:
+        """A stopping process gives back what it claimed but did not finish: due again at once, for any
+        process, instead of after the lease. (A send that did happen is sent again: providers dedupe on
+        our ids where they can, and a duplicate reply is better than a lost one.)"""
+        if not self._in_flight:
+            return 0
+        ids, self._in_flight = list(self._in_flight), set()
+        async with self._db.write() as uow:
+            result = await uow.session.execute(
+                update(OutboxItem)
+                .where(OutboxItem.id.in_(ids), OutboxItem.status == "sending")
+                .values(status="pending", next_attempt_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
 
     @property
     def running(self) -> bool:
@@ -96,7 +114,15 @@ class DeliveryWorker:
         sent = 0
         for item_id, status, due in rows:
             if await self._claim(item_id, status, due):
-                await self._deliver(item_id)
+                self._in_flight.add(item_id)
+                try:
+                    await self._deliver(item_id)
+                except asyncio.CancelledError:
+                    raise  # stopping: stays in flight, for stop() to hand back
+                except BaseException:
+                    self._in_flight.discard(item_id)
+                    raise
+                self._in_flight.discard(item_id)
                 sent += 1
         return sent
 

@@ -66,6 +66,7 @@
     socket.on("error", function (e) { showError(e.message); });
     socket.on("connect_error", function () { showError("Connecting… 正在连接…"); });
     socket.on("connect", function () { showError(""); });
+    socket.on("server_restarting", function () { showError("Reconnecting… 正在重新连接…"); });
   }
 
   function newId() {

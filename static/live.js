@@ -28,6 +28,8 @@ window.hubLive = (function () {
     function state(s, label) { if (conn) { conn.dataset.state = s; conn.textContent = label; } }
     socket.on("connect", function () { state("live", "live"); });
     socket.on("disconnect", function () { state("offline", "reconnecting…"); });
+    // The server is stopping (a deploy, a restart): socket.io reconnects, behind a balancer to another process.
+    socket.on("server_restarting", function () { state("offline", "reconnecting…"); });
     socket.on("connect_error", function () { state("offline", "offline"); });
     return socket;
   }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import aiohttp
@@ -188,3 +189,16 @@ async def test_patch_status_and_tags_with_valid_transitions_only(hub: Hub, db: D
         actions = list(await s.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
     # Solving sent the satisfaction survey: a reply by the system, audited like any reply.
     assert actions == ["ticket.status_changed", "ticket.tags_changed", "reply.created", "ticket.status_changed"]
+
+
+async def test_stopping_tells_consoles_and_chats_to_reconnect(settings: Any, aiohttp_server: Any) -> None:
+    from hub.app import create_app
+    from tests.sockets import visitor
+
+    server = await aiohttp_server(create_app(settings))
+    guest = await visitor(str(server.make_url("")).rstrip("/"))
+    await guest.next("session")
+    closing = asyncio.create_task(server.close())
+    assert (await guest.next("server_restarting", timeout=5))["reconnect_in_ms"] == 1000
+    await guest.close()  # as the browser does: it goes, to reconnect elsewhere, and the server can finish
+    await asyncio.wait_for(closing, 10)

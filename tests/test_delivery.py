@@ -175,3 +175,34 @@ async def test_bad_replies_are_refused(db: Database, settings: Settings) -> None
 def test_backoff_grows_and_is_capped() -> None:
     assert [backoff(n).total_seconds() for n in (1, 2, 3)] == [2, 4, 8]
     assert backoff(40) == timedelta(minutes=10)
+
+
+class StuckChannel(ScriptedChannel):
+    """A provider that does not answer: the send is in flight when the worker is told to stop."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started = asyncio.Event()
+
+    async def send(self, msg: OutboundMessage) -> DeliveryReceipt:
+        self.sent.append(msg)
+        self.started.set()
+        await asyncio.sleep(3600)
+        raise AssertionError("unreachable")
+
+
+async def test_a_stopping_worker_hands_back_what_it_claimed(db: Database, settings: Settings) -> None:
+    ticket = await ticket_on(db, settings)
+    _, msg = await post_reply(db, ticket, ADMIN, "in flight at shutdown")
+    channel = StuckChannel()
+    worker = DeliveryWorker(db, ChannelRegistry([channel]), max_attempts=5)
+    await worker.start()
+    worker.wake()
+    await asyncio.wait_for(channel.started.wait(), 5)
+    assert (await state(db, msg.id))[2] == "sending"  # claimed, leased for minutes
+    await worker.stop()
+    status, _, outbox, _ = await state(db, msg.id)
+    assert outbox == "pending" and status == "queued"  # due again now, for any process, not after the lease
+    async with db.read() as s:
+        item = await s.scalar(select(OutboxItem).where(OutboxItem.interaction_id == msg.id))
+    assert item is not None and item.next_attempt_at <= utcnow()
