@@ -51,10 +51,10 @@ class Load:
         self.refused = 0
         self._n = itertools.count()
 
-    async def round(self, url: str, smtp_port: int, chat: Any) -> None:
+    async def round(self, url: str, smtp_port: int, chats: list[Any]) -> None:
         n = next(self._n)
         await asyncio.gather(
-            self._chat(chat, n), self._mail(smtp_port, n), self._sms(url, n), self._wechat(url, n),
+            self._chat(chats[n % len(chats)], n), self._mail(smtp_port, n), self._sms(url, n), self._wechat(url, n),
             return_exceptions=True,
         )  # fmt: skip
 
@@ -114,21 +114,23 @@ async def test_kill_9_under_mixed_load_loses_nothing_acknowledged(database_url: 
         env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_HTTP_PORT": str(free_port()),
                "HUB_SMTP_PORT": str(smtp), "HUB_REDIS_URL": REDIS_URL, "HUB_CONFIG": str(cfg)}  # fmt: skip
         proc, url = await start_hub(env)
-        hubs.append((proc, url, smtp, await visitor(url)))
+        # Several chat visitors per process: one alone would meet the per-visitor limit of 30 a minute.
+        hubs.append((proc, url, smtp, [await visitor(url) for _ in range(3)]))
     load = Load()
     try:
-        for _, _, _, chat in hubs:
-            await chat.next("session")
+        for _, _, _, chats in hubs:
+            for chat in chats:
+                await chat.next("session")
         for r in range(ROUNDS):
             if r == ROUNDS // 2:
                 # kill -9 while this round's contacts are in flight to it: each is refused, or acked and stored
-                _, url, smtp, chat = hubs[0]
-                in_flight = asyncio.create_task(load.round(url, smtp, chat))
+                _, url, smtp, chats = hubs[0]
+                in_flight = asyncio.create_task(load.round(url, smtp, chats))
                 await asyncio.sleep(0.005)
                 hubs[0][0].kill()
                 await in_flight
-            for _, url, smtp, chat in hubs[1:] if r >= ROUNDS // 2 else hubs:
-                await load.round(url, smtp, chat)
+            for _, url, smtp, chats in hubs[1:] if r >= ROUNDS // 2 else hubs:
+                await load.round(url, smtp, chats)
         await hubs[0][0].wait()
         await asyncio.sleep(0.5)
         db = Database(database_url, EventBus())
@@ -146,9 +148,10 @@ async def test_kill_9_under_mixed_load_loses_nothing_acknowledged(database_url: 
         finally:
             await db.dispose()
     finally:
-        for proc, _, _, chat in hubs:
+        for proc, _, _, chats in hubs:
             if proc.returncode is None:
-                await chat.close()
+                for chat in chats:
+                    await chat.close()
                 proc.terminate()
                 await proc.wait()
     for channel, acked in load.acked.items():
