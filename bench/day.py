@@ -181,7 +181,8 @@ async def run(contacts: int, rate: float, agents: int, processes: int, url: str,
         hubs.append(hub)
         smtp.append(port)
     consoles = [await agent_socket(hubs[n % processes], token) for n, token in enumerate(sessions.values())]
-    chats = [await visitor(hubs[n % processes]) for n in range(min(50, contacts))]
+    # Enough chat visitors that none meets the per-visitor limit (30 messages a minute).
+    chats = [await visitor(hubs[n % processes]) for n in range(min(500, max(50, contacts // 100)))]
     for chat in chats:
         await chat.next("session")
     rss_start = [rss_kb(p.pid) for p in procs]
