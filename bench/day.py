@@ -315,6 +315,9 @@ async def run(contacts: int, rate: float, agents: int, processes: int, url: str,
             p: {"p50": round(percentile(v, 0.5), 1), "p99": round(percentile(v, 0.99), 1)} for p, v in acks.items()
         },
         "rss_growth_mb": [round((b - a) / 1024, 1) for a, b in zip(rss_start, rss_end, strict=True)],
+        "rss_growth_percent": [
+            round(100 * (b - a) / a, 1) if a else None for a, b in zip(rss_start, rss_end, strict=True)
+        ],
         "lost": lost,
         "duplicates": duplicates,
         "service_level": service,
