@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from hub.background import cancel
 from hub.channels.base import Channel
@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 # A claimed row is leased for this long; if the process dies mid-send the row becomes due again.
 LEASE = timedelta(minutes=5)
 BATCH = 50
+# Replies waiting to go out past which new ones are refused for a moment (a provider is down or slow):
+# the outbox is durable, but an unbounded one only delays every answer further.
+MAX_BACKLOG = 10_000
 
 
 # Delivery states in the order they happen; delivered and failed are both final.
@@ -55,6 +58,8 @@ class DeliveryWorker:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._in_flight: set[int] = set()  # claimed by this process and not recorded yet
+        self.backlog = 0  # replies pending or being sent, as of the last pass
+        self.max_backlog = MAX_BACKLOG
 
     def wake(self) -> None:
         self._wake.set()
@@ -81,6 +86,10 @@ class DeliveryWorker:
                 .execution_options(synchronize_session=False)
             )
             return int(getattr(result, "rowcount", 0) or 0)
+
+    @property
+    def backed_up(self) -> bool:
+        return self.backlog >= self.max_backlog
 
     @property
     def running(self) -> bool:
@@ -111,6 +120,12 @@ class DeliveryWorker:
                     .limit(BATCH)
                 )
             ).all()
+            self.backlog = int(
+                await s.scalar(
+                    select(func.count()).select_from(OutboxItem).where(OutboxItem.status.in_(("pending", "sending")))
+                )
+                or 0
+            )
         sent = 0
         for item_id, status, due in rows:
             if await self._claim(item_id, status, due):

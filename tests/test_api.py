@@ -202,3 +202,22 @@ async def test_stopping_tells_consoles_and_chats_to_reconnect(settings: Any, aio
     assert (await guest.next("server_restarting", timeout=5))["reconnect_in_ms"] == 1000
     await guest.close()  # as the browser does: it goes, to reconnect elsewhere, and the server can finish
     await asyncio.wait_for(closing, 10)
+
+
+async def test_replies_are_refused_for_a_moment_when_the_outbox_is_backed_up(hub: Hub, admin_token: str) -> None:
+    from hub import keys
+
+    ids = await seed(hub)
+    delivery = hub.app[keys.DELIVERY]
+    delivery.max_backlog = delivery.backlog  # as if thousands of replies were waiting for a provider
+    headers = {"Authorization": f"Bearer {admin_token}"}
+    url = f"{hub.url}/api/v1/tickets/{ids[0]}/replies"
+    async with aiohttp.ClientSession(headers=headers) as http:
+        async with http.post(url, json={"text": "hello"}) as r:
+            assert r.status == 503 and r.headers["Retry-After"] == "60"
+            assert "backed up" in (await r.json())["error"]["message"]
+        async with http.post(url, json={"text": "for the team", "internal": True}) as r:
+            assert r.status == 201  # internal notes never wait for a provider
+        delivery.max_backlog = 10_000
+        async with http.post(url, json={"text": "hello again"}) as r:
+            assert r.status == 201

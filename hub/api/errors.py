@@ -29,7 +29,11 @@ _CODES = {
     413: "too_large",
     415: "unsupported_media_type",
     422: "invalid",
+    429: "too_many_requests",
+    503: "unavailable",
 }
+# Headers of an error that tell the client what to do next; kept on the JSON answer.
+_KEPT_HEADERS = ("Retry-After", "WWW-Authenticate", "Allow")
 
 
 @web.middleware
@@ -44,7 +48,11 @@ async def api_errors(
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        return json_error(exc.status, _CODES.get(exc.status, "error"), exc.reason or exc.text or "")
+        response = json_error(exc.status, _CODES.get(exc.status, "error"), exc.reason or exc.text or "")
+        for name in _KEPT_HEADERS:
+            if name in exc.headers:
+                response.headers[name] = exc.headers[name]
+        return response
     except Exception:
         log.exception("API handler failed: %s %s", request.method, request.path)
         return json_error(500, "internal", "internal error; see the hub log")

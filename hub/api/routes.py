@@ -87,6 +87,11 @@ async def post_ticket_reply(request: web.Request) -> web.Response:
     text, internal = body.get("text"), body.get("internal", False)
     if not isinstance(text, str) or not isinstance(internal, bool):
         raise web.HTTPBadRequest(reason='send {"text": "...", "internal": false}')
+    if not internal and request.app[keys.DELIVERY].backed_up:
+        raise web.HTTPServiceUnavailable(
+            reason="replies are backed up (a provider is slow or down); please send again in a minute",
+            headers={"Retry-After": "60"},
+        )
     try:
         channels = request.app[keys.CHANNELS]
         ticket, interaction = await post_reply(
