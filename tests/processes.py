@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import aiohttp
 
@@ -40,3 +43,19 @@ async def start_hub(env: dict[str, str], *, capture: bool = False) -> tuple[asyn
     url = f"http://127.0.0.1:{env['HUB_HTTP_PORT']}"
     await wait_healthy(url, proc)
     return proc, url
+
+
+@asynccontextmanager
+async def hubs(count: int, **env: str) -> AsyncIterator[list[tuple[asyncio.subprocess.Process, str]]]:
+    """`count` hub processes (os.environ plus env, each with its own HTTP and SMTP port) as (process, URL).
+    Stopped on the way out, whatever the test did to them (a killed one is left as it is)."""
+    started: list[tuple[asyncio.subprocess.Process, str]] = []
+    try:
+        for _ in range(count):
+            started.append(await start_hub({**os.environ, **env, "HUB_HTTP_PORT": str(free_port())}))
+        yield started
+    finally:
+        for proc, _url in started:
+            if proc.returncode is None:
+                proc.terminate()
+                await proc.wait()

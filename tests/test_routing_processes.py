@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -16,7 +15,7 @@ from hub.bus import EventBus
 from hub.db.engine import Database
 from hub.db.models import Agent, AuditEntry, Ticket
 from tests.conftest import PG_URL
-from tests.processes import free_port, start_hub
+from tests.processes import hubs
 from tests.sockets import Probe, visitor
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (HUB_TEST_POSTGRES_URL)")
@@ -37,18 +36,10 @@ async def two_hubs(database_url: str) -> AsyncIterator[tuple[list[str], list[str
             agent.capacity = {"webchat": CAPACITY}
             sessions.append((await create_session(uow.session, agent, timedelta(hours=1)))[0])
         token = await create_token(uow.session, role="admin", name="t")
-    procs, urls = [], []
     try:
-        for _ in range(2):
-            env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_HTTP_PORT": str(free_port())}
-            proc, url = await start_hub(env)
-            procs.append(proc)
-            urls.append(url)
-        yield urls, sessions, token, db
+        async with hubs(2, HUB_DATABASE_URL=database_url) as running:
+            yield [url for _, url in running], sessions, token, db
     finally:
-        for p in procs:
-            p.terminate()
-            await p.wait()
         await db.dispose()
 
 

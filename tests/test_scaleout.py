@@ -21,7 +21,7 @@ from hub.db.engine import Database
 from hub.db.models import Interaction
 from hub.settings import PROJECT_ROOT
 from tests.conftest import PG_URL, REDIS_URL
-from tests.processes import free_port, start_hub
+from tests.processes import hubs
 from tests.sockets import agent_socket, visitor
 from tests.waiting import until
 
@@ -40,20 +40,8 @@ async def two_hubs(database_url: str) -> AsyncIterator[tuple[list[str], str, str
         session, _ = await create_session(uow.session, agent, timedelta(hours=1))
         token = await create_token(uow.session, role="admin", name="t")
     await db.dispose()
-    # A fresh Redis database per test run: no messages from an earlier one.
-    procs, urls = [], []
-    try:
-        for _ in range(2):
-            env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_HTTP_PORT": str(free_port()),
-                   "HUB_REDIS_URL": REDIS_URL}  # fmt: skip
-            proc, url = await start_hub(env)
-            procs.append(proc)
-            urls.append(url)
-        yield urls, session, token
-    finally:
-        for p in procs:
-            p.terminate()
-            await p.wait()
+    async with hubs(2, HUB_DATABASE_URL=database_url, HUB_REDIS_URL=REDIS_URL) as running:
+        yield [url for _, url in running], session, token
 
 
 async def test_chat_crosses_processes_through_redis(two_hubs: tuple[list[str], str, str]) -> None:
@@ -98,48 +86,43 @@ async def test_one_process_polls_a_mailbox_and_another_takes_over_when_it_dies(
     (tmp_path / "hub.toml").write_text(config, encoding="utf-8")
     await asyncio.to_thread(empty_mailbox)
     await asyncio.to_thread(append, 1, "before anyone leads")
-    procs, urls = [], []
     db = Database(database_url, EventBus())
     try:
-        for _ in range(2):
-            env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_HTTP_PORT": str(free_port()),
-                   "HUB_CONFIG": str(tmp_path / "hub.toml")}  # fmt: skip
-            proc, url = await start_hub(env)
-            procs.append(proc)
-            urls.append(url)
-
-        async def roles() -> list[str]:
-            out = []
-            async with aiohttp.ClientSession() as http:
-                for url in urls:
-                    try:
-                        async with http.get(f"{url}/readyz") as r:
-                            out.append((await r.json()).get("imap:imapbox", "down"))
-                    except aiohttp.ClientError:
-                        out.append("down")
-            return out
-
-        async def stored() -> list[str]:
-            async with db.read() as s:
-                return list(await s.scalars(select(Interaction.external_id).where(Interaction.channel == "email")))
-
-        await until(lambda: _has(stored, 1), timeout=20)
-        assert sorted(await roles()) == ["ok", "standby"]  # exactly one polls
-        leader = (await roles()).index("ok")
-        procs[leader].kill()  # kill -9: no goodbye, its lock goes with its connection
-        await procs[leader].wait()
-        await asyncio.to_thread(append, 2, "while the leader is dead")
-        await until(lambda: _has(stored, 2), timeout=30)
-        survivor = 1 - leader
-        assert (await roles())[survivor] == "ok"
-        ids = await stored()
-        assert sorted(ids) == ["<imap-1@example.com>", "<imap-2@example.com>"]  # none twice
+        async with hubs(2, HUB_DATABASE_URL=database_url, HUB_CONFIG=str(tmp_path / "hub.toml")) as running:
+            await _failover(db, [p for p, _ in running], [u for _, u in running], append)
     finally:
-        for p in procs:
-            if p.returncode is None:
-                p.terminate()
-                await p.wait()
         await db.dispose()
+
+
+async def _failover(db: Database, procs: list[Any], urls: list[str], append: Any) -> None:
+    """Exactly one process polls; after kill -9 of it, the other does, and nothing is stored twice."""
+
+    async def roles() -> list[str]:
+        out = []
+        async with aiohttp.ClientSession() as http:
+            for url in urls:
+                try:
+                    async with http.get(f"{url}/readyz") as r:
+                        out.append((await r.json()).get("imap:imapbox", "down"))
+                except aiohttp.ClientError:
+                    out.append("down")
+        return out
+
+    async def stored() -> list[str]:
+        async with db.read() as s:
+            return list(await s.scalars(select(Interaction.external_id).where(Interaction.channel == "email")))
+
+    await until(lambda: _has(stored, 1), timeout=20)
+    assert sorted(await roles()) == ["ok", "standby"]  # exactly one polls
+    leader = (await roles()).index("ok")
+    procs[leader].kill()  # kill -9: no goodbye, its lock goes with its connection
+    await procs[leader].wait()
+    await asyncio.to_thread(append, 2, "while the leader is dead")
+    await until(lambda: _has(stored, 2), timeout=30)
+    survivor = 1 - leader
+    assert (await roles())[survivor] == "ok"
+    ids = await stored()
+    assert sorted(ids) == ["<imap-1@example.com>", "<imap-2@example.com>"]  # none twice
 
 
 async def _has(stored: Any, n: int) -> bool:
@@ -161,14 +144,10 @@ async def test_a_chat_on_a_process_without_agents_is_offered_by_the_one_with_the
                                    password="a long password")  # fmt: skip
         session, _ = await create_session(uow.session, agent, timedelta(hours=1))
     await db.dispose()
-    procs, urls = [], []
-    try:
-        for _ in range(2):
-            env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_HTTP_PORT": str(free_port()),
-                   "HUB_REDIS_URL": REDIS_URL, "HUB_ROUTING_CONFIG": str(tmp_path / "routing.toml")}  # fmt: skip
-            proc, url = await start_hub(env)
-            procs.append(proc)
-            urls.append(url)
+    env = {"HUB_DATABASE_URL": database_url, "HUB_REDIS_URL": REDIS_URL,
+           "HUB_ROUTING_CONFIG": str(tmp_path / "routing.toml")}  # fmt: skip
+    async with hubs(2, **env) as running:
+        urls = [url for _, url in running]
         console = await agent_socket(urls[0], session)
         guest = await visitor(urls[1])
         await guest.next("session")
@@ -177,7 +156,3 @@ async def test_a_chat_on_a_process_without_agents_is_offered_by_the_one_with_the
         assert offer["ticket"]["id"] == ack["ticket_id"]
         await guest.close()
         await console.close()
-    finally:
-        for p in procs:
-            p.terminate()
-            await p.wait()
