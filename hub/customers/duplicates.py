@@ -12,6 +12,7 @@ from hub.customers.matching import Match, Person, keys, score
 from hub.customers.tables import CustomerKey
 from hub.db.engine import Database
 from hub.db.models import Customer, Identity
+from hub.envelopes import IdentityRef
 
 CANDIDATES = 50  # most shared-key weight first: past this, only more namesakes of a very common name
 MIN_SCORE = 30
@@ -48,6 +49,15 @@ async def people(s: AsyncSession, ids: Iterable[int]) -> dict[int, Person]:
         if kind in ("email", "phone"):
             (emails if kind == "email" else phones)[customer_id].append(value)
     return {i: Person(i, name, tuple(emails[i]), tuple(phones[i])) for i, name in names.items()}
+
+
+async def index_new(s: AsyncSession, customer_id: int, name: str, first: IdentityRef) -> None:
+    """Keys of a customer just created from one contact: what we know is in hand, nothing to read back."""
+    person = Person(customer_id, name, (first.value,) if first.kind == "email" else (),
+                    (first.value,) if first.kind == "phone" else ())  # fmt: skip
+    rows = [{"customer_id": customer_id, "key": k, "weight": w} for k, w in keys(person).items()]
+    if rows:
+        await s.execute(insert(CustomerKey), rows)
 
 
 async def reindex(s: AsyncSession, customer_ids: Iterable[int], *, new: bool = False) -> None:

@@ -79,7 +79,7 @@ async def resolve_customer(session: AsyncSession, ref: IdentityRef, display_name
     await session.flush()
     session.add(Identity(customer_id=customer.id, kind=ref.kind, value=ref.value))
     await session.flush()
-    await duplicates.reindex(session, [customer.id], new=True)
+    await duplicates.index_new(session, customer.id, name, ref)
     return customer
 
 

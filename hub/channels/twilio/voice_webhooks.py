@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import math
-from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
@@ -27,6 +26,7 @@ from hub.channels.twilio.signature import signed_form
 from hub.channels.twilio.sms_webhooks import TWILIO
 from hub.channels.twilio.voice import CallContact
 from hub.customers.identities import e164
+from hub.db.engine import Database
 from hub.db.models import VoiceCall
 from hub.db.types import utcnow
 
@@ -199,8 +199,10 @@ async def wait(request: web.Request) -> web.Response:
     return xml_response(twiml.hold(ivr, ivr.language(call.language), announce, offer))
 
 
-async def load_call(db: Any, call_sid: str) -> VoiceCall | None:
-    async with calls.edit_call(db, call_sid) as call:
+async def load_call(db: Database, call_sid: str) -> VoiceCall | None:
+    """The call as it stands, for reading: no write transaction, no row lock."""
+    async with db.read() as s:
+        call = await s.get(VoiceCall, call_sid)
         return _detach(call) if call is not None else None
 
 
