@@ -35,6 +35,7 @@ class Principal:
     name: str
     agent_id: int | None = None
     csrf_token: str | None = None
+    locale: str | None = None  # the console language they chose (None: their browser's)
 
     def has_role(self, *roles: str) -> bool:
         return self.role == "admin" or self.role in roles
@@ -139,6 +140,7 @@ async def principal_for_session(session: AsyncSession, token: str) -> Principal 
         name=agent.display_name,
         agent_id=agent.id,
         csrf_token=sess.csrf_token,
+        locale=agent.locale,
     )
 
 

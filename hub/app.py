@@ -12,9 +12,17 @@ import socketio
 from aiohttp import web
 
 from hub import keys
+from hub.agent_console import directory as directory_routes
+from hub.agent_console import inbox as inbox_routes
+from hub.agent_console import knowledge_pages as knowledge_page_routes
+from hub.agent_console import reports_page as report_routes
 from hub.agent_console import routes as console_routes
+from hub.agent_console import ticket_page as ticket_page_routes
+from hub.agent_console import wallboard_page as wallboard_routes
+from hub.agent_console.feed import EVENT_IDS, ConsoleFeed, EventIds
+from hub.agent_console.pages import CATALOGS
 from hub.agent_console.presence import Presence
-from hub.agent_console.realtime import AgentNamespace, ConsoleFeed
+from hub.agent_console.realtime import AgentNamespace
 from hub.agent_console.suggestions import SuggestionFeed
 from hub.agent_console.throttle import LoginThrottle
 from hub.api import agents as agent_routes
@@ -23,6 +31,7 @@ from hub.api import customer_merges as customer_merge_routes
 from hub.api import customer_privacy as customer_privacy_routes
 from hub.api import customers as customer_routes
 from hub.api import knowledge as knowledge_routes
+from hub.api import macros as macro_routes
 from hub.api import routes as api_routes
 from hub.api import surveys as survey_routes
 from hub.api.errors import api_errors
@@ -44,6 +53,7 @@ from hub.db.engine import Database
 from hub.db.migrate import ensure_current
 from hub.delivery import DeliveryWorker
 from hub.events import MessageCreated
+from hub.i18n import Catalogs
 from hub.ingest import Ingestor
 from hub.knowledge.base import KnowledgeBase
 from hub.ops.bridge import RedisBridge
@@ -63,6 +73,7 @@ SOCKET_IO_CLIENT = Path("socket.io-client/dist/socket.io.min.js")
 LIVE_STATS = web.AppKey("live_stats", LiveStats)
 EMAIL = keys.EMAIL  # (tests and benches import it from here)
 BRIDGE = web.AppKey("redis_bridge", RedisBridge)
+AGENT_NAMESPACE = web.AppKey("agent_namespace", AgentNamespace)
 
 
 class AssetsMissing(RuntimeError):
@@ -138,9 +149,14 @@ def create_app(settings: Settings) -> web.Application:
         email = EmailService(settings, ingestor, db, files)
         channels.register(email.channel)
         app[EMAIL] = email
-    ConsoleFeed(sio).subscribe(bus)
+    event_ids = EventIds()
+    ConsoleFeed(sio, event_ids).subscribe(bus)
+    app[EVENT_IDS] = event_ids
     sio.register_namespace(VisitorNamespace(webchat, ingestor, db, presence.any_available))
-    sio.register_namespace(AgentNamespace(db, presence))
+    agents_ns = AgentNamespace(db, presence, event_ids)
+    sio.register_namespace(agents_ns)
+    app[AGENT_NAMESPACE] = agents_ns
+    app[CATALOGS] = Catalogs(PROJECT_ROOT / "locale")
 
     app[keys.SETTINGS] = settings
     app[keys.DB] = db
@@ -156,7 +172,7 @@ def create_app(settings: Settings) -> web.Application:
         bridge = RedisBridge(settings.redis_url, routing)
         bridge.subscribe(bus)
         app[BRIDGE] = bridge
-    live_stats = LiveStats(db, presence, sio)
+    live_stats = LiveStats(db, presence, sio, lambda: routing.config.capacity)
     live_stats.subscribe(bus)
     app[LIVE_STATS] = live_stats
     SurveySender(db, settings.public_url).subscribe(bus)
@@ -168,7 +184,9 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.ATTACHMENTS] = files
 
     aiohttp_jinja2.setup(
-        app, loader=jinja2.FileSystemLoader(PROJECT_ROOT / "templates"), autoescape=jinja2.select_autoescape()
+        app,
+        loader=jinja2.FileSystemLoader(PROJECT_ROOT / "templates"),
+        autoescape=jinja2.select_autoescape(),
     )
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
@@ -184,7 +202,12 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_routes(survey_routes.routes)
     app.router.add_routes(agent_routes.routes)
     app.router.add_routes(knowledge_routes.routes)
+    app.router.add_routes(macro_routes.routes)
     app.router.add_routes(console_routes.routes)
+    app.router.add_routes(inbox_routes.routes)
+    app.router.add_routes(ticket_page_routes.routes)
+    for table in (directory_routes.routes, wallboard_routes.routes, report_routes.routes, knowledge_page_routes.routes):
+        app.router.add_routes(table)
     app.router.add_routes(chat_routes.routes)
     app.router.add_get("/", home)
     app.cleanup_ctx.append(_lifecycle)

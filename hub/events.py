@@ -24,6 +24,8 @@ class TicketUpdated(Event):
     name: ClassVar[str] = "ticket.updated"
     ticket: TicketSnapshot
     changes: tuple[str, ...]
+    # Queue and assignee before a move: consoles that saw the ticket there hear that it left.
+    before: tuple[str, int | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,9 +56,12 @@ async def post_reply(
     note: bool = False,
     reply_window: Callable[[str], timedelta | None] = lambda _channel: None,
     automatic: bool = False,
+    channel: str | None = None,
+    extra_meta: dict[str, Any] | None = None,
 ) -> tuple[TicketSnapshot, InteractionSnapshot]:
     """Store the reply (or note) and its outbox row; delivery happens after commit. An automatic message
-    (an acknowledgement) is no first response and changes neither status nor owner."""
+    (an acknowledgement) is no first response and changes neither status nor owner. `channel` answers on
+    another of the customer's channels than the ticket's; `extra_meta` carries a note's mentions or coaching."""
     text = text.strip()
     if not text:
         raise ReplyError("a reply needs some text")
@@ -70,29 +73,35 @@ async def post_reply(
         ticket, customer, queue = await load_ticket(s, ticket_id, lock=not db.is_sqlite)
         if ticket.status == Status.CLOSED and not note:
             raise ReplyError("this ticket is closed; the customer's next contact opens a new one")
-        if not note and has_consent(customer.attributes or {}, ticket.channel) is False:
+        on = channel or ticket.channel
+        if not note and has_consent(customer.attributes or {}, on) is False:
             raise ReplyError(
-                f"the customer opted out of {ticket.channel} messages (for SMS: they texted STOP); "
+                f"the customer opted out of {on} messages (for SMS: they texted STOP); "
                 "answer on another channel, or wait until they opt in again (START)"
             )
-        window = None if note else reply_window(ticket.channel)
+        window = None if note else reply_window(on)
         if window is not None:
-            await _check_window(s, ticket, window, now)
+            await _check_window(s, ticket, on, window, now)
+        meta: dict[str, Any] = {"author": actor.name, "via": actor.kind, **(extra_meta or {})}
+        if automatic:
+            meta["automatic"] = True
         interaction = Interaction(
             ticket_id=ticket.id,
             customer_id=ticket.customer_id,
             direction="note" if note else "outbound",
-            channel=ticket.channel,
+            channel=on,
             author_agent_id=actor.agent_id,
             text=text,
-            meta={"author": actor.name, "via": actor.kind, **({"automatic": True} if automatic else {})},
+            meta=meta,
             delivery_status=None if note else "queued",
             created_at=now,
         )
         s.add(interaction)
         await s.flush()
         changes: list[str] = []
-        if note:
+        if note and "coach_for" in meta:
+            pass  # coaching is between a supervisor and an agent: not part of the customer's history
+        elif note:
             await history.record(
                 s,
                 customer_id=ticket.customer_id,
@@ -104,14 +113,14 @@ async def post_reply(
                 interaction_id=interaction.id,
             )
         else:
-            s.add(OutboxItem(interaction_id=interaction.id, channel=ticket.channel, next_attempt_at=now))
+            s.add(OutboxItem(interaction_id=interaction.id, channel=on, next_attempt_at=now))
             await history.record(
                 s,
                 customer_id=ticket.customer_id,
                 kind="contact.outbound",
                 at=now,
                 summary=text,
-                channel=ticket.channel,
+                channel=on,
                 ticket_id=ticket.id,
                 interaction_id=interaction.id,
             )
@@ -146,12 +155,12 @@ async def post_reply(
     return ticket_snap, msg_snap
 
 
-async def _check_window(s: AsyncSession, ticket: Ticket, window: timedelta, now: datetime) -> None:
+async def _check_window(s: AsyncSession, ticket: Ticket, channel: str, window: timedelta, now: datetime) -> None:
     """Refuse up front what the provider would refuse later, with a reason the agent can act on."""
     last = await s.scalar(
         select(func.max(Interaction.created_at)).where(
             Interaction.customer_id == ticket.customer_id,
-            Interaction.channel == ticket.channel,
+            Interaction.channel == channel,
             Interaction.direction == "inbound",
         )
     )
@@ -161,7 +170,7 @@ async def _check_window(s: AsyncSession, ticket: Ticket, window: timedelta, now:
         hours = int(window.total_seconds() // 3600)
         seen = last.strftime("%Y-%m-%d %H:%M UTC") if last else "never"
         raise ReplyError(
-            f"{ticket.channel} accepts replies only within {hours} hours of the customer's last message "
+            f"{channel} accepts replies only within {hours} hours of the customer's last message "
             f"(last message: {seen}); ask them to write again, or answer on another channel"
         )
 
@@ -192,18 +201,19 @@ async def update_ticket(db: Database, ticket_id: int, actor: Principal, change: 
     async with db.write() as uow:
         s = uow.session
         ticket, customer, queue = await load_ticket(s, ticket_id, lock=not db.is_sqlite)
+        before = (queue, ticket.assignee_id)
         if change.if_updated_at is not None and ticket.updated_at != change.if_updated_at:
             raise Stale(f"ticket {ticket_id} changed at {ticket.updated_at.isoformat()}; reload and try again")
         changes: list[str] = []
         if change.status is not None and change.status != ticket.status:
-            before = ticket.status
+            was = ticket.status
             transition(ticket, Status(change.status), now)
             if ticket.status == Status.SOLVED.value and ticket.assignee_id is not None:
                 await credit_resolution(s, ticket, now)
             changes.append("status")
-            audit.record(s, actor, "ticket.status_changed", "ticket", ticket.id, before=before, after=change.status)
+            audit.record(s, actor, "ticket.status_changed", "ticket", ticket.id, before=was, after=change.status)
             await history.record(s, customer_id=ticket.customer_id, kind="ticket.status", at=now,
-                                 summary=f"{before} → {ticket.status} ({actor.name})", channel=ticket.channel,
+                                 summary=f"{was} → {ticket.status} ({actor.name})", channel=ticket.channel,
                                  ticket_id=ticket.id)  # fmt: skip
         if change.tags is not None:
             clean = sorted({t.strip()[:64] for t in change.tags if t.strip()})
@@ -211,9 +221,13 @@ async def update_ticket(db: Database, ticket_id: int, actor: Principal, change: 
                 ticket.tags = clean
                 changes.append("tags")
                 audit.record(s, actor, "ticket.tags_changed", "ticket", ticket.id, tags=clean)
+        owner = actor.agent_id is not None and ticket.assignee_id == actor.agent_id
         if change.queue is not None or change.priority is not None:
-            if not actor.has_role("supervisor"):
-                raise PermissionError("only supervisors move tickets between queues or change their priority")
+            # Supervisors move anything; an agent may transfer their own ticket to another queue.
+            if not actor.has_role("supervisor") and (change.priority is not None or not owner):
+                raise PermissionError(
+                    "only supervisors change priority or move others' tickets; agents transfer their own"
+                )
             if change.queue is not None and change.queue != queue:
                 target = await s.scalar(select(Queue).where(Queue.name == change.queue))
                 if target is None:
@@ -274,15 +288,19 @@ async def update_ticket(db: Database, ticket_id: int, actor: Principal, change: 
             await s.flush()
         snapshot = TicketSnapshot.of(ticket, customer, queue)
         if changes:
-            uow.emit(TicketUpdated(snapshot, tuple(changes)))
+            moved = before != (queue, ticket.assignee_id)
+            uow.emit(TicketUpdated(snapshot, tuple(changes), before if moved else None))
     return snapshot
 
 
 async def _check_assignee(s: AsyncSession, actor: Principal, ticket: Ticket, assignee_id: int | None) -> None:
-    # Supervisors move work anywhere; an agent may only take an unowned ticket for themselves.
+    # Supervisors move work anywhere; an agent takes an unowned ticket or hands on their own.
     takes_own = assignee_id is not None and assignee_id == actor.agent_id and ticket.assignee_id is None
-    if not actor.has_role("supervisor") and not takes_own:
-        raise PermissionError("only supervisors reassign; agents may take unassigned tickets for themselves")
+    hands_on = actor.agent_id is not None and ticket.assignee_id == actor.agent_id  # a transfer of one's own
+    if not actor.has_role("supervisor") and not takes_own and not hands_on:
+        raise PermissionError(
+            "only supervisors reassign others' tickets; agents take unassigned ones or transfer their own"
+        )
     if assignee_id is not None:
         agent = await s.get(Agent, assignee_id)
         if agent is None or not agent.active:

@@ -29,6 +29,7 @@ class TicketSnapshot:
     requirements: dict[str, Any]
     assignment: dict[str, Any]
     first_response_due_at: datetime | None
+    first_responded_at: datetime | None
     resolution_due_at: datetime | None
     last_message_at: datetime
     created_at: datetime
@@ -51,6 +52,7 @@ class TicketSnapshot:
             requirements=dict(ticket.requirements or {}),
             assignment=dict(ticket.assignment or {}),
             first_response_due_at=ticket.first_response_due_at,
+            first_responded_at=ticket.first_responded_at,
             resolution_due_at=ticket.resolution_due_at,
             last_message_at=ticket.last_message_at,
             created_at=ticket.created_at,
@@ -74,6 +76,7 @@ class TicketSnapshot:
             "requirements": self.requirements,
             "assignment": self.assignment,
             "first_response_due_at": _iso(self.first_response_due_at),
+            "first_responded_at": _iso(self.first_responded_at),
             "resolution_due_at": _iso(self.resolution_due_at),
             "last_message_at": _iso(self.last_message_at),
             "created_at": _iso(self.created_at),

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import Customer, Identity, Interaction, Queue, Ticket
 from hub.snapshots import InteractionSnapshot, TicketSnapshot
-from hub.tickets import priority_order
+from hub.tickets import ACTIVE, priority_order
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +50,27 @@ async def list_tickets(session: AsyncSession, f: TicketFilter) -> list[TicketSna
     stmt = stmt.order_by(priority_order(), Ticket.last_message_at, Ticket.id).limit(f.limit).offset(f.offset)
     rows = (await session.execute(stmt)).all()
     return [TicketSnapshot.of(t, c, q) for t, c, q in rows]
+
+
+async def scoped_active(
+    session: AsyncSession, queues: list[str], agent_id: int | None, limit: int
+) -> list[TicketSnapshot]:
+    """A console's working set: active tickets in its queues or assigned to its agent (the same rule the
+    pushed events follow, so a fresh fetch and the events agree)."""
+    scope: ColumnElement[bool] = Queue.name.in_(queues)
+    if agent_id is not None:
+        scope = or_(scope, Ticket.assignee_id == agent_id)
+    stmt = _base().where(Ticket.status.in_(ACTIVE), scope)
+    rows = (
+        await session.execute(stmt.order_by(priority_order(), Ticket.last_message_at, Ticket.id).limit(limit))
+    ).all()
+    return [TicketSnapshot.of(t, c, q) for t, c, q in rows]
+
+
+def visible_to(message: InteractionSnapshot, agent_id: int | None, supervisor: bool) -> bool:
+    """Coaching notes are for the coached agent (and supervisors) only."""
+    coach_for = message.meta.get("coach_for") if message.direction == "note" else None
+    return coach_for is None or supervisor or coach_for == agent_id
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,11 +1,35 @@
-/* Shared console helpers: the /agent socket and safe DOM building (text only, never HTML). */
+/* Shared console helpers: the /agent socket, translations, offers, mentions, shortcuts, safe DOM (text only). */
 "use strict";
 window.hubLive = (function () {
+  var i18nNode = document.getElementById("i18n");
+  var i18n = i18nNode ? JSON.parse(i18nNode.textContent) : { lang: "en", strings: {} };
+  var lang = i18n.lang || document.documentElement.lang || "en";
+  function t(msg, params) {
+    var text = i18n.strings[msg] || msg;
+    if (params) {
+      text = text.replace(/%\((\w+)\)s/g, function (_m, k) { return params[k] === undefined ? "" : String(params[k]); });
+    }
+    return text;
+  }
   function el(tag, cls, text) {
     var node = document.createElement(tag);
     if (cls) { node.className = cls; }
     if (text !== undefined && text !== null) { node.textContent = String(text); }
     return node;
+  }
+  function csrf() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+  function api(method, path, body) {
+    var init = { method: method, credentials: "same-origin", headers: { "X-CSRF-Token": csrf() } };
+    if (body !== undefined) { init.headers["Content-Type"] = "application/json"; init.body = JSON.stringify(body); }
+    return fetch(path, init).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        if (!r.ok) { throw new Error(data.error ? data.error.message : method + " " + r.status); }
+        return data;
+      });
+    });
   }
   var shared = null;
   function connect() {
@@ -25,13 +49,30 @@ window.hubLive = (function () {
     }
     socket.on("presence", function (p) { if (pick && p.status !== "offline") { pick.value = p.status; } });
     socket.on("offer", showOffer);
+    socket.on("mention", showMention);
     function state(s, label) { if (conn) { conn.dataset.state = s; conn.textContent = label; } }
-    socket.on("connect", function () { state("live", "live"); });
-    socket.on("disconnect", function () { state("offline", "reconnecting…"); });
+    socket.on("connect", function () { state("live", t("live")); });
+    socket.on("disconnect", function () { state("offline", t("reconnecting…")); });
     // The server is stopping (a deploy, a restart): socket.io reconnects, behind a balancer to another process.
-    socket.on("server_restarting", function () { state("offline", "reconnecting…"); });
-    socket.on("connect_error", function () { state("offline", "offline"); });
+    socket.on("server_restarting", function () { state("offline", t("reconnecting…")); });
+    socket.on("connect_error", function () { state("offline", t("offline")); });
     return socket;
+  }
+  function toast(card) {
+    var box = document.getElementById("offers");
+    if (box) { box.appendChild(card); }
+  }
+  function showMention(m) {
+    var card = el("div", "offer mention");
+    var link = el("a", null, t("%(name)s mentioned you on #%(id)s", { name: m.by || "", id: m.ticket.id }));
+    link.href = "/console/tickets/" + m.ticket.id;
+    card.appendChild(link);
+    card.appendChild(el("p", "muted", m.text));
+    var close = el("button", "link", t("Dismiss"));
+    close.type = "button";
+    close.addEventListener("click", function () { card.remove(); });
+    card.appendChild(close);
+    toast(card);
   }
   function showOffer(o) {
     // An offered ticket: accept within the countdown or it goes to the next agent.
@@ -39,12 +80,14 @@ window.hubLive = (function () {
     if (!box || box.querySelector('[data-ticket="' + o.ticket.id + '"]')) { return; }
     var card = el("div", "offer");
     card.dataset.ticket = o.ticket.id;
+    card.setAttribute("role", "alertdialog");
     card.appendChild(el("strong", null, "#" + o.ticket.id + " " + o.ticket.subject));
-    card.appendChild(el("span", "offer-meta", " " + o.ticket.channel + " · " + o.ticket.customer_tier + " "));
+    card.appendChild(el("span", "offer-meta", " " + t(o.ticket.channel) + " · " + t(o.ticket.customer_tier) + " "));
     var left = el("span", "countdown");
     card.appendChild(left);
-    var accept = el("button", "primary", "Accept");
-    var decline = el("button", "link", "Decline");
+    var accept = el("button", "primary", t("Accept") + " (a)");
+    accept.dataset.act = "accept";
+    var decline = el("button", "link", t("Decline"));
     accept.type = decline.type = "button";
     card.appendChild(accept);
     card.appendChild(decline);
@@ -55,37 +98,48 @@ window.hubLive = (function () {
     var timer = setInterval(tick, 250);
     function tick() {
       var s = Math.max(0, Math.ceil((until - Date.now()) / 1000));
-      left.textContent = s + " s";
+      left.textContent = t("%(s)s s", { s: s });
       if (s <= 0) { clearInterval(timer); card.remove(); }
     }
     tick();
     function answer(yes) {
-      fetch("/api/v1/tickets/" + o.ticket.id + "/offer", {
-        method: "POST", credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
-        body: JSON.stringify({ accept: yes })
-      }).then(function (r) {
-        return r.json().then(function (body) {
-          if (!r.ok) { msg.textContent = body.error ? body.error.message : "failed"; return; }
-          clearInterval(timer);
-          card.remove();
-          if (yes) { window.location.href = "/console/tickets/" + o.ticket.id; }
-        });
-      });
+      api("POST", "/api/v1/tickets/" + o.ticket.id + "/offer", { accept: yes }).then(function () {
+        clearInterval(timer);
+        card.remove();
+        if (yes) { window.location.href = "/console/tickets/" + o.ticket.id; }
+      }).catch(function (err) { msg.textContent = err.message; });
     }
     accept.addEventListener("click", function () { answer(true); });
     decline.addEventListener("click", function () { answer(false); });
   }
-  var fmt = new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "short" });
+  var fmt = new Intl.DateTimeFormat(lang, { dateStyle: "short", timeStyle: "short" });
   function localTime(node) {
     var when = new Date(node.getAttribute("datetime"));
     if (!isNaN(when)) { node.textContent = fmt.format(when); node.title = when.toISOString(); }
   }
   function localTimes(root) { (root || document).querySelectorAll("time[datetime]").forEach(localTime); }
-  document.addEventListener("DOMContentLoaded", function () { localTimes(); });
-  function csrf() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.content : "";
-  }
-  return { el: el, connect: connect, csrf: csrf, localTime: localTime };
+  var nf = new Intl.NumberFormat(lang);
+  // Keyboard shortcuts: single keys, never while typing in a field.
+  var keys = {};
+  function onKey(key, fn) { keys[key] = fn; }
+  onKey("?", function () { var d = document.getElementById("shortcuts"); if (d && d.showModal) { d.showModal(); } });
+  onKey("a", function () {
+    var first = document.querySelector('#offers [data-act="accept"]');
+    if (first) { first.click(); }
+  });
+  document.addEventListener("keydown", function (ev) {
+    var tag = (ev.target && ev.target.tagName) || "";
+    if (ev.ctrlKey || ev.metaKey || ev.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(tag) || ev.target.isContentEditable) { return; }
+    var fn = keys[ev.key];
+    if (fn) { ev.preventDefault(); fn(ev); }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    localTimes();
+    var help = document.getElementById("shortcuts-help");
+    if (help) { help.addEventListener("click", keys["?"]); }
+    var pick = document.getElementById("locale-pick");
+    if (pick) { pick.addEventListener("change", function () { pick.form.submit(); }); }
+  });
+  return { el: el, t: t, lang: lang, api: api, connect: connect, csrf: csrf, localTime: localTime,
+    localTimes: localTimes, number: function (n) { return nf.format(n); }, onKey: onKey };
 })();

@@ -1,32 +1,30 @@
-/* Ticket view: live messages, delivery states, typing, and the reply box (REST + CSRF header). */
+/* Ticket view: live messages, delivery states, who else is here, status and ownership actions. */
 "use strict";
 (function () {
-  var live = window.hubLive;
+  var live = window.hubLive, t = live.t;
   var data = JSON.parse(document.getElementById("ticket-data").textContent);
   var ticket = data.ticket;
   var list = document.getElementById("messages");
   var typing = document.getElementById("typing");
-  var form = document.getElementById("reply");
-  var errorBox = document.getElementById("reply-error");
-  var typingTimer = null;
 
   function author(m) {
     if (m.direction === "inbound") { return ticket.customer_name; }
-    return (m.author_agent_id && data.agents[m.author_agent_id]) || "agent";
+    return (m.author_agent_id && data.agents[m.author_agent_id]) || t("agent");
   }
-
   function render(m) {
     if (list.querySelector('li[data-id="' + m.id + '"]')) { return; }
-    var li = live.el("li", "msg msg-" + m.direction);
+    var coach = m.direction === "note" && m.meta && m.meta.coach_for;
+    var li = live.el("li", "msg msg-" + m.direction + (coach ? " msg-coach" : ""));
     li.dataset.id = m.id;
     var who = live.el("div", "who", author(m) + " ");
-    if (m.direction === "note") { who.appendChild(live.el("em", null, "internal note ")); }
+    if (m.direction === "note") { who.appendChild(live.el("em", null, (coach ? t("coaching, only you see it") : t("internal note")) + " ")); }
+    if (m.channel !== ticket.channel) { who.appendChild(live.el("span", "via", t("via %(channel)s", { channel: t(m.channel) }) + " ")); }
     var time = live.el("time", null, m.created_at);
     time.dateTime = m.created_at;
     live.localTime(time);
     who.appendChild(time);
     if (m.delivery_status) {
-      var d = live.el("span", "delivery", m.delivery_status);
+      var d = live.el("span", "delivery", t(m.delivery_status));
       d.dataset.status = m.delivery_status;
       who.appendChild(d);
     }
@@ -35,38 +33,56 @@
     list.appendChild(li);
     li.scrollIntoView({ block: "end" });
   }
+  function showTicket(tk) {
+    ticket = tk;
+    document.getElementById("status").textContent = t(tk.status);
+    var box = document.getElementById("assignment");
+    box.textContent = "";
+    var who = tk.assignee_id ? t("Assigned to %(name)s", { name: data.agents[tk.assignee_id] || "#" + tk.assignee_id })
+      : ((tk.assignment && tk.assignment.reasons) ? t("Waiting in queue") : "");
+    if (who) { box.appendChild(live.el("strong", null, who)); }
+    var reasons = live.el("ul");
+    ((tk.assignment && tk.assignment.reasons) || []).forEach(function (why) { reasons.appendChild(live.el("li", null, why)); });
+    box.appendChild(reasons);
+  }
+  function showViewers(viewers) {
+    var others = viewers.filter(function (v) { return v.agent_id !== data.me; });
+    var line = document.getElementById("viewers");
+    line.textContent = "";
+    if (!others.length) { return; }
+    line.appendChild(live.el("span", null, t("Also here:") + " "));
+    others.forEach(function (v) {
+      var who = live.el("span", "viewer" + (v.typing ? " typing" : ""), v.name + (v.typing ? " (" + t("typing…") + ")" : ""));
+      line.appendChild(who);
+      line.appendChild(document.createTextNode(" "));
+    });
+  }
+  window.hubTicket = { render: render, ticket: function () { return ticket; } };
 
   var socket = live.connect();
-  socket.on("connect", function () { socket.emit("watch", { ticket_id: ticket.id }); });
+  socket.on("connect", function () {
+    socket.emit("watch", { ticket_id: ticket.id }, function (ack) { if (ack && ack.viewers) { showViewers(ack.viewers); } });
+    // Back after a drop: what happened meanwhile comes from a fresh read, not from events we missed.
+    live.api("GET", "/api/v1/tickets/" + ticket.id).then(function (state) {
+      showTicket(state.ticket);
+      state.interactions.forEach(render);
+    }).catch(function () {});
+  });
   socket.on("message", function (e) {
     if (e.ticket.id !== ticket.id) { return; }
     render(e.interaction);
-    document.getElementById("status").textContent = e.ticket.status;
+    showTicket(e.ticket);
     if (e.interaction.direction === "inbound") { typing.hidden = true; }
   });
-  function showAssignment(t) {
-    var box = document.getElementById("assignment");
-    box.textContent = "";
-    var who = t.assignee_id ? "Assigned to " + (data.agents[t.assignee_id] || "agent #" + t.assignee_id)
-      : ((t.assignment && t.assignment.reasons) ? "Waiting in queue" : "");
-    if (who) { box.appendChild(live.el("strong", null, who)); }
-    var list = live.el("ul");
-    ((t.assignment && t.assignment.reasons) || []).forEach(function (why) { list.appendChild(live.el("li", null, why)); });
-    box.appendChild(list);
-  }
-
-  socket.on("ticket", function (e) {
-    if (e.ticket.id !== ticket.id) { return; }
-    document.getElementById("status").textContent = e.ticket.status;
-    showAssignment(e.ticket);
-  });
+  socket.on("ticket", function (e) { if (e.ticket.id === ticket.id) { showTicket(e.ticket); } });
+  socket.on("viewers", function (e) { if (e.ticket_id === ticket.id) { showViewers(e.viewers); } });
   socket.on("delivery", function (e) {
     if (e.ticket_id !== ticket.id) { return; }
     var li = list.querySelector('li[data-id="' + e.interaction_id + '"]');
     if (!li) { return; }
     var d = li.querySelector(".delivery");
     if (!d) { d = live.el("span", "delivery"); li.querySelector(".who").appendChild(d); }
-    d.textContent = e.status;
+    d.textContent = t(e.status);
     d.dataset.status = e.status;
     var err = li.querySelector(".error");
     if (e.error && !err) { err = live.el("div", "error"); li.appendChild(err); }
@@ -77,52 +93,28 @@
     typing.hidden = !e.typing;
   });
 
-  form.text.addEventListener("input", function () {
-    if (!typingTimer) { socket.emit("typing", { ticket_id: ticket.id, typing: true }); }
-    clearTimeout(typingTimer);
-    typingTimer = setTimeout(function () {
-      socket.emit("typing", { ticket_id: ticket.id, typing: false });
-      typingTimer = null;
-    }, 2000);
-  });
-
-  function api(method, path, body) {
-    return fetch(path, {
-      method: method,
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": live.csrf() },
-      body: JSON.stringify(body)
-    }).then(function (r) {
-      return r.json().then(function (data) {
-        if (!r.ok) { throw new Error(data.error ? data.error.message : method + " failed"); }
-        return data;
-      });
-    });
+  var actionError = document.getElementById("action-error");
+  function change(body) {
+    actionError.textContent = "";
+    return live.api("PATCH", "/api/v1/tickets/" + ticket.id, body).then(function (r) { showTicket(r.ticket); return r; })
+      .catch(function (err) { actionError.textContent = err.message; });
   }
-
   document.getElementById("status-actions").addEventListener("click", function (ev) {
     var target = ev.target.closest("button[data-status]");
     if (!target) { return; }
     var errorLine = document.getElementById("status-error");
     errorLine.textContent = "";
-    api("PATCH", "/api/v1/tickets/" + ticket.id, { status: target.dataset.status }).then(function (data) {
-      document.getElementById("status").textContent = data.ticket.status;
+    live.api("PATCH", "/api/v1/tickets/" + ticket.id, { status: target.dataset.status }).then(function (r) {
+      showTicket(r.ticket);
     }).catch(function (err) { errorLine.textContent = err.message; });
   });
-
-  form.addEventListener("submit", function (ev) {
-    ev.preventDefault();
-    var text = form.text.value;
-    if (!text.trim()) { return; }
-    errorBox.textContent = "";
-    form.querySelector("button").disabled = true;
-    api("POST", "/api/v1/tickets/" + ticket.id + "/replies", { text: text, internal: form.internal.checked }).then(function (body) {
-      render(body.interaction);
-      form.text.value = "";
-    }).catch(function (err) {
-      errorBox.textContent = err.message;
-    }).finally(function () {
-      form.querySelector("button").disabled = false;
+  [["take", function () { return { assignee_id: data.me }; }], ["takeover", function () { return { assignee_id: data.me }; }]]
+    .forEach(function (pair) {
+      var button = document.getElementById(pair[0]);
+      if (button) { button.addEventListener("click", function () { change(pair[1]()).then(function () { button.remove(); }); }); }
     });
-  });
+  var moveQueue = document.getElementById("move-queue");
+  if (moveQueue) { moveQueue.addEventListener("change", function () { change({ queue: moveQueue.value }); }); }
+  var movePriority = document.getElementById("move-priority");
+  if (movePriority) { movePriority.addEventListener("change", function () { change({ priority: movePriority.value }); }); }
 })();

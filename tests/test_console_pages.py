@@ -54,12 +54,13 @@ async def test_next_never_redirects_off_site(hub: Hub, db: Database) -> None:
             assert r.headers["Location"] == "/console", target
 
 
-async def test_role_without_console_is_told_why(hub: Hub, db: Database) -> None:
+async def test_each_role_lands_on_its_own_pages(hub: Hub, db: Database) -> None:
     await make_agent(db, "km@example.test", role="knowledge_manager")
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
         await login(http, hub, "km@example.test", PASSWORD, "/console")
+        # A knowledge manager has no inbox: the agents' pages send them to the knowledge pages.
         r = await http.get(f"{hub.url}/console", allow_redirects=False)
-        assert r.headers["Location"] == "/login?denied=1"
+        assert r.headers["Location"] == "/console/knowledge"
         page = await http.get(f"{hub.url}/login?denied=1")
         assert "Your role cannot use the agent console." in await page.text()
 

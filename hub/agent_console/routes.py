@@ -1,48 +1,54 @@
-"""Console pages: login, the live ticket list and the ticket view with the customer's history."""
+"""Signing in and out, and choosing the console language."""
 
 from __future__ import annotations
 
+import hmac
 from datetime import timedelta
-from typing import Any
 
-import aiohttp_jinja2
 from aiohttp import web
-from sqlalchemy import delete, select
+from sqlalchemy import delete, update
 
 from hub import audit, keys
 from hub.accounts import Principal, authenticate, create_session, end_session
-from hub.agent_console.auth import SESSION_COOKIE, principal_from_credentials
+from hub.agent_console.auth import SESSION_COOKIE
+from hub.agent_console.pages import (
+    CATALOGS,
+    LANGUAGE,
+    LOCALE_COOKIE,
+    home_for,
+    language_of,
+    page_principal,
+    render_page,
+)
 from hub.agent_console.throttle import LoginThrottle
-from hub.customers.history import timeline
 from hub.db.models import Agent, ConsoleSession
 from hub.db.types import utcnow
-from hub.ticket_views import TicketFilter, list_tickets, ticket_detail
-from hub.tickets import ACTIVE
+from hub.i18n import LOCALES, chosen
 
 routes = web.RouteTableDef()
 THROTTLE = web.AppKey("login_throttle", LoginThrottle)
 
 
-async def _console_principal(request: web.Request) -> Principal:
-    token = request.cookies.get(SESSION_COOKIE)
-    principal = await principal_from_credentials(request.app[keys.DB], None, token) if token else None
-    if principal is None or not principal.has_role("agent", "supervisor"):
-        raise web.HTTPFound(f"/login?next={request.path_qs}" if principal is None else "/login?denied=1")
-    return principal
-
-
-def _safe_next(target: str | None) -> str:
+def _safe_next(target: str | None, default: str = "/console") -> str:
     # Only same-site paths: "//evil.example" or "http://..." would make this an open redirect.
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return "/console"
+    return default
 
 
 @routes.get("/login")
-@aiohttp_jinja2.template("console/login.html")
-async def login_page(request: web.Request) -> dict[str, Any]:
-    denied = "Your role cannot use the agent console." if "denied" in request.query else None
-    return {"next": _safe_next(request.query.get("next")), "error": denied}
+async def login_page(request: web.Request) -> web.StreamResponse:
+    lang = chosen(request.query.get("lang"))
+    if lang is not None:
+        # Before signing in there is no account to keep the choice on: a cookie does.
+        request[LANGUAGE] = request.app[CATALOGS].get(lang)
+    _ = language_of(request).gettext
+    denied = _("Your role cannot use the agent console.") if "denied" in request.query else None
+    context = {"next": _safe_next(request.query.get("next"), ""), "error": denied}
+    response = render_page("console/login.html", request, context)
+    if lang is not None:
+        response.set_cookie(LOCALE_COOKIE, lang, max_age=365 * 86400, samesite="Lax", path="/")
+    return response
 
 
 @routes.post("/login")
@@ -55,9 +61,10 @@ async def login(request: web.Request) -> web.StreamResponse:
     if wait:
         context = {
             "next": _safe_next(str(form.get("next", ""))),
-            "error": f"Too many failed sign-ins. Try again in {max(1, wait // 60)} minute(s).",
+            "error": language_of(request).gettext("Too many failed sign-ins. Try again in %(minutes)s minute(s).")
+            % {"minutes": max(1, wait // 60)},
         }
-        response = aiohttp_jinja2.render_template("console/login.html", request, context, status=429)
+        response = render_page("console/login.html", request, context, status=429)
         response.headers["Retry-After"] = str(wait)
         return response
     async with request.app[keys.DB].write() as uow:
@@ -70,10 +77,12 @@ async def login(request: web.Request) -> web.StreamResponse:
             audit.record(uow.session, None, "agent.login", "agent", agent.id)
     if agent is None:
         throttle.failed(email, address)
-        context = {"next": _safe_next(str(form.get("next", ""))), "error": "Wrong email or password."}
-        return aiohttp_jinja2.render_template("console/login.html", request, context, status=401)
+        wrong = language_of(request).gettext("Wrong email or password.")
+        context = {"next": _safe_next(str(form.get("next", ""))), "error": wrong}
+        return render_page("console/login.html", request, context, status=401)
     throttle.succeeded(email)
-    response = web.HTTPFound(_safe_next(str(form.get("next", ""))))
+    principal = Principal(kind="agent", id=agent.id, role=agent.role, name=agent.display_name)
+    response = web.HTTPFound(_safe_next(str(form.get("next", "")), home_for(principal)))
     # Behind a TLS-terminating proxy the request itself looks like plain HTTP; the public URL knows better.
     secure = request.secure or (settings.public_url or "").startswith("https://")
     response.set_cookie(
@@ -99,30 +108,18 @@ async def logout(request: web.Request) -> web.StreamResponse:
     raise response
 
 
-@routes.get("/console")
-@aiohttp_jinja2.template("console/tickets.html")
-async def console(request: web.Request) -> dict[str, Any]:
-    principal = await _console_principal(request)
-    async with request.app[keys.DB].read() as s:
-        tickets = await list_tickets(s, TicketFilter(statuses=tuple(ACTIVE), limit=200))
-    return {"me": principal, "tickets": [t.to_json() for t in tickets]}
-
-
-@routes.get("/console/tickets/{id:\\d+}")
-@aiohttp_jinja2.template("console/ticket.html")
-async def ticket_page(request: web.Request) -> dict[str, Any]:
-    principal = await _console_principal(request)
-    async with request.app[keys.DB].read() as s:
-        detail = await ticket_detail(s, int(request.match_info["id"]))
-        if detail is None:
-            raise web.HTTPNotFound(text="No such ticket.")
-        history = await timeline(s, detail.ticket.customer_id, limit=50)
-        agents = dict((await s.execute(select(Agent.id, Agent.display_name))).all())
-    return {
-        "me": principal,
-        "ticket": detail.ticket.to_json(),
-        "interactions": [i.to_json() for i in detail.interactions],
-        "identities": detail.identities,
-        "history": [h.to_json() for h in history],
-        "agents": agents,
-    }
+@routes.post("/console/locale")
+async def choose_locale(request: web.Request) -> web.StreamResponse:
+    """The user's console language, kept on their account (and in a cookie for the sign-in page)."""
+    form = await request.post()
+    principal = await page_principal(request)
+    if not principal.csrf_token or not hmac.compare_digest(str(form.get("csrf", "")), principal.csrf_token):
+        raise web.HTTPForbidden(text="This form is out of date; reload the page and try again.")
+    locale = chosen(str(form.get("locale", "")))
+    if locale is None:
+        raise web.HTTPBadRequest(text=f"Choose one of: {', '.join(LOCALES)}")
+    async with request.app[keys.DB].write() as uow:
+        await uow.session.execute(update(Agent).where(Agent.id == principal.agent_id).values(locale=locale))
+    response = web.HTTPFound(_safe_next(str(form.get("next", ""))))
+    response.set_cookie(LOCALE_COOKIE, locale, max_age=365 * 86400, samesite="Lax", path="/")
+    raise response

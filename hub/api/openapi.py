@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from hub import __version__
+from hub.api.openapi_console import CONSOLE_PATHS
 from hub.api.openapi_customers import CUSTOMER_PATHS
 from hub.api.openapi_knowledge import KNOWLEDGE_PATHS
 from hub.api.spec_parts import ID as _ID
@@ -156,6 +157,7 @@ SPEC: dict[str, Any] = {
         },
         **KNOWLEDGE_PATHS,
         **CUSTOMER_PATHS,
+        **CONSOLE_PATHS,
         "/api/v1/agents/{id}/profile": {
             "put": {
                 "summary": "Replace an agent's yellow-pages entry (supervisors): skills, languages, capacity, tiers, "

@@ -10,11 +10,13 @@ from sqlalchemy import select
 
 from hub import keys
 from hub.accounts import Principal
+from hub.agent_console.composer import limits_for, mentioned, reply_channels
 from hub.api.errors import int_param, path_id, read_json, require
 from hub.customers.tables import Survey
+from hub.db.models import Ticket
 from hub.replies import UNCHANGED, ReplyError, Stale, TicketChange, TicketNotFound, post_reply, update_ticket
 from hub.routing.tiers import PRIORITIES
-from hub.ticket_views import TicketFilter, list_tickets, ticket_detail
+from hub.ticket_views import TicketFilter, list_tickets, ticket_detail, visible_to
 from hub.tickets import InvalidTransition, Status
 
 TICKET_ROLES = ("agent", "supervisor")
@@ -60,7 +62,8 @@ async def get_tickets(request: web.Request) -> web.Response:
 
 @routes.get("/api/v1/tickets/{id}")
 async def get_ticket(request: web.Request) -> web.Response:
-    await require(request, *TICKET_ROLES)
+    principal = await require(request, *TICKET_ROLES)
+    supervisor = principal.has_role("supervisor")
     async with request.app[keys.DB].read() as s:
         detail = await ticket_detail(s, path_id(request))
         detail_surveys = list(await s.scalars(select(Survey).where(Survey.ticket_id == path_id(request))))
@@ -69,7 +72,7 @@ async def get_ticket(request: web.Request) -> web.Response:
     return web.json_response(
         {
             "ticket": detail.ticket.to_json(),
-            "interactions": [i.to_json() for i in detail.interactions],
+            "interactions": [i.to_json() for i in detail.interactions if visible_to(i, principal.agent_id, supervisor)],
             "identities": [{"kind": k, "value": v} for k, v in detail.identities],
             "surveys": [
                 {"rating": v.rating, "comment": v.comment, "via": v.answered_via, "sent_at": v.sent_at.isoformat()}
@@ -81,19 +84,53 @@ async def get_ticket(request: web.Request) -> web.Response:
 
 @routes.post("/api/v1/tickets/{id}/replies")
 async def post_ticket_reply(request: web.Request) -> web.Response:
+    """{"text", "internal": false, "channel": another of the customer's channels, "mentions": [agent ids],
+    "coach": true (a supervisor's note only the assigned agent sees)}"""
     principal = await require(request, *TICKET_ROLES)
     ticket_id = path_id(request)
     body = await read_json(request)
     text, internal = body.get("text"), body.get("internal", False)
+    channel, mention_ids, coach = body.get("channel"), body.get("mentions", []), body.get("coach", False)
     if not isinstance(text, str) or not isinstance(internal, bool):
         raise web.HTTPBadRequest(reason='send {"text": "...", "internal": false}')
+    if channel is not None and not isinstance(channel, str):
+        raise web.HTTPBadRequest(reason="channel must be a channel name such as sms.twilio")
+    if not isinstance(mention_ids, list) or not all(isinstance(m, int) for m in mention_ids) or len(mention_ids) > 20:
+        raise web.HTTPBadRequest(reason="mentions must be a list of at most 20 agent ids")
+    if not isinstance(coach, bool) or (coach and not internal):
+        raise web.HTTPBadRequest(reason="coach is true or false, and only for internal notes")
+    if coach and not principal.has_role("supervisor"):
+        raise web.HTTPForbidden(reason="only supervisors coach")
     if not internal and request.app[keys.DELIVERY].backed_up:
         raise web.HTTPServiceUnavailable(
             reason="replies are backed up (a provider is slow or down); please send again in a minute",
             headers={"Retry-After": "60"},
         )
+    channels = request.app[keys.CHANNELS]
+    extra: dict[str, Any] = {}
+    async with request.app[keys.DB].read() as s:
+        row = await s.get(Ticket, ticket_id)
+        if row is None:
+            raise web.HTTPNotFound(reason="no such ticket")
+        on = channel or row.channel
+        if not internal:
+            if channel is not None and channel not in await reply_channels(s, row.customer_id, row.channel, channels):
+                raise web.HTTPUnprocessableEntity(reason=f"the customer cannot be reached on {channel!r}")
+            problem = limits_for(on, channels).check(text.strip())
+            if problem:
+                raise web.HTTPUnprocessableEntity(reason=problem)
+        else:
+            try:
+                found = await mentioned(s, text, mention_ids)
+            except ValueError as exc:
+                raise web.HTTPUnprocessableEntity(reason=str(exc)) from None
+            if found:
+                extra["mentions"] = found
+            if coach:
+                if row.assignee_id is None:
+                    raise web.HTTPUnprocessableEntity(reason="nobody is assigned to coach on this ticket")
+                extra["coach_for"] = row.assignee_id
     try:
-        channels = request.app[keys.CHANNELS]
         ticket, interaction = await post_reply(
             request.app[keys.DB],
             ticket_id,
@@ -101,6 +138,8 @@ async def post_ticket_reply(request: web.Request) -> web.Response:
             text,
             note=internal,
             reply_window=lambda name: channels.get(name).reply_window if name in channels else None,
+            channel=None if internal else on,
+            extra_meta=extra,
         )
     except TicketNotFound:
         raise web.HTTPNotFound(reason="no such ticket") from None

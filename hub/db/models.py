@@ -64,6 +64,7 @@ class Agent(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Where a phone call for this agent rings: +E.164, sip:user@host, or client:identity (None: no calls).
     voice_endpoint: Mapped[str | None] = mapped_column(String(200), default=None)
+    locale: Mapped[str | None] = mapped_column(String(16), default=None)  # console language; None: the browser's
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(default=None)
 

@@ -1,4 +1,4 @@
-"""Queue statistics pushed live to supervisors: recomputed at most once a second, and only after a change.
+"""The wallboard pushed live to supervisors: recomputed at most once a second, and only after a change.
 
 Events only mark the figures stale (O(1) each); one aggregate read per interval serves every supervisor,
 so the cost does not grow with agents or with events.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 import socketio
 
@@ -17,7 +18,7 @@ from hub.bus import EventBus
 from hub.db.engine import Database
 from hub.db.types import utcnow
 from hub.events import AgentStatusChanged, TicketCreated, TicketUpdated
-from hub.routing.stats import queue_stats
+from hub.routing.wallboard import wallboard
 
 log = logging.getLogger(__name__)
 SUPERVISORS_ROOM = "supervisors"
@@ -25,8 +26,16 @@ NAMESPACE = "/agent"
 
 
 class LiveStats:
-    def __init__(self, db: Database, presence: Presence, sio: socketio.AsyncServer, interval_s: float = 1.0) -> None:
+    def __init__(
+        self,
+        db: Database,
+        presence: Presence,
+        sio: socketio.AsyncServer,
+        capacity: Callable[[], dict[str, int]],
+        interval_s: float = 1.0,
+    ) -> None:
         self._db = db
+        self._capacity = capacity
         self._presence = presence
         self._sio = sio
         self._interval = interval_s
@@ -56,7 +65,7 @@ class LiveStats:
             if self._watched():
                 try:
                     async with self._db.read() as s:
-                        body = await queue_stats(s, self._presence, utcnow())
+                        body = await wallboard(s, self._presence, self._capacity(), utcnow())
                     await self._sio.emit("queue_stats", body, room=SUPERVISORS_ROOM, namespace=NAMESPACE)
                 except Exception:
                     log.exception("pushing queue statistics failed")

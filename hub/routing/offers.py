@@ -81,7 +81,8 @@ async def respond(
     ticket.updated_at = now
     await s.flush()
     snapshot = TicketSnapshot.of(ticket, customer, queue)
-    uow.emit(TicketUpdated(snapshot, ("assignee_id", "assignment")))
+    moved = None if accept else (queue, agent_id)
+    uow.emit(TicketUpdated(snapshot, ("assignee_id", "assignment"), moved))
     return snapshot
 
 
@@ -106,7 +107,9 @@ async def expire_due(uow: UnitOfWork, now: datetime, lock: bool, limit: int = 10
         audit.record(s, None, "ticket.offer_missed", "ticket", ticket.id, agent_id=agent_id)
         ticket.updated_at = now
         await s.flush()
-        uow.emit(TicketUpdated(TicketSnapshot.of(ticket, customer, queue), ("assignee_id", "assignment")))
+        uow.emit(
+            TicketUpdated(TicketSnapshot.of(ticket, customer, queue), ("assignee_id", "assignment"), (queue, agent_id))
+        )
         missed.append((ticket_id, agent_id))
     return missed
 

@@ -1,0 +1,29 @@
+"""The yellow pages directory page: who knows what, to consult or to transfer a ticket to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import select
+
+from hub import keys
+from hub.agent_console.pages import AGENT_PAGES, page, page_principal
+from hub.db.models import AgentSkill, Queue, Ticket
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/console/directory")
+@page("console/directory.html")
+async def directory_page(request: web.Request) -> dict[str, Any]:
+    principal = await page_principal(request, *AGENT_PAGES)
+    ticket_id = request.query.get("ticket", "")
+    async with request.app[keys.DB].read() as s:
+        ticket = await s.get(Ticket, int(ticket_id)) if ticket_id.isdigit() else None
+        skills = sorted(set(await s.scalars(select(AgentSkill.skill))))
+        queues = list(await s.scalars(select(Queue.name).order_by(Queue.name)))
+    context = {"id": ticket.id, "subject": ticket.subject, "assignee_id": ticket.assignee_id} if ticket else None
+    return {"me": principal, "ticket": context, "skills": skills, "queues": queues,
+            "page_data": {"ticket": context, "me": principal.agent_id,
+                          "supervisor": principal.has_role("supervisor")}}  # fmt: skip

@@ -1,0 +1,123 @@
+"""Committed events pushed to the console rooms that care, each with an increasing event id.
+
+O(subscribers of what changed), never O(agents): a ticket's events go to its queue's room, its own room
+and the rooms of the agents it concerns. The ids let a console tell a snapshot's age from an event's: a
+console that reconnects fetches state (stamped with the id current before the read) and applies only the
+events newer than it.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import socketio
+from aiohttp import web
+
+from hub.bus import EventBus
+from hub.channels.webchat.channel import ticket_room
+from hub.events import (
+    AgentStatusChanged,
+    DeliveryUpdated,
+    MessageCreated,
+    MessageReceived,
+    TicketCreated,
+    TicketUpdated,
+)
+from hub.routing.live_stats import SUPERVISORS_ROOM
+
+NAMESPACE = "/agent"
+
+
+def queue_room(queue: str) -> str:
+    return f"queue:{queue}"
+
+
+def agent_room(agent_id: int) -> str:
+    """One agent's sockets, all tabs: offers, mentions, coaching and their own presence changes go here."""
+    return f"agent:{agent_id}"
+
+
+class EventIds:
+    """Increasing ids: microseconds since the epoch, bumped past the last one (so two hub processes' ids
+    interleave in time order, and a restart never reuses one)."""
+
+    def __init__(self) -> None:
+        self._last = 0
+
+    def next(self) -> int:
+        self._last = max(self._last + 1, time.time_ns() // 1000)
+        return self._last
+
+    def current(self) -> int:
+        return max(self._last, time.time_ns() // 1000)
+
+
+EVENT_IDS = web.AppKey("event_ids", EventIds)
+
+
+class ConsoleFeed:
+    def __init__(self, sio: socketio.AsyncServer, ids: EventIds) -> None:
+        self._sio = sio
+        self._ids = ids
+
+    def subscribe(self, bus: EventBus) -> None:
+        bus.subscribe(TicketCreated, self._ticket)
+        bus.subscribe(TicketUpdated, self._ticket)
+        bus.subscribe(MessageReceived, self._message)
+        bus.subscribe(MessageCreated, self._message)
+        bus.subscribe(DeliveryUpdated, self._delivery)
+        bus.subscribe(AgentStatusChanged, self._presence)
+
+    async def _emit(self, name: str, payload: dict[str, Any], rooms: list[str]) -> None:
+        payload["eid"] = self._ids.next()
+        await self._sio.emit(name, payload, room=rooms, namespace=NAMESPACE)
+
+    async def _ticket(self, event: TicketCreated | TicketUpdated) -> None:
+        ticket = event.ticket
+        rooms = [queue_room(ticket.queue), ticket_room(ticket.id)]
+        if ticket.assignee_id is not None:
+            rooms.append(agent_room(ticket.assignee_id))  # "mine" stays right outside the agent's queues
+        before = event.before if isinstance(event, TicketUpdated) else None
+        if before is not None:
+            rooms.append(queue_room(before[0]))
+            if before[1] is not None:
+                rooms.append(agent_room(before[1]))
+        await self._emit("ticket", {"event": event.name, "ticket": ticket.to_json()}, rooms)
+        offer = ticket.assignment
+        if offer.get("state") == "offered" and ticket.assignee_id is not None:
+            payload = {"ticket": ticket.to_json(), "expires_at": offer.get("expires_at"), "why": offer.get("reasons")}
+            await self._emit("offer", payload, [agent_room(ticket.assignee_id)])
+
+    async def _presence(self, event: AgentStatusChanged) -> None:
+        # The hub changes presence too (wrap-up, away after a missed offer): every tab shows it.
+        await self._emit(
+            "presence", {"agent_id": event.agent_id, "status": event.presence}, [agent_room(event.agent_id)]
+        )
+
+    async def _message(self, event: MessageReceived | MessageCreated) -> None:
+        message = event.interaction
+        payload = {"event": event.name, "ticket": event.ticket.to_json(), "interaction": message.to_json()}
+        coach_for = message.meta.get("coach_for") if message.direction == "note" else None
+        if isinstance(coach_for, int):
+            # Coaching is between a supervisor and one agent: not in the ticket's or the queue's rooms.
+            await self._emit("message", payload, [agent_room(coach_for), SUPERVISORS_ROOM])
+            return
+        rooms = [queue_room(event.ticket.queue), ticket_room(event.ticket.id)]
+        if event.ticket.assignee_id is not None:
+            rooms.append(agent_room(event.ticket.assignee_id))
+        await self._emit("message", payload, rooms)
+        mentions = message.meta.get("mentions") if message.direction == "note" else None
+        if mentions:
+            note = {"ticket": event.ticket.to_json(), "interaction_id": message.id, "by": message.meta.get("author"),
+                    "text": message.text[:280]}  # fmt: skip
+            await self._emit("mention", note, [agent_room(int(a)) for a in mentions])
+
+    async def _delivery(self, event: DeliveryUpdated) -> None:
+        payload = {
+            "ticket_id": event.ticket_id,
+            "interaction_id": event.interaction_id,
+            "status": event.status,
+            "error": event.error,
+        }
+        await self._emit("delivery", payload, [queue_room(event.queue), ticket_room(event.ticket_id)])

@@ -1,0 +1,47 @@
+"""Knowledge managers' pages: the article list with its review queue and review-by list, the gap report,
+and the editor with preview, versions, diff and restore. The pages call the knowledge REST API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from hub import keys
+from hub.agent_console.pages import KNOWLEDGE_PAGES, page, page_principal
+from hub.api.errors import read_json, require
+from hub.knowledge.articles import EDITORS
+from hub.knowledge.text import render_markdown
+
+routes = web.RouteTableDef()
+MAX_PREVIEW = 200_000
+
+
+@routes.get("/console/knowledge")
+@page("console/knowledge.html")
+async def knowledge_page(request: web.Request) -> dict[str, Any]:
+    principal = await page_principal(request, *KNOWLEDGE_PAGES)
+    return {"me": principal, "live": False, "article_locales": request.app[keys.SETTINGS].knowledge_locales}
+
+
+@routes.get("/console/knowledge/{id:\\d+|new}")
+@page("console/article.html")
+async def article_page(request: web.Request) -> dict[str, Any]:
+    principal = await page_principal(request, *KNOWLEDGE_PAGES)
+    article_id = request.match_info["id"]
+    return {
+        "me": principal,
+        "live": False,
+        "article_id": None if article_id == "new" else int(article_id),
+        "article_locales": request.app[keys.SETTINGS].knowledge_locales,
+    }
+
+
+@routes.post("/api/v1/knowledge/preview")
+async def preview(request: web.Request) -> web.Response:
+    """Markdown as readers will see it: rendered and sanitized exactly as a saved version is."""
+    await require(request, *EDITORS)
+    body = (await read_json(request, MAX_PREVIEW)).get("body")
+    if not isinstance(body, str):
+        raise web.HTTPBadRequest(reason='send {"body": "markdown"}')
+    return web.json_response({"html": render_markdown(body)})

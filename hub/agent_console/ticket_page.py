@@ -1,0 +1,69 @@
+"""The ticket page: the conversation, the customer's whole cross-channel history, the composer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import select
+
+from hub import keys
+from hub.agent_console.composer import limits_for, reply_channels
+from hub.agent_console.macros import visible as visible_macros
+from hub.agent_console.pages import AGENT_PAGES, page, page_principal
+from hub.customers.history import timeline
+from hub.customers.insight import insight
+from hub.customers.tables import Survey
+from hub.db.models import Agent, Customer, Queue
+from hub.ticket_views import ticket_detail, visible_to
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/console/tickets/{id:\\d+}")
+@page("console/ticket.html")
+async def ticket_page(request: web.Request) -> dict[str, Any]:
+    principal = await page_principal(request, *AGENT_PAGES)
+    supervisor = principal.has_role("supervisor")
+    channels = request.app[keys.CHANNELS]
+    top_tiers = tuple(request.app[keys.ROUTING].config.tier_names[:2])
+    async with request.app[keys.DB].read() as s:
+        detail = await ticket_detail(s, int(request.match_info["id"]))
+        if detail is None:
+            raise web.HTTPNotFound(text="No such ticket.")
+        customer = await s.get_one(Customer, detail.ticket.customer_id)
+        history = await timeline(s, customer.id, limit=50)
+        agents = dict((await s.execute(select(Agent.id, Agent.display_name).where(Agent.active))).all())
+        seen = await insight(s, customer, top_tiers)
+        answered = select(Survey).where(Survey.customer_id == customer.id, Survey.rating.isnot(None))
+        surveys = list(await s.scalars(answered.order_by(Survey.answered_at.desc()).limit(5)))
+        reply_on = await reply_channels(s, customer.id, detail.ticket.channel, channels)
+        macros = [m.to_json() for m in await visible_macros(s, principal)]
+        queues = list(await s.scalars(select(Queue.name).order_by(Queue.name))) if supervisor else []
+    ticket = detail.ticket.to_json()
+    return {
+        "me": principal,
+        "supervisor": supervisor,
+        "ticket": ticket,
+        "customer": {
+            "id": customer.id,
+            "name": customer.display_name,
+            "tier": customer.tier,
+            "lifetime_value": (customer.attributes or {}).get("lifetime_value"),
+            "insight": seen.to_json(),
+        },
+        "interactions": [i.to_json() for i in detail.interactions if visible_to(i, principal.agent_id, supervisor)],
+        "identities": detail.identities,
+        "history": [h.to_json() for h in history],
+        "surveys": [{"rating": v.rating, "comment": v.comment, "ticket_id": v.ticket_id} for v in surveys],
+        "agents": agents,
+        "queues": queues,
+        "page_data": {
+            "ticket": ticket,
+            "me": principal.agent_id,
+            "supervisor": supervisor,
+            "agents": {str(k): v for k, v in agents.items()},
+            "channels": {name: limits_for(name, channels).to_json() for name in reply_on},
+            "macros": macros,
+        },
+    }

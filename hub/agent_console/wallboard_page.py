@@ -1,0 +1,40 @@
+"""The supervisors' wallboard page and its state over REST (first load and every reconnect)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy import select
+
+from hub import keys
+from hub.agent_console.feed import EVENT_IDS
+from hub.agent_console.pages import SUPERVISOR_PAGES, page, page_principal
+from hub.api.errors import require
+from hub.db.models import Agent
+from hub.db.types import utcnow
+from hub.routing.wallboard import wallboard
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/console/wallboard")
+@page("console/wallboard.html")
+async def wallboard_page(request: web.Request) -> dict[str, Any]:
+    principal = await page_principal(request, *SUPERVISOR_PAGES)
+    async with request.app[keys.DB].read() as s:
+        agents = list(
+            (
+                await s.execute(select(Agent.id, Agent.display_name).where(Agent.active).order_by(Agent.display_name))
+            ).all()
+        )
+    return {"me": principal, "agents": [{"id": i, "name": n} for i, n in agents]}
+
+
+@routes.get("/api/v1/console/wallboard")
+async def wallboard_state(request: web.Request) -> web.Response:
+    await require(request, *SUPERVISOR_PAGES)
+    event_id = request.app[EVENT_IDS].current()
+    async with request.app[keys.DB].read() as s:
+        body = await wallboard(s, request.app[keys.PRESENCE], request.app[keys.ROUTING].config.capacity, utcnow())
+    return web.json_response({**body, "event_id": event_id})

@@ -1,0 +1,115 @@
+"""Macros over REST: list, create, edit and delete canned responses, and use one on a ticket."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub import audit, keys
+from hub.accounts import Principal
+from hub.agent_console.macros import Macro, MacroError, may_edit, render, validated, visible
+from hub.api.errors import path_id, read_json, require
+from hub.db.types import utcnow
+from hub.replies import ReplyError, TicketChange, TicketNotFound, update_ticket
+from hub.ticket_views import ticket_detail
+from hub.tickets import InvalidTransition
+
+ROLES = ("agent", "supervisor")
+routes = web.RouteTableDef()
+
+
+@routes.get("/api/v1/macros")
+async def list_macros(request: web.Request) -> web.Response:
+    actor = await require(request, *ROLES)
+    async with request.app[keys.DB].read() as s:
+        return web.json_response({"macros": [m.to_json() for m in await visible(s, actor)]})
+
+
+@routes.post("/api/v1/macros")
+async def create_macro(request: web.Request) -> web.Response:
+    """Agents keep personal macros; supervisors share them with everyone ("shared": true)."""
+    actor = await require(request, *ROLES)
+    body = await read_json(request, 64 * 1024)
+    try:
+        fields = validated(body)
+    except MacroError as exc:
+        raise web.HTTPBadRequest(reason=str(exc)) from None
+    shared = body.get("shared", False) is True
+    if shared and not actor.has_role("supervisor"):
+        raise web.HTTPForbidden(reason="only supervisors share macros with everyone")
+    if not shared and actor.agent_id is None:
+        raise web.HTTPBadRequest(reason='an API token has no personal macros: send "shared": true')
+    async with request.app[keys.DB].write() as uow:
+        macro = Macro(**fields, owner_id=None if shared else actor.agent_id)
+        uow.session.add(macro)
+        await uow.session.flush()
+        audit.record(uow.session, actor, "macro.created", "macro", macro.id)
+        result = macro.to_json()
+    return web.json_response(result, status=201)
+
+
+async def _editable(s: AsyncSession, request: web.Request, actor: Principal) -> Macro:
+    macro = await s.get(Macro, path_id(request))
+    if macro is None:
+        raise web.HTTPNotFound(reason="no such macro")
+    if not may_edit(macro, actor):
+        raise web.HTTPForbidden(reason="only its owner or a supervisor changes a macro")
+    return macro
+
+
+@routes.put("/api/v1/macros/{id}")
+async def edit_macro(request: web.Request) -> web.Response:
+    actor = await require(request, *ROLES)
+    try:
+        fields = validated(await read_json(request, 64 * 1024))
+    except MacroError as exc:
+        raise web.HTTPBadRequest(reason=str(exc)) from None
+    async with request.app[keys.DB].write() as uow:
+        macro = await _editable(uow.session, request, actor)
+        for name, value in fields.items():
+            setattr(macro, name, value)
+        macro.updated_at = utcnow()
+        audit.record(uow.session, actor, "macro.edited", "macro", macro.id)
+        result = macro.to_json()
+    return web.json_response(result)
+
+
+@routes.delete("/api/v1/macros/{id}")
+async def delete_macro(request: web.Request) -> web.Response:
+    actor = await require(request, *ROLES)
+    async with request.app[keys.DB].write() as uow:
+        macro = await _editable(uow.session, request, actor)
+        await uow.session.delete(macro)
+        audit.record(uow.session, actor, "macro.deleted", "macro", macro.id)
+    return web.json_response({"deleted": True})
+
+
+@routes.post("/api/v1/tickets/{id}/macros/{macro_id}")
+async def use_macro(request: web.Request) -> web.Response:
+    """The macro's text for this ticket (the agent edits it before sending) and its actions, applied now."""
+    actor = await require(request, *ROLES)
+    ticket_id, macro_id = path_id(request), path_id(request, "macro_id")
+    db = request.app[keys.DB]
+    async with db.read() as s:
+        detail = await ticket_detail(s, ticket_id)
+        macros = {m.id: m for m in await visible(s, actor)}
+    if detail is None:
+        raise web.HTTPNotFound(reason="no such ticket")
+    macro = macros.get(macro_id)
+    if macro is None:
+        raise web.HTTPNotFound(reason="no such macro (or not yours)")
+    ticket = detail.ticket
+    actions = macro.actions or {}
+    if actions:
+        tags = sorted({*ticket.tags, *actions.get("add_tags", [])})
+        try:
+            ticket = await update_ticket(db, ticket_id, actor, TicketChange(status=actions.get("status"), tags=tags))
+        except (InvalidTransition, ReplyError) as exc:
+            raise web.HTTPUnprocessableEntity(reason=str(exc)) from None
+        except TicketNotFound:
+            raise web.HTTPNotFound(reason="no such ticket") from None
+    async with db.write() as uow:
+        row = await uow.session.get(Macro, macro_id)
+        if row is not None:
+            row.uses += 1
+    return web.json_response({"text": render(macro.body, ticket, actor), "ticket": ticket.to_json()})

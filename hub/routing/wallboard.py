@@ -1,0 +1,83 @@
+"""The supervisors' wallboard: queue figures plus service level today, agents' state and occupancy, and the
+work waiting or live. Computed once per push interval for every supervisor, never per event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.agent_console.presence import Presence
+from hub.db.models import Agent, Customer, Queue, Ticket
+from hub.routing.stats import queue_stats
+from hub.snapshots import TicketSnapshot
+from hub.tickets import ACTIVE, priority_order
+
+TEXT_CHANNELS = ("webchat", "wechat", "sms.twilio")  # conversations a supervisor can coach or take over
+LISTED = 100
+
+
+async def wallboard(
+    s: AsyncSession, presence: Presence, default_capacity: dict[str, int], now: datetime
+) -> dict[str, Any]:
+    body = await queue_stats(s, presence, now)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    # Service level today: first responses within target, of the tickets whose target has passed or been met.
+    due_or_met = (Ticket.first_response_due_at < now) | Ticket.first_responded_at.isnot(None)
+    in_time = Ticket.first_responded_at <= Ticket.first_response_due_at
+    levels = await s.execute(
+        select(Queue.name, func.count(), func.count().filter(in_time))
+        .join(Queue, Queue.id == Ticket.queue_id)
+        .where(Ticket.created_at >= midnight, Ticket.first_response_due_at.isnot(None), due_or_met)
+        .group_by(Queue.name)
+    )
+    level_of = {q: (n, ok) for q, n, ok in levels.all()}
+    by_tier: dict[str, int] = {}
+    for q in body["queues"]:
+        n, ok = level_of.get(q["queue"], (0, 0))
+        q["service_level"] = round(ok / n, 3) if n else None
+        q["service_level_counted"] = n
+        for tier, waiting in q["by_tier"].items():
+            by_tier[tier] = by_tier.get(tier, 0) + waiting
+    body["waiting_by_tier"] = by_tier
+    body["staff"] = await _staff(s, presence, default_capacity)
+    body["waiting"] = await _tickets(s, Ticket.assignee_id.is_(None))
+    body["live_conversations"] = await _tickets(s, Ticket.assignee_id.isnot(None) & Ticket.channel.in_(TEXT_CHANNELS))
+    return body
+
+
+async def _staff(s: AsyncSession, presence: Presence, default_capacity: dict[str, int]) -> list[dict[str, Any]]:
+    """Agents connected now, with their status and how full they are (O(online agents), once per push)."""
+    online = presence.online_ids()
+    if not online:
+        return []
+    load = dict(
+        (
+            await s.execute(
+                select(Ticket.assignee_id, func.count())
+                .where(Ticket.assignee_id.in_(online), Ticket.status.in_(ACTIVE))
+                .group_by(Ticket.assignee_id)
+            )
+        ).all()
+    )
+    staff = []
+    for agent in await s.scalars(select(Agent).where(Agent.id.in_(online)).order_by(Agent.display_name)):
+        capacity = sum({**default_capacity, **(agent.capacity or {})}.values()) or 1
+        n = int(load.get(agent.id, 0))
+        staff.append({"id": agent.id, "name": agent.display_name, "status": presence.status_of(agent.id),
+                      "load": n, "capacity": capacity, "occupancy": round(n / capacity, 3)})  # fmt: skip
+    return staff
+
+
+async def _tickets(s: AsyncSession, condition: Any) -> list[dict[str, Any]]:
+    rows = await s.execute(
+        select(Ticket, Customer, Queue.name)
+        .join(Customer, Customer.id == Ticket.customer_id)
+        .join(Queue, Queue.id == Ticket.queue_id)
+        .where(Ticket.status.in_(ACTIVE), condition)
+        .order_by(priority_order(), Ticket.created_at)
+        .limit(LISTED)
+    )
+    return [TicketSnapshot.of(t, c, q).to_json() for t, c, q in rows.all()]
