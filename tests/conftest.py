@@ -13,6 +13,7 @@ import asyncpg
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from playwright.async_api import Browser
 
 from hub.accounts import create_agent, create_session, create_token
 from hub.app import create_app
@@ -21,6 +22,7 @@ from hub.db.engine import Database
 from hub.db.migrate import upgrade_async
 from hub.db.models import Agent
 from hub.settings import PROJECT_ROOT, Settings, load_settings
+from tests.browser_kit import launched
 from tests.processes import free_port
 from tests.twilio_kit import FakeTwilio, config
 
@@ -145,3 +147,10 @@ async def twilio_hub(settings: Settings, fake_twilio: FakeTwilio, aiohttp_server
     app = create_app(settings)
     server = await aiohttp_server(app, port=port)
     return Hub(server, app, settings)
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    """A headless Chromium for the browser tests (tests/browser_kit.py)."""
+    async for b in launched():
+        yield b

@@ -2,54 +2,17 @@
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import shutil
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
-import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, expect
 
 from hub.db.engine import Database
+from tests.browser_kit import BROWSER, SEED, XSS, watch_errors
 from tests.conftest import PASSWORD, Hub, make_agent, make_token
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-REQUIRED = os.environ.get("HUB_TEST_REQUIRE_BROWSER") == "1"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists() and not REQUIRED, reason="Chromium is not installed"),
-]
-SEED = json.loads(
-    (Path(__file__).parent.parent / "config" / "knowledge" / "sample-articles.json").read_text(encoding="utf-8")
-)
-XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as pw:
-        b = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        await b.close()
-
-
-def watch_errors(page: Page, errors: list[str]) -> None:
-    page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
-    page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
+pytestmark = BROWSER
 
 
 async def test_chat_round_trip_in_the_browser(hub: Hub, db: Database, browser: Browser, tmp_path: Path) -> None:

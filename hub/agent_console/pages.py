@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any
@@ -80,7 +79,7 @@ def page_context(request: web.Request) -> dict[str, Any]:
         "html_lang": lang.tag,
         "nav": nav,
         "locales": [(tag, request.app[CATALOGS].get(tag).display_name()) for tag in request.app[CATALOGS].available()],
-        "js_strings": json.dumps({"lang": lang.tag, "strings": js}, ensure_ascii=False),
+        "js_strings": {"lang": lang.tag, "strings": js},
         "request": request,
     }
 
