@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -19,6 +20,7 @@ from hub.agent_console import reports_page as report_routes
 from hub.agent_console import routes as console_routes
 from hub.agent_console import ticket_page as ticket_page_routes
 from hub.agent_console import wallboard_page as wallboard_routes
+from hub.agent_console.fanout import DirectEmit, RedisDirectEmit
 from hub.agent_console.feed import EVENT_IDS, ConsoleFeed, EventIds
 from hub.agent_console.pages import CATALOGS
 from hub.agent_console.presence import Presence
@@ -74,6 +76,7 @@ LIVE_STATS = web.AppKey("live_stats", LiveStats)
 EMAIL = keys.EMAIL  # (tests and benches import it from here)
 BRIDGE = web.AppKey("redis_bridge", RedisBridge)
 AGENT_NAMESPACE = web.AppKey("agent_namespace", AgentNamespace)
+CONSOLE_FEED = web.AppKey("console_feed", ConsoleFeed)
 
 
 class AssetsMissing(RuntimeError):
@@ -112,7 +115,7 @@ def create_app(settings: Settings) -> web.Application:
     bus = EventBus()
     db = Database(settings.database_url, bus)
     # With Redis, an event emitted in one process reaches sockets connected to every other one.
-    manager = socketio.AsyncRedisManager(settings.redis_url) if settings.redis_url else None
+    manager = RedisDirectEmit(settings.redis_url) if settings.redis_url else DirectEmit()
     # 64 kB per socket.io message at most (a chat message is at most 10 kB): bounded memory per socket.
     sio = socketio.AsyncServer(async_mode="aiohttp", client_manager=manager, logger=False, engineio_logger=False,
                                max_http_buffer_size=64 * 1024)  # fmt: skip
@@ -150,7 +153,9 @@ def create_app(settings: Settings) -> web.Application:
         channels.register(email.channel)
         app[EMAIL] = email
     event_ids = EventIds()
-    ConsoleFeed(sio, event_ids).subscribe(bus)
+    feed = ConsoleFeed(sio, event_ids)
+    feed.subscribe(bus)
+    app[CONSOLE_FEED] = feed
     app[EVENT_IDS] = event_ids
     sio.register_namespace(VisitorNamespace(webchat, ingestor, db, presence.any_available))
     agents_ns = AgentNamespace(db, presence, event_ids)
@@ -219,6 +224,7 @@ async def _say_goodbye(app: web.Application) -> None:
     """Stopping: tell consoles and chat windows to reconnect (to another process behind the same address),
     then close their sockets, so none waits on a dead connection."""
     sio = app[keys.SIO]
+    await app[CONSOLE_FEED].drain()
     for namespace in ("/agent", "/visitor"):
         await sio.emit("server_restarting", {"reconnect_in_ms": 1000}, namespace=namespace)
     await sio.shutdown()
@@ -242,6 +248,13 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
             await app[EMAIL].start()
         if TWILIO in app:
             await app[TWILIO].start()
+        # Start-up leaves millions of long-lived objects (the Chinese dictionaries, compiled statements): keep
+        # them out of the collector's full passes, each of which would otherwise stall the loop ~0.5 s. And
+        # collect less often: thousands of console sockets are long-lived too, and a full pass over them
+        # costs ~250 ms (bench/console.py); reference counting frees everything that is not a cycle anyway.
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(50_000, 20, 100)
         yield
     finally:
         for task in list(app.get(MEDIA_TASKS, ())):

@@ -142,6 +142,6 @@
   };
   var socket = live.connect();
   socket.on("connect", function () { resync(socket); });
-  socket.on("ticket", onEvent);
-  socket.on("message", onEvent);
+  live.on("ticket", onEvent);
+  live.on("message", onEvent);
 })();

@@ -57,7 +57,7 @@
   // Live: each new customer message brings its own suggestions.
   var socket = live.connect();
   socket.on("connect", function () { socket.emit("watch", { ticket_id: ticket.id }); });
-  socket.on("suggestions", function (e) { if (e.ticket_id === ticket.id) { show(e.suggestions); } });
+  live.on("suggestions", function (e) { if (e.ticket_id === ticket.id) { show(e.suggestions); } });
 
   // On opening: suggestions for the customer's latest message.
   var inbound = document.querySelectorAll("#messages .msg-inbound .text");

@@ -32,24 +32,41 @@ window.hubLive = (function () {
     });
   }
   var shared = null;
+  // Console events, each once: the feed may batch them ("batch": [[name, payload], ...]) and an event may
+  // come through two of the socket's rooms; its id tells.
+  var handlers = {}, seen = new Set(), seenOrder = [];
+  function on(name, fn) { (handlers[name] = handlers[name] || []).push(fn); }
+  function dispatch(name, payload) {
+    var eid = payload && payload.eid;
+    if (eid) {
+      if (seen.has(eid)) { return; }
+      seen.add(eid);
+      seenOrder.push(eid);
+      if (seenOrder.length > 5000) { seen.delete(seenOrder.shift()); }
+    }
+    (handlers[name] || []).forEach(function (fn) { fn(payload); });
+  }
   function connect() {
     // One socket per page, whichever scripts ask for it.
     if (shared) { return shared; }
     var conn = document.getElementById("conn");
     var socket = io("/agent", { transports: ["websocket"] });
     shared = socket;
+    socket.onAny(function (name, payload) {
+      if (name === "batch") { payload.forEach(function (e) { dispatch(e[0], e[1]); }); } else { dispatch(name, payload); }
+    });
     var pick = document.getElementById("my-status");
     if (pick) {
-      socket.on("hello", function (h) { if (h.status && h.status !== "offline") { pick.value = h.status; } });
+      on("hello", function (h) { if (h.status && h.status !== "offline") { pick.value = h.status; } });
       pick.addEventListener("change", function () {
         socket.emit("status", { status: pick.value }, function (ack) {
           if (ack && ack.ok) { pick.value = ack.status; }
         });
       });
     }
-    socket.on("presence", function (p) { if (pick && p.status !== "offline") { pick.value = p.status; } });
-    socket.on("offer", showOffer);
-    socket.on("mention", showMention);
+    on("presence", function (p) { if (pick && p.status !== "offline") { pick.value = p.status; } });
+    on("offer", showOffer);
+    on("mention", showMention);
     function state(s, label) { if (conn) { conn.dataset.state = s; conn.textContent = label; } }
     socket.on("connect", function () { state("live", t("live")); });
     socket.on("disconnect", function () { state("offline", t("reconnecting…")); });
@@ -140,6 +157,6 @@ window.hubLive = (function () {
     var pick = document.getElementById("locale-pick");
     if (pick) { pick.addEventListener("change", function () { pick.form.submit(); }); }
   });
-  return { el: el, t: t, lang: lang, api: api, connect: connect, csrf: csrf, localTime: localTime,
+  return { el: el, t: t, lang: lang, api: api, connect: connect, on: on, csrf: csrf, localTime: localTime,
     localTimes: localTimes, number: function (n) { return nf.format(n); }, onKey: onKey };
 })();

@@ -68,15 +68,15 @@
       state.interactions.forEach(render);
     }).catch(function () {});
   });
-  socket.on("message", function (e) {
+  live.on("message", function (e) {
     if (e.ticket.id !== ticket.id) { return; }
     render(e.interaction);
     showTicket(e.ticket);
     if (e.interaction.direction === "inbound") { typing.hidden = true; }
   });
-  socket.on("ticket", function (e) { if (e.ticket.id === ticket.id) { showTicket(e.ticket); } });
-  socket.on("viewers", function (e) { if (e.ticket_id === ticket.id) { showViewers(e.viewers); } });
-  socket.on("delivery", function (e) {
+  live.on("ticket", function (e) { if (e.ticket.id === ticket.id) { showTicket(e.ticket); } });
+  live.on("viewers", function (e) { if (e.ticket_id === ticket.id) { showViewers(e.viewers); } });
+  live.on("delivery", function (e) {
     if (e.ticket_id !== ticket.id) { return; }
     var li = list.querySelector('li[data-id="' + e.interaction_id + '"]');
     if (!li) { return; }
@@ -88,7 +88,7 @@
     if (e.error && !err) { err = live.el("div", "error"); li.appendChild(err); }
     if (err) { err.textContent = e.error || ""; }
   });
-  socket.on("typing", function (e) {
+  live.on("typing", function (e) {
     if (e.ticket_id !== ticket.id || e.who !== "customer") { return; }
     typing.hidden = !e.typing;
   });

@@ -100,5 +100,5 @@
   socket.on("connect", function () {
     live.api("GET", "/api/v1/console/wallboard").then(show).catch(function (err) { errorLine.textContent = err.message; });
   });
-  socket.on("queue_stats", show);
+  live.on("queue_stats", show);
 })();

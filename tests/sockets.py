@@ -15,8 +15,18 @@ class Probe:
         self.client = socketio.AsyncClient(reconnection=False)
         self.events: defaultdict[str, asyncio.Queue[Any]] = defaultdict(asyncio.Queue)
 
+        seen: set[int] = set()
+
         async def catch_all(event: str, data: Any = None) -> None:
-            await self.events[event].put(data)
+            # Under load the console feed sends events in batches, and an event may reach a socket through
+            # two of its rooms: unpack, and keep each event id once (as the console's script does).
+            for name, payload in data if event == "batch" else [(event, data)]:
+                eid = payload.get("eid") if isinstance(payload, dict) else None
+                if eid is not None:
+                    if eid in seen:
+                        continue
+                    seen.add(eid)
+                await self.events[name].put(payload)
 
         self.client.on("*", catch_all, namespace=namespace)
 

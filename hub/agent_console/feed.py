@@ -8,6 +8,7 @@ events newer than it.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -57,9 +58,18 @@ EVENT_IDS = web.AppKey("event_ids", EventIds)
 
 
 class ConsoleFeed:
+    """Sends each event at once when the feed is quiet. Under load, events within BATCH_WINDOW_S of the last
+    send are gathered and sent per room as one `batch` event ([[name, payload], ...]): one frame per
+    console instead of one per event. A console in two of the rooms may get an event twice; the id tells."""
+
+    BATCH_WINDOW_S = 0.02
+
     def __init__(self, sio: socketio.AsyncServer, ids: EventIds) -> None:
         self._sio = sio
         self._ids = ids
+        self._pending: dict[str, list[list[Any]]] = {}
+        self._flush: asyncio.Task[None] | None = None
+        self._last_send = 0.0
 
     def subscribe(self, bus: EventBus) -> None:
         bus.subscribe(TicketCreated, self._ticket)
@@ -71,7 +81,30 @@ class ConsoleFeed:
 
     async def _emit(self, name: str, payload: dict[str, Any], rooms: list[str]) -> None:
         payload["eid"] = self._ids.next()
-        await self._sio.emit(name, payload, room=rooms, namespace=NAMESPACE)
+        now = time.monotonic()
+        if self._flush is None and now - self._last_send >= self.BATCH_WINDOW_S:
+            self._last_send = now
+            await self._sio.emit(name, payload, room=rooms, namespace=NAMESPACE)
+            return
+        for room in dict.fromkeys(rooms):
+            self._pending.setdefault(room, []).append([name, payload])
+        if self._flush is None:
+            self._flush = asyncio.create_task(self._send_batches(self._last_send + self.BATCH_WINDOW_S - now))
+
+    async def _send_batches(self, delay: float) -> None:
+        await asyncio.sleep(max(0.0, delay))
+        pending, self._pending = self._pending, {}
+        self._flush, self._last_send = None, time.monotonic()
+        for room, events in pending.items():
+            if len(events) == 1:
+                await self._sio.emit(events[0][0], events[0][1], room=room, namespace=NAMESPACE)
+            else:
+                await self._sio.emit("batch", events, room=room, namespace=NAMESPACE)
+
+    async def drain(self) -> None:
+        """Send what is gathered now (stopping)."""
+        if self._flush is not None:
+            await self._flush  # at most one window away
 
     async def _ticket(self, event: TicketCreated | TicketUpdated) -> None:
         ticket = event.ticket

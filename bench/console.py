@@ -1,0 +1,260 @@
+"""Console fan-out: 2,000 agent sockets and 50 supervisors on one hub process, customers chatting at a
+steady rate with bursts; measures delivery from a customer's send to each console that must hear it.
+The visitors' conversations are opened (and routed) before the measured traffic starts.
+
+Starts `hub serve` on a fresh SQLite database (or HUB_DATABASE_URL) with agents spread over the queues
+(the chats arrive in one of them, so most agents must hear nothing: fan-out is O(subscribers of what
+changed)). Console sockets speak engine.io directly over aiohttp websockets, so the load generator stays
+light. Prints one JSON object on its last line: delivery p50/p99, server memory (RSS, peak) and CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import re
+import tempfile
+import time
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import socketio
+from sqlalchemy import select
+
+from hub.accounts import create_session, hash_password
+from hub.bus import EventBus
+from hub.db.engine import Database
+from hub.db.migrate import upgrade_async
+from hub.db.models import Agent, ConsoleSession, Queue, QueueMember
+from tests.processes import hubs
+
+OFFERED = re.compile(r"\"offer\",\s*\{\"ticket\":\s*\{\"id\":\s*(\d+)")
+MARK = re.compile(r"\"text\":\s*\"bench-(\d+)-")  # the interaction's text (the ticket's subject is older)
+CHAT_QUEUE = "general"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else float("nan")
+
+
+async def seed(url: str, agents: int, supervisors: int, hearing: int) -> list[tuple[str, str, str]]:
+    """Agents (the first `hearing` in the chat queue, the rest in the others) and supervisors, signed in."""
+    await upgrade_async(url)
+    db = Database(url, EventBus())
+    password = hash_password("bench-password")  # once: hashing 2,000 times would be the whole benchmark
+    tokens: list[tuple[str, str, str]] = []  # role, session token, CSRF token
+    try:
+        async with db.write() as uow:
+            s = uow.session
+            for name in ("general", "billing", "vip"):
+                if await s.scalar(select(Queue.id).where(Queue.name == name)) is None:
+                    s.add(Queue(name=name, display_name=name))
+            await s.flush()
+            queues = dict((await s.execute(select(Queue.name, Queue.id))).all())
+            others = [q for n, q in queues.items() if n != CHAT_QUEUE]
+            people = [Agent(email=f"a{i}@bench.test", display_name=f"a{i}", role="agent", password_hash=password,
+                            capacity={"webchat": 3}) for i in range(agents)]  # fmt: skip
+            people += [Agent(email=f"s{i}@bench.test", display_name=f"s{i}", role="supervisor",
+                             password_hash=password) for i in range(supervisors)]  # fmt: skip
+            s.add_all(people)
+            await s.flush()
+            for i, agent in enumerate(people[:agents]):
+                queue = queues[CHAT_QUEUE] if i < hearing else others[i % len(others)]
+                s.add(QueueMember(queue_id=queue, agent_id=agent.id))
+            for agent in people:
+                token, _ = await create_session(s, agent, timedelta(hours=2))
+                csrf = await s.scalar(select(ConsoleSession.csrf_token).where(ConsoleSession.agent_id == agent.id))
+                tokens.append((agent.role, token, str(csrf)))
+    finally:
+        await db.dispose()
+    return tokens
+
+
+class Consoles:
+    """Console sockets that speak engine.io v4 / socket.io v5 themselves: a text frame per event."""
+
+    def __init__(self, base: str, sent: dict[int, float]) -> None:
+        self.base = base
+        self.ws_url = base.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket"
+        self.sent = sent
+        self.latency: dict[str, list[float]] = {"agent": [], "supervisor": []}
+        self.events: Counter[str] = Counter()
+        self.connected = 0
+        self.expected = 0
+        self.all_connected = asyncio.Event()
+        self.tasks: list[asyncio.Task[None]] = []
+
+    async def open(self, http: aiohttp.ClientSession, role: str, token: str, csrf: str) -> None:
+        ws = await http.ws_connect(self.ws_url, headers={"Cookie": f"hub_session={token}"}, heartbeat=None)
+        await ws.receive()  # engine.io open packet
+        await ws.send_str("40/agent,")
+        self.tasks.append(asyncio.create_task(self._listen(ws, role, http, {"Cookie": f"hub_session={token}",
+                                                                               "X-CSRF-Token": csrf})))  # fmt: skip
+
+    async def _accept(self, http: aiohttp.ClientSession, ticket_id: int, headers: dict[str, str]) -> None:
+        """An agent at their desk accepts what they are offered (else each offer would time out and be routed
+        again, which is routing's load, not the console's)."""
+        url = f"{self.base}/api/v1/tickets/{ticket_id}/offer"
+        with contextlib.suppress(aiohttp.ClientError):
+            async with http.post(url, json={"accept": True}, headers=headers) as r:
+                self.events[f"accept:{r.status}"] += 1
+
+    async def _listen(
+        self, ws: aiohttp.ClientWebSocketResponse, role: str, http: aiohttp.ClientSession, headers: dict[str, str]
+    ) -> None:
+        heard: set[int] = set()  # a batch may bring an event this socket already had through another room
+        async for frame in ws:
+            data = frame.data
+            if data == "2":
+                await ws.send_str("3")  # pong
+            elif data.startswith("40/agent"):
+                self.connected += 1
+                if self.connected >= self.expected:
+                    self.all_connected.set()
+            elif data.startswith("42/agent,"):
+                name = data[11 : data.index('"', 11)]
+                self.events[f"{role}:{name}"] += 1
+                for offered in OFFERED.finditer(data) if name in ("offer", "batch") else ():
+                    self.tasks.append(asyncio.create_task(self._accept(http, int(offered.group(1)), headers)))
+                if name in ("message", "batch"):
+                    now = time.perf_counter()
+                    for found in MARK.finditer(data):
+                        n = int(found.group(1))
+                        if n in self.sent and n not in heard:
+                            heard.add(n)
+                            self.latency[role].append((now - self.sent[n]) * 1000)
+
+
+def proc_figures(pid: int) -> dict[str, float]:
+    status = Path(f"/proc/{pid}/status").read_text()
+    rss = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024  # type: ignore[union-attr]
+    peak = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024  # type: ignore[union-attr]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return {"rss_mb": rss, "peak_mb": peak, "cpu_s": cpu}
+
+
+async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
+    tokens = await seed(url, args.agents, args.supervisors, args.hearing)
+    sent: dict[int, float] = {}
+    async with hubs(1, HUB_DATABASE_URL=url, HUB_LOG_LEVEL="WARNING") as started:
+        proc, base = started[0]
+        consoles = Consoles(base, sent)
+        connector = aiohttp.TCPConnector(limit=0)
+        async with aiohttp.ClientSession(connector=connector) as http:
+            t0 = time.perf_counter()
+            consoles.expected = len(tokens)
+            for i in range(0, len(tokens), 100):
+                await asyncio.gather(*(consoles.open(http, *who) for who in tokens[i : i + 100]))
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(120):
+                    await consoles.all_connected.wait()
+            connect_s = time.perf_counter() - t0
+            await asyncio.sleep(2)  # presence settles
+            idle = proc_figures(proc.pid)
+            visitors = []
+            for _ in range(args.visitors):
+                v = socketio.AsyncClient(reconnection=False)
+                await v.connect(base, namespaces=["/visitor"], transports=["websocket"], wait_timeout=10)
+                visitors.append(v)
+            # The conversations are open before the measurement (routing a new conversation among 2,000 agents
+            # is bench/routing.py's subject): what follows is the traffic of ongoing chats.
+            await asyncio.gather(*(v.call("message", {"text": "你好 hello"}, namespace="/visitor", timeout=60)
+                                   for v in visitors))  # fmt: skip
+            await asyncio.sleep(3)
+            acks: list[float] = []
+            schedule = [(args.rate, args.seconds)]
+            for _ in range(args.bursts):
+                schedule += [(args.burst_rate, args.burst_seconds), (args.rate, args.seconds / max(1, args.bursts))]
+            before, start, n = proc_figures(proc.pid), time.perf_counter(), 0
+            client_cpu = time.process_time()
+            for rate, seconds in schedule:
+                phase, count = time.perf_counter(), int(rate * seconds)
+                for i in range(count):
+                    delay = phase + i / rate - time.perf_counter()
+                    if delay > 0:
+                        await asyncio.sleep(delay)
+                    sent[n] = time.perf_counter()
+                    visitor = visitors[n % len(visitors)]
+
+                    def acked(answer: dict[str, Any], at: float = sent[n]) -> None:
+                        if answer.get("ok"):
+                            acks.append((time.perf_counter() - at) * 1000)
+
+                    with contextlib.suppress(Exception):
+                        text = f"bench-{n}- 我的订单 where is my order"
+                        await visitor.emit("message", {"text": text}, namespace="/visitor", callback=acked)
+                    n += 1
+            await asyncio.sleep(3)  # the tail arrives
+            elapsed = time.perf_counter() - start
+            client_cpu = time.process_time() - client_cpu
+            after = proc_figures(proc.pid)
+            for v in visitors:
+                await v.disconnect()
+            for task in consoles.tasks:
+                task.cancel()
+    agent_lat, sup_lat = consoles.latency["agent"], consoles.latency["supervisor"]
+    every = agent_lat + sup_lat
+    expected = n * (args.hearing + args.supervisors)
+    return {
+        "bench": "console",
+        "database": url.split(":")[0],
+        "agents": args.agents,
+        "supervisors": args.supervisors,
+        "agents_in_chat_queue": args.hearing,
+        "sockets_connected": consoles.connected,
+        "connect_all_s": round(connect_s, 1),
+        "messages": n,
+        "steady_rate_per_s": args.rate,
+        "burst_rate_per_s": args.burst_rate,
+        "acked": len(acks),
+        "ack_p50_ms": round(percentile(acks, 0.5), 1),
+        "ack_p99_ms": round(percentile(acks, 0.99), 1),
+        "deliveries": len(every),
+        "deliveries_expected": expected,
+        "delivery_p50_ms": round(percentile(every, 0.5), 1),
+        "delivery_p99_ms": round(percentile(every, 0.99), 1),
+        "delivery_max_ms": round(max(every, default=float("nan")), 1),
+        "supervisor_p99_ms": round(percentile(sup_lat, 0.99), 1),
+        "events_received": dict(consoles.events.most_common()),
+        "server_rss_idle_mb": round(idle["rss_mb"], 1),
+        "server_rss_mb": round(after["rss_mb"], 1),
+        "server_peak_rss_mb": round(after["peak_mb"], 1),
+        "server_cpu_percent": round(100 * (after["cpu_s"] - before["cpu_s"]) / elapsed, 1),
+        "load_generator_cpu_percent": round(100 * client_cpu / elapsed, 1),
+        "goal_memory_mb": 150,
+        "goal_delivery_p99_ms": 150,
+    }
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    p.add_argument("--quick", action="store_true", help="a few seconds: 200 agents, 10 supervisors, one burst")
+    p.add_argument("--agents", type=int, default=2000)
+    p.add_argument("--supervisors", type=int, default=50)
+    p.add_argument("--hearing", type=int, default=50, help="agents in the queue the chats arrive in")
+    p.add_argument("--visitors", type=int, default=200)
+    p.add_argument("--rate", type=float, default=25.0)
+    p.add_argument("--seconds", type=float, default=20.0)
+    p.add_argument("--burst-rate", type=float, default=250.0)
+    p.add_argument("--burst-seconds", type=float, default=2.0)
+    p.add_argument("--bursts", type=int, default=3)
+    args = p.parse_args()
+    if args.quick:
+        args.agents, args.supervisors, args.hearing, args.visitors = 200, 10, 20, 40
+        args.seconds, args.bursts, args.burst_seconds = 3.0, 1, 1.0
+    with tempfile.TemporaryDirectory() as tmp:
+        url = os.environ.get("HUB_DATABASE_URL") or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+        result = asyncio.run(run(args, url))
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
