@@ -177,7 +177,7 @@ def create_app(settings: Settings) -> web.Application:
         bridge = RedisBridge(settings.redis_url, routing)
         bridge.subscribe(bus)
         app[BRIDGE] = bridge
-    live_stats = LiveStats(db, presence, sio, lambda: routing.config.capacity)
+    live_stats = LiveStats(db, sio, lambda: routing.config.capacity, shared=bool(settings.redis_url))
     live_stats.subscribe(bus)
     app[LIVE_STATS] = live_stats
     SurveySender(db, settings.public_url).subscribe(bus)
@@ -237,6 +237,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         db.start()
         await sync_queues(db, settings.queues)
         await app[keys.PRESENCE].reset()
+        await app[keys.PRESENCE].start()
         await app[keys.KNOWLEDGE].start()
         await app[keys.ROUTING].start()
         if BRIDGE in app:

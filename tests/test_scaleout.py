@@ -156,3 +156,34 @@ async def test_a_chat_on_a_process_without_agents_is_offered_by_the_one_with_the
         assert offer["ticket"]["id"] == ack["ticket_id"]
         await guest.close()
         await console.close()
+
+
+async def test_every_process_shows_the_same_agents_and_a_new_one_does_not_sign_them_out(
+    two_hubs: tuple[list[str], str, str], database_url: str
+) -> None:
+    """Presence lives in each process with its sockets; supervisors see it from the database, kept fresh by a
+    heartbeat, so a wallboard on any process shows every agent, and a process starting does not reset them."""
+    (first, second), session, token = two_hubs
+    console = await agent_socket(first, session)  # the agent works on process one
+
+    async def staff(url: str) -> dict[str, str]:
+        async with (
+            aiohttp.ClientSession(headers={"Authorization": f"Bearer {token}"}) as http,
+            http.get(f"{url}/api/v1/console/wallboard") as r,
+        ):
+            assert r.status == 200
+            return {a["name"]: a["status"] for a in (await r.json())["staff"]}
+
+    async def is_(url: str, status: str) -> bool:
+        return (await staff(url)).get("ops") == status
+
+    try:
+        assert (await staff(second)).get("ops") == "available"
+        assert (await console.call("status", {"status": "busy"}))["ok"]
+        await until(lambda: is_(second, "busy"))
+        async with hubs(1, HUB_DATABASE_URL=database_url, HUB_REDIS_URL=REDIS_URL or "") as third:
+            assert (await staff(third[0][1])).get("ops") == "busy"
+        assert (await staff(first)).get("ops") == "busy"
+    finally:
+        await console.close()
+    await until(lambda: is_(second, "away"))  # dropped: away for a grace, seen from the other process

@@ -12,10 +12,12 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Coroutine
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, or_, update
 
+from hub.background import cancel
 from hub.db.engine import Database
 from hub.db.models import Agent
 from hub.db.types import utcnow
@@ -23,7 +25,16 @@ from hub.events import AgentStatusChanged
 
 STATUSES = ("available", "away", "busy")  # what an agent may choose; wrap-up is set by the hub
 WRAP_UP = "wrap-up"
+# Each process refreshes its connected agents' last_seen_at this often; an agent whose process has not
+# done so for STALE_S (it died) no longer counts as online anywhere.
+HEARTBEAT_S = 30.0
+STALE_S = 90.0
 log = logging.getLogger(__name__)
+
+
+def online_in_db(now: datetime) -> ColumnElement[bool]:
+    """Online as every process sees it: a status other than offline, kept fresh by a living process."""
+    return (Agent.presence != "offline") & (Agent.last_seen_at >= now - timedelta(seconds=STALE_S))
 
 
 class Presence:
@@ -35,6 +46,7 @@ class Presence:
         self._dropped: dict[int, str] = {}  # agent -> status before their console dropped (in the grace)
         self._timers: dict[int, asyncio.TimerHandle] = {}  # wrap-up end or grace end, one per agent
         self._tasks: set[asyncio.Task[None]] = set()
+        self._heartbeat: asyncio.Task[None] | None = None
 
     def configure(self, away_on_disconnect_s: float) -> None:
         self._grace = away_on_disconnect_s
@@ -82,9 +94,30 @@ class Presence:
             await self._set(agent_id, "available")
 
     async def reset(self) -> None:
-        """At start-up nobody is connected to this process yet."""
+        """At start-up nobody is connected to this process yet; agents whose process died are offline. (Agents
+        kept fresh by another running process stay as they are.)"""
+        stale = utcnow() - timedelta(seconds=STALE_S)
         async with self._db.write() as uow:
-            await uow.session.execute(update(Agent).where(Agent.presence != "offline").values(presence="offline"))
+            await uow.session.execute(
+                update(Agent)
+                .where(Agent.presence != "offline", or_(Agent.last_seen_at.is_(None), Agent.last_seen_at < stale))
+                .values(presence="offline")
+            )
+
+    async def start(self) -> None:
+        self._heartbeat = asyncio.create_task(self._beat(), name="hub-presence-heartbeat")
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_S)
+            online = list(self._status)
+            if not online:
+                continue
+            try:
+                async with self._db.write() as uow:
+                    await uow.session.execute(update(Agent).where(Agent.id.in_(online)).values(last_seen_at=utcnow()))
+            except Exception:
+                log.exception("presence heartbeat failed; retrying in %s s", HEARTBEAT_S)
 
     async def connected(self, agent_id: int, sid: str) -> None:
         first = not self._sockets.get(agent_id)
@@ -120,6 +153,7 @@ class Presence:
         await self._store(agent_id, "offline")
 
     async def stop(self) -> None:
+        await cancel(self._heartbeat)
         for handle in self._timers.values():
             handle.cancel()
         self._timers.clear()

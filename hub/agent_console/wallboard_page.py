@@ -36,5 +36,5 @@ async def wallboard_state(request: web.Request) -> web.Response:
     await require(request, *SUPERVISOR_PAGES)
     event_id = request.app[EVENT_IDS].current()
     async with request.app[keys.DB].read() as s:
-        body = await wallboard(s, request.app[keys.PRESENCE], request.app[keys.ROUTING].config.capacity, utcnow())
+        body = await wallboard(s, request.app[keys.ROUTING].config.capacity, utcnow())
     return web.json_response({**body, "event_id": event_id})

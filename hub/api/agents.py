@@ -148,8 +148,7 @@ def _voice_endpoint(raw: object) -> str | None:
 async def stats(request: web.Request) -> web.Response:
     await require(request, "supervisor")
     async with request.app[keys.DB].read() as s:
-        presence = request.app[keys.PRESENCE]
-        body = await queue_stats(s, presence, utcnow())
+        body = await queue_stats(s, utcnow())
     return web.json_response(body)
 
 

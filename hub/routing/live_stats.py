@@ -12,7 +12,6 @@ from collections.abc import Callable
 
 import socketio
 
-from hub.agent_console.presence import Presence
 from hub.background import cancel
 from hub.bus import EventBus
 from hub.db.engine import Database
@@ -29,14 +28,15 @@ class LiveStats:
     def __init__(
         self,
         db: Database,
-        presence: Presence,
         sio: socketio.AsyncServer,
         capacity: Callable[[], dict[str, int]],
+        shared: bool = False,
         interval_s: float = 1.0,
     ) -> None:
         self._db = db
         self._capacity = capacity
-        self._presence = presence
+        # With several processes (Redis), supervisors connected elsewhere hear this process's changes too.
+        self._shared = shared
         self._sio = sio
         self._interval = interval_s
         self._stale = asyncio.Event()
@@ -56,7 +56,7 @@ class LiveStats:
         await cancel(self._task)
 
     def _watched(self) -> bool:
-        return any(True for _ in self._sio.manager.get_participants(NAMESPACE, SUPERVISORS_ROOM))
+        return self._shared or any(True for _ in self._sio.manager.get_participants(NAMESPACE, SUPERVISORS_ROOM))
 
     async def _run(self) -> None:
         while True:
@@ -65,7 +65,7 @@ class LiveStats:
             if self._watched():
                 try:
                     async with self._db.read() as s:
-                        body = await wallboard(s, self._presence, self._capacity(), utcnow())
+                        body = await wallboard(s, self._capacity(), utcnow())
                     await self._sio.emit("queue_stats", body, room=SUPERVISORS_ROOM, namespace=NAMESPACE)
                 except Exception:
                     log.exception("pushing queue statistics failed")

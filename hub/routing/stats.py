@@ -9,14 +9,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.agent_console.presence import Presence
+from hub.agent_console.presence import WRAP_UP, online_in_db
 from hub.db.models import Agent, Customer, Queue, Ticket
 from hub.tickets import ACTIVE
 
 AT_RISK = timedelta(minutes=10)  # first response due within this, and nobody has answered yet
 
 
-async def queue_stats(s: AsyncSession, presence: Presence, now: datetime) -> dict[str, Any]:
+async def queue_stats(s: AsyncSession, now: datetime) -> dict[str, Any]:
     waiting = (Ticket.assignee_id.is_(None)) & Ticket.status.in_(ACTIVE)
     unanswered = Ticket.first_responded_at.is_(None) & Ticket.status.in_(ACTIVE)
     queues: dict[str, dict[str, Any]] = {
@@ -52,14 +52,24 @@ async def queue_stats(s: AsyncSession, presence: Presence, now: datetime) -> dic
     for req in await s.scalars(select(Ticket.requirements).where(waiting)):
         skills.update((req or {}).get("skills", {}).keys())
     active_agents = int(await s.scalar(select(func.count()).select_from(Agent).where(Agent.active)) or 0)
-    online = presence.online_ids()
-    by_status = Counter(presence.status_of(a) for a in online)
+    # From the database, not this process's sockets: with several hub processes each knows only its own.
+    by_status = Counter(
+        dict(
+            (
+                await s.execute(
+                    select(Agent.presence, func.count()).where(Agent.active, online_in_db(now)).group_by(Agent.presence)
+                )
+            ).all()
+        )
+    )
+    wrap_up = by_status.get(WRAP_UP, 0)
     return {
         "at": now.isoformat(),
         "queues": list(queues.values()),
         "waiting_by_skill": dict(skills.most_common()),
         "agents": {
             **{k: by_status.get(k, 0) for k in ("available", "away", "busy")},
-            "offline": max(0, active_agents - len(online)),
+            **({WRAP_UP: wrap_up} if wrap_up else {}),
+            "offline": max(0, active_agents - sum(by_status.values())),
         },
     }

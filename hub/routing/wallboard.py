@@ -1,5 +1,6 @@
 """The supervisors' wallboard: queue figures plus service level today, agents' state and occupancy, and the
-work waiting or live. Computed once per push interval for every supervisor, never per event."""
+work waiting or live. Computed once per push interval for every supervisor, never per event, and from the
+database, so every hub process shows the same board."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.agent_console.presence import Presence
+from hub.agent_console.presence import online_in_db
 from hub.db.models import Agent, Customer, Queue, Ticket
 from hub.routing.stats import queue_stats
 from hub.snapshots import TicketSnapshot
@@ -20,10 +21,8 @@ LISTED = 100
 STAFF_LISTED = 200  # the busiest first; a 1,000-agent floor is read from the counts, not a list of everyone
 
 
-async def wallboard(
-    s: AsyncSession, presence: Presence, default_capacity: dict[str, int], now: datetime
-) -> dict[str, Any]:
-    body = await queue_stats(s, presence, now)
+async def wallboard(s: AsyncSession, default_capacity: dict[str, int], now: datetime) -> dict[str, Any]:
+    body = await queue_stats(s, now)
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     # Service level today: first responses within target, of the tickets whose target has passed or been met.
     due_or_met = (Ticket.first_response_due_at < now) | Ticket.first_responded_at.isnot(None)
@@ -43,7 +42,7 @@ async def wallboard(
         for tier, waiting in q["by_tier"].items():
             by_tier[tier] = by_tier.get(tier, 0) + waiting
     body["waiting_by_tier"] = by_tier
-    staff = await _staff(s, presence, default_capacity)
+    staff = await _staff(s, default_capacity, now)
     body["staff_online"] = len(staff)
     body["staff"] = sorted(staff, key=lambda a: (-a["occupancy"], a["name"]))[:STAFF_LISTED]
     body["waiting"] = await _tickets(s, Ticket.assignee_id.is_(None))
@@ -51,27 +50,31 @@ async def wallboard(
     return body
 
 
-async def _staff(s: AsyncSession, presence: Presence, default_capacity: dict[str, int]) -> list[dict[str, Any]]:
-    """Agents connected now, with their status and how full they are (O(online agents), once per push)."""
-    online = presence.online_ids()
-    if not online:
+async def _staff(s: AsyncSession, default_capacity: dict[str, int], now: datetime) -> list[dict[str, Any]]:
+    """Agents online in any process, with their status and how full they are (O(online agents), once per
+    push; columns, not ORM objects)."""
+    rows = (
+        await s.execute(
+            select(Agent.id, Agent.display_name, Agent.capacity, Agent.presence).where(Agent.active, online_in_db(now))
+        )
+    ).all()
+    if not rows:
         return []
     load = dict(
         (
             await s.execute(
                 select(Ticket.assignee_id, func.count())
-                .where(Ticket.assignee_id.in_(online), Ticket.status.in_(ACTIVE))
+                .where(Ticket.assignee_id.in_([r[0] for r in rows]), Ticket.status.in_(ACTIVE))
                 .group_by(Ticket.assignee_id)
             )
         ).all()
     )
     staff = []
-    rows = await s.execute(select(Agent.id, Agent.display_name, Agent.capacity).where(Agent.id.in_(online)))
-    for agent_id, name, own_capacity in rows.all():  # columns, not ORM objects: this runs every second
+    for agent_id, name, own_capacity, status in rows:
         capacity = sum({**default_capacity, **(own_capacity or {})}.values()) or 1
         n = int(load.get(agent_id, 0))
-        staff.append({"id": agent_id, "name": name, "status": presence.status_of(agent_id),
-                      "load": n, "capacity": capacity, "occupancy": round(n / capacity, 3)})  # fmt: skip
+        staff.append({"id": agent_id, "name": name, "status": status, "load": n, "capacity": capacity,
+                      "occupancy": round(n / capacity, 3)})  # fmt: skip
     return staff
 
 
