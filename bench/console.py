@@ -209,7 +209,7 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
         "agents": args.agents,
         "supervisors": args.supervisors,
         "agents_in_chat_queue": args.hearing,
-        "sockets_connected": consoles.connected,
+        "sockets": consoles.connected,
         "connect_all_s": round(connect_s, 1),
         "messages": n,
         "steady_rate_per_s": args.rate,
@@ -225,9 +225,9 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
         "supervisor_p99_ms": round(percentile(sup_lat, 0.99), 1),
         "events_received": dict(consoles.events.most_common()),
         "server_rss_idle_mb": round(idle["rss_mb"], 1),
-        "server_rss_mb": round(after["rss_mb"], 1),
+        "rss_mb": round(after["rss_mb"], 1),  # the hub process
         "server_peak_rss_mb": round(after["peak_mb"], 1),
-        "server_cpu_percent": round(100 * (after["cpu_s"] - before["cpu_s"]) / elapsed, 1),
+        "cpu_percent": round(100 * (after["cpu_s"] - before["cpu_s"]) / elapsed, 1),  # the hub, of one core
         "load_generator_cpu_percent": round(100 * client_cpu / elapsed, 1),
         "goal_memory_mb": 150,
         "goal_delivery_p99_ms": 150,
