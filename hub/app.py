@@ -228,6 +228,10 @@ async def _say_goodbye(app: web.Application) -> None:
     for namespace in ("/agent", "/visitor"):
         await sio.emit("server_restarting", {"reconnect_in_ms": 1000}, namespace=namespace)
     await sio.shutdown()
+    # Then close every socket (each sends what it has queued first, the goodbye included), so a client that
+    # stays connected cannot hold the stop up until the server's shutdown timeout.
+    if sio.eio.sockets:
+        await sio.eio.disconnect()
 
 
 async def _lifecycle(app: web.Application) -> AsyncIterator[None]:

@@ -124,7 +124,17 @@
   });
   filters.addEventListener("input", render);
   filters.addEventListener("submit", function (ev) { ev.preventDefault(); });
-  setInterval(render, 30000);  // "at risk" depends on the clock too
+  setInterval(render, 30000);
+  var own = document.getElementById("own-limits");
+  if (own) {
+    // How many at a time the agent takes on each channel today: never more than they are allowed.
+    own.addEventListener("change", function () {
+      var body = {}, msg = document.getElementById("limits-msg");
+      own.querySelectorAll("input").forEach(function (i) { if (i.value !== i.max) { body[i.name] = Number(i.value); } });
+      live.api("PUT", "/api/v1/agents/me/limits", body).then(function () { msg.textContent = t("Saved"); msg.className = "ok"; })
+        .catch(function (err) { msg.textContent = err.message; msg.className = "error"; });
+    });
+  }  // "at risk" depends on the clock too
   live.onKey("n", function () {
     var first = body.querySelector("tr a");
     if (first) { window.location.href = first.href; }

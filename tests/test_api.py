@@ -204,6 +204,24 @@ async def test_stopping_tells_consoles_and_chats_to_reconnect(settings: Any, aio
     await asyncio.wait_for(closing, 10)
 
 
+async def test_a_client_that_stays_is_disconnected_by_the_stopping_server(settings: Any, aiohttp_server: Any) -> None:
+    from hub.app import create_app
+    from tests.sockets import visitor
+
+    server = await aiohttp_server(create_app(settings))
+    guest = await visitor(str(server.make_url("")).rstrip("/"))
+    await guest.next("session")
+    closing = asyncio.create_task(server.close())
+    assert (await guest.next("server_restarting", timeout=5))["reconnect_in_ms"] == 1000
+    # The guest does nothing; the server closes its socket after the goodbye instead of waiting for it.
+    deadline = asyncio.get_running_loop().time() + 10
+    while guest.client.connected:
+        assert asyncio.get_running_loop().time() < deadline, "the server left the socket open"
+        await asyncio.sleep(0.05)
+    await asyncio.wait_for(closing, 30)
+    await guest.close()
+
+
 async def test_replies_are_refused_for_a_moment_when_the_outbox_is_backed_up(hub: Hub, admin_token: str) -> None:
     from hub import keys
 

@@ -229,3 +229,24 @@ async def test_wallboard_and_reports_with_csv(hub: Hub, db: Database) -> None:
         assert rows[3][:2] == ["agent", "'=cmd"]  # never a formula in a spreadsheet
         status, html = await sue.page("/console/reports?days=7")
         assert status == 200 and "<svg" in html and 'id="kpi-tickets">2<' in html
+
+
+async def test_an_agent_sets_their_own_capacity_never_above_what_is_allowed(hub: Hub, db: Database) -> None:
+    from hub.routing.roster import load_roster
+
+    async with console(hub, db, "ann@example.test") as ann:
+        status, html = await ann.page("/console")
+        assert status == 200 and 'name="webchat"' in html and 'max="3"' in html  # the routing default
+        status, body = await ann.api("PUT", "/api/v1/agents/me/limits", {"webchat": 1, "email": 0})
+        assert status == 200 and body["own_limits"] == {"webchat": 1, "email": 0}
+        async with db.read() as s:
+            [(profile, _state)] = await load_roster(s, [ann.agent.id])
+        assert profile.capacity["webchat"] == 1 and profile.capacity["email"] == 0
+        for bad, code in (({"webchat": 4}, 422), ({"webchat": -1}, 422), ({"fax": 1}, 400), ({"webchat": "2"}, 422)):
+            status, _ = await ann.api("PUT", "/api/v1/agents/me/limits", bad)
+            assert status == code, bad
+        status, body = await ann.api("PUT", "/api/v1/agents/me/limits", {})
+        assert status == 200
+        async with db.read() as s:
+            [(profile, _state)] = await load_roster(s, [ann.agent.id])
+        assert "webchat" not in profile.capacity  # back to the routing default

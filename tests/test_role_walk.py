@@ -46,7 +46,7 @@ POLICY: dict[tuple[str, str], Any] = {
     ("DELETE", "/api/v1/macros/{id}"): DESK, ("POST", "/api/v1/tickets/{id}/macros/{macro_id}"): DESK,
     # routing and yellow pages
     ("GET", "/api/v1/agents"): ANY, ("PUT", "/api/v1/agents/{id}/profile"): SUP, ("GET", "/api/v1/queues/stats"): SUP,
-    ("POST", "/api/v1/routing/reload"): SUP,
+    ("POST", "/api/v1/routing/reload"): SUP, ("PUT", "/api/v1/agents/me/limits"): DESK,
     # customers
     ("GET", "/api/v1/customers/{id}"): DESK, ("PATCH", "/api/v1/customers/{id}"): SUP,
     ("POST", "/api/v1/customers/{id}/link"): DESK, ("GET", "/api/v1/attachments/{key}"): DESK,

@@ -23,7 +23,14 @@ MAX_TICKETS = 5000  # a console holds the active work of its queues; beyond this
 @page("console/inbox.html")
 async def inbox_page(request: web.Request) -> dict[str, Any]:
     principal = await page_principal(request, *AGENT_PAGES)
-    return {"me": principal}
+    limits = []
+    if principal.agent_id is not None:
+        async with request.app[keys.DB].read() as s:
+            agent = await s.get_one(Agent, principal.agent_id)
+        allowed = {**request.app[keys.ROUTING].config.capacity, **(agent.capacity or {})}
+        own = agent.own_limits or {}
+        limits = [(ch, own.get(ch, n), n) for ch, n in sorted(allowed.items()) if n > 0]
+    return {"me": principal, "limits": limits}
 
 
 @routes.get("/api/v1/console/inbox")

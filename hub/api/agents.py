@@ -38,6 +38,7 @@ def _entry(
         "tiers": agent.tiers,
         "topics": agent.topics,
         "voice_endpoint": agent.voice_endpoint,
+        "own_limits": agent.own_limits or {},
         # From outcomes, not self-assessment: tickets needing the skill this agent solved, and how fast.
         "evidence": evidence or {},
     }
@@ -184,3 +185,25 @@ async def answer_offer(request: web.Request) -> web.Response:
     except OfferError as exc:
         raise web.HTTPConflict(reason=str(exc)) from None
     return web.json_response({"ticket": ticket.to_json()})
+
+
+@routes.put("/api/v1/agents/me/limits")
+async def set_own_limits(request: web.Request) -> web.Response:
+    """The signed-in agent's own per-channel limits ({"webchat": 1}; {} lifts them): at most the capacity they
+    are allowed (their profile's, else the routing default). Routing reads them within seconds."""
+    actor = await require(request, "agent", "supervisor")
+    if actor.agent_id is None:
+        raise web.HTTPBadRequest(reason="limits belong to a signed-in agent, not an API token")
+    body = await read_json(request)
+    defaults = request.app[keys.ROUTING].config.capacity
+    async with request.app[keys.DB].write() as uow:
+        agent = await uow.session.get_one(Agent, actor.agent_id)
+        allowed = {**defaults, **{k: int(v) for k, v in (agent.capacity or {}).items()}}
+        for channel, limit in body.items():
+            if channel not in allowed:
+                raise web.HTTPBadRequest(reason=f"unknown channel {channel!r}; one of {', '.join(sorted(allowed))}")
+            if not isinstance(limit, int) or isinstance(limit, bool) or not 0 <= limit <= allowed[channel]:
+                raise web.HTTPUnprocessableEntity(reason=f"{channel}: a whole number from 0 to {allowed[channel]}")
+        agent.own_limits = dict(body)
+        audit.record(uow.session, actor, "agent.own_limits", "agent", agent.id, limits=body)
+    return web.json_response({"own_limits": body, "allowed": allowed})

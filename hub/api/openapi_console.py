@@ -63,6 +63,13 @@ CONSOLE_PATHS: dict[str, Any] = {
             "responses": _ok(_OBJ),
         },
     },
+    "/api/v1/agents/me/limits": {
+        "put": {
+            "summary": 'The signed-in agent\'s own per-channel limits ({"webchat": 1}; {} lifts them), at most '
+            "their allowed capacity",
+            "responses": _ok(_OBJ),
+        },
+    },
     "/api/v1/knowledge/preview": {
         "post": {"summary": "Render Markdown as a published article would be (sanitized HTML)", "responses": _ok(_OBJ)},
     },

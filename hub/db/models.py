@@ -65,6 +65,8 @@ class Agent(Base):
     # Where a phone call for this agent rings: +E.164, sip:user@host, or client:identity (None: no calls).
     voice_endpoint: Mapped[str | None] = mapped_column(String(200), default=None)
     locale: Mapped[str | None] = mapped_column(String(16), default=None)  # console language; None: the browser's
+    # The agent's own per-channel limits from the console ("two chats at a time today"), never above capacity.
+    own_limits: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(default=None)
 

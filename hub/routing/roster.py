@@ -28,7 +28,7 @@ async def load_roster(s: AsyncSession, available: Iterable[int]) -> Roster:
     agents = (
         await s.execute(
             select(Agent.id, Agent.display_name, Agent.languages, Agent.capacity, Agent.voice_endpoint, Agent.tiers,
-                   Agent.topics, Agent.email, Agent.last_seen_at)
+                   Agent.topics, Agent.email, Agent.last_seen_at, Agent.own_limits)
             .where(Agent.id.in_(online), Agent.active, Agent.role.in_(ROUTABLE_ROLES))
         )
     ).all()  # fmt: skip
@@ -61,7 +61,7 @@ async def load_roster(s: AsyncSession, available: Iterable[int]) -> Roster:
                 a.display_name,
                 skills.get(a.id, {}),
                 frozenset(_langs(a.languages)),
-                _capacity(a.capacity, a.voice_endpoint),
+                _capacity(a.capacity, a.voice_endpoint, a.own_limits),
                 frozenset(a.tiers or ()),
                 tuple(a.topics or ()),
                 a.email.lower(),
@@ -73,8 +73,13 @@ async def load_roster(s: AsyncSession, available: Iterable[int]) -> Roster:
     ]
 
 
-def _capacity(own: dict[str, Any] | None, voice_endpoint: str | None) -> dict[str, int]:
-    capacity = {k: int(v) for k, v in (own or {}).items()}
+def _capacity(
+    allowed: dict[str, Any] | None, voice_endpoint: str | None, own_limits: dict[str, Any] | None = None
+) -> dict[str, int]:
+    capacity = {k: int(v) for k, v in (allowed or {}).items()}
+    for channel, limit in (own_limits or {}).items():
+        # The agent's own limit only ever lowers (the API checks it against what was allowed when set).
+        capacity[channel] = min(int(limit), capacity.get(channel, int(limit)))
     if not voice_endpoint:
         capacity[VOICE] = 0  # a call needs somewhere to ring
     return capacity
