@@ -36,6 +36,7 @@ from hub.api import knowledge as knowledge_routes
 from hub.api import macros as macro_routes
 from hub.api import routes as api_routes
 from hub.api import surveys as survey_routes
+from hub.api import uploads as upload_routes
 from hub.api.errors import api_errors
 from hub.api.openapi import openapi
 from hub.bus import EventBus
@@ -208,6 +209,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_routes(agent_routes.routes)
     app.router.add_routes(knowledge_routes.routes)
     app.router.add_routes(macro_routes.routes)
+    app.router.add_routes(upload_routes.routes)
     app.router.add_routes(console_routes.routes)
     app.router.add_routes(inbox_routes.routes)
     app.router.add_routes(ticket_page_routes.routes)

@@ -16,7 +16,7 @@ from hub.channels.registry import ChannelRegistry, UnknownChannel
 from hub.db.engine import Database
 from hub.db.models import Identity, Interaction, OutboxItem, Queue, Ticket
 from hub.db.types import utcnow
-from hub.envelopes import DeliveryReceipt, IdentityRef, OutboundMessage
+from hub.envelopes import Attachment, DeliveryReceipt, IdentityRef, OutboundMessage
 from hub.events import DeliveryUpdated
 
 log = logging.getLogger(__name__)
@@ -209,6 +209,7 @@ class DeliveryWorker:
                             subject=ticket.subject,
                             meta=dict(interaction.meta),
                             reply_context=context,
+                            attachments=tuple(Attachment(**a) for a in interaction.attachments or ()),
                         ),
                     )
             return _Prepared(interaction.id, ticket.id, queue.name, item.attempts, outcome)

@@ -73,6 +73,7 @@ class OutboundMessage:
     meta: Mapping[str, Any] = field(default_factory=dict)
     # The customer message this answers: {"external_id", and that message's meta} (email threading).
     reply_context: Mapping[str, Any] = field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()  # files the agent attached (stored; channels read them to send)
 
 
 DeliveryStatus = Literal["sent", "delivered", "failed"]

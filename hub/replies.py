@@ -58,6 +58,7 @@ async def post_reply(
     automatic: bool = False,
     channel: str | None = None,
     extra_meta: dict[str, Any] | None = None,
+    attachments: list[dict[str, Any]] | None = None,
 ) -> tuple[TicketSnapshot, InteractionSnapshot]:
     """Store the reply (or note) and its outbox row; delivery happens after commit. An automatic message
     (an acknowledgement) is no first response and changes neither status nor owner. `channel` answers on
@@ -93,6 +94,7 @@ async def post_reply(
             author_agent_id=actor.agent_id,
             text=text,
             meta=meta,
+            attachments=list(attachments or ()),
             delivery_status=None if note else "queued",
             created_at=now,
         )

@@ -8,6 +8,8 @@
   var pick = document.getElementById("mention-pick");
   var GSM = /^[@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&'()*+,\-.\/0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà^{}\\\[~\]|€]*$/;
   var mentions = [];
+  var picked = [];  // files uploaded for this message: {storage_key, filename, content_type, size}
+  var filesInput = document.getElementById("reply-files"), pickedList = document.getElementById("picked");
   var typingTimer = null;
   var socket = live.connect();
 
@@ -69,6 +71,33 @@
     }, 2000);
   });
   form.addEventListener("change", showLimits);
+  function showPicked() {
+    pickedList.textContent = "";
+    picked.forEach(function (a, i) {
+      var li = live.el("li", null, a.filename + " (" + live.number(Math.ceil(a.size / 1024)) + " KB) ");
+      var drop = live.el("button", "link", "×");
+      drop.type = "button";
+      drop.setAttribute("aria-label", a.filename);
+      drop.addEventListener("click", function () { picked.splice(i, 1); showPicked(); });
+      li.appendChild(drop);
+      pickedList.appendChild(li);
+    });
+  }
+  filesInput.addEventListener("change", function () {
+    Array.prototype.forEach.call(filesInput.files, function (file) {
+      var fd = new FormData();
+      fd.append("file", file, file.name);
+      fetch("/api/v1/attachments", { method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": live.csrf() }, body: fd })
+        .then(function (r) {
+          return r.json().then(function (d) {
+            if (!r.ok) { throw new Error(d.error ? d.error.message : "upload failed"); }
+            picked.push(d.attachment);
+            showPicked();
+          });
+        }).catch(function (err) { errorBox.textContent = err.message; });
+    });
+    filesInput.value = "";
+  });
   box.addEventListener("keydown", function (ev) {
     if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); form.requestSubmit(); }
   });
@@ -91,6 +120,7 @@
     var button = form.querySelector('button[type="submit"]');
     button.disabled = true;
     var body = { text: text, internal: !!internal() };
+    if (picked.length) { body.attachments = picked; }
     if (body.internal) {
       body.mentions = mentions;
       if (form.coach && form.coach.checked) { body.coach = true; }
@@ -101,6 +131,8 @@
       window.hubTicket.render(r.interaction);
       box.value = "";
       mentions = [];
+      picked = [];
+      showPicked();
       showLimits();
     }).catch(function (err) { errorBox.textContent = err.message; }).finally(function () { button.disabled = false; showLimits(); });
   });

@@ -30,6 +30,12 @@
     }
     li.appendChild(who);
     li.appendChild(live.el("div", "text", m.text));
+    (m.attachments || []).forEach(function (a) {
+      var link = live.el("a", "attachment", a.filename || t("file"));
+      link.href = "/api/v1/attachments/" + a.storage_key;
+      link.setAttribute("download", a.filename || "file");
+      li.appendChild(link);
+    });
     list.appendChild(li);
     li.scrollIntoView({ block: "end" });
   }

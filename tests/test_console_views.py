@@ -9,6 +9,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+import aiohttp
 import pytest
 
 from hub.app import create_app
@@ -250,3 +251,20 @@ async def test_an_agent_sets_their_own_capacity_never_above_what_is_allowed(hub:
         async with db.read() as s:
             [(profile, _state)] = await load_roster(s, [ann.agent.id])
         assert "webchat" not in profile.capacity  # back to the routing default
+
+
+async def test_a_chat_reply_cannot_carry_a_file_but_a_note_can(hub: Hub, db: Database) -> None:
+    ticket_id = await contact(hub, "hello", who="visitor-key-1", kind="webchat", channel="webchat")
+    async with console(hub, db, "ann@example.test") as ann:
+        form = aiohttp.FormData()
+        form.add_field("file", b"PNG...", filename="shot.png", content_type="image/png")
+        async with ann.http.post(f"{hub.url}/api/v1/attachments", data=form, headers={"X-CSRF-Token": ann.csrf}) as r:
+            assert r.status == 201
+            stored = (await r.json())["attachment"]
+        replies = f"/api/v1/tickets/{ticket_id}/replies"
+        status, body = await ann.api("POST", replies, {"text": "see file", "attachments": [stored]})
+        assert status == 422 and "cannot carry files" in body["error"]["message"]
+        status, body = await ann.api("POST", replies, {"text": "screenshot", "internal": True, "attachments": [stored]})
+        assert status == 201 and body["interaction"]["attachments"][0]["filename"] == "shot.png"
+        status, html = await ann.page(f"/console/tickets/{ticket_id}")
+        assert f'href="/api/v1/attachments/{stored["storage_key"]}"' in html

@@ -230,3 +230,49 @@ async def test_big_mail_is_parsed_in_another_process_and_reads_right(mail_hub: M
     [row] = [r for r in await interactions(db) if r.direction == "inbound"]
     assert row.text.startswith("您的账单已经生成，请查收。") and row.text.count("请查收") == 9000
     assert mail_hub.hub.app[EMAIL].intake.parser._pool is not None  # the worker process did the parsing
+
+
+async def test_an_agent_attaches_files_to_an_email_reply_and_a_note(mail_hub: MailHub, db: Database) -> None:
+    hub, relay = mail_hub.hub, mail_hub.relay
+    await mail_hub.send((CORPUS / "gbk_plain.eml").read_bytes(), sender="wang.xm@example.cn")
+    await relay.next()  # the acknowledgement
+    api = {"Authorization": f"Bearer {await make_token(db, 'agent')}"}
+    invoice = "发票 2026-11.pdf"
+    pdf = b"%PDF-1.4 " + bytes(range(256)) * 40
+    async with aiohttp.ClientSession(headers=api) as http:
+        async with http.get(f"{hub.url}/api/v1/tickets", params={"channel": "email"}) as r:
+            ticket_id = (await r.json())["tickets"][0]["id"]
+        form = aiohttp.FormData()
+        form.add_field("file", pdf, filename=invoice, content_type="application/pdf")
+        async with http.post(f"{hub.url}/api/v1/attachments", data=form) as r:
+            assert r.status == 201
+            stored = (await r.json())["attachment"]
+        assert stored["size"] == len(pdf) and stored["filename"] == invoice
+        replies = f"{hub.url}/api/v1/tickets/{ticket_id}/replies"
+        # Sizes and digests come from what is stored, never from the request.
+        forged = {**stored, "size": 1, "sha256": "0" * 64}
+        async with http.post(replies, json={"text": "发票在附件里。", "attachments": [forged]}) as r:
+            assert r.status == 201
+            sent = (await r.json())["interaction"]
+        assert sent["attachments"][0]["size"] == len(pdf) and sent["attachments"][0]["sha256"] != "0" * 64
+        out = await relay.next()
+        [part] = list(out.iter_attachments())
+        assert part.get_filename() == invoice and part.get_content_type() == "application/pdf"
+        assert part.get_content() == pdf
+        # A note may carry a file too; unknown or malformed keys and too many files are refused.
+        async with http.post(replies, json={"text": "原件", "internal": True, "attachments": [stored]}) as r:
+            assert r.status == 201
+        bad = [
+            ({"attachments": [{"storage_key": "../../etc/passwd"}]}, 400),
+            ({"attachments": [{"storage_key": "ab/" + "0" * 32 + "-gone.pdf"}]}, 422),
+            ({"attachments": [stored] * 11}, 400),
+        ]
+        for extra, code in bad:
+            async with http.post(replies, json={"text": "x", **extra}) as r:
+                assert r.status == code, extra
+        empty = aiohttp.FormData()
+        empty.add_field("file", b"", filename="empty.txt")
+        async with http.post(f"{hub.url}/api/v1/attachments", data=empty) as r:
+            assert r.status == 400
+        async with http.post(f"{hub.url}/api/v1/attachments", data=b"not multipart") as r:
+            assert r.status == 400

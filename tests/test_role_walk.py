@@ -50,6 +50,7 @@ POLICY: dict[tuple[str, str], Any] = {
     # customers
     ("GET", "/api/v1/customers/{id}"): DESK, ("PATCH", "/api/v1/customers/{id}"): SUP,
     ("POST", "/api/v1/customers/{id}/link"): DESK, ("GET", "/api/v1/attachments/{key}"): DESK,
+    ("POST", "/api/v1/attachments"): DESK,
     ("GET", "/api/v1/customers/at-risk"): SUP, ("POST", "/api/v1/customers/import"): SUP,
     ("POST", "/api/v1/customers/orders/import"): SUP, ("POST", "/api/v1/customers/{id}/merge"): DESK,
     ("POST", "/api/v1/customers/merges/{id}/undo"): DESK, ("GET", "/api/v1/customers/{id}/duplicates"): DESK,

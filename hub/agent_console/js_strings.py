@@ -110,6 +110,7 @@ JS_STRINGS: tuple[str, ...] = (
     N_("Take over"),
     N_("Priority"),
     N_("Assign to"),
+    N_("file"),
     N_("Write an answer"),
     N_("Restore"),
     N_("Why does it go back?"),

@@ -70,6 +70,13 @@ CONSOLE_PATHS: dict[str, Any] = {
             "responses": _ok(_OBJ),
         },
     },
+    "/api/v1/attachments": {
+        "post": {
+            "summary": "Upload a file to attach (multipart/form-data, part `file`); name it in a reply's "
+            "or note's `attachments` by its `storage_key`",
+            "responses": _ok(_OBJ, "201"),
+        },
+    },
     "/api/v1/knowledge/preview": {
         "post": {"summary": "Render Markdown as a published article would be (sanitized HTML)", "responses": _ok(_OBJ)},
     },

@@ -12,6 +12,7 @@ from hub import keys
 from hub.accounts import Principal
 from hub.agent_console.composer import limits_for, mentioned, reply_channels
 from hub.api.errors import int_param, path_id, read_json, require
+from hub.api.uploads import checked
 from hub.customers.tables import Survey
 from hub.db.models import Ticket
 from hub.replies import UNCHANGED, ReplyError, Stale, TicketChange, TicketNotFound, post_reply, update_ticket
@@ -107,6 +108,8 @@ async def post_ticket_reply(request: web.Request) -> web.Response:
             headers={"Retry-After": "60"},
         )
     channels = request.app[keys.CHANNELS]
+    limit = request.app[keys.SETTINGS].attachment_max_bytes
+    files = await checked(request.app[keys.ATTACHMENTS], body.get("attachments"), limit)
     extra: dict[str, Any] = {}
     async with request.app[keys.DB].read() as s:
         row = await s.get(Ticket, ticket_id)
@@ -119,6 +122,8 @@ async def post_ticket_reply(request: web.Request) -> web.Response:
             problem = limits_for(on, channels).check(text.strip())
             if problem:
                 raise web.HTTPUnprocessableEntity(reason=problem)
+            if files and (on not in channels or "attachments" not in channels.get(on).capabilities):
+                raise web.HTTPUnprocessableEntity(reason=f"{on} replies cannot carry files; send them by email")
         else:
             try:
                 found = await mentioned(s, text, mention_ids)
@@ -140,6 +145,7 @@ async def post_ticket_reply(request: web.Request) -> web.Response:
             reply_window=lambda name: channels.get(name).reply_window if name in channels else None,
             channel=None if internal else on,
             extra_meta=extra,
+            attachments=files,
         )
     except TicketNotFound:
         raise web.HTTPNotFound(reason="no such ticket") from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
@@ -18,6 +19,7 @@ from hub.channels.email.loops import automatic
 from hub.channels.email.parse import ParsedMail
 from hub.envelopes import Attachment, DeliveryReceipt, IdentityRef, InboundEnvelope, OutboundMessage
 from hub.settings import PROJECT_ROOT
+from hub.storage import AttachmentStore
 
 log = logging.getLogger(__name__)
 TICKET_TOKEN = re.compile(r"\[#(\d{1,12})\]")
@@ -46,9 +48,10 @@ class EmailChannel:
     capabilities = frozenset({"text", "html", "attachments", "subject", "threading"})
     reply_window: timedelta | None = None
 
-    def __init__(self, config: EmailConfig, relay: Relay | None) -> None:
+    def __init__(self, config: EmailConfig, relay: Relay | None, files: AttachmentStore | None = None) -> None:
         self.config = config
         self.relay = relay
+        self.files = files
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(PROJECT_ROOT / "templates" / "email"),
             autoescape=jinja2.select_autoescape(["html"]),
@@ -103,7 +106,7 @@ class EmailChannel:
             explicit_threading=True,
         )
 
-    def compose(self, msg: OutboundMessage) -> EmailMessage:
+    def compose(self, msg: OutboundMessage, files: Sequence[tuple[Attachment, bytes]] = ()) -> EmailMessage:
         context = msg.reply_context
         box = self.config.mailboxes_by_name().get(str(context.get("mailbox"))) or self.config.mailboxes[0]
         domain = box.address.rsplit("@", 1)[1]
@@ -128,6 +131,11 @@ class EmailChannel:
         values = {"text": msg.text, "from_name": box.from_name, "ticket_id": msg.ticket_id}
         out.set_content(self._text.render(values))
         out.add_alternative(self._html.render(values), subtype="html")
+        for attachment, data in files:
+            maintype, _, subtype = attachment.content_type.partition("/")
+            if not (maintype.isascii() and subtype and "/" not in subtype):
+                maintype, subtype = "application", "octet-stream"
+            out.add_attachment(data, maintype=maintype, subtype=subtype, filename=attachment.filename or "file")
         return out
 
     async def send(self, msg: OutboundMessage) -> DeliveryReceipt:
@@ -135,7 +143,15 @@ class EmailChannel:
             return DeliveryReceipt("failed", error="no SMTP relay configured (HUB_SMTP_RELAY or [email] relay)")
         if "@" not in msg.recipient.value or msg.recipient.value.endswith("@invalid"):
             return DeliveryReceipt("failed", error=f"{msg.recipient.value!r} is not a deliverable address")
-        out = self.compose(msg)
+        files = []
+        for attachment in msg.attachments:
+            if self.files is None:
+                return DeliveryReceipt("failed", error="no attachment storage to send files from")
+            try:
+                files.append((attachment, await self.files.get(attachment.storage_key)))
+            except (KeyError, OSError):
+                return DeliveryReceipt("failed", error=f"attachment {attachment.filename!r} is no longer stored")
+        out = self.compose(msg, files)
         relay = self.relay
         try:
             await aiosmtplib.send(

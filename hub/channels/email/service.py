@@ -25,7 +25,7 @@ PURGE_EVERY_S = 24 * 3600
 class EmailService:
     def __init__(self, settings: Settings, ingestor: Ingestor, db: Database, files: AttachmentStore) -> None:
         config = settings.email
-        self.channel = EmailChannel(config, settings.smtp_relay or config.relay)
+        self.channel = EmailChannel(config, settings.smtp_relay or config.relay, files)
         self.intake = EmailIntake(
             self.channel, ingestor, db, files, RawMailStore(config.raw_dir, config.raw_retention_days)
         )

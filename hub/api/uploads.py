@@ -1,0 +1,74 @@
+"""Files agents attach: uploaded once (multipart), then named by their storage key in a reply or note."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict
+from typing import Any
+from urllib.parse import unquote
+
+from aiohttp import BodyPartReader, web
+
+from hub import keys
+from hub.api.errors import require
+from hub.storage import AttachmentStore, TooLarge
+
+routes = web.RouteTableDef()
+ROLES = ("agent", "supervisor")
+MAX_PER_MESSAGE = 10
+KEY = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{32}-[A-Za-z0-9._\-\u4e00-\u9fff]{1,80}$")  # as storage.py names them
+
+
+@routes.post("/api/v1/attachments")
+async def upload(request: web.Request) -> web.Response:
+    """multipart/form-data with one `file` part, at most the attachment size limit. 201 with the stored file."""
+    await require(request, *ROLES)
+    limit = request.app[keys.SETTINGS].attachment_max_bytes
+    try:
+        reader = await request.multipart()
+    except (AssertionError, ValueError, KeyError):
+        raise web.HTTPBadRequest(reason="send multipart/form-data with a `file` part") from None
+    part = await reader.next()
+    if not isinstance(part, BodyPartReader) or part.name != "file":
+        raise web.HTTPBadRequest(reason="send multipart/form-data with a `file` part")
+    data = bytearray()
+    while chunk := await part.read_chunk(64 * 1024):
+        data += chunk
+        if len(data) > limit:
+            raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(data))
+    if not data:
+        raise web.HTTPBadRequest(reason="the file is empty")
+    # Browsers send UTF-8 names as they are; some clients percent-encode them (aiohttp's does).
+    filename = unquote(part.filename or "file")
+    content_type = part.headers.get("Content-Type", "application/octet-stream")
+    try:
+        stored = await request.app[keys.ATTACHMENTS].put(bytes(data), filename, content_type)
+    except TooLarge as exc:
+        raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(data), text=str(exc)) from None
+    return web.json_response({"attachment": asdict(stored)}, status=201)
+
+
+async def checked(files: AttachmentStore, raw: Any, limit: int) -> list[dict[str, Any]]:
+    """The files a reply names, as stored: sizes and digests are read back, never taken from the request."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or len(raw) > MAX_PER_MESSAGE:
+        raise web.HTTPBadRequest(reason=f"attachments: a list of at most {MAX_PER_MESSAGE} uploaded files")
+    found, total = [], 0
+    for item in raw:
+        key = item.get("storage_key") if isinstance(item, dict) else None
+        if not isinstance(key, str) or not KEY.match(key):
+            raise web.HTTPBadRequest(reason='each attachment is {"storage_key": ...} as the upload returned it')
+        try:
+            data = await files.get(key)
+        except KeyError:
+            raise web.HTTPUnprocessableEntity(reason=f"no stored file {key!r}; upload it again") from None
+        total += len(data)
+        if total > limit:
+            raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=total)
+        name = item.get("filename") if isinstance(item.get("filename"), str) else key.split("-", 1)[1]
+        kind = item.get("content_type") if isinstance(item.get("content_type"), str) else "application/octet-stream"
+        found.append({"filename": name[:200], "content_type": kind[:100], "size": len(data), "storage_key": key,
+                      "sha256": hashlib.sha256(data).hexdigest()})  # fmt: skip
+    return found
