@@ -25,6 +25,7 @@ AGENTS = [
     ("alice@demo.hub", "Alice Chen", "agent", ["en", "zh"], {"billing": 4, "refunds": 3}),
     ("wang.fang@demo.hub", "王芳", "agent", ["zh", "yue"], {"technical": 5, "billing": 2}),
     ("sam@demo.hub", "Sam Supervisor", "supervisor", ["en"], {"complaints": 4}),
+    ("lin@demo.hub", "林知", "knowledge_manager", ["zh", "en"], {}),
 ]
 CUSTOMERS = [
     # name, tier, identity kind, value, attributes
