@@ -107,9 +107,13 @@ async def test_agent_accepts_an_offer_replies_notes_and_inserts_a_suggestion(
         await reply.press_sequentially("@l")
         await page.locator("#mention-pick li", has_text="li").click()
         await reply.press_sequentially("请看一下 please check")
+        shot_png = {"name": "截图.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n" + bytes(64)}
+        await page.set_input_files("#reply-files", files=[shot_png])  # a file for the colleague
+        await expect(page.locator("#picked li")).to_contain_text("截图.png")
         await page.click("#reply button[type=submit]")
         note = page.locator(".msg-note").last
         await expect(note.locator(".text")).to_have_text("@li 请看一下 please check")
+        await expect(note.locator("a.attachment")).to_have_text("截图.png")
         await expect(note.locator("em")).to_contain_text(says["note"])
         await shot(page, f"ticket-{lang}")
     finally:
