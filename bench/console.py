@@ -80,8 +80,9 @@ async def seed(url: str, agents: int, supervisors: int, hearing: int) -> list[tu
 class Consoles:
     """Console sockets that speak engine.io v4 / socket.io v5 themselves: a text frame per event."""
 
-    def __init__(self, base: str, sent: dict[int, float]) -> None:
+    def __init__(self, base: str, sent: dict[int, float], accept_offers: bool = True) -> None:
         self.base = base
+        self.accept_offers = accept_offers
         self.ws_url = base.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket"
         self.sent = sent
         self.latency: dict[str, list[float]] = {"agent": [], "supervisor": []}
@@ -121,7 +122,7 @@ class Consoles:
             elif data.startswith("42/agent,"):
                 name = data[11 : data.index('"', 11)]
                 self.events[f"{role}:{name}"] += 1
-                for offered in OFFERED.finditer(data) if name in ("offer", "batch") else ():
+                for offered in OFFERED.finditer(data) if self.accept_offers and name in ("offer", "batch") else ():
                     self.tasks.append(asyncio.create_task(self._accept(http, int(offered.group(1)), headers)))
                 if name in ("message", "batch"):
                     now = time.perf_counter()

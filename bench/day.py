@@ -31,6 +31,7 @@ import aiosmtplib
 import asyncpg
 from sqlalchemy import insert, select, text
 
+from bench.console import Consoles
 from bench.webchat import percentile
 from hub.accounts import create_agent, create_session
 from hub.bus import EventBus
@@ -38,7 +39,7 @@ from hub.db.engine import Database
 from hub.db.migrate import upgrade_async
 from hub.db.models import AuditEntry, ConsoleSession, Customer, Identity, Interaction, Ticket
 from tests.processes import free_port, start_hub
-from tests.sockets import agent_socket, visitor
+from tests.sockets import visitor
 from tests.twilio_kit import post_signed, sms_params
 from tests.wechat_kit import MAIN, plain_push, text_xml
 
@@ -117,22 +118,31 @@ class Desk:
             for agent_id, csrf in (await s.execute(select(ConsoleSession.agent_id, ConsoleSession.csrf_token))).all():
                 self._csrf[agent_id] = csrf
         async with aiohttp.ClientSession() as http:
-            while True:
-                async with self._db.read() as s:
-                    held = (
-                        await s.execute(
-                            select(Ticket.id, Ticket.assignee_id, Ticket.assignment).where(
-                                Ticket.assignee_id.isnot(None), Ticket.status.in_(("new", "open"))
-                            )
+            try:
+                await self._loop(http)
+            finally:
+                # Stopped: the work in hand stops too, before its HTTP session closes under it.
+                for task in list(self._tasks):
+                    task.cancel()
+                await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _loop(self, http: aiohttp.ClientSession) -> None:
+        while True:
+            async with self._db.read() as s:
+                held = (
+                    await s.execute(
+                        select(Ticket.id, Ticket.assignee_id, Ticket.assignment).where(
+                            Ticket.assignee_id.isnot(None), Ticket.status.in_(("new", "open"))
                         )
-                    ).all()
-                for ticket_id, agent_id, assignment in held:
-                    if ticket_id not in self._busy:
-                        self._busy.add(ticket_id)
-                        task = asyncio.create_task(self._work(http, ticket_id, agent_id, assignment.get("state")))
-                        self._tasks.add(task)
-                        task.add_done_callback(self._tasks.discard)
-                await asyncio.sleep(0.25)
+                    )
+                ).all()
+            for ticket_id, agent_id, assignment in held:
+                if ticket_id not in self._busy:
+                    self._busy.add(ticket_id)
+                    task = asyncio.create_task(self._work(http, ticket_id, agent_id, assignment.get("state")))
+                    self._tasks.add(task)
+                    task.add_done_callback(self._tasks.discard)
+            await asyncio.sleep(0.25)
 
     async def _work(self, http: aiohttp.ClientSession, ticket_id: int, agent_id: int, state: str | None) -> None:
         hub = self._hubs[agent_id % len(self._hubs)]
@@ -180,7 +190,13 @@ async def run(contacts: int, rate: float, agents: int, processes: int, url: str,
         procs.append(proc)
         hubs.append(hub)
         smtp.append(port)
-    consoles = [await agent_socket(hubs[n % processes], token) for n, token in enumerate(sessions.values())]
+    # Agents' consoles: light engine.io clients that answer pings and read events without decoding them (200
+    # full socket.io clients, each decoding every event of every queue, starved this process's loop, and the
+    # hubs, rightly, closed the sockets that stopped answering pings).
+    console_http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+    consoles = [Consoles(hub, {}, accept_offers=False) for hub in hubs]
+    for n, token in enumerate(sessions.values()):
+        await consoles[n % processes].open(console_http, "agent", token, "")
     # Enough chat visitors that none meets the per-visitor limit (30 messages a minute).
     chats = [await visitor(hubs[n % processes]) for n in range(min(500, max(50, contacts // 100)))]
     for chat in chats:
@@ -292,7 +308,11 @@ async def run(contacts: int, rate: float, agents: int, processes: int, url: str,
     finally:
         await db.dispose()
         await desk.close()
-        for c in consoles + chats:
+        for console in consoles:
+            for task in console.tasks:
+                task.cancel()
+        await console_http.close()
+        for c in chats:
             await c.close()
         for p in procs:
             p.terminate()
