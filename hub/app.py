@@ -255,13 +255,12 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
             await app[EMAIL].start()
         if TWILIO in app:
             await app[TWILIO].start()
-        # Start-up leaves millions of long-lived objects (the Chinese dictionaries, compiled statements): keep
-        # them out of the collector's full passes, each of which would otherwise stall the loop ~0.5 s. And
-        # collect less often: thousands of console sockets are long-lived too, and a full pass over them
-        # costs ~250 ms (bench/console.py); reference counting frees everything that is not a cycle anyway.
+        # Start-up leaves millions of long-lived objects (the Chinese dictionaries, compiled statements) that
+        # live as long as the process: keep them out of the collector's full passes, each of which would
+        # otherwise stall the loop ~0.5 s. (Raising the collector's thresholds as well shortened the console's
+        # worst pauses but let cyclic garbage pile up over a long day: not worth it.)
         gc.collect()
         gc.freeze()
-        gc.set_threshold(50_000, 20, 100)
         yield
     finally:
         for task in list(app.get(MEDIA_TASKS, ())):
