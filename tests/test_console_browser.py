@@ -11,7 +11,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, FilePayload, Page, expect
 
 from hub import keys
 from hub.db.engine import Database
@@ -107,7 +107,11 @@ async def test_agent_accepts_an_offer_replies_notes_and_inserts_a_suggestion(
         await reply.press_sequentially("@l")
         await page.locator("#mention-pick li", has_text="li").click()
         await reply.press_sequentially("请看一下 please check")
-        shot_png = {"name": "截图.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n" + bytes(64)}
+        shot_png: FilePayload = {
+            "name": "截图.png",
+            "mimeType": "image/png",
+            "buffer": b"\x89PNG\r\n\x1a\n" + bytes(64),
+        }
         await page.set_input_files("#reply-files", files=[shot_png])  # a file for the colleague
         await expect(page.locator("#picked li")).to_contain_text("截图.png")
         await page.click("#reply button[type=submit]")
