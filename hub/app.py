@@ -76,7 +76,6 @@ SOCKET_IO_CLIENT = Path("socket.io-client/dist/socket.io.min.js")
 LIVE_STATS = web.AppKey("live_stats", LiveStats)
 EMAIL = keys.EMAIL  # (tests and benches import it from here)
 BRIDGE = web.AppKey("redis_bridge", RedisBridge)
-AGENT_NAMESPACE = web.AppKey("agent_namespace", AgentNamespace)
 CONSOLE_FEED = web.AppKey("console_feed", ConsoleFeed)
 
 
@@ -159,9 +158,7 @@ def create_app(settings: Settings) -> web.Application:
     app[CONSOLE_FEED] = feed
     app[EVENT_IDS] = event_ids
     sio.register_namespace(VisitorNamespace(webchat, ingestor, db, presence.any_available))
-    agents_ns = AgentNamespace(db, presence, event_ids)
-    sio.register_namespace(agents_ns)
-    app[AGENT_NAMESPACE] = agents_ns
+    sio.register_namespace(AgentNamespace(db, presence, event_ids))
     app[CATALOGS] = Catalogs(PROJECT_ROOT / "locale")
 
     app[keys.SETTINGS] = settings

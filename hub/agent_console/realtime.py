@@ -60,7 +60,7 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             await self.enter_room(sid, queue_room(name))
         if supervisor:
             await self.enter_room(sid, SUPERVISORS_ROOM)  # live queue statistics, coaching notes
-        await self.save_session(sid, {"agent_id": principal.agent_id, "name": principal.name, "supervisor": supervisor})
+        await self.save_session(sid, {"agent_id": principal.agent_id, "name": principal.name})
         if principal.agent_id is not None:
             await self.enter_room(sid, agent_room(principal.agent_id))
             await self._presence.connected(principal.agent_id, sid)
