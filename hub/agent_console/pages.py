@@ -12,7 +12,7 @@ from aiohttp import web
 from hub import keys
 from hub.accounts import Principal
 from hub.agent_console.auth import SESSION_COOKIE, principal_from_credentials
-from hub.agent_console.js_strings import JS_STRINGS
+from hub.agent_console.js_strings import JS_STRINGS, N_
 from hub.i18n import Catalogs, Language, chosen, negotiate
 
 CATALOGS = web.AppKey("catalogs", Catalogs)
@@ -27,11 +27,11 @@ SUPERVISOR_PAGES = ("supervisor",)
 KNOWLEDGE_PAGES = ("knowledge_manager",)
 # Where each role lands after signing in, and what the navigation offers it.
 NAV = (
-    ("/console", "Inbox", AGENT_PAGES),
-    ("/console/directory", "Directory", AGENT_PAGES),
-    ("/console/wallboard", "Wallboard", SUPERVISOR_PAGES),
-    ("/console/reports", "Reports", SUPERVISOR_PAGES),
-    ("/console/knowledge", "Knowledge", KNOWLEDGE_PAGES),
+    ("/console", N_("Inbox"), AGENT_PAGES),
+    ("/console/directory", N_("Directory"), AGENT_PAGES),
+    ("/console/wallboard", N_("Wallboard"), SUPERVISOR_PAGES),
+    ("/console/reports", N_("Reports"), SUPERVISOR_PAGES),
+    ("/console/knowledge", N_("Knowledge"), KNOWLEDGE_PAGES),
 )
 
 
