@@ -72,3 +72,7 @@ def test_the_limiter_forgets_quiet_senders_and_old_messages() -> None:
     for n in range(MAX_SENDERS + 10):
         limiter.allow(f"s{n}")
     assert len(limiter._seen) <= MAX_SENDERS
+    now[0] = 130.0
+    assert limiter.allow("late")
+    assert list(limiter._seen) == ["late"]  # everyone quiet for a minute is forgotten
+    assert limiter.allow("late") and not limiter.allow("late")  # and the limit still holds

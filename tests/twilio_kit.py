@@ -66,12 +66,13 @@ def call_params(call_sid: str, *, caller: str = CUSTOMER, to: str = SUPPORT, **e
 
 
 async def post_signed(url: str, params: dict[str, str], *, token: str = AUTH_TOKEN, sign: bool = True,
-                      signed_url: str | None = None) -> tuple[int, str]:  # fmt: skip
+                      signed_url: str | None = None, timeout: float = 300) -> tuple[int, str]:  # fmt: skip
     """POST the form with X-Twilio-Signature computed over the URL and parameters, as Twilio does."""
     headers = {}
     if sign:
         headers["X-Twilio-Signature"] = RequestValidator(token).compute_signature(signed_url or url, params)
-    async with aiohttp.ClientSession() as http, http.post(url, data=params, headers=headers) as r:
+    limit = aiohttp.ClientTimeout(total=timeout)
+    async with aiohttp.ClientSession(timeout=limit) as http, http.post(url, data=params, headers=headers) as r:
         return r.status, await r.text()
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict, deque
 
-MAX_SENDERS = 100_000  # memory stays bounded however many senders there are; the quietest are forgotten
+MAX_SENDERS = 100_000  # a hard cap for a flood of distinct senders within one window; the quietest go first
 
 
 class SenderLimiter:
@@ -27,7 +27,15 @@ class SenderLimiter:
         if allowed:
             recent.append(now)
         if recent:
-            self._seen[sender] = recent  # most recent last
-            if len(self._seen) > MAX_SENDERS:
-                self._seen.popitem(last=False)
+            self._seen[sender] = recent  # most recently seen last
+        self._forget(now)
         return allowed
+
+    def _forget(self, now: float) -> None:
+        """Drop senders quiet for a whole window (they are at the front): a day's tens of thousands of
+        senders are not kept all day, and each call does O(what it drops) work."""
+        while self._seen:
+            sender, recent = next(iter(self._seen.items()))
+            if len(self._seen) <= MAX_SENDERS and now - recent[-1] <= self._window:
+                break
+            del self._seen[sender]
