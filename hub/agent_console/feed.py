@@ -63,8 +63,8 @@ class ConsoleFeed:
     console instead of one per event. A console in two of the rooms may get an event twice; the id tells."""
 
     # 100 ms is below what an agent notices, and it is what lets a busy centre's consoles keep up: at 20 ms a
-    # day of 18 contacts/s sent each of 200 consoles ~50 frames/s, and the socket writes alone saturated
-    # two processes (bench/day.py: acknowledgements p50 3 s at 20 ms, 0.15 s at 100 ms).
+    # day of 20 contacts/s sent each of 200 consoles ~50 frames/s, and the socket writes were the largest
+    # share of two processes' CPU (see "The full day" in docs/architecture.md).
     BATCH_WINDOW_S = 0.1
 
     def __init__(self, sio: socketio.AsyncServer, ids: EventIds) -> None:
