@@ -147,7 +147,67 @@ async def test_console_session_works_for_api_and_writes_need_csrf(hub: Hub, db: 
         assert r.status == 201
         body = await r.json()
     assert body["interaction"]["direction"] == "note" and body["interaction"]["delivery_status"] is None
-    assert body["ticket"]["assignee_id"] == agent.id
+    assert body["ticket"]["assignee_id"] is None  # a note is no answer: the ticket stays with routing
+
+
+async def test_internal_notes_never_change_the_owner_and_answers_take_it_with_a_history_line(
+    hub: Hub, db: Database
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from hub.db.models import HistoryEntry, Ticket
+    from hub.db.types import utcnow
+
+    unowned, offered, _ = await seed(hub)
+    boss = await make_agent(db, "boss@example.test", role="supervisor")
+    agent = await make_agent(db, "li@example.test")
+    deadline = utcnow() + timedelta(minutes=5)
+    async with db.write() as uow:  # routing offered the second ticket to the agent a moment ago
+        row = await uow.session.get_one(Ticket, offered)
+        row.assignee_id, row.offer_expires_at = agent.id, deadline
+        row.assignment = {"agent_id": agent.id, "by": "routing", "state": "offered", "reasons": ["best fit"]}
+
+    async def post(session_of: Any, ticket: int, body: dict[str, Any]) -> dict[str, Any]:
+        token = await make_session(db, session_of)
+        from hub.accounts import principal_for_session
+
+        async with db.read() as s:
+            principal = await principal_for_session(s, token)
+        assert principal is not None and principal.csrf_token
+        headers = {"X-CSRF-Token": principal.csrf_token}
+        async with (
+            aiohttp.ClientSession(cookies={"hub_session": token}, headers=headers) as http,
+            http.post(f"{hub.url}/api/v1/tickets/{ticket}/replies", json=body) as r,
+        ):
+            assert r.status == 201, await r.text()
+            result: dict[str, Any] = await r.json()
+            return result
+
+    for who, ticket in ((boss, unowned), (boss, offered), (agent, offered), (agent, unowned)):
+        note = await post(who, ticket, {"text": "客户上周也问过 / asked last week too", "internal": True})
+        assert note["interaction"]["direction"] == "note"
+    async with db.read() as s:
+        first, second = await s.get_one(Ticket, unowned), await s.get_one(Ticket, offered)
+        kinds = list(await s.scalars(select(HistoryEntry.kind).where(HistoryEntry.ticket_id.in_([unowned, offered]))))
+    assert first.assignee_id is None and first.assignment.get("agent_id") is None
+    # The offer is still an offer: neither the supervisor's note nor the agent's own note accepted it.
+    assert second.assignee_id == agent.id and second.offer_expires_at is not None
+    assert second.assignment["state"] == "offered" and "ticket.assigned" not in kinds
+    # An answer to the customer does take an unowned ticket, and says so in the history.
+    reply = await post(boss, unowned, {"text": "We are on it."})
+    assert reply["ticket"]["assignee_id"] == boss.id
+    assert reply["ticket"]["assignment"]["by"] == "boss" and "answering" in reply["ticket"]["assignment"]["reasons"][0]
+    async with db.read() as s:
+        lines = list(
+            await s.scalars(
+                select(HistoryEntry.summary).where(
+                    HistoryEntry.ticket_id == unowned, HistoryEntry.kind == "ticket.assigned"
+                )
+            )
+        )
+    assert lines == [f"to agent {boss.id} by answering (boss)"]
 
 
 async def test_openapi_describes_every_api_route(hub: Hub) -> None:

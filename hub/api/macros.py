@@ -10,7 +10,8 @@ from hub.accounts import Principal
 from hub.agent_console.macros import Macro, MacroError, may_edit, render, validated, visible
 from hub.api.errors import path_id, read_json, require
 from hub.db.types import utcnow
-from hub.replies import ReplyError, TicketChange, TicketNotFound, update_ticket
+from hub.replies import ReplyError, TicketNotFound
+from hub.ticket_changes import TicketChange, update_ticket
 from hub.ticket_views import ticket_detail
 from hub.tickets import InvalidTransition
 

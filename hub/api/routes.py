@@ -15,8 +15,9 @@ from hub.api.errors import int_param, path_id, read_json, require
 from hub.api.uploads import checked
 from hub.customers.tables import Survey
 from hub.db.models import Ticket
-from hub.replies import UNCHANGED, ReplyError, Stale, TicketChange, TicketNotFound, post_reply, update_ticket
+from hub.replies import ReplyError, TicketNotFound, post_reply
 from hub.routing.tiers import PRIORITIES
+from hub.ticket_changes import UNCHANGED, Stale, TicketChange, update_ticket
 from hub.ticket_views import TicketFilter, list_tickets, ticket_detail, visible_to
 from hub.tickets import InvalidTransition, Status
 
