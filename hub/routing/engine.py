@@ -92,7 +92,8 @@ class RoutingEngine:
     async def _on_updated(self, event: TicketUpdated) -> None:
         ticket = event.ticket
         self._track_load(event)
-        reroute = {"status", "requirements", "queue"} & set(event.changes)
+        # A new customer tier (hub/customers/retier.py) may change which policy filter applies.
+        reroute = {"status", "requirements", "queue", "tier"} & set(event.changes)
         # An offer taken back (declined, missed): the assignee changed. Routing's own "still waiting" note
         # changes only the assignment and must not queue the ticket again.
         taken_back = "assignee_id" in event.changes and ticket.assignment.get("state") == offers.WAITING
