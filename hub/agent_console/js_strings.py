@@ -66,6 +66,7 @@ JS_STRINGS: tuple[str, ...] = (
     N_("consent.granted"),
     N_("consent.revoked"),
     N_("ticket.offered"),
+    N_("ticket.tier"),
     # ticket view
     N_("Assigned to %(name)s"),
     N_("Waiting in queue"),

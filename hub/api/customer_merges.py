@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from hub import keys
+from hub.api.customers import tier_table
 from hub.api.errors import int_param, path_id, read_json, require
 from hub.customers.duplicates import suggest
 from hub.customers.linking import AlreadyMerged, LinkError, merge, unmerge
@@ -52,7 +53,7 @@ async def merge_customer(request: web.Request) -> web.Response:
     if not isinstance(target, int) or isinstance(target, bool):
         raise web.HTTPBadRequest(reason='send {"into": <customer id>}')
     with merge_errors():
-        record = await merge(request.app[keys.DB], path_id(request), target, actor)
+        record = await merge(request.app[keys.DB], path_id(request), target, actor, tier_table(request.app))
     return web.json_response({"merge": merge_json(record)})
 
 
@@ -60,7 +61,7 @@ async def merge_customer(request: web.Request) -> web.Response:
 async def undo_merge(request: web.Request) -> web.Response:
     actor = await require(request, *MERGE_ROLES)
     with merge_errors():
-        record = await unmerge(request.app[keys.DB], path_id(request), actor)
+        record = await unmerge(request.app[keys.DB], path_id(request), actor, tier_table(request.app))
     return web.json_response({"merge": merge_json(record)})
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
@@ -13,11 +14,20 @@ from hub.customers.history import timeline
 from hub.customers.identities import InvalidIdentity
 from hub.customers.insight import at_risk, insight
 from hub.customers.linking import AlreadyMerged, LinkError, link_into
+from hub.customers.retier import TierTable, retier
 from hub.db.models import Customer, Identity
+from hub.db.types import utcnow
 from hub.envelopes import IdentityRef
 
 TICKET_ROLES = ("agent", "supervisor")
 routes = web.RouteTableDef()
+
+
+def tier_table(app: web.Application) -> TierTable:
+    """The tiers as routing has them now (routing.toml may be reloaded), with the hub's default SLA targets."""
+    config, settings = app[keys.ROUTING].config, app[keys.SETTINGS]
+    return TierTable(config.tier_names, config.sla_minutes, timedelta(minutes=settings.sla_first_response_minutes),
+                     timedelta(minutes=settings.sla_resolution_minutes))  # fmt: skip
 
 
 def _top_tiers(request: web.Request) -> tuple[str, ...]:
@@ -75,7 +85,9 @@ async def link_customer(request: web.Request) -> web.Response:
     if not isinstance(kind, str) or not isinstance(value, str):
         raise web.HTTPBadRequest(reason='send {"kind": "email" | "phone" | ..., "value": "..."}')
     try:
-        target_id = await link_into(request.app[keys.DB], source_id, IdentityRef(kind, value), principal)
+        target_id = await link_into(
+            request.app[keys.DB], source_id, IdentityRef(kind, value), principal, tier_table(request.app)
+        )
     except LookupError:
         raise web.HTTPNotFound(reason="no such customer") from None
     except AlreadyMerged as exc:
@@ -136,9 +148,12 @@ async def patch_customer(request: web.Request) -> web.Response:
         elif config.value is not None and "lifetime_value" in attrs:
             customer.tier = config.value.tier_for(attrs["lifetime_value"])
         customer.attributes = attrs
+        retiered = await retier(uow, customer, before, tier_table(request.app), why=f"set by {actor.name}",
+                                now=utcnow())  # fmt: skip
         audit.record(
             uow.session, actor, "customer.value_changed", "customer", customer_id,
             before=before, after=customer.tier, annual_margin=margin, override=attrs.get("tier_override"),
+            tickets=retiered,
         )  # fmt: skip
     return web.json_response(
         {
@@ -147,5 +162,6 @@ async def patch_customer(request: web.Request) -> web.Response:
             "previous_tier": before,
             "lifetime_value": attrs.get("lifetime_value"),
             "tier_override": attrs.get("tier_override"),
+            "tickets_retiered": retiered,
         }
     )

@@ -12,11 +12,13 @@ from hub import audit
 from hub.accounts import Principal
 from hub.customers import duplicates
 from hub.customers.identities import find_customer
+from hub.customers.retier import TierTable, retier
 from hub.customers.tables import CustomerKey, CustomerMerge
 from hub.db.engine import Database
 from hub.db.models import Customer, HistoryEntry, Identity, Interaction, Ticket
 from hub.db.types import utcnow
 from hub.envelopes import IdentityRef
+from hub.tickets import ACTIVE
 
 MOVED = (("identities", Identity), ("tickets", Ticket), ("interactions", Interaction), ("history", HistoryEntry))
 
@@ -42,9 +44,22 @@ async def _live(s: AsyncSession, customer_id: int, role: str, lock: bool) -> Cus
     return customer
 
 
-async def merge(db: Database, source_id: int, target_id: int, actor: Principal) -> CustomerMerge:
+def merged_tier(source: Customer, target: Customer, attributes: dict[str, Any], table: TierTable) -> str:
+    """One person is worth what the more valuable record says, unless a supervisor set the tier (the
+    target's override first, then the source's)."""
+    override = attributes.get("tier_override")
+    if isinstance(override, str) and override:
+        return override
+    return table.higher(source.tier, target.tier)
+
+
+async def _open_ids(s: AsyncSession, customer_id: int) -> list[int]:
+    return list(await s.scalars(select(Ticket.id).where(Ticket.customer_id == customer_id, Ticket.status.in_(ACTIVE))))
+
+
+async def merge(db: Database, source_id: int, target_id: int, actor: Principal, table: TierTable) -> CustomerMerge:
     """Move the source's identities, tickets, interactions and history to the target; the source stays
-    as an empty record pointing at the target."""
+    as an empty record pointing at the target. Open tickets on either side take the merged tier."""
     if source_id == target_id:
         raise LinkError("a customer cannot be merged into itself")
     async with db.write() as uow:
@@ -55,6 +70,7 @@ async def merge(db: Database, source_id: int, target_id: int, actor: Principal) 
         locked = {first: await _live(s, first, "source" if first == source_id else "target", lock)}
         locked[second] = await _live(s, second, "source" if second == source_id else "target", lock)
         source, target = locked[source_id], locked[target_id]
+        target_open = await _open_ids(s, target.id)
         moved: dict[str, list[int]] = {}
         for name, model in MOVED:
             ids = list(await s.scalars(select(model.id).where(model.customer_id == source.id)))
@@ -74,8 +90,15 @@ async def merge(db: Database, source_id: int, target_id: int, actor: Principal) 
         target.attributes = {**(source.attributes or {}), **(target.attributes or {})}
         if not target.display_name:
             target.display_name = source.display_name
+        source_tier, target_tier = source.tier, target.tier
+        target.tier = merged_tier(source, target, target.attributes, table)
         source.merged_into_id = target.id
         await s.flush()
+        now = utcnow()
+        await retier(uow, target, source_tier, table, why=f"merged from customer {source.id}", now=now,
+                     ticket_ids=moved["tickets"])  # fmt: skip
+        await retier(uow, target, target_tier, table, why=f"merged with customer {source.id}", now=now,
+                     ticket_ids=target_open)  # fmt: skip
         await s.execute(delete(CustomerKey).where(CustomerKey.customer_id == source.id))
         await duplicates.reindex(s, [target.id])
         audit.record(s, actor, "customer.merged", "customer", target.id, source_id=source.id, merge_id=record.id,
@@ -83,8 +106,9 @@ async def merge(db: Database, source_id: int, target_id: int, actor: Principal) 
         return record
 
 
-async def unmerge(db: Database, merge_id: int, actor: Principal) -> CustomerMerge:
-    """Put back exactly the rows the merge moved and both profiles as they were before it."""
+async def unmerge(db: Database, merge_id: int, actor: Principal, table: TierTable) -> CustomerMerge:
+    """Put back exactly the rows the merge moved and both profiles as they were before it; open tickets on
+    both sides take their customer's restored tier."""
     async with db.write() as uow:
         s = uow.session
         record = await s.get(CustomerMerge, merge_id, with_for_update=not db.is_sqlite)
@@ -101,6 +125,9 @@ async def unmerge(db: Database, merge_id: int, actor: Principal) -> CustomerMerg
             raise AlreadyMerged(f"customer {record.target_id} was merged on (merge {later}): undo that first")
         source = await s.get_one(Customer, record.source_id)
         target = await s.get_one(Customer, record.target_id)
+        merged_tier_now = target.tier
+        going_back = set(record.moved.get("tickets") or ())
+        staying = [i for i in await _open_ids(s, target.id) if i not in going_back]
         for name, model in MOVED:
             ids = record.moved.get(name) or []
             if ids:
@@ -114,17 +141,20 @@ async def unmerge(db: Database, merge_id: int, actor: Principal) -> CustomerMerg
         source.merged_into_id = None
         record.undone_at = utcnow()
         await s.flush()
+        why = f"merge {record.id} undone"
+        await retier(uow, source, merged_tier_now, table, why=why, now=record.undone_at, ticket_ids=list(going_back))
+        await retier(uow, target, merged_tier_now, table, why=why, now=record.undone_at, ticket_ids=staying)
         await duplicates.reindex(s, [source.id, target.id])
         audit.record(s, actor, "customer.unmerged", "customer", source.id, out_of=target.id, merge_id=record.id)
         await s.flush()
         return record
 
 
-async def link_into(db: Database, source_id: int, target: IdentityRef, actor: Principal) -> int:
+async def link_into(db: Database, source_id: int, target: IdentityRef, actor: Principal, table: TierTable) -> int:
     """Merge the source into the customer who owns `target` (an address or number the agent knows)."""
     async with db.read() as s:
         owner = await find_customer(s, target)
     if owner is None:
         raise LinkError(f"no customer is known by {target.kind} {target.value}")
-    await merge(db, source_id, owner.id, actor)
+    await merge(db, source_id, owner.id, actor, table)
     return owner.id
