@@ -42,7 +42,7 @@ from hub.api.openapi import openapi
 from hub.bus import EventBus
 from hub.channels.email.service import EmailService
 from hub.channels.registry import ChannelRegistry
-from hub.channels.twilio import sms_webhooks, voice_callbacks, voice_webhooks
+from hub.channels.twilio import sms_webhooks, voice_callbacks, voice_hold, voice_webhooks
 from hub.channels.twilio.service import TwilioService
 from hub.channels.twilio.sms_webhooks import TWILIO
 from hub.channels.webchat import routes as chat_routes
@@ -146,7 +146,7 @@ def create_app(settings: Settings) -> web.Application:
         channels.register(twilio.sms)
         channels.register(twilio.voice)
         app[TWILIO] = twilio
-        for table in (sms_webhooks.routes, voice_webhooks.routes, voice_callbacks.routes):
+        for table in (sms_webhooks.routes, voice_webhooks.routes, voice_hold.routes, voice_callbacks.routes):
             app.router.add_routes(table)
     if settings.email.mailboxes:
         email = EmailService(settings, ingestor, db, files)

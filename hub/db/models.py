@@ -104,7 +104,8 @@ class VoiceCall(Base):
     __tablename__ = "voice_calls"
     call_sid: Mapped[str] = mapped_column(String(64), primary_key=True)
     number: Mapped[str] = mapped_column(String(32))  # the Twilio number called
-    caller: Mapped[str] = mapped_column(String(32))
+    # As Twilio sent it: a number, "client:alice", a sip: URI, "anonymous" or empty (withheld).
+    caller: Mapped[str] = mapped_column(String(320))
     tier: Mapped[str] = mapped_column(String(20), default="general")
     language: Mapped[str | None] = mapped_column(String(8), default=None)
     node: Mapped[str | None] = mapped_column(String(64), default=None)  # None: choosing the language

@@ -32,18 +32,36 @@ async def edit_call(db: Database, call_sid: str) -> AsyncIterator[VoiceCall | No
         yield await uow.session.get(VoiceCall, call_sid, with_for_update=not db.is_sqlite)
 
 
-async def open_call(db: Database, call_sid: str, number: str, caller: str) -> tuple[VoiceCall, bool]:
-    """The call's row, created on its first webhook (a retried webhook finds it): (call, is_new)."""
+async def open_call(
+    db: Database, call_sid: str, number: str, caller: str, known_as: IdentityRef | None
+) -> tuple[VoiceCall, bool]:
+    """The call's row, created on its first webhook (a retried webhook finds it): (call, is_new).
+    `known_as` is the identity to greet by tier; None for a withheld caller (nobody to look up)."""
     async with db.write() as uow:
         s = uow.session
         call = await s.get(VoiceCall, call_sid)
         if call is not None:
             return call, False
-        customer = await find_customer(s, IdentityRef("phone", caller))
+        customer = await find_customer(s, known_as) if known_as is not None else None
         call = VoiceCall(call_sid=call_sid, number=number, caller=caller, tier=customer.tier if customer else "general")
         s.add(call)
         await s.flush()
         return call, True
+
+
+async def record_step(db: Database, call_sid: str, step: dict[str, Any], **changes: Any) -> None:
+    """A menu answer given once the call is a ticket (the voicemail offer): on the call and its interaction."""
+    async with db.write() as uow:
+        call = await uow.session.get(VoiceCall, call_sid, with_for_update=not db.is_sqlite)
+        if call is None:
+            return
+        call.path = [*call.path, step]
+        for key, value in changes.items():
+            setattr(call, key, value)
+        if call.interaction_id is not None:
+            row = await uow.session.get(Interaction, call.interaction_id)
+            if row is not None:
+                row.meta = {**row.meta, "ivr_path": list(call.path)}
 
 
 def outcome_after(current: str | None, new: str) -> str:

@@ -11,6 +11,8 @@ from typing import Any
 
 MESSAGES = ("hold", "position", "voicemail_offer", "record", "voicemail_thanks", "callback_thanks",
             "not_understood", "connecting", "goodbye")  # fmt: skip
+# Said when they apply and the file has them: the voicemail offer without a callback (a withheld number).
+OPTIONAL_MESSAGES = ("voicemail_only_offer",)
 
 
 class IvrError(ValueError):
@@ -71,6 +73,9 @@ class Ivr:
         by_tier = self.greetings.get(tier) or self.greetings.get("default") or {}
         return by_tier.get(code, "")
 
+    def has(self, message: str) -> bool:
+        return message in self.messages
+
     def say(self, message: str, code: str, **values: object) -> str:
         return self.messages[message][code].format(**values)
 
@@ -127,7 +132,9 @@ def parse_ivr(raw: Mapping[str, Any]) -> Ivr:
     greetings = {tier: _texts(t, f"greetings.{tier}", codes) for tier, t in (raw.get("greetings") or {}).items()}
     if "default" not in greetings:
         raise IvrError("greetings.default", "a greeting for callers of every tier")
-    messages = {name: _texts((raw.get("messages") or {}).get(name), f"messages.{name}", codes) for name in MESSAGES}
+    given = raw.get("messages") or {}
+    messages = {name: _texts(given.get(name), f"messages.{name}", codes) for name in MESSAGES}
+    messages |= {name: _texts(given[name], f"messages.{name}", codes) for name in OPTIONAL_MESSAGES if name in given}
     nodes: dict[str, Node] = {}
     for name, spec in (raw.get("nodes") or {}).items():
         where = f"nodes.{name}"

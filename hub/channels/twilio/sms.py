@@ -15,8 +15,8 @@ from twilio.base.exceptions import TwilioRestException
 from hub.channels.base import InboundRejected
 from hub.channels.twilio.config import TwilioConfig, TwilioNumber
 from hub.channels.twilio.rest import TwilioRest
-from hub.customers.identities import e164
-from hub.envelopes import DeliveryReceipt, IdentityRef, InboundEnvelope, OutboundMessage
+from hub.channels.twilio.senders import PHONE, SMS_SENDER, Sender, texter_of
+from hub.envelopes import DeliveryReceipt, InboundEnvelope, OutboundMessage
 
 log = logging.getLogger(__name__)
 KIND = "sms.twilio"
@@ -68,19 +68,22 @@ def describe_error(code: int | str | None) -> str:
     return f"Twilio error {number}: {ERRORS[number]}" if number in ERRORS else f"Twilio error {number}"
 
 
-def sender_of(fields: Mapping[str, str]) -> IdentityRef:
+def sender_of(fields: Mapping[str, str]) -> Sender:
+    """A phone number, or a short code or alphanumeric sender id (a bank, a delivery service, a carrier):
+    their messages are kept like any other, though nobody can answer them by SMS."""
     raw = fields.get("From", "")
     if not raw:
         raise InboundRejected("bad_request", "missing required parameter From")
-    try:
-        return IdentityRef("phone", e164(raw))
-    except ValueError as exc:
-        raise InboundRejected("bad_request", str(exc)) from None
+    sender = texter_of(raw, fields.get("FromCountry", ""))
+    if sender is None:
+        raise InboundRejected("bad_request", f"From {raw[:40]!r} is no phone number, short code or sender id")
+    return sender
 
 
 class SmsChannel:
     kind = KIND
-    identity_kind = "phone"
+    identity_kind = PHONE
+    sender_kinds = frozenset({PHONE, SMS_SENDER})  # short codes and sender ids write too
     capabilities = frozenset({"text", "media", "consent", "delivery_receipts"})
     reply_window: timedelta | None = None
 
@@ -106,7 +109,8 @@ class SmsChannel:
         sid = f.get("MessageSid") or f.get("SmsMessageSid") or ""
         if not sid or not f.get("To"):
             raise InboundRejected("bad_request", "missing required parameter MessageSid or To")
-        sender = sender_of(f)
+        who = sender_of(f)
+        sender = who.identity
         meta: dict[str, Any] = {"to": f["To"], "from": sender.value, "message_sid": sid}
         for ours, theirs in (("segments", "NumSegments"), ("country", "FromCountry"), ("city", "FromCity")):
             if f.get(theirs):
@@ -123,6 +127,7 @@ class SmsChannel:
             channel=KIND,
             external_id=sid,
             sender=sender,
+            sender_name=who.name,
             text=text,
             received_at=datetime.now(UTC),
             meta=meta,

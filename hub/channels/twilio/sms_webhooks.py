@@ -77,7 +77,7 @@ async def message_status(request: web.Request) -> web.Response:
     if code and str(code) == str(UNSUBSCRIBED) and form.get("To"):
         # The carrier says this customer opted out (perhaps by texting STOP to another of our numbers).
         try:
-            recipient = sender_of({"From": form["To"]})
+            recipient = sender_of({"From": form["To"]}).identity
         except InboundRejected:
             return web.Response(status=204)
         await record_consent(request.app[keys.DB], recipient, KIND, granted=False,

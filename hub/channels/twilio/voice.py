@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from twilio.twiml.voice_response import Dial, Gather, VoiceResponse
 
 from hub.channels.base import InboundRejected
 from hub.channels.twilio.config import TwilioNumber
 from hub.channels.twilio.ivr import Ivr, Language, Node
+from hub.channels.twilio.menu import chosen, describe
+from hub.channels.twilio.senders import CLIENT, PHONE, SIP, WITHHELD, Sender, caller_of
 from hub.db.models import VoiceCall
-from hub.envelopes import DeliveryReceipt, IdentityRef, InboundEnvelope, OutboundMessage
+from hub.envelopes import DeliveryReceipt, InboundEnvelope, OutboundMessage
 
 KIND = "voice.twilio"
 GATHER_TIMEOUT_S = 5
@@ -28,12 +31,19 @@ class CallContact:
 
 
 def path_text(call: VoiceCall) -> str:
-    return " › ".join(str(step["label"]) for step in call.path) or "—"
+    """The choices that brought the call where it is: "中文 › 账单"."""
+    return " › ".join(str(step["label"]) for step in chosen(call.path)) or "—"
+
+
+def caller(call: VoiceCall) -> Sender:
+    return caller_of(call.caller, call.call_sid, call.number)
 
 
 class VoiceChannel:
     kind = KIND
-    identity_kind = "phone"
+    identity_kind = PHONE
+    # Who a call can come from besides a phone: a Voice SDK client, a SIP address, a withheld caller (per call).
+    sender_kinds = frozenset({PHONE, CLIENT, SIP, WITHHELD})
     capabilities = frozenset({"voice", "ivr", "voicemail", "callback"})
     reply_window: timedelta | None = None
 
@@ -45,18 +55,26 @@ class VoiceChannel:
 
     def parse_inbound(self, raw: CallContact) -> InboundEnvelope:
         call, leaf = raw.call, raw.leaf
-        if not call.call_sid or not call.caller:
-            raise InboundRejected("bad_request", "a call needs a CallSid and a caller")
+        if not call.call_sid:
+            raise InboundRejected("bad_request", "a call needs a CallSid")
+        who = caller(call)  # whatever the caller id, the call is kept: withheld callers as strangers of their own
         language = raw.ivr.language(call.language).code
         ended = leaf is None
-        meta = {"call_sid": call.call_sid, "to": call.number, "from": call.caller, "ivr_path": list(call.path),
-                "language": language, **({"outcome": "abandoned"} if ended else {})}  # fmt: skip
-        text = f"Phone call from {call.caller}: {path_text(call)}" + (" (hung up in the menu)" if ended else "")
+        meta: dict[str, Any] = {"call_sid": call.call_sid, "to": call.number, "from": call.caller,
+                                "ivr_path": list(call.path), "language": language,
+                                "caller": {"kind": who.identity.kind, "shown": who.shown}}  # fmt: skip
+        if who.withheld:
+            meta["withheld"] = True
+        if ended:
+            meta["outcome"] = "abandoned"
+        steps = "; ".join(describe(step) for step in call.path)
+        text = f"Phone call from {who.shown}: {path_text(call)}" + (" (hung up in the menu)" if ended else "")
         return InboundEnvelope(
             channel=KIND,
             external_id=call.call_sid,
-            sender=IdentityRef("phone", call.caller),
-            text=text,
+            sender=who.identity,
+            sender_name=who.name,
+            text=text + (f"\nMenu: {steps}" if steps else ""),
             subject=f"Call: {leaf.label[language]}" if leaf else "Call ended in the menu",
             received_at=datetime.now(UTC),
             meta=meta,
@@ -117,15 +135,19 @@ def enqueue(ivr: Ivr, lang: Language, queue: str, wait_url: str, action: str, *,
     return response
 
 
-def hold(ivr: Ivr, lang: Language, announce: tuple[int, int] | None, offer_voicemail: str | None) -> VoiceResponse:
-    """The wait loop's next few seconds: the place in line now and then, once the voicemail offer."""
+def hold(
+    ivr: Ivr, lang: Language, announce: tuple[int, int] | None, offer_voicemail: str | None, *, callback: bool = True
+) -> VoiceResponse:
+    """The wait loop's next few seconds: the place in line now and then, once the voicemail offer (with a
+    callback only for a caller whose number we have)."""
     response = VoiceResponse()
     if announce is not None:
         position, minutes = announce
         _say(response, ivr.say("position", lang.code, position=position, ahead=position - 1, minutes=minutes), lang)
     if offer_voicemail is not None:
         gather = Gather(num_digits=1, action=offer_voicemail, timeout=GATHER_TIMEOUT_S)
-        _say(gather, ivr.say("voicemail_offer", lang.code), lang)
+        offer = "voicemail_offer" if callback or not ivr.has("voicemail_only_offer") else "voicemail_only_offer"
+        _say(gather, ivr.say(offer, lang.code), lang)
         response.append(gather)
     response.pause(length=ivr.hold_pause_s)
     return response

@@ -45,7 +45,7 @@ async def transcription(request: web.Request) -> web.Response:
         return web.Response(status=204)
     status, text = form.get("TranscriptionStatus", ""), form.get("TranscriptionText", "").strip()
     if status == "completed" and text:
-        body = f"Voicemail from {call.caller} ({twiml.path_text(call)}): {text}"
+        body = f"Voicemail from {twiml.caller(call).shown} ({twiml.path_text(call)}): {text}"
         await calls.annotate(db, call.interaction_id, body, transcript=text)
     else:
         await calls.annotate(db, call.interaction_id, transcript_status=status or "failed")

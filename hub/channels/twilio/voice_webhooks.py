@@ -1,4 +1,5 @@
-"""POST /webhooks/twilio/voice/*: a call through language choice, menu, queue, agent or voicemail, as TwiML.
+"""POST /webhooks/twilio/voice/*: a call through language choice, menu, queue, agent or voicemail, as TwiML
+(the hold loop is in voice_hold, what Twilio reports afterwards in voice_callbacks).
 
 Every step is stored before its TwiML goes back, so a retried webhook or a restarted hub continues the
 call where it was. The ticket is created when the caller reaches a leaf of the menu (or hangs up before),
@@ -8,7 +9,6 @@ and routing then offers it like any other; the wait loop rings the chosen agent.
 from __future__ import annotations
 
 import logging
-import math
 from urllib.parse import quote
 
 from aiohttp import web
@@ -20,15 +20,17 @@ from hub.channels.base import InboundRejected
 from hub.channels.twilio import calls
 from hub.channels.twilio import voice as twiml
 from hub.channels.twilio.config import TwilioNumber
-from hub.channels.twilio.ivr import Node, choose_language, choose_option
+from hub.channels.twilio.ivr import Node
+from hub.channels.twilio.menu import answer_language, answer_node
+from hub.channels.twilio.senders import MAX_IDENTITY as MAX_CALLER
+from hub.channels.twilio.senders import PHONE, caller_of
 from hub.channels.twilio.service import TwilioService
 from hub.channels.twilio.signature import signed_form
 from hub.channels.twilio.sms_webhooks import TWILIO
 from hub.channels.twilio.voice import CallContact
-from hub.customers.identities import e164
 from hub.db.engine import Database
 from hub.db.models import VoiceCall
-from hub.db.types import utcnow
+from hub.storable import storable_text
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -40,7 +42,7 @@ def xml_response(response: VoiceResponse) -> web.Response:
     return web.Response(text=response.to_xml(), content_type="application/xml")
 
 
-def _url(service: TwilioService, request: web.Request, step: str, **query: str) -> str:
+def step_url(service: TwilioService, request: web.Request, step: str, **query: str) -> str:
     qs = "&".join(f"{k}={quote(v)}" for k, v in query.items())
     return f"{service.base_url(request)}{PREFIX}/{step}" + (f"?{qs}" if qs else "")
 
@@ -61,17 +63,18 @@ def number_of(service: TwilioService, call: VoiceCall) -> TwilioNumber:
 @routes.post(PREFIX)
 async def incoming(request: web.Request) -> web.Response:
     service, form, call_sid = await call_form(request)
-    if not form.get("From") or not form.get("To"):
-        raise web.HTTPBadRequest(text="bad_request: missing required parameter From or To")
+    if not form.get("To"):
+        raise web.HTTPBadRequest(text="bad_request: missing required parameter To")
     number = service.config.number(form["To"])
     if number is None or not number.voice:
         log.warning("call %s to %s: not a configured voice number", call_sid, form["To"])
         return xml_response(twiml.say_and_hang_up("Sorry, this number does not take calls. Goodbye."))
-    try:
-        caller = e164(form["From"])
-    except ValueError:
-        caller = form["From"][:32]  # a withheld or odd caller id is still a caller
-    call, _new = await calls.open_call(request.app[keys.DB], call_sid, number.number, caller)
+    # Withheld, empty, client: or sip: caller ids are callers too: every call walks the menu.
+    raw = storable_text(form.get("From", "")).strip()[:MAX_CALLER]
+    who = caller_of(raw, call_sid, number.number)
+    stored = who.identity.value if who.identity.kind == PHONE else raw  # a national or sip: number as E.164
+    known = None if who.withheld else who.identity
+    call, _new = await calls.open_call(request.app[keys.DB], call_sid, number.number, stored, known)
     return await _resume(request, service, call)
 
 
@@ -80,7 +83,7 @@ async def _resume(
 ) -> web.Response:
     """The TwiML for where the call stands (a retried first webhook lands here too)."""
     ivr = service.ivr
-    action = _url(service, request, "menu")
+    action = step_url(service, request, "menu")
     if call.state != "ivr" and call.ticket_id is not None:
         return await _enqueue(request, service, call, greet=False)
     if call.language is None and len(ivr.languages) > 1:
@@ -94,42 +97,37 @@ async def _resume(
 
 @routes.post(PREFIX + "/menu")
 async def menu(request: web.Request) -> web.Response:
-    """A <Gather> answered (digits or speech), or left unanswered: the next question, or the queue."""
+    """A <Gather> answered (digits or speech), or left unanswered: the next question, or the queue. Every
+    answer, understood or not, goes on the call's record (and so on its ticket)."""
     service, form, call_sid = await call_form(request)
     ivr, db = service.ivr, request.app[keys.DB]
-    digits, speech = form.get("Digits", "")[:8], form.get("SpeechResult", "")[:200]
-    via = "dtmf" if digits else "speech"
+    digits, speech = form.get("Digits", ""), form.get("SpeechResult", "")
     leaf: Node | None = None
     async with calls.edit_call(db, call_sid) as call:
         if call is None:
             return xml_response(twiml.say_and_hang_up("Sorry, we lost track of this call. Please call again."))
-        if call.state != "ivr":
-            pass  # a retried webhook: the call moved on already
-        elif call.language is None and len(ivr.languages) > 1:
-            lang = choose_language(ivr, digits, speech)
-            if lang is None and call.retries < ivr.no_input_retries:
-                call.retries += 1
-                return xml_response(twiml.language_menu(ivr, call.tier, _url(service, request, "menu"), retry=True))
-            lang = lang or ivr.languages[0]
-            call.language, call.retries, call.node = lang.code, 0, ivr.start
-            step = {"node": "language", "label": lang.label, "via": via, "input": digits or speech}
-            call.path = [*call.path, step]
-        else:
+        if call.state == "ivr":  # otherwise a retried webhook: the call moved on already
+            choosing_language = call.language is None and len(ivr.languages) > 1
             node = ivr.nodes[call.node or ivr.start]
             lang = ivr.language(call.language)
-            option = choose_option(node, lang.code, digits, speech)
-            if option is None and call.retries < ivr.no_input_retries:
+            answer = (
+                answer_language(ivr, call.retries, digits, speech)
+                if choosing_language
+                else answer_node(ivr, node, lang, call.retries, digits, speech)
+            )
+            call.path = [*call.path, answer.step]
+            if answer.retry:
                 call.retries += 1
-                return xml_response(twiml.node_menu(ivr, node, lang, _url(service, request, "menu"), retry=True))
-            if option is None:
-                leaf = node  # still nothing we understand: an agent will sort it out
-                call.path = [*call.path, {"node": node.name, "label": "(no choice)", "via": "none", "input": ""}]
-            else:
-                target = ivr.nodes[option.goto]
-                call.node, call.retries = target.name, 0
-                call.path = [*call.path, {"node": target.name, "label": target.label[lang.code], "via": via,
-                                          "input": digits or speech}]  # fmt: skip
-                leaf = target if target.leaf else None
+                action = step_url(service, request, "menu")
+                if choosing_language:
+                    return xml_response(twiml.language_menu(ivr, call.tier, action, retry=True))
+                return xml_response(twiml.node_menu(ivr, node, lang, action, retry=True))
+            call.retries = 0
+            if answer.language is not None:
+                call.language, call.node = answer.language.code, ivr.start
+            if answer.goto is not None:
+                call.node = answer.goto.name
+            leaf = answer.leaf
             if leaf is not None:
                 call.state = "routing"
         snapshot = _detach(call)
@@ -163,40 +161,8 @@ async def _to_queue(request: web.Request, service: TwilioService, call: VoiceCal
 async def _enqueue(request: web.Request, service: TwilioService, call: VoiceCall, *, greet: bool) -> web.Response:
     lang = service.ivr.language(call.language)
     queue = number_of(service, call).queue or request.app[keys.SETTINGS].default_queue
-    wait, action = _url(service, request, "wait"), _url(service, request, "queue")
+    wait, action = step_url(service, request, "wait"), step_url(service, request, "queue")
     return xml_response(twiml.enqueue(service.ivr, lang, queue, wait, action, greet=greet))
-
-
-@routes.post(PREFIX + "/wait")
-async def wait(request: web.Request) -> web.Response:
-    """Requested again and again while the caller holds: ring an agent once routing has chosen one."""
-    service, form, call_sid = await call_form(request)
-    ivr, db = service.ivr, request.app[keys.DB]
-    call = await load_call(db, call_sid)
-    if call is None or call.ticket_id is None:
-        return xml_response(twiml.leave())
-    target = await calls.dial_target(db, call.ticket_id)
-    if target is not None:
-        async with calls.edit_call(db, call_sid) as row:
-            if row is not None:
-                row.agent_id, row.state = target[0], "connecting"
-        return xml_response(twiml.leave())
-    now, announce, offer = utcnow(), None, None
-    try:
-        waited = int(form.get("QueueTime", "0") or 0)
-    except ValueError:
-        waited = 0
-    async with calls.edit_call(db, call_sid) as row:
-        assert row is not None
-        if row.announced_at is None or (now - row.announced_at).total_seconds() >= ivr.announce_every_s:
-            position = await calls.queue_position(db, call.ticket_id)
-            staff = max(1, len(request.app[keys.PRESENCE].available_ids()))
-            announce = (position, max(1, math.ceil(position * ivr.average_handle_s / staff / 60)))
-            row.announced_at = now
-        if waited >= ivr.voicemail_after_s and not row.voicemail_offered:
-            row.voicemail_offered = True
-            offer = _url(service, request, "choice")
-    return xml_response(twiml.hold(ivr, ivr.language(call.language), announce, offer))
 
 
 async def load_call(db: Database, call_sid: str) -> VoiceCall | None:
@@ -204,21 +170,6 @@ async def load_call(db: Database, call_sid: str) -> VoiceCall | None:
     async with db.read() as s:
         call = await s.get(VoiceCall, call_sid)
         return _detach(call) if call is not None else None
-
-
-@routes.post(PREFIX + "/choice")
-async def choice(request: web.Request) -> web.Response:
-    """The caller's answer to the voicemail offer: 1 a message, 2 a callback, anything else keeps waiting."""
-    service, form, call_sid = await call_form(request)
-    want = {"1": "voicemail", "2": "callback"}.get(form.get("Digits", ""))
-    if want is None:
-        response = VoiceResponse()
-        response.redirect(_url(service, request, "wait"))
-        return xml_response(response)
-    async with calls.edit_call(request.app[keys.DB], call_sid) as call:
-        if call is not None:
-            call.want = want
-    return xml_response(twiml.leave())
 
 
 @routes.post(PREFIX + "/queue")
@@ -235,9 +186,9 @@ async def left_queue(request: web.Request) -> web.Response:
         await calls.annotate(db, call.interaction_id, outcome="abandoned", queue_seconds=form.get("QueueTime"))
         return xml_response(VoiceResponse())
     if call.want == "voicemail":
-        return xml_response(twiml.record(service.ivr, lang, _url(service, request, "recorded"),
-                                 _url(service, request, "transcription", call=call_sid)))  # fmt: skip
-    if call.want == "callback":
+        return xml_response(twiml.record(service.ivr, lang, step_url(service, request, "recorded"),
+                                 step_url(service, request, "transcription", call=call_sid)))  # fmt: skip
+    if call.want == "callback" and twiml.caller(call).callable:
         await calls.annotate(db, call.interaction_id, outcome="callback", callback_to=call.caller)
         return xml_response(twiml.say_and_hang_up(service.ivr.say("callback_thanks", lang.code), lang))
     target = await calls.dial_target(db, call.ticket_id) if call.ticket_id else None
@@ -245,9 +196,9 @@ async def left_queue(request: web.Request) -> web.Response:
         return await _enqueue(request, service, call, greet=False)  # the offer moved on meanwhile
     agent_id, endpoint, left = target
     timeout = max(5, min(60, int(left) - 1)) if left is not None else 30
-    whisper = _url(service, request, "answered", call=call_sid, agent=str(agent_id))
-    response = twiml.dial(endpoint, caller_id=call.number, timeout=timeout,
-                          action=_url(service, request, "dialed", agent=str(agent_id)), whisper=whisper)  # fmt: skip
+    whisper = step_url(service, request, "answered", call=call_sid, agent=str(agent_id))
+    action = step_url(service, request, "dialed", agent=str(agent_id))
+    response = twiml.dial(endpoint, caller_id=call.number, timeout=timeout, action=action, whisper=whisper)
     return xml_response(response)
 
 

@@ -19,6 +19,9 @@ depends_on = None
 
 def upgrade() -> None:
     # --- voice and wechat ---
+    # Caller ids are more than numbers: client:<identity> and sip: URIs are longer than 32 characters.
+    with op.batch_alter_table("voice_calls") as batch:
+        batch.alter_column("caller", existing_type=sa.String(32), type_=sa.String(320), existing_nullable=False)
     # --- email ---
     # --- web chat and routing ---
     # --- customers and tickets ---
@@ -30,4 +33,7 @@ def downgrade() -> None:
     # --- web chat and routing ---
     # --- email ---
     # --- voice and wechat ---
+    with op.batch_alter_table("voice_calls") as batch:
+        batch.alter_column("caller", existing_type=sa.String(320), type_=sa.String(32), existing_nullable=False,
+                           postgresql_using="left(caller, 32)")  # fmt: skip
     pass
