@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 
 import aiohttp_jinja2
@@ -123,7 +124,9 @@ def create_app(settings: Settings) -> web.Application:
     webchat = WebchatChannel(sio, settings.chat_max_message_bytes)
     channels = ChannelRegistry([webchat])
     if settings.wechat_accounts:
-        wechat = WeChatChannel(settings.wechat_accounts, settings.wechat_api_base)
+        wechat = WeChatChannel(
+            settings.wechat_accounts, settings.wechat_api_base, timedelta(seconds=settings.wechat_replay_window_s)
+        )
         channels.register(wechat)
         app[WECHAT] = wechat
         app[MEDIA_TASKS] = set()

@@ -62,6 +62,8 @@ class Settings:
     default_queue: str = "general"
     wechat_accounts: tuple[WeChatAccount, ...] = ()
     wechat_api_base: str = DEFAULT_API_BASE
+    # A WeChat push whose URL timestamp or CreateTime is further from now than this is refused as a replay.
+    wechat_replay_window_s: int = 300
     # Where attachments (WeChat media, later mail parts) are stored, and the largest one accepted.
     attachments_dir: str = "var/attachments"
     attachment_max_bytes: int = 20 * 1024 * 1024
@@ -163,6 +165,7 @@ _PARSERS: dict[str, Callable[[str, object], Any]] = {
     "outbox_max_attempts": _positive_int,
     "default_queue": _text,
     "wechat_api_base": _url(("http", "https")),
+    "wechat_replay_window_s": _positive_int,
     "attachments_dir": _text,
     "attachment_max_bytes": _positive_int,
     "knowledge_locales": _locales,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from hub.channels.base import Channel, InboundRejected
 from hub.channels.twilio.config import TwilioNumber
 from hub.channels.webchat.channel import VisitorMessage
 from hub.channels.wechat.channel import WeChatPush
+from hub.channels.wechat.push import SignedPush
 from hub.channels.wechat.xml import parse_flat
 from hub.db.models import Interaction
 from hub.envelopes import IdentityRef, OutboundMessage
@@ -46,10 +48,15 @@ def email_raw(path: Path) -> Loaded:
 
 
 def wechat_raw(path: Path) -> Loaded:
-    """Raw pushes as WeChat sends them; a file named rejected-<code>-... must be refused with <code>."""
-    fields = parse_flat(path.read_bytes())
+    """Raw pushes as WeChat sends them; a file named rejected-<code>-... must be refused with <code>.
+    A .xml file is a push's fields; a .json file is the whole signed request (query string, body, and when
+    it arrived), so signatures, AppIDs and timestamps are checked as the webhook checks them."""
     rejected = path.name.split("-")[1] if path.name.startswith("rejected-") else None
-    return WeChatPush(MAIN, fields), rejected
+    if path.suffix == ".json":
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        received = datetime.fromisoformat(spec["received_at"])
+        return SignedPush(MAIN, spec["query"], spec["body"].encode(), received), rejected
+    return WeChatPush(MAIN, parse_flat(path.read_bytes())), rejected
 
 
 def sms_raw(path: Path) -> Loaded:
@@ -78,7 +85,7 @@ def voice_raw(path: Path) -> Loaded:
 # How each channel's raw fixture files become the object its parse_inbound takes.
 RAW_LOADERS: dict[str, tuple[str, Callable[[Path], Loaded]]] = {
     "webchat": ("*.json", webchat_raw),
-    "wechat": ("*.xml", wechat_raw),
+    "wechat": ("*.*", wechat_raw),
     "email": ("*.eml", email_raw),
     "sms.twilio": ("*.json", sms_raw),
     "voice.twilio": ("*.json", voice_raw),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import itertools
+import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,13 +34,19 @@ _ids = itertools.count(10_000_000)
 
 
 def text_xml(
-    content: str, *, openid: str = OPENID, msg_id: int | None = None, msg_type: str = "text", extra: str = ""
+    content: str,
+    *,
+    openid: str = OPENID,
+    msg_id: int | None = None,
+    msg_type: str = "text",
+    extra: str = "",
+    created: int | None = None,
 ) -> str:
     msg_id = next(_ids) if msg_id is None else msg_id
     body = f"<Content><![CDATA[{content}]]></Content>" if msg_type == "text" else ""
     return (
         f"<xml><ToUserName><![CDATA[gh_hub]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
-        f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[{msg_type}]]></MsgType>{body}{extra}"
+        f"<CreateTime>{created or int(time.time())}</CreateTime><MsgType><![CDATA[{msg_type}]]></MsgType>{body}{extra}"
         f"<MsgId>{msg_id}</MsgId></xml>"
     )
 
@@ -55,25 +63,27 @@ def _sig(*parts: str) -> str:
     return hashlib.sha1("".join(sorted(parts)).encode()).hexdigest()  # noqa: S324 (WeChat's scheme)
 
 
-def plain_push(xml: str | bytes, account: WeChatAccount = MAIN, token: str | None = None) -> tuple[str, bytes]:
-    """(query string, body) of a plaintext-mode push."""
-    ts, nonce = str(int(time.time())), "n0nce"
+def plain_push(
+    xml: str | bytes, account: WeChatAccount = MAIN, token: str | None = None, ts: int | None = None
+) -> tuple[str, bytes]:
+    """(query string, body) of a plaintext-mode push, signed at `ts` (now by default)."""
+    stamp, nonce = str(ts or int(time.time())), "n0nce"
     query = urlencode(
-        {"signature": _sig(token or account.token, ts, nonce), "timestamp": ts, "nonce": nonce, "openid": OPENID}
+        {"signature": _sig(token or account.token, stamp, nonce), "timestamp": stamp, "nonce": nonce, "openid": OPENID}
     )
     return query, xml.encode() if isinstance(xml, str) else xml
 
 
-def safe_push(xml: str, account: WeChatAccount = MAIN) -> tuple[str, bytes]:
-    """(query string, body) of a safe-mode push, encrypted for `account`'s appid."""
-    ts, nonce = str(int(time.time())), "n0nce2"
+def safe_push(xml: str, account: WeChatAccount = MAIN, ts: int | None = None) -> tuple[str, bytes]:
+    """(query string, body) of a safe-mode push, encrypted for `account`'s appid, signed at `ts`."""
+    stamp, nonce = str(ts or int(time.time())), "n0nce2"
     assert account.encoding_aes_key
-    encrypted = WeChatCrypto(account.token, account.encoding_aes_key, account.appid).encrypt_message(xml, nonce, ts)
+    encrypted = WeChatCrypto(account.token, account.encoding_aes_key, account.appid).encrypt_message(xml, nonce, stamp)
     msg_signature = encrypted.split("<MsgSignature><![CDATA[")[1].split("]]>")[0]
     query = urlencode(
         {
-            "signature": _sig(account.token, ts, nonce),
-            "timestamp": ts,
+            "signature": _sig(account.token, stamp, nonce),
+            "timestamp": stamp,
             "nonce": nonce,
             "encrypt_type": "aes",
             "msg_signature": msg_signature,
@@ -84,7 +94,8 @@ def safe_push(xml: str, account: WeChatAccount = MAIN) -> tuple[str, bytes]:
 
 @dataclass
 class FakeWeChat:
-    """The endpoints hub calls: /cgi-bin/token, /cgi-bin/message/custom/send, /cgi-bin/media/get."""
+    """The endpoints hub calls: /cgi-bin/token, /cgi-bin/message/custom/send, /cgi-bin/media/get,
+    /cgi-bin/user/info."""
 
     accounts: dict[str, str] = field(default_factory=lambda: {MAIN.appid: MAIN.appsecret})
     valid_tokens: set[str] = field(default_factory=set)
@@ -93,12 +104,19 @@ class FakeWeChat:
     outside_window: set[str] = field(default_factory=set)
     busy_once: bool = False
     media: dict[str, bytes] = field(default_factory=lambda: {"MEDIA_OK": b"\xff\xd8\xff\xe0fake-jpeg-bytes"})
+    # user/info: followers by openid (as WeChat answers: since 2021 mostly without a nickname), an errcode
+    # to answer instead (48001: the account may not call it), and a gate that holds answers until opened.
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    user_info_error: int | None = None
+    user_info_asked: list[dict[str, str]] = field(default_factory=list)
+    user_info_gate: asyncio.Event | None = None
 
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_get("/cgi-bin/token", self.token)
         app.router.add_post("/cgi-bin/message/custom/send", self.send)
         app.router.add_get("/cgi-bin/media/get", self.get_media)
+        app.router.add_get("/cgi-bin/user/info", self.user_info)
         return app
 
     async def token(self, request: web.Request) -> web.Response:
@@ -135,3 +153,19 @@ class FakeWeChat:
         return web.Response(
             body=data, content_type="image/jpeg", headers={"Content-Disposition": 'attachment; filename="photo.jpg"'}
         )
+
+    async def user_info(self, request: web.Request) -> web.Response:
+        self.user_info_asked.append(dict(request.query))
+        if self.user_info_gate is not None:
+            await self.user_info_gate.wait()
+        if request.query.get("access_token") not in self.valid_tokens:
+            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        if self.user_info_error is not None:
+            return web.json_response({"errcode": self.user_info_error, "errmsg": "api unauthorized"})
+        openid = request.query.get("openid", "")
+        if openid not in self.users:
+            return web.json_response({"errcode": 40003, "errmsg": "invalid openid"})
+        body = {"subscribe": 1, "openid": openid, "language": "zh_CN", "subscribe_time": 1764650000, "remark": "",
+                "groupid": 0, "tagid_list": [], "subscribe_scene": "ADD_SCENE_QR_CODE", "qr_scene": 0,
+                "qr_scene_str": "", **self.users[openid]}  # fmt: skip
+        return web.Response(text=json.dumps(body, ensure_ascii=False), content_type="text/plain")

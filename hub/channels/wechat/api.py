@@ -16,6 +16,8 @@ TOKEN_ERRORS = frozenset({40001, 40014, 42001})
 # errcodes worth retrying later: system busy, rate limits.
 TRANSIENT_ERRORS = frozenset({-1, 45009, 45011})
 OUTSIDE_WINDOW = 45015
+# "api unauthorized": the account may not call this API (unverified subscription accounts and user/info).
+UNAUTHORIZED = 48001
 
 
 class WeChatApiError(Exception):
@@ -60,6 +62,10 @@ class WeChatApi:
         body = {"touser": openid, "msgtype": "text", "text": {"content": text}}
         await self._with_token("POST", "/cgi-bin/message/custom/send", json=body)
 
+    async def user_info(self, openid: str) -> dict[str, Any]:
+        """The follower's profile (cgi-bin/user/info); since 2021 most accounts get no nickname in it."""
+        return await self._with_token("GET", "/cgi-bin/user/info", extra={"openid": openid, "lang": "zh_CN"})
+
     async def fetch_media(self, media_id: str, max_bytes: int) -> Media:
         for attempt in (1, 2):
             token = await self.access_token(refresh=attempt == 2)
@@ -84,14 +90,17 @@ class WeChatApi:
                 return Media(data_bytes, content_type, filename)
         raise AssertionError("unreachable")
 
-    async def _with_token(self, method: str, path: str, **kw: Any) -> dict[str, Any]:
+    async def _with_token(
+        self, method: str, path: str, extra: dict[str, str] | None = None, **kw: Any
+    ) -> dict[str, Any]:
         try:
-            return await self._json(method, path, params={"access_token": await self.access_token()}, **kw)
+            params = {"access_token": await self.access_token(), **(extra or {})}
+            return await self._json(method, path, params=params, **kw)
         except WeChatApiError as exc:
             if exc.errcode not in TOKEN_ERRORS:
                 raise
-        token = await self.access_token(refresh=True)
-        return await self._json(method, path, params={"access_token": token}, **kw)
+        params = {"access_token": await self.access_token(refresh=True), **(extra or {})}
+        return await self._json(method, path, params=params, **kw)
 
     async def _json(self, method: str, path: str, **kw: Any) -> dict[str, Any]:
         try:

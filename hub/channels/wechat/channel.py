@@ -13,6 +13,8 @@ import aiohttp
 from hub.channels.base import InboundRejected
 from hub.channels.wechat.api import OUTSIDE_WINDOW, Media, WeChatApi, WeChatApiError
 from hub.channels.wechat.config import WeChatAccount
+from hub.channels.wechat.nicknames import NicknameCache
+from hub.channels.wechat.push import DEFAULT_REPLAY_WINDOW, SignedPush, open_push
 from hub.envelopes import DeliveryReceipt, IdentityRef, InboundEnvelope, OutboundMessage
 
 log = logging.getLogger(__name__)
@@ -77,12 +79,16 @@ class WeChatChannel:
     # WeChat accepts customer-service messages only within 48 hours of the customer's last message.
     reply_window: timedelta | None = timedelta(hours=48)
 
-    def __init__(self, accounts: tuple[WeChatAccount, ...], api_base: str) -> None:
+    def __init__(
+        self, accounts: tuple[WeChatAccount, ...], api_base: str, replay_window: timedelta = DEFAULT_REPLAY_WINDOW
+    ) -> None:
         self.accounts = {a.name: a for a in accounts}
+        self.replay_window = replay_window
         self._by_appid = {a.appid: a for a in accounts}
         self._api_base = api_base
         self._http: aiohttp.ClientSession | None = None
         self._apis: dict[str, WeChatApi] = {}
+        self.nicknames = NicknameCache()
 
     async def start(self) -> None:
         self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
@@ -99,7 +105,14 @@ class WeChatChannel:
         source = f"wechat {fields.get('Event')}" + (f" ({scene})" if scene else "")
         return ConsentChange(sender_of(raw.account, fields), granted, source, _created(fields))
 
-    def parse_inbound(self, raw: WeChatPush) -> InboundEnvelope:
+    def open(self, signed: SignedPush) -> WeChatPush:
+        """A push as it arrived, verified (signature, AppID, freshness) and screened; raises Forged (403)
+        or InboundRejected (400)."""
+        return WeChatPush(signed.account, open_push(signed, self.replay_window))
+
+    def parse_inbound(self, raw: WeChatPush | SignedPush) -> InboundEnvelope:
+        if isinstance(raw, SignedPush):
+            raw = self.open(raw)
         account, fields = raw.account, raw.fields
         sender = sender_of(account, fields)
         msg_type = fields["MsgType"]
@@ -161,6 +174,9 @@ class WeChatChannel:
             return "\n".join(p for p in parts if p), {"url": f.get("Url")}
         # A type we do not know yet is still a contact: keep it, with what it carried.
         return f"[{msg_type}]", {"fields": dict(f)}
+
+    def api(self, account: WeChatAccount) -> WeChatApi:
+        return self._apis[account.appid]
 
     async def fetch_media(self, account: WeChatAccount, media_id: str, max_bytes: int) -> Media:
         return await self._apis[account.appid].fetch_media(media_id, max_bytes)

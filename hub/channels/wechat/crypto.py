@@ -13,8 +13,11 @@ from hub.channels.wechat.config import WeChatAccount
 from hub.channels.wechat.xml import parse_flat
 
 
-class Forged(Exception):
-    """Signature mismatch: answered with 403 and nothing stored."""
+class Forged(InboundRejected):
+    """Not a genuine push for this account (signature, AppID or replay): answered with 403, nothing stored."""
+
+    def __init__(self, message: str, code: str = "forged") -> None:
+        super().__init__(code, message)
 
 
 def signature(token: str, *parts: str) -> str:
@@ -41,7 +44,8 @@ def decrypt_push(account: WeChatAccount, body: bytes, msg_signature: str, timest
         # Passing a dict keeps wechatpy from parsing XML itself.
         return str(crypto.decrypt_message({"Encrypt": encrypted}, msg_signature, timestamp, nonce))
     except InvalidAppIdException:
-        raise InboundRejected("wrong_appid", "encrypted for another appid") from None
+        # The AppID at the tail of the plaintext is someone else's: not a message for this account.
+        raise Forged(f"encrypted for another AppID than {account.name}'s") from None
     except InvalidSignatureException:
         raise Forged("msg_signature does not match") from None
     except Exception as exc:  # bad padding, bad base64, truncated ciphertext

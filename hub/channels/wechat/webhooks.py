@@ -6,16 +6,20 @@ import asyncio
 import logging
 import secrets
 import time
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from xml.sax.saxutils import escape
 
 from aiohttp import web
 
 from hub import keys
 from hub.channels.base import InboundRejected
-from hub.channels.wechat.channel import MEDIA_TYPES, WeChatChannel, WeChatPush, kind_of
+from hub.channels.wechat.channel import IDENTITY_KIND, MEDIA_TYPES, WeChatChannel, kind_of
 from hub.channels.wechat.config import WeChatAccount
-from hub.channels.wechat.crypto import Forged, check_signature, decrypt_push, encrypt_reply
-from hub.channels.wechat.xml import MAX_PUSH_BYTES, parse_flat
+from hub.channels.wechat.crypto import Forged, check_signature, encrypt_reply
+from hub.channels.wechat.nicknames import fill_in
+from hub.channels.wechat.push import SignedPush
+from hub.channels.wechat.xml import MAX_PUSH_BYTES
 from hub.contacts import add_attachments
 from hub.customers.consent import record_consent
 
@@ -50,23 +54,17 @@ async def push(request: web.Request) -> web.Response:
     channel = request.app[WECHAT]
     q = request.query
     body = await request.content.read(MAX_PUSH_BYTES + 1)
-    safe_mode = q.get("encrypt_type") == "aes"
+    signed = SignedPush(account, q, body, datetime.now(UTC))
     try:
-        if safe_mode:
-            inner = decrypt_push(account, body, q.get("msg_signature", ""), q.get("timestamp", ""), q.get("nonce", ""))
-            fields = parse_flat(inner)
-        else:
-            check_signature(account, q.get("signature", ""), q.get("timestamp", ""), q.get("nonce", ""))
-            fields = parse_flat(body)
-        if fields.get("ToUserName", "") == "" or not fields.get("FromUserName"):
-            raise InboundRejected("bad_request", "push without ToUserName/FromUserName")
-        kind = kind_of(fields)
-    except Forged:
-        raise web.HTTPForbidden(text="bad signature") from None
+        raw = channel.open(signed)
+        kind = kind_of(raw.fields)
+    except Forged as exc:  # a bad signature, another AppID's message or a replay: authentication failures
+        log.warning("wechat push refused for %s: %s (%s)", account.name, exc, exc.code)
+        raise web.HTTPForbidden(text=f"{exc.code}: {exc}") from None
     except InboundRejected as exc:
         log.warning("wechat push refused for %s: %s (%s)", account.name, exc, exc.code)
         raise web.HTTPBadRequest(text=f"{exc.code}: {exc}") from None
-    raw = WeChatPush(account, fields)
+    fields, safe_mode = raw.fields, signed.safe_mode
     if kind == "ignored":
         return web.Response(text="success")
     if kind == "consent":
@@ -79,12 +77,16 @@ async def push(request: web.Request) -> web.Response:
             source=change.source,
             at=change.at,
         )
+        if change.granted:
+            _name_later(request.app, account, fields["FromUserName"])
         return web.Response(text="success")
     try:
         envelope = channel.parse_inbound(raw)
     except InboundRejected as exc:
         raise web.HTTPBadRequest(text=f"{exc.code}: {exc}") from None
     result = await request.app[keys.INGESTOR].ingest(envelope)  # stored before we answer
+    if not result.duplicate:
+        _name_later(request.app, account, fields["FromUserName"])
     media_id = envelope.meta.get("media_id")
     if media_id and not result.duplicate and fields.get("MsgType") in MEDIA_TYPES:
         _fetch_later(request.app, account, str(media_id), result.interaction.id)
@@ -93,7 +95,7 @@ async def push(request: web.Request) -> web.Response:
     return web.Response(text="success")
 
 
-def _passive_text(account: WeChatAccount, fields: dict[str, str], text: str, safe: bool, nonce: str) -> web.Response:
+def _passive_text(account: WeChatAccount, fields: Mapping[str, str], text: str, safe: bool, nonce: str) -> web.Response:
     xml = (
         f"<xml><ToUserName><![CDATA[{escape(fields['FromUserName'])}]]></ToUserName>"
         f"<FromUserName><![CDATA[{escape(fields['ToUserName'])}]]></FromUserName>"
@@ -103,6 +105,23 @@ def _passive_text(account: WeChatAccount, fields: dict[str, str], text: str, saf
     if safe:
         xml = encrypt_reply(account, xml, nonce or secrets.token_hex(8), str(int(time.time())))
     return web.Response(text=xml, content_type="application/xml")
+
+
+def _name_later(app: web.Application, account: WeChatAccount, openid: str) -> None:
+    """After the answer: the follower's nickname, when the account may read it and nobody asked lately."""
+    channel = app[WECHAT]
+    if channel.nicknames.claim(account.appid, openid):
+        task = asyncio.create_task(_name(app, account, openid))
+        app[MEDIA_TASKS].add(task)
+        task.add_done_callback(app[MEDIA_TASKS].discard)
+
+
+async def _name(app: web.Application, account: WeChatAccount, openid: str) -> None:
+    channel = app[WECHAT]
+    try:
+        await fill_in(app[keys.DB], channel.nicknames, channel.api(account), account.appid, openid, IDENTITY_KIND)
+    except Exception:  # the message is stored and answered: a missing name is only a missing name
+        log.exception("wechat nickname for a follower of %s not stored", account.name)
 
 
 def _fetch_later(app: web.Application, account: WeChatAccount, media_id: str, interaction_id: int) -> None:
