@@ -97,7 +97,7 @@ class ContactWriter:
             assert duplicate is not None
             return duplicate
         name = storable_text(env.sender_name) if env.sender_name else None
-        customer = await resolve_customer(s, env.sender, name)
+        customer = await resolve_customer(s, env.sender, name, also=env.extra_identities)
         for extra in env.extra_identities:
             await attach_identity(s, customer, extra)
         hint = env.thread_ticket_id

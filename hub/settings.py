@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import phonenumbers
+
 from hub.channels.email.config import EmailConfig, EmailConfigError, Relay, parse_email, parse_relay
 from hub.channels.twilio.config import TwilioConfig, TwilioConfigError, parse_api_base, parse_twilio
 from hub.channels.wechat.config import DEFAULT_API_BASE, WeChatAccount, WeChatConfigError, parse_accounts
@@ -74,6 +76,9 @@ class Settings:
     smtp_relay: Relay | None = None  # HUB_SMTP_RELAY host:port; overrides [email] relay
     # [twilio]; HUB_TWILIO_ACCOUNT_SID, HUB_TWILIO_AUTH_TOKEN and HUB_TWILIO_API_BASE override its keys.
     twilio: TwilioConfig = field(default_factory=TwilioConfig)
+    # [customers] default_region (HUB_CUSTOMERS_DEFAULT_REGION): the country (ISO 3166, e.g. "CN") whose national
+    # phone numbers an import reads when a row names no country or address.
+    customers_default_region: str | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -143,6 +148,15 @@ def _host(key: str, raw: object) -> str:
     return text
 
 
+def _region(key: str, raw: object) -> str | None:
+    text = str(raw).strip().upper()
+    if not text:
+        return None
+    if text not in phonenumbers.SUPPORTED_REGIONS:
+        raise SettingsError(key, raw, 'a two-letter country code (ISO 3166) such as "CN" or "US"')
+    return text
+
+
 def _text(key: str, raw: object) -> str:
     if not isinstance(raw, str) or not raw.strip():
         raise SettingsError(key, raw, "a non-empty string")
@@ -170,6 +184,7 @@ _PARSERS: dict[str, Callable[[str, object], Any]] = {
     "attachment_max_bytes": _positive_int,
     "knowledge_locales": _locales,
     "routing_config": _text,
+    "customers_default_region": _region,
     "smtp_relay": lambda key, raw: _relay(key, raw),
 }
 
@@ -218,6 +233,11 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
                 values["wechat_accounts"] = parse_accounts(raw)
             except WeChatConfigError as exc:
                 raise SettingsError(f"{config_path}:{exc.key}", _OMITTED, exc.expected) from None
+        elif key == "customers":
+            for name, value in (raw.items() if isinstance(raw, dict) else [("", raw)]):
+                if name != "default_region":
+                    raise SettingsError(f"{config_path}:customers.{name}", value, "only default_region")
+                values["customers_default_region"] = _region(f"{config_path}:customers.default_region", value)
         elif key in _PARSERS:
             values[key] = _PARSERS[key](f"{config_path}:{key}", raw)
         elif key not in known:
@@ -272,7 +292,7 @@ def _read_toml(path: Path, *, explicit: bool) -> dict[str, Any]:
     hub = data.get("hub", {})
     if not isinstance(hub, dict):
         raise SettingsError(f"{path}:hub", hub, "a [hub] table")
-    for section in ("queues", "wechat", "email", "twilio"):
+    for section in ("queues", "wechat", "email", "twilio", "customers"):
         if section in data:
             hub = {**hub, section: data[section]}
     return hub

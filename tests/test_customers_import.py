@@ -39,17 +39,25 @@ async def test_customer_csv_imports_good_rows_and_reports_bad_ones(hub: Hub, db:
         "Odd Tier,odd@example.cn,,platinum,\n"  # line 10: unknown tier
     )
     status, report = await post_csv(hub, token, "/api/v1/customers/import", csv_text, "gb18030")
-    assert status == 200 and report["imported"] == 3
-    assert {e["line"] for e in report["errors"]} == {3, 4, 5, 7, 10}
+    assert status == 200 and report["imported"] == 4 and report["refused"] == 3
+    assert {e["line"] for e in report["errors"]} == {3, 4, 5, 10}
+    assert {e["line"] for e in report["errors"] if e["refused"]} == {3, 4, 5}  # nothing left to recognise them by
     assert next(e for e in report["errors"] if e["line"] == 5)["error"].startswith(
         "phone '13800138001' needs its country"
     )
-    assert [(d["line"], d["by"]) for d in report["duplicates"]] == [(6, "email li.na@example.cn")]
+    odd = next(e for e in report["errors"] if e["line"] == 10)
+    assert odd["field"] == "tier" and not odd["refused"]  # the customer is in, at the default tier
+    assert [(d["line"], d["by"]) for d in report["duplicates"]] == [
+        (6, "email li.na@example.cn"),
+        (7, "email wang@example.cn"),
+    ]
+    assert report["duplicates"][1]["same_as_line"] == 2
     async with db.read() as s:
         tiers = {c.display_name: c.tier for c in await s.scalars(select(Customer))}
         phone = await s.scalar(select(Identity.value).where(Identity.kind == "phone", Identity.value.like("+86138%")))
     assert tiers["王小明"] == "general" and tiers["Gold Lady"] == "gold"
     assert tiers["Big Spender"] == "diamond"  # 9000 * 0.8 / (1 + 0.1 - 0.8) = 24,000 >= 20,000
+    assert tiers["Odd Tier"] == "general"
     assert phone == "+8613800138000"
     status, refused = await post_csv(hub, token, "/api/v1/customers/import", "who,what\nx,y\n")
     assert status == 422 and "columns" in refused["error"]["message"]

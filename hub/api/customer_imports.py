@@ -5,8 +5,9 @@ from __future__ import annotations
 from aiohttp import web
 
 from hub import audit, keys
+from hub.api.customers import tier_table
 from hub.api.errors import require
-from hub.customers.imports import ImportRefused, import_customers, import_orders
+from hub.customers.imports import Context, ImportRefused, import_customers, import_orders
 
 routes = web.RouteTableDef()
 MAX_BYTES = 20 * 1024 * 1024
@@ -23,16 +24,27 @@ async def _body(request: web.Request) -> bytes:
 
 @routes.post("/api/v1/customers/import")
 async def customers_csv(request: web.Request) -> web.Response:
-    """A CSV body with the columns name, email and/or phone, and optionally tier and annual_margin."""
+    """A CSV body (UTF-8, UTF-16, GBK, Big5 or Windows-1252; comma, semicolon or tab) with a name and at least one
+    of email, phone, wechat_openid (+ wechat_account), wechat_unionid, webchat, site_user; optionally country,
+    address, extension, tier and annual_margin. Column names as Outlook, Google and Chinese CRMs write them work."""
     actor = await require(request, "supervisor")
-    config = request.app[keys.ROUTING].config
+    config, settings = request.app[keys.ROUTING].config, request.app[keys.SETTINGS]
+    ctx = Context(
+        tiers=config.tier_names,
+        default_region=settings.customers_default_region,
+        wechat_accounts={a.name: a.appid for a in settings.wechat_accounts},
+    )
     try:
-        report = await import_customers(request.app[keys.DB], await _body(request), config.tier_names, config.value)
+        report = await import_customers(
+            request.app[keys.DB], await _body(request), ctx, config.value, tier_table(request.app)
+        )
     except ImportRefused as exc:
         raise web.HTTPUnprocessableEntity(reason=str(exc)) from None
     async with request.app[keys.DB].write() as uow:
         audit.record(uow.session, actor, "customers.imported", "customer", None, imported=report.imported,
-                     errors=len(report.errors), duplicates=len(report.duplicates))  # fmt: skip
+                     updated=report.updated, refused=report.refused, errors=len(report.errors),
+                     duplicates=len(report.duplicates),
+                     possible_duplicates=len(report.possible_duplicates))  # fmt: skip
     return web.json_response(report.to_json())
 
 
@@ -44,7 +56,10 @@ async def orders_csv(request: web.Request) -> web.Response:
     if rules is None:
         raise web.HTTPUnprocessableEntity(reason="no [value] rules in routing.toml: lifetime value cannot be computed")
     try:
-        report = await import_orders(request.app[keys.DB], await _body(request), rules)
+        report = await import_orders(
+            request.app[keys.DB], await _body(request), rules, tier_table(request.app),
+            request.app[keys.SETTINGS].customers_default_region,
+        )  # fmt: skip
     except ImportRefused as exc:
         raise web.HTTPUnprocessableEntity(reason=str(exc)) from None
     async with request.app[keys.DB].write() as uow:

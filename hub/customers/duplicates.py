@@ -4,6 +4,7 @@ then scored with their evidence. O(customers sharing a key), never O(all custome
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import bindparam, case, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +21,7 @@ NAMESAKES = 10
 
 
 # Built once: a lookup runs three of these, and building them per call was half its time.
-_NAMES = select(Customer.id, Customer.display_name).where(
+_NAMES = select(Customer.id, Customer.display_name, Customer.attributes).where(
     Customer.id.in_(bindparam("ids", expanding=True)), Customer.merged_into_id.is_(None)
 )
 # By customer only: a condition on kind too makes SQLite walk the (kind, value) index instead.
@@ -40,15 +41,23 @@ _SHARING = (
 
 
 async def people(s: AsyncSession, ids: Iterable[int]) -> dict[int, Person]:
-    """Customers (not merged away) with their e-mail addresses and phones, in two queries."""
+    """Customers (not merged away) with their e-mail addresses and phones, in two queries. A number someone
+    shares with another customer (a family landline, a switchboard) counts as theirs here: it is what makes
+    the two a possible duplicate, though only its owner is recognised by it."""
     rows = (await s.execute(_NAMES, {"ids": list(ids)})).all()
     names = {r.id: r.display_name for r in rows}
     emails: dict[int, list[str]] = {i: [] for i in names}
-    phones: dict[int, list[str]] = {i: [] for i in names}
+    phones: dict[int, list[str]] = {r.id: shared_numbers(r.attributes) for r in rows}
     for customer_id, kind, value in (await s.execute(_IDENTITIES, {"ids": list(names)})).all():
         if kind in ("email", "phone"):
             (emails if kind == "email" else phones)[customer_id].append(value)
     return {i: Person(i, name, tuple(emails[i]), tuple(phones[i])) for i, name in names.items()}
+
+
+def shared_numbers(attributes: dict[str, Any] | None) -> list[str]:
+    """The E.164 numbers in a customer's `shared_phones` attribute (see hub/customers/imports.py)."""
+    shared = (attributes or {}).get("shared_phones") or []
+    return [str(p["number"]) for p in shared if isinstance(p, dict) and p.get("number")]
 
 
 async def index_new(s: AsyncSession, customer_id: int, name: str, first: IdentityRef) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import phonenumbers
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -65,14 +67,26 @@ _BY_IDENTITY = (
 _BY_IDENTITY_LOCKED = _BY_IDENTITY.with_for_update(of=Customer)
 
 
-async def resolve_customer(session: AsyncSession, ref: IdentityRef, display_name: str | None) -> Customer:
-    """The customer owning this identity, created on first contact."""
+async def resolve_customer(
+    session: AsyncSession, ref: IdentityRef, display_name: str | None, also: Sequence[IdentityRef] = ()
+) -> Customer:
+    """The customer owning this identity, created on first contact. `also` are identities the channel vouches
+    for as the same sender (a WeChat unionid): a first contact from a new identity joins the customer who
+    owns one of them (known from another official account, or from an import)."""
     ref = normalize(ref)
     customer = await find_customer(session, ref, lock=True)
     if customer is not None:
         if display_name and not customer.display_name:
             customer.display_name = display_name[:200]
         return customer
+    for other in also:
+        try:
+            known = await find_customer(session, other, lock=True)
+        except InvalidIdentity:
+            continue
+        if known is not None and known.merged_into_id is None:
+            await attach_identity(session, known, ref)
+            return known
     name = (display_name or "").strip()[:200] or _fallback_name(ref)
     customer = Customer(display_name=name, tier="general", attributes={})
     session.add(customer)

@@ -1,160 +1,258 @@
-"""CSV imports: customers (name, email, phone, tier, annual_margin) and orders (who, amount, date) that set
-lifetime value and tier. Good rows are imported, bad ones reported by line; nothing half-imported."""
+"""CSV imports of customers (names, e-mails, phones, channel ids, tier, margin) and of orders (value -> tier).
+
+A row is refused only when nothing in it can recognise a customer; a bad field is reported (line, field,
+why) and the rest of its row is kept. A row whose e-mail, WeChat or web chat id is already someone's is
+that customer (new identities and values are added). A phone is weaker evidence: two people share a family
+landline or a switchboard. A row whose number belongs to a customer of another name or e-mail becomes a
+record of its own; the number stays with its first owner (who is recognised when it calls or texts) and the
+second person keeps it as an unverified contact (`shared_phones`), reported as a possible duplicate and
+found again by the duplicate suggestions.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from hub.customers import duplicates
-from hub.customers.identities import InvalidIdentity, find_customer, normalize
+from hub.customers.csv_read import ImportRefused, read_rows, read_table
+from hub.customers.identities import InvalidIdentity, find_customer
+from hub.customers.import_columns import IDENTITY_FIELDS, Columns
+from hub.customers.import_rows import Context, Row, amount, order_date, read_row
+from hub.customers.matching import real_name, same_name, score
+from hub.customers.phones import PhoneError, parse_phone
+from hub.customers.retier import TierTable, retier
 from hub.customers.value import ValueRules
-from hub.db.engine import Database
+from hub.db.engine import Database, UnitOfWork
 from hub.db.models import Customer, Identity
+from hub.db.types import utcnow
 from hub.envelopes import IdentityRef
 
-MAX_ROWS = 100_000
-
-
-class ImportRefused(ValueError):
-    """The file as a whole cannot be read (encoding, header): nothing imported."""
+__all__ = ["Context", "ImportRefused", "Report", "import_customers", "import_orders"]
 
 
 @dataclass
 class Report:
     imported: int = 0
     updated: int = 0
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    refused: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)  # per line and field; "refused" says if the row went
+    duplicates: list[dict[str, Any]] = field(default_factory=list)  # rows that are a customer we have
+    possible_duplicates: list[dict[str, Any]] = field(default_factory=list)  # kept apart, sharing a number
+    ignored_columns: list[str] = field(default_factory=list)
+    file: dict[str, str] = field(default_factory=dict)  # encoding and separator, as read
 
     def to_json(self) -> dict[str, Any]:
-        return {"imported": self.imported, "updated": self.updated, "errors": self.errors,
-                "duplicates": self.duplicates}  # fmt: skip
+        return {"imported": self.imported, "updated": self.updated, "refused": self.refused, "errors": self.errors,
+                "duplicates": self.duplicates, "possible_duplicates": self.possible_duplicates,
+                "ignored_columns": self.ignored_columns, "file": self.file}  # fmt: skip
 
 
-def read_rows(data: bytes, required: set[str], any_of: set[str] | None = None) -> list[tuple[int, dict[str, str]]]:
-    """(line number, row) pairs. UTF-8 (with or without BOM) or GB18030, as Chinese Excel saves it."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportRefused("the file is neither UTF-8 nor GB18030 text")
-    reader = csv.DictReader(io.StringIO(text))
-    header = {h.strip().lower() for h in reader.fieldnames or []}
-    any_of = any_of or set()
-    if not required <= header or (any_of and not any_of & header):
-        wanted = ", ".join(sorted(required | any_of))
-        raise ImportRefused(f"the first line must name the columns ({wanted}); found: {', '.join(sorted(header))}")
-    rows: list[tuple[int, dict[str, str]]] = []
-    for row in reader:
-        if len(rows) >= MAX_ROWS:
-            raise ImportRefused(f"more than {MAX_ROWS} rows: split the file")
-        clean = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
-        rows.append((reader.line_num, clean))
-    return rows
-
-
-def _identities(row: dict[str, str]) -> list[IdentityRef]:
-    refs = []
-    if row.get("email"):
-        refs.append(normalize(IdentityRef("email", row["email"])))
-    if row.get("phone"):
-        if not row["phone"].startswith("+"):
-            raise InvalidIdentity(f"phone {row['phone']!r} needs its country code, e.g. +86 138 0013 8000")
-        refs.append(normalize(IdentityRef("phone", row["phone"])))
-    if not refs:
-        raise InvalidIdentity("a customer needs an email or a phone")
-    return refs
-
-
-async def import_customers(db: Database, data: bytes, tiers: tuple[str, ...], rules: ValueRules | None) -> Report:
-    report = Report()
-    rows = read_rows(data, {"name"}, {"email", "phone"})
-    seen: dict[tuple[str, str], int] = {}
+async def import_customers(
+    db: Database, data: bytes, ctx: Context, rules: ValueRules | None, table: TierTable
+) -> Report:
+    sheet = read_table(data)
+    columns = Columns.of(sheet.header)
+    if not columns.has_identity():
+        raise ImportRefused(
+            f"the first line must name the columns: a name and at least one of {', '.join(IDENTITY_FIELDS)} "
+            f"(or their usual names: E-mail Address, Mobile Phone, 手机, 邮箱...); found: {', '.join(sheet.header)}"
+        )
+    ctx = replace(ctx, decimal_comma=sheet.delimiter == ";")  # Excel in comma-decimal countries
+    report = Report(ignored_columns=columns.ignored, file={"encoding": sheet.encoding, "separator": sheet.delimiter})
     async with db.write() as uow:
-        s = uow.session
-        created: list[int] = []
-        for line, row in rows:
-            try:
-                refs = _identities(row)
-                tier = row.get("tier") or None
-                if tier is not None and tier not in tiers:
-                    raise ValueError(f"tier {tier!r} is not one of {', '.join(tiers)}")
-                margin = float(row["annual_margin"]) if row.get("annual_margin") else None
-                if margin is not None and margin < 0:
-                    raise ValueError("annual_margin must be 0 or more")
-            except (InvalidIdentity, ValueError) as exc:
-                report.errors.append({"line": line, "error": str(exc)})
+        importer = _Importer(uow, report, rules, table)
+        for line, cells in sheet.rows:
+            row = read_row(line, columns.values(cells), ctx)
+            report.errors.extend({**e, "refused": not row.identities} for e in row.errors)
+            if not row.identities:
+                report.refused += 1
+                if not row.errors:
+                    report.errors.append({"line": line, "field": None, "refused": True,
+                                          "error": "nothing to recognise this customer by: no e-mail, phone or "
+                                                   "channel id"})  # fmt: skip
                 continue
-            earlier = next((seen[(r.kind, r.value)] for r in refs if (r.kind, r.value) in seen), None)
-            if earlier is not None:
-                report.errors.append({"line": line, "error": f"the same customer as line {earlier}"})
-                continue
-            known = None
-            for ref in refs:
-                if (owner := await find_customer(s, ref)) is not None:
-                    known = (ref, owner)
-                    break
-            if known is not None:
-                ref, owner = known
-                report.duplicates.append({"line": line, "customer_id": owner.id, "by": f"{ref.kind} {ref.value}"})
-                continue
-            attributes: dict[str, Any] = {}
-            earned = tiers[-1]
-            if margin is not None and rules is not None:
-                attributes = {"annual_margin": margin, "lifetime_value": round(rules.lifetime_value(margin), 2)}
-                earned = rules.tier_for(attributes["lifetime_value"])
-            if tier is not None:
-                attributes["tier_override"] = tier
-            customer = Customer(display_name=row["name"][:200] or refs[0].value, attributes=attributes,
-                                tier=tier or earned)  # fmt: skip
-            s.add(customer)
-            await s.flush()
-            for ref in refs:
-                s.add(Identity(customer_id=customer.id, kind=ref.kind, value=ref.value))
-                seen[(ref.kind, ref.value)] = line
-            created.append(customer.id)
-        await s.flush()
-        for start in range(0, len(created), 500):
-            await duplicates.reindex(s, created[start : start + 500], new=True)
-        report.imported = len(created)
+            await importer.place(row)
+        await importer.finish()
     return report
 
 
-async def import_orders(db: Database, data: bytes, rules: ValueRules, today: date | None = None) -> Report:
+@dataclass
+class _Importer:
+    uow: UnitOfWork
+    report: Report
+    rules: ValueRules | None
+    table: TierTable
+    created: dict[int, int] = field(default_factory=dict)  # customer id -> the line that created it
+    updated: set[int] = field(default_factory=set)
+
+    async def place(self, row: Row) -> None:
+        s = self.uow.session
+        owners: dict[IdentityRef, Customer] = {}
+        for ref in row.identities:
+            if (owner := await find_customer(s, ref)) is not None:
+                owners[ref] = owner
+        # An e-mail, WeChat or web chat id names one person; a phone may be shared.
+        strong = [(ref, c) for ref, c in owners.items() if ref.kind != "phone"]
+        target = strong[0][1] if strong else None
+        by = f"{strong[0][0].kind} {strong[0][0].value}" if strong else ""
+        if target is None:
+            for ref, owner in owners.items():
+                if await self._same_person(row, owner, ref.value):
+                    target, by = owner, f"phone {ref.value}"
+                    break
+        mine = target.id if target is not None else None
+        shared = [(ref, c) for ref, c in owners.items() if ref.kind == "phone" and c.id != mine]
+        for ref, other in strong[1:]:
+            if other.id != mine:
+                self.report.errors.append({"line": row.line, "field": ref.kind, "value": ref.value, "refused": False,
+                                           "error": f"already customer {other.id}'s: left there (merge the two if "
+                                                    "they are one person)"})  # fmt: skip
+        if target is None:
+            target = await self._create(row)
+        else:
+            await self._update(target, row, by)
+        await self._share(target, row, shared)
+
+    async def _same_person(self, row: Row, owner: Customer, number: str) -> bool:
+        """The owner of this number is the person of the row unless their names or e-mails say otherwise."""
+        person = (await duplicates.people(self.uow.session, [owner.id])).get(owner.id)
+        if person is None:
+            return False
+        theirs = (owner.attributes or {}).get("phone_extensions", {}).get(number)
+        if theirs and row.extension(number) and theirs != row.extension(number):
+            return False  # one switchboard, two desks
+        if person.emails and row.emails and not set(person.emails) & set(row.emails):
+            return False
+        if not real_name(owner.display_name) or not real_name(row.name):
+            return True  # a record known only by this number (an SMS, a call): now it has a name
+        return same_name(row.name, owner.display_name)
+
+    async def _create(self, row: Row) -> Customer:
+        s = self.uow.session
+        attributes: dict[str, Any] = dict(row.details)
+        tier = self.table.names[-1] if self.table.names else "general"
+        if row.margin is not None and self.rules is not None:
+            value = round(self.rules.lifetime_value(row.margin), 2)
+            attributes |= {"annual_margin": row.margin, "lifetime_value": value}
+            tier = self.rules.tier_for(attributes["lifetime_value"])
+        if row.tier is not None:
+            attributes["tier_override"] = tier = row.tier
+        extensions = {p.e164: p.extension for p in row.phones if p.extension}
+        if extensions:
+            attributes["phone_extensions"] = extensions
+        customer = Customer(display_name=row.name or row.identities[0].value, tier=tier, attributes=attributes)
+        s.add(customer)
+        await s.flush()
+        for ref in row.identities:
+            if await find_customer(s, ref) is None:
+                s.add(Identity(customer_id=customer.id, kind=ref.kind, value=ref.value))
+        await s.flush()
+        self.created[customer.id] = row.line
+        self.report.imported += 1
+        return customer
+
+    async def _update(self, customer: Customer, row: Row, by: str) -> None:
+        s = self.uow.session
+        entry: dict[str, Any] = {"line": row.line, "customer_id": customer.id, "by": by}
+        if customer.id in self.created:
+            entry["same_as_line"] = self.created[customer.id]
+        added = []
+        for ref in row.identities:
+            if await find_customer(s, ref) is None:
+                s.add(Identity(customer_id=customer.id, kind=ref.kind, value=ref.value))
+                added.append(f"{ref.kind} {ref.value}")
+        attrs, before = dict(customer.attributes or {}), customer.tier
+        for key, value in row.details.items():
+            attrs.setdefault(key, value)
+        extensions = {p.e164: p.extension for p in row.phones if p.extension}
+        if extensions:
+            attrs["phone_extensions"] = {**extensions, **attrs.get("phone_extensions", {})}
+        if row.name and not real_name(customer.display_name):
+            customer.display_name = row.name  # the number or address it was known by becomes a person
+        if row.margin is not None and self.rules is not None:
+            attrs["annual_margin"] = row.margin
+            attrs["lifetime_value"] = round(self.rules.lifetime_value(row.margin), 2)
+            if "tier_override" not in attrs:
+                customer.tier = self.rules.tier_for(attrs["lifetime_value"])
+        if row.tier is not None:
+            attrs["tier_override"] = customer.tier = row.tier
+        customer.attributes = attrs
+        await s.flush()
+        entry["added"] = added
+        if customer.tier != before:
+            entry["tier"] = {"before": before, "after": customer.tier}
+            await retier(self.uow, customer, before, self.table, why=f"customer import, line {row.line}", now=utcnow())
+        self.report.duplicates.append(entry)
+        if customer.id not in self.created and customer.id not in self.updated:
+            self.updated.add(customer.id)
+            self.report.updated += 1
+
+    async def _share(self, customer: Customer, row: Row, shared: list[tuple[IdentityRef, Customer]]) -> None:
+        """Numbers that are another customer's: an unverified contact of this one, and a possible duplicate."""
+        if not shared:
+            return
+        attrs = dict(customer.attributes or {})
+        kept = list(attrs.get("shared_phones") or [])
+        for ref, owner in shared:
+            if all(p.get("number") != ref.value for p in kept):
+                kept.append({"number": ref.value, "extension": row.extension(ref.value), "shared_with": owner.id,
+                             "verified": False})  # fmt: skip
+        customer.attributes = {**attrs, "shared_phones": kept}
+        await self.uow.session.flush()
+        found = await duplicates.people(self.uow.session, [customer.id, *(o.id for _, o in shared)])
+        for ref, owner in shared:
+            me, other = found.get(customer.id), found.get(owner.id)
+            match = score(me, other) if me and other else None
+            self.report.possible_duplicates.append(
+                {"line": row.line, "customer_id": customer.id, "other_customer_id": owner.id,
+                 "by": f"phone {ref.value}", "score": match.score if match else None,
+                 "evidence": list(match.evidence) if match else []}
+            )  # fmt: skip
+            self.updated.add(owner.id)
+
+    async def finish(self) -> None:
+        s = self.uow.session
+        await s.flush()
+        new = list(self.created)
+        for start in range(0, len(new), 500):
+            await duplicates.reindex(s, new[start : start + 500], new=True)
+        again = [i for i in self.updated if i not in self.created]
+        for start in range(0, len(again), 500):
+            await duplicates.reindex(s, again[start : start + 500])
+
+
+async def import_orders(
+    db: Database, data: bytes, rules: ValueRules, table: TierTable, region: str | None = None, today: date | None = None
+) -> Report:
     """Orders of the last twelve months make a customer's annual margin; lifetime value and tier follow
-    (a supervisor's tier override stays)."""
+    (a supervisor's tier override stays), and so do the customer's open tickets."""
     report = Report()
     today = today or date.today()
     rows = read_rows(data, {"amount", "date"}, {"email", "phone", "customer_id"})
-    margins: defaultdict[int, float] = defaultdict(float)
+    margins: dict[int, float] = {}
     async with db.write() as uow:
         s = uow.session
         for line, row in rows:
             try:
-                amount, when = float(row["amount"]), date.fromisoformat(row["date"])
+                value, when = amount(row["amount"]), order_date(row["date"])
                 if row.get("customer_id"):
                     customer_id = await s.scalar(select(Customer.id).where(Customer.id == int(row["customer_id"])))
                 else:
-                    ref = IdentityRef("email", row["email"]) if row.get("email") else IdentityRef("phone", row["phone"])
+                    ref = (IdentityRef("email", row["email"]) if row.get("email")
+                           else IdentityRef("phone", parse_phone(row.get("phone", ""), region).e164))  # fmt: skip
                     found = await find_customer(s, ref)
                     customer_id = found.id if found else None
                 if customer_id is None:
                     raise LookupError("no such customer")
-            except (ValueError, InvalidIdentity, LookupError) as exc:
+            except (ValueError, InvalidIdentity, PhoneError, LookupError) as exc:
                 report.errors.append({"line": line, "error": str(exc).strip("'")})
                 continue
             if today - timedelta(days=365) < when <= today:
-                margins[customer_id] += amount
+                margins[customer_id] = margins.get(customer_id, 0.0) + value
         for customer_id, margin in margins.items():
             customer = await s.get_one(Customer, customer_id)
             attrs = dict(customer.attributes or {})
@@ -162,6 +260,7 @@ async def import_orders(db: Database, data: bytes, rules: ValueRules, today: dat
             attrs["lifetime_value"] = round(rules.lifetime_value(margin), 2)
             customer.attributes = attrs
             if "tier_override" not in attrs:
-                customer.tier = rules.tier_for(attrs["lifetime_value"])
+                before, customer.tier = customer.tier, rules.tier_for(attrs["lifetime_value"])
+                await retier(uow, customer, before, table, why="orders import", now=utcnow())
         report.updated = len(margins)
     return report

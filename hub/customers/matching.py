@@ -111,6 +111,11 @@ def _name_score(a: str, b: str) -> tuple[int, str]:
     return best, how
 
 
+def same_name(a: str, b: str, least: int = 85) -> bool:
+    """Whether two written names are one person's (spelling, order, hanzi or pinyin); placeholders never are."""
+    return _name_score(a, b)[0] >= least
+
+
 def score(a: Person, b: Person) -> Match:
     """How likely b is the same person as a (0-100), and why."""
     evidence: list[str] = []
