@@ -76,6 +76,12 @@ def test_sms_from_nobody_we_can_name(raw: str) -> None:
     assert texter_of(raw, "CN") is None
 
 
+@pytest.mark.parametrize("raw", ["Anonymous", "+86282452253", "+266696687", "0000000000"])
+def test_sms_from_a_hidden_sender_is_a_stranger_of_its_own(raw: str) -> None:
+    who = texter_of(raw, "CN", "SM0001")
+    assert who is not None and who.withheld and (who.identity.kind, who.identity.value) == ("sms.withheld", "SM0001")
+
+
 def test_voice_fixtures_name_the_sender_they_expect() -> None:
     """Each raw call fixture names the identity its caller must get (withheld: the call's own)."""
     ivr, channel = load_ivr(PROJECT_ROOT / "config" / "ivr.toml"), VoiceChannel()

@@ -18,6 +18,7 @@ CLIENT = "twilio.client"  # Twilio Client / Voice SDK identity: stable, so the s
 SIP = "sip"
 WITHHELD = "call"  # the CallSid: a withheld caller is known for this one call only
 SMS_SENDER = "sms.sender"  # a short code or an alphanumeric sender id: a sender, but no number to answer
+SMS_WITHHELD = "sms.withheld"  # the MessageSid of a text whose sender is hidden: known for this one message
 
 # What carriers and Twilio put in From when the caller withheld their number. Twilio has also sent these
 # words spelt on a keypad (+266696687 is ANONYMOUS, +7378742833 RESTRICTED, +86282452253 UNAVAILABLE,
@@ -134,12 +135,18 @@ def caller_of(raw_from: str, call_sid: str, called: str = "") -> Sender:
     return _withheld(call_sid, "unrecognised", raw)
 
 
-def texter_of(raw_from: str, country: str = "") -> Sender | None:
-    """The sender of one SMS: a phone, a short code (per country) or an alphanumeric sender id; None when
-    From is none of these (and so no sender we could keep apart from others)."""
+def texter_of(raw_from: str, country: str = "", message_sid: str = "") -> Sender | None:
+    """The sender of one SMS: a phone, a short code (per country) or an alphanumeric sender id; a hidden
+    sender ("Anonymous", a keypad placeholder) is a stranger known by this message only. None when From is
+    none of these (and so no sender we could keep apart from others)."""
     raw = storable_text(raw_from).strip()
     if not raw:
         return None
+    why = _withheld_reason(raw)
+    if why is not None:  # before the number: some placeholders (+86282452253) are possible numbers
+        if not message_sid:
+            return None
+        return Sender(IdentityRef(SMS_WITHHELD, message_sid), f"a hidden sender ({why})", withheld=True)
     try:
         phone = e164(raw)
     except ValueError:

@@ -15,7 +15,7 @@ from twilio.base.exceptions import TwilioRestException
 from hub.channels.base import InboundRejected
 from hub.channels.twilio.config import TwilioConfig, TwilioNumber
 from hub.channels.twilio.rest import TwilioRest
-from hub.channels.twilio.senders import PHONE, SMS_SENDER, Sender, texter_of
+from hub.channels.twilio.senders import PHONE, SMS_SENDER, SMS_WITHHELD, Sender, texter_of
 from hub.envelopes import DeliveryReceipt, InboundEnvelope, OutboundMessage
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,8 @@ def sender_of(fields: Mapping[str, str]) -> Sender:
     raw = fields.get("From", "")
     if not raw:
         raise InboundRejected("bad_request", "missing required parameter From")
-    sender = texter_of(raw, fields.get("FromCountry", ""))
+    sid = fields.get("MessageSid") or fields.get("SmsMessageSid") or ""
+    sender = texter_of(raw, fields.get("FromCountry", ""), sid)
     if sender is None:
         raise InboundRejected("bad_request", f"From {raw[:40]!r} is no phone number, short code or sender id")
     return sender
@@ -83,7 +84,7 @@ def sender_of(fields: Mapping[str, str]) -> Sender:
 class SmsChannel:
     kind = KIND
     identity_kind = PHONE
-    sender_kinds = frozenset({PHONE, SMS_SENDER})  # short codes and sender ids write too
+    sender_kinds = frozenset({PHONE, SMS_SENDER, SMS_WITHHELD})  # short codes, sender ids, hidden senders too
     capabilities = frozenset({"text", "media", "consent", "delivery_receipts"})
     reply_window: timedelta | None = None
 
