@@ -33,6 +33,7 @@ _SHORT_CODE = re.compile(r"^\+?(\d{3,8})$")
 # GSM alphanumeric sender ids: up to 11 letters, digits and a few marks, at least one letter.
 _SENDER_ID = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9 &._+-]{1,11}$")
 MAX_IDENTITY = 300
+UNRECOGNISED = "unrecognised"  # a caller id that is no number, name or address: treated as withheld
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,13 +57,13 @@ def _withheld_reason(raw: str) -> str | None:
             return SPELT[compact]
         return "no number" if set(compact) == {"0"} else None
     letters = _letters(raw)
-    return letters if letters in WITHHELD_WORDS and len(letters) == len(_SEPARATORS.sub("", raw)) else None
+    if letters in WITHHELD_WORDS and len(letters) == len(_SEPARATORS.sub("", raw)):
+        return " ".join(raw.lower().split())  # "Private Number" -> "private number"
+    return None
 
 
-def _withheld(call_sid: str, why: str, raw: str) -> Sender:
-    shown = f"a withheld number ({why})" if why else "a withheld number"
-    if raw and why == "unrecognised":
-        shown = f"an unrecognised caller id ({raw[:40]!r})"
+def _withheld(call_sid: str, why: str, raw: str = "") -> Sender:
+    shown = f"an unrecognised caller id ({raw[:40]!r})" if why == UNRECOGNISED else f"a withheld number ({why})"
     return Sender(IdentityRef(WITHHELD, call_sid), shown, withheld=True)
 
 
@@ -106,7 +107,7 @@ def _sip(uri: str, call_sid: str, region: str | None) -> Sender:
         return Sender(IdentityRef(PHONE, phone), phone, callable=True)
     value = f"{user}@{host}" if user else host
     if not host or len(value) > MAX_IDENTITY:
-        return _withheld(call_sid, "unrecognised", uri)
+        return _withheld(call_sid, UNRECOGNISED, uri)
     return Sender(IdentityRef(SIP, value), f"SIP {value}")
 
 
@@ -122,7 +123,7 @@ def caller_of(raw_from: str, call_sid: str, called: str = "") -> Sender:
         if not name or _withheld_reason(name):
             return _withheld(call_sid, "anonymous", raw)
         if len(name) > MAX_IDENTITY:
-            return _withheld(call_sid, "unrecognised", raw)
+            return _withheld(call_sid, UNRECOGNISED, raw)
         return Sender(IdentityRef(CLIENT, name), f"Twilio Client {name}", name=name)
     if lowered.startswith(("sip:", "sips:")):
         return _sip(raw, call_sid, region)
@@ -132,7 +133,7 @@ def caller_of(raw_from: str, call_sid: str, called: str = "") -> Sender:
     phone = _phone(raw, region)
     if phone is not None:
         return Sender(IdentityRef(PHONE, phone), phone, callable=True)
-    return _withheld(call_sid, "unrecognised", raw)
+    return _withheld(call_sid, UNRECOGNISED, raw)
 
 
 def texter_of(raw_from: str, country: str = "", message_sid: str = "") -> Sender | None:
