@@ -95,3 +95,97 @@ def test_logs_never_carry_addresses_or_numbers(caplog: pytest.LogCaptureFixture)
     with caplog.at_level(logging.INFO, logger="hub.test.redaction"):
         logger.info("SMS from %s to %s", "+8613800138000", "bob@example.com")
     assert caplog.records[0].getMessage() == "SMS from +…00 to b…@…"
+
+
+WORDS = (
+    "李娜",
+    "Li Na",
+    "li.na@example.cn",
+    "8613900139000",
+    "oLiNa_openid_0001",
+    "北京市海淀区",
+    "身份证",
+    "护照号码",
+)
+
+
+async def everything_stored(db: Database) -> str:
+    """Every row of every table, as text: what a database dump would show."""
+    from hub.db.base import Base
+
+    async with db.read() as s:
+        rows = []
+        for table in Base.metadata.sorted_tables:
+            rows += [str(tuple(r)) for r in (await s.execute(select(table))).all()]
+    return "\n".join(rows)
+
+
+async def test_erasure_leaves_none_of_their_words_or_ids_anywhere(hub: Hub, db: Database) -> None:
+    from hub.customers.tables import Survey
+    from hub.db.models import VoiceCall
+    from tests.waiting import until
+
+    supervisor, agent = await make_token(db, "supervisor"), await make_token(db, "agent")
+    ingest = hub.app[keys.INGESTOR]
+    raw_store = hub.app[keys.EMAIL].intake.raw
+    raw_key = await raw_store.put(b"From: =?utf-8?b?5p2O5aic?= <li.na@example.cn>\r\n\r\n\xe6\x88\x91\xe7\x9a\x84")
+    mail = await ingest.ingest(InboundEnvelope(
+        channel="email", external_id="<CAF1=li.na@example.cn>", sender=IdentityRef("email", "li.na@example.cn"),
+        sender_name="李娜 Li Na", subject="护照号码 passport number",
+        text="我的护照号码是 E12345678，地址北京市海淀区1号", meta={"raw_key": raw_key}))  # fmt: skip
+    customer, ticket = mail.ticket.customer_id, mail.ticket.id
+    files = hub.app[keys.ATTACHMENTS]
+    scan = await files.put(b"%PDF-1.4 passport scan", "passport.pdf", "application/pdf")
+    await add_attachments(db, mail.interaction.id, [scan])
+    # A WeChat record of hers, merged into the e-mail one: its event id carries her openid.
+    wechat = await ingest.ingest(InboundEnvelope(
+        channel="wechat", external_id="wx0000000000000001:oLiNa_openid_0001:1700000000:CLICK:MENU_BILLING",
+        sender=IdentityRef("wechat", "wx0000000000000001:oLiNa_openid_0001"), sender_name="Li Na",
+        text="身份证丢了怎么办", extra_identities=(IdentityRef("phone", "+86 139 0013 9000"),)))  # fmt: skip
+    status, _ = await call(hub, supervisor, "POST", f"/api/v1/customers/{wechat.ticket.customer_id}/merge",
+                           {"into": customer})  # fmt: skip
+    assert status == 200
+    # Copies elsewhere: an agent's reply, a survey comment, a call from her number, an agent's own search.
+    assert (await call(hub, agent, "POST", f"/api/v1/tickets/{ticket}/replies", {"text": "李娜您好, we got it"}))[
+        0
+    ] == 201
+    async with db.write() as uow:
+        uow.session.add(Survey(ticket_id=ticket, customer_id=customer, token="t" * 40, channel="email",
+                               rating=2, comment="李娜: too slow"))  # fmt: skip
+        uow.session.add(VoiceCall(call_sid="CA" + "1" * 32, number="+15550001111", caller="+8613900139000",
+                                  path=["zh", "2"], ticket_id=ticket))  # fmt: skip
+    await call(hub, agent, "GET", "/api/v1/knowledge/suggest?q=" + "身份证丢了怎么办")  # her words, searched by hand
+    await call(hub, agent, "GET", "/api/v1/knowledge/suggest?q=how do I change my delivery address")  # someone's
+
+    async def in_gap_report() -> bool:
+        _, report = await call(hub, supervisor, "GET", "/api/v1/knowledge/gaps")
+        return "北京市海淀区" in str(report)
+
+    await until(in_gap_report)
+    before = await everything_stored(db)
+    assert all(word in before for word in WORDS)
+
+    status, done = await call(hub, supervisor, "POST", f"/api/v1/customers/{customer}/erase",
+                              {"close_open_tickets": True})  # fmt: skip
+    assert status == 200 and done["files_removed"] == 2  # the scan and the raw mail
+    assert done["erased"]["knowledge_gaps"] >= 2 and done["erased"]["calls"] == 1
+    after = await everything_stored(db)
+    assert [word for word in WORDS if word in after] == []
+    _, report = await call(hub, supervisor, "GET", "/api/v1/knowledge/gaps")
+    assert "delivery address" in str(report)  # other people's questions stay in the report
+    with pytest.raises(KeyError):
+        await raw_store.get(raw_key)
+    with pytest.raises(KeyError):
+        await files.get(scan.storage_key)
+    async with db.read() as s:
+        merged_away = await s.get_one(Customer, wechat.ticket.customer_id)
+        ticket_row = await s.get_one(Ticket, ticket)
+    assert merged_away.display_name == f"erased customer {merged_away.id}"
+    # The figures stay: channel, times, the first response, the rating.
+    assert ticket_row.channel == "email" and ticket_row.first_responded_at is not None
+    assert ticket_row.status == "closed" and ticket_row.first_response_due_at is not None
+    # A retried push of the same WeChat event is not recognised as hers: nothing links back.
+    again = await ingest.ingest(InboundEnvelope(
+        channel="wechat", external_id="wx0000000000000001:oLiNa_openid_0001:1700000000:CLICK:MENU_BILLING",
+        sender=IdentityRef("wechat", "wx0000000000000001:oLiNa_openid_0001"), text="hello"))  # fmt: skip
+    assert not again.duplicate and again.ticket.customer_id not in (customer, wechat.ticket.customer_id)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
 from aiohttp import web
 
 from hub import keys
 from hub.api.errors import path_id, read_json, require
-from hub.customers.privacy import NeedsConfirmation, erase, export
+from hub.customers.erasure import Eraser, Files, NeedsConfirmation, Store
+from hub.customers.privacy import export
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -27,6 +27,16 @@ async def export_customer(request: web.Request) -> web.Response:
     )
 
 
+def eraser(app: web.Application) -> Eraser:
+    """Erasure with every store of this hub: the knowledge usage log (flushed first, then erased with the rest),
+    attachment files and raw mail copies (after the commit). A new store of customer data is added here."""
+    stores: list[Store] = [Files(app[keys.ATTACHMENTS], lambda scope: scope.files)]
+    email = app.get(keys.EMAIL)
+    if email is not None:
+        stores.append(Files(email.intake.raw, lambda scope: scope.raw_mail))
+    return Eraser(app[keys.DB], stores, buffers=[app[keys.KNOWLEDGE].flush])
+
+
 @routes.post("/api/v1/customers/{id}/erase")
 async def erase_customer(request: web.Request) -> web.Response:
     """{"close_open_tickets": true} is required when the customer has open tickets (409 otherwise)."""
@@ -36,23 +46,15 @@ async def erase_customer(request: web.Request) -> web.Response:
     if not isinstance(confirm, bool):
         raise web.HTTPBadRequest(reason='"close_open_tickets" must be true or false')
     try:
-        done = await erase(request.app[keys.DB], path_id(request), actor, close_open_tickets=confirm)
+        done = await eraser(request.app).erase(path_id(request), actor, close_open_tickets=confirm)
     except LookupError as exc:
         raise web.HTTPNotFound(reason=str(exc)) from None
     except NeedsConfirmation as exc:
         raise web.HTTPConflict(reason=f'{exc}; send {{"close_open_tickets": true}} to go ahead') from None
-    # Committed: now the files. A file that cannot be removed is logged (by key), never left silently.
-    files, raw = request.app[keys.ATTACHMENTS], request.app.get(keys.EMAIL)
-    removed = 0
-    for key in done.attachment_keys:
-        with contextlib.suppress(OSError):
-            removed += await files.delete(key)
-    for key in done.raw_mail_keys:
-        if raw is not None:
-            with contextlib.suppress(OSError):
-                removed += await raw.intake.raw.delete(key)
-    left = len(done.attachment_keys) + len(done.raw_mail_keys) - removed
-    if left:
+    if done.files_left:
+        # Committed: a file that could not be removed is logged (by count), never left silently.
         log.warning("erasure of customer %s: %s stored file(s) were already gone or could not be removed",
-                    done.customer_id, left)  # fmt: skip
-    return web.json_response({"customer_id": done.customer_id, "erased": done.counts, "files_removed": removed})
+                    done.customer_id, done.files_left)  # fmt: skip
+    return web.json_response(
+        {"customer_id": done.customer_id, "erased": done.counts, "files_removed": done.files_removed}
+    )
