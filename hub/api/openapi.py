@@ -108,7 +108,8 @@ SPEC: dict[str, Any] = {
         "/api/v1/customers/{id}": {
             "patch": {
                 "summary": 'Set the tier (an override; "auto" lifts it) or annual_margin, which value rules turn into '
-                "lifetime value and tier (supervisors; audited)",
+                "lifetime value and tier (supervisors; audited); open tickets follow the new tier "
+                "(tickets_retiered)",
                 "parameters": _ID,
                 "responses": _ok({"type": "object"}),
             },

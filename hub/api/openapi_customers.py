@@ -17,7 +17,8 @@ def _json(**properties: Any) -> dict[str, Any]:
 
 CUSTOMER_PATHS: dict[str, Any] = {
     "/api/v1/customers/{id}/merge": {
-        "post": {"summary": "Merge this customer into another (audited; 409 when either was merged, 422 into itself)",
+        "post": {"summary": "Merge this customer into another (audited; 409 when either was merged, 422 into itself); "
+                            "open tickets take the merged tier (the more valuable record's, or an override)",
                  "parameters": _ID, "requestBody": _json(into={"type": "integer"}), "responses": _ok(_OBJ)},
     },
     "/api/v1/customers/merges/{id}/undo": {
@@ -33,8 +34,9 @@ CUSTOMER_PATHS: dict[str, Any] = {
                 "parameters": _ID, "responses": _ok(_OBJ)},
     },
     "/api/v1/customers/{id}/erase": {
-        "post": {"summary": "Erase personal data, keep anonymous figures (supervisors; audited; 409 with open "
-                            "tickets unless close_open_tickets is true)",
+        "post": {"summary": "Erase personal data everywhere (records merged into it too), keep anonymous figures "
+                            "(supervisors; audited; 409 with open tickets unless close_open_tickets is true); "
+                            "answers the rows erased per store and files_removed",
                  "parameters": _ID, "requestBody": _json(close_open_tickets={"type": "boolean"}),
                  "responses": _ok(_OBJ)},
     },
@@ -42,7 +44,12 @@ CUSTOMER_PATHS: dict[str, Any] = {
         "get": {"summary": "Recently active customers by churn risk, with reasons (?min=30)", "responses": _ok(_OBJ)},
     },
     "/api/v1/customers/import": {
-        "post": {"summary": "Import customers from CSV (name, email, phone, tier, annual_margin); errors by line",
+        "post": {"summary": "Import customers from CSV (UTF-8/UTF-16/GBK/Big5/Windows-1252; comma, semicolon or "
+                            "tab): name, email, phone (+ extension, country, address), wechat_openid (+ "
+                            "wechat_account), wechat_unionid, webchat, site_user, tier, annual_margin; Outlook, "
+                            "Google and Chinese CRM column names too. Answers imported, updated, refused, errors "
+                            "(line, field, value, error, refused), duplicates, possible_duplicates (a shared "
+                            "phone), ignored_columns",
                  "requestBody": _CSV, "responses": _ok(_OBJ)},
     },
     "/api/v1/customers/orders/import": {
