@@ -34,6 +34,7 @@ from hub.api import customer_merges as customer_merge_routes
 from hub.api import customer_privacy as customer_privacy_routes
 from hub.api import customers as customer_routes
 from hub.api import knowledge as knowledge_routes
+from hub.api import mail_notices as mail_notice_routes
 from hub.api import macros as macro_routes
 from hub.api import routes as api_routes
 from hub.api import surveys as survey_routes
@@ -214,6 +215,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_routes(inbox_routes.routes)
     app.router.add_routes(ticket_page_routes.routes)
     for table in (directory_routes.routes, wallboard_routes.routes, report_routes.routes, knowledge_page_routes.routes):
+    app.router.add_routes(mail_notice_routes.routes)
         app.router.add_routes(table)
     app.router.add_routes(chat_routes.routes)
     app.router.add_get("/", home)

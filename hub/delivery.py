@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from hub.background import cancel
 from hub.channels.base import Channel
 from hub.channels.registry import ChannelRegistry, UnknownChannel
-from hub.db.engine import Database
+from hub.db.engine import Database, UnitOfWork
 from hub.db.models import Identity, Interaction, OutboxItem, Queue, Ticket
 from hub.db.types import utcnow
 from hub.envelopes import Attachment, DeliveryReceipt, IdentityRef, OutboundMessage
@@ -34,6 +34,27 @@ RANK: dict[str | None, int] = {None: 0, "queued": 0, "sent": 1, "delivered": 2, 
 
 def moves_forward(current: str | None, new: str) -> bool:
     return RANK.get(new, 0) > RANK.get(current, 0)
+
+
+async def record_delivery(
+    uow: UnitOfWork, interaction: Interaction, status: str, error: str | None = None, *, queue: str | None = None
+) -> bool:
+    """The one delivery state machine, for the outbox's receipts, providers' callbacks and mailed delivery
+    reports alike: queued -> sent -> delivered | failed, never backwards (a "sent" arriving after a bounce
+    changes nothing); a failed attempt that will be retried stays queued with its reason. Emits
+    message.delivery_updated when something changed; returns whether it did."""
+    current = interaction.delivery_status
+    retrying = status == "queued" and error is not None and current in (None, "queued")
+    if not (moves_forward(current, status) or retrying):
+        return False
+    interaction.delivery_status = status
+    interaction.delivery_error = error if status in ("failed", "queued") else None
+    if queue is None:
+        queue = await uow.session.scalar(
+            select(Queue.name).join(Ticket, Ticket.queue_id == Queue.id).where(Ticket.id == interaction.ticket_id)
+        )
+    uow.emit(DeliveryUpdated(interaction.ticket_id, queue or "", interaction.id, status, interaction.delivery_error))
+    return True
 
 
 def backoff(attempt: int) -> timedelta:
@@ -159,9 +180,7 @@ class DeliveryWorker:
             # Sent with no database connection held: a slow provider must not pin the pool.
             channel, msg = prepared.outcome
             receipt = await self._send(channel, msg)
-        await self._record(
-            item_id, prepared.interaction_id, prepared.ticket_id, prepared.queue, prepared.attempts, receipt
-        )
+        await self._record(item_id, prepared.interaction_id, prepared.queue, prepared.attempts, receipt)
 
     async def _prepare(self, item_id: int) -> _Prepared:
         """Everything the send needs, read in one short session; or the receipt that makes sending moot."""
@@ -223,7 +242,7 @@ class DeliveryWorker:
             return DeliveryReceipt("failed", error=f"{type(exc).__name__}: {exc}", retryable=True)
 
     async def _record(
-        self, item_id: int, interaction_id: int, ticket_id: int, queue: str, attempts: int, receipt: DeliveryReceipt
+        self, item_id: int, interaction_id: int, queue: str, attempts: int, receipt: DeliveryReceipt
     ) -> None:
         now = utcnow()
         retry = receipt.status == "failed" and receipt.retryable and attempts < self._max_attempts
@@ -233,7 +252,6 @@ class DeliveryWorker:
             interaction = await s.get_one(Interaction, interaction_id)
             if receipt.status == "failed":
                 item.last_error = receipt.error
-                interaction.delivery_error = receipt.error
                 item.status = "pending" if retry else "failed"
                 item.next_attempt_at = now + backoff(attempts) if retry else now
                 status = "queued" if retry else "failed"
@@ -242,8 +260,5 @@ class DeliveryWorker:
                 if receipt.external_id and interaction.external_id is None:
                     interaction.external_id = receipt.external_id
                 status = receipt.status
-                if not moves_forward(interaction.delivery_status, status) and interaction.delivery_status != "queued":
-                    return  # the provider's callback (delivered, undelivered) beat us here: it knows more
-                interaction.delivery_error = None
-            interaction.delivery_status = status
-            uow.emit(DeliveryUpdated(ticket_id, queue, interaction_id, status, receipt.error))
+            # A provider's callback (delivered, undelivered) or a bounce may have beaten us here: it knows more.
+            await record_delivery(uow, interaction, status, receipt.error, queue=queue)

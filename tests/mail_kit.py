@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import email
+from collections.abc import AsyncIterator
 from email import policy
 from email.message import EmailMessage
 from typing import Any
 
+import aiosmtplib
 from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from hub.app import create_app
+from hub.channels.email.config import Relay
+from hub.settings import Settings
+from tests.conftest import Hub
 
 
 class Captured:
@@ -37,3 +46,32 @@ async def relay_server() -> tuple[asyncio.Server, Captured, int]:
 
     server = await loop.create_server(protocol, "127.0.0.1", 0)
     return server, captured, int(server.sockets[0].getsockname()[1])
+
+
+@dataclasses.dataclass
+class MailHub:
+    """A running hub with its SMTP listener, and a local relay that captures what it sends."""
+
+    hub: Hub
+    relay: Captured
+    smtp_port: int
+
+    async def send(self, raw: bytes, to: str = "support@hub.test", sender: str = "someone@example.com") -> Any:
+        """One SMTP transaction; sender "" is the null sender (MAIL FROM:<>) that delivery reports use."""
+        async with aiosmtplib.SMTP(hostname="127.0.0.1", port=self.smtp_port) as client:
+            return await client.sendmail(sender, [to], raw)
+
+
+@contextlib.asynccontextmanager
+async def started_mail_hub(settings: Settings, aiohttp_server: Any) -> AsyncIterator[MailHub]:
+    server, captured, port = await relay_server()
+    custom = dataclasses.replace(
+        settings,
+        smtp_relay=Relay("127.0.0.1", port),
+        email=dataclasses.replace(settings.email, max_message_bytes=300_000),
+    )
+    app = create_app(custom)
+    try:
+        yield MailHub(Hub(await aiohttp_server(app), app, custom), captured, custom.smtp_port)
+    finally:
+        server.close()

@@ -10,6 +10,7 @@ from hub import __version__
 from hub.api.openapi_console import CONSOLE_PATHS
 from hub.api.openapi_customers import CUSTOMER_PATHS
 from hub.api.openapi_knowledge import KNOWLEDGE_PATHS
+from hub.api.openapi_mail import MAIL_PATHS
 from hub.api.spec_parts import ID as _ID
 from hub.api.spec_parts import ok as _ok
 from hub.api.spec_parts import ref as _ref
@@ -172,6 +173,7 @@ SPEC: dict[str, Any] = {
                 "summary": "Read routing.toml again (supervisors); 422 with the line or key when it is invalid, "
                 "and the running policy stays",
                 "responses": _ok({"type": "object"}),
+        **MAIL_PATHS,
             }
         },
         "/api/v1/tickets/{id}/offer": {

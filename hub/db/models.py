@@ -98,6 +98,23 @@ class MailCheckpoint(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class MailNotice(Base):
+    """Mail that is nobody's contact and threads to no ticket: a delivery report about no mail of ours, an
+    automatic reply to nothing. Kept for staff (GET /api/v1/mail/notices), never made a ticket or a customer."""
+
+    __tablename__ = "mail_notices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "bounce" or "automatic"
+    message_id: Mapped[str] = mapped_column(String(255), unique=True)  # Message-ID or content hash: stored once
+    mailbox: Mapped[str] = mapped_column(String(64))
+    sender: Mapped[str] = mapped_column(String(320), default="")  # as the mail gave it, even when unusable
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(String(300), default="")  # why automatic, or what the report says
+    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)  # raw_key, the report's fields
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
 class VoiceCall(Base):
     """A phone call's progress through the IVR and the queue, so every webhook continues where it left off."""
 

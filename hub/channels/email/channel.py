@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
@@ -14,6 +15,7 @@ import aiosmtplib
 import jinja2
 
 from hub.channels.base import InboundRejected
+from hub.channels.email.addresses import address_problem
 from hub.channels.email.config import EmailConfig, Mailbox, Relay
 from hub.channels.email.loops import automatic
 from hub.channels.email.parse import ParsedMail
@@ -35,6 +37,7 @@ class RawMail:
     raw_key: str
     attachments: tuple[Attachment, ...] = ()
     notes: tuple[str, ...] = ()  # problems met while storing (a file over the size limit, say)
+    part_keys: tuple[str | None, ...] = ()  # the storage key of each of mail.parts (None: not stored)
 
 
 def subject_token(subject: str) -> int | None:
@@ -75,7 +78,7 @@ class EmailChannel:
             # Kept, not refused: a placeholder identity of its own, so it never merges two senders.
             sender = f"unknown-{mail.content_hash[:16]}@invalid"
         text = mail.text or mail.quoted or mail.subject or "(no text)"
-        meta = {
+        meta: dict[str, Any] = {
             "message_id": mail.message_id,
             "in_reply_to": list(mail.in_reply_to),
             "references": list(mail.references),
@@ -87,6 +90,16 @@ class EmailChannel:
         }
         if warnings:
             meta["warnings"] = warnings[:20]
+        keys = dict(enumerate(raw.part_keys))
+        # Inline images by Content-ID, for the console to show them where the HTML puts them.
+        images = {p.content_id: keys[i] for i, p in enumerate(mail.parts) if p.content_id and keys.get(i)}
+        if images:
+            meta["cid"] = dict(list(images.items())[:50])
+        if mail.forwarded:
+            meta["forwarded"] = [
+                {**f.to_json(), **({"storage_key": keys[f.part]} if f.part is not None and keys.get(f.part) else {})}
+                for f in mail.forwarded[:10]
+            ]
         if why := automatic(mail):
             meta["automatic"] = why
         return InboundEnvelope(
@@ -141,8 +154,11 @@ class EmailChannel:
     async def send(self, msg: OutboundMessage) -> DeliveryReceipt:
         if self.relay is None or not self.config.mailboxes:
             return DeliveryReceipt("failed", error="no SMTP relay configured (HUB_SMTP_RELAY or [email] relay)")
-        if "@" not in msg.recipient.value or msg.recipient.value.endswith("@invalid"):
-            return DeliveryReceipt("failed", error=f"{msg.recipient.value!r} is not a deliverable address")
+        if problem := address_problem(msg.recipient.value):
+            # Permanent: retrying would never make it an address (a placeholder for a sender we could not read).
+            return DeliveryReceipt(
+                "failed", error=f"not sent: {msg.recipient.value!r} is not an email address ({problem})"
+            )
         files = []
         for attachment in msg.attachments:
             if self.files is None:

@@ -2,19 +2,31 @@
 
 Chinese mail is labelled GB2312 while using GBK or GB18030 characters, labelled UTF-8 while being GBK,
 or sent with 8-bit headers and no label at all. Decoding tries the declared charset (GB labels widened to
-GB18030, their superset), then UTF-8, then GB18030 and Big5, then charset-normalizer's guess, and says
-when it had to guess so the interaction can carry a warning.
+GB18030, their superset; Big5 to Big5-HKSCS, then Windows' CP950), then UTF-8, then GB18030 and Big5,
+then charset-normalizer's guess, and says when it had to guess so the interaction can carry a warning.
+Headers get the same treatment: RFC 2047 encoded words and RFC 2231 parameters are decoded here, not by
+the standard library, which decodes a "gb2312" word with the narrow codec and loses GBK-only characters.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
+from email.header import decode_header
+from email.message import Message
+from email.utils import unquote
 
 from charset_normalizer import from_bytes
 
-# Labels whose real-world use is wider than the name: decode with the superset.
-WIDER = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "euc-cn": "gb18030", "big5": "big5hkscs",
-         "ks_c_5601-1987": "cp949", "iso-8859-1": "cp1252", "us-ascii": "cp1252"}  # fmt: skip
+# Labels whose real-world use is wider than the name: decode with the superset. Keys are labels as
+# written and the names Python's codec lookup gives them ("cp936" -> "gbk").
+WIDER = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "euc-cn": "gb18030", "gb_2312-80": "gb18030",
+         "csgb2312": "gb18030", "x-euc-cn": "gb18030", "big5": "big5hkscs", "x-big5": "big5hkscs",
+         "csbig5": "big5hkscs", "cn-big5": "big5hkscs", "ks_c_5601-1987": "cp949", "iso-8859-1": "cp1252",
+         "latin-1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252"}  # fmt: skip
+# Windows' Big5 (the Euro sign, a few more characters) is what "big5" mail often really is.
+AFTER = {"big5hkscs": "cp950"}
+_ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
 
 
 def _codec(label: str | None) -> str | None:
@@ -23,9 +35,10 @@ def _codec(label: str | None) -> str | None:
     name = label.strip().strip('"').lower()
     name = WIDER.get(name, name)
     try:
-        return codecs.lookup(name).name
+        name = codecs.lookup(name).name
     except LookupError:
         return None
+    return codecs.lookup(WIDER.get(name, name)).name
 
 
 def _cjk_share(text: str) -> float:
@@ -34,13 +47,14 @@ def _cjk_share(text: str) -> float:
     return sum(1 for ch in text if "\u3400" <= ch <= "\u9fff") / len(text)
 
 
-def decode_bytes(data: bytes, declared: str | None) -> tuple[str, str | None]:
-    """(text, warning or None). Never raises and never drops text: the last resort replaces bad bytes."""
+def decode_bytes(data: bytes, declared: str | None, *, guess: bool = True) -> tuple[str, str | None]:
+    """(text, warning or None). Never raises and never drops text: the last resort replaces bad bytes.
+    Without `guess` (a header's few bytes, too short for a statistical guess) that resort comes first."""
     if not data:
         return "", None
     label = _codec(declared)
     tried: list[str] = []
-    for name in (label, "utf-8", "gb18030", "big5hkscs"):
+    for name in (label, AFTER.get(label or ""), "utf-8", "gb18030", "big5hkscs", "cp950"):
         if name is None or name in tried:
             continue
         tried.append(name)
@@ -54,7 +68,7 @@ def decode_bytes(data: bytes, declared: str | None) -> tuple[str, str | None]:
             return text, None
         said = f"declared {declared!r}" if declared else "no charset declared"
         return text, f"{said}, decoded as {name}"
-    best = from_bytes(data).best()
+    best = from_bytes(data).best() if guess else None
     if best is not None and best.encoding:
         return str(best), f"charset guessed as {best.encoding} ({declared or 'none declared'})"
     return data.decode(label or "utf-8", errors="replace"), "undecodable bytes replaced"
@@ -66,3 +80,47 @@ def fix_header(value: str) -> tuple[str, str | None]:
         return value, None
     raw = value.encode("utf-8", "surrogateescape")
     return decode_bytes(raw, None)
+
+
+def decode_words(value: str) -> tuple[str, str | None]:
+    """A header as written (RFC 2047 encoded words, or raw 8-bit bytes) to text, each word decoded like a body."""
+    value, note = fix_header(value)
+    if not _ENCODED_WORD.search(value):
+        return value, note
+    try:
+        chunks = decode_header(value)
+    except Exception:  # a malformed word (bad base64): the standard library raises; keep the text as written
+        return value, "an encoded word could not be decoded"
+    out: list[str] = []
+    for chunk, charset in chunks:
+        if isinstance(chunk, str):
+            out.append(chunk)
+            continue
+        if charset is None:  # text between encoded words: handed back as raw-unicode-escape bytes
+            try:
+                out.append(chunk.decode("raw-unicode-escape"))
+            except UnicodeDecodeError:
+                out.append(chunk.decode("latin-1"))
+            continue
+        text, problem = decode_bytes(chunk, charset, guess=False)
+        out.append(text)
+        note = note or problem
+    return "".join(out), note
+
+
+def parameter(part: Message, header: str, name: str) -> tuple[str | None, str | None]:
+    """A MIME parameter (a file name) decoded by our rules: RFC 2231 (`filename*=gb2312''...`, continuations
+    included), RFC 2047 words inside quotes (Outlook, Foxmail), or raw 8-bit bytes. (value, warning)."""
+    raw = next((v for k, v in part.raw_items() if k.lower() == header), None)
+    if raw is None:
+        return None, None
+    legacy = Message()  # the compat32 parser hands RFC 2231 values back undecoded: (charset, language, text)
+    legacy[header] = " ".join(fix_header(raw)[0].split())
+    value = legacy.get_param(name, header=header)
+    if value is None or value == "":
+        return None, None
+    if isinstance(value, tuple):
+        charset, _language, text = value
+        data = unquote(text).encode("raw-unicode-escape")
+        return decode_bytes(data, charset or None)
+    return decode_words(unquote(value))

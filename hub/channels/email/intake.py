@@ -1,8 +1,9 @@
 """One path for every received mail (SMTP or IMAP): keep the raw bytes, parse off the loop, store, acknowledge.
 
 Order matters: the raw copy is written first, so a parser bug never loses a mail; the SMTP 250 or the
-IMAP flag comes only after the contact is committed. Delivery reports mark the reply they bounce as
-failed; automatic mail is recorded but never acknowledged, and acknowledgements are rate-limited.
+IMAP flag comes only after the mail is committed. Delivery reports and automatic mail are no customer's
+contact: notices.py records them (on the ticket they concern, or as a notice) and nothing answers them;
+acknowledgements of customers' new tickets are rate-limited.
 """
 
 from __future__ import annotations
@@ -11,21 +12,17 @@ import logging
 import time
 from collections import defaultdict, deque
 
-from sqlalchemy import select
-
 from hub.accounts import Principal
 from hub.channels.email.channel import EmailChannel, RawMail
 from hub.channels.email.config import Mailbox
 from hub.channels.email.loops import automatic
+from hub.channels.email.notices import MailNotices
 from hub.channels.email.parse import ParsedMail
 from hub.channels.email.parser_pool import MailParser
 from hub.channels.email.raw import RawMailStore
 from hub.contacts import IngestResult
 from hub.db.engine import Database
-from hub.db.models import Interaction, Queue, Ticket
-from hub.db.types import utcnow
 from hub.envelopes import Attachment
-from hub.events import DeliveryUpdated
 from hub.ingest import Ingestor
 from hub.replies import post_reply
 from hub.storage import AttachmentStore, TooLarge
@@ -51,60 +48,42 @@ class EmailIntake:
         self.raw = raw
         self._acks: defaultdict[str, deque[float]] = defaultdict(deque)
         self.parser = MailParser()
+        self.notices = MailNotices(db)
 
-    async def receive(self, data: bytes, mailbox: Mailbox) -> IngestResult | None:
-        """Store one mail. Returns the stored contact, or None for a delivery report matched to a reply."""
+    async def receive(self, data: bytes, mailbox: Mailbox, envelope_from: str | None = None) -> IngestResult | None:
+        """Store one mail. Returns the stored contact; None for a delivery report or automatic mail.
+        `envelope_from` is SMTP's MAIL FROM ("" for the null sender); IMAP mail has none."""
         raw_key = await self.raw.put(data)
-        mail, bounced = await self.parser.parse(data)  # off the loop (big mail: in another process)
-        if bounced and await self._mark_bounced(bounced, mail, raw_key):
+        # Off the loop (big mail: in another process).
+        mail, report = await self.parser.parse(data, envelope_from)
+        if report is not None:
+            await self.notices.report(mail, report, mailbox.name, raw_key)
             return None
-        attachments, notes = await self._store_parts(mail)
-        envelope = self._channel.parse_inbound(RawMail(mail, mailbox, raw_key, attachments, notes))
+        if why := automatic(mail):
+            await self.notices.automatic(mail, why, mailbox.name, raw_key)
+            return None
+        attachments, notes, keys = await self._store_parts(mail)
+        envelope = self._channel.parse_inbound(RawMail(mail, mailbox, raw_key, attachments, notes, keys))
         result = await self._ingestor.ingest(envelope)
-        if result.action == ThreadAction.NEW and mailbox.auto_ack and mail.sender and not automatic(mail):
+        if result.action == ThreadAction.NEW and mailbox.auto_ack and mail.sender:
             await self._acknowledge(result, mail.sender, mailbox.auto_ack)
         return result
 
-    async def _store_parts(self, mail: ParsedMail) -> tuple[tuple[Attachment, ...], tuple[str, ...]]:
-        stored, notes = [], []
+    async def _store_parts(
+        self, mail: ParsedMail
+    ) -> tuple[tuple[Attachment, ...], tuple[str, ...], tuple[str | None, ...]]:
+        """The stored files, what could not be stored, and each part's storage key (None: not stored)."""
+        stored: list[Attachment] = []
+        notes: list[str] = []
+        keys: list[str | None] = []
         for part in mail.parts[:50]:
             try:
                 stored.append(await self._files.put(part.data, part.filename, part.content_type))
+                keys.append(stored[-1].storage_key)
             except TooLarge as exc:
                 notes.append(f"{part.filename}: not stored, {exc} (it stays in the raw mail)")
-        return tuple(stored), tuple(notes)
-
-    async def _mark_bounced(self, message_id: str, mail: ParsedMail, raw_key: str) -> bool:
-        async with self._db.write() as uow:
-            s = uow.session
-            reply = await s.scalar(
-                select(Interaction).where(
-                    Interaction.channel == "email",
-                    Interaction.external_id == message_id,
-                    Interaction.direction == "outbound",
-                )
-            )
-            if reply is None:
-                return False  # not ours: stored as an ordinary mail instead
-            ticket = await s.get_one(Ticket, reply.ticket_id)
-            queue = await s.get_one(Queue, ticket.queue_id)
-            error = f"bounced: {mail.subject or 'delivery failed'}"[:300]
-            reply.delivery_status, reply.delivery_error = "failed", error
-            # The report itself stays on the ticket, as a system line with its raw copy.
-            s.add(
-                Interaction(
-                    ticket_id=ticket.id,
-                    customer_id=ticket.customer_id,
-                    direction="system",
-                    channel="email",
-                    external_id=mail.external_id[:255],
-                    text=f"Delivery of a reply failed: {mail.text[:2000]}",
-                    meta={"raw_key": raw_key, "bounce_of": message_id},
-                    created_at=utcnow(),
-                )
-            )
-            uow.emit(DeliveryUpdated(ticket.id, queue.name, reply.id, "failed", error))
-        return True
+                keys.append(None)
+        return tuple(stored), tuple(notes), tuple(keys)
 
     async def _acknowledge(self, result: IngestResult, sender: str, text: str) -> None:
         """At most N acknowledgements per sender an hour (two auto-responders must not talk forever)."""

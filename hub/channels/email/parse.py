@@ -1,35 +1,35 @@
 """One raw mail to a ParsedMail: addresses, threading ids, text (new part and quoted history), safe HTML, files.
 
-Standard library `email` with policy.default does the MIME work; charsets.py turns bytes into text. A
-problem with one field (a malformed date, a broken address, an undecodable part) becomes a warning on
+Standard library `email` with policy.default does the MIME work; charsets.py turns bytes and headers into
+text, addresses.py picks the sender, mailhtml.py cleans the HTML, forwards.py recognises forwarded mail.
+A problem with one field (a malformed date, a broken address, an undecodable part) becomes a warning on
 the result, never an exception: the mail is kept whatever its shape.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage, Message
-from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from email.utils import getaddresses, parsedate_to_datetime
 
-import nh3
-from bs4 import BeautifulSoup
-
-from hub.channels.email.charsets import decode_bytes, fix_header
+from hub.channels.email.addresses import choose_sender
+from hub.channels.email.charsets import decode_bytes, decode_words, parameter
+from hub.channels.email.forwards import Forwarded, find_inline
+from hub.channels.email.mailhtml import html_to_text, sanitize_html
 from hub.channels.email.quotes import split_quoted
 
 MAX_TEXT_CHARS = 200_000
+MAX_DEPTH = 3  # mail forwarded inside mail forwarded inside mail: deeper ones stay .eml files only
 _MSGID = re.compile(r"<[^<>\s]{1,900}>")
-# Tags and attributes a mail may keep; no script, style, event handlers, forms or remote images.
-ALLOWED_TAGS = {
-    *("a", "b", "blockquote", "br", "code", "div", "em", "h1", "h2", "h3", "h4", "hr", "i", "img", "li", "ol"),
-    *("p", "pre", "span", "strong", "table", "tbody", "td", "th", "thead", "tr", "u", "ul"),
-}
-ALLOWED_ATTRS = {"a": {"href", "title"}, "img": {"src", "alt"}, "td": {"colspan", "rowspan"}}
+# Written back as it came: no refolded headers, CRLF, 8-bit bytes kept (the raw copy of a forwarded mail).
+_AS_RECEIVED = policy.default.clone(linesep="\r\n", refold_source="none")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +59,9 @@ class ParsedMail:
     warnings: list[str] = field(default_factory=list)
     content_hash: str = ""
     message: Message | None = None  # for bounce inspection
+    forwarded: list[Forwarded] = field(default_factory=list)  # mails forwarded, attached or inline
+    null_sender: bool = False  # MAIL FROM:<> or Return-Path: <>: a bounce or an automatic reply (RFC 5321, 3834)
+    report_type: str | None = None  # multipart/report's report-type: delivery-status, disposition-notification...
 
     @property
     def external_id(self) -> str:
@@ -71,19 +74,34 @@ def _ids(value: str | None) -> tuple[str, ...]:
 
 
 def _header(msg: EmailMessage, name: str, warnings: list[str]) -> str:
-    # Unencoded 8-bit bytes (GBK subjects from old clients) survive only in the raw value, as surrogates.
     raw = next((v for k, v in msg.raw_items() if k.lower() == name.lower()), None)
     if raw is None:
         return ""
-    if any("\udc80" <= ch <= "\udcff" for ch in raw):
-        value, note = fix_header(" ".join(raw.split()))
-        warnings.append(f"{name} header: unencoded 8-bit text, {note}")
+    # Unencoded 8-bit bytes (GBK subjects from old clients) survive only in the raw value, as surrogates;
+    # encoded words are decoded by our charset rules (a word labelled gb2312 may hold GBK characters).
+    eight_bit = any("\udc80" <= ch <= "\udcff" for ch in raw)
+    if eight_bit or "=?" in raw:
+        value, note = decode_words(" ".join(raw.split()))
+        if eight_bit:
+            warnings.append(f"{name} header: unencoded 8-bit text, {note}")
+        elif note:
+            warnings.append(f"{name} header: {note}")
         return value.strip()
     try:
         return str(msg.get(name, "")).strip()
     except Exception as exc:  # a header the parser cannot represent: keep going without it
         warnings.append(f"{name} header unreadable ({exc.__class__.__name__})")
         return " ".join(raw.split())
+
+
+def _filename(part: Message, warnings: list[str]) -> str | None:
+    for header, param in (("content-disposition", "filename"), ("content-type", "name")):
+        value, note = parameter(part, header, param)
+        if value:
+            if note:
+                warnings.append(f"file name {value[:60]!r}: {note}")
+            return value.strip()[:200]
+    return None
 
 
 def _body_text(part: Message, warnings: list[str]) -> str:
@@ -95,46 +113,48 @@ def _body_text(part: Message, warnings: list[str]) -> str:
     return text
 
 
-BLOCKS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "hr")
+def _leaves(part: Message) -> Iterator[Message]:
+    """The parts that carry content; an attached mail (message/rfc822) is one part, not opened here."""
+    if part.get_content_type() == "message/rfc822" or not part.is_multipart():
+        yield part
+        return
+    payload = part.get_payload()
+    for sub in payload if isinstance(payload, list) else ():
+        if isinstance(sub, Message):
+            yield from _leaves(sub)
 
 
-def html_to_text(html: str) -> str:
-    soup = BeautifulSoup(html, "html.parser")
-    for dead in soup(["script", "style", "head", "title"]):
-        dead.decompose()
-    for br in soup("br"):
-        br.replace_with("\n")
-    for block in soup(BLOCKS):
-        block.insert_before("\n")  # blocks start and end lines; inline elements stay in their line
-        block.append("\n")
-    lines = (line.strip() for line in soup.get_text().splitlines())
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+def _attached_mail(part: Message, depth: int, warnings: list[str]) -> tuple[bytes, Forwarded | None]:
+    """A mail attached whole: its bytes (kept as an .eml file) and what it says (shown as forwarded)."""
+    inner = part.get_payload()
+    if not (isinstance(inner, list) and inner and isinstance(inner[0], Message)):
+        data = part.get_payload(decode=True)
+        return (data if isinstance(data, bytes) else b""), None
+    try:
+        data = inner[0].as_bytes(policy=_AS_RECEIVED)
+    except Exception as exc:  # a mail the generator cannot write back: keep what the parser kept
+        warnings.append(f"attached mail kept as parsed ({exc.__class__.__name__})")
+        data = inner[0].as_bytes(policy=policy.compat32)
+    if depth >= MAX_DEPTH:
+        return data, None
+    mail = parse_mail(data, _depth=depth + 1)
+    who = f"{mail.sender_name} <{mail.sender}>" if mail.sender_name and mail.sender else mail.sender or ""
+    text = "\n\n".join(t for t in (mail.text, mail.quoted) if t)
+    when = mail.date.isoformat() if mail.date else ""
+    return data, Forwarded(who, when, mail.subject, text[:20_000])
 
 
-def sanitize_html(html: str) -> str:
-    # Remote images would tell the sender when an agent opened the mail: only inline (cid:) images stay.
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRS,
-        url_schemes={"http", "https", "mailto", "cid"},
-        attribute_filter=lambda tag, attr, value: (
-            None if tag == "img" and attr == "src" and not value.startswith("cid:") else value
-        ),
-        link_rel="noopener noreferrer nofollow",
-    )
-
-
-def parse_mail(raw: bytes) -> ParsedMail:
+def parse_mail(raw: bytes, envelope_from: str | None = None, *, _depth: int = 0) -> ParsedMail:
+    """`envelope_from` is SMTP's MAIL FROM ("" for the null sender); None when there was no envelope (IMAP)."""
     warnings: list[str] = []
     msg = email.message_from_bytes(raw, policy=policy.default)
     assert isinstance(msg, EmailMessage)
     for defect in msg.defects[:5]:
         warnings.append(f"MIME: {defect.__class__.__name__}")
-    name, address = parseaddr(_header(msg, "From", warnings))
-    if "@" not in address:
-        warnings.append("From has no usable address")
-        address = ""
+    sender = choose_sender(msg, envelope_from)
+    if sender.warning:
+        warnings.append(sender.warning)
+    return_path = _header(msg, "Return-Path", warnings)
     subject = _header(msg, "Subject", warnings)
     date = None
     if date_raw := _header(msg, "Date", warnings):
@@ -145,21 +165,27 @@ def parse_mail(raw: bytes) -> ParsedMail:
     plain: list[str] = []
     html: list[str] = []
     parts: list[MailPart] = []
-    for part in msg.walk():
-        if part.is_multipart():
-            continue
+    forwarded: list[Forwarded] = []
+    for part in _leaves(msg):
         ctype = part.get_content_type()
         disposition = part.get_content_disposition()
-        filename = part.get_filename()
-        if disposition == "attachment" or filename or (ctype.startswith("image/") and part.get("Content-ID")):
-            data = part.get_payload(decode=True)
+        filename = _filename(part, warnings)
+        cid = " ".join(next((v for k, v in part.raw_items() if k.lower() == "content-id"), "").split()).strip("<>")
+        if ctype == "message/rfc822":
+            data, summary = _attached_mail(part, _depth, warnings)
+            if summary is not None:
+                forwarded.append(dataclasses.replace(summary, part=len(parts)))
+            name = filename or f"{(summary.subject if summary else '') or 'forwarded'}"[:80] + ".eml"
+            parts.append(MailPart(name if name.lower().endswith(".eml") else name + ".eml", ctype, data, False))
+        elif disposition == "attachment" or filename or (ctype.startswith("image/") and cid):
+            payload = part.get_payload(decode=True)
             parts.append(
                 MailPart(
-                    fix_header(filename or "")[0] or f"part.{ctype.split('/')[-1]}",
+                    filename or f"part.{ctype.split('/')[-1]}",
                     ctype,
-                    data if isinstance(data, bytes) else b"",
-                    disposition != "attachment" and bool(part.get("Content-ID")),
-                    (part.get("Content-ID") or "").strip("<>") or None,
+                    payload if isinstance(payload, bytes) else b"",
+                    disposition != "attachment" and bool(cid),
+                    cid or None,
                 )
             )
         elif ctype == "text/plain":
@@ -171,13 +197,20 @@ def parse_mail(raw: bytes) -> ParsedMail:
     if len(text) > MAX_TEXT_CHARS:
         warnings.append(f"text cut at {MAX_TEXT_CHARS} characters (the raw mail keeps all of it)")
         text = text[:MAX_TEXT_CHARS]
+    raw_items = list(msg.raw_items())[::-1]  # the first of repeated headers wins (raw: msg.get() can raise)
     new, quoted = split_quoted(text)
+    inline = find_inline(text, subject)
+    if inline is not None:
+        own, earlier = split_quoted(text[: inline[0]])
+        if not earlier:  # forwarded by this mail, not in the history it quotes
+            new, quoted = own, ""
+            forwarded.insert(0, inline[1])
     return ParsedMail(
         message_id=(_ids(_header(msg, "Message-ID", warnings)) or (None,))[0],
         in_reply_to=_ids(_header(msg, "In-Reply-To", warnings)),
         references=_ids(_header(msg, "References", warnings)),
-        sender=address.lower() or None,
-        sender_name=fix_header(name)[0].strip() or None,
+        sender=sender.address.lower() if sender.address else None,
+        sender_name=sender.name,
         to=tuple(a.lower() for _, a in getaddresses([_header(msg, h, warnings) for h in ("To", "Cc")]) if "@" in a),
         subject=subject,
         date=date,
@@ -185,11 +218,24 @@ def parse_mail(raw: bytes) -> ParsedMail:
         quoted=quoted,
         html=sanitize_html(html_joined) if html_joined.strip() else None,
         parts=parts,
-        headers={h: _header(msg, h, warnings).lower() for h in LOOP_HEADERS if msg.get(h) is not None},
+        forwarded=forwarded,
+        headers={
+            k.lower(): decode_words(" ".join(v.split()))[0].lower() for k, v in raw_items if k.lower() in LOOP_HEADERS
+        },
         warnings=warnings,
         content_hash=hashlib.sha256(raw).hexdigest(),
         message=msg,
+        null_sender=envelope_from in ("", "<>") or return_path.replace(" ", "") == "<>",
+        report_type=str(msg.get_param("report-type") or "?").lower()
+        if msg.get_content_type() == "multipart/report"
+        else None,
     )
 
 
-LOOP_HEADERS = ("auto-submitted", "x-autoreply", "x-autorespond", "precedence", "list-id", "x-auto-response-suppress")
+# Headers loops.py and bounces.py read (lower-case names): RFC 3834, list headers and vendors' habits.
+LOOP_HEADERS = (
+    *("auto-submitted", "x-autoreply", "x-autorespond", "x-autoresponder", "x-autoreply-from", "x-mail-autoreply"),
+    *("x-autoresponse", "x-vacation", "precedence", "x-precedence", "list-id", "list-unsubscribe"),
+    *("x-auto-response-suppress", "x-autogenerated", "x-post-messageclass", "x-mailer", "delivered-to", "from"),
+    "x-failed-recipients",
+)

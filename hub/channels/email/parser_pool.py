@@ -10,7 +10,7 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from hub.channels.email.loops import bounced_message_id
+from hub.channels.email.bounces import DeliveryReport, delivery_report
 from hub.channels.email.parse import ParsedMail, parse_mail
 
 log = logging.getLogger(__name__)
@@ -18,29 +18,32 @@ log = logging.getLogger(__name__)
 PROCESS_FROM_BYTES = 64 * 1024
 
 
-def parse_detached(data: bytes) -> tuple[ParsedMail, str | None]:
-    """The parsed mail without its message tree (large, and only needed to spot a bounce: done here)."""
-    mail = parse_mail(data)
-    return dataclasses.replace(mail, message=None), bounced_message_id(mail)
+Parsed = tuple[ParsedMail, DeliveryReport | None]
+
+
+def parse_detached(data: bytes, envelope_from: str | None = None) -> Parsed:
+    """The parsed mail without its message tree (large, and only needed to read a delivery report: done here)."""
+    mail = parse_mail(data, envelope_from)
+    return dataclasses.replace(mail, message=None), delivery_report(mail)
 
 
 class MailParser:
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
 
-    async def parse(self, data: bytes) -> tuple[ParsedMail, str | None]:
-        """(mail, Message-ID of the reply it reports undeliverable, if it is a delivery report)."""
+    async def parse(self, data: bytes, envelope_from: str | None = None) -> Parsed:
+        """(mail, what it reports if it is a delivery report). `envelope_from`: SMTP's MAIL FROM, if any."""
         if len(data) < PROCESS_FROM_BYTES:
-            return await asyncio.to_thread(parse_detached, data)
+            return await asyncio.to_thread(parse_detached, data, envelope_from)
         if self._pool is None:
             # Started on the first big mail, not at start-up: most hubs (and tests) never need it.
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
         try:
-            return await asyncio.get_running_loop().run_in_executor(self._pool, parse_detached, data)
+            return await asyncio.get_running_loop().run_in_executor(self._pool, parse_detached, data, envelope_from)
         except BrokenProcessPool:
             log.warning("mail parser process died; parsing this mail in a thread and starting a new process")
             self._pool = None
-            return await asyncio.to_thread(parse_detached, data)
+            return await asyncio.to_thread(parse_detached, data, envelope_from)
 
     def stop(self) -> None:
         if self._pool is not None:

@@ -51,7 +51,7 @@ class InboundHandler:
         # One mail to several of our mailboxes is one contact, in the first mailbox's queue.
         mailbox = next(m for m in map(self._config.mailbox_for, envelope.rcpt_tos) if m is not None)
         try:
-            await self._intake.receive(data, mailbox)
+            await self._intake.receive(data, mailbox, envelope.mail_from or "")
         except Exception:
             log.exception("storing a mail from %s failed", envelope.mail_from)
             return "451 4.3.0 the mail could not be stored; please try again later"

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from hub.db.engine import Database
-from hub.db.models import Interaction, Queue, Ticket
-from hub.delivery import moves_forward
-from hub.events import DeliveryUpdated
+from hub.db.models import Interaction
+from hub.delivery import record_delivery
 
 # Twilio's message states -> ours. States before "sent" say nothing the outbox has not said already.
 TWILIO_STATES = {
@@ -42,16 +39,5 @@ async def apply_status(
             interaction.meta = {**interaction.meta, "provider_states": [*seen, provider_state]}
         if interaction.external_id is None:
             interaction.external_id = provider_id
-        if not moves_forward(interaction.delivery_status, status):
-            return interaction.delivery_status
-        interaction.delivery_status = status
-        interaction.delivery_error = error if status == "failed" else None
-        ticket_id, queue = (
-            await s.execute(
-                select(Ticket.id, Queue.name)
-                .join(Queue, Queue.id == Ticket.queue_id)
-                .where(Ticket.id == interaction.ticket_id)
-            )
-        ).one()
-        uow.emit(DeliveryUpdated(ticket_id, queue, interaction.id, status, interaction.delivery_error))
-        return status
+        await record_delivery(uow, interaction, status, error if status == "failed" else None)
+        return interaction.delivery_status

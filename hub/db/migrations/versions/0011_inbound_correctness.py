@@ -11,6 +11,8 @@ import sqlalchemy as sa  # noqa: F401
 from alembic import op  # noqa: F401
 from sqlalchemy.dialects import postgresql  # noqa: F401
 
+import hub.db.types
+
 revision = "0011"
 down_revision = "0010"
 branch_labels = None
@@ -23,6 +25,23 @@ def upgrade() -> None:
     with op.batch_alter_table("voice_calls") as batch:
         batch.alter_column("caller", existing_type=sa.String(32), type_=sa.String(320), existing_nullable=False)
     # --- email ---
+    # Delivery reports about no mail of ours and automatic replies to nothing: kept, but on no ticket.
+    op.create_table(
+        "mail_notices",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("message_id", sa.String(length=255), nullable=False),
+        sa.Column("mailbox", sa.String(length=64), nullable=False),
+        sa.Column("sender", sa.String(length=320), nullable=False),
+        sa.Column("subject", sa.String(length=300), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("reason", sa.String(length=300), nullable=False),
+        sa.Column("meta", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False),
+        sa.Column("received_at", hub.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("message_id"),
+    )
+    op.create_index("ix_mail_notices_received_at", "mail_notices", ["received_at"])
     # --- web chat and routing ---
     # --- customers and tickets ---
     pass
@@ -32,6 +51,8 @@ def downgrade() -> None:
     # --- customers and tickets ---
     # --- web chat and routing ---
     # --- email ---
+    op.drop_index("ix_mail_notices_received_at", table_name="mail_notices")
+    op.drop_table("mail_notices")
     # --- voice and wechat ---
     with op.batch_alter_table("voice_calls") as batch:
         batch.alter_column("caller", existing_type=sa.String(320), type_=sa.String(32), existing_nullable=False,
