@@ -16,6 +16,7 @@ from hub.db.engine import Database
 from hub.db.models import Customer, Identity, Interaction
 from hub.envelopes import IdentityRef, InboundEnvelope
 from tests.conftest import Hub, make_token
+from tests.console_kit import console
 from tests.wechat_kit import MAIN, OPENID, FakeWeChat, plain_push, text_xml
 
 FIXTURES = Path(__file__).parent / "fixtures" / "customers"
@@ -86,6 +87,13 @@ async def test_people_sharing_a_landline_or_a_switchboard_are_kept_apart(hub: Hu
                 found = {d["customer_id"]: d for d in (await r.json())["duplicates"]}
             assert other in found and any("same phone" in e for e in found[other]["evidence"])
     assert await sms(hub, "+86 21 6123 4500", "我家座机 / our landline") == zhang.id
+    # The agent sees the shared number on Ann's ticket as hers but unverified, with her extension.
+    mail = InboundEnvelope(channel="email", external_id="<ann-1@acme.example>", text="Invoice for March?",
+                           sender=IdentityRef("email", "ann.lee@acme.example"))  # fmt: skip
+    ticket = (await hub.app[keys.INGESTOR].ingest(mail)).ticket.id
+    async with console(hub, db, "desk@example.test") as desk:
+        status, page = await desk.page(f"/console/tickets/{ticket}")
+    assert status == 200 and "phone (shared, unverified): +14155550100 ext. 34" in page
 
 
 async def test_a_record_known_only_by_its_number_gets_the_imported_name(hub: Hub, db: Database) -> None:
@@ -130,12 +138,14 @@ async def customer_of_text(db: Database, text: str) -> int | None:
 async def test_imported_channel_ids_recognise_the_customer_on_their_first_message(hub: Hub, db: Database) -> None:
     token = await make_token(db, "supervisor")
     report = await upload(hub, token, (FIXTURES / "channel_ids.csv").read_bytes())
-    assert report["imported"] == 4 and report["refused"] == 1
+    assert report["imported"] == 5 and report["refused"] == 1
     [lost] = report["errors"]
     assert lost["field"] == "wechat_account" and "nosuch" in lost["error"] and lost["refused"]
     people = await by_name(db)
     wang, li, han, visitor = (people[n][0].id for n in ("王芳", "李雷", "韩梅梅", "Chat Visitor"))
     assert await owner_of(db, "wechat", f"{MAIN.appid}:{OPENID}") == wang
+    # A website's own user id (what a signed chat widget vouches for) is scoped by widget, "default" when unnamed.
+    assert await owner_of(db, "site_user", "default:12345") == people["Shop Member"][0].id
 
     # A signed push from the imported openid lands on the imported customer.
     await push(hub, text_xml("你好，我的会员积分怎么查？", openid=OPENID))

@@ -54,6 +54,9 @@ async def ticket_page(request: web.Request) -> dict[str, Any]:
         },
         "interactions": [i.to_json() for i in detail.interactions if visible_to(i, principal.agent_id, supervisor)],
         "identities": detail.identities,
+        # Extensions behind a switchboard, and numbers shared with another customer (never used to recognise them).
+        "extensions": (customer.attributes or {}).get("phone_extensions") or {},
+        "shared_phones": [p for p in (customer.attributes or {}).get("shared_phones") or [] if isinstance(p, dict)],
         "history": [h.to_json() for h in history],
         "surveys": [{"rating": v.rating, "comment": v.comment, "ticket_id": v.ticket_id} for v in surveys],
         "agents": agents,
