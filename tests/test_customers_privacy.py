@@ -122,7 +122,7 @@ async def everything_stored(db: Database) -> str:
 
 async def test_erasure_leaves_none_of_their_words_or_ids_anywhere(hub: Hub, db: Database) -> None:
     from hub.customers.tables import Survey
-    from hub.db.models import VoiceCall
+    from hub.db.models import MailNotice, VoiceCall
     from tests.waiting import until
 
     supervisor, agent = await make_token(db, "supervisor"), await make_token(db, "agent")
@@ -154,6 +154,16 @@ async def test_erasure_leaves_none_of_their_words_or_ids_anywhere(hub: Hub, db: 
                                rating=2, comment="李娜: too slow"))  # fmt: skip
         uow.session.add(VoiceCall(call_sid="CA" + "1" * 32, number="+15550001111", caller="+8613900139000",
                                   path=["zh", "2"], ticket_id=ticket))  # fmt: skip
+        # Mail kept for staff: her out-of-office to nothing, a bounce about mail to her, someone else's notice.
+        notices = [
+            ("automatic", "=?utf-8?b?5p2O5aic?= <LI.NA@example.cn>", "我在休假 (李娜)"),
+            ("bounce", "MAILER-DAEMON@mx.example.net", "<li.na@example.cn>: mailbox full"),
+            ("automatic", "noreply@shop.example", "Your parcel has shipped"),
+        ]
+        for n, (kind, sender, text) in enumerate(notices):
+            raw = await raw_store.put(f"From: {sender}\r\n\r\n{text}".encode())
+            uow.session.add(MailNotice(kind=kind, message_id=f"<notice-{n}@x>", mailbox="support", sender=sender,
+                                       subject="Re: ...", text=text, reason="auto", meta={"raw_key": raw}))  # fmt: skip
     await call(hub, agent, "GET", "/api/v1/knowledge/suggest?q=" + "身份证丢了怎么办")  # her words, searched by hand
     await call(hub, agent, "GET", "/api/v1/knowledge/suggest?q=how do I change my delivery address")  # someone's
 
@@ -167,8 +177,9 @@ async def test_erasure_leaves_none_of_their_words_or_ids_anywhere(hub: Hub, db: 
 
     status, done = await call(hub, supervisor, "POST", f"/api/v1/customers/{customer}/erase",
                               {"close_open_tickets": True})  # fmt: skip
-    assert status == 200 and done["files_removed"] == 2  # the scan and the raw mail
+    assert status == 200 and done["files_removed"] == 4  # the scan, the raw copies of her mail and her 2 notices
     assert done["erased"]["knowledge_gaps"] >= 2 and done["erased"]["calls"] == 1
+    assert done["erased"]["mail_notices"] == 2 and "Your parcel has shipped" in await everything_stored(db)
     after = await everything_stored(db)
     assert [word for word in WORDS if word in after] == []
     _, report = await call(hub, supervisor, "GET", "/api/v1/knowledge/gaps")

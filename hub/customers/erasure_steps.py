@@ -3,7 +3,8 @@
 Each step blanks or deletes one kind of copy inside the erasure's transaction: messages (text, HTML,
 metadata, provider ids) and their outbox errors, the timeline, ticket subjects, tags and routing reasons,
 identities, the duplicate index, merge records' saved profiles, survey comments, the knowledge gap log, call
-records, audit details, the profiles. Tickets keep channel, queue, tier, times and owner: figures stay right.
+records, mail notices, audit details, the profiles. Tickets keep channel, queue, tier, times and owner:
+figures stay right.
 """
 
 from __future__ import annotations
@@ -13,11 +14,21 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Text, cast, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.customers.tables import CustomerKey, CustomerMerge, Survey
-from hub.db.models import AuditEntry, Customer, HistoryEntry, Identity, Interaction, OutboxItem, Ticket, VoiceCall
+from hub.db.models import (
+    AuditEntry,
+    Customer,
+    HistoryEntry,
+    Identity,
+    Interaction,
+    MailNotice,
+    OutboxItem,
+    Ticket,
+    VoiceCall,
+)
 from hub.db.types import utcnow
 from hub.knowledge.tables import UnansweredQuery
 
@@ -156,6 +167,24 @@ async def _calls(s: AsyncSession, scope: Scope) -> int:
     return _rows(await s.execute(update(VoiceCall).where(where).values(caller="", path=[])))
 
 
+async def _mail_notices(s: AsyncSession, scope: Scope) -> int:
+    """Mail kept for staff that is theirs: their automatic replies to nothing, reports about mail to them."""
+    addresses = [value for kind, value in scope.identities if kind == "email"]
+    if not addresses:
+        return 0
+    # The sender is kept as the mail gave it ("Li Na <li.na@...>"); reports name the address in text or fields.
+    mentions = [
+        func.lower(column).contains(address, autoescape=True)
+        for address in addresses
+        for column in (MailNotice.sender, MailNotice.text, cast(MailNotice.meta, Text))
+    ]
+    rows = (await s.execute(select(MailNotice.id, MailNotice.meta).where(or_(*mentions)))).all()
+    scope.raw_mail += [str(meta["raw_key"]) for _, meta in rows if (meta or {}).get("raw_key")]
+    if rows:
+        await s.execute(delete(MailNotice).where(MailNotice.id.in_([i for i, _ in rows])))
+    return len(rows)
+
+
 async def _audit(s: AsyncSession, scope: Scope) -> int:
     """Audit entries stay (who did what, when); names and routing reasons written into them go."""
     changed = 0
@@ -190,6 +219,7 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("survey_comments", _surveys),
     ("knowledge_gaps", _knowledge_gaps),
     ("calls", _calls),
+    ("mail_notices", _mail_notices),
     ("audit_details", _audit),
     ("profiles", _profiles),
 )
