@@ -165,3 +165,17 @@ async def test_orders_that_raise_the_tier_retier_open_tickets(hub: Hub, db: Data
     assert await tier_lines(db, mail) == ["customer tier general → diamond (orders import)"]
     async with db.read() as s:
         assert (await s.get_one(Customer, customer)).tier == "diamond"
+
+
+async def test_a_customer_import_that_sets_the_tier_of_someone_we_know_retiers_their_tickets(
+    hub: Hub, db: Database
+) -> None:
+    supervisor = await make_token(db, "supervisor")
+    customer, chat = await contact(hub, "webchat", "email", "ceo@bigco.example", "Need a call back today")
+    report = await call(hub, supervisor, "POST", "/api/v1/customers/import",
+                        data=b"name,email,tier\nMs. Zhao,CEO@bigco.example,diamond\n")  # fmt: skip
+    assert report["updated"] == 1 and report["duplicates"][0]["tier"] == {"before": "general", "after": "diamond"}
+    after = (await tickets(db, chat))[chat]
+    assert after.customer_id == customer and after.priority == "urgent"
+    assert minutes(after, "first_response_due_at") == 2  # diamond on web chat
+    assert await tier_lines(db, chat) == ["customer tier general → diamond (customer import, line 2)"]
