@@ -22,7 +22,7 @@ from hub.customers.csv_read import ImportRefused, read_rows, read_table
 from hub.customers.identities import InvalidIdentity, find_customer
 from hub.customers.import_columns import IDENTITY_FIELDS, Columns
 from hub.customers.import_rows import Context, Row, amount, order_date, read_row
-from hub.customers.matching import real_name, same_name, score
+from hub.customers.matching import email_forms, real_name, same_name, score
 from hub.customers.phones import PhoneError, parse_phone
 from hub.customers.retier import TierTable, retier
 from hub.customers.value import ValueRules
@@ -125,7 +125,8 @@ class _Importer:
         theirs = (owner.attributes or {}).get("phone_extensions", {}).get(number)
         if theirs and row.extension(number) and theirs != row.extension(number):
             return False  # one switchboard, two desks
-        if person.emails and row.emails and not set(person.emails) & set(row.emails):
+        mailboxes = {email_forms(e)[0] for e in person.emails}  # Gmail dots and +tags are one mailbox
+        if mailboxes and row.emails and not mailboxes & {email_forms(e)[0] for e in row.emails}:
             return False
         if not real_name(owner.display_name) or not real_name(row.name):
             return True  # a record known only by this number (an SMS, a call): now it has a name
