@@ -13,6 +13,7 @@ from hub.customers.identities import InvalidIdentity, normalize
 from hub.customers.phones import Phone, parse_cell
 from hub.customers.regions import row_region
 from hub.envelopes import IdentityRef
+from hub.storable import storable_text
 
 WECHAT, UNIONID, WEBCHAT, SITE_USER = "wechat", "wechat.unionid", "webchat", "site_user"
 DEFAULT_WIDGET = "default"  # a website's widget when a row names none (hub/channels/webchat/config.py)
@@ -64,10 +65,12 @@ class Row:
 
 def read_row(line: int, values: dict[str, list[str]], ctx: Context) -> Row:
     row = Row(line)
+    # Cells are untrusted text: control characters go (PostgreSQL refuses NUL), the rest is kept as written.
+    values = {k: [storable_text(v) for v in cells] for k, cells in values.items()}
     row.name = _name(values)
     country, address = " ".join(values.get("country", [])), ", ".join(values.get("address", []))
     row.region, source = row_region(country, address, ctx.default_region)
-    row.details = {k: v for k, v in (("country", country), ("address", address)) if v}
+    row.details = {k: v[:500] for k, v in (("country", country), ("address", address)) if v}
     if row.region and source != "default_region":
         row.details["region"] = row.region
     for cell in values.get("email", []):
@@ -107,8 +110,8 @@ def _emails(row: Row, cell: str) -> None:
         row.fail("email", cell, f"not an email address: {cell!r}")
     for address in found:
         address = address.strip(".")
-        if not _ADDRESS.match(address):
-            row.fail("email", cell, f"not an email address: {address!r}")
+        if len(address) > 254 or not _ADDRESS.match(address):
+            row.fail("email", cell, f"not an email address: {address[:100]!r}")
             continue
         ref = normalize(IdentityRef("email", address))
         if ref not in row.identities:
