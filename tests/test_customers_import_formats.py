@@ -198,3 +198,26 @@ async def test_a_bad_field_is_reported_and_the_rest_of_its_row_is_kept(hub: Hub,
     # 赵六 has a place and a tier but nothing to recognise them by: refused, and said so.
     assert by_line[(5, None)]["refused"] and "nothing to recognise" in by_line[(5, None)]["error"]
     assert report["refused"] == 1 and "赵六" not in await people(db)
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        (b"PK\x03\x04\x14\x00\x06\x00[Content_Types].xml", "workbook"),  # an .xlsx sent as is
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), "workbook"),  # an old .xls
+        (b"", "empty"),
+        ("备注,金额\n老客户,300\n".encode(), "columns"),  # no column says who the customer is
+    ],
+)
+async def test_a_file_that_is_no_customer_csv_is_refused_with_what_to_do(
+    hub: Hub, db: Database, body: bytes, says: str
+) -> None:
+    token = await make_token(db, "supervisor")
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "text/csv"}
+    async with (
+        aiohttp.ClientSession(headers=headers) as http,
+        http.post(hub.url + "/api/v1/customers/import", data=body) as r,
+    ):
+        assert r.status == 422
+        assert says in (await r.json())["error"]["message"]
+    assert await people(db) == {}

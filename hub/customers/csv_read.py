@@ -35,6 +35,15 @@ class Table:
 
 def decode(data: bytes) -> tuple[str, str]:
     """(text, encoding name)."""
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise ImportRefused("this is a spreadsheet workbook (.xlsx/.xls), not CSV: save it as CSV UTF-8 first")
+    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" in data[:200]:
+        # UTF-16 without its mark: every ASCII character has a zero byte beside it.
+        odd = data[1:200:2].count(0) > data[0:200:2].count(0)
+        try:
+            return data.decode("utf-16-le" if odd else "utf-16-be"), "utf-16"
+        except UnicodeDecodeError:
+            raise ImportRefused("the file has zero bytes in it: save it as CSV UTF-8") from None
     for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             try:
