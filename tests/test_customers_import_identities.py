@@ -94,6 +94,14 @@ async def test_people_sharing_a_landline_or_a_switchboard_are_kept_apart(hub: Hu
     async with console(hub, db, "desk@example.test") as desk:
         status, page = await desk.page(f"/console/tickets/{ticket}")
     assert status == 200 and "phone (shared, unverified): +14155550100 ext. 34" in page
+    # Zhang Wei of the work address turns out to be 张伟: merged, the number is simply his own again.
+    async with aiohttp.ClientSession(headers=headers) as http:
+        async with http.post(f"{hub.url}/api/v1/customers/{zhang_work.id}/merge", json={"into": zhang.id}) as r:
+            assert r.status == 200
+        async with http.get(f"{hub.url}/api/v1/customers/{zhang.id}") as r:
+            merged = (await r.json())["customer"]
+    assert "shared_phones" not in merged["attributes"]
+    assert {i["value"] for i in merged["identities"]} >= {"zhangwei@work.example", "zhang.wei@example.cn"}
 
 
 async def test_a_record_known_only_by_its_number_gets_the_imported_name(hub: Hub, db: Database) -> None:

@@ -87,7 +87,23 @@ async def merge(db: Database, source_id: int, target_id: int, actor: Principal, 
         )
         s.add(record)
         # The target's own settings win; what only the source knew (consent, value) is kept.
-        target.attributes = {**(source.attributes or {}), **(target.attributes or {})}
+        attributes = {**(source.attributes or {}), **(target.attributes or {})}
+        # Numbers either record shared with someone else: one list, less those the person now owns outright.
+        owned = set(
+            await s.scalars(select(Identity.value).where(Identity.customer_id == target.id, Identity.kind == "phone"))
+        )
+        shared = [
+            *(target.attributes or {}).get("shared_phones", []),
+            *(source.attributes or {}).get("shared_phones", []),
+        ]
+        kept: dict[str, Any] = {}
+        for phone in shared:
+            if isinstance(phone, dict) and phone.get("number") and phone["number"] not in owned:
+                kept.setdefault(phone["number"], phone)
+        attributes.pop("shared_phones", None)
+        if kept:
+            attributes["shared_phones"] = list(kept.values())
+        target.attributes = attributes
         if not target.display_name:
             target.display_name = source.display_name
         source_tier, target_tier = source.tier, target.tier
