@@ -76,31 +76,38 @@ _COUNTRY_FIRST = re.compile(r"^(\d{1,3})[\s\-.]+\d")
 
 def _readings(text: str, region: str | None) -> list[phonenumbers.PhoneNumber]:
     """Every way the text can be read: as written first, then the habits phonenumbers does not know."""
-    attempts: list[tuple[str, str | None]] = [(text, region)]
+    # (text, region, whether only a valid number will do: a guess at a habit must land in a real numbering plan)
+    attempts: list[tuple[str, str | None, bool]] = [(text, region, False)]
     if text.lower().startswith("tel:"):
-        attempts.append((text[4:], region))  # a tel: URI without the +, or with a context we do not know
+        attempts.append((text[4:], region, False))  # a tel: URI without the +, or with a context we do not know
         text = text[4:]
     digits_first = text.lstrip("( ")
     if digits_first.startswith("00"):
         # "0086 ..." / "(0049) ...": 00 is the international prefix nearly everywhere people write it.
-        attempts.append(("+" + digits_first[2:].lstrip(") "), None))
+        attempts.append(("+" + digits_first[2:].lstrip(") "), None, False))
     code = _COUNTRY_FIRST.match(digits_first)
-    if (region is not None and not digits_first.startswith(("+", "0"))) or (
-        code and int(code[1]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE
+    bare = re.sub(r"\D", "", digits_first)
+    if (
+        (region is not None and not digits_first.startswith(("+", "0")))
+        or (code and int(code[1]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+        or (digits_first.isdigit() and len(bare) >= 12 and not bare.startswith("0"))
     ):
-        # "86-138 0013 8000": a country code without its plus. Bare digits only with a region to check
-        # against: 13800138000 without one would read as +1 380... (Chinese mobiles look like NANP numbers).
-        attempts.append(("+" + digits_first, None))
+        # "86-138 0013 8000", "8613800138000": a country code without its plus. Bare digits without a region
+        # only from 12 digits on: 15012345678 would read as +1 501... (Chinese mobiles look like NANP numbers),
+        # and no national number is that long without its trunk 0.
+        attempts.append(("+" + digits_first, None, True))
     match = _TRAILING_EXTENSION.match(text)
     if match and "ext" not in text.lower():
         # "010-8888 8888-8001": a Chinese switchboard number with the extension after a dash.
-        attempts.append((f"{match['number']} ext. {match['ext']}", region))
+        attempts.append((f"{match['number']} ext. {match['ext']}", region, True))
     found = []
-    for candidate, hint in attempts:
+    for candidate, hint, valid_only in attempts:
         try:
-            found.append(phonenumbers.parse(candidate, hint))
+            number = phonenumbers.parse(candidate, hint)
         except phonenumbers.NumberParseException:
             continue
+        if not valid_only or phonenumbers.is_valid_number(number):
+            found.append(number)
     # Valid readings first, in the order tried (stable sort): "86-138 0013 8000" in region US is +86, not +1.
     return sorted(found, key=lambda n: not phonenumbers.is_valid_number(n))
 
