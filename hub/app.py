@@ -17,6 +17,7 @@ from hub import keys
 from hub.agent_console import directory as directory_routes
 from hub.agent_console import inbox as inbox_routes
 from hub.agent_console import knowledge_pages as knowledge_page_routes
+from hub.agent_console import mail_view as mail_view_routes
 from hub.agent_console import reports_page as report_routes
 from hub.agent_console import routes as console_routes
 from hub.agent_console import ticket_page as ticket_page_routes
@@ -211,11 +212,12 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_routes(knowledge_routes.routes)
     app.router.add_routes(macro_routes.routes)
     app.router.add_routes(upload_routes.routes)
+    app.router.add_routes(mail_notice_routes.routes)
     app.router.add_routes(console_routes.routes)
     app.router.add_routes(inbox_routes.routes)
     app.router.add_routes(ticket_page_routes.routes)
+    app.router.add_routes(mail_view_routes.routes)
     for table in (directory_routes.routes, wallboard_routes.routes, report_routes.routes, knowledge_page_routes.routes):
-    app.router.add_routes(mail_notice_routes.routes)
         app.router.add_routes(table)
     app.router.add_routes(chat_routes.routes)
     app.router.add_get("/", home)

@@ -40,6 +40,8 @@ _TOUCH_TICKET = (
 )
 _INSERT_INTERACTION = insert(INTERACTIONS).returning(INTERACTIONS.c.id)
 
+# cid: names a mail's own inline image (the console shows it from storage); it can fetch nothing by itself.
+_HTML_SCHEMES = nh3.ALLOWED_URL_SCHEMES | {"cid"}
 
 @dataclass(frozen=True, slots=True)
 class IngestResult:
@@ -222,7 +224,7 @@ class ContactWriter:
             "external_id": env.external_id,
             "author_agent_id": None,
             "text": text,
-            "html": nh3.clean(storable_text(env.html)) if env.html else None,
+            "html": nh3.clean(storable_text(env.html), url_schemes=_HTML_SCHEMES) if env.html else None,
             "attachments": storable_json([asdict(a) for a in env.attachments]),
             "meta": storable_json(dict(env.meta)),
             "delivery_status": None,

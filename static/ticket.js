@@ -30,6 +30,7 @@
     }
     li.appendChild(who);
     li.appendChild(live.el("div", "text", m.text));
+    mail(li, m);
     (m.attachments || []).forEach(function (a) {
       var link = live.el("a", "attachment", a.filename || t("file"));
       link.href = "/api/v1/attachments/" + a.storage_key;
@@ -38,6 +39,44 @@
     });
     list.appendChild(li);
     li.scrollIntoView({ block: "end" });
+  }
+  // A mail's extras, as the page draws them: an automatic reply's note, the HTML as sent (its own sandboxed
+  // document, inline images in place), each forwarded mail with its From, Date and Subject. Text only.
+  function mail(li, m) {
+    var meta = m.meta || {};
+    if (meta.automatic) {
+      li.appendChild(live.el("div", "automatic", t("Automatic reply from %(sender)s: kept on the ticket, nothing reopened or answered", { sender: meta.from || "?" })));
+    }
+    if (m.html && m.direction === "inbound") {
+      var box = live.el("details", "mail-html");
+      box.open = !!meta.cid;
+      box.appendChild(live.el("summary", null, t("Mail as sent")));
+      var frame = document.createElement("iframe");
+      frame.setAttribute("sandbox", "allow-same-origin allow-popups allow-popups-to-escape-sandbox");
+      frame.title = t("Mail as sent");
+      frame.src = "/console/messages/" + m.id + "/mail";
+      box.appendChild(frame);
+      li.appendChild(box);
+    }
+    (meta.forwarded || []).forEach(function (f) {
+      var block = live.el("blockquote", "forwarded");
+      var head = live.el("div", "who", t("Forwarded message"));
+      if (f.storage_key) {
+        var link = live.el("a", null, t("original mail (.eml)"));
+        link.href = "/api/v1/attachments/" + f.storage_key;
+        head.appendChild(document.createTextNode(" · "));
+        head.appendChild(link);
+      }
+      block.appendChild(head);
+      var fields = live.el("dl");
+      [["From", f.sender], ["Date", f.date], ["Subject", f.subject]].forEach(function (pair) {
+        fields.appendChild(live.el("dt", null, t(pair[0])));
+        fields.appendChild(live.el("dd", null, pair[1] || ""));
+      });
+      block.appendChild(fields);
+      block.appendChild(live.el("div", "text", f.text || ""));
+      li.appendChild(block);
+    });
   }
   function showTicket(tk) {
     ticket = tk;

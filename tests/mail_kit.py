@@ -11,6 +11,7 @@ from email import policy
 from email.message import EmailMessage
 from typing import Any
 
+import aiohttp
 import aiosmtplib
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
@@ -75,3 +76,10 @@ async def started_mail_hub(settings: Settings, aiohttp_server: Any) -> AsyncIter
         yield MailHub(Hub(await aiohttp_server(app), app, custom), captured, custom.smtp_port)
     finally:
         server.close()
+
+
+async def call_api(hub: Hub, token: str, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
+    """One REST call with an API token: (status, JSON body or text)."""
+    headers = {"Authorization": f"Bearer {token}"}
+    async with aiohttp.ClientSession(headers=headers) as http, http.request(method, hub.url + path, **kwargs) as r:
+        return r.status, (await r.json() if r.content_type == "application/json" else await r.text())

@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 from sqlalchemy import func, select
 
@@ -14,7 +13,7 @@ from hub.db.engine import Database
 from hub.db.models import Customer, HistoryEntry, Identity, Interaction, MailNotice, Ticket
 from hub.settings import Settings
 from tests.conftest import make_token
-from tests.mail_kit import MailHub, started_mail_hub
+from tests.mail_kit import MailHub, call_api, started_mail_hub
 from tests.waiting import until
 
 CORPUS = Path(__file__).parent / "fixtures" / "email"
@@ -48,19 +47,18 @@ async def rows(db: Database, ticket_id: int) -> list[Interaction]:
         return list(await s.scalars(query))
 
 
-async def reply(hub_url: str, token: str, ticket_id: int, text: str) -> None:
-    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {token}"}) as http:
-        async with http.post(f"{hub_url}/api/v1/tickets/{ticket_id}/replies", json={"text": text}) as r:
-            assert r.status == 201, await r.text()
-
-
 async def sent_reply(mail_hub: MailHub, db: Database, ticket_id: int, text: str) -> str:
     """An agent's reply, as the relay received it and the outbox recorded it: its Message-ID."""
-    await reply(mail_hub.hub.url, await make_token(db, "agent"), ticket_id, text)
+    token = await make_token(db, "agent")
+    path = f"/api/v1/tickets/{ticket_id}/replies"
+    status, body = await call_api(mail_hub.hub, token, "POST", path, json={"text": text})
+    assert status == 201, body
     out = await mail_hub.relay.next()
 
     async def recorded() -> bool:
-        return any(r.external_id == out["Message-ID"] and r.delivery_status == "sent" for r in await rows(db, ticket_id))
+        return any(
+            r.external_id == out["Message-ID"] and r.delivery_status == "sent" for r in await rows(db, ticket_id)
+        )
 
     await until(recorded)
     return str(out["Message-ID"])
@@ -79,11 +77,11 @@ async def test_automatic_mail_of_every_kind_is_a_notice_never_a_ticket(mail_hub:
         await mail_hub.send((CORPUS / name).read_bytes())  # the sending server tries again: stored once
     assert await count(db, Ticket) == 0 and await count(db, Interaction) == 0 and await count(db, Customer) == 0
     assert await count(db, MailNotice) == len(AUTOMATIC)
-    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {await make_token(db, 'agent')}"}) as http:
-        async with http.get(f"{mail_hub.hub.url}/api/v1/mail/notices", params={"kind": "automatic"}) as r:
-            notices = (await r.json())["notices"]
-        async with http.get(f"{mail_hub.hub.url}/api/v1/mail/notices", params={"kind": "nonsense"}) as r:
-            assert r.status == 400
+    token = await make_token(db, "agent")
+    _, body = await call_api(mail_hub.hub, token, "GET", "/api/v1/mail/notices", params={"kind": "automatic"})
+    notices = body["notices"]
+    status, _ = await call_api(mail_hub.hub, token, "GET", "/api/v1/mail/notices", params={"kind": "nonsense"})
+    assert status == 400
     by_subject = {n["subject"]: n for n in notices}
     assert by_subject["自动回复: 我的订单什么时候发货"]["text"].startswith("这是来自QQ邮箱的假期自动回复邮件")
     assert by_subject["自动回复：咨询退款进度"]["sender"] == "zhaolei_1988@163.com"
@@ -91,9 +89,7 @@ async def test_automatic_mail_of_every_kind_is_a_notice_never_a_ticket(mail_hub:
     assert mail_hub.relay.mails.empty()  # nothing answered: no acknowledgement was queued for any of them
 
 
-async def test_out_of_office_answer_to_a_survey_leaves_the_solved_ticket_alone(
-    mail_hub: MailHub, db: Database
-) -> None:
+async def test_out_of_office_answer_to_a_survey_leaves_the_solved_ticket_alone(mail_hub: MailHub, db: Database) -> None:
     hub = mail_hub.hub
     sender = "daniel.fischer@contoso.com"
     await mail_hub.send(customer_mail(sender, "Refund for order 5521", "Where is my refund?", "<q-1@contoso.com>"))
@@ -101,9 +97,9 @@ async def test_out_of_office_answer_to_a_survey_leaves_the_solved_ticket_alone(
     async with db.read() as s:
         ticket = (await s.scalars(select(Ticket))).one()
     await sent_reply(mail_hub, db, ticket.id, "The refund went out today.")
-    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {await make_token(db, 'agent')}"}) as http:
-        async with http.patch(f"{hub.url}/api/v1/tickets/{ticket.id}", json={"status": "solved"}) as r:
-            assert r.status == 200, await r.text()
+    token = await make_token(db, "agent")
+    status, body = await call_api(hub, token, "PATCH", f"/api/v1/tickets/{ticket.id}", json={"status": "solved"})
+    assert status == 200, body
     survey = await mail_hub.relay.next()
     assert "How did we do" in str(survey.get_body(("plain",)).get_content())  # type: ignore[union-attr]
     async with db.read() as s:
@@ -125,7 +121,11 @@ async def test_out_of_office_answer_to_a_survey_leaves_the_solved_ticket_alone(
         still = await s.get_one(Ticket, ticket.id)
         assert await s.scalar(select(func.count()).select_from(Ticket)) == 1
         assert await s.scalar(select(func.count()).select_from(HistoryEntry)) == history_before
-    assert (still.status, still.solved_at, still.last_message_at) == ("solved", solved.solved_at, solved.last_message_at)
+    assert (still.status, still.solved_at, still.last_message_at) == (
+        "solved",
+        solved.solved_at,
+        solved.last_message_at,
+    )
     assert (still.assignee_id, still.first_response_due_at) == (solved.assignee_id, solved.first_response_due_at)
     assert not [r for r in after[len(before) :] if r.direction == "outbound"]  # no acknowledgement, no survey
     assert mail_hub.relay.mails.empty()
@@ -200,9 +200,9 @@ async def test_reports_about_no_mail_of_ours_are_notices(mail_hub: MailHub, db: 
     for name in ("bounce_163_unmatched.eml", "bounce_backscatter.eml", "bounce_postfix_dsn.eml"):
         await mail_hub.send((CORPUS / name).read_bytes(), sender="")
     assert await count(db, Ticket) == 0 and await count(db, Customer) == 0
-    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {await make_token(db, 'agent')}"}) as http:
-        async with http.get(f"{mail_hub.hub.url}/api/v1/mail/notices", params={"kind": "bounce"}) as r:
-            notices = (await r.json())["notices"]
+    token = await make_token(db, "agent")
+    _, body = await call_api(mail_hub.hub, token, "GET", "/api/v1/mail/notices", params={"kind": "bounce"})
+    notices = body["notices"]
     assert {n["subject"] for n in notices} == {"系统退信", "Undelivered Mail Returned to Sender"}
     assert len(notices) == 3
     coremail = next(n for n in notices if n["subject"] == "系统退信")

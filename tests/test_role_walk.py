@@ -42,6 +42,7 @@ POLICY: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/tickets/{id}/replies"): DESK, ("POST", "/api/v1/tickets/bulk"): SUP,
     ("POST", "/api/v1/tickets/{id}/offer"): DESK, ("GET", "/api/v1/console/inbox"): DESK,
     ("GET", "/api/v1/console/wallboard"): SUP, ("GET", "/api/v1/reports"): SUP,
+    ("GET", "/console/messages/{id}/mail"): DESK, ("GET", "/api/v1/mail/notices"): DESK,
     ("GET", "/api/v1/macros"): DESK, ("POST", "/api/v1/macros"): DESK, ("PUT", "/api/v1/macros/{id}"): DESK,
     ("DELETE", "/api/v1/macros/{id}"): DESK, ("POST", "/api/v1/tickets/{id}/macros/{macro_id}"): DESK,
     # routing and yellow pages

@@ -109,4 +109,12 @@ JS_STRINGS: tuple[str, ...] = (
     N_("Restore"),
     N_("Why does it go back?"),
     N_("No changes."),
+    # mail: the HTML as sent, forwarded mails, automatic replies
+    N_("Mail as sent"),
+    N_("Forwarded message"),
+    N_("original mail (.eml)"),
+    N_("From"),
+    N_("Date"),
+    N_("Subject"),
+    N_("Automatic reply from %(sender)s: kept on the ticket, nothing reopened or answered"),
 )

@@ -160,6 +160,7 @@ SPEC: dict[str, Any] = {
         **KNOWLEDGE_PATHS,
         **CUSTOMER_PATHS,
         **CONSOLE_PATHS,
+        **MAIL_PATHS,
         "/api/v1/agents/{id}/profile": {
             "put": {
                 "summary": "Replace an agent's yellow-pages entry (supervisors): skills, languages, capacity, tiers, "
@@ -173,7 +174,6 @@ SPEC: dict[str, Any] = {
                 "summary": "Read routing.toml again (supervisors); 422 with the line or key when it is invalid, "
                 "and the running policy stays",
                 "responses": _ok({"type": "object"}),
-        **MAIL_PATHS,
             }
         },
         "/api/v1/tickets/{id}/offer": {

@@ -32,6 +32,7 @@ from hub.routing.decide import decide
 from hub.routing.model import Decision
 from hub.routing.requests import Requests
 from hub.routing.roster import Roster, RosterCache, count_one_more
+from hub.routing.wording import customer_words
 from hub.routing.urgency import urgency
 from hub.snapshots import TicketSnapshot
 from hub.tickets import ACTIVE, priority_order
@@ -262,13 +263,14 @@ class RoutingEngine:
         if ticket is None or ticket.assignee_id is not None or ticket.status not in ACTIVE:
             return None
         if "skills" not in ticket.requirements:
-            derived = self.config.requirements_for(ticket.subject, ticket.requirements.get("entry"))
+            words = await customer_words(s, ticket)  # the subject and what the first message says
+            derived = self.config.requirements_for(words, ticket.requirements.get("entry"))
             for skill, level in (ticket.requirements.get("entry_skills") or {}).items():
                 derived["skills"][skill] = max(int(level), derived["skills"].get(skill, 0))
             if ticket.requirements.get("language"):
                 derived["language"] = ticket.requirements["language"]  # chosen by the customer: it wins
             if derived["language"] is None:
-                derived["language"] = "zh" if guess_locale(ticket.subject) == "zh-CN" else "en"
+                derived["language"] = "zh" if guess_locale(words) == "zh-CN" else "en"
             ticket.requirements = {**ticket.requirements, **derived}
         queue = await s.get_one(Queue, ticket.queue_id)
         now = utcnow()

@@ -6,10 +6,10 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
+from typing import Any
 
 import aiosmtplib
 import jinja2
