@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from hub.app import EMAIL
 from hub.db.engine import Database
 from hub.db.models import Customer, HistoryEntry, Identity, Interaction, MailNotice, Ticket
 from hub.settings import Settings
@@ -207,3 +209,15 @@ async def test_reports_about_no_mail_of_ours_are_notices(mail_hub: MailHub, db: 
     assert len(notices) == 3
     coremail = next(n for n in notices if n["subject"] == "系统退信")
     assert coremail["reason"].startswith("收件人邮箱空间已满 (552") and coremail["report"]["action"] == "failed"
+
+
+async def test_notices_are_kept_as_long_as_raw_mail(mail_hub: MailHub, db: Database) -> None:
+    for name in ("autoreply.eml", "bounce_backscatter.eml"):
+        await mail_hub.send((CORPUS / name).read_bytes(), sender="")
+    async with db.write() as uow:
+        old = (await uow.session.scalars(select(MailNotice).where(MailNotice.kind == "bounce"))).one()
+        old.received_at = old.received_at - timedelta(days=31)
+    notices = mail_hub.hub.app[EMAIL].intake.notices
+    assert await notices.purge(30) == 1
+    async with db.read() as s:
+        assert [n.kind for n in await s.scalars(select(MailNotice))] == ["automatic"]

@@ -114,13 +114,15 @@ def parameter(part: Message, header: str, name: str) -> tuple[str | None, str | 
     raw = next((v for k, v in part.raw_items() if k.lower() == header), None)
     if raw is None:
         return None, None
+    fixed, eight_bit = fix_header(raw)  # raw 8-bit bytes in the header (old clients): decoded first
     legacy = Message()  # the compat32 parser hands RFC 2231 values back undecoded: (charset, language, text)
-    legacy[header] = " ".join(fix_header(raw)[0].split())
+    legacy[header] = " ".join(fixed.split())
     value = legacy.get_param(name, header=header)
     if value is None or value == "":
         return None, None
     if isinstance(value, tuple):
         charset, _language, text = value
-        data = unquote(text).encode("raw-unicode-escape")
-        return decode_bytes(data, charset or None)
-    return decode_words(unquote(value))
+        decoded, note = decode_bytes(unquote(text).encode("raw-unicode-escape"), charset or None, guess=False)
+    else:
+        decoded, note = decode_words(unquote(value))
+    return decoded, note or eight_bit

@@ -10,9 +10,10 @@ often the sending server delivers it.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.channels.email.bounces import DeliveryReport
@@ -63,6 +64,13 @@ class MailNotices:
             text = f"{_HEADLINE[report.action]}: {report.reason}"
             await _system_line(uow, ours.ticket_id, mail, text, {**meta, "bounce_of": ours.external_id})
             return "ticket"
+
+    async def purge(self, retention_days: int) -> int:
+        """Notices older than the raw copies they point to (kept as long as raw mail): how many went."""
+        async with self._db.write() as uow:
+            cutoff = utcnow() - timedelta(days=retention_days)
+            result = await uow.session.execute(delete(MailNotice).where(MailNotice.received_at < cutoff))
+            return int(getattr(result, "rowcount", 0) or 0)
 
     async def automatic(self, mail: ParsedMail, why: str, mailbox: str, raw_key: str) -> str:
         """Record an automatic mail: "ticket" (quietly, on the ticket it answers), "notice" or "duplicate"."""

@@ -36,6 +36,7 @@ class EmailService:
             p.mailbox.name: Leadership(db, f"imap:{p.mailbox.name}", p.start, p.stop) for p in self.pollers
         }
         self._purge: asyncio.Task[None] | None = None
+        self._retention_days = config.raw_retention_days
 
     async def start(self) -> None:
         await self.smtp.start()
@@ -56,4 +57,11 @@ class EmailService:
             removed = await asyncio.to_thread(self.intake.raw.purge)
             if removed:
                 log.info("raw mail: %d days past retention removed", removed)
+            try:
+                notices = await self.intake.notices.purge(self._retention_days)
+            except Exception:  # a busy database today: tomorrow's pass catches up
+                log.exception("mail notices: purge failed")
+            else:
+                if notices:
+                    log.info("mail notices: %d past retention removed", notices)
             await asyncio.sleep(PURGE_EVERY_S)
