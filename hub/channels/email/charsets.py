@@ -47,14 +47,32 @@ def _cjk_share(text: str) -> float:
     return sum(1 for ch in text if "\u3400" <= ch <= "\u9fff") / len(text)
 
 
+def _looks_utf8(data: bytes, label: str | None) -> bool:
+    """Valid UTF-8 that reads as what the label promised: Chinese for a Chinese label (a GBK character is
+    valid two-byte UTF-8 about one time in ten, as a Latin or Cyrillic letter), anything for Latin-1."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    if label in ("cp1252", "latin_1", "iso8859-15", "ascii"):
+        return True
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    cjk = sum(1 for ch in wide if "\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\uffef")
+    return cjk >= 3 and cjk >= 0.8 * len(wide)  # shorter: too little to overrule the label
+
+
 def decode_bytes(data: bytes, declared: str | None, *, guess: bool = True) -> tuple[str, str | None]:
     """(text, warning or None). Never raises and never drops text: the last resort replaces bad bytes.
     Without `guess` (a header's few bytes, too short for a statistical guess) that resort comes first."""
     if not data:
         return "", None
     label = _codec(declared)
+    # Mail labelled GB2312 (or Latin-1) that is really UTF-8 decodes under its label without an error, as
+    # mojibake; multi-byte UTF-8 almost never happens by chance in GBK or Latin-1 text, so it goes first.
+    utf8_first = label not in (None, "utf-8") and not data.isascii() and _looks_utf8(data, label)
     tried: list[str] = []
-    for name in (label, AFTER.get(label or ""), "utf-8", "gb18030", "big5hkscs", "cp950"):
+    order = ("utf-8", label) if utf8_first else (label, AFTER.get(label or ""), "utf-8")
+    for name in (*order, "gb18030", "big5hkscs", "cp950"):
         if name is None or name in tried:
             continue
         tried.append(name)
