@@ -18,11 +18,14 @@ from hub.channels.email.parse import ParsedMail
 
 _MSGID = re.compile(r"<[^<>\s]{3,900}>")
 _MSGID_LINE = re.compile(r"^[ \t>]*Message-ID:[ \t]*\r?\n?[ \t]*(<[^<>\s]{3,900}>)", re.IGNORECASE | re.MULTILINE)
-DAEMONS = re.compile(
-    r"^\s*(?:.*<)?\s*(?:mailer-?daemon|mailer_daemon|mail-?daemon|post_?master|mdaemon|mail\.?delivery(?:\.?system)?|mailer"
-    r"|microsoftexchange[0-9a-f]*|mail-?delivery-?system)(?:@|>|\s|$)",
+# Local parts mail systems send their reports from (Exchange's is MicrosoftExchange<hex>@).
+_DAEMON = re.compile(
+    r"(?:mailer-?daemon|mailer_daemon|mail-?daemon|post_?master|mdaemon|mail\.?delivery(?:\.?system)?"
+    r"|microsoftexchange[0-9a-f]*|mail-?delivery-?subsystem)",
     re.IGNORECASE,
 )
+
+
 _SUBJECT = re.compile(
     r"^\s*[\[【(（]?\s*(?:undeliver|undelivered|returned mail|delivery status notification|delivery failure"
     r"|delivery failed|mail delivery failed|mail delivery failure|failure notice|non-?delivery|nondeliverable"
@@ -50,6 +53,15 @@ _REASON_WORDS = re.compile(
     re.IGNORECASE,
 )
 _RETURNED = ("message/rfc822", "text/rfc822-headers", "message/rfc822-headers", "message/global-headers")
+
+
+def from_mail_system(from_header: str) -> bool:
+    """Whether the From address (not its display name: a person may be called "Postmaster Li") is a mail
+    system's: MAILER-DAEMON@host, postmaster@host, or a bare MAILER-DAEMON."""
+    inside = [a for a in re.findall(r"<([^<>]*)>", from_header) if a.strip()]
+    # "MAILER-DAEMON <>" (DragonFly, some appliances): then the name is all there is.
+    address = inside[-1] if inside else (from_header.split("<")[0].split() or [""])[0]
+    return _DAEMON.fullmatch(address.strip().split("@")[0].strip('"')) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +191,7 @@ def delivery_report(mail: ParsedMail) -> DeliveryReport | None:
     automatic = mail.headers.get("auto-submitted", "no").split(";")[0].strip() not in ("", "no")
     if not (
         status_parts
-        or DAEMONS.match(mail.headers.get("from", ""))  # a mail system writes to us only to report
+        or from_mail_system(mail.headers.get("from", ""))  # a mail system writes to us only to report
         or (mail.null_sender and _SUBJECT_WORDS.search(mail.subject))
         or (_SUBJECT.match(mail.subject) and returned and automatic)
     ):

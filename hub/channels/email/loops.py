@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from hub.channels.email.bounces import DAEMONS
+from hub.channels.email.bounces import from_mail_system
 from hub.channels.email.parse import ParsedMail
 
 # Headers whose mere presence says "a program wrote this".
@@ -52,7 +52,7 @@ def automatic(mail: ParsedMail) -> str | None:
         return "null sender (MAIL FROM:<>), as bounces and auto-replies use"
     if mail.report_type:
         return f"a {mail.report_type} report (multipart/report)"
-    if DAEMONS.match(mail.headers.get("from", "")):
+    if from_mail_system(mail.headers.get("from", "")):
         return "sent by a mail system (mailer-daemon, postmaster)"
     for name in _PRESENCE:
         if name in h:
