@@ -34,6 +34,7 @@ from hub.api import customer_imports as customer_import_routes
 from hub.api import customer_merges as customer_merge_routes
 from hub.api import customer_privacy as customer_privacy_routes
 from hub.api import customers as customer_routes
+from hub.api import deliveries as delivery_routes
 from hub.api import knowledge as knowledge_routes
 from hub.api import mail_notices as mail_notice_routes
 from hub.api import macros as macro_routes
@@ -138,7 +139,7 @@ def create_app(settings: Settings) -> web.Application:
     routing = RoutingEngine(db, presence, routing_config)
     # Through the engine, so a reloaded policy's SLA targets apply to the next ticket.
     ingestor = Ingestor(db, settings, lambda tier, channel: routing.config.sla_minutes(tier, channel))
-    delivery = DeliveryWorker(db, channels, settings.outbox_max_attempts)
+    delivery = DeliveryWorker(db, channels, settings.delivery, settings.outbox_max_attempts)
 
     async def wake_delivery(event: MessageCreated) -> None:
         if event.interaction.direction == "outbound":
@@ -213,6 +214,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_routes(macro_routes.routes)
     app.router.add_routes(upload_routes.routes)
     app.router.add_routes(mail_notice_routes.routes)
+    app.router.add_routes(delivery_routes.routes)
     app.router.add_routes(console_routes.routes)
     app.router.add_routes(inbox_routes.routes)
     app.router.add_routes(ticket_page_routes.routes)

@@ -1,4 +1,5 @@
-"""The one outbound path: outbox row -> channel.send() -> receipt -> interaction status."""
+"""The one outbound path: outbox row -> channel.send() -> receipt -> interaction status, retried until the
+channel's maximum age."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from hub.channels.registry import ChannelRegistry, UnknownChannel
 from hub.db.engine import Database, UnitOfWork
 from hub.db.models import Identity, Interaction, OutboxItem, Queue, Ticket
 from hub.db.types import utcnow
+from hub.delivery_ages import DeliveryAges, next_try
 from hub.envelopes import Attachment, DeliveryReceipt, IdentityRef, OutboundMessage
 from hub.events import DeliveryUpdated
 
@@ -28,8 +30,10 @@ BATCH = 50
 MAX_BACKLOG = 10_000
 
 
-# Delivery states in the order they happen; delivered and failed are both final.
-RANK: dict[str | None, int] = {None: 0, "queued": 0, "sent": 1, "delivered": 2, "failed": 2}
+# Delivery states in the order they happen; delivered and failed are both final (only an agent's
+# "send again" re-queues a failed reply).
+RANK: dict[str | None, int] = {None: 0, "queued": 0, "retrying": 0, "sent": 1, "delivered": 2, "failed": 2}
+WAITING = (None, "queued", "retrying")
 
 
 def moves_forward(current: str | None, new: str) -> bool:
@@ -37,29 +41,45 @@ def moves_forward(current: str | None, new: str) -> bool:
 
 
 async def record_delivery(
-    uow: UnitOfWork, interaction: Interaction, status: str, error: str | None = None, *, queue: str | None = None
+    uow: UnitOfWork,
+    interaction: Interaction,
+    status: str,
+    error: str | None = None,
+    *,
+    queue: str | None = None,
+    next_attempt_at: datetime | None = None,
+    requeue: bool = False,
 ) -> bool:
-    """The one delivery state machine, for the outbox's receipts, providers' callbacks and mailed delivery
-    reports alike: queued -> sent -> delivered | failed, never backwards (a "sent" arriving after a bounce
-    changes nothing); a failed attempt that will be retried stays queued with its reason. Emits
-    message.delivery_updated when something changed; returns whether it did."""
+    """The one delivery state machine, for the outbox's receipts, providers' callbacks, mailed delivery
+    reports and agents alike: queued -> (retrying ->) sent -> delivered | failed, never backwards (a "sent"
+    arriving after a bounce changes nothing). A failed try that will be tried again is "retrying" with its
+    reason and next_attempt_at; requeue (an agent's "send again") takes a retrying or failed reply back to
+    queued. Emits message.delivery_updated when something changed; returns whether it did."""
     current = interaction.delivery_status
-    retrying = status == "queued" and error is not None and current in (None, "queued")
-    if not (moves_forward(current, status) or retrying):
+    if requeue:
+        allowed = status == "queued" and current in ("queued", "retrying", "failed")
+    else:
+        allowed = moves_forward(current, status) or (status == "retrying" and current in WAITING)
+    if not allowed:
         return False
     interaction.delivery_status = status
-    interaction.delivery_error = error if status in ("failed", "queued") else None
+    interaction.delivery_error = error if status in ("failed", "retrying") else None
+    interaction.delivery_next_attempt_at = next_attempt_at if status == "retrying" else None
     if queue is None:
         queue = await uow.session.scalar(
             select(Queue.name).join(Ticket, Ticket.queue_id == Queue.id).where(Ticket.id == interaction.ticket_id)
         )
-    uow.emit(DeliveryUpdated(interaction.ticket_id, queue or "", interaction.id, status, interaction.delivery_error))
+    uow.emit(
+        DeliveryUpdated(
+            interaction.ticket_id,
+            queue or "",
+            interaction.id,
+            status,
+            interaction.delivery_error,
+            interaction.delivery_next_attempt_at,
+        )
+    )
     return True
-
-
-def backoff(attempt: int) -> timedelta:
-    """2 s, 4 s, 8 s, ... capped at 10 minutes."""
-    return timedelta(seconds=min(600, 2**attempt))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +92,17 @@ class _Prepared:
 
 
 class DeliveryWorker:
-    def __init__(self, db: Database, channels: ChannelRegistry, max_attempts: int) -> None:
+    def __init__(
+        self,
+        db: Database,
+        channels: ChannelRegistry,
+        ages: DeliveryAges | None = None,
+        max_attempts: int | None = None,
+    ) -> None:
         self._db = db
         self._channels = channels
-        self._max_attempts = max_attempts
+        self._ages = ages or DeliveryAges()
+        self._max_attempts = max_attempts  # an extra cap on tries (HUB_OUTBOX_MAX_ATTEMPTS), None: age only
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._in_flight: set[int] = set()  # claimed by this process and not recorded yet
@@ -245,20 +272,26 @@ class DeliveryWorker:
         self, item_id: int, interaction_id: int, queue: str, attempts: int, receipt: DeliveryReceipt
     ) -> None:
         now = utcnow()
-        retry = receipt.status == "failed" and receipt.retryable and attempts < self._max_attempts
         async with self._db.write() as uow:
             s = uow.session
             item = await s.get_one(OutboxItem, item_id)
             interaction = await s.get_one(Interaction, interaction_id)
+            next_at: datetime | None = None
             if receipt.status == "failed":
+                # Retried like a mail server: growing waits until the channel's maximum age, counted from
+                # when the reply was written (or an agent last sent it again); "failed" only at the end.
+                give_up_at = (item.requeued_at or item.created_at) + self._ages.max_age(item.channel)
+                tries_left = self._max_attempts is None or attempts < self._max_attempts
+                if receipt.retryable and tries_left:
+                    next_at = next_try(now, attempts, give_up_at)
                 item.last_error = receipt.error
-                item.status = "pending" if retry else "failed"
-                item.next_attempt_at = now + backoff(attempts) if retry else now
-                status = "queued" if retry else "failed"
+                item.status = "pending" if next_at else "failed"
+                item.next_attempt_at = next_at or now
+                status = "retrying" if next_at else "failed"
             else:
                 item.status = "done"
                 if receipt.external_id and interaction.external_id is None:
                     interaction.external_id = receipt.external_id
                 status = receipt.status
             # A provider's callback (delivered, undelivered) or a bounce may have beaten us here: it knows more.
-            await record_delivery(uow, interaction, status, receipt.error, queue=queue)
+            await record_delivery(uow, interaction, status, receipt.error, queue=queue, next_attempt_at=next_at)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
 
 from hub.snapshots import InteractionSnapshot, TicketSnapshot
@@ -54,6 +55,7 @@ class DeliveryUpdated(Event):
     interaction_id: int
     status: str
     error: str | None
+    next_attempt_at: datetime | None = None  # while "retrying"
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ import phonenumbers
 from hub.channels.email.config import EmailConfig, EmailConfigError, Relay, parse_email, parse_relay
 from hub.channels.twilio.config import TwilioConfig, TwilioConfigError, parse_api_base, parse_twilio
 from hub.channels.wechat.config import DEFAULT_API_BASE, WeChatAccount, WeChatConfigError, parse_accounts
+from hub.delivery_ages import DeliveryAgeError, DeliveryAges, parse_delivery
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = Path("config/hub.toml")
@@ -59,7 +60,10 @@ class Settings:
     sla_first_response_minutes: int = 60
     sla_resolution_minutes: int = 1440
     session_max_age_hours: int = 12
-    outbox_max_attempts: int = 5
+    # A reply is retried until its channel's maximum age ([delivery.max_age]); this also caps the number of
+    # tries when set (HUB_OUTBOX_MAX_ATTEMPTS), for deployments that relied on it.
+    outbox_max_attempts: int | None = None
+    delivery: DeliveryAges = field(default_factory=DeliveryAges)
     queues: tuple[QueueConfig, ...] = field(default=(QueueConfig("general", "General"),))
     default_queue: str = "general"
     wechat_accounts: tuple[WeChatAccount, ...] = ()
@@ -233,6 +237,8 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
                 values["wechat_accounts"] = parse_accounts(raw)
             except WeChatConfigError as exc:
                 raise SettingsError(f"{config_path}:{exc.key}", _OMITTED, exc.expected) from None
+        elif key == "delivery":
+            values["delivery"] = raw
         elif key == "customers":
             for name, value in (raw.items() if isinstance(raw, dict) else [("", raw)]):
                 if name != "default_region":
@@ -247,6 +253,10 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         if env_key in env:
             values[key] = parser(env_key, env[env_key])
     values["twilio"] = _twilio_env(values.get("twilio", TwilioConfig()), env)
+    try:
+        values["delivery"] = parse_delivery(values.get("delivery"), env, f"{config_path}:delivery")
+    except DeliveryAgeError as exc:
+        raise SettingsError(exc.key, _OMITTED, exc.expected) from None
     values.update(overrides)
     settings = Settings(**values)
     queue_names = {q.name for q in settings.queues}
@@ -292,7 +302,7 @@ def _read_toml(path: Path, *, explicit: bool) -> dict[str, Any]:
     hub = data.get("hub", {})
     if not isinstance(hub, dict):
         raise SettingsError(f"{path}:hub", hub, "a [hub] table")
-    for section in ("queues", "wechat", "email", "twilio", "customers"):
+    for section in ("queues", "wechat", "email", "twilio", "customers", "delivery"):
         if section in data:
             hub = {**hub, section: data[section]}
     return hub

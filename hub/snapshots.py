@@ -101,24 +101,34 @@ class InteractionSnapshot:
     delivery_status: str | None
     delivery_error: str | None
     created_at: datetime
+    # A reply the outbox is retrying ("retrying"): when it tries again.
+    delivery_next_attempt_at: datetime | None = None
 
     @classmethod
     def of(cls, row: Interaction) -> InteractionSnapshot:
-        return cls.from_values(row.id, {name: getattr(row, name) for name in _INTERACTION_FIELDS})
+        return cls.from_values(
+            row.id,
+            {name: getattr(row, name) for name in _INTERACTION_FIELDS},
+            delivery_next_attempt_at=row.delivery_next_attempt_at,
+        )
 
     @classmethod
-    def from_values(cls, interaction_id: int, values: dict[str, Any]) -> InteractionSnapshot:
+    def from_values(
+        cls, interaction_id: int, values: dict[str, Any], *, delivery_next_attempt_at: datetime | None = None
+    ) -> InteractionSnapshot:
         """From the column values of an INSERT, without loading the row back."""
         return cls(
             id=interaction_id,
             **{name: values[name] for name in _INTERACTION_FIELDS if name != "attachments"},
             attachments=tuple(values["attachments"] or ()),
+            delivery_next_attempt_at=delivery_next_attempt_at,
         )
 
     def to_json(self) -> dict[str, Any]:
         data = {name: getattr(self, name) for name in ("id", *_INTERACTION_FIELDS)}
         data["attachments"] = list(self.attachments)
         data["created_at"] = _iso(self.created_at)
+        data["delivery_next_attempt_at"] = _iso(self.delivery_next_attempt_at)
         return data
 
 

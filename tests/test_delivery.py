@@ -1,4 +1,5 @@
-"""The outbox: durable replies, retries with backoff, a failed state the agent can see."""
+"""The outbox: durable replies, retries with growing waits up to the channel's maximum age, a failed state the agent
+can see."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from hub.channels.registry import ChannelRegistry
 from hub.db.engine import Database
 from hub.db.models import Interaction, OutboxItem
 from hub.db.types import utcnow
-from hub.delivery import DeliveryWorker, backoff
+from hub.delivery import DeliveryWorker
+from hub.delivery_ages import DeliveryAges, backoff
 from hub.envelopes import DeliveryReceipt, IdentityRef, InboundEnvelope, OutboundMessage
 from hub.events import DeliveryUpdated
 from hub.ingest import Ingestor
@@ -86,7 +88,7 @@ async def test_sent_receipt_records_provider_id(db: Database, settings: Settings
         assert (await s.get_one(Interaction, msg.id)).external_id == "SM123"
 
 
-async def test_transient_failures_retry_with_backoff_then_fail_visibly(db: Database, settings: Settings) -> None:
+async def test_a_cap_on_tries_still_fails_visibly_after_retrying(db: Database, settings: Settings) -> None:
     ticket = await ticket_on(db, settings)
     channel = ScriptedChannel(
         DeliveryReceipt("failed", error="503 from provider", retryable=True),
@@ -102,16 +104,20 @@ async def test_transient_failures_retry_with_backoff_then_fail_visibly(db: Datab
     worker = DeliveryWorker(db, ChannelRegistry([channel]), max_attempts=3)
     _, msg = await post_reply(db, ticket, ADMIN, "reply")
     assert await worker.process_due() == 1
-    assert await state(db, msg.id) == ("queued", "503 from provider", "pending", 1)
+    assert await state(db, msg.id) == ("retrying", "503 from provider", "pending", 1)
+    async with db.read() as s:
+        row = await s.get_one(Interaction, msg.id)
+    assert row.delivery_next_attempt_at is not None and row.delivery_next_attempt_at > utcnow()
     assert await worker.process_due() == 0  # not due yet: backoff
     await make_due(db)
     await worker.process_due()
     status, error, outbox, attempts = await state(db, msg.id)
-    assert (status, outbox, attempts) == ("queued", "pending", 2) and error and "timed out" in error
+    assert (status, outbox, attempts) == ("retrying", "pending", 2) and error and "timed out" in error
     await make_due(db)
     await worker.process_due()
     assert await state(db, msg.id) == ("failed", "503 again", "failed", 3)
-    assert [u.status for u in updates] == ["queued", "queued", "failed"]
+    assert [u.status for u in updates] == ["retrying", "retrying", "failed"]
+    assert updates[0].next_attempt_at is not None and updates[-1].next_attempt_at is None
     await make_due(db)
     assert await worker.process_due() == 0  # failed rows stay failed
 
@@ -174,7 +180,59 @@ async def test_bad_replies_are_refused(db: Database, settings: Settings) -> None
 
 def test_backoff_grows_and_is_capped() -> None:
     assert [backoff(n).total_seconds() for n in (1, 2, 3)] == [2, 4, 8]
-    assert backoff(40) == timedelta(minutes=10)
+    assert backoff(40) == timedelta(minutes=30)
+
+
+async def test_retries_go_on_until_the_maximum_age_then_fail(db: Database, settings: Settings) -> None:
+    ticket = await ticket_on(db, settings)
+    outage = [DeliveryReceipt("failed", error="503 from provider", retryable=True) for _ in range(30)]
+    channel = ScriptedChannel(*outage)
+    worker = DeliveryWorker(db, ChannelRegistry([channel]), DeliveryAges({"sms": 3600}))
+    _, msg = await post_reply(db, ticket, ADMIN, "reply")
+    for _ in range(12):  # far more tries than the old five: an outage of minutes loses nothing
+        await make_due(db)
+        await worker.process_due()
+    assert (await state(db, msg.id))[::2] == ("retrying", "pending")
+    # The last wait is cut to end at the maximum age, never after it.
+    async with db.write() as uow:
+        item = await uow.session.scalar(select(OutboxItem).where(OutboxItem.interaction_id == msg.id))
+        assert item is not None
+        item.created_at = utcnow() - timedelta(minutes=59, seconds=50)
+    await make_due(db)
+    await worker.process_due()
+    async with db.read() as s:
+        row = await s.get_one(Interaction, msg.id)
+        due = await s.scalar(select(OutboxItem.next_attempt_at).where(OutboxItem.interaction_id == msg.id))
+    assert row.delivery_status == "retrying" and row.delivery_next_attempt_at == due
+    assert due is not None and due <= utcnow() + timedelta(seconds=10)
+    # Time passes beyond the hour: the next failed try is the last.
+    async with db.write() as uow:
+        await uow.session.execute(update(OutboxItem).values(created_at=utcnow() - timedelta(hours=1, seconds=1)))
+    await make_due(db)
+    await worker.process_due()
+    assert await state(db, msg.id) == ("failed", "503 from provider", "failed", 14)
+    async with db.read() as s:
+        assert (await s.get_one(Interaction, msg.id)).delivery_next_attempt_at is None
+
+
+def test_max_ages_per_channel_from_toml_and_environment() -> None:
+    from hub.delivery_ages import DeliveryAgeError, parse_delivery, parse_duration
+
+    ages = parse_delivery({"max_age": {"webchat": "5m", "sms.twilio": "1h30m"}}, {"HUB_DELIVERY_MAX_AGE_EMAIL": "48h"})
+    assert ages.max_age("email") == timedelta(hours=48)
+    assert ages.max_age("webchat") == timedelta(minutes=5)
+    assert ages.max_age("sms.twilio") == timedelta(minutes=90)
+    assert ages.max_age("wechat") == timedelta(hours=4) and ages.max_age("carrier.pigeon") == timedelta(hours=4)
+    assert DeliveryAges().max_age("email") == timedelta(hours=24)
+    assert DeliveryAges().max_age("webchat") == timedelta(minutes=10)
+    assert parse_duration("k", 600) == 600 and parse_duration("k", "2d") == 172800
+    for bad in ("", "-5", "0", "soon", "5 minutes", True, 1.5):
+        with pytest.raises(DeliveryAgeError):
+            parse_duration("k", bad)
+    with pytest.raises(DeliveryAgeError):
+        parse_delivery({"max_age": {"Bad Name": "1h"}}, {})
+    with pytest.raises(DeliveryAgeError):
+        parse_delivery({"retries": 3}, {})
 
 
 class StuckChannel(ScriptedChannel):

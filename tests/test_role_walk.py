@@ -40,6 +40,7 @@ POLICY: dict[tuple[str, str], Any] = {
     # tickets and the console's state
     ("GET", "/api/v1/tickets"): DESK, ("GET", "/api/v1/tickets/{id}"): DESK, ("PATCH", "/api/v1/tickets/{id}"): DESK,
     ("POST", "/api/v1/tickets/{id}/replies"): DESK, ("POST", "/api/v1/tickets/bulk"): SUP,
+    ("POST", "/api/v1/messages/{id}/retry"): DESK,
     ("POST", "/api/v1/tickets/{id}/offer"): DESK, ("GET", "/api/v1/console/inbox"): DESK,
     ("GET", "/api/v1/console/wallboard"): SUP, ("GET", "/api/v1/reports"): SUP,
     ("GET", "/console/messages/{id}/mail"): DESK, ("GET", "/api/v1/mail/notices"): DESK,

@@ -9,6 +9,7 @@ from aiohttp import web
 from hub import __version__
 from hub.api.openapi_console import CONSOLE_PATHS
 from hub.api.openapi_customers import CUSTOMER_PATHS
+from hub.api.openapi_delivery import DELIVERY_PATHS
 from hub.api.openapi_knowledge import KNOWLEDGE_PATHS
 from hub.api.openapi_mail import MAIL_PATHS
 from hub.api.spec_parts import ID as _ID
@@ -161,6 +162,7 @@ SPEC: dict[str, Any] = {
         **CUSTOMER_PATHS,
         **CONSOLE_PATHS,
         **MAIL_PATHS,
+        **DELIVERY_PATHS,
         "/api/v1/agents/{id}/profile": {
             "put": {
                 "summary": "Replace an agent's yellow-pages entry (supervisors): skills, languages, capacity, tiers, "
@@ -268,6 +270,7 @@ SPEC: dict[str, Any] = {
                         ("meta", "object"),
                         ("delivery_status", "string"),
                         ("delivery_error", "string"),
+                        ("delivery_next_attempt_at", "string"),
                         ("created_at", "string"),
                     ]
                 },

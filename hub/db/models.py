@@ -196,6 +196,8 @@ class Interaction(Base):
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
     delivery_status: Mapped[str | None] = mapped_column(String(16), default=None)
     delivery_error: Mapped[str | None] = mapped_column(Text, default=None)
+    # While the outbox retries a failed attempt: when it tries next (kept by delivery.record_delivery).
+    delivery_next_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -212,6 +214,8 @@ class OutboxItem(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # An agent sent it again: its maximum retry age counts from here instead of created_at.
+    requeued_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class HistoryEntry(Base):

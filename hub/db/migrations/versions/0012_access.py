@@ -11,6 +11,8 @@ import sqlalchemy as sa  # noqa: F401
 from alembic import op  # noqa: F401
 from sqlalchemy.dialects import postgresql  # noqa: F401
 
+import hub.db.types
+
 revision = "0012"
 down_revision = "0011"
 branch_labels = None
@@ -21,11 +23,21 @@ def upgrade() -> None:
     # --- sign-in ---
     # --- credentials ---
     # --- delivery and logs ---
+    # When the outbox tries a failed reply next (shown to agents), and when an agent last re-queued it
+    # (its maximum retry age counts from then, not from when it was first written).
+    with op.batch_alter_table("interactions") as batch:
+        batch.add_column(sa.Column("delivery_next_attempt_at", hub.db.types.UTCDateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("outbox") as batch:
+        batch.add_column(sa.Column("requeued_at", hub.db.types.UTCDateTime(timezone=True), nullable=True))
     pass
 
 
 def downgrade() -> None:
     # --- delivery and logs ---
+    with op.batch_alter_table("outbox") as batch:
+        batch.drop_column("requeued_at")
+    with op.batch_alter_table("interactions") as batch:
+        batch.drop_column("delivery_next_attempt_at")
     # --- credentials ---
     # --- sign-in ---
     pass
