@@ -28,6 +28,7 @@
       d.dataset.status = m.delivery_status;
       who.appendChild(d);
     }
+    if (m.direction === "outbound") { showDelivery(li, who, m.delivery_status, m.delivery_next_attempt_at); }
     li.appendChild(who);
     li.appendChild(live.el("div", "text", m.text));
     mail(li, m);
@@ -121,6 +122,34 @@
   });
   live.on("ticket", function (e) { if (e.ticket.id === ticket.id) { showTicket(e.ticket); } });
   live.on("viewers", function (e) { if (e.ticket_id === ticket.id) { showViewers(e.viewers); } });
+  // A reply the outbox retries after a provider's failure: when it tries next, and "send again now" for it or
+  // for one that failed for good (the server checks the role, as for replying).
+  function showDelivery(li, who, status, nextAt) {
+    var next = li.querySelector(".next-attempt"), retry = li.querySelector("button.retry");
+    if (next) { next.remove(); }
+    if (status === "retrying" && nextAt) {
+      next = live.el("span", "next-attempt", t("next attempt at %(time)s", { time: new Date(nextAt).toLocaleString() }));
+      who.appendChild(next);
+    }
+    if (status === "retrying" || status === "failed") {
+      if (!retry) {
+        retry = live.el("button", "retry", t("Send again now"));
+        retry.type = "button";
+        retry.dataset.retry = li.dataset.id;
+        who.appendChild(retry);
+      }
+    } else if (retry) { retry.remove(); }
+  }
+  list.addEventListener("click", function (ev) {
+    var button = ev.target.closest("button.retry");
+    if (!button) { return; }
+    button.disabled = true;
+    var li = button.closest("li");
+    live.api("POST", "/api/v1/messages/" + button.dataset.retry + "/retry").catch(function (err) {
+      var line = li.querySelector(".error") || li.appendChild(live.el("div", "error"));
+      line.textContent = err.message;
+    }).finally(function () { button.disabled = false; });
+  });
   live.on("delivery", function (e) {
     if (e.ticket_id !== ticket.id) { return; }
     var li = list.querySelector('li[data-id="' + e.interaction_id + '"]');
@@ -129,6 +158,7 @@
     if (!d) { d = live.el("span", "delivery"); li.querySelector(".who").appendChild(d); }
     d.textContent = t(e.status);
     d.dataset.status = e.status;
+    showDelivery(li, li.querySelector(".who"), e.status, e.next_attempt_at);
     var err = li.querySelector(".error");
     if (e.error && !err) { err = live.el("div", "error"); li.appendChild(err); }
     if (err) { err.textContent = e.error || ""; }

@@ -14,6 +14,7 @@ from hub.db.models import AuditEntry, Interaction, OutboxItem, Ticket
 from hub.db.types import utcnow
 from hub.settings import Settings
 from tests.conftest import Hub, make_token
+from tests.console_kit import console
 from tests.mail_kit import call_api, started_mail_hub
 from tests.twilio_kit import CUSTOMER, FakeTwilio, post_signed, sms_params
 from tests.waiting import until
@@ -170,3 +171,31 @@ async def _attempts_at_least(db: Database, interaction_id: int, n: int) -> bool:
     async with db.read() as s:
         tries = await s.scalar(select(OutboxItem.attempts).where(OutboxItem.interaction_id == interaction_id))
     return (tries or 0) >= n
+
+
+async def test_the_console_shows_retrying_with_its_next_attempt_and_sends_again(
+    twilio_hub: Hub, db: Database, fake_twilio: FakeTwilio
+) -> None:
+    await post_signed(f"{twilio_hub.url}/webhooks/twilio/sms", sms_params("anyone?"))
+    async with db.read() as s:
+        ticket_id = await s.scalar(select(Ticket.id))
+    fake_twilio.refuse[CUSTOMER] = (503, 20500, "Service Unavailable")
+    async with console(twilio_hub, db, "ann@example.com") as ann:
+        await ann.page(f"/console/tickets/{ticket_id}")
+        status, body = await ann.api("POST", f"/api/v1/tickets/{ticket_id}/replies", {"text": "Yes, here"})
+        assert status == 201
+        reply = body["interaction"]["id"]
+        await reaches(db, reply, "retrying")
+        _, html = await ann.page(f"/console/tickets/{ticket_id}")
+        assert 'data-status="retrying"' in html and "next attempt at" in html
+        assert f'data-retry="{reply}"' in html and "Send again now" in html
+        async with ann.http.post(f"{twilio_hub.url}/console/locale", data={"locale": "zh-CN", "csrf": ann.csrf}):
+            pass
+        _, html = await ann.page(f"/console/tickets/{ticket_id}")
+        assert "重试中" in html and "下次尝试" in html and "立即重新发送" in html
+        # The button's request, from the signed-in console (session and CSRF token), as the page sends it.
+        del fake_twilio.refuse[CUSTOMER]
+        assert (await ann.api("POST", f"/api/v1/messages/{reply}/retry"))[0] == 202
+        await reaches(db, reply, "sent")
+        _, html = await ann.page(f"/console/tickets/{ticket_id}")
+        assert f'data-retry="{reply}"' not in html

@@ -155,5 +155,6 @@ class ConsoleFeed:
             "interaction_id": event.interaction_id,
             "status": event.status,
             "error": event.error,
+            "next_attempt_at": event.next_attempt_at.isoformat() if event.next_attempt_at else None,
         }
         await self._emit("delivery", payload, [queue_room(event.queue), ticket_room(event.ticket_id)])
