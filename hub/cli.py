@@ -17,10 +17,10 @@ from hub import audit, log_redaction
 from hub.accounts import ROLES, AccountError, create_agent, create_token
 from hub.bus import EventBus
 from hub.db.engine import Database
-from hub.db.migrate import SchemaOutOfDate, ensure_current, upgrade
+from hub.db.migrate import SchemaOutOfDate, ensure_current, shown_url, upgrade
 from hub.knowledge.cli import kb_command
 from hub.knowledge.transfer import ImportError_
-from hub.ops.logs import use_json
+from hub.ops.logs import MaskingAccessLogger, use_json
 from hub.routing import cli as routing_cli
 from hub.routing.config import RoutingConfigError
 from hub.routing.simulate import TraceError
@@ -119,7 +119,13 @@ def _serve(settings: Settings, args: argparse.Namespace, *, demo: bool = False) 
         for email, password, role in logins:
             print(f"  login {email} / {password} ({role})")
     app = create_app(settings)
-    web.run_app(app, host=host, port=port, print=lambda msg: print(f"hub: {msg}", flush=True))
+    web.run_app(
+        app,
+        host=host,
+        port=port,
+        print=lambda msg: print(f"hub: {msg}", flush=True),
+        access_log_class=MaskingAccessLogger,  # no openid, signature or token from a query string in the log
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,9 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration step is noise here
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
-    log_redaction.install()
     if os.environ.get("HUB_LOG_FORMAT", "text").lower() == "json":
         use_json()
+    log_redaction.install()  # after the format is chosen: it wraps each handler's formatter, in every format
     try:
         # The demo keeps its data apart from a real database unless told otherwise.
         demo_db = args.command == "demo" and "HUB_DATABASE_URL" not in os.environ
@@ -138,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             _serve(settings, args, demo=args.command == "demo")
         elif args.command == "db":
             upgrade(settings.database_url)
-            print(f"database {settings.database_url} is at the newest schema")
+            print(f"database {shown_url(settings.database_url)} is at the newest schema")
         elif args.command == "agent":
             print(_agent_add(settings, args))
         elif args.command == "token":
@@ -151,9 +157,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"hub: configuration error: {exc}", file=sys.stderr)
         return 2
     except (SchemaOutOfDate, AccountError, ImportError_, RoutingConfigError, TraceError, OSError) as exc:
-        print(f"hub: {exc}", file=sys.stderr)
+        print(f"hub: {log_redaction.hide_credentials(str(exc))}", file=sys.stderr)
         return 1
     except RuntimeError as exc:  # AssetsMissing and friends: say what to do, skip the traceback
-        print(f"hub: {exc}", file=sys.stderr)
+        print(f"hub: {log_redaction.hide_credentials(str(exc))}", file=sys.stderr)
         return 1
     return 0

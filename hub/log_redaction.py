@@ -1,31 +1,101 @@
-"""Personal data never reaches the logs: e-mail addresses and phone numbers are masked in every record."""
+"""Personal data and secrets never reach the logs: e-mail addresses, phone numbers, passwords in URLs and SQL
+parameters are masked in every record, its traceback included, whatever the format."""
 
 from __future__ import annotations
 
 import logging
 import re
 
-_EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+\.)+[A-Za-z]{2,}")
+from phonenumbers import Leniency, PhoneNumberMatcher
+
+# Any case, any script (李娜@例子.中国), a full-width at sign, or URL-encoded (%40) in a query string.
+_EMAIL = re.compile(r"([\w.%+-])[\w.%+-]*(?:@|＠|%40)(?:[\w-]+\.)+[^\W\d_]{2,}")
 # International numbers as written (+86 138 0013 8000, +1 (555) 000-1111), or a bare run of 10-15 digits.
-_PHONE = re.compile(r"\+\d[\d ()-]{6,}(\d{2})\b|(?<![\w.])\d{8,13}(\d{2})(?![\w.])")
+_PHONE = re.compile(r"[+＋]\d[\d ()-]{6,}(\d{2})\b|(?<![\w.])\d{8,13}(\d{2})(?![\w.])")
+# Stretches that could be a number written for people (138-0013-8000, (415) 555-0100, 0086 138..., full-width
+# digits: \d is any decimal digit); phonenumbers decides which of them are real numbers.
+_CANDIDATE = re.compile(r"[+＋(（]?\d[\d \-.()（）－‐]{5,24}\d")
+# Where people's numbers come from: the Chinese and the North American numbering plans (national formats);
+# numbers written with their country code are found in any plan.
+REGIONS = ("CN", "US")
+# user:password@ in any URL (a database URL in an error, a proxy URL).
+_URL_PASSWORD = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@]*:)[^\s/]+@")
+# SQLAlchemy puts a failed statement's parameters (a customer's name, address, message) into its message.
+_SQL_PARAMETERS = re.compile(r"\[parameters: .*?\](?=\s*\n|\s*\(Background|\s*$)", re.DOTALL)
+
+
+def hide_credentials(text: str) -> str:
+    """'postgresql://hub:s3cret@db/hub' -> 'postgresql://hub:***@db/hub'."""
+    return _URL_PASSWORD.sub(r"\1***@", text)
+
+
+def _mask_phones(text: str) -> str:
+    text = _PHONE.sub(lambda m: f"+…{m.group(1) or m.group(2)}", text)
+    if not _CANDIDATE.search(text):
+        return text  # most lines: no need to ask phonenumbers
+    spans: list[tuple[int, int]] = []
+    for candidate in _CANDIDATE.finditer(text):
+        if sum(c.isdigit() for c in candidate.group()) < 7:
+            continue
+        # With a little of what surrounds it: phonenumbers reads the context (a date followed by a time is none).
+        lo = max(0, candidate.start() - 8)
+        window = text[lo : candidate.end() + 8]
+        for region in REGIONS:
+            spans += [(lo + m.start, lo + m.end) for m in PhoneNumberMatcher(window, region, leniency=Leniency.VALID)]
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):  # one number found in both plans, or found twice: masked once
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    for start, end in reversed(merged):
+        digits = "".join(c for c in text[start:end] if c.isdigit())
+        text = f"{text[:start]}+…{digits[-2:]}{text[end:]}"
+    return text
 
 
 def redact(text: str) -> str:
-    """'li.na@example.cn' -> 'l…@…', '+8613800138000' -> '+…00' (enough to tell two apart in a trace)."""
+    """'li.na@example.cn' -> 'l…@…', '+8613800138000' or '138-0013-8000' -> '+…00' (enough to tell two apart
+    in a trace); URL passwords and SQL parameters hidden."""
+    text = _SQL_PARAMETERS.sub("[parameters: hidden]", text)
+    text = hide_credentials(text)
     text = _EMAIL.sub(lambda m: f"{m.group(1)}…@…", text)
-    return _PHONE.sub(lambda m: f"+…{m.group(1) or m.group(2)}", text)
+    return _mask_phones(text)
 
 
 class RedactingFilter(logging.Filter):
+    """The record itself is cleaned (message, traceback text, stack), so every handler and formatter, ours or
+    a library's, sees only the masked text."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
 
 
+class RedactingFormatter(logging.Formatter):
+    """Wraps a handler's formatter: whatever it writes (plain text, JSON, extra fields) is masked last."""
+
+    def __init__(self, inner: logging.Formatter | None) -> None:
+        super().__init__()
+        self.inner = inner or logging.Formatter()
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(self.inner.format(record))
+
+
 def install() -> None:
-    """On every handler of the root logger (the CLI calls this once logging is configured)."""
+    """On every handler of the root logger (the CLI calls this once logging and its format are configured)."""
     for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactingFilter())
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(RedactingFilter())
+        if not isinstance(handler.formatter, RedactingFormatter):
+            handler.setFormatter(RedactingFormatter(handler.formatter))

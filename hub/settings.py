@@ -17,6 +17,7 @@ from hub.channels.email.config import EmailConfig, EmailConfigError, Relay, pars
 from hub.channels.twilio.config import TwilioConfig, TwilioConfigError, parse_api_base, parse_twilio
 from hub.channels.wechat.config import DEFAULT_API_BASE, WeChatAccount, WeChatConfigError, parse_accounts
 from hub.delivery_ages import DeliveryAgeError, DeliveryAges, parse_delivery
+from hub.log_redaction import hide_credentials
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = Path("config/hub.toml")
@@ -118,7 +119,8 @@ def _database_url(key: str, raw: object) -> str:
         if url.startswith(prefix):
             url = "postgresql+asyncpg://" + url.removeprefix(prefix)
     if not url.startswith(("sqlite+aiosqlite:///", "postgresql+asyncpg://")):
-        raise SettingsError(key, raw, "a sqlite:///path or postgresql://user:pass@host/db URL")
+        # Shown without its password: the message reaches the terminal and the logs.
+        raise SettingsError(key, hide_credentials(str(raw)), "a sqlite:///path or postgresql://user:pass@host/db URL")
     return url
 
 

@@ -9,14 +9,29 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hub.log_redaction import hide_credentials
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 class SchemaOutOfDate(RuntimeError):
     pass
+
+
+class MigrationFailed(RuntimeError):
+    """Migrating failed; the message names the database without its password."""
+
+
+def shown_url(url: str) -> str:
+    """The database URL as it may be printed or logged: 'postgresql+asyncpg://hub:***@db/hub'."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return hide_credentials(url)
 
 
 def alembic_config(url: str) -> Config:
@@ -27,8 +42,14 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Blocking; env.py runs its own event loop, so call this outside one (or in a thread)."""
-    command.upgrade(alembic_config(url), revision)
+    """Blocking; env.py runs its own event loop, so call this outside one (or in a thread). A failure is
+    raised as MigrationFailed without the original chain: drivers and URL parsers quote the URL, password and
+    all, and a traceback printed by `hub db upgrade` would show it."""
+    try:
+        command.upgrade(alembic_config(url), revision)
+    except Exception as exc:
+        detail = hide_credentials(f"{type(exc).__name__}: {exc}").replace(url, shown_url(url))
+        raise MigrationFailed(f"migrating {shown_url(url)} failed: {detail}") from None
 
 
 def downgrade(url: str, revision: str) -> None:

@@ -1,5 +1,6 @@
 """Structured logs: one JSON object per line (HUB_LOG_FORMAT=json) with the request id (X-Request-Id, or
-one made up) and the ticket id when a log call names one; personal data is masked like every record."""
+one made up) and the ticket id when a log call names one; personal data is masked like every record, and the
+access log keeps no query value that names a person or carries a secret."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from aiohttp import web
+from aiohttp.web_log import AccessLogger
+from aiohttp.web_request import BaseRequest
+from aiohttp.web_response import StreamResponse
 
 from hub.log_redaction import redact
 
@@ -51,7 +55,9 @@ class JsonFormatter(logging.Formatter):
         for key in ("ticket_id", "customer_id", "channel"):
             if hasattr(record, key):
                 entry[key] = getattr(record, key)
-        if record.exc_info:
+        if record.exc_text:  # already masked by the RedactingFilter when it ran
+            entry["error"] = redact(record.exc_text)
+        elif record.exc_info:
             entry["error"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)
 
@@ -59,3 +65,35 @@ class JsonFormatter(logging.Formatter):
 def use_json() -> None:
     for handler in logging.getLogger().handlers:
         handler.setFormatter(JsonFormatter())
+
+
+# Query keys whose values say nothing about anyone; every other value (WeChat's openid, signature and
+# msg_signature, tokens, codes, e-mail addresses, search words, socket.io session ids) is logged as "***".
+PLAIN_QUERY_KEYS = frozenset(
+    {"limit", "offset", "before", "status", "queue", "channel", "kind", "page", "per_page", "sort", "order", "lang",
+     "locale", "timestamp", "nonce", "encrypt_type", "eio", "transport", "t", "review_due", "interaction"}
+)  # fmt: skip
+_QUERY_PAIR = re.compile(r"([?&;])([^=&;\s#\"?]+)=([^&;\s#\"]*)")
+
+
+def mask_query(text: str) -> str:
+    """'/webhooks/wechat/main?openid=oX1&timestamp=17' -> '/webhooks/wechat/main?openid=***&timestamp=17'."""
+    if "?" not in text:
+        return text
+
+    def one(m: re.Match[str]) -> str:
+        sep, key, value = m.groups()
+        return m.group(0) if key.lower() in PLAIN_QUERY_KEYS or not value else f"{sep}{key}=***"
+
+    return _QUERY_PAIR.sub(one, text)
+
+
+class MaskingAccessLogger(AccessLogger):
+    """aiohttp's access log (`hub serve`), with query values masked in the request line and the Referer."""
+
+    def _format_line(
+        self, request: BaseRequest, response: StreamResponse, time: float
+    ) -> list[tuple[str | tuple[str, str], str]]:
+        # Typed str, but some atoms (%s, %b) are ints: only text can carry a query.
+        line = super()._format_line(request, response, time)
+        return [(key, mask_query(value) if isinstance(value, str) else value) for key, value in line]
