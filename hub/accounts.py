@@ -79,15 +79,21 @@ async def create_agent(
     return agent
 
 
-async def authenticate(session: AsyncSession, email: str, password: str) -> Agent | None:
-    agent = await session.scalar(select(Agent).where(Agent.email == email.strip().lower(), Agent.active))
+def password_matches(stored_hash: str | None, password: str) -> bool:
+    """CPU-bound (argon2, ~100-300 ms): run it in a worker thread, never on the event loop."""
     try:
-        _hasher.verify(agent.password_hash if agent else _DUMMY_HASH, password)
+        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
-        return None
-    if agent is not None and _hasher.check_needs_rehash(agent.password_hash):
-        agent.password_hash = _hasher.hash(password)
-    return agent
+        return False
+
+
+def needs_rehash(stored_hash: str) -> bool:
+    """The hash was made with weaker parameters than today's (cheap: reads the parameters only)."""
+    return _hasher.check_needs_rehash(stored_hash)
+
+
+async def active_agent(session: AsyncSession, email: str) -> Agent | None:
+    return await session.scalar(select(Agent).where(Agent.email == email.strip().lower(), Agent.active))
 
 
 async def create_token(session: AsyncSession, *, role: str, name: str) -> str:

@@ -27,8 +27,8 @@ from hub.agent_console.feed import EVENT_IDS, ConsoleFeed, EventIds
 from hub.agent_console.pages import CATALOGS
 from hub.agent_console.presence import Presence
 from hub.agent_console.realtime import AgentNamespace
+from hub.agent_console.signin import setup_signin
 from hub.agent_console.suggestions import SuggestionFeed
-from hub.agent_console.throttle import LoginThrottle
 from hub.api import agents as agent_routes
 from hub.api import customer_imports as customer_import_routes
 from hub.api import customer_merges as customer_merge_routes
@@ -174,7 +174,7 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.INGESTOR] = ingestor
     app[keys.PRESENCE] = presence
     app[keys.DELIVERY] = delivery
-    app[console_routes.THROTTLE] = LoginThrottle()
+    setup_signin(app, db, settings)
     routing.subscribe(bus)
     app[keys.ROUTING] = routing
     if settings.redis_url:

@@ -48,6 +48,10 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--name", default="")
     add.add_argument("--role", choices=ROLES, default="agent")
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    two_factor = agent_sub.add_parser("2fa", help="an agent's two-factor sign-in")
+    two_factor_sub = two_factor.add_subparsers(dest="two_factor_command", required=True)
+    reset = two_factor_sub.add_parser("reset", help="remove an agent's second factor (lost phone): password only again")
+    reset.add_argument("--email", required=True)
     token = sub.add_parser("token", help="manage API tokens")
     token_sub = token.add_subparsers(dest="token_command", required=True)
     create = token_sub.add_parser("create", help="create an API token and print it once")
@@ -91,6 +95,12 @@ def _agent_add(settings: Settings, args: argparse.Namespace) -> str:
             return f"agent {agent.id} {agent.email} ({agent.role}) created"
 
     return _run_db(settings, work)
+
+
+def _two_factor_reset(settings: Settings, args: argparse.Namespace) -> str:
+    from hub.signin.second_factor import reset_by_email
+
+    return _run_db(settings, lambda db: reset_by_email(db, args.email))
 
 
 def _token_create(settings: Settings, args: argparse.Namespace) -> str:
@@ -146,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
             upgrade(settings.database_url)
             print(f"database {shown_url(settings.database_url)} is at the newest schema")
         elif args.command == "agent":
-            print(_agent_add(settings, args))
+            print(_two_factor_reset(settings, args) if args.agent_command == "2fa" else _agent_add(settings, args))
         elif args.command == "token":
             print(_token_create(settings, args))
         elif args.command == "routing":

@@ -16,6 +16,7 @@ import phonenumbers
 from hub.channels.email.config import EmailConfig, EmailConfigError, Relay, parse_email, parse_relay
 from hub.channels.twilio.config import TwilioConfig, TwilioConfigError, parse_api_base, parse_twilio
 from hub.channels.wechat.config import DEFAULT_API_BASE, WeChatAccount, WeChatConfigError, parse_accounts
+from hub.client_address import Network, parse_trusted_proxies
 from hub.delivery_ages import DeliveryAgeError, DeliveryAges, parse_delivery
 from hub.log_redaction import hide_credentials
 
@@ -61,6 +62,12 @@ class Settings:
     sla_first_response_minutes: int = 60
     sla_resolution_minutes: int = 1440
     session_max_age_hours: int = 12
+    # Proxies (addresses or CIDRs) whose X-Forwarded-For is believed: the client is the right-most hop not in here.
+    trusted_proxies: tuple[Network, ...] = ()
+    # Password checks (argon2, ~100-300 ms of CPU each) running at once, in worker threads; more get 429 at once.
+    signin_concurrent_checks: int = 2
+    # Supervisors and admins must sign in with a second factor (TOTP); they enrol at their next sign-in.
+    two_factor_required: bool = False
     # A reply is retried until its channel's maximum age ([delivery.max_age]); this also caps the number of
     # tries when set (HUB_OUTBOX_MAX_ATTEMPTS), for deployments that relied on it.
     outbox_max_attempts: int | None = None
@@ -163,6 +170,22 @@ def _region(key: str, raw: object) -> str | None:
     return text
 
 
+def _trusted_proxies(key: str, raw: object) -> tuple[Network, ...]:
+    try:
+        return parse_trusted_proxies(raw)
+    except ValueError as exc:
+        raise SettingsError(key, raw, str(exc)) from None
+
+
+def _bool(key: str, raw: object) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text not in ("true", "false", "1", "0", "yes", "no"):
+        raise SettingsError(key, raw, "true or false")
+    return text in ("true", "1", "yes")
+
+
 def _text(key: str, raw: object) -> str:
     if not isinstance(raw, str) or not raw.strip():
         raise SettingsError(key, raw, "a non-empty string")
@@ -182,6 +205,9 @@ _PARSERS: dict[str, Callable[[str, object], Any]] = {
     "sla_first_response_minutes": _positive_int,
     "sla_resolution_minutes": _positive_int,
     "session_max_age_hours": _positive_int,
+    "trusted_proxies": _trusted_proxies,
+    "signin_concurrent_checks": _positive_int,
+    "two_factor_required": _bool,
     "outbox_max_attempts": _positive_int,
     "default_queue": _text,
     "wechat_api_base": _url(("http", "https")),

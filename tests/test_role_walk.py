@@ -31,7 +31,10 @@ POLICY: dict[tuple[str, str], Any] = {
     ("GET", "/static/vendor/socket.io.min.js"): PUBLIC,
     ("GET", "/chat"): PUBLIC, ("GET", "/chat/widget.js"): PUBLIC, ("GET", "/survey/{token}"): PUBLIC,
     ("POST", "/survey/{token}"): PUBLIC, ("GET", "/login"): PUBLIC, ("POST", "/login"): PUBLIC,
-    ("POST", "/logout"): PUBLIC, ("GET", "/socket.io/"): PUBLIC, ("POST", "/socket.io/"): PUBLIC,
+    ("POST", "/logout"): PUBLIC, ("GET", "/socket.io/"): PUBLIC,
+    ("GET", "/login/code"): PUBLIC, ("POST", "/login/code"): PUBLIC, ("GET", "/login/enrol"): PUBLIC,
+    ("POST", "/login/enrol"): PUBLIC, ("GET", "/console/two-factor"): ANY, ("POST", "/console/two-factor/enrol"): ANY,
+    ("POST", "/console/two-factor/disable"): ANY, ("POST", "/socket.io/"): PUBLIC,
     ("OPTIONS", "/socket.io/"): PUBLIC,
     # console pages
     ("GET", "/console"): DESK, ("GET", "/console/directory"): DESK, ("GET", "/console/tickets/{id}"): DESK,

@@ -7,5 +7,6 @@ from hub.customers import tables as customer_tables  # noqa: F401  (registers it
 from hub.db import models  # noqa: F401  (registers its tables)
 from hub.db.base import Base
 from hub.knowledge import tables  # noqa: F401  (registers its tables)
+from hub.signin import tables as signin_tables  # noqa: F401  (registers its tables)
 
 metadata = Base.metadata

@@ -7,8 +7,8 @@ Created: 2026-12-02 20:15:00
 
 from __future__ import annotations
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql  # noqa: F401
 
 import hub.db.types
@@ -21,6 +21,50 @@ depends_on = None
 
 def upgrade() -> None:
     # --- sign-in ---
+    from hub.db.types import UTCDateTime
+
+    # Failed sign-ins per account and per address, counted by one conditional upsert shared by all processes.
+    op.create_table(
+        "signin_counters",
+        sa.Column("key", sa.String(length=400), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("last_at", sa.Float(), nullable=False),
+        sa.Column("next_at", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("key"),
+    )
+    op.create_table(
+        "agent_second_factors",
+        sa.Column("agent_id", sa.Integer(), nullable=False),
+        sa.Column("secret", sa.String(length=64), nullable=False),
+        sa.Column("last_step", sa.Integer(), nullable=False),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("confirmed_at", UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["agent_id"], ["agents.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("agent_id"),
+    )
+    op.create_table(
+        "agent_recovery_codes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("agent_id", sa.Integer(), nullable=False),
+        sa.Column("code_hash", sa.String(length=64), nullable=False),
+        sa.Column("used_at", UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["agent_id"], ["agents.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_agent_recovery_codes_agent_id", "agent_recovery_codes", ["agent_id"])
+    op.create_table(
+        "signin_challenges",
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("agent_id", sa.Integer(), nullable=False),
+        sa.Column("purpose", sa.String(length=16), nullable=False),
+        sa.Column("secret", sa.String(length=64), nullable=True),
+        sa.Column("next_path", sa.String(length=2000), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("expires_at", UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["agent_id"], ["agents.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("token_hash"),
+    )
+    op.create_index("ix_signin_challenges_agent_id", "signin_challenges", ["agent_id"])
     # --- credentials ---
     # --- delivery and logs ---
     # When the outbox tries a failed reply next (shown to agents), and when an agent last re-queued it
@@ -40,4 +84,10 @@ def downgrade() -> None:
         batch.drop_column("delivery_next_attempt_at")
     # --- credentials ---
     # --- sign-in ---
+    op.drop_index("ix_signin_challenges_agent_id", table_name="signin_challenges")
+    op.drop_table("signin_challenges")
+    op.drop_index("ix_agent_recovery_codes_agent_id", table_name="agent_recovery_codes")
+    op.drop_table("agent_recovery_codes")
+    op.drop_table("agent_second_factors")
+    op.drop_table("signin_counters")
     pass

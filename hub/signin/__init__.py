@@ -1,0 +1,1 @@
+"""Signing in: attempt counters, password checks off the event loop, and the second factor."""
