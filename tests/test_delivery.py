@@ -264,3 +264,21 @@ async def test_a_stopping_worker_hands_back_what_it_claimed(db: Database, settin
     async with db.read() as s:
         item = await s.scalar(select(OutboxItem).where(OutboxItem.interaction_id == msg.id))
     assert item is not None and item.next_attempt_at <= utcnow()
+
+
+def test_max_ages_are_read_by_the_settings(tmp_path: Any) -> None:
+    from hub.settings import SettingsError, load_settings
+
+    toml = tmp_path / "hub.toml"
+    toml.write_text('[delivery.max_age]\nwebchat = "15m"\nsms = "2h"\n', encoding="utf-8")
+    env = {"HUB_CONFIG": str(toml), "HUB_DELIVERY_MAX_AGE_EMAIL": "2d", "HUB_OUTBOX_MAX_ATTEMPTS": "8"}
+    settings = load_settings(env)
+    assert settings.delivery.max_age("webchat") == timedelta(minutes=15)
+    assert settings.delivery.max_age("sms.twilio") == timedelta(hours=2)
+    assert settings.delivery.max_age("email") == timedelta(days=2) and settings.outbox_max_attempts == 8
+    assert load_settings({"HUB_CONFIG": str(toml)}).outbox_max_attempts is None  # by age only, unless set
+    with pytest.raises(SettingsError, match="HUB_DELIVERY_MAX_AGE_EMAIL"):
+        load_settings({**env, "HUB_DELIVERY_MAX_AGE_EMAIL": "forever"})
+    toml.write_text('[delivery.max_age]\nwebchat = "soon"\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"delivery\.max_age\.webchat"):
+        load_settings({"HUB_CONFIG": str(toml)})
