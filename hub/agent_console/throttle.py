@@ -92,6 +92,19 @@ class LoginThrottle:
                 return Attempt(False, await self._wait(s, ekey, now))
         return Attempt(True, clean_address=clean)
 
+    async def address_failing(self, address: str) -> bool:
+        """Whether the address has failures on record (a read, a hint only: attempt() decides atomically)."""
+        now = self._clock()
+        async with self._db.read() as s:
+            row = (
+                await s.execute(
+                    select(SigninCounter.failures, SigninCounter.last_at).where(
+                        SigninCounter.key == address_key(address)
+                    )
+                )
+            ).first()
+        return row is not None and row[0] > 0 and row[1] >= now - WINDOW_S
+
     async def succeeded(self, email: str, address: str) -> None:
         """The password was right: the account starts afresh and the address's count is taken back."""
         async with self._db.write() as uow:

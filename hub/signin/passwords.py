@@ -32,6 +32,10 @@ class PasswordChecks:
         self._max_waiting = slots * CLEAN_WAITERS_PER_SLOT
         self._waiting = 0
 
+    def full(self) -> bool:
+        """No slot free and no room to wait for one: the answer is 429, whoever asks."""
+        return self._free.locked() and self._waiting >= self._max_waiting
+
     @contextlib.asynccontextmanager
     async def slot(self, *, may_wait: bool) -> AsyncIterator[bool]:
         """Yields whether a slot was had: at once, or (may_wait) within CLEAN_WAIT_S with a bounded queue."""
