@@ -249,6 +249,7 @@ async def test_tier_sla_targets_per_channel_and_supervisor_tier_override(
                 "previous_tier": "diamond",
                 "lifetime_value": None,
                 "tier_override": "gold",
+                "tickets_retiered": [ticket_id],  # its open ticket follows the new tier
             }
         async with http.patch(url, json={"tier": "platinum"}) as r:
             assert r.status == 400
@@ -261,6 +262,7 @@ async def test_tier_sla_targets_per_channel_and_supervisor_tier_override(
         "after": "gold",
         "annual_margin": None,
         "override": "gold",
+        "tickets": [ticket_id],
     }
 
 
