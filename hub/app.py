@@ -43,6 +43,7 @@ from hub.api import surveys as survey_routes
 from hub.api import uploads as upload_routes
 from hub.api.errors import api_errors
 from hub.api.openapi import openapi
+from hub.body_deadline import body_deadline
 from hub.bus import EventBus
 from hub.channels.email.service import EmailService
 from hub.channels.registry import ChannelRegistry
@@ -115,7 +116,7 @@ def create_app(settings: Settings) -> web.Application:
     asset = Path(settings.assets_dir) / SOCKET_IO_CLIENT
     if not asset.is_file():
         raise AssetsMissing(f"{asset} is missing: run `npm ci` in {PROJECT_ROOT} (./run setup does it)")
-    app = web.Application(middlewares=[request_ids, api_errors, security_headers])
+    app = web.Application(middlewares=[request_ids, api_errors, body_deadline, security_headers])
     bus = EventBus()
     db = Database(settings.database_url, bus)
     # With Redis, an event emitted in one process reaches sockets connected to every other one.

@@ -78,6 +78,8 @@ class Settings:
     wechat_api_base: str = DEFAULT_API_BASE
     # A WeChat push whose URL timestamp or CreateTime is further from now than this is refused as a replay.
     wechat_replay_window_s: int = 300
+    # A request whose body has not fully arrived this long after it started is answered 408 and dropped.
+    request_body_timeout_s: int = 30
     # Where attachments (WeChat media, later mail parts) are stored, and the largest one accepted.
     attachments_dir: str = "var/attachments"
     attachment_max_bytes: int = 20 * 1024 * 1024
@@ -212,6 +214,7 @@ _PARSERS: dict[str, Callable[[str, object], Any]] = {
     "default_queue": _text,
     "wechat_api_base": _url(("http", "https")),
     "wechat_replay_window_s": _positive_int,
+    "request_body_timeout_s": _positive_int,
     "attachments_dir": _text,
     "attachment_max_bytes": _positive_int,
     "knowledge_locales": _locales,

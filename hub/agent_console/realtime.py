@@ -15,6 +15,7 @@ from hub.agent_console.presence import Presence
 from hub.channels.webchat.channel import ticket_room
 from hub.db.engine import Database
 from hub.db.models import Queue, QueueMember, Ticket
+from hub.ids import MAX_ID, BadId, json_id
 from hub.routing.live_stats import SUPERVISORS_ROOM
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,17 @@ async def queues_for(db: Database, agent_id: int | None, all_queues: bool) -> li
         )
     # An agent in no queue yet sees every queue, as a small team expects.
     return mine or names
+
+
+_BAD_TICKET_ID = {"ok": False, "error": f'send {{"ticket_id": <a ticket id from 1 to {MAX_ID}>}}'}
+
+
+def _ticket_id(data: Any) -> int | None:
+    """The ticket an event names, or None when it names none that can exist (a bool, 10**30, "1", a list)."""
+    try:
+        return json_id(data.get("ticket_id") if isinstance(data, dict) else None, "ticket_id")
+    except BadId:
+        return None
 
 
 class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
@@ -80,6 +92,8 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         """The agent chooses available, away or busy; only available agents are offered work."""
         session = await self.get_session(sid)
         status = data.get("status") if isinstance(data, dict) else None
+        if not isinstance(status, str):
+            return {"ok": False, "error": 'send {"status": "available" | "away" | "busy"}'}
         if session.get("agent_id") is None:
             return {"ok": False, "error": "API tokens have no presence"}
         try:
@@ -89,9 +103,9 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         return {"ok": True, "status": self._presence.status_of(session["agent_id"])}
 
     async def on_watch(self, sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
-        ticket_id = data.get("ticket_id") if isinstance(data, dict) else None
-        if not isinstance(ticket_id, int) or isinstance(ticket_id, bool):
-            return {"ok": False, "error": "ticket_id must be an integer"}
+        ticket_id = _ticket_id(data)
+        if ticket_id is None:
+            return _BAD_TICKET_ID
         async with self._db.read() as s:
             if await s.get(Ticket, ticket_id) is None:
                 return {"ok": False, "error": "no such ticket"}
@@ -101,18 +115,21 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         await self._announce_viewers(ticket_id)
         return {"ok": True, "viewers": self.collision.viewers(ticket_id)}
 
-    async def on_unwatch(self, sid: str, data: Any = None, *_extra: Any) -> None:
-        if isinstance(data, dict) and isinstance(data.get("ticket_id"), int):
-            await self.leave_room(sid, ticket_room(data["ticket_id"]))
-            if self.collision.closed(data["ticket_id"], sid):
-                await self._announce_viewers(data["ticket_id"])
+    async def on_unwatch(self, sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
+        ticket_id = _ticket_id(data)
+        if ticket_id is None:
+            return _BAD_TICKET_ID
+        await self.leave_room(sid, ticket_room(ticket_id))
+        if self.collision.closed(ticket_id, sid):
+            await self._announce_viewers(ticket_id)
+        return {"ok": True}
 
-    async def on_typing(self, sid: str, data: Any = None, *_extra: Any) -> None:
-        if not isinstance(data, dict) or not isinstance(data.get("ticket_id"), int):
-            return
-        ticket_id = data["ticket_id"]
+    async def on_typing(self, sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
+        ticket_id = _ticket_id(data)
+        if ticket_id is None:
+            return _BAD_TICKET_ID
         if ticket_room(ticket_id) not in self.rooms(sid):
-            return  # only the tickets an agent has open
+            return {"ok": False, "error": "watch the ticket first"}  # only the tickets an agent has open
         typing = bool(data.get("typing"))
         if data.get("internal") is not True:
             # The customer sees "typing…" for replies, never for internal notes.
@@ -120,6 +137,7 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             await self.server.emit("typing", payload, room=ticket_room(ticket_id), namespace="/visitor")
         if self.collision.typing(ticket_id, sid, typing):
             await self._announce_viewers(ticket_id)
+        return {"ok": True}
 
     async def _announce_viewers(self, ticket_id: int) -> None:
         payload = {"ticket_id": ticket_id, "viewers": self.collision.viewers(ticket_id), "eid": self._ids.next()}

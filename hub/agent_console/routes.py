@@ -19,6 +19,7 @@ from hub.agent_console.pages import (
     page_principal,
     render_page,
 )
+from hub.api.bodies import read_form
 from hub.db.models import Agent
 from hub.i18n import LOCALES, chosen
 
@@ -54,7 +55,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
 @routes.post("/console/locale")
 async def choose_locale(request: web.Request) -> web.StreamResponse:
     """The user's console language, kept on their account (and in a cookie for the sign-in page)."""
-    form = await request.post()
+    form = await read_form(request)
     principal = await page_principal(request)
     if not principal.csrf_token or not hmac.compare_digest(str(form.get("csrf", "")), principal.csrf_token):
         raise web.HTTPForbidden(text="This form is out of date; reload the page and try again.")

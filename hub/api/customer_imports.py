@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from hub import audit, keys
+from hub.api.bodies import read_body
 from hub.api.customers import tier_table
 from hub.api.errors import require
 from hub.customers.imports import Context, ImportRefused, import_customers, import_orders
@@ -14,12 +15,7 @@ MAX_BYTES = 20 * 1024 * 1024
 
 
 async def _body(request: web.Request) -> bytes:
-    if request.content_length is not None and request.content_length > MAX_BYTES:
-        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BYTES, actual_size=request.content_length)
-    data = await request.content.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BYTES, actual_size=len(data))
-    return data
+    return await read_body(request, MAX_BYTES)
 
 
 @routes.post("/api/v1/customers/import")

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from hub import keys
 from hub.api.customers import tier_table
-from hub.api.errors import int_param, path_id, read_json, require
+from hub.api.errors import body_id, int_param, path_id, read_json, require
 from hub.customers.duplicates import suggest
 from hub.customers.linking import AlreadyMerged, LinkError, merge, unmerge
 from hub.customers.tables import CustomerMerge
@@ -49,9 +49,7 @@ async def merge_customer(request: web.Request) -> web.Response:
     """{"into": <customer id>}: this customer's contacts and identities move to that one (audited)."""
     actor = await require(request, *MERGE_ROLES)
     body = await read_json(request)
-    target = body.get("into")
-    if not isinstance(target, int) or isinstance(target, bool):
-        raise web.HTTPBadRequest(reason='send {"into": <customer id>}')
+    target = body_id(body, "into")
     with merge_errors():
         record = await merge(request.app[keys.DB], path_id(request), target, actor, tier_table(request.app))
     return web.json_response({"merge": merge_json(record)})

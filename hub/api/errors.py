@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -11,6 +10,8 @@ from aiohttp import web
 
 from hub.accounts import Principal
 from hub.agent_console.auth import PRINCIPAL, authenticate
+from hub.api.bodies import MAX_JSON_BYTES, read_json_object
+from hub.ids import BadId, json_id, parse_id
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ _CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    408: "request_timeout",
     409: "conflict",
     413: "too_large",
     415: "unsupported_media_type",
@@ -71,17 +73,8 @@ async def require(request: web.Request, *roles: str) -> Principal:
     return principal
 
 
-async def read_json(request: web.Request, max_bytes: int = 1_048_576) -> dict[str, Any]:
-    if request.content_length is not None and request.content_length > max_bytes:
-        raise web.HTTPRequestEntityTooLarge(max_size=max_bytes, actual_size=request.content_length)
-    raw = await request.read()
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise web.HTTPBadRequest(reason="request body is not valid JSON") from None
-    if not isinstance(data, dict):
-        raise web.HTTPBadRequest(reason="request body must be a JSON object")
-    return data
+async def read_json(request: web.Request, max_bytes: int = MAX_JSON_BYTES) -> dict[str, Any]:
+    return await read_json_object(request, max_bytes)
 
 
 def int_param(request: web.Request, name: str, default: int, low: int, high: int) -> int:
@@ -98,7 +91,42 @@ def int_param(request: web.Request, name: str, default: int, low: int, high: int
 
 
 def path_id(request: web.Request, name: str = "id") -> int:
+    """An id in the path; anything that cannot be a row (too big, negative, not a number) is simply not found."""
     try:
-        return int(request.match_info[name])
-    except ValueError:
-        raise web.HTTPNotFound(reason=f"{name} must be an integer") from None
+        return parse_id(request.match_info[name], name)
+    except BadId as exc:
+        raise web.HTTPNotFound(reason=str(exc)) from None
+
+
+def query_id(request: web.Request, name: str) -> int | None:
+    """An optional id in the query string; 400 when present and not an id."""
+    raw = request.query.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return parse_id(raw, name)
+    except BadId as exc:
+        raise web.HTTPBadRequest(reason=str(exc)) from None
+
+
+def body_id(body: dict[str, Any], name: str) -> int:
+    """An id in a JSON body (a number, never true/false); 400 names the field when it is not one."""
+    try:
+        return json_id(body.get(name), name)
+    except BadId as exc:
+        raise web.HTTPBadRequest(reason=str(exc)) from None
+
+
+def body_optional_id(body: dict[str, Any], name: str) -> int | None:
+    """body_id, with null or a missing field meaning none."""
+    return None if body.get(name) is None else body_id(body, name)
+
+
+def body_ids(raw: object, name: str, most: int) -> list[int]:
+    """A JSON list of at most `most` ids; 400 otherwise."""
+    if not isinstance(raw, list) or len(raw) > most:
+        raise web.HTTPBadRequest(reason=f"{name} must be a list of at most {most} ids")
+    try:
+        return [json_id(item, name) for item in raw]
+    except BadId as exc:
+        raise web.HTTPBadRequest(reason=str(exc)) from None

@@ -10,7 +10,8 @@ from aiohttp import web
 from sqlalchemy import select
 
 from hub import keys
-from hub.api.errors import int_param, path_id, read_json, require
+from hub.api.bodies import MAX_JSON_BYTES, parse_json_value, read_body
+from hub.api.errors import body_id, body_optional_id, int_param, path_id, query_id, read_json, require
 from hub.db.types import utcnow
 from hub.knowledge import articles
 from hub.knowledge.articles import CURATORS, EDITORS, Conflict, NotFound
@@ -60,8 +61,9 @@ async def list_articles(request: web.Request) -> web.Response:
         stmt = stmt.where(Article.locale == q["locale"])
     if q.get("review_due") == "1":  # what owners must look at again
         stmt = stmt.where(Article.review_by <= utcnow().date(), Article.archived_at.is_(None))
-    if q.get("owner_id", "").isdigit():
-        stmt = stmt.where(Article.owner_id == int(q["owner_id"]))
+    owner_id = query_id(request, "owner_id")
+    if owner_id is not None:
+        stmt = stmt.where(Article.owner_id == owner_id)
     async with request.app[keys.DB].read() as s:
         rows = [await articles.article_json(s, a) for a in await s.scalars(stmt)]
     if q.get("status"):
@@ -120,9 +122,7 @@ async def diff(request: web.Request) -> web.Response:
 @domain_errors
 async def restore(request: web.Request) -> web.Response:
     actor = await require(request, *CURATORS)
-    number = (await read_json(request)).get("version")
-    if not isinstance(number, int):
-        raise web.HTTPBadRequest(reason='send {"version": <number>}')
+    number = body_id(await read_json(request), "version")
     return web.json_response(await articles.restore(request.app[keys.DB], actor, path_id(request), number))
 
 
@@ -131,9 +131,8 @@ async def suggest(request: web.Request) -> web.Response:
     await require(request, *READERS)
     q = request.query.get("q", "")
     locale = request.query.get("locale") or guess_locale(q)
-    ticket = request.query.get("ticket_id", "")
     results = request.app[keys.KNOWLEDGE].suggest(
-        q, locale, limit=int_param(request, "limit", 5, 1, 20), ticket_id=int(ticket) if ticket.isdigit() else None
+        q, locale, limit=int_param(request, "limit", 5, 1, 20), ticket_id=query_id(request, "ticket_id")
     )
     return web.json_response({"query": q[:500], "locale": locale, "suggestions": [r.to_json() for r in results]})
 
@@ -142,9 +141,7 @@ async def suggest(request: web.Request) -> web.Response:
 async def feedback(request: web.Request) -> web.Response:
     actor = await require(request, *READERS)
     body = await read_json(request)
-    ticket_id = body.get("ticket_id")
-    if ticket_id is not None and not isinstance(ticket_id, int):
-        raise web.HTTPBadRequest(reason="ticket_id must be an integer")
+    ticket_id = body_optional_id(body, "ticket_id")
     try:
         await request.app[keys.KNOWLEDGE].feedback(path_id(request), str(body.get("kind")), ticket_id, actor.agent_id)
     except LookupError as exc:
@@ -166,8 +163,9 @@ async def gaps(request: web.Request) -> web.Response:
 @domain_errors
 async def import_articles(request: web.Request) -> web.Response:
     actor = await require(request, *CURATORS)
-    raw = (await request.read()).decode("utf-8", errors="replace")
-    docs = parse_json("request", raw)
+    raw = await read_body(request, MAX_JSON_BYTES)
+    parse_json_value(raw)  # depth, encoding and lone surrogates, as every JSON body
+    docs = parse_json("request", raw.decode("utf-8"))
     ids = await import_documents(
         request.app[keys.DB],
         actor,

@@ -12,7 +12,9 @@ from hub.api.openapi_customers import CUSTOMER_PATHS
 from hub.api.openapi_delivery import DELIVERY_PATHS
 from hub.api.openapi_knowledge import KNOWLEDGE_PATHS
 from hub.api.openapi_mail import MAIL_PATHS
+from hub.api.openapi_ticket_writes import BULK_BODY, REPLY_BODY, TICKET_CHANGE_BODY
 from hub.api.spec_parts import ID as _ID
+from hub.api.spec_parts import ID_SCHEMA
 from hub.api.spec_parts import ok as _ok
 from hub.api.spec_parts import ref as _ref
 
@@ -21,7 +23,7 @@ _TICKET_QUERY = [
     {"name": "queue", "in": "query", "schema": {"type": "string"}},
     {"name": "channel", "in": "query", "schema": {"type": "string"}},
     {"name": "assignee", "in": "query", "schema": {"type": "string"}, "description": "agent id, me or none"},
-    {"name": "customer_id", "in": "query", "schema": {"type": "integer"}},
+    {"name": "customer_id", "in": "query", "schema": ID_SCHEMA},
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
     {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
 ]
@@ -59,23 +61,7 @@ SPEC: dict[str, Any] = {
                 "summary": "Change status (allowed transitions, 409 otherwise), tags, assignee, queue, priority, "
                 "requirements; if_updated_at for a conflict check",
                 "parameters": _ID,
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "properties": {
-                                    "status": {
-                                        "type": "string",
-                                        "enum": ["new", "open", "pending", "solved", "closed"],
-                                    },
-                                    "tags": {"type": "array", "items": {"type": "string"}},
-                                },
-                            }
-                        }
-                    },
-                },
+                "requestBody": TICKET_CHANGE_BODY,
                 "responses": {
                     **_ok({"type": "object", "properties": {"ticket": _ref("Ticket")}}),
                     "409": {"$ref": "#/components/responses/Error"},
@@ -86,21 +72,7 @@ SPEC: dict[str, Any] = {
             "post": {
                 "summary": "Reply to the customer on the ticket's channel, or add an internal note",
                 "parameters": _ID,
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["text"],
-                                "properties": {
-                                    "text": {"type": "string"},
-                                    "internal": {"type": "boolean", "default": False},
-                                },
-                            }
-                        }
-                    },
-                },
+                "requestBody": REPLY_BODY,
                 "responses": _ok(
                     {"type": "object", "properties": {"ticket": _ref("Ticket"), "interaction": _ref("Interaction")}},
                     "201",
@@ -188,6 +160,7 @@ SPEC: dict[str, Any] = {
         "/api/v1/tickets/bulk": {
             "post": {
                 "summary": "Apply one change to many tickets (supervisors): {ids, change}; a result per ticket",
+                "requestBody": BULK_BODY,
                 "responses": _ok({"type": "object"}),
             }
         },

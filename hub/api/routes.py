@@ -11,7 +11,7 @@ from sqlalchemy import select
 from hub import keys
 from hub.accounts import Principal
 from hub.agent_console.composer import limits_for, mentioned, reply_channels
-from hub.api.errors import int_param, path_id, read_json, require
+from hub.api.errors import body_ids, body_optional_id, int_param, path_id, query_id, read_json, require
 from hub.api.uploads import checked
 from hub.customers.tables import Survey
 from hub.db.models import Ticket
@@ -40,20 +40,14 @@ async def get_tickets(request: web.Request) -> web.Response:
             raise web.HTTPBadRequest(reason="assignee=me needs a logged-in agent, not an API token")
         assignee_id = principal.agent_id
     elif assignee not in (None, "none"):
-        try:
-            assignee_id = int(str(assignee))
-        except ValueError:
-            raise web.HTTPBadRequest(reason="assignee must be an agent id, 'me' or 'none'") from None
-    customer = q.get("customer_id")
-    if customer is not None and not customer.isdigit():
-        raise web.HTTPBadRequest(reason="customer_id must be an integer")
+        assignee_id = query_id(request, "assignee")
     f = TicketFilter(
         statuses=statuses,
         queue=q.get("queue"),
         channel=q.get("channel"),
         assignee_id=assignee_id,
         unassigned=assignee == "none",
-        customer_id=int(customer) if customer else None,
+        customer_id=query_id(request, "customer_id"),
         limit=int_param(request, "limit", 50, 1, 200),
         offset=int_param(request, "offset", 0, 0, 1_000_000),
     )
@@ -97,8 +91,7 @@ async def post_ticket_reply(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(reason='send {"text": "...", "internal": false}')
     if channel is not None and not isinstance(channel, str):
         raise web.HTTPBadRequest(reason="channel must be a channel name such as sms.twilio")
-    if not isinstance(mention_ids, list) or not all(isinstance(m, int) for m in mention_ids) or len(mention_ids) > 20:
-        raise web.HTTPBadRequest(reason="mentions must be a list of at most 20 agent ids")
+    mention_ids = body_ids(mention_ids, "mentions", 20)
     if not isinstance(coach, bool) or (coach and not internal):
         raise web.HTTPBadRequest(reason="coach is true or false, and only for internal notes")
     if coach and not principal.has_role("supervisor"):
@@ -175,8 +168,8 @@ def parse_change(body: dict[str, Any]) -> TicketChange:
     if queue is not None and not isinstance(queue, str):
         raise web.HTTPBadRequest(reason="queue must be a queue name")
     assignee = body.get("assignee_id", UNCHANGED)
-    if assignee is not UNCHANGED and assignee is not None and not isinstance(assignee, int):
-        raise web.HTTPBadRequest(reason="assignee_id must be an agent id or null")
+    if assignee is not UNCHANGED:
+        assignee = body_optional_id(body, "assignee_id")  # JSON true is not agent 1
     requirements = _requirements(body.get("requirements"))
     try:
         if_updated_at = datetime.fromisoformat(body["if_updated_at"]) if body.get("if_updated_at") else None
@@ -238,13 +231,14 @@ async def bulk_change(request: web.Request) -> web.Response:
     principal = await require(request, "supervisor")
     body = await read_json(request)
     ids, raw = body.get("ids"), body.get("change")
-    if not isinstance(ids, list) or not ids or len(ids) > 500 or not all(isinstance(i, int) for i in ids):
+    ticket_ids = body_ids(ids, "ids", 500)
+    if not ticket_ids:
         raise web.HTTPBadRequest(reason="ids must be a list of 1-500 ticket ids")
     if not isinstance(raw, dict):
         raise web.HTTPBadRequest(reason="change must be an object like a PATCH body")
     change = parse_change(raw)
     results = []
-    for ticket_id in dict.fromkeys(ids):
+    for ticket_id in dict.fromkeys(ticket_ids):
         try:
             results.append(
                 {"id": ticket_id, "ok": True, "ticket": await apply_change(request, ticket_id, principal, change)}

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-ID = [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+from hub.ids import MAX_ID
+
+# Ids are positive and fit the database's integer columns; anything else is a 4xx (404 in a path).
+ID_SCHEMA: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+ID = [{"name": "id", "in": "path", "required": True, "schema": ID_SCHEMA}]
 
 
 def ref(name: str) -> dict[str, str]:
@@ -13,5 +17,7 @@ def ref(name: str) -> dict[str, str]:
 
 def ok(schema: dict[str, Any], status: str = "200") -> dict[str, Any]:
     """A JSON success response plus the JSON error responses every endpoint can give."""
-    errors = {code: {"$ref": "#/components/responses/Error"} for code in ("400", "401", "403", "404", "409")}
+    errors = {
+        code: {"$ref": "#/components/responses/Error"} for code in ("400", "401", "403", "404", "408", "409", "413")
+    }
     return {status: {"description": "OK", "content": {"application/json": {"schema": schema}}}, **errors}

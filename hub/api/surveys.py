@@ -8,6 +8,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from hub import keys
+from hub.api.bodies import read_form
 from hub.api.errors import require
 from hub.customers import surveys
 
@@ -25,7 +26,7 @@ async def survey_page(request: web.Request) -> dict[str, Any]:
 
 @routes.post("/survey/{token}")
 async def answer(request: web.Request) -> web.Response:
-    form = await request.post()
+    form = await read_form(request)
     token = request.match_info["token"]
     try:
         rating = int(str(form.get("rating", "")))

@@ -8,9 +8,10 @@ from dataclasses import asdict
 from typing import Any
 from urllib.parse import unquote
 
-from aiohttp import BodyPartReader, web
+from aiohttp import web
 
 from hub import keys
+from hub.api.bodies import read_file_part
 from hub.api.errors import require
 from hub.storage import AttachmentStore, TooLarge
 
@@ -25,25 +26,18 @@ async def upload(request: web.Request) -> web.Response:
     """multipart/form-data with one `file` part, at most the attachment size limit. 201 with the stored file."""
     await require(request, *ROLES)
     limit = request.app[keys.SETTINGS].attachment_max_bytes
-    try:
-        reader = await request.multipart()
-    except (AssertionError, ValueError, KeyError):
-        raise web.HTTPBadRequest(reason="send multipart/form-data with a `file` part") from None
-    part = await reader.next()
-    if not isinstance(part, BodyPartReader) or part.name != "file":
-        raise web.HTTPBadRequest(reason="send multipart/form-data with a `file` part")
-    data = bytearray()
-    while chunk := await part.read_chunk(64 * 1024):
-        data += chunk
-        if len(data) > limit:
-            raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(data))
+    part = await read_file_part(request, "file", limit)
+    data = part.data
     if not data:
         raise web.HTTPBadRequest(reason="the file is empty")
     # Browsers send UTF-8 names as they are; some clients percent-encode them (aiohttp's does).
-    filename = unquote(part.filename or "file")
-    content_type = part.headers.get("Content-Type", "application/octet-stream")
     try:
-        stored = await request.app[keys.ATTACHMENTS].put(bytes(data), filename, content_type)
+        filename = unquote(part.filename or "file", errors="strict")
+        filename.encode("utf-8")  # header bytes that were not UTF-8 arrive as lone surrogates
+    except UnicodeError:
+        raise web.HTTPBadRequest(reason="the file name is not valid UTF-8") from None
+    try:
+        stored = await request.app[keys.ATTACHMENTS].put(data, filename, part.content_type)
     except TooLarge as exc:
         raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(data), text=str(exc)) from None
     return web.json_response({"attachment": asdict(stored)}, status=201)

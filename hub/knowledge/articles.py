@@ -16,8 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub import audit
 from hub.accounts import Principal
 from hub.db.engine import Database
+from hub.db.models import Agent
 from hub.db.types import utcnow
 from hub.events import ArticleLiveChanged
+from hub.ids import BadId, optional_id
 from hub.knowledge.content import Content, KnowledgeError
 from hub.knowledge.tables import Article, ArticleVersion
 from hub.knowledge.text import render_markdown
@@ -102,9 +104,15 @@ async def create(
         raise KnowledgeError(f"locale: one of {', '.join(locales)}")
     content = Content.parse(data)
     review_by = parse_date(data.get("review_by"))
+    try:
+        owner_id = optional_id(data.get("owner_id"), "owner_id") or actor.agent_id
+    except BadId as exc:
+        raise KnowledgeError(str(exc)) from None
     async with db.write() as uow:
         s = uow.session
-        article = Article(locale=locale, owner_id=data.get("owner_id") or actor.agent_id, review_by=review_by)
+        if owner_id is not None and await s.get(Agent, owner_id) is None:
+            raise KnowledgeError(f"owner_id: no agent {owner_id}")
+        article = Article(locale=locale, owner_id=owner_id, review_by=review_by)
         s.add(article)
         await s.flush()
         version = _new_version(article, 1, content, actor)

@@ -6,6 +6,8 @@ from aiohttp import web
 from multidict import MultiDictProxy
 from twilio.request_validator import RequestValidator
 
+from hub.api.bodies import read_form
+
 # Twilio's webhook forms are small; anything near this is not from Twilio.
 MAX_FORM_BYTES = 64 * 1024
 
@@ -26,8 +28,8 @@ async def signed_form(
     signature = request.headers.get("X-Twilio-Signature", "")
     if not signature:
         raise web.HTTPForbidden(text="missing X-Twilio-Signature")
-    form = await request.post()
+    form = await read_form(request, MAX_FORM_BYTES)
     params = {k: str(v) for k, v in form.items()}
     if not validator.validate(called_url(request, public_base), params, signature):
         raise web.HTTPForbidden(text="bad X-Twilio-Signature")
-    return MultiDictProxy(form)  # type: ignore[arg-type]
+    return form
