@@ -290,3 +290,32 @@ async def test_a_body_dribbled_too_slowly_is_cut_off(impatient_hub: Hub, db: Dat
         hub, token, "POST", f"/api/v1/tickets/{ticket}/replies", json={"text": "x", "internal": True}
     )
     assert status == 201
+
+
+async def test_true_is_not_a_number_where_a_count_or_level_is_expected(hub: Hub, db: Database) -> None:
+    token = await make_token(db, "admin")
+    agent = await make_agent(db)
+    ticket = await a_ticket(hub)
+    before = await stored(db)
+    cases: list[tuple[str, str, dict[str, Any]]] = [
+        ("PUT", f"/api/v1/agents/{agent.id}/profile", {"skills": {"refunds": True}}),
+        ("PUT", f"/api/v1/agents/{agent.id}/profile", {"capacity": {"webchat": True}}),
+        ("PUT", f"/api/v1/agents/{agent.id}/profile", {"capacity": {"webchat": 10**30}}),
+        ("PATCH", f"/api/v1/tickets/{ticket}", {"requirements": {"skills": {"refunds": True}}}),
+    ]
+    for method, path, payload in cases:
+        status, body = await send(hub, token, method, path, json=payload)
+        assert status == 400, (path, payload, body)
+    assert await stored(db) == before
+
+
+async def test_console_pages_with_ids_out_of_range(hub: Hub, db: Database) -> None:
+    session = await make_session(db, await make_agent(db))
+    cookies = {"hub_session": session}
+    async with aiohttp.ClientSession(cookies=cookies) as http:
+        for bad in ["1" + "0" * 30, str(2**31)]:
+            for path in [f"/console/tickets/{bad}", f"/console/messages/{bad}/mail"]:
+                async with http.get(hub.url + path, allow_redirects=False) as r:
+                    assert r.status == 404, (path, r.status)
+            async with http.get(f"{hub.url}/console/directory?ticket={bad}", allow_redirects=False) as r:
+                assert r.status == 400, (bad, r.status)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from hub import keys
 from hub.agent_console.pages import AGENT_PAGES, page, page_principal
+from hub.api.errors import query_id
 from hub.db.models import AgentSkill, Queue, Ticket
 
 routes = web.RouteTableDef()
@@ -18,9 +19,9 @@ routes = web.RouteTableDef()
 @page("console/directory.html")
 async def directory_page(request: web.Request) -> dict[str, Any]:
     principal = await page_principal(request, *AGENT_PAGES)
-    ticket_id = request.query.get("ticket", "")
+    ticket_id = query_id(request, "ticket")
     async with request.app[keys.DB].read() as s:
-        ticket = await s.get(Ticket, int(ticket_id)) if ticket_id.isdigit() else None
+        ticket = await s.get(Ticket, ticket_id) if ticket_id is not None else None
         skills = sorted(set(await s.scalars(select(AgentSkill.skill))))
         queues = list(await s.scalars(select(Queue.name).order_by(Queue.name)))
     context = {"id": ticket.id, "subject": ticket.subject, "assignee_id": ticket.assignee_id} if ticket else None

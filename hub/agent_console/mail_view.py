@@ -12,6 +12,7 @@ from aiohttp import web
 
 from hub import keys
 from hub.agent_console.pages import AGENT_PAGES, page_principal
+from hub.api.errors import path_id
 from hub.channels.email.mailhtml import for_console
 from hub.db.models import Interaction
 
@@ -28,7 +29,7 @@ PAGE = (
 async def mail_view(request: web.Request) -> web.Response:
     await page_principal(request, *AGENT_PAGES)
     async with request.app[keys.DB].read() as s:
-        message = await s.get(Interaction, int(request.match_info["id"]))
+        message = await s.get(Interaction, path_id(request))
     if message is None or message.direction != "inbound" or not message.html:
         raise web.HTTPNotFound(text="No such mail.")
     images = message.meta.get("cid") or {}

@@ -11,6 +11,7 @@ from hub import keys
 from hub.agent_console.composer import limits_for, reply_channels
 from hub.agent_console.macros import visible as visible_macros
 from hub.agent_console.pages import AGENT_PAGES, page, page_principal
+from hub.api.errors import path_id
 from hub.customers.history import timeline
 from hub.customers.insight import insight
 from hub.customers.tables import Survey
@@ -28,7 +29,7 @@ async def ticket_page(request: web.Request) -> dict[str, Any]:
     channels = request.app[keys.CHANNELS]
     top_tiers = tuple(request.app[keys.ROUTING].config.tier_names[:2])
     async with request.app[keys.DB].read() as s:
-        detail = await ticket_detail(s, int(request.match_info["id"]))
+        detail = await ticket_detail(s, path_id(request))
         if detail is None:
             raise web.HTTPNotFound(text="No such ticket.")
         customer = await s.get_one(Customer, detail.ticket.customer_id)

@@ -10,6 +10,7 @@ from aiohttp import web
 from sqlalchemy import delete, select
 
 from hub import audit, keys
+from hub.api.bodies import whole_number
 from hub.api.errors import path_id, read_json, require
 from hub.customers.identities import e164
 from hub.db.models import Agent, AgentSkill
@@ -97,11 +98,11 @@ async def edit_profile(request: web.Request) -> web.Response:
     body = await read_json(request)
     skills = body.get("skills", {})
     if not isinstance(skills, dict) or not all(
-        isinstance(k, str) and k.strip() and isinstance(v, int) and 1 <= v <= 5 for k, v in skills.items()
+        isinstance(k, str) and k.strip() and whole_number(v, 1, 5) for k, v in skills.items()
     ):
         raise web.HTTPBadRequest(reason="skills must map names to levels 1-5")
     capacity = body.get("capacity", {})
-    if not isinstance(capacity, dict) or not all(isinstance(v, int) and 0 <= v <= 50 for v in capacity.values()):
+    if not isinstance(capacity, dict) or not all(whole_number(v, 0, 50) for v in capacity.values()):
         raise web.HTTPBadRequest(reason="capacity must map channels to 0-50 (0: never on that channel)")
     lists = {name: body.get(name, []) for name in ("languages", "tiers", "topics")}
     for name, value in lists.items():

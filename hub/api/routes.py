@@ -11,6 +11,7 @@ from sqlalchemy import select
 from hub import keys
 from hub.accounts import Principal
 from hub.agent_console.composer import limits_for, mentioned, reply_channels
+from hub.api.bodies import whole_number
 from hub.api.errors import body_ids, body_optional_id, int_param, path_id, query_id, read_json, require
 from hub.api.uploads import checked
 from hub.customers.tables import Survey
@@ -193,7 +194,7 @@ def _requirements(raw: Any) -> dict[str, Any] | None:
     if not isinstance(raw, dict) or set(raw) - {"skills", "language"}:
         raise bad
     skills, language = raw.get("skills", {}), raw.get("language")
-    if not isinstance(skills, dict) or not all(isinstance(v, int) and 1 <= v <= 5 for v in skills.values()):
+    if not isinstance(skills, dict) or not all(whole_number(v, 1, 5) for v in skills.values()):
         raise bad
     if language is not None and not (isinstance(language, str) and 0 < len(language) <= 16):
         raise bad
