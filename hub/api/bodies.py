@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -30,9 +31,9 @@ def parse_json_object(raw: bytes) -> dict[str, Any]:
 def parse_json_value(raw: bytes) -> Any:
     """Any JSON document from request bytes: UTF-8, at most MAX_JSON_DEPTH deep, no lone surrogates; else 400."""
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, parse_constant=_not_json, parse_float=_finite)
     except (ValueError, UnicodeDecodeError):
-        raise web.HTTPBadRequest(reason="request body is not valid JSON (UTF-8)") from None
+        raise web.HTTPBadRequest(reason="request body is not valid JSON (UTF-8, finite numbers)") from None
     except RecursionError:
         raise web.HTTPBadRequest(reason=f"request body is nested deeper than {MAX_JSON_DEPTH} levels") from None
     _check_depth(data)
@@ -42,6 +43,18 @@ def parse_json_value(raw: bytes) -> Any:
     except UnicodeEncodeError:
         raise web.HTTPBadRequest(reason="request body has a lone surrogate (\\ud800-\\udfff) in a string") from None
     return data
+
+
+def _not_json(name: str) -> float:
+    # Python reads NaN and Infinity, which are not JSON and which no JSON column (or comparison) handles.
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400 would become inf
+        raise ValueError(f"{text} is out of range")
+    return value
 
 
 def whole_number(value: object, low: int, high: int) -> bool:
