@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from hub.db.engine import Database
 from tests.conftest import Hub, make_agent, make_session
 from tests.sockets import Probe, agent_socket, visitor
@@ -38,3 +40,22 @@ async def test_visitor_socket_with_huge_ids_or_lone_surrogates(hub: Hub, db: Dat
         assert await stored(db) == before
     finally:
         await probe.close()
+
+
+async def test_visitor_connecting_with_lone_surrogates_or_huge_numbers(hub: Hub) -> None:
+    auths: list[dict[str, Any]] = [
+        {"visitor_token": "\ud800" * 10},
+        {"visitor_token": 10**30},
+        {"topic": "\udfff"},
+        {"name": "\ud800", "email": "\udfff@example.com"},
+        {"user_id": 10**30, "user_hash": "\ud800"},
+    ]
+    for auth in auths:
+        probe: Probe = await visitor(hub.url, **auth)
+        try:
+            session = await probe.next("session")  # a fresh visitor: what cannot be a token names nobody
+            assert session["resumed"] is False, auth
+            answer = await probe.call("message", {"text": "hello", "client_id": "first-one"})
+            assert answer["ok"] is True or answer["error"]["code"], (auth, answer)
+        finally:
+            await probe.close()

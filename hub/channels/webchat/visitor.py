@@ -69,7 +69,8 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         resumed = False
         messages: list[dict[str, Any]] = []
         ticket_id: int | None = None
-        if isinstance(token, str) and 0 < len(token) <= 128:
+        # Our tokens are ASCII: anything else (a lone surrogate included) names no visitor and gets a fresh one.
+        if isinstance(token, str) and 0 < len(token) <= 128 and token.isascii():
             async with self._db.read() as s:
                 customer = await find_customer(s, IdentityRef("webchat", visitor_key(token)))
                 if customer is not None:
