@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import Agent, ApiToken, ConsoleSession
@@ -41,7 +41,7 @@ class Principal:
         return self.role == "admin" or self.role in roles
 
 
-def _digest(token: str) -> str:
+def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -97,18 +97,31 @@ async def active_agent(session: AsyncSession, email: str) -> Agent | None:
 
 
 async def create_token(session: AsyncSession, *, role: str, name: str) -> str:
-    if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}")
-    token = "hub_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(name=name, token_hash=_digest(token), role=role))
-    await session.flush()
+    token, _ = await issue_token(session, role=role, name=name)
     return token
 
 
+async def issue_token(
+    session: AsyncSession, *, role: str, name: str, expires_in: timedelta | None = None
+) -> tuple[str, ApiToken]:
+    """A new token (shown once; only its digest is kept), valid until revoked or for `expires_in`."""
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    token = "hub_" + secrets.token_urlsafe(32)
+    expires_at = utcnow() + expires_in if expires_in is not None else None
+    row = ApiToken(name=name, token_hash=digest(token), role=role, expires_at=expires_at)
+    session.add(row)
+    await session.flush()
+    return token, row
+
+
+def token_usable() -> ColumnElement[bool]:
+    """Neither revoked nor past its end date."""
+    return ApiToken.revoked_at.is_(None) & (ApiToken.expires_at.is_(None) | (ApiToken.expires_at > utcnow()))
+
+
 async def principal_for_token(session: AsyncSession, token: str) -> Principal | None:
-    row = await session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None))
-    )
+    row = await session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token), token_usable()))
     if row is None:
         return None
     return Principal(kind="token", id=row.id, role=row.role, name=row.name)
@@ -119,7 +132,7 @@ async def create_session(session: AsyncSession, agent: Agent, max_age: timedelta
     expires = utcnow() + max_age
     session.add(
         ConsoleSession(
-            token_hash=_digest(token), agent_id=agent.id, csrf_token=secrets.token_urlsafe(24), expires_at=expires
+            token_hash=digest(token), agent_id=agent.id, csrf_token=secrets.token_urlsafe(24), expires_at=expires
         )
     )
     await session.flush()
@@ -131,7 +144,7 @@ async def principal_for_session(session: AsyncSession, token: str) -> Principal 
         await session.execute(
             select(ConsoleSession, Agent)
             .join(Agent, Agent.id == ConsoleSession.agent_id)
-            .where(ConsoleSession.token_hash == _digest(token), Agent.active)
+            .where(ConsoleSession.token_hash == digest(token), Agent.active)
         )
     ).first()
     if row is None:
@@ -150,7 +163,10 @@ async def principal_for_session(session: AsyncSession, token: str) -> Principal 
     )
 
 
-async def end_session(session: AsyncSession, token: str) -> None:
-    row = await session.scalar(select(ConsoleSession).where(ConsoleSession.token_hash == _digest(token)))
+async def end_session(session: AsyncSession, token: str) -> str:
+    """Delete the session; returns its digest (its sockets are known by it)."""
+    hashed = digest(token)
+    row = await session.scalar(select(ConsoleSession).where(ConsoleSession.token_hash == hashed))
     if row is not None:
         await session.delete(row)
+    return hashed

@@ -27,8 +27,10 @@ from hub.agent_console.feed import EVENT_IDS, ConsoleFeed, EventIds
 from hub.agent_console.pages import CATALOGS
 from hub.agent_console.presence import Presence
 from hub.agent_console.realtime import AgentNamespace
+from hub.agent_console.revocation import SocketGuard
 from hub.agent_console.signin import setup_signin
 from hub.agent_console.suggestions import SuggestionFeed
+from hub.api import access as access_routes
 from hub.api import agents as agent_routes
 from hub.api import customer_imports as customer_import_routes
 from hub.api import customer_merges as customer_merge_routes
@@ -81,6 +83,7 @@ SOCKET_IO_CLIENT = Path("socket.io-client/dist/socket.io.min.js")
 LIVE_STATS = web.AppKey("live_stats", LiveStats)
 EMAIL = keys.EMAIL  # (tests and benches import it from here)
 BRIDGE = web.AppKey("redis_bridge", RedisBridge)
+SOCKET_GUARD = web.AppKey("socket_guard", SocketGuard)
 CONSOLE_FEED = web.AppKey("console_feed", ConsoleFeed)
 
 
@@ -165,7 +168,10 @@ def create_app(settings: Settings) -> web.Application:
     app[CONSOLE_FEED] = feed
     app[EVENT_IDS] = event_ids
     sio.register_namespace(VisitorNamespace(webchat, ingestor, db, presence.any_available))
-    sio.register_namespace(AgentNamespace(db, presence, event_ids))
+    agent_namespace = AgentNamespace(db, presence, event_ids)
+    sio.register_namespace(agent_namespace)
+    agent_namespace.guard.subscribe(bus)  # revoked credentials close their console sockets
+    app[SOCKET_GUARD] = agent_namespace.guard
     app[CATALOGS] = Catalogs(PROJECT_ROOT / "locale")
 
     app[keys.SETTINGS] = settings
@@ -179,7 +185,7 @@ def create_app(settings: Settings) -> web.Application:
     routing.subscribe(bus)
     app[keys.ROUTING] = routing
     if settings.redis_url:
-        bridge = RedisBridge(settings.redis_url, routing)
+        bridge = RedisBridge(settings.redis_url, routing, agent_namespace.guard.revoked)
         bridge.subscribe(bus)
         app[BRIDGE] = bridge
     live_stats = LiveStats(db, sio, lambda: routing.config.capacity, shared=bool(settings.redis_url))
@@ -216,6 +222,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_routes(upload_routes.routes)
     app.router.add_routes(mail_notice_routes.routes)
     app.router.add_routes(delivery_routes.routes)
+    app.router.add_routes(access_routes.routes)
     app.router.add_routes(console_routes.routes)
     app.router.add_routes(inbox_routes.routes)
     app.router.add_routes(ticket_page_routes.routes)
@@ -256,6 +263,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         if BRIDGE in app:
             await app[BRIDGE].start()
         await app[LIVE_STATS].start()
+        await app[SOCKET_GUARD].start()
         await app[keys.CHANNELS].start_all()
         await app[keys.DELIVERY].start()
         if EMAIL in app:
@@ -281,6 +289,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
             await app[BRIDGE].stop()
         await app[keys.ROUTING].stop()
         await app[LIVE_STATS].stop()
+        await app[SOCKET_GUARD].stop()
         await app[keys.PRESENCE].stop()
         await app[keys.CHANNELS].stop_all()
         await app[keys.KNOWLEDGE].stop()

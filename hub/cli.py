@@ -1,4 +1,4 @@
-"""The `hub` command: serve, demo, db upgrade, agent add, token create."""
+"""The `hub` command: serve, demo, db upgrade, agents, API tokens, knowledge, routing."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from typing import Any
 
 from aiohttp import web
 
-from hub import audit, log_redaction
-from hub.accounts import ROLES, AccountError, create_agent, create_token
+from hub import audit, credentials, credentials_cli, log_redaction
+from hub.accounts import ROLES, AccountError, create_agent
 from hub.bus import EventBus
 from hub.db.engine import Database
 from hub.db.migrate import SchemaOutOfDate, ensure_current, shown_url, upgrade
@@ -52,11 +52,14 @@ def _parser() -> argparse.ArgumentParser:
     two_factor_sub = two_factor.add_subparsers(dest="two_factor_command", required=True)
     reset = two_factor_sub.add_parser("reset", help="remove an agent's second factor (lost phone): password only again")
     reset.add_argument("--email", required=True)
+    credentials_cli.add_agent_commands(agent_sub)
     token = sub.add_parser("token", help="manage API tokens")
     token_sub = token.add_subparsers(dest="token_command", required=True)
     create = token_sub.add_parser("create", help="create an API token and print it once")
     create.add_argument("--role", choices=ROLES, required=True)
     create.add_argument("--name", default="cli")
+    create.add_argument("--expires", help="how long it lasts: 90d, 12h, 30m, 2w (default: until revoked)")
+    credentials_cli.add_token_commands(token_sub)
     kb = sub.add_parser("kb", help="knowledge base import and export")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     kb_import = kb_sub.add_parser("import", help="import Markdown (YAML front matter) or JSON files")
@@ -104,11 +107,12 @@ def _two_factor_reset(settings: Settings, args: argparse.Namespace) -> str:
 
 
 def _token_create(settings: Settings, args: argparse.Namespace) -> str:
+    expires_in = credentials.parse_expiry(args.expires) if args.expires else None
+
     async def work(db: Database) -> str:
         async with db.write() as uow:
-            token = await create_token(uow.session, role=args.role, name=args.name)
-            audit.record(
-                uow.session, None, "token.created", "api_token", None, via="cli", role=args.role, name=args.name
+            token, _ = await credentials.create(
+                uow, None, role=args.role, name=args.name, expires_in=expires_in, via="cli"
             )
             return token
 
@@ -156,9 +160,17 @@ def main(argv: list[str] | None = None) -> int:
             upgrade(settings.database_url)
             print(f"database {shown_url(settings.database_url)} is at the newest schema")
         elif args.command == "agent":
-            print(_two_factor_reset(settings, args) if args.agent_command == "2fa" else _agent_add(settings, args))
+            if args.agent_command == "2fa":
+                print(_two_factor_reset(settings, args))
+            elif args.agent_command == "add":
+                print(_agent_add(settings, args))
+            else:
+                print(credentials_cli.agent_command(settings, args, _run_db))
         elif args.command == "token":
-            print(_token_create(settings, args))
+            if args.token_command == "create":  # noqa: S105 (a subcommand's name, not a secret)
+                print(_token_create(settings, args))
+            else:
+                print(credentials_cli.token_command(settings, args, _run_db))
         elif args.command == "routing":
             print(routing_cli.run(args))
         elif args.command == "kb":

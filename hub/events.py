@@ -66,6 +66,17 @@ class AgentStatusChanged(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class CredentialsRevoked(Event):
+    """Console sockets opened with these credentials must close: an agent (deactivated, role or password
+    changed), an API token (revoked), or console sessions (signed out), named by their token hashes."""
+
+    name: ClassVar[str] = "credentials.revoked"
+    agent_id: int | None = None
+    token_id: int | None = None
+    session_hashes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleLiveChanged(Event):
     """An article was published or archived: what customers may be answered with changed."""
 

@@ -22,6 +22,7 @@ DESK = frozenset({"agent", "supervisor", "admin"})
 SUP = frozenset({"supervisor", "admin"})
 KM = frozenset({"knowledge_manager", "admin"})
 KM_SUP = frozenset({"knowledge_manager", "supervisor", "admin"})
+ADMIN = frozenset({"admin"})
 PUBLIC = "public"  # customers, health checks, assets, sign-in
 SIGNED = "signed"  # providers' webhooks: a signature, not a role
 
@@ -70,6 +71,9 @@ POLICY: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/knowledge/articles/{id}/feedback"): ANY, ("GET", "/api/v1/knowledge/gaps"): KM_SUP,
     ("POST", "/api/v1/knowledge/import"): KM, ("GET", "/api/v1/knowledge/export"): KM,
     ("POST", "/api/v1/knowledge/preview"): ANY,
+    # access administration
+    ("GET", "/api/v1/tokens"): ADMIN, ("POST", "/api/v1/tokens"): ADMIN, ("POST", "/api/v1/tokens/{id}/revoke"): ADMIN,
+    ("PATCH", "/api/v1/agents/{id}"): ADMIN, ("PUT", "/api/v1/agents/{id}/password"): ADMIN,
 }  # fmt: skip
 ROLES = ("anonymous", "agent", "supervisor", "knowledge_manager", "admin")
 

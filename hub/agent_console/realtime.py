@@ -8,10 +8,12 @@ from typing import Any
 import socketio
 from sqlalchemy import select
 
+from hub.accounts import digest
 from hub.agent_console.auth import principal_from_credentials, session_token_from_environ
 from hub.agent_console.collision import Collision
 from hub.agent_console.feed import NAMESPACE, EventIds, agent_room, queue_room
 from hub.agent_console.presence import Presence
+from hub.agent_console.revocation import Credential, SocketGuard
 from hub.channels.webchat.channel import ticket_room
 from hub.db.engine import Database
 from hub.db.models import Queue, QueueMember, Ticket
@@ -58,14 +60,26 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self._presence = presence
         self._ids = ids
         self.collision = Collision()
+        self.guard = SocketGuard(db, self._signed_out)
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
         token = auth.get("token") if isinstance(auth, dict) else None
+        cookie = session_token_from_environ(environ)
         principal = await principal_from_credentials(
-            self._db, f"Bearer {token}" if isinstance(token, str) else None, session_token_from_environ(environ)
+            self._db, f"Bearer {token}" if isinstance(token, str) else None, cookie
         )
         if principal is None or not principal.has_role(*ROLES):
             return False
+        by_token = principal.kind == "token"
+        self.guard.register(
+            sid,
+            Credential(
+                principal.role,
+                agent_id=principal.agent_id,
+                session_hash=None if by_token or cookie is None else digest(cookie),
+                token_id=principal.id if by_token else None,
+            ),
+        )
         supervisor = principal.has_role("supervisor")
         queues = await queues_for(self._db, principal.agent_id, supervisor)
         for name in queues:
@@ -81,7 +95,13 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         await self.emit("hello", hello, to=sid)
         return True
 
+    async def _signed_out(self, sid: str) -> None:
+        """Tell the console why (it goes to the sign-in page instead of reconnecting), then close."""
+        await self.emit("signed_out", {"reason": "your access was ended; sign in again"}, to=sid)
+        await self.disconnect(sid)
+
     async def on_disconnect(self, sid: str, *_: Any) -> None:
+        self.guard.forget(sid)
         session = await self.get_session(sid)
         for ticket_id in self.collision.gone(sid):
             await self._announce_viewers(ticket_id)
@@ -90,6 +110,8 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
 
     async def on_status(self, sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
         """The agent chooses available, away or busy; only available agents are offered work."""
+        if not await self.guard.still_valid(sid):
+            return {"ok": False, "error": "signed out"}
         session = await self.get_session(sid)
         status = data.get("status") if isinstance(data, dict) else None
         if not isinstance(status, str):
@@ -106,6 +128,8 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         ticket_id = _ticket_id(data)
         if ticket_id is None:
             return _BAD_TICKET_ID
+        if not await self.guard.still_valid(sid):
+            return {"ok": False, "error": "signed out"}
         async with self._db.read() as s:
             if await s.get(Ticket, ticket_id) is None:
                 return {"ok": False, "error": "no such ticket"}
@@ -119,6 +143,7 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         ticket_id = _ticket_id(data)
         if ticket_id is None:
             return _BAD_TICKET_ID
+        # Leaving a room needs no re-check: it only ever narrows what the socket hears.
         await self.leave_room(sid, ticket_room(ticket_id))
         if self.collision.closed(ticket_id, sid):
             await self._announce_viewers(ticket_id)
@@ -130,6 +155,8 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             return _BAD_TICKET_ID
         if ticket_room(ticket_id) not in self.rooms(sid):
             return {"ok": False, "error": "watch the ticket first"}  # only the tickets an agent has open
+        if not await self.guard.still_valid(sid):
+            return {"ok": False, "error": "signed out"}
         typing = bool(data.get("typing"))
         if data.get("internal") is not True:
             # The customer sees "typing…" for replies, never for internal notes.

@@ -21,6 +21,7 @@ from hub.agent_console.pages import (
 )
 from hub.api.bodies import read_form
 from hub.db.models import Agent
+from hub.events import CredentialsRevoked
 from hub.i18n import LOCALES, chosen
 
 routes = web.RouteTableDef()
@@ -46,7 +47,8 @@ async def logout(request: web.Request) -> web.StreamResponse:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         async with request.app[keys.DB].write() as uow:
-            await end_session(uow.session, token)
+            # This session's open console sockets close too, in every process.
+            uow.emit(CredentialsRevoked(session_hashes=(await end_session(uow.session, token),)))
     response = web.HTTPFound("/login")
     response.del_cookie(SESSION_COOKIE, path="/")
     raise response

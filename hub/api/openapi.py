@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from hub import __version__
+from hub.api.openapi_access import ACCESS_PATHS
 from hub.api.openapi_console import CONSOLE_PATHS
 from hub.api.openapi_customers import CUSTOMER_PATHS
 from hub.api.openapi_delivery import DELIVERY_PATHS
@@ -135,6 +136,7 @@ SPEC: dict[str, Any] = {
         **CONSOLE_PATHS,
         **MAIL_PATHS,
         **DELIVERY_PATHS,
+        **ACCESS_PATHS,
         "/api/v1/agents/{id}/profile": {
             "put": {
                 "summary": "Replace an agent's yellow-pages entry (supervisors): skills, languages, capacity, tiers, "

@@ -66,6 +66,9 @@ def upgrade() -> None:
     )
     op.create_index("ix_signin_challenges_agent_id", "signin_challenges", ["agent_id"])
     # --- credentials ---
+    # An API token may be given an end date (hub token create --expires 90d); past it the token is refused.
+    with op.batch_alter_table("api_tokens") as batch:
+        batch.add_column(sa.Column("expires_at", UTCDateTime(timezone=True), nullable=True))
     # --- delivery and logs ---
     # When the outbox tries a failed reply next (shown to agents), and when an agent last re-queued it
     # (its maximum retry age counts from then, not from when it was first written).
@@ -83,6 +86,8 @@ def downgrade() -> None:
     with op.batch_alter_table("interactions") as batch:
         batch.drop_column("delivery_next_attempt_at")
     # --- credentials ---
+    with op.batch_alter_table("api_tokens") as batch:
+        batch.drop_column("expires_at")
     # --- sign-in ---
     op.drop_index("ix_signin_challenges_agent_id", table_name="signin_challenges")
     op.drop_table("signin_challenges")
