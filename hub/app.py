@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -10,7 +12,6 @@ from pathlib import Path
 
 import aiohttp_jinja2
 import jinja2
-import socketio
 from aiohttp import web
 
 from hub import keys
@@ -54,6 +55,8 @@ from hub.channels.twilio.service import TwilioService
 from hub.channels.twilio.sms_webhooks import TWILIO
 from hub.channels.webchat import routes as chat_routes
 from hub.channels.webchat.channel import WebchatChannel
+from hub.channels.webchat.notices import StillLooking
+from hub.channels.webchat.transport import SocketServer
 from hub.channels.webchat.visitor import VisitorNamespace
 from hub.channels.wechat import webhooks as wechat_routes
 from hub.channels.wechat.channel import WeChatChannel
@@ -85,6 +88,7 @@ EMAIL = keys.EMAIL  # (tests and benches import it from here)
 BRIDGE = web.AppKey("redis_bridge", RedisBridge)
 SOCKET_GUARD = web.AppKey("socket_guard", SocketGuard)
 CONSOLE_FEED = web.AppKey("console_feed", ConsoleFeed)
+GOODBYE_S = 3.0  # how long a stopping process waits for sockets to collect their goodbye
 
 
 class AssetsMissing(RuntimeError):
@@ -124,11 +128,13 @@ def create_app(settings: Settings) -> web.Application:
     db = Database(settings.database_url, bus)
     # With Redis, an event emitted in one process reaches sockets connected to every other one.
     manager = RedisDirectEmit(settings.redis_url) if settings.redis_url else DirectEmit()
-    # 64 kB per socket.io message at most (a chat message is at most 10 kB): bounded memory per socket.
-    sio = socketio.AsyncServer(async_mode="aiohttp", client_manager=manager, logger=False, engineio_logger=False,
-                               max_http_buffer_size=64 * 1024)  # fmt: skip
+    # Bounded memory per socket, yet above the chat message limit (1 MiB by default against 10 kB), so an
+    # oversized message is read and answered too_large; a packet above it closes that connection (the
+    # widget re-sends what was not acknowledged once it reconnects).
+    sio = SocketServer(async_mode="aiohttp", client_manager=manager, logger=False, engineio_logger=False,
+                       max_http_buffer_size=settings.chat_transport_bytes)  # fmt: skip
     sio.attach(app)
-    webchat = WebchatChannel(sio, settings.chat_max_message_bytes)
+    webchat = WebchatChannel(sio, settings.chat_max_message_bytes, settings.webchat.identity_secrets)
     channels = ChannelRegistry([webchat])
     if settings.wechat_accounts:
         wechat = WeChatChannel(
@@ -168,6 +174,7 @@ def create_app(settings: Settings) -> web.Application:
     app[CONSOLE_FEED] = feed
     app[EVENT_IDS] = event_ids
     sio.register_namespace(VisitorNamespace(webchat, ingestor, db, presence.any_available))
+    StillLooking(sio).subscribe(bus)
     agent_namespace = AgentNamespace(db, presence, event_ids)
     sio.register_namespace(agent_namespace)
     agent_namespace.guard.subscribe(bus)  # revoked credentials close their console sockets
@@ -245,9 +252,12 @@ async def _say_goodbye(app: web.Application) -> None:
         await sio.emit("server_restarting", {"reconnect_in_ms": 1000}, namespace=namespace)
     await sio.shutdown()
     # Then close every socket (each sends what it has queued first, the goodbye included), so a client that
-    # stays connected cannot hold the stop up until the server's shutdown timeout.
+    # stays connected cannot hold the stop up until the server's shutdown timeout. A long-polling client that
+    # has gone (a tab closed between two polls) never collects its goodbye: it is waited for a moment only.
     if sio.eio.sockets:
-        await sio.eio.disconnect()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(GOODBYE_S):
+                await sio.eio.disconnect()
 
 
 async def _lifecycle(app: web.Application) -> AsyncIterator[None]:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hub.customers import history, surveys
+from hub.customers.claims import resolve_claimed
 from hub.customers.identities import attach_identity, resolve_customer
 from hub.db.engine import Database, UnitOfWork
 from hub.db.models import INTERACTIONS, TICKETS, Customer, Interaction, Queue, Ticket
@@ -99,7 +100,10 @@ class ContactWriter:
             assert duplicate is not None
             return duplicate
         name = storable_text(env.sender_name) if env.sender_name else None
-        customer = await resolve_customer(s, env.sender, name, also=env.extra_identities)
+        if env.claim is not None:
+            customer = await resolve_claimed(s, env.sender, env.claim, name)
+        else:
+            customer = await resolve_customer(s, env.sender, name, also=env.extra_identities)
         for extra in env.extra_identities:
             await attach_identity(s, customer, extra)
         hint = env.thread_ticket_id

@@ -26,6 +26,15 @@ class Attachment:
 
 
 @dataclass(frozen=True, slots=True)
+class Claim:
+    """An identity the sender says is theirs (a chat's pre-chat e-mail, a website's user id). Verified when the
+    website vouched for it (a valid identity hash); otherwise the contact joins that customer unverified."""
+
+    identity: IdentityRef
+    verified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class InboundEnvelope:
     """One customer contact, normalized by its channel."""
 
@@ -59,6 +68,8 @@ class InboundEnvelope:
     tags: tuple[str, ...] = ()
     # More ways to reach the same sender (a WeChat unionid); attached unless another customer owns them.
     extra_identities: tuple[IdentityRef, ...] = ()
+    # Who the sender says they are, beyond the identity they wrote from (see hub/customers/claims.py).
+    claim: Claim | None = None
 
 
 @dataclass(frozen=True, slots=True)

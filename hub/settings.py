@@ -15,6 +15,7 @@ import phonenumbers
 
 from hub.channels.email.config import EmailConfig, EmailConfigError, Relay, parse_email, parse_relay
 from hub.channels.twilio.config import TwilioConfig, TwilioConfigError, parse_api_base, parse_twilio
+from hub.channels.webchat.config import WebchatConfig, WebchatConfigError, parse_webchat
 from hub.channels.wechat.config import DEFAULT_API_BASE, WeChatAccount, WeChatConfigError, parse_accounts
 from hub.client_address import Network, parse_trusted_proxies
 from hub.delivery_ages import DeliveryAgeError, DeliveryAges, parse_delivery
@@ -56,6 +57,10 @@ class Settings:
     # Where npm installed the browser assets (socket.io-client); set-up runs `npm ci` there.
     assets_dir: str = str(PROJECT_ROOT / "node_modules")
     chat_max_message_bytes: int = 10_240
+    # The largest socket.io packet read at all (engine.io's max_http_buffer_size): above the message limit,
+    # so an oversized message reaches the hub and gets its too_large answer. None: chat_transport_bytes.
+    chat_transport_max_bytes: int | None = None
+    webchat: WebchatConfig = field(default_factory=WebchatConfig)  # [webchat.widgets.<name>] identity secrets
     # How long after "solved" a new contact reopens the ticket instead of opening a new one.
     reopen_window_hours: int = 168
     # First-response target (minutes) used for a new ticket until per-tier SLAs are configured.
@@ -97,6 +102,18 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def chat_transport_bytes(self) -> int:
+        return self.chat_transport_max_bytes or max(CHAT_TRANSPORT_DEFAULT, chat_transport_floor(self))
+
+
+CHAT_TRANSPORT_DEFAULT = 1024 * 1024
+
+
+def chat_transport_floor(settings: Settings) -> int:
+    """A message at the limit, JSON-escaped (a control character is six bytes: \\u0001) in its packet."""
+    return settings.chat_max_message_bytes * 6 + 1024
 
 
 def _port(key: str, raw: object) -> int:
@@ -203,6 +220,7 @@ _PARSERS: dict[str, Callable[[str, object], Any]] = {
     "public_url": _url(("http", "https")),
     "assets_dir": _text,
     "chat_max_message_bytes": _positive_int,
+    "chat_transport_max_bytes": _positive_int,
     "reopen_window_hours": _positive_int,
     "sla_first_response_minutes": _positive_int,
     "sla_resolution_minutes": _positive_int,
@@ -268,6 +286,11 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
                 values["wechat_accounts"] = parse_accounts(raw)
             except WeChatConfigError as exc:
                 raise SettingsError(f"{config_path}:{exc.key}", _OMITTED, exc.expected) from None
+        elif key == "webchat":
+            try:
+                values["webchat"] = parse_webchat(raw)
+            except WebchatConfigError as exc:
+                raise SettingsError(f"{config_path}:{exc.key}", _OMITTED, exc.expected) from None
         elif key == "delivery":
             values["delivery"] = raw
         elif key == "customers":
@@ -290,6 +313,15 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         raise SettingsError(exc.key, _OMITTED, exc.expected) from None
     values.update(overrides)
     settings = Settings(**values)
+    if settings.chat_transport_max_bytes is not None and settings.chat_transport_max_bytes < chat_transport_floor(
+        settings
+    ):
+        raise SettingsError(
+            "chat_transport_max_bytes",
+            settings.chat_transport_max_bytes,
+            f"at least {chat_transport_floor(settings)} (6 x chat_max_message_bytes + 1024): a message just over the "
+            "limit must reach the hub to be answered too_large",
+        )
     queue_names = {q.name for q in settings.queues}
     if settings.default_queue not in queue_names:
         raise SettingsError("default_queue", settings.default_queue, "the name of a configured queue")
@@ -333,7 +365,7 @@ def _read_toml(path: Path, *, explicit: bool) -> dict[str, Any]:
     hub = data.get("hub", {})
     if not isinstance(hub, dict):
         raise SettingsError(f"{path}:hub", hub, "a [hub] table")
-    for section in ("queues", "wechat", "email", "twilio", "customers", "delivery"):
+    for section in ("queues", "wechat", "email", "twilio", "webchat", "customers", "delivery"):
         if section in data:
             hub = {**hub, section: data[section]}
     return hub

@@ -1,8 +1,10 @@
-/* Visitor chat: resumes by a token kept in localStorage; every message is acked after it is stored. */
+/* Visitor chat: resumes by a token kept in localStorage; every message is acked after it is stored, and sent
+   again (same client id, so stored once) until it is: after a dropped connection, and after a reload. */
 "use strict";
 (function () {
   var KEY = "hub.visitor_token";
   var PROFILE = "hub.visitor_profile";
+  var OUTBOX = "hub.visitor_outbox"; // [{id, text}]: sent, not acknowledged yet
   var box = document.querySelector(".chat-box");
   var maxBytes = parseInt(box.dataset.maxBytes, 10);
   var list = document.getElementById("messages");
@@ -11,19 +13,49 @@
   var notice = document.getElementById("notice");
   var typing = document.getElementById("typing");
   var errorBox = document.getElementById("error");
+  var params = new URLSearchParams(window.location.search);
+  var site = siteIdentity();
   var socket = null;
   var typingTimer = null;
+  var pending = {}; // client id -> {id, text, li}, in the order sent
 
   function store(key, value) { try { localStorage.setItem(key, value); } catch (e) { /* private mode */ } }
   function load(key) { try { return localStorage.getItem(key); } catch (e) { return null; } }
 
-  function render(m, pending) {
+  // The embedding website may say who the visitor is (widget.js puts it in the address's fragment, which
+  // never reaches a server log): {name, email, identifier, identifier_hash}. Taken out of the address at once.
+  function siteIdentity() {
+    var raw = new URLSearchParams(window.location.hash.replace(/^#/, "")).get("identity");
+    if (window.location.hash) { history.replaceState(null, "", window.location.pathname + window.location.search); }
+    try {
+      var found = raw ? JSON.parse(raw) : null;
+      return found && typeof found === "object" ? found : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function saveOutbox() {
+    var items = Object.keys(pending).map(function (k) { return { id: pending[k].id, text: pending[k].text }; });
+    store(OUTBOX, JSON.stringify(items));
+  }
+
+  function storedOutbox() {
+    try {
+      var items = JSON.parse(load(OUTBOX) || "[]");
+      return Array.isArray(items) ? items.filter(function (i) { return i && typeof i.id === "string" && typeof i.text === "string"; }) : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function render(m, isPending) {
     var li = list.querySelector('li[data-id="' + m.id + '"]');
     if (!li) {
       li = document.createElement("li");
       list.appendChild(li);
     }
-    li.className = "msg msg-" + m.direction + (pending ? " pending" : "");
+    li.className = "msg msg-" + m.direction + (isPending ? " pending" : "");
     li.dataset.id = m.id;
     li.textContent = "";
     if (m.direction === "outbound") {
@@ -45,27 +77,73 @@
     errorBox.hidden = !message;
   }
 
+  function showNotice(n) {
+    notice.textContent = n.text;
+    notice.hidden = false;
+  }
+
+  function send(item) {
+    // Queued by socket.io (retries): one message at a time, re-sent until the hub acknowledges it.
+    socket.emit("message", { text: item.text, client_id: item.id }, function (err, ack) {
+      delete pending[item.id];
+      saveOutbox();
+      if (err || !ack || !ack.ok) {
+        item.li.classList.remove("pending");
+        item.li.classList.add("failed");
+        showError(err || !ack ? "Not sent, please retry · 发送失败，请重试" : ack.error.message);
+        if (!composer.text.value) { composer.text.value = item.text; } // kept for them to send again
+        return;
+      }
+      var stored = list.querySelector('li[data-id="' + ack.id + '"]');
+      if (stored && stored !== item.li) {
+        item.li.remove(); // stored before the connection dropped: the history already shows it
+      } else {
+        item.li.dataset.id = ack.id;
+        item.li.classList.remove("pending");
+      }
+      if (ack.notice) { showNotice(ack.notice); }
+    });
+  }
+
+  function queue(id, text) {
+    var item = { id: id, text: text, li: render({ id: "c-" + id, direction: "inbound", text: text }, true) };
+    pending[id] = item;
+    saveOutbox();
+    send(item);
+  }
+
   function start(profile) {
     var auth = { visitor_token: load(KEY) };
-    if (profile) { auth.name = profile.name; auth.email = profile.email; }
-    var topic = new URLSearchParams(window.location.search).get("topic");
-    if (topic) { auth.topic = topic; }
-    socket = io("/visitor", { transports: ["websocket", "polling"], auth: auth });
+    if (profile) {
+      ["name", "email", "identifier", "identifier_hash"].forEach(function (k) {
+        if (typeof profile[k] === "string" && profile[k]) { auth[k] = profile[k]; }
+      });
+    }
+    if (params.get("topic")) { auth.topic = params.get("topic"); }
+    if (params.get("widget")) { auth.widget = params.get("widget"); }
+    socket = io("/visitor", { transports: ["websocket", "polling"], auth: auth, ackTimeout: 10000, retries: Infinity });
+    var resent = false;
     socket.on("session", function (s) {
       store(KEY, s.visitor_token);
       socket.auth.visitor_token = s.visitor_token;
       list.textContent = "";
       s.messages.forEach(function (m) { render(m, false); });
+      Object.keys(pending).forEach(function (k) { list.appendChild(pending[k].li); }); // still on their way
+      if (!resent) {
+        resent = true; // what an earlier page sent and never saw acknowledged
+        storedOutbox().forEach(function (i) { if (!pending[i.id]) { queue(i.id, i.text); } });
+      }
       prechat.hidden = true;
       composer.hidden = false;
       composer.text.focus();
     });
     socket.on("message", function (m) { typing.hidden = true; render(m, false); });
     socket.on("typing", function (t) { if (t.who === "agent") { typing.hidden = !t.typing; } });
-    socket.on("notice", function (n) { notice.textContent = n.text; notice.hidden = false; });
+    socket.on("notice", showNotice);
     socket.on("error", function (e) { showError(e.message); });
     socket.on("connect_error", function () { showError("Connecting… 正在连接…"); });
     socket.on("connect", function () { showError(""); });
+    socket.on("disconnect", function () { showError("Reconnecting… 正在重新连接…"); });
     socket.on("server_restarting", function () { showError("Reconnecting… 正在重新连接…"); });
   }
 
@@ -80,29 +158,19 @@
     var text = composer.text.value;
     if (!text.trim()) { return; }
     if (new TextEncoder().encode(text).length > maxBytes) {
-      showError("Message too long (limit " + maxBytes + " bytes) · 消息过长");
+      showError("Message too long (limit " + maxBytes + " bytes) · 消息过长（上限 " + maxBytes + " 字节）");
       return;
     }
-    var clientId = newId();
-    var li = render({ id: "c-" + clientId, direction: "inbound", text: text }, true);
+    showError("");
     composer.text.value = "";
-    socket.timeout(10000).emit("message", { text: text, client_id: clientId }, function (err, ack) {
-      if (err || !ack || !ack.ok) {
-        li.classList.add("failed");
-        showError(err ? "Not sent, please retry · 发送失败，请重试" : ack.error.message);
-        return;
-      }
-      li.dataset.id = ack.id;
-      li.classList.remove("pending");
-      if (ack.notice) { notice.textContent = ack.notice.text; notice.hidden = false; }
-    });
-    socket.emit("typing", { typing: false });
+    queue(newId(), text);
+    socket.volatile.emit("typing", { typing: false });
   });
 
   composer.text.addEventListener("input", function () {
-    if (!typingTimer) { socket.emit("typing", { typing: true }); }
+    if (!typingTimer) { socket.volatile.emit("typing", { typing: true }); }
     clearTimeout(typingTimer);
-    typingTimer = setTimeout(function () { socket.emit("typing", { typing: false }); typingTimer = null; }, 2000);
+    typingTimer = setTimeout(function () { socket.volatile.emit("typing", { typing: false }); typingTimer = null; }, 2000);
   });
 
   composer.text.addEventListener("keydown", function (ev) {
@@ -116,5 +184,15 @@
     start(profile);
   });
 
-  if (load(KEY)) { start(null); } else { prechat.hidden = false; }
+  if (site && site.identifier_hash) {
+    start(site); // the website vouches for the visitor: no form to fill in
+  } else if (load(KEY)) {
+    start(site);
+  } else {
+    if (site) {
+      prechat.name.value = site.name || "";
+      prechat.email.value = site.email || "";
+    }
+    prechat.hidden = false;
+  }
 })();

@@ -11,12 +11,24 @@
     if (m.direction === "inbound") { return ticket.customer_name; }
     return (m.author_agent_id && data.agents[m.author_agent_id]) || t("agent");
   }
+  // What a chat visitor says they are: vouched for by the website, or only said (templates/console/_claim.html).
+  function claimed(c) {
+    var span = c.verified
+      ? live.el("span", "claim", t("verified by the website as %(who)s", { who: c.identifier || c.email || "" }))
+      : live.el("span", "claim", t("says they are %(who)s, not verified", { who: ((c.name || "") + (c.email ? " <" + c.email + ">" : "")).trim() }));
+    span.dataset.verified = c.verified ? "yes" : "no";
+    return span;
+  }
   function render(m) {
     if (list.querySelector('li[data-id="' + m.id + '"]')) { return; }
     var coach = m.direction === "note" && m.meta && m.meta.coach_for;
     var li = live.el("li", "msg msg-" + m.direction + (coach ? " msg-coach" : ""));
     li.dataset.id = m.id;
     var who = live.el("div", "who", author(m) + " ");
+    if (m.direction === "inbound" && m.meta && m.meta.claim) {
+      who.appendChild(claimed(m.meta.claim));
+      who.appendChild(document.createTextNode(" "));
+    }
     if (m.direction === "note") { who.appendChild(live.el("em", null, (coach ? t("coaching, only you see it") : t("internal note")) + " ")); }
     if (m.channel !== ticket.channel) { who.appendChild(live.el("span", "via", t("via %(channel)s", { channel: t(m.channel) }) + " ")); }
     var time = live.el("time", null, m.created_at);

@@ -29,12 +29,27 @@ class Probe:
                 await self.events[name].put(payload)
 
         self.client.on("*", catch_all, namespace=namespace)
+        self.disconnected = asyncio.Event()
+
+        async def gone(*_reason: Any) -> None:
+            self.disconnected.set()
+
+        self.client.on("disconnect", gone, namespace=namespace)
 
     async def connect(
-        self, url: str, auth: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+        self,
+        url: str,
+        auth: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        transports: tuple[str, ...] = ("websocket",),
     ) -> None:
         await self.client.connect(
-            url, namespaces=[self.namespace], auth=auth, headers=headers or {}, transports=["websocket"], wait_timeout=5
+            url,
+            namespaces=[self.namespace],
+            auth=auth,
+            headers=headers or {},
+            transports=list(transports),
+            wait_timeout=5,
         )
 
     async def next(self, event: str, timeout: float = 5) -> Any:
@@ -58,10 +73,14 @@ class Probe:
     async def close(self) -> None:
         await self.client.disconnect()
 
+    async def drop(self) -> None:
+        """Gone without a goodbye, as a closed tab: a long-polling client does not wait out its pending poll."""
+        await self.client.eio.disconnect(abort=True)
 
-async def visitor(url: str, **auth: Any) -> Probe:
+
+async def visitor(url: str, transports: tuple[str, ...] = ("websocket",), **auth: Any) -> Probe:
     probe = Probe("/visitor")
-    await probe.connect(url, auth=auth)
+    await probe.connect(url, auth=auth, transports=transports)
     return probe
 
 

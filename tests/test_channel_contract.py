@@ -15,6 +15,7 @@ from hub import keys
 from hub.channels.base import Channel, InboundRejected
 from hub.channels.twilio.config import TwilioNumber
 from hub.channels.webchat.channel import VisitorMessage
+from hub.channels.webchat.identity import read_claim
 from hub.channels.wechat.channel import WeChatPush
 from hub.channels.wechat.push import SignedPush
 from hub.channels.wechat.xml import parse_flat
@@ -30,12 +31,17 @@ Loaded = tuple[Any, str | None]  # (raw input for parse_inbound, the rejection c
 
 
 def webchat_raw(path: Path) -> Loaded:
+    """A visitor's message event; "auth" is what the page connected with (pre-chat form, the website's signed
+    identity), checked against the fixture's own "identity_secrets" as the widget's config would be."""
     spec = json.loads(path.read_text(encoding="utf-8"))
     payload = dict(spec["payload"])
     text = payload.get("text")
     if isinstance(text, str) and text.startswith("REPEAT:"):
-        payload["text"] = "x" * int(text.removeprefix("REPEAT:"))
-    return VisitorMessage(spec["visitor_key"], payload, spec.get("name"), spec.get("email")), spec.get("rejected")
+        unit, _, count = text.removeprefix("REPEAT:").rpartition(":")
+        payload["text"] = (unit or "x") * int(count)
+    auth = {"name": spec.get("name"), "email": spec.get("email"), **spec.get("auth", {})}
+    claim = read_claim(auth, spec.get("identity_secrets", {}))
+    return VisitorMessage(spec["visitor_key"], payload, claim), spec.get("rejected")
 
 
 def email_raw(path: Path) -> Loaded:

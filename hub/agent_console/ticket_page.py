@@ -12,6 +12,7 @@ from hub.agent_console.composer import limits_for, reply_channels
 from hub.agent_console.macros import visible as visible_macros
 from hub.agent_console.pages import AGENT_PAGES, page, page_principal
 from hub.api.errors import path_id
+from hub.customers.claims import latest_claim
 from hub.customers.history import timeline
 from hub.customers.insight import insight
 from hub.customers.tables import Survey
@@ -58,6 +59,7 @@ async def ticket_page(request: web.Request) -> dict[str, Any]:
         # Extensions behind a switchboard, and numbers shared with another customer (never used to recognise them).
         "extensions": (customer.attributes or {}).get("phone_extensions") or {},
         "shared_phones": [p for p in (customer.attributes or {}).get("shared_phones") or [] if isinstance(p, dict)],
+        "claim": latest_claim(detail.interactions),  # what a chat visitor says they are, and whether it is vouched
         "history": [h.to_json() for h in history],
         "surveys": [{"rating": v.rating, "comment": v.comment, "ticket_id": v.ticket_id} for v in surveys],
         "agents": agents,

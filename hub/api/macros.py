@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -9,6 +11,7 @@ from hub import audit, keys
 from hub.accounts import Principal
 from hub.agent_console.macros import Macro, MacroError, may_edit, render, validated, visible
 from hub.api.errors import path_id, read_json, require
+from hub.customers.claims import latest_claim
 from hub.db.types import utcnow
 from hub.replies import ReplyError, TicketNotFound
 from hub.ticket_changes import TicketChange, update_ticket
@@ -113,4 +116,8 @@ async def use_macro(request: web.Request) -> web.Response:
         row = await uow.session.get(Macro, macro_id)
         if row is not None:
             row.uses += 1
-    return web.json_response({"text": render(macro.body, ticket, actor), "ticket": ticket.to_json()})
+    # A chat visitor who only says they are this customer is addressed by the name they typed: the record's name
+    # is not theirs to learn.
+    claim = latest_claim(detail.interactions)
+    named = ticket if claim is None or claim.get("verified") else replace(ticket, customer_name=claim.get("name") or "")
+    return web.json_response({"text": render(macro.body, named, actor), "ticket": ticket.to_json()})

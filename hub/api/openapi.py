@@ -54,6 +54,19 @@ SPEC: dict[str, Any] = {
                             "ticket": _ref("Ticket"),
                             "interactions": {"type": "array", "items": _ref("Interaction")},
                             "surveys": {"type": "array", "items": {"type": "object"}},
+                            "claim": {
+                                "type": ["object", "null"],
+                                "description": "Who a chat visitor says they are (pre-chat form or the website's "
+                                "identity): verified only when the website signed it (identity hash); unverified "
+                                "claims are shown as 'says they are', never as a verified identity",
+                                "properties": {
+                                    "name": {"type": ["string", "null"]},
+                                    "email": {"type": ["string", "null"]},
+                                    "identifier": {"type": "string"},
+                                    "widget": {"type": "string"},
+                                    "verified": {"type": "boolean"},
+                                },
+                            },
                         },
                     }
                 ),

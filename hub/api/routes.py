@@ -14,6 +14,7 @@ from hub.agent_console.composer import limits_for, mentioned, reply_channels
 from hub.api.bodies import whole_number
 from hub.api.errors import body_ids, body_optional_id, int_param, path_id, query_id, read_json, require
 from hub.api.uploads import checked
+from hub.customers.claims import latest_claim
 from hub.customers.tables import Survey
 from hub.db.models import Ticket
 from hub.replies import ReplyError, TicketNotFound, post_reply
@@ -71,6 +72,9 @@ async def get_ticket(request: web.Request) -> web.Response:
             "ticket": detail.ticket.to_json(),
             "interactions": [i.to_json() for i in detail.interactions if visible_to(i, principal.agent_id, supervisor)],
             "identities": [{"kind": k, "value": v} for k, v in detail.identities],
+            # What a chat visitor says they are ({name, email, verified, identifier?}); never a verified identity
+            # unless the website vouched for it.
+            "claim": latest_claim(detail.interactions),
             "surveys": [
                 {"rating": v.rating, "comment": v.comment, "via": v.answered_via, "sent_at": v.sent_at.isoformat()}
                 for v in detail_surveys

@@ -50,6 +50,9 @@ class RoutingConfig:
     urgency: UrgencyWeights = DEFAULT_WEIGHTS
     # Channels whose work is offered (accept within N seconds, else the next agent); others are assigned.
     offers: dict[str, int] = field(default_factory=dict)
+    # An agent who declined or missed an offer is not offered that ticket again for this long; when every
+    # eligible agent has passed, the ticket is offered again (to them too) once it is over.
+    reoffer_after_s: int = 30
     after_contact: dict[str, int] = field(default_factory=dict)  # wrap-up seconds after solving, per channel
     away_on_disconnect_s: int = 60  # a dropped console is away this long (keeping its work), then offline
     away_after_missed_offer: bool = True
@@ -131,6 +134,13 @@ def parse_routing(data: dict[str, Any], source: str) -> RoutingConfig:
     tier_names = tuple(t.name for t in tiers) or RoutingConfig().tier_names
     presence = _table(data, "presence", source, {"away_on_disconnect_s", "away_after_missed_offer"})
     continuity = _table(data, "continuity", source, {"wait_s"})
+    # [offers] maps channels to accept timeouts, plus the one pause before a ticket is offered again.
+    offer_table = data.get("offers", {})
+    reoffer = offer_table.get("reoffer_after_seconds", 30) if isinstance(offer_table, dict) else 30
+    if isinstance(offer_table, dict):
+        offer_table = {k: v for k, v in offer_table.items() if k != "reoffer_after_seconds"}
+    if isinstance(reoffer, bool) or not isinstance(reoffer, int) or not 1 <= reoffer <= 3600:
+        raise RoutingConfigError(f"{source}: offers.reoffer_after_seconds: seconds from 1 to 3600")
     try:
         return RoutingConfig(
             capacity={**RoutingConfig().capacity, **capacity},
@@ -138,7 +148,8 @@ def parse_routing(data: dict[str, Any], source: str) -> RoutingConfig:
             tiers=tiers,
             filters=parse_filters(data.get("filters"), source),
             urgency=UrgencyWeights.parse(data.get("urgency"), source),
-            offers=_seconds(data, "offers", source),
+            offers=_seconds({"offers": offer_table}, "offers", source),
+            reoffer_after_s=reoffer,
             after_contact=_seconds(data, "after_contact", source),
             away_on_disconnect_s=_whole(presence.get("away_on_disconnect_s", 60), f"{source}: presence"),
             away_after_missed_offer=bool(presence.get("away_after_missed_offer", True)),

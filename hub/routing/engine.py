@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import replace
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -27,19 +28,18 @@ from hub.db.types import utcnow
 from hub.events import AgentStatusChanged, TicketCreated, TicketUpdated
 from hub.knowledge.text import guess_locale
 from hub.routing import offers
+from hub.routing import waiting as waiting_list
 from hub.routing.config import RoutingConfig
 from hub.routing.decide import decide
 from hub.routing.model import Decision
 from hub.routing.requests import Requests
 from hub.routing.roster import Roster, RosterCache, count_one_more
 from hub.routing.wording import customer_words
-from hub.routing.urgency import urgency
 from hub.snapshots import TicketSnapshot
-from hub.tickets import ACTIVE, priority_order
+from hub.tickets import ACTIVE
 
 log = logging.getLogger(__name__)
 DRAIN_BATCH = 50
-WAITING_SCAN = 1000  # waiting tickets scored per drain, pre-ordered by static priority
 TICK_S = 1.0
 TIMED_DRAIN_S = 5.0  # at most this long between looks at waiting tickets when the policy is timed
 
@@ -56,6 +56,7 @@ class RoutingEngine:
         self._cache = RosterCache()
         self._next_timed_drain = 0.0
         self._requests = Requests(self)
+        self._reoffer_due: dict[int, datetime] = {}  # tickets every eligible agent passed on -> when to try again
         self._configure_timing()
 
     def _configure_timing(self) -> None:
@@ -174,6 +175,10 @@ class RoutingEngine:
             for _ticket_id, agent_id in missed:
                 if self.config.away_after_missed_offer:
                     await self.presence.missed_offer(agent_id)
+            for ticket_id, at in list(self._reoffer_due.items()):
+                if at <= utcnow():
+                    del self._reoffer_due[ticket_id]
+                    self.enqueue(ticket_id)  # its pause is over: offer it again
             now = asyncio.get_running_loop().time()
             if self._timed and now >= self._next_timed_drain:
                 self._next_timed_drain = now + self._timed_every
@@ -192,36 +197,10 @@ class RoutingEngine:
             return 0
         async with self._db.read() as s:
             roster = await self._cache.roster(s, self.presence.available_ids())
-            open_channels = {
-                ch
-                for profile, state in roster
-                for ch in self.config.capacity | dict(profile.capacity)
-                if state.load.get(ch, 0) < profile.capacity.get(ch, self.config.capacity.get(ch, 1))
-            }
-            if not open_channels:
+            channels = waiting_list.open_channels(roster, self.config)
+            if not channels:
                 return 0  # everyone online is full: nothing to try until capacity frees
-            rows = list(
-                (
-                    await s.execute(
-                        select(Ticket.id, Customer.tier, Ticket.first_response_due_at, Ticket.created_at)
-                        .join(Customer, Customer.id == Ticket.customer_id)
-                        .where(
-                            Ticket.assignee_id.is_(None), Ticket.status.in_(ACTIVE), Ticket.channel.in_(open_channels)
-                        )
-                        .order_by(priority_order(), Ticket.last_message_at, Ticket.id)
-                        .limit(WAITING_SCAN)
-                    )
-                ).all()
-            )
-        # Most urgent first by the blended score (tier weight, SLA risk, waiting time).
-        now, cfg = utcnow(), self.config
-        rows.sort(
-            key=lambda r: (
-                -urgency(cfg.tier_weight(r.tier), r.first_response_due_at, r.created_at, now, cfg.urgency),
-                r.id,
-            )
-        )
-        waiting = [r.id for r in rows[:DRAIN_BATCH]]
+            waiting = await waiting_list.most_urgent(s, channels, self.config, DRAIN_BATCH)
         if self._db.is_sqlite:
             decisions = await self.route_many(waiting)
         else:
@@ -295,10 +274,17 @@ class RoutingEngine:
                 agent_id = None
         reasons = list(decision.reasons)
         if agent_id is None:
+            # Everyone eligible passed on it: offer it again when the first of them may have it again.
+            pause = timedelta(seconds=self.config.reoffer_after_s)
+            again = offers.reoffer_at(ticket, now, pause) if req.exclude else None
+            if again is not None:
+                self._reoffer_due[ticket.id] = again
             if ticket.assignment.get("reasons") == reasons:
                 return decision  # still waiting for the same reason: nothing new to store or announce
-            ticket.assignment = {**ticket.assignment, "agent_id": None, "by": "routing", "at": now.isoformat(),
-                                 "state": offers.WAITING, "reasons": reasons}  # fmt: skip
+            kept = {k: v for k, v in ticket.assignment.items() if k != "reoffer_at"}
+            ticket.assignment = {**kept, "agent_id": None, "by": "routing", "at": now.isoformat(),
+                                 "state": offers.WAITING, "reasons": reasons,
+                                 **({"reoffer_at": again.isoformat()} if again else {})}  # fmt: skip
         else:
             timeout = self.config.offers.get(ticket.channel)
             if timeout:

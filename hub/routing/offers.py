@@ -28,12 +28,17 @@ class OfferError(Exception):
     """The ticket is not on offer to this agent (taken back, expired, or never theirs): 409."""
 
 
-DECLINE_MEMORY = timedelta(minutes=5)  # after this, an agent who declined may be offered the ticket again
-
-
-def declined_by(ticket: Ticket, now: datetime) -> frozenset[int]:
+def declined_by(ticket: Ticket, now: datetime, pause: timedelta) -> frozenset[int]:
+    """Agents who declined or missed this ticket within the pause: not offered it again yet."""
     declined = ticket.assignment.get("declined") or {}
-    return frozenset(int(a) for a, at in declined.items() if now - datetime.fromisoformat(at) < DECLINE_MEMORY)
+    return frozenset(int(a) for a, at in declined.items() if now - datetime.fromisoformat(at) < pause)
+
+
+def reoffer_at(ticket: Ticket, now: datetime, pause: timedelta) -> datetime | None:
+    """When the first agent still within their pause may be offered the ticket again (None: nobody is)."""
+    declined = ticket.assignment.get("declined") or {}
+    back = [datetime.fromisoformat(at) + pause for at in declined.values()]
+    return min((t for t in back if t > now), default=None)
 
 
 def make_offer(ticket: Ticket, agent_id: int, timeout_s: int, now: datetime, reasons: list[str]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -79,5 +79,5 @@ class Requests:
             hold_for_last_s=hold,
             queue=queue,
             waited_s=waited,
-            exclude=offers.declined_by(ticket, now),
+            exclude=offers.declined_by(ticket, now, timedelta(seconds=self._engine.config.reoffer_after_s)),
         )

@@ -8,26 +8,28 @@ from collections.abc import Callable
 from typing import Any
 
 import socketio
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.channels.base import InboundRejected
 from hub.channels.webchat.channel import (
     NAMESPACE,
     VisitorMessage,
     WebchatChannel,
-    clean_profile,
     new_visitor_token,
     ticket_room,
     visitor_key,
+    visitor_prefix,
     visitor_room,
 )
-from hub.customers.history import conversation
-from hub.customers.identities import find_customer
+from hub.channels.webchat.identity import VisitorClaim
+from hub.channels.webchat.notices import offline_notice
+from hub.customers.identities import InvalidIdentity, find_customer
+from hub.customers.visitors import VisitorView, visitor_view
 from hub.db.engine import Database
 from hub.db.models import Interaction
 from hub.envelopes import IdentityRef
-from hub.ingest import Ingestor, IngestResult
+from hub.ingest import Ingestor
 from hub.ops.limits import SenderLimiter
-from hub.tickets import ACTIVE
 
 log = logging.getLogger(__name__)
 HISTORY_LIMIT = 100
@@ -62,35 +64,37 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         auth = auth if isinstance(auth, dict) else {}
-        name, email = clean_profile(auth.get("name"), auth.get("email"))
+        claim = self._channel.read_claim(auth)
         topic = auth.get("topic")
         topic = topic if isinstance(topic, str) and _TOPIC.fullmatch(topic) else None
         token = auth.get("visitor_token")
-        resumed = False
-        messages: list[dict[str, Any]] = []
-        ticket_id: int | None = None
+        view: VisitorView | None = None
         # Our tokens are ASCII: anything else (a lone surrogate included) names no visitor and gets a fresh one.
         if isinstance(token, str) and 0 < len(token) <= 128 and token.isascii():
             async with self._db.read() as s:
-                customer = await find_customer(s, IdentityRef("webchat", visitor_key(token)))
-                if customer is not None:
-                    resumed = True
-                    rows = await conversation(s, customer.id, "webchat", HISTORY_LIMIT)
-                    messages = [visitor_payload(r) for r in rows]
-                    ticket_id = rows[-1].ticket_id if rows else None
-        if not resumed:
+                view = await self._view(s, visitor_key(token))
+                if view is not None and claim is not None and not await _claims_same(s, claim, view.customer_id):
+                    # Someone else than this browser's visitor so far: a fresh visitor joins them, and the
+                    # earlier record stays as it is (never merged, and its chat is not shown to the new one).
+                    view = None
+        if view is None:
             # Unknown, expired or forged tokens all get a fresh visitor; we never guess whose chat it was.
             token = new_visitor_token()
+        elif claim is None:
+            claim = _last_claim(view.messages)  # what they said when they started, for the agent to see
         assert isinstance(token, str)
         key = visitor_key(token)
-        await self.save_session(
-            sid,
-            {"key": key, "name": name, "email": email, "ticket_id": ticket_id, "told_offline": False, "topic": topic},
-        )
+        ticket_id = view.ticket_id if view else None
+        session = {"key": key, "claim": claim, "ticket_id": ticket_id, "told_offline": False, "topic": topic}
+        await self.save_session(sid, session)
         await self.enter_room(sid, visitor_room(key))
         if ticket_id is not None:
             await self.enter_room(sid, ticket_room(ticket_id))
-        await self.emit("session", {"visitor_token": token, "resumed": resumed, "messages": messages}, to=sid)
+        messages = [visitor_payload(r) for r in view.messages] if view else []
+        await self.emit("session", {"visitor_token": token, "resumed": view is not None, "messages": messages}, to=sid)
+
+    async def _view(self, s: AsyncSession, key: str) -> VisitorView | None:
+        return await visitor_view(s, IdentityRef("webchat", key), visitor_prefix(key), HISTORY_LIMIT)
 
     async def on_message(self, sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
         session = await self.get_session(sid)
@@ -99,9 +103,12 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             error = {"code": "slow_down", "message": "too many messages in a minute; please wait a moment"}
             await self.emit("error", error, to=sid)
             return {"ok": False, "error": error}
-        raw = VisitorMessage(
-            session["key"], data, session["name"], session["email"], session["ticket_id"], session.get("topic")
-        )
+        if session["ticket_id"] is None:
+            # Another tab of this visitor may have started the conversation since this one connected.
+            async with self._db.read() as s:
+                view = await self._view(s, session["key"])
+            session["ticket_id"] = view.ticket_id if view else None
+        raw = VisitorMessage(session["key"], data, session["claim"], session["ticket_id"], session.get("topic"))
         try:
             envelope = self._channel.parse_inbound(raw)
         except InboundRejected as exc:
@@ -127,7 +134,7 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 await self.leave_room(sid, ticket_room(session["ticket_id"]))
             await self.enter_room(sid, ticket_room(result.ticket.id))
             session["ticket_id"] = result.ticket.id
-        notice = self._offline_notice(result)
+        notice = offline_notice(result, self._agents_online(), envelope.text)
         if notice is not None:
             ack["notice"] = notice
             if not session["told_offline"]:
@@ -135,18 +142,6 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 await self.emit("notice", notice, to=sid)
         await self.save_session(sid, session)
         return ack
-
-    def _offline_notice(self, result: IngestResult) -> dict[str, Any] | None:
-        if self._agents_online() or result.ticket.status not in ACTIVE:
-            return None
-        due = result.ticket.first_response_due_at
-        when = due.strftime("%Y-%m-%d %H:%M UTC") if due else "as soon as possible"
-        return {
-            "code": "agents_offline",
-            "expected_by": due.isoformat() if due else None,
-            "text": f"No agent is online right now. Your message is saved as ticket #{result.ticket.id}; "
-            f"we will answer here by {when}.",
-        }
 
     async def on_typing(self, sid: str, data: Any = None, *_extra: Any) -> None:
         session = await self.get_session(sid)
@@ -158,3 +153,23 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             room=ticket_room(session["ticket_id"]),
             namespace="/agent",
         )
+
+
+async def _claims_same(s: AsyncSession, claim: VisitorClaim, customer_id: int) -> bool:
+    """Whether the customer a claim names is this browser's visitor already (or it names nobody known)."""
+    named = claim.claim()
+    if named is None:
+        return True
+    try:
+        customer = await find_customer(s, named.identity)
+    except InvalidIdentity:
+        return True
+    # An unsigned claim of an e-mail nobody has leaves the visitor as they are; a signed one is somebody.
+    return customer.id == customer_id if customer is not None else not named.verified
+
+
+def _last_claim(rows: list[Interaction]) -> VisitorClaim | None:
+    for row in reversed(rows):
+        if row.direction == "inbound" and "claim" in row.meta:
+            return VisitorClaim.from_meta(row.meta["claim"])
+    return None

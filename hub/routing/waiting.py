@@ -1,0 +1,48 @@
+"""The drain's work list: unowned active tickets on channels someone has room for, most urgent first."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.db.models import Customer, Ticket
+from hub.db.types import utcnow
+from hub.routing.config import RoutingConfig
+from hub.routing.roster import Roster
+from hub.routing.urgency import urgency
+from hub.tickets import ACTIVE, priority_order
+
+WAITING_SCAN = 1000  # waiting tickets scored per drain, pre-ordered by static priority
+
+
+def open_channels(roster: Roster, config: RoutingConfig) -> set[str]:
+    """Channels on which at least one available agent has capacity left."""
+    return {
+        ch
+        for profile, state in roster
+        for ch in config.capacity | dict(profile.capacity)
+        if state.load.get(ch, 0) < profile.capacity.get(ch, config.capacity.get(ch, 1))
+    }
+
+
+async def most_urgent(s: AsyncSession, channels: set[str], config: RoutingConfig, limit: int) -> list[int]:
+    rows = list(
+        (
+            await s.execute(
+                select(Ticket.id, Customer.tier, Ticket.first_response_due_at, Ticket.created_at)
+                .join(Customer, Customer.id == Ticket.customer_id)
+                .where(Ticket.assignee_id.is_(None), Ticket.status.in_(ACTIVE), Ticket.channel.in_(channels))
+                .order_by(priority_order(), Ticket.last_message_at, Ticket.id)
+                .limit(WAITING_SCAN)
+            )
+        ).all()
+    )
+    # Most urgent first by the blended score (tier weight, SLA risk, waiting time).
+    now = utcnow()
+    rows.sort(
+        key=lambda r: (
+            -urgency(config.tier_weight(r.tier), r.first_response_due_at, r.created_at, now, config.urgency),
+            r.id,
+        )
+    )
+    return [r.id for r in rows[:limit]]
