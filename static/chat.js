@@ -137,7 +137,11 @@
       composer.hidden = false;
       composer.text.focus();
     });
-    socket.on("message", function (m) { typing.hidden = true; render(m, false); });
+    socket.on("message", function (m) {
+      typing.hidden = true;
+      notice.hidden = true; // an agent is here: "nobody online" or "still looking" no longer holds
+      render(m, false);
+    });
     socket.on("typing", function (t) { if (t.who === "agent") { typing.hidden = !t.typing; } });
     socket.on("notice", showNotice);
     socket.on("error", function (e) { showError(e.message); });

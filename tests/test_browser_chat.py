@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from playwright.async_api import Browser, WebSocketRoute, expect
 from sqlalchemy import select
@@ -28,12 +29,14 @@ SECRET = "shop-identity-secret-for-the-browser"
 
 
 async def texts(db: Database) -> list[str]:
+    """What the visitor's messages stored, in order."""
     async with db.read() as s:
-        return list(await s.scalars(select(Interaction.text).order_by(Interaction.id)))
+        query = select(Interaction.text).where(Interaction.direction == "inbound").order_by(Interaction.id)
+        return list(await s.scalars(query))
 
 
 async def test_the_widget_sends_again_what_a_dropped_connection_lost(
-    hub: Hub, db: Database, browser: Browser, tmp_path: Path
+    hub: Hub, db: Database, browser: Browser, tmp_path: Path, admin_token: str
 ) -> None:
     page = await (await browser.new_context()).new_page()
     errors: list[str] = []
@@ -67,6 +70,16 @@ async def test_the_widget_sends_again_what_a_dropped_connection_lost(
     await expect(messages).to_have_text(["first, into the tunnel · 第一条", "second, while reconnecting · 第二条"])
     assert lost  # the first message really was lost on the way once
     await page.screenshot(path=str(tmp_path / "chat-resent.png"))
+    await expect(page.locator("#notice")).to_contain_text("No agent is online")
+    ticket_id = await _ticket_of(db, "first, into the tunnel · 第一条")
+    reply = f"{hub.url}/api/v1/tickets/{ticket_id}/replies"
+    async with (
+        aiohttp.ClientSession(headers={"Authorization": f"Bearer {admin_token}"}) as http,
+        http.post(reply, json={"text": "We are here"}) as r,
+    ):
+        assert r.status == 201
+    await expect(page.locator("#messages .msg-outbound .text")).to_have_text("We are here")
+    await expect(page.locator("#notice")).to_be_hidden()  # an agent answered: the notice no longer holds
     assert await texts(db) == ["first, into the tunnel · 第一条", "second, while reconnecting · 第二条"]
 
     # Sent but never acknowledged when the page went away: the next page sends it again (stored once).
@@ -78,6 +91,13 @@ async def test_the_widget_sends_again_what_a_dropped_connection_lost(
     assert (await texts(db)).count("typed, then the tab closed") == 1
     assert await page.evaluate("localStorage.getItem('hub.visitor_outbox')") == "[]"
     assert [e for e in errors if "WebSocket" not in e] == []
+
+
+async def _ticket_of(db: Database, text: str) -> int:
+    async with db.read() as s:
+        ticket_id = await s.scalar(select(Interaction.ticket_id).where(Interaction.text == text))
+    assert ticket_id is not None
+    return ticket_id
 
 
 async def _stored(db: Database, text: str) -> bool:
