@@ -39,8 +39,8 @@ from hub.api import customer_privacy as customer_privacy_routes
 from hub.api import customers as customer_routes
 from hub.api import deliveries as delivery_routes
 from hub.api import knowledge as knowledge_routes
-from hub.api import mail_notices as mail_notice_routes
 from hub.api import macros as macro_routes
+from hub.api import mail_notices as mail_notice_routes
 from hub.api import routes as api_routes
 from hub.api import surveys as survey_routes
 from hub.api import uploads as upload_routes

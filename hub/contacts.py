@@ -40,9 +40,9 @@ _TOUCH_TICKET = (
     )
 )
 _INSERT_INTERACTION = insert(INTERACTIONS).returning(INTERACTIONS.c.id)
-
 # cid: names a mail's own inline image (the console shows it from storage); it can fetch nothing by itself.
 _HTML_SCHEMES = nh3.ALLOWED_URL_SCHEMES | {"cid"}
+
 
 @dataclass(frozen=True, slots=True)
 class IngestResult:

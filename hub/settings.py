@@ -294,7 +294,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
         elif key == "delivery":
             values["delivery"] = raw
         elif key == "customers":
-            for name, value in (raw.items() if isinstance(raw, dict) else [("", raw)]):
+            for name, value in raw.items() if isinstance(raw, dict) else [("", raw)]:
                 if name != "default_region":
                     raise SettingsError(f"{config_path}:customers.{name}", value, "only default_region")
                 values["customers_default_region"] = _region(f"{config_path}:customers.default_region", value)
