@@ -13,10 +13,11 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 
+from hub.channels.base import ChannelConfigError
 from hub.channels.email.config import EmailConfig, EmailConfigError, Relay, parse_email, parse_relay
 from hub.channels.twilio.config import TwilioConfig, TwilioConfigError, parse_api_base, parse_twilio
-from hub.channels.webchat.config import WebchatConfig, WebchatConfigError, parse_webchat
-from hub.channels.wechat.config import DEFAULT_API_BASE, WeChatAccount, WeChatConfigError, parse_accounts
+from hub.channels.webchat.config import WebchatConfig, parse_webchat
+from hub.channels.wechat.config import DEFAULT_API_BASE, WeChatAccount, parse_accounts
 from hub.client_address import Network, parse_trusted_proxies
 from hub.delivery_ages import DeliveryAgeError, DeliveryAges, parse_delivery
 from hub.log_redaction import hide_credentials
@@ -261,6 +262,15 @@ def _queues(raw: object) -> tuple[QueueConfig, ...]:
     return tuple(result)
 
 
+# Each channel's table in the TOML and the Settings field its own parser fills.
+_CHANNEL_TABLES: dict[str, tuple[str, Callable[[Any], object]]] = {
+    "email": ("email", parse_email),
+    "twilio": ("twilio", parse_twilio),
+    "wechat": ("wechat_accounts", parse_accounts),
+    "webchat": ("webchat", parse_webchat),
+}
+
+
 def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
     """Read HUB_CONFIG (a TOML file, optional when left at its default), then HUB_* variables."""
     env = os.environ if env is None else env
@@ -271,25 +281,11 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     for key, raw in file_values.items():
         if key == "queues":
             values["queues"] = _queues(raw)
-        elif key == "email":
+        elif key in _CHANNEL_TABLES:
+            field_name, parse = _CHANNEL_TABLES[key]
             try:
-                values["email"] = parse_email(raw)
-            except EmailConfigError as exc:
-                raise SettingsError(f"{config_path}:{exc.key}", _OMITTED, exc.expected) from None
-        elif key == "twilio":
-            try:
-                values["twilio"] = parse_twilio(raw)
-            except TwilioConfigError as exc:
-                raise SettingsError(f"{config_path}:{exc.key}", _OMITTED, exc.expected) from None
-        elif key == "wechat":
-            try:
-                values["wechat_accounts"] = parse_accounts(raw)
-            except WeChatConfigError as exc:
-                raise SettingsError(f"{config_path}:{exc.key}", _OMITTED, exc.expected) from None
-        elif key == "webchat":
-            try:
-                values["webchat"] = parse_webchat(raw)
-            except WebchatConfigError as exc:
+                values[field_name] = parse(raw)
+            except ChannelConfigError as exc:
                 raise SettingsError(f"{config_path}:{exc.key}", _OMITTED, exc.expected) from None
         elif key == "delivery":
             values["delivery"] = raw

@@ -8,6 +8,15 @@ from typing import Any, Protocol, runtime_checkable
 from hub.envelopes import DeliveryReceipt, InboundEnvelope, OutboundMessage
 
 
+class ChannelConfigError(ValueError):
+    """A channel's table in the TOML is wrong: `key` names the entry, `expected` what would do."""
+
+    def __init__(self, key: str, expected: str) -> None:
+        super().__init__(f"{key}: {expected}")
+        self.key = key
+        self.expected = expected
+
+
 class InboundRejected(ValueError):
     """Raw input the channel refuses; `code` is stable and safe to show the sender."""
 

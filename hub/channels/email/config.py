@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from hub.channels.base import ChannelConfigError
 
-class EmailConfigError(ValueError):
-    def __init__(self, key: str, expected: str) -> None:
-        super().__init__(f"{key}: {expected}")
-        self.key = key
-        self.expected = expected
+
+class EmailConfigError(ChannelConfigError):
+    pass
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,16 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from hub.channels.base import ChannelConfigError
 from hub.customers.identities import e164
 
 DEFAULT_MEDIA_HOSTS = ("api.twilio.com", "*.twiliocdn.com")
 
 
-class TwilioConfigError(ValueError):
-    def __init__(self, key: str, expected: str) -> None:
-        super().__init__(f"{key}: {expected}")
-        self.key = key
-        self.expected = expected
+class TwilioConfigError(ChannelConfigError):
+    pass
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,16 +7,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from hub.channels.base import ChannelConfigError
+
 WIDGET_NAME = re.compile(r"^[a-z0-9_-]{1,40}$")
 DEFAULT_WIDGET = "default"  # the widget a page names no other (no data-widget)
 MIN_SECRET_CHARS = 16
 
 
-class WebchatConfigError(ValueError):
-    def __init__(self, key: str, expected: str) -> None:
-        super().__init__(f"{key}: expected {expected}")
-        self.key = key
-        self.expected = expected
+class WebchatConfigError(ChannelConfigError):
+    pass
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,15 +9,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from hub.channels.base import ChannelConfigError
+
 DEFAULT_API_BASE = "https://api.weixin.qq.com"
 _NAME = re.compile(r"^[a-z0-9_-]{1,32}$")
 
 
-class WeChatConfigError(ValueError):
-    def __init__(self, key: str, expected: str) -> None:
-        super().__init__(f"{key}: expected {expected}")
-        self.key = key
-        self.expected = expected
+class WeChatConfigError(ChannelConfigError):
+    pass
 
 
 @dataclass(frozen=True, slots=True)
