@@ -24,6 +24,7 @@ from hub.ingest import Ingestor
 from hub.queues import sync_queues
 from hub.replies import ReplyError, post_reply
 from hub.settings import Settings
+from tests.waiting import until
 
 ADMIN = Principal(kind="token", id=1, role="admin", name="test")
 
@@ -153,10 +154,11 @@ async def test_reply_survives_restart_and_stale_claims_are_retaken(db: Database,
     await worker.start()
     try:
         worker.wake()
-        for _ in range(50):
-            if channel.sent:
-                break
-            await asyncio.sleep(0.05)
+
+        async def recorded() -> bool:  # sent AND its receipt written: stopping earlier hands the row back
+            return (await state(db, msg.id))[2] == "done"
+
+        await until(recorded, timeout=30)
     finally:
         await worker.stop()
     assert [m.text for m in channel.sent] == ["written before a crash"]
