@@ -27,7 +27,7 @@ import aiohttp
 import socketio
 from sqlalchemy import select
 
-from hub.accounts import create_session, hash_password
+from hub.agents.accounts import create_session, hash_password
 from hub.bus import EventBus
 from hub.db.engine import Database
 from hub.db.migrate import upgrade_async

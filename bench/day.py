@@ -35,7 +35,7 @@ from sqlalchemy import insert, select, text
 
 from bench.console import Consoles
 from bench.webchat import percentile
-from hub.accounts import create_agent, create_session
+from hub.agents.accounts import create_agent, create_session
 from hub.bus import EventBus
 from hub.db.engine import Database
 from hub.db.migrate import upgrade_async

@@ -23,10 +23,10 @@ from sqlalchemy import insert
 
 from hub.agent_console.presence import Presence
 from hub.bus import EventBus
+from hub.clock import utcnow
 from hub.db.engine import Database
 from hub.db.migrate import upgrade
 from hub.db.models import Agent, AgentSkill, Customer, Queue, QueueMember, Ticket
-from hub.db.types import utcnow
 from hub.routing.config import load_routing
 from hub.routing.decide import decide
 from hub.routing.engine import RoutingEngine

@@ -25,7 +25,7 @@ from typing import Any
 import aiohttp
 import socketio
 
-from hub.accounts import create_agent, create_session
+from hub.agents.accounts import create_agent, create_session
 from hub.bus import EventBus
 from hub.db.engine import Database
 from hub.db.migrate import upgrade_async

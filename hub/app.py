@@ -25,6 +25,7 @@ from hub.agent_console import ticket_page as ticket_page_routes
 from hub.agent_console import wallboard_page as wallboard_routes
 from hub.agent_console.fanout import DirectEmit, RedisDirectEmit
 from hub.agent_console.feed import EVENT_IDS, ConsoleFeed, EventIds
+from hub.agent_console.i18n import Catalogs
 from hub.agent_console.pages import CATALOGS
 from hub.agent_console.presence import Presence
 from hub.agent_console.realtime import AgentNamespace
@@ -46,7 +47,6 @@ from hub.api import surveys as survey_routes
 from hub.api import uploads as upload_routes
 from hub.api.errors import api_errors
 from hub.api.openapi import openapi
-from hub.body_deadline import body_deadline
 from hub.bus import EventBus
 from hub.channels.email.service import EmailService
 from hub.channels.registry import ChannelRegistry
@@ -64,21 +64,21 @@ from hub.channels.wechat.webhooks import MEDIA_TASKS, WECHAT
 from hub.customers.surveys import SurveySender
 from hub.db.engine import Database
 from hub.db.migrate import ensure_current
-from hub.delivery import DeliveryWorker
 from hub.events import MessageCreated
-from hub.i18n import Catalogs
-from hub.ingest import Ingestor
 from hub.knowledge.base import KnowledgeBase
+from hub.ops.body_deadline import body_deadline
 from hub.ops.bridge import RedisBridge
 from hub.ops.health import healthz, readyz
 from hub.ops.logs import request_ids
 from hub.ops.metrics import METRICS, Metrics, metrics
-from hub.queues import sync_queues
 from hub.routing.config import load_routing
 from hub.routing.engine import RoutingEngine
 from hub.routing.live_stats import LiveStats
 from hub.settings import PROJECT_ROOT, Settings
 from hub.storage import LocalDirectoryStore
+from hub.tickets.delivery import DeliveryWorker
+from hub.tickets.ingest import Ingestor
+from hub.tickets.queues import sync_queues
 
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

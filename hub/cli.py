@@ -13,13 +13,15 @@ from typing import Any
 
 from aiohttp import web
 
-from hub import audit, credentials, credentials_cli, log_redaction
-from hub.accounts import ROLES, AccountError, create_agent
+from hub.agents import audit, credentials
+from hub.agents import cli as credentials_cli
+from hub.agents.accounts import ROLES, AccountError, create_agent
 from hub.bus import EventBus
 from hub.db.engine import Database
 from hub.db.migrate import SchemaOutOfDate, ensure_current, shown_url, upgrade
 from hub.knowledge.cli import kb_command
 from hub.knowledge.transfer import ImportError_
+from hub.ops import log_redaction
 from hub.ops.logs import MaskingAccessLogger, use_json
 from hub.routing import cli as routing_cli
 from hub.routing.config import RoutingConfigError
@@ -125,7 +127,7 @@ def _serve(settings: Settings, args: argparse.Namespace, *, demo: bool = False) 
     host = args.host or settings.http_host
     port = args.port or settings.http_port
     if demo:
-        from hub.demo import seed
+        from hub.ops.demo import seed
 
         upgrade(settings.database_url)
         logins = asyncio.run(seed(settings))

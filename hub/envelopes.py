@@ -1,13 +1,14 @@
-"""What channels hand to ingest and get from delivery: plain data, no ORM, no I/O."""
+"""What channels hand to ingest and get from delivery: plain data, no ORM, no I/O; untrusted text made storable."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from hub.db.types import utcnow
+from hub.clock import utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,3 +98,23 @@ class DeliveryReceipt:
     error: str | None = None
     # A transient failure (timeout, 5xx) is retried with backoff; a permanent one is not.
     retryable: bool = False
+
+
+# Untrusted text made storable everywhere: PostgreSQL refuses NUL in text and JSONB.
+# C0 controls other than tab, newline and carriage return carry no meaning in a message.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def storable_text(value: str) -> str:
+    return _CONTROLS.sub("", value)
+
+
+def storable_json(value: Any) -> Any:
+    """The same cleaning through nested dicts and lists, keys included."""
+    if isinstance(value, str):
+        return storable_text(value)
+    if isinstance(value, dict):
+        return {storable_text(str(k)): storable_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [storable_json(v) for v in value]
+    return value

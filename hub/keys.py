@@ -9,12 +9,12 @@ from hub.agent_console.presence import Presence
 from hub.channels.email.service import EmailService
 from hub.channels.registry import ChannelRegistry
 from hub.db.engine import Database
-from hub.delivery import DeliveryWorker
-from hub.ingest import Ingestor
 from hub.knowledge.base import KnowledgeBase
 from hub.routing.engine import RoutingEngine
 from hub.settings import Settings
 from hub.storage import LocalDirectoryStore
+from hub.tickets.delivery import DeliveryWorker
+from hub.tickets.ingest import Ingestor
 
 SETTINGS = web.AppKey("settings", Settings)
 DB = web.AppKey("db", Database)

@@ -18,9 +18,9 @@ from hub.channels.email.config import EmailConfig, EmailConfigError, Relay, pars
 from hub.channels.twilio.config import TwilioConfig, TwilioConfigError, parse_api_base, parse_twilio
 from hub.channels.webchat.config import WebchatConfig, parse_webchat
 from hub.channels.wechat.config import DEFAULT_API_BASE, WeChatAccount, parse_accounts
-from hub.client_address import Network, parse_trusted_proxies
-from hub.delivery_ages import DeliveryAgeError, DeliveryAges, parse_delivery
-from hub.log_redaction import hide_credentials
+from hub.ops.client_address import Network, parse_trusted_proxies
+from hub.ops.log_redaction import hide_credentials
+from hub.tickets.delivery_ages import DeliveryAgeError, DeliveryAges, parse_delivery
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = Path("config/hub.toml")

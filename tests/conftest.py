@@ -15,7 +15,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser
 
-from hub.accounts import create_agent, create_session, create_token
+from hub.agents.accounts import create_agent, create_session, create_token
 from hub.app import create_app
 from hub.bus import EventBus
 from hub.db.engine import Database

@@ -131,7 +131,7 @@ async def test_console_session_works_for_api_and_writes_need_csrf(hub: Hub, db: 
             f"{hub.url}/api/v1/tickets/{ticket}/replies", json={"text": "hi"}, headers={"X-CSRF-Token": "wrong"}
         ) as r:
             assert r.status == 403
-    from hub.accounts import principal_for_session
+    from hub.agents.accounts import principal_for_session
 
     async with db.read() as s:
         principal = await principal_for_session(s, session)
@@ -157,8 +157,8 @@ async def test_internal_notes_never_change_the_owner_and_answers_take_it_with_a_
 
     from sqlalchemy import select
 
+    from hub.clock import utcnow
     from hub.db.models import HistoryEntry, Ticket
-    from hub.db.types import utcnow
 
     unowned, offered, _ = await seed(hub)
     boss = await make_agent(db, "boss@example.test", role="supervisor")
@@ -171,7 +171,7 @@ async def test_internal_notes_never_change_the_owner_and_answers_take_it_with_a_
 
     async def post(session_of: Any, ticket: int, body: dict[str, Any]) -> dict[str, Any]:
         token = await make_session(db, session_of)
-        from hub.accounts import principal_for_session
+        from hub.agents.accounts import principal_for_session
 
         async with db.read() as s:
             principal = await principal_for_session(s, token)

@@ -97,7 +97,7 @@ async def test_repeated_wrong_passwords_are_throttled_per_email(hub: Hub, db: Da
 
     from sqlalchemy import func, select
 
-    from hub.accounts import create_session
+    from hub.agents.accounts import create_session
     from hub.db.models import Agent, ConsoleSession
 
     await make_agent(db, "lin@example.test")

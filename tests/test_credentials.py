@@ -9,12 +9,13 @@ from typing import Any
 import aiohttp
 from sqlalchemy import select, update
 
-from hub import credentials, keys
+from hub import keys
+from hub.agents import credentials
 from hub.app import SOCKET_GUARD
 from hub.bus import EventBus
+from hub.clock import utcnow
 from hub.db.engine import Database
 from hub.db.models import ApiToken, AuditEntry, Ticket
-from hub.db.types import utcnow
 from tests.conftest import PASSWORD, Hub, make_agent, make_session
 from tests.console_kit import console, contact
 from tests.sockets import Probe, agent_socket

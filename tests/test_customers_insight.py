@@ -9,10 +9,10 @@ import aiohttp
 from sqlalchemy import update
 
 from hub import keys
+from hub.clock import utcnow
 from hub.customers.tables import Survey
 from hub.db.engine import Database
 from hub.db.models import Customer
-from hub.db.types import utcnow
 from hub.envelopes import IdentityRef, InboundEnvelope
 from tests.conftest import Hub, make_agent, make_token
 

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from hub import keys
-from hub.contacts import add_attachments
 from hub.db.engine import Database
 from hub.db.models import AuditEntry, Customer, HistoryEntry, Identity, Interaction, Ticket
 from hub.envelopes import IdentityRef, InboundEnvelope
-from hub.log_redaction import RedactingFilter, redact
+from hub.ops.log_redaction import RedactingFilter, redact
+from hub.tickets.inbound import add_attachments
 from tests.conftest import Hub, make_token
 
 

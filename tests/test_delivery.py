@@ -10,20 +10,20 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from hub.accounts import Principal
+from hub.agents.accounts import Principal
 from hub.channels.base import InboundRejected
 from hub.channels.registry import ChannelRegistry
+from hub.clock import utcnow
 from hub.db.engine import Database
 from hub.db.models import Interaction, OutboxItem
-from hub.db.types import utcnow
-from hub.delivery import DeliveryWorker
-from hub.delivery_ages import DeliveryAges, backoff
 from hub.envelopes import DeliveryReceipt, IdentityRef, InboundEnvelope, OutboundMessage
 from hub.events import DeliveryUpdated
-from hub.ingest import Ingestor
-from hub.queues import sync_queues
-from hub.replies import ReplyError, post_reply
 from hub.settings import Settings
+from hub.tickets.delivery import DeliveryWorker
+from hub.tickets.delivery_ages import DeliveryAges, backoff
+from hub.tickets.ingest import Ingestor
+from hub.tickets.queues import sync_queues
+from hub.tickets.replies import ReplyError, post_reply
 from tests.waiting import until
 
 ADMIN = Principal(kind="token", id=1, role="admin", name="test")
@@ -218,7 +218,7 @@ async def test_retries_go_on_until_the_maximum_age_then_fail(db: Database, setti
 
 
 def test_max_ages_per_channel_from_toml_and_environment() -> None:
-    from hub.delivery_ages import DeliveryAgeError, parse_delivery, parse_duration
+    from hub.tickets.delivery_ages import DeliveryAgeError, parse_delivery, parse_duration
 
     ages = parse_delivery({"max_age": {"webchat": "5m", "sms.twilio": "1h30m"}}, {"HUB_DELIVERY_MAX_AGE_EMAIL": "48h"})
     assert ages.max_age("email") == timedelta(hours=48)

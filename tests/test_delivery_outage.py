@@ -9,9 +9,9 @@ from typing import Any
 import aiohttp
 from sqlalchemy import select, update
 
+from hub.clock import utcnow
 from hub.db.engine import Database
 from hub.db.models import AuditEntry, Interaction, OutboxItem, Ticket
-from hub.db.types import utcnow
 from hub.settings import Settings
 from tests.conftest import Hub, make_token
 from tests.console_kit import console

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from hub.accounts import create_agent, create_session
+from hub.agents.accounts import create_agent, create_session
 from hub.bus import EventBus
 from hub.db.engine import Database
 from hub.db.models import Interaction

@@ -9,7 +9,7 @@ from types import ModuleType
 
 from babel.messages.pofile import read_po
 
-from hub.i18n import Catalogs, negotiate
+from hub.agent_console.i18n import Catalogs, negotiate
 
 ROOT = Path(__file__).resolve().parent.parent
 

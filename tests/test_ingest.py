@@ -8,15 +8,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from hub.clock import utcnow
 from hub.db.engine import Database
 from hub.db.models import Customer, HistoryEntry, Identity, Interaction, Ticket
-from hub.db.types import utcnow
 from hub.envelopes import IdentityRef, InboundEnvelope
 from hub.events import MessageReceived, TicketCreated, TicketUpdated
-from hub.ingest import Ingestor
-from hub.queues import sync_queues
 from hub.settings import Settings
-from hub.tickets import InvalidTransition, Status, ThreadAction, transition
+from hub.tickets.ingest import Ingestor
+from hub.tickets.model import InvalidTransition, Status, ThreadAction, transition
+from hub.tickets.queues import sync_queues
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from hub.accounts import create_agent, create_session, create_token
+from hub.agents.accounts import create_agent, create_session, create_token
 from hub.bus import EventBus
 from hub.db.engine import Database
 from hub.db.models import Agent, AuditEntry, Ticket

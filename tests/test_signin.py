@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from hub.agent_console.next_path import safe_next
 from hub.app import create_app
-from hub.client_address import resolve
 from hub.db.engine import Database
+from hub.ops.client_address import resolve
 from hub.settings import Settings, SettingsError, load_settings
 from hub.signin.tables import SigninCounter
 from tests.conftest import PASSWORD, Hub, make_agent

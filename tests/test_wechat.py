@@ -16,9 +16,9 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select, update
 
 from hub import keys
+from hub.clock import utcnow
 from hub.db.engine import Database
 from hub.db.models import AuditEntry, Customer, HistoryEntry, Identity, Interaction, Ticket
-from hub.db.types import utcnow
 from tests.conftest import Hub
 from tests.wechat_kit import MAIN, OPENID, OTHER, FakeWeChat, event_xml, plain_push, safe_push, text_xml
 

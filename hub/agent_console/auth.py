@@ -8,7 +8,7 @@ from http.cookies import SimpleCookie
 from aiohttp import web
 
 from hub import keys
-from hub.accounts import Principal, principal_for_session, principal_for_token
+from hub.agents.accounts import Principal, principal_for_session, principal_for_token
 from hub.db.engine import Database
 
 SESSION_COOKIE = "hub_session"

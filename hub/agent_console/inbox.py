@@ -13,7 +13,7 @@ from hub.agent_console.pages import AGENT_PAGES, page, page_principal
 from hub.agent_console.realtime import queues_for
 from hub.api.errors import require
 from hub.db.models import Agent
-from hub.ticket_views import scoped_active
+from hub.tickets.views import scoped_active
 
 routes = web.RouteTableDef()
 MAX_TICKETS = 5000  # a console holds the active work of its queues; beyond this it says the list is cut

@@ -11,11 +11,11 @@ from sqlalchemy import ColumnElement, ForeignKey, Integer, String, Text, or_, se
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.accounts import Principal
+from hub.agents.accounts import Principal
+from hub.clock import utcnow
 from hub.db.base import Base
-from hub.db.types import utcnow
 from hub.snapshots import TicketSnapshot
-from hub.tickets import Status
+from hub.tickets.model import Status
 
 ACTION_STATUSES = {s.value for s in Status} - {Status.NEW.value, Status.CLOSED.value}
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+\.[a-z_]+)\s*\}\}")

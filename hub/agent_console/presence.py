@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, update
 
 from hub.background import cancel
+from hub.clock import utcnow
 from hub.db.engine import Database
 from hub.db.models import Agent
-from hub.db.types import utcnow
 from hub.events import AgentStatusChanged
 
 STATUSES = ("available", "away", "busy")  # what an agent may choose; wrap-up is set by the hub

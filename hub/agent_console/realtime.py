@@ -8,16 +8,16 @@ from typing import Any
 import socketio
 from sqlalchemy import select
 
-from hub.accounts import digest
 from hub.agent_console.auth import principal_from_credentials, session_token_from_environ
 from hub.agent_console.collision import Collision
 from hub.agent_console.feed import NAMESPACE, EventIds, agent_room, queue_room
 from hub.agent_console.presence import Presence
 from hub.agent_console.revocation import Credential, SocketGuard
+from hub.agents.accounts import digest
 from hub.channels.webchat.channel import ticket_room
 from hub.db.engine import Database
+from hub.db.ids import MAX_ID, BadId, json_id
 from hub.db.models import Queue, QueueMember, Ticket
-from hub.ids import MAX_ID, BadId, json_id
 from hub.routing.live_stats import SUPERVISORS_ROOM
 
 log = logging.getLogger(__name__)

@@ -10,8 +10,8 @@ from aiohttp import web
 from hub import keys
 from hub.agent_console.pages import SUPERVISOR_PAGES, page, page_principal
 from hub.api.errors import int_param, require
-from hub.db.types import utcnow
-from hub.reports import MAX_DAYS, as_csv, report
+from hub.clock import utcnow
+from hub.tickets.reports import MAX_DAYS, as_csv, report
 
 routes = web.RouteTableDef()
 

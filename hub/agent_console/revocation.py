@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from hub.accounts import token_usable
+from hub.agents.accounts import token_usable
 from hub.background import cancel
 from hub.bus import EventBus
+from hub.clock import utcnow
 from hub.db.engine import Database
 from hub.db.models import Agent, ApiToken, ConsoleSession
-from hub.db.types import utcnow
 from hub.events import CredentialsRevoked
 
 log = logging.getLogger(__name__)

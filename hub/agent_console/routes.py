@@ -8,8 +8,8 @@ from aiohttp import web
 from sqlalchemy import update
 
 from hub import keys
-from hub.accounts import end_session
 from hub.agent_console.auth import SESSION_COOKIE
+from hub.agent_console.i18n import LOCALES, chosen
 from hub.agent_console.next_path import safe_next
 from hub.agent_console.pages import (
     CATALOGS,
@@ -19,10 +19,10 @@ from hub.agent_console.pages import (
     page_principal,
     render_page,
 )
+from hub.agents.accounts import end_session
 from hub.api.bodies import read_form
 from hub.db.models import Agent
 from hub.events import CredentialsRevoked
-from hub.i18n import LOCALES, chosen
 
 routes = web.RouteTableDef()
 

@@ -11,16 +11,17 @@ from aiohttp import web
 from multidict import MultiDictProxy
 from sqlalchemy import delete, update
 
-from hub import audit, keys
-from hub.accounts import Principal, active_agent, create_session, needs_rehash
+from hub import keys
 from hub.agent_console.auth import SESSION_COOKIE
 from hub.agent_console.next_path import safe_next
 from hub.agent_console.pages import home_for, language_of, render_page
 from hub.agent_console.throttle import LoginThrottle
-from hub.client_address import client_address
+from hub.agents import audit
+from hub.agents.accounts import Principal, active_agent, create_session, needs_rehash
+from hub.clock import utcnow
 from hub.db.engine import Database
 from hub.db.models import Agent, ConsoleSession
-from hub.db.types import utcnow
+from hub.ops.client_address import client_address
 from hub.settings import Settings
 from hub.signin import second_factor
 from hub.signin.challenges import CHALLENGE_COOKIE, TTL, open_challenge

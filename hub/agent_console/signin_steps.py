@@ -6,11 +6,12 @@ from typing import Any
 
 from aiohttp import web
 
-from hub import audit, keys
+from hub import keys
 from hub.agent_console.pages import language_of, render_page
 from hub.agent_console.signin import SIGNIN, read_form, signed_in, text_field, too_many
-from hub.client_address import client_address
+from hub.agents import audit
 from hub.db.models import Agent
+from hub.ops.client_address import client_address
 from hub.signin import second_factor
 from hub.signin.challenges import CHALLENGE_COOKIE, Pending, close, pending, spend_try
 

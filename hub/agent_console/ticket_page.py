@@ -17,7 +17,7 @@ from hub.customers.history import timeline
 from hub.customers.insight import insight
 from hub.customers.tables import Survey
 from hub.db.models import Agent, Customer, Queue
-from hub.ticket_views import ticket_detail, visible_to
+from hub.tickets.views import ticket_detail, visible_to
 
 routes = web.RouteTableDef()
 

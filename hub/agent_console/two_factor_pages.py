@@ -8,10 +8,11 @@ from typing import Any
 
 from aiohttp import web
 
-from hub import audit, keys
-from hub.accounts import Principal
+from hub import keys
 from hub.agent_console.pages import language_of, page_principal, render_page
 from hub.agent_console.signin import TWO_FACTOR_ROLES, read_form, text_field
+from hub.agents import audit
+from hub.agents.accounts import Principal
 from hub.db.models import Agent
 from hub.signin import second_factor
 

@@ -11,8 +11,8 @@ from hub import keys
 from hub.agent_console.feed import EVENT_IDS
 from hub.agent_console.pages import SUPERVISOR_PAGES, page, page_principal
 from hub.api.errors import require
+from hub.clock import utcnow
 from hub.db.models import Agent
-from hub.db.types import utcnow
 from hub.routing.wallboard import wallboard
 
 routes = web.RouteTableDef()

@@ -6,9 +6,10 @@ from typing import Any
 
 from aiohttp import web
 
-from hub import credentials, keys
-from hub.accounts import ROLES, AccountError
+from hub import keys
 from hub.agent_console.signin import MAX_PASSWORD, SIGNIN
+from hub.agents import credentials
+from hub.agents.accounts import ROLES, AccountError
 from hub.api.errors import path_id, read_json, require
 from hub.db.models import Agent
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from hub import audit, keys
+from hub import keys
+from hub.agents import audit
 from hub.api.bodies import read_body
 from hub.api.customers import tier_table
 from hub.api.errors import require

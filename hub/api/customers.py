@@ -8,15 +8,16 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import select
 
-from hub import audit, keys
+from hub import keys
+from hub.agents import audit
 from hub.api.errors import int_param, path_id, read_json, require
+from hub.clock import utcnow
 from hub.customers.history import timeline
 from hub.customers.identities import InvalidIdentity
 from hub.customers.insight import at_risk, insight
 from hub.customers.linking import AlreadyMerged, LinkError, link_into
 from hub.customers.retier import TierTable, retier
 from hub.db.models import Customer, Identity
-from hub.db.types import utcnow
 from hub.envelopes import IdentityRef
 
 TICKET_ROLES = ("agent", "supervisor")

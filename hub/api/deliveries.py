@@ -6,7 +6,7 @@ from aiohttp import web
 
 from hub import keys
 from hub.api.errors import path_id, require
-from hub.redelivery import MessageNotFound, NotRetryable, send_again
+from hub.tickets.redelivery import MessageNotFound, NotRetryable, send_again
 
 routes = web.RouteTableDef()
 # Whoever may reply may send a reply again.

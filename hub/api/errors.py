@@ -8,10 +8,10 @@ from typing import Any
 
 from aiohttp import web
 
-from hub.accounts import Principal
 from hub.agent_console.auth import PRINCIPAL, authenticate
+from hub.agents.accounts import Principal
 from hub.api.bodies import MAX_JSON_BYTES, read_json_object
-from hub.ids import BadId, json_id, parse_id
+from hub.db.ids import BadId, json_id, parse_id
 
 log = logging.getLogger(__name__)
 

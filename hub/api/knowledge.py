@@ -12,7 +12,7 @@ from sqlalchemy import select
 from hub import keys
 from hub.api.bodies import MAX_JSON_BYTES, parse_json_value, read_body
 from hub.api.errors import body_id, body_optional_id, int_param, path_id, query_id, read_json, require
-from hub.db.types import utcnow
+from hub.clock import utcnow
 from hub.knowledge import articles
 from hub.knowledge.articles import CURATORS, EDITORS, Conflict, NotFound
 from hub.knowledge.content import KnowledgeError

@@ -7,16 +7,17 @@ from dataclasses import replace
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub import audit, keys
-from hub.accounts import Principal
+from hub import keys
 from hub.agent_console.macros import Macro, MacroError, may_edit, render, validated, visible
+from hub.agents import audit
+from hub.agents.accounts import Principal
 from hub.api.errors import path_id, read_json, require
+from hub.clock import utcnow
 from hub.customers.claims import latest_claim
-from hub.db.types import utcnow
-from hub.replies import ReplyError, TicketNotFound
-from hub.ticket_changes import TicketChange, update_ticket
-from hub.ticket_views import ticket_detail
-from hub.tickets import InvalidTransition
+from hub.tickets.changes import TicketChange, update_ticket
+from hub.tickets.model import InvalidTransition
+from hub.tickets.replies import ReplyError, TicketNotFound
+from hub.tickets.views import ticket_detail
 
 ROLES = ("agent", "supervisor")
 routes = web.RouteTableDef()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub.accounts import ROLES
+from hub.agents.accounts import ROLES
 from hub.api.spec_parts import ID
 from hub.api.spec_parts import ok as _ok
 

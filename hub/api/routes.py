@@ -9,19 +9,19 @@ from aiohttp import web
 from sqlalchemy import select
 
 from hub import keys
-from hub.accounts import Principal
 from hub.agent_console.composer import limits_for, mentioned, reply_channels
+from hub.agents.accounts import Principal
 from hub.api.bodies import whole_number
 from hub.api.errors import body_ids, body_optional_id, int_param, path_id, query_id, read_json, require
 from hub.api.uploads import checked
 from hub.customers.claims import latest_claim
 from hub.customers.tables import Survey
 from hub.db.models import Ticket
-from hub.replies import ReplyError, TicketNotFound, post_reply
 from hub.routing.tiers import PRIORITIES
-from hub.ticket_changes import UNCHANGED, Stale, TicketChange, update_ticket
-from hub.ticket_views import TicketFilter, list_tickets, ticket_detail, visible_to
-from hub.tickets import InvalidTransition, Status
+from hub.tickets.changes import UNCHANGED, Stale, TicketChange, update_ticket
+from hub.tickets.model import InvalidTransition, Status
+from hub.tickets.replies import ReplyError, TicketNotFound, post_reply
+from hub.tickets.views import TicketFilter, list_tickets, ticket_detail, visible_to
 
 TICKET_ROLES = ("agent", "supervisor")
 routes = web.RouteTableDef()

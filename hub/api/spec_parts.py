@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub.ids import MAX_ID
+from hub.db.ids import MAX_ID
 
 # Ids are positive and fit the database's integer columns; anything else is a 4xx (404 in a path).
 ID_SCHEMA: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": MAX_ID}

@@ -13,13 +13,13 @@ from typing import Any, Protocol
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub import audit
-from hub.accounts import Principal
+from hub.agents import audit
+from hub.agents.accounts import Principal
+from hub.clock import utcnow
 from hub.customers.erasure_steps import STEPS, Scope
 from hub.db.engine import Database
 from hub.db.models import Customer, Identity, Interaction, Ticket
-from hub.db.types import utcnow
-from hub.tickets import ACTIVE, Status
+from hub.tickets.model import ACTIVE, Status
 
 
 class NeedsConfirmation(Exception):

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Text, cast, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.clock import utcnow
 from hub.customers.tables import CustomerKey, CustomerMerge, Survey
 from hub.db.models import (
     AuditEntry,
@@ -29,7 +30,6 @@ from hub.db.models import (
     Ticket,
     VoiceCall,
 )
-from hub.db.types import utcnow
 from hub.knowledge.tables import UnansweredQuery
 
 ERASED = "[erased]"

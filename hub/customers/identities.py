@@ -10,8 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.customers import duplicates
 from hub.db.models import Customer, Identity
-from hub.envelopes import IdentityRef
-from hub.storable import storable_text
+from hub.envelopes import IdentityRef, storable_text
 
 
 class InvalidIdentity(ValueError):

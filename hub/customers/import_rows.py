@@ -12,8 +12,7 @@ from typing import Any
 from hub.customers.identities import InvalidIdentity, normalize
 from hub.customers.phones import Phone, parse_cell
 from hub.customers.regions import row_region
-from hub.envelopes import IdentityRef
-from hub.storable import storable_text
+from hub.envelopes import IdentityRef, storable_text
 
 WECHAT, UNIONID, WEBCHAT, SITE_USER = "wechat", "wechat.unionid", "webchat", "site_user"
 DEFAULT_WIDGET = "default"  # a website's widget when a row names none (hub/channels/webchat/config.py)

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from hub.clock import utcnow
 from hub.customers import duplicates
 from hub.customers.csv_read import ImportRefused, read_rows, read_table
 from hub.customers.identities import InvalidIdentity, find_customer
@@ -28,7 +29,6 @@ from hub.customers.retier import TierTable, retier
 from hub.customers.value import ValueRules
 from hub.db.engine import Database, UnitOfWork
 from hub.db.models import Customer, Identity
-from hub.db.types import utcnow
 from hub.envelopes import IdentityRef
 
 __all__ = ["Context", "ImportRefused", "Report", "import_customers", "import_orders"]

@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.clock import utcnow
 from hub.customers.tables import Survey
 from hub.db.models import Customer, Interaction, Ticket
-from hub.db.types import utcnow
-from hub.tickets import ACTIVE
+from hub.tickets.model import ACTIVE
 
 WINDOW = timedelta(days=90)
 LOYAL_AFTER = timedelta(days=180)

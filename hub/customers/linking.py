@@ -8,17 +8,17 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub import audit
-from hub.accounts import Principal
+from hub.agents import audit
+from hub.agents.accounts import Principal
+from hub.clock import utcnow
 from hub.customers import duplicates
 from hub.customers.identities import find_customer
 from hub.customers.retier import TierTable, retier
 from hub.customers.tables import CustomerKey, CustomerMerge
 from hub.db.engine import Database
 from hub.db.models import Customer, HistoryEntry, Identity, Interaction, Ticket
-from hub.db.types import utcnow
 from hub.envelopes import IdentityRef
-from hub.tickets import ACTIVE
+from hub.tickets.model import ACTIVE
 
 MOVED = (("identities", Identity), ("tickets", Ticket), ("interactions", Interaction), ("history", HistoryEntry))
 

@@ -6,12 +6,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from hub import audit
-from hub.accounts import Principal
+from hub.agents import audit
+from hub.agents.accounts import Principal
+from hub.clock import utcnow
 from hub.customers.tables import CustomerMerge
 from hub.db.engine import Database
 from hub.db.models import Customer, HistoryEntry, Identity, Interaction, Ticket
-from hub.db.types import utcnow
 
 
 def _iso(value: Any) -> Any:

@@ -14,7 +14,7 @@ from hub.db.models import Customer, Queue, Ticket
 from hub.events import TicketUpdated
 from hub.routing.tiers import priority_for
 from hub.snapshots import TicketSnapshot
-from hub.tickets import ACTIVE, sla_due
+from hub.tickets.model import ACTIVE, sla_due
 
 CHANGES = ("tier", "priority", "first_response_due_at", "resolution_due_at", "assignment")
 

@@ -14,16 +14,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.accounts import Principal
+from hub.agents.accounts import Principal
 from hub.bus import EventBus
+from hub.clock import utcnow
 from hub.customers import history
 from hub.customers.tables import Survey
 from hub.db.engine import Database
 from hub.db.models import Customer, Ticket
-from hub.db.types import utcnow
 from hub.events import TicketUpdated
-from hub.replies import ReplyError, post_reply
-from hub.tickets import Status
+from hub.tickets.model import Status
+from hub.tickets.replies import ReplyError, post_reply
 
 log = logging.getLogger(__name__)
 SURVEY_ACTOR = Principal(kind="system", id=0, role="agent", name="satisfaction survey")

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hub.log_redaction import hide_credentials
+from hub.ops.log_redaction import hide_credentials
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 

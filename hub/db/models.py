@@ -8,8 +8,8 @@ from typing import Any, cast
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from hub.clock import utcnow
 from hub.db.base import Base
-from hub.db.types import utcnow
 
 
 class Customer(Base):

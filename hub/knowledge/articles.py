@@ -13,13 +13,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub import audit
-from hub.accounts import Principal
+from hub.agents import audit
+from hub.agents.accounts import Principal
+from hub.clock import utcnow
 from hub.db.engine import Database
+from hub.db.ids import BadId, optional_id
 from hub.db.models import Agent
-from hub.db.types import utcnow
 from hub.events import ArticleLiveChanged
-from hub.ids import BadId, optional_id
 from hub.knowledge.content import Content, KnowledgeError
 from hub.knowledge.tables import Article, ArticleVersion
 from hub.knowledge.text import render_markdown

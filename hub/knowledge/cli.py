@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from hub.accounts import Principal
+from hub.agents.accounts import Principal
 from hub.db.engine import Database
 from hub.knowledge.transfer import (
     Document,

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from rapidfuzz import fuzz
 from sqlalchemy import select
 
+from hub.clock import utcnow
 from hub.db.engine import Database
-from hub.db.types import utcnow
 from hub.knowledge.tables import UnansweredQuery
 from hub.knowledge.text import key_terms
 

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hub.clock import utcnow
 from hub.db.base import Base
-from hub.db.types import utcnow
 
 
 class Article(Base):

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from sqlalchemy import select
 
-from hub.accounts import Principal
+from hub.agents.accounts import Principal
 from hub.db.engine import Database
 from hub.knowledge import articles
 from hub.knowledge.content import Content, KnowledgeError

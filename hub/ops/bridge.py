@@ -21,7 +21,7 @@ from hub.bus import EventBus
 from hub.events import CredentialsRevoked, TicketCreated, TicketUpdated
 from hub.routing import offers
 from hub.routing.engine import RoutingEngine
-from hub.tickets import ACTIVE
+from hub.tickets.model import ACTIVE
 
 log = logging.getLogger(__name__)
 CHANNEL = "hub:route"

@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from hub import keys
 from hub.bus import EventBus
+from hub.clock import utcnow
 from hub.db.models import Customer, OutboxItem, Ticket
-from hub.db.types import utcnow
 from hub.events import DeliveryUpdated, MessageCreated, MessageReceived, TicketUpdated
-from hub.tickets import ACTIVE
+from hub.tickets.model import ACTIVE
 
 
 class Metrics:

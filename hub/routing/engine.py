@@ -17,14 +17,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from hub import audit
 from hub.agent_console.presence import Presence
+from hub.agents import audit
 from hub.background import cancel
 from hub.bus import EventBus
+from hub.clock import utcnow
 from hub.customers import history
 from hub.db.engine import Database, UnitOfWork
 from hub.db.models import Agent, Customer, Queue, Ticket
-from hub.db.types import utcnow
 from hub.events import AgentStatusChanged, TicketCreated, TicketUpdated
 from hub.knowledge.text import guess_locale
 from hub.routing import offers
@@ -36,7 +36,7 @@ from hub.routing.requests import Requests
 from hub.routing.roster import Roster, RosterCache, count_one_more
 from hub.routing.wording import customer_words
 from hub.snapshots import TicketSnapshot
-from hub.tickets import ACTIVE
+from hub.tickets.model import ACTIVE
 
 log = logging.getLogger(__name__)
 DRAIN_BATCH = 50

@@ -14,8 +14,8 @@ import socketio
 
 from hub.background import cancel
 from hub.bus import EventBus
+from hub.clock import utcnow
 from hub.db.engine import Database
-from hub.db.types import utcnow
 from hub.events import AgentStatusChanged, TicketCreated, TicketUpdated
 from hub.routing.wallboard import wallboard
 

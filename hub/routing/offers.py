@@ -13,13 +13,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from hub import audit
+from hub.agents import audit
 from hub.db.engine import UnitOfWork
 from hub.db.models import Ticket
 from hub.events import TicketUpdated
-from hub.replies import load_ticket
 from hub.snapshots import TicketSnapshot
-from hub.tickets import ACTIVE
+from hub.tickets.model import ACTIVE
+from hub.tickets.replies import load_ticket
 
 OFFERED, ACCEPTED, ASSIGNED, WAITING = "offered", "accepted", "assigned", "waiting"
 

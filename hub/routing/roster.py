@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import Agent, AgentSkill, Queue, QueueMember, Ticket
 from hub.routing.model import AgentProfile, AgentState
-from hub.tickets import ACTIVE
+from hub.tickets.model import ACTIVE
 
 ROUTABLE_ROLES = ("agent", "supervisor")
 VOICE = "voice.twilio"

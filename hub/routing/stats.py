@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.agent_console.presence import WRAP_UP, online_in_db
 from hub.db.models import Agent, Customer, Queue, Ticket
-from hub.tickets import ACTIVE
+from hub.tickets.model import ACTIVE
 
 AT_RISK = timedelta(minutes=10)  # first response due within this, and nobody has answered yet
 

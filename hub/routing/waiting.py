@@ -5,12 +5,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.clock import utcnow
 from hub.db.models import Customer, Ticket
-from hub.db.types import utcnow
 from hub.routing.config import RoutingConfig
 from hub.routing.roster import Roster
 from hub.routing.urgency import urgency
-from hub.tickets import ACTIVE, priority_order
+from hub.tickets.model import ACTIVE, priority_order
 
 WAITING_SCAN = 1000  # waiting tickets scored per drain, pre-ordered by static priority
 

@@ -14,7 +14,7 @@ from hub.agent_console.presence import online_in_db
 from hub.db.models import Agent, Customer, Queue, Ticket
 from hub.routing.stats import queue_stats
 from hub.snapshots import TicketSnapshot
-from hub.tickets import ACTIVE, priority_order
+from hub.tickets.model import ACTIVE, priority_order
 
 TEXT_CHANNELS = ("webchat", "wechat", "sms.twilio")  # conversations a supervisor can coach or take over
 LISTED = 100

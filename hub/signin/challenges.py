@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.db.types import utcnow
+from hub.clock import utcnow
 from hub.signin.tables import SigninChallenge
 
 CHALLENGE_COOKIE = "hub_signin"

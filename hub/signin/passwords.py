@@ -9,7 +9,7 @@ import threading
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 
-from hub.accounts import hash_password, password_matches
+from hub.agents.accounts import hash_password, password_matches
 
 # A sign-in from an address with no recent failure may wait this long for a free slot; others never wait.
 CLEAN_WAIT_S = 5.0

@@ -13,11 +13,11 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub import audit
-from hub.accounts import AccountError
+from hub.agents import audit
+from hub.agents.accounts import AccountError
+from hub.clock import utcnow
 from hub.db.engine import Database
 from hub.db.models import Agent
-from hub.db.types import utcnow
 from hub.signin.tables import RecoveryCode, SecondFactor, SigninChallenge
 
 ISSUER = "hub"

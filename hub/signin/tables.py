@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hub.clock import utcnow
 from hub.db.base import Base
-from hub.db.types import utcnow
 
 
 class SigninCounter(Base):

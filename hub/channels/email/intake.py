@@ -12,7 +12,7 @@ import logging
 import time
 from collections import defaultdict, deque
 
-from hub.accounts import Principal
+from hub.agents.accounts import Principal
 from hub.channels.email.channel import EmailChannel, RawMail
 from hub.channels.email.config import Mailbox
 from hub.channels.email.loops import automatic
@@ -20,13 +20,13 @@ from hub.channels.email.notices import MailNotices
 from hub.channels.email.parse import ParsedMail
 from hub.channels.email.parser_pool import MailParser
 from hub.channels.email.raw import RawMailStore
-from hub.contacts import IngestResult
 from hub.db.engine import Database
 from hub.envelopes import Attachment
-from hub.ingest import Ingestor
-from hub.replies import post_reply
 from hub.storage import AttachmentStore, TooLarge
-from hub.tickets import ThreadAction
+from hub.tickets.inbound import IngestResult
+from hub.tickets.ingest import Ingestor
+from hub.tickets.model import ThreadAction
+from hub.tickets.replies import post_reply
 
 log = logging.getLogger(__name__)
 ACK_ACTOR = Principal(kind="system", id=0, role="agent", name="automatic acknowledgement")

@@ -19,13 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.channels.email.bounces import DeliveryReport
 from hub.channels.email.channel import subject_token
 from hub.channels.email.parse import ParsedMail
+from hub.clock import utcnow
 from hub.db.engine import Database, UnitOfWork
 from hub.db.models import Customer, Identity, Interaction, MailNotice, Queue, Ticket
-from hub.db.types import utcnow
-from hub.delivery import record_delivery
+from hub.envelopes import storable_json, storable_text
 from hub.events import MessageCreated
 from hub.snapshots import InteractionSnapshot, TicketSnapshot
-from hub.storable import storable_json, storable_text
+from hub.tickets.delivery import record_delivery
 
 MAX_TEXT = 20_000
 _HEADLINE = {"failed": "Delivery failed", "delayed": "Delivery delayed", "delivered": "Delivered"}

@@ -13,10 +13,10 @@ from hub.channels.email.intake import EmailIntake
 from hub.channels.email.raw import RawMailStore
 from hub.channels.email.smtp import SmtpListener
 from hub.db.engine import Database
-from hub.ingest import Ingestor
 from hub.ops.leadership import Leadership
 from hub.settings import Settings
 from hub.storage import AttachmentStore
+from hub.tickets.ingest import Ingestor
 
 log = logging.getLogger(__name__)
 PURGE_EVERY_S = 24 * 3600

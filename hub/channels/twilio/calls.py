@@ -8,17 +8,17 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from hub import audit
+from hub.agents import audit
+from hub.clock import utcnow
 from hub.customers.identities import find_customer
 from hub.db.engine import Database
 from hub.db.models import Agent, Interaction, Ticket, VoiceCall
-from hub.db.types import utcnow
 from hub.envelopes import IdentityRef
 from hub.events import TicketUpdated
-from hub.replies import load_ticket
 from hub.routing import offers
 from hub.snapshots import TicketSnapshot
-from hub.tickets import ACTIVE, priority_order
+from hub.tickets.model import ACTIVE, priority_order
+from hub.tickets.replies import load_ticket
 
 # The strongest outcome wins whatever order the callbacks arrive in: a call the agent answered stays
 # answered even if the final status callback says only "completed".

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 import phonenumbers
 
 from hub.customers.identities import e164
-from hub.envelopes import IdentityRef
-from hub.storable import storable_text
+from hub.envelopes import IdentityRef, storable_text
 
 PHONE = "phone"
 CLIENT = "twilio.client"  # Twilio Client / Voice SDK identity: stable, so the same person across calls

@@ -15,10 +15,10 @@ from hub.channels.twilio.ivr import Ivr, load_ivr
 from hub.channels.twilio.media import MediaRefused, fetch
 from hub.channels.twilio.sms import SmsChannel
 from hub.channels.twilio.voice import VoiceChannel
-from hub.contacts import add_attachments
 from hub.db.engine import Database
 from hub.settings import PROJECT_ROOT
 from hub.storage import LocalDirectoryStore
+from hub.tickets.inbound import add_attachments
 
 log = logging.getLogger(__name__)
 

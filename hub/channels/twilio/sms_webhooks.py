@@ -13,8 +13,8 @@ from hub.channels.twilio.service import TwilioService
 from hub.channels.twilio.signature import signed_form
 from hub.channels.twilio.sms import KIND, UNSUBSCRIBED, SmsForm, describe_error, keyword, sender_of
 from hub.channels.twilio.status import apply_status
+from hub.clock import utcnow
 from hub.customers.consent import record_consent
-from hub.db.types import utcnow
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()

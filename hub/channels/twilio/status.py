@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hub.db.engine import Database
 from hub.db.models import Interaction
-from hub.delivery import record_delivery
+from hub.tickets.delivery import record_delivery
 
 # Twilio's message states -> ours. States before "sent" say nothing the outbox has not said already.
 TWILIO_STATES = {

@@ -13,7 +13,7 @@ from hub.channels.twilio import calls
 from hub.channels.twilio import voice as twiml
 from hub.channels.twilio.menu import CHOSEN, NO_INPUT, NOT_UNDERSTOOD, Heard
 from hub.channels.twilio.voice_webhooks import PREFIX, call_form, load_call, step_url, xml_response
-from hub.db.types import utcnow
+from hub.clock import utcnow
 
 routes = web.RouteTableDef()
 

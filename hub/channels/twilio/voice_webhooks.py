@@ -30,7 +30,7 @@ from hub.channels.twilio.sms_webhooks import TWILIO
 from hub.channels.twilio.voice import CallContact
 from hub.db.engine import Database
 from hub.db.models import VoiceCall
-from hub.storable import storable_text
+from hub.envelopes import storable_text
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()

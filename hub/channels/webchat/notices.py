@@ -9,10 +9,10 @@ import socketio
 from hub.bus import EventBus
 from hub.channels.webchat.channel import NAMESPACE, ticket_room
 from hub.events import TicketUpdated
-from hub.ingest import IngestResult
 from hub.knowledge.text import guess_locale
 from hub.snapshots import TicketSnapshot
-from hub.tickets import ACTIVE
+from hub.tickets.ingest import IngestResult
+from hub.tickets.model import ACTIVE
 
 STILL_LOOKING = {
     "en": "All our agents are busy at the moment. We are still looking for someone to help you; "

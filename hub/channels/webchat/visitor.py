@@ -28,8 +28,8 @@ from hub.customers.visitors import VisitorView, visitor_view
 from hub.db.engine import Database
 from hub.db.models import Interaction
 from hub.envelopes import IdentityRef
-from hub.ingest import Ingestor
 from hub.ops.limits import SenderLimiter
+from hub.tickets.ingest import Ingestor
 
 log = logging.getLogger(__name__)
 HISTORY_LIMIT = 100

@@ -13,8 +13,7 @@ from hub.customers import duplicates
 from hub.customers.identities import find_customer
 from hub.customers.matching import real_name
 from hub.db.engine import Database
-from hub.envelopes import IdentityRef
-from hub.storable import storable_text
+from hub.envelopes import IdentityRef, storable_text
 
 log = logging.getLogger(__name__)
 FRESH_S = 24 * 3600  # a looked-up openid is not asked again for a day (nicknames seldom change)

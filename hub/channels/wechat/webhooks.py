@@ -20,8 +20,8 @@ from hub.channels.wechat.crypto import Forged, check_signature, encrypt_reply
 from hub.channels.wechat.nicknames import fill_in
 from hub.channels.wechat.push import SignedPush
 from hub.channels.wechat.xml import MAX_PUSH_BYTES
-from hub.contacts import add_attachments
 from hub.customers.consent import record_consent
+from hub.tickets.inbound import add_attachments
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.clock import utcnow
 from hub.customers.tables import Survey
 from hub.db.models import Agent, Customer, Ticket
-from hub.db.types import utcnow
 
 MAX_DAYS = 92
 

@@ -9,17 +9,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub import audit
-from hub.accounts import Principal
+from hub.agents import audit
+from hub.agents.accounts import Principal
+from hub.clock import utcnow
 from hub.customers import history
 from hub.db.engine import Database
 from hub.db.models import Agent, Queue, Ticket
-from hub.db.types import utcnow
 from hub.events import TicketUpdated
-from hub.replies import ReplyError, load_ticket
 from hub.routing.evidence import credit_resolution
 from hub.snapshots import TicketSnapshot
-from hub.tickets import Status, transition
+from hub.tickets.model import Status, transition
+from hub.tickets.replies import ReplyError, load_ticket
 
 UNCHANGED: Any = object()
 

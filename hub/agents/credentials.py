@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub import audit
-from hub.accounts import ROLES, AccountError, Principal, issue_token
+from hub.agents import audit
+from hub.agents.accounts import ROLES, AccountError, Principal, issue_token
+from hub.clock import utcnow
 from hub.db.engine import UnitOfWork
 from hub.db.models import Agent, ApiToken, ConsoleSession
-from hub.db.types import utcnow
 from hub.events import CredentialsRevoked
 
 _UNITS = {"m": timedelta(minutes=1), "h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}

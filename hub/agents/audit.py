@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.accounts import Principal
+from hub.agents.accounts import Principal
 from hub.db.models import AuditEntry
 
 

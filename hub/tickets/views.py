@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import Customer, Identity, Interaction, Queue, Ticket
 from hub.snapshots import InteractionSnapshot, TicketSnapshot
-from hub.tickets import ACTIVE, priority_order
+from hub.tickets.model import ACTIVE, priority_order
 
 
 @dataclass(frozen=True, slots=True)

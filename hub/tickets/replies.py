@@ -9,16 +9,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub import audit
-from hub.accounts import Principal
+from hub.agents import audit
+from hub.agents.accounts import Principal
+from hub.clock import utcnow
 from hub.customers import history
 from hub.customers.consent import has_consent
 from hub.db.engine import Database
 from hub.db.models import Customer, Interaction, OutboxItem, Queue, Ticket
-from hub.db.types import utcnow
 from hub.events import MessageCreated, TicketUpdated
 from hub.snapshots import InteractionSnapshot, TicketSnapshot
-from hub.tickets import Status
+from hub.tickets.model import Status
 
 MAX_REPLY_CHARS = 65_536
 

@@ -7,17 +7,17 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.accounts import create_agent
+from hub.agents.accounts import create_agent
 from hub.bus import EventBus
+from hub.clock import utcnow
 from hub.db.engine import Database
 from hub.db.models import Agent, AgentSkill, Customer, Identity, Queue, QueueMember
-from hub.db.types import utcnow
 from hub.envelopes import IdentityRef, InboundEnvelope
-from hub.ingest import Ingestor
 from hub.knowledge.cli import CLI
 from hub.knowledge.transfer import import_documents, parse_json
-from hub.queues import sync_queues
 from hub.settings import PROJECT_ROOT, Settings
+from hub.tickets.ingest import Ingestor
+from hub.tickets.queues import sync_queues
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 (printed for the demo logins on purpose)
 AGENTS = [

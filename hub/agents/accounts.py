@@ -12,8 +12,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.clock import utcnow
 from hub.db.models import Agent, ApiToken, ConsoleSession
-from hub.db.types import utcnow
 
 ROLES: tuple[str, ...] = ("agent", "supervisor", "knowledge_manager", "admin")
 _hasher = PasswordHasher()

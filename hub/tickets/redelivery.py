@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from hub import audit
-from hub.accounts import Principal
+from hub.agents import audit
+from hub.agents.accounts import Principal
+from hub.clock import utcnow
 from hub.db.engine import Database
 from hub.db.models import Interaction, OutboxItem
-from hub.db.types import utcnow
-from hub.delivery import record_delivery
 from hub.snapshots import InteractionSnapshot
+from hub.tickets.delivery import record_delivery
 
 
 class MessageNotFound(LookupError):

@@ -17,11 +17,10 @@ from dataclasses import replace
 
 from sqlalchemy.exc import IntegrityError
 
-from hub.contacts import ContactWriter, IngestResult, SlaPolicy
 from hub.db.engine import Database
-from hub.envelopes import InboundEnvelope
+from hub.envelopes import InboundEnvelope, storable_text
 from hub.settings import Settings
-from hub.storable import storable_text
+from hub.tickets.inbound import ContactWriter, IngestResult, SlaPolicy
 
 __all__ = ["IngestResult", "Ingestor", "external_key"]
 log = logging.getLogger(__name__)

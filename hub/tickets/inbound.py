@@ -17,13 +17,20 @@ from hub.customers.claims import resolve_claimed
 from hub.customers.identities import attach_identity, resolve_customer
 from hub.db.engine import Database, UnitOfWork
 from hub.db.models import INTERACTIONS, TICKETS, Customer, Interaction, Queue, Ticket
-from hub.envelopes import Attachment, InboundEnvelope
+from hub.envelopes import Attachment, InboundEnvelope, storable_json, storable_text
 from hub.events import MessageReceived, TicketCreated, TicketUpdated
 from hub.routing.tiers import priority_for
 from hub.settings import Settings
 from hub.snapshots import InteractionSnapshot, TicketSnapshot
-from hub.storable import storable_json, storable_text
-from hub.tickets import Status, ThreadAction, ThreadDecision, choose_thread, queue_by_name, sla_due, subject_from_text
+from hub.tickets.model import (
+    Status,
+    ThreadAction,
+    ThreadDecision,
+    choose_thread,
+    queue_by_name,
+    sla_due,
+    subject_from_text,
+)
 
 # Built once: per-contact statements skip construction and reuse their memoized cache keys.
 _SEEN = select(Interaction.id).where(

@@ -8,8 +8,8 @@ import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from hub import credentials
-from hub.accounts import ROLES, AccountError
+from hub.agents import credentials
+from hub.agents.accounts import ROLES, AccountError
 from hub.db.engine import Database
 from hub.events import CredentialsRevoked
 from hub.settings import Settings

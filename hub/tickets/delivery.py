@@ -14,12 +14,12 @@ from sqlalchemy import func, select, update
 from hub.background import cancel
 from hub.channels.base import Channel
 from hub.channels.registry import ChannelRegistry, UnknownChannel
+from hub.clock import utcnow
 from hub.db.engine import Database, UnitOfWork
 from hub.db.models import Identity, Interaction, OutboxItem, Queue, Ticket
-from hub.db.types import utcnow
-from hub.delivery_ages import DeliveryAges, next_try
 from hub.envelopes import Attachment, DeliveryReceipt, IdentityRef, OutboundMessage
 from hub.events import DeliveryUpdated
+from hub.tickets.delivery_ages import DeliveryAges, next_try
 
 log = logging.getLogger(__name__)
 # A claimed row is leased for this long; if the process dies mid-send the row becomes due again.
