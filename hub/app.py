@@ -76,7 +76,9 @@ from hub.routing.engine import RoutingEngine
 from hub.routing.live_stats import LiveStats
 from hub.settings import PROJECT_ROOT, Settings
 from hub.storage import LocalDirectoryStore
+from hub.tickets.calls import CallStore
 from hub.tickets.delivery import DeliveryWorker
+from hub.tickets.desk import ChannelDesk
 from hub.tickets.ingest import Ingestor
 from hub.tickets.queues import sync_queues
 
@@ -158,7 +160,7 @@ def create_app(settings: Settings) -> web.Application:
     bus.subscribe(MessageCreated, wake_delivery)
     files = LocalDirectoryStore(settings.attachments_dir, settings.attachment_max_bytes)
     if settings.twilio.enabled:
-        twilio = TwilioService(settings.twilio, settings.public_url, db, files)
+        twilio = TwilioService(settings.twilio, settings.public_url, CallStore(db), ChannelDesk(db), files)
         channels.register(twilio.sms)
         channels.register(twilio.voice)
         app[TWILIO] = twilio

@@ -78,13 +78,13 @@ def voice_raw(path: Path) -> Loaded:
     """A call as stored when it reached a leaf of the shipped IVR (or ended before one)."""
     from hub.channels.twilio.ivr import load_ivr
     from hub.channels.twilio.voice import CallContact
-    from hub.db.models import VoiceCall
     from hub.settings import PROJECT_ROOT
+    from hub.tickets.calls import Call
 
     spec = json.loads(path.read_text(encoding="utf-8"))
     ivr = load_ivr(PROJECT_ROOT / "config" / "ivr.toml")
     leaf = ivr.nodes[spec["leaf"]] if spec.get("leaf") else None
-    call = VoiceCall(**spec["call"])
+    call = Call(**spec["call"])
     return CallContact(call, TwilioNumber(call.number), leaf, ivr), spec.get("rejected")
 
 

@@ -17,6 +17,7 @@ from hub.channels.twilio.voice import CallContact, VoiceChannel
 from hub.db.engine import Database
 from hub.db.models import Customer, Identity, VoiceCall
 from hub.settings import PROJECT_ROOT
+from hub.tickets.calls import Call
 from tests.conftest import Hub, make_agent, make_session
 from tests.test_twilio_voice import action_of, call_ticket, say, spoken, voice_agent
 from tests.twilio_kit import AGENT_PHONE, CUSTOMER, SUPPORT, call_params, post_signed, sid, sms_params, twiml
@@ -90,7 +91,7 @@ def test_voice_fixtures_name_the_sender_they_expect() -> None:
         spec = json.loads(path.read_text(encoding="utf-8"))
         if "sender" not in spec:
             continue
-        call = VoiceCall(**spec["call"])
+        call = Call(**spec["call"])
         leaf = ivr.nodes[spec["leaf"]] if spec.get("leaf") else None
         envelope = channel.parse_inbound(CallContact(call, TwilioNumber(call.number), leaf, ivr))
         expected = spec["sender"]

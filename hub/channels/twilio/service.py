@@ -15,16 +15,23 @@ from hub.channels.twilio.ivr import Ivr, load_ivr
 from hub.channels.twilio.media import MediaRefused, fetch
 from hub.channels.twilio.sms import SmsChannel
 from hub.channels.twilio.voice import VoiceChannel
-from hub.db.engine import Database
 from hub.settings import PROJECT_ROOT
 from hub.storage import LocalDirectoryStore
-from hub.tickets.inbound import add_attachments
+from hub.tickets.calls import CallStore
+from hub.tickets.desk import ChannelDesk
 
 log = logging.getLogger(__name__)
 
 
 class TwilioService:
-    def __init__(self, config: TwilioConfig, public_url: str | None, db: Database, files: LocalDirectoryStore) -> None:
+    def __init__(
+        self,
+        config: TwilioConfig,
+        public_url: str | None,
+        calls: CallStore,
+        desk: ChannelDesk,
+        files: LocalDirectoryStore,
+    ) -> None:
         self.config = config
         self.public_url = public_url
         self.validator = RequestValidator(config.auth_token)
@@ -32,7 +39,8 @@ class TwilioService:
         self.voice = VoiceChannel()
         ivr_path = Path(config.ivr)
         self.ivr: Ivr = load_ivr(ivr_path if ivr_path.is_absolute() or ivr_path.exists() else PROJECT_ROOT / ivr_path)
-        self._db = db
+        self.calls = calls  # each call's progress and its ticket, kept by the core
+        self.desk = desk
         self._files = files
         self._http: aiohttp.ClientSession | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -72,4 +80,4 @@ class TwilioService:
             except (MediaRefused, ValueError) as exc:
                 log.warning("MMS media for interaction %s not stored: %s", interaction_id, exc)
                 problems.append(f"media {item['url'][:200]} not fetched: {exc}")
-        await add_attachments(self._db, interaction_id, stored, warning="; ".join(problems) or None)
+        await self.desk.add_attachments(interaction_id, stored, warning="; ".join(problems) or None)

@@ -14,7 +14,6 @@ from hub.channels.twilio.signature import signed_form
 from hub.channels.twilio.sms import KIND, UNSUBSCRIBED, SmsForm, describe_error, keyword, sender_of
 from hub.channels.twilio.status import apply_status
 from hub.clock import utcnow
-from hub.customers.consent import record_consent
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -42,9 +41,7 @@ async def inbound_sms(request: web.Request) -> web.Response:
     if word in ("opt_out", "opt_in"):
         # A consent change, not a question for an agent: on the profile and in the customer's history.
         source = f"SMS {fields.get('Body', '').strip()[:20]!r} to {fields['To']} ({envelope.external_id})"
-        await record_consent(
-            request.app[keys.DB], envelope.sender, KIND, granted=word == "opt_in", source=source, at=utcnow()
-        )
+        await service.desk.record_consent(envelope.sender, KIND, granted=word == "opt_in", source=source, at=utcnow())
         return twiml()
     result = await request.app[keys.INGESTOR].ingest(envelope)  # stored before we answer
     media = list(envelope.meta.get("media", []))
@@ -73,13 +70,13 @@ async def message_status(request: web.Request) -> web.Response:
     error = describe_error(code) if code else None
     if error is None and state in ("undelivered", "failed"):
         error = f"Twilio reports {state}"
-    await apply_status(request.app[keys.DB], interaction_id, sid, state, error)
+    await apply_status(service.desk, interaction_id, sid, state, error)
     if code and str(code) == str(UNSUBSCRIBED) and form.get("To"):
         # The carrier says this customer opted out (perhaps by texting STOP to another of our numbers).
         try:
             recipient = sender_of({"From": form["To"]}).identity
         except InboundRejected:
             return web.Response(status=204)
-        await record_consent(request.app[keys.DB], recipient, KIND, granted=False,
-                             source=f"Twilio error 21610 on {sid}", at=utcnow())  # fmt: skip
+        await service.desk.record_consent(recipient, KIND, granted=False,
+                                          source=f"Twilio error 21610 on {sid}", at=utcnow())  # fmt: skip
     return web.Response(status=204)

@@ -1,10 +1,8 @@
-"""Provider delivery callbacks: move an outbound interaction forward (never back), whatever order they come in."""
+"""Provider delivery callbacks: Twilio's message states in ours, recorded through the core's one delivery path."""
 
 from __future__ import annotations
 
-from hub.db.engine import Database
-from hub.db.models import Interaction
-from hub.tickets.delivery import record_delivery
+from hub.tickets.desk import ChannelDesk
 
 # Twilio's message states -> ours. States before "sent" say nothing the outbox has not said already.
 TWILIO_STATES = {
@@ -22,22 +20,12 @@ TWILIO_STATES = {
 
 
 async def apply_status(
-    db: Database, interaction_id: int, provider_id: str, provider_state: str, error: str | None
+    desk: ChannelDesk, interaction_id: int, provider_id: str, provider_state: str, error: str | None
 ) -> str | None:
     """Returns the interaction's status after the callback; None when the interaction is unknown."""
     status = TWILIO_STATES.get(provider_state)
     if status is None:
         return None
-    async with db.write() as uow:
-        s = uow.session
-        interaction = await s.get(Interaction, interaction_id)
-        if interaction is None or interaction.direction != "outbound":
-            return None
-        # The provider's own state history, whatever order it arrives in, for whoever investigates.
-        seen = list(interaction.meta.get("provider_states", []))
-        if provider_state not in seen:
-            interaction.meta = {**interaction.meta, "provider_states": [*seen, provider_state]}
-        if interaction.external_id is None:
-            interaction.external_id = provider_id
-        await record_delivery(uow, interaction, status, error if status == "failed" else None)
-        return interaction.delivery_status
+    return await desk.record_receipt(
+        interaction_id, status, error, provider_id=provider_id, provider_state=provider_state
+    )

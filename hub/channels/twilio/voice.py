@@ -13,8 +13,8 @@ from hub.channels.twilio.config import TwilioNumber
 from hub.channels.twilio.ivr import Ivr, Language, Node
 from hub.channels.twilio.menu import chosen, describe
 from hub.channels.twilio.senders import CLIENT, PHONE, SIP, WITHHELD, Sender, caller_of
-from hub.db.models import VoiceCall
 from hub.envelopes import DeliveryReceipt, InboundEnvelope, OutboundMessage
+from hub.tickets.calls import Call
 
 KIND = "voice.twilio"
 GATHER_TIMEOUT_S = 5
@@ -24,18 +24,18 @@ GATHER_TIMEOUT_S = 5
 class CallContact:
     """A call ready to become a ticket: it reached a leaf of the menu, or ended before it did."""
 
-    call: VoiceCall
+    call: Call
     number: TwilioNumber
     leaf: Node | None
     ivr: Ivr
 
 
-def path_text(call: VoiceCall) -> str:
+def path_text(call: Call) -> str:
     """The choices that brought the call where it is: "中文 › 账单"."""
     return " › ".join(str(step["label"]) for step in chosen(call.path)) or "—"
 
 
-def caller(call: VoiceCall) -> Sender:
+def caller(call: Call) -> Sender:
     return caller_of(call.caller, call.call_sid, call.number)
 
 

@@ -8,10 +8,9 @@ from aiohttp import web
 from twilio.twiml.voice_response import VoiceResponse
 
 from hub import keys
-from hub.channels.twilio import calls
 from hub.channels.twilio import voice as twiml
 from hub.channels.twilio.voice import CallContact
-from hub.channels.twilio.voice_webhooks import PREFIX, call_form, load_call, number_of, xml_response
+from hub.channels.twilio.voice_webhooks import PREFIX, call_form, number_of, xml_response
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -22,8 +21,7 @@ FINAL = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
 async def recorded(request: web.Request) -> web.Response:
     """<Record> finished: the voicemail is on the call's interaction; its ticket waits for an agent."""
     service, form, call_sid = await call_form(request)
-    db = request.app[keys.DB]
-    call = await load_call(db, call_sid)
+    call = await service.calls.load(call_sid)
     lang = service.ivr.language(call.language if call else None)
     if call is not None and form.get("RecordingUrl"):
         recording = {
@@ -31,24 +29,23 @@ async def recorded(request: web.Request) -> web.Response:
             "sid": form.get("RecordingSid"),
             "seconds": form.get("RecordingDuration"),
         }
-        await calls.annotate(db, call.interaction_id, outcome="voicemail", recording=recording)
+        await service.calls.annotate(call.interaction_id, outcome="voicemail", recording=recording)
     return xml_response(twiml.say_and_hang_up(service.ivr.say("voicemail_thanks", lang.code), lang))
 
 
 @routes.post(PREFIX + "/transcription")
 async def transcription(request: web.Request) -> web.Response:
     """The voicemail as text, when Twilio could transcribe it: agents read it and suggestions use it."""
-    _service, form, call_sid = await call_form(request)
-    db = request.app[keys.DB]
-    call = await load_call(db, call_sid)
+    service, form, call_sid = await call_form(request)
+    call = await service.calls.load(call_sid)
     if call is None:
         return web.Response(status=204)
     status, text = form.get("TranscriptionStatus", ""), form.get("TranscriptionText", "").strip()
     if status == "completed" and text:
         body = f"Voicemail from {twiml.caller(call).shown} ({twiml.path_text(call)}): {text}"
-        await calls.annotate(db, call.interaction_id, body, transcript=text)
+        await service.calls.annotate(call.interaction_id, body, transcript=text)
     else:
-        await calls.annotate(db, call.interaction_id, transcript_status=status or "failed")
+        await service.calls.annotate(call.interaction_id, transcript_status=status or "failed")
     return web.Response(status=204)
 
 
@@ -57,23 +54,22 @@ async def call_status(request: web.Request) -> web.Response:
     """The number's status callback. A caller who hung up in the menu still becomes a ticket (a missed
     call someone should return); otherwise the final duration and outcome go on the interaction."""
     service, form, call_sid = await call_form(request)
-    db = request.app[keys.DB]
     state = form.get("CallStatus", "")
     if state not in FINAL:
         return web.Response(status=204)
-    call = await load_call(db, call_sid)
+    call = await service.calls.load(call_sid)
     if call is None:
         return web.Response(status=204)  # never reached our voice webhook (refused number): nothing to keep
     if call.ticket_id is None:
         envelope = service.voice.parse_inbound(CallContact(call, number_of(service, call), None, service.ivr))
         result = await request.app[keys.INGESTOR].ingest(envelope)
-        async with calls.edit_call(db, call_sid) as row:
+        async with service.calls.edit(call_sid) as row:
             if row is not None:
                 row.ticket_id, row.interaction_id = result.ticket.id, result.interaction.id
         call.interaction_id = result.interaction.id
-    async with calls.edit_call(db, call_sid) as row:
+    async with service.calls.edit(call_sid) as row:
         if row is not None:
             row.state = "ended"
-    await calls.annotate(db, call.interaction_id, outcome="abandoned", call_status=state,
+    await service.calls.annotate(call.interaction_id, outcome="abandoned", call_status=state,
                          duration_seconds=form.get("CallDuration"))  # fmt: skip
     return xml_response(VoiceResponse())

@@ -9,10 +9,9 @@ from aiohttp import web
 from twilio.twiml.voice_response import VoiceResponse
 
 from hub import keys
-from hub.channels.twilio import calls
 from hub.channels.twilio import voice as twiml
 from hub.channels.twilio.menu import CHOSEN, NO_INPUT, NOT_UNDERSTOOD, Heard
-from hub.channels.twilio.voice_webhooks import PREFIX, call_form, load_call, step_url, xml_response
+from hub.channels.twilio.voice_webhooks import PREFIX, call_form, step_url, xml_response
 from hub.clock import utcnow
 
 routes = web.RouteTableDef()
@@ -22,13 +21,13 @@ routes = web.RouteTableDef()
 async def wait(request: web.Request) -> web.Response:
     """Requested again and again while the caller holds: ring an agent once routing has chosen one."""
     service, form, call_sid = await call_form(request)
-    ivr, db = service.ivr, request.app[keys.DB]
-    call = await load_call(db, call_sid)
+    ivr = service.ivr
+    call = await service.calls.load(call_sid)
     if call is None or call.ticket_id is None:
         return xml_response(twiml.leave())
-    target = await calls.dial_target(db, call.ticket_id)
+    target = await service.calls.dial_target(call.ticket_id)
     if target is not None:
-        async with calls.edit_call(db, call_sid) as row:
+        async with service.calls.edit(call_sid) as row:
             if row is not None:
                 row.agent_id, row.state = target[0], "connecting"
         return xml_response(twiml.leave())
@@ -37,10 +36,10 @@ async def wait(request: web.Request) -> web.Response:
         waited = int(form.get("QueueTime", "0") or 0)
     except ValueError:
         waited = 0
-    async with calls.edit_call(db, call_sid) as row:
+    async with service.calls.edit(call_sid) as row:
         assert row is not None
         if row.announced_at is None or (now - row.announced_at).total_seconds() >= ivr.announce_every_s:
-            position = await calls.queue_position(db, call.ticket_id)
+            position = await service.calls.queue_position(call.ticket_id)
             staff = max(1, len(request.app[keys.PRESENCE].available_ids()))
             announce = (position, max(1, math.ceil(position * ivr.average_handle_s / staff / 60)))
             row.announced_at = now
@@ -56,9 +55,8 @@ async def choice(request: web.Request) -> web.Response:
     """The caller's answer to the voicemail offer: 1 a message, 2 a callback, anything else keeps waiting.
     A withheld number cannot be called back: 2 leaves a message instead. The answer is on the ticket."""
     service, form, call_sid = await call_form(request)
-    db = request.app[keys.DB]
     heard = Heard.of(form.get("Digits", ""), "")
-    call = await load_call(db, call_sid)
+    call = await service.calls.load(call_sid)
     want = {"1": "voicemail", "2": "callback"}.get(heard.keys)
     label = want or "(kept waiting)"
     if want == "callback" and call is not None and not twiml.caller(call).callable:
@@ -66,7 +64,7 @@ async def choice(request: web.Request) -> web.Response:
     step = {"menu": "voicemail_offer", "node": "voicemail_offer", "label": label,
             "result": CHOSEN if want else (NO_INPUT if heard.nothing else NOT_UNDERSTOOD),
             "via": heard.via, "input": heard.given}  # fmt: skip
-    await calls.record_step(db, call_sid, step, **({"want": want} if want else {}))
+    await service.calls.record_step(call_sid, step, **({"want": want} if want else {}))
     if want is None:
         response = VoiceResponse()
         response.redirect(step_url(service, request, "wait"))

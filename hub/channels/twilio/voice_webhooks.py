@@ -17,7 +17,6 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from hub import keys
 from hub.channels.base import InboundRejected
-from hub.channels.twilio import calls
 from hub.channels.twilio import voice as twiml
 from hub.channels.twilio.config import TwilioNumber
 from hub.channels.twilio.ivr import Node
@@ -28,9 +27,8 @@ from hub.channels.twilio.service import TwilioService
 from hub.channels.twilio.signature import signed_form
 from hub.channels.twilio.sms_webhooks import TWILIO
 from hub.channels.twilio.voice import CallContact
-from hub.db.engine import Database
-from hub.db.models import VoiceCall
 from hub.envelopes import storable_text
+from hub.tickets.calls import Call
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -56,7 +54,7 @@ async def call_form(request: web.Request) -> tuple[TwilioService, MultiDictProxy
     return service, form, call_sid
 
 
-def number_of(service: TwilioService, call: VoiceCall) -> TwilioNumber:
+def number_of(service: TwilioService, call: Call) -> TwilioNumber:
     return service.config.number(call.number) or TwilioNumber(call.number)
 
 
@@ -74,13 +72,11 @@ async def incoming(request: web.Request) -> web.Response:
     who = caller_of(raw, call_sid, number.number)
     stored = who.identity.value if who.identity.kind == PHONE else raw  # a national or sip: number as E.164
     known = None if who.withheld else who.identity
-    call, _new = await calls.open_call(request.app[keys.DB], call_sid, number.number, stored, known)
+    call, _new = await service.calls.open(call_sid, number.number, stored, known)
     return await _resume(request, service, call)
 
 
-async def _resume(
-    request: web.Request, service: TwilioService, call: VoiceCall, *, retry: bool = False
-) -> web.Response:
+async def _resume(request: web.Request, service: TwilioService, call: Call, *, retry: bool = False) -> web.Response:
     """The TwiML for where the call stands (a retried first webhook lands here too)."""
     ivr = service.ivr
     action = step_url(service, request, "menu")
@@ -100,10 +96,10 @@ async def menu(request: web.Request) -> web.Response:
     """A <Gather> answered (digits or speech), or left unanswered: the next question, or the queue. Every
     answer, understood or not, goes on the call's record (and so on its ticket)."""
     service, form, call_sid = await call_form(request)
-    ivr, db = service.ivr, request.app[keys.DB]
+    ivr = service.ivr
     digits, speech = form.get("Digits", ""), form.get("SpeechResult", "")
     leaf: Node | None = None
-    async with calls.edit_call(db, call_sid) as call:
+    async with service.calls.edit(call_sid) as call:
         if call is None:
             return xml_response(twiml.say_and_hang_up("Sorry, we lost track of this call. Please call again."))
         if call.state == "ivr":  # otherwise a retried webhook: the call moved on already
@@ -130,68 +126,50 @@ async def menu(request: web.Request) -> web.Response:
             leaf = answer.leaf
             if leaf is not None:
                 call.state = "routing"
-        snapshot = _detach(call)
     if leaf is not None:
-        return await _to_queue(request, service, snapshot, leaf)
-    return await _resume(request, service, snapshot)
+        return await _to_queue(request, service, call, leaf)
+    return await _resume(request, service, call)
 
 
-def _detach(call: VoiceCall) -> VoiceCall:
-    """A plain copy usable after its session closed."""
-    copy = VoiceCall()
-    for column in VoiceCall.__table__.columns:
-        setattr(copy, column.key, getattr(call, column.key))
-    return copy
-
-
-async def _to_queue(request: web.Request, service: TwilioService, call: VoiceCall, leaf: Node) -> web.Response:
-    db = request.app[keys.DB]
+async def _to_queue(request: web.Request, service: TwilioService, call: Call, leaf: Node) -> web.Response:
     try:
         envelope = service.voice.parse_inbound(CallContact(call, number_of(service, call), leaf, service.ivr))
     except InboundRejected as exc:
         raise web.HTTPBadRequest(text=f"{exc.code}: {exc}") from None
     result = await request.app[keys.INGESTOR].ingest(envelope)  # the ticket exists before the caller waits
-    async with calls.edit_call(db, call.call_sid) as row:
+    async with service.calls.edit(call.call_sid) as row:
         assert row is not None
         row.state, row.ticket_id, row.interaction_id = "queued", result.ticket.id, result.interaction.id
-        call = _detach(row)
+        call = row
     return await _enqueue(request, service, call, greet=True)
 
 
-async def _enqueue(request: web.Request, service: TwilioService, call: VoiceCall, *, greet: bool) -> web.Response:
+async def _enqueue(request: web.Request, service: TwilioService, call: Call, *, greet: bool) -> web.Response:
     lang = service.ivr.language(call.language)
     queue = number_of(service, call).queue or request.app[keys.SETTINGS].default_queue
     wait, action = step_url(service, request, "wait"), step_url(service, request, "queue")
     return xml_response(twiml.enqueue(service.ivr, lang, queue, wait, action, greet=greet))
 
 
-async def load_call(db: Database, call_sid: str) -> VoiceCall | None:
-    """The call as it stands, for reading: no write transaction, no row lock."""
-    async with db.read() as s:
-        call = await s.get(VoiceCall, call_sid)
-        return _detach(call) if call is not None else None
-
-
 @routes.post(PREFIX + "/queue")
 async def left_queue(request: web.Request) -> web.Response:
     """The caller left the queue: to the chosen agent, to voicemail, to a callback, or they hung up."""
     service, form, call_sid = await call_form(request)
-    db = request.app[keys.DB]
-    call = await load_call(db, call_sid)
+    call = await service.calls.load(call_sid)
     if call is None:
         return xml_response(twiml.say_and_hang_up("Goodbye."))
     lang = service.ivr.language(call.language)
     result = form.get("QueueResult", "")
     if result == "hangup":
-        await calls.annotate(db, call.interaction_id, outcome="abandoned", queue_seconds=form.get("QueueTime"))
+        await service.calls.annotate(call.interaction_id, outcome="abandoned", queue_seconds=form.get("QueueTime"))
         return xml_response(VoiceResponse())
     if call.want == "voicemail":
         return xml_response(twiml.record(service.ivr, lang, step_url(service, request, "recorded"),
                                  step_url(service, request, "transcription", call=call_sid)))  # fmt: skip
     if call.want == "callback" and twiml.caller(call).callable:
-        await calls.annotate(db, call.interaction_id, outcome="callback", callback_to=call.caller)
+        await service.calls.annotate(call.interaction_id, outcome="callback", callback_to=call.caller)
         return xml_response(twiml.say_and_hang_up(service.ivr.say("callback_thanks", lang.code), lang))
-    target = await calls.dial_target(db, call.ticket_id) if call.ticket_id else None
+    target = await service.calls.dial_target(call.ticket_id) if call.ticket_id else None
     if target is None:
         return await _enqueue(request, service, call, greet=False)  # the offer moved on meanwhile
     agent_id, endpoint, left = target
@@ -205,21 +183,20 @@ async def left_queue(request: web.Request) -> web.Response:
 @routes.post(PREFIX + "/answered")
 async def answered(request: web.Request) -> web.Response:
     """On the agent's leg as they pick up: the ticket is theirs; they hear who is calling and why."""
-    _service, _form_data, call_sid = await call_form(request)
-    db = request.app[keys.DB]
+    service, _form_data, call_sid = await call_form(request)
     try:
         agent_id = int(request.query.get("agent", ""))
     except ValueError:
         raise web.HTTPBadRequest(text="bad_request: no agent in the URL") from None
-    call = await load_call(db, call_sid)
+    call = await service.calls.load(call_sid)
     response = VoiceResponse()
     if call is None or call.ticket_id is None:
         return xml_response(response)
-    await calls.take_call(db, call.ticket_id, agent_id)
-    async with calls.edit_call(db, call_sid) as row:
+    await service.calls.take(call.ticket_id, agent_id)
+    async with service.calls.edit(call_sid) as row:
         if row is not None:
             row.state, row.agent_id = "connected", agent_id
-    await calls.annotate(db, call.interaction_id, outcome="answered", agent_id=agent_id)
+    await service.calls.annotate(call.interaction_id, outcome="answered", agent_id=agent_id)
     response.say(f"{call.tier} customer. {twiml.path_text(call)}")
     return xml_response(response)
 
@@ -228,21 +205,20 @@ async def answered(request: web.Request) -> web.Response:
 async def dialed(request: web.Request) -> web.Response:
     """The agent's leg ended: after a conversation the call is done; unanswered, the caller waits again."""
     service, form, call_sid = await call_form(request)
-    db = request.app[keys.DB]
-    call = await load_call(db, call_sid)
+    call = await service.calls.load(call_sid)
     if call is None or call.ticket_id is None:
         return xml_response(twiml.say_and_hang_up("Goodbye."))
     status = form.get("DialCallStatus", "")
     if status not in UNANSWERED:
-        await calls.annotate(db, call.interaction_id, talk_seconds=form.get("DialCallDuration"))
+        await service.calls.annotate(call.interaction_id, talk_seconds=form.get("DialCallDuration"))
         response = VoiceResponse()
         response.hangup()
         return xml_response(response)
     agent_id = int(request.query.get("agent", "0") or 0)
-    missed = await calls.release_call(db, call.ticket_id, agent_id, f"did not answer the phone ({status})")
+    missed = await service.calls.release(call.ticket_id, agent_id, f"did not answer the phone ({status})")
     if missed and request.app[keys.ROUTING].config.away_after_missed_offer:
         await request.app[keys.PRESENCE].missed_offer(agent_id)
-    async with calls.edit_call(db, call_sid) as row:
+    async with service.calls.edit(call_sid) as row:
         if row is not None:
             row.state, row.agent_id = "queued", None
     return await _enqueue(request, service, call, greet=False)
