@@ -16,7 +16,6 @@ import socketio
 from aiohttp import web
 
 from hub.bus import EventBus
-from hub.channels.webchat.channel import ticket_room
 from hub.events import (
     AgentStatusChanged,
     DeliveryUpdated,
@@ -25,18 +24,9 @@ from hub.events import (
     TicketCreated,
     TicketUpdated,
 )
-from hub.routing.live_stats import SUPERVISORS_ROOM
+from hub.rooms import AGENT_NAMESPACE, SUPERVISORS_ROOM, agent_room, queue_room, ticket_room
 
-NAMESPACE = "/agent"
-
-
-def queue_room(queue: str) -> str:
-    return f"queue:{queue}"
-
-
-def agent_room(agent_id: int) -> str:
-    """One agent's sockets, all tabs: offers, mentions, coaching and their own presence changes go here."""
-    return f"agent:{agent_id}"
+NAMESPACE = AGENT_NAMESPACE
 
 
 class EventIds:

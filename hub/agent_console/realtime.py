@@ -10,15 +10,14 @@ from sqlalchemy import select
 
 from hub.agent_console.auth import principal_from_credentials, session_token_from_environ
 from hub.agent_console.collision import Collision
-from hub.agent_console.feed import NAMESPACE, EventIds, agent_room, queue_room
+from hub.agent_console.feed import NAMESPACE, EventIds
 from hub.agent_console.presence import Presence
 from hub.agent_console.revocation import Credential, SocketGuard
 from hub.agents.accounts import digest
-from hub.channels.webchat.channel import ticket_room
 from hub.db.engine import Database
 from hub.db.ids import MAX_ID, BadId, json_id
 from hub.db.models import Queue, QueueMember, Ticket
-from hub.routing.live_stats import SUPERVISORS_ROOM
+from hub.rooms import SUPERVISORS_ROOM, VISITOR_NAMESPACE, agent_room, queue_room, ticket_room
 
 log = logging.getLogger(__name__)
 ROLES = ("agent", "supervisor")  # who may open the socket at all
@@ -161,7 +160,7 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         if data.get("internal") is not True:
             # The customer sees "typing…" for replies, never for internal notes.
             payload = {"ticket_id": ticket_id, "typing": typing, "who": "agent"}
-            await self.server.emit("typing", payload, room=ticket_room(ticket_id), namespace="/visitor")
+            await self.server.emit("typing", payload, room=ticket_room(ticket_id), namespace=VISITOR_NAMESPACE)
         if self.collision.typing(ticket_id, sid, typing):
             await self._announce_viewers(ticket_id)
         return {"ok": True}

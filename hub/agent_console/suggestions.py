@@ -5,12 +5,12 @@ from __future__ import annotations
 import socketio
 
 from hub.bus import EventBus
-from hub.channels.webchat.channel import ticket_room
 from hub.events import MessageReceived
 from hub.knowledge.base import MAX_QUERY_CHARS, KnowledgeBase
 from hub.knowledge.text import guess_locale
+from hub.rooms import AGENT_NAMESPACE, ticket_room
 
-NAMESPACE = "/agent"
+NAMESPACE = AGENT_NAMESPACE
 
 
 class SuggestionFeed:

@@ -17,11 +17,11 @@ from hub.bus import EventBus
 from hub.clock import utcnow
 from hub.db.engine import Database
 from hub.events import AgentStatusChanged, TicketCreated, TicketUpdated
+from hub.rooms import AGENT_NAMESPACE, SUPERVISORS_ROOM
 from hub.routing.wallboard import wallboard
 
 log = logging.getLogger(__name__)
-SUPERVISORS_ROOM = "supervisors"
-NAMESPACE = "/agent"
+NAMESPACE = AGENT_NAMESPACE
 
 
 class LiveStats:

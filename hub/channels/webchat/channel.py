@@ -16,8 +16,9 @@ import socketio
 from hub.channels.base import InboundRejected
 from hub.channels.webchat.identity import VisitorClaim, read_claim
 from hub.envelopes import DeliveryReceipt, IdentityRef, InboundEnvelope, OutboundMessage
+from hub.rooms import VISITOR_NAMESPACE, visitor_room
 
-NAMESPACE = "/visitor"
+NAMESPACE = VISITOR_NAMESPACE
 # Our widget sends 24 hex characters; other widgets' ids may be as short as 4 (a counter, a nanoid(6)).
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{4,64}$")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON decoding pairs them up: any left is half a character
@@ -30,14 +31,6 @@ def new_visitor_token() -> str:
 def visitor_key(token: str) -> str:
     """What we store: a digest, so a database leak does not hand out live chat sessions."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def visitor_room(key: str) -> str:
-    return f"visitor:{key}"
-
-
-def ticket_room(ticket_id: int) -> str:
-    return f"ticket:{ticket_id}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,10 @@ from typing import Any
 import socketio
 
 from hub.bus import EventBus
-from hub.channels.webchat.channel import NAMESPACE, ticket_room
+from hub.channels.webchat.channel import NAMESPACE
 from hub.events import TicketUpdated
 from hub.knowledge.text import guess_locale
+from hub.rooms import ticket_room
 from hub.snapshots import TicketSnapshot
 from hub.tickets.ingest import IngestResult
 from hub.tickets.model import ACTIVE

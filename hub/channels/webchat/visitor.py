@@ -16,10 +16,8 @@ from hub.channels.webchat.channel import (
     VisitorMessage,
     WebchatChannel,
     new_visitor_token,
-    ticket_room,
     visitor_key,
     visitor_prefix,
-    visitor_room,
 )
 from hub.channels.webchat.identity import VisitorClaim
 from hub.channels.webchat.notices import offline_notice
@@ -29,6 +27,7 @@ from hub.db.engine import Database
 from hub.db.models import Interaction
 from hub.envelopes import IdentityRef
 from hub.ops.limits import SenderLimiter
+from hub.rooms import ticket_room, visitor_room
 from hub.tickets.ingest import Ingestor
 
 log = logging.getLogger(__name__)
