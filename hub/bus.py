@@ -1,15 +1,24 @@
-"""In-process publish/subscribe for domain events; handlers run in subscription order."""
+"""In-process publish/subscribe for domain events (their base class too); handlers run in subscription order."""
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
-
-from hub.events import Event
+from dataclasses import dataclass
+from typing import Any, ClassVar, TypeVar
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A fact published after its transaction commits (hub.events has them all); here, not there, because
+    the events carry snapshots of the tables while the database layer's unit of work only collects them."""
+
+    name: ClassVar[str] = "event"
+
+
 E = TypeVar("E", bound=Event)
 Handler = Callable[[Any], Awaitable[None]]
 

@@ -18,7 +18,8 @@ from hub.agents import cli as credentials_cli
 from hub.agents.accounts import ROLES, AccountError, create_agent
 from hub.bus import EventBus
 from hub.db.engine import Database
-from hub.db.migrate import SchemaOutOfDate, ensure_current, shown_url, upgrade
+from hub.db.migrate import SchemaOutOfDate, ensure_current, upgrade
+from hub.db.urls import shown_url
 from hub.knowledge.cli import kb_command
 from hub.knowledge.transfer import ImportError_
 from hub.ops import log_redaction

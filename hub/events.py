@@ -6,12 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
+from hub.bus import Event
 from hub.snapshots import InteractionSnapshot, TicketSnapshot
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    name: ClassVar[str] = "event"
 
 
 @dataclass(frozen=True, slots=True)

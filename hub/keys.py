@@ -1,29 +1,36 @@
-"""Typed aiohttp app keys for the singletons built in create_app (no string keys)."""
+"""Typed aiohttp app keys for the singletons built in create_app (no string keys).
+
+Any layer may read a key, so this module imports nothing of the hub at run time: the value types are named for
+the type checker only (create_app, the composition root, is what puts the values there)."""
 
 from __future__ import annotations
 
-import socketio
+from typing import TYPE_CHECKING
+
 from aiohttp import web
 
-from hub.agent_console.presence import Presence
-from hub.channels.email.service import EmailService
-from hub.channels.registry import ChannelRegistry
-from hub.db.engine import Database
-from hub.knowledge.base import KnowledgeBase
-from hub.routing.engine import RoutingEngine
-from hub.settings import Settings
-from hub.storage import LocalDirectoryStore
-from hub.tickets.delivery import DeliveryWorker
-from hub.tickets.ingest import Ingestor
+if TYPE_CHECKING:
+    import socketio
 
-SETTINGS = web.AppKey("settings", Settings)
-DB = web.AppKey("db", Database)
-CHANNELS = web.AppKey("channels", ChannelRegistry)
-INGESTOR = web.AppKey("ingestor", Ingestor)
-DELIVERY = web.AppKey("delivery", DeliveryWorker)
-PRESENCE = web.AppKey("presence", Presence)
-SIO = web.AppKey("sio", socketio.AsyncServer)
-ATTACHMENTS = web.AppKey("attachments", LocalDirectoryStore)
-KNOWLEDGE = web.AppKey("knowledge", KnowledgeBase)
-ROUTING = web.AppKey("routing", RoutingEngine)
-EMAIL = web.AppKey("email", EmailService)  # only when mailboxes are configured
+    from hub.agent_console.presence import Presence
+    from hub.channels.email.service import EmailService
+    from hub.channels.registry import ChannelRegistry
+    from hub.db.engine import Database
+    from hub.knowledge.base import KnowledgeBase
+    from hub.routing.engine import RoutingEngine
+    from hub.settings import Settings
+    from hub.storage import LocalDirectoryStore
+    from hub.tickets.delivery import DeliveryWorker
+    from hub.tickets.ingest import Ingestor
+
+SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
+DB: web.AppKey[Database] = web.AppKey("db")
+CHANNELS: web.AppKey[ChannelRegistry] = web.AppKey("channels")
+INGESTOR: web.AppKey[Ingestor] = web.AppKey("ingestor")
+DELIVERY: web.AppKey[DeliveryWorker] = web.AppKey("delivery")
+PRESENCE: web.AppKey[Presence] = web.AppKey("presence")
+SIO: web.AppKey[socketio.AsyncServer] = web.AppKey("sio")
+ATTACHMENTS: web.AppKey[LocalDirectoryStore] = web.AppKey("attachments")
+KNOWLEDGE: web.AppKey[KnowledgeBase] = web.AppKey("knowledge")
+ROUTING: web.AppKey[RoutingEngine] = web.AppKey("routing")
+EMAIL: web.AppKey[EmailService] = web.AppKey("email")  # only when mailboxes are configured

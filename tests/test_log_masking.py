@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 from aiohttp import web
 
-from hub.db.migrate import shown_url
+from hub.db.urls import shown_url
 from hub.ops import log_redaction
 from hub.ops.logs import JsonFormatter, MaskingAccessLogger
 from tests.processes import HUB, free_port, start_hub

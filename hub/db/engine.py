@@ -13,9 +13,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from hub.bus import EventBus
+from hub.bus import Event, EventBus
 from hub.db.sqlite import WalCheckpointer, disable_autocheckpoint, inline_creator
-from hub.events import Event
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -9,11 +9,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hub.ops.log_redaction import hide_credentials
+from hub.db.urls import hide_credentials, shown_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -24,14 +23,6 @@ class SchemaOutOfDate(RuntimeError):
 
 class MigrationFailed(RuntimeError):
     """Migrating failed; the message names the database without its password."""
-
-
-def shown_url(url: str) -> str:
-    """The database URL as it may be printed or logged: 'postgresql+asyncpg://hub:***@db/hub'."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except (ArgumentError, ValueError):
-        return hide_credentials(url)
 
 
 def alembic_config(url: str) -> Config:

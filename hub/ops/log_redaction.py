@@ -8,6 +8,8 @@ import re
 
 from phonenumbers import Leniency, PhoneNumberMatcher
 
+from hub.db.urls import hide_credentials as hide_credentials  # one of the redactions, for callers here too
+
 # Any case, any script (李娜@例子.中国), a full-width at sign, or URL-encoded (%40) in a query string.
 _EMAIL = re.compile(r"([\w.%+-])[\w.%+-]*(?:@|＠|%40)(?:[\w-]+\.)+[^\W\d_]{2,}")
 # International numbers as written (+86 138 0013 8000, +1 (555) 000-1111), or a bare run of 10-15 digits.
@@ -18,15 +20,8 @@ _CANDIDATE = re.compile(r"[+＋(（]?\d[\d \-.()（）－‐]{5,24}\d")
 # Where people's numbers come from: the Chinese and the North American numbering plans (national formats);
 # numbers written with their country code are found in any plan.
 REGIONS = ("CN", "US")
-# user:password@ in any URL (a database URL in an error, a proxy URL).
-_URL_PASSWORD = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@]*:)[^\s/]+@")
 # SQLAlchemy puts a failed statement's parameters (a customer's name, address, message) into its message.
 _SQL_PARAMETERS = re.compile(r"\[parameters: .*?\](?=\s*\n|\s*\(Background|\s*$)", re.DOTALL)
-
-
-def hide_credentials(text: str) -> str:
-    """'postgresql://hub:s3cret@db/hub' -> 'postgresql://hub:***@db/hub'."""
-    return _URL_PASSWORD.sub(r"\1***@", text)
 
 
 def _mask_phones(text: str) -> str:
