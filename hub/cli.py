@@ -9,25 +9,19 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
-
-from hub.agents import audit, credentials
 from hub.agents import cli as credentials_cli
-from hub.agents.accounts import ROLES, AccountError, create_agent
-from hub.bus import EventBus
-from hub.db.engine import Database
-from hub.db.migrate import SchemaOutOfDate, ensure_current, upgrade
-from hub.db.urls import shown_url
-from hub.knowledge.cli import kb_command
-from hub.knowledge.transfer import ImportError_
+from hub.agents.accounts import ROLES
 from hub.ops import log_redaction
-from hub.ops.logs import MaskingAccessLogger, use_json
 from hub.routing import cli as routing_cli
-from hub.routing.config import RoutingConfigError
-from hub.routing.simulate import TraceError
-from hub.settings import Settings, SettingsError, load_settings
+from hub.settings import SettingsError, load_settings
+
+# The rest is imported by the commands that use it: `hub --help` or `hub routing simulate` need neither the
+# web server, nor alembic, nor the knowledge importer.
+if TYPE_CHECKING:
+    from hub.db.engine import Database
+    from hub.settings import Settings
 
 DEMO_DATABASE = "sqlite+aiosqlite:///var/demo.db"
 
@@ -75,6 +69,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run_db(settings: Settings, work: Callable[[Database], Coroutine[Any, Any, str]]) -> str:
+    from hub.bus import EventBus
+    from hub.db.engine import Database
+    from hub.db.migrate import ensure_current
+
     async def go() -> str:
         db = Database(settings.database_url, EventBus())
         try:
@@ -91,6 +89,8 @@ def _agent_add(settings: Settings, args: argparse.Namespace) -> str:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = getpass.getpass("Password for the new agent: ")
+    from hub.agents import audit
+    from hub.agents.accounts import create_agent
 
     async def work(db: Database) -> str:
         async with db.write() as uow:
@@ -110,6 +110,8 @@ def _two_factor_reset(settings: Settings, args: argparse.Namespace) -> str:
 
 
 def _token_create(settings: Settings, args: argparse.Namespace) -> str:
+    from hub.agents import credentials
+
     expires_in = credentials.parse_expiry(args.expires) if args.expires else None
 
     async def work(db: Database) -> str:
@@ -123,7 +125,11 @@ def _token_create(settings: Settings, args: argparse.Namespace) -> str:
 
 
 def _serve(settings: Settings, args: argparse.Namespace, *, demo: bool = False) -> None:
+    from aiohttp import web
+
     from hub.app import create_app
+    from hub.db.migrate import upgrade
+    from hub.ops.logs import MaskingAccessLogger
 
     host = args.host or settings.http_host
     port = args.port or settings.http_port
@@ -145,12 +151,26 @@ def _serve(settings: Settings, args: argparse.Namespace, *, demo: bool = False) 
     )
 
 
+def _user_errors() -> tuple[type[Exception], ...]:
+    """Errors that are the user's to fix: one line on standard error, no traceback (RuntimeError: AssetsMissing
+    and friends, which say what to do). Imported only when something went wrong."""
+    from hub.agents.accounts import AccountError
+    from hub.db.migrate import SchemaOutOfDate
+    from hub.knowledge.transfer import ImportError_
+    from hub.routing.config import RoutingConfigError
+    from hub.routing.simulate import TraceError
+
+    return (SchemaOutOfDate, AccountError, ImportError_, RoutingConfigError, TraceError, OSError, RuntimeError)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration step is noise here
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
     if os.environ.get("HUB_LOG_FORMAT", "text").lower() == "json":
+        from hub.ops.logs import use_json
+
         use_json()
     log_redaction.install()  # after the format is chosen: it wraps each handler's formatter, in every format
     try:
@@ -160,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("serve", "demo"):
             _serve(settings, args, demo=args.command == "demo")
         elif args.command == "db":
+            from hub.db.migrate import upgrade
+            from hub.db.urls import shown_url
+
             upgrade(settings.database_url)
             print(f"database {shown_url(settings.database_url)} is at the newest schema")
         elif args.command == "agent":
@@ -177,14 +200,13 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "routing":
             print(routing_cli.run(args))
         elif args.command == "kb":
+            from hub.knowledge.cli import kb_command
+
             print(_run_db(settings, lambda db: kb_command(db, args, settings.knowledge_locales)))
     except SettingsError as exc:
         print(f"hub: configuration error: {exc}", file=sys.stderr)
         return 2
-    except (SchemaOutOfDate, AccountError, ImportError_, RoutingConfigError, TraceError, OSError) as exc:
-        print(f"hub: {log_redaction.hide_credentials(str(exc))}", file=sys.stderr)
-        return 1
-    except RuntimeError as exc:  # AssetsMissing and friends: say what to do, skip the traceback
+    except _user_errors() as exc:
         print(f"hub: {log_redaction.hide_credentials(str(exc))}", file=sys.stderr)
         return 1
     return 0

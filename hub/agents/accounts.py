@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -17,8 +18,13 @@ from hub.db.models import Agent, ApiToken, ConsoleSession
 
 ROLES: tuple[str, ...] = ("agent", "supervisor", "knowledge_manager", "admin")
 _hasher = PasswordHasher()
-# Verified against when the email is unknown, so a wrong email costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("hub-dummy-password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the email is unknown, so a wrong email costs as long as a wrong password.
+    Made on first use (the server's warm-up makes it), not at import: argon2 costs every command 0.1 s."""
+    return _hasher.hash("hub-dummy-password")
 
 
 class AccountError(ValueError):
@@ -82,7 +88,7 @@ async def create_agent(
 def password_matches(stored_hash: str | None, password: str) -> bool:
     """CPU-bound (argon2, ~100-300 ms): run it in a worker thread, never on the event loop."""
     try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return _hasher.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -46,6 +46,19 @@ class Match:
         }
 
 
+def _pinyin() -> Callable[[str], list[str]]:
+    # Imported when first needed: pypinyin's phrase tables take a third of a second to load, which every
+    # `hub` command (and `--help`) would otherwise pay. The server loads them in its background warm-up.
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin
+
+
+def prepare() -> None:
+    """Load the pinyin tables now (the server's warm-up does, in a thread) rather than on the first Chinese name."""
+    _pinyin()
+
+
 @lru_cache(maxsize=65536)
 def name_tokens(name: str) -> tuple[str, ...]:
     """Latin-letter tokens; Chinese characters become their pinyin (surname first, given name joined).
@@ -53,7 +66,7 @@ def name_tokens(name: str) -> tuple[str, ...]:
     text = unicodedata.normalize("NFKC", name).lower()
     if _CJK.search(text):
         han = "".join(_CJK.findall(text))
-        syllables = lazy_pinyin(han)
+        syllables = _pinyin()(han)
         tokens = [syllables[0], "".join(syllables[1:])] if len(syllables) > 1 else syllables
         return (*[t for t in tokens if t], *_WORD.findall(_CJK.sub(" ", text)))
     folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))

@@ -16,7 +16,6 @@ from sqlalchemy import func, insert, select
 from hub.background import cancel
 from hub.db.engine import Database
 from hub.events import ArticleLiveChanged
-from hub.knowledge import text
 from hub.knowledge.index import IndexedArticle, SuggestionIndex
 from hub.knowledge.tables import Article, ArticleEvent, ArticleVersion, UnansweredQuery
 
@@ -63,7 +62,7 @@ class KnowledgeBase:
         self._flusher: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        await asyncio.to_thread(text.prepare)
+        # jieba's dictionary loads in the server's background warm-up (hub.ops.warm_up), not before it answers.
         async with self._db.read() as s:
             rows = (
                 await s.execute(

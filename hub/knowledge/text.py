@@ -6,8 +6,8 @@ import logging
 import re
 import threading
 from functools import lru_cache
+from typing import Any
 
-import jieba
 import nh3
 from markdown_it import MarkdownIt
 
@@ -15,7 +15,6 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _jieba_ready = threading.Lock()
-jieba.setLogLevel(logging.WARNING)
 
 # Words too common to say anything about a question; they still count when scoring candidates.
 STOPWORDS = frozenset(
@@ -108,15 +107,21 @@ def guess_locale(text: str) -> str:
 
 
 def prepare() -> None:
-    """Load jieba's dictionary (about a second, once per process): at start-up in a thread, so the first
-    Chinese message does not stall the event loop while it loads."""
-    _init_jieba()
+    """Load jieba's dictionary (about a second, once per process): the server does it in a background thread
+    after start, so neither start-up nor the first Chinese message waits for it on the event loop."""
+    _jieba()
 
 
-def _init_jieba() -> None:
+def _jieba() -> Any:  # jieba has no type hints
+    # Imported when first needed: jieba (and the pkg_resources it pulls in) costs every `hub` command a tenth
+    # of a second at import, and its dictionary about a second more.
+    import jieba
+
     with _jieba_ready:
         if not jieba.dt.initialized:
+            jieba.setLogLevel(logging.WARNING)
             jieba.initialize()
+    return jieba
 
 
 @lru_cache(maxsize=4096)
@@ -128,8 +133,7 @@ def tokens(text: str) -> tuple[str, ...]:
         if not chunk:
             continue
         if _CJK.match(chunk):
-            _init_jieba()
-            out.extend(w for w in jieba.lcut_for_search(chunk) if w.strip())
+            out.extend(w for w in _jieba().lcut_for_search(chunk) if w.strip())
         else:
             out.extend(_WORD.findall(chunk))
     return tuple(out)

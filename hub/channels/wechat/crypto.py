@@ -5,9 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from wechatpy.crypto import WeChatCrypto
-from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
-
 from hub.channels.base import InboundRejected
 from hub.channels.wechat.config import WeChatAccount
 from hub.channels.wechat.xml import parse_flat
@@ -39,6 +36,10 @@ def decrypt_push(account: WeChatAccount, body: bytes, msg_signature: str, timest
         raise InboundRejected("bad_xml", "safe-mode push without <Encrypt>")
     if not hmac.compare_digest(signature(account.token, timestamp, nonce, encrypted), msg_signature):
         raise Forged("msg_signature does not match")
+    # wechatpy (and the requests it brings) loads with the first safe-mode push, not with every `hub` command.
+    from wechatpy.crypto import WeChatCrypto
+    from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+
     crypto = WeChatCrypto(account.token, account.encoding_aes_key, account.appid)
     try:
         # Passing a dict keeps wechatpy from parsing XML itself.
@@ -54,5 +55,7 @@ def decrypt_push(account: WeChatAccount, body: bytes, msg_signature: str, timest
 
 def encrypt_reply(account: WeChatAccount, xml: str, nonce: str, timestamp: str) -> str:
     assert account.encoding_aes_key is not None
+    from wechatpy.crypto import WeChatCrypto  # loaded when first needed, as in decrypt_push
+
     crypto = WeChatCrypto(account.token, account.encoding_aes_key, account.appid)
     return str(crypto.encrypt_message(xml, nonce, timestamp))

@@ -1,0 +1,41 @@
+"""Background warm-up: the heavy tables load in a thread once the server answers, not before."""
+
+from __future__ import annotations
+
+import gc
+import logging
+import threading
+import time
+
+from hub.agents import accounts
+from hub.customers import matching
+from hub.knowledge import text
+
+log = logging.getLogger(__name__)
+_started = threading.Event()
+
+
+def start() -> None:
+    """Once per process: load jieba's dictionary, the pinyin tables and the dummy password hash in a thread.
+
+    Until it finishes, the first request that needs one of them loads it itself (a lock keeps jieba's to once).
+    """
+    if _started.is_set():
+        return
+    _started.set()
+    threading.Thread(target=_run, name="hub-warm-up", daemon=True).start()
+
+
+def _run() -> None:
+    began = time.monotonic()
+    try:
+        text.prepare()
+        matching.prepare()
+        accounts.password_matches(None, "")
+    except Exception:  # a warm-up is an optimisation: whatever failed here fails again, reported, when used
+        log.exception("warm-up failed")
+        return
+    # As at start-up: the dictionaries' millions of long-lived objects stay out of the collector's full passes,
+    # each of which would otherwise stall the event loop for about half a second.
+    gc.freeze()
+    log.info("warm-up done in %.1f s", time.monotonic() - began)
