@@ -11,13 +11,13 @@ from sqlalchemy import delete, select
 
 from hub import keys
 from hub.agents import audit
+from hub.agents.evidence import evidence_for
 from hub.api.bodies import whole_number
 from hub.api.errors import path_id, read_json, require
 from hub.clock import utcnow
 from hub.customers.identities import e164
 from hub.db.models import Agent, AgentSkill
 from hub.routing.config import RoutingConfigError, load_routing
-from hub.routing.evidence import evidence_for
 from hub.routing.offers import OfferError
 from hub.routing.stats import queue_stats
 from hub.tickets.replies import TicketNotFound

@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from hub.customers import history
+from hub.customers.tiers import priority_for
 from hub.db.engine import UnitOfWork
 from hub.db.models import Customer, Queue, Ticket
 from hub.events import TicketUpdated
-from hub.routing.tiers import priority_for
 from hub.snapshots import TicketSnapshot
 from hub.tickets.model import ACTIVE, sla_due
 

@@ -11,12 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.agents import audit
 from hub.agents.accounts import Principal
+from hub.agents.evidence import credit_resolution
 from hub.clock import utcnow
 from hub.customers import history
 from hub.db.engine import Database
 from hub.db.models import Agent, Queue, Ticket
 from hub.events import TicketUpdated
-from hub.routing.evidence import credit_resolution
 from hub.snapshots import TicketSnapshot
 from hub.tickets.model import Status, transition
 from hub.tickets.replies import ReplyError, load_ticket

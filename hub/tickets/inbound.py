@@ -15,11 +15,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 from hub.customers import history, surveys
 from hub.customers.claims import resolve_claimed
 from hub.customers.identities import attach_identity, resolve_customer
+from hub.customers.tiers import priority_for
 from hub.db.engine import Database, UnitOfWork
 from hub.db.models import INTERACTIONS, TICKETS, Customer, Interaction, Queue, Ticket
 from hub.envelopes import Attachment, InboundEnvelope, storable_json, storable_text
 from hub.events import MessageReceived, TicketCreated, TicketUpdated
-from hub.routing.tiers import priority_for
 from hub.settings import Settings
 from hub.snapshots import InteractionSnapshot, TicketSnapshot
 from hub.tickets.model import (

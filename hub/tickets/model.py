@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, bindparam, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.customers.tiers import PRIORITIES
 from hub.db.models import Queue, Ticket
-from hub.routing.tiers import PRIORITIES
 
 
 class Status(enum.StrEnum):
