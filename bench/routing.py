@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert
 
-from hub.agent_console.presence import Presence
+from hub.agents.presence import Presence
 from hub.bus import EventBus
 from hub.clock import utcnow
 from hub.db.engine import Database

@@ -27,11 +27,11 @@ from hub.agent_console.fanout import DirectEmit, RedisDirectEmit
 from hub.agent_console.feed import EVENT_IDS, ConsoleFeed, EventIds
 from hub.agent_console.i18n import Catalogs
 from hub.agent_console.pages import CATALOGS
-from hub.agent_console.presence import Presence
 from hub.agent_console.realtime import AgentNamespace
 from hub.agent_console.revocation import SocketGuard
 from hub.agent_console.signin import setup_signin
 from hub.agent_console.suggestions import SuggestionFeed
+from hub.agents.presence import Presence
 from hub.api import access as access_routes
 from hub.api import agents as agent_routes
 from hub.api import customer_imports as customer_import_routes

@@ -12,7 +12,7 @@ from aiohttp import web
 if TYPE_CHECKING:
     import socketio
 
-    from hub.agent_console.presence import Presence
+    from hub.agents.presence import Presence
     from hub.channels.email.service import EmailService
     from hub.channels.registry import ChannelRegistry
     from hub.db.engine import Database

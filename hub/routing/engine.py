@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from hub.agent_console.presence import Presence
 from hub.agents import audit
+from hub.agents.presence import Presence
 from hub.background import cancel
 from hub.bus import EventBus
 from hub.clock import utcnow

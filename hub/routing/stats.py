@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.agent_console.presence import WRAP_UP, online_in_db
+from hub.agents.presence import WRAP_UP, online_in_db
 from hub.db.models import Agent, Customer, Queue, Ticket
 from hub.tickets.model import ACTIVE
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.agent_console.presence import online_in_db
+from hub.agents.presence import online_in_db
 from hub.db.models import Agent, Customer, Queue, Ticket
 from hub.routing.stats import queue_stats
 from hub.snapshots import TicketSnapshot
