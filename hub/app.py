@@ -62,6 +62,7 @@ from hub.channels.wechat import webhooks as wechat_routes
 from hub.channels.wechat.channel import WeChatChannel
 from hub.channels.wechat.webhooks import MEDIA_TASKS, WECHAT
 from hub.customers.surveys import SurveySender
+from hub.customers.visitors import VisitorBook
 from hub.db.engine import Database
 from hub.db.migrate import ensure_current
 from hub.events import MessageCreated
@@ -175,7 +176,7 @@ def create_app(settings: Settings) -> web.Application:
     feed.subscribe(bus)
     app[CONSOLE_FEED] = feed
     app[EVENT_IDS] = event_ids
-    sio.register_namespace(VisitorNamespace(webchat, ingestor, db, presence.any_available))
+    sio.register_namespace(VisitorNamespace(webchat, ingestor, VisitorBook(db), presence.any_available))
     StillLooking(sio).subscribe(bus)
     agent_namespace = AgentNamespace(db, presence, event_ids)
     sio.register_namespace(agent_namespace)

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 import socketio
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.channels.base import InboundRejected
 from hub.channels.webchat.channel import (
@@ -21,13 +20,11 @@ from hub.channels.webchat.channel import (
 )
 from hub.channels.webchat.identity import VisitorClaim
 from hub.channels.webchat.notices import offline_notice
-from hub.customers.identities import InvalidIdentity, find_customer
-from hub.customers.visitors import VisitorView, visitor_view
-from hub.db.engine import Database
-from hub.db.models import Interaction
+from hub.customers.visitors import VisitorBook, VisitorView
 from hub.envelopes import IdentityRef
 from hub.ops.limits import SenderLimiter
 from hub.rooms import ticket_room, visitor_room
+from hub.snapshots import InteractionSnapshot
 from hub.tickets.ingest import Ingestor
 
 log = logging.getLogger(__name__)
@@ -35,7 +32,7 @@ HISTORY_LIMIT = 100
 _TOPIC = re.compile(r"[A-Za-z0-9_-]{1,40}")  # a widget's data-topic
 
 
-def visitor_payload(row: Interaction) -> dict[str, Any]:
+def visitor_payload(row: InteractionSnapshot) -> dict[str, Any]:
     """What a visitor may see of an interaction: never notes, never internal metadata."""
     return {
         "id": row.id,
@@ -52,12 +49,12 @@ MESSAGES_PER_MINUTE = 30  # per visitor: a person types far fewer; a script is s
 
 class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     def __init__(
-        self, channel: WebchatChannel, ingestor: Ingestor, db: Database, agents_online: Callable[[], bool]
+        self, channel: WebchatChannel, ingestor: Ingestor, visitors: VisitorBook, agents_online: Callable[[], bool]
     ) -> None:
         super().__init__(NAMESPACE)
         self._channel = channel
         self._ingestor = ingestor
-        self._db = db
+        self._visitors = visitors
         self._agents_online = agents_online
         self._senders = SenderLimiter(MESSAGES_PER_MINUTE)
 
@@ -70,12 +67,12 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         view: VisitorView | None = None
         # Our tokens are ASCII: anything else (a lone surrogate included) names no visitor and gets a fresh one.
         if isinstance(token, str) and 0 < len(token) <= 128 and token.isascii():
-            async with self._db.read() as s:
-                view = await self._view(s, visitor_key(token))
-                if view is not None and claim is not None and not await _claims_same(s, claim, view.customer_id):
-                    # Someone else than this browser's visitor so far: a fresh visitor joins them, and the
-                    # earlier record stays as it is (never merged, and its chat is not shown to the new one).
-                    view = None
+            named = claim.claim() if claim is not None else None
+            # A claim of someone else than this browser's visitor so far: no view, so a fresh visitor joins
+            # them, and the earlier record stays as it is (never merged, and its chat is not shown to the new one).
+            view = await self._view(
+                visitor_key(token), named.identity if named else None, bool(named and named.verified)
+            )
         if view is None:
             # Unknown, expired or forged tokens all get a fresh visitor; we never guess whose chat it was.
             token = new_visitor_token()
@@ -92,8 +89,10 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         messages = [visitor_payload(r) for r in view.messages] if view else []
         await self.emit("session", {"visitor_token": token, "resumed": view is not None, "messages": messages}, to=sid)
 
-    async def _view(self, s: AsyncSession, key: str) -> VisitorView | None:
-        return await visitor_view(s, IdentityRef("webchat", key), visitor_prefix(key), HISTORY_LIMIT)
+    async def _view(self, key: str, claimed: IdentityRef | None = None, verified: bool = False) -> VisitorView | None:
+        return await self._visitors.view(
+            IdentityRef("webchat", key), visitor_prefix(key), HISTORY_LIMIT, claimed, verified
+        )
 
     async def on_message(self, sid: str, data: Any = None, *_extra: Any) -> dict[str, Any]:
         session = await self.get_session(sid)
@@ -104,8 +103,7 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             return {"ok": False, "error": error}
         if session["ticket_id"] is None:
             # Another tab of this visitor may have started the conversation since this one connected.
-            async with self._db.read() as s:
-                view = await self._view(s, session["key"])
+            view = await self._view(session["key"])
             session["ticket_id"] = view.ticket_id if view else None
         raw = VisitorMessage(session["key"], data, session["claim"], session["ticket_id"], session.get("topic"))
         try:
@@ -154,20 +152,7 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         )
 
 
-async def _claims_same(s: AsyncSession, claim: VisitorClaim, customer_id: int) -> bool:
-    """Whether the customer a claim names is this browser's visitor already (or it names nobody known)."""
-    named = claim.claim()
-    if named is None:
-        return True
-    try:
-        customer = await find_customer(s, named.identity)
-    except InvalidIdentity:
-        return True
-    # An unsigned claim of an e-mail nobody has leaves the visitor as they are; a signed one is somebody.
-    return customer.id == customer_id if customer is not None else not named.verified
-
-
-def _last_claim(rows: list[Interaction]) -> VisitorClaim | None:
+def _last_claim(rows: list[InteractionSnapshot]) -> VisitorClaim | None:
     for row in reversed(rows):
         if row.direction == "inbound" and "claim" in row.meta:
             return VisitorClaim.from_meta(row.meta["claim"])
