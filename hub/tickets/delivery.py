@@ -8,18 +8,21 @@ import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, update
 
 from hub.background import cancel
-from hub.channels.base import Channel
-from hub.channels.registry import ChannelRegistry, UnknownChannel
 from hub.clock import utcnow
 from hub.db.engine import Database, UnitOfWork
 from hub.db.models import Identity, Interaction, OutboxItem, Queue, Ticket
 from hub.envelopes import Attachment, DeliveryReceipt, IdentityRef, OutboundMessage
 from hub.events import DeliveryUpdated
 from hub.tickets.delivery_ages import DeliveryAges, next_try
+
+if TYPE_CHECKING:  # the channels sit above the domain: the app hands their registry over
+    from hub.channels.base import Channel
+    from hub.channels.registry import ChannelRegistry
 
 log = logging.getLogger(__name__)
 # A claimed row is leased for this long; if the process dies mid-send the row becomes due again.
@@ -219,7 +222,7 @@ class DeliveryWorker:
             outcome: DeliveryReceipt | tuple[Channel, OutboundMessage]
             try:
                 channel = self._channels.get(item.channel)
-            except UnknownChannel as exc:
+            except LookupError as exc:  # the registry's UnknownChannel: a channel no longer configured
                 outcome = DeliveryReceipt("failed", error=str(exc))
             else:
                 recipient = await s.scalar(

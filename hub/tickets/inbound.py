@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nh3
 from sqlalchemy import bindparam, insert, select, update
@@ -20,7 +20,6 @@ from hub.db.engine import Database, UnitOfWork
 from hub.db.models import INTERACTIONS, TICKETS, Customer, Interaction, Queue, Ticket
 from hub.envelopes import Attachment, InboundEnvelope, storable_json, storable_text
 from hub.events import MessageReceived, TicketCreated, TicketUpdated
-from hub.settings import Settings
 from hub.snapshots import InteractionSnapshot, TicketSnapshot
 from hub.tickets.model import (
     Status,
@@ -31,6 +30,9 @@ from hub.tickets.model import (
     sla_due,
     subject_from_text,
 )
+
+if TYPE_CHECKING:  # settings sit above the domain: they are handed over
+    from hub.settings import Settings
 
 # Built once: per-contact statements skip construction and reuse their memoized cache keys.
 _SEEN = select(Interaction.id).where(

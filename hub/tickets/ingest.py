@@ -14,13 +14,16 @@ import asyncio
 import hashlib
 import logging
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 
 from hub.db.engine import Database
 from hub.envelopes import InboundEnvelope, storable_text
-from hub.settings import Settings
 from hub.tickets.inbound import ContactWriter, IngestResult, SlaPolicy
+
+if TYPE_CHECKING:  # settings sit above the domain: they are handed over
+    from hub.settings import Settings
 
 __all__ = ["IngestResult", "Ingestor", "external_key"]
 log = logging.getLogger(__name__)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from hub.db.engine import Database
 from hub.db.models import Queue
-from hub.settings import QueueConfig
+
+if TYPE_CHECKING:  # settings sit above the domain: it is handed the queues
+    from hub.settings import QueueConfig
 
 
 async def sync_queues(db: Database, configured: Iterable[QueueConfig]) -> None:
