@@ -60,7 +60,8 @@ from hub.channels.webchat.transport import SocketServer
 from hub.channels.webchat.visitor import VisitorNamespace
 from hub.channels.wechat import webhooks as wechat_routes
 from hub.channels.wechat.channel import WeChatChannel
-from hub.channels.wechat.webhooks import MEDIA_TASKS, WECHAT
+from hub.channels.wechat.webhooks import MEDIA_TASKS, WECHAT, WECHAT_CORE, WeChatCore
+from hub.customers.nicknames import Nicknames
 from hub.customers.surveys import SurveySender
 from hub.customers.visitors import VisitorBook
 from hub.db.engine import Database
@@ -145,6 +146,7 @@ def create_app(settings: Settings) -> web.Application:
         )
         channels.register(wechat)
         app[WECHAT] = wechat
+        app[WECHAT_CORE] = WeChatCore(ChannelDesk(db), Nicknames(db))
         app[MEDIA_TASKS] = set()
         app.router.add_routes(wechat_routes.routes)
     routing_config = load_routing(Path(settings.routing_config))

@@ -9,10 +9,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from hub.channels.wechat.api import UNAUTHORIZED, WeChatApi, WeChatApiError
-from hub.customers import duplicates
-from hub.customers.identities import find_customer
-from hub.customers.matching import real_name
-from hub.db.engine import Database
+from hub.customers.nicknames import Nicknames
 from hub.envelopes import IdentityRef, storable_text
 
 log = logging.getLogger(__name__)
@@ -61,27 +58,10 @@ class NicknameCache:
         self._denied[appid] = self._clock() + seconds
 
 
-async def _unnamed(db: Database, identity: IdentityRef) -> bool:
-    """Whether the customer still has a placeholder name ("wechat visitor"): a real one is never replaced."""
-    async with db.read() as s:
-        customer = await find_customer(s, identity)
-    return customer is not None and not real_name(customer.display_name)
-
-
-async def _name(db: Database, identity: IdentityRef, name: str) -> None:
-    async with db.write() as uow:
-        customer = await find_customer(uow.session, identity, lock=True)
-        if customer is None or real_name(customer.display_name):
-            return  # named meanwhile (by an agent, an import): theirs wins
-        customer.display_name = name
-        await uow.session.flush()
-        await duplicates.reindex(uow.session, [customer.id])  # the name is a matching key now
-
-
-async def fill_in(db: Database, cache: NicknameCache, api: WeChatApi, appid: str, openid: str, kind: str) -> None:
+async def fill_in(names: Nicknames, cache: NicknameCache, api: WeChatApi, appid: str, openid: str, kind: str) -> None:
     """Look a claimed follower up and name their customer; runs after WeChat has had its answer."""
     identity = IdentityRef(kind, f"{appid}:{openid}")
-    if not await _unnamed(db, identity):
+    if not await names.unnamed(identity):
         cache.done(appid, openid)
         return
     try:
@@ -96,4 +76,4 @@ async def fill_in(db: Database, cache: NicknameCache, api: WeChatApi, appid: str
     cache.done(appid, openid)
     name = nickname_of(info)
     if name:
-        await _name(db, identity, name)
+        await names.give(identity, name)

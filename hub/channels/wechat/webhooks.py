@@ -7,6 +7,7 @@ import logging
 import secrets
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape
 
@@ -20,13 +21,24 @@ from hub.channels.wechat.crypto import Forged, check_signature, encrypt_reply
 from hub.channels.wechat.nicknames import fill_in
 from hub.channels.wechat.push import SignedPush
 from hub.channels.wechat.xml import MAX_PUSH_BYTES
-from hub.customers.consent import record_consent
-from hub.tickets.inbound import add_attachments
+from hub.customers.nicknames import Nicknames
+from hub.tickets.desk import ChannelDesk
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 WECHAT = web.AppKey("wechat_channel", WeChatChannel)
 MEDIA_TASKS = web.AppKey("wechat_media_tasks", set[asyncio.Task[None]])
+
+
+@dataclass(frozen=True, slots=True)
+class WeChatCore:
+    """What the webhook asks of the core besides ingesting: consent, late media, followers' nicknames."""
+
+    desk: ChannelDesk
+    nicknames: Nicknames
+
+
+WECHAT_CORE = web.AppKey("wechat_core", WeChatCore)
 
 
 def _account(request: web.Request) -> WeChatAccount:
@@ -69,8 +81,7 @@ async def push(request: web.Request) -> web.Response:
         return web.Response(text="success")
     if kind == "consent":
         change = channel.parse_consent(raw)
-        await record_consent(
-            request.app[keys.DB],
+        await request.app[WECHAT_CORE].desk.record_consent(
             change.sender,
             channel.kind,
             granted=change.granted,
@@ -119,7 +130,9 @@ def _name_later(app: web.Application, account: WeChatAccount, openid: str) -> No
 async def _name(app: web.Application, account: WeChatAccount, openid: str) -> None:
     channel = app[WECHAT]
     try:
-        await fill_in(app[keys.DB], channel.nicknames, channel.api(account), account.appid, openid, IDENTITY_KIND)
+        await fill_in(
+            app[WECHAT_CORE].nicknames, channel.nicknames, channel.api(account), account.appid, openid, IDENTITY_KIND
+        )
     except Exception:  # the message is stored and answered: a missing name is only a missing name
         log.exception("wechat nickname for a follower of %s not stored", account.name)
 
@@ -138,6 +151,6 @@ async def _fetch_media(app: web.Application, account: WeChatAccount, media_id: s
         attachment = await store.put(media.data, media.filename, media.content_type)
     except Exception as exc:  # the message is stored already; record what is missing
         log.warning("wechat media %s for interaction %s not stored: %s", media_id, interaction_id, exc)
-        await add_attachments(app[keys.DB], interaction_id, [], warning=f"media {media_id} not fetched: {exc}")
+        await app[WECHAT_CORE].desk.add_attachments(interaction_id, [], warning=f"media {media_id} not fetched: {exc}")
         return
-    await add_attachments(app[keys.DB], interaction_id, [attachment])
+    await app[WECHAT_CORE].desk.add_attachments(interaction_id, [attachment])
