@@ -11,9 +11,8 @@ import sys
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
-from hub.agents import cli as credentials_cli
 from hub.agents.accounts import ROLES
-from hub.ops import log_redaction
+from hub.ops import credentials_cli, log_redaction
 from hub.routing import cli as routing_cli
 from hub.settings import SettingsError, load_settings
 

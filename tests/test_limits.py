@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from hub.app import create_app
+from hub.channels.limits import MAX_SENDERS, SenderLimiter
 from hub.channels.webchat.visitor import MESSAGES_PER_MINUTE
 from hub.db.engine import Database
 from hub.db.models import Interaction
-from hub.ops.limits import MAX_SENDERS, SenderLimiter
 from hub.settings import Settings
 from tests.conftest import Hub
 from tests.sockets import visitor

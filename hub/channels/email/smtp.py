@@ -13,7 +13,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from hub.channels.email.config import EmailConfig
 from hub.channels.email.intake import EmailIntake
 from hub.channels.email.smtp_data import BulkDataSMTP
-from hub.ops.limits import SenderLimiter
+from hub.channels.limits import SenderLimiter
 
 log = logging.getLogger(__name__)
 

@@ -10,6 +10,7 @@ from typing import Any
 import socketio
 
 from hub.channels.base import InboundRejected
+from hub.channels.limits import SenderLimiter
 from hub.channels.webchat.channel import (
     NAMESPACE,
     VisitorMessage,
@@ -22,7 +23,6 @@ from hub.channels.webchat.identity import VisitorClaim
 from hub.channels.webchat.notices import offline_notice
 from hub.customers.visitors import VisitorBook, VisitorView
 from hub.envelopes import IdentityRef
-from hub.ops.limits import SenderLimiter
 from hub.rooms import ticket_room, visitor_room
 from hub.snapshots import InteractionSnapshot
 from hub.tickets.ingest import Ingestor
