@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from hub import keys
 from hub.agent_console.composer import limits_for, reply_channels
-from hub.agent_console.macros import visible as visible_macros
 from hub.agent_console.pages import AGENT_PAGES, page, page_principal
 from hub.api.errors import path_id
 from hub.customers.claims import latest_claim
@@ -17,6 +16,7 @@ from hub.customers.history import timeline
 from hub.customers.insight import insight
 from hub.customers.tables import Survey
 from hub.db.models import Agent, Customer, Queue
+from hub.tickets.macros import visible as visible_macros
 from hub.tickets.views import ticket_detail, visible_to
 
 routes = web.RouteTableDef()

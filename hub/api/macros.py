@@ -8,13 +8,13 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import keys
-from hub.agent_console.macros import Macro, MacroError, may_edit, render, validated, visible
 from hub.agents import audit
 from hub.agents.accounts import Principal
 from hub.api.errors import path_id, read_json, require
 from hub.clock import utcnow
 from hub.customers.claims import latest_claim
 from hub.tickets.changes import TicketChange, update_ticket
+from hub.tickets.macros import Macro, MacroError, may_edit, render, validated, visible
 from hub.tickets.model import InvalidTransition
 from hub.tickets.replies import ReplyError, TicketNotFound
 from hub.tickets.views import ticket_detail
