@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from bench.helpdesk_compare import helpdesk_rate
 from hub import keys
 from hub.app import EMAIL, create_app
-from hub.channels.email.config import Mailbox
+from hub.channels.email.config import Mailbox, email_config
 from hub.db.migrate import upgrade
 from hub.db.models import Interaction
 from hub.settings import load_settings
@@ -98,8 +98,10 @@ async def run(n: int, workdir: Path, compare: bool) -> dict[str, object]:
         base,
         attachments_dir=str(workdir / "files"),
         smtp_port=0,
-        email=dataclasses.replace(
-            base.email, mailboxes=(box,), by_address={box.address: box}, raw_dir=str(workdir / "raw"),
+    ).with_channel(
+        "email",
+        dataclasses.replace(
+            email_config(base), mailboxes=(box,), by_address={box.address: box}, raw_dir=str(workdir / "raw"),
             max_message_bytes=8 * 1024 * 1024,
         ),
     )  # fmt: skip

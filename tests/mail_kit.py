@@ -16,7 +16,7 @@ import aiosmtplib
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from hub.app import create_app
-from hub.channels.email.config import Relay
+from hub.channels.email.config import Relay, email_config
 from hub.settings import Settings
 from tests.conftest import Hub
 
@@ -66,11 +66,8 @@ class MailHub:
 @contextlib.asynccontextmanager
 async def started_mail_hub(settings: Settings, aiohttp_server: Any) -> AsyncIterator[MailHub]:
     server, captured, port = await relay_server()
-    custom = dataclasses.replace(
-        settings,
-        smtp_relay=Relay("127.0.0.1", port),
-        email=dataclasses.replace(settings.email, max_message_bytes=300_000),
-    )
+    email = dataclasses.replace(email_config(settings), relay=Relay("127.0.0.1", port), max_message_bytes=300_000)
+    custom = settings.with_channel("email", email)
     app = create_app(custom)
     try:
         yield MailHub(Hub(await aiohttp_server(app), app, custom), captured, custom.smtp_port)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -107,7 +106,7 @@ async def _stored(db: Database, text: str) -> bool:
 async def test_a_signed_in_visitor_of_the_website_chats_as_themselves(
     settings: Settings, aiohttp_server: Callable[..., Any], db: Database, browser: Browser, tmp_path: Path
 ) -> None:
-    custom = dataclasses.replace(settings, webchat=WebchatConfig(identity_secrets={"shop": SECRET}))
+    custom = settings.with_channel("webchat", WebchatConfig(identity_secrets={"shop": SECRET}))
     app = create_app(custom)
     shop = Hub(await aiohttp_server(app), app, custom)
     email = "li.na@example.cn"

@@ -12,7 +12,7 @@ from imapclient import IMAPClient
 from sqlalchemy import select
 
 from hub.app import EMAIL, create_app
-from hub.channels.email.config import ImapSource, Mailbox
+from hub.channels.email.config import ImapSource, Mailbox, email_config
 from hub.db.engine import Database
 from hub.db.models import Interaction, MailCheckpoint
 from hub.settings import Settings
@@ -67,10 +67,9 @@ def imap_settings(settings: Settings, after: str) -> Settings:
     host, port = IMAP.rsplit(":", 1)
     source = ImapSource(host, USER, PASSWORD, port=int(port), ssl=False, after=after, poll_seconds=1)
     box = Mailbox("imap-support", ("imap-support@hub.test",), None, "Support", None, source)
-    email = dataclasses.replace(settings.email, mailboxes=(*settings.email.mailboxes, box))
-    return dataclasses.replace(
-        settings, email=dataclasses.replace(email, by_address={**email.by_address, box.address: box})
-    )
+    email = email_config(settings)
+    email = dataclasses.replace(email, mailboxes=(*email.mailboxes, box))
+    return settings.with_channel("email", dataclasses.replace(email, by_address={**email.by_address, box.address: box}))
 
 
 async def test_imap_mail_is_stored_exactly_once_across_a_restart(

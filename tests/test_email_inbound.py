@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from hub.app import EMAIL
+from hub.channels.email.config import email_config
 from hub.db.engine import Database
 from hub.db.models import Customer, Identity, Interaction, OutboxItem, Ticket
 from hub.settings import Settings
@@ -62,7 +63,7 @@ async def test_a_broken_from_falls_back_to_the_envelope_sender(mail_hub: MailHub
 async def test_imap_mail_with_a_broken_from_uses_its_headers(mail_hub: MailHub, db: Database) -> None:
     """IMAP has no envelope: Return-Path, Sender, Reply-To are read in that order."""
     intake = mail_hub.hub.app[EMAIL].intake
-    box = mail_hub.hub.settings.email.mailboxes[0]
+    box = email_config(mail_hub.hub.settings).mailboxes[0]
     for name in ("from_no_domain.eml", "from_two_addresses.eml", "from_unterminated_bracket.eml"):
         await intake.receive((CORPUS / name).read_bytes(), box)
     assert await identities(db) == ["ana@example.es", "lisi_work@example.com.cn", "zhang.wei@example.cn"]
@@ -73,7 +74,9 @@ async def test_imap_mail_with_a_broken_from_uses_its_headers(mail_hub: MailHub, 
 
 async def test_nothing_is_sent_to_an_address_that_does_not_parse(mail_hub: MailHub, db: Database) -> None:
     intake = mail_hub.hub.app[EMAIL].intake
-    await intake.receive((CORPUS / "malformed_headers.eml").read_bytes(), mail_hub.hub.settings.email.mailboxes[0])
+    await intake.receive(
+        (CORPUS / "malformed_headers.eml").read_bytes(), email_config(mail_hub.hub.settings).mailboxes[0]
+    )
     ticket, _, lines = await only_ticket(db)
     assert lines[0].meta["warnings"][0].startswith("From is malformed") and len(lines) == 1  # no acknowledgement
     token = await make_token(db, "agent")

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from hub.app import create_app
+from hub.channels.email.config import email_config
 from hub.channels.limits import MAX_SENDERS, SenderLimiter
 from hub.channels.webchat.visitor import MESSAGES_PER_MINUTE
 from hub.db.engine import Database
@@ -29,7 +30,7 @@ async def inbound(db: Database) -> int:
 async def test_smtp_flood_gets_451_before_data_and_others_still_get_in(
     settings: Settings, aiohttp_server: Any, db: Database
 ) -> None:
-    custom = dataclasses.replace(settings, email=dataclasses.replace(settings.email, mails_per_sender_per_minute=3))
+    custom = settings.with_channel("email", dataclasses.replace(email_config(settings), mails_per_sender_per_minute=3))
     await aiohttp_server(create_app(custom))
 
     async def send(sender: str, n: int) -> None:

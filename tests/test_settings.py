@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from hub.app import create_app
+from hub.channels.email.config import Relay, email_config
+from hub.channels.twilio.config import TwilioConfig, twilio_config
+from hub.channels.wechat.config import wechat_accounts
 from hub.settings import SettingsError, load_settings
 
 
@@ -104,15 +110,66 @@ topic = "billing"
 def test_wechat_accounts_are_validated(tmp_path: Path, toml: str, error: str) -> None:
     cfg = tmp_path / "hub.toml"
     cfg.write_text(toml, encoding="utf-8")
-    with pytest.raises(SettingsError, match=error.replace(".", r"\.").replace("(", r"\(")):
-        load_settings(env={"HUB_CONFIG": str(cfg)})
+    settings = load_settings(env={"HUB_CONFIG": str(cfg)})  # the core's settings do not read a channel's table
+    with pytest.raises(SettingsError, match=f"{cfg}:.*" + error.replace(".", r"\.").replace("(", r"\(")):
+        create_app(settings)  # the channel's setup does, first thing
 
 
 def test_wechat_account_parsed(tmp_path: Path) -> None:
     cfg = tmp_path / "hub.toml"
     cfg.write_text(WECHAT_OK, encoding="utf-8")
-    [account] = load_settings(env={"HUB_CONFIG": str(cfg), "HUB_WECHAT_API_BASE": "http://127.0.0.1:1"}).wechat_accounts
+    settings = load_settings(env={"HUB_CONFIG": str(cfg), "HUB_WECHAT_API_BASE": "http://127.0.0.1:1"})
+    [account] = wechat_accounts(settings)
     assert account.appid == "wx1" and account.menu["K1"].topic == "billing" and account.encoding_aes_key
+    assert settings.wechat_api_base == "http://127.0.0.1:1"
+
+
+@pytest.mark.parametrize(
+    ("toml", "env", "error"),
+    [
+        ("[email.mailboxes.s]\naddresses = [1]\n", {}, r"hub\.toml:email\.mailboxes\.s\.addresses: expected a list"),
+        ('[email.mailboxes.s]\naddresses = ["s@x.test"]\nqueue = "nowhere"\n', {}, "s.queue='nowhere'"),
+        ('[hub]\nsmtp_relay = "nohost"\n', {}, r"hub\.toml:smtp_relay='nohost': expected host:port"),
+        ("", {"HUB_SMTP_RELAY": "smtp.example.com"}, r"^HUB_SMTP_RELAY='smtp\.example\.com': expected host:port"),
+        ("", {"HUB_TWILIO_API_BASE": "ftp://x"}, r"^HUB_TWILIO_API_BASE='ftp://x': expected a base URL"),
+        ('[twilio.numbers."+15550001111"]\nqueue = "nowhere"\n', {}, r"queue='nowhere': expected the name of a"),
+        ("[webchat]\nwidget = 1\n", {}, r"hub\.toml:webchat: expected a \[webchat\.widgets"),
+    ],
+)
+def test_channel_tables_are_checked_by_their_channel(
+    tmp_path: Path, toml: str, env: dict[str, str], error: str
+) -> None:
+    cfg = tmp_path / "hub.toml"
+    cfg.write_text(toml, encoding="utf-8")
+    settings = load_settings(env={"HUB_CONFIG": str(cfg), **env})
+    with pytest.raises(SettingsError, match=error):
+        create_app(settings)
+
+
+def test_channel_tables_env_and_overrides(tmp_path: Path) -> None:
+    cfg = tmp_path / "hub.toml"
+    cfg.write_text(
+        '[hub]\nsmtp_relay = "relay.example.com:587"\n[email]\nraw_dir = "x"\n[twilio]\naccount_sid = "AC0"\n'
+        "[shiny_new_channel]\nkey = 1\n",
+        encoding="utf-8",
+    )
+    env = {"HUB_CONFIG": str(cfg), "HUB_TWILIO_AUTH_TOKEN": " t0k ", "HUB_TWILIO_API_BASE": "http://127.0.0.1:8/"}
+    settings = load_settings(env=env)
+    assert settings.channels["shiny_new_channel"] == {"key": 1}  # kept as written for that channel's own setup
+    email = email_config(settings)
+    assert email.relay == Relay("relay.example.com", 587) and email.raw_dir == "x"
+    twilio = twilio_config(settings)
+    assert (twilio.account_sid, twilio.auth_token, twilio.api_base) == ("AC0", "t0k", "http://127.0.0.1:8")
+    assert "t0k" not in repr(settings)
+    mine = TwilioConfig(account_sid="AC1")
+    assert twilio_config(settings.with_channel("twilio", mine)) is mine  # code's own config is taken as given
+
+
+def test_settings_know_no_channel() -> None:
+    """Adding a channel is a folder and a line in hub/channels/setups.py: settings never import one."""
+    code = "import sys, hub.settings; print(sorted(m for m in sys.modules if m.startswith('hub.channels')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
 
 
 def test_knowledge_locales() -> None:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from hub import keys
-from hub.channels.twilio.config import TwilioConfigError, parse_twilio
+from hub.channels.twilio.config import TwilioConfigError, parse_twilio, twilio_config
 from hub.channels.twilio.sms import keyword
 from hub.channels.twilio.sms_webhooks import TWILIO
 from hub.db.engine import Database
@@ -183,7 +183,7 @@ async def test_help_keyword_is_answered_and_kept(twilio_hub: Hub, db: Database) 
 
 
 async def test_mms_media_fetched_only_from_allowed_hosts_within_limits(twilio_hub: Hub, db: Database) -> None:
-    api_base = twilio_hub.settings.twilio.api_base
+    api_base = twilio_config(twilio_hub.settings).api_base
     media = {
         "NumMedia": "4",
         "MediaUrl0": f"{api_base}/media/photo.jpg", "MediaContentType0": "image/jpeg",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 from collections.abc import Callable
@@ -17,16 +16,17 @@ from hub import keys
 from hub.app import create_app
 from hub.channels.base import InboundRejected
 from hub.channels.webchat.channel import visitor_key
-from hub.channels.webchat.config import WebchatConfig
+from hub.channels.webchat.config import WebchatConfig, webchat_config
 from hub.channels.webchat.identity import signature
 from hub.customers.identities import normalize
 from hub.db.engine import Database
 from hub.db.models import Customer, Identity, Interaction, Ticket
 from hub.envelopes import IdentityRef, InboundEnvelope
 from hub.settings import Settings, SettingsError, load_settings
+from tests.channel_raw.webchat import webchat_raw
 from tests.conftest import Hub, make_agent, make_session, make_token
 from tests.sockets import Probe, visitor
-from tests.test_channel_contract import FIXTURES, webchat_raw
+from tests.test_channel_contract import FIXTURES
 
 SHOP_SECRET = "shop-identity-secret-7f3a9c1e5b2d"
 JANE = "jane.doe@example.com"
@@ -35,7 +35,7 @@ JANE = "jane.doe@example.com"
 @pytest.fixture
 async def shop(settings: Settings, aiohttp_server: Callable[..., Any]) -> Hub:
     """A hub whose "shop" widget has an identity secret (the "default" one has none)."""
-    custom = dataclasses.replace(settings, webchat=WebchatConfig(identity_secrets={"shop": SHOP_SECRET}))
+    custom = settings.with_channel("webchat", WebchatConfig(identity_secrets={"shop": SHOP_SECRET}))
     app = create_app(custom)
     return Hub(await aiohttp_server(app), app, custom)
 
@@ -253,6 +253,6 @@ async def test_identity_secrets_stay_on_the_server(shop: Hub, tmp_path: Path) ->
     config = tmp_path / "hub.toml"
     config.write_text('[webchat.widgets.shop]\nidentity_secret = "too-short"\n', encoding="utf-8")
     with pytest.raises(SettingsError, match=r"webchat\.widgets\.shop\.identity_secret"):
-        load_settings(env={"HUB_CONFIG": str(config)})
+        webchat_config(load_settings(env={"HUB_CONFIG": str(config)}))
     config.write_text(f'[webchat.widgets.shop]\nidentity_secret = "{SHOP_SECRET}"\n', encoding="utf-8")
-    assert load_settings(env={"HUB_CONFIG": str(config)}).webchat.identity_secrets == {"shop": SHOP_SECRET}
+    assert webchat_config(load_settings(env={"HUB_CONFIG": str(config)})).identity_secrets == {"shop": SHOP_SECRET}

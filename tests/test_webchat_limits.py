@@ -18,10 +18,11 @@ from hub.channels.base import InboundRejected
 from hub.db.engine import Database
 from hub.db.models import Interaction
 from hub.settings import SettingsError, load_settings
+from tests.channel_raw.webchat import webchat_raw
 from tests.conftest import Hub
 from tests.processes import HUB, free_port, start_hub
 from tests.sockets import visitor
-from tests.test_channel_contract import FIXTURES, webchat_raw
+from tests.test_channel_contract import FIXTURES
 
 TRANSPORTS = ["websocket", "polling"]
 CEILING = 1024 * 1024  # the default transport ceiling (chat_transport_bytes)

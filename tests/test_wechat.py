@@ -195,7 +195,7 @@ async def test_passive_auto_reply_plain_and_encrypted(settings: Any, aiohttp_ser
     from hub.channels.wechat.xml import parse_flat
 
     account = dataclasses.replace(MAIN, auto_reply="收到，客服马上回复您")
-    app = create_app(dataclasses.replace(settings, wechat_accounts=(account,)))
+    app = create_app(settings.with_channel("wechat", (account,)))
     server = await aiohttp_server(app)
     hub = Hub(server, app, settings)
     status, body = await post(hub, plain_push(text_xml("在吗")))

@@ -9,6 +9,7 @@ from hub.agents import audit
 from hub.api.bodies import read_body
 from hub.api.customers import tier_table
 from hub.api.errors import require
+from hub.channels.wechat.config import wechat_accounts
 from hub.customers.imports import Context, ImportRefused, import_customers, import_orders
 
 routes = web.RouteTableDef()
@@ -29,7 +30,7 @@ async def customers_csv(request: web.Request) -> web.Response:
     ctx = Context(
         tiers=config.tier_names,
         default_region=settings.customers_default_region,
-        wechat_accounts={a.name: a.appid for a in settings.wechat_accounts},
+        wechat_accounts={a.name: a.appid for a in wechat_accounts(settings)},
     )
     try:
         report = await import_customers(

@@ -6,15 +6,18 @@ from datetime import timedelta
 from typing import Any, Protocol, runtime_checkable
 
 from hub.envelopes import DeliveryReceipt, InboundEnvelope, OutboundMessage
+from hub.setting_values import OMITTED
 
 
 class ChannelConfigError(ValueError):
-    """A channel's table in the TOML is wrong: `key` names the entry, `expected` what would do."""
+    """A channel's table in the TOML (or its HUB_* variable) is wrong: `key` names the entry, `expected` what
+    would do, `value` the value refused when showing it helps (left out for a whole table)."""
 
-    def __init__(self, key: str, expected: str) -> None:
+    def __init__(self, key: str, expected: str, value: object = OMITTED) -> None:
         super().__init__(f"{key}: {expected}")
         self.key = key
         self.expected = expected
+        self.value = value
 
 
 class InboundRejected(ValueError):

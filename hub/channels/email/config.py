@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from hub.channels.base import ChannelConfigError
+from hub.channels.tables import channel_table, check_queue
+from hub.setting_values import OMITTED
+from hub.settings import Settings
 
 
 class EmailConfigError(ChannelConfigError):
@@ -67,6 +70,26 @@ class EmailConfig:
 
 
 DEFAULTS = EmailConfig()
+
+
+def email_config(settings: Settings) -> EmailConfig:
+    """[email], its relay replaced by HUB_SMTP_RELAY or [hub] smtp_relay when set, its mailboxes' queues checked."""
+    return channel_table(settings, "email", EmailConfig, _from_settings)
+
+
+def _from_settings(raw: Any, settings: Settings) -> EmailConfig:
+    config = parse_email(raw)
+    if settings.smtp_relay is not None:
+        key = "HUB_SMTP_RELAY" if "HUB_SMTP_RELAY" in settings.env else "smtp_relay"
+        try:
+            config = replace(config, relay=parse_relay(key, settings.smtp_relay))
+        except EmailConfigError as exc:
+            # "host:port" is shown as written; a table is not (it may hold the relay's password).
+            shown = settings.smtp_relay if isinstance(settings.smtp_relay, str) else OMITTED
+            raise EmailConfigError(exc.key, exc.expected, shown) from None
+    for box in config.mailboxes:
+        check_queue(settings, f"email.mailboxes.{box.name}.queue", box.queue)
+    return config
 
 
 def parse_relay(key: str, raw: Any) -> Relay:

@@ -8,6 +8,7 @@ import logging
 
 from hub.background import cancel
 from hub.channels.email.channel import EmailChannel
+from hub.channels.email.config import email_config
 from hub.channels.email.imap import ImapPoller
 from hub.channels.email.intake import EmailIntake
 from hub.channels.email.raw import RawMailStore
@@ -24,8 +25,8 @@ PURGE_EVERY_S = 24 * 3600
 
 class EmailService:
     def __init__(self, settings: Settings, ingestor: Ingestor, db: Database, files: AttachmentStore) -> None:
-        config = settings.email
-        self.channel = EmailChannel(config, settings.smtp_relay or config.relay, files)
+        config = email_config(settings)
+        self.channel = EmailChannel(config, config.relay, files)
         self.intake = EmailIntake(
             self.channel, ingestor, db, files, RawMailStore(config.raw_dir, config.raw_retention_days)
         )

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
 from hub.channels.base import ChannelConfigError
+from hub.channels.tables import channel_table, check_queue
 from hub.customers.identities import e164
+from hub.settings import Settings
 
 DEFAULT_MEDIA_HOSTS = ("api.twilio.com", "*.twiliocdn.com")
 
@@ -51,6 +53,28 @@ class TwilioConfig:
             return self.numbers.get(e164(raw))
         except ValueError:
             return None
+
+
+def twilio_config(settings: Settings) -> TwilioConfig:
+    """[twilio] with HUB_TWILIO_ACCOUNT_SID, HUB_TWILIO_AUTH_TOKEN and HUB_TWILIO_API_BASE over its keys, and its
+    numbers' queues checked."""
+    return channel_table(settings, "twilio", TwilioConfig, _from_settings)
+
+
+def _from_settings(raw: Any, settings: Settings) -> TwilioConfig:
+    config, env, changes = parse_twilio(raw), settings.env, dict[str, Any]()
+    for key in ("account_sid", "auth_token"):
+        if env.get(f"HUB_TWILIO_{key.upper()}"):
+            changes[key] = env[f"HUB_TWILIO_{key.upper()}"].strip()
+    if env.get("HUB_TWILIO_API_BASE"):
+        try:
+            changes["api_base"] = parse_api_base("HUB_TWILIO_API_BASE", env["HUB_TWILIO_API_BASE"])
+        except TwilioConfigError as exc:
+            raise TwilioConfigError(exc.key, exc.expected, env["HUB_TWILIO_API_BASE"]) from None
+    config = replace(config, **changes) if changes else config
+    for number in config.numbers.values():
+        check_queue(settings, f"twilio.numbers.{number.number}.queue", number.queue)
+    return config
 
 
 def _str(spec: Mapping[str, Any], key: str, prefix: str, default: str = "") -> str:

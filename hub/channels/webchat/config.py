@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hub.channels.base import ChannelConfigError
+from hub.channels.tables import channel_table
+from hub.settings import Settings
 
 WIDGET_NAME = re.compile(r"^[a-z0-9_-]{1,40}$")
 DEFAULT_WIDGET = "default"  # the widget a page names no other (no data-widget)
@@ -23,6 +25,11 @@ class WebchatConfig:
     # Widget name -> the secret its website signs visitors' identities with (HMAC-SHA256). It stays on
     # the server: the website computes the hash on its own server and puts only the hash in its page.
     identity_secrets: Mapping[str, str] = field(default_factory=dict)
+
+
+def webchat_config(settings: Settings) -> WebchatConfig:
+    """[webchat]: the widgets' identity secrets."""
+    return channel_table(settings, "webchat", WebchatConfig, lambda raw, _settings: parse_webchat(raw))
 
 
 def parse_webchat(raw: Any) -> WebchatConfig:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hub.channels.base import ChannelConfigError
+from hub.channels.tables import channel_table, check_queue
+from hub.settings import Settings
 
 DEFAULT_API_BASE = "https://api.weixin.qq.com"
 _NAME = re.compile(r"^[a-z0-9_-]{1,32}$")
@@ -59,6 +61,19 @@ def _aes_key(value: str | None, key: str) -> str | None:
     if len(value) != 43 or len(decoded) != 32:
         raise WeChatConfigError(key, "the 43-character EncodingAESKey from the WeChat console")
     return value
+
+
+def wechat_accounts(settings: Settings) -> tuple[WeChatAccount, ...]:
+    """[wechat]'s accounts, their menus' queues checked."""
+    return channel_table(settings, "wechat", tuple, _from_settings)
+
+
+def _from_settings(raw: Any, settings: Settings) -> tuple[WeChatAccount, ...]:
+    accounts = parse_accounts(raw)
+    for account in accounts:
+        for key, target in account.menu.items():
+            check_queue(settings, f"wechat.accounts.{account.name}.menu.{key}.queue", target.queue)
+    return accounts
 
 
 def parse_accounts(raw: Any) -> tuple[WeChatAccount, ...]:
