@@ -1,16 +1,19 @@
 """What a channel may ask of the core besides ingesting a contact: media that came later, a provider's
-receipt for a sent message, a customer's consent. Plain values in, plain values out."""
+receipt for a sent message, a customer's consent, a reply of its own. Plain values in, plain values out."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from hub.agents.accounts import Principal
 from hub.customers.consent import record_consent
 from hub.db.engine import Database
 from hub.db.models import Interaction
 from hub.envelopes import Attachment, IdentityRef
 from hub.tickets.delivery import record_delivery
 from hub.tickets.inbound import add_attachments
+from hub.tickets.replies import post_reply
 
 
 class ChannelDesk:
@@ -46,3 +49,8 @@ class ChannelDesk:
     ) -> int:
         """An opt-in or opt-out on the customer's profile and history; returns the customer id."""
         return await record_consent(self._db, sender, channel, granted=granted, source=source, at=at)
+
+    async def reply(self, ticket_id: int, actor: Principal, text: str, **options: Any) -> None:
+        """A reply the channel writes itself (an automatic acknowledgement), through the one reply path;
+        `options` are post_reply's."""
+        await post_reply(self._db, ticket_id, actor, text, **options)

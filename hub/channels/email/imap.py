@@ -16,12 +16,10 @@ from collections.abc import Callable
 from typing import Any
 
 from imapclient import IMAPClient
-from sqlalchemy import select
 
 from hub.channels.email.config import ImapSource, Mailbox
 from hub.channels.email.intake import EmailIntake
-from hub.db.engine import Database
-from hub.db.models import MailCheckpoint
+from hub.channels.email.ports import Checkpoints
 
 log = logging.getLogger(__name__)
 BATCH = 20  # mails fetched per round trip
@@ -30,12 +28,12 @@ MAX_BACKOFF_S = 60.0
 
 
 class ImapPoller:
-    def __init__(self, mailbox: Mailbox, intake: EmailIntake, db: Database) -> None:
+    def __init__(self, mailbox: Mailbox, intake: EmailIntake, checkpoints: Checkpoints) -> None:
         assert mailbox.imap is not None
         self.mailbox = mailbox
         self.source: ImapSource = mailbox.imap
         self._intake = intake
-        self._db = db
+        self._checkpoints = checkpoints
         self._stop = threading.Event()
         self._task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -131,21 +129,8 @@ class ImapPoller:
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
 
     async def _checkpoint(self, validity: int) -> int:
-        async with self._db.read() as s:
-            row = await s.get(MailCheckpoint, self.mailbox.name)
-        if row is None or row.uidvalidity != validity:
-            return 0  # new mailbox, or the server renumbered it: read all again (stored mail is skipped)
-        return int(row.last_uid)
+        return await self._checkpoints.last_uid(self.mailbox.name, validity)
 
     async def _store(self, uid: int, validity: int, data: bytes) -> None:
         await self._intake.receive(data, self.mailbox)
-        async with self._db.write() as uow:
-            row = await uow.session.scalar(
-                select(MailCheckpoint).where(MailCheckpoint.mailbox == self.mailbox.name).with_for_update()
-            )
-            if row is None:
-                uow.session.add(MailCheckpoint(mailbox=self.mailbox.name, uidvalidity=validity, last_uid=uid))
-            else:
-                if row.uidvalidity != validity:
-                    row.uidvalidity, row.last_uid = validity, 0
-                row.last_uid = max(int(row.last_uid), uid)
+        await self._checkpoints.advance(self.mailbox.name, uid=uid, validity=validity)

@@ -20,13 +20,12 @@ from hub.channels.email.notices import MailNotices
 from hub.channels.email.parse import ParsedMail
 from hub.channels.email.parser_pool import MailParser
 from hub.channels.email.raw import RawMailStore
-from hub.db.engine import Database
 from hub.envelopes import Attachment
 from hub.storage import AttachmentStore, TooLarge
+from hub.tickets.desk import ChannelDesk
 from hub.tickets.inbound import IngestResult
 from hub.tickets.ingest import Ingestor
 from hub.tickets.model import ThreadAction
-from hub.tickets.replies import post_reply
 
 log = logging.getLogger(__name__)
 ACK_ACTOR = Principal(kind="system", id=0, role="agent", name="automatic acknowledgement")
@@ -37,18 +36,19 @@ class EmailIntake:
         self,
         channel: EmailChannel,
         ingestor: Ingestor,
-        db: Database,
+        desk: ChannelDesk,
+        notices: MailNotices,
         files: AttachmentStore,
         raw: RawMailStore,
     ) -> None:
         self._channel = channel
         self._ingestor = ingestor
-        self._db = db
+        self._desk = desk
         self._files = files
         self.raw = raw
         self._acks: defaultdict[str, deque[float]] = defaultdict(deque)
         self.parser = MailParser()
-        self.notices = MailNotices(db)
+        self.notices = notices
 
     async def receive(self, data: bytes, mailbox: Mailbox, envelope_from: str | None = None) -> IngestResult | None:
         """Store one mail. Returns the stored contact; None for a delivery report or automatic mail.
@@ -96,6 +96,6 @@ class EmailIntake:
             return
         sent.append(now)
         try:
-            await post_reply(self._db, result.ticket.id, ACK_ACTOR, text, automatic=True)
+            await self._desk.reply(result.ticket.id, ACK_ACTOR, text, automatic=True)
         except Exception:
             log.exception("acknowledging ticket %s failed", result.ticket.id)

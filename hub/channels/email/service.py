@@ -11,10 +11,10 @@ from hub.channels.email.channel import EmailChannel
 from hub.channels.email.config import email_config
 from hub.channels.email.imap import ImapPoller
 from hub.channels.email.intake import EmailIntake
+from hub.channels.email.notices import MailNotices
+from hub.channels.email.ports import Lead, MailCore
 from hub.channels.email.raw import RawMailStore
 from hub.channels.email.smtp import SmtpListener
-from hub.db.engine import Database
-from hub.ops.leadership import Leadership
 from hub.settings import Settings
 from hub.storage import AttachmentStore
 from hub.tickets.ingest import Ingestor
@@ -24,17 +24,16 @@ PURGE_EVERY_S = 24 * 3600
 
 
 class EmailService:
-    def __init__(self, settings: Settings, ingestor: Ingestor, db: Database, files: AttachmentStore) -> None:
+    def __init__(self, settings: Settings, ingestor: Ingestor, core: MailCore, files: AttachmentStore) -> None:
         config = email_config(settings)
         self.channel = EmailChannel(config, config.relay, files)
-        self.intake = EmailIntake(
-            self.channel, ingestor, db, files, RawMailStore(config.raw_dir, config.raw_retention_days)
-        )
+        raw = RawMailStore(config.raw_dir, config.raw_retention_days)
+        self.intake = EmailIntake(self.channel, ingestor, core.desk, MailNotices(core.notices), files, raw)
         self.smtp = SmtpListener(config, self.intake, config.listen_host, settings.smtp_port)
-        self.pollers = [ImapPoller(m, self.intake, db) for m in config.mailboxes if m.imap is not None]
+        self.pollers = [ImapPoller(m, self.intake, core.checkpoints) for m in config.mailboxes if m.imap is not None]
         # Exactly one process polls each mailbox (several processes share the database): the leader.
-        self.leaderships = {
-            p.mailbox.name: Leadership(db, f"imap:{p.mailbox.name}", p.start, p.stop) for p in self.pollers
+        self.leaderships: dict[str, Lead] = {
+            p.mailbox.name: core.leadership(f"imap:{p.mailbox.name}", p.start, p.stop) for p in self.pollers
         }
         self._purge: asyncio.Task[None] | None = None
         self._retention_days = config.raw_retention_days
