@@ -12,6 +12,7 @@ from aiohttp import web
 if TYPE_CHECKING:
     import socketio
 
+    from hub.agent_console.signin import Signin
     from hub.agents.presence import Presence
     from hub.channels.email.service import EmailService
     from hub.channels.registry import ChannelRegistry
@@ -34,3 +35,4 @@ ATTACHMENTS: web.AppKey[LocalDirectoryStore] = web.AppKey("attachments")
 KNOWLEDGE: web.AppKey[KnowledgeBase] = web.AppKey("knowledge")
 ROUTING: web.AppKey[RoutingEngine] = web.AppKey("routing")
 EMAIL: web.AppKey[EmailService] = web.AppKey("email")  # only when mailboxes are configured
+SIGNIN: web.AppKey[Signin] = web.AppKey("signin")  # attempt counters and the password-check pool

@@ -10,10 +10,10 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from hub import keys
-from hub.agent_console.auth import SESSION_COOKIE, principal_from_credentials
 from hub.agent_console.i18n import Catalogs, Language, chosen, negotiate
 from hub.agent_console.js_strings import JS_STRINGS, N_
 from hub.agents.accounts import Principal
+from hub.api.auth import SESSION_COOKIE, principal_from_credentials
 
 CATALOGS = web.AppKey("catalogs", Catalogs)
 LANGUAGE = web.RequestKey("language", Language)

@@ -8,12 +8,12 @@ from typing import Any
 import socketio
 from sqlalchemy import select
 
-from hub.agent_console.auth import principal_from_credentials, session_token_from_environ
 from hub.agent_console.collision import Collision
 from hub.agent_console.feed import NAMESPACE, EventIds
 from hub.agent_console.revocation import Credential, SocketGuard
 from hub.agents.accounts import digest
 from hub.agents.presence import Presence
+from hub.api.auth import principal_from_credentials, session_token_from_environ
 from hub.db.engine import Database
 from hub.db.ids import MAX_ID, BadId, json_id
 from hub.db.models import Queue, QueueMember, Ticket

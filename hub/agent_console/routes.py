@@ -8,7 +8,6 @@ from aiohttp import web
 from sqlalchemy import update
 
 from hub import keys
-from hub.agent_console.auth import SESSION_COOKIE
 from hub.agent_console.i18n import LOCALES, chosen
 from hub.agent_console.next_path import safe_next
 from hub.agent_console.pages import (
@@ -20,6 +19,7 @@ from hub.agent_console.pages import (
     render_page,
 )
 from hub.agents.accounts import end_session
+from hub.api.auth import SESSION_COOKIE
 from hub.api.bodies import read_form
 from hub.db.models import Agent
 from hub.events import CredentialsRevoked

@@ -12,12 +12,12 @@ from multidict import MultiDictProxy
 from sqlalchemy import delete, update
 
 from hub import keys
-from hub.agent_console.auth import SESSION_COOKIE
 from hub.agent_console.next_path import safe_next
 from hub.agent_console.pages import home_for, language_of, render_page
 from hub.agent_console.throttle import LoginThrottle
 from hub.agents import audit
 from hub.agents.accounts import Principal, active_agent, create_session, needs_rehash
+from hub.api.auth import SESSION_COOKIE
 from hub.clock import utcnow
 from hub.db.engine import Database
 from hub.db.models import Agent, ConsoleSession
@@ -25,14 +25,13 @@ from hub.ops.client_address import client_address
 from hub.settings import Settings
 from hub.signin import second_factor
 from hub.signin.challenges import CHALLENGE_COOKIE, TTL, open_challenge
-from hub.signin.passwords import PasswordChecks
+from hub.signin.passwords import MAX_PASSWORD, PasswordChecks
 
 routes = web.RouteTableDef()
 MAX_EMAIL = 320
 # A refusal is answered after this pause (the slot is given back first): a client that waits for each answer,
 # as scripts do, then costs the loop a few requests a second instead of hundreds. A person barely notices.
 REFUSAL_PAUSE_S = 1.0
-MAX_PASSWORD = 1024  # longer is no password anyone types; refused before any hashing
 TWO_FACTOR_ROLES = ("supervisor", "admin")
 
 
@@ -44,13 +43,10 @@ class Signin:
         self.checks = PasswordChecks(settings.signin_concurrent_checks)
 
 
-SIGNIN = web.AppKey("signin", Signin)
-
-
 def setup_signin(app: web.Application, db: Database, settings: Settings) -> None:
     from hub.agent_console import signin_steps, two_factor_pages
 
-    app[SIGNIN] = Signin(db, settings)
+    app[keys.SIGNIN] = Signin(db, settings)
     app.router.add_routes(routes)
     app.router.add_routes(signin_steps.routes)
     app.router.add_routes(two_factor_pages.routes)
@@ -59,7 +55,7 @@ def setup_signin(app: web.Application, db: Database, settings: Settings) -> None
 
 async def _close_pool(app: web.Application) -> AsyncIterator[None]:
     yield
-    app[SIGNIN].checks.close()
+    app[keys.SIGNIN].checks.close()
 
 
 async def read_form(request: web.Request) -> MultiDictProxy[Any]:
@@ -101,7 +97,7 @@ async def login(request: web.Request) -> web.StreamResponse:
         return login_page(request, nxt, _("Enter your email and password."), 400)
     if len(email) > MAX_EMAIL or len(password) > MAX_PASSWORD:
         return login_page(request, nxt, _("Wrong email or password."), 400)
-    signin, address = request.app[SIGNIN], client_address(request)
+    signin, address = request.app[keys.SIGNIN], client_address(request)
     # A slot first, so only attempts about to be checked write to the database: a flood refused for want of a
     # slot costs one read each and never queues for SQLite's writer ahead of chats and mails.
     failing = signin.checks.full() or await signin.throttle.address_failing(address)

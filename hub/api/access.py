@@ -7,11 +7,11 @@ from typing import Any
 from aiohttp import web
 
 from hub import keys
-from hub.agent_console.signin import MAX_PASSWORD, SIGNIN
 from hub.agents import credentials
 from hub.agents.accounts import ROLES, AccountError
 from hub.api.errors import path_id, read_json, require
 from hub.db.models import Agent
+from hub.signin.passwords import MAX_PASSWORD
 
 routes = web.RouteTableDef()
 
@@ -118,7 +118,7 @@ async def set_password(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(reason='send {"password": "<at least 8 characters>"} or {"generate": true}')
     if len(password) > MAX_PASSWORD:
         raise web.HTTPBadRequest(reason=f"a password has at most {MAX_PASSWORD} characters")
-    checks = request.app[SIGNIN].checks
+    checks = request.app[keys.SIGNIN].checks
     try:
         # Hashing shares the sign-in worker pool and its cap: argon2 never runs on the event loop.
         async with checks.slot(may_wait=True) as had:

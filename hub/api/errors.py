@@ -8,8 +8,8 @@ from typing import Any
 
 from aiohttp import web
 
-from hub.agent_console.auth import PRINCIPAL, authenticate
 from hub.agents.accounts import Principal
+from hub.api.auth import PRINCIPAL, authenticate
 from hub.api.bodies import MAX_JSON_BYTES, read_json_object
 from hub.db.ids import BadId, json_id, parse_id
 

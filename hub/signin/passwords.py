@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from hub.agents.accounts import hash_password, password_matches
 
+MAX_PASSWORD = 1024  # longer is no password anyone types; refused before any hashing
 # A sign-in from an address with no recent failure may wait this long for a free slot; others never wait.
 CLEAN_WAIT_S = 5.0
 CLEAN_WAITERS_PER_SLOT = 4
