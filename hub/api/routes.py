@@ -16,8 +16,8 @@ from hub.api.errors import body_ids, body_optional_id, int_param, path_id, query
 from hub.api.uploads import checked
 from hub.customers.claims import latest_claim
 from hub.customers.tables import Survey
+from hub.customers.tiers import PRIORITIES
 from hub.db.models import Ticket
-from hub.routing.tiers import PRIORITIES
 from hub.tickets.changes import UNCHANGED, Stale, TicketChange, update_ticket
 from hub.tickets.model import InvalidTransition, Status
 from hub.tickets.replies import ReplyError, TicketNotFound, post_reply
