@@ -18,8 +18,7 @@ from hub.agents.accounts import Principal
 from hub.clock import utcnow
 from hub.customers.erasure_steps import STEPS, Scope
 from hub.db.engine import Database
-from hub.db.models import Customer, Identity, Interaction, Ticket
-from hub.tickets.model import ACTIVE, Status
+from hub.db.models import ACTIVE, Customer, Identity, Interaction, Status, Ticket
 
 
 class NeedsConfirmation(Exception):

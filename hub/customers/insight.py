@@ -12,8 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.clock import utcnow
 from hub.customers.tables import Survey
-from hub.db.models import Customer, Interaction, Ticket
-from hub.tickets.model import ACTIVE
+from hub.db.models import ACTIVE, Customer, Interaction, Ticket
 
 WINDOW = timedelta(days=90)
 LOYAL_AFTER = timedelta(days=180)

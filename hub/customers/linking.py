@@ -16,9 +16,8 @@ from hub.customers.identities import find_customer
 from hub.customers.retier import TierTable, retier
 from hub.customers.tables import CustomerKey, CustomerMerge
 from hub.db.engine import Database
-from hub.db.models import Customer, HistoryEntry, Identity, Interaction, Ticket
+from hub.db.models import ACTIVE, Customer, HistoryEntry, Identity, Interaction, Ticket
 from hub.envelopes import IdentityRef
-from hub.tickets.model import ACTIVE
 
 MOVED = (("identities", Identity), ("tickets", Ticket), ("interactions", Interaction), ("history", HistoryEntry))
 

@@ -9,12 +9,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from hub.customers import history
-from hub.customers.tiers import priority_for
+from hub.customers.tiers import priority_for, sla_due
 from hub.db.engine import UnitOfWork
-from hub.db.models import Customer, Queue, Ticket
+from hub.db.models import ACTIVE, Customer, Queue, Ticket
 from hub.events import TicketUpdated
 from hub.snapshots import TicketSnapshot
-from hub.tickets.model import ACTIVE, sla_due
 
 CHANGES = ("tier", "priority", "first_response_due_at", "resolution_due_at", "assignment")
 

@@ -1,6 +1,9 @@
-"""The priority a customer's tier starts a ticket at (the tiers themselves live in routing.toml)."""
+"""What a customer's tier gives their tickets: the priority they start at and their SLA due times (the tiers
+themselves, with their SLA targets, live in routing.toml)."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 PRIORITIES: tuple[str, ...] = ("urgent", "high", "normal", "low")
 
@@ -10,3 +13,7 @@ TIER_PRIORITY: dict[str, str] = {"diamond": "urgent", "gold": "high", "silver": 
 
 def priority_for(tier: str) -> str:
     return TIER_PRIORITY.get(tier, "normal")
+
+
+def sla_due(created: datetime, first_response: timedelta, resolution: timedelta) -> tuple[datetime, datetime]:
+    return created + first_response, created + resolution

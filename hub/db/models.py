@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import Any, cast
 
@@ -144,6 +145,19 @@ class QueueMember(Base):
     __tablename__ = "queue_members"
     queue_id: Mapped[int] = mapped_column(ForeignKey("queues.id", ondelete="CASCADE"), primary_key=True)
     agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), primary_key=True)
+
+
+class Status(enum.StrEnum):
+    """The states a ticket's status column holds (hub.tickets.model moves tickets between them)."""
+
+    NEW = "new"
+    OPEN = "open"
+    PENDING = "pending"
+    SOLVED = "solved"
+    CLOSED = "closed"
+
+
+ACTIVE = (Status.NEW, Status.OPEN, Status.PENDING)
 
 
 class Ticket(Base):

@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from hub.customers import history, surveys
 from hub.customers.claims import resolve_claimed
 from hub.customers.identities import attach_identity, resolve_customer
-from hub.customers.tiers import priority_for
+from hub.customers.tiers import priority_for, sla_due
 from hub.db.engine import Database, UnitOfWork
 from hub.db.models import INTERACTIONS, TICKETS, Customer, Interaction, Queue, Ticket
 from hub.envelopes import Attachment, InboundEnvelope, storable_json, storable_text
@@ -27,7 +27,6 @@ from hub.tickets.model import (
     ThreadDecision,
     choose_thread,
     queue_by_name,
-    sla_due,
     subject_from_text,
 )
 

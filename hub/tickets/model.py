@@ -1,4 +1,4 @@
-"""Ticket states, threading of a new contact onto a ticket, and SLA due times."""
+"""Ticket states and the moves between them, and threading of a new contact onto a ticket."""
 
 from __future__ import annotations
 
@@ -10,18 +10,12 @@ from sqlalchemy import ColumnElement, bindparam, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.customers.tiers import PRIORITIES
+
+# The states live with the tickets table, where the customer domain reads them too; the ticket domain's
+# modules take them from here, beside the transitions between them.
+from hub.db.models import ACTIVE as ACTIVE
 from hub.db.models import Queue, Ticket
-
-
-class Status(enum.StrEnum):
-    NEW = "new"
-    OPEN = "open"
-    PENDING = "pending"
-    SOLVED = "solved"
-    CLOSED = "closed"
-
-
-ACTIVE = (Status.NEW, Status.OPEN, Status.PENDING)
+from hub.db.models import Status as Status
 
 # closed is final: a later contact starts a new ticket instead of reviving a closed one.
 TRANSITIONS: dict[Status, frozenset[Status]] = {
@@ -124,7 +118,3 @@ async def queue_by_name(session: AsyncSession, name: str) -> Queue:
     if queue is None:
         raise LookupError(f"queue {name!r} does not exist; run `hub db upgrade` after configuring it")
     return queue
-
-
-def sla_due(created: datetime, first_response: timedelta, resolution: timedelta) -> tuple[datetime, datetime]:
-    return created + first_response, created + resolution
