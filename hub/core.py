@@ -27,6 +27,7 @@ from hub.knowledge.base import KnowledgeBase
 from hub.ops.bridge import RedisBridge
 from hub.ops.leadership import Leadership
 from hub.ops.metrics import METRICS, Metrics
+from hub.routing.calls import CallOffers
 from hub.routing.config import load_routing
 from hub.routing.engine import RoutingEngine
 from hub.routing.live_stats import LiveStats
@@ -79,7 +80,8 @@ def build_core(app: web.Application, settings: Settings) -> ChannelCore:
     app[keys.ATTACHMENTS] = files
     desk = ChannelDesk(db)
     mail = MailCore(MailNoticeStore(db), MailCheckpoints(db), desk, partial(Leadership, db))
-    stores = (desk, CallStore(db), VisitorBook(db), Nicknames(db), mail)  # channels keep their state through these
+    # Channels keep their state through these: none of them opens the database itself.
+    stores = (desk, CallStore(db), CallOffers(db), VisitorBook(db), Nicknames(db), mail)
     return ChannelCore(channels, bus, ingestor, files, sio, presence.any_available, *stores)
 
 

@@ -13,6 +13,7 @@ from hub.channels.email.ports import MailCore
 from hub.channels.registry import ChannelRegistry
 from hub.customers.nicknames import Nicknames
 from hub.customers.visitors import VisitorBook
+from hub.routing.calls import CallOffers
 from hub.settings import Settings
 from hub.storage import LocalDirectoryStore
 from hub.tickets.calls import CallStore
@@ -30,7 +31,8 @@ class ChannelCore:
     agents_online: Callable[[], bool]  # whether any agent is available now (the chat's pre-chat notice)
     # What channels remember goes through these core services; a channel never opens the database itself.
     desk: ChannelDesk  # late media, providers' receipts, consent, a channel's own replies
-    calls: CallStore  # phone calls' progress and their tickets' offers
+    calls: CallStore  # phone calls' progress
+    call_offers: CallOffers  # the agent a waiting call rings, and their answer
     visitors: VisitorBook  # the web chat's resumed conversations
     nicknames: Nicknames  # names learnt from a channel (WeChat followers)
     mail: MailCore  # mail notices, IMAP checkpoints, one poller per mailbox

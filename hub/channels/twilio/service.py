@@ -15,6 +15,7 @@ from hub.channels.twilio.ivr import Ivr, load_ivr
 from hub.channels.twilio.media import MediaRefused, fetch
 from hub.channels.twilio.sms import SmsChannel
 from hub.channels.twilio.voice import VoiceChannel
+from hub.routing.calls import CallOffers
 from hub.settings import PROJECT_ROOT
 from hub.storage import LocalDirectoryStore
 from hub.tickets.calls import CallStore
@@ -29,6 +30,7 @@ class TwilioService:
         config: TwilioConfig,
         public_url: str | None,
         calls: CallStore,
+        offers: CallOffers,
         desk: ChannelDesk,
         files: LocalDirectoryStore,
     ) -> None:
@@ -39,7 +41,8 @@ class TwilioService:
         self.voice = VoiceChannel()
         ivr_path = Path(config.ivr)
         self.ivr: Ivr = load_ivr(ivr_path if ivr_path.is_absolute() or ivr_path.exists() else PROJECT_ROOT / ivr_path)
-        self.calls = calls  # each call's progress and its ticket, kept by the core
+        self.calls = calls  # each call's progress, kept by the core
+        self.offers = offers  # the agent it rings, and their answer
         self.desk = desk
         self._files = files
         self._http: aiohttp.ClientSession | None = None

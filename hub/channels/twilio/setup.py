@@ -19,7 +19,7 @@ def setup(app: web.Application, settings: Settings, core: ChannelCore) -> None:
     config = twilio_config(settings)
     if not config.enabled:
         return
-    service = TwilioService(config, settings.public_url, core.calls, core.desk, core.files)
+    service = TwilioService(config, settings.public_url, core.calls, core.call_offers, core.desk, core.files)
     core.registry.register(service.sms)
     core.registry.register(service.voice)
     app[TWILIO] = service

@@ -25,7 +25,7 @@ async def wait(request: web.Request) -> web.Response:
     call = await service.calls.load(call_sid)
     if call is None or call.ticket_id is None:
         return xml_response(twiml.leave())
-    target = await service.calls.dial_target(call.ticket_id)
+    target = await service.offers.dial_target(call.ticket_id)
     if target is not None:
         async with service.calls.edit(call_sid) as row:
             if row is not None:
@@ -39,7 +39,7 @@ async def wait(request: web.Request) -> web.Response:
     async with service.calls.edit(call_sid) as row:
         assert row is not None
         if row.announced_at is None or (now - row.announced_at).total_seconds() >= ivr.announce_every_s:
-            position = await service.calls.queue_position(call.ticket_id)
+            position = await service.offers.queue_position(call.ticket_id)
             staff = max(1, len(request.app[keys.PRESENCE].available_ids()))
             announce = (position, max(1, math.ceil(position * ivr.average_handle_s / staff / 60)))
             row.announced_at = now

@@ -169,7 +169,7 @@ async def left_queue(request: web.Request) -> web.Response:
     if call.want == "callback" and twiml.caller(call).callable:
         await service.calls.annotate(call.interaction_id, outcome="callback", callback_to=call.caller)
         return xml_response(twiml.say_and_hang_up(service.ivr.say("callback_thanks", lang.code), lang))
-    target = await service.calls.dial_target(call.ticket_id) if call.ticket_id else None
+    target = await service.offers.dial_target(call.ticket_id) if call.ticket_id else None
     if target is None:
         return await _enqueue(request, service, call, greet=False)  # the offer moved on meanwhile
     agent_id, endpoint, left = target
@@ -192,7 +192,7 @@ async def answered(request: web.Request) -> web.Response:
     response = VoiceResponse()
     if call is None or call.ticket_id is None:
         return xml_response(response)
-    await service.calls.take(call.ticket_id, agent_id)
+    await service.offers.take(call.ticket_id, agent_id)
     async with service.calls.edit(call_sid) as row:
         if row is not None:
             row.state, row.agent_id = "connected", agent_id
@@ -215,7 +215,7 @@ async def dialed(request: web.Request) -> web.Response:
         response.hangup()
         return xml_response(response)
     agent_id = int(request.query.get("agent", "0") or 0)
-    missed = await service.calls.release(call.ticket_id, agent_id, f"did not answer the phone ({status})")
+    missed = await service.offers.release(call.ticket_id, agent_id, f"did not answer the phone ({status})")
     if missed and request.app[keys.ROUTING].config.away_after_missed_offer:
         await request.app[keys.PRESENCE].missed_offer(agent_id)
     async with service.calls.edit(call_sid) as row:
