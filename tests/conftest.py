@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
@@ -18,13 +18,13 @@ from playwright.async_api import Browser
 from hub.agents.accounts import create_agent, create_session, create_token
 from hub.app import create_app
 from hub.bus import EventBus
-from hub.channels.email.config import email_config
 from hub.db.engine import Database
-from hub.db.migrate import upgrade_async
 from hub.db.models import Agent
 from hub.settings import PROJECT_ROOT, Settings, load_settings
+from tests import redis_server
 from tests.browser_kit import launched
-from tests.processes import free_port
+from tests.databases import PostgresCopies, SqliteCopies
+from tests.processes import free_port, stop_leftovers
 from tests.twilio_kit import FakeTwilio, config
 
 PG_URL = os.environ.get("HUB_TEST_POSTGRES_URL")
@@ -41,20 +41,55 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError("HUB_TEST_REQUIRE_REDIS=1 but HUB_TEST_REDIS is not set")
 
 
+@pytest.fixture(autouse=True)
+def no_process_outlives_its_test() -> Iterator[None]:
+    """The net under tests/processes.py: whatever a test started and did not stop is killed when it ends."""
+    yield
+    stop_leftovers()
+
+
+@dataclass
+class Copies:
+    sqlite: SqliteCopies
+    postgres: PostgresCopies | None
+
+
+@pytest.fixture(scope="session")
+def database_copies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Copies]:
+    copies = Copies(SqliteCopies(tmp_path_factory.mktemp("template")), PostgresCopies(PG_URL) if PG_URL else None)
+    yield copies
+    if copies.postgres:
+        asyncio.run(copies.postgres.close())
+
+
 @pytest.fixture(params=BACKENDS)
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path, database_copies: Copies) -> AsyncIterator[str]:
+    """A migrated database of this test's own: nothing of another test (or a process it left) reaches it."""
     if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path}/hub.db"
-    else:
-        assert PG_URL
-        conn = await asyncpg.connect(PG_URL.replace("postgresql+asyncpg", "postgresql"))
-        try:
-            await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-        finally:
-            await conn.close()
-        url = PG_URL
-    await upgrade_async(url)
-    return url
+        yield await database_copies.sqlite.fresh(tmp_path / "hub.db")
+        return
+    assert database_copies.postgres
+    url = await database_copies.postgres.fresh()
+    try:
+        yield url
+    finally:
+        await database_copies.postgres.drop(url)
+
+
+@pytest.fixture
+async def redis_url(tmp_path: Path) -> AsyncIterator[str]:
+    """A Redis for this test alone when redis-server is installed, else the shared one (HUB_TEST_REDIS)."""
+    if not REDIS_URL:
+        pytest.skip("needs Redis (HUB_TEST_REDIS)")
+    if not redis_server.INSTALLED:
+        yield REDIS_URL  # pub/sub cannot be divided on a shared server: a leftover process could hear this test
+        return
+    server = redis_server.RedisServer(tmp_path)
+    await server.start()
+    try:
+        yield server.url
+    finally:
+        await server.stop()
 
 
 @pytest.fixture
@@ -67,18 +102,16 @@ def wechat_api_base() -> str:
 def settings(database_url: str, wechat_api_base: str, tmp_path: Path) -> Settings:
     from tests.wechat_kit import MAIN, OTHER
 
-    base = load_settings(
+    base = load_settings(env={"HUB_CONFIG": str(PROJECT_ROOT / "config" / "hub.toml")})
+    return load_settings(
         env={"HUB_CONFIG": str(PROJECT_ROOT / "config" / "hub.toml")},
         database_url=database_url,
+        wechat_accounts=(MAIN, OTHER),
         wechat_api_base=wechat_api_base,
+        twilio=config("http://127.0.0.1:9", "127.0.0.1:9"),  # nothing listens: tests that talk to Twilio use twilio_hub
         attachments_dir=str(tmp_path / "attachments"),
         smtp_port=free_port(),
-    )
-    return (
-        base.with_channel("wechat", (MAIN, OTHER))
-        # Nothing listens there: tests that talk to Twilio use twilio_hub.
-        .with_channel("twilio", config("http://127.0.0.1:9", "127.0.0.1:9"))
-        .with_channel("email", dataclasses.replace(email_config(base), raw_dir=str(tmp_path / "mail-raw")))
+        email=dataclasses.replace(base.email, raw_dir=str(tmp_path / "mail-raw")),
     )
 
 
@@ -144,8 +177,8 @@ async def twilio_hub(settings: Settings, fake_twilio: FakeTwilio, aiohttp_server
     api_base = str(api.make_url("")).rstrip("/")
     fake_twilio.redirect_to = "http://localhost:9/evil/"
     port = free_port()
-    settings = dataclasses.replace(settings, public_url=f"http://127.0.0.1:{port}").with_channel(
-        "twilio", config(api_base, f"127.0.0.1:{api.port}")
+    settings = dataclasses.replace(
+        settings, twilio=config(api_base, f"127.0.0.1:{api.port}"), public_url=f"http://127.0.0.1:{port}"
     )
     app = create_app(settings)
     server = await aiohttp_server(app, port=port)

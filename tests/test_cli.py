@@ -11,7 +11,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.processes import HUB, free_port, start_hub
+from tests.processes import HUB, free_port, start_hub, stop
 from tests.sockets import visitor
 
 
@@ -31,9 +31,8 @@ async def served(env: dict[str, str]) -> AsyncIterator[str]:
     try:
         yield url
     finally:
-        proc.terminate()
-        output, _ = await proc.communicate()
-        assert proc.returncode == 0, output.decode()
+        output = await stop(proc)
+        assert proc.returncode == 0, output.decode()  # a clean exit on SIGTERM, not the kill after a hang
 
 
 async def test_done_when_serve_chat_api_reply(served: str, env: dict[str, str]) -> None:

@@ -5,6 +5,7 @@ restarted mid-load: contacts are still stored, and consoles hear from the other 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import os
 from datetime import timedelta
@@ -22,10 +23,12 @@ from hub.bus import EventBus
 from hub.db.engine import Database
 from hub.db.models import Interaction
 from hub.settings import PROJECT_ROOT
+from tests import redis_server
 from tests.conftest import PG_URL, REDIS_URL
-from tests.processes import free_port, start_hub
-from tests.sockets import agent_socket, visitor
+from tests.processes import Process, free_port, start_hub, stop
+from tests.sockets import Probe, agent_socket, visitor
 from tests.twilio_kit import ACCOUNT_SID, AUTH_TOKEN, SUPPORT, post_signed, sms_params
+from tests.waiting import until
 from tests.wechat_kit import MAIN, plain_push, text_xml
 
 pytestmark = pytest.mark.skipif(not (PG_URL and REDIS_URL), reason="needs PostgreSQL and Redis")
@@ -103,21 +106,38 @@ class Load:
             self.acked["wechat"].add(str(900_000 + n))
 
 
-async def test_kill_9_under_mixed_load_loses_nothing_acknowledged(database_url: str, tmp_path: Path) -> None:
+async def _stored(db: Database) -> tuple[dict[str, list[Any]], int | None]:
+    """Each channel's stored inbound ids (as the load remembers them), and how many interactions in all."""
+    async with db.read() as s:
+        inbound = Interaction.direction == "inbound"
+        stored = {
+            channel: list(await s.scalars(select(column).where(Interaction.channel == name, inbound)))
+            for channel, name, column in (
+                ("webchat", "webchat", Interaction.id), ("email", "email", Interaction.external_id),
+                ("sms", "sms.twilio", Interaction.external_id), ("wechat", "wechat", Interaction.external_id),
+            )
+        }  # fmt: skip
+        return stored, await s.scalar(select(func.count()).select_from(Interaction))
+
+
+async def test_kill_9_under_mixed_load_loses_nothing_acknowledged(
+    database_url: str, redis_url: str, tmp_path: Path
+) -> None:
     if not database_url.startswith("postgresql"):
         pytest.skip("several processes share a database only on PostgreSQL")
-    assert REDIS_URL
     cfg = config(tmp_path)
-    hubs = []
-    for _ in range(2):
-        smtp = free_port()
-        env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_HTTP_PORT": str(free_port()),
-               "HUB_SMTP_PORT": str(smtp), "HUB_REDIS_URL": REDIS_URL, "HUB_CONFIG": str(cfg)}  # fmt: skip
-        proc, url = await start_hub(env)
-        # Several chat visitors per process: one alone would meet the per-visitor limit of 30 a minute.
-        hubs.append((proc, url, smtp, [await visitor(url) for _ in range(3)]))
+    hubs: list[tuple[Process, str, int, list[Probe]]] = []
     load = Load()
     try:
+        for _ in range(2):
+            smtp = free_port()
+            env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_HTTP_PORT": str(free_port()),
+                   "HUB_SMTP_PORT": str(smtp), "HUB_REDIS_URL": redis_url, "HUB_CONFIG": str(cfg)}  # fmt: skip
+            proc, url = await start_hub(env)
+            chats: list[Probe] = []
+            hubs.append((proc, url, smtp, chats))  # in the list at once: stopped whatever happens next
+            # Several chat visitors per process: one alone would meet the per-visitor limit of 30 a minute.
+            chats.extend([await visitor(url) for _ in range(3)])
         for _, _, _, chats in hubs:
             for chat in chats:
                 await chat.next("session")
@@ -132,19 +152,18 @@ async def test_kill_9_under_mixed_load_loses_nothing_acknowledged(database_url: 
             for _, url, smtp, chats in hubs[1:] if r >= ROUNDS // 2 else hubs:
                 await load.round(url, smtp, chats)
         await hubs[0][0].wait()
-        await asyncio.sleep(0.5)
         db = Database(database_url, EventBus())
+        stored: dict[str, list[Any]] = {}
+        total: int | None = None
+
+        async def settled() -> bool:
+            nonlocal stored, total
+            stored, total = await _stored(db)
+            return all(acked <= {str(x) for x in stored[c]} for c, acked in load.acked.items())
+
         try:
-            async with db.read() as s:
-                inbound = Interaction.direction == "inbound"
-                stored = {
-                    channel: list(await s.scalars(select(column).where(Interaction.channel == name, inbound)))
-                    for channel, name, column in (
-                        ("webchat", "webchat", Interaction.id), ("email", "email", Interaction.external_id),
-                        ("sms", "sms.twilio", Interaction.external_id), ("wechat", "wechat", Interaction.external_id),
-                    )
-                }  # fmt: skip
-                total = await s.scalar(select(func.count()).select_from(Interaction))
+            with contextlib.suppress(AssertionError):  # the assertions below say what is missing
+                await until(settled, timeout=10, what="every acknowledged contact to be stored")
         finally:
             await db.dispose()
     finally:
@@ -152,8 +171,7 @@ async def test_kill_9_under_mixed_load_loses_nothing_acknowledged(database_url: 
             if proc.returncode is None:
                 for chat in chats:
                     await chat.close()
-                proc.terminate()
-                await proc.wait()
+            await stop(proc)  # a killed one too: its group may hold a worker
     for channel, acked in load.acked.items():
         have = [str(x) for x in stored[channel]]
         assert acked <= set(have), f"{channel}: acknowledged but not stored: {sorted(acked - set(have))[:5]}"
@@ -167,11 +185,10 @@ async def test_redis_restart_mid_load_consoles_recover_and_nothing_is_lost(datab
     it is back, consoles on the other process hear of new messages again."""
     if not database_url.startswith("postgresql"):
         pytest.skip("several processes share a database only on PostgreSQL")
-    port = free_port()
-    redis_cmd = ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
-                 "--dir", str(tmp_path)]  # fmt: skip
-    redis = await asyncio.create_subprocess_exec(*redis_cmd, stdout=asyncio.subprocess.DEVNULL)
-    await asyncio.sleep(0.3)
+    if not redis_server.INSTALLED:
+        pytest.skip("restarts a redis-server of its own")
+    redis = redis_server.RedisServer(tmp_path)
+    await redis.start()
     db = Database(database_url, EventBus())
     async with db.write() as uow:
         agent = await create_agent(uow.session, email="r@x.test", display_name="r", role="agent",
@@ -182,7 +199,7 @@ async def test_redis_restart_mid_load_consoles_recover_and_nothing_is_lost(datab
         urls = []
         for _ in range(2):
             env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_HTTP_PORT": str(free_port()),
-                   "HUB_REDIS_URL": f"redis://127.0.0.1:{port}/0"}  # fmt: skip
+                   "HUB_REDIS_URL": redis.url}  # fmt: skip
             proc, url = await start_hub(env)
             procs.append(proc)
             urls.append(url)
@@ -196,10 +213,9 @@ async def test_redis_restart_mid_load_consoles_recover_and_nothing_is_lost(datab
 
         await say("before")
         await console.next_matching("message", lambda e: e["interaction"]["text"] == "before", timeout=10)
-        redis.kill()
-        await redis.wait()
+        await redis.kill()
         await say("while Redis is down")
-        redis = await asyncio.create_subprocess_exec(*redis_cmd, stdout=asyncio.subprocess.DEVNULL)
+        await redis.start()
         heard = False
         for n in range(20):  # the processes reconnect to Redis with backoff
             await say(f"after {n}")
@@ -218,10 +234,8 @@ async def test_redis_restart_mid_load_consoles_recover_and_nothing_is_lost(datab
         await console.close()
     finally:
         for p in procs:
-            p.terminate()
-            await p.wait()
-        redis.kill()
-        await redis.wait()
+            await stop(p)
+        await redis.stop()
         await db.dispose()
 
 
@@ -283,5 +297,4 @@ async def test_postgresql_restart_mid_load_hub_reconnects_and_retries_are_absorb
             await db.dispose()
         assert sorted(texts) == sorted(f"pg {n}" for n in range(sent))  # each once
     finally:
-        proc.terminate()
-        await proc.wait()
+        await stop(proc)

@@ -17,6 +17,7 @@ from hub.db.models import Agent, AuditEntry, Ticket
 from tests.conftest import PG_URL
 from tests.processes import hubs
 from tests.sockets import Probe, visitor
+from tests.waiting import until
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (HUB_TEST_POSTGRES_URL)")
 CAPACITY = 2
@@ -58,13 +59,14 @@ async def test_two_processes_never_double_assign_or_overfill(
         await g.next("session")
     acks = await asyncio.gather(*(g.call("message", {"text": f"help me please {n}"}) for n, g in enumerate(guests)))
     assert all(a["ok"] for a in acks)
-    for _ in range(50):  # both engines settle
-        await asyncio.sleep(0.2)
+
+    async def full() -> bool:
         async with db.read() as s:
             assigned = list(await s.scalars(select(Ticket.assignee_id).where(Ticket.assignee_id.is_not(None))))
-        if len(assigned) == 3 * CAPACITY:
-            break
-    await asyncio.sleep(1)  # and stay settled
+        return len(assigned) >= 3 * CAPACITY
+
+    await until(full, timeout=30, what="both engines to fill every agent")
+    await asyncio.sleep(1)  # not a wait: a window in which a late second assignment would show
     async with db.read() as s:
         per_agent = Counter(await s.scalars(select(Ticket.assignee_id).where(Ticket.assignee_id.is_not(None))))
         assignments = Counter(

@@ -29,10 +29,9 @@ pytestmark = pytest.mark.skipif(not (PG_URL and REDIS_URL), reason="needs Postgr
 
 
 @pytest.fixture
-async def two_hubs(database_url: str) -> AsyncIterator[tuple[list[str], str, str]]:
+async def two_hubs(database_url: str, redis_url: str) -> AsyncIterator[tuple[list[str], str, str]]:
     if not database_url.startswith("postgresql"):
         pytest.skip("several processes share a database only on PostgreSQL")
-    assert REDIS_URL
     db = Database(database_url, EventBus())
     async with db.write() as uow:
         agent = await create_agent(uow.session, email="ops@x.test", display_name="ops", role="agent",
@@ -40,7 +39,7 @@ async def two_hubs(database_url: str) -> AsyncIterator[tuple[list[str], str, str
         session, _ = await create_session(uow.session, agent, timedelta(hours=1))
         token = await create_token(uow.session, role="admin", name="t")
     await db.dispose()
-    async with hubs(2, HUB_DATABASE_URL=database_url, HUB_REDIS_URL=REDIS_URL) as running:
+    async with hubs(2, HUB_DATABASE_URL=database_url, HUB_REDIS_URL=redis_url) as running:
         yield [url for _, url in running], session, token
 
 
@@ -130,13 +129,12 @@ async def _has(stored: Any, n: int) -> bool:
 
 
 async def test_a_chat_on_a_process_without_agents_is_offered_by_the_one_with_them(
-    database_url: str, tmp_path: Path
+    database_url: str, redis_url: str, tmp_path: Path
 ) -> None:
     """No timed policy steps here, so nothing but the Redis bridge tells process one about the ticket
     created on process two, where no agent is connected."""
     if not database_url.startswith("postgresql"):
         pytest.skip("several processes share a database only on PostgreSQL")
-    assert REDIS_URL
     (tmp_path / "routing.toml").write_text("[capacity]\nwebchat = 3\n\n[offers]\nwebchat = 30\n", encoding="utf-8")
     db = Database(database_url, EventBus())
     async with db.write() as uow:
@@ -144,7 +142,7 @@ async def test_a_chat_on_a_process_without_agents_is_offered_by_the_one_with_the
                                    password="a long password")  # fmt: skip
         session, _ = await create_session(uow.session, agent, timedelta(hours=1))
     await db.dispose()
-    env = {"HUB_DATABASE_URL": database_url, "HUB_REDIS_URL": REDIS_URL,
+    env = {"HUB_DATABASE_URL": database_url, "HUB_REDIS_URL": redis_url,
            "HUB_ROUTING_CONFIG": str(tmp_path / "routing.toml")}  # fmt: skip
     async with hubs(2, **env) as running:
         urls = [url for _, url in running]
@@ -159,7 +157,7 @@ async def test_a_chat_on_a_process_without_agents_is_offered_by_the_one_with_the
 
 
 async def test_every_process_shows_the_same_agents_and_a_new_one_does_not_sign_them_out(
-    two_hubs: tuple[list[str], str, str], database_url: str
+    two_hubs: tuple[list[str], str, str], database_url: str, redis_url: str
 ) -> None:
     """Presence lives in each process with its sockets; supervisors see it from the database, kept fresh by a
     heartbeat, so a wallboard on any process shows every agent, and a process starting does not reset them."""
@@ -181,7 +179,7 @@ async def test_every_process_shows_the_same_agents_and_a_new_one_does_not_sign_t
         assert (await staff(second)).get("ops") == "available"
         assert (await console.call("status", {"status": "busy"}))["ok"]
         await until(lambda: is_(second, "busy"))
-        async with hubs(1, HUB_DATABASE_URL=database_url, HUB_REDIS_URL=REDIS_URL or "") as third:
+        async with hubs(1, HUB_DATABASE_URL=database_url, HUB_REDIS_URL=redis_url) as third:
             assert (await staff(third[0][1])).get("ops") == "busy"
         assert (await staff(first)).get("ops") == "busy"
     finally:
