@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from urllib.parse import urlsplit
 
 import phonenumbers
 
-from hub.ops.client_address import Network, parse_trusted_proxies
-from hub.ops.log_redaction import hide_credentials
+from hub.db.urls import hide_credentials
+
+Network = IPv4Network | IPv6Network
 
 OMITTED = object()  # for errors about a whole table, where no single value is wrong
 
@@ -94,6 +96,23 @@ def region(key: str, raw: object) -> str | None:
     if text not in phonenumbers.SUPPORTED_REGIONS:
         raise SettingsError(key, raw, 'a two-letter country code (ISO 3166) such as "CN" or "US"')
     return text
+
+
+def parse_trusted_proxies(raw: object) -> tuple[Network, ...]:
+    """Addresses or CIDRs, as a TOML list or a comma-separated string; ValueError names the bad entry."""
+    items = raw.split(",") if isinstance(raw, str) else raw
+    if not isinstance(items, list | tuple):
+        raise ValueError("a list of IP addresses or CIDRs such as 10.0.0.0/8")
+    networks = []
+    for item in items:
+        text = str(item).strip()
+        if not text:
+            continue
+        try:
+            networks.append(ip_network(text, strict=False))
+        except ValueError:
+            raise ValueError(f"IP addresses or CIDRs such as 10.0.0.0/8 ({text!r} is neither)") from None
+    return tuple(networks)
 
 
 def trusted_proxies(key: str, raw: object) -> tuple[Network, ...]:

@@ -11,8 +11,7 @@ from typing import Any
 
 from hub import paths
 from hub import setting_values as setting
-from hub.ops.client_address import Network
-from hub.setting_values import OMITTED, SettingsError
+from hub.setting_values import OMITTED, Network, SettingsError
 from hub.tickets.delivery_ages import DeliveryAgeError, DeliveryAges, parse_delivery
 
 __all__ = ["OMITTED", "PROJECT_ROOT", "QueueConfig", "Settings", "SettingsError", "load_settings"]

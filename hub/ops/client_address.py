@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
+from ipaddress import IPv4Address, IPv6Address, ip_address
 
 from aiohttp import web
 
-Network = IPv4Network | IPv6Network
+from hub import keys
+from hub.setting_values import Network
+
 Address = IPv4Address | IPv6Address
 UNKNOWN = "unknown"
-
-
-def parse_trusted_proxies(raw: object) -> tuple[Network, ...]:
-    """Addresses or CIDRs, as a TOML list or a comma-separated string; ValueError names the bad entry."""
-    items = raw.split(",") if isinstance(raw, str) else raw
-    if not isinstance(items, list | tuple):
-        raise ValueError("a list of IP addresses or CIDRs such as 10.0.0.0/8")
-    networks = []
-    for item in items:
-        text = str(item).strip()
-        if not text:
-            continue
-        try:
-            networks.append(ip_network(text, strict=False))
-        except ValueError:
-            raise ValueError(f"IP addresses or CIDRs such as 10.0.0.0/8 ({text!r} is neither)") from None
-    return tuple(networks)
 
 
 def _address(text: str | None) -> Address | None:
@@ -72,7 +57,5 @@ def _trusted(address: Address, trusted: Sequence[Network]) -> bool:
 
 def client_address(request: web.Request) -> str:
     """The one place the hub asks who a request comes from."""
-    from hub import keys  # here, not at the top: keys imports settings, which imports this module's parser
-
     trusted = request.app[keys.SETTINGS].trusted_proxies
     return resolve(request.remote, request.headers.getall("X-Forwarded-For", ()), trusted)
