@@ -16,6 +16,7 @@ from hub.bus import EventBus
 from hub.channels.core import ChannelCore
 from hub.channels.email.ports import MailCore
 from hub.channels.registry import ChannelRegistry
+from hub.channels.storage import LocalDirectoryStore
 from hub.channels.webchat.transport import SocketServer
 from hub.customers.nicknames import Nicknames
 from hub.customers.surveys import SurveySender
@@ -32,7 +33,6 @@ from hub.routing.config import load_routing
 from hub.routing.engine import RoutingEngine
 from hub.routing.live_stats import LiveStats
 from hub.settings import Settings
-from hub.storage import LocalDirectoryStore
 from hub.tickets.calls import CallStore
 from hub.tickets.delivery import DeliveryWorker
 from hub.tickets.desk import ChannelDesk

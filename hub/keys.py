@@ -16,11 +16,11 @@ if TYPE_CHECKING:
     from hub.agents.presence import Presence
     from hub.channels.email.service import EmailService
     from hub.channels.registry import ChannelRegistry
+    from hub.channels.storage import LocalDirectoryStore
     from hub.db.engine import Database
     from hub.knowledge.base import KnowledgeBase
     from hub.routing.engine import RoutingEngine
     from hub.settings import Settings
-    from hub.storage import LocalDirectoryStore
     from hub.tickets.delivery import DeliveryWorker
     from hub.tickets.ingest import Ingestor
 

@@ -13,7 +13,7 @@ from aiohttp import web
 from hub import keys
 from hub.api.bodies import read_file_part
 from hub.api.errors import require
-from hub.storage import AttachmentStore, TooLarge
+from hub.channels.storage import AttachmentStore, TooLarge
 
 routes = web.RouteTableDef()
 ROLES = ("agent", "supervisor")

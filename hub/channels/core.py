@@ -11,11 +11,11 @@ from aiohttp import web
 from hub.bus import EventBus
 from hub.channels.email.ports import MailCore
 from hub.channels.registry import ChannelRegistry
+from hub.channels.storage import LocalDirectoryStore
 from hub.customers.nicknames import Nicknames
 from hub.customers.visitors import VisitorBook
 from hub.routing.calls import CallOffers
 from hub.settings import Settings
-from hub.storage import LocalDirectoryStore
 from hub.tickets.calls import CallStore
 from hub.tickets.desk import ChannelDesk
 from hub.tickets.ingest import Ingestor

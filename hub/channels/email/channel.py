@@ -19,9 +19,9 @@ from hub.channels.email.addresses import address_problem
 from hub.channels.email.config import EmailConfig, Mailbox, Relay
 from hub.channels.email.loops import automatic
 from hub.channels.email.parse import ParsedMail
+from hub.channels.storage import AttachmentStore
 from hub.envelopes import Attachment, DeliveryReceipt, IdentityRef, InboundEnvelope, OutboundMessage
 from hub.settings import PROJECT_ROOT
-from hub.storage import AttachmentStore
 
 log = logging.getLogger(__name__)
 TICKET_TOKEN = re.compile(r"\[#(\d{1,12})\]")

@@ -20,8 +20,8 @@ from hub.channels.email.notices import MailNotices
 from hub.channels.email.parse import ParsedMail
 from hub.channels.email.parser_pool import MailParser
 from hub.channels.email.raw import RawMailStore
+from hub.channels.storage import AttachmentStore, TooLarge
 from hub.envelopes import Attachment
-from hub.storage import AttachmentStore, TooLarge
 from hub.tickets.desk import ChannelDesk
 from hub.tickets.inbound import IngestResult
 from hub.tickets.ingest import Ingestor

@@ -8,7 +8,7 @@ import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from hub.storage import delete_within, read_within, write_atomically
+from hub.channels.storage import delete_within, read_within, write_atomically
 
 
 class RawMailStore:

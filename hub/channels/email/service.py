@@ -15,8 +15,8 @@ from hub.channels.email.notices import MailNotices
 from hub.channels.email.ports import Lead, MailCore
 from hub.channels.email.raw import RawMailStore
 from hub.channels.email.smtp import SmtpListener
+from hub.channels.storage import AttachmentStore
 from hub.settings import Settings
-from hub.storage import AttachmentStore
 from hub.tickets.ingest import Ingestor
 
 log = logging.getLogger(__name__)

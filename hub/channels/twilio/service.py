@@ -10,6 +10,7 @@ import aiohttp
 from aiohttp import web
 from twilio.request_validator import RequestValidator
 
+from hub.channels.storage import LocalDirectoryStore
 from hub.channels.twilio.config import TwilioConfig
 from hub.channels.twilio.ivr import Ivr, load_ivr
 from hub.channels.twilio.media import MediaRefused, fetch
@@ -17,7 +18,6 @@ from hub.channels.twilio.sms import SmsChannel
 from hub.channels.twilio.voice import VoiceChannel
 from hub.routing.calls import CallOffers
 from hub.settings import PROJECT_ROOT
-from hub.storage import LocalDirectoryStore
 from hub.tickets.calls import CallStore
 from hub.tickets.desk import ChannelDesk
 
