@@ -23,6 +23,7 @@ class BuildWithWebAssets(build_py):
         if self.editable_mode:  # an editable install reads the checkout's own folders
             return
         target = Path(self.build_lib) / "hub" / "_data"
+        shutil.rmtree(target, ignore_errors=True)  # a file deleted since an earlier build must not linger in build/
         for name in FOLDERS:
             shutil.copytree(ROOT / name, target / name, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*~"))
         if not (ROOT / SOCKET_IO_CLIENT).is_file():
