@@ -12,7 +12,6 @@ from aiohttp import web
 if TYPE_CHECKING:
     import socketio
 
-    from hub.agent_console.signin import Signin
     from hub.agents.presence import Presence
     from hub.channels.email.service import EmailService
     from hub.channels.registry import ChannelRegistry
@@ -21,6 +20,7 @@ if TYPE_CHECKING:
     from hub.knowledge.base import KnowledgeBase
     from hub.routing.engine import RoutingEngine
     from hub.settings import Settings
+    from hub.signin.passwords import PasswordChecks
     from hub.tickets.delivery import DeliveryWorker
     from hub.tickets.ingest import Ingestor
 
@@ -35,4 +35,4 @@ ATTACHMENTS: web.AppKey[LocalDirectoryStore] = web.AppKey("attachments")
 KNOWLEDGE: web.AppKey[KnowledgeBase] = web.AppKey("knowledge")
 ROUTING: web.AppKey[RoutingEngine] = web.AppKey("routing")
 EMAIL: web.AppKey[EmailService] = web.AppKey("email")  # only when mailboxes are configured
-SIGNIN: web.AppKey[Signin] = web.AppKey("signin")  # attempt counters and the password-check pool
+PASSWORD_CHECKS: web.AppKey[PasswordChecks] = web.AppKey("password_checks")  # sign-in's pool, the API's too

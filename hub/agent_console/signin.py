@@ -43,10 +43,14 @@ class Signin:
         self.checks = PasswordChecks(settings.signin_concurrent_checks)
 
 
+SIGNIN = web.AppKey("signin", Signin)
+
+
 def setup_signin(app: web.Application, db: Database, settings: Settings) -> None:
     from hub.agent_console import signin_steps, two_factor_pages
 
-    app[keys.SIGNIN] = Signin(db, settings)
+    app[SIGNIN] = Signin(db, settings)
+    app[keys.PASSWORD_CHECKS] = app[SIGNIN].checks  # the API's password changes share the pool
     app.router.add_routes(routes)
     app.router.add_routes(signin_steps.routes)
     app.router.add_routes(two_factor_pages.routes)
@@ -55,7 +59,7 @@ def setup_signin(app: web.Application, db: Database, settings: Settings) -> None
 
 async def _close_pool(app: web.Application) -> AsyncIterator[None]:
     yield
-    app[keys.SIGNIN].checks.close()
+    app[SIGNIN].checks.close()
 
 
 async def read_form(request: web.Request) -> MultiDictProxy[Any]:
@@ -97,7 +101,7 @@ async def login(request: web.Request) -> web.StreamResponse:
         return login_page(request, nxt, _("Enter your email and password."), 400)
     if len(email) > MAX_EMAIL or len(password) > MAX_PASSWORD:
         return login_page(request, nxt, _("Wrong email or password."), 400)
-    signin, address = request.app[keys.SIGNIN], client_address(request)
+    signin, address = request.app[SIGNIN], client_address(request)
     # A slot first, so only attempts about to be checked write to the database: a flood refused for want of a
     # slot costs one read each and never queues for SQLite's writer ahead of chats and mails.
     failing = signin.checks.full() or await signin.throttle.address_failing(address)

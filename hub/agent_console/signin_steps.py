@@ -8,7 +8,7 @@ from aiohttp import web
 
 from hub import keys
 from hub.agent_console.pages import language_of, render_page
-from hub.agent_console.signin import read_form, signed_in, text_field, too_many
+from hub.agent_console.signin import SIGNIN, read_form, signed_in, text_field, too_many
 from hub.agents import audit
 from hub.db.models import Agent
 from hub.ops.client_address import client_address
@@ -69,7 +69,7 @@ async def _second_step(request: web.Request, purpose: str) -> web.StreamResponse
     found, agent = await _pending(request, purpose)
     template = "console/login_code.html" if purpose == "code" else "console/two_factor_enrol.html"
     context: dict[str, Any] = {} if found.secret is None else _enrol_context(request, agent, found.secret)
-    signin, address = request.app[keys.SIGNIN], client_address(request)
+    signin, address = request.app[SIGNIN], client_address(request)
     # A code is a guess like a password: counted against the account and the address before it is checked.
     attempt = await signin.throttle.attempt(agent.email, address)
     if not attempt.allowed:

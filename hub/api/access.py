@@ -118,7 +118,7 @@ async def set_password(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(reason='send {"password": "<at least 8 characters>"} or {"generate": true}')
     if len(password) > MAX_PASSWORD:
         raise web.HTTPBadRequest(reason=f"a password has at most {MAX_PASSWORD} characters")
-    checks = request.app[keys.SIGNIN].checks
+    checks = request.app[keys.PASSWORD_CHECKS]
     try:
         # Hashing shares the sign-in worker pool and its cap: argon2 never runs on the event loop.
         async with checks.slot(may_wait=True) as had:
