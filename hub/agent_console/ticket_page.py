@@ -8,7 +8,6 @@ from aiohttp import web
 from sqlalchemy import select
 
 from hub import keys
-from hub.agent_console.composer import limits_for, reply_channels
 from hub.agent_console.pages import AGENT_PAGES, page, page_principal
 from hub.api.errors import path_id
 from hub.customers.claims import latest_claim
@@ -16,7 +15,9 @@ from hub.customers.history import timeline
 from hub.customers.insight import insight
 from hub.customers.tables import Survey
 from hub.db.models import Agent, Customer, Queue
+from hub.tickets.channel_facts import limits_for
 from hub.tickets.macros import visible as visible_macros
+from hub.tickets.reply_rules import reply_channels
 from hub.tickets.views import ticket_detail, visible_to
 
 routes = web.RouteTableDef()

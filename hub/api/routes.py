@@ -9,7 +9,6 @@ from aiohttp import web
 from sqlalchemy import select
 
 from hub import keys
-from hub.agent_console.composer import limits_for, mentioned, reply_channels
 from hub.agents.accounts import Principal
 from hub.api.bodies import whole_number
 from hub.api.errors import body_ids, body_optional_id, int_param, path_id, query_id, read_json, require
@@ -17,10 +16,10 @@ from hub.api.uploads import checked
 from hub.customers.claims import latest_claim
 from hub.customers.tables import Survey
 from hub.customers.tiers import PRIORITIES
-from hub.db.models import Ticket
 from hub.tickets.changes import UNCHANGED, Stale, TicketChange, update_ticket
 from hub.tickets.model import InvalidTransition, Status
-from hub.tickets.replies import ReplyError, TicketNotFound, post_reply
+from hub.tickets.refusals import Refusal, ReplyError, ReplyRefused, TicketNotFound
+from hub.tickets.replies import post_reply
 from hub.tickets.views import TicketFilter, list_tickets, ticket_detail, visible_to
 
 TICKET_ROLES = ("agent", "supervisor")
@@ -99,41 +98,13 @@ async def post_ticket_reply(request: web.Request) -> web.Response:
     mention_ids = body_ids(mention_ids, "mentions", 20)
     if not isinstance(coach, bool) or (coach and not internal):
         raise web.HTTPBadRequest(reason="coach is true or false, and only for internal notes")
-    if coach and not principal.has_role("supervisor"):
-        raise web.HTTPForbidden(reason="only supervisors coach")
     if not internal and request.app[keys.DELIVERY].backed_up:
         raise web.HTTPServiceUnavailable(
             reason="replies are backed up (a provider is slow or down); please send again in a minute",
             headers={"Retry-After": "60"},
         )
-    channels = request.app[keys.CHANNELS]
     limit = request.app[keys.SETTINGS].attachment_max_bytes
     files = await checked(request.app[keys.ATTACHMENTS], body.get("attachments"), limit)
-    extra: dict[str, Any] = {}
-    async with request.app[keys.DB].read() as s:
-        row = await s.get(Ticket, ticket_id)
-        if row is None:
-            raise web.HTTPNotFound(reason="no such ticket")
-        on = channel or row.channel
-        if not internal:
-            if channel is not None and channel not in await reply_channels(s, row.customer_id, row.channel, channels):
-                raise web.HTTPUnprocessableEntity(reason=f"the customer cannot be reached on {channel!r}")
-            problem = limits_for(on, channels).check(text.strip())
-            if problem:
-                raise web.HTTPUnprocessableEntity(reason=problem)
-            if files and (on not in channels or "attachments" not in channels.get(on).capabilities):
-                raise web.HTTPUnprocessableEntity(reason=f"{on} replies cannot carry files; send them by email")
-        else:
-            try:
-                found = await mentioned(s, text, mention_ids)
-            except ValueError as exc:
-                raise web.HTTPUnprocessableEntity(reason=str(exc)) from None
-            if found:
-                extra["mentions"] = found
-            if coach:
-                if row.assignee_id is None:
-                    raise web.HTTPUnprocessableEntity(reason="nobody is assigned to coach on this ticket")
-                extra["coach_for"] = row.assignee_id
     try:
         ticket, interaction = await post_reply(
             request.app[keys.DB],
@@ -141,15 +112,17 @@ async def post_ticket_reply(request: web.Request) -> web.Response:
             principal,
             text,
             note=internal,
-            reply_window=lambda name: channels.get(name).reply_window if name in channels else None,
-            channel=None if internal else on,
-            extra_meta=extra,
+            channel=None if internal else channel,
+            mentions=tuple(mention_ids) if internal else (),
+            coach=coach,
             attachments=files,
+            channels=request.app[keys.CHANNELS],
         )
     except TicketNotFound:
         raise web.HTTPNotFound(reason="no such ticket") from None
-    except ReplyError as exc:
-        raise web.HTTPUnprocessableEntity(reason=str(exc)) from None
+    except ReplyRefused as exc:  # the reply rules (hub/tickets/reply_rules.py): 403 for a role, else 422
+        status = web.HTTPForbidden if exc.refusal == Refusal.NOT_A_COACH else web.HTTPUnprocessableEntity
+        raise status(reason=str(exc)) from None
     return web.json_response({"ticket": ticket.to_json(), "interaction": interaction.to_json()}, status=201)
 
 

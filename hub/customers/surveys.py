@@ -22,8 +22,10 @@ from hub.customers.tables import Survey
 from hub.db.engine import Database
 from hub.db.models import Customer, Ticket
 from hub.events import TicketUpdated
+from hub.tickets.channel_facts import ReplyChannels
 from hub.tickets.model import Status
-from hub.tickets.replies import ReplyError, post_reply
+from hub.tickets.refusals import ReplyRefused
+from hub.tickets.replies import post_reply
 
 log = logging.getLogger(__name__)
 SURVEY_ACTOR = Principal(kind="system", id=0, role="agent", name="satisfaction survey")
@@ -115,9 +117,10 @@ async def stats(s: AsyncSession, by: str) -> list[dict[str, Any]]:
 class SurveySender:
     """Subscribes to ticket.updated: a ticket that became solved gets one survey on its channel."""
 
-    def __init__(self, db: Database, public_url: str | None) -> None:
+    def __init__(self, db: Database, public_url: str | None, channels: ReplyChannels | None = None) -> None:
         self._db = db
         self._public_url = public_url
+        self._channels = channels  # the running channels, for the reply rules (a closed window, a limit)
 
     def subscribe(self, bus: EventBus) -> None:
         bus.subscribe(TicketUpdated, self._on_updated)
@@ -149,9 +152,9 @@ class SurveySender:
         if ticket.channel == "email" and self._public_url:
             text = f"How did we do? Rate us here: {self._public_url}/survey/{survey.token}\n\n{ASK}"
         try:
-            await post_reply(self._db, ticket_id, SURVEY_ACTOR, text, automatic=True)
-        except ReplyError as exc:  # opted out, closed meanwhile: no survey then
-            log.info("survey for ticket %s not sent: %s", ticket_id, exc)
+            await post_reply(self._db, ticket_id, SURVEY_ACTOR, text, automatic=True, channels=self._channels)
+        except ReplyRefused as exc:  # opted out, closed meanwhile, the channel's window shut: no survey then
+            log.info("survey for ticket %s not sent (%s): %s", ticket_id, exc.refusal, exc)
             async with self._db.write() as uow:
                 await uow.session.delete(await uow.session.get_one(Survey, survey.id))
             return None

@@ -15,26 +15,22 @@ import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.agents import audit
 from hub.agents.presence import Presence
 from hub.background import cancel
 from hub.bus import EventBus
 from hub.clock import utcnow
-from hub.customers import history
 from hub.db.engine import Database, UnitOfWork
-from hub.db.models import Agent, Customer, Queue, Ticket
+from hub.db.models import Queue
 from hub.events import AgentStatusChanged, TicketCreated, TicketUpdated
-from hub.knowledge.text import guess_locale
-from hub.routing import offers
+from hub.routing import offers, placing
 from hub.routing import waiting as waiting_list
 from hub.routing.config import RoutingConfig
 from hub.routing.decide import decide
 from hub.routing.model import Decision
-from hub.routing.requests import Requests
+from hub.routing.requests import Requests, derive_requirements
 from hub.routing.roster import Roster, RosterCache, count_one_more
-from hub.routing.wording import customer_words
 from hub.snapshots import TicketSnapshot
 from hub.tickets.model import ACTIVE
 
@@ -55,7 +51,7 @@ class RoutingEngine:
         self._drain_queued = False
         self._cache = RosterCache()
         self._next_timed_drain = 0.0
-        self._requests = Requests(self)
+        self._requests = Requests(presence.is_online)
         self._reoffer_due: dict[int, datetime] = {}  # tickets every eligible agent passed on -> when to try again
         self._configure_timing()
 
@@ -217,61 +213,21 @@ class RoutingEngine:
             return [await self._route_in(uow, roster, ticket_id) for ticket_id in ticket_ids]
 
     async def _route_in(self, uow: UnitOfWork, roster: Roster, ticket_id: int) -> Decision | None:
-        s = uow.session
-        # Lock order everywhere: customer, then ticket, then agent (ingest locks the customer first too;
-        # taking the ticket first here deadlocked against a message arriving on it).
-        lock = not self._db.is_sqlite
-        if lock:
-            customer_id = await s.scalar(select(Ticket.customer_id).where(Ticket.id == ticket_id))
-            if customer_id is None:
-                return None
-            customer = await s.get_one(Customer, customer_id, with_for_update=True)
-            found = await s.get(Ticket, ticket_id, with_for_update=True)
-        else:  # one writer at a time: nothing to lock, so one query
-            row = (
-                await s.execute(
-                    select(Ticket, Customer)
-                    .join(Customer, Customer.id == Ticket.customer_id)
-                    .where(Ticket.id == ticket_id)
-                )
-            ).first()
-            if row is None:
-                return None
-            found, customer = row
-        ticket = found
-        if ticket is None or ticket.assignee_id is not None or ticket.status not in ACTIVE:
-            return None
-        if "skills" not in ticket.requirements:
-            words = await customer_words(s, ticket)  # the subject and what the first message says
-            derived = self.config.requirements_for(words, ticket.requirements.get("entry"))
-            for skill, level in (ticket.requirements.get("entry_skills") or {}).items():
-                derived["skills"][skill] = max(int(level), derived["skills"].get(skill, 0))
-            if ticket.requirements.get("language"):
-                derived["language"] = ticket.requirements["language"]  # chosen by the customer: it wins
-            if derived["language"] is None:
-                derived["language"] = "zh" if guess_locale(words) == "zh-CN" else "en"
-            ticket.requirements = {**ticket.requirements, **derived}
+        s, lock = uow.session, not self._db.is_sqlite
+        found = await placing.load_routable(s, ticket_id, lock)
+        if found is None:
+            return None  # gone, owned meanwhile, or no longer open
+        ticket, customer = found
+        await derive_requirements(s, ticket, self.config)
         queue = await s.get_one(Queue, ticket.queue_id)
         now = utcnow()
-        req, warnings = await self._requests.build(s, ticket, customer.tier, queue.name, now)
+        req, warnings = await self._requests.build(s, ticket, customer.tier, queue.name, now, self.config)
         decision = decide(req, roster, self.config.capacity, self.config.filters)
         if warnings:
             decision = replace(decision, reasons=(*warnings, *decision.reasons))
         agent_id = decision.agent_id
-        if agent_id is not None:
-            # Lock the agent and recount: another decider may have filled them since the roster was read.
-            # (SQLite has one writer, so the count alone is exact there.)
-            if lock:
-                await s.get(Agent, agent_id, with_for_update=True)
-            load = await s.scalar(
-                select(func.count())
-                .select_from(Ticket)
-                .where(Ticket.assignee_id == agent_id, Ticket.channel == ticket.channel, Ticket.status.in_(ACTIVE))
-            )
-            chosen = next(p for p, _ in roster if p.id == agent_id)
-            if (load or 0) >= chosen.capacity.get(ticket.channel, self.config.capacity.get(ticket.channel, 1)):
-                self._cache.set_load(agent_id, ticket.channel, load or 0)
-                agent_id = None
+        if agent_id is not None and not await self._has_room(s, roster, agent_id, ticket.channel, lock):
+            agent_id = None
         reasons = list(decision.reasons)
         if agent_id is None:
             # Everyone eligible passed on it: offer it again when the first of them may have it again.
@@ -279,37 +235,24 @@ class RoutingEngine:
             again = offers.reoffer_at(ticket, now, pause) if req.exclude else None
             if again is not None:
                 self._reoffer_due[ticket.id] = again
-            if ticket.assignment.get("reasons") == reasons:
+            if not placing.leave_waiting(ticket, now, reasons, again):
                 return decision  # still waiting for the same reason: nothing new to store or announce
-            kept = {k: v for k, v in ticket.assignment.items() if k != "reoffer_at"}
-            ticket.assignment = {**kept, "agent_id": None, "by": "routing", "at": now.isoformat(),
-                                 "state": offers.WAITING, "reasons": reasons,
-                                 **({"reoffer_at": again.isoformat()} if again else {})}  # fmt: skip
         else:
-            timeout = self.config.offers.get(ticket.channel)
-            if timeout:
-                offers.make_offer(ticket, agent_id, timeout, now, reasons)
-            else:
-                offers.assign(ticket, agent_id, now, reasons)
-            ticket.updated_at = now
+            await placing.hand_over(s, ticket, agent_id, self.config.offers.get(ticket.channel), now, reasons)
             count_one_more(roster, agent_id, ticket.channel)
             self._cache.took(agent_id, ticket.channel)
-            action = "ticket.offered" if timeout else "ticket.assigned"
-            audit.record(s, None, action, "ticket", ticket.id, agent_id=agent_id, reasons=reasons)
-            how = f"{'offered' if timeout else 'routed'} to agent {agent_id}"
-            await history.record(
-                s,
-                customer_id=ticket.customer_id,
-                kind=action,
-                at=now,
-                channel=ticket.channel,
-                ticket_id=ticket.id,
-                summary=f"{how}: {reasons[-1]}" if reasons else how,
-            )
         await s.flush()
         changes = ("assignee_id", "assignment") if agent_id is not None else ("assignment",)
         uow.emit(TicketUpdated(TicketSnapshot.of(ticket, customer, queue.name), changes))
         return decision
+
+    async def _has_room(self, s: AsyncSession, roster: Roster, agent_id: int, channel: str, lock: bool) -> bool:
+        """The chosen agent, recounted under lock, still has room; if not the roster's count is corrected."""
+        load = await placing.load_now(s, agent_id, channel, lock)
+        if load >= placing.capacity_of(roster, agent_id, channel, self.config.capacity):
+            self._cache.set_load(agent_id, channel, load)
+            return False
+        return True
 
     def reload(self, config: RoutingConfig) -> None:
         """A new policy, already validated; the next decision uses it."""

@@ -1,40 +1,59 @@
-"""What one ticket asks of routing: its RouteRequest (continuity, steps' wait, declines), screened for the unknown."""
+"""What one ticket asks of routing: its requirements (derived once), then its RouteRequest (continuity, steps'
+wait, declines), screened for the unknown."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import AgentSkill, Ticket
+from hub.knowledge.text import guess_locale
 from hub.routing import offers
+from hub.routing.config import RoutingConfig
 from hub.routing.model import RouteRequest
-
-if TYPE_CHECKING:
-    from hub.routing.engine import RoutingEngine
+from hub.routing.wording import customer_words
 
 SKILLS_TTL_S = 30.0  # how stale the set of skills anyone has may be
 
 
+async def derive_requirements(s: AsyncSession, ticket: Ticket, config: RoutingConfig) -> None:
+    """Skills and language from what the customer wrote and where they came in, once per ticket."""
+    if "skills" in ticket.requirements:
+        return
+    words = await customer_words(s, ticket)  # the subject and what the first message says
+    derived = config.requirements_for(words, ticket.requirements.get("entry"))
+    for skill, level in (ticket.requirements.get("entry_skills") or {}).items():
+        derived["skills"][skill] = max(int(level), derived["skills"].get(skill, 0))
+    if ticket.requirements.get("language"):
+        derived["language"] = ticket.requirements["language"]  # chosen by the customer: it wins
+    if derived["language"] is None:
+        derived["language"] = "zh" if guess_locale(words) == "zh-CN" else "en"
+    ticket.requirements = {**ticket.requirements, **derived}
+
+
 class Requests:
-    def __init__(self, engine: RoutingEngine) -> None:
-        self._engine = engine  # for its current config (reloadable) and presence
+    def __init__(self, is_online: Callable[[int], bool]) -> None:
+        self._is_online = is_online  # presence: is the customer's last agent still here to hold the ticket for
         self._skills: set[str] = set()
         self._skills_read_at = -1e18
 
     async def build(
-        self, s: AsyncSession, ticket: Ticket, tier: str, queue: str, now: datetime
+        self, s: AsyncSession, ticket: Ticket, tier: str, queue: str, now: datetime, config: RoutingConfig
     ) -> tuple[RouteRequest, list[str]]:
-        return await self._screen(s, await self._request(s, ticket, tier, queue, now))
+        """`config` is the engine's current one (it may be reloaded between two calls)."""
+        return await self._screen(s, await self._request(s, ticket, tier, queue, now, config), config)
 
-    async def _screen(self, s: AsyncSession, req: RouteRequest) -> tuple[RouteRequest, list[str]]:
+    async def _screen(
+        self, s: AsyncSession, req: RouteRequest, config: RoutingConfig
+    ) -> tuple[RouteRequest, list[str]]:
         """Unknown tiers and skills route by the default rules, with a warning in the reasons."""
         warnings = []
-        if req.tier not in self._engine.config.tier_names:
+        if req.tier not in config.tier_names:
             warnings.append(f"warning: tier {req.tier!r} is not in routing.toml; routed by the default filter")
         known = await self._known_skills(s)
         unknown = sorted(set(req.skills) - known)
@@ -52,7 +71,9 @@ class Requests:
             self._skills_read_at = now
         return self._skills
 
-    async def _request(self, s: AsyncSession, ticket: Ticket, tier: str, queue: str, now: datetime) -> RouteRequest:
+    async def _request(
+        self, s: AsyncSession, ticket: Ticket, tier: str, queue: str, now: datetime, config: RoutingConfig
+    ) -> RouteRequest:
         last = (
             await s.execute(
                 select(Ticket.assignee_id, Ticket.updated_at)
@@ -67,8 +88,8 @@ class Requests:
         ).first()
         waited = max(0.0, (now - ticket.created_at).total_seconds())
         hold = 0.0
-        if last is not None and self._engine.config.continuity_s and self._engine.presence.is_online(last.assignee_id):
-            hold = max(0.0, self._engine.config.continuity_s - waited)
+        if last is not None and config.continuity_s and self._is_online(last.assignee_id):
+            hold = max(0.0, config.continuity_s - waited)
         return RouteRequest(
             ticket_id=ticket.id,
             channel=ticket.channel,
@@ -79,5 +100,5 @@ class Requests:
             hold_for_last_s=hold,
             queue=queue,
             waited_s=waited,
-            exclude=offers.declined_by(ticket, now, timedelta(seconds=self._engine.config.reoffer_after_s)),
+            exclude=offers.declined_by(ticket, now, timedelta(seconds=config.reoffer_after_s)),
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -18,8 +18,9 @@ from hub.db.engine import Database
 from hub.db.models import Agent, Queue, Ticket
 from hub.events import TicketUpdated
 from hub.snapshots import TicketSnapshot
+from hub.tickets.locking import load_ticket
 from hub.tickets.model import Status, transition
-from hub.tickets.replies import ReplyError, load_ticket
+from hub.tickets.refusals import ReplyError
 
 UNCHANGED: Any = object()
 
@@ -41,102 +42,111 @@ class TicketChange:
     if_updated_at: datetime | None = None  # optimistic check: 409 when the ticket changed since
 
 
+@dataclass(slots=True)
+class _Edit:
+    """One change under way: the locked ticket, who changes it, and the fields changed so far."""
+
+    s: AsyncSession
+    actor: Principal
+    ticket: Ticket
+    queue: str
+    now: datetime
+    changed: list[str] = field(default_factory=list)
+
+    def audit(self, action: str, **details: Any) -> None:
+        audit.record(self.s, self.actor, action, "ticket", self.ticket.id, **details)
+
+
 async def update_ticket(db: Database, ticket_id: int, actor: Principal, change: TicketChange) -> TicketSnapshot:
     """Apply one person's change; audited, announced after commit, refused whole if any part is invalid."""
-    now = utcnow()
     async with db.write() as uow:
-        s = uow.session
-        ticket, customer, queue = await load_ticket(s, ticket_id, lock=not db.is_sqlite)
+        ticket, customer, queue = await load_ticket(uow.session, ticket_id, lock=not db.is_sqlite)
         before = (queue, ticket.assignee_id)
-        if change.if_updated_at is not None and ticket.updated_at != change.if_updated_at:
-            raise Stale(f"ticket {ticket_id} changed at {ticket.updated_at.isoformat()}; reload and try again")
-        changes: list[str] = []
+        _check_fresh(ticket, change.if_updated_at)
+        edit = _Edit(uow.session, actor, ticket, queue, utcnow())
         if change.status is not None and change.status != ticket.status:
-            was = ticket.status
-            transition(ticket, Status(change.status), now)
-            if ticket.status == Status.SOLVED.value and ticket.assignee_id is not None:
-                await credit_resolution(s, ticket, now)
-            changes.append("status")
-            audit.record(s, actor, "ticket.status_changed", "ticket", ticket.id, before=was, after=change.status)
-            await history.record(s, customer_id=ticket.customer_id, kind="ticket.status", at=now,
-                                 summary=f"{was} → {ticket.status} ({actor.name})", channel=ticket.channel,
-                                 ticket_id=ticket.id)  # fmt: skip
+            await _change_status(edit, Status(change.status))
         if change.tags is not None:
-            clean = sorted({t.strip()[:64] for t in change.tags if t.strip()})
-            if clean != sorted(ticket.tags or []):
-                ticket.tags = clean
-                changes.append("tags")
-                audit.record(s, actor, "ticket.tags_changed", "ticket", ticket.id, tags=clean)
-        owner = actor.agent_id is not None and ticket.assignee_id == actor.agent_id
+            _change_tags(edit, change.tags)
         if change.queue is not None or change.priority is not None:
-            # Supervisors move anything; an agent may transfer their own ticket to another queue.
-            if not actor.has_role("supervisor") and (change.priority is not None or not owner):
-                raise PermissionError(
-                    "only supervisors change priority or move others' tickets; agents transfer their own"
-                )
-            if change.queue is not None and change.queue != queue:
-                target = await s.scalar(select(Queue).where(Queue.name == change.queue))
-                if target is None:
-                    raise ReplyError(f"queue {change.queue!r} does not exist")
-                audit.record(s, actor, "ticket.queue_changed", "ticket", ticket.id, before=queue, after=target.name)
-                ticket.queue_id, queue = target.id, target.name
-                changes.append("queue")
-            if change.priority is not None and change.priority != ticket.priority:
-                audit.record(
-                    s,
-                    actor,
-                    "ticket.priority_changed",
-                    "ticket",
-                    ticket.id,
-                    before=ticket.priority,
-                    after=change.priority,
-                )
-                ticket.priority = change.priority
-                changes.append("priority")
+            await _move(edit, change.queue, change.priority)
         if change.requirements is not None and change.requirements != ticket.requirements:
-            audit.record(
-                s,
-                actor,
-                "ticket.requirements_changed",
-                "ticket",
-                ticket.id,
-                before=ticket.requirements,
-                after=change.requirements,
-            )
-            ticket.requirements = change.requirements
-            changes.append("requirements")
+            _change_requirements(edit, change.requirements)
         if change.assignee_id is not UNCHANGED and change.assignee_id != ticket.assignee_id:
-            await _check_assignee(s, actor, ticket, change.assignee_id)
-            audit.record(
-                s, actor, "ticket.reassigned", "ticket", ticket.id, before=ticket.assignee_id, after=change.assignee_id
-            )
-            ticket.assignee_id = change.assignee_id
-            ticket.offer_expires_at = None
-            ticket.assignment = {
-                "agent_id": change.assignee_id,
-                "by": actor.name,
-                "at": now.isoformat(),
-                "reasons": [f"assigned by {actor.name} ({actor.role})"],
-            }
-            changes.extend(("assignee_id", "assignment"))
-            who = f"to agent {change.assignee_id}" if change.assignee_id else "unassigned"
-            await history.record(
-                s,
-                customer_id=ticket.customer_id,
-                kind="ticket.assigned",
-                at=now,
-                summary=f"{who} by {actor.name}",
-                channel=ticket.channel,
-                ticket_id=ticket.id,
-            )
-        if changes:
-            ticket.updated_at = now
-            await s.flush()
-        snapshot = TicketSnapshot.of(ticket, customer, queue)
-        if changes:
-            moved = before != (queue, ticket.assignee_id)
-            uow.emit(TicketUpdated(snapshot, tuple(changes), before if moved else None))
+            await _reassign(edit, change.assignee_id)
+        if edit.changed:
+            ticket.updated_at = edit.now
+            await uow.session.flush()
+        snapshot = TicketSnapshot.of(ticket, customer, edit.queue)
+        if edit.changed:
+            moved = before != (edit.queue, ticket.assignee_id)
+            uow.emit(TicketUpdated(snapshot, tuple(edit.changed), before if moved else None))
     return snapshot
+
+
+def _check_fresh(ticket: Ticket, if_updated_at: datetime | None) -> None:
+    if if_updated_at is not None and ticket.updated_at != if_updated_at:
+        raise Stale(f"ticket {ticket.id} changed at {ticket.updated_at.isoformat()}; reload and try again")
+
+
+async def _change_status(edit: _Edit, status: Status) -> None:
+    ticket, was = edit.ticket, edit.ticket.status
+    transition(ticket, status, edit.now)
+    if ticket.status == Status.SOLVED.value and ticket.assignee_id is not None:
+        await credit_resolution(edit.s, ticket, edit.now)
+    edit.changed.append("status")
+    edit.audit("ticket.status_changed", before=was, after=status.value)
+    await history.record(edit.s, customer_id=ticket.customer_id, kind="ticket.status", at=edit.now,
+                         summary=f"{was} → {ticket.status} ({edit.actor.name})", channel=ticket.channel,
+                         ticket_id=ticket.id)  # fmt: skip
+
+
+def _change_tags(edit: _Edit, tags: list[str]) -> None:
+    clean = sorted({t.strip()[:64] for t in tags if t.strip()})
+    if clean != sorted(edit.ticket.tags or []):
+        edit.ticket.tags = clean
+        edit.changed.append("tags")
+        edit.audit("ticket.tags_changed", tags=clean)
+
+
+async def _move(edit: _Edit, queue: str | None, priority: str | None) -> None:
+    """Another queue or priority. Supervisors move anything; an agent may transfer their own ticket to
+    another queue."""
+    ticket, actor = edit.ticket, edit.actor
+    owner = actor.agent_id is not None and ticket.assignee_id == actor.agent_id
+    if not actor.has_role("supervisor") and (priority is not None or not owner):
+        raise PermissionError("only supervisors change priority or move others' tickets; agents transfer their own")
+    if queue is not None and queue != edit.queue:
+        target = await edit.s.scalar(select(Queue).where(Queue.name == queue))
+        if target is None:
+            raise ReplyError(f"queue {queue!r} does not exist")
+        edit.audit("ticket.queue_changed", before=edit.queue, after=target.name)
+        ticket.queue_id, edit.queue = target.id, target.name
+        edit.changed.append("queue")
+    if priority is not None and priority != ticket.priority:
+        edit.audit("ticket.priority_changed", before=ticket.priority, after=priority)
+        ticket.priority = priority
+        edit.changed.append("priority")
+
+
+def _change_requirements(edit: _Edit, requirements: dict[str, Any]) -> None:
+    edit.audit("ticket.requirements_changed", before=edit.ticket.requirements, after=requirements)
+    edit.ticket.requirements = requirements
+    edit.changed.append("requirements")
+
+
+async def _reassign(edit: _Edit, assignee_id: int | None) -> None:
+    ticket, actor = edit.ticket, edit.actor
+    await _check_assignee(edit.s, actor, ticket, assignee_id)
+    edit.audit("ticket.reassigned", before=ticket.assignee_id, after=assignee_id)
+    ticket.assignee_id = assignee_id
+    ticket.offer_expires_at = None
+    ticket.assignment = {"agent_id": assignee_id, "by": actor.name, "at": edit.now.isoformat(),
+                         "reasons": [f"assigned by {actor.name} ({actor.role})"]}  # fmt: skip
+    edit.changed.extend(("assignee_id", "assignment"))
+    who = f"to agent {assignee_id}" if assignee_id else "unassigned"
+    await history.record(edit.s, customer_id=ticket.customer_id, kind="ticket.assigned", at=edit.now,
+                         summary=f"{who} by {actor.name}", channel=ticket.channel, ticket_id=ticket.id)  # fmt: skip
 
 
 async def _check_assignee(s: AsyncSession, actor: Principal, ticket: Ticket, assignee_id: int | None) -> None:
