@@ -119,7 +119,7 @@ async def test_ids_out_of_range_in_json_bodies(hub: Hub, db: Database) -> None:
         ]  # fmt: skip
         for method, path, field, payload in cases:
             status, body = await send(hub, token, method, path, json=payload)
-            assert status == 400 and field in body["error"]["message"], (path, payload, body)
+            assert status == 422 and field in body["error"]["message"], (path, payload, body)
     assert await stored(db) == before
     async with db.read() as s:
         assignee = (await s.execute(text("SELECT assignee_id FROM tickets WHERE id = :id"), {"id": ticket})).scalar()
@@ -272,7 +272,7 @@ async def test_true_is_not_a_number_where_a_count_or_level_is_expected(hub: Hub,
     ]
     for method, path, payload in cases:
         status, body = await send(hub, token, method, path, json=payload)
-        assert status == 400, (path, payload, body)
+        assert status == 422, (path, payload, body)
     assert await stored(db) == before
 
 

@@ -9,7 +9,9 @@ from aiohttp import web
 
 from hub import keys
 from hub.agent_console.pages import KNOWLEDGE_PAGES, page, page_principal
-from hub.api.errors import read_json, require
+from hub.api.errors import require
+from hub.api.requests_knowledge import Preview
+from hub.api.validation import read_as
 from hub.knowledge.articles import EDITORS
 from hub.knowledge.text import render_markdown
 
@@ -41,7 +43,5 @@ async def article_page(request: web.Request) -> dict[str, Any]:
 async def preview(request: web.Request) -> web.Response:
     """Markdown as readers will see it: rendered and sanitized exactly as a saved version is."""
     await require(request, *EDITORS)
-    body = (await read_json(request, MAX_PREVIEW)).get("body")
-    if not isinstance(body, str):
-        raise web.HTTPBadRequest(reason='send {"body": "markdown"}')
+    body = (await read_as(request, Preview, MAX_PREVIEW)).body
     return web.json_response({"html": render_markdown(body)})

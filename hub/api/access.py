@@ -8,10 +8,11 @@ from aiohttp import web
 
 from hub import keys
 from hub.agents import credentials
-from hub.agents.accounts import ROLES, AccountError
-from hub.api.errors import path_id, read_json, require
+from hub.agents.accounts import AccountError
+from hub.api.errors import path_id, require, said
+from hub.api.requests_people import AgentChangeBody, Nothing, PasswordBody, TokenBody
+from hub.api.validation import read_as, read_optional_as
 from hub.db.models import Agent
-from hub.signin.passwords import MAX_PASSWORD
 
 routes = web.RouteTableDef()
 
@@ -28,8 +29,8 @@ def _agent_json(agent: Agent) -> dict[str, Any]:
 
 def _refused(exc: AccountError) -> web.HTTPException:
     if isinstance(exc, credentials.NotFound):
-        return web.HTTPNotFound(reason=str(exc))
-    return web.HTTPUnprocessableEntity(reason=str(exc))
+        return web.HTTPNotFound(reason=said(exc))
+    return web.HTTPUnprocessableEntity(reason=said(exc))
 
 
 @routes.get("/api/v1/tokens")
@@ -44,14 +45,8 @@ async def list_tokens(request: web.Request) -> web.Response:
 async def create_token(request: web.Request) -> web.Response:
     """{"role": "agent", "name": "crm sync", "expires": "90d"}: the token is in this answer only."""
     actor = await require(request, "admin")
-    body = await read_json(request)
-    role, name, expires = body.get("role"), body.get("name", "api"), body.get("expires")
-    if not isinstance(role, str) or role not in ROLES:
-        raise web.HTTPBadRequest(reason=f"role must be one of {', '.join(ROLES)}")
-    if not isinstance(name, str) or not name.strip() or len(name) > 200:
-        raise web.HTTPBadRequest(reason="name must be a string of 1-200 characters")
-    if expires is not None and not isinstance(expires, str):
-        raise web.HTTPBadRequest(reason='expires must be a string such as "90d", "12h" or "2w" (or null: never)')
+    body = await read_as(request, TokenBody)
+    role, name, expires = body.role, body.name, body.expires
     try:
         span = credentials.parse_expiry(expires) if expires is not None else None
         async with request.app[keys.DB].write() as uow:
@@ -67,6 +62,7 @@ async def revoke_token(request: web.Request) -> web.Response:
     """The token stops working at once; sockets opened with it are closed."""
     actor = await require(request, "admin")
     token_id = path_id(request)
+    await read_optional_as(request, Nothing)
     try:
         async with request.app[keys.DB].write() as uow:
             row = await credentials.revoke_token(uow, actor, token_id, via="api")
@@ -82,21 +78,14 @@ async def change_agent(request: web.Request) -> web.Response:
     {"role": "supervisor"} changes the role."""
     actor = await require(request, "admin")
     agent_id = path_id(request)
-    body = await read_json(request)
-    unknown = set(body) - {"active", "role"}
-    if unknown or not body:
-        raise web.HTTPBadRequest(reason='send "active" (true or false) and/or "role"')
-    active, role = body.get("active"), body.get("role")
-    if "active" in body and not isinstance(active, bool):
-        raise web.HTTPBadRequest(reason="active must be true or false")
-    if "role" in body and (not isinstance(role, str) or role not in ROLES):
-        raise web.HTTPBadRequest(reason=f"role must be one of {', '.join(ROLES)}")
+    body = await read_as(request, AgentChangeBody)
+    active, role = body.active, body.role
     try:
         async with request.app[keys.DB].write() as uow:
             agent = await credentials.find_agent(uow, agent_id=agent_id)
-            if isinstance(role, str):
+            if role is not None:
                 await credentials.set_role(uow, actor, agent, role, via="api")
-            if isinstance(active, bool):
+            if active is not None:
                 await credentials.set_active(uow, actor, agent, active, via="api")
             answer = _agent_json(agent)
     except AccountError as exc:
@@ -110,14 +99,9 @@ async def set_password(request: web.Request) -> web.Response:
     Either way the agent is signed out everywhere."""
     actor = await require(request, "admin")
     agent_id = path_id(request)
-    body = await read_json(request)
-    password, generate = body.get("password"), body.get("generate", False)
-    if generate is True and "password" not in body:
-        password = credentials.generated_password()
-    elif not isinstance(password, str) or generate not in (False, None):
-        raise web.HTTPBadRequest(reason='send {"password": "<at least 8 characters>"} or {"generate": true}')
-    if len(password) > MAX_PASSWORD:
-        raise web.HTTPBadRequest(reason=f"a password has at most {MAX_PASSWORD} characters")
+    body = await read_as(request, PasswordBody)
+    generate = body.generate
+    password = body.password if body.password is not None else credentials.generated_password()
     checks = request.app[keys.PASSWORD_CHECKS]
     try:
         # Hashing shares the sign-in worker pool and its cap: argon2 never runs on the event loop.

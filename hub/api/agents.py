@@ -12,8 +12,10 @@ from sqlalchemy import delete, select
 from hub import keys
 from hub.agents import audit
 from hub.agents.evidence import evidence_for
-from hub.api.bodies import whole_number
-from hub.api.errors import path_id, read_json, require
+from hub.api.errors import path_id, require, said
+from hub.api.requests_people import Nothing, OwnLimits, ProfileBody
+from hub.api.requests_tickets import OfferAnswer
+from hub.api.validation import read_as, read_optional_as
 from hub.clock import utcnow
 from hub.customers.identities import e164
 from hub.db.models import Agent, AgentSkill
@@ -92,24 +94,12 @@ async def search_agents(request: web.Request) -> web.Response:
 
 @routes.put("/api/v1/agents/{id}/profile")
 async def edit_profile(request: web.Request) -> web.Response:
-    """Replace the yellow-pages entry: skills {name: 1-5}, languages, capacity {channel: n}, tiers, topics,
-    and (when given) voice_endpoint."""
+    """The yellow-pages entry: skills {name: 1-5}, languages, capacity {channel: n}, tiers, topics, voice_endpoint.
+    Each field sent replaces that part; fields left out stay as they are ({} changes nothing)."""
     actor = await require(request, "supervisor")
     agent_id = path_id(request)
-    body = await read_json(request)
-    skills = body.get("skills", {})
-    if not isinstance(skills, dict) or not all(
-        isinstance(k, str) and k.strip() and whole_number(v, 1, 5) for k, v in skills.items()
-    ):
-        raise web.HTTPBadRequest(reason="skills must map names to levels 1-5")
-    capacity = body.get("capacity", {})
-    if not isinstance(capacity, dict) or not all(whole_number(v, 0, 50) for v in capacity.values()):
-        raise web.HTTPBadRequest(reason="capacity must map channels to 0-50 (0: never on that channel)")
-    lists = {name: body.get(name, []) for name in ("languages", "tiers", "topics")}
-    for name, value in lists.items():
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise web.HTTPBadRequest(reason=f"{name} must be a list of strings")
-    endpoint = _voice_endpoint(body["voice_endpoint"]) if "voice_endpoint" in body else ...
+    sent = (await read_as(request, ProfileBody)).given()
+    endpoint = _voice_endpoint(sent.pop("voice_endpoint")) if "voice_endpoint" in sent else ...
     async with request.app[keys.DB].write() as uow:
         s = uow.session
         agent = await s.get(Agent, agent_id)
@@ -117,18 +107,19 @@ async def edit_profile(request: web.Request) -> web.Response:
             raise web.HTTPNotFound(reason="no such agent")
         if endpoint is not ...:
             agent.voice_endpoint = endpoint
-        agent.capacity, agent.languages, agent.tiers, agent.topics = (
-            capacity,
-            lists["languages"],
-            lists["tiers"],
-            lists["topics"],
-        )
-        await s.execute(delete(AgentSkill).where(AgentSkill.agent_id == agent_id))
-        for name, level in skills.items():
-            s.add(AgentSkill(agent_id=agent_id, skill=name.strip(), level=level))
-        audit.record(s, actor, "agent.profile_changed", "agent", agent_id, skills=skills, capacity=capacity, **lists)
+        for name in ("capacity", "languages", "tiers", "topics"):
+            if name in sent:
+                setattr(agent, name, sent[name])
+        if "skills" in sent:
+            await s.execute(delete(AgentSkill).where(AgentSkill.agent_id == agent_id))
+            for name, level in sent["skills"].items():
+                s.add(AgentSkill(agent_id=agent_id, skill=name.strip(), level=level))
+        skills = {
+            row.skill: row.level for row in await s.scalars(select(AgentSkill).where(AgentSkill.agent_id == agent_id))
+        }
+        audit.record(s, actor, "agent.profile_changed", "agent", agent_id, **sent)
         await s.flush()
-        entry = _entry(agent, {k.strip(): v for k, v in skills.items()}, request.app[keys.PRESENCE].status_of(agent_id))
+        entry = _entry(agent, skills, request.app[keys.PRESENCE].status_of(agent_id))
     return web.json_response(entry)
 
 
@@ -159,11 +150,12 @@ async def stats(request: web.Request) -> web.Response:
 async def reload_policy(request: web.Request) -> web.Response:
     """Read routing.toml again. A bad file is refused with its line or key, and the running policy stays."""
     actor = await require(request, "supervisor")
+    await read_optional_as(request, Nothing)
     path = Path(request.app[keys.SETTINGS].routing_config)
     try:
         config = load_routing(path)
     except RoutingConfigError as exc:
-        raise web.HTTPUnprocessableEntity(reason=f"{exc}; the running policy stays") from None
+        raise web.HTTPUnprocessableEntity(reason=f"{said(exc)}; the running policy stays") from None
     request.app[keys.ROUTING].reload(config)
     async with request.app[keys.DB].write() as uow:
         audit.record(uow.session, actor, "routing.reloaded", "routing", None, file=str(path))
@@ -176,16 +168,15 @@ async def reload_policy(request: web.Request) -> web.Response:
 async def answer_offer(request: web.Request) -> web.Response:
     """The offered agent accepts ({"accept": true}) or declines ({"accept": false}) a ticket offered to them."""
     principal = await require(request, "agent", "supervisor")
-    body = await read_json(request)
-    accept = body.get("accept")
-    if not isinstance(accept, bool) or principal.agent_id is None:
+    accept = (await read_as(request, OfferAnswer)).accept
+    if principal.agent_id is None:
         raise web.HTTPBadRequest(reason='send {"accept": true} or {"accept": false} as a signed-in agent')
     try:
         ticket = await request.app[keys.ROUTING].respond(path_id(request), principal.agent_id, accept)
     except TicketNotFound:
         raise web.HTTPNotFound(reason="no such ticket") from None
     except OfferError as exc:
-        raise web.HTTPConflict(reason=str(exc)) from None
+        raise web.HTTPConflict(reason=said(exc)) from None
     return web.json_response({"ticket": ticket.to_json()})
 
 
@@ -196,7 +187,7 @@ async def set_own_limits(request: web.Request) -> web.Response:
     actor = await require(request, "agent", "supervisor")
     if actor.agent_id is None:
         raise web.HTTPBadRequest(reason="limits belong to a signed-in agent, not an API token")
-    body = await read_json(request)
+    body = (await read_as(request, OwnLimits)).root
     defaults = request.app[keys.ROUTING].config.capacity
     async with request.app[keys.DB].write() as uow:
         agent = await uow.session.get_one(Agent, actor.agent_id)
@@ -204,7 +195,7 @@ async def set_own_limits(request: web.Request) -> web.Response:
         for channel, limit in body.items():
             if channel not in allowed:
                 raise web.HTTPBadRequest(reason=f"unknown channel {channel!r}; one of {', '.join(sorted(allowed))}")
-            if not isinstance(limit, int) or isinstance(limit, bool) or not 0 <= limit <= allowed[channel]:
+            if limit > allowed[channel]:
                 raise web.HTTPUnprocessableEntity(reason=f"{channel}: a whole number from 0 to {allowed[channel]}")
         agent.own_limits = dict(body)
         audit.record(uow.session, actor, "agent.own_limits", "agent", agent.id, limits=body)

@@ -8,7 +8,7 @@ from hub import keys
 from hub.agents import audit
 from hub.api.bodies import read_body
 from hub.api.customers import tier_table
-from hub.api.errors import require
+from hub.api.errors import require, said
 from hub.channels.wechat.config import wechat_accounts
 from hub.customers.imports import Context, ImportRefused, import_customers, import_orders
 
@@ -37,7 +37,7 @@ async def customers_csv(request: web.Request) -> web.Response:
             request.app[keys.DB], await _body(request), ctx, config.value, tier_table(request.app)
         )
     except ImportRefused as exc:
-        raise web.HTTPUnprocessableEntity(reason=str(exc)) from None
+        raise web.HTTPUnprocessableEntity(reason=said(exc)) from None
     async with request.app[keys.DB].write() as uow:
         audit.record(uow.session, actor, "customers.imported", "customer", None, imported=report.imported,
                      updated=report.updated, refused=report.refused, errors=len(report.errors),
@@ -59,7 +59,7 @@ async def orders_csv(request: web.Request) -> web.Response:
             request.app[keys.SETTINGS].customers_default_region,
         )  # fmt: skip
     except ImportRefused as exc:
-        raise web.HTTPUnprocessableEntity(reason=str(exc)) from None
+        raise web.HTTPUnprocessableEntity(reason=said(exc)) from None
     async with request.app[keys.DB].write() as uow:
         audit.record(uow.session, actor, "orders.imported", "customer", None, customers=report.updated,
                      errors=len(report.errors))  # fmt: skip

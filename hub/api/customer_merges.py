@@ -10,7 +10,9 @@ from aiohttp import web
 
 from hub import keys
 from hub.api.customers import tier_table
-from hub.api.errors import body_id, int_param, path_id, read_json, require
+from hub.api.errors import int_param, path_id, require, said
+from hub.api.requests_people import MergeBody, Nothing
+from hub.api.validation import read_as, read_optional_as
 from hub.customers.duplicates import suggest
 from hub.customers.linking import AlreadyMerged, LinkError, merge, unmerge
 from hub.customers.tables import CustomerMerge
@@ -25,11 +27,11 @@ def merge_errors() -> Iterator[None]:
     try:
         yield
     except LookupError as exc:
-        raise web.HTTPNotFound(reason=str(exc)) from None
+        raise web.HTTPNotFound(reason=said(exc)) from None
     except AlreadyMerged as exc:
-        raise web.HTTPConflict(reason=str(exc)) from None
+        raise web.HTTPConflict(reason=said(exc)) from None
     except LinkError as exc:
-        raise web.HTTPUnprocessableEntity(reason=str(exc)) from None
+        raise web.HTTPUnprocessableEntity(reason=said(exc)) from None
 
 
 def merge_json(record: CustomerMerge) -> dict[str, Any]:
@@ -48,8 +50,7 @@ def merge_json(record: CustomerMerge) -> dict[str, Any]:
 async def merge_customer(request: web.Request) -> web.Response:
     """{"into": <customer id>}: this customer's contacts and identities move to that one (audited)."""
     actor = await require(request, *MERGE_ROLES)
-    body = await read_json(request)
-    target = body_id(body, "into")
+    target = (await read_as(request, MergeBody)).into
     with merge_errors():
         record = await merge(request.app[keys.DB], path_id(request), target, actor, tier_table(request.app))
     return web.json_response({"merge": merge_json(record)})
@@ -58,6 +59,7 @@ async def merge_customer(request: web.Request) -> web.Response:
 @routes.post("/api/v1/customers/merges/{id}/undo")
 async def undo_merge(request: web.Request) -> web.Response:
     actor = await require(request, *MERGE_ROLES)
+    await read_optional_as(request, Nothing)
     with merge_errors():
         record = await unmerge(request.app[keys.DB], path_id(request), actor, tier_table(request.app))
     return web.json_response({"merge": merge_json(record)})
@@ -71,5 +73,5 @@ async def duplicates(request: web.Request) -> web.Response:
     try:
         found = await suggest(request.app[keys.DB], path_id(request), limit=limit)
     except LookupError as exc:
-        raise web.HTTPNotFound(reason=str(exc)) from None
+        raise web.HTTPNotFound(reason=said(exc)) from None
     return web.json_response({"duplicates": [f.to_json() for f in found]})

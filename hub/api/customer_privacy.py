@@ -7,7 +7,9 @@ import logging
 from aiohttp import web
 
 from hub import keys
-from hub.api.errors import path_id, read_json, require
+from hub.api.errors import path_id, require, said
+from hub.api.requests_people import EraseBody
+from hub.api.validation import read_optional_as
 from hub.customers.erasure import Eraser, Files, NeedsConfirmation, Store
 from hub.customers.privacy import export
 
@@ -21,7 +23,7 @@ async def export_customer(request: web.Request) -> web.Response:
     try:
         data = await export(request.app[keys.DB], path_id(request), actor)
     except LookupError as exc:
-        raise web.HTTPNotFound(reason=str(exc)) from None
+        raise web.HTTPNotFound(reason=said(exc)) from None
     return web.json_response(
         data, headers={"Content-Disposition": f'attachment; filename="customer-{path_id(request)}.json"'}
     )
@@ -41,14 +43,11 @@ def eraser(app: web.Application) -> Eraser:
 async def erase_customer(request: web.Request) -> web.Response:
     """{"close_open_tickets": true} is required when the customer has open tickets (409 otherwise)."""
     actor = await require(request, "supervisor")
-    body = await read_json(request) if request.can_read_body else {}
-    confirm = body.get("close_open_tickets", False)
-    if not isinstance(confirm, bool):
-        raise web.HTTPBadRequest(reason='"close_open_tickets" must be true or false')
+    confirm = (await read_optional_as(request, EraseBody)).close_open_tickets
     try:
         done = await eraser(request.app).erase(path_id(request), actor, close_open_tickets=confirm)
     except LookupError as exc:
-        raise web.HTTPNotFound(reason=str(exc)) from None
+        raise web.HTTPNotFound(reason=said(exc)) from None
     except NeedsConfirmation as exc:
         raise web.HTTPConflict(reason=f'{exc}; send {{"close_open_tickets": true}} to go ahead') from None
     if done.files_left:

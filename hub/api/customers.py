@@ -10,7 +10,9 @@ from sqlalchemy import select
 
 from hub import keys
 from hub.agents import audit
-from hub.api.errors import int_param, path_id, read_json, require
+from hub.api.errors import int_param, path_id, require, said
+from hub.api.requests_people import CustomerPatch, LinkBody
+from hub.api.validation import read_as
 from hub.clock import utcnow
 from hub.customers.history import timeline
 from hub.customers.identities import InvalidIdentity
@@ -81,10 +83,8 @@ async def link_customer(request: web.Request) -> web.Response:
     """This customer is the same person as the one known by {kind, value}: move everything there."""
     principal = await require(request, *TICKET_ROLES)
     source_id = path_id(request)
-    body = await read_json(request)
-    kind, value = body.get("kind"), body.get("value")
-    if not isinstance(kind, str) or not isinstance(value, str):
-        raise web.HTTPBadRequest(reason='send {"kind": "email" | "phone" | ..., "value": "..."}')
+    body = await read_as(request, LinkBody)
+    kind, value = body.kind, body.value
     try:
         target_id = await link_into(
             request.app[keys.DB], source_id, IdentityRef(kind, value), principal, tier_table(request.app)
@@ -92,9 +92,9 @@ async def link_customer(request: web.Request) -> web.Response:
     except LookupError:
         raise web.HTTPNotFound(reason="no such customer") from None
     except AlreadyMerged as exc:
-        raise web.HTTPConflict(reason=str(exc)) from None
+        raise web.HTTPConflict(reason=said(exc)) from None
     except (LinkError, InvalidIdentity) as exc:
-        raise web.HTTPUnprocessableEntity(reason=str(exc)) from None
+        raise web.HTTPUnprocessableEntity(reason=said(exc)) from None
     return web.json_response({"customer_id": target_id})
 
 
@@ -120,16 +120,12 @@ async def patch_customer(request: web.Request) -> web.Response:
     which the configured value rules compute lifetime value and the tier it earns. Audited."""
     actor = await require(request, "supervisor")
     customer_id = path_id(request)
-    body = await read_json(request)
+    body = await read_as(request, CustomerPatch)
     config = request.app[keys.ROUTING].config
-    tier, margin = body.get("tier"), body.get("annual_margin")
+    tier, margin = body.tier, body.annual_margin
     choices = ", ".join((*config.tier_names, "auto"))
-    if not body or set(body) - {"tier", "annual_margin"}:
-        raise web.HTTPBadRequest(reason=f'send {{"tier": one of {choices}}} and/or {{"annual_margin": amount}}')
     if tier is not None and tier not in (*config.tier_names, "auto"):
         raise web.HTTPBadRequest(reason=f"tier must be one of {choices}")
-    if margin is not None and (isinstance(margin, bool) or not isinstance(margin, (int, float)) or margin < 0):
-        raise web.HTTPBadRequest(reason="annual_margin must be a number of 0 or more")
     if margin is not None and config.value is None:
         raise web.HTTPUnprocessableEntity(reason="no [value] rules in routing.toml: set the tier directly")
     async with request.app[keys.DB].write() as uow:

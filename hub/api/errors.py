@@ -16,6 +16,12 @@ from hub.db.ids import BadId, json_id, parse_id
 log = logging.getLogger(__name__)
 
 
+def said(exc: BaseException | str) -> str:
+    """An error's text as a reason: aiohttp refuses a reason with a line break (it would become a 500), and a
+    domain message may quote what the client sent, so breaks are written as escapes."""
+    return str(exc).replace("\r", "\\r").replace("\n", "\\n")
+
+
 def json_error(status: int, code: str, message: str) -> web.Response:
     return web.json_response({"error": {"code": code, "message": message}}, status=status)
 

@@ -11,7 +11,9 @@ from sqlalchemy import select
 
 from hub import keys
 from hub.api.bodies import MAX_JSON_BYTES, parse_json_value, read_body
-from hub.api.errors import body_id, body_optional_id, int_param, path_id, query_id, read_json, require
+from hub.api.errors import int_param, path_id, query_id, require, said
+from hub.api.requests_knowledge import ArticleEdit, ArticleNew, Feedback, Reason, Restore
+from hub.api.validation import read_as, read_optional_as
 from hub.clock import utcnow
 from hub.knowledge import articles
 from hub.knowledge.articles import CURATORS, EDITORS, Conflict, NotFound
@@ -32,11 +34,11 @@ def domain_errors(handler: Handler) -> Handler:
         try:
             return await handler(request)
         except NotFound as exc:
-            raise web.HTTPNotFound(reason=str(exc)) from None
+            raise web.HTTPNotFound(reason=said(exc)) from None
         except Conflict as exc:
-            raise web.HTTPConflict(reason=str(exc)) from None
+            raise web.HTTPConflict(reason=said(exc)) from None
         except (KnowledgeError, ImportError_) as exc:
-            raise web.HTTPBadRequest(reason=str(exc)[:2000]) from None
+            raise web.HTTPBadRequest(reason=said(exc)[:2000]) from None
 
     return wrapped
 
@@ -46,7 +48,8 @@ def domain_errors(handler: Handler) -> Handler:
 async def create_article(request: web.Request) -> web.Response:
     actor = await require(request, *EDITORS)
     locales = request.app[keys.SETTINGS].knowledge_locales
-    article_id = await articles.create(request.app[keys.DB], actor, await read_json(request), locales)
+    sent = (await read_as(request, ArticleNew)).given()
+    article_id = await articles.create(request.app[keys.DB], actor, sent, locales)
     async with request.app[keys.DB].read() as s:
         body = await articles.article_json(s, await articles.load(s, article_id))
     return web.json_response(body, status=201)
@@ -83,7 +86,8 @@ async def get_article(request: web.Request) -> web.Response:
 @domain_errors
 async def edit_article(request: web.Request) -> web.Response:
     actor = await require(request, *EDITORS)
-    body = await articles.edit(request.app[keys.DB], actor, path_id(request), await read_json(request))
+    sent = (await read_as(request, ArticleEdit)).given()
+    body = await articles.edit(request.app[keys.DB], actor, path_id(request), sent)
     return web.json_response(body)
 
 
@@ -93,11 +97,8 @@ async def transition(request: web.Request) -> web.Response:
     action = request.match_info["action"]
     # Anyone who writes may ask for review; only knowledge managers approve, reject and archive.
     actor = await require(request, *(EDITORS if action == "submit" else CURATORS))
-    data = await read_json(request) if request.can_read_body else {}
-    reason = data.get("reason", "")
-    body = await articles.transition(
-        request.app[keys.DB], actor, path_id(request), action, reason if isinstance(reason, str) else ""
-    )
+    reason = (await read_optional_as(request, Reason)).reason
+    body = await articles.transition(request.app[keys.DB], actor, path_id(request), action, reason)
     return web.json_response(body)
 
 
@@ -122,7 +123,7 @@ async def diff(request: web.Request) -> web.Response:
 @domain_errors
 async def restore(request: web.Request) -> web.Response:
     actor = await require(request, *CURATORS)
-    number = body_id(await read_json(request), "version")
+    number = (await read_as(request, Restore)).version
     return web.json_response(await articles.restore(request.app[keys.DB], actor, path_id(request), number))
 
 
@@ -140,14 +141,13 @@ async def suggest(request: web.Request) -> web.Response:
 @routes.post("/api/v1/knowledge/articles/{id}/feedback")
 async def feedback(request: web.Request) -> web.Response:
     actor = await require(request, *READERS)
-    body = await read_json(request)
-    ticket_id = body_optional_id(body, "ticket_id")
+    body = await read_as(request, Feedback)
     try:
-        await request.app[keys.KNOWLEDGE].feedback(path_id(request), str(body.get("kind")), ticket_id, actor.agent_id)
+        await request.app[keys.KNOWLEDGE].feedback(path_id(request), body.kind, body.ticket_id, actor.agent_id)
     except LookupError as exc:
-        raise web.HTTPNotFound(reason=str(exc)) from None
+        raise web.HTTPNotFound(reason=said(exc)) from None
     except ValueError as exc:
-        raise web.HTTPBadRequest(reason=str(exc)) from None
+        raise web.HTTPBadRequest(reason=said(exc)) from None
     return web.json_response({"ok": True}, status=201)
 
 

@@ -10,7 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub import keys
 from hub.agents import audit
 from hub.agents.accounts import Principal
-from hub.api.errors import path_id, read_json, require
+from hub.api.errors import path_id, require, said
+from hub.api.requests_knowledge import MacroEdit, MacroNew
+from hub.api.requests_people import Nothing
+from hub.api.validation import read_as, read_optional_as
 from hub.clock import utcnow
 from hub.customers.claims import latest_claim
 from hub.tickets.changes import TicketChange, update_ticket
@@ -34,12 +37,12 @@ async def list_macros(request: web.Request) -> web.Response:
 async def create_macro(request: web.Request) -> web.Response:
     """Agents keep personal macros; supervisors share them with everyone ("shared": true)."""
     actor = await require(request, *ROLES)
-    body = await read_json(request, 64 * 1024)
+    body = await read_as(request, MacroNew, 64 * 1024)
     try:
-        fields = validated(body)
+        fields = validated(body.given())
     except MacroError as exc:
-        raise web.HTTPBadRequest(reason=str(exc)) from None
-    shared = body.get("shared", False) is True
+        raise web.HTTPBadRequest(reason=said(exc)) from None
+    shared = body.shared
     if shared and not actor.has_role("supervisor"):
         raise web.HTTPForbidden(reason="only supervisors share macros with everyone")
     if not shared and actor.agent_id is None:
@@ -66,9 +69,9 @@ async def _editable(s: AsyncSession, request: web.Request, actor: Principal) -> 
 async def edit_macro(request: web.Request) -> web.Response:
     actor = await require(request, *ROLES)
     try:
-        fields = validated(await read_json(request, 64 * 1024))
+        fields = validated((await read_as(request, MacroEdit, 64 * 1024)).given())
     except MacroError as exc:
-        raise web.HTTPBadRequest(reason=str(exc)) from None
+        raise web.HTTPBadRequest(reason=said(exc)) from None
     async with request.app[keys.DB].write() as uow:
         macro = await _editable(uow.session, request, actor)
         for name, value in fields.items():
@@ -94,6 +97,7 @@ async def use_macro(request: web.Request) -> web.Response:
     """The macro's text for this ticket (the agent edits it before sending) and its actions, applied now."""
     actor = await require(request, *ROLES)
     ticket_id, macro_id = path_id(request), path_id(request, "macro_id")
+    await read_optional_as(request, Nothing)
     db = request.app[keys.DB]
     async with db.read() as s:
         detail = await ticket_detail(s, ticket_id)
@@ -110,7 +114,7 @@ async def use_macro(request: web.Request) -> web.Response:
         try:
             ticket = await update_ticket(db, ticket_id, actor, TicketChange(status=actions.get("status"), tags=tags))
         except (InvalidTransition, ReplyError) as exc:
-            raise web.HTTPUnprocessableEntity(reason=str(exc)) from None
+            raise web.HTTPUnprocessableEntity(reason=said(exc)) from None
         except TicketNotFound:
             raise web.HTTPNotFound(reason="no such ticket") from None
     async with db.write() as uow:

@@ -13,11 +13,14 @@ from hub.api.openapi_customers import CUSTOMER_PATHS
 from hub.api.openapi_delivery import DELIVERY_PATHS
 from hub.api.openapi_knowledge import KNOWLEDGE_PATHS
 from hub.api.openapi_mail import MAIL_PATHS
-from hub.api.openapi_ticket_writes import BULK_BODY, REPLY_BODY, TICKET_CHANGE_BODY
+from hub.api.openapi_schemas import INTERACTION, TICKET
+from hub.api.openapi_ticket_writes import BULK_BODY, OFFER_BODY, REPLY_BODY, TICKET_CHANGE_BODY
+from hub.api.requests_people import CustomerPatch, LinkBody, Nothing, ProfileBody
 from hub.api.spec_parts import ID as _ID
 from hub.api.spec_parts import ID_SCHEMA
 from hub.api.spec_parts import ok as _ok
 from hub.api.spec_parts import ref as _ref
+from hub.api.validation import SHARED_SCHEMAS, request_body
 
 _TICKET_QUERY = [
     {"name": "status", "in": "query", "schema": {"type": "string"}, "description": "comma list of statuses"},
@@ -99,6 +102,7 @@ SPEC: dict[str, Any] = {
                 "lifetime value and tier (supervisors; audited); open tickets follow the new tier "
                 "(tickets_retiered)",
                 "parameters": _ID,
+                "requestBody": request_body(CustomerPatch),
                 "responses": _ok({"type": "object"}),
             },
             "get": {
@@ -119,18 +123,7 @@ SPEC: dict[str, Any] = {
             "post": {
                 "summary": "Link this customer to the one known by an identity: everything moves there (audited)",
                 "parameters": _ID,
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["kind", "value"],
-                                "properties": {"kind": {"type": "string"}, "value": {"type": "string"}},
-                            }
-                        }
-                    },
-                },
+                "requestBody": request_body(LinkBody),
                 "responses": {
                     **_ok({"type": "object", "properties": {"customer_id": {"type": "integer"}}}),
                     "422": {"$ref": "#/components/responses/Error"},
@@ -152,9 +145,10 @@ SPEC: dict[str, Any] = {
         **ACCESS_PATHS,
         "/api/v1/agents/{id}/profile": {
             "put": {
-                "summary": "Replace an agent's yellow-pages entry (supervisors): skills, languages, capacity, tiers, "
-                "topics",
+                "summary": "Change an agent's yellow-pages entry (supervisors): each of skills, languages, "
+                "capacity, tiers, topics and voice_endpoint sent replaces that part; fields left out stay",
                 "parameters": _ID,
+                "requestBody": request_body(ProfileBody),
                 "responses": _ok({"type": "object"}),
             }
         },
@@ -162,6 +156,7 @@ SPEC: dict[str, Any] = {
             "post": {
                 "summary": "Read routing.toml again (supervisors); 422 with the line or key when it is invalid, "
                 "and the running policy stays",
+                "requestBody": request_body(Nothing, required=False),
                 "responses": _ok({"type": "object"}),
             }
         },
@@ -169,6 +164,7 @@ SPEC: dict[str, Any] = {
             "post": {
                 "summary": "Accept or decline a ticket offered to you: {accept: true|false}; 409 when no longer yours",
                 "parameters": _ID,
+                "requestBody": OFFER_BODY,
                 "responses": _ok({"type": "object", "properties": {"ticket": {"type": "object"}}}),
             }
         },
@@ -209,9 +205,11 @@ SPEC: dict[str, Any] = {
                     "application/json": {
                         "schema": {
                             "type": "object",
+                            "required": ["error"],
                             "properties": {
                                 "error": {
                                     "type": "object",
+                                    "required": ["code", "message"],
                                     "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
                                 }
                             },
@@ -221,48 +219,9 @@ SPEC: dict[str, Any] = {
             }
         },
         "schemas": {
-            "Ticket": {
-                "type": "object",
-                "properties": {
-                    k: {"type": t}
-                    for k, t in [
-                        ("id", "integer"),
-                        ("customer_id", "integer"),
-                        ("customer_name", "string"),
-                        ("customer_tier", "string"),
-                        ("subject", "string"),
-                        ("status", "string"),
-                        ("priority", "string"),
-                        ("channel", "string"),
-                        ("queue", "string"),
-                        ("tags", "array"),
-                        ("first_response_due_at", "string"),
-                        ("resolution_due_at", "string"),
-                        ("last_message_at", "string"),
-                        ("created_at", "string"),
-                        ("updated_at", "string"),
-                    ]
-                },
-            },
-            "Interaction": {
-                "type": "object",
-                "properties": {
-                    k: {"type": t}
-                    for k, t in [
-                        ("id", "integer"),
-                        ("ticket_id", "integer"),
-                        ("direction", "string"),
-                        ("channel", "string"),
-                        ("text", "string"),
-                        ("html", "string"),
-                        ("meta", "object"),
-                        ("delivery_status", "string"),
-                        ("delivery_error", "string"),
-                        ("delivery_next_attempt_at", "string"),
-                        ("created_at", "string"),
-                    ]
-                },
-            },
+            **SHARED_SCHEMAS,
+            "Ticket": TICKET,
+            "Interaction": INTERACTION,
         },
     },
 }

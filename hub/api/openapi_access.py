@@ -5,15 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from hub.agents.accounts import ROLES
+from hub.api.requests_people import AgentChangeBody, Nothing, PasswordBody, TokenBody
 from hub.api.spec_parts import ID
 from hub.api.spec_parts import ok as _ok
+from hub.api.validation import request_body
 
-_EXPIRES = {
-    "type": ["string", "null"],
-    "pattern": r"^\s*\d{1,6}\s*[mhdwMHDW]\s*$",
-    "description": "how long the token lasts: minutes, hours, days or weeks (90d, 12h, 2w); null or absent: "
-    "until revoked",
-}
 TOKEN: dict[str, Any] = {
     "type": "object",
     "properties": {
@@ -39,10 +35,6 @@ AGENT: dict[str, Any] = {
 }
 
 
-def _body(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"required": True, "content": {"application/json": {"schema": schema}}}
-
-
 ACCESS_PATHS: dict[str, Any] = {
     "/api/v1/tokens": {
         "get": {
@@ -51,18 +43,7 @@ ACCESS_PATHS: dict[str, Any] = {
         },
         "post": {
             "summary": "Create an API token (admins); the token is in this answer only",
-            "requestBody": _body(
-                {
-                    "type": "object",
-                    "required": ["role"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "role": {"type": "string", "enum": list(ROLES)},
-                        "name": {"type": "string", "minLength": 1, "maxLength": 200},
-                        "expires": _EXPIRES,
-                    },
-                }
-            ),
+            "requestBody": request_body(TokenBody),
             "responses": _ok({**TOKEN, "properties": {**TOKEN["properties"], "token": {"type": "string"}}}, "201"),
         },
     },
@@ -70,7 +51,7 @@ ACCESS_PATHS: dict[str, Any] = {
         "post": {
             "summary": "Revoke an API token (admins): refused from now on; console sockets opened with it close",
             "parameters": ID,
-            "requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}},
+            "requestBody": request_body(Nothing, required=False),
             "responses": _ok({"type": "object", "properties": {"token": TOKEN}}),
         }
     },
@@ -80,14 +61,7 @@ ACCESS_PATHS: dict[str, Any] = {
             "out everywhere (sessions and open sockets, in every process) and stops new offers; their assigned "
             "tickets stay. 422: an admin's own account",
             "parameters": ID,
-            "requestBody": _body(
-                {
-                    "type": "object",
-                    "minProperties": 1,
-                    "additionalProperties": False,
-                    "properties": {"active": {"type": "boolean"}, "role": {"type": "string", "enum": list(ROLES)}},
-                }
-            ),
+            "requestBody": request_body(AgentChangeBody),
             "responses": _ok({"type": "object", "properties": {"agent": AGENT}}),
         }
     },
@@ -96,24 +70,7 @@ ACCESS_PATHS: dict[str, Any] = {
             "summary": "Set an agent's password, or reset it to a generated one returned once (admins); the agent "
             "is signed out everywhere. 422: shorter than 8 characters",
             "parameters": ID,
-            "requestBody": _body(
-                {
-                    "oneOf": [
-                        {
-                            "type": "object",
-                            "required": ["password"],
-                            "additionalProperties": False,
-                            "properties": {"password": {"type": "string", "minLength": 8, "maxLength": 1024}},
-                        },
-                        {
-                            "type": "object",
-                            "required": ["generate"],
-                            "additionalProperties": False,
-                            "properties": {"generate": {"const": True}},
-                        },
-                    ]
-                }
-            ),
+            "requestBody": request_body(PasswordBody),
             "responses": _ok(
                 {
                     "type": "object",

@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from hub.api.requests_knowledge import MacroEdit, MacroNew, Preview
+from hub.api.requests_people import Nothing, OwnLimits
 from hub.api.spec_parts import ID as _ID
+from hub.api.spec_parts import ID_SCHEMA
 from hub.api.spec_parts import ok as _ok
+from hub.api.validation import request_body
 
 _OBJ = {"type": "object"}
-_MACRO = {
+_NO_BODY = request_body(Nothing, required=False)
+_UPLOAD = {
     "required": True,
-    "content": {"application/json": {"schema": {"type": "object", "properties": {
-        "title": {"type": "string"}, "body": {"type": "string", "description": "{{customer.name}}, {{agent.name}}, "
-                                              "{{ticket.id}}, {{ticket.subject}}, {{customer.tier}}"},
-        "actions": {"type": "object", "description": '{"status": "pending", "add_tags": ["refund"]}'},
-        "locale": {"type": "string"}, "shared": {"type": "boolean"}}}}},
-}  # fmt: skip
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        }
+    },
+}
 
 CONSOLE_PATHS: dict[str, Any] = {
     "/api/v1/console/inbox": {
@@ -36,7 +45,7 @@ CONSOLE_PATHS: dict[str, Any] = {
         "get": {"summary": "Shared macros and the caller's own, the most used first", "responses": _ok(_OBJ)},
         "post": {
             "summary": "Create a macro (personal; shared needs a supervisor)",
-            "requestBody": _MACRO,
+            "requestBody": request_body(MacroNew),
             "responses": _ok(_OBJ, "201"),
         },
     },
@@ -44,7 +53,7 @@ CONSOLE_PATHS: dict[str, Any] = {
         "put": {
             "summary": "Edit a macro (its owner or a supervisor)",
             "parameters": _ID,
-            "requestBody": _MACRO,
+            "requestBody": request_body(MacroEdit),
             "responses": _ok(_OBJ),
         },
         "delete": {"summary": "Delete a macro (its owner or a supervisor)", "parameters": _ID, "responses": _ok(_OBJ)},
@@ -52,7 +61,8 @@ CONSOLE_PATHS: dict[str, Any] = {
     "/api/v1/tickets/{id}/macros/{macro_id}": {
         "post": {
             "summary": "Use a macro on a ticket: its text filled in for this ticket, its actions applied",
-            "parameters": [*_ID, {"name": "macro_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "parameters": [*_ID, {"name": "macro_id", "in": "path", "required": True, "schema": ID_SCHEMA}],
+            "requestBody": _NO_BODY,
             "responses": _ok(_OBJ),
         },
     },
@@ -67,6 +77,7 @@ CONSOLE_PATHS: dict[str, Any] = {
         "put": {
             "summary": 'The signed-in agent\'s own per-channel limits ({"webchat": 1}; {} lifts them), at most '
             "their allowed capacity",
+            "requestBody": request_body(OwnLimits),
             "responses": _ok(_OBJ),
         },
     },
@@ -74,10 +85,15 @@ CONSOLE_PATHS: dict[str, Any] = {
         "post": {
             "summary": "Upload a file to attach (multipart/form-data, part `file`); name it in a reply's "
             "or note's `attachments` by its `storage_key`",
+            "requestBody": _UPLOAD,
             "responses": _ok(_OBJ, "201"),
         },
     },
     "/api/v1/knowledge/preview": {
-        "post": {"summary": "Render Markdown as a published article would be (sanitized HTML)", "responses": _ok(_OBJ)},
+        "post": {
+            "summary": "Render Markdown as a published article would be (sanitized HTML)",
+            "requestBody": request_body(Preview),
+            "responses": _ok(_OBJ),
+        },
     },
 }

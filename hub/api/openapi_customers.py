@@ -4,26 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from hub.api.requests_people import EraseBody, MergeBody, Nothing
 from hub.api.spec_parts import ID as _ID
 from hub.api.spec_parts import ok as _ok
+from hub.api.validation import request_body
 
 _OBJ = {"type": "object"}
 _CSV = {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
-
-
-def _json(**properties: Any) -> dict[str, Any]:
-    return {"required": True, "content": {"application/json": {"schema": {"type": "object", "properties": properties}}}}
 
 
 CUSTOMER_PATHS: dict[str, Any] = {
     "/api/v1/customers/{id}/merge": {
         "post": {"summary": "Merge this customer into another (audited; 409 when either was merged, 422 into itself); "
                             "open tickets take the merged tier (the more valuable record's, or an override)",
-                 "parameters": _ID, "requestBody": _json(into={"type": "integer"}), "responses": _ok(_OBJ)},
+                 "parameters": _ID, "requestBody": request_body(MergeBody), "responses": _ok(_OBJ)},
     },
     "/api/v1/customers/merges/{id}/undo": {
         "post": {"summary": "Undo a merge exactly (409 when undone already or merged on since)",
-                 "parameters": _ID, "responses": _ok(_OBJ)},
+                 "parameters": _ID, "requestBody": request_body(Nothing, required=False), "responses": _ok(_OBJ)},
     },
     "/api/v1/customers/{id}/duplicates": {
         "get": {"summary": "Probable duplicates, best first, with score (0-100) and evidence",
@@ -37,7 +35,7 @@ CUSTOMER_PATHS: dict[str, Any] = {
         "post": {"summary": "Erase personal data everywhere (records merged into it too), keep anonymous figures "
                             "(supervisors; audited; 409 with open tickets unless close_open_tickets is true); "
                             "answers the rows erased per store and files_removed",
-                 "parameters": _ID, "requestBody": _json(close_open_tickets={"type": "boolean"}),
+                 "parameters": _ID, "requestBody": request_body(EraseBody, required=False),
                  "responses": _ok(_OBJ)},
     },
     "/api/v1/customers/at-risk": {

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from hub.api.requests_people import Nothing
 from hub.api.spec_parts import ID
 from hub.api.spec_parts import ok as _ok
 from hub.api.spec_parts import ref as _ref
+from hub.api.validation import request_body
 
 DELIVERY_PATHS: dict[str, Any] = {
     "/api/v1/messages/{id}/retry": {
@@ -15,6 +17,7 @@ DELIVERY_PATHS: dict[str, Any] = {
             "one that failed is queued again and retried up to its channel's maximum age from now; 404: no reply "
             "of ours, 409: already sent or being sent right now",
             "parameters": ID,
+            "requestBody": request_body(Nothing, required=False),
             "responses": _ok({"type": "object", "properties": {"interaction": _ref("Interaction")}}, "202"),
         }
     },

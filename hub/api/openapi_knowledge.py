@@ -4,29 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from hub.api.requests_knowledge import ArticleEdit, ArticleNew, Feedback, Reason, Restore
 from hub.api.spec_parts import ID as _ID
 from hub.api.spec_parts import ok as _ok
+from hub.api.validation import request_body
 
-_ARTICLE_BODY = {
+_IMPORT = {
     "required": True,
     "content": {
         "application/json": {
             "schema": {
-                "type": "object",
-                "properties": {
-                    "locale": {"type": "string", "enum": ["en", "zh-CN"]},
-                    "title": {"type": "string"},
-                    "body": {"type": "string", "description": "Markdown"},
-                    "short_answer": {"type": "string", "maxLength": 300},
-                    "category": {"type": "string"},
-                    "tags": {"type": "array", "items": {"type": "string"}},
-                    "variants": {"type": "array", "items": {"type": "string"}},
-                    "review_by": {"type": "string", "format": "date"},
-                    "revision": {
-                        "type": "integer",
-                        "description": "the working draft's revision this edit starts from",
-                    },
-                },
+                "description": "articles as GET /api/v1/knowledge/export answers them: {articles: [...]} or a list",
+                "type": ["object", "array"],
             }
         }
     },
@@ -35,14 +24,18 @@ _OBJ = {"type": "object"}
 KNOWLEDGE_PATHS: dict[str, Any] = {
     "/api/v1/knowledge/articles": {
         "get": {"summary": "List articles (locale, status, review_due=1, owner_id)", "responses": _ok(_OBJ)},
-        "post": {"summary": "Create an article (a draft)", "requestBody": _ARTICLE_BODY, "responses": _ok(_OBJ, "201")},
+        "post": {
+            "summary": "Create an article (a draft)",
+            "requestBody": request_body(ArticleNew),
+            "responses": _ok(_OBJ, "201"),
+        },
     },
     "/api/v1/knowledge/articles/{id}": {
         "get": {"summary": "An article with its live and working versions", "parameters": _ID, "responses": _ok(_OBJ)},
         "put": {
             "summary": "Edit the working draft (409 on a stale revision); a published article gets a new draft",
             "parameters": _ID,
-            "requestBody": _ARTICLE_BODY,
+            "requestBody": request_body(ArticleEdit),
             "responses": _ok(_OBJ),
         },
     },
@@ -58,6 +51,7 @@ KNOWLEDGE_PATHS: dict[str, Any] = {
                     "schema": {"enum": ["submit", "approve", "reject", "archive"]},
                 },
             ],
+            "requestBody": request_body(Reason, required=False),
             "responses": _ok(_OBJ),
         },
     },
@@ -68,12 +62,18 @@ KNOWLEDGE_PATHS: dict[str, Any] = {
         "get": {"summary": "Unified diff between versions ?from=&to=", "parameters": _ID, "responses": _ok(_OBJ)}
     },
     "/api/v1/knowledge/articles/{id}/restore": {
-        "post": {"summary": "A new draft from an old version {version}", "parameters": _ID, "responses": _ok(_OBJ)}
+        "post": {
+            "summary": "A new draft from an old version {version}",
+            "parameters": _ID,
+            "requestBody": request_body(Restore),
+            "responses": _ok(_OBJ),
+        }
     },
     "/api/v1/knowledge/articles/{id}/feedback": {
         "post": {
             "summary": "Record inserted | helpful | not_helpful {kind, ticket_id}",
             "parameters": _ID,
+            "requestBody": request_body(Feedback),
             "responses": _ok(_OBJ, "201"),
         }
     },
@@ -91,7 +91,11 @@ KNOWLEDGE_PATHS: dict[str, Any] = {
         "get": {"summary": "Unanswered questions, grouped and ranked (?days=)", "responses": _ok(_OBJ)}
     },
     "/api/v1/knowledge/import": {
-        "post": {"summary": "Import JSON articles (?publish=1 to publish)", "responses": _ok(_OBJ, "201")}
+        "post": {
+            "summary": "Import JSON articles (?publish=1 to publish)",
+            "requestBody": _IMPORT,
+            "responses": _ok(_OBJ, "201"),
+        }
     },
     "/api/v1/knowledge/export": {"get": {"summary": "Export published articles as JSON", "responses": _ok(_OBJ)}},
 }

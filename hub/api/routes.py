@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from aiohttp import web
@@ -10,12 +9,12 @@ from sqlalchemy import select
 
 from hub import keys
 from hub.agents.accounts import Principal
-from hub.api.bodies import whole_number
-from hub.api.errors import body_ids, body_optional_id, int_param, path_id, query_id, read_json, require
+from hub.api.errors import int_param, path_id, query_id, require, said
+from hub.api.requests_tickets import BulkBody, ReplyBody, TicketChangeBody
 from hub.api.uploads import checked
+from hub.api.validation import read_as
 from hub.customers.claims import latest_claim
 from hub.customers.tables import Survey
-from hub.customers.tiers import PRIORITIES
 from hub.tickets.changes import UNCHANGED, Stale, TicketChange, update_ticket
 from hub.tickets.model import InvalidTransition, Status
 from hub.tickets.refusals import Refusal, ReplyError, ReplyRefused, TicketNotFound
@@ -88,15 +87,9 @@ async def post_ticket_reply(request: web.Request) -> web.Response:
     "coach": true (a supervisor's note only the assigned agent sees)}"""
     principal = await require(request, *TICKET_ROLES)
     ticket_id = path_id(request)
-    body = await read_json(request)
-    text, internal = body.get("text"), body.get("internal", False)
-    channel, mention_ids, coach = body.get("channel"), body.get("mentions", []), body.get("coach", False)
-    if not isinstance(text, str) or not isinstance(internal, bool):
-        raise web.HTTPBadRequest(reason='send {"text": "...", "internal": false}')
-    if channel is not None and not isinstance(channel, str):
-        raise web.HTTPBadRequest(reason="channel must be a channel name such as sms.twilio")
-    mention_ids = body_ids(mention_ids, "mentions", 20)
-    if not isinstance(coach, bool) or (coach and not internal):
+    body = await read_as(request, ReplyBody)
+    text, internal, channel, mention_ids, coach = body.text, body.internal, body.channel, body.mentions, body.coach
+    if coach and not internal:
         raise web.HTTPBadRequest(reason="coach is true or false, and only for internal notes")
     if not internal and request.app[keys.DELIVERY].backed_up:
         raise web.HTTPServiceUnavailable(
@@ -104,7 +97,8 @@ async def post_ticket_reply(request: web.Request) -> web.Response:
             headers={"Retry-After": "60"},
         )
     limit = request.app[keys.SETTINGS].attachment_max_bytes
-    files = await checked(request.app[keys.ATTACHMENTS], body.get("attachments"), limit)
+    named = None if body.attachments is None else [a.model_dump(exclude_unset=True) for a in body.attachments]
+    files = await checked(request.app[keys.ATTACHMENTS], named, limit)
     try:
         ticket, interaction = await post_reply(
             request.app[keys.DB],
@@ -126,56 +120,18 @@ async def post_ticket_reply(request: web.Request) -> web.Response:
     return web.json_response({"ticket": ticket.to_json(), "interaction": interaction.to_json()}, status=201)
 
 
-CHANGE_FIELDS = {"status", "tags", "assignee_id", "queue", "priority", "requirements", "if_updated_at"}
-
-
-def parse_change(body: dict[str, Any]) -> TicketChange:
-    """A ticket change from JSON, every field validated; 400 names the first bad one."""
-    unknown = set(body) - CHANGE_FIELDS
-    if unknown:
-        raise web.HTTPBadRequest(
-            reason=f"cannot change {', '.join(sorted(unknown))}; fields: {', '.join(sorted(CHANGE_FIELDS))}"
-        )
-    status, tags, priority, queue = body.get("status"), body.get("tags"), body.get("priority"), body.get("queue")
-    if status is not None and status not in set(Status):
-        raise web.HTTPBadRequest(reason=f"status must be one of {', '.join(Status)}")
-    if tags is not None and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
-        raise web.HTTPBadRequest(reason="tags must be a list of strings")
-    if priority is not None and priority not in PRIORITIES:
-        raise web.HTTPBadRequest(reason=f"priority must be one of {', '.join(PRIORITIES)}")
-    if queue is not None and not isinstance(queue, str):
-        raise web.HTTPBadRequest(reason="queue must be a queue name")
-    assignee = body.get("assignee_id", UNCHANGED)
-    if assignee is not UNCHANGED:
-        assignee = body_optional_id(body, "assignee_id")  # JSON true is not agent 1
-    requirements = _requirements(body.get("requirements"))
-    try:
-        if_updated_at = datetime.fromisoformat(body["if_updated_at"]) if body.get("if_updated_at") else None
-    except (TypeError, ValueError):
-        raise web.HTTPBadRequest(reason="if_updated_at must be the ticket's updated_at as returned") from None
+def parse_change(body: TicketChangeBody) -> TicketChange:
+    """A ticket change from its checked body; a field left out stays as it is (assignee_id null unassigns)."""
+    requirements = body.requirements.model_dump() if body.requirements is not None else None
     return TicketChange(
-        status=status,
-        tags=tags,
-        assignee_id=assignee,
-        queue=queue,
-        priority=priority,
+        status=body.status,
+        tags=body.tags,
+        assignee_id=body.assignee_id if "assignee_id" in body.model_fields_set else UNCHANGED,
+        queue=body.queue,
+        priority=body.priority,
         requirements=requirements,
-        if_updated_at=if_updated_at,
+        if_updated_at=body.updated_at(),
     )
-
-
-def _requirements(raw: Any) -> dict[str, Any] | None:
-    if raw is None:
-        return None
-    bad = web.HTTPBadRequest(reason='requirements: {"skills": {"name": 1-5}, "language": "zh"}')
-    if not isinstance(raw, dict) or set(raw) - {"skills", "language"}:
-        raise bad
-    skills, language = raw.get("skills", {}), raw.get("language")
-    if not isinstance(skills, dict) or not all(whole_number(v, 1, 5) for v in skills.values()):
-        raise bad
-    if language is not None and not (isinstance(language, str) and 0 < len(language) <= 16):
-        raise bad
-    return {"skills": skills, "language": language}
 
 
 async def apply_change(
@@ -186,11 +142,11 @@ async def apply_change(
     except TicketNotFound:
         raise web.HTTPNotFound(reason="no such ticket") from None
     except (InvalidTransition, Stale) as exc:
-        raise web.HTTPConflict(reason=str(exc)) from None
+        raise web.HTTPConflict(reason=said(exc)) from None
     except PermissionError as exc:
-        raise web.HTTPForbidden(reason=str(exc)) from None
+        raise web.HTTPForbidden(reason=said(exc)) from None
     except ReplyError as exc:
-        raise web.HTTPUnprocessableEntity(reason=str(exc)) from None
+        raise web.HTTPUnprocessableEntity(reason=said(exc)) from None
     return ticket.to_json()
 
 
@@ -198,7 +154,7 @@ async def apply_change(
 async def patch_ticket(request: web.Request) -> web.Response:
     principal = await require(request, *TICKET_ROLES)
     ticket_id = path_id(request)
-    change = parse_change(await read_json(request))
+    change = parse_change(await read_as(request, TicketChangeBody))
     return web.json_response({"ticket": await apply_change(request, ticket_id, principal, change)})
 
 
@@ -207,14 +163,8 @@ async def bulk_change(request: web.Request) -> web.Response:
     """A supervisor moves many tickets at once: {"ids": [...], "change": {...}}; each ticket on its own,
     so one conflict does not undo the rest, and the answer says what happened to each."""
     principal = await require(request, "supervisor")
-    body = await read_json(request)
-    ids, raw = body.get("ids"), body.get("change")
-    ticket_ids = body_ids(ids, "ids", 500)
-    if not ticket_ids:
-        raise web.HTTPBadRequest(reason="ids must be a list of 1-500 ticket ids")
-    if not isinstance(raw, dict):
-        raise web.HTTPBadRequest(reason="change must be an object like a PATCH body")
-    change = parse_change(raw)
+    body = await read_as(request, BulkBody)
+    ticket_ids, change = body.ids, parse_change(body.change)
     results = []
     for ticket_id in dict.fromkeys(ticket_ids):
         try:

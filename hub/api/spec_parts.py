@@ -18,6 +18,7 @@ def ref(name: str) -> dict[str, str]:
 def ok(schema: dict[str, Any], status: str = "200") -> dict[str, Any]:
     """A JSON success response plus the JSON error responses every endpoint can give."""
     errors = {
-        code: {"$ref": "#/components/responses/Error"} for code in ("400", "401", "403", "404", "408", "409", "413")
+        code: {"$ref": "#/components/responses/Error"}
+        for code in ("400", "401", "403", "404", "408", "409", "413", "422")
     }
     return {status: {"description": "OK", "content": {"application/json": {"schema": schema}}}, **errors}

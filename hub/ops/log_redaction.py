@@ -12,8 +12,9 @@ from hub.db.urls import hide_credentials as hide_credentials  # one of the redac
 
 # Any case, any script (李娜@例子.中国), a full-width at sign, or URL-encoded (%40) in a query string.
 _EMAIL = re.compile(r"([\w.%+-])[\w.%+-]*(?:@|＠|%40)(?:[\w-]+\.)+[^\W\d_]{2,}")
-# International numbers as written (+86 138 0013 8000, +1 (555) 000-1111), or a bare run of 10-15 digits.
-_PHONE = re.compile(r"[+＋]\d[\d ()-]{6,}(\d{2})\b|(?<![\w.])\d{8,13}(\d{2})(?![\w.])")
+# International numbers as written (+86 138 0013 8000, +1 (555) 000-1111). A bare run of digits is left to
+# phonenumbers below: 13800138000 is a number, a Unix time (1764716760) or an order id is not.
+_PHONE = re.compile(r"[+＋]\d[\d ()-]{6,}(\d{2})\b")
 # Stretches that could be a number written for people (138-0013-8000, (415) 555-0100, 0086 138..., full-width
 # digits: \d is any decimal digit); phonenumbers decides which of them are real numbers.
 _CANDIDATE = re.compile(r"[+＋(（]?\d[\d \-.()（）－‐]{5,24}\d")
@@ -25,7 +26,7 @@ _SQL_PARAMETERS = re.compile(r"\[parameters: .*?\](?=\s*\n|\s*\(Background|\s*$)
 
 
 def _mask_phones(text: str) -> str:
-    text = _PHONE.sub(lambda m: f"+…{m.group(1) or m.group(2)}", text)
+    text = _PHONE.sub(lambda m: f"+…{m.group(1)}", text)
     if not _CANDIDATE.search(text):
         return text  # most lines: no need to ask phonenumbers
     spans: list[tuple[int, int]] = []

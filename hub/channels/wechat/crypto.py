@@ -18,11 +18,17 @@ class Forged(InboundRejected):
 
 
 def signature(token: str, *parts: str) -> str:
-    return hashlib.sha1("".join(sorted([token, *parts])).encode()).hexdigest()  # noqa: S324 (WeChat's scheme)
+    # surrogatepass: a query string may carry anything; it must fail the comparison, not the encoding.
+    return hashlib.sha1("".join(sorted([token, *parts])).encode("utf-8", "surrogatepass")).hexdigest()  # noqa: S324
+
+
+def _same(expected: str, given: str) -> bool:
+    # compare_digest refuses str with non-ASCII characters (TypeError): compare bytes.
+    return hmac.compare_digest(expected.encode(), given.encode("utf-8", "surrogatepass"))
 
 
 def check_signature(account: WeChatAccount, sig: str, timestamp: str, nonce: str) -> None:
-    if not hmac.compare_digest(signature(account.token, timestamp, nonce), sig):
+    if not _same(signature(account.token, timestamp, nonce), sig):
         raise Forged("signature does not match")
 
 
@@ -34,7 +40,7 @@ def decrypt_push(account: WeChatAccount, body: bytes, msg_signature: str, timest
     encrypted = outer.get("Encrypt")
     if not encrypted:
         raise InboundRejected("bad_xml", "safe-mode push without <Encrypt>")
-    if not hmac.compare_digest(signature(account.token, timestamp, nonce, encrypted), msg_signature):
+    if not _same(signature(account.token, timestamp, nonce, encrypted), msg_signature):
         raise Forged("msg_signature does not match")
     # wechatpy (and the requests it brings) loads with the first safe-mode push, not with every `hub` command.
     from wechatpy.crypto import WeChatCrypto
