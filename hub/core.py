@@ -19,7 +19,6 @@ from hub.channels.registry import ChannelRegistry
 from hub.channels.storage import LocalDirectoryStore
 from hub.channels.webchat.transport import SocketServer
 from hub.customers.nicknames import Nicknames
-from hub.customers.surveys import SurveySender
 from hub.customers.visitors import VisitorBook
 from hub.db.checkpoints import MailCheckpoints
 from hub.db.engine import Database
@@ -38,6 +37,7 @@ from hub.tickets.delivery import DeliveryWorker
 from hub.tickets.desk import ChannelDesk
 from hub.tickets.ingest import Ingestor
 from hub.tickets.mail_notices import MailNoticeStore
+from hub.tickets.surveys import SurveySender
 
 LIVE_STATS = web.AppKey("live_stats", LiveStats)
 BRIDGE = web.AppKey("redis_bridge", RedisBridge)

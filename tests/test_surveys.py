@@ -9,11 +9,11 @@ import aiohttp
 from sqlalchemy import select
 
 from hub import keys
-from hub.customers.surveys import rating_in
 from hub.customers.tables import Survey
 from hub.db.engine import Database
 from hub.db.models import HistoryEntry, Interaction, Ticket
 from hub.envelopes import IdentityRef, InboundEnvelope
+from hub.tickets.surveys import rating_in
 from tests.conftest import Hub, make_token
 from tests.waiting import until
 

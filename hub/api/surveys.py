@@ -10,7 +10,7 @@ from aiohttp import web
 from hub import keys
 from hub.api.bodies import read_form
 from hub.api.errors import require
-from hub.customers import surveys
+from hub.tickets import surveys
 
 routes = web.RouteTableDef()
 

@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from hub.customers import history, surveys
+from hub.customers import history
 from hub.customers.claims import resolve_claimed
 from hub.customers.identities import attach_identity, resolve_customer
 from hub.customers.tiers import priority_for, sla_due
@@ -21,6 +21,7 @@ from hub.db.models import INTERACTIONS, TICKETS, Customer, Interaction, Queue, T
 from hub.envelopes import Attachment, InboundEnvelope, storable_json, storable_text
 from hub.events import MessageReceived, TicketCreated, TicketUpdated
 from hub.snapshots import InteractionSnapshot, TicketSnapshot
+from hub.tickets import surveys
 from hub.tickets.model import (
     Status,
     ThreadAction,
