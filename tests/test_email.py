@@ -262,9 +262,9 @@ async def test_an_agent_attaches_files_to_an_email_reply_and_a_note(mail_hub: Ma
         async with http.post(replies, json={"text": "原件", "internal": True, "attachments": [stored]}) as r:
             assert r.status == 201
         bad = [
-            ({"attachments": [{"storage_key": "../../etc/passwd"}]}, 400),
+            ({"attachments": [{"storage_key": "../../etc/passwd"}]}, 422),
             ({"attachments": [{"storage_key": "ab/" + "0" * 32 + "-gone.pdf"}]}, 422),
-            ({"attachments": [stored] * 11}, 400),
+            ({"attachments": [stored] * 11}, 422),
         ]
         for extra, code in bad:
             async with http.post(replies, json={"text": "x", **extra}) as r:

@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,7 +24,7 @@ from tests.test_api import seed
 
 CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
 # Examples per operation and mode (~60 operations, positive and negative): admins may call nearly everything, so
-# they get the most; the other roles are mostly refused before a body is read. About two minutes on SQLite in CI.
+# they get the most; the other roles are mostly refused before a body is read. About two minutes, on SQLite only.
 EXAMPLES = {"admin": 6, "agent": 2, "supervisor": 2, "knowledge_manager": 2}
 
 
@@ -88,7 +89,10 @@ def _can(operation: Any, mode: GenerationMode) -> bool:
     return mode is GenerationMode.POSITIVE or bool(operation.body or list(operation.iter_parameters()))
 
 
-async def test_the_api_answers_every_role_as_documented(hub: Hub, db: Database) -> None:
+async def test_the_api_answers_every_role_as_documented(hub: Hub, db: Database, database_url: str) -> None:
+    if not database_url.startswith("sqlite"):
+        # One backend keeps CI within its minutes; the API's answers do not depend on the database's.
+        pytest.skip("the fuzzing run is on SQLite")
     await seed(hub)  # tickets and customers for the ids the fuzzer tries
     loop = asyncio.get_running_loop()
 

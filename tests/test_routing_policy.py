@@ -202,7 +202,7 @@ async def test_offers_accept_decline_and_timeout(routed: Callable[[str], Any], d
         async with http.post(f"{hub.url}/api/v1/tickets/{second}/offer", json={"accept": True}, headers=csrf) as r:
             assert r.status == 409  # already answered
         async with http.post(f"{hub.url}/api/v1/tickets/{second}/offer", json={"accept": "yes"}, headers=csrf) as r:
-            assert r.status == 400
+            assert r.status == 422
     third = await chat(hub, 3, "and a third one")
     await ann_ws.next_matching("offer", lambda o: o["ticket"]["id"] == third)
     async with aiohttp.ClientSession() as http:
@@ -321,9 +321,9 @@ async def test_value_rules_set_the_tier_unless_a_supervisor_overrides(
         async with http.patch(url, json={"tier": "auto"}) as r:
             assert (await r.json())["tier"] == "diamond"  # lifted: value rules decide again
         async with http.patch(url, json={"annual_margin": -1}) as r:
-            assert r.status == 400
+            assert r.status == 422
         async with http.patch(url, json={"colour": "red"}) as r:
-            assert r.status == 400
+            assert r.status == 422
 
 
 async def test_queue_statistics_are_pushed_live_to_supervisors(routed: Callable[[str], Any], db: Database) -> None:

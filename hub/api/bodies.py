@@ -57,11 +57,6 @@ def _finite(text: str) -> float:
     return value
 
 
-def whole_number(value: object, low: int, high: int) -> bool:
-    """A JSON number that is a whole number from low to high; true/false are not numbers (bool is an int in Python)."""
-    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
-
-
 def _check_depth(data: object) -> None:
     stack: list[tuple[object, int]] = [(data, 1)]
     while stack:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from aiohttp import web
 
 from hub.agents.accounts import Principal
 from hub.api.auth import PRINCIPAL, authenticate
-from hub.api.bodies import MAX_JSON_BYTES, read_json_object
-from hub.db.ids import BadId, json_id, parse_id
+from hub.db.ids import BadId, parse_id
 
 log = logging.getLogger(__name__)
 
@@ -79,10 +77,6 @@ async def require(request: web.Request, *roles: str) -> Principal:
     return principal
 
 
-async def read_json(request: web.Request, max_bytes: int = MAX_JSON_BYTES) -> dict[str, Any]:
-    return await read_json_object(request, max_bytes)
-
-
 def int_param(request: web.Request, name: str, default: int, low: int, high: int) -> int:
     raw = request.query.get(name)
     if raw is None:
@@ -111,28 +105,5 @@ def query_id(request: web.Request, name: str) -> int | None:
         return None
     try:
         return parse_id(raw, name)
-    except BadId as exc:
-        raise web.HTTPBadRequest(reason=str(exc)) from None
-
-
-def body_id(body: dict[str, Any], name: str) -> int:
-    """An id in a JSON body (a number, never true/false); 400 names the field when it is not one."""
-    try:
-        return json_id(body.get(name), name)
-    except BadId as exc:
-        raise web.HTTPBadRequest(reason=str(exc)) from None
-
-
-def body_optional_id(body: dict[str, Any], name: str) -> int | None:
-    """body_id, with null or a missing field meaning none."""
-    return None if body.get(name) is None else body_id(body, name)
-
-
-def body_ids(raw: object, name: str, most: int) -> list[int]:
-    """A JSON list of at most `most` ids; 400 otherwise."""
-    if not isinstance(raw, list) or len(raw) > most:
-        raise web.HTTPBadRequest(reason=f"{name} must be a list of at most {most} ids")
-    try:
-        return [json_id(item, name) for item in raw]
     except BadId as exc:
         raise web.HTTPBadRequest(reason=str(exc)) from None

@@ -45,6 +45,9 @@ def _mask_phones(text: str) -> str:
         else:
             merged.append([start, end])
     for start, end in reversed(merged):
+        # phonenumbers may count a space before the number as its own ("/ 13800138000"): the space stays.
+        while start < end and text[start].isspace():
+            start += 1
         digits = "".join(c for c in text[start:end] if c.isdigit())
         text = f"{text[:start]}+…{digits[-2:]}{text[end:]}"
     return text
