@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from urllib.parse import quote, unquote
 
 import nh3
-from bs4 import BeautifulSoup
 
 ALLOWED_TAGS = {
     *("a", "b", "blockquote", "br", "code", "div", "em", "h1", "h2", "h3", "h4", "hr", "i", "img", "li", "ol"),
@@ -26,6 +25,8 @@ BLOCKS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquot
 
 
 def html_to_text(html: str) -> str:
+    from bs4 import BeautifulSoup  # with the first HTML mail: bs4 and soupsieve cost the server's start 0.1 s
+
     soup = BeautifulSoup(html, "html.parser")
     for dead in soup(["script", "style", "head", "title"]):
         dead.decompose()
