@@ -18,6 +18,7 @@ from playwright.async_api import Browser
 from hub.agents.accounts import create_agent, create_session, create_token
 from hub.app import create_app
 from hub.bus import EventBus
+from hub.channels.email.config import email_config
 from hub.db.engine import Database
 from hub.db.models import Agent
 from hub.settings import PROJECT_ROOT, Settings, load_settings
@@ -102,16 +103,18 @@ def wechat_api_base() -> str:
 def settings(database_url: str, wechat_api_base: str, tmp_path: Path) -> Settings:
     from tests.wechat_kit import MAIN, OTHER
 
-    base = load_settings(env={"HUB_CONFIG": str(PROJECT_ROOT / "config" / "hub.toml")})
-    return load_settings(
+    base = load_settings(
         env={"HUB_CONFIG": str(PROJECT_ROOT / "config" / "hub.toml")},
         database_url=database_url,
-        wechat_accounts=(MAIN, OTHER),
         wechat_api_base=wechat_api_base,
-        twilio=config("http://127.0.0.1:9", "127.0.0.1:9"),  # nothing listens: tests that talk to Twilio use twilio_hub
         attachments_dir=str(tmp_path / "attachments"),
         smtp_port=free_port(),
-        email=dataclasses.replace(base.email, raw_dir=str(tmp_path / "mail-raw")),
+    )
+    return (
+        base.with_channel("wechat", (MAIN, OTHER))
+        # Nothing listens there: tests that talk to Twilio use twilio_hub.
+        .with_channel("twilio", config("http://127.0.0.1:9", "127.0.0.1:9"))
+        .with_channel("email", dataclasses.replace(email_config(base), raw_dir=str(tmp_path / "mail-raw")))
     )
 
 
@@ -177,8 +180,8 @@ async def twilio_hub(settings: Settings, fake_twilio: FakeTwilio, aiohttp_server
     api_base = str(api.make_url("")).rstrip("/")
     fake_twilio.redirect_to = "http://localhost:9/evil/"
     port = free_port()
-    settings = dataclasses.replace(
-        settings, twilio=config(api_base, f"127.0.0.1:{api.port}"), public_url=f"http://127.0.0.1:{port}"
+    settings = dataclasses.replace(settings, public_url=f"http://127.0.0.1:{port}").with_channel(
+        "twilio", config(api_base, f"127.0.0.1:{api.port}")
     )
     app = create_app(settings)
     server = await aiohttp_server(app, port=port)

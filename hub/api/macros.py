@@ -19,7 +19,7 @@ from hub.customers.claims import latest_claim
 from hub.tickets.changes import TicketChange, update_ticket
 from hub.tickets.macros import Macro, MacroError, may_edit, render, validated, visible
 from hub.tickets.model import InvalidTransition
-from hub.tickets.replies import ReplyError, TicketNotFound
+from hub.tickets.refusals import ReplyError, TicketNotFound
 from hub.tickets.views import ticket_detail
 
 ROLES = ("agent", "supervisor")

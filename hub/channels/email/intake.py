@@ -20,12 +20,14 @@ from hub.channels.email.notices import MailNotices
 from hub.channels.email.parse import ParsedMail
 from hub.channels.email.parser_pool import MailParser
 from hub.channels.email.raw import RawMailStore
+from hub.channels.registry import ChannelRegistry
 from hub.channels.storage import AttachmentStore, TooLarge
 from hub.envelopes import Attachment
 from hub.tickets.desk import ChannelDesk
 from hub.tickets.inbound import IngestResult
 from hub.tickets.ingest import Ingestor
 from hub.tickets.model import ThreadAction
+from hub.tickets.refusals import ReplyRefused
 
 log = logging.getLogger(__name__)
 ACK_ACTOR = Principal(kind="system", id=0, role="agent", name="automatic acknowledgement")
@@ -96,6 +98,10 @@ class EmailIntake:
             return
         sent.append(now)
         try:
-            await self._desk.reply(result.ticket.id, ACK_ACTOR, text, automatic=True)
+            # Through the reply rules like every reply; the ticket is on this channel, so it is the one consulted.
+            channels = ChannelRegistry([self._channel])
+            await self._desk.reply(result.ticket.id, ACK_ACTOR, text, automatic=True, channels=channels)
+        except ReplyRefused as exc:  # the customer opted out of email, say: no acknowledgement, no error
+            log.info("acknowledgement of ticket %s skipped (%s): %s", result.ticket.id, exc.refusal, exc)
         except Exception:
             log.exception("acknowledging ticket %s failed", result.ticket.id)
