@@ -9,14 +9,14 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-# Folders a running hub reads (hub/paths.py); in a checkout they stay at the top, where people edit them.
+# Folders a running hub reads (hub/settings/paths.py); in a checkout they stay at the top, where people edit them.
 FOLDERS = ("templates", "static", "locale", "config")
 # The one npm file the console serves (/static/vendor/socket.io.min.js); the rest of node_modules stays out.
 SOCKET_IO_CLIENT = Path("node_modules/socket.io-client/dist/socket.io.min.js")
 
 
 class BuildWithWebAssets(build_py):
-    """Copies the folders into hub/_data of the build, where hub.paths looks first."""
+    """Copies the folders into hub/_data of the build, where hub.settings.paths looks first."""
 
     def run(self) -> None:
         super().run()

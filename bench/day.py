@@ -51,7 +51,7 @@ SLA_S = 20
 
 
 def config(tmp: Path) -> Path:
-    from tests.test_faults import config as fault_config  # the same Twilio number and WeChat account
+    from tests.ops.test_faults import config as fault_config  # the same Twilio number and WeChat account
 
     return fault_config(tmp)
 

@@ -20,7 +20,7 @@ from hub.agent_console.pages import (
 )
 from hub.agents.accounts import end_session
 from hub.api.auth import SESSION_COOKIE
-from hub.api.bodies import read_form
+from hub.bodies import read_form
 from hub.db.models import Agent
 from hub.events import CredentialsRevoked
 

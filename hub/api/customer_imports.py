@@ -6,9 +6,9 @@ from aiohttp import web
 
 from hub import keys
 from hub.agents import audit
-from hub.api.bodies import read_body
 from hub.api.customers import tier_table
 from hub.api.errors import require, said
+from hub.bodies import read_body
 from hub.channels.wechat.config import wechat_accounts
 from hub.customers.imports import Context, ImportRefused, import_customers, import_orders
 

@@ -10,10 +10,10 @@ from aiohttp import web
 from sqlalchemy import select
 
 from hub import keys
-from hub.api.bodies import MAX_JSON_BYTES, parse_json_value, read_body
 from hub.api.errors import int_param, path_id, query_id, require, said
 from hub.api.requests_knowledge import ArticleEdit, ArticleNew, Feedback, Reason, Restore
 from hub.api.validation import read_as, read_optional_as
+from hub.bodies import MAX_JSON_BYTES, parse_json_value, read_body
 from hub.clock import utcnow
 from hub.knowledge import articles
 from hub.knowledge.articles import CURATORS, EDITORS, Conflict, NotFound

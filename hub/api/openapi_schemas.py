@@ -8,7 +8,7 @@ _NULLABLE = {"string": ["string", "null"], "integer": ["integer", "null"], "obje
 
 
 def _object(fields: str) -> dict[str, Any]:
-    """ "name:type" pairs, a `?` after the type for one that may be null (hub/snapshots.py writes None as null)."""
+    """ "name:type" pairs, a `?` after the type for one that may be null (snapshots write None as null)."""
     properties: dict[str, Any] = {}
     for pair in fields.split():
         name, kind = pair.split(":")

@@ -8,8 +8,8 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from hub import keys
-from hub.api.bodies import read_form
 from hub.api.errors import require
+from hub.bodies import read_form
 from hub.tickets import surveys
 
 routes = web.RouteTableDef()

@@ -11,8 +11,8 @@ from urllib.parse import unquote
 from aiohttp import web
 
 from hub import keys
-from hub.api.bodies import read_file_part
 from hub.api.errors import require
+from hub.bodies import read_file_part
 from hub.channels.storage import AttachmentStore, TooLarge
 
 routes = web.RouteTableDef()

@@ -8,8 +8,8 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
-from hub.api.bodies import MAX_JSON_BYTES, parse_json_object, read_body, read_json_object
 from hub.api.errors import said
+from hub.bodies import MAX_JSON_BYTES, parse_json_object, read_body, read_json_object
 from hub.db.ids import MAX_ID
 
 M = TypeVar("M", bound=BaseModel)

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any, Protocol, runtime_checkable
 
 from hub.envelopes import DeliveryReceipt, InboundEnvelope, OutboundMessage
-from hub.setting_values import OMITTED
+from hub.settings.values import OMITTED
 
 
 class ChannelConfigError(ValueError):

@@ -13,7 +13,7 @@ from hub.customers.tiers import priority_for, sla_due
 from hub.db.engine import UnitOfWork
 from hub.db.models import ACTIVE, Customer, Queue, Ticket
 from hub.events import TicketUpdated
-from hub.snapshots import TicketSnapshot
+from hub.events.snapshots import TicketSnapshot
 
 CHANGES = ("tier", "priority", "first_response_due_at", "resolution_due_at", "assignment")
 

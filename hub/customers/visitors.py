@@ -16,7 +16,7 @@ from hub.customers.identities import InvalidIdentity, find_customer
 from hub.db.engine import Database
 from hub.db.models import Interaction
 from hub.envelopes import IdentityRef
-from hub.snapshots import InteractionSnapshot
+from hub.events.snapshots import InteractionSnapshot
 
 CHANNEL = "webchat"
 TICKETS_SCANNED = 50  # the visitor's most recent tickets considered for the resumed history

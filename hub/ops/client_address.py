@@ -8,7 +8,7 @@ from ipaddress import IPv4Address, IPv6Address, ip_address
 from aiohttp import web
 
 from hub import keys
-from hub.setting_values import Network
+from hub.settings.values import Network
 
 Address = IPv4Address | IPv6Address
 UNKNOWN = "unknown"

@@ -10,8 +10,8 @@ from hub.clock import utcnow
 from hub.db.engine import Database
 from hub.db.models import Agent, Ticket
 from hub.events import TicketUpdated
+from hub.events.snapshots import TicketSnapshot
 from hub.routing import offers
-from hub.snapshots import TicketSnapshot
 from hub.tickets.model import ACTIVE, priority_order
 from hub.tickets.replies import load_ticket
 

@@ -24,6 +24,7 @@ from hub.clock import utcnow
 from hub.db.engine import Database, UnitOfWork
 from hub.db.models import Queue
 from hub.events import AgentStatusChanged, TicketCreated, TicketUpdated
+from hub.events.snapshots import TicketSnapshot
 from hub.routing import offers, placing
 from hub.routing import waiting as waiting_list
 from hub.routing.config import RoutingConfig
@@ -31,7 +32,6 @@ from hub.routing.decide import decide
 from hub.routing.model import Decision
 from hub.routing.requests import Requests, derive_requirements
 from hub.routing.roster import Roster, RosterCache, count_one_more
-from hub.snapshots import TicketSnapshot
 from hub.tickets.model import ACTIVE
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from hub.agents import audit
 from hub.db.engine import UnitOfWork
 from hub.db.models import Ticket
 from hub.events import TicketUpdated
-from hub.snapshots import TicketSnapshot
+from hub.events.snapshots import TicketSnapshot
 from hub.tickets.model import ACTIVE
 from hub.tickets.replies import load_ticket
 

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.agents.presence import online_in_db
 from hub.db.models import Agent, Customer, Queue, Ticket
+from hub.events.snapshots import TicketSnapshot
 from hub.routing.stats import queue_stats
-from hub.snapshots import TicketSnapshot
 from hub.tickets.model import ACTIVE, priority_order
 
 TEXT_CHANNELS = ("webchat", "wechat", "sms.twilio")  # conversations a supervisor can coach or take over

@@ -17,7 +17,7 @@ from hub.customers import history
 from hub.db.engine import Database
 from hub.db.models import Agent, Queue, Ticket
 from hub.events import TicketUpdated
-from hub.snapshots import TicketSnapshot
+from hub.events.snapshots import TicketSnapshot
 from hub.tickets.locking import load_ticket
 from hub.tickets.model import Status, transition
 from hub.tickets.refusals import ReplyError

@@ -20,7 +20,7 @@ from hub.db.engine import Database, UnitOfWork
 from hub.db.models import INTERACTIONS, TICKETS, Customer, Interaction, Queue, Ticket
 from hub.envelopes import Attachment, InboundEnvelope, storable_json, storable_text
 from hub.events import MessageReceived, TicketCreated, TicketUpdated
-from hub.snapshots import InteractionSnapshot, TicketSnapshot
+from hub.events.snapshots import InteractionSnapshot, TicketSnapshot
 from hub.tickets import surveys
 from hub.tickets.model import (
     Status,

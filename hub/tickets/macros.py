@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from hub.agents.accounts import Principal
 from hub.clock import utcnow
 from hub.db.base import Base
-from hub.snapshots import TicketSnapshot
+from hub.events.snapshots import TicketSnapshot
 from hub.tickets.model import Status
 
 ACTION_STATUSES = {s.value for s in Status} - {Status.NEW.value, Status.CLOSED.value}

@@ -22,7 +22,7 @@ from hub.db.engine import Database, UnitOfWork
 from hub.db.models import Customer, Identity, Interaction, MailNotice, Queue, Ticket
 from hub.envelopes import storable_json, storable_text
 from hub.events import MessageCreated
-from hub.snapshots import InteractionSnapshot, TicketSnapshot
+from hub.events.snapshots import InteractionSnapshot, TicketSnapshot
 from hub.tickets.delivery import record_delivery
 
 MAX_TEXT = 20_000

@@ -9,7 +9,7 @@ from hub.agents.accounts import Principal
 from hub.clock import utcnow
 from hub.db.engine import Database
 from hub.db.models import Interaction, OutboxItem
-from hub.snapshots import InteractionSnapshot
+from hub.events.snapshots import InteractionSnapshot
 from hub.tickets.delivery import record_delivery
 
 

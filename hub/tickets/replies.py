@@ -15,7 +15,7 @@ from hub.customers import history
 from hub.db.engine import Database
 from hub.db.models import Interaction, OutboxItem, Ticket
 from hub.events import MessageCreated, TicketUpdated
-from hub.snapshots import InteractionSnapshot, TicketSnapshot
+from hub.events.snapshots import InteractionSnapshot, TicketSnapshot
 from hub.tickets.channel_facts import ReplyChannels
 from hub.tickets.locking import load_ticket
 from hub.tickets.model import Status

@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import Customer, Identity, Interaction, Queue, Ticket
-from hub.snapshots import InteractionSnapshot, TicketSnapshot
+from hub.events.snapshots import InteractionSnapshot, TicketSnapshot
 from hub.tickets.model import ACTIVE, priority_order
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from hub.channels.base import ChannelConfigError
 from hub.channels.tables import channel_table, check_queue
-from hub.setting_values import OMITTED
 from hub.settings import Settings
+from hub.settings.values import OMITTED
 
 
 class EmailConfigError(ChannelConfigError):

@@ -6,7 +6,7 @@ from aiohttp import web
 from multidict import MultiDictProxy
 from twilio.request_validator import RequestValidator
 
-from hub.api.bodies import read_form
+from hub.bodies import read_form
 
 # Twilio's webhook forms are small; anything near this is not from Twilio.
 MAX_FORM_BYTES = 64 * 1024

@@ -9,9 +9,9 @@ import socketio
 from hub.bus import EventBus
 from hub.channels.webchat.channel import NAMESPACE
 from hub.events import TicketUpdated
+from hub.events.snapshots import TicketSnapshot
 from hub.knowledge.text import guess_locale
 from hub.rooms import ticket_room
-from hub.snapshots import TicketSnapshot
 from hub.tickets.ingest import IngestResult
 from hub.tickets.model import ACTIVE
 

@@ -23,8 +23,8 @@ from hub.channels.webchat.identity import VisitorClaim
 from hub.channels.webchat.notices import offline_notice
 from hub.customers.visitors import VisitorBook, VisitorView
 from hub.envelopes import IdentityRef
+from hub.events.snapshots import InteractionSnapshot
 from hub.rooms import ticket_room, visitor_room
-from hub.snapshots import InteractionSnapshot
 from hub.tickets.ingest import Ingestor
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from hub.db.engine import create_engine
 config = context.config
 # The tables registered so far. Each table module registers itself on import, and the database layer imports
 # none above it (customers, knowledge, sign-in and macro tables live with their domains); upgrades run the
-# revisions and need no tables, and tests/test_migrations.py compares the revisions with every table module.
+# revisions and need no tables, and tests/db/test_migrations.py compares the revisions with every table module.
 target_metadata = Base.metadata
 
 

@@ -1,0 +1,79 @@
+"""The app's start and stop: the core's services in order, the start-up heap frozen, sockets told goodbye."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from hub import keys
+from hub.agent_console.setup import CONSOLE_FEED, SOCKET_GUARD
+from hub.app.core import BRIDGE, LIVE_STATS
+from hub.db.migrate import ensure_current
+from hub.ops import warm_up
+from hub.tickets.queues import sync_queues
+
+GOODBYE_S = 3.0  # how long a stopping process waits for sockets to collect their goodbye
+
+
+async def run_core(app: web.Application) -> AsyncIterator[None]:
+    """First of the app's cleanup contexts: the channels' own start after it and stop before it."""
+    settings, db = app[keys.SETTINGS], app[keys.DB]
+    try:
+        await ensure_current(db.engine)
+        db.start()
+        await sync_queues(db, settings.queues)
+        await app[keys.PRESENCE].reset()
+        await app[keys.PRESENCE].start()
+        await app[keys.KNOWLEDGE].start()
+        await app[keys.ROUTING].start()
+        if BRIDGE in app:
+            await app[BRIDGE].start()
+        await app[LIVE_STATS].start()
+        await app[SOCKET_GUARD].start()
+        await app[keys.CHANNELS].start_all()
+        await app[keys.DELIVERY].start()
+        yield
+    finally:
+        await app[keys.DELIVERY].stop()
+        if BRIDGE in app:
+            await app[BRIDGE].stop()
+        await app[keys.ROUTING].stop()
+        await app[LIVE_STATS].stop()
+        await app[SOCKET_GUARD].stop()
+        await app[keys.PRESENCE].stop()
+        await app[keys.CHANNELS].stop_all()
+        await app[keys.KNOWLEDGE].stop()
+        await db.dispose()
+
+
+async def settle(_app: web.Application) -> AsyncIterator[None]:
+    """Last of the app's cleanup contexts, once everything has started."""
+    # Start-up leaves millions of long-lived objects (the Chinese dictionaries, compiled statements) that
+    # live as long as the process: keep them out of the collector's full passes, each of which would
+    # otherwise stall the loop ~0.5 s. (Raising the collector's thresholds as well shortened the console's
+    # worst pauses but let cyclic garbage pile up over a long day: not worth it.)
+    gc.collect()
+    gc.freeze()
+    warm_up.start()  # the Chinese dictionaries load in a thread while the hub already answers (then frozen too)
+    yield
+
+
+async def say_goodbye(app: web.Application) -> None:
+    """Stopping: tell consoles and chat windows to reconnect (to another process behind the same address),
+    then close their sockets, so none waits on a dead connection."""
+    sio = app[keys.SIO]
+    await app[CONSOLE_FEED].drain()
+    for namespace in ("/agent", "/visitor"):
+        await sio.emit("server_restarting", {"reconnect_in_ms": 1000}, namespace=namespace)
+    await sio.shutdown()
+    # Then close every socket (each sends what it has queued first, the goodbye included), so a client that
+    # stays connected cannot hold the stop up until the server's shutdown timeout. A long-polling client that
+    # has gone (a tab closed between two polls) never collects its goodbye: it is waited for a moment only.
+    if sio.eio.sockets:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(GOODBYE_S):
+                await sio.eio.disconnect()

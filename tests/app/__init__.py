@@ -1,0 +1,1 @@
+"""Tests of the composition root, the CLI, settings, start-up and packaging."""
