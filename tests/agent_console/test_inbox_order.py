@@ -1,0 +1,53 @@
+"""The inbox lists what must be answered next first, so `n` opens it: overdue, then priority, tier, due time."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from playwright.async_api import Browser, expect
+from sqlalchemy import update
+
+from hub.clock import utcnow
+from hub.db.engine import Database
+from hub.db.models import Customer, Ticket
+from tests.agent_console.test_console_browser import sign_in, until_true
+from tests.browser_kit import BROWSER
+from tests.conftest import Hub, make_agent
+from tests.console_kit import contact
+
+pytestmark = BROWSER
+
+
+async def test_overdue_and_urgent_tickets_come_first_and_n_opens_the_first(
+    hub: Hub, db: Database, browser: Browser
+) -> None:
+    errors: list[str] = []
+    await make_agent(db, "sam@example.test", "supervisor")
+    names = ["low general", "normal general", "urgent general", "normal diamond", "overdue normal gold", "high"]
+    ids = {name: await contact(hub, name, who=f"c{n}@example.com", n=n) for n, name in enumerate(names)}
+    now = utcnow()
+    later = now + timedelta(hours=2)
+    async with db.write() as uow:
+        s = uow.session
+        # Every ticket is due in two hours but one, whose first answer is already late.
+        await s.execute(update(Ticket).values(first_response_due_at=later, first_responded_at=None))
+        await s.execute(
+            update(Ticket)
+            .where(Ticket.id == ids["overdue normal gold"])
+            .values(first_response_due_at=now - timedelta(minutes=5))
+        )
+        for name, priority in [("low general", "low"), ("urgent general", "urgent"), ("high", "high")]:
+            await s.execute(update(Ticket).where(Ticket.id == ids[name]).values(priority=priority))
+        for name, tier in [("normal diamond", "diamond"), ("overdue normal gold", "gold")]:
+            customer = (await s.get(Ticket, ids[name])).customer_id  # type: ignore[union-attr]
+            await s.execute(update(Customer).where(Customer.id == customer).values(tier=tier))
+    page = await sign_in(browser, hub, "sam@example.test", "en", errors)
+    await page.evaluate("new Promise(done => hubLive.connect().emit('status', {status: 'busy'}, done))")
+    await page.click('[data-view="all"]')
+    await until_true(page, f"document.querySelectorAll('#tickets tr').length === {len(names)}")
+    shown = await page.eval_on_selector_all("#tickets tr", "rows => rows.map(r => Number(r.dataset.id))")
+    expected = ["overdue normal gold", "urgent general", "high", "normal diamond", "normal general", "low general"]
+    assert shown == [ids[name] for name in expected]
+    await page.keyboard.press("n")
+    await expect(page).to_have_url(f"{hub.url}/console/tickets/{ids['overdue normal gold']}")
+    assert errors == []
