@@ -37,7 +37,7 @@ CUSTOMERS = [
 CONTACTS = [
     # customer index, channel, text, minutes ago
     (0, "email", "我的订单 #8812 已经付款三天了，还没有发货，请尽快处理。", 95),
-    (1, "sms", "Hi, I was charged twice for my subscription this month. Can you refund one?", 40),
+    (1, "sms.twilio", "Hi, I was charged twice for my subscription this month. Can you refund one?", 40),
     (2, "email", "如何修改账户密码？收不到验证码。", 20),
     (3, "email", "The mobile app crashes when I open my order history.", 8),
     (0, "email", "补充一下：收货地址也需要改成北京市朝阳区。", 5),
