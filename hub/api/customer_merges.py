@@ -14,6 +14,7 @@ from hub.api.errors import int_param, path_id, require, said
 from hub.api.requests_people import MergeBody, Nothing
 from hub.api.validation import read_as, read_optional_as
 from hub.customers.duplicates import suggest
+from hub.customers.evidence import THRESHOLD
 from hub.customers.linking import AlreadyMerged, LinkError, merge, unmerge
 from hub.customers.tables import CustomerMerge
 
@@ -67,11 +68,14 @@ async def undo_merge(request: web.Request) -> web.Response:
 
 @routes.get("/api/v1/customers/{id}/duplicates")
 async def duplicates(request: web.Request) -> web.Response:
-    """Customers who are probably this one, best first, each with a score (0-100) and the evidence."""
+    """Customers who are probably this one, best first, each with a score (the probability, in percent, that
+    the two are one person) and the signals behind it; ?min_score= below the threshold shows look-alikes too.
+    Nothing is merged here: an agent decides (POST .../merge)."""
     await require(request, *MERGE_ROLES)
     limit = int_param(request, "limit", 10, 1, 50)
+    least = int_param(request, "min_score", THRESHOLD, 0, 100)
     try:
-        found = await suggest(request.app[keys.DB], path_id(request), limit=limit)
+        found = await suggest(request.app[keys.DB], path_id(request), limit=limit, min_score=least)
     except LookupError as exc:
         raise web.HTTPNotFound(reason=said(exc)) from None
-    return web.json_response({"duplicates": [f.to_json() for f in found]})
+    return web.json_response({"threshold": THRESHOLD, "duplicates": [f.to_json() for f in found]})

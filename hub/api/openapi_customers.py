@@ -11,6 +11,25 @@ from hub.api.validation import request_body
 
 _OBJ = {"type": "object"}
 _CSV = {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
+_DUPLICATE_QUERY = [
+    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}},
+    {"name": "min_score", "in": "query", "description": "the least score listed (default: the threshold)",
+     "schema": {"type": "integer", "minimum": 0, "maximum": 100}},
+]  # fmt: skip
+_SIGNAL = {"type": "object", "required": ["signal", "strength", "points", "detail"], "properties": {
+    "signal": {"type": "string", "description": "same_mailbox, same_mobile, same_landline, phone_tail, "
+                                                "name_same, name_differs, ... (docs/customers.md)"},
+    "strength": {"type": "string", "enum": ["strong", "medium", "weak", "against"]},
+    "points": {"type": "number", "description": "log-odds the signal adds (negative: against)"},
+    "detail": {"type": "string"}}}  # fmt: skip
+_DUPLICATES = {"type": "object", "required": ["threshold", "duplicates"], "properties": {
+    "threshold": {"type": "integer", "description": "the score from which a pair is suggested"},
+    "duplicates": {"type": "array", "items": {"type": "object", "properties": {
+        "customer_id": {"type": "integer"}, "name": {"type": "string"},
+        "score": {"type": "integer", "minimum": 0, "maximum": 100},
+        "basis": {"type": "string", "enum": ["strong", "medium", "weak", "none"]},
+        "evidence": {"type": "array", "items": {"type": "string"}},
+        "signals": {"type": "array", "items": _SIGNAL}}}}}}  # fmt: skip
 
 
 CUSTOMER_PATHS: dict[str, Any] = {
@@ -24,8 +43,11 @@ CUSTOMER_PATHS: dict[str, Any] = {
                  "parameters": _ID, "requestBody": request_body(Nothing, required=False), "responses": _ok(_OBJ)},
     },
     "/api/v1/customers/{id}/duplicates": {
-        "get": {"summary": "Probable duplicates, best first, with score (0-100) and evidence",
-                "parameters": _ID, "responses": _ok(_OBJ)},
+        "get": {"summary": "Probable duplicates, best first: score (the probability in percent that the two are "
+                           "one person), basis (the strongest signal: strong, medium, weak) and the signals with "
+                           "their points; only those at the threshold or above unless ?min_score= says less. "
+                           "Nothing is merged: an agent decides",
+                "parameters": [*_ID, *_DUPLICATE_QUERY], "responses": _ok(_DUPLICATES)},
     },
     "/api/v1/customers/{id}/export": {
         "get": {"summary": "Everything held on one customer, as JSON (supervisors; audited)",

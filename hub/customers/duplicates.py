@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, case, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.customers.evidence import THRESHOLD
 from hub.customers.matching import Match, Person, keys, score
 from hub.customers.tables import CustomerKey
 from hub.db.engine import Database
@@ -16,7 +17,6 @@ from hub.db.models import Customer, Identity
 from hub.envelopes import IdentityRef
 
 CANDIDATES = 50  # most shared-key weight first: past this, only more namesakes of a very common name
-MIN_SCORE = 30
 NAMESAKES = 10
 
 
@@ -41,23 +41,38 @@ _SHARING = (
 
 
 async def people(s: AsyncSession, ids: Iterable[int]) -> dict[int, Person]:
-    """Customers (not merged away) with their e-mail addresses and phones, in two queries. A number someone
-    shares with another customer (a family landline, a switchboard) counts as theirs here: it is what makes
-    the two a possible duplicate, though only its owner is recognised by it."""
+    """Customers (not merged away) with their e-mail addresses, phones (and extensions) and address, in two
+    queries. A number someone shares with another customer (a family landline, a switchboard) counts as theirs
+    here: it is what makes the two a possible duplicate, though only its owner is recognised by it."""
     rows = (await s.execute(_NAMES, {"ids": list(ids)})).all()
     names = {r.id: r.display_name for r in rows}
+    attributes = {r.id: r.attributes or {} for r in rows}
     emails: dict[int, list[str]] = {i: [] for i in names}
     phones: dict[int, list[str]] = {r.id: shared_numbers(r.attributes) for r in rows}
     for customer_id, kind, value in (await s.execute(_IDENTITIES, {"ids": list(names)})).all():
         if kind in ("email", "phone"):
             (emails if kind == "email" else phones)[customer_id].append(value)
-    return {i: Person(i, name, tuple(emails[i]), tuple(phones[i])) for i, name in names.items()}
+    return {i: _person(i, name, emails[i], phones[i], attributes[i]) for i, name in names.items()}
+
+
+def _person(i: int, name: str, emails: list[str], phones: list[str], attributes: dict[str, Any]) -> Person:
+    return Person(i, name, tuple(emails), tuple(phones), extensions(attributes), str(attributes.get("address") or ""))
 
 
 def shared_numbers(attributes: dict[str, Any] | None) -> list[str]:
     """The E.164 numbers in a customer's `shared_phones` attribute (see hub/customers/imports.py)."""
     shared = (attributes or {}).get("shared_phones") or []
     return [str(p["number"]) for p in shared if isinstance(p, dict) and p.get("number")]
+
+
+def extensions(attributes: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """(number, extension) of the customer's own numbers and of those they share, as imports keep them."""
+    own = attributes.get("phone_extensions")
+    found = {str(k): str(v) for k, v in own.items() if v} if isinstance(own, dict) else {}
+    for p in attributes.get("shared_phones") or []:
+        if isinstance(p, dict) and p.get("number") and p.get("extension"):
+            found.setdefault(str(p["number"]), str(p["extension"]))
+    return tuple(sorted(found.items()))
 
 
 async def index_new(s: AsyncSession, customer_id: int, name: str, first: IdentityRef) -> None:
@@ -83,7 +98,9 @@ async def reindex(s: AsyncSession, customer_ids: Iterable[int], *, new: bool = F
         await s.execute(insert(CustomerKey), rows)
 
 
-async def suggest(db: Database, customer_id: int, *, limit: int = 10) -> list[Match]:
+async def suggest(db: Database, customer_id: int, *, limit: int = 10, min_score: int = THRESHOLD) -> list[Match]:
+    """Probable duplicates of this customer, best first: those scoring `min_score` or more (by default the
+    threshold from which the evidence makes one person likely; lower shows weaker look-alikes too)."""
     async with db.read() as s:
         me = (await people(s, [customer_id])).get(customer_id)
         if me is None:
@@ -92,11 +109,11 @@ async def suggest(db: Database, customer_id: int, *, limit: int = 10) -> list[Ma
         if not wanted:
             return []
         ranked = (await s.execute(_SHARING, {"keys": list(wanted), "me": customer_id})).all()
-        # Sharing only a name makes a namesake (at most 60): a few of those are enough to show.
+        # Sharing only a name makes a namesake at best: a few of those are enough to show.
         candidate_ids = [r[0] for r in ranked if r[1]] + [r[0] for r in ranked if not r[1]][:NAMESAKES]
         candidates = await people(s, candidate_ids)
     matches = [score(me, other) for other in candidates.values()]
-    matches = [m for m in matches if m.score >= MIN_SCORE]
+    matches = [m for m in matches if m.score >= min_score]
     matches.sort(key=lambda m: (-m.score, m.customer_id))
     return matches[:limit]
 
