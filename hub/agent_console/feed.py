@@ -54,7 +54,7 @@ class ConsoleFeed:
 
     # 100 ms is below what an agent notices, and it is what lets a busy centre's consoles keep up: at 20 ms a
     # day of 20 contacts/s sent each of 200 consoles ~50 frames/s, and the socket writes were the largest
-    # share of two processes' CPU (see "The full day" in docs/architecture.md).
+    # share of two processes' CPU (see "A compressed day" in docs/performance.md).
     BATCH_WINDOW_S = 0.1
 
     def __init__(self, sio: socketio.AsyncServer, ids: EventIds) -> None:
