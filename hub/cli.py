@@ -21,6 +21,8 @@ from hub.settings import SettingsError, load_settings
 # The rest is imported by the commands that use it: `hub --help` or `hub routing simulate` need neither the
 # web server, nor alembic, nor the knowledge importer.
 if TYPE_CHECKING:
+    from aiohttp import web
+
     from hub.db.engine import Database
     from hub.settings import Settings
 
@@ -139,16 +141,13 @@ def _without_collection() -> Iterator[None]:
 
 
 def _serve(settings: Settings, args: argparse.Namespace, *, demo: bool = False) -> None:
-    with _without_collection():
-        from aiohttp import web
-
-        from hub.app import create_app
-        from hub.db.migrate import upgrade
-        from hub.ops.logs import MaskingAccessLogger
+    from hub.ops.early_health import serve
+    from hub.ops.logs import MaskingAccessLogger
 
     host = args.host or settings.http_host
     port = args.port or settings.http_port
     if demo:
+        from hub.db.migrate import upgrade
         from hub.ops.demo import seed
 
         upgrade(settings.database_url)
@@ -156,9 +155,15 @@ def _serve(settings: Settings, args: argparse.Namespace, *, demo: bool = False) 
         print(f"hub demo: console at http://{host}:{port}/console  chat at http://{host}:{port}/chat")
         for email, password, role in logins:
             print(f"  login {email} / {password} ({role})")
-    app = create_app(settings)
-    web.run_app(
-        app,
+
+    def load() -> Callable[[], web.Application]:
+        """In a thread, while the port already answers /healthz: the server's imports."""
+        with _without_collection():
+            from hub.app import create_app
+        return lambda: create_app(settings)
+
+    serve(
+        load,
         host=host,
         port=port,
         print=lambda msg: print(f"hub: {msg}", flush=True),
