@@ -131,11 +131,11 @@ def test_the_demo_runs_from_the_wheel_outside_the_checkout(venv: Path, tmp_path:
         deadline = time.monotonic() + START_SECONDS
         while True:
             with contextlib.suppress(OSError):
-                if _get(f"{url}/healthz")[0] == 200:
+                if _get(f"{url}/readyz")[0] == 200:  # /healthz answers while the app still loads
                     break
             output = (tmp_path / "demo.log").read_text(errors="replace")[-4000:]
             assert proc.poll() is None, f"hub demo exited ({proc.returncode}):\n{output}"
-            assert time.monotonic() < deadline, f"no /healthz after {START_SECONDS:.0f} s:\n{output}"
+            assert time.monotonic() < deadline, f"no /readyz after {START_SECONDS:.0f} s:\n{output}"
             time.sleep(0.2)
         status, page = _get(f"{url}/login")
         assert status == 200
