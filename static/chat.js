@@ -77,6 +77,17 @@
     errorBox.hidden = !message;
   }
 
+  // The hub's refusals in the page's languages (English and Chinese); any other as the hub worded it.
+  function errorText(e) {
+    if (e && e.code === "too_many_conversations") {
+      var minutes = Math.max(1, Math.ceil((e.retry_after_s || 60) / 60));
+      return "Too many new chats right now, please try again in " + minutes + " min · 新会话过多，请 " +
+        minutes + " 分钟后再试";
+    }
+    if (e && e.code === "slow_down") { return "Too many messages, please wait a moment · 消息太频繁，请稍候再发"; }
+    return e && e.message ? e.message : "Not sent, please retry · 发送失败，请重试";
+  }
+
   function showNotice(n) {
     notice.textContent = n.text;
     notice.hidden = false;
@@ -90,7 +101,7 @@
       if (err || !ack || !ack.ok) {
         item.li.classList.remove("pending");
         item.li.classList.add("failed");
-        showError(err || !ack ? "Not sent, please retry · 发送失败，请重试" : ack.error.message);
+        showError(err || !ack ? "Not sent, please retry · 发送失败，请重试" : errorText(ack.error));
         if (!composer.text.value) { composer.text.value = item.text; } // kept for them to send again
         return;
       }
@@ -144,7 +155,7 @@
     });
     socket.on("typing", function (t) { if (t.who === "agent") { typing.hidden = !t.typing; } });
     socket.on("notice", showNotice);
-    socket.on("error", function (e) { showError(e.message); });
+    socket.on("error", function (e) { showError(errorText(e)); });
     socket.on("connect_error", function () { showError("Connecting… 正在连接…"); });
     socket.on("connect", function () { showError(""); });
     socket.on("disconnect", function () { showError("Reconnecting… 正在重新连接…"); });

@@ -1,58 +1,13 @@
-"""The client's address: the direct peer, or behind trusted proxies the right-most untrusted X-Forwarded-For hop."""
+"""Who an HTTP request comes from, behind the trusted proxies (the address rules are the channels' client_address)."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable, Sequence
-from ipaddress import IPv4Address, IPv6Address, ip_address
 
 from aiohttp import web
 
 from hub import keys
-from hub.settings.values import Network
+from hub.channels.client_address import UNKNOWN, resolve
 
-Address = IPv4Address | IPv6Address
-UNKNOWN = "unknown"
-
-
-def _address(text: str | None) -> Address | None:
-    """An address as peers and proxies write it: bare, [IPv6]:port, IPv4:port, IPv4-mapped IPv6."""
-    if not text:
-        return None
-    text = text.strip().strip('"')
-    if text.startswith("["):
-        text = text[1:].partition("]")[0]
-    elif text.count(":") == 1:  # IPv4 with a port; a bare IPv6 address has several colons
-        text = text.partition(":")[0]
-    try:
-        found = ip_address(text.split("%", 1)[0])
-    except ValueError:
-        return None
-    if isinstance(found, IPv6Address) and found.ipv4_mapped is not None:
-        return found.ipv4_mapped
-    return found
-
-
-def resolve(peer: str | None, forwarded_for: Iterable[str], trusted: Sequence[Network]) -> str:
-    """The client behind `peer`: headers are believed only as far back as the proxies we trust wrote them."""
-    direct = _address(peer)
-    if direct is None:
-        return peer or UNKNOWN
-    if not _trusted(direct, trusted):
-        return str(direct)  # anyone can send X-Forwarded-For; only our own proxies' word counts
-    hops = [hop for header in forwarded_for for hop in header.split(",")]
-    nearest = direct
-    for hop in reversed(hops):
-        found = _address(hop)
-        if found is None:
-            break  # our proxies write addresses; garbage came from further out, so the last proxy is all we know
-        if not _trusted(found, trusted):
-            return str(found)
-        nearest = found
-    return str(nearest)
-
-
-def _trusted(address: Address, trusted: Sequence[Network]) -> bool:
-    return any(address.version == net.version and address in net for net in trusted)
+__all__ = ["UNKNOWN", "client_address", "resolve"]
 
 
 def client_address(request: web.Request) -> str:

@@ -1,10 +1,10 @@
-"""Web chat widgets from [webchat.widgets.<name>] in config/hub.toml: each website's identity secret."""
+"""[webchat] in config/hub.toml: each website's widget (its identity secret) and how many new chats may start."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from hub.channels.base import ChannelConfigError
@@ -25,16 +25,61 @@ class WebchatConfig:
     # Widget name -> the secret its website signs visitors' identities with (HMAC-SHA256). It stays on
     # the server: the website computes the hash on its own server and puts only the hash in its page.
     identity_secrets: Mapping[str, str] = field(default_factory=dict)
+    widgets: frozenset[str] = frozenset()  # every configured widget, with a secret or without
+    # New conversations (a first message that opens a ticket) per client address and per widget origin in
+    # each window; over them the visitor is asked to wait and nothing is stored. 0: no limit.
+    new_conversations_per_address: int = 10
+    new_conversations_per_origin: int = 300
+    new_conversations_window_minutes: int = 10
+
+
+DEFAULTS = WebchatConfig()
+LIMITS = ("new_conversations_per_address", "new_conversations_per_origin", "new_conversations_window_minutes")
 
 
 def webchat_config(settings: Settings) -> WebchatConfig:
-    """[webchat]: the widgets' identity secrets."""
-    return channel_table(settings, "webchat", WebchatConfig, lambda raw, _settings: parse_webchat(raw))
+    """[webchat]: the widgets' identity secrets and the new-conversation limits, HUB_WEBCHAT_<KEY> over the file."""
+    return channel_table(settings, "webchat", WebchatConfig, _from_settings)
+
+
+def _from_settings(raw: Any, settings: Settings) -> WebchatConfig:
+    config = parse_webchat(raw)
+    changes = {
+        name: _limit(env_key, settings.env[env_key], name)
+        for name in LIMITS
+        if (env_key := f"HUB_WEBCHAT_{name.upper()}") in settings.env
+    }
+    return _with_limits(config, changes)
+
+
+def _with_limits(config: WebchatConfig, limits: Mapping[str, int]) -> WebchatConfig:
+    return replace(
+        config,
+        new_conversations_per_address=limits.get("new_conversations_per_address", config.new_conversations_per_address),
+        new_conversations_per_origin=limits.get("new_conversations_per_origin", config.new_conversations_per_origin),
+        new_conversations_window_minutes=limits.get(
+            "new_conversations_window_minutes", config.new_conversations_window_minutes
+        ),
+    )
+
+
+def _limit(key: str, raw: Any, name: str) -> int:
+    """A whole number (a TOML integer, or digits in a HUB_* variable); the window at least a minute."""
+    text = raw.strip() if isinstance(raw, str) else None
+    value = int(text) if text and text.isascii() and text.isdigit() else raw
+    least = 1 if name == "new_conversations_window_minutes" else 0
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise WebchatConfigError(
+            key, "a whole number of minutes, at least 1" if least else "a whole number (0: no limit)", raw
+        )
+    return value
 
 
 def parse_webchat(raw: Any) -> WebchatConfig:
-    if not isinstance(raw, dict) or set(raw) - {"widgets"}:
-        raise WebchatConfigError("webchat", "a [webchat.widgets.<name>] table per website")
+    if not isinstance(raw, dict) or set(raw) - {"widgets", *LIMITS}:
+        unknown = sorted(set(raw) - {"widgets", *LIMITS}) if isinstance(raw, dict) else []
+        where = f"webchat.{unknown[0]}" if unknown else "webchat"
+        raise WebchatConfigError(where, f"a [webchat.widgets.<name>] table per website, and {', '.join(LIMITS)}")
     widgets = raw.get("widgets", {})
     if not isinstance(widgets, dict):
         raise WebchatConfigError("webchat.widgets", "a [webchat.widgets.<name>] table per website")
@@ -51,4 +96,5 @@ def parse_webchat(raw: Any) -> WebchatConfig:
         if not isinstance(secret, str) or len(secret.strip()) < MIN_SECRET_CHARS:
             raise WebchatConfigError(f"{where}.identity_secret", f"a secret of at least {MIN_SECRET_CHARS} characters")
         secrets[name] = secret.strip()
-    return WebchatConfig(identity_secrets=secrets)
+    limits = {name: _limit(f"webchat.{name}", raw[name], name) for name in LIMITS if name in raw}
+    return _with_limits(WebchatConfig(identity_secrets=secrets, widgets=frozenset(widgets)), limits)

@@ -8,6 +8,7 @@ from hub.channels.core import ChannelCore
 from hub.channels.webchat import routes
 from hub.channels.webchat.channel import WebchatChannel
 from hub.channels.webchat.config import webchat_config
+from hub.channels.webchat.new_conversations import NewConversations
 from hub.channels.webchat.notices import StillLooking
 from hub.channels.webchat.visitor import VisitorNamespace
 from hub.settings import Settings
@@ -18,6 +19,7 @@ def setup(app: web.Application, settings: Settings, core: ChannelCore) -> None:
     config = webchat_config(settings)
     channel = WebchatChannel(core.sio, settings.chat_max_message_bytes, config.identity_secrets)
     core.registry.register(channel)
-    core.sio.register_namespace(VisitorNamespace(channel, core.ingestor, core.visitors, core.agents_online))
+    limits = NewConversations(config, settings.trusted_proxies)
+    core.sio.register_namespace(VisitorNamespace(channel, core.ingestor, core.visitors, core.agents_online, limits))
     StillLooking(core.sio).subscribe(core.bus)
     app.router.add_routes(routes.routes)

@@ -20,6 +20,7 @@ from hub.channels.webchat.channel import (
     visitor_prefix,
 )
 from hub.channels.webchat.identity import VisitorClaim
+from hub.channels.webchat.new_conversations import Client, NewConversations
 from hub.channels.webchat.notices import offline_notice
 from hub.customers.visitors import VisitorBook, VisitorView
 from hub.envelopes import IdentityRef
@@ -49,7 +50,12 @@ MESSAGES_PER_MINUTE = 30  # per visitor: a person types far fewer; a script is s
 
 class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
     def __init__(
-        self, channel: WebchatChannel, ingestor: Ingestor, visitors: VisitorBook, agents_online: Callable[[], bool]
+        self,
+        channel: WebchatChannel,
+        ingestor: Ingestor,
+        visitors: VisitorBook,
+        agents_online: Callable[[], bool],
+        new_conversations: NewConversations,
     ) -> None:
         super().__init__(NAMESPACE)
         self._channel = channel
@@ -57,6 +63,7 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self._visitors = visitors
         self._agents_online = agents_online
         self._senders = SenderLimiter(MESSAGES_PER_MINUTE)
+        self._new = new_conversations
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         auth = auth if isinstance(auth, dict) else {}
@@ -81,7 +88,9 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         assert isinstance(token, str)
         key = visitor_key(token)
         ticket_id = view.ticket_id if view else None
+        client = self._new.client(environ, auth)
         session = {"key": key, "claim": claim, "ticket_id": ticket_id, "told_offline": False, "topic": topic}
+        session |= {"address": client.address, "origin": client.origin, "counted": False}
         await self.save_session(sid, session)
         await self.enter_room(sid, visitor_room(key))
         if ticket_id is not None:
@@ -112,6 +121,15 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             error = {"code": exc.code, "message": str(exc)}
             await self.emit("error", error, to=sid)
             return {"ok": False, "error": error}
+        if session["ticket_id"] is None and not session["counted"]:
+            # This message would open a ticket: a new conversation, counted once per socket (its resend is not).
+            refused = self._new.admit(Client(session["address"], session["origin"]))
+            if refused is not None:
+                # Asked to wait, and nothing stored: no customer, ticket or message for this chat yet.
+                error = refused.error()
+                await self.emit("error", error, to=sid)
+                return {"ok": False, "error": error}
+            session["counted"] = True
         try:
             result = await self._ingestor.ingest(envelope)
         except Exception:
