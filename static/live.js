@@ -64,7 +64,10 @@ window.hubLive = (function () {
         });
       });
     }
-    on("presence", function (p) { if (pick && p.status !== "offline") { pick.value = p.status; } });
+    on("presence", function (p) {
+      if (pick && p.status !== "offline") { pick.value = p.status; }
+      awayNotice(p.status === "away" && p.reason === "missed_offer", socket);
+    });
     on("offer", showOffer);
     on("mention", showMention);
     function state(s, label) { if (conn) { conn.dataset.state = s; conn.textContent = label; } }
@@ -73,6 +76,13 @@ window.hubLive = (function () {
     // The server is stopping (a deploy, a restart): socket.io reconnects, behind a balancer to another process.
     socket.on("server_restarting", function () { state("offline", t("reconnecting…")); });
     socket.on("connect_error", function () { state("offline", t("offline")); });
+    // Access ended (signed out elsewhere, session or token revoked, account deactivated): the server has closed
+    // this socket for good, so the page would only go stale. To sign-in, which says why and comes back here.
+    socket.on("signed_out", function () {
+      state("offline", t("offline"));
+      var back = window.location.pathname + window.location.search;
+      window.location.assign("/login?signed_out=1&next=" + encodeURIComponent(back));
+    });
     return socket;
   }
   function toast(card) {
@@ -90,6 +100,25 @@ window.hubLive = (function () {
     close.addEventListener("click", function () { card.remove(); });
     card.appendChild(close);
     toast(card);
+  }
+  // An offer that passes unanswered makes the hub set the agent away (they are probably not at their desk):
+  // say so where they look, and let them come back with one key (b) or a click.
+  function awayNotice(show, socket) {
+    var box = document.getElementById("offers"), old = document.getElementById("away-notice");
+    if (old) { old.remove(); }
+    if (!show || !box) { return; }
+    var note = el("div", "away-notice");
+    note.id = "away-notice";
+    note.setAttribute("role", "status");
+    note.appendChild(el("span", null, t("You missed an offer, so you are now away and get no new work.") + " "));
+    var back = el("button", "primary", t("I am back") + " (b)");
+    back.type = "button";
+    back.dataset.act = "back";
+    back.addEventListener("click", function () {
+      socket.emit("status", { status: "available" }, function (ack) { if (ack && ack.ok) { awayNotice(false); } });
+    });
+    note.appendChild(back);
+    box.insertBefore(note, box.firstChild);
   }
   function showOffer(o) {
     // An offered ticket: accept within the countdown or it goes to the next agent.
@@ -136,10 +165,31 @@ window.hubLive = (function () {
   }
   function localTimes(root) { (root || document).querySelectorAll("time[datetime]").forEach(localTime); }
   var nf = new Intl.NumberFormat(lang);
+  var PRIORITY = { urgent: 0, high: 1, normal: 2, low: 3 };
+  var TIER = { diamond: 0, gold: 1, silver: 2, general: 3 };
+  function rank(table, key) { return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : 9; }
+  function due(tk) {   // when the first answer is due; never, once answered
+    return !tk.first_responded_at && tk.first_response_due_at ? Date.parse(tk.first_response_due_at) : Infinity;
+  }
+  // Most urgent first, so `n` opens what must be answered next: a first answer already overdue, then priority,
+  // the customer's tier, the nearest due time, and the longest wait.
+  function byUrgency(now) {
+    return function (a, b) {
+      return ((due(a) < now ? 0 : 1) - (due(b) < now ? 0 : 1)) ||
+        (rank(PRIORITY, a.priority) - rank(PRIORITY, b.priority)) ||
+        (rank(TIER, a.customer_tier) - rank(TIER, b.customer_tier)) ||
+        (due(a) - due(b) || 0) ||   // two "never"s give NaN: equal
+        (a.last_message_at < b.last_message_at ? -1 : a.last_message_at > b.last_message_at ? 1 : 0);
+    };
+  }
   // Keyboard shortcuts: single keys, never while typing in a field.
   var keys = {};
   function onKey(key, fn) { keys[key] = fn; }
   onKey("?", function () { var d = document.getElementById("shortcuts"); if (d && d.showModal) { d.showModal(); } });
+  onKey("b", function () {
+    var back = document.querySelector('#away-notice [data-act="back"]');
+    if (back) { back.click(); }
+  });
   onKey("a", function () {
     var first = document.querySelector('#offers [data-act="accept"]');
     if (first) { first.click(); }
@@ -158,5 +208,5 @@ window.hubLive = (function () {
     if (pick) { pick.addEventListener("change", function () { pick.form.submit(); }); }
   });
   return { el: el, t: t, lang: lang, api: api, connect: connect, on: on, csrf: csrf, localTime: localTime,
-    localTimes: localTimes, number: function (n) { return nf.format(n); }, onKey: onKey };
+    localTimes: localTimes, number: function (n) { return nf.format(n); }, onKey: onKey, byUrgency: byUrgency };
 })();

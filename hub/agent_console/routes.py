@@ -35,6 +35,8 @@ async def login_page(request: web.Request) -> web.StreamResponse:
         request[LANGUAGE] = request.app[CATALOGS].get(lang)
     _ = language_of(request).gettext
     denied = _("Your role cannot use the agent console.") if "denied" in request.query else None
+    if "signed_out" in request.query:  # an open console page whose access was ended sends the agent here
+        denied = _("You were signed out: your access was ended. Sign in again to continue.")
     context = {"next": safe_next(request.query.get("next"), ""), "error": denied}
     response = render_page("console/login.html", request, context)
     if lang is not None:
