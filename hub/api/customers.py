@@ -19,6 +19,7 @@ from hub.customers.identities import InvalidIdentity
 from hub.customers.insight import at_risk, insight
 from hub.customers.linking import AlreadyMerged, LinkError, link_into
 from hub.customers.retier import TierTable, retier
+from hub.customers.search import newest_customers, search_customers
 from hub.db.models import Customer, Identity
 from hub.envelopes import IdentityRef
 
@@ -45,6 +46,27 @@ async def customers_at_risk(request: web.Request) -> web.Response:
     least = int_param(request, "min", 30, 0, 100)
     async with request.app[keys.DB].read() as s:
         return web.json_response({"customers": await at_risk(s, _top_tiers(request), least)})
+
+
+@routes.get("/api/v1/customers")
+async def list_customers(request: web.Request) -> web.Response:
+    """?q=: names (Chinese, pinyin, Latin), e-mails, phones in any format, WeChat ids; best matches first, each
+    with a highlighted snippet. Without q: the newest customers first. Paged by next_cursor."""
+    await require(request, *TICKET_ROLES)
+    words = request.query.get("q", "").strip()[:200]
+    limit = int_param(request, "limit", 50, 1, 200)
+    cursor = request.query.get("cursor") or ""
+    if cursor and not cursor.isdigit():
+        raise web.HTTPBadRequest(reason="cursor is not one this list handed out")
+    async with request.app[keys.DB].read() as s:
+        if words:
+            hits, after = await search_customers(s, words, limit, int(cursor or 0))
+            listed = [h.to_json() for h in hits]
+        else:
+            listed, after = await newest_customers(s, limit, int(cursor) if cursor else None)
+    return web.json_response(
+        {"customers": listed, "limit": limit, "next_cursor": None if after is None else str(after)}
+    )
 
 
 @routes.get("/api/v1/customers/{id}")

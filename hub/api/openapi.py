@@ -14,38 +14,20 @@ from hub.api.openapi_delivery import DELIVERY_PATHS
 from hub.api.openapi_knowledge import KNOWLEDGE_PATHS
 from hub.api.openapi_mail import MAIL_PATHS
 from hub.api.openapi_schemas import INTERACTION, TICKET
+from hub.api.openapi_search import SEARCH_PATHS
 from hub.api.openapi_ticket_writes import BULK_BODY, OFFER_BODY, REPLY_BODY, TICKET_CHANGE_BODY
 from hub.api.requests_people import CustomerPatch, LinkBody, Nothing, ProfileBody
 from hub.api.spec_parts import ID as _ID
-from hub.api.spec_parts import ID_SCHEMA
 from hub.api.spec_parts import ok as _ok
 from hub.api.spec_parts import ref as _ref
 from hub.api.validation import SHARED_SCHEMAS, request_body
-
-_TICKET_QUERY = [
-    {"name": "status", "in": "query", "schema": {"type": "string"}, "description": "comma list of statuses"},
-    {"name": "queue", "in": "query", "schema": {"type": "string"}},
-    {"name": "channel", "in": "query", "schema": {"type": "string"}},
-    {"name": "assignee", "in": "query", "schema": {"type": "string"}, "description": "agent id, me or none"},
-    {"name": "customer_id", "in": "query", "schema": ID_SCHEMA},
-    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
-    {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
-]
 
 SPEC: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {"title": "hub REST API", "version": __version__},
     "security": [{"bearer": []}, {"session": []}],
     "paths": {
-        "/api/v1/tickets": {
-            "get": {
-                "summary": "List and filter tickets, most urgent first",
-                "parameters": _TICKET_QUERY,
-                "responses": _ok(
-                    {"type": "object", "properties": {"tickets": {"type": "array", "items": _ref("Ticket")}}}
-                ),
-            }
-        },
+        **SEARCH_PATHS,
         "/api/v1/tickets/{id}": {
             "get": {
                 "summary": "One ticket with its interactions",

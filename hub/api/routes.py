@@ -16,10 +16,12 @@ from hub.api.validation import read_as
 from hub.customers.claims import latest_claim
 from hub.customers.tables import Survey
 from hub.tickets.changes import UNCHANGED, Stale, TicketChange, update_ticket
+from hub.tickets.listing import BadCursor
 from hub.tickets.model import InvalidTransition, Status
 from hub.tickets.refusals import Refusal, ReplyError, ReplyRefused, TicketNotFound
 from hub.tickets.replies import post_reply
-from hub.tickets.views import TicketFilter, list_tickets, ticket_detail, visible_to
+from hub.tickets.search import search_tickets
+from hub.tickets.views import TicketFilter, ticket_detail, ticket_page, visible_to
 
 TICKET_ROLES = ("agent", "supervisor")
 routes = web.RouteTableDef()
@@ -48,12 +50,24 @@ async def get_tickets(request: web.Request) -> web.Response:
         assignee_id=assignee_id,
         unassigned=assignee == "none",
         customer_id=query_id(request, "customer_id"),
+        tier=q.get("tier") or None,
+        tag=q.get("tag") or None,
         limit=int_param(request, "limit", 50, 1, 200),
         offset=int_param(request, "offset", 0, 0, 1_000_000),
+        cursor=q.get("cursor") or None,
     )
-    async with request.app[keys.DB].read() as s:
-        tickets = await list_tickets(s, f)
-    return web.json_response({"tickets": [t.to_json() for t in tickets], "limit": f.limit, "offset": f.offset})
+    words = q.get("q", "").strip()
+    try:
+        async with request.app[keys.DB].read() as s:
+            if words:  # ranked hits with a snippet each (hub/tickets/search.py)
+                found = await search_tickets(s, f, words[:200], principal.agent_id, principal.has_role("supervisor"))
+                listed, cursor = [h.to_json() for h in found.hits], found.next_cursor
+            else:
+                page = await ticket_page(s, f)
+                listed, cursor = [t.to_json() for t in page.tickets], page.next_cursor
+    except BadCursor as exc:
+        raise web.HTTPBadRequest(reason=str(exc)) from None
+    return web.json_response({"tickets": listed, "limit": f.limit, "offset": f.offset, "next_cursor": cursor})
 
 
 @routes.get("/api/v1/tickets/{id}")

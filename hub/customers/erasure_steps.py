@@ -3,8 +3,8 @@
 Each step blanks or deletes one kind of copy inside the erasure's transaction: messages (text, HTML,
 metadata, provider ids) and their outbox errors, the timeline, ticket subjects, tags and routing reasons,
 identities, the duplicate index, merge records' saved profiles, survey comments, the knowledge gap log, call
-records, mail notices, audit details, the profiles. Tickets keep channel, queue, tier, times and owner:
-figures stay right.
+records, mail notices, audit details, the full-text index, the profiles. Tickets keep channel, queue, tier,
+times and owner: figures stay right.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlalchemy import Text, cast, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.clock import utcnow
+from hub.customers.search_index import customer_statements, forget_tickets, is_sqlite
 from hub.customers.tables import CustomerKey, CustomerMerge, Survey
 from hub.db.models import (
     AuditEntry,
@@ -200,6 +201,13 @@ async def _audit(s: AsyncSession, scope: Scope) -> int:
     return changed
 
 
+async def _search_index(s: AsyncSession, scope: Scope) -> int:
+    """Their words in the full-text index: their tickets' subjects and messages, their names and ids."""
+    delete, _ = customer_statements(is_sqlite(s))
+    await s.execute(delete, {"ids": scope.customer_ids})
+    return await forget_tickets(s, scope.ticket_ids)
+
+
 async def _profiles(s: AsyncSession, scope: Scope) -> int:
     now = utcnow().isoformat()
     for customer in await s.scalars(select(Customer).where(Customer.id.in_(scope.customer_ids))):
@@ -221,5 +229,6 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("calls", _calls),
     ("mail_notices", _mail_notices),
     ("audit_details", _audit),
+    ("search_index", _search_index),
     ("profiles", _profiles),
 )

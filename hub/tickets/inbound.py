@@ -21,7 +21,7 @@ from hub.db.models import INTERACTIONS, TICKETS, Customer, Interaction, Queue, T
 from hub.envelopes import Attachment, InboundEnvelope, storable_json, storable_text
 from hub.events import MessageReceived, TicketCreated, TicketUpdated
 from hub.events.snapshots import InteractionSnapshot, TicketSnapshot
-from hub.tickets import surveys
+from hub.tickets import search, surveys
 from hub.tickets.model import (
     Status,
     ThreadAction,
@@ -188,6 +188,7 @@ class ContactWriter:
         )
         s.add(ticket)
         await s.flush()
+        await search.index_subject(s, ticket.id, ticket.subject)
         await history.record(
             s,
             customer_id=customer.id,
@@ -246,6 +247,7 @@ class ContactWriter:
         }
         interaction_id = await s.scalar(_INSERT_INTERACTION, values)
         assert interaction_id is not None
+        await search.index_message(s, interaction_id, ticket_id, text)
         await history.record(
             s,
             customer_id=customer_id,

@@ -16,6 +16,7 @@ from hub.db.engine import Database
 from hub.db.models import Interaction, OutboxItem, Ticket
 from hub.events import MessageCreated, TicketUpdated
 from hub.events.snapshots import InteractionSnapshot, TicketSnapshot
+from hub.tickets import search
 from hub.tickets.channel_facts import ReplyChannels
 from hub.tickets.locking import load_ticket
 from hub.tickets.model import Status
@@ -89,6 +90,10 @@ async def _store(
     )
     s.add(interaction)
     await s.flush()
+    coach_for = meta.get("coach_for") if reply.note else None
+    await search.index_message(
+        s, interaction.id, ticket.id, reply.text, coach_for if isinstance(coach_for, int) else None
+    )
     if not reply.note:
         s.add(OutboxItem(interaction_id=interaction.id, channel=on, next_attempt_at=now))
     return interaction

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import Customer, Identity, Interaction, Queue, Ticket
 from hub.events.snapshots import InteractionSnapshot, TicketSnapshot
+from hub.tickets.listing import Position, filter_params, page_ids, page_params, rank_of
 from hub.tickets.model import ACTIVE, priority_order
 
 
@@ -20,8 +23,24 @@ class TicketFilter:
     assignee_id: int | None = None
     unassigned: bool = False
     customer_id: int | None = None
+    tier: str | None = None  # the customer's
+    tag: str | None = None
     limit: int = 50
     offset: int = 0
+    cursor: str | None = None  # where the previous page ended (TicketPage.next_cursor)
+
+    def filters(self) -> tuple[tuple[str, ...], dict[str, Any]]:
+        """(the filters given, their bound values): see hub/tickets/listing.py."""
+        return filter_params(
+            {"queue": self.queue, "channel": self.channel, "assignee_id": self.assignee_id,
+             "unassigned": self.unassigned, "customer_id": self.customer_id, "tier": self.tier, "tag": self.tag}
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class TicketPage:
+    tickets: list[TicketSnapshot]
+    next_cursor: str | None  # None: this was the last page
 
 
 def _base() -> Select[Ticket, Customer, str]:
@@ -32,24 +51,26 @@ def _base() -> Select[Ticket, Customer, str]:
     )
 
 
+@lru_cache(maxsize=512)
+def _page_statement(statuses: tuple[str, ...], filters: tuple[str, ...], after_rank: int | None, dialect: str) -> Any:
+    page = page_ids(statuses, filters, after_rank, dialect).subquery()
+    return _base().join(page, page.c.id == Ticket.id).order_by(page.c.rank, Ticket.last_message_at, Ticket.id)
+
+
+async def ticket_page(session: AsyncSession, f: TicketFilter) -> TicketPage:
+    """Most urgent first, then the longest waiting; one statement (hub/tickets/listing.py). Raises BadCursor."""
+    after = Position.decode(f.cursor) if f.cursor else None
+    given, params = f.filters()
+    stmt = _page_statement(f.statuses, given, after.rank if after else None, session.get_bind().dialect.name)
+    rows = (await session.execute(stmt, {**params, **page_params(after, f.limit, f.offset)})).all()
+    tickets = [TicketSnapshot.of(t, c, q) for t, c, q in rows]
+    last = rows[-1][0] if len(rows) == f.limit else None
+    cursor = Position(rank_of(last.priority), last.last_message_at, last.id).encode() if last else None
+    return TicketPage(tickets, cursor)
+
+
 async def list_tickets(session: AsyncSession, f: TicketFilter) -> list[TicketSnapshot]:
-    """Most urgent first, then the longest waiting."""
-    stmt = _base()
-    if f.statuses:
-        stmt = stmt.where(Ticket.status.in_(f.statuses))
-    if f.queue:
-        stmt = stmt.where(Queue.name == f.queue)
-    if f.channel:
-        stmt = stmt.where(Ticket.channel == f.channel)
-    if f.assignee_id is not None:
-        stmt = stmt.where(Ticket.assignee_id == f.assignee_id)
-    if f.unassigned:
-        stmt = stmt.where(Ticket.assignee_id.is_(None))
-    if f.customer_id is not None:
-        stmt = stmt.where(Ticket.customer_id == f.customer_id)
-    stmt = stmt.order_by(priority_order(), Ticket.last_message_at, Ticket.id).limit(f.limit).offset(f.offset)
-    rows = (await session.execute(stmt)).all()
-    return [TicketSnapshot.of(t, c, q) for t, c, q in rows]
+    return (await ticket_page(session, f)).tickets
 
 
 async def scoped_active(

@@ -54,6 +54,7 @@ POLICY: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/agents"): ANY, ("PUT", "/api/v1/agents/{id}/profile"): SUP, ("GET", "/api/v1/queues/stats"): SUP,
     ("POST", "/api/v1/routing/reload"): SUP, ("PUT", "/api/v1/agents/me/limits"): DESK,
     # customers
+    ("GET", "/api/v1/customers"): DESK,
     ("GET", "/api/v1/customers/{id}"): DESK, ("PATCH", "/api/v1/customers/{id}"): SUP,
     ("POST", "/api/v1/customers/{id}/link"): DESK, ("GET", "/api/v1/attachments/{key}"): DESK,
     ("POST", "/api/v1/attachments"): DESK,

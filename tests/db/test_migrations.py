@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 
 import hub
 from hub.bus import EventBus
+from hub.customers.search_index import not_index_table
 from hub.db.base import Base
 from hub.db.engine import Database
 from hub.db.migrate import downgrade, ensure_current, upgrade_async
@@ -38,7 +39,8 @@ async def test_upgraded_schema_equals_models(db: Database) -> None:
     metadata = every_table()
 
     def diff(conn: Connection) -> list[object]:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        # The full-text tables are the engines' own (FTS5 virtual tables and their shadows), made by 0013.
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": not_index_table})
         return list(compare_metadata(ctx, metadata))
 
     async with db.engine.connect() as conn:

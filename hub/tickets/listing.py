@@ -1,0 +1,161 @@
+"""Ticket lists in inbox order (most urgent, then longest waiting), paged by a cursor, at help-desk scale.
+
+The order is (priority rank, last_message_at, id). A priority rank is computed, so no index holds it; the
+index below holds (status, priority, last_message_at, id) instead, and a page is one statement: one branch
+per status and priority, each an index range read in order and cut at the page size, merged by the outer
+ORDER BY. A page costs the same at the millionth ticket as at the first (a cursor, not OFFSET, for deep
+pages), and filters (queue, channel, assignee, tier, tag, customer) ride along in every branch.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from itertools import pairwise
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Index,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    type_coerce,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+from hub.customers.tiers import PRIORITIES
+from hub.db.models import Customer, Queue, Status, Ticket
+
+# Registered with the tickets table (revision 0013 creates it).
+INBOX_INDEX = Index("ix_tickets_inbox", Ticket.status, Ticket.priority, Ticket.last_message_at, Ticket.id)
+ODD = len(PRIORITIES)  # the rank of a priority outside the known ones: listed last
+
+
+class BadCursor(ValueError):
+    """A cursor this server did not hand out (or for another order)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where a page ended: the last ticket's place in the order."""
+
+    rank: int
+    last_message_at: datetime
+    id: int
+
+    def encode(self) -> str:
+        raw = json.dumps([self.rank, self.last_message_at.isoformat(), self.id]).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, cursor: str) -> Position:
+        try:
+            rank, at, ticket_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+            position = cls(int(rank), datetime.fromisoformat(at), int(ticket_id))
+        except (ValueError, TypeError) as exc:
+            raise BadCursor("cursor is not one this list handed out") from exc
+        if not 0 <= position.rank <= ODD or position.last_message_at.tzinfo is None:
+            raise BadCursor("cursor is not one this list handed out")
+        return position
+
+
+def rank_of(priority: str) -> int:
+    return PRIORITIES.index(priority) if priority in PRIORITIES else ODD
+
+
+def tag_condition(dialect: str) -> ColumnElement[bool]:
+    """The ticket carries the tag bound as :tag (tags are a JSON list)."""
+    if dialect == "postgresql":
+        return type_coerce(Ticket.tags, JSONB).contains(bindparam("tag_list", type_=JSONB))
+    each = func.json_each(Ticket.tags).table_valued("value")
+    return exists(select(literal(1)).select_from(each).where(each.c.value == bindparam("tag", type_=String)))
+
+
+def _odd_priority() -> ColumnElement[bool]:
+    """A priority outside the known ones, as index ranges (the gaps between them) rather than NOT IN, which
+    would read a status's whole range: none is ever stored (the API checks), so this branch reads nothing."""
+    known = sorted(PRIORITIES)
+    gaps = [Ticket.priority < known[0], Ticket.priority > known[-1]]
+    gaps += [and_(Ticket.priority > a, Ticket.priority < b) for a, b in pairwise(known)]
+    return or_(*gaps)
+
+
+def _branches(statuses: Sequence[str], filters: list[ColumnElement[bool]], after_rank: int | None) -> list[Any]:
+    branches = []
+    after = tuple_(bindparam("after_at", type_=Ticket.last_message_at.type), bindparam("after_id", type_=Integer))
+    for status in statuses:
+        for rank in range(ODD + 1):
+            if after_rank is not None and rank < after_rank:
+                continue
+            bucket = Ticket.priority == PRIORITIES[rank] if rank < ODD else _odd_priority()
+            where = [Ticket.status == status, bucket, *filters]
+            if rank == after_rank:
+                where.append(tuple_(Ticket.last_message_at, Ticket.id) > after)
+            branch = select(Ticket.id, literal(rank).label("rank"), Ticket.last_message_at).where(*where)
+            take = bindparam("take", type_=Integer)
+            branches.append(branch.order_by(Ticket.last_message_at, Ticket.id).limit(take).subquery().select())
+    return branches
+
+
+@lru_cache(maxsize=512)
+def page_ids(statuses: tuple[str, ...], filters: tuple[str, ...], after_rank: int | None, dialect: str) -> Any:
+    """One statement for the ids of a page, in inbox order, built once per shape (building the branches costs
+    more than running them): values come as parameters (filter_params, take, limit, offset, after_at,
+    after_id). No status filter lists every status."""
+    chosen = list(statuses) or list(Status)
+    merged = union_all(*_branches(chosen, _conditions(filters, dialect), after_rank)).subquery()
+    return (
+        select(merged.c.id, merged.c.rank)
+        .order_by(merged.c.rank, merged.c.last_message_at, merged.c.id)
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+    )
+
+
+def page_params(after: Position | None, limit: int, offset: int) -> dict[str, Any]:
+    at = {"after_at": after.last_message_at, "after_id": after.id} if after else {}
+    return {"take": limit + offset, "limit": limit, "offset": offset, **at}
+
+
+FILTERS = ("queue", "channel", "assignee_id", "unassigned", "customer_id", "tier", "tag")
+
+
+def filter_params(values: dict[str, Any]) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """(the filters given, their parameters) from {name: value or None}; unassigned is a flag."""
+    given = tuple(name for name in FILTERS if values.get(name) not in (None, "", False))
+    params = {name: values[name] for name in given if name != "unassigned"}
+    if "tag" in params:
+        params["tag_list"] = [params["tag"]]
+    return given, params
+
+
+@lru_cache(maxsize=256)
+def conditions(filters: tuple[str, ...], dialect: str) -> tuple[ColumnElement[bool], ...]:
+    return tuple(_conditions(filters, dialect))
+
+
+def _conditions(filters: tuple[str, ...], dialect: str) -> list[ColumnElement[bool]]:
+    """The list's filters as conditions on tickets alone (queue and tier by subquery), for any branch; their
+    values are bound by name (filter_params)."""
+    made: dict[str, ColumnElement[bool]] = {
+        "queue": Ticket.queue_id == select(Queue.id).where(Queue.name == bindparam("queue")).scalar_subquery(),
+        "channel": Ticket.channel == bindparam("channel"),
+        "assignee_id": Ticket.assignee_id == bindparam("assignee_id", type_=Integer),
+        "unassigned": Ticket.assignee_id.is_(None),
+        "customer_id": Ticket.customer_id == bindparam("customer_id", type_=Integer),
+        "tier": exists().where(Customer.id == Ticket.customer_id, Customer.tier == bindparam("tier")),
+    }
+    return [tag_condition(dialect) if name == "tag" else made[name] for name in filters]

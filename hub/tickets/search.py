@@ -1,0 +1,135 @@
+"""Ticket search: subjects and every message (customer's, agents', staff notes) indexed in the writer's own
+transaction, searched with the database's full-text engine, combined with the list's filters, ranked.
+
+Ranking reads the newest CANDIDATES matching messages that pass the filters (the engine returns them newest
+first from its index, so a word in half the messages costs the same as a rare one), scores each ticket by
+its best message (bm25 on SQLite, ts_rank on PostgreSQL) and pages through that ranking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, column, func, literal_column, select, table
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.customers.search_index import TICKET_CONFIG, TICKET_WORDS, is_sqlite, put_ticket_rows
+from hub.customers.search_query import fts5_match, index_words, query_terms, snippet, tsquery
+from hub.db.models import Customer, Interaction, Queue, Ticket
+from hub.events.snapshots import TicketSnapshot
+from hub.tickets.listing import BadCursor, conditions
+from hub.tickets.views import TicketFilter
+
+CANDIDATES = 2000
+_WORDS = table(TICKET_WORDS, column("rowid"), column("id"), column("ticket_id"), column("coach_for"), column("words"))
+
+
+def message_row(interaction_id: int, ticket_id: int, text: str, coach_for: int | None = None) -> dict[str, Any]:
+    return {"id": interaction_id, "ticket_id": ticket_id, "coach": coach_for, "words": index_words(text)}
+
+
+def subject_row(ticket_id: int, subject: str) -> dict[str, Any]:
+    return {"id": -ticket_id, "ticket_id": ticket_id, "coach": None, "words": index_words(subject)}
+
+
+async def index_message(
+    s: AsyncSession, interaction_id: int, ticket_id: int, text: str, coach_for: int | None = None
+) -> None:
+    """A message's words, in the caller's transaction. A coaching note keeps whom it is for: only they and
+    supervisors find it."""
+    await put_ticket_rows(s, [message_row(interaction_id, ticket_id, text, coach_for)])
+
+
+async def index_subject(s: AsyncSession, ticket_id: int, subject: str) -> None:
+    await put_ticket_rows(s, [subject_row(ticket_id, subject)])
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    ticket: TicketSnapshot
+    rank: float  # higher is better; comparable within one result list only
+    snippet: str  # HTML-escaped text around the first term found, terms in <mark>
+    interaction_id: int | None  # the message the snippet is from (None: the subject)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.ticket.to_json(), "rank": round(self.rank, 6), "snippet": self.snippet,
+                "matched_interaction_id": self.interaction_id}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    hits: list[Hit]
+    next_cursor: str | None
+
+
+def _offset(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    if not (cursor.startswith("s") and cursor[1:].isdigit() and int(cursor[1:]) < CANDIDATES):
+        raise BadCursor("cursor is not one this search handed out")
+    return int(cursor[1:])
+
+
+def _candidates(sqlite: bool, terms: list[str], f: TicketFilter, agent_id: int | None, supervisor: bool) -> Any:
+    if sqlite:
+        row_id = _WORDS.c.rowid
+        words: ColumnElement[Any] = literal_column(TICKET_WORDS)
+        match: ColumnElement[bool] = words.op("MATCH")(fts5_match(terms))
+        score: ColumnElement[float] = -func.bm25(words)
+    else:
+        row_id = _WORDS.c.id
+        query = func.to_tsquery(literal_column(f"'{TICKET_CONFIG}'"), tsquery(terms))
+        match = _WORDS.c.words.op("@@")(query)
+        score = func.ts_rank(_WORDS.c.words, query)
+    where = [match, *conditions(f.filters()[0], "sqlite" if sqlite else "postgresql")]
+    if f.statuses:
+        where.append(Ticket.status.in_(f.statuses))
+    if not supervisor:
+        where.append(_WORDS.c.coach_for.is_(None) | (_WORDS.c.coach_for == agent_id))
+    return (
+        select(_WORDS.c.ticket_id, score.label("score"), row_id.label("row_id"))
+        .select_from(_WORDS.join(Ticket, Ticket.id == _WORDS.c.ticket_id))
+        .where(*where)
+        .order_by(row_id.desc())
+        .limit(CANDIDATES)
+    )
+
+
+async def search_tickets(
+    session: AsyncSession, f: TicketFilter, q: str, agent_id: int | None, supervisor: bool
+) -> SearchPage:
+    """Three statements: the ranked candidates, the page's tickets, the matched messages' text."""
+    terms = query_terms(q)
+    offset = _offset(f.cursor) if f.cursor else f.offset  # a cursor replaces the offset
+    if not terms:
+        return SearchPage([], None)
+    sqlite = is_sqlite(session)
+    best: dict[int, tuple[float, int]] = {}
+    candidates = _candidates(sqlite, terms, f, agent_id, supervisor)
+    for ticket_id, score, row_id in await session.execute(candidates, f.filters()[1]):
+        if ticket_id not in best or score > best[ticket_id][0]:
+            best[ticket_id] = (float(score), int(row_id))
+    ranked = sorted(best.items(), key=lambda item: (-item[1][0], -item[0]))
+    page = ranked[offset : offset + f.limit]
+    if not page:
+        return SearchPage([], None)
+    rows = await session.execute(
+        select(Ticket, Customer, Queue.name)
+        .join(Customer, Customer.id == Ticket.customer_id)
+        .join(Queue, Queue.id == Ticket.queue_id)
+        .where(Ticket.id.in_([ticket_id for ticket_id, _ in page]))
+    )
+    tickets = {t.id: (t, c, qn) for t, c, qn in rows}
+    message_ids = [row_id for _, (_, row_id) in page if row_id > 0]
+    texts = dict((await session.execute(select(Interaction.id, Interaction.text).where(
+        Interaction.id.in_(message_ids)))).all()) if message_ids else {}  # fmt: skip
+    hits = []
+    for ticket_id, (score, row_id) in page:
+        if ticket_id not in tickets:
+            continue
+        t, c, queue = tickets[ticket_id]
+        found = texts.get(row_id, "") if row_id > 0 else t.subject
+        hits.append(Hit(TicketSnapshot.of(t, c, queue), score, snippet(found, terms), row_id if row_id > 0 else None))
+    more = offset + f.limit < len(ranked)
+    return SearchPage(hits, f"s{offset + f.limit}" if more else None)
