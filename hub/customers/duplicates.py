@@ -3,13 +3,13 @@ then scored with their evidence. O(customers sharing a key), never O(all custome
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, case, delete, func, insert, select
+from sqlalchemy import Row, bindparam, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.customers.evidence import THRESHOLD
+from hub.customers.evidence import NAME_ONLY_MAX, THRESHOLD
 from hub.customers.matching import Match, Person, keys, score
 from hub.customers.tables import CustomerKey
 from hub.db.engine import Database
@@ -20,36 +20,47 @@ CANDIDATES = 50  # most shared-key weight first: past this, only more namesakes 
 NAMESAKES = 10
 
 
-# Built once: a lookup runs three of these, and building them per call was half its time.
-_NAMES = select(Customer.id, Customer.display_name, Customer.attributes).where(
-    Customer.id.in_(bindparam("ids", expanding=True)), Customer.merged_into_id.is_(None)
-)
-# By customer only: a condition on kind too makes SQLite walk the (kind, value) index instead.
-_IDENTITIES = select(Identity.customer_id, Identity.kind, Identity.value).where(
-    Identity.customer_id.in_(bindparam("ids", expanding=True))
-)
 _WEIGHT = func.sum(CustomerKey.weight)
-# Whether a candidate shares an address or a number (keys e:, l:, p:), not just a name (a:, t:).
-_CONTACT = func.max(case((CustomerKey.key.like("a:%") | CustomerKey.key.like("t:%"), 0), else_=1))
 _SHARING = (
-    select(CustomerKey.customer_id, _CONTACT)
+    select(CustomerKey.customer_id)
     .where(CustomerKey.key.in_(bindparam("keys", expanding=True)), CustomerKey.customer_id != bindparam("me"))
     .group_by(CustomerKey.customer_id)
-    .order_by(_CONTACT.desc(), _WEIGHT.desc(), CustomerKey.customer_id)
-    .limit(CANDIDATES)
+    .order_by(_WEIGHT.desc(), CustomerKey.customer_id)
+    .limit(bindparam("most"))
 )
+NAME_KEYS = ("a:", "t:")  # thousands may share a common name's: read only when look-alikes are asked for
+# Built once: a lookup runs two of these, and building them per call was half its time. One row per identity
+# (or one for a customer with none), in one query: a round trip costs more than the repeated name.
+_COLUMNS = (Customer.id, Customer.display_name, Customer.attributes, Identity.kind, Identity.value)
+_LIVE = (
+    select(*_COLUMNS).outerjoin(Identity, Identity.customer_id == Customer.id).where(Customer.merged_into_id.is_(None))
+)
+_PEOPLE = _LIVE.where(Customer.id.in_(bindparam("ids", expanding=True)))
+_CANDIDATES = _LIVE.where(Customer.id.in_(_SHARING))  # the usual lookup: candidates and their details at once
 
 
 async def people(s: AsyncSession, ids: Iterable[int]) -> dict[int, Person]:
-    """Customers (not merged away) with their e-mail addresses, phones (and extensions) and address, in two
-    queries. A number someone shares with another customer (a family landline, a switchboard) counts as theirs
+    """Customers (not merged away) with their e-mail addresses, phones (and extensions) and address, in one
+    query. A number someone shares with another customer (a family landline, a switchboard) counts as theirs
     here: it is what makes the two a possible duplicate, though only its owner is recognised by it."""
-    rows = (await s.execute(_NAMES, {"ids": list(ids)})).all()
-    names = {r.id: r.display_name for r in rows}
-    attributes = {r.id: r.attributes or {} for r in rows}
-    emails: dict[int, list[str]] = {i: [] for i in names}
-    phones: dict[int, list[str]] = {r.id: shared_numbers(r.attributes) for r in rows}
-    for customer_id, kind, value in (await s.execute(_IDENTITIES, {"ids": list(names)})).all():
+    wanted = list(ids)
+    return _people(await _rows(s, _PEOPLE, {"ids": wanted})) if wanted else {}
+
+
+async def _rows(s: AsyncSession, statement: Any, params: dict[str, Any]) -> Sequence[Row[Any]]:
+    # On the connection: the ORM's result processing would double the cost of this hot path.
+    return (await (await s.connection()).execute(statement, params)).all()
+
+
+def _people(rows: Iterable[Row[Any]]) -> dict[int, Person]:
+    names: dict[int, str] = {}
+    attributes: dict[int, dict[str, Any]] = {}
+    emails: dict[int, list[str]] = {}
+    phones: dict[int, list[str]] = {}
+    for customer_id, name, attrs, kind, value in rows:
+        if customer_id not in names:
+            names[customer_id], attributes[customer_id] = name, attrs or {}
+            emails[customer_id], phones[customer_id] = [], shared_numbers(attrs)
         if kind in ("email", "phone"):
             (emails if kind == "email" else phones)[customer_id].append(value)
     return {i: _person(i, name, emails[i], phones[i], attributes[i]) for i, name in names.items()}
@@ -106,16 +117,27 @@ async def suggest(db: Database, customer_id: int, *, limit: int = 10, min_score:
         if me is None:
             raise LookupError(f"customer {customer_id} does not exist (or was merged into another)")
         wanted = keys(me)
-        if not wanted:
-            return []
-        ranked = (await s.execute(_SHARING, {"keys": list(wanted), "me": customer_id})).all()
-        # Sharing only a name makes a namesake at best: a few of those are enough to show.
-        candidate_ids = [r[0] for r in ranked if r[1]] + [r[0] for r in ranked if not r[1]][:NAMESAKES]
-        candidates = await people(s, candidate_ids)
+        contact = [k for k in wanted if not k.startswith(NAME_KEYS)]
+        if min_score > NAME_ONLY_MAX:  # a name alone cannot reach min_score: only contact keys can
+            found = {"keys": contact, "me": customer_id, "most": CANDIDATES}
+            candidates = _people(await _rows(s, _CANDIDATES, found) if contact else [])
+        else:  # namesakes are shown too: a few of them are enough
+            ids = await _sharing(s, contact, customer_id, CANDIDATES)
+            names = [k for k in wanted if k.startswith(NAME_KEYS)]
+            ids += [i for i in await _sharing(s, names, customer_id, NAMESAKES + len(ids)) if i not in ids]
+            candidates = await people(s, ids[: CANDIDATES + NAMESAKES])
     matches = [score(me, other) for other in candidates.values()]
     matches = [m for m in matches if m.score >= min_score]
     matches.sort(key=lambda m: (-m.score, m.customer_id))
     return matches[:limit]
+
+
+async def _sharing(s: AsyncSession, wanted: list[str], me: int, most: int) -> list[int]:
+    """Customers sharing these keys, most shared weight first."""
+    if not wanted:
+        return []
+    conn = await s.connection()
+    return list((await conn.execute(_SHARING, {"keys": wanted, "me": me, "most": most})).scalars())
 
 
 async def backfill(db: Database, batch: int = 1000) -> int:

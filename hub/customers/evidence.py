@@ -29,12 +29,14 @@ THRESHOLD = 70  # the default: suggested from here on (docs/customers.md says ho
 WEIGHTS: dict[str, float] = {
     "same_mailbox": 8.0,  # one mailbox, written with Gmail dots, a +tag or capitals
     "same_mobile": 6.0,  # a mobile number is one person's
+    "same_phone": 4.5,  # a number that may be either (North America) or is unknown to the numbering plan
     "same_landline": 3.5,  # a landline or switchboard is shared by a family or an office
     "same_extension": 2.0,  # the same desk behind one switchboard
     "other_extension": -4.0,  # two desks behind one switchboard: colleagues
     "phone_tail": 0.5,  # the last eight digits only: another country, another person
     "same_mailbox_name": 4.0,  # the same (not name-like) mailbox name at another provider: wxm1987@qq / @163
-    "same_name_mailbox": 1.5,  # the same name-like mailbox name elsewhere (john.smith@): namesakes have them too
+    "same_name_mailbox": 1.5,  # the same name-like mailbox name elsewhere, with more to it (wangwei.bj@)
+    "name_as_mailbox": 0.5,  # the name itself as mailbox name elsewhere (john.smith@): namesakes have them too
     "company_alias": 2.5,  # one company's domain, mailbox names that fit one name (jsmith@ / john.smith@)
     "company_domain": 1.0,  # one company's domain: colleagues share it
     "same_address": 1.0,  # families share it
@@ -48,7 +50,10 @@ STRONG, MEDIUM = 4.0, 2.0
 
 # Domains anyone may be given in examples and tests: no company in common.
 _PLACEHOLDER_DOMAINS = re.compile(r"^(example\.(com|org|net|cn)|localhost|.*\.(test|invalid|local))$")
-_MOBILE = {phonenumbers.PhoneNumberType.MOBILE}
+_NOT_DIGIT = re.compile(r"\D")
+_T = phonenumbers.PhoneNumberType
+_KIND = {_T.MOBILE: "same_mobile", _T.FIXED_LINE: "same_landline", _T.VOIP: "same_landline",
+         _T.TOLL_FREE: "same_landline", _T.UAN: "same_landline", _T.SHARED_COST: "same_landline"}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +82,7 @@ def probability(signals: list[Signal]) -> int:
     return round(100 / (1 + math.exp(-logit)))
 
 
+@lru_cache(maxsize=65536)
 def mailbox(address: str) -> tuple[str, str, str]:
     """(the address as one mailbox: lower case, no +tag, no Gmail dots; its name without dots, dashes or
     underscores; its domain)."""
@@ -87,24 +93,31 @@ def mailbox(address: str) -> tuple[str, str, str]:
     return f"{local}@{domain}", re.sub(r"[._-]", "", local), domain
 
 
-def _name_like(local: str, name_tokens: set[str]) -> bool:
-    """A mailbox name made of name words or their initials (john.smith, jsmith, xiaoming.wang, wangxm)."""
+def _name_like(local: str, names: list[tuple[str, ...]]) -> str:
+    """'name' for a mailbox name that is a name itself (john.smith, xiaomingwang), 'more' for one made of a
+    name and more (wangwei.bj, jsmith), '' for others (wxm1987, kz_travel88: those few people share)."""
     letters = re.sub(r"[^a-z]", "", local)
-    return bool(letters) and not re.search(r"\d", local) and any(t in letters for t in name_tokens if len(t) >= 3)
+    if not letters or re.search(r"\d", local):
+        return ""
+    if any(sorted(letters) == sorted("".join(tokens)) for tokens in names if tokens):
+        return "name"
+    return "more" if any(t in letters for tokens in names for t in tokens if len(t) >= 3) else ""
 
 
 def _fits(local_a: str, local_b: str) -> bool:
-    """Two mailbox names of one name: jsmith / john.smith, wang.xm / xiaoming.wang."""
-    words_a, words_b = re.findall(r"[a-z]+", local_a), re.findall(r"[a-z]+", local_b)
-    if not words_a or not words_b:
-        return False
-    longest = max(words_a + words_b, key=len)
-    both = "".join(words_a) + " " + "".join(words_b)
-    initials = {w[0] for w in words_a} | {w[0] for w in words_b}
-    return len(longest) >= 3 and both.count(longest) == 2 and (longest[0] in initials)
+    """Two mailbox names of one name: jsmith / john.smith, m.garcia / maria.garcia, jgliu / liu.jianguo: a
+    word both spell, and the rest the same or one side's initials of the other's."""
+    words = re.findall(r"[a-z]{3,}", local_a) + re.findall(r"[a-z]{3,}", local_b)
+    letters_a, letters_b = re.sub(r"[^a-z]", "", local_a), re.sub(r"[^a-z]", "", local_b)
+    for word in sorted(set(words), key=len, reverse=True):
+        if word in letters_a and word in letters_b:
+            rest_a, rest_b = letters_a.replace(word, "", 1), letters_b.replace(word, "", 1)
+            short, long = sorted((rest_a, rest_b), key=len)
+            return short == long or (0 < len(short) <= 2 and short[0] == long[0])
+    return False
 
 
-def email_signals(a: tuple[str, ...], b: tuple[str, ...], name_tokens: set[str]) -> list[Signal]:
+def email_signals(a: tuple[str, ...], b: tuple[str, ...], names: list[tuple[str, ...]]) -> list[Signal]:
     out: list[Signal] = []
     theirs = {mailbox(x): x for x in a}
     by_name = {m[1]: x for m, x in theirs.items()}
@@ -114,9 +127,10 @@ def email_signals(a: tuple[str, ...], b: tuple[str, ...], name_tokens: set[str])
         if same is not None:
             out.append(signal("same_mailbox", f"same e-mail ({same} / {address})"))
         elif len(local) >= 5 and local in by_name:
-            kind = "same_name_mailbox" if _name_like(local, name_tokens) else "same_mailbox_name"
+            like = _name_like(local, names)
+            kind = {"name": "name_as_mailbox", "more": "same_name_mailbox"}.get(like, "same_mailbox_name")
             out.append(signal(kind, f"same e-mail name at another provider ({by_name[local]} / {address})"))
-        elif _company(domain):
+        elif company(domain):
             colleague = next((x for m, x in theirs.items() if m[2] == domain), None)
             if colleague is not None:
                 fits = _fits(colleague.lower().rpartition("@")[0], address.lower().rpartition("@")[0])
@@ -125,26 +139,28 @@ def email_signals(a: tuple[str, ...], b: tuple[str, ...], name_tokens: set[str])
     return _best_per(out)
 
 
-def _company(domain: str) -> bool:
+def company(domain: str) -> bool:
+    """A domain of one company (not a free mail provider, not an example domain)."""
     return bool(domain) and domain not in _FREE_MAIL and not _PLACEHOLDER_DOMAINS.match(domain)
 
 
 @lru_cache(maxsize=4096)
-def _is_mobile(e164: str) -> bool:
+def _number_kind(e164: str) -> str:
+    """same_mobile, same_landline (and switchboards, VoIP, service numbers) or same_phone when it cannot tell."""
     try:
-        return phonenumbers.number_type(phonenumbers.parse(e164)) in _MOBILE
+        return _KIND.get(phonenumbers.number_type(phonenumbers.parse(e164)), "same_phone")
     except phonenumbers.NumberParseException:
-        return False
+        return "same_phone"
 
 
 def phone_signals(a: tuple[str, ...], b: tuple[str, ...], ext_a: dict[str, str], ext_b: dict[str, str]) -> list[Signal]:
     out: list[Signal] = []
     desks: list[Signal] = []  # extensions behind a shared number: they tell a desk apart, on top of the number
-    tails = {re.sub(r"\D", "", p)[-8:]: p for p in a}
+    tails = {_NOT_DIGIT.sub("", p)[-8:]: p for p in a}
     for phone in b:
-        tail = re.sub(r"\D", "", phone)[-8:]
+        tail = _NOT_DIGIT.sub("", phone)[-8:]
         if phone in a:
-            out.append(signal("same_mobile" if _is_mobile(phone) else "same_landline", f"same phone {phone}"))
+            out.append(signal(_number_kind(phone), f"same phone {phone}"))
             mine, yours = ext_a.get(phone), ext_b.get(phone)
             if mine and yours:
                 name = "same_extension" if mine == yours else "other_extension"
@@ -155,11 +171,14 @@ def phone_signals(a: tuple[str, ...], b: tuple[str, ...], ext_a: dict[str, str],
 
 
 def address_signal(a: str, b: str) -> list[Signal]:
-    fa, fb = _plain(a), _plain(b)
+    if not a or not b:
+        return []
+    fa, fb = plain_address(a), plain_address(b)
     return [signal("same_address", f"same address ({a})")] if fa and len(fa) >= 6 and fa == fb else []
 
 
-def _plain(address: str) -> str:
+def plain_address(address: str) -> str:
+    """The address without case, spaces or punctuation: the same street written twice compares equal."""
     return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", address).lower())
 
 
@@ -188,3 +207,7 @@ def _best_per(signals: list[Signal]) -> list[Signal]:
     positive = [s for s in ordered if s.points > 0]
     negative = [s for s in ordered if s.points <= 0]
     return positive[:1] + [Signal(s.name, s.detail, 0.0) for s in positive[1:]] + negative
+
+
+# The most a name alone can score: below it, candidates sharing only a name key need not be read at all.
+NAME_ONLY_MAX = probability([signal("name_same", "")])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from hub.customers import evidence
@@ -17,6 +18,9 @@ from hub.customers.evidence import Signal, mailbox
 from hub.customers.names import compare, formal_forms, name_tokens, prepare, real_name
 
 __all__ = ["Match", "Person", "email_forms", "keys", "name_tokens", "prepare", "real_name", "same_name", "score"]
+
+
+_NOT_DIGIT = re.compile(r"\D")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +67,34 @@ def email_forms(address: str) -> tuple[str, str]:
 
 
 def keys(person: Person) -> dict[str, int]:
-    """Blocking keys with weights: customers sharing a key are compared; everyone else is not."""
-    out: dict[str, int] = {}
+    """Blocking keys with weights: customers sharing a key are compared; everyone else is not. Names (a:, t:)
+    are one family; e-mail (e:, l:), company (c:), number (p:) and address (h:) keys the other: every signal
+    but the name comes with a key of the second family, so a candidate sharing only a name scores at most
+    evidence.NAME_ONLY_MAX and the usual lookup reads only the selective second family."""
     tokens = name_tokens(real_name(person.name))
+    out = dict(_name_keys(tokens))
+    for address in person.emails:
+        whole, local, domain = mailbox(address)
+        out["e:" + whole[:110]] = 5
+        if len(local) >= 5:
+            out["l:" + local[:110]] = 2
+        if evidence.company(domain):  # colleagues and aliases at one company: by its domain and a name word
+            for token in tokens[:6]:
+                if len(token) >= 3:
+                    out[f"c:{domain[:80]}|{token[:30]}"] = 2
+    if len(plain := evidence.plain_address(person.address)) >= 6:
+        out["h:" + plain[:110]] = 1
+    for phone in person.phones:
+        digits = _NOT_DIGIT.sub("", phone)
+        if len(digits) >= 8:
+            out["p:" + digits[-8:]] = 4
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _name_keys(tokens: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """The name's keys (cached: a lookup computes its customer's keys each time, and names repeat)."""
+    out: dict[str, int] = {}
     if tokens and sum(len(t) for t in tokens) >= 4:
         out["a:" + "".join(sorted("".join(tokens)))[:110]] = 2  # any order, any spacing, hanzi or pinyin
         for i, token in enumerate(tokens[:6]):
@@ -77,16 +106,7 @@ def keys(person: Person) -> dict[str, int]:
                 if len(form) >= 5:  # shorter words (wei, li, na) are shared by thousands: no use as a block
                     for combo in _combos(initials):
                         out[f"t:{form[:80]}|{combo}"] = 1
-    for address in person.emails:
-        whole, local = email_forms(address)
-        out["e:" + whole[:110]] = 5
-        if len(local) >= 5:
-            out["l:" + local[:110]] = 2
-    for phone in person.phones:
-        digits = re.sub(r"\D", "", phone)
-        if len(digits) >= 8:
-            out["p:" + digits[-8:]] = 4
-    return out
+    return tuple(out.items())
 
 
 def _combos(initials: list[list[str]]) -> list[str]:
@@ -106,10 +126,10 @@ def same_name(a: str, b: str) -> bool:
 def score(a: Person, b: Person) -> Match:
     """How likely b is the same person as a (0-100), and why."""
     verdict = compare(a.name, b.name)
-    words = set(name_tokens(real_name(a.name))) | set(name_tokens(real_name(b.name)))
+    names = [name_tokens(real_name(a.name)), name_tokens(real_name(b.name))]
     signals = [
         *evidence.name_signal(verdict, a.name, b.name),
-        *evidence.email_signals(a.emails, b.emails, words),
+        *evidence.email_signals(a.emails, b.emails, names),
         *evidence.phone_signals(a.phones, b.phones, dict(a.extensions), dict(b.extensions)),
         *evidence.address_signal(a.address, b.address),
     ]

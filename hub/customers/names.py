@@ -114,6 +114,7 @@ def _pair_tokens(ta: tuple[str, ...], tb: tuple[str, ...]) -> list[str] | None:
     return how
 
 
+@lru_cache(maxsize=65536)
 def compare(a: str, b: str) -> NameVerdict:
     """How two customers' names compare; 'unknown' when either is a placeholder."""
     ra, rb = real_name(a), real_name(b)
@@ -138,6 +139,9 @@ def compare(a: str, b: str) -> NameVerdict:
                                               "initial": "by initial"}[how], common)  # fmt: skip
     if paired is not None:  # a middle name, or a given name left out: "Wang Xiaoming" / "Xiaoming"
         return NameVerdict("alike" if min(len(ta), len(tb)) >= 2 else "unknown", percent, "in part", common)
+    if ca != cb and (ta[0] in tb if ca else tb[0] in ta):
+        # 周凯文 / Kevin Zhou: the surname, and an English (or Cantonese) given name beside the Chinese one.
+        return NameVerdict("unknown", percent, "same surname, given name in another language", common)
     if shared := sorted(set(ta) & set(tb)):
         return NameVerdict("differ", percent, f"only {shared[0]!r} in common", common)
     return NameVerdict("differ", percent, "different names", common)
