@@ -16,6 +16,7 @@ import contextlib
 import json
 import os
 import re
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -23,10 +24,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `python bench/console.py`: the project root
+
 import aiohttp
 import socketio
 from sqlalchemy import select
 
+from bench.webchat import UNLIMITED_CHATS
 from hub.agents.accounts import create_session, hash_password
 from hub.bus import EventBus
 from hub.db.engine import Database
@@ -145,7 +149,7 @@ def proc_figures(pid: int) -> dict[str, float]:
 async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
     tokens = await seed(url, args.agents, args.supervisors, args.hearing)
     sent: dict[int, float] = {}
-    async with hubs(1, HUB_DATABASE_URL=url, HUB_LOG_LEVEL="WARNING") as started:
+    async with hubs(1, HUB_DATABASE_URL=url, HUB_LOG_LEVEL="WARNING", **UNLIMITED_CHATS) as started:
         proc, base = started[0]
         consoles = Consoles(base, sent)
         connector = aiohttp.TCPConnector(limit=0)

@@ -28,13 +28,15 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `python bench/day.py`: the project root
+
 import aiohttp
 import aiosmtplib
 import asyncpg
 from sqlalchemy import insert, select, text
 
 from bench.console import Consoles
-from bench.webchat import percentile
+from bench.webchat import UNLIMITED_CHATS, percentile
 from hub.agents.accounts import create_agent, create_session
 from hub.bus import EventBus
 from hub.db.engine import Database
@@ -187,6 +189,7 @@ async def run(contacts: int, rate: float, agents: int, processes: int, url: str,
             "HUB_HTTP_PORT": str(free_port()),
             "HUB_SMTP_PORT": str(port),
             "HUB_CONFIG": str(config(tmp)),
+            **UNLIMITED_CHATS,
         }
         proc, hub = await start_hub(env)
         procs.append(proc)

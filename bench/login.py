@@ -15,11 +15,14 @@ import contextlib
 import itertools
 import json
 import os
+import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `python bench/login.py`: the project root
 
 import aiohttp
 import socketio
@@ -94,12 +97,17 @@ async def attacker(http: aiohttp.ClientSession, base: str, until: float, n: int,
             statuses[r.status] += 1
 
 
-async def phase(base: str, seconds: float, attackers: int) -> dict[str, Any]:
+async def phase(base: str, seconds: float, attackers: int, first_visitor: int) -> dict[str, Any]:
     statuses: Counter[int] = Counter()
     visitors = [socketio.AsyncClient(reconnection=False) for _ in range(VISITORS)]
     try:
-        for visitor in visitors:
-            await visitor.connect(base, namespaces=["/visitor"], transports=["websocket"], wait_timeout=10)
+        for n, visitor in enumerate(visitors, start=first_visitor):
+            # Each visitor from an address of its own (through the trusted "proxy"), as real ones are: one
+            # address may start only so many new conversations (web chat's new_conversations_per_address).
+            address = {"X-Forwarded-For": f"192.0.2.{n}"}
+            await visitor.connect(
+                base, namespaces=["/visitor"], transports=["websocket"], headers=address, wait_timeout=10
+            )
             await say(visitor, "hello")  # its conversation exists before anything is measured
         until = time.monotonic() + seconds
         async with aiohttp.ClientSession() as probe, aiohttp.ClientSession() as attack:
@@ -118,8 +126,8 @@ async def run(seconds: float, attackers: int, database_url: str) -> dict[str, An
     await seed(database_url)
     env = {"HUB_DATABASE_URL": database_url, "HUB_TRUSTED_PROXIES": "127.0.0.1"}
     async with hubs(1, **env) as [(_proc, base)]:
-        idle = await phase(base, seconds, 0)
-        attacked = await phase(base, seconds, attackers)
+        idle = await phase(base, seconds, 0, first_visitor=1)
+        attacked = await phase(base, seconds, attackers, first_visitor=1 + VISITORS)
     statuses = attacked["statuses"]
     return {
         "attackers": attackers,

@@ -15,23 +15,29 @@ import asyncio
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+# Run as `python bench/twilio.py`: the project root first on the import path, and this folder last, so
+# that this file does not hide the twilio package it imports.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.append(str(Path(__file__).resolve().parent))
+sys.path.remove(str(Path(__file__).resolve().parent))  # the first of the two: where Python put it
+
 import aiohttp
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
-from bench.webchat import free_port, percentile, wait_healthy
+from bench.webchat import percentile
 from hub.bus import EventBus
 from hub.db.engine import Database
 from hub.db.migrate import upgrade_async
 from hub.db.models import Interaction
 from hub.settings import PROJECT_ROOT
+from tests.processes import free_port, start_hub, stop
 
 SID, TOKEN, NUMBER = "AC" + "b" * 32, "bench-auth-token", "+15550001111"
 RETRIED = 0.02
@@ -71,9 +77,6 @@ async def run(n: int, concurrency: int, database_url: str, tmp: Path) -> dict[st
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_HTTP_PORT": str(port), "HUB_PUBLIC_URL": base,
            "HUB_CONFIG": str(config_file(tmp)), "HUB_SMTP_PORT": str(free_port())}  # fmt: skip
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "hub", "serve", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
     url = f"{base}/webhooks/twilio/sms"
     jobs = webhooks(url, n)
     jobs += random.Random(3).sample(jobs, int(n * RETRIED))  # Twilio's retries: the same MessageSid again
@@ -97,16 +100,15 @@ async def run(n: int, concurrency: int, database_url: str, tmp: Path) -> dict[st
                 else:
                     errors += 1
 
+    proc, _ = await start_hub(env)  # ready before it returns; stopped if it never gets there
     try:
-        await wait_healthy(base, proc)
         connector = aiohttp.TCPConnector(limit=concurrency)
         async with aiohttp.ClientSession(connector=connector) as http:
             start = time.perf_counter()
             await asyncio.gather(*(sender(http) for _ in range(concurrency)))
             elapsed = time.perf_counter() - start
     finally:
-        proc.terminate()
-        await proc.wait()
+        await stop(proc)  # SIGTERM, then its whole process group killed if it does not exit in time
     db = Database(database_url, EventBus())
     try:
         async with db.read() as s:

@@ -1,8 +1,8 @@
 """Web chat throughput and latency: N visitors send at a fixed rate; an agent console socket receives.
 
-Starts `hub serve` in its own process on a fresh SQLite database (or HUB_DATABASE_URL), connects one
-logged-in agent socket and N visitor sockets over loopback, paces messages at --rate, and measures
-from the visitor's send to the agent console's receipt. Prints one JSON object on its last line.
+Starts `hub serve` in its own process (stopped however the run ends) on a fresh SQLite database (or
+HUB_DATABASE_URL), connects one logged-in agent socket and N visitor sockets over loopback, paces messages at
+--rate, and measures from the visitor's send to the agent console's receipt. Prints one JSON object on its last line.
 """
 
 from __future__ import annotations
@@ -12,9 +12,7 @@ import asyncio
 import contextlib
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,19 +20,19 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import aiohttp
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `python bench/webchat.py`: the project root
+
 import socketio
 
 from hub.agents.accounts import create_agent, create_session
 from hub.bus import EventBus
 from hub.db.engine import Database
 from hub.db.migrate import upgrade_async
+from tests.processes import free_port, start_hub, stop
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+# Every simulated visitor comes from this machine: web chat's limit on new conversations per client address and
+# per widget origin (a defence against one abuser) is not what is measured. (0: no limit.)
+UNLIMITED_CHATS = {"HUB_WEBCHAT_NEW_CONVERSATIONS_PER_ADDRESS": "0", "HUB_WEBCHAT_NEW_CONVERSATIONS_PER_ORIGIN": "0"}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -58,45 +56,36 @@ async def agent_session(url: str) -> str:
     return token
 
 
-async def wait_healthy(base: str, proc: asyncio.subprocess.Process) -> None:
-    async with aiohttp.ClientSession() as http:
-        for _ in range(200):
-            if proc.returncode is not None:
-                raise RuntimeError("hub serve exited during start-up")
-            try:
-                async with http.get(f"{base}/readyz") as r:
-                    if r.status == 200:
-                        return
-            except aiohttp.ClientConnectionError:
-                pass
-            await asyncio.sleep(0.05)
-    raise RuntimeError("hub serve did not become healthy")
-
-
 async def run(visitors: int, rate: float, seconds: float, database_url: str) -> dict[str, Any]:
     token = await agent_session(database_url)
     port = free_port()
-    env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_HTTP_PORT": str(port)}
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "hub", "serve", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_HTTP_PORT": str(port), **UNLIMITED_CHATS}
+    proc, base = await start_hub(env)  # ready before it returns; stopped if it never gets there
     sent_at: dict[str, float] = {}
     delivered: dict[str, float] = {}
     acked: dict[str, float] = {}
     total = int(rate * seconds)
     all_in = asyncio.Event()
     try:
-        await wait_healthy(base, proc)
         agent = socketio.AsyncClient(reconnection=False)
 
-        @agent.on("message", namespace="/agent")  # type: ignore[untyped-decorator]
-        async def on_message(event: dict[str, Any]) -> None:
+        def heard(event: dict[str, Any]) -> None:
             key = event["interaction"]["text"]
             if key in sent_at and key not in delivered:
                 delivered[key] = time.perf_counter()
                 if len(delivered) == total:
                     all_in.set()
+
+        @agent.on("message", namespace="/agent")  # type: ignore[untyped-decorator]
+        async def on_message(event: dict[str, Any]) -> None:
+            heard(event)
+
+        @agent.on("batch", namespace="/agent")  # type: ignore[untyped-decorator]
+        async def on_batch(events: list[tuple[str, dict[str, Any]]]) -> None:
+            # The console's feed sends events that come close together as one batch ([[name, payload], ...]).
+            for name, event in events:
+                if name == "message":
+                    heard(event)
 
         await agent.connect(
             base,
@@ -131,8 +120,7 @@ async def run(visitors: int, rate: float, seconds: float, database_url: str) -> 
             await c.disconnect()
         await agent.disconnect()
     finally:
-        proc.terminate()
-        await proc.wait()
+        await stop(proc)  # SIGTERM, then its whole process group killed if it does not exit in time
     latencies = [(delivered[k] - sent_at[k]) * 1000 for k in delivered]
     acks = [(acked[k] - sent_at[k]) * 1000 for k in acked]
     return {
