@@ -21,7 +21,7 @@ from hub.events.snapshots import TicketSnapshot
 from hub.tickets.listing import BadCursor, conditions
 from hub.tickets.views import TicketFilter
 
-CANDIDATES = 2000
+CANDIDATES = 1000
 _WORDS = table(TICKET_WORDS, column("rowid"), column("id"), column("ticket_id"), column("coach_for"), column("words"))
 
 

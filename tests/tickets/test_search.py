@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from typing import Any, cast
 
 import aiohttp
-from sqlalchemy import func, select, text, update
+from sqlalchemy import Table, func, insert, select, text, update
 
 from hub import keys
 from hub.agents.accounts import Principal
 from hub.api.auth import SESSION_COOKIE
+from hub.bus import EventBus
+from hub.clock import utcnow
+from hub.customers.search import search_customers
 from hub.db.engine import Database
-from hub.db.models import Ticket
+from hub.db.migrate import downgrade, upgrade_async
+from hub.db.models import INTERACTIONS, TICKETS, Customer, Queue, Ticket
 from hub.envelopes import IdentityRef, InboundEnvelope
 from hub.tickets.model import priority_order
 from hub.tickets.replies import post_reply
+from hub.tickets.search import search_tickets
+from hub.tickets.views import TicketFilter
 from tests.conftest import Hub, make_agent, make_session, make_token
 
 
@@ -139,3 +146,31 @@ async def test_erasure_takes_the_customers_words_out_of_the_index(hub: Hub, db: 
         left = await s.scalar(select(func.count()).select_from(text("ticket_words")).where(text("ticket_id = :t")),
                               {"t": ticket})  # fmt: skip
     assert left == 0
+
+
+async def test_upgrading_indexes_what_is_already_stored(database_url: str) -> None:
+    await asyncio.to_thread(downgrade, database_url, "0012")
+    db = Database(database_url, EventBus())
+    try:
+        async with db.write() as uow:  # plain INSERTs: the index tables do not exist yet
+            s, now = uow.session, utcnow()
+            await s.execute(
+                insert(cast(Table, Customer.__table__)).values(id=7, display_name="周杰", tier="general", attributes={})
+            )
+            await s.execute(insert(cast(Table, Queue.__table__)).values(id=1, name="general", display_name="General"))
+            await s.execute(insert(TICKETS).values(id=3, customer_id=7, subject="发票抬头", channel="email", queue_id=1,
+                                                   status="open", priority="normal", tags=[], requirements={},
+                                                   assignment={}, last_message_at=now))  # fmt: skip
+            await s.execute(insert(INTERACTIONS).values(id=5, ticket_id=3, customer_id=7, direction="inbound",
+                                                        channel="email", text="我的退款还没到账", attachments=[],
+                                                        meta={}, created_at=now))  # fmt: skip
+        await upgrade_async(database_url)
+        async with db.read() as s:
+            by_message = await search_tickets(s, TicketFilter(), "退款", None, True)
+            by_subject = await search_tickets(s, TicketFilter(), "发票", None, True)
+            people, _ = await search_customers(s, "zhoujie", 10, 0)
+        assert [h.ticket.id for h in by_message.hits] == [3] and by_message.hits[0].interaction_id == 5
+        assert [h.ticket.id for h in by_subject.hits] == [3] and by_subject.hits[0].interaction_id is None
+        assert [p.id for p in people] == [7]
+    finally:
+        await db.dispose()

@@ -1,0 +1,171 @@
+"""Lists and search at help-desk scale: N tickets (1,000,000; --quick 20,000) with about 5 messages each, half
+of them Chinese, on SQLite and (with --postgres URL or HUB_BENCH_POSTGRES_URL) on PostgreSQL.
+
+Data is written in bulk (bench/search_data.py), the index rows in a timed phase of their own (index_build_s).
+Then through the real HTTP API with a token: the default inbox, filtered lists (queue, channel, assignee, tag,
+tier, closed), a deep page by cursor (half-way down the closed tickets), ticket searches in Chinese and
+English with and without filters, and customer searches (name, pinyin, phone, e-mail). Statements per list
+request are counted on the app's engine. Prints one JSON object last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+import asyncpg
+from aiohttp.test_utils import TestServer
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+
+from bench.search_data import index, load
+from hub import keys
+from hub.agents.accounts import create_token
+from hub.app import create_app
+from hub.db.engine import create_engine
+from hub.db.migrate import upgrade_async
+from hub.settings import PROJECT_ROOT, load_settings
+from hub.tickets.listing import Position, rank_of
+
+LISTS = ["status=new,open,pending", "status=new,open,pending&queue=billing", "channel=wechat&status=open",
+         "assignee=7&status=open,pending", "tag=vip&status=new,open,pending", "tier=vip&status=open",
+         "status=closed", ""]  # fmt: skip
+SEARCHES = [
+    "q=退款", "q=发票抬头", "q=申请售后 材料", "q=快递&status=closed", "q=refund", "q=password reset", "q=deliv",
+    "q=courier&channel=wechat", "q=invoice&tag=vip", "q=退款&queue=billing&status=open,pending",
+]  # fmt: skip
+CUSTOMERS = ["q=王芳", "q=wangfang", "q=138 0000 0123", "q=c12345@example.com", "q=Emma Smith"]
+
+
+def p99(values: list[float]) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 1)
+
+
+async def _deep_cursor(engine: Any) -> str:
+    """A cursor half-way down the closed tickets, as a client paging that far would hold."""
+    async with engine.connect() as conn:
+        total = (await conn.execute(text("SELECT count(*) FROM tickets WHERE status = 'closed'"))).scalar_one()
+        middle = text("SELECT id FROM tickets WHERE status = 'closed' AND priority = 'normal' "
+                      "ORDER BY last_message_at, id LIMIT 1 OFFSET :n")  # fmt: skip
+        row = (await conn.execute(middle, {"n": total // 3})).one()
+        ticket = (
+            await conn.execute(text("SELECT priority, last_message_at FROM tickets WHERE id = :i"), {"i": row[0]})
+        ).one()
+    at = datetime.fromisoformat(ticket[1]) if isinstance(ticket[1], str) else ticket[1]
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)
+    return Position(rank_of(ticket[0]), at, row[0]).encode()
+
+
+async def run(url: str, tickets: int, per_ticket: int, rounds: int, workdir: Path) -> dict[str, Any]:
+    await upgrade_async(url)
+    engine = create_engine(url)
+    sqlite = url.startswith("sqlite")
+    t0 = time.perf_counter()
+    data = await load(engine, tickets, per_ticket)
+    load_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    await index(engine, data, sqlite)
+    index_s = time.perf_counter() - t0
+    async with engine.begin() as conn:
+        await conn.execute(text("ANALYZE"))
+    deep = await _deep_cursor(engine)
+    await engine.dispose()
+    settings = load_settings(env={"HUB_CONFIG": str(PROJECT_ROOT / "config" / "hub.toml")}, database_url=url,
+                             attachments_dir=str(workdir / "files"))  # fmt: skip
+    app = create_app(settings)
+    server = TestServer(app)
+    await server.start_server()
+    statements = [0]
+    event.listen(
+        app[keys.DB].engine.sync_engine,
+        "before_cursor_execute",
+        lambda *a: statements.__setitem__(0, statements[0] + 1),
+    )
+    async with app[keys.DB].write() as uow:
+        token = await create_token(uow.session, role="supervisor", name="bench")
+    base = str(server.make_url("")).rstrip("/")
+    lists, searches, customers, counts = [], [], [], []
+    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {token}"}) as http:
+
+        async def timed(path: str) -> float:
+            start = time.perf_counter()
+            async with http.get(base + path) as r:
+                assert r.status == 200, (path, await r.text())
+                await r.read()
+            return (time.perf_counter() - start) * 1000
+
+        for path in [f"/api/v1/tickets?{q}" for q in LISTS] + ["/api/v1/customers?q=x"]:
+            await timed(path)  # warm-up: caches and jieba's dictionary
+        for _ in range(rounds):
+            for q in [*LISTS, f"status=closed&cursor={deep}"]:
+                before = statements[0]
+                lists.append(await timed(f"/api/v1/tickets?{q}"))
+                counts.append(statements[0] - before)
+            for q in SEARCHES:
+                searches.append(await timed("/api/v1/tickets?" + "&".join(
+                    f"{k}={quote(v)}" for k, v in (p.split("=", 1) for p in q.split("&")))))  # fmt: skip
+            for q in CUSTOMERS:
+                customers.append(await timed("/api/v1/customers?q=" + quote(q[2:])))
+    await server.close()
+    return {"tickets": tickets, "messages": data["messages"], "customers": data["customers"],
+            "list_p99_ms": p99(lists), "list_p50_ms": round(sorted(lists)[len(lists) // 2], 1),
+            "queries_per_list": max(counts), "search_p99_ms": p99(searches),
+            "search_p50_ms": round(sorted(searches)[len(searches) // 2], 1), "customer_search_p99_ms": p99(customers),
+            "index_build_s": round(index_s, 1), "load_s": round(load_s, 1)}  # fmt: skip
+
+
+async def _postgres(server_url: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    name = f"hub_bench_search_{os.getpid()}"
+    dsn = make_url(server_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    admin = await asyncpg.connect(dsn)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+        figures = await run(url, args.tickets, args.per_ticket, args.rounds, workdir)
+        size = await admin.fetchval("SELECT pg_database_size($1)", name)
+        return {**figures, "db_size_mb": round(size / 2**20, 1)}
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+async def main_async(args: argparse.Namespace) -> dict[str, Any]:
+    out: dict[str, Any] = {"bench": "search", "quick": args.quick}
+    with tempfile.TemporaryDirectory(prefix="hub-search-") as folder:
+        workdir = Path(folder)
+        path = workdir / "bench.db"
+        sqlite = await run(f"sqlite+aiosqlite:///{path}", args.tickets, args.per_ticket, args.rounds, workdir)
+        size = sum(p.stat().st_size for p in workdir.glob("bench.db*"))  # noqa: ASYNC240 - once, after the runs
+        out["sqlite"] = {**sqlite, "db_size_mb": round(size / 2**20, 1)}
+        server = args.postgres or os.environ.get("HUB_BENCH_POSTGRES_URL")
+        if server:
+            out["postgresql"] = await _postgres(server, args, workdir)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="20,000 tickets")
+    parser.add_argument("--tickets", type=int, default=None)
+    parser.add_argument("--per-ticket", type=int, default=5, help="messages per ticket on average")
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--postgres", help="a PostgreSQL server URL (a database is made and dropped there)")
+    args = parser.parse_args()
+    args.tickets = args.tickets or (20_000 if args.quick else 1_000_000)
+    result = asyncio.run(main_async(args))
+    print(json.dumps(result, ensure_ascii=False), file=sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
