@@ -154,8 +154,9 @@ async def feedback(request: web.Request) -> web.Response:
 @routes.get("/api/v1/knowledge/gaps")
 async def gaps(request: web.Request) -> web.Response:
     await require(request, "knowledge_manager", "supervisor")
-    await request.app[keys.KNOWLEDGE].flush()  # include what was asked a moment ago
-    report = await gap_report(request.app[keys.DB], days=int_param(request, "days", 30, 1, 365))
+    knowledge = request.app[keys.KNOWLEDGE]
+    await knowledge.flush()  # include what was asked a moment ago
+    report = await gap_report(request.app[keys.DB], int_param(request, "days", 30, 1, 365), index=knowledge.index)
     return web.json_response({"gaps": [g.to_json() for g in report]})
 
 

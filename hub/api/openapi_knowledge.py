@@ -21,6 +21,34 @@ _IMPORT = {
     },
 }
 _OBJ = {"type": "object"}
+_COUNT = {"type": "integer", "minimum": 0}
+_SUGGESTION = {
+    "type": "object",
+    "properties": {
+        "article_id": {"type": "integer"},
+        "score": {"type": "number", "minimum": 0, "maximum": 100, "description": "the ranking"},
+        "confidence": {"type": "number", "minimum": 0, "maximum": 1, "description": "calibrated"},
+        "confident": {"type": "boolean", "description": "confidence >= the threshold"},
+        "usefulness": {
+            "type": "object",
+            "properties": {"helpful": _COUNT, "inserted": _COUNT, "not_helpful": _COUNT},
+        },
+        "locale": {"type": "string"},
+        "title": {"type": "string"},
+        "short_answer": {"type": "string"},
+        "body": {"type": "string"},
+        "body_html": {"type": "string"},
+        "category": {"type": "string"},
+    },
+}
+_SUGGESTIONS = {
+    "type": "object",
+    "properties": {
+        "query": {"type": "string"},
+        "locale": {"type": "string"},
+        "suggestions": {"type": "array", "items": _SUGGESTION},
+    },
+}
 KNOWLEDGE_PATHS: dict[str, Any] = {
     "/api/v1/knowledge/articles": {
         "get": {"summary": "List articles (locale, status, review_due=1, owner_id)", "responses": _ok(_OBJ)},
@@ -80,15 +108,24 @@ KNOWLEDGE_PATHS: dict[str, Any] = {
     "/api/v1/knowledge/suggest": {
         "get": {
             "summary": "Ranked published articles for ?q= (&locale=, &ticket_id=, &limit=)",
+            "description": (
+                "Each suggestion carries `confidence` (0-1, calibrated: the chance it answers the question) and "
+                "`confident` (confidence at or above the documented threshold, 0.45 by default; see "
+                "docs/knowledge.md). `score` (0-100) orders the list: confidence times the article's feedback "
+                "factor. A question with no confident suggestion is logged for the gap report."
+            ),
             "parameters": [
                 {"name": "q", "in": "query", "schema": {"type": "string"}},
                 {"name": "locale", "in": "query", "schema": {"type": "string"}},
             ],
-            "responses": _ok(_OBJ),
+            "responses": _ok(_SUGGESTIONS),
         }
     },
     "/api/v1/knowledge/gaps": {
-        "get": {"summary": "Unanswered questions, grouped and ranked (?days=)", "responses": _ok(_OBJ)}
+        "get": {
+            "summary": "Questions with no confident suggestion, grouped by meaning and ranked by count (?days=)",
+            "responses": _ok(_OBJ),
+        }
     },
     "/api/v1/knowledge/import": {
         "post": {

@@ -20,11 +20,9 @@ from hub.knowledge.index import IndexedArticle, SuggestionIndex
 from hub.knowledge.tables import Article, ArticleEvent, ArticleVersion, UnansweredQuery
 
 log = logging.getLogger(__name__)
-# Best confidence under this is "no answer" for the gap report. Measured on the labelled set: answerable
-# questions score 49 at their 10th percentile, 70 at the median; unanswerable ones 30 at the median.
-GAP_THRESHOLD = 45.0
 MAX_QUERY_CHARS = 1000
 FEEDBACK_KINDS = ("suggested", "inserted", "helpful", "not_helpful")
+VOTES = ("helpful", "inserted", "not_helpful")  # what agents tell about an article, counted per article
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +35,17 @@ class Suggestion:
     body: str
     body_html: str
     category: str
+    confidence: float = 0.0  # 0-1, calibrated: the chance this article answers the question
+    confident: bool = False  # confidence >= hub.knowledge.confidence.THRESHOLD
+    usefulness: tuple[int, int, int] = (0, 0, 0)  # helpful, inserted, not helpful
 
     def to_json(self) -> dict[str, Any]:
         return {
             "article_id": self.article_id,
             "score": self.score,
+            "confidence": self.confidence,
+            "confident": self.confident,
+            "usefulness": dict(zip(VOTES, self.usefulness, strict=True)),
             "locale": self.locale,
             "title": self.title,
             "short_answer": self.short_answer,
@@ -56,7 +60,7 @@ class KnowledgeBase:
         self._db = db
         self.index = SuggestionIndex()
         self._content: dict[int, Suggestion] = {}
-        self._votes: dict[int, list[int]] = {}  # article -> [helpful, not_helpful]
+        self._votes: dict[int, list[int]] = {}  # article -> [helpful, inserted, not_helpful]
         self._events: list[dict[str, Any]] = []
         self._unanswered: list[dict[str, Any]] = []
         self._flusher: asyncio.Task[None] | None = None
@@ -72,15 +76,16 @@ class KnowledgeBase:
             votes = (
                 await s.execute(
                     select(ArticleEvent.article_id, ArticleEvent.kind, func.count())
-                    .where(ArticleEvent.kind.in_(("helpful", "not_helpful")))
+                    .where(ArticleEvent.kind.in_(VOTES))
                     .group_by(ArticleEvent.article_id, ArticleEvent.kind)
                 )
             ).all()
         for article, version in rows:
             self._put(article, version)
         for article_id, kind, n in votes:
-            self._votes.setdefault(article_id, [0, 0])[0 if kind == "helpful" else 1] = n
-            self.index.set_feedback(article_id, *self._votes[article_id])
+            self._votes.setdefault(article_id, [0, 0, 0])[VOTES.index(kind)] = n
+        for article_id, counts in self._votes.items():
+            self.index.set_feedback(article_id, *counts)
         self._db.bus.subscribe(ArticleLiveChanged, self._on_live_changed)
         self._flusher = asyncio.create_task(self._flush_forever(), name="hub-knowledge-log")
 
@@ -89,7 +94,11 @@ class KnowledgeBase:
         await self.flush()
 
     def _put(self, article: Article, v: ArticleVersion) -> None:
-        self.index.upsert(IndexedArticle.build(article.id, article.locale, v.title, list(v.variants), list(v.tags)))
+        self.index.upsert(
+            IndexedArticle.build(
+                article.id, article.locale, v.title, list(v.variants), list(v.tags), v.short_answer, v.body_md
+            )
+        )
         self._content[article.id] = Suggestion(
             article.id, 0.0, article.locale, v.title, v.short_answer, v.body_md, v.body_html, v.category
         )
@@ -113,12 +122,26 @@ class KnowledgeBase:
         # A question is asked in its first lines; a 5 MB mail must not tokenize for a second on the loop.
         query = query[:MAX_QUERY_CHARS]
         hits = self.index.search(query, locale, limit=max(1, min(limit, 20)))
-        result = [replace(self._content[h.article_id], score=h.score) for h in hits]
+        result = [
+            replace(
+                self._content[h.article_id],
+                score=h.score,
+                confidence=h.confidence,
+                confident=h.confident,
+                usefulness=self.usefulness(h.article_id),
+            )
+            for h in hits
+        ]
         if record and query.strip():
             best = max((h.confidence for h in hits), default=None)
-            if best is None or best < GAP_THRESHOLD:
+            if not any(h.confident for h in hits):  # the gap report's input: no confident answer
                 self._unanswered.append(
-                    {"query": query.strip()[:500], "locale": locale or "en", "best_score": best, "ticket_id": ticket_id}
+                    {
+                        "query": query.strip()[:500],
+                        "locale": locale or "en",
+                        "best_score": None if best is None else round(100 * best, 1),
+                        "ticket_id": ticket_id,
+                    }
                 )
             for s in result:
                 self._events.append(
@@ -133,10 +156,14 @@ class KnowledgeBase:
             if await uow.session.get(Article, article_id) is None:
                 raise LookupError(f"article {article_id} does not exist")
             uow.session.add(ArticleEvent(article_id=article_id, kind=kind, ticket_id=ticket_id, agent_id=agent_id))
-        if kind in ("helpful", "not_helpful"):
-            votes = self._votes.setdefault(article_id, [0, 0])
-            votes[0 if kind == "helpful" else 1] += 1
-            self.index.set_feedback(article_id, *votes)
+        votes = self._votes.setdefault(article_id, [0, 0, 0])
+        votes[VOTES.index(kind)] += 1
+        self.index.set_feedback(article_id, *votes)
+
+    def usefulness(self, article_id: int) -> tuple[int, int, int]:
+        """Helpful, inserted and not-helpful counts, as agents reported them."""
+        helpful, inserted, not_helpful = self._votes.get(article_id, (0, 0, 0))
+        return helpful, inserted, not_helpful
 
     async def flush(self) -> None:
         events, self._events = self._events, []

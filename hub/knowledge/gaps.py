@@ -1,21 +1,27 @@
-"""The gap report: what customers ask that no article answers, grouped and ranked by frequency."""
+"""The gap report: what customers ask that no article answers confidently, grouped by meaning, ranked by count.
+
+Only questions whose suggestions were all under the confidence threshold are logged (hub.knowledge.base).
+Two questions are one when their search terms (English stems, jieba words, pinyin pairs: the ranker's own,
+so "pay with bitcoin" and "bitcoin payments" or 比特币 and a homophone typo meet) have a cosine similarity
+of SAME_QUESTION or more.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from rapidfuzz import fuzz
 from sqlalchemy import select
 
 from hub.clock import utcnow
 from hub.db.engine import Database
+from hub.knowledge.index import SuggestionIndex
 from hub.knowledge.tables import UnansweredQuery
-from hub.knowledge.text import key_terms
+from hub.knowledge.terms import weighted_terms
 
-# token_set_ratio of the key terms (stopwords dropped) at which two queries count as one question; measured:
-# same-topic paraphrases score 68-78, different topics under 15.
-SAME_QUESTION = 65.0
+# Cosine of the term vectors at which two queries count as one question.
+SAME_QUESTION = 0.35
 MAX_ROWS = 20_000
 
 
@@ -27,7 +33,7 @@ class Gap:
     last_seen: datetime | None = None
     examples: list[str] = field(default_factory=list)
     ticket_ids: list[int] = field(default_factory=list)
-    _keys: list[str] = field(default_factory=list)
+    _keys: list[dict[str, float]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -40,7 +46,8 @@ class Gap:
         }
 
 
-async def gap_report(db: Database, days: int = 30, limit: int = 50) -> list[Gap]:
+async def gap_report(db: Database, days: int = 30, limit: int = 50, index: SuggestionIndex | None = None) -> list[Gap]:
+    """With the live index, words weigh by their rarity in the articles ("pay" joins nothing, "bitcoin" does)."""
     since = utcnow() - timedelta(days=days)
     async with db.read() as s:
         rows = list(
@@ -53,7 +60,7 @@ async def gap_report(db: Database, days: int = 30, limit: int = 50) -> list[Gap]
         )
     gaps: list[Gap] = []
     for row in rows:
-        key = " ".join(sorted(key_terms(row.query)))
+        key = meaning(row.query, index)
         if not key:
             continue
         group = next((g for g in gaps if g.locale == row.locale and _similar(key, g._keys)), None)
@@ -71,5 +78,19 @@ async def gap_report(db: Database, days: int = 30, limit: int = 50) -> list[Gap]
     return gaps[:limit]
 
 
-def _similar(key: str, keys: list[str]) -> bool:
-    return any(fuzz.token_set_ratio(key, other) >= SAME_QUESTION for other in keys)
+def meaning(query: str, index: SuggestionIndex | None = None) -> dict[str, float]:
+    """The query's search terms weighted by IDF, single Chinese characters left out (they join unrelated
+    questions)."""
+    terms = weighted_terms(query, True)
+    return {t: w * (index.idf(t) if index else 1.0) for t, w in terms.items() if len(t) > 1 or t.isascii()}
+
+
+def similarity(a: dict[str, float], b: dict[str, float]) -> float:
+    dot = sum(w * b[t] for t, w in a.items() if t in b)
+    if not dot:
+        return 0.0
+    return dot / math.sqrt(sum(w * w for w in a.values()) * sum(w * w for w in b.values()))
+
+
+def _similar(key: dict[str, float], keys: list[dict[str, float]]) -> bool:
+    return any(similarity(key, other) >= SAME_QUESTION for other in keys)

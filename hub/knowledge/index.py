@@ -1,8 +1,11 @@
-"""The suggestion index: inverted terms to pick candidates, rapidfuzz to rank them; updated per article.
+"""The suggestion index: BM25 over weighted fields fused with rapidfuzz phrase similarity; updated per article.
 
-Scoring every article for every query (brute force) costs O(articles); here a query touches only the
-articles sharing a meaningful term with it, then scores those few with rapidfuzz's token_set_ratio over
-the segmented title, question variants and tags (the measured best scorer for segmented Chinese).
+Each article's title, question variants, tags, short answer and body become weighted term frequencies
+(BM25F: a word in the title counts more than one in the body). A query touches only the postings of its
+own terms, so the work is proportional to the articles sharing a word with it, never to the whole base.
+The best lexical candidates are then compared phrase to phrase with rapidfuzz's token_set_ratio (it
+forgives word order and typos the terms miss), and hub.knowledge.confidence turns the two into a
+calibrated probability that the article answers the question.
 """
 
 from __future__ import annotations
@@ -14,10 +17,20 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from hub.knowledge.text import key_terms, spaced
+from hub.knowledge.confidence import THRESHOLD, Features, calibrated
+from hub.knowledge.expand import Expander
+from hub.knowledge.terms import asking_weights, weighted_terms
+from hub.knowledge.text import spaced
 
-MAX_CANDIDATES = 100
 MAX_QUERY_CHARS = 500
+FUZZY_CANDIDATES = 30
+POSTINGS_BUDGET = 2000  # postings walked per query before common terms only re-score the leaders
+COMMON_CANDIDATES = 300  # the lexical best few that phrase similarity re-scores
+# BM25F field weights: what a word is worth in each part of an article.
+FIELD_WEIGHTS = {"title": 3.0, "variant": 2.5, "tag": 2.0, "short": 1.0, "body": 0.6}
+HELPED = ("title", "variant", "tag")  # the short fields that also get pinyin pairs and single characters
+K1 = 1.2
+B = 0.5  # answers are short: length normalisation matters less than in web search
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,44 +38,48 @@ class IndexedArticle:
     article_id: int
     locale: str
     title: str
-    variants: tuple[str, ...]
-    tags: tuple[str, ...]
-    phrases: tuple[str, ...] = field(default=())  # spaced forms of title + variants
-    terms: frozenset[str] = field(default=frozenset())
+    phrases: tuple[str, ...] = field(default=())  # spaced title and variants, for rapidfuzz
+    terms: dict[str, float] = field(default_factory=dict)  # term -> weighted frequency
+    length: float = 0.0
 
     @classmethod
-    def build(cls, article_id: int, locale: str, title: str, variants: list[str], tags: list[str]) -> IndexedArticle:
-        texts = [title, *variants, *tags]
-        terms: set[str] = set()
-        for t in texts:
-            terms |= key_terms(t)
-        return cls(
-            article_id,
-            locale,
-            title,
-            tuple(variants),
-            tuple(tags),
-            tuple(p for p in (spaced(t) for t in texts) if p),
-            frozenset(terms),
-        )
+    def build(
+        cls,
+        article_id: int,
+        locale: str,
+        title: str,
+        variants: list[str],
+        tags: list[str],
+        short_answer: str = "",
+        body: str = "",
+    ) -> IndexedArticle:
+        fields = [("title", title), *(("variant", v) for v in variants), *(("tag", t) for t in tags)]
+        fields += [("short", short_answer), ("body", body)]
+        terms: defaultdict[str, float] = defaultdict(float)
+        for name, text in fields:
+            for term, weight in weighted_terms(text, False, name in HELPED).items():
+                terms[term] += FIELD_WEIGHTS[name] * weight
+        phrases = tuple(p for p in (spaced(t) for t in (title, *variants)) if p)
+        return cls(article_id, locale, title, phrases, dict(terms), sum(terms.values()))
 
 
 @dataclass(frozen=True, slots=True)
 class Hit:
     article_id: int
-    score: float  # 0-100, after feedback and locale adjustments: the ranking
-    match: float  # the raw text similarity
-    # match weighted by the share of the query's key terms the article covers. token_set_ratio alone
-    # gives 100 when a one-word tag ("payment") is a subset of the query, so it cannot say "answered".
-    confidence: float = 0.0
+    score: float  # 0-100: the ranking, after feedback and locale adjustments
+    match: float  # 0-100: rapidfuzz phrase similarity to the closest title or variant
+    confidence: float = 0.0  # 0-1: calibrated chance that this article answers the question
+    confident: bool = False  # confidence at or above hub.knowledge.confidence.THRESHOLD
 
 
 class SuggestionIndex:
     def __init__(self) -> None:
         self._articles: dict[int, IndexedArticle] = {}
-        self._postings: defaultdict[str, set[int]] = defaultdict(set)
+        self._postings: defaultdict[str, dict[int, float]] = defaultdict(dict)
+        self._total_length = 0.0
         # Per-article multiplier from agents' feedback, 0.8-1.2; neutral until there is evidence.
         self._boost: dict[int, float] = {}
+        self._expander = Expander()
 
     def __len__(self) -> int:
         return len(self._articles)
@@ -71,44 +88,135 @@ class SuggestionIndex:
         """O(terms of this article): one edit never rebuilds the index."""
         self.remove(article.article_id)
         self._articles[article.article_id] = article
-        for term in article.terms:
-            self._postings[term].add(article.article_id)
+        self._total_length += article.length
+        for term, tf in article.terms.items():
+            if term not in self._postings:
+                self._expander.forget()
+            self._postings[term][article.article_id] = tf
 
     def remove(self, article_id: int) -> None:
         old = self._articles.pop(article_id, None)
         if old is None:
             return
+        self._total_length -= old.length
         for term in old.terms:
             posting = self._postings.get(term)
             if posting is not None:
-                posting.discard(article_id)
+                posting.pop(article_id, None)
                 if not posting:
                     del self._postings[term]
 
-    def set_feedback(self, article_id: int, helpful: int, not_helpful: int) -> None:
-        # Laplace-smoothed helpful share mapped to 0.8-1.2: ten votes move it, one vote barely.
-        share = (helpful + 1) / (helpful + not_helpful + 2)
+    def set_feedback(self, article_id: int, helpful: int, inserted: int = 0, not_helpful: int = 0) -> None:
+        """Agents' votes move an article's ranking, never its confidence (that stays calibrated)."""
+        # Laplace-smoothed useful share mapped to 0.8-1.2: ten votes move it, one vote barely. An insert
+        # is half a "helpful": the agent used it, without saying it answered.
+        useful = helpful + 0.5 * inserted
+        share = (useful + 1) / (useful + not_helpful + 2)
         self._boost[article_id] = 0.8 + 0.4 * share
 
+    def idf(self, term: str) -> float:
+        n = len(self._articles)
+        df = len(self._postings.get(term, ()))
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
     def search(self, query: str, locale: str | None = None, limit: int = 5) -> list[Hit]:
-        query = query[:MAX_QUERY_CHARS]
-        terms = key_terms(query)
-        if not terms:
+        hits = []
+        for article_id, features in self._features(query, locale):
+            confidence = calibrated(features)
+            hits.append(
+                Hit(
+                    article_id,
+                    round(min(100 * confidence * self._boost.get(article_id, 1.0), 100.0), 1),
+                    round(100 * features.match, 1),
+                    round(confidence, 3),
+                    confidence >= THRESHOLD,
+                )
+            )
+        hits.sort(key=lambda h: (-h.score, h.article_id))
+        return hits[:limit]
+
+    def explain(self, query: str, locale: str | None = None, limit: int = 5) -> list[tuple[Features, int]]:
+        """The signals behind the best few suggestions (for fitting the confidence model)."""
+        ranked = {h.article_id: i for i, h in enumerate(self.search(query, locale, limit))}
+        found = [(f, a) for a, f in self._features(query, locale) if a in ranked]
+        return sorted(found, key=lambda fa: ranked[fa[1]])
+
+    def _features(self, query: str, locale: str | None) -> list[tuple[int, Features]]:
+        weights = self._expand(asking_weights(query[:MAX_QUERY_CHARS]))
+        if not weights or not self._articles:
             return []
-        # Candidates by the rarity of the terms they share with the query (IDF), so the few articles
-        # that share the telling words are scored, not the many that share a common one.
-        n = max(1, len(self._articles))
-        weights: defaultdict[int, float] = defaultdict(float)
-        for term in terms:
+        lexical, covered, ideal, unknown = self._bm25(weights)
+        if not lexical:
+            return []
+        candidates = heapq.nlargest(FUZZY_CANDIDATES, lexical, key=lexical.__getitem__)
+        match = self._phrase_match(query[:MAX_QUERY_CHARS], candidates)
+        top = lexical[candidates[0]]
+        second = lexical[candidates[1]] if len(candidates) > 1 else 0.0
+        # A question typed in pinyin is guessed English by its letters; its words are Chinese.
+        latin = any(t.isascii() and not t.startswith("py:") for t in weights)
+        return [
+            (
+                article_id,
+                Features(
+                    lexical=lexical[article_id] / ideal[0],
+                    coverage=covered[article_id] / ideal[1],
+                    margin=(lexical[article_id] - (second if article_id == candidates[0] else top)) / top,
+                    match=match.get(article_id, 0.0) / 100,
+                    unknown=unknown,
+                    foreign=bool(locale) and self._articles[article_id].locale != locale and (latin or locale != "en"),
+                ),
+            )
+            for article_id in candidates
+        ]
+
+    def _expand(self, weights: dict[str, float]) -> dict[str, float]:
+        return self._expander.expand(weights, self._postings)
+
+    def _bm25(self, weights: dict[str, float]) -> tuple[dict[int, float], dict[int, float], tuple[float, float], float]:
+        """BM25 of the articles sharing a term with the query; the IDF share of the query each covers;
+        the BM25 and IDF of a perfect match; the share of the query's weight no article knows."""
+        n = len(self._articles)
+        avgdl = self._total_length / n
+        scores: defaultdict[int, float] = defaultdict(float)
+        covered: defaultdict[int, float] = defaultdict(float)
+        ideal = idf_sum = unknown = 0.0
+        lengths: dict[int, float] = {}
+        common: list[tuple[float, float, dict[int, float]]] = []
+        visited = 0
+        # Words before helpers (characters, pinyin), rare before common: they find the candidates. Once
+        # POSTINGS_BUDGET postings are walked, the rest only add to the leaders so far (a lookup each).
+        for term, qw in sorted(weights.items(), key=lambda tw: (tw[1] < 1.0, len(self._postings.get(tw[0], ())))):
             posting = self._postings.get(term)
-            if posting and (len(posting) <= n // 3 or n < 30):
-                idf = math.log(1 + n / len(posting))
-                for article_id in posting:
-                    weights[article_id] += idf
-        if not weights:
-            return []
-        candidates = heapq.nlargest(MAX_CANDIDATES, weights, key=weights.__getitem__)
-        q = spaced(query)
+            df = len(posting) if posting else 0
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            ideal += qw * idf * (K1 + 1)
+            idf_sum += qw * idf
+            if not posting:
+                # Only words count as unknown: single characters and pinyin pairs are helpers.
+                unknown += qw if len(term) > 1 and not term.startswith("py:") else 0.0
+                continue
+            if scores and visited + df > POSTINGS_BUDGET:
+                common.append((qw, idf, posting))
+                continue
+            visited += df
+            for article_id, tf in posting.items():
+                norm = lengths.get(article_id)
+                if norm is None:
+                    norm = lengths[article_id] = K1 * (1 - B + B * self._articles[article_id].length / avgdl)
+                scores[article_id] += qw * idf * tf * (K1 + 1) / (tf + norm)
+                covered[article_id] += qw * idf
+        if common:
+            best = heapq.nlargest(COMMON_CANDIDATES, scores, key=scores.__getitem__)
+            for qw, idf, posting in common:
+                for article_id in best:
+                    found = posting.get(article_id)
+                    if found:
+                        scores[article_id] += qw * idf * found * (K1 + 1) / (found + lengths[article_id])
+                        covered[article_id] += qw * idf
+        words = sum(qw for t, qw in weights.items() if len(t) > 1 and not t.startswith("py:"))
+        return scores, covered, (ideal or 1.0, idf_sum or 1.0), unknown / words if words else 0.0
+
+    def _phrase_match(self, query: str, candidates: list[int]) -> dict[int, float]:
         phrases: list[str] = []
         owners: list[int] = []
         for article_id in candidates:
@@ -117,19 +225,7 @@ class SuggestionIndex:
                 owners.append(article_id)
         best: dict[int, float] = {}
         # One call into rapidfuzz's C loop for all candidate phrases.
-        for _phrase, value, i in process.extract(q, phrases, scorer=fuzz.token_set_ratio, limit=None):
-            owner = owners[i]
-            if value > best.get(owner, -1.0):
-                best[owner] = value
-        hits = []
-        for article_id in candidates:
-            article = self._articles[article_id]
-            match = best.get(article_id, 0.0)
-            coverage = len(terms & article.terms) / len(terms)
-            confidence = match * (0.4 + 0.6 * coverage)
-            score = confidence * self._boost.get(article_id, 1.0)
-            if locale and article.locale != locale:
-                score *= 0.85  # the customer's language first, others still findable
-            hits.append(Hit(article_id, round(min(score, 100.0), 1), round(match, 1), round(confidence, 1)))
-        hits.sort(key=lambda h: (-h.score, h.article_id))
-        return hits[:limit]
+        for _phrase, value, i in process.extract(spaced(query), phrases, scorer=fuzz.token_set_ratio, limit=None):
+            if value > best.get(owners[i], -1.0):
+                best[owners[i]] = value
+        return best

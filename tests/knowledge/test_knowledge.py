@@ -135,14 +135,19 @@ async def test_suggestions_feedback_and_gaps_in_english_and_chinese(hub: Hub, km
     assert en["locale"] == "en" and en["suggestions"][0]["title"] == "Charged twice for one order"
     _, zh = await agent.call("GET", "/api/v1/knowledge/suggest?q=" + "快递到哪里了")
     assert zh["locale"] == "zh-CN" and zh["suggestions"][0]["title"] == "查询物流"
-    top = zh["suggestions"][0]["article_id"]
+    best = zh["suggestions"][0]
+    assert best["confident"] is True and 0.4 <= best["confidence"] <= 1
+    assert all(0 <= s["confidence"] <= best["confidence"] for s in zh["suggestions"])
+    top = best["article_id"]
     for kind in ("inserted", "helpful"):
         assert (await agent.call("POST", f"/api/v1/knowledge/articles/{top}/feedback", {"kind": kind}))[0] == 201
+    _, again = await agent.call("GET", "/api/v1/knowledge/suggest?q=" + "快递到哪里了")
+    assert again["suggestions"][0]["usefulness"] == {"helpful": 1, "inserted": 1, "not_helpful": 0}
     assert (await agent.call("POST", f"/api/v1/knowledge/articles/{top}/feedback", {"kind": "meh"}))[0] == 422
     assert (await agent.call("POST", "/api/v1/knowledge/articles/999999/feedback", {"kind": "helpful"}))[0] == 404
 
     for q in [
-        "can I pay with bitcoin",
+        "do you take bitcoin",
         "do you accept bitcoin payments",
         "is bitcoin accepted",
         "能用比特币付款吗",

@@ -1,61 +1,51 @@
-"""The labelled set: 120 paraphrased questions (60 Chinese, 60 English) against 36 seeded articles."""
+"""Suggestion quality on the labelled sets: eval_set.json (248 questions in six styles and unanswerable ones,
+both languages, over the 52 sample articles) and the older questions.json (120 paraphrases)."""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
-
-from hub.knowledge.index import IndexedArticle, SuggestionIndex
+from bench.knowledge_eval import ARTICLES, QUESTIONS, evaluate, sample_index
 from hub.knowledge.text import guess_locale
 
 HERE = Path(__file__).parent
-ARTICLES = json.loads(
-    (HERE.parent.parent / "config" / "knowledge" / "sample-articles.json").read_text(encoding="utf-8")
-)
-QUESTIONS = json.loads((HERE / "questions.json").read_text(encoding="utf-8"))
+PARAPHRASES = json.loads((HERE / "questions.json").read_text(encoding="utf-8"))
 
 
-def label(i: int) -> tuple[str, str]:
-    return ARTICLES[i]["key"], ARTICLES[i]["locale"]
-
-
-def brute_force_top3(question: str) -> list[tuple[str, str]]:
-    """The baseline: WRatio of the raw question against every title, variant and tag."""
-    strings = {}
-    for i, a in enumerate(ARTICLES):
-        for n, text in enumerate([a["title"], *a["variants"], *a["tags"]]):
-            strings[(i, n)] = text
-    ranked: list[int] = []
-    for _text, _score, (i, _n) in process.extract(question, strings, scorer=fuzz.WRatio, limit=len(strings)):
-        if i not in ranked:
-            ranked.append(i)
-        if len(ranked) == 3:
-            break
-    return [label(i) for i in ranked]
-
-
-def test_labelled_set_is_big_enough_and_balanced() -> None:
-    assert len(QUESTIONS) >= 120
-    assert sum(1 for q in QUESTIONS if q[0] == "zh-CN") == sum(1 for q in QUESTIONS if q[0] == "en")
+def test_labelled_set_covers_articles_languages_and_styles() -> None:
     keys = {(a["key"], a["locale"]) for a in ARTICLES}
-    assert all((key, locale) in keys for locale, key, _ in QUESTIONS)
+    assert len(ARTICLES) >= 50 and {a["locale"] for a in ARTICLES} == {"en", "zh-CN"}
+    answerable = [q for q in QUESTIONS if q["key"]]
+    assert len(QUESTIONS) >= 200 and len(QUESTIONS) - len(answerable) >= 30
+    assert all((q["key"], q["locale"]) in keys for q in answerable)
+    assert len({(q["key"], q["locale"]) for q in answerable}) >= 50
+    styles = Counter(q["style"] for q in QUESTIONS)
+    assert {"paraphrase", "typo", "colloquial", "long", "short", "mixed", "unanswerable"} <= set(styles)
+    assert Counter(q["locale"] for q in QUESTIONS)["en"] == Counter(q["locale"] for q in QUESTIONS)["zh-CN"]
+    assert Counter(q["half"] for q in QUESTIONS) == {"tune": len(QUESTIONS) // 2, "holdout": len(QUESTIONS) // 2}
+    # The language a question is labelled with is the one the console guesses (pinyin reads as Latin).
+    assert all(guess_locale(q["q"]) == q["locale"] for q in QUESTIONS if q["style"] != "pinyin")
 
 
-def test_suggestions_beat_brute_force_and_reach_the_bar() -> None:
-    index = SuggestionIndex()
-    for i, a in enumerate(ARTICLES):
-        index.upsert(IndexedArticle.build(i, a["locale"], a["title"], a["variants"], a["tags"]))
-    hit1 = hit3 = brute3 = 0
-    for locale, key, question in QUESTIONS:
-        assert guess_locale(question) == locale, question
-        ranked = [label(h.article_id) for h in index.search(question, locale, limit=3)]
+def test_ranking_and_confidence_on_the_labelled_set() -> None:
+    figures = evaluate(sample_index(), QUESTIONS)
+    print(figures)
+    # Floors a little under the measured figures (docs/knowledge.md), so a regression fails here.
+    assert figures["hit_at_3"] >= 0.90 and figures["hit_at_1"] >= 0.78 and figures["mrr"] >= 0.84
+    # English paraphrases that share no word with the article ("the vase was in pieces") are what is left.
+    assert figures["hit_at_3_en"] >= 0.83 and figures["hit_at_3_zh-CN"] >= 0.95
+    # Confidence separates less well than the ranking ranks: measured 0.75 and 0.65.
+    assert figures["confident_recall"] >= 0.72 and figures["abstain_rate"] >= 0.60
+    assert figures["gap_precision"] >= 0.40
+
+def test_the_older_paraphrase_set_still_ranks() -> None:
+    index = sample_index()
+    keys = [(a["key"], a["locale"]) for a in ARTICLES]
+    hit1 = hit3 = 0
+    for locale, key, question in PARAPHRASES:
+        ranked = [keys[h.article_id] for h in index.search(question, guess_locale(question), limit=3)]
         hit1 += bool(ranked) and ranked[0] == (key, locale)
         hit3 += (key, locale) in ranked
-        brute3 += (key, locale) in brute_force_top3(question)
-    n = len(QUESTIONS)
-    print(f"hit@1={hit1 / n:.3f} hit@3={hit3 / n:.3f} brute_force_hit@3={brute3 / n:.3f}")
-    assert hit3 >= brute3, "the index must not lose to brute force"
-    assert hit3 / n >= 0.90
-    assert hit1 / n >= 0.80
+    assert hit3 / len(PARAPHRASES) >= 0.95 and hit1 / len(PARAPHRASES) >= 0.90
