@@ -138,10 +138,13 @@ async def run(n: int, lookups: int, url: str) -> dict[str, Any]:
         mine = list(ids.values())
         targets = [rng.choice(mine) if rng.random() < 0.3 else last + rng.randrange(1, n + 1) for _ in range(lookups)]
         latencies = []
+        cpu = time.process_time()
         for customer_id in targets:
             t = time.perf_counter()
             await suggest(db, customer_id)
             latencies.append((time.perf_counter() - t) * 1000)
+        # CPU per lookup (this process, SQLite's thread included): what the latency is when the cores are free.
+        cpu_ms = (time.process_time() - cpu) * 1000 / lookups
     finally:
         await db.dispose()
     tune, check = among["tune"].to_json(), among["check"].to_json()
@@ -156,6 +159,8 @@ async def run(n: int, lookups: int, url: str) -> dict[str, Any]:
         "lookups": lookups,
         "suggest_p50_ms": pct(latencies, 0.5),
         "suggest_p99_ms": pct(latencies, 0.99),
+        "suggest_cpu_ms": round(cpu_ms, 2),
+        "load_average": round(os.getloadavg()[0], 1),  # other work on the machine stretches the tail
         "precision_tune": tune["precision"],
         "recall_tune": tune["recall"],
         "precision_check": check["precision"],

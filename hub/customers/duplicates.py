@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Row, bindparam, delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.customers.evidence import NAME_ONLY_MAX, THRESHOLD
@@ -47,12 +47,13 @@ async def people(s: AsyncSession, ids: Iterable[int]) -> dict[int, Person]:
     return _people(await _rows(s, _PEOPLE, {"ids": wanted})) if wanted else {}
 
 
-async def _rows(s: AsyncSession, statement: Any, params: dict[str, Any]) -> Sequence[Row[Any]]:
+async def _rows(s: AsyncSession, statement: Any, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+    """The statement's rows (customer id, name, attributes, identity kind, identity value)."""
     # On the connection: the ORM's result processing would double the cost of this hot path.
     return (await (await s.connection()).execute(statement, params)).all()
 
 
-def _people(rows: Iterable[Row[Any]]) -> dict[int, Person]:
+def _people(rows: Iterable[Sequence[Any]]) -> dict[int, Person]:
     names: dict[int, str] = {}
     attributes: dict[int, dict[str, Any]] = {}
     emails: dict[int, list[str]] = {}

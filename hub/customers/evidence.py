@@ -46,7 +46,10 @@ WEIGHTS: dict[str, float] = {
     "name_sound": 1.0,  # other characters of the same sound (王小明 / 王晓明): homophones are other people
     "name_differs": -3.0,
 }
-STRONG, MEDIUM = 4.0, 2.0
+# A shared identity is strong; a contact others may share too is medium; a name, an address, a company or a
+# number's last digits are weak, however many points a rare combination of them adds up to.
+STRONG = {"same_mailbox", "same_mobile", "same_phone"}
+MEDIUM = {"same_landline", "same_extension", "same_mailbox_name", "company_alias"}
 
 # Domains anyone may be given in examples and tests: no company in common.
 _PLACEHOLDER_DOMAINS = re.compile(r"^(example\.(com|org|net|cn)|localhost|.*\.(test|invalid|local))$")
@@ -66,7 +69,7 @@ class Signal:
     def strength(self) -> Strength:
         if self.points < 0:
             return "against"
-        return "strong" if self.points >= STRONG else "medium" if self.points >= MEDIUM else "weak"
+        return "strong" if self.name in STRONG else "medium" if self.name in MEDIUM else "weak"
 
     def to_json(self) -> dict[str, Any]:
         return {"signal": self.name, "strength": self.strength, "points": self.points, "detail": self.detail}

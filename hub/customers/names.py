@@ -25,6 +25,13 @@ _PLACEHOLDER = re.compile(r"^[\w.]+ visitor$")
 _COMPOUND = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "令狐", "慕容", "尉迟", "公孙", "长孙", "宇文", "司徒",
              "夏侯", "轩辕", "端木", "独孤", "南宫", "西门")  # fmt: skip
 
+# Words made of pinyin syllables (xiaohong, jianguo): a given name in pinyin, unlike Kevin or Tsang.
+_PINYIN = re.compile(
+    r"^(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])"
+    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|er|in|un|ia|ie|iu|ua|uo|ui|ve|ue"
+    r"|a|o|e|i|u|v)|ang|eng|ai|ei|ao|ou|an|en|er|a|o|e)+$"  # without an initial, only these finals stand
+)
+
 Kind = Literal["same", "alike", "sound", "differ", "unknown"]
 
 
@@ -139,7 +146,8 @@ def compare(a: str, b: str) -> NameVerdict:
                                               "initial": "by initial"}[how], common)  # fmt: skip
     if paired is not None:  # a middle name, or a given name left out: "Wang Xiaoming" / "Xiaoming"
         return NameVerdict("alike" if min(len(ta), len(tb)) >= 2 else "unknown", percent, "in part", common)
-    if ca != cb and (ta[0] in tb if ca else tb[0] in ta):
+    latin = tb if ca else ta
+    if ca != cb and (ta[0] in tb if ca else tb[0] in ta) and not all(_PINYIN.match(t) for t in latin):
         # 周凯文 / Kevin Zhou: the surname, and an English (or Cantonese) given name beside the Chinese one.
         return NameVerdict("unknown", percent, "same surname, given name in another language", common)
     if shared := sorted(set(ta) & set(tb)):

@@ -142,8 +142,8 @@ async def measure(db: Database, pairs: list[Pair], ids: dict[tuple[str, str], in
                 f.negatives_suggested += found
     for both in suggested:
         one, other = sorted(both)
-        pair = labels.get(both)
-        right = pair is not None and pair.same
+        label = labels.get(both)
+        right = label is not None and label.same
         halves = {by_id[record[one][0]].half, by_id[record[other][0]].half, "all"}
         for half in halves:
             figures[half].suggested += 1
