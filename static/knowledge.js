@@ -19,14 +19,24 @@
     });
   }
 
+  // Confident suggestions first (confidence >= the server's documented threshold); when none is, the
+  // panel says so and lists the rest as guesses, so an agent never mistakes a guess for the answer.
   function show(suggestions) {
     list.textContent = "";
-    if (!suggestions.length) { list.appendChild(live.el("li", "muted", "No matching article.")); return; }
-    suggestions.forEach(function (s) {
+    if (!suggestions.length) { list.appendChild(live.el("li", "muted", live.t("No matching article."))); return; }
+    var sure = suggestions.filter(function (s) { return s.confident; });
+    var guesses = suggestions.filter(function (s) { return !s.confident; });
+    if (!sure.length) { list.appendChild(live.el("li", "kb-none muted", live.t("No confident answer."))); }
+    sure.concat(guesses).forEach(function (s) {
       var item = template.content.firstElementChild.cloneNode(true);
       item.dataset.articleId = s.article_id;
-      item.querySelector(".kb-title").textContent = s.title + "  (" + Math.round(s.score) + ")";
+      item.classList.add(s.confident ? "kb-confident" : "kb-guess");
+      item.querySelector(".kb-title").textContent = s.title + "  (" + Math.round(100 * (s.confidence || 0)) + "%)";
       item.querySelector(".kb-short").textContent = s.short_answer;
+      var use = s.usefulness || {};
+      item.querySelector(".kb-usefulness").textContent = live.t("%(helpful)s helpful · %(inserted)s inserted · %(not_helpful)s not helpful", {
+        helpful: use.helpful || 0, inserted: use.inserted || 0, not_helpful: use.not_helpful || 0
+      });
       item.querySelector('[data-act="' + (preferShort ? "short" : "full") + '"]').classList.add("preferred");
       item.addEventListener("click", function (ev) {
         var act = ev.target.dataset && ev.target.dataset.act;

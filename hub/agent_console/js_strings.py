@@ -88,6 +88,8 @@ JS_STRINGS: tuple[str, ...] = (
     N_("%(n)s SMS"),
     N_("replies only within %(h)s hours of the customer's last message"),
     N_("No matching article."),
+    N_("No confident answer."),
+    N_("%(helpful)s helpful · %(inserted)s inserted · %(not_helpful)s not helpful"),
     # wallboard, directory, knowledge pages
     N_("Reassign"),
     N_("Transfer here"),

@@ -29,6 +29,8 @@ class SuggestionFeed:
             "ticket_id": event.ticket.id,
             "interaction_id": event.interaction.id,
             "locale": locale,
-            "suggestions": [s.to_json() for s in found],
+            # Confident ones first; "answered" false is the panel's "no confident answer".
+            "answered": any(s.confident for s in found),
+            "suggestions": [s.to_json() for s in sorted(found, key=lambda s: not s.confident)],
         }
         await self._sio.emit("suggestions", payload, room=ticket_room(event.ticket.id), namespace=NAMESPACE)
