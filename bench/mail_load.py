@@ -46,11 +46,17 @@ async def send_all(port: int, n: int) -> list[float]:
         for k in range(SENDERS)
     ]  # fmt: skip
     times: list[float] = []
-    for proc in procs:
-        out, _ = await proc.communicate()
-        if proc.returncode != 0:
-            raise RuntimeError(f"an SMTP sender failed (exit {proc.returncode})")
-        times.extend(json.loads(out))
+    try:
+        for proc in procs:
+            out, _ = await proc.communicate()
+            if proc.returncode != 0:
+                raise RuntimeError(f"an SMTP sender failed (exit {proc.returncode})")
+            times.extend(json.loads(out))
+    finally:  # one failed (or the run was stopped): the others stop too
+        for proc in procs:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
     return times
 
 
@@ -108,21 +114,23 @@ async def run(n: int, workdir: Path, compare: bool) -> dict[str, object]:
     app = create_app(settings)
     server = TestServer(app)
     await server.start_server()
-    port = app[EMAIL].smtp.port
-    # Warm-up, not timed: the first big mail starts the parser's worker process (about a second).
-    warm = b"From: w@example.com\r\nTo: support@bench.test\r\nSubject: warm-up\r\n\r\n" + b"x" * 80 * 2000 + b"\r\n"
-    await app[EMAIL].intake.parser.parse(warm)
-    lags: list[float] = []
-    stop = asyncio.Event()
-    watcher = asyncio.create_task(watch_loop(lags, stop))
-    t0 = time.perf_counter()
-    with StepTimer() as steps:
-        accepted = await send_all(port, n)
-    elapsed = time.perf_counter() - t0
-    stop.set()
-    await watcher
-    visible = await _visible(server)
-    await server.close()
+    try:  # the app stops (its mail parser's worker process with it) however the run ends
+        port = app[EMAIL].smtp.port
+        # Warm-up, not timed: the first big mail starts the parser's worker process (about a second).
+        warm = b"From: w@example.com\r\nTo: support@bench.test\r\nSubject: warm-up\r\n\r\n" + b"x" * 80 * 2000 + b"\r\n"
+        await app[EMAIL].intake.parser.parse(warm)
+        lags: list[float] = []
+        stop = asyncio.Event()
+        watcher = asyncio.create_task(watch_loop(lags, stop))
+        t0 = time.perf_counter()
+        with StepTimer() as steps:
+            accepted = await send_all(port, n)
+        elapsed = time.perf_counter() - t0
+        stop.set()
+        await watcher
+        visible = await _visible(server)
+    finally:
+        await server.close()
     rate = round(n / elapsed, 1)
     theirs = await asyncio.to_thread(helpdesk_rate, n, workdir) if compare else None
     return {
