@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from hub.customers.duplicates import reindex
 from hub.customers.evidence import THRESHOLD
 from hub.customers.matching import Person, score
 from hub.customers.names import compare
 from hub.db.engine import Database
-from hub.db.models import Customer
+from hub.db.models import Customer, Identity, Ticket
 from tests.conftest import Hub
+from tests.console_kit import console
 from tests.customers.pairs import labelled, measure, store
 from tests.customers.test_customers_import_identities import upload
 from tests.customers.test_customers_merge import call, contact
@@ -80,3 +82,27 @@ async def test_look_alikes_are_never_merged_and_the_evidence_is_shown(hub: Hub, 
     assert all({"signal", "strength", "points", "detail"} <= set(s) for s in landline["signals"])
     async with db.read() as s:
         assert not list(await s.scalars(select(Customer.id).where(Customer.merged_into_id.is_not(None))))
+
+
+async def test_the_console_panel_shows_the_evidence_and_only_the_agent_merges(hub: Hub, db: Database) -> None:
+    me = await contact(hub, "email", "email", "xiao.ming.wang@gmail.com", "我的订单", "王小明")
+    again = await contact(hub, "webchat", "webchat", "v-8f2a01", "hi", "Wang Xiaoming")
+    async with db.write() as uow:  # the chat visitor gave their address, a Gmail variant of the same mailbox
+        uow.session.add(Identity(customer_id=again, kind="email", value="xiaomingwang+shop@gmail.com"))
+        await reindex(uow.session, [again])
+    async with db.read() as s:
+        ticket = await s.scalar(select(Ticket.id).where(Ticket.customer_id == again))
+    async with console(hub, db, "desk@example.test") as desk:
+        status, page = await desk.page(f"/console/tickets/{ticket}")
+        assert status == 200 and f'id="duplicates" data-customer="{again}"' in page
+        assert '<script src="/static/duplicates.js" defer></script>' in page
+        status, body = await desk.api("GET", f"/api/v1/customers/{again}/duplicates")
+        assert status == 200 and [d["customer_id"] for d in body["duplicates"]] == [me]
+        signals = {s["signal"]: s["strength"] for s in body["duplicates"][0]["signals"]}
+        assert signals == {"name_same": "weak", "same_mailbox": "strong"}
+        async with db.read() as s:  # suggested, shown, and still two records until the agent says so
+            assert (await s.get_one(Customer, again)).merged_into_id is None
+        status, _ = await desk.api("POST", f"/api/v1/customers/{again}/merge", {"into": me})
+        assert status == 200
+    async with db.read() as s:
+        assert (await s.get_one(Customer, again)).merged_into_id == me
