@@ -42,7 +42,7 @@ from hub.bus import EventBus
 from hub.db.engine import Database
 from hub.db.migrate import upgrade_async
 from hub.db.models import AuditEntry, ConsoleSession, Customer, Identity, Interaction, Ticket
-from tests.processes import free_port, start_hub
+from tests.processes import Process, free_port, start_hub, stop
 from tests.sockets import visitor
 from tests.twilio_kit import post_signed, sms_params
 from tests.wechat_kit import MAIN, plain_push, text_xml
@@ -179,22 +179,43 @@ def rss_kb(pid: int) -> int:
 async def run(contacts: int, rate: float, agents: int, processes: int, url: str, redis: str) -> dict[str, Any]:
     people, sessions = await prepare(url, agents, max(50, contacts // 4))
     tmp = Path(tempfile.mkdtemp())
-    procs, hubs, smtp = [], [], []
-    for _ in range(processes):
-        port = free_port()
-        env = {
-            **os.environ,
-            "HUB_DATABASE_URL": url,
-            "HUB_REDIS_URL": redis,
-            "HUB_HTTP_PORT": str(free_port()),
-            "HUB_SMTP_PORT": str(port),
-            "HUB_CONFIG": str(config(tmp)),
-            **UNLIMITED_CHATS,
-        }
-        proc, hub = await start_hub(env)
-        procs.append(proc)
-        hubs.append(hub)
-        smtp.append(port)
+    procs: list[Process] = []
+    hubs: list[str] = []
+    smtp: list[int] = []
+    try:  # the hubs stop however the day ends
+        for _ in range(processes):
+            port = free_port()
+            env = {
+                **os.environ,
+                "HUB_DATABASE_URL": url,
+                "HUB_REDIS_URL": redis,
+                "HUB_HTTP_PORT": str(free_port()),
+                "HUB_SMTP_PORT": str(port),
+                "HUB_CONFIG": str(config(tmp)),
+                **UNLIMITED_CHATS,
+            }
+            proc, hub = await start_hub(env)
+            procs.append(proc)
+            hubs.append(hub)
+            smtp.append(port)
+        figures = await day(contacts, rate, url, people, sessions, procs, hubs, smtp)
+    finally:
+        await asyncio.gather(*(stop(proc) for proc in procs))
+    return {"bench": "day", "processes": processes, "agents": agents, "contacts": contacts, **figures}
+
+
+async def day(
+    contacts: int,
+    rate: float,
+    url: str,
+    people: list[tuple[int, str, str]],
+    sessions: dict[int, str],
+    procs: list[Process],
+    hubs: list[str],
+    smtp: list[int],
+) -> dict[str, Any]:
+    """The day's traffic against the started hubs, and what it left in the database."""
+    processes = len(procs)
     # Agents' consoles: light engine.io clients that answer pings and read events without decoding them (200
     # full socket.io clients, each decoding every event of every queue, starved this process's loop, and the
     # hubs, rightly, closed the sockets that stopped answering pings).
@@ -322,9 +343,6 @@ async def run(contacts: int, rate: float, agents: int, processes: int, url: str,
         await console_http.close()
         for c in chats:
             await c.close()
-        for p in procs:
-            p.terminate()
-            await p.wait()
     service: dict[str, dict[str, float | None]] = {}
     for tier, _ in TIERS:
         mine = [t for t in tickets if t.tier == tier]
@@ -333,10 +351,6 @@ async def run(contacts: int, rate: float, agents: int, processes: int, url: str,
     lost = sum(len(acked[p] - set(stored[p])) for p in acked)
     duplicates = sum(len(v) - len(set(v)) for v in stored.values())
     return {
-        "bench": "day",
-        "processes": processes,
-        "agents": agents,
-        "contacts": contacts,
         "errors": errors,
         "contacts_per_s": round(sum(len(v) for v in acked.values()) / elapsed, 1),
         "ack_ms": {
