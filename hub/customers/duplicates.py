@@ -141,22 +141,20 @@ async def _sharing(s: AsyncSession, wanted: list[str], me: int, most: int) -> li
     return list((await conn.execute(_SHARING, {"keys": wanted, "me": me, "most": most})).scalars())
 
 
-async def backfill(db: Database, batch: int = 1000) -> int:
-    """Keys for customers that have none (records from before this index existed): `hub customers reindex`."""
+async def backfill(db: Database, batch: int = 1000, *, everyone: bool = False) -> int:
+    """Keys for customers that have none (records from before this index existed), or with `everyone` for
+    every customer: after the keys themselves changed (company, address and nickname keys came later)."""
     done, last = 0, 0
     while True:
         async with db.write() as uow:
             s = uow.session
-            missing = list(
-                await s.scalars(
-                    select(Customer.id)
-                    .outerjoin(CustomerKey, CustomerKey.customer_id == Customer.id)
-                    .where(CustomerKey.customer_id.is_(None), Customer.merged_into_id.is_(None), Customer.id > last)
-                    .order_by(Customer.id)
-                    .limit(batch)
+            query = select(Customer.id).where(Customer.merged_into_id.is_(None), Customer.id > last)
+            if not everyone:
+                query = query.outerjoin(CustomerKey, CustomerKey.customer_id == Customer.id).where(
+                    CustomerKey.customer_id.is_(None)
                 )
-            )
-            if not missing:
+            ids = list(await s.scalars(query.order_by(Customer.id).limit(batch)))
+            if not ids:
                 return done
-            await reindex(s, missing, new=True)
-            done, last = done + len(missing), missing[-1]
+            await reindex(s, ids, new=not everyone)
+            done, last = done + len(ids), ids[-1]

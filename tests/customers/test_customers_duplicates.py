@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from hub.customers.duplicates import reindex
+from hub.customers.duplicates import backfill, reindex, suggest
 from hub.customers.evidence import THRESHOLD
 from hub.customers.matching import Person, score
 from hub.customers.names import compare
+from hub.customers.tables import CustomerKey
 from hub.db.engine import Database
 from hub.db.models import Customer, Identity, Ticket
 from tests.conftest import Hub
@@ -106,3 +107,16 @@ async def test_the_console_panel_shows_the_evidence_and_only_the_agent_merges(hu
         assert status == 200
     async with db.read() as s:
         assert (await s.get_one(Customer, again)).merged_into_id == me
+
+
+async def test_reindexing_everyone_brings_back_keys_an_older_index_lacked(hub: Hub, db: Database) -> None:
+    """Company keys came later: an index written before them misses corporate aliases until it is rebuilt."""
+    alias = [p for p in labelled() if p.kind == "corporate-alias"][:1]
+    ids = await store(db, alias)
+    a, b = ids[(alias[0].id, "a")], ids[(alias[0].id, "b")]
+    async with db.write() as uow:
+        await uow.session.execute(delete(CustomerKey).where(CustomerKey.key.like("c:%")))
+    assert not [m for m in await suggest(db, a) if m.customer_id == b]
+    assert await backfill(db) == 0  # everyone has keys: the usual backfill leaves them
+    assert await backfill(db, everyone=True) >= 2
+    assert [m.customer_id for m in await suggest(db, a)] == [b]
