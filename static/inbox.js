@@ -101,7 +101,14 @@
       cell(row, tk.subject, "subject");
       cell(row, t(tk.channel));
       cell(row, tk.queue);
-      cell(row, t(tk.status), "status");
+      var state = cell(row, t(tk.status), "status");
+      if (tk.status === "pending" && tk.remind_at) {  // snoozed: when it opens again (hub/tickets/snooze.py)
+        var until = live.el("time", "remind-at", tk.remind_at);
+        until.dateTime = tk.remind_at;
+        live.localTime(until);
+        state.appendChild(document.createTextNode(" ⏰ "));
+        state.appendChild(until);
+      }
       cell(row, tk.assignee_id ? (scope.agents[tk.assignee_id] || "#" + tk.assignee_id) : "—", "assignee");
       var due = timeCell(row, tk.first_responded_at ? null : tk.first_response_due_at, "due");
       if (atRisk(tk, now)) { due.classList.add("at-risk"); due.title = t("SLA at risk"); }

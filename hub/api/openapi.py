@@ -15,6 +15,7 @@ from hub.api.openapi_knowledge import KNOWLEDGE_PATHS
 from hub.api.openapi_mail import MAIL_PATHS
 from hub.api.openapi_schemas import INTERACTION, TICKET
 from hub.api.openapi_search import SEARCH_PATHS
+from hub.api.openapi_ticket_operations import TICKET_OPERATION_PATHS
 from hub.api.openapi_ticket_writes import BULK_BODY, OFFER_BODY, REPLY_BODY, TICKET_CHANGE_BODY
 from hub.api.requests_people import CustomerPatch, LinkBody, Nothing, ProfileBody
 from hub.api.spec_parts import ID as _ID
@@ -207,6 +208,11 @@ SPEC: dict[str, Any] = {
         },
     },
 }
+
+
+# Ticket operations; POST /api/v1/tickets joins the list's entry rather than replacing it.
+for _path, _operations in TICKET_OPERATION_PATHS.items():
+    SPEC["paths"].setdefault(_path, {}).update(_operations)
 
 
 async def openapi(_request: web.Request) -> web.Response:

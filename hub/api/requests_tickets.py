@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator
@@ -33,6 +33,26 @@ class TicketChangeBody(Body):
     priority: Literal["urgent", "high", "normal", "low"] | None = None
     requirements: Requirements | None = None
     if_updated_at: str | None = Field(None, description="the ticket's updated_at as returned: 409 if it moved")
+    remind_at: str | None = Field(
+        None,
+        description="with status pending: open the ticket again at this time (ISO 8601 with its UTC offset, "
+        "ahead, within a year) unless the customer writes first; null drops the reminder",
+    )
+
+    @field_validator("remind_at")
+    @classmethod
+    def _an_aware_time(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                raise ValueError("must be an ISO 8601 time, e.g. 2026-12-24T09:00:00+08:00") from None
+            if moment.tzinfo is None:
+                raise ValueError("needs its UTC offset (Z or +08:00)")
+        return value
+
+    def remind_time(self) -> datetime | None:
+        return datetime.fromisoformat(self.remind_at).astimezone(UTC) if self.remind_at else None
 
     @field_validator("if_updated_at")
     @classmethod

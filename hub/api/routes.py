@@ -145,6 +145,7 @@ def parse_change(body: TicketChangeBody) -> TicketChange:
         priority=body.priority,
         requirements=requirements,
         if_updated_at=body.updated_at(),
+        remind_at=body.remind_time() if "remind_at" in body.model_fields_set else UNCHANGED,
     )
 
 

@@ -17,12 +17,14 @@ from hub.api import (
     mail_notices,
     routes,
     surveys,
+    ticket_operations,
     uploads,
 )
 from hub.api.openapi import openapi
 
 TABLES = (
     routes.routes,
+    ticket_operations.routes,
     customer_imports.routes,
     customers.routes,
     customer_merges.routes,

@@ -37,10 +37,12 @@ from hub.tickets.delivery import DeliveryWorker
 from hub.tickets.desk import ChannelDesk
 from hub.tickets.ingest import Ingestor
 from hub.tickets.mail_notices import MailNoticeStore
+from hub.tickets.snooze import ReminderWaker
 from hub.tickets.surveys import SurveySender
 
 LIVE_STATS = web.AppKey("live_stats", LiveStats)
 BRIDGE = web.AppKey("redis_bridge", RedisBridge)
+REMINDERS = web.AppKey("ticket_reminders", ReminderWaker)
 
 
 def build_core(app: web.Application, settings: Settings) -> ChannelCore:
@@ -103,3 +105,7 @@ def build_listeners(app: web.Application, settings: Settings) -> None:
     knowledge = KnowledgeBase(db)
     app[keys.KNOWLEDGE] = knowledge
     SuggestionFeed(sio, knowledge).subscribe(db.bus)
+    # Snoozed tickets open again when due: one process at a time looks (on PostgreSQL an advisory lock).
+    reminders = ReminderWaker(db, partial(Leadership, db))
+    reminders.subscribe(db.bus)
+    app[REMINDERS] = reminders

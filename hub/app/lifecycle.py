@@ -11,7 +11,7 @@ from aiohttp import web
 
 from hub import keys
 from hub.agent_console.setup import CONSOLE_FEED, SOCKET_GUARD
-from hub.app.core import BRIDGE, LIVE_STATS
+from hub.app.core import BRIDGE, LIVE_STATS, REMINDERS
 from hub.db.migrate import ensure_current
 from hub.ops import warm_up
 from hub.tickets.queues import sync_queues
@@ -36,8 +36,10 @@ async def run_core(app: web.Application) -> AsyncIterator[None]:
         await app[SOCKET_GUARD].start()
         await app[keys.CHANNELS].start_all()
         await app[keys.DELIVERY].start()
+        await app[REMINDERS].start()
         yield
     finally:
+        await app[REMINDERS].stop()
         await app[keys.DELIVERY].stop()
         if BRIDGE in app:
             await app[BRIDGE].stop()

@@ -187,6 +187,10 @@ class Ticket(Base):
     last_message_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Merged into another ticket: closed, kept as a pointer there (hub/tickets/merging.py).
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), default=None, index=True)
+    # A pending ticket's reminder: it opens again then (hub/tickets/snooze.py); the index finds the due ones.
+    remind_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
 
 
 class Interaction(Base):

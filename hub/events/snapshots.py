@@ -34,6 +34,8 @@ class TicketSnapshot:
     last_message_at: datetime
     created_at: datetime
     updated_at: datetime
+    merged_into_id: int | None = None  # merged into that ticket: this one is closed and points there
+    remind_at: datetime | None = None  # pending until then (snoozed), or until the customer writes
 
     @classmethod
     def of(cls, ticket: Ticket, customer: Customer, queue: str) -> TicketSnapshot:
@@ -57,6 +59,8 @@ class TicketSnapshot:
             last_message_at=ticket.last_message_at,
             created_at=ticket.created_at,
             updated_at=ticket.updated_at,
+            merged_into_id=ticket.merged_into_id,
+            remind_at=ticket.remind_at,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -81,6 +85,8 @@ class TicketSnapshot:
             "last_message_at": _iso(self.last_message_at),
             "created_at": _iso(self.created_at),
             "updated_at": _iso(self.updated_at),
+            "merged_into_id": self.merged_into_id,
+            "remind_at": _iso(self.remind_at),
         }
 
 

@@ -18,6 +18,7 @@ from hub.db.engine import Database
 from hub.db.models import Agent, Queue, Ticket
 from hub.events import TicketUpdated
 from hub.events.snapshots import TicketSnapshot
+from hub.tickets import snooze
 from hub.tickets.locking import load_ticket
 from hub.tickets.model import Status, transition
 from hub.tickets.refusals import ReplyError
@@ -39,6 +40,7 @@ class TicketChange:
     queue: str | None = None  # supervisors
     priority: str | None = None  # supervisors
     requirements: dict[str, Any] | None = None  # {"skills": {name: level}, "language": "zh"}
+    remind_at: Any = UNCHANGED  # pending until then (hub/tickets/snooze.py), or None for no reminder
     if_updated_at: datetime | None = None  # optimistic check: 409 when the ticket changed since
 
 
@@ -66,6 +68,7 @@ async def update_ticket(db: Database, ticket_id: int, actor: Principal, change: 
         edit = _Edit(uow.session, actor, ticket, queue, utcnow())
         if change.status is not None and change.status != ticket.status:
             await _change_status(edit, Status(change.status))
+        await _remind(edit, change.remind_at)
         if change.tags is not None:
             _change_tags(edit, change.tags)
         if change.queue is not None or change.priority is not None:
@@ -99,6 +102,21 @@ async def _change_status(edit: _Edit, status: Status) -> None:
     await history.record(edit.s, customer_id=ticket.customer_id, kind="ticket.status", at=edit.now,
                          summary=f"{was} → {ticket.status} ({edit.actor.name})", channel=ticket.channel,
                          ticket_id=ticket.id)  # fmt: skip
+
+
+async def _remind(edit: _Edit, asked: Any) -> None:
+    """A pending ticket's reminder: set, moved or dropped; any other status keeps none."""
+    ticket = edit.ticket
+    given = asked is not UNCHANGED
+    after = snooze.reminder_after(ticket.status, ticket.remind_at, asked if given else None, given, edit.now)
+    if after != ticket.remind_at:
+        ticket.remind_at = after
+        edit.changed.append("remind_at")
+        edit.audit("ticket.reminder_set", remind_at=after.isoformat() if after else None)
+        if after is not None or given:
+            await history.record(edit.s, customer_id=ticket.customer_id, kind="ticket.reminder", at=edit.now,
+                                 summary=f"{snooze.described(after)} ({edit.actor.name})", channel=ticket.channel,
+                                 ticket_id=ticket.id)  # fmt: skip
 
 
 def _change_tags(edit: _Edit, tags: list[str]) -> None:

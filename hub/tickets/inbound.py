@@ -46,6 +46,7 @@ _TOUCH_TICKET = (
         last_message_at=bindparam("last_message_at"),
         updated_at=bindparam("updated_at"),
         solved_at=bindparam("solved_at"),
+        remind_at=bindparam("remind_at"),
     )
 )
 _INSERT_INTERACTION = insert(INTERACTIONS).returning(INTERACTIONS.c.id)
@@ -218,7 +219,9 @@ class ContactWriter:
         elif status == Status.PENDING:
             status = Status.OPEN.value  # the customer answered our question: the ball is back with us
         changed = status != ticket.status
-        values = {"status": status, "last_message_at": now, "updated_at": now, "solved_at": ticket.solved_at}
+        # The customer wrote: a snoozed ticket's reminder is spent (hub/tickets/snooze.py).
+        values = {"status": status, "last_message_at": now, "updated_at": now, "solved_at": ticket.solved_at,
+                  "remind_at": None}  # fmt: skip
         if changed:
             values["solved_at"] = None
         await s.execute(_TOUCH_TICKET, {"ticket_id": ticket.id, **values})

@@ -27,6 +27,10 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 }
 
 
+# Merges never make a cycle (a closed ticket takes no merge), and chains stay short; a bound all the same.
+MAX_MERGE_HOPS = 8
+
+
 class InvalidTransition(ValueError):
     pass
 
@@ -66,6 +70,10 @@ async def choose_thread(
     """Reuse the open ticket, reopen a recently solved one, or ask for a new one."""
     if hint_ticket_id is not None:
         hinted = await session.get(Ticket, hint_ticket_id)
+        for _hop in range(MAX_MERGE_HOPS):  # a merged ticket points to where its conversation went on
+            if hinted is None or hinted.merged_into_id is None:
+                break
+            hinted = await session.get(Ticket, hinted.merged_into_id)
         # A hint only counts for the same customer; anything else could leak into a stranger's ticket.
         if hinted is not None and hinted.customer_id == customer_id:
             decision = _decide(hinted, now, reopen_window)

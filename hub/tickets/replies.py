@@ -13,7 +13,7 @@ from hub.agents.accounts import Principal
 from hub.clock import utcnow
 from hub.customers import history
 from hub.db.engine import Database
-from hub.db.models import Interaction, OutboxItem, Ticket
+from hub.db.models import Customer, Interaction, OutboxItem, Ticket
 from hub.events import MessageCreated, TicketUpdated
 from hub.events.snapshots import InteractionSnapshot, TicketSnapshot
 from hub.tickets import search
@@ -50,12 +50,7 @@ async def post_reply(
     async with db.write() as uow:
         s = uow.session
         ticket, customer, queue = await load_ticket(s, ticket_id, lock=not db.is_sqlite)
-        meta = await check_reply(s, ticket, customer, reply, channels, now)
-        interaction = await _store(s, ticket, actor, reply, meta, now)
-        await _record_history(s, ticket, interaction, reply, now)
-        changes = [] if reply.note else _advance(ticket, reply, now)
-        if not (reply.note or reply.automatic):
-            changes += await _take_or_accept(s, ticket, actor, now)
+        interaction, changes = await write_reply(s, ticket, customer, actor, reply, channels, now)
         ticket.updated_at = now
         kind = "note.created" if reply.note else "reply.created"
         audit.record(s, actor, kind, "ticket", ticket.id, interaction_id=interaction.id)
@@ -66,6 +61,26 @@ async def post_reply(
         if changes:
             uow.emit(TicketUpdated(ticket_snap, tuple(changes)))
     return ticket_snap, msg_snap
+
+
+async def write_reply(
+    s: AsyncSession,
+    ticket: Ticket,
+    customer: Customer,
+    actor: Principal,
+    reply: Reply,
+    channels: ReplyChannels | None,
+    now: datetime,
+) -> tuple[Interaction, list[str]]:
+    """Check and store a reply (or note) in the caller's transaction (a new ticket's first message too): the
+    message, its outbox row and history, and the ticket fields it changed. ReplyRefused by the reply rules."""
+    meta = await check_reply(s, ticket, customer, reply, channels, now)
+    interaction = await _store(s, ticket, actor, reply, meta, now)
+    await _record_history(s, ticket, interaction, reply, now)
+    changes = [] if reply.note else _advance(ticket, reply, now)
+    if not (reply.note or reply.automatic):
+        changes += await _take_or_accept(s, ticket, actor, now)
+    return interaction, changes
 
 
 async def _store(

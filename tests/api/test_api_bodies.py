@@ -76,7 +76,7 @@ def test_every_write_documents_its_body_from_the_model_it_is_checked_with() -> N
     change = SPEC["paths"]["/api/v1/tickets/{id}"]["patch"]["requestBody"]["content"]["application/json"]["schema"]
     assert change["additionalProperties"] is False
     assert set(change["properties"]) == {
-        "status", "tags", "assignee_id", "queue", "priority", "requirements", "if_updated_at",
+        "status", "tags", "assignee_id", "queue", "priority", "requirements", "if_updated_at", "remind_at",
     }  # fmt: skip
     for ref in _refs(SPEC):
         assert ref.removeprefix("#/components/schemas/") in SPEC["components"]["schemas"], ref

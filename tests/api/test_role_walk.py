@@ -46,6 +46,9 @@ POLICY: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/tickets/{id}/replies"): DESK, ("POST", "/api/v1/tickets/bulk"): SUP,
     ("POST", "/api/v1/messages/{id}/retry"): DESK,
     ("POST", "/api/v1/tickets/{id}/offer"): DESK, ("GET", "/api/v1/console/inbox"): DESK,
+    ("POST", "/api/v1/tickets"): DESK, ("POST", "/api/v1/tickets/{id}/merge"): DESK,
+    ("POST", "/api/v1/tickets/{id}/split"): DESK, ("GET", "/api/v1/tickets/{id}/links"): DESK,
+    ("POST", "/api/v1/tickets/{id}/links"): DESK, ("DELETE", "/api/v1/tickets/{id}/links/{other_id}"): DESK,
     ("GET", "/api/v1/console/wallboard"): SUP, ("GET", "/api/v1/reports"): SUP,
     ("GET", "/console/messages/{id}/mail"): DESK, ("GET", "/api/v1/mail/notices"): DESK,
     ("GET", "/api/v1/macros"): DESK, ("POST", "/api/v1/macros"): DESK, ("PUT", "/api/v1/macros/{id}"): DESK,
@@ -86,7 +89,7 @@ def canonical(path: str) -> str:
 def concrete(path: str) -> str:
     """Path parameters that name nothing: allowed callers get 404 or 400, never 401 or 403."""
     return path.replace("{id}", "999999").replace("{macro_id}", "999999").replace("{token}", "nope") \
-        .replace("{key}", "ab/nothing").replace("{action}", "approve")  # fmt: skip
+        .replace("{other_id}", "999998").replace("{key}", "ab/nothing").replace("{action}", "approve")  # fmt: skip
 
 
 def routes(hub: Hub) -> list[tuple[str, str]]:

@@ -1,0 +1,142 @@
+"""Tickets an agent opens: for a known customer or one named by an identity, on a channel, with a first message
+kept as a note or sent out (the agent writing first), checked by the reply rules like any reply."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.agents import audit
+from hub.agents.accounts import Principal
+from hub.clock import utcnow
+from hub.customers import history
+from hub.customers.identities import InvalidIdentity, resolve_customer
+from hub.customers.tiers import priority_for, sla_due
+from hub.db.engine import Database
+from hub.db.models import Customer, Identity, Ticket
+from hub.envelopes import IdentityRef, storable_text
+from hub.events import MessageCreated, TicketCreated
+from hub.events.snapshots import InteractionSnapshot, TicketSnapshot
+from hub.tickets import search
+from hub.tickets.channel_facts import ReplyChannels
+from hub.tickets.model import Status, queue_by_name, subject_from_text
+from hub.tickets.refusals import Refusal, ReplyError, ReplyRefused
+from hub.tickets.replies import write_reply
+from hub.tickets.reply_rules import Reply, check_author
+
+SlaMinutes = Callable[[str, str], tuple[int | None, int | None]]  # (tier, channel) -> minutes, None: default
+
+
+@dataclass(frozen=True, slots=True)
+class NewTicket:
+    """What the agent asks for: exactly one of customer_id and identity."""
+
+    channel: str
+    text: str
+    customer_id: int | None = None
+    identity: IdentityRef | None = None
+    customer_name: str | None = None  # for a customer the identity makes
+    subject: str | None = None
+    priority: str | None = None  # the customer's tier's when left out
+    tags: tuple[str, ...] = ()
+    queue: str | None = None
+    send: bool = False  # send the text to the customer; otherwise it is an internal note
+
+
+@dataclass(frozen=True, slots=True)
+class Promises:
+    """The service targets a new ticket starts with: the policy's for the tier and channel, else the defaults."""
+
+    default_queue: str
+    first_response: timedelta
+    resolution: timedelta
+    by_tier: SlaMinutes | None = None
+
+    def due(self, tier: str, channel: str, now: datetime) -> tuple[datetime, datetime]:
+        first, resolution = self.by_tier(tier, channel) if self.by_tier else (None, None)
+        return sla_due(
+            now,
+            timedelta(minutes=first) if first else self.first_response,
+            timedelta(minutes=resolution) if resolution else self.resolution,
+        )
+
+
+async def create_ticket(
+    db: Database, new: NewTicket, actor: Principal, promises: Promises, channels: ReplyChannels
+) -> tuple[TicketSnapshot, InteractionSnapshot]:
+    """Open the ticket and store its first message in one transaction: a refused message (ReplyRefused) leaves
+    no ticket behind. ReplyError for an unknown customer, queue or channel; audited; announced after commit."""
+    reply = Reply(new.text.strip(), note=not new.send)
+    check_author(actor, reply)
+    if new.channel not in channels:
+        known = ", ".join(sorted(c.kind for c in channels))
+        raise ReplyError(f"no channel {new.channel!r} runs here; use one of {known}")
+    now = utcnow()
+    async with db.write() as uow:
+        s = uow.session
+        customer = await _customer(s, new)
+        if new.send:
+            await _check_reachable(s, customer, new.channel, channels)
+        try:
+            queue = await queue_by_name(s, new.queue or promises.default_queue)
+        except LookupError:
+            raise ReplyError(f"queue {new.queue!r} does not exist") from None
+        first_due, resolution_due = promises.due(customer.tier, new.channel, now)
+        ticket = Ticket(
+            customer_id=customer.id,
+            subject=subject_from_text(storable_text(new.subject or "").strip() or reply.text or "(no text)"),
+            status=Status.NEW.value,
+            priority=new.priority or priority_for(customer.tier),
+            channel=new.channel,
+            queue_id=queue.id,
+            tags=sorted({t.strip()[:64] for t in new.tags if t.strip()}),
+            requirements={},
+            first_response_due_at=first_due,
+            resolution_due_at=resolution_due,
+            last_message_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+        s.add(ticket)
+        await s.flush()
+        await search.index_subject(s, ticket.id, ticket.subject)
+        await history.record(s, customer_id=customer.id, kind="ticket.created", at=now,
+                             summary=f"{ticket.subject} (opened by {actor.name})", channel=ticket.channel,
+                             ticket_id=ticket.id)  # fmt: skip
+        interaction, _changes = await write_reply(s, ticket, customer, actor, reply, channels, now)
+        audit.record(s, actor, "ticket.created", "ticket", ticket.id, channel=ticket.channel, sent=new.send,
+                     interaction_id=interaction.id)  # fmt: skip
+        await s.flush()
+        snapshot = TicketSnapshot.of(ticket, customer, queue.name)
+        message = InteractionSnapshot.of(interaction)
+        uow.emit(TicketCreated(snapshot))
+        uow.emit(MessageCreated(snapshot, message))
+    return snapshot, message
+
+
+async def _customer(s: AsyncSession, new: NewTicket) -> Customer:
+    if new.identity is not None:
+        try:
+            return await resolve_customer(s, new.identity, storable_text(new.customer_name or "").strip() or None)
+        except InvalidIdentity as exc:
+            raise ReplyError(str(exc)) from None
+    assert new.customer_id is not None
+    customer = await s.get(Customer, new.customer_id, with_for_update=s.get_bind().dialect.name != "sqlite")
+    if customer is None:
+        raise ReplyError(f"customer {new.customer_id} does not exist")
+    if customer.merged_into_id is not None:
+        raise ReplyError(f"customer {customer.id} was merged into customer {customer.merged_into_id}; use that one")
+    return customer
+
+
+async def _check_reachable(s: AsyncSession, customer: Customer, channel: str, channels: ReplyChannels) -> None:
+    """A message sent first needs an address on that channel (a call cannot be sent: its answers go by text)."""
+    kind = channels.get(channel).identity_kind
+    if channel == "voice.twilio" or not await s.scalar(
+        select(Identity.id).where(Identity.customer_id == customer.id, Identity.kind == kind).limit(1)
+    ):
+        raise ReplyRefused(Refusal.UNREACHABLE, f"the customer has no {kind} identity to reach on {channel}")
