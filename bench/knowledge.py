@@ -19,7 +19,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from bench.knowledge_eval import report, sample_index
+from bench.knowledge_eval import fit_report, report, sample_index
 from hub.knowledge.index import IndexedArticle, SuggestionIndex
 from hub.knowledge.text import guess_locale, key_terms
 
@@ -298,8 +298,12 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     p.add_argument("--quick", action="store_true", help="10k articles, fewer queries: a few seconds")
     p.add_argument("--misses", action="store_true", help="also print the labelled questions answered wrong")
+    p.add_argument("--fit", action="store_true", help="refit the confidence model on the tune half and stop")
     args = p.parse_args()
     index = sample_index()
+    if args.fit:
+        print(json.dumps({"bench": "knowledge-fit", **fit_report(index)}))
+        return
     quality = report(index)
     for half, figures in quality.items():
         print(json.dumps({"bench": "knowledge-quality", "half": half, **figures}, ensure_ascii=False))

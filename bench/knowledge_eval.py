@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from hub.knowledge.confidence import COEFFICIENTS, Features, calibrated
+from hub.knowledge.confidence import Features, calibrated
 from hub.knowledge.index import IndexedArticle, SuggestionIndex
 from hub.knowledge.text import guess_locale
 
@@ -107,7 +107,7 @@ def fit(index: SuggestionIndex, half: str = "tune", steps: int = 3000) -> tuple[
         want = (q["key"], q["locale"]) if q["key"] else None
         for f, article_id in index.explain(q["q"], guess_locale(q["q"]), limit=LIMIT):
             samples.append(((1.0, *f.vector()), int(_label(article_id) == want)))
-    w = list(COEFFICIENTS)
+    w = list(index.coefficients)
     rate = 0.5
     for _ in range(steps):
         grad = [0.0] * len(w)
@@ -122,4 +122,23 @@ def fit(index: SuggestionIndex, half: str = "tune", steps: int = 3000) -> tuple[
     return tuple(round(x, 2) for x in w)
 
 
-__all__ = ["Features", "calibrated", "evaluate", "fit", "misses", "report", "sample_index"]
+def fit_report(index: SuggestionIndex) -> dict[str, Any]:
+    """New coefficients from the tune half, and what each threshold would give on both halves: paste the
+    coefficients into hub/knowledge/confidence.py and pick THRESHOLD from the sweep."""
+    coefficients = fit(index)
+    kept = index.coefficients, index.threshold
+    sweep = []
+    try:
+        index.coefficients = coefficients
+        for threshold in (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6):
+            index.threshold = threshold
+            for half in ("tune", "holdout"):
+                figures = evaluate(index, (q for q in QUESTIONS if q["half"] == half))
+                keep = ("confident_recall", "abstain_rate", "gap_precision")
+                sweep.append({"threshold": threshold, "half": half, **{k: figures[k] for k in keep}})
+    finally:
+        index.coefficients, index.threshold = kept
+    return {"coefficients": coefficients, "sweep": sweep}
+
+
+__all__ = ["Features", "calibrated", "evaluate", "fit", "fit_report", "misses", "report", "sample_index"]

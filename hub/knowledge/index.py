@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from hub.knowledge.confidence import THRESHOLD, Features, calibrated
+from hub.knowledge.confidence import COEFFICIENTS, THRESHOLD, Features, calibrated
 from hub.knowledge.expand import Expander
 from hub.knowledge.terms import asking_weights, weighted_terms
 from hub.knowledge.text import spaced
@@ -69,7 +69,7 @@ class Hit:
     score: float  # 0-100: the ranking, after feedback and locale adjustments
     match: float  # 0-100: rapidfuzz phrase similarity to the closest title or variant
     confidence: float = 0.0  # 0-1: calibrated chance that this article answers the question
-    confident: bool = False  # confidence at or above hub.knowledge.confidence.THRESHOLD
+    confident: bool = False  # confidence at or above the index's threshold (confidence.THRESHOLD)
 
 
 class SuggestionIndex:
@@ -80,6 +80,9 @@ class SuggestionIndex:
         # Per-article multiplier from agents' feedback, 0.8-1.2; neutral until there is evidence.
         self._boost: dict[int, float] = {}
         self._expander = Expander()
+        # The confidence model (hub.knowledge.confidence); per index so a bench can try others.
+        self.coefficients: tuple[float, ...] = COEFFICIENTS
+        self.threshold = THRESHOLD
 
     def __len__(self) -> int:
         return len(self._articles)
@@ -122,14 +125,14 @@ class SuggestionIndex:
     def search(self, query: str, locale: str | None = None, limit: int = 5) -> list[Hit]:
         hits = []
         for article_id, features in self._features(query, locale):
-            confidence = calibrated(features)
+            confidence = calibrated(features, self.coefficients)
             hits.append(
                 Hit(
                     article_id,
                     round(min(100 * confidence * self._boost.get(article_id, 1.0), 100.0), 1),
                     round(100 * features.match, 1),
                     round(confidence, 3),
-                    confidence >= THRESHOLD,
+                    confidence >= self.threshold,
                 )
             )
         hits.sort(key=lambda h: (-h.score, h.article_id))
