@@ -28,7 +28,6 @@ from sqlalchemy import (
     exists,
     func,
     literal,
-    or_,
     select,
     tuple_,
     type_coerce,
@@ -39,8 +38,13 @@ from sqlalchemy.dialects.postgresql import JSONB
 from hub.customers.tiers import PRIORITIES
 from hub.db.models import Customer, Queue, Status, Ticket
 
-# Registered with the tickets table (revision 0013 creates it).
-INBOX_INDEX = Index("ix_tickets_inbox", Ticket.status, Ticket.priority, Ticket.last_message_at, Ticket.id)
+# Registered with the tickets table (revision 0013 creates them): the inbox, a queue's and an agent's.
+_ORDER = (Ticket.status, Ticket.priority, Ticket.last_message_at, Ticket.id)
+INBOX_INDEXES = (
+    Index("ix_tickets_inbox", *_ORDER),
+    Index("ix_tickets_queue_inbox", Ticket.queue_id, *_ORDER),
+    Index("ix_tickets_assignee_inbox", Ticket.assignee_id, *_ORDER),
+)
 ODD = len(PRIORITIES)  # the rank of a priority outside the known ones: listed last
 
 
@@ -80,17 +84,21 @@ def tag_condition(dialect: str) -> ColumnElement[bool]:
     """The ticket carries the tag bound as :tag (tags are a JSON list)."""
     if dialect == "postgresql":
         return type_coerce(Ticket.tags, JSONB).contains(bindparam("tag_list", type_=JSONB))
+    # SQLite keeps the list as JSON text: finding the tag's JSON string in it is a cheap first test; json_each
+    # then checks it is an element (and not part of a longer one).
     each = func.json_each(Ticket.tags).table_valued("value")
-    return exists(select(literal(1)).select_from(each).where(each.c.value == bindparam("tag", type_=String)))
+    element = exists(select(literal(1)).select_from(each).where(each.c.value == bindparam("tag", type_=String)))
+    return and_(func.instr(Ticket.tags, bindparam("tag_json", type_=String)) > 0, element)
 
 
-def _odd_priority() -> ColumnElement[bool]:
-    """A priority outside the known ones, as index ranges (the gaps between them) rather than NOT IN, which
-    would read a status's whole range: none is ever stored (the API checks), so this branch reads nothing."""
+def _buckets(rank: int) -> list[ColumnElement[bool]]:
+    """The priorities of a rank, each an index range. A priority outside the known ones (none is stored: the API
+    checks) is found in the gaps between them, one range each: NOT IN would read a status's whole range."""
+    if rank < ODD:
+        return [Ticket.priority == PRIORITIES[rank]]
     known = sorted(PRIORITIES)
     gaps = [Ticket.priority < known[0], Ticket.priority > known[-1]]
-    gaps += [and_(Ticket.priority > a, Ticket.priority < b) for a, b in pairwise(known)]
-    return or_(*gaps)
+    return gaps + [and_(Ticket.priority > a, Ticket.priority < b) for a, b in pairwise(known)]
 
 
 def _branches(statuses: Sequence[str], filters: list[ColumnElement[bool]], after_rank: int | None) -> list[Any]:
@@ -100,13 +108,13 @@ def _branches(statuses: Sequence[str], filters: list[ColumnElement[bool]], after
         for rank in range(ODD + 1):
             if after_rank is not None and rank < after_rank:
                 continue
-            bucket = Ticket.priority == PRIORITIES[rank] if rank < ODD else _odd_priority()
-            where = [Ticket.status == status, bucket, *filters]
-            if rank == after_rank:
-                where.append(tuple_(Ticket.last_message_at, Ticket.id) > after)
-            branch = select(Ticket.id, literal(rank).label("rank"), Ticket.last_message_at).where(*where)
-            take = bindparam("take", type_=Integer)
-            branches.append(branch.order_by(Ticket.last_message_at, Ticket.id).limit(take).subquery().select())
+            for bucket in _buckets(rank):
+                where = [Ticket.status == status, bucket, *filters]
+                if rank == after_rank:
+                    where.append(tuple_(Ticket.last_message_at, Ticket.id) > after)
+                branch = select(Ticket.id, literal(rank).label("rank"), Ticket.last_message_at).where(*where)
+                take = bindparam("take", type_=Integer)
+                branches.append(branch.order_by(Ticket.last_message_at, Ticket.id).limit(take).subquery().select())
     return branches
 
 
@@ -138,7 +146,7 @@ def filter_params(values: dict[str, Any]) -> tuple[tuple[str, ...], dict[str, An
     given = tuple(name for name in FILTERS if values.get(name) not in (None, "", False))
     params = {name: values[name] for name in given if name != "unassigned"}
     if "tag" in params:
-        params["tag_list"] = [params["tag"]]
+        params["tag_list"], params["tag_json"] = [params["tag"]], json.dumps(params["tag"])
     return given, params
 
 

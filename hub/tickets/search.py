@@ -1,9 +1,9 @@
 """Ticket search: subjects and every message (customer's, agents', staff notes) indexed in the writer's own
 transaction, searched with the database's full-text engine, combined with the list's filters, ranked.
 
-Ranking reads the newest CANDIDATES matching messages that pass the filters (the engine returns them newest
-first from its index, so a word in half the messages costs the same as a rare one), scores each ticket by
-its best message (bm25 on SQLite, ts_rank on PostgreSQL) and pages through that ranking.
+Ranking reads the newest CANDIDATES matching messages (with filters: those passing them among the newest
+SCANNED), newest first from the engine's index, so a word in half the messages costs what a rare one does;
+it scores each ticket by its best message (bm25 on SQLite, ts_rank on PostgreSQL) and pages that ranking.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from hub.tickets.listing import BadCursor, conditions
 from hub.tickets.views import TicketFilter
 
 CANDIDATES = 1000
+SCANNED = 5000
 _WORDS = table(TICKET_WORDS, column("rowid"), column("id"), column("ticket_id"), column("coach_for"), column("words"))
 
 
@@ -82,16 +83,26 @@ def _candidates(sqlite: bool, terms: list[str], f: TicketFilter, agent_id: int |
         query = func.to_tsquery(literal_column(f"'{TICKET_CONFIG}'"), tsquery(terms))
         match = _WORDS.c.words.op("@@")(query)
         score = func.ts_rank(_WORDS.c.words, query)
-    where = [match, *conditions(f.filters()[0], "sqlite" if sqlite else "postgresql")]
-    if f.statuses:
-        where.append(Ticket.status.in_(f.statuses))
+    inner = [match]
     if not supervisor:
-        where.append(_WORDS.c.coach_for.is_(None) | (_WORDS.c.coach_for == agent_id))
-    return (
+        inner.append(_WORDS.c.coach_for.is_(None) | (_WORDS.c.coach_for == agent_id))
+    filters = list(conditions(f.filters()[0], "sqlite" if sqlite else "postgresql"))
+    if f.statuses:
+        filters.append(Ticket.status.in_(f.statuses))
+    # The engine reads matches newest first and stops at the limit: at most SCANNED rows for a filtered search
+    # (a common word with a narrow filter would otherwise read every match to find a few).
+    hits = (
         select(_WORDS.c.ticket_id, score.label("score"), row_id.label("row_id"))
-        .select_from(_WORDS.join(Ticket, Ticket.id == _WORDS.c.ticket_id))
-        .where(*where)
+        .where(*inner)
         .order_by(row_id.desc())
+        .limit(SCANNED if filters else CANDIDATES)
+        .subquery()
+    )
+    return (
+        select(hits.c.ticket_id, hits.c.score, hits.c.row_id)
+        .select_from(hits.join(Ticket, Ticket.id == hits.c.ticket_id))
+        .where(*filters)
+        .order_by(hits.c.row_id.desc())
         .limit(CANDIDATES)
     )
 

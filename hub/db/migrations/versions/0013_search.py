@@ -24,7 +24,10 @@ def upgrade() -> None:
     from hub.customers.search_index import POSTGRES_DDL, SQLITE_DDL
 
     # Lists in inbox order read one index range per status and priority (hub/tickets/listing.py).
-    op.create_index("ix_tickets_inbox", "tickets", ["status", "priority", "last_message_at", "id"])
+    order = ["status", "priority", "last_message_at", "id"]
+    op.create_index("ix_tickets_inbox", "tickets", order)
+    op.create_index("ix_tickets_queue_inbox", "tickets", ["queue_id", *order])  # a queue's list
+    op.create_index("ix_tickets_assignee_inbox", "tickets", ["assignee_id", *order])  # an agent's list
     sqlite = op.get_bind().dialect.name == "sqlite"
     for statement in SQLITE_DDL if sqlite else POSTGRES_DDL:
         op.execute(statement)
@@ -73,4 +76,5 @@ def _coach_for(direction: str, meta: Any) -> int | None:
 def downgrade() -> None:
     op.execute("DROP TABLE IF EXISTS customer_words")
     op.execute("DROP TABLE IF EXISTS ticket_words")
-    op.drop_index("ix_tickets_inbox", table_name="tickets")
+    for name in ("ix_tickets_assignee_inbox", "ix_tickets_queue_inbox", "ix_tickets_inbox"):
+        op.drop_index(name, table_name="tickets")
