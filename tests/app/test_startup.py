@@ -1,4 +1,4 @@
-"""Start-up stays quick: what `hub --help` and `import hub.app` load, and what the background warm-up loads.
+"""Start-up stays quick: what `hub --help`, the early /healthz and `import hub.app` load, and what the warm-up loads.
 
 Checks of which modules are loaded (in a fresh interpreter), never of timings: docs/performance.md has those."""
 
@@ -29,6 +29,14 @@ def test_help_loads_none_of_the_heavy_libraries(tmp_path: Path) -> None:
     assert "argparse" in loaded  # it did run
     assert not loaded & set(HEAVY), f"`hub --help` loads {sorted(loaded & set(HEAVY))}"
     assert "hub.app" not in loaded and "aiohttp_jinja2" not in loaded
+
+
+def test_the_port_answers_before_the_app_is_imported(tmp_path: Path) -> None:
+    """`hub serve` binds its port and answers /healthz with this module; the app loads behind it, in a thread."""
+    loaded = _loaded_after("from hub.ops import early_health", tmp_path)
+    assert "aiohttp" in loaded  # it did run
+    early = {"hub.app", "hub.db.models", "socketio", "jinja2", "aiohttp_jinja2", *HEAVY}
+    assert not loaded & early, f"the early server loads {sorted(loaded & early)}"
 
 
 def test_the_server_module_leaves_the_dictionaries_to_the_warm_up(tmp_path: Path) -> None:
