@@ -80,8 +80,11 @@ class KnowledgeBase:
                     .group_by(ArticleEvent.article_id, ArticleEvent.kind)
                 )
             ).all()
-        for article, version in rows:
-            self._put(article, version)
+        # Tokenizing every article (jieba, stems, pinyin) takes seconds for a large base: off the event loop.
+        fields = [_fields(article, version) for article, version in rows]
+        built = await asyncio.to_thread(lambda: [IndexedArticle.build(*f) for f in fields])
+        for (article, version), indexed in zip(rows, built, strict=True):
+            self._put(article, version, indexed)
         for article_id, kind, n in votes:
             self._votes.setdefault(article_id, [0, 0, 0])[VOTES.index(kind)] = n
         for article_id, counts in self._votes.items():
@@ -93,12 +96,8 @@ class KnowledgeBase:
         await cancel(self._flusher)
         await self.flush()
 
-    def _put(self, article: Article, v: ArticleVersion) -> None:
-        self.index.upsert(
-            IndexedArticle.build(
-                article.id, article.locale, v.title, list(v.variants), list(v.tags), v.short_answer, v.body_md
-            )
-        )
+    def _put(self, article: Article, v: ArticleVersion, indexed: IndexedArticle | None = None) -> None:
+        self.index.upsert(indexed or IndexedArticle.build(*_fields(article, v)))
         self._content[article.id] = Suggestion(
             article.id, 0.0, article.locale, v.title, v.short_answer, v.body_md, v.body_html, v.category
         )
@@ -184,3 +183,7 @@ class KnowledgeBase:
         while True:
             await asyncio.sleep(2)
             await self.flush()
+
+
+def _fields(article: Article, v: ArticleVersion) -> tuple[int, str, str, list[str], list[str], str, str]:
+    return article.id, article.locale, v.title, list(v.variants), list(v.tags), v.short_answer, v.body_md
