@@ -40,6 +40,7 @@ def test_ranking_and_confidence_on_the_labelled_set() -> None:
     assert figures["confident_recall"] >= 0.72 and figures["abstain_rate"] >= 0.60
     assert figures["gap_precision"] >= 0.40
 
+
 def test_the_older_paraphrase_set_still_ranks() -> None:
     index = sample_index()
     keys = [(a["key"], a["locale"]) for a in ARTICLES]
