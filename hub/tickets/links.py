@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.agents.accounts import Principal
@@ -95,7 +96,10 @@ async def add_link(db: Database, ticket_id: int, other_id: int, kind: str, actor
         this, this_customer, this_queue = await load_ticket(s, ticket_id)
         other, other_customer, other_queue = await load_ticket(s, other_id)
         await link_in(s, this, other, kind, actor, now)
-        await s.flush()
+        try:
+            await s.flush()
+        except IntegrityError:  # the same link made at the same moment by someone else
+            raise LinkExists(f"tickets {ticket_id} and {other_id} are linked already") from None
         uow.emit(TicketUpdated(TicketSnapshot.of(this, this_customer, this_queue), ("links",)))
         uow.emit(TicketUpdated(TicketSnapshot.of(other, other_customer, other_queue), ("links",)))
         return await links_of(s, ticket_id)
