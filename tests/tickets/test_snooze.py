@@ -3,6 +3,7 @@ customer writes; the waker reads only the due tickets."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -10,12 +11,14 @@ from sqlalchemy import select, update
 from hub import keys
 from hub.clock import utcnow
 from hub.db.engine import Database
-from hub.db.models import AuditEntry, Ticket
+from hub.db.models import AuditEntry, Customer, Queue, Ticket
 from hub.events import TicketUpdated
-from hub.tickets.snooze import _DUE, wake_due
+from hub.tickets.snooze import _DUE, ReminderWaker, wake_due
 from tests.conftest import Hub
 from tests.console_kit import console, contact
 from tests.waiting import until
+
+Job = Callable[[], Awaitable[None]]
 
 
 async def test_a_snoozed_ticket_wakes_for_its_owner_when_due(hub: Hub, db: Database) -> None:
@@ -119,3 +122,44 @@ async def test_the_waker_reads_the_due_range_of_its_index(hub: Hub, db: Database
             "EXPLAIN QUERY PLAN " + str(compiled), tuple(params[k] for k in compiled.positiontup or ())
         )
         assert "ix_tickets_remind_at" in " ".join(str(row) for row in plan)
+
+
+async def test_only_the_leading_process_wakes_tickets(db: Database) -> None:
+    """Every process has a waker; it runs only while its process leads (hub/ops/leadership.py), so two
+    processes never open one ticket twice."""
+    async with db.write() as uow:
+        s = uow.session
+        customer, queue = Customer(display_name="Wei", tier="general", attributes={}), Queue(name="q", display_name="Q")
+        s.add_all([customer, queue])
+        await s.flush()
+        ticket = Ticket(customer_id=customer.id, channel="email", queue_id=queue.id, status="pending",
+                        remind_at=utcnow() - timedelta(minutes=1))  # fmt: skip
+        s.add(ticket)
+    jobs: dict[str, tuple[Job, Job]] = {}
+
+    class Follower:
+        """A leadership this process has not won (yet): nothing runs."""
+
+        async def begin(self) -> None: ...
+
+        async def end(self) -> None: ...
+
+    def lead(name: str, start: Job, stop: Job) -> Follower:
+        jobs[name] = (start, stop)
+        return Follower()
+
+    waker = ReminderWaker(db, lead)
+    await waker.start()
+
+    async def opened() -> bool:
+        async with db.read() as s:
+            return await s.scalar(select(Ticket.status).where(Ticket.id == ticket.id)) == "open"
+
+    assert not await opened()  # following: its reminder waits for the leader
+    start, stop = jobs["ticket-reminders"]
+    await start()  # this process leads now
+    try:
+        await until(opened, what="the leader to wake the ticket")
+    finally:
+        await stop()
+        await waker.stop()
