@@ -128,6 +128,16 @@
   });
   live.on("message", function (e) {
     if (e.ticket.id !== ticket.id) { return; }
+    var moved = e.interaction.meta || {};
+    if (moved.merged_from || moved.merged_into || moved.split_to || moved.split_from) {
+      // A merge or split moved messages in or out: the conversation is read afresh.
+      live.api("GET", "/api/v1/tickets/" + ticket.id).then(function (state) {
+        list.textContent = "";
+        showTicket(state.ticket);
+        state.interactions.forEach(render);
+      }).catch(function () {});
+      return;
+    }
     render(e.interaction);
     showTicket(e.ticket);
     if (e.interaction.direction === "inbound") { typing.hidden = true; }
