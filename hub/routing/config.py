@@ -13,6 +13,7 @@ from typing import Any
 
 from hub.customers.value import ValueRules
 from hub.routing.entry import EntryRule, parse_entry_points
+from hub.routing.fairness import DEFAULT_FAIRNESS, Fairness
 from hub.routing.policy import Filter, PolicyError, parse_filters
 from hub.routing.urgency import DEFAULT_WEIGHTS, UrgencyWeights
 
@@ -48,6 +49,7 @@ class RoutingConfig:
     tiers: tuple[Tier, ...] = ()  # most valuable first
     filters: tuple[Filter, ...] = ()
     urgency: UrgencyWeights = DEFAULT_WEIGHTS
+    fairness: Fairness = DEFAULT_FAIRNESS  # who goes first among eligible agents (fairness.py)
     # Channels whose work is offered (accept within N seconds, else the next agent); others are assigned.
     offers: dict[str, int] = field(default_factory=dict)
     # An agent who declined or missed an offer is not offered that ticket again for this long; when every
@@ -148,6 +150,7 @@ def parse_routing(data: dict[str, Any], source: str) -> RoutingConfig:
             tiers=tiers,
             filters=parse_filters(data.get("filters"), source),
             urgency=UrgencyWeights.parse(data.get("urgency"), source),
+            fairness=Fairness.parse(data.get("fairness"), source),
             offers=_seconds({"offers": offer_table}, "offers", source),
             reoffer_after_s=reoffer,
             after_contact=_seconds(data, "after_contact", source),
@@ -162,8 +165,8 @@ def parse_routing(data: dict[str, Any], source: str) -> RoutingConfig:
 
 
 SECTIONS = (
-    "capacity", "keywords", "tiers", "filters", "urgency", "offers", "after_contact", "presence", "continuity",
-    "entry_points", "value",
+    "capacity", "keywords", "tiers", "filters", "urgency", "fairness", "offers", "after_contact", "presence",
+    "continuity", "entry_points", "value",
 )  # fmt: skip
 
 

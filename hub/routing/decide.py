@@ -4,25 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
+from operator import itemgetter
 
+from hub.routing.fairness import DEFAULT_FAIRNESS, Fairness, load_share, rank_key
 from hub.routing.model import AgentProfile, AgentState, Decision, RouteRequest
 from hub.routing.policy import Filter, Step, choose_filter, current_step
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 Roster = Sequence[tuple[AgentProfile, AgentState]]
+ANY_STEP = Step()
 
 
-def _why_not(agent: AgentProfile, state: AgentState, req: RouteRequest, step: Step, fallback: int) -> str | None:
+def why_not(agent: AgentProfile, state: AgentState, req: RouteRequest, step: Step, fallback: int) -> str | None:
+    """Why this agent may not take the ticket now, in the words the reasons count; None: eligible."""
     if agent.id in req.exclude:
         return "already offered this ticket"
     if not state.available:
         return "not available"
     if not step.admits(agent.email, agent.queues):
-        return f"outside this step ({step.describe()})"
-    capacity = agent.capacity.get(req.channel, fallback)
-    if state.load.get(req.channel, 0) >= capacity:
-        return f"at {req.channel} capacity ({capacity})"
+        return "outside this step"  # the step itself is named in the policy line
+    if state.load.get(req.channel, 0) >= agent.capacity.get(req.channel, fallback):
+        return f"at {req.channel} capacity"
     for skill, level in req.skills.items():
         if agent.skills.get(skill, 0) < level:
             return f"{skill} below {level}"
@@ -43,28 +45,34 @@ def decide(
     roster: Iterable[tuple[AgentProfile, AgentState]],
     default_capacity: Mapping[str, int],
     filters: Sequence[Filter] = (),
+    fairness: Fairness = DEFAULT_FAIRNESS,
 ) -> Decision:
     """Eligible: admitted by the policy's current step, available, capacity left on the channel, skills at
-    the levels, language, tier. Ranked by skill fit (sum of required skill levels), then occupancy, then
-    longest idle, then id; the customer's last agent first when eligible."""
+    the levels, language, tier. Ranked by the fairness rule (fairness.py: least load share, then longest
+    idle with optional skill credit, then skill fit, then id); the customer's last agent first when eligible.
+    A step is staffed when an available agent it admits works the channel, even one at full capacity."""
     roster = list(roster)
     fallback = default_capacity.get(req.channel, 1)
     attrs: dict[str, object] = {"tier": req.tier, "channel": req.channel, "queue": req.queue}
     attrs.update(skill=set(req.skills), language=req.language)
     flt = choose_filter(filters, attrs)
-    staffed = [any(s.available and step.admits(a.email, a.queues) for a, s in roster) for step in flt.steps]
+    staffed = [True] * len(flt.steps)
+    if any(step.skip_if_none for step in flt.steps[:-1]):  # only then does staffing matter
+        works = [a for a, s in roster if s.available and a.capacity.get(req.channel, fallback) > 0]
+        staffed = [any(step.admits(a.email, a.queues) for a in works) for step in flt.steps]
     index, step = current_step(flt, req.waited_s, staffed)
     if step.min_level:
         req = replace(req, skills={k: max(v, step.min_level) for k, v in req.skills.items()})
-    eligible: list[tuple[AgentProfile, AgentState]] = []
+    keyed: list[tuple[tuple[float, datetime, int, int], AgentProfile, AgentState]] = []
     excluded: dict[str, int] = {}
     for agent, state in roster:
-        reason = _why_not(agent, state, req, step, fallback)
+        reason = why_not(agent, state, req, step, fallback)
         if reason is None:
-            eligible.append((agent, state))
+            keyed.append((rank_key(agent, state, req.skills, default_capacity, fairness), agent, state))
         else:
-            why = reason.split(" (")[0]
-            excluded[why] = excluded.get(why, 0) + 1
+            excluded[reason] = excluded.get(reason, 0) + 1
+    keyed.sort(key=itemgetter(0))  # keys are unique (they end with the id): profiles are never compared
+    eligible = [(agent, state) for _, agent, state in keyed]
     needs = ", ".join(f"{s}≥{lvl}" for s, lvl in sorted(req.skills.items())) or "no particular skill"
     lang = f", language {req.language}" if req.language else ""
     reasons = [f"needs {needs}{lang} on {req.channel} for a {req.tier} customer"]
@@ -79,24 +87,19 @@ def decide(
         reasons.append(f"nobody eligible ({skipped or 'no agents'}); waiting in queue")
         return Decision(None, tuple(reasons))
 
-    def rank(item: tuple[AgentProfile, AgentState]) -> tuple[float, float, datetime, int]:
-        agent, state = item
-        fit = sum(agent.skills.get(s, 0) for s in req.skills)
-        occupancy = state.load.get(req.channel, 0) / max(1, agent.capacity.get(req.channel, fallback))
-        return (-fit, occupancy, state.idle_since or _EPOCH, agent.id)
-
-    eligible.sort(key=rank)
     ranked = tuple(a.id for a, _ in eligible)
     chosen, state = eligible[0]
     if req.last_agent_id in ranked:
         chosen, state = next((a, s) for a, s in eligible if a.id == req.last_agent_id)
         reasons.append(f"{chosen.name} served this customer last time and is available")
     else:
-        fit = ", ".join(f"{s} {chosen.skills.get(s, 0)}" for s in sorted(req.skills)) or "all skills equal"
+        fit = ", ".join(f"{s} {chosen.skills.get(s, 0)}" for s in sorted(req.skills)) or "no skill needed"
         cap = chosen.capacity.get(req.channel, fallback)
+        share = load_share(chosen, state, default_capacity)
+        idle = f", idle since {state.idle_since:%H:%M:%S}" if state.idle_since else ""
         reasons.append(
-            f"{chosen.name}: best skill fit ({fit}), {state.load.get(req.channel, 0)}/{cap} "
-            f"{req.channel} tickets, first of {len(ranked)} eligible"
+            f"{chosen.name}: fairest pick, {share:.0%} of capacity in use{idle} "
+            f"({state.load.get(req.channel, 0)}/{cap} {req.channel}; skill fit {fit}), first of {len(ranked)} eligible"
         )
     if skipped:
         reasons.append(f"not eligible: {skipped}")

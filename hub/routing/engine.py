@@ -222,7 +222,7 @@ class RoutingEngine:
         queue = await s.get_one(Queue, ticket.queue_id)
         now = utcnow()
         req, warnings = await self._requests.build(s, ticket, customer.tier, queue.name, now, self.config)
-        decision = decide(req, roster, self.config.capacity, self.config.filters)
+        decision = decide(req, roster, self.config.capacity, self.config.filters, self.config.fairness)
         if warnings:
             decision = replace(decision, reasons=(*warnings, *decision.reasons))
         agent_id = decision.agent_id

@@ -5,11 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.clock import utcnow
 from hub.db.models import Agent, AgentSkill, Queue, QueueMember, Ticket
 from hub.routing.model import AgentProfile, AgentState
 from hub.tickets.model import ACTIVE
@@ -28,7 +30,7 @@ async def load_roster(s: AsyncSession, available: Iterable[int]) -> Roster:
     agents = (
         await s.execute(
             select(Agent.id, Agent.display_name, Agent.languages, Agent.capacity, Agent.voice_endpoint, Agent.tiers,
-                   Agent.topics, Agent.email, Agent.last_seen_at, Agent.own_limits)
+                   Agent.topics, Agent.email, Agent.own_limits)
             .where(Agent.id.in_(online), Agent.active, Agent.role.in_(ROUTABLE_ROLES))
         )
     ).all()  # fmt: skip
@@ -67,7 +69,7 @@ async def load_roster(s: AsyncSession, available: Iterable[int]) -> Roster:
                 a.email.lower(),
                 frozenset(queues.get(a.id, ())),
             ),
-            AgentState(True, loads.get(a.id, {}), a.last_seen_at),
+            AgentState(True, loads.get(a.id, {})),
         )
         for a in agents
     ]
@@ -102,14 +104,16 @@ class RosterCache:
     Profiles and loads are read once per agent and then kept current from this process's own
     assignments and events; every `ttl_s` everything is read again, which also picks up profile edits
     and other processes' work. Staleness is safe: the commit recounts the chosen agent's load under
-    their row lock, and a refusal corrects the cache.
+    their row lock, and a refusal corrects the cache. Idle since (for the fairness rule) is when this
+    process last gave the agent work or saw them finish some, or first saw them at work; it outlives the
+    rereads, as nothing in the database keeps it.
     """
 
     def __init__(self, ttl_s: float = 5.0) -> None:
         self._ttl = ttl_s
         self._profiles: dict[int, AgentProfile] = {}
         self._loads: dict[int, dict[str, int]] = {}
-        self._idle: dict[int, Any] = {}
+        self._idle: dict[int, datetime] = {}
         self._unroutable: set[int] = set()
         self._loaded_at = -1e18
 
@@ -124,7 +128,7 @@ class RosterCache:
             for profile, state in found:
                 self._profiles[profile.id] = profile
                 self._loads[profile.id] = dict(state.load)
-                self._idle[profile.id] = state.idle_since
+                self._idle.setdefault(profile.id, utcnow())
             self._unroutable.update(set(missing) - {p.id for p, _ in found})
         return [
             (self._profiles[a], AgentState(True, dict(self._loads.get(a, {})), self._idle.get(a)))
@@ -133,10 +137,12 @@ class RosterCache:
         ]
 
     def took(self, agent_id: int, channel: str) -> None:
+        self._idle[agent_id] = utcnow()
         if agent_id in self._loads:
             self._loads[agent_id][channel] = self._loads[agent_id].get(channel, 0) + 1
 
     def released(self, agent_id: int, channel: str) -> None:
+        self._idle[agent_id] = utcnow()
         if agent_id in self._loads:
             self._loads[agent_id][channel] = max(0, self._loads[agent_id].get(channel, 0) - 1)
 
@@ -149,7 +155,6 @@ class RosterCache:
         if agent_id is None:
             self._profiles.clear()
             self._loads.clear()
-            self._idle.clear()
             self._unroutable.clear()
         else:
             self._profiles.pop(agent_id, None)

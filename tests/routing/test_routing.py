@@ -30,7 +30,7 @@ def agent(i: int, skills: dict[str, int], langs: tuple[str, ...] = ("en", "zh"),
     return AgentProfile(i, f"agent{i}", skills, frozenset(langs), kw.pop("capacity", {}), **kw)  # type: ignore[arg-type]
 
 
-def test_decide_ranks_by_fit_then_occupancy_then_idle_then_id() -> None:
+def test_decide_ranks_by_load_share_then_idle_then_fit_then_id() -> None:
     req = RouteRequest(1, "email", "gold", {"refunds": 2}, "zh")
     roster = [
         (agent(1, {"refunds": 3}), AgentState(True, {"email": 4}, T0)),
@@ -122,9 +122,9 @@ async def test_engine_routes_by_skill_and_capacity_and_shows_why(hub: Hub, db: D
                 got[t] = (await r.json())["ticket"]
     assert got[t1]["assignee_id"] == ids["li"]  # only li speaks Chinese and knows refunds well
     assert got[t1]["requirements"] == {"skills": {"refunds": 2}, "language": "zh"}
-    assert any("best skill fit" in why for why in got[t1]["assignment"]["reasons"])
-    assert got[t2]["assignee_id"] == ids["li"]  # best fit, still has room (capacity 2)
-    assert got[t3]["assignee_id"] == ids["bo"]  # li is full now: next eligible
+    assert any("fairest pick" in why for why in got[t1]["assignment"]["reasons"])
+    assert got[t2]["assignee_id"] == ids["bo"]  # fair routing: bo has nothing yet, li is half full
+    assert got[t3]["assignee_id"] == ids["li"]  # both half full: li has waited longest since her last work
     assert got[t4]["assignee_id"] == ids["mo"] and got[t4]["requirements"]["skills"] == {"technical": 2}
 
     t5 = await ingest(hub, 5, "refund refund refund")
@@ -132,7 +132,7 @@ async def test_engine_routes_by_skill_and_capacity_and_shows_why(hub: Hub, db: D
     await settled(hub)
     async with aiohttp.ClientSession(headers=headers) as http:
         async with http.get(f"{hub.url}/api/v1/tickets/{t5}") as r:
-            assert (await r.json())["ticket"]["assignee_id"] == ids["bo"]  # bo's second and last email slot
+            assert (await r.json())["ticket"]["assignee_id"] == ids["bo"]  # li is full: bo's second and last slot
         async with http.get(f"{hub.url}/api/v1/tickets/{t6}") as r:
             waiting = (await r.json())["ticket"]
         assert waiting["assignee_id"] is None and "waiting in queue" in waiting["assignment"]["reasons"][-1]

@@ -172,7 +172,7 @@ async def test_offers_accept_decline_and_timeout(routed: Callable[[str], Any], d
     ben, ben_ws = await console(hub, db, "ben@x.test", skills={"chat": 3})
     first = await chat(hub, 1, "hello, anyone there?")
     offer = await ann_ws.next_matching("offer", lambda o: o["ticket"]["id"] == first)
-    assert offer["expires_at"] and any("best skill fit" in why for why in offer["why"])
+    assert offer["expires_at"] and any("fairest pick" in why for why in offer["why"])
     row = await ticket_row(db, first)
     assert row.assignee_id == ann.id and row.assignment["state"] == "offered" and row.offer_expires_at is not None
     ann_api = {"Cookie": f"hub_session={await make_session(db, ann)}"}
