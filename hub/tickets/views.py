@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import load_only
 
 from hub.db.models import Customer, Identity, Interaction, Queue, Ticket
 from hub.events.snapshots import InteractionSnapshot, TicketSnapshot
@@ -54,7 +55,8 @@ def _base() -> Select[Ticket, Customer, str]:
 @lru_cache(maxsize=512)
 def _page_statement(statuses: tuple[str, ...], filters: tuple[str, ...], after_rank: int | None, dialect: str) -> Any:
     page = page_ids(statuses, filters, after_rank, dialect).subquery()
-    return _base().join(page, page.c.id == Ticket.id).order_by(page.c.rank, Ticket.last_message_at, Ticket.id)
+    listed = _base().join(page, page.c.id == Ticket.id).order_by(page.c.rank, Ticket.last_message_at, Ticket.id)
+    return listed.options(load_only(Customer.display_name, Customer.tier))  # a list needs no profile attributes
 
 
 async def ticket_page(session: AsyncSession, f: TicketFilter) -> TicketPage:
