@@ -80,6 +80,7 @@ class SuggestionIndex:
         # Per-article multiplier from agents' feedback, 0.8-1.2; neutral until there is evidence.
         self._boost: dict[int, float] = {}
         self._expander = Expander()
+        self._norm_cache: tuple[float, dict[int, float]] | None = None
         # The confidence model (hub.knowledge.confidence); per index so a bench can try others.
         self.coefficients: tuple[float, ...] = COEFFICIENTS
         self.threshold = THRESHOLD
@@ -91,6 +92,9 @@ class SuggestionIndex:
         """O(terms of this article): one edit never rebuilds the index."""
         self.remove(article.article_id)
         self._articles[article.article_id] = article
+        if self._norm_cache is not None:  # this article's own norm; the rest wait for the average to drift
+            avgdl = self._norm_cache[0]
+            self._norm_cache[1][article.article_id] = K1 * (1 - B) + K1 * B * article.length / avgdl
         self._total_length += article.length
         for term, tf in article.terms.items():
             if term not in self._postings:
@@ -102,6 +106,8 @@ class SuggestionIndex:
         if old is None:
             return
         self._total_length -= old.length
+        if self._norm_cache is not None:
+            self._norm_cache[1].pop(article_id, None)
         for term in old.terms:
             posting = self._postings.get(term)
             if posting is not None:
@@ -172,6 +178,15 @@ class SuggestionIndex:
             for article_id in candidates
         ]
 
+    def _norms(self, avgdl: float) -> dict[int, float]:
+        """BM25's length normalisation per article, recomputed only when the average length has moved
+        by more than 5% (or articles changed), not for every posting of every query."""
+        if self._norm_cache is None or abs(self._norm_cache[0] - avgdl) > 0.05 * avgdl:
+            k = K1 * B / avgdl
+            base = K1 * (1 - B)
+            self._norm_cache = (avgdl, {a: base + k * doc.length for a, doc in self._articles.items()})
+        return self._norm_cache[1]
+
     def _expand(self, weights: dict[str, float]) -> dict[str, float]:
         return self._expander.expand(weights, self._postings)
 
@@ -183,7 +198,7 @@ class SuggestionIndex:
         scores: defaultdict[int, float] = defaultdict(float)
         covered: defaultdict[int, float] = defaultdict(float)
         ideal = idf_sum = unknown = 0.0
-        lengths: dict[int, float] = {}
+        norms = self._norms(avgdl)
         common: list[tuple[float, float, dict[int, float]]] = []
         visited = 0
         # Words before helpers (characters, pinyin), rare before common: they find the candidates. Once
@@ -202,19 +217,18 @@ class SuggestionIndex:
                 common.append((qw, idf, posting))
                 continue
             visited += df
+            weight = qw * idf
+            factor = weight * (K1 + 1)
             for article_id, tf in posting.items():
-                norm = lengths.get(article_id)
-                if norm is None:
-                    norm = lengths[article_id] = K1 * (1 - B + B * self._articles[article_id].length / avgdl)
-                scores[article_id] += qw * idf * tf * (K1 + 1) / (tf + norm)
-                covered[article_id] += qw * idf
+                scores[article_id] += factor * tf / (tf + norms[article_id])
+                covered[article_id] += weight
         if common:
             best = heapq.nlargest(COMMON_CANDIDATES, scores, key=scores.__getitem__)
             for qw, idf, posting in common:
                 for article_id in best:
                     found = posting.get(article_id)
                     if found:
-                        scores[article_id] += qw * idf * found * (K1 + 1) / (found + lengths[article_id])
+                        scores[article_id] += qw * idf * found * (K1 + 1) / (found + norms[article_id])
                         covered[article_id] += qw * idf
         words = sum(qw for t, qw in weights.items() if len(t) > 1 and not t.startswith("py:"))
         return scores, covered, (ideal or 1.0, idf_sum or 1.0), unknown / words if words else 0.0
