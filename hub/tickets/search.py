@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, column, func, literal_column, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import load_only
 
 from hub.customers.search_index import TICKET_CONFIG, TICKET_WORDS, is_sqlite, put_ticket_rows
 from hub.customers.search_query import fts5_match, index_words, query_terms, snippet, tsquery
@@ -130,6 +131,7 @@ async def search_tickets(
         .join(Customer, Customer.id == Ticket.customer_id)
         .join(Queue, Queue.id == Ticket.queue_id)
         .where(Ticket.id.in_([ticket_id for ticket_id, _ in page]))
+        .options(load_only(Customer.display_name, Customer.tier))
     )
     tickets = {t.id: (t, c, qn) for t, c, qn in rows}
     message_ids = [row_id for _, (_, row_id) in page if row_id > 0]
