@@ -4,8 +4,6 @@
 (function () {
   var live = window.hubLive, t = live.t;
   var ACTIVE = { "new": 1, "open": 1, "pending": 1 };
-  var PRIORITY = { urgent: 0, high: 1, normal: 2, low: 3 };
-  var TIER = { diamond: 0, gold: 1, silver: 2, general: 3 };
   var AT_RISK_MS = 10 * 60 * 1000;
   var body = document.getElementById("tickets");
   var filters = document.getElementById("filters");
@@ -33,21 +31,6 @@
   }
   function atRisk(tk, now) {
     return !tk.first_responded_at && tk.first_response_due_at && Date.parse(tk.first_response_due_at) - now < AT_RISK_MS;
-  }
-  function rank(table, key) { return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : 9; }
-  function due(tk) {   // when the first answer is due; never, once answered
-    return !tk.first_responded_at && tk.first_response_due_at ? Date.parse(tk.first_response_due_at) : Infinity;
-  }
-  // Most urgent first, so `n` opens what must be answered next: a first answer already overdue, then priority,
-  // the customer's tier, the nearest due time, and the longest wait.
-  function byUrgency(now) {
-    return function (a, b) {
-      return ((due(a) < now ? 0 : 1) - (due(b) < now ? 0 : 1)) ||
-        (rank(PRIORITY, a.priority) - rank(PRIORITY, b.priority)) ||
-        (rank(TIER, a.customer_tier) - rank(TIER, b.customer_tier)) ||
-        (due(a) - due(b) || 0) ||   // two "never"s give NaN: equal
-        (a.last_message_at < b.last_message_at ? -1 : a.last_message_at > b.last_message_at ? 1 : 0);
-    };
   }
   function inView(tk, v) {
     if (v === "mine") { return tk.assignee_id === scope.me; }
@@ -85,7 +68,7 @@
       if (inView(tk, view)) { rows.push(tk); }
     });
     document.querySelectorAll("[data-count]").forEach(function (n) { n.textContent = live.number(counts[n.dataset.count]); });
-    rows.sort(byUrgency(now));
+    rows.sort(live.byUrgency(now));
     var frag = document.createDocumentFragment();
     rows.slice(0, 500).forEach(function (tk) {
       var row = live.el("tr");

@@ -5,6 +5,15 @@
   var data = JSON.parse(document.getElementById("ticket-data").textContent);
   var ticket = data.ticket;
   var list = document.getElementById("messages");
+  // n: on to the next ticket to answer, in the order the inbox shows (mine first, then my queues').
+  live.onKey("n", function () {
+    fetch("/api/v1/console/inbox", { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (s) {
+      var open = s.tickets.filter(function (tk) { return tk.id !== ticket.id && tk.status !== "pending"; });
+      var mine = open.filter(function (tk) { return tk.assignee_id === s.me; });
+      var next = (mine.length ? mine : open).sort(live.byUrgency(Date.now()))[0];
+      if (next) { window.location.href = "/console/tickets/" + next.id; }
+    });
+  });
   var typing = document.getElementById("typing");
 
   function author(m) {

@@ -118,7 +118,9 @@ class ConsoleFeed:
     async def _presence(self, event: AgentStatusChanged) -> None:
         # The hub changes presence too (wrap-up, away after a missed offer): every tab shows it.
         await self._emit(
-            "presence", {"agent_id": event.agent_id, "status": event.presence}, [agent_room(event.agent_id)]
+            "presence",
+            {"agent_id": event.agent_id, "status": event.presence, "reason": event.reason},
+            [agent_room(event.agent_id)],
         )
 
     async def _message(self, event: MessageReceived | MessageCreated) -> None:

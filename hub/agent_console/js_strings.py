@@ -15,6 +15,8 @@ JS_STRINGS: tuple[str, ...] = (
     N_("offline"),
     N_("Accept"),
     N_("Decline"),
+    N_("You missed an offer, so you are now away and get no new work."),
+    N_("I am back"),
     N_("%(s)s s"),
     N_("Dismiss"),
     N_("%(name)s mentioned you on #%(id)s"),

@@ -80,7 +80,7 @@ class Presence:
     async def missed_offer(self, agent_id: int) -> None:
         """Someone who lets an offer pass is probably not at their desk: stop offering them work."""
         if self._status.get(agent_id) == "available":
-            await self._set(agent_id, "away")
+            await self._set(agent_id, "away", reason="missed_offer")  # the console says why and how to come back
 
     async def wrap_up(self, agent_id: int, seconds: float) -> None:
         """After-contact work: not offered anything for `seconds`, then available again."""
@@ -175,13 +175,13 @@ class Presence:
         if handle is not None:
             handle.cancel()
 
-    async def _set(self, agent_id: int, status: str) -> None:
+    async def _set(self, agent_id: int, status: str, reason: str = "") -> None:
         self._status[agent_id] = status
-        await self._store(agent_id, status)
+        await self._store(agent_id, status, reason)
 
-    async def _store(self, agent_id: int, presence: str) -> None:
+    async def _store(self, agent_id: int, presence: str, reason: str = "") -> None:
         async with self._db.write() as uow:
             await uow.session.execute(
                 update(Agent).where(Agent.id == agent_id).values(presence=presence, last_seen_at=utcnow())
             )
-            uow.emit(AgentStatusChanged(agent_id, presence))
+            uow.emit(AgentStatusChanged(agent_id, presence, reason))

@@ -59,6 +59,7 @@ class AgentStatusChanged(Event):
     name: ClassVar[str] = "agent.status_changed"
     agent_id: int
     presence: str
+    reason: str = ""  # why the hub changed it ("missed_offer"); empty when the agent chose
 
 
 @dataclass(frozen=True, slots=True)

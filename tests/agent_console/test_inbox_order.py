@@ -1,4 +1,4 @@
-"""The inbox lists what must be answered next first, so `n` opens it: overdue, then priority, tier, due time."""
+"""The inbox lists what must be answered next first, and `n` (in the inbox or on a ticket) opens it."""
 
 from __future__ import annotations
 
@@ -50,4 +50,8 @@ async def test_overdue_and_urgent_tickets_come_first_and_n_opens_the_first(
     assert shown == [ids[name] for name in expected]
     await page.keyboard.press("n")
     await expect(page).to_have_url(f"{hub.url}/console/tickets/{ids['overdue normal gold']}")
+    # On a ticket page, n goes on to the next one in the same order.
+    await expect(page.locator("#messages")).to_be_visible()
+    await page.keyboard.press("n")
+    await expect(page).to_have_url(f"{hub.url}/console/tickets/{ids['urgent general']}")
     assert errors == []
