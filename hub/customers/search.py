@@ -12,7 +12,6 @@ from itertools import chain
 from typing import Any
 
 import phonenumbers
-from pypinyin import Style, lazy_pinyin
 from sqlalchemy import ColumnElement, column, event, func, literal_column, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, UOWTransaction
@@ -34,6 +33,8 @@ def _name_words(name: str) -> list[str]:
     words = [index_words(name)]
     han = "".join(_CJK.findall(name))
     if han:
+        from pypinyin import Style, lazy_pinyin  # its tables load with the first Chinese name, not at start-up
+
         syllables = [p for p in lazy_pinyin(han) if p.isalpha()]
         words += [" ".join(han), " ".join(syllables)]
         words += ["".join(syllables[i:]) for i in range(len(syllables) - 1)]  # wangxiaoming, xiaoming
