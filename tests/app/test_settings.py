@@ -133,7 +133,7 @@ def test_wechat_account_parsed(tmp_path: Path) -> None:
         ("", {"HUB_SMTP_RELAY": "smtp.example.com"}, r"^HUB_SMTP_RELAY='smtp\.example\.com': expected host:port"),
         ("", {"HUB_TWILIO_API_BASE": "ftp://x"}, r"^HUB_TWILIO_API_BASE='ftp://x': expected a base URL"),
         ('[twilio.numbers."+15550001111"]\nqueue = "nowhere"\n', {}, r"queue='nowhere': expected the name of a"),
-        ("[webchat]\nwidget = 1\n", {}, r"hub\.toml:webchat: expected a \[webchat\.widgets"),
+        ("[webchat]\nwidget = 1\n", {}, r"hub\.toml:webchat\.widget: expected a \[webchat\.widgets"),
     ],
 )
 def test_channel_tables_are_checked_by_their_channel(
