@@ -9,7 +9,8 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from hub.db.engine import Database
-from tests.browser_kit import BROWSER, watch_errors
+from tests.agent_console.test_console_browser import sign_in
+from tests.browser_kit import BROWSER
 from tests.conftest import PASSWORD, Hub, make_agent
 
 pytestmark = BROWSER
@@ -26,12 +27,7 @@ async def admin(hub: Hub, token: str, method: str, path: str, body: Any) -> int:
 
 
 async def open_console(browser: Browser, hub: Hub, email: str, lang: str, errors: list[str]) -> Page:
-    page = await (await browser.new_context(locale=lang)).new_page()
-    watch_errors(page, errors)
-    await page.goto(f"{hub.url}/login?lang={lang}")
-    await page.fill("input[name=email]", email)
-    await page.fill("input[name=password]", PASSWORD)
-    await page.click("button[type=submit]")
+    page = await sign_in(browser, hub, email, lang, errors)
     await expect(page).to_have_url(f"{hub.url}/console")
     await expect(page.locator("#conn")).to_have_attribute("data-state", "live")  # its /agent socket is open
     return page
