@@ -127,4 +127,14 @@ JS_STRINGS: tuple[str, ...] = (
     N_("Date"),
     N_("Subject"),
     N_("Automatic reply from %(sender)s: kept on the ticket, nothing reopened or answered"),
+    # duplicate customers on the ticket page: the score, its basis and each signal's strength
+    N_("Merge this customer into %(name)s (#%(id)s)? Undo stays possible."),
+    N_("No look-alike either."),
+    N_("No probable duplicate."),
+    N_("%(basis)s evidence"),
+    N_("Merge into this one"),
+    N_("Duplicates could not be loaded."),
+    N_("strong"),
+    N_("weak"),
+    N_("against"),
 )

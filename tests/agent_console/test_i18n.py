@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
@@ -49,3 +50,17 @@ def test_languages_formats_and_negotiation() -> None:
     assert negotiate("zh-TW,en;q=0.5") == "en"  # traditional Chinese readers get English, not simplified
     assert negotiate("fr;q=1, zh-Hans;q=0.4") == "zh-CN"
     assert negotiate(None) == "en" and negotiate("garbage;q=x") == "en"
+
+
+def test_every_message_the_console_scripts_show_is_in_the_catalog() -> None:
+    """A literal a script passes to t() must be extractable (templates or js_strings.py), or it shows in English."""
+    script = _script()
+    known = {message.id for message in script.template() if message.id}
+    literal = re.compile(r'\bt\(\s*"((?:[^"\\]|\\.)*)"')
+    unlisted = [
+        (path.name, text)
+        for path in sorted((ROOT / "static").glob("*.js"))
+        for text in literal.findall(path.read_text(encoding="utf-8"))
+        if text not in known
+    ]
+    assert unlisted == []

@@ -38,7 +38,8 @@ async def two_hubs(database_url: str) -> AsyncIterator[tuple[list[str], list[str
             sessions.append((await create_session(uow.session, agent, timedelta(hours=1)))[0])
         token = await create_token(uow.session, role="admin", name="t")
     try:
-        async with hubs(2, HUB_DATABASE_URL=database_url) as running:
+        # 24 visitors from one test address: more new conversations than the per-address default allows.
+        async with hubs(2, HUB_DATABASE_URL=database_url, HUB_WEBCHAT_NEW_CONVERSATIONS_PER_ADDRESS="0") as running:
             yield [url for _, url in running], sessions, token, db
     finally:
         await db.dispose()
