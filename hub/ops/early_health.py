@@ -61,11 +61,12 @@ async def _loaded(load: Load, sockets: list[socket.socket]) -> web.Application:
     early = web.ServerRunner(web.Server(_answer, access_log=None), shutdown_timeout=EARLY_SHUTDOWN_S)
     await early.setup()
     handed_over = asyncio.Event()
+    copies = [sock.dup() for sock in sockets]
     # A task of its own: if loading or starting fails, web.run_app cancels it on the way out, and it stops.
-    holder = asyncio.create_task(_hold(early, handed_over), name="hub-early-health")
+    holder = asyncio.create_task(_hold(early, copies, handed_over), name="hub-early-health")
     try:
-        for sock in sockets:
-            await web.SockSite(early, sock.dup()).start()
+        for copy in copies:
+            await web.SockSite(early, copy).start()
         build = await asyncio.to_thread(load)
         app = build()
     except BaseException:
@@ -82,11 +83,25 @@ async def _loaded(load: Load, sockets: list[socket.socket]) -> web.Application:
     return app
 
 
-async def _hold(early: web.ServerRunner, handed_over: asyncio.Event) -> None:
+async def _hold(early: web.ServerRunner, copies: list[socket.socket], handed_over: asyncio.Event) -> None:
     try:
         await handed_over.wait()
+        await _drain(early, copies)
     finally:
         await early.cleanup()
+
+
+async def _drain(early: web.ServerRunner, copies: list[socket.socket]) -> None:
+    """Stops accepting, then lets the connections already accepted get their answer. Closing the server at once
+    would strand a connection accepted in the same loop turn: asyncio drops it unanswered, and its client hangs."""
+    loop = asyncio.get_running_loop()
+    for copy in copies:
+        loop.remove_reader(copy.fileno())
+    await asyncio.sleep(0)  # the accepts of the last turn attach their connections (each a task's first step)
+    deadline = loop.time() + EARLY_SHUTDOWN_S
+    # aiohttp tells of no connection's end, so this looks: a handful of 10 ms turns, only at hand-over.
+    while early.server is not None and early.server.connections and loop.time() < deadline:  # noqa: ASYNC110
+        await asyncio.sleep(0.01)  # each answer closes its connection (force_close): none stays idle
 
 
 async def _answer(request: web.BaseRequest) -> web.StreamResponse:
