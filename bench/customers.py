@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `python bench/customers.py`: the project root
+
 from sqlalchemy import func, insert, select
 
 from hub.bus import EventBus
