@@ -27,7 +27,7 @@ MAX_RESULTS = 1000
 _WORDS = table(CUSTOMER_WORDS, column("rowid"), column("customer_id"), column("words"))
 
 
-def _name_words(name: str) -> list[str]:
+def name_words(name: str) -> list[str]:
     """The name's words; each Chinese character (a search for 小明 finds 王小明) and its pinyin: syllables,
     the name run together with and without the family name (wangxiaoming, xiaoming) and the initials (wxm)."""
     words = [index_words(name)]
@@ -52,7 +52,7 @@ def _phone_words(value: str) -> list[str]:
 
 
 def customer_words(name: str, identities: list[tuple[str, str]]) -> str:
-    words = _name_words(name)
+    words = name_words(name)
     for kind, value in identities:
         words += _phone_words(value) if kind == "phone" else [index_words(value)]
     return " ".join(w for w in words if w)
