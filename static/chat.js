@@ -178,11 +178,15 @@
     }
     showError("");
     composer.text.value = "";
+    // Typing first starts the chat (with whatever the form says so far): socket.io holds the message until
+    // the session exists, so the first thing a visitor writes is never lost.
+    if (!socket) { startFromForm(); }
     queue(newId(), text);
     socket.volatile.emit("typing", { typing: false });
   });
 
   composer.text.addEventListener("input", function () {
+    if (!socket) { return; } // no chat yet: nobody to tell
     if (!typingTimer) { socket.volatile.emit("typing", { typing: true }); }
     clearTimeout(typingTimer);
     typingTimer = setTimeout(function () { socket.volatile.emit("typing", { typing: false }); typingTimer = null; }, 2000);
@@ -192,11 +196,18 @@
     if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) { ev.preventDefault(); composer.requestSubmit(); }
   });
 
-  prechat.addEventListener("submit", function (ev) {
-    ev.preventDefault();
+  function startFromForm() {
     var profile = { name: prechat.name.value, email: prechat.email.value };
     store(PROFILE, JSON.stringify(profile));
-    start(profile);
+    prechat.hidden = true;
+    start(site && site.identifier_hash ? site : profile);
+  }
+
+  prechat.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    if (socket) { return; } // already started (a double click)
+    startFromForm();
+    composer.text.focus();
   });
 
   if (site && site.identifier_hash) {
