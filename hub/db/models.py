@@ -46,6 +46,12 @@ class Queue(Base):
     name: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The [calendars.<name>] its tickets' SLA clocks count business time in; None: around the clock.
+    calendar: Mapped[str | None] = mapped_column(String(64), default=None)
+    # Off: routing neither offers nor assigns its tickets; agents pick them from the queue.
+    auto_assign: Mapped[bool] = mapped_column(default=True)
+    # Configured in hub.toml (start-up refreshes its display name) or made by an admin through the API.
+    configured: Mapped[bool] = mapped_column(default=True)
 
 
 class Agent(Base):
@@ -191,6 +197,10 @@ class Ticket(Base):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), default=None, index=True)
     # A pending ticket's reminder: it opens again then (hub/tickets/snooze.py); the index finds the due ones.
     remind_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    # SLA clocks stop while the ticket waits on the customer (pending) from this instant (hub/tickets/sla.py).
+    sla_paused_at: Mapped[datetime | None] = mapped_column(default=None)
+    # When a due time first passed unmet; set once, kept after the ticket catches up.
+    sla_breached_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
 
 
 class Interaction(Base):

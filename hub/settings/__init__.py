@@ -12,6 +12,8 @@ from typing import Any
 from hub.settings import paths
 from hub.settings import values as setting
 from hub.settings.values import OMITTED, Network, SettingsError
+from hub.tickets.business_time import Calendar
+from hub.tickets.calendar_config import CalendarError, parse_calendars
 from hub.tickets.delivery_ages import DeliveryAgeError, DeliveryAges, parse_delivery
 
 __all__ = ["OMITTED", "PROJECT_ROOT", "QueueConfig", "Settings", "SettingsError", "load_settings"]
@@ -21,13 +23,15 @@ DEFAULT_CONFIG = Path("config/hub.toml")
 
 # The TOML tables the core reads; every other top-level table is a channel's ([email], [twilio], ...), kept raw in
 # Settings.channels for that channel's own config.py (settings never imports a channel).
-CORE_TABLES = frozenset({"hub", "queues", "customers", "delivery"})
+CORE_TABLES = frozenset({"hub", "queues", "customers", "delivery", "calendars"})
 
 
 @dataclass(frozen=True, slots=True)
 class QueueConfig:
     name: str
     display_name: str
+    calendar: str | None = None  # a [calendars.<name>] its SLA clocks run on; None: around the clock
+    auto_assign: bool = True  # False: routing leaves its tickets for agents to pick
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,8 @@ class Settings:
     outbox_max_attempts: int | None = None
     delivery: DeliveryAges = field(default_factory=DeliveryAges)
     queues: tuple[QueueConfig, ...] = field(default=(QueueConfig("general", "General"),))
+    # [calendars.<name>]: business hours, holidays and extra working days SLA clocks count in (docs/sla.md).
+    calendars: Mapping[str, Calendar] = field(default_factory=dict)
     default_queue: str = "general"
     wechat_api_base: str | None = None  # None: WeChat's own API
     # A WeChat push whose URL timestamp or CreateTime is further from now than this is refused as a replay.
@@ -147,7 +153,12 @@ def _queues(raw: object) -> tuple[QueueConfig, ...]:
         display = spec.get("display_name", name) if isinstance(spec, dict) else None
         if not isinstance(display, str):
             raise SettingsError(f"queues.{name}", spec, "a table with a display_name string")
-        result.append(QueueConfig(name=name, display_name=display))
+        calendar, auto = spec.get("calendar"), spec.get("auto_assign", True)
+        if calendar is not None and not isinstance(calendar, str):
+            raise SettingsError(f"queues.{name}.calendar", calendar, "the name of a [calendars.<name>] table")
+        if not isinstance(auto, bool):
+            raise SettingsError(f"queues.{name}.auto_assign", auto, "true or false")
+        result.append(QueueConfig(name=name, display_name=display, calendar=calendar, auto_assign=auto))
     return tuple(result)
 
 
@@ -163,6 +174,11 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
             values["queues"] = _queues(raw)
         elif key == "delivery":
             values["delivery"] = raw
+        elif key == "calendars":
+            try:
+                values["calendars"] = parse_calendars(raw, config_path.parent)
+            except CalendarError as exc:
+                raise SettingsError(f"{config_path}:{exc.key}", exc.value, exc.expected) from None
         elif key == "customers":
             for name, value in raw.items() if isinstance(raw, dict) else [("", raw)]:
                 if name != "default_region":
@@ -194,6 +210,9 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     queue_names = {q.name for q in settings.queues}
     if settings.default_queue not in queue_names:
         raise SettingsError("default_queue", settings.default_queue, "the name of a configured queue")
+    for queue in settings.queues:
+        if queue.calendar is not None and queue.calendar not in settings.calendars:
+            raise SettingsError(f"queues.{queue.name}.calendar", queue.calendar, "a [calendars.<name>] table's name")
     return settings
 
 
