@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 
 from hub.knowledge.confidence import COEFFICIENTS, THRESHOLD, Features, calibrated
 from hub.knowledge.expand import Expander
+from hub.knowledge.synonyms import related
 from hub.knowledge.terms import asking_weights, weighted_terms
 from hub.knowledge.text import spaced
 
@@ -152,6 +153,8 @@ class SuggestionIndex:
 
     def _features(self, query: str, locale: str | None) -> list[tuple[int, Features]]:
         weights = self._expand(asking_weights(query[:MAX_QUERY_CHARS]))
+        for term, weight in related(query[:MAX_QUERY_CHARS], weights, self._postings).items():
+            weights[term] = max(weights.get(term, 0.0), weight)
         if not weights or not self._articles:
             return []
         lexical, covered, ideal, unknown = self._bm25(weights)
