@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from hub import keys
 from hub.agents import audit
 from hub.agents.evidence import evidence_for
+from hub.agents.profile import ProfileError, channels_of, edit_profile, skills_of, works_on
 from hub.api.errors import path_id, require, said
 from hub.api.requests_people import Nothing, OwnLimits, ProfileBody
 from hub.api.requests_tickets import OfferAnswer
 from hub.api.validation import read_as, read_optional_as
+from hub.api.yellow_pages import speaks, text_matches
 from hub.clock import utcnow
 from hub.customers.identities import e164
 from hub.db.models import Agent, AgentSkill
@@ -28,7 +31,11 @@ routes = web.RouteTableDef()
 
 
 def _entry(
-    agent: Agent, skills: dict[str, int], presence: str, evidence: dict[str, dict[str, float]] | None = None
+    agent: Agent,
+    skills: dict[str, int],
+    presence: str,
+    defaults: Mapping[str, int],
+    evidence: dict[str, dict[str, float]] | None = None,
 ) -> dict[str, Any]:
     return {
         "id": agent.id,
@@ -38,6 +45,7 @@ def _entry(
         "presence": presence,
         "languages": agent.languages,
         "skills": [{"skill": k, "level": v} for k, v in sorted(skills.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "channels": channels_of(agent, defaults),
         "capacity": agent.capacity,
         "tiers": agent.tiers,
         "topics": agent.topics,
@@ -50,15 +58,17 @@ def _entry(
 
 @routes.get("/api/v1/agents")
 async def search_agents(request: web.Request) -> web.Response:
-    """?skill=refunds&min_level=3&language=yue&channel=webchat&q=wine&available=1, best level first."""
+    """?skill=refunds&min_level=3&language=yue&channel=webchat&q=wine&available=1, best level first.
+    q finds names in pinyin too (张伟: "zhang wei", "zhangwei", "zw"); channel= those who work it."""
     await require(request)
     q = request.query
-    skill, language, channel, text = q.get("skill"), q.get("language"), q.get("channel"), q.get("q", "").lower()
+    skill, language, channel, text = q.get("skill"), q.get("language"), q.get("channel"), q.get("q", "")
     try:
         min_level = int(q.get("min_level", "1"))
     except ValueError:
         raise web.HTTPBadRequest(reason="min_level must be 1-5") from None
     presence = request.app[keys.PRESENCE]
+    defaults = request.app[keys.ROUTING].config.capacity
     async with request.app[keys.DB].read() as s:
         agents = list(await s.scalars(select(Agent).where(Agent.active).order_by(Agent.id)))
         skills: dict[int, dict[str, int]] = {}
@@ -69,13 +79,11 @@ async def search_agents(request: web.Request) -> web.Response:
         mine = skills.get(a.id, {})
         if skill and mine.get(skill, 0) < min_level:
             continue
-        langs = {str(x).lower() for x in a.languages or ()} | {str(x).split("-")[0].lower() for x in a.languages or ()}
-        if language and language.lower() not in langs:
+        if language and not speaks(a, language):
             continue
-        if channel and (a.capacity or {}).get(channel, 1) <= 0:
+        if channel and not works_on(a, channel, defaults):
             continue
-        haystack = " ".join([a.display_name, *map(str, a.topics or ()), *mine]).lower()
-        if text and text not in haystack:
+        if not text_matches(a, mine, text):
             continue
         if q.get("available") == "1" and presence.status_of(a.id) != "available":
             continue
@@ -88,38 +96,32 @@ async def search_agents(request: web.Request) -> web.Response:
 
     # Best level first; among equals, whoever has solved more of these tickets.
     found.sort(key=lambda f: (-f[0], -solved(f[1].id), f[1].id))
-    entries = [_entry(a, mine, presence.status_of(a.id), proof.get(a.id)) for _, a, mine in found]
+    entries = [_entry(a, mine, presence.status_of(a.id), defaults, proof.get(a.id)) for _, a, mine in found]
     return web.json_response({"agents": entries})
 
 
+@routes.patch("/api/v1/agents/{id}/profile")
 @routes.put("/api/v1/agents/{id}/profile")
-async def edit_profile(request: web.Request) -> web.Response:
-    """The yellow-pages entry: skills {name: 1-5}, languages, capacity {channel: n}, tiers, topics, voice_endpoint.
-    Each field sent replaces that part; fields left out stay as they are ({} changes nothing)."""
+async def edit_agent_profile(request: web.Request) -> web.Response:
+    """The yellow-pages entry: display_name, skills {name: 1-5}, languages, channels, capacity {channel: n},
+    tiers, topics, voice_endpoint. Each field sent replaces that part; fields left out stay ({} changes nothing).
+    Supervisors and admins edit anyone's entry, agents read them (as in Zendesk); every change is audited."""
     actor = await require(request, "supervisor")
     agent_id = path_id(request)
     sent = (await read_as(request, ProfileBody)).given()
-    endpoint = _voice_endpoint(sent.pop("voice_endpoint")) if "voice_endpoint" in sent else ...
+    if "voice_endpoint" in sent:
+        sent["voice_endpoint"] = _voice_endpoint(sent["voice_endpoint"])
+    defaults = request.app[keys.ROUTING].config.capacity
     async with request.app[keys.DB].write() as uow:
-        s = uow.session
-        agent = await s.get(Agent, agent_id)
+        agent = await uow.session.get(Agent, agent_id)
         if agent is None:
             raise web.HTTPNotFound(reason="no such agent")
-        if endpoint is not ...:
-            agent.voice_endpoint = endpoint
-        for name in ("capacity", "languages", "tiers", "topics"):
-            if name in sent:
-                setattr(agent, name, sent[name])
-        if "skills" in sent:
-            await s.execute(delete(AgentSkill).where(AgentSkill.agent_id == agent_id))
-            for name, level in sent["skills"].items():
-                s.add(AgentSkill(agent_id=agent_id, skill=name.strip(), level=level))
-        skills = {
-            row.skill: row.level for row in await s.scalars(select(AgentSkill).where(AgentSkill.agent_id == agent_id))
-        }
-        audit.record(s, actor, "agent.profile_changed", "agent", agent_id, **sent)
-        await s.flush()
-        entry = _entry(agent, skills, request.app[keys.PRESENCE].status_of(agent_id))
+        try:
+            await edit_profile(uow.session, actor, agent, sent, defaults)
+        except ProfileError as exc:
+            raise web.HTTPUnprocessableEntity(reason=said(exc)) from None
+        skills = await skills_of(uow.session, agent_id)
+        entry = _entry(agent, skills, request.app[keys.PRESENCE].status_of(agent_id), defaults)
     return web.json_response(entry)
 
 

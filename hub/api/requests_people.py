@@ -20,10 +20,15 @@ class Nothing(Body):
 
 
 class ProfileBody(Body):
-    """PUT /api/v1/agents/{id}/profile: each field sent replaces that part of the entry; fields left out stay."""
+    """PATCH (or PUT) /api/v1/agents/{id}/profile: each field sent replaces that part of the entry; fields left
+    out stay; {} changes nothing."""
 
+    display_name: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")] | None = None
     skills: dict[Name, Level] | None = Field(None, description="skill name to level 1-5")
     languages: list[str] | None = None
+    channels: list[str] | None = Field(
+        None, description="the channels the agent works: capacity 0 on the others, the routing default where 0"
+    )
     capacity: dict[str, Capacity] | None = Field(None, description="channel to concurrent conversations")
     tiers: list[str] | None = None
     topics: list[str] | None = None
