@@ -1,97 +1,43 @@
-"""The one outbound path: outbox row -> channel.send() -> receipt -> interaction status, retried until the
-channel's maximum age."""
+"""The one outbound path: outbox rows -> channel.send() -> receipts -> interaction status, retried until the
+channel's maximum age; claimed in batches, so several processes drain one outbox side by side."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import AsyncIterator, Sequence
+from datetime import timedelta
 from typing import TYPE_CHECKING
-
-from sqlalchemy import func, select, update
 
 from hub.background import cancel
 from hub.clock import utcnow
-from hub.db.engine import Database, UnitOfWork
-from hub.db.models import Identity, Interaction, OutboxItem, Queue, Ticket
-from hub.envelopes import Attachment, DeliveryReceipt, IdentityRef, OutboundMessage
-from hub.events import DeliveryUpdated
-from hub.tickets.delivery_ages import DeliveryAges, next_try
+from hub.db.engine import Database
+from hub.envelopes import DeliveryReceipt, OutboundMessage
+from hub.tickets import delivery_claims
+from hub.tickets.delivery_ages import DeliveryAges
+from hub.tickets.delivery_claims import Claim
+from hub.tickets.delivery_jobs import Job, prepare
+from hub.tickets.delivery_results import record
+from hub.tickets.delivery_states import RANK, WAITING, moves_forward, record_delivery
 
 if TYPE_CHECKING:  # the channels sit above the domain: the app hands their registry over
     from hub.channels.base import Channel
     from hub.channels.registry import ChannelRegistry
 
+__all__ = ["RANK", "WAITING", "DeliveryWorker", "moves_forward", "record_delivery"]
+
 log = logging.getLogger(__name__)
-# A claimed row is leased for this long; if the process dies mid-send the row becomes due again.
+# A claimed row is leased for this long, renewed while its send is under way; if the process dies the
+# lease runs out and the row becomes due again for any process.
 LEASE = timedelta(minutes=5)
-BATCH = 50
+# Rows claimed per statement, and sends of a batch under way at once (a provider sees at most this many
+# concurrent requests from one process).
+BATCH = 100
+SENDS = 50
 # Replies waiting to go out past which new ones are refused for a moment (a provider is down or slow):
 # the outbox is durable, but an unbounded one only delays every answer further.
 MAX_BACKLOG = 10_000
-
-
-# Delivery states in the order they happen; delivered and failed are both final (only an agent's
-# "send again" re-queues a failed reply).
-RANK: dict[str | None, int] = {None: 0, "queued": 0, "retrying": 0, "sent": 1, "delivered": 2, "failed": 2}
-WAITING = (None, "queued", "retrying")
-
-
-def moves_forward(current: str | None, new: str) -> bool:
-    return RANK.get(new, 0) > RANK.get(current, 0)
-
-
-async def record_delivery(
-    uow: UnitOfWork,
-    interaction: Interaction,
-    status: str,
-    error: str | None = None,
-    *,
-    queue: str | None = None,
-    next_attempt_at: datetime | None = None,
-    requeue: bool = False,
-) -> bool:
-    """The one delivery state machine, for the outbox's receipts, providers' callbacks, mailed delivery
-    reports and agents alike: queued -> (retrying ->) sent -> delivered | failed, never backwards (a "sent"
-    arriving after a bounce changes nothing). A failed try that will be tried again is "retrying" with its
-    reason and next_attempt_at; requeue (an agent's "send again") takes a retrying or failed reply back to
-    queued. Emits message.delivery_updated when something changed; returns whether it did."""
-    current = interaction.delivery_status
-    if requeue:
-        allowed = status == "queued" and current in ("queued", "retrying", "failed")
-    else:
-        allowed = moves_forward(current, status) or (status == "retrying" and current in WAITING)
-    if not allowed:
-        return False
-    interaction.delivery_status = status
-    interaction.delivery_error = error if status in ("failed", "retrying") else None
-    interaction.delivery_next_attempt_at = next_attempt_at if status == "retrying" else None
-    if queue is None:
-        queue = await uow.session.scalar(
-            select(Queue.name).join(Ticket, Ticket.queue_id == Queue.id).where(Ticket.id == interaction.ticket_id)
-        )
-    uow.emit(
-        DeliveryUpdated(
-            interaction.ticket_id,
-            queue or "",
-            interaction.id,
-            status,
-            interaction.delivery_error,
-            interaction.delivery_next_attempt_at,
-        )
-    )
-    return True
-
-
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    interaction_id: int
-    ticket_id: int
-    queue: str
-    attempts: int
-    outcome: DeliveryReceipt | tuple[Channel, OutboundMessage]
 
 
 class DeliveryWorker:
@@ -101,14 +47,19 @@ class DeliveryWorker:
         channels: ChannelRegistry,
         ages: DeliveryAges | None = None,
         max_attempts: int | None = None,
+        *,
+        batch: int = BATCH,
+        sends: int = SENDS,
+        lease: timedelta = LEASE,
     ) -> None:
         self._db = db
         self._channels = channels
         self._ages = ages or DeliveryAges()
         self._max_attempts = max_attempts  # an extra cap on tries (HUB_OUTBOX_MAX_ATTEMPTS), None: age only
+        self._batch, self._sends, self._lease = batch, sends, lease
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._in_flight: set[int] = set()  # claimed by this process and not recorded yet
+        self._in_flight: dict[int, int] = {}  # claimed by this process and not recorded yet: id -> attempts
         self.backlog = 0  # replies pending or being sent, as of the last pass
         self.max_backlog = MAX_BACKLOG
 
@@ -128,15 +79,9 @@ class DeliveryWorker:
         our ids where they can, and a duplicate reply is better than a lost one.)"""
         if not self._in_flight:
             return 0
-        ids, self._in_flight = list(self._in_flight), set()
+        held, self._in_flight = list(self._in_flight.items()), {}
         async with self._db.write() as uow:
-            result = await uow.session.execute(
-                update(OutboxItem)
-                .where(OutboxItem.id.in_(ids), OutboxItem.status == "sending")
-                .values(status="pending", next_attempt_at=utcnow())
-                .execution_options(synchronize_session=False)
-            )
-            return int(getattr(result, "rowcount", 0) or 0)
+            return await delivery_claims.release(uow.session, held, utcnow())
 
     @property
     def backed_up(self) -> bool:
@@ -161,107 +106,69 @@ class DeliveryWorker:
             self._wake.clear()
 
     async def process_due(self) -> int:
-        now = utcnow()
+        """Sends what is due, batch after batch until a batch comes back short; returns how many were recorded."""
         async with self._db.read() as s:
-            rows = (
-                await s.execute(
-                    select(OutboxItem.id, OutboxItem.status, OutboxItem.next_attempt_at)
-                    .where(OutboxItem.status.in_(("pending", "sending")), OutboxItem.next_attempt_at <= now)
-                    .order_by(OutboxItem.id)
-                    .limit(BATCH)
-                )
-            ).all()
-            self.backlog = int(
-                await s.scalar(
-                    select(func.count()).select_from(OutboxItem).where(OutboxItem.status.in_(("pending", "sending")))
-                )
-                or 0
-            )
-        sent = 0
-        for item_id, status, due in rows:
-            if await self._claim(item_id, status, due):
-                self._in_flight.add(item_id)
-                try:
-                    await self._deliver(item_id)
-                except asyncio.CancelledError:
-                    raise  # stopping: stays in flight, for stop() to hand back
-                except BaseException:
-                    self._in_flight.discard(item_id)
-                    raise
-                self._in_flight.discard(item_id)
-                sent += 1
-        return sent
-
-    async def _claim(self, item_id: int, status: str, due: datetime) -> bool:
-        async with self._db.write() as uow:
-            result = await uow.session.execute(
-                update(OutboxItem)
-                .where(OutboxItem.id == item_id, OutboxItem.status == status, OutboxItem.next_attempt_at == due)
-                .values(status="sending", attempts=OutboxItem.attempts + 1, next_attempt_at=utcnow() + LEASE)
-                .execution_options(synchronize_session=False)
-            )
-            return bool(getattr(result, "rowcount", 0) == 1)
-
-    async def _deliver(self, item_id: int) -> None:
-        prepared = await self._prepare(item_id)
-        if isinstance(prepared.outcome, DeliveryReceipt):
-            receipt = prepared.outcome
-        else:
-            # Sent with no database connection held: a slow provider must not pin the pool.
-            channel, msg = prepared.outcome
-            receipt = await self._send(channel, msg)
-        await self._record(item_id, prepared.interaction_id, prepared.queue, prepared.attempts, receipt)
-
-    async def _prepare(self, item_id: int) -> _Prepared:
-        """Everything the send needs, read in one short session; or the receipt that makes sending moot."""
-        async with self._db.read() as s:
-            item = await s.get_one(OutboxItem, item_id)
-            interaction = await s.get_one(Interaction, item.interaction_id)
-            ticket = await s.get_one(Ticket, interaction.ticket_id)
-            queue = await s.get_one(Queue, ticket.queue_id)
-            outcome: DeliveryReceipt | tuple[Channel, OutboundMessage]
+            self.backlog = await delivery_claims.backlog(s)
+        done = 0
+        while True:
+            async with self._db.write() as uow:
+                claims = await delivery_claims.claim(uow.session, utcnow(), self._lease, self._batch)
+            if not claims:
+                return done
+            self._in_flight.update((c.id, c.attempts) for c in claims)
             try:
-                channel = self._channels.get(item.channel)
-            except LookupError as exc:  # the registry's UnknownChannel: a channel no longer configured
-                outcome = DeliveryReceipt("failed", error=str(exc))
-            else:
-                recipient = await s.scalar(
-                    select(Identity)
-                    .where(Identity.customer_id == ticket.customer_id, Identity.kind == channel.identity_kind)
-                    .order_by(Identity.id.desc())
-                    .limit(1)
-                )
-                # The customer message this answers: email threads by it, and replies from the mailbox it came to.
-                answered = await s.scalar(
-                    select(Interaction)
-                    .where(
-                        Interaction.ticket_id == ticket.id,
-                        Interaction.direction == "inbound",
-                        Interaction.channel == item.channel,
-                    )
-                    .order_by(Interaction.id.desc())
-                    .limit(1)
-                )
-                context = {"external_id": answered.external_id, **answered.meta} if answered is not None else {}
-                if recipient is None:
-                    outcome = DeliveryReceipt("failed", error=f"customer has no {channel.identity_kind} address")
-                else:
-                    outcome = (
-                        channel,
-                        OutboundMessage(
-                            interaction_id=interaction.id,
-                            ticket_id=ticket.id,
-                            channel=item.channel,
-                            recipient=IdentityRef(recipient.kind, recipient.value),
-                            text=interaction.text,
-                            html=interaction.html,
-                            subject=ticket.subject,
-                            meta=dict(interaction.meta),
-                            reply_context=context,
-                            attachments=tuple(Attachment(**a) for a in interaction.attachments or ()),
-                        ),
-                    )
-            return _Prepared(interaction.id, ticket.id, queue.name, item.attempts, outcome)
+                recorded = await self._deliver(claims)
+            except asyncio.CancelledError:
+                raise  # stopping: stays in flight, for stop() to hand back
+            except BaseException:
+                self._forget(claims)  # left to its lease: the error may recur on any process
+                raise
+            self._forget(claims)
+            done += recorded
+            self.backlog = max(0, self.backlog - recorded)
+            if len(claims) < self._batch:
+                return done
+
+    def _forget(self, claims: Sequence[Claim]) -> None:
+        for c in claims:
+            self._in_flight.pop(c.id, None)
+
+    async def _deliver(self, claims: Sequence[Claim]) -> int:
+        async with self._db.read() as s:
+            jobs = await prepare(s, claims, self._channels)
+        # Sent with no database connection held: a slow provider must not pin the pool.
+        limit = asyncio.Semaphore(self._sends)
+        async with self._renewing(claims):
+            receipts = await asyncio.gather(*(self._outcome(job, limit) for job in jobs))
+        async with self._db.write() as uow:
+            return await record(uow, list(zip(jobs, receipts, strict=True)), self._ages, self._max_attempts, utcnow())
+
+    @contextlib.asynccontextmanager
+    async def _renewing(self, claims: Sequence[Claim]) -> AsyncIterator[None]:
+        """Keeps the batch's lease alive while its sends are under way, however slow the provider."""
+
+        async def renew() -> None:
+            held = [(c.id, c.attempts) for c in claims]
+            while True:
+                await asyncio.sleep(self._lease.total_seconds() / 3)
+                try:
+                    async with self._db.write() as uow:
+                        await delivery_claims.renew(uow.session, held, utcnow() + self._lease)
+                except Exception:
+                    log.exception("renewing the outbox lease failed; trying again")
+
+        task = asyncio.create_task(renew(), name="hub-delivery-lease")
+        try:
+            yield
+        finally:
+            await cancel(task)
+
+    async def _outcome(self, job: Job, limit: asyncio.Semaphore) -> DeliveryReceipt:
+        if isinstance(job.outcome, DeliveryReceipt):
+            return job.outcome
+        channel, msg = job.outcome
+        async with limit:
+            return await self._send(channel, msg)
 
     @staticmethod
     async def _send(channel: Channel, msg: OutboundMessage) -> DeliveryReceipt:
@@ -270,31 +177,3 @@ class DeliveryWorker:
         except Exception as exc:  # a channel bug must not wedge the outbox
             log.exception("channel %s raised while sending", msg.channel)
             return DeliveryReceipt("failed", error=f"{type(exc).__name__}: {exc}", retryable=True)
-
-    async def _record(
-        self, item_id: int, interaction_id: int, queue: str, attempts: int, receipt: DeliveryReceipt
-    ) -> None:
-        now = utcnow()
-        async with self._db.write() as uow:
-            s = uow.session
-            item = await s.get_one(OutboxItem, item_id)
-            interaction = await s.get_one(Interaction, interaction_id)
-            next_at: datetime | None = None
-            if receipt.status == "failed":
-                # Retried like a mail server: growing waits until the channel's maximum age, counted from
-                # when the reply was written (or an agent last sent it again); "failed" only at the end.
-                give_up_at = (item.requeued_at or item.created_at) + self._ages.max_age(item.channel)
-                tries_left = self._max_attempts is None or attempts < self._max_attempts
-                if receipt.retryable and tries_left:
-                    next_at = next_try(now, attempts, give_up_at)
-                item.last_error = receipt.error
-                item.status = "pending" if next_at else "failed"
-                item.next_attempt_at = next_at or now
-                status = "retrying" if next_at else "failed"
-            else:
-                item.status = "done"
-                if receipt.external_id and interaction.external_id is None:
-                    interaction.external_id = receipt.external_id
-                status = receipt.status
-            # A provider's callback (delivered, undelivered) or a bounce may have beaten us here: it knows more.
-            await record_delivery(uow, interaction, status, receipt.error, queue=queue, next_attempt_at=next_at)
