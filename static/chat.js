@@ -49,6 +49,28 @@
     }
   }
 
+  // A reply written in Markdown comes as HTML the hub sanitised; the widget still builds it afresh from an
+  // allow-list (parsed inert by DOMParser: nothing runs or loads), so no markup it does not know ever shows.
+  var ALLOWED = " P BR STRONG EM B I DEL S CODE PRE UL OL LI BLOCKQUOTE H1 H2 H3 H4 H5 H6 A HR TABLE THEAD TBODY TR TH TD ";
+  var DROPPED = " SCRIPT STYLE TEMPLATE IFRAME OBJECT NOSCRIPT ";
+  function copyAllowed(from, into) {
+    Array.prototype.forEach.call(from.childNodes, function (c) {
+      if (c.nodeType === 3) { into.appendChild(document.createTextNode(c.data)); return; }
+      if (c.nodeType !== 1 || DROPPED.indexOf(" " + c.tagName + " ") >= 0) { return; }
+      if (ALLOWED.indexOf(" " + c.tagName + " ") < 0) { copyAllowed(c, into); return; } // its words only
+      var el = document.createElement(c.tagName.toLowerCase());
+      var href = c.tagName === "A" ? c.getAttribute("href") || "" : "";
+      if (/^(https?:|mailto:)/i.test(href)) {
+        el.href = href;
+        el.target = "_blank";
+        el.rel = "noopener noreferrer";
+      }
+      if (c.tagName === "OL" && c.getAttribute("start")) { el.start = parseInt(c.getAttribute("start"), 10) || 1; }
+      copyAllowed(c, el);
+      into.appendChild(el);
+    });
+  }
+
   function render(m, isPending) {
     var li = list.querySelector('li[data-id="' + m.id + '"]');
     if (!li) {
@@ -66,7 +88,12 @@
     }
     var text = document.createElement("div");
     text.className = "text";
-    text.textContent = m.text;
+    if (m.html) {
+      text.classList.add("rich");
+      copyAllowed(new DOMParser().parseFromString(m.html, "text/html").body, text);
+    } else {
+      text.textContent = m.text;
+    }
     li.appendChild(text);
     li.scrollIntoView({ block: "end" });
     return li;

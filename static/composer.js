@@ -61,6 +61,7 @@
     pick.hidden = !found.length;
   }
   box.addEventListener("input", function () {
+    if (!box.value) { delete form.dataset.articles; } // emptied: no inserted article left in it
     showLimits();
     showMentionPick();
     if (!typingTimer) { socket.emit("typing", { ticket_id: ticket().id, typing: true, internal: internal() }); }
@@ -124,12 +125,17 @@
     if (body.internal) {
       body.mentions = mentions;
       if (form.coach && form.coach.checked) { body.coach = true; }
-    } else if (form.channel.value !== ticket().channel) {
-      body.channel = form.channel.value;
+    } else {
+      if (form.channel.value !== ticket().channel) { body.channel = form.channel.value; }
+      if (form.dataset.articles) { // an article's full answer is in it: Markdown, shown as each channel can
+        body.format = "markdown";
+        body.articles = form.dataset.articles.split(",").map(Number);
+      }
     }
     live.api("POST", "/api/v1/tickets/" + ticket().id + "/replies", body).then(function (r) {
       window.hubTicket.render(r.interaction);
       box.value = "";
+      delete form.dataset.articles;
       mentions = [];
       picked = [];
       showPicked();

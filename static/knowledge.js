@@ -43,6 +43,13 @@
         if (!act) { return; }
         if (act === "short" || act === "full") {
           reply.value = (reply.value ? reply.value + "\n\n" : "") + (act === "short" ? s.short_answer : s.body);
+          if (act === "full") {
+            // The full answer is Markdown: the composer sends the reply as such, and the hub gives each channel
+            // what it can show (and this article's short answer where the full one is too long).
+            var ids = (reply.form.dataset.articles || "").split(",").filter(Boolean);
+            if (ids.indexOf(String(s.article_id)) < 0) { ids.push(String(s.article_id)); }
+            reply.form.dataset.articles = ids.join(",");
+          }
           reply.focus();
           feedback(s.article_id, "inserted");
         } else {

@@ -94,6 +94,10 @@ class ReplyBody(Body):
     mentions: Annotated[list[Id], Field(max_length=20, description="agent ids (notes)")] = Field(default_factory=list)
     coach: bool = Field(False, description="a supervisor's note for the assignee (internal notes only)")
     attachments: Annotated[list[AttachmentRef], Field(max_length=10)] | None = None
+    format: Literal["text", "markdown"] = Field("text", description="markdown: sent as each channel can show it")
+    articles: Annotated[list[Id], Field(max_length=20, description="articles inserted in full")] = Field(
+        default_factory=list
+    )
 
 
 class OfferAnswer(Body):

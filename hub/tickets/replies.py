@@ -21,6 +21,7 @@ from hub.tickets.channel_facts import ReplyChannels
 from hub.tickets.locking import load_ticket
 from hub.tickets.model import Status
 from hub.tickets.refusals import ReplyError, TicketNotFound
+from hub.tickets.reply_markup import formatted
 from hub.tickets.reply_rules import MAX_REPLY_CHARS, Reply, check_author, check_reply
 
 __all__ = ["MAX_REPLY_CHARS", "ReplyError", "TicketNotFound", "load_ticket", "post_reply"]
@@ -39,12 +40,16 @@ async def post_reply(
     coach: bool = False,
     attachments: list[dict[str, Any]] | None = None,
     channels: ReplyChannels | None = None,
+    markdown: bool = False,
+    articles: tuple[int, ...] = (),
 ) -> tuple[TicketSnapshot, InteractionSnapshot]:
     """Store the reply (or note) and its outbox row; delivery happens after commit. Refused (ReplyRefused) at
     the first reply rule it breaks; `channels` are the running channels the rules consult (without them only
     the fixed limits apply). An automatic message (an acknowledgement, a survey) is no first response and
-    changes neither status nor owner. `channel` answers on another of the customer's channels than the ticket's."""
-    reply = Reply(text.strip(), note, automatic, channel, tuple(mentions), coach, tuple(attachments or ()))
+    changes neither status nor owner. `channel` answers on another of the customer's channels than the ticket's.
+    A `markdown` reply is stored as plain text plus sanitised HTML (`articles`: those inserted in full)."""
+    reply = Reply(text.strip(), note, automatic, channel, tuple(mentions), coach, tuple(attachments or ()),
+                  markdown=markdown, articles=tuple(articles))  # fmt: skip
     check_author(actor, reply)
     now = utcnow()
     async with db.write() as uow:
@@ -74,6 +79,7 @@ async def write_reply(
 ) -> tuple[Interaction, list[str]]:
     """Check and store a reply (or note) in the caller's transaction (a new ticket's first message too): the
     message, its outbox row and history, and the ticket fields it changed. ReplyRefused by the reply rules."""
+    reply = await formatted(s, ticket, reply, channels)
     meta = await check_reply(s, ticket, customer, reply, channels, now)
     interaction = await _store(s, ticket, actor, reply, meta, now)
     await _record_history(s, ticket, interaction, reply, now)
@@ -98,6 +104,7 @@ async def _store(
         channel=on,
         author_agent_id=actor.agent_id,
         text=reply.text,
+        html=reply.html,
         meta=meta,
         attachments=list(reply.attachments),
         delivery_status=None if reply.note else "queued",

@@ -33,6 +33,9 @@ class Reply:
     mentions: tuple[int, ...] = ()  # agents a note names by id (more are found as @name in the text)
     coach: bool = False  # a supervisor's note only the assigned agent sees
     attachments: tuple[dict[str, Any], ...] = field(default=())
+    markdown: bool = False  # the text is Markdown (an article inserted): sent as each channel can show it
+    articles: tuple[int, ...] = ()  # articles inserted in full: their short answers stand in where too long
+    html: str | None = None  # the rendered Markdown, once formatted (hub/tickets/reply_markup.py)
 
     def on(self, ticket: Ticket) -> str:
         return self.channel or ticket.channel

@@ -141,7 +141,8 @@ class EmailChannel:
             refs = [*context.get("references", []), answered]
             out["References"] = " ".join(dict.fromkeys(refs[-20:]))
         out["Auto-Submitted"] = "auto-replied" if msg.meta.get("automatic") else "no"
-        values = {"text": msg.text, "from_name": box.from_name, "ticket_id": msg.ticket_id}
+        # A Markdown reply comes rendered and sanitised (hub/markup.py): its HTML part; the text part its words.
+        values = {"text": msg.text, "html": msg.html, "from_name": box.from_name, "ticket_id": msg.ticket_id}
         out.set_content(self._text.render(values))
         out.add_alternative(self._html.render(values), subtype="html")
         for attachment, data in files:

@@ -122,6 +122,8 @@ class WebchatChannel:
             "author": str(msg.meta.get("author", "")),
             "direction": "outbound",
         }
+        if msg.html:  # rendered Markdown, sanitised: the widget shows it through its own allow-list
+            payload["html"] = msg.html
         # To the visitor who wrote the message this answers: a customer may have several chat visitors (their
         # phone and laptop, or someone who only says they are them), and each sees only their own chat.
         visitor = msg.reply_context.get("visitor")

@@ -42,6 +42,8 @@ def visitor_payload(row: InteractionSnapshot) -> dict[str, Any]:
         "text": row.text,
         "author": str(row.meta.get("author", "")) if row.direction == "outbound" else "",
         "created_at": row.created_at.isoformat(),
+        # A Markdown reply's sanitised HTML (hub/markup.py); the widget renders only its own allow-list of it.
+        **({"html": row.html} if row.direction == "outbound" and row.html else {}),
     }
 
 
