@@ -128,6 +128,8 @@ async def post_ticket_reply(request: web.Request) -> web.Response:
         )
     except TicketNotFound:
         raise web.HTTPNotFound(reason="no such ticket") from None
+            markdown=body.format == "markdown",
+            articles=tuple(body.articles),
     except ReplyRefused as exc:  # the reply rules (hub/tickets/reply_rules.py): 403 for a role, else 422
         status = web.HTTPForbidden if exc.refusal == Refusal.NOT_A_COACH else web.HTTPUnprocessableEntity
         raise status(reason=str(exc)) from None
