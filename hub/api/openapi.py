@@ -16,6 +16,7 @@ from hub.api.openapi_mail import MAIL_PATHS
 from hub.api.openapi_schemas import INTERACTION, TICKET
 from hub.api.openapi_search import SEARCH_PATHS
 from hub.api.openapi_ticket_operations import TICKET_OPERATION_PATHS
+from hub.api.openapi_webhooks import WEBHOOK_PATHS
 from hub.api.openapi_ticket_writes import BULK_BODY, OFFER_BODY, REPLY_BODY, TICKET_CHANGE_BODY
 from hub.api.requests_people import CustomerPatch, LinkBody, Nothing, ProfileBody
 from hub.api.spec_parts import ID as _ID
@@ -126,6 +127,7 @@ SPEC: dict[str, Any] = {
         **MAIL_PATHS,
         **DELIVERY_PATHS,
         **ACCESS_PATHS,
+        **WEBHOOK_PATHS,
         "/api/v1/agents/{id}/profile": {
             "put": {
                 "summary": "Change an agent's yellow-pages entry (supervisors): each of skills, languages, "

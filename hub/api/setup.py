@@ -19,6 +19,7 @@ from hub.api import (
     surveys,
     ticket_operations,
     uploads,
+    webhooks,
 )
 from hub.api.openapi import openapi
 
@@ -37,6 +38,7 @@ TABLES = (
     mail_notices.routes,
     deliveries.routes,
     access.routes,
+    webhooks.routes,
 )
 
 

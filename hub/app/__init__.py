@@ -18,6 +18,7 @@ from hub.api import setup as api
 from hub.api.errors import api_errors
 from hub.app.core import build_core, build_listeners
 from hub.app.lifecycle import run_core, say_goodbye, settle
+from hub.app.webhooks import setup_webhooks
 from hub.channels.setups import CHANNEL_SETUPS
 from hub.ops.body_deadline import body_deadline
 from hub.ops.health import healthz, readyz
@@ -46,6 +47,7 @@ def create_app(settings: Settings) -> web.Application:
     for setup in CHANNEL_SETUPS.values():
         setup(app, settings, core)  # a channel whose table is wrong stops the start here, with a SettingsError
     build_listeners(app, settings)
+    setup_webhooks(app, settings)  # after the core: its sender starts once the database is migrated
     _pages(app)
     api.setup(app)
     app.router.add_get("/healthz", healthz)

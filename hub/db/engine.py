@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,6 +60,9 @@ class Database:
         self.engine = create_engine(url)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self.bus = bus
+        # Run inside every write transaction just before it commits, given its events: rows that must exist
+        # exactly when the events' facts do (outbound webhook deliveries) are written here, in one place.
+        self.before_commit: list[Callable[[UnitOfWork], Awaitable[None]]] = []
         # SQLite has one writer at a time; queueing writers here avoids SQLITE_BUSY on lock upgrades.
         self._write_lock: asyncio.Lock | None = asyncio.Lock() if self.is_sqlite else None
         path = make_url(url).database if self.is_sqlite else None
@@ -81,6 +84,9 @@ class Database:
         async with lock, self.sessions() as session:
             uow = UnitOfWork(session)
             yield uow
+            if uow.events:
+                for hook in self.before_commit:
+                    await hook(uow)
             await session.commit()
         for ev in uow.events:
             await self.bus.publish(ev)

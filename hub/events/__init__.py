@@ -79,3 +79,27 @@ class ArticleLiveChanged(Event):
 
     name: ClassVar[str] = "article.live_changed"
     article_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyAnswered(Event):
+    """A customer rated a solved ticket (1-5), by link or by reply; sent once, for the first answer."""
+
+    name: ClassVar[str] = "survey.answered"
+    survey_id: int
+    ticket_id: int
+    customer_id: int
+    agent_id: int | None
+    rating: int
+    comment: str | None
+    via: str
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookDisabled(Event):
+    """An outbound webhook was turned off after failing for too long: admins are told."""
+
+    name: ClassVar[str] = "webhook.disabled"
+    webhook_id: int
+    url: str
+    reason: str

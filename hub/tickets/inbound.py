@@ -139,7 +139,7 @@ class ContactWriter:
         if (
             decision.action == ThreadAction.REOPEN
             and decision.ticket is not None
-            and await surveys.answer_by_reply(s, decision.ticket.id, customer.id, env.text)
+            and await surveys.answer_by_reply(uow, decision.ticket.id, customer.id, env.text)
         ):
             decision = ThreadDecision(ThreadAction.REUSE, decision.ticket)  # a rating, not a new question
         if decision.ticket is None:

@@ -19,9 +19,9 @@ from hub.bus import EventBus
 from hub.clock import utcnow
 from hub.customers import history
 from hub.customers.tables import Survey
-from hub.db.engine import Database
+from hub.db.engine import Database, UnitOfWork
 from hub.db.models import Customer, Ticket
-from hub.events import TicketUpdated
+from hub.events import SurveyAnswered, TicketUpdated
 from hub.tickets.channel_facts import ReplyChannels
 from hub.tickets.model import Status
 from hub.tickets.refusals import ReplyRefused
@@ -40,12 +40,12 @@ def rating_in(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-async def answer_by_reply(s: AsyncSession, ticket_id: int, customer_id: int, text: str) -> bool:
+async def answer_by_reply(uow: UnitOfWork, ticket_id: int, customer_id: int, text: str) -> bool:
     """A reply that is only a rating, to a ticket with a survey waiting: the answer (not a reopening)."""
     rating = rating_in(text)
     if rating is None:
         return False
-    survey = await s.scalar(
+    survey = await uow.session.scalar(
         select(Survey)
         .where(Survey.ticket_id == ticket_id, Survey.rating.is_(None), Survey.sent_at > utcnow() - ANSWER_WINDOW)
         .order_by(Survey.id.desc())
@@ -53,7 +53,7 @@ async def answer_by_reply(s: AsyncSession, ticket_id: int, customer_id: int, tex
     )
     if survey is None:
         return False
-    await _record(s, survey, rating, None, "reply")
+    await _record(uow, survey, rating, None, "reply")
     return True
 
 
@@ -67,7 +67,7 @@ async def answer_by_link(db: Database, token: str, rating: int, comment: str | N
             raise LookupError("no such survey")
         if utcnow() - survey.sent_at > ANSWER_WINDOW:
             raise ValueError("this survey has closed")
-        await _record(uow.session, survey, rating, (comment or "").strip()[:2000] or None, "link")
+        await _record(uow, survey, rating, (comment or "").strip()[:2000] or None, "link")
         return survey
 
 
@@ -76,15 +76,17 @@ async def find(db: Database, token: str) -> Survey | None:
         return await s.scalar(select(Survey).where(Survey.token == token))
 
 
-async def _record(s: AsyncSession, survey: Survey, rating: int, comment: str | None, via: str) -> None:
+async def _record(uow: UnitOfWork, survey: Survey, rating: int, comment: str | None, via: str) -> None:
     first = survey.rating is None
     survey.rating, survey.answered_via, survey.answered_at = rating, via, utcnow()
     if comment is not None:
         survey.comment = comment
     if first:
-        await history.record(s, customer_id=survey.customer_id, kind="survey.answered", at=utcnow(),
+        await history.record(uow.session, customer_id=survey.customer_id, kind="survey.answered", at=utcnow(),
                              summary=f"{rating}/5" + (f": {comment}" if comment else ""),
                              channel=survey.channel, ticket_id=survey.ticket_id)  # fmt: skip
+        uow.emit(SurveyAnswered(survey.id, survey.ticket_id, survey.customer_id, survey.agent_id, rating,
+                                survey.comment, via))  # fmt: skip
 
 
 async def stats(s: AsyncSession, by: str) -> list[dict[str, Any]]:

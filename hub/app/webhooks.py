@@ -1,0 +1,44 @@
+"""Outbound webhooks in the app: deliveries written with every write's events, a sender started with the core,
+admins told of a disabled hook on their consoles, the [webhooks] settings handed to the API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from hub import keys
+from hub.api.webhooks import WEBHOOK_CONFIG
+from hub.settings import Settings, SettingsError
+from hub.webhooks.config import WebhookConfigError, webhook_config
+from hub.webhooks.notices import DisabledNotices
+from hub.webhooks.recorder import DeliveryRecorder
+from hub.webhooks.sender import WebhookSender
+
+WEBHOOK_SENDER = web.AppKey("webhook_sender", WebhookSender)
+
+
+def setup_webhooks(app: web.Application, settings: Settings) -> None:
+    try:
+        config = webhook_config(settings.channels.get("webhooks"), settings.env)
+    except WebhookConfigError as exc:
+        key = exc.key if exc.key.startswith("HUB_") else f"{settings.config}:{exc.key}"
+        raise SettingsError(key, exc.value, exc.expected) from None
+    db = app[keys.DB]
+    DeliveryRecorder().install(db)
+    sender = WebhookSender(db, config)
+    sender.subscribe(db.bus)
+    DisabledNotices(app[keys.SIO]).subscribe(db.bus)
+    app[WEBHOOK_CONFIG] = config
+    app[WEBHOOK_SENDER] = sender
+    app.cleanup_ctx.append(run_webhooks)
+
+
+async def run_webhooks(app: web.Application) -> AsyncIterator[None]:
+    """After the core (the database is migrated) and stopped before it (the database is still open)."""
+    sender = app[WEBHOOK_SENDER]
+    await sender.start()
+    try:
+        yield
+    finally:
+        await sender.stop()
