@@ -107,14 +107,12 @@ class DeliveryWorker:
 
     async def process_due(self) -> int:
         """Sends what is due, batch after batch until a batch comes back short; returns how many were recorded."""
-        async with self._db.read() as s:
-            self.backlog = await delivery_claims.backlog(s)
         done = 0
         while True:
             async with self._db.write() as uow:
                 claims = await delivery_claims.claim(uow.session, utcnow(), self._lease, self._batch)
             if not claims:
-                return done
+                break
             self._in_flight.update((c.id, c.attempts) for c in claims)
             try:
                 recorded = await self._deliver(claims)
@@ -127,7 +125,10 @@ class DeliveryWorker:
             done += recorded
             self.backlog = max(0, self.backlog - recorded)
             if len(claims) < self._batch:
-                return done
+                break
+        async with self._db.read() as s:
+            self.backlog = await delivery_claims.backlog(s)  # what is left for this and other processes
+        return done
 
     def _forget(self, claims: Sequence[Claim]) -> None:
         for c in claims:
