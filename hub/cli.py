@@ -146,21 +146,30 @@ def _serve(settings: Settings, args: argparse.Namespace, *, demo: bool = False) 
 
     host = args.host or settings.http_host
     port = args.port or settings.http_port
+    outbox = None
     if demo:
         from hub.db.migrate import upgrade
         from hub.ops.demo import seed
+        from hub.ops.demo_outbox import PAGE, DemoOutbox
 
         upgrade(settings.database_url)
+        # Replies by e-mail go to a mail sink in this process (shown in the console) unless a relay is configured.
+        outbox = DemoOutbox.unless_relayed(settings)
+        settings = outbox.relay_for(settings) if outbox else settings
         logins = asyncio.run(seed(settings))
         print(f"hub demo: console at http://{host}:{port}/console  chat at http://{host}:{port}/chat")
         for email, password, role in logins:
             print(f"  login {email} / {password} ({role})")
+        if outbox:
+            print(f"  e-mail replies: http://{host}:{port}{PAGE} (a mail sink on {outbox.host}:{outbox.port})")
 
     def load() -> Callable[[], web.Application]:
         """In a thread, while the port already answers /healthz: the server's imports."""
         with _without_collection():
+            from hub.agent_console.demo_outbox_page import install
             from hub.app import create_app
-        return lambda: create_app(settings)
+
+        return lambda: install(create_app(settings), outbox) if outbox else create_app(settings)
 
     serve(
         load,

@@ -33,6 +33,8 @@ NAV = (
     ("/console/reports", N_("Reports"), SUPERVISOR_PAGES),
     ("/console/knowledge", N_("Knowledge"), KNOWLEDGE_PAGES),
 )
+# Pages a particular hub adds to that navigation, as (path, label, roles): the demo's sent mail.
+EXTRA_NAV: web.AppKey[tuple[tuple[str, str, tuple[str, ...]], ...]] = web.AppKey("extra_nav")
 
 
 def home_for(principal: Principal) -> str:
@@ -70,7 +72,8 @@ def page_context(request: web.Request) -> dict[str, Any]:
     """Jinja context for every page: _() in the user's language, formats, navigation, strings for scripts."""
     lang = language_of(request)
     me = request.get(PAGE_PRINCIPAL)
-    nav = [(path, lang.gettext(label)) for path, label, roles in NAV if me is not None and me.has_role(*roles)]
+    pages = (*NAV, *request.app.get(EXTRA_NAV, ()))
+    nav = [(path, lang.gettext(label)) for path, label, roles in pages if me is not None and me.has_role(*roles)]
     js = {msg: lang.gettext(msg) for msg in JS_STRINGS}
     return {
         "_": lang.gettext,

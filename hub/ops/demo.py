@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +16,7 @@ from hub.db.models import Agent, AgentSkill, Customer, Identity, Queue, QueueMem
 from hub.envelopes import IdentityRef, InboundEnvelope
 from hub.knowledge.cli import CLI
 from hub.knowledge.transfer import import_documents, parse_json
+from hub.routing.config import load_routing
 from hub.settings import PROJECT_ROOT, Settings
 from hub.tickets.ingest import Ingestor
 from hub.tickets.queues import sync_queues
@@ -61,7 +63,8 @@ async def seed(settings: Settings) -> list[tuple[str, str, str]]:
             if samples.is_file():
                 docs = parse_json(str(samples), samples.read_text(encoding="utf-8"))
                 await import_documents(db, CLI, docs, publish=True, locales=settings.knowledge_locales)
-            ingestor = Ingestor(db, settings)
+            # Due times from the tier table, as the running hub gives its new tickets.
+            ingestor = Ingestor(db, settings, load_routing(Path(settings.routing_config)).sla_minutes)
             now = utcnow()
             for n, (who, channel, text, ago) in enumerate(CONTACTS):
                 _name, _tier, kind, value, _attrs = CUSTOMERS[who]
