@@ -22,7 +22,8 @@ TICKET = _object(
     "id:integer customer_id:integer customer_name:string customer_tier:string subject:string status:string "
     "priority:string channel:string queue:string assignee_id:integer? tags:array requirements:object "
     "assignment:object first_response_due_at:string? first_responded_at:string? resolution_due_at:string? "
-    "last_message_at:string created_at:string updated_at:string merged_into_id:integer? remind_at:string?"
+    "last_message_at:string created_at:string updated_at:string merged_into_id:integer? remind_at:string? "
+    "sla_breached:boolean sla_breached_at:string? sla_paused_at:string?"
 )
 INTERACTION = _object(
     "id:integer ticket_id:integer customer_id:integer direction:string channel:string external_id:string? "

@@ -34,6 +34,7 @@ TICKET_QUERY: list[dict[str, Any]] = [
     _query("customer_id", "one customer's tickets", ID_SCHEMA),
     _query("tier", "the customer's tier"),
     _query("tag", "tickets carrying this tag"),
+    _query("sla", "breached: only tickets whose SLA is breached (a due time missed)", {"enum": ["breached"]}),
     _LIMIT,
     _query("offset", "tickets to skip (prefer cursor)", {"type": "integer", "minimum": 0}),
     _CURSOR,

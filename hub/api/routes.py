@@ -43,6 +43,8 @@ async def get_tickets(request: web.Request) -> web.Response:
         assignee_id = principal.agent_id
     elif assignee not in (None, "none"):
         assignee_id = query_id(request, "assignee")
+    if q.get("sla") not in (None, "", "breached"):
+        raise web.HTTPBadRequest(reason=f"unknown sla filter {q['sla']!r}; use sla=breached")
     f = TicketFilter(
         statuses=statuses,
         queue=q.get("queue"),
@@ -52,6 +54,7 @@ async def get_tickets(request: web.Request) -> web.Response:
         customer_id=query_id(request, "customer_id"),
         tier=q.get("tier") or None,
         tag=q.get("tag") or None,
+        sla_breached=q.get("sla") == "breached",
         limit=int_param(request, "limit", 50, 1, 200),
         offset=int_param(request, "offset", 0, 0, 1_000_000),
         cursor=q.get("cursor") or None,
@@ -125,11 +128,11 @@ async def post_ticket_reply(request: web.Request) -> web.Response:
             coach=coach,
             attachments=files,
             channels=request.app[keys.CHANNELS],
+            markdown=body.format == "markdown",
+            articles=tuple(body.articles),
         )
     except TicketNotFound:
         raise web.HTTPNotFound(reason="no such ticket") from None
-            markdown=body.format == "markdown",
-            articles=tuple(body.articles),
     except ReplyRefused as exc:  # the reply rules (hub/tickets/reply_rules.py): 403 for a role, else 422
         status = web.HTTPForbidden if exc.refusal == Refusal.NOT_A_COACH else web.HTTPUnprocessableEntity
         raise status(reason=str(exc)) from None

@@ -37,12 +37,14 @@ from hub.tickets.delivery import DeliveryWorker
 from hub.tickets.desk import ChannelDesk
 from hub.tickets.ingest import Ingestor
 from hub.tickets.mail_notices import MailNoticeStore
+from hub.tickets.sla_watch import BreachWatch
 from hub.tickets.snooze import ReminderWaker
 from hub.tickets.surveys import SurveySender
 
 LIVE_STATS = web.AppKey("live_stats", LiveStats)
 BRIDGE = web.AppKey("redis_bridge", RedisBridge)
 REMINDERS = web.AppKey("ticket_reminders", ReminderWaker)
+BREACHES = web.AppKey("sla_breaches", BreachWatch)
 
 
 def build_core(app: web.Application, settings: Settings) -> ChannelCore:
@@ -109,3 +111,4 @@ def build_listeners(app: web.Application, settings: Settings) -> None:
     reminders = ReminderWaker(db, partial(Leadership, db))
     reminders.subscribe(db.bus)
     app[REMINDERS] = reminders
+    app[BREACHES] = BreachWatch(db, partial(Leadership, db))

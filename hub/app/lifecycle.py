@@ -11,10 +11,11 @@ from aiohttp import web
 
 from hub import keys
 from hub.agent_console.setup import CONSOLE_FEED, SOCKET_GUARD
-from hub.app.core import BRIDGE, LIVE_STATS, REMINDERS
+from hub.app.core import BREACHES, BRIDGE, LIVE_STATS, REMINDERS
 from hub.db.migrate import ensure_current
 from hub.ops import warm_up
 from hub.tickets.queues import sync_queues
+from hub.tickets.sla import install_calendars
 
 GOODBYE_S = 3.0  # how long a stopping process waits for sockets to collect their goodbye
 
@@ -25,6 +26,7 @@ async def run_core(app: web.Application) -> AsyncIterator[None]:
     try:
         await ensure_current(db.engine)
         db.start()
+        install_calendars(settings.calendars)
         await sync_queues(db, settings.queues)
         await app[keys.PRESENCE].reset()
         await app[keys.PRESENCE].start()
@@ -37,8 +39,10 @@ async def run_core(app: web.Application) -> AsyncIterator[None]:
         await app[keys.CHANNELS].start_all()
         await app[keys.DELIVERY].start()
         await app[REMINDERS].start()
+        await app[BREACHES].start()
         yield
     finally:
+        await app[BREACHES].stop()
         await app[REMINDERS].stop()
         await app[keys.DELIVERY].stop()
         if BRIDGE in app:

@@ -202,6 +202,14 @@ class Ticket(Base):
     # When a due time first passed unmet; set once, kept after the ticket catches up.
     sla_breached_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
 
+    def sla_breach(self, now: datetime) -> datetime | None:
+        """When the SLA was breached: as recorded, else the earliest due time a running clock passed unmet (or met
+        late) by `now`; None while kept. (hub.tickets.sla.breached is the same test in SQL.)"""
+        if self.sla_breached_at is not None or self.sla_paused_at is not None:
+            return self.sla_breached_at
+        clocks = ((self.first_response_due_at, self.first_responded_at), (self.resolution_due_at, self.solved_at))
+        return min((due for due, met in clocks if due is not None and (met > due if met else due < now)), default=None)
+
 
 class Interaction(Base):
     """One contact on a ticket: inbound or outbound message, internal note, or system line."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from hub.clock import utcnow
 from hub.db.models import Customer, Interaction, Ticket
 
 
@@ -36,6 +37,8 @@ class TicketSnapshot:
     updated_at: datetime
     merged_into_id: int | None = None  # merged into that ticket: this one is closed and points there
     remind_at: datetime | None = None  # pending until then (snoozed), or until the customer writes
+    sla_paused_at: datetime | None = None  # waiting on the customer since: the SLA clocks stand still
+    sla_breached_at: datetime | None = None  # the due time missed first, as of the snapshot (hub/tickets/sla.py)
 
     @classmethod
     def of(cls, ticket: Ticket, customer: Customer, queue: str) -> TicketSnapshot:
@@ -61,6 +64,8 @@ class TicketSnapshot:
             updated_at=ticket.updated_at,
             merged_into_id=ticket.merged_into_id,
             remind_at=ticket.remind_at,
+            sla_paused_at=ticket.sla_paused_at,
+            sla_breached_at=ticket.sla_breach(utcnow()),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -87,6 +92,9 @@ class TicketSnapshot:
             "updated_at": _iso(self.updated_at),
             "merged_into_id": self.merged_into_id,
             "remind_at": _iso(self.remind_at),
+            "sla_breached": self.sla_breached_at is not None,
+            "sla_breached_at": _iso(self.sla_breached_at),
+            "sla_paused_at": _iso(self.sla_paused_at),
         }
 
 

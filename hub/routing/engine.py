@@ -220,6 +220,8 @@ class RoutingEngine:
         ticket, customer = found
         await derive_requirements(s, ticket, self.config)
         queue = await s.get_one(Queue, ticket.queue_id)
+        if not queue.auto_assign:
+            return None  # its agents pick its tickets themselves: nothing offered, nothing assigned
         now = utcnow()
         req, warnings = await self._requests.build(s, ticket, customer.tier, queue.name, now, self.config)
         decision = decide(req, roster, self.config.capacity, self.config.filters, self.config.fairness)

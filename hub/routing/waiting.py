@@ -6,13 +6,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.clock import utcnow
-from hub.db.models import Customer, Ticket
+from hub.db.models import Customer, Queue, Ticket
 from hub.routing.config import RoutingConfig
 from hub.routing.roster import Roster
 from hub.routing.urgency import urgency
 from hub.tickets.model import ACTIVE, priority_order
 
 WAITING_SCAN = 1000  # waiting tickets scored per drain, pre-ordered by static priority
+# Queues with auto-assignment off: their agents pick the tickets, so the drain never spends its scan on them.
+_PICKED_BY_HAND = select(Queue.id).where(Queue.auto_assign.is_(False))
 
 
 def open_channels(roster: Roster, config: RoutingConfig) -> set[str]:
@@ -32,6 +34,7 @@ async def most_urgent(s: AsyncSession, channels: set[str], config: RoutingConfig
                 select(Ticket.id, Customer.tier, Ticket.first_response_due_at, Ticket.created_at)
                 .join(Customer, Customer.id == Ticket.customer_id)
                 .where(Ticket.assignee_id.is_(None), Ticket.status.in_(ACTIVE), Ticket.channel.in_(channels))
+                .where(Ticket.queue_id.not_in(_PICKED_BY_HAND))
                 .order_by(priority_order(), Ticket.last_message_at, Ticket.id)
                 .limit(WAITING_SCAN)
             )

@@ -18,7 +18,7 @@ from hub.db.engine import Database
 from hub.db.models import Agent, Queue, Ticket
 from hub.events import TicketUpdated
 from hub.events.snapshots import TicketSnapshot
-from hub.tickets import snooze
+from hub.tickets import sla, snooze
 from hub.tickets.locking import load_ticket
 from hub.tickets.model import Status, transition
 from hub.tickets.refusals import ReplyError
@@ -95,6 +95,7 @@ def _check_fresh(ticket: Ticket, if_updated_at: datetime | None) -> None:
 async def _change_status(edit: _Edit, status: Status) -> None:
     ticket, was = edit.ticket, edit.ticket.status
     transition(ticket, status, edit.now)
+    edit.changed.extend(await sla.follow_status(edit.s, ticket, was, edit.now))  # pending pauses the SLA clocks
     if ticket.status == Status.SOLVED.value and ticket.assignee_id is not None:
         await credit_resolution(edit.s, ticket, edit.now)
     edit.changed.append("status")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,17 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.agents import audit
 from hub.agents.accounts import Principal
 from hub.clock import utcnow
-from hub.customers import history
 from hub.customers.identities import InvalidIdentity, resolve_customer
-from hub.customers.tiers import priority_for, sla_due
 from hub.db.engine import Database
-from hub.db.models import Customer, Identity, Ticket
+from hub.db.models import Customer, Identity
 from hub.envelopes import IdentityRef, storable_text
 from hub.events import MessageCreated, TicketCreated
 from hub.events.snapshots import InteractionSnapshot, TicketSnapshot
-from hub.tickets import search
 from hub.tickets.channel_facts import ReplyChannels
-from hub.tickets.model import Status, queue_by_name, subject_from_text
+from hub.tickets.model import queue_by_name, subject_from_text
+from hub.tickets.opening import Opening, open_ticket
 from hub.tickets.refusals import Refusal, ReplyError, ReplyRefused
 from hub.tickets.replies import write_reply
 from hub.tickets.reply_rules import Reply, check_author
@@ -56,10 +54,10 @@ class Promises:
     resolution: timedelta
     by_tier: SlaMinutes | None = None
 
-    def due(self, tier: str, channel: str, now: datetime) -> tuple[datetime, datetime]:
+    def targets(self, tier: str, channel: str) -> tuple[timedelta, timedelta]:
+        """(first response, resolution) in business time of the ticket's queue."""
         first, resolution = self.by_tier(tier, channel) if self.by_tier else (None, None)
-        return sla_due(
-            now,
+        return (
             timedelta(minutes=first) if first else self.first_response,
             timedelta(minutes=resolution) if resolution else self.resolution,
         )
@@ -85,28 +83,14 @@ async def create_ticket(
             queue = await queue_by_name(s, new.queue or promises.default_queue)
         except LookupError:
             raise ReplyError(f"queue {new.queue!r} does not exist") from None
-        first_due, resolution_due = promises.due(customer.tier, new.channel, now)
-        ticket = Ticket(
-            customer_id=customer.id,
-            subject=subject_from_text(storable_text(new.subject or "").strip() or reply.text or "(no text)"),
-            status=Status.NEW.value,
-            priority=new.priority or priority_for(customer.tier),
-            channel=new.channel,
-            queue_id=queue.id,
-            tags=sorted({t.strip()[:64] for t in new.tags if t.strip()}),
-            requirements={},
-            first_response_due_at=first_due,
-            resolution_due_at=resolution_due,
-            last_message_at=now,
-            created_at=now,
-            updated_at=now,
-        )
-        s.add(ticket)
-        await s.flush()
-        await search.index_subject(s, ticket.id, ticket.subject)
-        await history.record(s, customer_id=customer.id, kind="ticket.created", at=now,
-                             summary=f"{ticket.subject} (opened by {actor.name})", channel=ticket.channel,
-                             ticket_id=ticket.id)  # fmt: skip
+        first_response, resolution = promises.targets(customer.tier, new.channel)
+        subject = subject_from_text(storable_text(new.subject or "").strip() or reply.text or "(no text)")
+        ticket = await open_ticket(
+            s,
+            Opening(customer=customer, queue=queue, channel=new.channel, text=subject, first_response=first_response,
+                    resolution=resolution, now=now, priority=new.priority, tags=new.tags,
+                    summary=f"{subject} (opened by {actor.name})"),
+        )  # fmt: skip
         interaction, _changes = await write_reply(s, ticket, customer, actor, reply, channels, now)
         audit.record(s, actor, "ticket.created", "ticket", ticket.id, channel=ticket.channel, sent=new.send,
                      interaction_id=interaction.id)  # fmt: skip

@@ -15,21 +15,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 from hub.customers import history
 from hub.customers.claims import resolve_claimed
 from hub.customers.identities import attach_identity, resolve_customer
-from hub.customers.tiers import priority_for, sla_due
 from hub.db.engine import Database, UnitOfWork
 from hub.db.models import INTERACTIONS, TICKETS, Customer, Interaction, Queue, Ticket
 from hub.envelopes import Attachment, InboundEnvelope, storable_json, storable_text
 from hub.events import MessageReceived, TicketCreated, TicketUpdated
 from hub.events.snapshots import InteractionSnapshot, TicketSnapshot
-from hub.tickets import search, surveys
-from hub.tickets.model import (
-    Status,
-    ThreadAction,
-    ThreadDecision,
-    choose_thread,
-    queue_by_name,
-    subject_from_text,
-)
+from hub.tickets import search, sla, surveys
+from hub.tickets.model import Status, ThreadAction, ThreadDecision, choose_thread, queue_by_name
+from hub.tickets.opening import Opening, open_ticket
 
 if TYPE_CHECKING:  # settings sit above the domain: they are handed over
     from hub.settings import Settings
@@ -163,41 +156,23 @@ class ContactWriter:
         queue = await queue_by_name(s, env.queue or self._default_queue)
         first, resolution = self._sla(customer.tier, env.channel) if self._sla else (None, None)
         # The tier's targets on this channel; the configured defaults where a tier sets none.
-        first_due, resolution_due = sla_due(
-            now,
-            timedelta(minutes=first) if first else self._first_response,
-            timedelta(minutes=resolution) if resolution else self._resolution,
-        )
-        ticket = Ticket(
-            customer_id=customer.id,
-            subject=subject_from_text(storable_text(env.subject or env.text) or "(no text)"),
-            status=Status.NEW.value,
-            priority=priority_for(customer.tier),
-            channel=env.channel,
-            queue_id=queue.id,
-            tags=sorted({t.strip()[:64] for t in env.tags if t.strip()}),
-            requirements={
-                **({"entry": env.entry[:200]} if env.entry else {}),
-                **({"language": env.language[:16]} if env.language else {}),
-                **({"entry_skills": {k[:64]: int(v) for k, v in env.skills.items()}} if env.skills else {}),
-            },
-            first_response_due_at=first_due,
-            resolution_due_at=resolution_due,
-            last_message_at=now,
-            created_at=now,
-            updated_at=now,
-        )
-        s.add(ticket)
-        await s.flush()
-        await search.index_subject(s, ticket.id, ticket.subject)
-        await history.record(
+        ticket = await open_ticket(
             s,
-            customer_id=customer.id,
-            kind="ticket.created",
-            at=now,
-            summary=ticket.subject,
-            channel=ticket.channel,
-            ticket_id=ticket.id,
+            Opening(
+                customer=customer,
+                queue=queue,
+                channel=env.channel,
+                text=env.subject or env.text,
+                first_response=timedelta(minutes=first) if first else self._first_response,
+                resolution=timedelta(minutes=resolution) if resolution else self._resolution,
+                now=now,
+                tags=env.tags,
+                requirements={
+                    **({"entry": env.entry[:200]} if env.entry else {}),
+                    **({"language": env.language[:16]} if env.language else {}),
+                    **({"entry_skills": {k[:64]: int(v) for k, v in env.skills.items()}} if env.skills else {}),
+                },
+            ),
         )
         return ticket, queue.name
 
@@ -218,7 +193,8 @@ class ContactWriter:
             )
         elif status == Status.PENDING:
             status = Status.OPEN.value  # the customer answered our question: the ball is back with us
-        changed = status != ticket.status
+        was = ticket.status
+        changed = status != was
         # The customer wrote: a snoozed ticket's reminder is spent (hub/tickets/snooze.py).
         values = {"status": status, "last_message_at": now, "updated_at": now, "solved_at": ticket.solved_at,
                   "remind_at": None}  # fmt: skip
@@ -227,6 +203,8 @@ class ContactWriter:
         await s.execute(_TOUCH_TICKET, {"ticket_id": ticket.id, **values})
         for key, value in values.items():
             set_committed_value(ticket, key, value)
+        if changed:  # the customer answered a pending ticket: its SLA clocks run again
+            await sla.follow_status_now(s, ticket, was, now)
         return changed
 
     @staticmethod

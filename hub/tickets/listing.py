@@ -35,8 +35,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from hub.clock import utcnow
 from hub.customers.tiers import PRIORITIES
 from hub.db.models import Customer, Queue, Status, Ticket
+from hub.tickets.sla import breached
 
 # Registered with the tickets table (revision 0013 creates them): the inbox, a queue's and an agent's.
 _ORDER = (Ticket.status, Ticket.priority, Ticket.last_message_at, Ticket.id)
@@ -138,13 +140,15 @@ def page_params(after: Position | None, limit: int, offset: int) -> dict[str, An
     return {"take": limit + offset, "limit": limit, "offset": offset, **at}
 
 
-FILTERS = ("queue", "channel", "assignee_id", "unassigned", "customer_id", "tier", "tag")
+FILTERS = ("queue", "channel", "assignee_id", "unassigned", "customer_id", "tier", "tag", "sla_breached")
 
 
 def filter_params(values: dict[str, Any]) -> tuple[tuple[str, ...], dict[str, Any]]:
     """(the filters given, their parameters) from {name: value or None}; unassigned is a flag."""
     given = tuple(name for name in FILTERS if values.get(name) not in (None, "", False))
-    params = {name: values[name] for name in given if name != "unassigned"}
+    params = {name: values[name] for name in given if name not in ("unassigned", "sla_breached")}
+    if "sla_breached" in given:
+        params["sla_now"] = utcnow()  # a due time passed by now counts (hub/tickets/sla.py)
     if "tag" in params:
         params["tag_list"], params["tag_json"] = [params["tag"]], json.dumps(params["tag"])
     return given, params
@@ -165,5 +169,6 @@ def _conditions(filters: tuple[str, ...], dialect: str) -> list[ColumnElement[bo
         "unassigned": Ticket.assignee_id.is_(None),
         "customer_id": Ticket.customer_id == bindparam("customer_id", type_=Integer),
         "tier": exists().where(Customer.id == Ticket.customer_id, Customer.tier == bindparam("tier")),
+        "sla_breached": breached(bindparam("sla_now")),
     }
     return [tag_condition(dialect) if name == "tag" else made[name] for name in filters]

@@ -20,6 +20,7 @@ from hub.db.engine import Database
 from hub.db.models import Ticket
 from hub.events import TicketUpdated
 from hub.events.snapshots import TicketSnapshot
+from hub.tickets import sla
 from hub.tickets.locking import load_ticket
 from hub.tickets.model import Status, transition
 from hub.tickets.refusals import ReplyError, TicketNotFound
@@ -78,6 +79,7 @@ async def wake(db: Database, ticket_id: int, now: datetime) -> bool:
         if ticket.status != Status.PENDING:
             return False
         transition(ticket, Status.OPEN, now)
+        await sla.follow_status(s, ticket, Status.PENDING.value, now)  # its SLA clocks run again
         ticket.updated_at = now
         audit.record(s, None, "ticket.reminder_due", "ticket", ticket.id, remind_at=due.isoformat())
         await history.record(s, customer_id=ticket.customer_id, kind="ticket.status", at=now,

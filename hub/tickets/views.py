@@ -26,6 +26,7 @@ class TicketFilter:
     customer_id: int | None = None
     tier: str | None = None  # the customer's
     tag: str | None = None
+    sla_breached: bool = False  # only tickets whose SLA is breached (sla=breached)
     limit: int = 50
     offset: int = 0
     cursor: str | None = None  # where the previous page ended (TicketPage.next_cursor)
@@ -34,7 +35,8 @@ class TicketFilter:
         """(the filters given, their bound values): see hub/tickets/listing.py."""
         return filter_params(
             {"queue": self.queue, "channel": self.channel, "assignee_id": self.assignee_id,
-             "unassigned": self.unassigned, "customer_id": self.customer_id, "tier": self.tier, "tag": self.tag}
+             "unassigned": self.unassigned, "customer_id": self.customer_id, "tier": self.tier, "tag": self.tag,
+             "sla_breached": self.sla_breached}
         )  # fmt: skip
 
 
