@@ -8,17 +8,20 @@ from aiohttp import web
 
 from hub import __version__
 from hub.api.openapi_access import ACCESS_PATHS
+from hub.api.openapi_audit import AUDIT_PATHS
 from hub.api.openapi_console import CONSOLE_PATHS
 from hub.api.openapi_customers import CUSTOMER_PATHS
 from hub.api.openapi_delivery import DELIVERY_PATHS
 from hub.api.openapi_knowledge import KNOWLEDGE_PATHS
 from hub.api.openapi_mail import MAIL_PATHS
+from hub.api.openapi_queues import QUEUE_PATHS
 from hub.api.openapi_schemas import INTERACTION, TICKET
 from hub.api.openapi_search import SEARCH_PATHS
 from hub.api.openapi_ticket_operations import TICKET_OPERATION_PATHS
-from hub.api.openapi_webhooks import WEBHOOK_PATHS
 from hub.api.openapi_ticket_writes import BULK_BODY, OFFER_BODY, REPLY_BODY, TICKET_CHANGE_BODY
-from hub.api.requests_people import CustomerPatch, LinkBody, Nothing, ProfileBody
+from hub.api.openapi_webhooks import WEBHOOK_PATHS
+from hub.api.openapi_yellow_pages import AGENTS_PATH, PROFILE_PATH
+from hub.api.requests_people import CustomerPatch, LinkBody, Nothing
 from hub.api.spec_parts import ID as _ID
 from hub.api.spec_parts import ok as _ok
 from hub.api.spec_parts import ref as _ref
@@ -128,15 +131,8 @@ SPEC: dict[str, Any] = {
         **DELIVERY_PATHS,
         **ACCESS_PATHS,
         **WEBHOOK_PATHS,
-        "/api/v1/agents/{id}/profile": {
-            "put": {
-                "summary": "Change an agent's yellow-pages entry (supervisors): each of skills, languages, "
-                "capacity, tiers, topics and voice_endpoint sent replaces that part; fields left out stay",
-                "parameters": _ID,
-                "requestBody": request_body(ProfileBody),
-                "responses": _ok({"type": "object"}),
-            }
-        },
+        **QUEUE_PATHS,
+        "/api/v1/agents/{id}/profile": PROFILE_PATH,
         "/api/v1/routing/reload": {
             "post": {
                 "summary": "Read routing.toml again (supervisors); 422 with the line or key when it is invalid, "
@@ -166,12 +162,8 @@ SPEC: dict[str, Any] = {
                 "responses": _ok({"type": "object"}),
             }
         },
-        "/api/v1/agents": {
-            "get": {
-                "summary": "The yellow pages: agents by ?skill=&min_level=&language=&channel=&q=&available=1",
-                "responses": _ok({"type": "object", "properties": {"agents": {"type": "array"}}}),
-            }
-        },
+        "/api/v1/agents": AGENTS_PATH,
+        **AUDIT_PATHS,
     },
     "components": {
         "securitySchemes": {

@@ -7,6 +7,7 @@ from aiohttp import web
 from hub.api import (
     access,
     agents,
+    audit,
     customer_imports,
     customer_merges,
     customer_privacy,
@@ -15,6 +16,7 @@ from hub.api import (
     knowledge,
     macros,
     mail_notices,
+    queues,
     routes,
     surveys,
     ticket_operations,
@@ -38,7 +40,9 @@ TABLES = (
     mail_notices.routes,
     deliveries.routes,
     access.routes,
+    audit.routes,
     webhooks.routes,
+    queues.routes,
 )
 
 
