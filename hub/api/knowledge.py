@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from hub import keys
 from hub.api.errors import int_param, path_id, query_id, require, said
-from hub.api.requests_knowledge import ArticleEdit, ArticleNew, Feedback, Reason, Restore
+from hub.api.requests_knowledge import ArticleEdit, ArticleNew, Feedback, OwnerChange, Reason, Restore
 from hub.api.validation import read_as, read_optional_as
 from hub.bodies import MAX_JSON_BYTES, parse_json_value, read_body
 from hub.clock import utcnow
@@ -70,7 +70,8 @@ async def list_articles(request: web.Request) -> web.Response:
     async with request.app[keys.DB].read() as s:
         rows = [await articles.article_json(s, a) for a in await s.scalars(stmt)]
     if q.get("status"):
-        rows = [r for r in rows if r["status"] == q["status"]]
+        # A published article whose next version is a draft (or in review) is listed under both.
+        rows = [r for r in rows if q["status"] in (r["status"], r["working_status"])]
     return web.json_response({"articles": rows})
 
 
@@ -89,6 +90,14 @@ async def edit_article(request: web.Request) -> web.Response:
     sent = (await read_as(request, ArticleEdit)).given()
     body = await articles.edit(request.app[keys.DB], actor, path_id(request), sent)
     return web.json_response(body)
+
+
+@routes.put("/api/v1/knowledge/articles/{id}/owner")
+@domain_errors
+async def change_owner(request: web.Request) -> web.Response:
+    actor = await require(request, *CURATORS)
+    owner_id = (await read_as(request, OwnerChange)).owner_id
+    return web.json_response(await articles.set_owner(request.app[keys.DB], actor, path_id(request), owner_id))
 
 
 @routes.post("/api/v1/knowledge/articles/{id}/{action:submit|approve|reject|archive}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub.api.requests_knowledge import ArticleEdit, ArticleNew, Feedback, Reason, Restore
+from hub.api.requests_knowledge import ArticleEdit, ArticleNew, Feedback, OwnerChange, Reason, Restore
 from hub.api.spec_parts import ID as _ID
 from hub.api.spec_parts import ok as _ok
 from hub.api.validation import request_body
@@ -97,6 +97,14 @@ KNOWLEDGE_PATHS: dict[str, Any] = {
             "responses": _ok(_OBJ),
         }
     },
+    "/api/v1/knowledge/articles/{id}/owner": {
+        "put": {
+            "summary": "Change who owns the article {owner_id} (knowledge managers; audited)",
+            "parameters": _ID,
+            "requestBody": request_body(OwnerChange),
+            "responses": _ok(_OBJ),
+        }
+    },
     "/api/v1/knowledge/articles/{id}/feedback": {
         "post": {
             "summary": "Record inserted | helpful | not_helpful {kind, ticket_id}",
@@ -129,7 +137,7 @@ KNOWLEDGE_PATHS: dict[str, Any] = {
     },
     "/api/v1/knowledge/import": {
         "post": {
-            "summary": "Import JSON articles (?publish=1 to publish)",
+            "summary": "Import JSON articles (?publish=1 to publish); the export's body is a valid import body",
             "requestBody": _IMPORT,
             "responses": _ok(_OBJ, "201"),
         }

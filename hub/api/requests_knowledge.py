@@ -38,6 +38,12 @@ class ArticleNew(Body):
     owner_id: Id | None = Field(None, description="an agent; the author when left out")
 
 
+class OwnerChange(Body):
+    """PUT /api/v1/knowledge/articles/{id}/owner: who looks after the article (audited as article.owner_changed)."""
+
+    owner_id: Id | None = Field(description="an agent, or null for nobody")
+
+
 class Reason(Body):
     """POST /api/v1/knowledge/articles/{id}/{action}: why (shown to the author on reject)."""
 

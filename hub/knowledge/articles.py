@@ -68,12 +68,15 @@ async def load(s: AsyncSession, article_id: int) -> Article:
 async def article_json(s: AsyncSession, article: Article) -> dict[str, Any]:
     live = await s.get(ArticleVersion, article.live_version_id) if article.live_version_id else None
     working = await s.get(ArticleVersion, article.working_version_id) if article.working_version_id else None
-    status = "archived" if article.archived_at else (working.status if working else "published")
+    # A published article stays published (and suggested) while its next version is drafted or reviewed:
+    # `status` is what readers get, `working_status` where the next version stands.
+    status = "archived" if article.archived_at else ("published" if live else working.status if working else "draft")
     return {
         "id": article.id,
         "locale": article.locale,
         "owner_id": article.owner_id,
         "status": status,
+        "working_status": working.status if working else None,
         "review_by": article.review_by.isoformat() if article.review_by else None,
         "live": version_json(live) if live else None,
         "working": version_json(working) if working else None,
@@ -169,6 +172,21 @@ async def edit(db: Database, actor: Principal, article_id: int, data: dict[str, 
             article.working_version_id = working.id
         article.updated_at = utcnow()
         audit.record(s, actor, "article.edited", "article", article.id, version=working.number)
+        await s.flush()
+        return await article_json(s, article)
+
+
+async def set_owner(db: Database, actor: Principal, article_id: int, owner_id: int | None) -> dict[str, Any]:
+    """Hand an article to another agent (who then reviews it by its review_by date), or to nobody."""
+    async with db.write() as uow:
+        s = uow.session
+        article = await load(s, article_id)
+        if owner_id is not None and await s.get(Agent, owner_id) is None:
+            raise KnowledgeError(f"owner_id: no agent {owner_id}")
+        before, article.owner_id = article.owner_id, owner_id
+        if before != owner_id:
+            article.updated_at = utcnow()
+            audit.record(s, actor, "article.owner_changed", "article", article.id, before=before, after=owner_id)
         await s.flush()
         return await article_json(s, article)
 

@@ -2,6 +2,10 @@
 
 Usage events ("suggested" for every inbound message, "unanswered" searches) are buffered and written in
 batches every two seconds, so suggestions add no write transaction to the hot path of a message.
+
+Articles published elsewhere (`hub kb import` in a process of its own, another hub process) reach the index
+through a cheap check every REFRESH_S seconds: a one-row summary of the live versions; only when it changed
+are the changed articles read and indexed again.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.background import cancel
 from hub.db.engine import Database
@@ -56,10 +61,15 @@ class Suggestion:
 
 
 class KnowledgeBase:
+    REFRESH_S = 2.0  # how soon an article published by another process is suggested here
+
     def __init__(self, db: Database) -> None:
         self._db = db
         self.index = SuggestionIndex()
         self._content: dict[int, Suggestion] = {}
+        self._live: dict[int, int] = {}  # article -> the live version the index holds
+        self._stamp: tuple[Any, ...] | None = None  # the live versions' summary when last compared
+        self._refresher: asyncio.Task[None] | None = None
         self._votes: dict[int, list[int]] = {}  # article -> [helpful, inserted, not_helpful]
         self._events: list[dict[str, Any]] = []
         self._unanswered: list[dict[str, Any]] = []
@@ -67,12 +77,8 @@ class KnowledgeBase:
 
     async def start(self) -> None:
         # jieba's dictionary loads in the server's background warm-up (hub.ops.warm_up), not before it answers.
+        await self.refresh()
         async with self._db.read() as s:
-            rows = (
-                await s.execute(
-                    select(Article, ArticleVersion).join(ArticleVersion, ArticleVersion.id == Article.live_version_id)
-                )
-            ).all()
             votes = (
                 await s.execute(
                     select(ArticleEvent.article_id, ArticleEvent.kind, func.count())
@@ -80,24 +86,50 @@ class KnowledgeBase:
                     .group_by(ArticleEvent.article_id, ArticleEvent.kind)
                 )
             ).all()
-        # Tokenizing every article (jieba, stems, pinyin) takes seconds for a large base: off the event loop.
-        fields = [_fields(article, version) for article, version in rows]
-        built = await asyncio.to_thread(lambda: [IndexedArticle.build(*f) for f in fields])
-        for (article, version), indexed in zip(rows, built, strict=True):
-            self._put(article, version, indexed)
         for article_id, kind, n in votes:
             self._votes.setdefault(article_id, [0, 0, 0])[VOTES.index(kind)] = n
         for article_id, counts in self._votes.items():
             self.index.set_feedback(article_id, *counts)
         self._db.bus.subscribe(ArticleLiveChanged, self._on_live_changed)
         self._flusher = asyncio.create_task(self._flush_forever(), name="hub-knowledge-log")
+        self._refresher = asyncio.create_task(self._refresh_forever(), name="hub-knowledge-refresh")
 
     async def stop(self) -> None:
+        await cancel(self._refresher)
         await cancel(self._flusher)
         await self.flush()
 
+    async def refresh(self) -> int:
+        """Index what other processes published or archived since the last look; how many articles changed."""
+        async with self._db.read() as s:
+            # The summary first: rows read after it are at least as new, so a change committed in between is
+            # seen again next time rather than missed.
+            stamp = await _live_stamp(s)
+            if stamp == self._stamp:
+                return 0
+            live = {a: v for a, v in (await s.execute(select(Article.id, Article.live_version_id))).all() if v}
+            changed = [a for a, v in live.items() if self._live.get(a) != v]
+            rows: list[tuple[Article, ArticleVersion]] = []
+            for start in range(0, len(changed), 500):  # bounded IN lists for a large first load
+                found = await s.execute(
+                    select(Article, ArticleVersion)
+                    .join(ArticleVersion, ArticleVersion.id == Article.live_version_id)
+                    .where(Article.id.in_(changed[start : start + 500]))
+                )
+                rows += [(article, version) for article, version in found]
+        for article_id in [a for a in self._live if a not in live]:
+            self._drop(article_id)
+        # Tokenizing every article (jieba, stems, pinyin) takes seconds for a large base: off the event loop.
+        fields = [_fields(article, version) for article, version in rows]
+        built = await asyncio.to_thread(lambda: [IndexedArticle.build(*f) for f in fields])
+        for (article, version), indexed in zip(rows, built, strict=True):
+            self._put(article, version, indexed)
+        self._stamp = stamp
+        return len(changed)
+
     def _put(self, article: Article, v: ArticleVersion, indexed: IndexedArticle | None = None) -> None:
         self.index.upsert(indexed or IndexedArticle.build(*_fields(article, v)))
+        self._live[article.id] = v.id
         self._content[article.id] = Suggestion(
             article.id, 0.0, article.locale, v.title, v.short_answer, v.body_md, v.body_html, v.category
         )
@@ -110,10 +142,14 @@ class KnowledgeBase:
                 await s.get(ArticleVersion, article.live_version_id) if article and article.live_version_id else None
             )
         if article is None or version is None:
-            self.index.remove(event.article_id)
-            self._content.pop(event.article_id, None)
+            self._drop(event.article_id)
         else:
             self._put(article, version)
+
+    def _drop(self, article_id: int) -> None:
+        self.index.remove(article_id)
+        self._content.pop(article_id, None)
+        self._live.pop(article_id, None)
 
     def suggest(
         self, query: str, locale: str | None, *, limit: int = 5, ticket_id: int | None = None, record: bool = True
@@ -183,6 +219,24 @@ class KnowledgeBase:
         while True:
             await asyncio.sleep(2)
             await self.flush()
+
+    async def _refresh_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.REFRESH_S)
+            try:
+                await self.refresh()
+            except Exception:
+                # The database away for a moment: the index keeps what it has and looks again next time.
+                log.exception("checking the knowledge base for articles published elsewhere failed")
+
+
+async def _live_stamp(s: AsyncSession) -> tuple[Any, ...]:
+    """One row that changes whenever a live version does: a publish points an article at a newer version (a
+    larger id), an archive clears it, and either sets updated_at."""
+    summary = select(
+        func.count(Article.live_version_id), func.sum(Article.live_version_id), func.max(Article.updated_at)
+    )
+    return tuple((await s.execute(summary)).one())
 
 
 def _fields(article: Article, v: ArticleVersion) -> tuple[int, str, str, list[str], list[str], str, str]:

@@ -6,7 +6,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 from sqlalchemy import select
 
 from hub.agents.accounts import Principal
@@ -33,12 +35,19 @@ class Document:
 
 
 def parse_markdown(source: str, text: str) -> Document:
-    if not text.startswith("---"):
+    """A Markdown file with a YAML front-matter block: only a line of dashes ends the block, so the body may
+    hold ` --- ` or a `---` line (a Markdown rule) of its own."""
+    handler = YAMLHandler()
+    text = text.lstrip("\ufeff").strip()  # an editor's byte-order mark is no content
+    if not handler.detect(text):
         raise ImportError_([f"{source}: front matter: the file must start with a '---' YAML block"])
     try:
-        _, front, body = text.split("---", 2)
-        meta = yaml.safe_load(front) or {}
-    except (ValueError, yaml.YAMLError) as exc:
+        front, body = handler.split(text)
+    except ValueError:
+        raise ImportError_([f"{source}: front matter: the '---' YAML block is never closed"]) from None
+    try:
+        meta = handler.load(front) or {}
+    except yaml.YAMLError as exc:
         raise ImportError_([f"{source}: front matter: not valid YAML ({exc})"]) from None
     if not isinstance(meta, dict):
         raise ImportError_([f"{source}: front matter: expected key: value pairs"])
@@ -49,10 +58,13 @@ def parse_markdown(source: str, text: str) -> Document:
 
 
 def parse_json(source: str, text: str) -> list[Document]:
+    """One article, a list of them, or the export's own {"articles": [...]}."""
     try:
         data = json.loads(text)
     except ValueError as exc:
         raise ImportError_([f"{source}: not valid JSON ({exc})"]) from None
+    if isinstance(data, dict) and set(data) == {"articles"}:
+        data = data["articles"]
     items = data if isinstance(data, list) else [data]
     if not all(isinstance(i, dict) for i in items):
         raise ImportError_([f"{source}: expected an object or a list of objects"])
@@ -116,5 +128,5 @@ async def export_live(db: Database) -> list[dict[str, Any]]:
 
 def to_markdown(item: dict[str, Any]) -> str:
     meta = {k: item[k] for k in FRONT_MATTER_FIELDS if item.get(k) not in (None, "", [])}
-    front = str(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False))
-    return "---\n" + front + "---\n\n" + str(item["body"]) + "\n"
+    post = frontmatter.Post(str(item["body"]), **meta)
+    return frontmatter.dumps(post, handler=YAMLHandler(), sort_keys=False) + "\n"
