@@ -71,6 +71,7 @@ POLICY: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/knowledge/articles/{id}"): ANY, ("PUT", "/api/v1/knowledge/articles/{id}"): ANY,
     ("POST", "/api/v1/knowledge/articles/{id}/{action}"): "by_action",
     ("GET", "/api/v1/knowledge/articles/{id}/versions"): ANY, ("GET", "/api/v1/knowledge/articles/{id}/diff"): ANY,
+    ("PUT", "/api/v1/knowledge/articles/{id}/owner"): KM,
     ("POST", "/api/v1/knowledge/articles/{id}/restore"): KM, ("GET", "/api/v1/knowledge/suggest"): ANY,
     ("POST", "/api/v1/knowledge/articles/{id}/feedback"): ANY, ("GET", "/api/v1/knowledge/gaps"): KM_SUP,
     ("POST", "/api/v1/knowledge/import"): KM, ("GET", "/api/v1/knowledge/export"): KM,
