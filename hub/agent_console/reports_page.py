@@ -9,6 +9,7 @@ from aiohttp import web
 
 from hub import keys
 from hub.agent_console.pages import SUPERVISOR_PAGES, page, page_principal
+from hub.agents import audit
 from hub.api.errors import int_param, require
 from hub.clock import utcnow
 from hub.tickets.reports import MAX_DAYS, as_csv, report
@@ -36,11 +37,13 @@ async def reports_page(request: web.Request) -> dict[str, Any]:
 @routes.get("/api/v1/reports")
 async def reports_api(request: web.Request) -> web.Response:
     """?days=7 (1-92, whole UTC days up to today) and ?format=csv for a spreadsheet."""
-    await require(request, *SUPERVISOR_PAGES)
+    actor = await require(request, *SUPERVISOR_PAGES)
     since, until, days = _period(request)
     async with request.app[keys.DB].read() as s:
         figures = await report(s, since, until)
     if request.query.get("format") == "csv":
+        async with request.app[keys.DB].write() as uow:  # a file that leaves the hub: who took it
+            audit.record(uow.session, actor, "report.exported", "report", None, days=days, format="csv")
         return web.Response(
             text=as_csv(figures),
             content_type="text/csv",

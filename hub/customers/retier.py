@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from hub.agents import audit
 from hub.customers import history
 from hub.customers.tiers import priority_for, sla_due
 from hub.db.engine import UnitOfWork
@@ -89,5 +90,8 @@ async def retier(
                              channel=ticket.channel, ticket_id=ticket.id)  # fmt: skip
         uow.emit(TicketUpdated(TicketSnapshot.of(ticket, customer, queue), CHANGES))
         done.append(ticket.id)
+    if ticket_ids is None:  # the customer's own tier moved (a merge is audited as customer.merged)
+        audit.record(uow.session, None, "customer.tier_changed", "customer", customer.id, before=before, after=after,
+                     why=why, tickets=done)  # fmt: skip
     await uow.session.flush()
     return done

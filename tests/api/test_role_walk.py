@@ -55,6 +55,7 @@ POLICY: dict[tuple[str, str], Any] = {
     ("DELETE", "/api/v1/macros/{id}"): DESK, ("POST", "/api/v1/tickets/{id}/macros/{macro_id}"): DESK,
     # routing and yellow pages
     ("GET", "/api/v1/agents"): ANY, ("PUT", "/api/v1/agents/{id}/profile"): SUP, ("GET", "/api/v1/queues/stats"): SUP,
+    ("PATCH", "/api/v1/agents/{id}/profile"): SUP,
     ("POST", "/api/v1/routing/reload"): SUP, ("PUT", "/api/v1/agents/me/limits"): DESK,
     # customers
     ("GET", "/api/v1/customers"): DESK,
@@ -79,6 +80,7 @@ POLICY: dict[tuple[str, str], Any] = {
     # access administration
     ("GET", "/api/v1/tokens"): ADMIN, ("POST", "/api/v1/tokens"): ADMIN, ("POST", "/api/v1/tokens/{id}/revoke"): ADMIN,
     ("PATCH", "/api/v1/agents/{id}"): ADMIN, ("PUT", "/api/v1/agents/{id}/password"): ADMIN,
+    ("GET", "/api/v1/audit"): ADMIN,
 }  # fmt: skip
 ROLES = ("anonymous", "agent", "supervisor", "knowledge_manager", "admin")
 
