@@ -60,6 +60,8 @@ async def change_queue(request: web.Request) -> web.Response:
     name = _name(request)
     body = await read_as(request, QueueChangeBody)
     given = body.given()
+    if not given:
+        raise web.HTTPUnprocessableEntity(reason="send at least one of display_name, calendar, auto_assign")
     if given.get("display_name", "") is None or given.get("auto_assign", False) is None:
         raise web.HTTPUnprocessableEntity(reason="display_name and auto_assign cannot be null")
     edit = QueueEdit(**given)
