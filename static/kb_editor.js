@@ -3,7 +3,7 @@
 "use strict";
 (function () {
   var live = window.hubLive, t = live.t, el = live.el;
-  var id = JSON.parse(document.getElementById("article-data").textContent).id;
+  var page = JSON.parse(document.getElementById("article-data").textContent), id = page.id;
   var form = document.getElementById("editor"), msg = document.getElementById("art-msg");
   var revision = null, previewTimer = null;
   function say(text, bad) { msg.textContent = text; msg.className = bad ? "error" : "ok"; }
@@ -18,8 +18,9 @@
       document.getElementById("preview").innerHTML = r.html;
     }).catch(function () {});
   }
+  function enable(button, on) { var b = document.getElementById(button); if (b) { b.disabled = !on; } } // curators' only
   function show(a) {
-    var v = a.working || a.live || {};
+    var v = a.working || a.live || {}, next = a.working ? a.working.status : null;
     revision = a.working ? a.working.revision : null;
     form.title.value = v.title || "";
     form.short_answer.value = v.short_answer || "";
@@ -32,10 +33,16 @@
     var st = document.getElementById("art-status");
     st.textContent = t(a.status);
     st.dataset.status = a.status;
-    document.getElementById("submit-review").disabled = a.status !== "draft";
-    document.getElementById("approve").disabled = a.status !== "in_review";
-    document.getElementById("reject").disabled = a.status !== "in_review";
-    document.getElementById("archive").disabled = a.status === "archived";
+    // A published article stays published while its next version is drafted: that version's state beside it.
+    var also = document.getElementById("next-status");
+    also.hidden = !(next && next !== a.status);
+    also.dataset.status = next || "";
+    also.textContent = !also.hidden ? (next === "in_review" ? t("version %(n)s in review", { n: a.working.number })
+      : t("version %(n)s drafted", { n: a.working.number })) : "";
+    enable("submit-review", next === "draft");
+    enable("approve", next === "in_review");
+    enable("reject", next === "in_review");
+    enable("archive", a.status !== "archived");
     preview();
     versions();
   }
@@ -52,6 +59,9 @@
         row.appendChild(el("td", null, v.title));
         var when = el("td"); var tm = el("time"); tm.dateTime = v.updated_at; live.localTime(tm); when.appendChild(tm); row.appendChild(when);
         var c = el("td");
+        row.appendChild(c);
+        body.appendChild(row);
+        if (!page.curator) { return; } // restoring makes a draft only a curator may start from an old version
         var restore = el("button", "link", t("Restore"));
         restore.type = "button";
         restore.addEventListener("click", function () {
@@ -59,8 +69,6 @@
             .then(function (a) { say(t("Restored as a new draft")); show(a); }).catch(function (err) { say(err.message, true); });
         });
         c.appendChild(restore);
-        row.appendChild(c);
-        body.appendChild(row);
       });
       var diff = document.getElementById("diff-form");
       if (r.versions.length > 1 && !diff.from.value) {
@@ -104,6 +112,6 @@
     var q = new URLSearchParams(window.location.search);
     form.title.value = q.get("title") || "";
     if (q.get("locale")) { form.locale.value = q.get("locale"); }
-    ["submit-review", "approve", "reject", "archive"].forEach(function (b) { document.getElementById(b).disabled = true; });
+    ["submit-review", "approve", "reject", "archive"].forEach(function (b) { enable(b, false); });
   }
 })();

@@ -101,6 +101,8 @@ JS_STRINGS: tuple[str, ...] = (
     N_("Submitted for review"),
     N_("Retired"),
     N_("Restored as a new draft"),
+    N_("version %(n)s drafted"),
+    N_("version %(n)s in review"),
     N_("Consult requested"),
     N_("Transferred"),
     N_("draft"),

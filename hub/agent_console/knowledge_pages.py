@@ -12,7 +12,7 @@ from hub.agent_console.pages import KNOWLEDGE_PAGES, page, page_principal
 from hub.api.errors import require
 from hub.api.requests_knowledge import Preview
 from hub.api.validation import read_as
-from hub.knowledge.articles import EDITORS
+from hub.knowledge.articles import CURATORS, EDITORS
 from hub.knowledge.text import render_markdown
 
 routes = web.RouteTableDef()
@@ -23,7 +23,12 @@ MAX_PREVIEW = 200_000
 @page("console/knowledge.html")
 async def knowledge_page(request: web.Request) -> dict[str, Any]:
     principal = await page_principal(request, *KNOWLEDGE_PAGES)
-    return {"me": principal, "live": False, "article_locales": request.app[keys.SETTINGS].knowledge_locales}
+    return {
+        "me": principal,
+        "live": False,
+        "article_locales": request.app[keys.SETTINGS].knowledge_locales,
+        "sees_gaps": principal.has_role("knowledge_manager", "supervisor"),  # as the gap report's API allows
+    }
 
 
 @routes.get("/console/knowledge/{id:\\d+|new}")
@@ -35,6 +40,8 @@ async def article_page(request: web.Request) -> dict[str, Any]:
         "me": principal,
         "live": False,
         "article_id": None if article_id == "new" else int(article_id),
+        # Agents and supervisors draft and submit; only curators publish, send back, retire and restore.
+        "curator": principal.has_role(*CURATORS),
         "article_locales": request.app[keys.SETTINGS].knowledge_locales,
     }
 

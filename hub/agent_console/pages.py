@@ -24,7 +24,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 AGENT_PAGES = ("agent", "supervisor")
 SUPERVISOR_PAGES = ("supervisor",)
-KNOWLEDGE_PAGES = ("knowledge_manager",)
+KNOWLEDGE_PAGES = ("agent", "supervisor", "knowledge_manager")  # agents draft; knowledge managers publish
 # Where each role lands after signing in, and what the navigation offers it.
 NAV = (
     ("/console", N_("Inbox"), AGENT_PAGES),
