@@ -81,6 +81,10 @@ POLICY: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/tokens"): ADMIN, ("POST", "/api/v1/tokens"): ADMIN, ("POST", "/api/v1/tokens/{id}/revoke"): ADMIN,
     ("PATCH", "/api/v1/agents/{id}"): ADMIN, ("PUT", "/api/v1/agents/{id}/password"): ADMIN,
     ("GET", "/api/v1/audit"): ADMIN,
+    # outbound webhooks
+    ("GET", "/api/v1/webhooks"): ADMIN, ("POST", "/api/v1/webhooks"): ADMIN, ("GET", "/api/v1/webhooks/{id}"): ADMIN,
+    ("PATCH", "/api/v1/webhooks/{id}"): ADMIN, ("DELETE", "/api/v1/webhooks/{id}"): ADMIN,
+    ("GET", "/api/v1/webhooks/{id}/deliveries"): ADMIN,
 }  # fmt: skip
 ROLES = ("anonymous", "agent", "supervisor", "knowledge_manager", "admin")
 
