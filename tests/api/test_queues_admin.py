@@ -89,7 +89,7 @@ async def test_bad_input_is_422_unknown_queue_404_taken_name_409_and_only_admins
     admin = await make_token(db, "admin")
     supervisor = await make_token(db, "supervisor")
     agent = await make_agent(db, "ann@x.test")
-    for body in (
+    bodies: list[Any] = [
         {"name": "Has Spaces"},
         {"name": ""},
         {"name": "x" * 65},
@@ -97,27 +97,31 @@ async def test_bad_input_is_422_unknown_queue_404_taken_name_409_and_only_admins
         {"name": "ok", "auto_assign": "yes"},
         {"name": "ok", "colour": "red"},
         {"name": "ok", "display_name": "   "},
-    ):
+    ]
+    for body in bodies:
         status, answer = await call(hub, admin, "POST", "/api/v1/queues", body)
         assert status == 422, (body, answer)
     status, _ = await call(hub, admin, "POST", "/api/v1/queues", {"name": "general"})
     assert status == 409
-    for body in ({}, {"display_name": None}, {"auto_assign": None}, {"calendar": "nowhere"}, {"calendar": 3}):
+    changes: list[Any] = [{}, {"display_name": None}, {"auto_assign": None}, {"calendar": "nowhere"}, {"calendar": 3}]
+    for body in changes:
         status, answer = await call(hub, admin, "PATCH", "/api/v1/queues/general", body)
         assert status == 422, (body, answer)
-    for body in ({"agent_ids": [agent.id, 999_999]}, {"agent_ids": ["1"]}, {"agent_ids": [0]}, {}):
+    members: list[Any] = [{"agent_ids": [agent.id, 999_999]}, {"agent_ids": ["1"]}, {"agent_ids": [0]}, {}]
+    for body in members:
         status, answer = await call(hub, admin, "PUT", "/api/v1/queues/general/members", body)
         assert status == 422, (body, answer)
     status, _ = await call(hub, admin, "PATCH", "/api/v1/queues/nowhere", {"auto_assign": False})
     assert status == 404
     status, _ = await call(hub, admin, "PUT", "/api/v1/queues/NO%20SUCH/members", {"agent_ids": []})
     assert status == 404
-    for method, path, body in (
+    calls: list[tuple[str, str, Any]] = [
         ("GET", "/api/v1/queues", None),
         ("POST", "/api/v1/queues", {"name": "mine"}),
         ("PATCH", "/api/v1/queues/general", {"auto_assign": False}),
         ("PUT", "/api/v1/queues/general/members", {"agent_ids": []}),
-    ):
+    ]
+    for method, path, body in calls:
         status, _ = await call(hub, supervisor, method, path, body)
         assert status == 403, (method, path)
     async with db.read() as s:

@@ -3,6 +3,7 @@ calendar tables and the shipped holiday data read from the TOML."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,7 +20,7 @@ CONFIG = PROJECT_ROOT / "config"
 HOUR = 3600.0
 
 
-def cal(table: dict[str, object], name: str = "office") -> Calendar:
+def cal(table: Mapping[str, object], name: str = "office") -> Calendar:
     return parse_calendar(name, table, CONFIG)
 
 
@@ -27,8 +28,8 @@ def at(zone: ZoneInfo, year: int, month: int, day: int, hour: int = 0, minute: i
     return datetime(year, month, day, hour, minute, tzinfo=zone).astimezone(UTC)
 
 
-OFFICE = {"time_zone": "Asia/Shanghai", "hours": {"mon-fri": "09:00-18:00"}}
-CHINA = {**OFFICE, "include": "calendars/cn-mainland.toml"}
+OFFICE: dict[str, object] = {"time_zone": "Asia/Shanghai", "hours": {"mon-fri": "09:00-18:00"}}
+CHINA: dict[str, object] = {**OFFICE, "include": "calendars/cn-mainland.toml"}
 
 
 def test_without_a_calendar_every_second_counts() -> None:
