@@ -17,6 +17,8 @@ from hub.agents.accounts import ROLES
 from hub.ops import credentials_cli, log_redaction
 from hub.routing import cli as routing_cli
 from hub.settings import SettingsError, load_settings
+from hub.tickets import queue_cli
+from hub.webhooks import cli as webhooks_cli
 
 # The rest is imported by the commands that use it: `hub --help` or `hub routing simulate` need neither the
 # web server, nor alembic, nor the knowledge importer.
@@ -68,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     kb_export = kb_sub.add_parser("export", help="write every published article as Markdown into a directory")
     kb_export.add_argument("directory")
     routing_cli.add_parser(sub)
+    webhooks_cli.add_parser(sub)
+    queue_cli.add_parser(sub)
     return p
 
 
@@ -188,8 +192,22 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from hub.knowledge.transfer import ImportError_
     from hub.routing.config import RoutingConfigError
     from hub.routing.simulate import TraceError
+    from hub.tickets.queue_admin import QueueNotFound, QueueRefused
+    from hub.webhooks.config import WebhookConfigError
+    from hub.webhooks.registry import WebhookError
 
-    return (SchemaOutOfDate, AccountError, ImportError_, RoutingConfigError, TraceError, OSError, RuntimeError)
+    user = (
+        SchemaOutOfDate,
+        AccountError,
+        ImportError_,
+        RoutingConfigError,
+        TraceError,
+        WebhookError,
+        WebhookConfigError,
+        QueueRefused,
+        QueueNotFound,
+    )
+    return (*user, OSError, RuntimeError)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -232,6 +250,13 @@ def main(argv: list[str] | None = None) -> int:
             from hub.knowledge.cli import kb_command
 
             print(_run_db(settings, lambda db: kb_command(db, args, settings.knowledge_locales)))
+        elif args.command == "webhook":
+            from hub.webhooks.config import webhook_config
+
+            allow = webhook_config(settings.channels.get("webhooks"), settings.env).allow_private_targets
+            print(_run_db(settings, lambda db: webhooks_cli.webhook_command(db, args, allow)))
+        elif args.command == "queue":
+            print(_run_db(settings, lambda db: queue_cli.queue_command(db, args, settings.calendars)))
     except SettingsError as exc:
         print(f"hub: configuration error: {exc}", file=sys.stderr)
         return 2
