@@ -47,7 +47,8 @@ async def claim(s: AsyncSession, now: datetime, lease: timedelta, limit: int) ->
         .values(status="sending", attempts=t.c.attempts + 1, next_attempt_at=now + lease)
         .returning(t.c.id, t.c.interaction_id, t.c.channel, t.c.attempts, t.c.created_at, t.c.requeued_at)
     )
-    rows = (await s.execute(stmt)).all()
+    # On the session's connection: Core rows, without the ORM's per-statement work.
+    rows = (await (await s.connection()).execute(stmt)).all()
     return sorted((Claim(*row) for row in rows), key=lambda c: c.id)
 
 

@@ -31,9 +31,10 @@ class Job:
 async def prepare(s: AsyncSession, claims: Sequence[Claim], channels: ChannelRegistry) -> list[Job]:
     """Jobs for the claims whose reply still exists (in the claims' order)."""
     i, t = Interaction, Ticket
+    conn = await s.connection()  # Core rows, without the ORM's per-statement work
     replies = {
         row.id: row
-        for row in await s.execute(
+        for row in await conn.execute(
             select(
                 i.id,
                 i.ticket_id,
@@ -54,7 +55,7 @@ async def prepare(s: AsyncSession, claims: Sequence[Claim], channels: ChannelReg
     customers = {r.customer_id for r in replies.values()}
     # The newest address of each customer per kind: the channel decides which kind it sends to.
     addresses: dict[tuple[int, str], str] = {}
-    for cid, kind, value in await s.execute(
+    for cid, kind, value in await conn.execute(
         select(Identity.customer_id, Identity.kind, Identity.value)
         .where(Identity.customer_id.in_(customers))
         .order_by(Identity.id)
@@ -69,7 +70,7 @@ async def prepare(s: AsyncSession, claims: Sequence[Claim], channels: ChannelReg
     )
     answered: dict[tuple[int, str], dict[str, Any]] = {
         (tid, ch): {"external_id": ext, **(meta or {})}
-        for tid, ch, ext, meta in await s.execute(
+        for tid, ch, ext, meta in await conn.execute(
             select(i.ticket_id, i.channel, i.external_id, i.meta).where(i.id.in_(newest))
         )
     }

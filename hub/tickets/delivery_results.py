@@ -32,7 +32,8 @@ async def record(
     and another worker took the row, or an agent's action) is that worker's to record, not ours."""
     if not results:
         return 0
-    s, o, i = uow.session, _OUTBOX, _REPLIES
+    o, i = _OUTBOX, _REPLIES
+    s = await uow.session.connection()  # Core rows, without the ORM's per-statement work
     # Locked on PostgreSQL until commit: a provider's callback on the same reply waits for this batch.
     current = {
         row.id: row
@@ -95,8 +96,7 @@ async def record(
                 last_error=case(
                     (bindparam("b_failed", type_=Boolean()), bindparam("b_error", type_=Text())), else_=o.c.last_error
                 ),
-            )
-            .execution_options(synchronize_session=False),
+            ),
             rows,
         )
     if replies:
@@ -108,8 +108,7 @@ async def record(
                 delivery_error=bindparam("b_error"),
                 delivery_next_attempt_at=bindparam("b_next"),
                 external_id=bindparam("b_ext"),
-            )
-            .execution_options(synchronize_session=False),
+            ),
             replies,
         )
     return len(rows)
