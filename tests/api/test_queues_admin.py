@@ -6,18 +6,21 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiohttp
+import pytest
 from sqlalchemy import select
 
 from hub import keys
 from hub.app import create_app
+from hub.cli import main
 from hub.db.engine import Database
 from hub.db.models import AuditEntry, Queue, Ticket
 from hub.envelopes import IdentityRef, InboundEnvelope
-from hub.settings import QueueConfig, Settings
+from hub.settings import PROJECT_ROOT, QueueConfig, Settings
 from hub.tickets.business_time import Calendar
 from hub.tickets.queues import sync_queues
 from tests.conftest import Hub, make_agent, make_session, make_token
@@ -175,3 +178,23 @@ async def test_routing_leaves_a_hand_picked_queues_tickets_for_agents(hub: Hub, 
 async def _settled(hub: Hub) -> None:
     await asyncio.sleep(0)
     await asyncio.wait_for(hub.app[keys.ROUTING].idle.wait(), 5)
+
+
+def test_the_command_line_creates_lists_and_staffs_queues(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HUB_DATABASE_URL", f"sqlite:///{tmp_path / 'hub.db'}")
+    monkeypatch.setenv("HUB_CONFIG", str(PROJECT_ROOT / "config" / "hub.toml"))
+    assert main(["db", "upgrade"]) == 0
+    assert (
+        main(["queue", "create", "night", "--display-name", "Night desk", "--calendar", "cn-office", "--manual"]) == 0
+    )
+    assert capsys.readouterr().out.splitlines()[-1] == "night\tNight desk\tcn-office\tmanual\tmembers -"
+    assert main(["queue", "create", "night"]) == 1
+    assert "exists already" in capsys.readouterr().err
+    assert main(["queue", "create", "late", "--calendar", "moon"]) == 1
+    assert "calendar 'moon' is not configured" in capsys.readouterr().err
+    assert main(["queue", "members", "night", "42"]) == 1
+    assert main(["queue", "members", "nowhere"]) == 1
+    assert main(["queue", "list"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("night\tNight desk")
