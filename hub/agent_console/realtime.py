@@ -90,7 +90,9 @@ class AgentNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             await self.enter_room(sid, agent_room(principal.agent_id))
             await self._presence.connected(principal.agent_id, sid)
         status = self._presence.status_of(principal.agent_id) if principal.agent_id is not None else "offline"
-        hello = {"agent_id": principal.agent_id, "queues": queues, "status": status, "eid": self._ids.current()}
+        # An id of its own (not merely the current one): a console keeps each id once, and an event sent in the
+        # same microsecond would otherwise carry hello's id and be dropped as already seen.
+        hello = {"agent_id": principal.agent_id, "queues": queues, "status": status, "eid": self._ids.next()}
         await self.emit("hello", hello, to=sid)
         return True
 
