@@ -2,8 +2,9 @@
 
 hit@1, hit@3 and MRR over answerable questions; abstain_rate: unanswerable questions given no confident
 suggestion; confident_recall: answerable questions whose right article is shown as confident;
-gap_precision: of the questions the gap report would count (no confident suggestion), the share that
-truly have no article. Reported for the tune half, the hold-out half and both.
+gap_precision: of the questions the gap report would count (no confident suggestion, in a group of
+questions of one meaning one of which has its best confidence under GAP_THRESHOLD), the share that truly
+have no article. Reported for the tune half, the hold-out half and both.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from hub.knowledge.confidence import Features, calibrated
+from hub.knowledge.gaps import group
 from hub.knowledge.index import IndexedArticle, SuggestionIndex
+from hub.knowledge.tables import UnansweredQuery
 from hub.knowledge.text import guess_locale
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,10 +50,12 @@ def evaluate(index: SuggestionIndex, questions: Iterable[dict[str, Any]]) -> dic
         want = (q["key"], q["locale"]) if q["key"] else None
         rank = ranked.index(want) + 1 if want in ranked else None
         right_confident = rank is not None and hits[rank - 1].confident
-        rows.append((q, rank, any(h.confident for h in hits), right_confident))
+        best = max((h.confidence for h in hits), default=0.0)
+        rows.append((q, rank, any(h.confident for h in hits), right_confident, best))
     answerable = [r for r in rows if r[0]["key"]]
     unanswerable = [r for r in rows if not r[0]["key"]]
-    gaps = [r for r in rows if not r[2]]
+    rows_logged = [r for r in rows if not r[2]]  # what hub.knowledge.base logs: no confident suggestion
+    gaps = [rows_logged[i] for i in _reported([(r[0]["q"], r[0]["locale"], r[4]) for r in rows_logged], index)]
 
     def share(part: list[Any], total: list[Any]) -> float | None:
         return round(len(part) / len(total), 3) if total else None
@@ -68,6 +74,14 @@ def evaluate(index: SuggestionIndex, questions: Iterable[dict[str, Any]]) -> dic
         out[f"hit_at_3_{locale}"] = share([r for r in mine if r[1] and r[1] <= 3], mine)
         out[f"hit_at_1_{locale}"] = share([r for r in mine if r[1] == 1], mine)
     return out
+
+
+def _reported(logged: list[tuple[str, str, float]], index: SuggestionIndex) -> list[int]:
+    """Which logged questions the gap report counts: grouped by meaning as hub.knowledge.gaps does, a group
+    reported when one of its questions' best confidence is under the index's gap threshold."""
+    stamp = datetime.now(UTC)
+    rows = [UnansweredQuery(query=q, locale=loc, best_score=100 * best, created_at=stamp) for q, loc, best in logged]
+    return [i for g in group(rows, index) if g.lowest < 100 * index.gap_threshold for i in g.members]
 
 
 def misses(index: SuggestionIndex, half: str | None = None) -> list[str]:
@@ -95,52 +109,88 @@ def report(index: SuggestionIndex) -> dict[str, Any]:
     }
 
 
-LIMIT = 1  # fitted on the first suggestion of each question: "is the best one right?"
-UNKNOWN = 5  # position of Features.unknown in the weight vector (bias first)
-UNKNOWN_CAP = -1.0
+PENALTY = 0.05  # ridge on the weights (not the bias): ~130 samples and 8 signals must not overfit
 
 
-def fit(index: SuggestionIndex, half: str = "tune", steps: int = 3000) -> tuple[float, ...]:
-    """Logistic regression of "this candidate is the right article" on the ranker's signals (plain
-    gradient descent: five weights need no library)."""
-    samples: list[tuple[tuple[float, ...], int]] = []
+def samples(index: SuggestionIndex, half: str = "tune") -> list[tuple[tuple[float, ...], int]]:
+    """The best suggestion of each question of the half: its signals, and whether it answers the question
+    (never, for an unanswerable one): what the confidence must predict."""
+    out: list[tuple[tuple[float, ...], int]] = []
     for q in QUESTIONS:
         if q["half"] != half:
             continue
         want = (q["key"], q["locale"]) if q["key"] else None
-        for f, article_id in index.explain(q["q"], guess_locale(q["q"]), limit=LIMIT):
-            samples.append(((1.0, *f.vector()), int(_label(article_id) == want)))
-    w = list(index.coefficients)
-    rate = 0.5
+        for f, article_id in index.explain(q["q"], guess_locale(q["q"]), limit=1):
+            out.append(((1.0, *f.vector()), int(_label(article_id) == want)))
+    return out
+
+
+def fit(index: SuggestionIndex, half: str = "tune", steps: int = 30) -> tuple[float, ...]:
+    """Ridge logistic regression by Newton's method (nine weights: a few exact steps, no library). The weight
+    of ``unknown`` may come out positive: ``coverage`` already charges a word no article knows at the
+    highest IDF, and the fit corrects that double count (holding it negative measured worse on the tune half)."""
+    data = samples(index, half)
+    w = _newton(data, steps)
+    # A signal the half never shows (no best suggestion in the other language) keeps its weight: the ridge
+    # would only pull it to zero.
+    seen = [any(x[i] for x, _y in data) for i in range(len(w))]
+    return tuple(round(wi if seen[i] else index.coefficients[i], 2) for i, wi in enumerate(w))
+
+
+def _newton(data: list[tuple[tuple[float, ...], int]], steps: int) -> list[float]:
+    d = len(data[0][0])
+    w = [0.0] * d
     for _ in range(steps):
-        grad = [0.0] * len(w)
-        for x, y in samples:
-            p = 1 / (1 + math.exp(-sum(a * b for a, b in zip(w, x, strict=True))))
-            for i, xi in enumerate(x):
-                grad[i] += (p - y) * xi
-        w = [wi - rate * g / len(samples) for wi, g in zip(w, grad, strict=True)]
-        # Words no article knows can only speak against an answer: kept from turning into a reward
-        # by the few answerable questions that happen to use many new words.
-        w[UNKNOWN] = min(w[UNKNOWN], UNKNOWN_CAP)
-    return tuple(round(x, 2) for x in w)
+        grad = [PENALTY * wi if i else 0.0 for i, wi in enumerate(w)]
+        hess = [[PENALTY if i == j and i else 0.0 for j in range(d)] for i in range(d)]
+        for x, y in data:
+            z = max(-30.0, min(30.0, sum(a * b for a, b in zip(w, x, strict=True))))
+            p = 1 / (1 + math.exp(-z))
+            for i in range(d):
+                grad[i] += (p - y) * x[i]
+                for j in range(d):
+                    hess[i][j] += p * (1 - p) * x[i] * x[j]
+        step = _solve(hess, grad)
+        w = [wi - si for wi, si in zip(w, step, strict=True)]
+        if max(abs(si) for si in step) < 1e-6:
+            break
+    return w
+
+
+def _solve(a: list[list[float]], b: list[float]) -> list[float]:
+    """Gaussian elimination with partial pivoting (the Hessian is small and positive definite)."""
+    n = len(b)
+    m = [[*row, b[i]] for i, row in enumerate(a)]
+    for c in range(n):
+        pivot = max(range(c, n), key=lambda r: abs(m[r][c]))
+        m[c], m[pivot] = m[pivot], m[c]
+        for r in range(c + 1, n):
+            f = m[r][c] / m[c][c] if m[c][c] else 0.0
+            for k in range(c, n + 1):
+                m[r][k] -= f * m[c][k]
+    x = [0.0] * n
+    for r in range(n - 1, -1, -1):
+        x[r] = (m[r][n] - sum(m[r][k] * x[k] for k in range(r + 1, n))) / (m[r][r] or 1.0)
+    return x
 
 
 def fit_report(index: SuggestionIndex) -> dict[str, Any]:
     """New coefficients from the tune half, and what each threshold would give on both halves: paste the
-    coefficients into hub/knowledge/confidence.py and pick THRESHOLD from the sweep."""
+    coefficients into hub/knowledge/confidence.py and pick THRESHOLD (abstain_rate and confident_recall)
+    and GAP_THRESHOLD (gap_precision) from the sweep."""
     coefficients = fit(index)
-    kept = index.coefficients, index.threshold
+    kept = index.coefficients, index.threshold, index.gap_threshold
     sweep = []
     try:
         index.coefficients = coefficients
-        for threshold in (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6):
-            index.threshold = threshold
+        for threshold in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6):
+            index.threshold = index.gap_threshold = threshold
             for half in ("tune", "holdout"):
                 figures = evaluate(index, (q for q in QUESTIONS if q["half"] == half))
                 keep = ("confident_recall", "abstain_rate", "gap_precision")
                 sweep.append({"threshold": threshold, "half": half, **{k: figures[k] for k in keep}})
     finally:
-        index.coefficients, index.threshold = kept
+        index.coefficients, index.threshold, index.gap_threshold = kept
     return {"coefficients": coefficients, "sweep": sweep}
 
 

@@ -1,10 +1,13 @@
-"""Calibrated confidence: the chance that a suggested article answers the question, from the ranker's signals.
+"""Ranking and calibrated confidence: two logistic models over the same signals of one candidate article.
 
-A logistic model over four signals of one candidate: its BM25 share of a perfect match (``lexical``), its
-BM25 against the best candidate's (``relative``), its phrase similarity to the closest title or variant
-(``match``), and whether it is in another language than the question (``foreign``). The coefficients are
-fitted on the tune half of tests/knowledge/eval_set.json (bench/knowledge.py --fit prints new ones);
-THRESHOLD is where a suggestion is called confident. docs/knowledge.md says how to tune both.
+RANKING orders the candidates (it was fitted for "is this the right article among the candidates").
+COEFFICIENTS gives the confidence: the chance that the article the ranking put first answers the question
+at all, fitted on the best suggestion of each question of the tune half of tests/knowledge/eval_set.json,
+unanswerable questions included (bench/knowledge.py --fit prints new ones and a threshold sweep). Two
+models because the questions differ: which article is best needs relative signals (margin, phrase
+similarity), whether any answers needs absolute ones (how much of the question the article covers, how
+many of its words no article knows). THRESHOLD is where a suggestion is called confident; GAP_THRESHOLD, lower,
+is where a question is reported as unanswered. docs/knowledge.md says how to tune all of them.
 """
 
 from __future__ import annotations
@@ -12,11 +15,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-# Fitted coefficients: bias, then one per Features.vector() entry.
-COEFFICIENTS = (-3.4, -1.31, 5.97, 2.58, 3.18, -1.0, -5.89)
-# At or above: "confident". Chosen on the tune half so that unanswerable questions mostly get no
-# confident suggestion while answerable ones keep theirs (the trade-off is in docs/knowledge.md).
-THRESHOLD = 0.45
+# Bias, then one weight per Features.vector() entry.
+RANKING = (-3.4, -1.31, 5.97, 2.58, 3.18, -1.0, -5.89, 0.0, 0.0)
+COEFFICIENTS = (-3.25, 1.97, 3.64, 1.13, 1.32, 0.58, -5.89, 0.39, 2.59)
+# At or above: "confident" (listed first, no "no confident answer"). Chosen on the tune half.
+THRESHOLD = 0.55
+# Below, for the best suggestion: the question goes to the gap report. Lower than THRESHOLD, because a gap
+# report must be mostly true gaps (agents write articles from it) while the panel may hedge.
+GAP_THRESHOLD = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +33,22 @@ class Features:
     match: float  # 0-1: phrase similarity to the closest title or variant
     unknown: float  # 0-1: share of the question's words no article contains (what nobody wrote about)
     foreign: bool  # the article is in another language than the question
+    agree: bool = False  # best by BM25 and by phrase similarity alike
+    service: float = 0.0  # 0-1: thesaurus concepts of the service the question touches (three or more: 1)
 
     def vector(self) -> tuple[float, ...]:
-        return (self.lexical, self.coverage, self.margin, self.match, self.unknown, float(self.foreign))
+        return (
+            self.lexical,
+            self.coverage,
+            self.margin,
+            self.match,
+            self.unknown,
+            float(self.foreign),
+            float(self.agree),
+            self.service,
+        )
 
 
 def calibrated(features: Features, coefficients: tuple[float, ...] = COEFFICIENTS) -> float:
     z = coefficients[0] + sum(c * x for c, x in zip(coefficients[1:], features.vector(), strict=True))
-    return 1.0 / (1.0 + math.exp(-z))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

@@ -13,11 +13,12 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from hub.knowledge.confidence import COEFFICIENTS, THRESHOLD, Features, calibrated
+from hub.knowledge.confidence import COEFFICIENTS, GAP_THRESHOLD, RANKING, THRESHOLD, Features, calibrated
 from hub.knowledge.expand import Expander
 from hub.knowledge.synonyms import related
 from hub.knowledge.terms import asking_weights, weighted_terms
@@ -83,8 +84,10 @@ class SuggestionIndex:
         self._expander = Expander()
         self._norm_cache: tuple[float, dict[int, float]] | None = None
         # The confidence model (hub.knowledge.confidence); per index so a bench can try others.
+        self.ranking: tuple[float, ...] = RANKING
         self.coefficients: tuple[float, ...] = COEFFICIENTS
         self.threshold = THRESHOLD
+        self.gap_threshold = GAP_THRESHOLD
 
     def __len__(self) -> int:
         return len(self._articles)
@@ -124,6 +127,10 @@ class SuggestionIndex:
         share = (useful + 1) / (useful + not_helpful + 2)
         self._boost[article_id] = 0.8 + 0.4 * share
 
+    def vocabulary(self) -> Container[str]:
+        """Every term some article contains."""
+        return self._postings.keys()
+
     def idf(self, term: str) -> float:
         n = len(self._articles)
         df = len(self._postings.get(term, ()))
@@ -133,10 +140,11 @@ class SuggestionIndex:
         hits = []
         for article_id, features in self._features(query, locale):
             confidence = calibrated(features, self.coefficients)
+            rank = calibrated(features, self.ranking)
             hits.append(
                 Hit(
                     article_id,
-                    round(min(100 * confidence * self._boost.get(article_id, 1.0), 100.0), 1),
+                    round(min(100 * rank * self._boost.get(article_id, 1.0), 100.0), 1),
                     round(100 * features.match, 1),
                     round(confidence, 3),
                     confidence >= self.threshold,
@@ -153,11 +161,21 @@ class SuggestionIndex:
 
     def _features(self, query: str, locale: str | None) -> list[tuple[int, Features]]:
         weights = self._expand(asking_weights(query[:MAX_QUERY_CHARS]))
-        for term, weight in related(query[:MAX_QUERY_CHARS], weights, self._postings).items():
-            weights[term] = max(weights.get(term, 0.0), weight)
         if not weights or not self._articles:
             return []
-        lexical, covered, ideal, unknown = self._bm25(weights)
+        offered, concepts = related(query[:MAX_QUERY_CHARS], weights, self._postings)
+        for term in [t for t, w in offered.items() if not w and t in weights]:
+            del weights[term]  # understood through the thesaurus: not an unknown word
+        # Only words count as unknown (single characters and pinyin pairs are helpers), and only the customer's
+        # own: the thesaurus' additions would dilute it.
+        words = {t: w for t, w in weights.items() if len(t) > 1 and not t.startswith("py:")}
+        unknown = sum(w for t, w in words.items() if t not in self._postings) / sum(words.values()) if words else 0.0
+        for term, weight in offered.items():
+            if weight:
+                weights[term] = max(weights.get(term, 0.0), weight)
+        if not weights:
+            return []
+        lexical, covered, ideal = self._bm25(weights)
         if not lexical:
             return []
         candidates = heapq.nlargest(FUZZY_CANDIDATES, lexical, key=lexical.__getitem__)
@@ -166,6 +184,7 @@ class SuggestionIndex:
         second = lexical[candidates[1]] if len(candidates) > 1 else 0.0
         # A question typed in pinyin is guessed English by its letters; its words are Chinese.
         latin = any(t.isascii() and not t.startswith("py:") for t in weights)
+        best_match = max(match.values(), default=0.0)
         return [
             (
                 article_id,
@@ -176,6 +195,8 @@ class SuggestionIndex:
                     match=match.get(article_id, 0.0) / 100,
                     unknown=unknown,
                     foreign=bool(locale) and self._articles[article_id].locale != locale and (latin or locale != "en"),
+                    agree=article_id == candidates[0] and match.get(article_id, 0.0) >= best_match,
+                    service=min(concepts, 3) / 3,
                 ),
             )
             for article_id in candidates
@@ -193,14 +214,14 @@ class SuggestionIndex:
     def _expand(self, weights: dict[str, float]) -> dict[str, float]:
         return self._expander.expand(weights, self._postings)
 
-    def _bm25(self, weights: dict[str, float]) -> tuple[dict[int, float], dict[int, float], tuple[float, float], float]:
+    def _bm25(self, weights: dict[str, float]) -> tuple[dict[int, float], dict[int, float], tuple[float, float]]:
         """BM25 of the articles sharing a term with the query; the IDF share of the query each covers;
-        the BM25 and IDF of a perfect match; the share of the query's weight no article knows."""
+        the BM25 and IDF of a perfect match."""
         n = len(self._articles)
         avgdl = self._total_length / n
         scores: defaultdict[int, float] = defaultdict(float)
         covered: defaultdict[int, float] = defaultdict(float)
-        ideal = idf_sum = unknown = 0.0
+        ideal = idf_sum = 0.0
         norms = self._norms(avgdl)
         common: list[tuple[float, float, dict[int, float]]] = []
         visited = 0
@@ -213,8 +234,6 @@ class SuggestionIndex:
             ideal += qw * idf * (K1 + 1)
             idf_sum += qw * idf
             if not posting:
-                # Only words count as unknown: single characters and pinyin pairs are helpers.
-                unknown += qw if len(term) > 1 and not term.startswith("py:") else 0.0
                 continue
             if scores and visited + df > POSTINGS_BUDGET:
                 common.append((qw, idf, posting))
@@ -233,8 +252,7 @@ class SuggestionIndex:
                     if found:
                         scores[article_id] += qw * idf * found * (K1 + 1) / (found + norms[article_id])
                         covered[article_id] += qw * idf
-        words = sum(qw for t, qw in weights.items() if len(t) > 1 and not t.startswith("py:"))
-        return scores, covered, (ideal or 1.0, idf_sum or 1.0), unknown / words if words else 0.0
+        return scores, covered, (ideal or 1.0, idf_sum or 1.0)
 
     def _phrase_match(self, query: str, candidates: list[int]) -> dict[int, float]:
         phrases: list[str] = []

@@ -11,7 +11,7 @@ customer's wording differently from the article's).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from functools import lru_cache
 
 SYNONYM_WEIGHT = 0.6
@@ -84,12 +84,18 @@ def _tables() -> tuple[dict[str, tuple[str, ...]], list[tuple[str, tuple[str, ..
     return {k: tuple(dict.fromkeys(v)) for k, v in by_term.items()}, phrases
 
 
-def related(query: str, weights: Mapping[str, float], postings: Mapping[str, object]) -> dict[str, float]:
-    """The indexed terms the question's words and phrases stand for, at SYNONYM_WEIGHT of the word's weight."""
+def related(query: str, weights: Mapping[str, float], postings: Container[str]) -> tuple[dict[str, float], int]:
+    """The indexed terms the question's words and phrases stand for, at SYNONYM_WEIGHT of the word's weight
+    (a question word no article uses but the thesaurus understands comes back with weight 0: to be
+    dropped), and how many of the thesaurus' concepts the question touches: customers asking about the
+    service use its concepts, one asking about something else mostly does not."""
     by_term, phrases = _tables()
     out: dict[str, float] = {}
+    concepts: set[tuple[str, ...]] = set()
 
     def offer(group: tuple[str, ...], weight: float) -> None:
+        if any(term in postings for term in group):  # a concept the articles speak of
+            concepts.add(group)
         for term in group:
             if term in postings and weight * SYNONYM_WEIGHT > out.get(term, 0.0):
                 out[term] = weight * SYNONYM_WEIGHT
@@ -97,8 +103,10 @@ def related(query: str, weights: Mapping[str, float], postings: Mapping[str, obj
     for term, weight in weights.items():
         if weight >= 0.5 and term in by_term:
             offer(by_term[term], weight)
+            if term not in postings and any(t in postings for t in by_term[term]):
+                out[term] = 0.0  # a word no article uses, understood: it no longer counts as unknown
     text = query.lower().replace("'", "").replace("’", "")
     for phrase, group in phrases:
         if phrase in text:
             offer(group, 1.0)
-    return out
+    return out, len(concepts)
