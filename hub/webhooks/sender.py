@@ -118,17 +118,27 @@ class WebhookSender:
             ).all()
             if not rows:
                 return []
-            await uow.session.execute(
-                update(WebhookDelivery)
-                .where(WebhookDelivery.id.in_([row.id for row, _, _ in rows]))
-                .values(status="sending", attempts=WebhookDelivery.attempts + 1, next_attempt_at=now + LEASE)
-                .execution_options(synchronize_session=False)
+            # Only rows still due are taken (the condition again, checked by the write itself): where no row lock
+            # is taken, a row another process claimed since the read is left to it.
+            taken = set(
+                await uow.session.scalars(
+                    update(WebhookDelivery)
+                    .where(
+                        WebhookDelivery.id.in_([row.id for row, _, _ in rows]),
+                        WebhookDelivery.status.in_(("pending", "sending")),
+                        WebhookDelivery.next_attempt_at <= now,
+                    )
+                    .values(status="sending", attempts=WebhookDelivery.attempts + 1, next_attempt_at=now + LEASE)
+                    .returning(WebhookDelivery.id)
+                    .execution_options(synchronize_session=False)
+                )
             )
             return [
                 Claimed(
                     row.id, row.uid, row.webhook_id, url, secret, row.event, row.data, row.occurred_at, row.attempts + 1
                 )
                 for row, url, secret in rows
+                if row.id in taken
             ]
 
     async def _post(self, item: Claimed) -> Outcome:
