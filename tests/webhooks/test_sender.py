@@ -8,11 +8,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from hub.customers.tables import Survey
 from hub.db.engine import Database
 from hub.db.models import AuditEntry
 from hub.envelopes import IdentityRef, InboundEnvelope
 from hub.events import MessageReceived, WebhookDisabled
 from hub.settings import Settings
+from hub.tickets import surveys
 from hub.tickets.ingest import Ingestor
 from hub.tickets.queues import sync_queues
 from hub.webhooks import registry
@@ -230,3 +232,22 @@ async def test_the_deliveries_page_pages_back(db: Database, ingestor: Ingestor) 
     assert rest is not None and len(rest[0]) == 1 and rest[1] is None
     async with db.read() as s:
         assert await s.scalar(select(func.count()).select_from(WebhookDelivery)) == 3
+
+
+async def test_a_survey_answer_is_owed_once(db: Database, ingestor: Ingestor) -> None:
+    created, _ = await registry.create(
+        db, None, url="http://127.0.0.1:9/", events=["survey.answered"], allow_private=True
+    )
+    result = await ingestor.ingest(contact("m-1"))
+    async with db.write() as uow:
+        survey = Survey(
+            ticket_id=result.ticket.id, customer_id=result.ticket.customer_id, token="t" * 32, channel="email"
+        )
+        uow.session.add(survey)
+    await surveys.answer_by_link(db, "t" * 32, 4, "quick and kind")
+    await surveys.answer_by_link(db, "t" * 32, 5, None)  # a changed mind: the answer is updated, not sent again
+    async with db.read() as s:
+        rows = list(await s.scalars(select(WebhookDelivery).where(WebhookDelivery.webhook_id == created["id"])))
+    assert [(r.event, r.data["rating"], r.data["comment"], r.data["via"]) for r in rows] == [
+        ("survey.answered", 4, "quick and kind", "link")
+    ]
