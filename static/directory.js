@@ -44,7 +44,7 @@
   }
   function search() {
     var params = new URLSearchParams();
-    ["q", "skill", "min_level", "language"].forEach(function (k) { if (form[k].value) { params.set(k, form[k].value); } });
+    ["q", "skill", "min_level", "language", "channel"].forEach(function (k) { if (form[k].value) { params.set(k, form[k].value); } });
     if (form.available.checked) { params.set("available", "1"); }
     return live.api("GET", "/api/v1/agents?" + params.toString()).then(function (r) { show(r.agents); })
       .catch(function (err) { say(err.message, true); });

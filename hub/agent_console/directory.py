@@ -24,7 +24,8 @@ async def directory_page(request: web.Request) -> dict[str, Any]:
         ticket = await s.get(Ticket, ticket_id) if ticket_id is not None else None
         skills = sorted(set(await s.scalars(select(AgentSkill.skill))))
         queues = list(await s.scalars(select(Queue.name).order_by(Queue.name)))
+    channels = sorted(request.app[keys.ROUTING].config.capacity)  # the channels routing hands work on
     context = {"id": ticket.id, "subject": ticket.subject, "assignee_id": ticket.assignee_id} if ticket else None
-    return {"me": principal, "ticket": context, "skills": skills, "queues": queues,
+    return {"me": principal, "ticket": context, "skills": skills, "queues": queues, "channels": channels,
             "page_data": {"ticket": context, "me": principal.agent_id,
                           "supervisor": principal.has_role("supervisor")}}  # fmt: skip

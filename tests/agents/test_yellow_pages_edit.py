@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import aiohttp
 from sqlalchemy import select
 
+from hub import keys
 from hub.db.engine import Database
 from hub.db.models import AuditEntry
 from tests.conftest import Hub, make_agent, make_token
+from tests.console_kit import console
 
 
 async def call(hub: Hub, token: str, method: str, path: str, body: Any = None) -> tuple[int, Any]:
@@ -110,3 +113,11 @@ async def test_names_are_found_in_pinyin(hub: Hub, db: Database) -> None:
     assert [a["display_name"] for a in body["agents"]] == ["王小明"]
     status, body = await call(hub, token, "GET", "/api/v1/agents?q=zhao")
     assert body["agents"] == []
+
+
+async def test_the_directory_page_offers_routing_channels_to_filter_by(hub: Hub, db: Database) -> None:
+    async with console(hub, db, "sue@example.test") as sue:
+        status, html = await sue.page("/console/directory")
+    assert status == 200
+    offered = re.findall(r"<option>([^<]+)</option>", html.split('name="channel"')[1].split("</select>")[0])
+    assert offered == sorted(hub.app[keys.ROUTING].config.capacity) and "webchat" in offered
