@@ -63,23 +63,23 @@ WEBHOOK_PATHS: dict[str, Any] = {
         },
     },
     "/api/v1/webhooks/{id}": {
-        "parameters": _ID,
-        "get": {"summary": "One webhook (admins)", "responses": _ok(WEBHOOK)},
+        "get": {"summary": "One webhook (admins)", "parameters": _ID, "responses": _ok(WEBHOOK)},
         "patch": {
             "summary": "Change a webhook, or turn it on again (admins)",
+            "parameters": _ID,
             "requestBody": request_body(WebhookPatch),
             "responses": _ok(WEBHOOK),
         },
         "delete": {
             "summary": "Remove a webhook and its deliveries (admins)",
+            "parameters": _ID,
             "responses": {"204": {"description": "removed"}},
         },
     },
     "/api/v1/webhooks/{id}/deliveries": {
-        "parameters": _ID,
         "get": {
             "summary": "A webhook's deliveries, newest first (admins)",
-            "parameters": _PAGE,
+            "parameters": _ID + _PAGE,
             "responses": _ok(
                 {
                     "type": "object",
