@@ -10,6 +10,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from hub import keys
+from hub.agents import audit
 from hub.api.errors import int_param, path_id, query_id, require, said
 from hub.api.requests_knowledge import ArticleEdit, ArticleNew, Feedback, OwnerChange, Reason, Restore
 from hub.api.validation import read_as, read_optional_as
@@ -188,6 +189,8 @@ async def import_articles(request: web.Request) -> web.Response:
 
 @routes.get("/api/v1/knowledge/export")
 async def export(request: web.Request) -> web.Response:
-    await require(request, *CURATORS)
+    actor = await require(request, *CURATORS)
     items: list[dict[str, Any]] = await export_live(request.app[keys.DB])
+    async with request.app[keys.DB].write() as uow:  # the knowledge base leaving the hub: who took it
+        audit.record(uow.session, actor, "knowledge.exported", "article", None, articles=len(items))
     return web.json_response({"articles": items})

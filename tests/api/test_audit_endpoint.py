@@ -73,6 +73,7 @@ async def test_access_administration_erasure_and_report_exports_are_audited(hub:
     erase = {"close_open_tickets": True}
     assert (await call(hub, admin, "POST", f"/api/v1/customers/{customer}/erase", erase))[0] == 200
     assert (await call(hub, admin, "GET", "/api/v1/reports?days=7&format=csv"))[0] == 200
+    assert (await call(hub, admin, "GET", "/api/v1/knowledge/export"))[0] == 200
 
     tokens = [e["action"] for e in await audit(hub, admin, f"entity=api_token&entity_id={made['id']}")]
     assert tokens == ["token.revoked", "token.created"]
@@ -80,6 +81,8 @@ async def test_access_administration_erasure_and_report_exports_are_audited(hub:
     assert agents == ["agent.profile_changed", "agent.role_changed"]
     assert [e["entity_id"] for e in await audit(hub, admin, "action=customer.erased")] == [customer]
     assert [e["details"] for e in await audit(hub, admin, "action=report.exported")] == [{"days": 7, "format": "csv"}]
+    [knowledge] = await audit(hub, admin, "action=knowledge.*")
+    assert knowledge["action"] == "knowledge.exported" and knowledge["actor"]["name"] == "test-admin"
 
 
 async def test_filters_by_actor_action_and_time_and_pages_newest_first(hub: Hub, db: Database) -> None:
