@@ -137,21 +137,24 @@ class SuggestionIndex:
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def search(self, query: str, locale: str | None = None, limit: int = 5) -> list[Hit]:
+        ranked = [
+            (round(min(100 * calibrated(f, self.ranking) * self._boost.get(a, 1.0), 100.0), 1), a, f)
+            for a, f in self._features(query, locale)
+        ]
+        ranked.sort(key=lambda r: (-r[0], r[1]))
         hits = []
-        for article_id, features in self._features(query, locale):
+        for score, article_id, features in ranked[:limit]:  # confidence for the ones shown only
             confidence = calibrated(features, self.coefficients)
-            rank = calibrated(features, self.ranking)
             hits.append(
                 Hit(
                     article_id,
-                    round(min(100 * rank * self._boost.get(article_id, 1.0), 100.0), 1),
+                    score,
                     round(100 * features.match, 1),
                     round(confidence, 3),
                     confidence >= self.threshold,
                 )
             )
-        hits.sort(key=lambda h: (-h.score, h.article_id))
-        return hits[:limit]
+        return hits
 
     def explain(self, query: str, locale: str | None = None, limit: int = 5) -> list[tuple[Features, int]]:
         """The signals behind the best few suggestions (for fitting the confidence model)."""
