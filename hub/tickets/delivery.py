@@ -123,7 +123,6 @@ class DeliveryWorker:
                 raise
             self._forget(claims)
             done += recorded
-            self.backlog = max(0, self.backlog - recorded)
             if len(claims) < self._batch:
                 break
         async with self._db.read() as s:
@@ -137,6 +136,8 @@ class DeliveryWorker:
     async def _deliver(self, claims: Sequence[Claim]) -> int:
         async with self._db.read() as s:
             jobs = await prepare(s, claims, self._channels)
+            # Kept current through a long pass (new replies are refused while it is too high).
+            self.backlog = await delivery_claims.backlog(s)
         # Sent with no database connection held: a slow provider must not pin the pool.
         limit = asyncio.Semaphore(self._sends)
         async with self._renewing(claims):
