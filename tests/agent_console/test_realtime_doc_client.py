@@ -4,21 +4,30 @@ agent while visitors start chats (batched or not), accepts one and follows that 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 import socketio
 from yarl import URL
 
 from hub import keys
 from hub.agent_console.setup import CONSOLE_FEED
+from hub.app import create_app
 from hub.db.engine import Database
 from hub.db.models import Agent
 from hub.events import TicketCreated, TicketUpdated
+from hub.settings import Settings
 from tests.conftest import PASSWORD, Hub, make_agent
+from tests.routing.test_routing_policy import BASE
 from tests.sockets import Probe, visitor
 from tests.waiting import until
+
+WAIT_S = 30  # five chats stored at once on a busy shared machine: a limit against hanging, not a measurement
 
 
 class DocConsole:
@@ -56,7 +65,7 @@ class DocConsole:
             transports=["websocket"],
             wait_timeout=5,
         )
-        await until(lambda: _done(self.hello is not None), what="hello")
+        await until(lambda: _done(self.hello is not None), timeout=WAIT_S, what="hello")
         await self.resync()
 
     async def resync(self) -> None:
@@ -81,6 +90,11 @@ class DocConsole:
         async with self.http.post(
             f"{self.url}/api/v1/tickets/{ticket_id}/replies", json={"text": text}, headers=headers
         ) as r:
+            return r.status
+
+    async def patch(self, ticket_id: int, change: dict[str, Any]) -> int:
+        headers = {"X-CSRF-Token": self.csrf}
+        async with self.http.patch(f"{self.url}/api/v1/tickets/{ticket_id}", json=change, headers=headers) as r:
             return r.status
 
     async def close(self) -> None:
@@ -122,6 +136,16 @@ async def _done(value: bool) -> bool:
     return value
 
 
+@pytest.fixture
+async def hub(settings: Settings, aiohttp_server: Callable[..., Any], tmp_path: Path) -> Hub:
+    """Chat capacity 2; offers stay open, and a declined chat stays away from its decliner, longer than any test."""
+    path = tmp_path / "routing.toml"
+    path.write_text(BASE + "[offers]\nwebchat = 600\nreoffer_after_seconds = 3600\n", encoding="utf-8")
+    custom = dataclasses.replace(settings, routing_config=str(path))
+    app = create_app(custom)
+    return Hub(await aiohttp_server(app), app, custom)
+
+
 async def test_a_client_from_the_document_gets_every_offer_and_follows_the_one_it_accepts(
     hub: Hub, db: Database
 ) -> None:
@@ -146,50 +170,60 @@ async def test_a_client_from_the_document_gets_every_offer_and_follows_the_one_i
     try:
         await console.sign_in("ann@x.test", PASSWORD)
         assert console.hello is not None and console.hello["agent_id"] == agent.id == console.me
-        guests = list(await asyncio.gather(*(visitor(hub.url) for _ in range(6))))
+        guests = list(await asyncio.gather(*(visitor(hub.url) for _ in range(5))))
         for guest in guests:
-            await guest.next("session")
+            await guest.next("session", timeout=WAIT_S)
         acks = await asyncio.gather(
-            *(g.call("message", {"text": f"Hello, where is my parcel number {n}?"}) for n, g in enumerate(guests))
+            *(g.call("message", {"text": f"Where is my parcel number {n}?"}, WAIT_S) for n, g in enumerate(guests))
         )
         assert all(a["ok"] for a in acks)
         ticket_of = {a["ticket_id"]: g for a, g in zip(acks, guests, strict=True)}
 
-        # The chat capacity is 3: three offers, and the client has each of them.
-        await until(lambda: _done(len(made) == 3 and console.offered() == made), what="the first three offers")
-        declined = min(t for t, _ in made)
-        status, _ = await console.answer(declined, accept=False)
-        assert status == 200
-        # Declining frees a place: a fourth chat is offered, and arrives too.
-        await until(lambda: _done(len(made) == 4 and console.offered() == made), what="the offer after a decline")
-        assert (await console.answer(declined, accept=True))[0] == 409  # no longer on offer to Ann
-
-        accepted = max(t for t, _ in made)
+        # The chat capacity is 2: two offers, and the client has each of them.
+        await until(
+            lambda: _done(len(made) == 2 and console.offered() == made), timeout=WAIT_S, what="the first two offers"
+        )
+        accepted, declined = max(t for t, _ in made), min(t for t, _ in made)
         status, body = await console.answer(accepted, accept=True)
         assert status == 200 and body["ticket"]["assignment"]["state"] == "accepted"
         await until(
             lambda: _done(console.tickets[accepted]["assignment"].get("state") == "accepted"),
+            timeout=WAIT_S,
             what="the accepted ticket's ticket.updated event",
         )
-        await ticket_of[accepted].call("message", {"text": "Thanks! It was due on Monday."})
+        await ticket_of[accepted].call("message", {"text": "Thanks! It was due on Monday."}, WAIT_S)
         await until(
-            lambda: _done(
-                any(
-                    n == "message" and p["event"] == "message.received" and p["ticket"]["id"] == accepted
-                    for n, p in console.events
-                )
-            ),
+            lambda: _done(any(n == "message" and p["event"] == "message.received" and p["ticket"]["id"] == accepted
+                              for n, p in console.events)),
+            timeout=WAIT_S,
             what="the visitor's next message on the accepted ticket",
-        )
+        )  # fmt: skip
         assert await console.reply(accepted, "It is on its way; you will have it tomorrow.") == 201
         await until(
-            lambda: _done(
-                any(n == "delivery" and p["ticket_id"] == accepted and p["status"] == "sent" for n, p in console.events)
-            ),
+            lambda: _done(any(n == "delivery" and p["ticket_id"] == accepted and p["status"] == "sent"
+                              for n, p in console.events)),
+            timeout=WAIT_S,
             what="the reply's delivery event",
-        )
-        reply = await ticket_of[accepted].next("message")
+        )  # fmt: skip
+        reply = await ticket_of[accepted].next("message", timeout=WAIT_S)
         assert reply["direction"] == "outbound" and reply["ticket_id"] == accepted
+
+        assert (await console.answer(declined, accept=False))[0] == 200
+        await until(
+            lambda: _done(console.tickets[declined]["assignee_id"] is None),
+            timeout=WAIT_S,
+            what="the declined ticket's ticket.updated event (back to waiting)",
+        )
+        assert (await console.answer(declined, accept=True))[0] == 409  # no longer on offer to Ann
+        # Solving the accepted chat frees Ann's places: the waiting chats (not the declined one) are offered.
+        assert await console.patch(accepted, {"status": "solved"}) == 200
+        await until(
+            lambda: _done(len(made) == 4 and console.offered() == made),
+            timeout=WAIT_S,
+            what="two more offers once Ann has room",
+        )
+        later = {t for t, _ in made} - {accepted, declined}
+        assert len(later) == 2 and [t for t, _ in made].count(declined) == 1  # the declined one not offered again
 
         # Every offer made was received, nothing else, and some came inside a `batch`.
         assert console.offered() == made
