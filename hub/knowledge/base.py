@@ -109,14 +109,16 @@ class KnowledgeBase:
                 return 0
             live = {a: v for a, v in (await s.execute(select(Article.id, Article.live_version_id))).all() if v}
             changed = [a for a, v in live.items() if self._live.get(a) != v]
+            live_rows = select(Article, ArticleVersion).join(
+                ArticleVersion, ArticleVersion.id == Article.live_version_id
+            )
+            # The first load reads them all at once; later ones only what changed, in bounded IN lists.
+            parts = [live_rows] if not self._live else [
+                live_rows.where(Article.id.in_(changed[n : n + 500])) for n in range(0, len(changed), 500)
+            ]  # fmt: skip
             rows: list[tuple[Article, ArticleVersion]] = []
-            for start in range(0, len(changed), 500):  # bounded IN lists for a large first load
-                found = await s.execute(
-                    select(Article, ArticleVersion)
-                    .join(ArticleVersion, ArticleVersion.id == Article.live_version_id)
-                    .where(Article.id.in_(changed[start : start + 500]))
-                )
-                rows += [(article, version) for article, version in found]
+            for part in parts:
+                rows += [(article, version) for article, version in await s.execute(part)]
         for article_id in [a for a in self._live if a not in live]:
             self._drop(article_id)
         # Tokenizing every article (jieba, stems, pinyin) takes seconds for a large base: off the event loop.
