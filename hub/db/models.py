@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.clock import utcnow
@@ -48,10 +48,11 @@ class Queue(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The [calendars.<name>] its tickets' SLA clocks count business time in; None: around the clock.
     calendar: Mapped[str | None] = mapped_column(String(64), default=None)
-    # Off: routing neither offers nor assigns its tickets; agents pick them from the queue.
-    auto_assign: Mapped[bool] = mapped_column(default=True)
+    # Off: routing neither offers nor assigns its tickets; agents pick them from the queue. (Server defaults: a
+    # plain INSERT written for an older schema names neither column.)
+    auto_assign: Mapped[bool] = mapped_column(server_default=true())
     # Configured in hub.toml (start-up refreshes its display name) or made by an admin through the API.
-    configured: Mapped[bool] = mapped_column(default=True)
+    configured: Mapped[bool] = mapped_column(server_default=true())
 
 
 class Agent(Base):

@@ -85,6 +85,9 @@ POLICY: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/webhooks"): ADMIN, ("POST", "/api/v1/webhooks"): ADMIN, ("GET", "/api/v1/webhooks/{id}"): ADMIN,
     ("PATCH", "/api/v1/webhooks/{id}"): ADMIN, ("DELETE", "/api/v1/webhooks/{id}"): ADMIN,
     ("GET", "/api/v1/webhooks/{id}/deliveries"): ADMIN,
+    # queue administration
+    ("GET", "/api/v1/queues"): ADMIN, ("POST", "/api/v1/queues"): ADMIN, ("PATCH", "/api/v1/queues/{name}"): ADMIN,
+    ("PUT", "/api/v1/queues/{name}/members"): ADMIN,
 }  # fmt: skip
 ROLES = ("anonymous", "agent", "supervisor", "knowledge_manager", "admin")
 
@@ -96,7 +99,8 @@ def canonical(path: str) -> str:
 def concrete(path: str) -> str:
     """Path parameters that name nothing: allowed callers get 404 or 400, never 401 or 403."""
     return path.replace("{id}", "999999").replace("{macro_id}", "999999").replace("{token}", "nope") \
-        .replace("{other_id}", "999998").replace("{key}", "ab/nothing").replace("{action}", "approve")  # fmt: skip
+        .replace("{other_id}", "999998").replace("{key}", "ab/nothing").replace("{action}", "approve") \
+        .replace("{name}", "nowhere")  # fmt: skip
 
 
 def routes(hub: Hub) -> list[tuple[str, str]]:
