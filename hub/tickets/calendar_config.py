@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from collections.abc import Mapping
@@ -130,7 +131,7 @@ def _spans(key: str, value: object) -> tuple[Span, ...]:
             raise CalendarError(key, item, "a span of hours between 00:00 and 24:00 that is not empty")
         spans.append((begin, end))
     spans.sort()
-    for (_, end), (begin, _) in zip(spans, spans[1:], strict=False):
+    for (_, end), (begin, _) in itertools.pairwise(spans):
         if begin < end:
             raise CalendarError(key, value, "spans that do not overlap")
     return tuple(spans)
