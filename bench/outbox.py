@@ -32,7 +32,7 @@ from hub.db.engine import Database, create_engine
 from hub.db.migrate import upgrade_async
 from hub.db.models import INTERACTIONS, TICKETS, Customer, Identity, OutboxItem, Queue
 from hub.envelopes import DeliveryReceipt, InboundEnvelope, OutboundMessage
-from hub.tickets.delivery import DeliveryWorker
+from hub.tickets.delivery import BATCH, DeliveryWorker
 
 CHANNEL = "sms.bench"
 PER_TICKET = 5
@@ -95,11 +95,11 @@ async def seed(url: str, jobs: int) -> None:
     await engine.dispose()
 
 
-async def worker(url: str, latency: float) -> None:
+async def worker(url: str, latency: float, batch: int) -> None:
     """One worker process: says it is ready, drains on "go", reports what it sent and what it cost."""
     db = Database(url, EventBus())
     channel = FixedLatencyChannel(latency)
-    delivery = DeliveryWorker(db, ChannelRegistry([channel]))
+    delivery = DeliveryWorker(db, ChannelRegistry([channel]), batch=batch, sends=max(1, batch // 2))
     trips = [0]
 
     def count(*_: Any) -> None:
@@ -121,7 +121,7 @@ async def worker(url: str, latency: float) -> None:
     )
 
 
-async def drain(url: str, jobs: int, workers: int, latency: float) -> dict[str, Any]:
+async def drain(url: str, jobs: int, workers: int, latency: float, batch: int = BATCH) -> dict[str, Any]:
     await seed(url, jobs)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     procs = [
@@ -133,6 +133,8 @@ async def drain(url: str, jobs: int, workers: int, latency: float) -> dict[str, 
             url,
             "--latency-ms",
             str(latency * 1000),
+            "--batch",
+            str(batch),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             env=env,
@@ -171,14 +173,14 @@ async def drain(url: str, jobs: int, workers: int, latency: float) -> dict[str, 
             "lost": jobs - min(done, sent_status, len(set(sent)))}  # fmt: skip
 
 
-async def on_postgres(server_url: str, jobs: int, workers: int, latency: float) -> dict[str, Any]:
+async def on_postgres(server_url: str, jobs: int, workers: int, latency: float, batch: int) -> dict[str, Any]:
     name = f"hub_bench_outbox_{os.getpid()}_{workers}"
     dsn = make_url(server_url).set(drivername="postgresql").render_as_string(hide_password=False)
     admin = await asyncpg.connect(dsn)
     await admin.execute(f'CREATE DATABASE "{name}"')
     try:
         url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-        return await drain(url, jobs, workers, latency)
+        return await drain(url, jobs, workers, latency, batch)
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
@@ -191,13 +193,13 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     for workers in args.workers:
         with tempfile.TemporaryDirectory(prefix="hub-outbox-") as folder:
             runs.append({"db": "sqlite", **await drain(f"sqlite+aiosqlite:///{folder}/bench.db", args.jobs, workers,
-                                                       latency)})  # fmt: skip
+                                                       latency, args.batch)})  # fmt: skip
         if server:
-            runs.append({"db": "postgresql", **await on_postgres(server, args.jobs, workers, latency)})
+            runs.append({"db": "postgresql", **await on_postgres(server, args.jobs, workers, latency, args.batch)})
     # The headline: the most workers on the best database measured (PostgreSQL when given).
     head = max(runs, key=lambda r: (r["db"] == "postgresql", r["workers"]))
-    return {"bench": "outbox", "quick": args.quick, "latency_ms": args.latency_ms, "db": head["db"],
-            "jobs_per_s": head["jobs_per_s"], "round_trips_per_job": head["round_trips_per_job"],
+    return {"bench": "outbox", "quick": args.quick, "latency_ms": args.latency_ms, "batch": args.batch,
+            "db": head["db"], "jobs_per_s": head["jobs_per_s"], "round_trips_per_job": head["round_trips_per_job"],
             "workers": head["workers"], "duplicates": sum(r["duplicates"] for r in runs),
             "lost": sum(r["lost"] for r in runs), "runs": runs}  # fmt: skip
 
@@ -208,11 +210,12 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--workers", type=lambda v: [int(n) for n in v.split(",")], default=[1, 2])
     parser.add_argument("--latency-ms", type=float, default=5.0, help="the channel's answer time")
+    parser.add_argument("--batch", type=int, default=BATCH, help="rows a worker claims at once (half sent at once)")
     parser.add_argument("--postgres", help="a PostgreSQL server URL (a database is made and dropped there)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)  # a worker process's database URL
     args = parser.parse_args()
     if args.worker:
-        asyncio.run(worker(args.worker, args.latency_ms / 1000))
+        asyncio.run(worker(args.worker, args.latency_ms / 1000, args.batch))
         return
     args.jobs = args.jobs or (2_000 if args.quick else 20_000)
     result = asyncio.run(main_async(args))

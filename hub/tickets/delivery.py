@@ -33,8 +33,8 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
 # Rows claimed per statement, and sends of a batch under way at once (a provider sees at most this many
 # concurrent requests from one process).
-BATCH = 100
-SENDS = 50
+BATCH = 200
+SENDS = 100
 # Replies waiting to go out past which new ones are refused for a moment (a provider is down or slow):
 # the outbox is durable, but an unbounded one only delays every answer further.
 MAX_BACKLOG = 10_000
