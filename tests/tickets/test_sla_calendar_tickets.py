@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,16 +16,20 @@ from sqlalchemy import select, update
 
 from hub import keys
 from hub.app import create_app
+from hub.app.core import BREACHES
 from hub.clock import utcnow
 from hub.db.engine import Database
 from hub.db.models import Customer, HistoryEntry, Queue, Ticket
+from hub.ops.leadership import Leadership
 from hub.settings import PROJECT_ROOT, Settings
 from hub.tickets import sla
 from hub.tickets.business_time import add_business, business_seconds
 from hub.tickets.calendar_config import parse_calendar
 from hub.tickets.opening import Opening, open_ticket
+from hub.tickets.sla_watch import BreachWatch
 from tests.conftest import Hub, make_token
 from tests.console_kit import contact
+from tests.waiting import until
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CHINA = parse_calendar(
@@ -172,3 +177,24 @@ async def test_the_openapi_document_names_the_sla_fields_and_filter(sla_hub: Hub
     parameters = {p["name"]: p for p in spec["paths"]["/api/v1/tickets"]["get"]["parameters"]}
     assert parameters["sla"]["schema"] == {"enum": ["breached"]}
     assert {"get", "post"} <= set(spec["paths"]["/api/v1/queues"])
+
+
+async def test_the_leading_process_records_breaches_as_they_happen(sla_hub: Hub, db: Database) -> None:
+    late = await contact(sla_hub, "still waiting", who="d@example.com", n=1)
+    missed = (utcnow() - timedelta(minutes=10)).replace(microsecond=0)
+    async with db.write() as uow:
+        await uow.session.execute(update(Ticket).where(Ticket.id == late).values(resolution_due_at=missed))
+    # The app's own watch looks every 30 s; this one, leading in its place, every 50 ms.
+    await sla_hub.app[BREACHES].stop()
+    watch = BreachWatch(db, partial(Leadership, db), every_s=0.05)
+    await watch.start()
+    try:
+
+        async def recorded() -> bool:
+            return (await row(db, late)).sla_breached_at == missed
+
+        await until(recorded, what="the breach recorded on the ticket")
+    finally:
+        await watch.stop()
+    async with db.read() as s:
+        assert await s.scalar(select(Ticket.id).where(Ticket.sla_breached_at.is_not(None))) == late
