@@ -146,6 +146,8 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             "created_at": result.interaction.created_at.isoformat(),
             "duplicate": result.duplicate,
         }
+        if not self.server.manager.is_connected(sid, self.namespace):
+            return ack  # the visitor left while it was stored: the message is kept; no room to join, nobody to tell
         if session["ticket_id"] != result.ticket.id:
             if session["ticket_id"] is not None:
                 await self.leave_room(sid, ticket_room(session["ticket_id"]))
