@@ -100,6 +100,8 @@ class RoutingEngine:
         if (reroute or taken_back) and ticket.status in ACTIVE and ticket.assignee_id is None:
             self.idle.clear()
             self._jobs.put_nowait(ticket.id)  # reopened, or its needs changed, and unowned
+            if taken_back:
+                self._request_drain()  # the agent who declined or missed it has that place free for another
         elif ("status" in event.changes and ticket.status not in ACTIVE) or (
             "assignee_id" in event.changes and ticket.assignment.get("by") != "routing"
         ):

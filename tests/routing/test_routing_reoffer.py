@@ -18,6 +18,7 @@ from hub.settings import Settings
 from tests.conftest import Hub, make_agent, make_session
 from tests.routing.test_routing_policy import BASE, _csrf, console, settled, ticket_row
 from tests.sockets import agent_socket, visitor
+from tests.waiting import until
 
 
 @pytest.fixture
@@ -100,3 +101,36 @@ def test_the_pause_is_set_in_offers_and_checked() -> None:
     for bad in [0, -5, 3601, "soon", True, 1.5]:
         with pytest.raises(RoutingConfigError, match=r"offers\.reoffer_after_seconds"):
             parse_routing({"offers": {"reoffer_after_seconds": bad}}, "t")
+
+
+async def test_a_declined_offer_frees_the_place_for_another_waiting_chat(
+    routed: Callable[[str], Any], db: Database
+) -> None:
+    hub = await routed("[offers]\nwebchat = 60\nreoffer_after_seconds = 600\n")
+    ann = await make_agent(db, "ann@x.test")
+    async with db.write() as uow:
+        row = await uow.session.get_one(Agent, ann.id)
+        row.languages, row.capacity = ["zh", "en"], {"webchat": 1}
+    ann_ws = await agent_socket(hub.url, await make_session(db, ann))
+    ann_api = {"Cookie": f"hub_session={await make_session(db, ann)}"}
+    first, second = await visitor(hub.url), await visitor(hub.url)
+    for guest in (first, second):
+        await guest.next("session")
+    ack = await first.call("message", {"text": "hello, where is my parcel?", "client_id": "parcel-1"})
+    assert ack["ok"], ack
+    one = ack["ticket_id"]
+    await ann_ws.next_matching("offer", lambda o: o["ticket"]["id"] == one)
+    two = (await second.call("message", {"text": "hi, I need an invoice", "client_id": "invoice-1"}))["ticket_id"]
+
+    async def waiting() -> bool:  # Ann's one place is held by the first offer: the second chat waits
+        return (await ticket_row(db, two)).assignment.get("state") == "waiting"
+
+    await until(waiting, what="the second chat to wait for a free place")
+    await decline(hub, ann_api, one)
+
+    # Her place is free at once: the chat that waited is offered to her (the declined one not, for its pause).
+    offer = await ann_ws.next_matching("offer", lambda o: o["ticket"]["id"] == two, timeout=10)
+    assert offer["ticket"]["id"] == two
+    assert (await ticket_row(db, one)).assignee_id is None
+    for probe in (first, second, ann_ws):
+        await probe.close()
