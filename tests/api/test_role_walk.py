@@ -40,7 +40,7 @@ POLICY: dict[tuple[str, str], Any] = {
     # console pages
     ("GET", "/console"): DESK, ("GET", "/console/directory"): DESK, ("GET", "/console/tickets/{id}"): DESK,
     ("GET", "/console/wallboard"): SUP, ("GET", "/console/reports"): SUP,
-    ("GET", "/console/knowledge"): KM, ("GET", "/console/knowledge/{id}"): KM, ("POST", "/console/locale"): ANY,
+    ("GET", "/console/knowledge"): ANY, ("GET", "/console/knowledge/{id}"): ANY, ("POST", "/console/locale"): ANY,
     # tickets and the console's state
     ("GET", "/api/v1/tickets"): DESK, ("GET", "/api/v1/tickets/{id}"): DESK, ("PATCH", "/api/v1/tickets/{id}"): DESK,
     ("POST", "/api/v1/tickets/{id}/replies"): DESK, ("POST", "/api/v1/tickets/bulk"): SUP,
