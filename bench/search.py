@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `python bench/search.py`: the project root
+
 import aiohttp
 import asyncpg
 from aiohttp.test_utils import TestServer
