@@ -272,6 +272,11 @@ class HistoryEntry(Base):
 
 class AuditEntry(Base):
     __tablename__ = "audit_log"
+    # The audit endpoint filters by record or by actor and pages newest first by id.
+    __table_args__ = (
+        Index("ix_audit_log_target", "target_kind", "target_id", "id"),
+        Index("ix_audit_log_actor", "actor_kind", "actor_id", "id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     actor_kind: Mapped[str] = mapped_column(String(16))
