@@ -67,7 +67,7 @@ async def change_queue(request: web.Request) -> web.Response:
     edit = QueueEdit(**given)
     try:
         async with request.app[keys.DB].write() as uow:
-            queue = await queue_admin.update_queue(uow.session, actor, name, edit)
+            queue = await queue_admin.update_queue(uow, actor, name, edit)
             answer = await queue_admin.queue_json(uow.session, queue)
     except (QueueRefused, QueueNotFound) as exc:
         raise _refused(exc) from None
@@ -81,7 +81,7 @@ async def put_members(request: web.Request) -> web.Response:
     body = await read_as(request, MembersBody)
     try:
         async with request.app[keys.DB].write() as uow:
-            queue = await queue_admin.set_members(uow.session, actor, name, body.agent_ids)
+            queue = await queue_admin.set_members(uow, actor, name, body.agent_ids)
             answer = await queue_admin.queue_json(uow.session, queue)
     except (QueueRefused, QueueNotFound) as exc:
         raise _refused(exc) from None

@@ -63,6 +63,15 @@ class AgentStatusChanged(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class QueueChanged(Event):
+    """An admin changed a queue's members or how its work is given out: routing looks at its waiting work again."""
+
+    name: ClassVar[str] = "queue.changed"
+    queue: str
+    changes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class CredentialsRevoked(Event):
     """Console sockets opened with these credentials must close: an agent (deactivated, role or password
     changed), an API token (revoked), or console sessions (signed out), named by their token hashes."""

@@ -23,7 +23,7 @@ from hub.bus import EventBus
 from hub.clock import utcnow
 from hub.db.engine import Database, UnitOfWork
 from hub.db.models import Queue
-from hub.events import AgentStatusChanged, TicketCreated, TicketUpdated
+from hub.events import AgentStatusChanged, QueueChanged, TicketCreated, TicketUpdated
 from hub.events.snapshots import TicketSnapshot
 from hub.routing import offers, placing
 from hub.routing import waiting as waiting_list
@@ -67,6 +67,7 @@ class RoutingEngine:
         bus.subscribe(TicketCreated, self._on_created)
         bus.subscribe(TicketUpdated, self._on_updated)
         bus.subscribe(AgentStatusChanged, self._on_agent)
+        bus.subscribe(QueueChanged, self._on_queue)
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._work(), name="hub-routing")
@@ -123,6 +124,9 @@ class RoutingEngine:
         if event.presence == "available":
             self._cache.forget(event.agent_id)  # back at work: read their entry afresh
             self._request_drain()
+
+    async def _on_queue(self, _event: QueueChanged) -> None:
+        self._request_drain()  # new members, or the queue's work given out again: waiting tickets may go now
 
     def _request_drain(self) -> None:
         # Many frees in a burst need one pass over the waiting tickets, not one pass each.

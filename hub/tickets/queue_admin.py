@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.agents import audit
 from hub.agents.accounts import Principal
+from hub.db.engine import UnitOfWork
 from hub.db.models import Agent, Queue, QueueMember
+from hub.events import QueueChanged
 from hub.tickets import sla
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -78,7 +80,8 @@ async def create_queue(
     return queue
 
 
-async def update_queue(s: AsyncSession, actor: Principal | None, name: str, edit: QueueEdit) -> Queue:
+async def update_queue(uow: UnitOfWork, actor: Principal | None, name: str, edit: QueueEdit) -> Queue:
+    s = uow.session
     queue = await _queue(s, name)
     changed: dict[str, Any] = {}
     if edit.display_name is not UNCHANGED and _display(edit.display_name) != queue.display_name:
@@ -92,11 +95,13 @@ async def update_queue(s: AsyncSession, actor: Principal | None, name: str, edit
         queue.auto_assign = edit.auto_assign
     if changed:
         audit.record(s, actor, "queue.updated", "queue", queue.id, name=name, changes=changed)
+        uow.emit(QueueChanged(name, tuple(changed)))
     return queue
 
 
-async def set_members(s: AsyncSession, actor: Principal | None, name: str, agent_ids: Sequence[int]) -> Queue:
+async def set_members(uow: UnitOfWork, actor: Principal | None, name: str, agent_ids: Sequence[int]) -> Queue:
     """The queue's members become exactly these (active) agents."""
+    s = uow.session
     queue = await _queue(s, name)
     wanted = set(agent_ids)
     found = set(await s.scalars(select(Agent.id).where(Agent.id.in_(wanted), Agent.active.is_(True))))
@@ -112,6 +117,7 @@ async def set_members(s: AsyncSession, actor: Principal | None, name: str, agent
     if before != wanted:
         audit.record(s, actor, "queue.members_set", "queue", queue.id, name=name, added=sorted(wanted - before),
                      removed=sorted(before - wanted))  # fmt: skip
+        uow.emit(QueueChanged(name, ("members",)))
     return queue
 
 

@@ -40,7 +40,7 @@ async def queue_command(db: Database, args: argparse.Namespace, calendars: Mappi
             return _line(await queue_admin.queue_json(uow.session, queue))
     if args.queue_command == "members":
         async with db.write() as uow:
-            queue = await queue_admin.set_members(uow.session, cli, args.name, args.agent_ids)
+            queue = await queue_admin.set_members(uow, cli, args.name, args.agent_ids)
             return _line(await queue_admin.queue_json(uow.session, queue))
     async with db.read() as s:
         return "\n".join(_line(q) for q in await queue_admin.list_queues(s)) or "no queues"

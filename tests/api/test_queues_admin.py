@@ -25,6 +25,7 @@ from hub.tickets.business_time import Calendar
 from hub.tickets.queues import sync_queues
 from tests.conftest import Hub, make_agent, make_session, make_token
 from tests.sockets import agent_socket
+from tests.waiting import until
 
 OFFICE = Calendar("cn-office", ZoneInfo("Asia/Shanghai"), ((((9 * 60, 18 * 60),),) * 5) + ((), ()))
 
@@ -166,11 +167,14 @@ async def test_routing_leaves_a_hand_picked_queues_tickets_for_agents(hub: Hub, 
         await hub.app[keys.ROUTING].route(picked)
         async with db.read() as s:
             assert (await s.get_one(Ticket, picked)).assignee_id is None
-        # Switched on, routing offers it as any other.
+        # Switched on, routing looks at the queue's waiting work at once and offers it as any other.
         await call(hub, admin, "PATCH", "/api/v1/queues/picked", {"auto_assign": True})
-        await hub.app[keys.ROUTING].route(picked)
-        async with db.read() as s:
-            assert (await s.get_one(Ticket, picked)).assignee_id == agent.id
+
+        async def given_out() -> bool:
+            async with db.read() as s:
+                return (await s.get_one(Ticket, picked)).assignee_id == agent.id
+
+        await until(given_out, what="routing to give out the queue's waiting ticket")
     finally:
         await ws.close()
 
