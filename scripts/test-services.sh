@@ -34,7 +34,10 @@ start() {
     start > /dev/null
   wait_port 127.0.0.1 "$PG_PORT" 30
   as_pg psql -q -h 127.0.0.1 -p "$PG_PORT" -U postgres \
-    -c "CREATE ROLE hub LOGIN PASSWORD 'hub' CREATEDB" -c "CREATE DATABASE hub OWNER hub"
+    -c "CREATE ROLE hub LOGIN PASSWORD 'hub' CREATEDB" -c "CREATE DATABASE hub OWNER hub" \
+    -c "GRANT pg_signal_backend TO hub"
+  # pg_signal_backend: dropping a test's database WITH (FORCE) may meet a connection still starting up, which has
+  # no role yet; only this role may end it (a hub process of the test reconnecting as the test ends).
   echo "postgresql up: postgresql+asyncpg://hub:hub@127.0.0.1:$PG_PORT/hub"
   command -v redis-server >/dev/null && start_redis
   [ -x "$DOVECOT" ] && start_imap

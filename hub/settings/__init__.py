@@ -176,7 +176,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
             values["delivery"] = raw
         elif key == "calendars":
             try:
-                values["calendars"] = parse_calendars(raw, config_path.parent)
+                values["calendars"] = parse_calendars(raw, (config_path.parent, paths.CONFIG))
             except CalendarError as exc:
                 raise SettingsError(f"{config_path}:{exc.key}", exc.value, exc.expected) from None
         elif key == "customers":

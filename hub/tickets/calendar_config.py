@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,14 +25,15 @@ class CalendarError(ValueError):
         self.key, self.value, self.expected = key, value, expected
 
 
-def parse_calendars(raw: object, base: Path) -> dict[str, Calendar]:
-    """Every [calendars.<name>] table; `include` paths are read relative to `base` (the config file's folder)."""
+def parse_calendars(raw: object, base: Path | Sequence[Path]) -> dict[str, Calendar]:
+    """Every [calendars.<name>] table; a relative `include` path is looked up in each of `base` in turn (the config
+    file's folder, then the hub's own config folder: a copied hub.toml still finds the shipped holiday data)."""
     if not isinstance(raw, dict):
         raise CalendarError("calendars", raw, "a [calendars.<name>] table")
     return {name: parse_calendar(name, table, base) for name, table in raw.items()}
 
 
-def parse_calendar(name: str, table: object, base: Path) -> Calendar:
+def parse_calendar(name: str, table: object, base: Path | Sequence[Path]) -> Calendar:
     key = f"calendars.{name}"
     if not isinstance(table, dict):
         raise CalendarError(key, table, "a table with time_zone and hours")
@@ -81,10 +82,11 @@ def _dates(key: str, value: object) -> list[date]:
     return result
 
 
-def _included(key: str, path: object, base: Path) -> Mapping[str, Any]:
+def _included(key: str, path: object, base: Path | Sequence[Path]) -> Mapping[str, Any]:
     if not isinstance(path, str):
         raise CalendarError(key, path, "the path of a TOML file with holidays and workdays")
-    file = base / path
+    folders = [base] if isinstance(base, Path) else list(base)
+    file = next((folder / path for folder in folders if (folder / path).is_file()), folders[0] / path)
     try:
         return tomllib.loads(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

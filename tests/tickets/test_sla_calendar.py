@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hub.settings import PROJECT_ROOT, SettingsError, load_settings
+from hub.settings import PROJECT_ROOT, SettingsError, load_settings, paths
 from hub.tickets.business_time import Calendar, NoWorkingTime, add_business, business_seconds
 from hub.tickets.calendar_config import CalendarError, parse_calendar
 
@@ -192,3 +192,17 @@ include = ["extra.toml"]
     path.write_text((base % "cn").replace('"09:00-18:00"', '"nine to six"'), encoding="utf-8")
     with pytest.raises(SettingsError, match=r"calendars\.cn\.hours\.mon-fri"):
         load_settings(env={"HUB_CONFIG": str(path)})
+
+
+def test_a_copied_hub_toml_still_finds_the_shipped_holiday_data(tmp_path: Path) -> None:
+    """The shipped hub.toml names calendars/cn-mainland.toml beside it: a copy elsewhere (as operators and tests
+    make) reads the hub's own file unless a file of that name sits beside the copy."""
+    shipped = (paths.CONFIG / "hub.toml").read_text(encoding="utf-8")
+    assert 'include = "calendars/cn-mainland.toml"' in shipped
+    (tmp_path / "hub.toml").write_text(shipped, encoding="utf-8")
+    settings = load_settings(env={"HUB_CONFIG": str(tmp_path / "hub.toml")})
+    assert date(2026, 10, 1) in settings.calendars["cn-office"].holidays
+    (tmp_path / "calendars").mkdir()
+    (tmp_path / "calendars" / "cn-mainland.toml").write_text("holidays = [2026-12-24]\n", encoding="utf-8")
+    settings = load_settings(env={"HUB_CONFIG": str(tmp_path / "hub.toml")})
+    assert date(2026, 12, 24) in settings.calendars["cn-office"].holidays  # the operator's own file comes first
