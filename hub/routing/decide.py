@@ -8,6 +8,7 @@ from datetime import datetime
 from operator import itemgetter
 
 from hub.routing.fairness import DEFAULT_FAIRNESS, Fairness, load_share, rank_key
+from hub.routing.index import RosterIndex
 from hub.routing.model import AgentProfile, AgentState, Decision, RouteRequest
 from hub.routing.policy import Filter, Step, choose_filter, current_step
 
@@ -35,6 +36,27 @@ def why_not(agent: AgentProfile, state: AgentState, req: RouteRequest, step: Ste
     return None
 
 
+def _scan(
+    roster: Iterable[tuple[AgentProfile, AgentState]],
+    req: RouteRequest,
+    step: Step,
+    fallback: int,
+    default_capacity: Mapping[str, int],
+    fairness: Fairness,
+) -> tuple[list[tuple[AgentProfile, AgentState]], dict[str, int]]:
+    """Every agent checked in turn: the eligible in rank order, and the others counted by their reason."""
+    keyed: list[tuple[tuple[float, datetime, int, int], AgentProfile, AgentState]] = []
+    excluded: dict[str, int] = {}
+    for agent, state in roster:
+        reason = why_not(agent, state, req, step, fallback)
+        if reason is None:
+            keyed.append((rank_key(agent, state, req.skills, default_capacity, fairness), agent, state))
+        else:
+            excluded[reason] = excluded.get(reason, 0) + 1
+    keyed.sort(key=itemgetter(0))  # keys are unique (they end with the id): profiles are never compared
+    return [(agent, state) for _, agent, state in keyed], excluded
+
+
 def _policy_line(flt: Filter, index: int, step: Step) -> str:
     limit = f" for up to {step.timeout_s} s" if step.timeout_s and index < len(flt.steps) - 1 else ""
     return f"policy {flt.name}, step {index + 1} of {len(flt.steps)}: {step.describe()}{limit}"
@@ -51,28 +73,27 @@ def decide(
     the levels, language, tier. Ranked by the fairness rule (fairness.py: least load share, then longest
     idle with optional skill credit, then skill fit, then id); the customer's last agent first when eligible.
     A step is staffed when an available agent it admits works the channel, even one at full capacity."""
-    roster = list(roster)
+    # The live engine's indexed roster gives the same answers from sets (built for the same default capacity).
+    indexed = roster if isinstance(roster, RosterIndex) and roster.default_capacity == default_capacity else None
+    if indexed is None:
+        roster = list(roster)
     fallback = default_capacity.get(req.channel, 1)
     attrs: dict[str, object] = {"tier": req.tier, "channel": req.channel, "queue": req.queue}
     attrs.update(skill=set(req.skills), language=req.language)
     flt = choose_filter(filters, attrs)
     staffed = [True] * len(flt.steps)
-    if any(step.skip_if_none for step in flt.steps[:-1]):  # only then does staffing matter
+    if indexed is not None and any(step.skip_if_none for step in flt.steps[:-1]):
+        staffed = indexed.staffed(req.channel, flt.steps)
+    elif any(step.skip_if_none for step in flt.steps[:-1]):  # only then does staffing matter
         works = [a for a, s in roster if s.available and a.capacity.get(req.channel, fallback) > 0]
         staffed = [any(step.admits(a.email, a.queues) for a in works) for step in flt.steps]
     index, step = current_step(flt, req.waited_s, staffed)
     if step.min_level:
         req = replace(req, skills={k: max(v, step.min_level) for k, v in req.skills.items()})
-    keyed: list[tuple[tuple[float, datetime, int, int], AgentProfile, AgentState]] = []
-    excluded: dict[str, int] = {}
-    for agent, state in roster:
-        reason = why_not(agent, state, req, step, fallback)
-        if reason is None:
-            keyed.append((rank_key(agent, state, req.skills, default_capacity, fairness), agent, state))
-        else:
-            excluded[reason] = excluded.get(reason, 0) + 1
-    keyed.sort(key=itemgetter(0))  # keys are unique (they end with the id): profiles are never compared
-    eligible = [(agent, state) for _, agent, state in keyed]
+    if indexed is not None:
+        eligible, excluded = indexed.eligible(req, step, fairness)
+    else:
+        eligible, excluded = _scan(roster, req, step, fallback, default_capacity, fairness)
     needs = ", ".join(f"{s}≥{lvl}" for s, lvl in sorted(req.skills.items())) or "no particular skill"
     lang = f", language {req.language}" if req.language else ""
     reasons = [f"needs {needs}{lang} on {req.channel} for a {req.tier} customer"]
