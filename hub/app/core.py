@@ -50,7 +50,7 @@ BREACHES = web.AppKey("sla_breaches", BreachWatch)
 def build_core(app: web.Application, settings: Settings) -> ChannelCore:
     """Build the core services into the app's keys; returns what channels may use of them."""
     bus = EventBus()
-    db = Database(settings.database_url, bus)
+    db = Database(settings.database_url, bus, "fast" if settings.database_durability == "fast" else "full")
     # With Redis, an event emitted in one process reaches sockets connected to every other one.
     manager = RedisDirectEmit(settings.redis_url) if settings.redis_url else DirectEmit()
     # Bounded memory per socket, yet above the chat message limit (1 MiB by default against 10 kB), so an

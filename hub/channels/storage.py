@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import re
 import uuid
 from pathlib import Path
@@ -58,10 +59,34 @@ class LocalDirectoryStore:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write a whole file and sync it (its bytes, then its name in the directory) before returning: callers
+    acknowledge what they stored (an SMTP 250, an IMAP flag), so it must survive a power cut. Blocking: call it
+    in a thread."""
+    _make_dirs(path.parent)
     tmp = path.with_suffix(path.suffix + ".part")
-    tmp.write_bytes(data)
+    with open(tmp, "wb") as file:
+        file.write(data)
+        file.flush()
+        os.fsync(file.fileno())
     tmp.replace(path)  # readers never see half a file
+    sync_directory(path.parent)
+
+
+def sync_directory(path: Path) -> None:
+    """A new or renamed file's directory entry reaches the disk only when its directory is synced."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _make_dirs(path: Path) -> None:
+    if path.is_dir():
+        return
+    _make_dirs(path.parent)
+    path.mkdir(exist_ok=True)
+    sync_directory(path.parent)  # the new directory's own entry (a new day of raw mail: YYYY/MM/DD)
 
 
 async def read_within(root: Path, key: str) -> bytes:

@@ -7,39 +7,54 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from hub.bus import Event, EventBus
+from hub.db.offload import OffLoop
 from hub.db.sqlite import WalCheckpointer, disable_autocheckpoint, inline_creator
 
-
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    # WAL lets readers run while one writer commits; NORMAL is durable across app crashes in WAL mode.
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
-    cur.close()
+# "full": a commit is on disk before it is acknowledged (it survives a power cut). "fast": it survives the
+# process being killed, but a power cut or kernel crash may lose the last commits (never corrupts).
+Durability = Literal["full", "fast"]
+DURABILITIES: tuple[Durability, ...] = ("full", "fast")
 
 
-def create_engine(url: str) -> AsyncEngine:
+def _sqlite_pragmas(durability: Durability) -> Callable[[Any, Any], None]:
+    def apply(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        # WAL lets readers run while one writer commits. FULL syncs the log at every commit (durable across
+        # power cuts); NORMAL syncs only at checkpoints (durable across crashes of the process only).
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA synchronous={'FULL' if durability == 'full' else 'NORMAL'}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=10000")
+        cur.close()
+
+    return apply
+
+
+def create_engine(url: str, durability: Durability = "full", off_loop: OffLoop | None = None) -> AsyncEngine:
     if url.startswith("sqlite"):
         path = make_url(url).database
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, async_creator=inline_creator(path or ":memory:"))
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        # A durable commit waits for an fsync: in a thread, so the loop serves other requests meanwhile.
+        creator = inline_creator(path or ":memory:", off_loop or OffLoop(), commit_off_loop=durability == "full")
+        engine = create_async_engine(url, async_creator=creator)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(durability))
         event.listen(engine.sync_engine, "connect", disable_autocheckpoint)
         return engine
+    # "fast" on PostgreSQL: the server acknowledges a commit before its WAL is flushed (a crash of the server
+    # loses at most its last few hundred milliseconds of commits, never consistency).
+    settings = {"server_settings": {"synchronous_commit": "off"}} if durability == "fast" else {}
     # No pre-ping: it costs three round trips (BEGIN, ping, ROLLBACK) on every checkout, a third of the
     # database traffic of a webhook. A connection found dead on use raises a disconnect error instead,
     # which invalidates the whole pool; the request fails (the sender retries) and the next one reconnects.
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
+    return create_async_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800, connect_args=settings)
 
 
 @dataclass(slots=True)
@@ -54,10 +69,12 @@ class UnitOfWork:
 
 
 class Database:
-    def __init__(self, url: str, bus: EventBus) -> None:
+    def __init__(self, url: str, bus: EventBus, durability: Durability = "full") -> None:
         self.url = url
+        self.durability = durability
         self.is_sqlite = url.startswith("sqlite")
-        self.engine = create_engine(url)
+        self._off_loop = OffLoop() if self.is_sqlite else None
+        self.engine = create_engine(url, durability, self._off_loop)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self.bus = bus
         # Run inside every write transaction just before it commits, given its events: rows that must exist
@@ -95,3 +112,5 @@ class Database:
         if self._checkpointer is not None:
             await self._checkpointer.stop()
         await self.engine.dispose()
+        if self._off_loop is not None:
+            self._off_loop.shutdown()

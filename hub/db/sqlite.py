@@ -1,12 +1,15 @@
-"""SQLite connections that run statements on the event loop thread instead of a worker thread.
+"""SQLite connections that run statements on the event loop thread, and what would hold it, in threads.
 
-Why: aiosqlite sends every call (cursor, execute, fetch, close, commit) to a worker thread and back.
+Why inline: aiosqlite sends every call (cursor, execute, fetch, close, commit) to a worker thread and back.
 On this project's hot path that is about 23 thread round trips per stored message, each costing more
 than the SQLite work itself; measured with bench/webchat.py, running inline more than doubles
 throughput (95 -> 207 messages/s) and cuts p99 latency by a factor of seven.
-Why it is safe: in WAL mode readers never wait, our own writers queue on Database's write lock, and a
-local SQLite statement takes microseconds. The one blocking case is another process holding the write
-lock (an admin CLI command), bounded by busy_timeout; several hub processes belong on PostgreSQL.
+What does not run inline: a durable commit (its fsync takes milliseconds, and the loop serves other requests
+meanwhile; group commit shares it among a batch's writers), and a read that runs past its budget (a list over
+a million rows): it is stopped and run again in a reader thread, which WAL mode lets run beside the writer.
+Why the rest is safe inline: readers never wait in WAL mode, our own writers queue on Database's write lock,
+and a local statement takes microseconds. The one blocking case is another process holding the write lock
+(an admin CLI command), bounded by busy_timeout; several hub processes belong on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -16,32 +19,117 @@ import contextlib
 import functools
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import aiosqlite
+from aiosqlite.context import contextmanager
 
 from hub.background import cancel
+from hub.db.offload import Interrupted, OffLoop, budget, is_read
 
 log = logging.getLogger(__name__)
 
 
 class InlineConnection(aiosqlite.Connection):
-    """aiosqlite's API, minus the thread hop: each call runs where it is awaited."""
+    """aiosqlite's API, minus the thread hop: each call runs where it is awaited, but for durable commits and
+    reads past their budget, which run in the engine's threads."""
+
+    def __init__(self, connector: Callable[[], sqlite3.Connection], off_loop: OffLoop, commit_off_loop: bool) -> None:
+        super().__init__(connector, iter_chunk_size=64)
+        self.off_loop = off_loop
+        self._commit_off_loop = commit_off_loop
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
         return fn(*args, **kwargs)
 
+    @property
+    def raw(self) -> sqlite3.Connection:
+        if not self._running or not self._connection:
+            raise ValueError("Connection closed")
+        return self._connection
 
-def inline_creator(path: str) -> Callable[[], InlineConnection]:
+    @contextmanager
+    async def cursor(self) -> aiosqlite.Cursor:
+        return InlineCursor(self, self.raw.cursor())
+
+    async def commit(self) -> None:
+        if self._commit_off_loop:
+            await self.off_loop.commit(self.raw)
+        else:
+            self.raw.commit()
+
+
+class InlineCursor(aiosqlite.Cursor):
+    """Writes run inline; a read runs inline within its budget, else again in a reader thread (all its rows)."""
+
+    def __init__(self, conn: InlineConnection, cursor: sqlite3.Cursor) -> None:
+        super().__init__(conn, cursor)
+        self._owner = conn
+        self._read: tuple[str, Any] | None = None  # a read executed inline whose rows are not fetched yet
+        self._rows: list[Any] | None = None  # the rows of a read that ran in a thread
+
+    async def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> InlineCursor:
+        params: Any = [] if parameters is None else parameters
+        conn = self._owner.raw
+        self._read = self._rows = None
+        if not is_read(sql):
+            self._cursor.execute(sql, params)
+            return self
+        if self._owner.off_loop.known_slow(sql):
+            self._rows = await self._owner.off_loop.read(conn, self._cursor, sql, params)
+            return self
+        try:
+            with budget(conn):
+                self._cursor.execute(sql, params)  # steps to the first row: a sort or a scan happens here
+            self._read = (sql, params)
+        except Interrupted:
+            self._rows = await self._in_thread(sql, params)
+        return self
+
+    async def fetchall(self) -> list[Any]:
+        if self._rows is not None:
+            rows, self._rows = self._rows, None
+            return rows
+        if self._read is None:
+            return self._cursor.fetchall()
+        sql, params = self._read
+        self._read = None
+        try:
+            with budget(self._owner.raw):
+                return self._cursor.fetchall()
+        except Interrupted:  # the rows so far are dropped: the read (no side effects) runs again whole
+            return await self._in_thread(sql, params)
+
+    async def fetchone(self) -> Any:
+        self._read = None
+        if self._rows is not None:
+            return self._rows.pop(0) if self._rows else None
+        return self._cursor.fetchone()
+
+    async def fetchmany(self, size: int | None = None) -> list[Any]:
+        self._read = None
+        if self._rows is not None:
+            count = self.arraysize if size is None else size
+            rows, self._rows = self._rows[:count], self._rows[count:]
+            return rows
+        return self._cursor.fetchmany(self.arraysize if size is None else size)
+
+    async def _in_thread(self, sql: str, params: Any) -> list[Any]:
+        self._owner.off_loop.remember_slow(sql)
+        log.debug("read past its budget, run again in a thread: %.200s", sql)
+        return await self._owner.off_loop.read(self._owner.raw, self._cursor, sql, params)
+
+
+def inline_creator(path: str, off_loop: OffLoop, commit_off_loop: bool) -> Callable[[], InlineConnection]:
     """For create_async_engine(async_creator=...): the dialect awaits the connection it gets."""
-    # Opened in aiosqlite's start-up thread, used on the loop thread from then on.
+    # Opened in aiosqlite's start-up thread, used on the loop thread (and the engine's threads) from then on.
     connector = functools.partial(sqlite3.connect, path, check_same_thread=False)
 
     def create() -> InlineConnection:
-        connection = InlineConnection(connector, iter_chunk_size=64)
+        connection = InlineConnection(connector, off_loop, commit_off_loop)
         connection._thread.daemon = True  # only opens and closes the connection; never block exit on it
         return connection
 

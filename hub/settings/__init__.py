@@ -39,6 +39,9 @@ class Settings:
     """Everything the hub reads from its environment, validated once at start-up."""
 
     database_url: str = "sqlite+aiosqlite:///var/hub.db"
+    # "full": every acknowledged commit is on disk (survives a power cut); "fast": may lose the last commits to a
+    # power cut or kernel crash (SQLite synchronous=NORMAL, PostgreSQL synchronous_commit=off). docs/operations.md
+    database_durability: str = "full"
     http_host: str = "127.0.0.1"
     http_port: int = 8080
     smtp_port: int = 2525
@@ -116,6 +119,7 @@ def chat_transport_floor(settings: Settings) -> int:
 
 _PARSERS: dict[str, Callable[[str, object], Any]] = {
     "database_url": setting.database_url,
+    "database_durability": setting.one_of("full", "fast"),
     "http_host": setting.host,
     "http_port": setting.port,
     "smtp_port": setting.port,

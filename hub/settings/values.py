@@ -135,3 +135,13 @@ def text(key: str, raw: object) -> str:
     if not isinstance(raw, str) or not raw.strip():
         raise SettingsError(key, raw, "a non-empty string")
     return raw
+
+
+def one_of(*choices: str) -> Callable[[str, object], str]:
+    def parse(key: str, raw: object) -> str:
+        value = str(raw).strip().lower()
+        if value not in choices:
+            raise SettingsError(key, raw, " or ".join(repr(c) for c in choices))
+        return value
+
+    return parse

@@ -19,6 +19,7 @@ class RawMailStore:
         self.retention = timedelta(days=retention_days)
 
     async def put(self, data: bytes) -> str:
+        """The copy's key, once the copy is on disk (file and directory synced, in a thread, off the loop)."""
         digest = hashlib.sha256(data).hexdigest()
         key = f"{datetime.now(UTC):%Y/%m/%d}/{digest}.eml"
         await asyncio.to_thread(self._write, self.root / key, data)
