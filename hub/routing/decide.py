@@ -90,28 +90,34 @@ def decide(
     index, step = current_step(flt, req.waited_s, staffed)
     if step.min_level:
         req = replace(req, skills={k: max(v, step.min_level) for k, v in req.skills.items()})
+    last: tuple[AgentProfile, AgentState] | None = None  # the customer's previous agent, when eligible
+    ranked: tuple[int, ...]
     if indexed is not None:
-        eligible, excluded = indexed.eligible(req, step, fairness)
+        ids, excluded = indexed.eligible(req, step)
+        if req.last_agent_id is not None and req.last_agent_id in ids:
+            last = indexed.get(req.last_agent_id)
+        top = last or indexed.best(ids, req, fairness)
+        count, ranked = len(ids), ((top[0].id,) if top else ())  # live, only the pick: nobody reads the rest
     else:
         eligible, excluded = _scan(roster, req, step, fallback, default_capacity, fairness)
+        count, ranked = len(eligible), tuple(a.id for a, _ in eligible)
+        last = next(((a, s) for a, s in eligible if a.id == req.last_agent_id), None)
+        top = last or (eligible[0] if eligible else None)
     needs = ", ".join(f"{s}≥{lvl}" for s, lvl in sorted(req.skills.items())) or "no particular skill"
     lang = f", language {req.language}" if req.language else ""
     reasons = [f"needs {needs}{lang} on {req.channel} for a {req.tier} customer"]
     if filters:
         reasons.append(_policy_line(flt, index, step))
     skipped = "; ".join(f"{n} {why}" for why, n in sorted(excluded.items()))
-    ranked_ids = [a.id for a, _ in eligible]
-    if req.last_agent_id is not None and req.last_agent_id not in ranked_ids and req.hold_for_last_s > 0:
+    if req.last_agent_id is not None and last is None and req.hold_for_last_s > 0:
         reasons.append(f"holding up to {req.hold_for_last_s:.0f} s more for the agent who served this customer last")
         return Decision(None, tuple(reasons))
-    if not eligible:
+    if top is None:
         reasons.append(f"nobody eligible ({skipped or 'no agents'}); waiting in queue")
         return Decision(None, tuple(reasons))
 
-    ranked = tuple(a.id for a, _ in eligible)
-    chosen, state = eligible[0]
-    if req.last_agent_id in ranked:
-        chosen, state = next((a, s) for a, s in eligible if a.id == req.last_agent_id)
+    chosen, state = top
+    if last is not None:
         reasons.append(f"{chosen.name} served this customer last time and is available")
     else:
         fit = ", ".join(f"{s} {chosen.skills.get(s, 0)}" for s in sorted(req.skills)) or "no skill needed"
@@ -120,7 +126,7 @@ def decide(
         idle = f", idle since {state.idle_since:%H:%M:%S}" if state.idle_since else ""
         reasons.append(
             f"{chosen.name}: fairest pick, {share:.0%} of capacity in use{idle} "
-            f"({state.load.get(req.channel, 0)}/{cap} {req.channel}; skill fit {fit}), first of {len(ranked)} eligible"
+            f"({state.load.get(req.channel, 0)}/{cap} {req.channel}; skill fit {fit}), first of {count} eligible"
         )
     if skipped:
         reasons.append(f"not eligible: {skipped}")

@@ -12,9 +12,9 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from hub.routing.fairness import EPOCH, Fairness, fit, load_share, rank_key
+from hub.routing.fairness import EPOCH, Fairness, load_share, rank_key
 from hub.routing.model import AgentProfile, AgentState, RouteRequest
 from hub.routing.policy import Step
 
@@ -150,9 +150,9 @@ class RosterIndex:
             result.append(bool(works) if admitted is None else not works.isdisjoint(admitted))
         return result
 
-    def eligible(self, req: RouteRequest, step: Step, fairness: Fairness) -> tuple[list[Pair], dict[str, int]]:
-        """decide()'s eligible agents in rank order and the count of the others by the first rule they fail
-        (the same order of rules as decide.why_not)."""
+    def eligible(self, req: RouteRequest, step: Step) -> tuple[set[int], dict[str, int]]:
+        """decide()'s eligible agents and the count of the others by the first rule they fail (the same
+        order of rules as decide.why_not)."""
         rest = set(self._agents)
         excluded: dict[str, int] = {}
 
@@ -179,33 +179,28 @@ class RosterIndex:
         if req.language:
             keep(self._speaks.get(req.language, set()) | self._any_language, f"does not speak {req.language}")
         keep(self._serves.get(req.tier, set()) | self._any_tier, f"does not serve {req.tier} customers")
-        return self._ranked(rest, req, fairness), excluded
+        return rest, excluded
 
-    def _ranked(self, chosen: set[int], req: RouteRequest, fairness: Fairness) -> list[Pair]:
-        agents = self._agents
-        if fairness.skill_seconds or len(chosen) * 8 < len(agents):
-            # The skill credit reorders idle times per request; a few agents are quicker keyed than walked.
-            keyed = sorted((rank_key(*agents[a], req.skills, self.default_capacity, fairness), a) for a in chosen)
-            return [agents[a] for _, a in keyed]
-        # Walk the fairness order; agents tied on load share and idle since go by skill fit, then id.
-        out: list[Pair] = []
-        group: list[int] = []
-        head: tuple[float, datetime] | None = None
+    def best(self, chosen: set[int], req: RouteRequest, fairness: Fairness) -> Pair | None:
+        """The first of `chosen` by the fairness rule (fairness.rank_key), without keying them all.
+
+        Agents are walked in (load share, idle since, id) order. Skill fit and the skill credit only reorder
+        agents with the same load share, and the credit moves an agent ahead by at most `reach` seconds of
+        idle time, so the walk stops at the first agent who could no longer beat the best one found."""
+        if not chosen:
+            return None
+        agents, skills = self._agents, req.skills
+        reach = timedelta(seconds=fairness.skill_seconds * fairness.skill_levels * len(skills))
+        best: tuple[tuple[float, datetime, int, int], int] | None = None
         for share, idle, a in self._order:
             if a not in chosen:
                 continue
-            if (share, idle) != head:
-                self._flush(group, req, out)
-                head = (share, idle)
-            group.append(a)
-        self._flush(group, req, out)
-        return out
-
-    def _flush(self, group: list[int], req: RouteRequest, out: list[Pair]) -> None:
-        if len(group) > 1:
-            group.sort(key=lambda a: (-fit(self._agents[a][0], req.skills), a))
-        out.extend(self._agents[a] for a in group)
-        group.clear()
+            if best is not None and (share != best[0][0] or idle - reach > best[0][1]):
+                break
+            key = rank_key(*agents[a], skills, self.default_capacity, fairness)
+            if best is None or key < best[0]:
+                best = (key, a)
+        return agents[best[1]] if best is not None else None
 
     def _place(self, channel: str, profile: AgentProfile, state: AgentState) -> None:
         cap = profile.capacity.get(channel, self.default_capacity.get(channel, 1))
