@@ -26,18 +26,29 @@ async def record(
     interaction_id: int | None = None,
 ) -> None:
     """One timeline entry, as a plain INSERT: this runs for every contact, so no ORM unit of work."""
-    await session.execute(
-        _INSERT,
-        {
-            "customer_id": customer_id,
-            "occurred_at": at,
-            "kind": kind,
-            "channel": channel,
-            "ticket_id": ticket_id,
-            "interaction_id": interaction_id,
-            "summary": summary[:300],
-        },
-    )
+    row = _row(customer_id=customer_id, kind=kind, at=at, summary=summary, channel=channel, ticket_id=ticket_id,
+               interaction_id=interaction_id)  # fmt: skip
+    await session.execute(_INSERT, row)
+
+
+async def record_many(session: AsyncSession, entries: list[dict[str, Any]]) -> None:
+    """Many timeline entries (record's keyword arguments each) in one executemany: a batch of contacts."""
+    if entries:
+        await session.execute(_INSERT, [_row(**entry) for entry in entries])
+
+
+def _row(
+    *,
+    customer_id: int,
+    kind: str,
+    at: datetime,
+    summary: str,
+    channel: str | None = None,
+    ticket_id: int | None = None,
+    interaction_id: int | None = None,
+) -> dict[str, Any]:
+    return {"customer_id": customer_id, "occurred_at": at, "kind": kind, "channel": channel,
+            "ticket_id": ticket_id, "interaction_id": interaction_id, "summary": summary[:300]}  # fmt: skip
 
 
 _INSERT = insert(HISTORY)

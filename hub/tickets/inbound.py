@@ -83,7 +83,7 @@ class ContactWriter:
         interaction, ticket, customer, queue = found
         return IngestResult(TicketSnapshot.of(ticket, customer, queue), InteractionSnapshot.of(interaction), True, None)
 
-    async def _queue_name(self, session: AsyncSession, queue_id: int) -> str:
+    async def queue_name(self, session: AsyncSession, queue_id: int) -> str:
         # Queues are configuration: renamed rarely, never deleted, so their names are safe to keep.
         name = self._queue_names.get(queue_id)
         if name is None:
@@ -139,7 +139,7 @@ class ContactWriter:
             ticket, queue_name = await self._open_ticket(s, env, customer)
         else:
             ticket = decision.ticket
-            queue_name = await self._queue_name(s, ticket.queue_id)
+            queue_name = await self.queue_name(s, ticket.queue_id)
             status_changed = await self._touch_ticket(s, ticket, decision.action, now)
         message = await self._append(s, env, ticket.id, customer.id)
         ticket_snap = TicketSnapshot.of(ticket, customer, queue_name)
@@ -210,36 +210,44 @@ class ContactWriter:
     @staticmethod
     async def _append(s: AsyncSession, env: InboundEnvelope, ticket_id: int, customer_id: int) -> InteractionSnapshot:
         """The contact itself and its history line, as two plain INSERTs."""
-        text = storable_text(env.text)
-        values: dict[str, Any] = {
-            "ticket_id": ticket_id,
-            "customer_id": customer_id,
-            "direction": "inbound",
-            "channel": env.channel,
-            "external_id": env.external_id,
-            "author_agent_id": None,
-            "text": text,
-            "html": nh3.clean(storable_text(env.html), url_schemes=_HTML_SCHEMES) if env.html else None,
-            "attachments": storable_json([asdict(a) for a in env.attachments]),
-            "meta": storable_json(dict(env.meta)),
-            "delivery_status": None,
-            "delivery_error": None,
-            "created_at": env.received_at,
-        }
+        values = contact_values(env, ticket_id, customer_id)
         interaction_id = await s.scalar(_INSERT_INTERACTION, values)
         assert interaction_id is not None
-        await search.index_message(s, interaction_id, ticket_id, text)
-        await history.record(
-            s,
-            customer_id=customer_id,
-            kind="contact.inbound",
-            at=env.received_at,
-            summary=text,
-            channel=env.channel,
-            ticket_id=ticket_id,
-            interaction_id=interaction_id,
-        )
+        await search.index_message(s, interaction_id, ticket_id, values["text"])
+        await history.record(s, **history_values(values, interaction_id))
         return InteractionSnapshot.from_values(interaction_id, values)
+
+
+def contact_values(env: InboundEnvelope, ticket_id: int, customer_id: int) -> dict[str, Any]:
+    """The interactions row of an inbound contact (cleaned text and HTML, JSON-safe metadata)."""
+    return {
+        "ticket_id": ticket_id,
+        "customer_id": customer_id,
+        "direction": "inbound",
+        "channel": env.channel,
+        "external_id": env.external_id,
+        "author_agent_id": None,
+        "text": storable_text(env.text),
+        "html": nh3.clean(storable_text(env.html), url_schemes=_HTML_SCHEMES) if env.html else None,
+        "attachments": storable_json([asdict(a) for a in env.attachments]),
+        "meta": storable_json(dict(env.meta)),
+        "delivery_status": None,
+        "delivery_error": None,
+        "created_at": env.received_at,
+    }
+
+
+def history_values(values: dict[str, Any], interaction_id: int) -> dict[str, Any]:
+    """The keyword arguments of history.record for a stored contact (its row values and id)."""
+    return {
+        "customer_id": values["customer_id"],
+        "kind": "contact.inbound",
+        "at": values["created_at"],
+        "summary": values["text"],
+        "channel": values["channel"],
+        "ticket_id": values["ticket_id"],
+        "interaction_id": interaction_id,
+    }
 
 
 async def add_attachments(

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from hub.db.engine import Database
 from hub.envelopes import InboundEnvelope, storable_text
 from hub.tickets.inbound import ContactWriter, IngestResult, SlaPolicy
+from hub.tickets.inbound_batch import BatchWriter
 
 if TYPE_CHECKING:  # settings sit above the domain: they are handed over
     from hub.settings import Settings
@@ -45,6 +46,7 @@ class Ingestor:
     def __init__(self, db: Database, settings: Settings, sla: SlaPolicy | None = None) -> None:
         self._db = db
         self._writer = ContactWriter(settings, sla)
+        self._batch = BatchWriter(self._writer)
         self._waiting: list[tuple[InboundEnvelope, asyncio.Future[IngestResult]]] = []
         self._drainer: asyncio.Task[None] | None = None
 
@@ -70,7 +72,7 @@ class Ingestor:
         if len(batch) > 1:
             try:
                 async with self._db.write() as uow:
-                    results = [await self._writer.store(uow, env) for env, _ in batch]
+                    results = await self._batch.store_many(uow, [env for env, _ in batch])
             except Exception:
                 log.info("a batch of %d contacts failed; storing them one by one", len(batch), exc_info=True)
             else:
@@ -88,7 +90,7 @@ class Ingestor:
         for attempt in range(1, RETRIES + 1):
             try:
                 async with self._db.write() as uow:
-                    return await self._writer.store(uow, env)
+                    return (await self._batch.store_many(uow, [env]))[0]
             except IntegrityError:
                 # A concurrent writer got there first: the same message (dedup finds it on retry) or the
                 # same new customer's identity (resolved on retry). Retrying never drops the contact.

@@ -1,0 +1,186 @@
+"""A batch of inbound contacts in one transaction: the common case in a few statements for the whole batch.
+
+The common case is a known customer writing on a ticket that is still active (new or open): one SELECT finds
+which contacts are already stored, one finds the senders' customers, one their latest tickets; then one
+executemany moves the tickets, one multi-row INSERT ... RETURNING stores the contacts, one fills the search
+index and one the history. Everything else (a new customer, a ticket to open or reopen, a pending ticket,
+threading hints, claims, extra identities, a repeated message id) goes through ContactWriter.store one by one,
+in the same transaction. A customer is handled by one path only, so their contacts keep their order.
+Nothing here is cached across batches: customers and tickets are read in each batch's own transaction (on
+PostgreSQL with the customers locked, as the one-by-one path locks them), so a merge, an erasure or an
+identity moved between batches is seen by the next batch.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+
+from hub.customers import history
+from hub.customers.identities import InvalidIdentity, normalize
+from hub.customers.search_index import is_sqlite, put_ticket_rows
+from hub.db.engine import UnitOfWork
+from hub.db.models import INTERACTIONS, Customer, Identity, Interaction, Ticket
+from hub.envelopes import IdentityRef, InboundEnvelope
+from hub.events import MessageReceived
+from hub.events.snapshots import InteractionSnapshot, TicketSnapshot
+from hub.tickets.inbound import _TOUCH_TICKET, ContactWriter, IngestResult, contact_values, history_values
+from hub.tickets.model import Status, ThreadAction
+from hub.tickets.search import message_row
+
+# Built once: the statements' cache keys are memoized, and the expanding IN lists compile once per length.
+_SEEN = select(Interaction.channel, Interaction.external_id).where(
+    Interaction.channel == bindparam("channel"), Interaction.external_id.in_(bindparam("ids", expanding=True))
+)
+_OWNERS = (
+    select(Identity.value, Customer)
+    .join(Customer, Customer.id == Identity.customer_id)
+    .where(Identity.kind == bindparam("kind"), Identity.value.in_(bindparam("values", expanding=True)))
+)
+_OWNERS_LOCKED = _OWNERS.with_for_update(of=Customer)
+_RANKED = (
+    select(
+        Ticket.id,
+        func.row_number()
+        .over(
+            partition_by=(Ticket.customer_id, Ticket.channel),
+            order_by=(Ticket.last_message_at.desc(), Ticket.id.desc()),
+        )
+        .label("n"),
+    )
+    .where(Ticket.customer_id.in_(bindparam("customers", expanding=True)), Ticket.status != Status.CLOSED)
+    .subquery()
+)
+# Each customer's latest unclosed ticket per channel: the one choose_thread continues.
+_LATEST = select(Ticket).join(_RANKED, _RANKED.c.id == Ticket.id).where(_RANKED.c.n == 1)
+_INSERT_MANY = INTERACTIONS.insert().returning(INTERACTIONS.c.id, sort_by_parameter_order=True)
+# No status change: the ticket only takes the new message (pending, solved or none take the one-by-one path).
+_CONTINUED = frozenset({Status.NEW.value, Status.OPEN.value})
+
+
+@dataclass(slots=True)
+class _Plan:
+    env: InboundEnvelope
+    customer: Customer
+    ticket: Ticket
+
+
+def _simple(env: InboundEnvelope) -> bool:
+    """No threading hint, claim or extra identity: a plain message from its sender."""
+    return (
+        env.claim is None
+        and not env.extra_identities
+        and env.thread_ticket_id is None
+        and not env.thread_refs
+        and not env.explicit_threading
+    )
+
+
+class BatchWriter:
+    def __init__(self, writer: ContactWriter) -> None:
+        self._writer = writer
+
+    async def store_many(self, uow: UnitOfWork, envs: Sequence[InboundEnvelope]) -> list[IngestResult]:
+        """Store every contact in the caller's transaction, in order; events go out when it commits."""
+        s = uow.session
+        seen = await _seen(s, envs)
+        refs = [_normalized(env.sender) for env in envs]
+        owners = await _owners(s, [r for r in refs if r is not None])
+        keys: set[tuple[str, str]] = set()
+        slow_customers: set[int] = set()
+        candidates: dict[int, tuple[InboundEnvelope, Customer]] = {}
+        for i, (env, ref) in enumerate(zip(envs, refs, strict=True)):
+            key = (env.channel, env.external_id)
+            customer = owners.get(ref) if ref is not None else None
+            plain = _simple(env) and key not in seen and key not in keys
+            keys.add(key)
+            if customer is None:
+                continue  # a new customer (or no valid identity): the one-by-one path
+            if not plain or (env.sender_name and not customer.display_name):
+                slow_customers.add(customer.id)  # a duplicate, a threading hint, a name to fill in
+            else:
+                candidates[i] = (env, customer)
+        latest = await _latest(s, {c.id for _, c in candidates.values()})
+        plans: dict[int, _Plan] = {}
+        for i, (env, customer) in candidates.items():
+            ticket = latest.get((customer.id, env.channel))
+            if ticket is None or ticket.status not in _CONTINUED or ticket.merged_into_id is not None:
+                slow_customers.add(customer.id)
+            else:
+                plans[i] = _Plan(env, customer, ticket)
+        # The one-by-one path also takes the rest of those customers' contacts in this batch, in order.
+        plans = {i: p for i, p in plans.items() if p.customer.id not in slow_customers}
+        results: dict[int, IngestResult] = await self._store_planned(uow, plans) if plans else {}
+        for i, env in enumerate(envs):
+            if i not in results:
+                results[i] = await self._writer.store(uow, env)
+        return [results[i] for i in range(len(envs))]
+
+    async def _store_planned(self, uow: UnitOfWork, plans: dict[int, _Plan]) -> dict[int, IngestResult]:
+        s = uow.session
+        order = sorted(plans)
+        rows = [contact_values(plans[i].env, plans[i].ticket.id, plans[i].customer.id) for i in order]
+        ids = list((await s.execute(_INSERT_MANY, rows)).scalars())
+        touched: dict[int, dict[str, object]] = {}
+        results: dict[int, IngestResult] = {}
+        for i, values, interaction_id in zip(order, rows, ids, strict=True):
+            plan = plans[i]
+            ticket, now = plan.ticket, plan.env.received_at
+            # The customer wrote: a snoozed ticket's reminder is spent (hub/tickets/snooze.py), as in _touch_ticket.
+            change = {"last_message_at": now, "updated_at": now, "remind_at": None}
+            for key, value in change.items():
+                set_committed_value(ticket, key, value)
+            touched[ticket.id] = {"ticket_id": ticket.id, "status": ticket.status, "solved_at": ticket.solved_at,
+                                  **change}  # fmt: skip
+            queue = await self._writer.queue_name(s, ticket.queue_id)
+            snapshot = TicketSnapshot.of(ticket, plan.customer, queue)
+            message = InteractionSnapshot.from_values(interaction_id, values)
+            uow.emit(MessageReceived(snapshot, message))
+            results[i] = IngestResult(snapshot, message, False, ThreadAction.REUSE)
+        await s.execute(_TOUCH_TICKET, list(touched.values()))
+        await put_ticket_rows(s, [message_row(n, v["ticket_id"], v["text"]) for n, v in zip(ids, rows, strict=True)])
+        await history.record_many(s, [history_values(v, n) for n, v in zip(ids, rows, strict=True)])
+        return results
+
+
+def _normalized(ref: IdentityRef) -> IdentityRef | None:
+    try:
+        return normalize(ref)
+    except InvalidIdentity:
+        return None  # the one-by-one path refuses it with its own error
+
+
+async def _seen(s: AsyncSession, envs: Sequence[InboundEnvelope]) -> set[tuple[str, str]]:
+    by_channel: defaultdict[str, list[str]] = defaultdict(list)
+    for env in envs:
+        by_channel[env.channel].append(env.external_id)
+    found: set[tuple[str, str]] = set()
+    for channel, ids in by_channel.items():
+        rows = await s.execute(_SEEN, {"channel": channel, "ids": sorted(set(ids))})
+        found.update((c, e) for c, e in rows if e is not None)
+    return found
+
+
+async def _owners(s: AsyncSession, refs: list[IdentityRef]) -> dict[IdentityRef, Customer]:
+    by_kind: defaultdict[str, set[str]] = defaultdict(set)
+    for ref in refs:
+        by_kind[ref.kind].add(ref.value)
+    # PostgreSQL: the customers stay locked to commit, so other processes' contacts from them wait their turn.
+    statement = _OWNERS if is_sqlite(s) else _OWNERS_LOCKED
+    owners: dict[IdentityRef, Customer] = {}
+    for kind, values in by_kind.items():
+        rows = await s.execute(statement, {"kind": kind, "values": sorted(values)})
+        owners.update((IdentityRef(kind, value), customer) for value, customer in rows)
+    return owners
+
+
+async def _latest(s: AsyncSession, customer_ids: set[int]) -> dict[tuple[int, str], Ticket]:
+    if not customer_ids:
+        return {}
+    tickets = await s.scalars(_LATEST, {"customers": sorted(customer_ids)})
+    return {(t.customer_id, t.channel): t for t in tickets}
