@@ -15,8 +15,9 @@ import socketio
 
 from hub.channels.base import InboundRejected
 from hub.channels.webchat.identity import VisitorClaim, read_claim
-from hub.envelopes import DeliveryReceipt, IdentityRef, InboundEnvelope, OutboundMessage
+from hub.envelopes import Attachment, DeliveryReceipt, IdentityRef, InboundEnvelope, OutboundMessage
 from hub.rooms import VISITOR_NAMESPACE, visitor_room
+from hub.tickets.surveys import SURVEY_ACTOR
 
 NAMESPACE = VISITOR_NAMESPACE
 # Our widget sends 24 hex characters; other widgets' ids may be as short as 4 (a counter, a nanoid(6)).
@@ -42,6 +43,12 @@ class VisitorMessage:
     claim: VisitorClaim | None = None  # who they say they are (identity.py), checked when they connected
     ticket_id: int | None = None
     topic: str | None = None  # from the widget's data-topic: where routing.toml's entry points apply
+    attachments: tuple[Attachment, ...] = ()  # the visitor's uploads this message names (uploads.py checked them)
+
+
+def is_survey(meta: Mapping[str, Any]) -> bool:
+    """The satisfaction question sent when a chat is solved (answered by a reply of 1 to 5)."""
+    return bool(meta.get("automatic")) and meta.get("author") == SURVEY_ACTOR.name
 
 
 def visitor_prefix(key: str) -> str:
@@ -82,7 +89,8 @@ class WebchatChannel:
         size = len(text.encode("utf-8"))
         if size > self.max_message_bytes:
             raise InboundRejected("too_large", f"message is {size} bytes; the limit is {self.max_message_bytes} bytes")
-        if not text.strip():
+        files_only = not text.strip()
+        if files_only and not raw.attachments:
             raise InboundRejected("empty", "message has no text")
         client_id = data.get("client_id")
         if client_id is not None and not (isinstance(client_id, str) and _CLIENT_ID.match(client_id)):
@@ -90,10 +98,15 @@ class WebchatChannel:
         # A client id makes a resend after a dropped connection idempotent; without one, each send is new.
         # A resend repeats the text too: the same short id with other words is a widget counting again
         # from 1 after a reload, a new message that must not be taken for a duplicate.
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+        files = "".join(f"\n{a.storage_key}" for a in raw.attachments)
+        digest = hashlib.sha256((text + files).encode("utf-8")).hexdigest()[:12]
         external = visitor_prefix(raw.visitor_key) + (f"{client_id}:{digest}" if client_id else uuid.uuid4().hex)
         claim = raw.claim
         meta: dict[str, Any] = {"visitor": raw.visitor_key}  # replies go to the visitor who wrote last
+        if files_only:
+            # Only files: their names stand in for the text (search, previews), and the widget shows the files.
+            text = ", ".join(a.filename for a in raw.attachments)
+            meta["files_only"] = True
         if claim is not None:
             meta["claim"] = claim.to_meta()
             if claim.email:
@@ -104,6 +117,7 @@ class WebchatChannel:
             sender=IdentityRef(self.identity_kind, raw.visitor_key),
             sender_name=claim.name if claim else None,
             text=text,
+            attachments=raw.attachments,
             meta=meta,
             thread_ticket_id=raw.ticket_id,
             # A chat continues only the visitor's own conversation (the ticket its session names), never
@@ -124,6 +138,8 @@ class WebchatChannel:
         }
         if msg.html:  # rendered Markdown, sanitised: the widget shows it through its own allow-list
             payload["html"] = msg.html
+        if is_survey(msg.meta):
+            payload["kind"] = "survey"  # the widget asks with its own rating buttons, in the visitor's language
         # To the visitor who wrote the message this answers: a customer may have several chat visitors (their
         # phone and laptop, or someone who only says they are them), and each sees only their own chat.
         visitor = msg.reply_context.get("visitor")

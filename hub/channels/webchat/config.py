@@ -1,4 +1,4 @@
-"""[webchat] in config/hub.toml: each website's widget (its identity secret) and how many new chats may start."""
+"""[webchat] in config/hub.toml: each website's widget (identity secret, branding) and how many new chats may start."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from hub.channels.base import ChannelConfigError
 from hub.channels.tables import channel_table
+from hub.channels.webchat.branding import BRANDING_KEYS, DEFAULT_BRANDING, Branding, parse_branding
 from hub.settings import Settings
 
 WIDGET_NAME = re.compile(r"^[a-z0-9_-]{1,40}$")
@@ -31,10 +32,21 @@ class WebchatConfig:
     new_conversations_per_address: int = 10
     new_conversations_per_origin: int = 300
     new_conversations_window_minutes: int = 10
+    branding: Mapping[str, Branding] = field(default_factory=dict)  # widget name -> its look (branding.py)
+    max_file_bytes: int = 10 * 1024 * 1024  # a visitor's upload (images and PDFs), at most attachment_max_bytes
+
+    def branding_of(self, widget: str | None) -> Branding:
+        """A widget's look: its own, else the default widget's, else the hub's."""
+        return self.branding.get(widget or DEFAULT_WIDGET) or self.branding.get(DEFAULT_WIDGET) or DEFAULT_BRANDING
 
 
 DEFAULTS = WebchatConfig()
-LIMITS = ("new_conversations_per_address", "new_conversations_per_origin", "new_conversations_window_minutes")
+LIMITS = (
+    "new_conversations_per_address",
+    "new_conversations_per_origin",
+    "new_conversations_window_minutes",
+    "max_file_bytes",
+)
 
 
 def webchat_config(settings: Settings) -> WebchatConfig:
@@ -60,6 +72,7 @@ def _with_limits(config: WebchatConfig, limits: Mapping[str, int]) -> WebchatCon
         new_conversations_window_minutes=limits.get(
             "new_conversations_window_minutes", config.new_conversations_window_minutes
         ),
+        max_file_bytes=limits.get("max_file_bytes", config.max_file_bytes),
     )
 
 
@@ -67,11 +80,9 @@ def _limit(key: str, raw: Any, name: str) -> int:
     """A whole number (a TOML integer, or digits in a HUB_* variable); the window at least a minute."""
     text = raw.strip() if isinstance(raw, str) else None
     value = int(text) if text and text.isascii() and text.isdigit() else raw
-    least = 1 if name == "new_conversations_window_minutes" else 0
+    least = 1 if name in ("new_conversations_window_minutes", "max_file_bytes") else 0
     if isinstance(value, bool) or not isinstance(value, int) or value < least:
-        raise WebchatConfigError(
-            key, "a whole number of minutes, at least 1" if least else "a whole number (0: no limit)", raw
-        )
+        raise WebchatConfigError(key, "a whole number, at least 1" if least else "a whole number (0: no limit)", raw)
     return value
 
 
@@ -84,12 +95,14 @@ def parse_webchat(raw: Any) -> WebchatConfig:
     if not isinstance(widgets, dict):
         raise WebchatConfigError("webchat.widgets", "a [webchat.widgets.<name>] table per website")
     secrets: dict[str, str] = {}
+    branding: dict[str, Branding] = {}
     for name, spec in widgets.items():
         where = f"webchat.widgets.{name}"
         if not WIDGET_NAME.match(name):
             raise WebchatConfigError(where, "a name of a-z, 0-9, _ and - (at most 40 characters)")
-        if not isinstance(spec, dict) or set(spec) - {"identity_secret"}:
-            raise WebchatConfigError(where, "a table with identity_secret")
+        if not isinstance(spec, dict) or set(spec) - {"identity_secret", *BRANDING_KEYS}:
+            raise WebchatConfigError(where, f"a table with identity_secret and {', '.join(sorted(BRANDING_KEYS))}")
+        branding[name] = parse_branding(where, spec)
         secret = spec.get("identity_secret")
         if secret is None:
             continue  # a widget without identity verification: every claim is unsigned
@@ -97,4 +110,5 @@ def parse_webchat(raw: Any) -> WebchatConfig:
             raise WebchatConfigError(f"{where}.identity_secret", f"a secret of at least {MIN_SECRET_CHARS} characters")
         secrets[name] = secret.strip()
     limits = {name: _limit(f"webchat.{name}", raw[name], name) for name in LIMITS if name in raw}
-    return _with_limits(WebchatConfig(identity_secrets=secrets, widgets=frozenset(widgets)), limits)
+    config = WebchatConfig(identity_secrets=secrets, widgets=frozenset(widgets), branding=branding)
+    return _with_limits(config, limits)

@@ -8,6 +8,7 @@ import socketio
 
 from hub.bus import EventBus
 from hub.channels.webchat.channel import NAMESPACE
+from hub.channels.webchat.strings import OFFLINE_KEY, OFFLINE_SOON_KEY, STILL_LOOKING_KEY
 from hub.events import TicketUpdated
 from hub.events.snapshots import TicketSnapshot
 from hub.knowledge.text import guess_locale
@@ -24,7 +25,7 @@ OFFLINE = {
     "en": "No agent is online right now. Your message is saved as ticket #{ticket}; we will answer here by {when}.",
     "zh": "目前没有客服在线。您的消息已保存为工单 #{ticket}，我们会在 {when} 前在这里回复您。",
 }
-SOON = {"en": "as soon as possible", "zh": "尽快"}
+SOON = {"en": "as soon as possible", "zh": "尽快"}  # `text` (what the hub wrote), for widgets that show it
 
 
 def language_of(ticket: TicketSnapshot, text: str = "") -> str:
@@ -44,6 +45,9 @@ def offline_notice(result: IngestResult, agents_online: bool, text: str) -> dict
         "expected_by": due.isoformat() if due else None,
         "lang": lang,
         "text": OFFLINE[lang].format(ticket=result.ticket.id, when=when),
+        "key": OFFLINE_KEY if due else OFFLINE_SOON_KEY,
+        # `when` is left for the widget to write in the visitor's own time zone, from expected_by.
+        "params": {"ticket": result.ticket.id, "expected_by": due.isoformat() if due else None},
     }
 
 
@@ -73,6 +77,8 @@ class StillLooking:
             "code": "still_looking",
             "lang": lang,
             "text": STILL_LOOKING[lang],
+            "key": STILL_LOOKING_KEY,
+            "params": {},
             "retry_at": assignment["reoffer_at"],
         }
         await self._sio.emit("notice", notice, room=ticket_room(ticket.id), namespace=NAMESPACE)

@@ -15,6 +15,7 @@ from hub.channels.webchat.channel import (
     NAMESPACE,
     VisitorMessage,
     WebchatChannel,
+    is_survey,
     new_visitor_token,
     visitor_key,
     visitor_prefix,
@@ -22,6 +23,7 @@ from hub.channels.webchat.channel import (
 from hub.channels.webchat.identity import VisitorClaim
 from hub.channels.webchat.new_conversations import Client, NewConversations
 from hub.channels.webchat.notices import offline_notice
+from hub.channels.webchat.uploads import ChatFiles
 from hub.customers.visitors import VisitorBook, VisitorView
 from hub.envelopes import IdentityRef
 from hub.events.snapshots import InteractionSnapshot
@@ -35,16 +37,26 @@ _TOPIC = re.compile(r"[A-Za-z0-9_-]{1,40}")  # a widget's data-topic
 
 def visitor_payload(row: InteractionSnapshot) -> dict[str, Any]:
     """What a visitor may see of an interaction: never notes, never internal metadata."""
-    return {
+    outbound = row.direction == "outbound"
+    payload: dict[str, Any] = {
         "id": row.id,
         "ticket_id": row.ticket_id,
         "direction": row.direction,
-        "text": row.text,
-        "author": str(row.meta.get("author", "")) if row.direction == "outbound" else "",
+        "text": "" if row.meta.get("files_only") else row.text,
+        "author": str(row.meta.get("author", "")) if outbound else "",
         "created_at": row.created_at.isoformat(),
         # A Markdown reply's sanitised HTML (hub/markup.py); the widget renders only its own allow-list of it.
-        **({"html": row.html} if row.direction == "outbound" and row.html else {}),
+        **({"html": row.html} if outbound and row.html else {}),
+        **({"kind": "survey"} if outbound and is_survey(row.meta) else {}),
     }
+    files = [
+        {"name": str(a.get("filename", "")), "type": str(a.get("content_type", "")), "size": a.get("size")}
+        for a in row.attachments
+        if isinstance(a, dict)
+    ]
+    if files:
+        payload["files"] = files
+    return payload
 
 
 MESSAGES_PER_MINUTE = 30  # per visitor: a person types far fewer; a script is slowed down
@@ -58,6 +70,7 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         visitors: VisitorBook,
         agents_online: Callable[[], bool],
         new_conversations: NewConversations,
+        files: ChatFiles,
     ) -> None:
         super().__init__(NAMESPACE)
         self._channel = channel
@@ -66,6 +79,7 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self._agents_online = agents_online
         self._senders = SenderLimiter(MESSAGES_PER_MINUTE)
         self._new = new_conversations
+        self._files = files
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         auth = auth if isinstance(auth, dict) else {}
@@ -116,8 +130,11 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             # Another tab of this visitor may have started the conversation since this one connected.
             view = await self._view(session["key"])
             session["ticket_id"] = view.ticket_id if view else None
-        raw = VisitorMessage(session["key"], data, session["claim"], session["ticket_id"], session.get("topic"))
         try:
+            files = await self._files.attachments(session["key"], data.get("files") if isinstance(data, dict) else None)
+            raw = VisitorMessage(
+                session["key"], data, session["claim"], session["ticket_id"], session.get("topic"), files
+            )
             envelope = self._channel.parse_inbound(raw)
         except InboundRejected as exc:
             error = {"code": exc.code, "message": str(exc)}
