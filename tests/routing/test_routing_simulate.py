@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import random
 from pathlib import Path
 
 import pytest
@@ -157,3 +159,22 @@ def test_fair_routing_spreads_work_and_skill_weight_concentrates_it() -> None:
     assert fair["agents_without_contact"] == 0 and fair["occupancy_spread_max_min_points"] < 10
     assert skilled["occupancy_spread_max_min_points"] > fair["occupancy_spread_max_min_points"]
     assert skilled["best_skilled_percent"] > fair["best_skilled_percent"]
+
+
+def test_occupancy_spread_is_measured_in_contacts_so_a_short_window_is_coarse() -> None:
+    """The same routing over an hour and over a day: one 4-minute call is 6.7 points of an agent's hour and
+    0.8 of their day, and over an hour how many long calls each agent drew decides most of the spread."""
+    roster = agents(10, VOICE)
+
+    def calls(seconds: float) -> list[Contact]:  # a call every 48 s, log-normal around 4 minutes (seeded)
+        rng = random.Random(1)
+        mean = math.log(240) - 0.6**2 / 2
+        return [Contact(i, i * 48.0, VOICE, "general", {}, "en", rng.lognormvariate(mean, 0.6), None)
+                for i in range(int(seconds // 48))]  # fmt: skip
+
+    hour = simulate(RoutingConfig(), roster, calls(3600), day_s=3600.0)
+    day = simulate(RoutingConfig(), roster, calls(8 * 3600), day_s=8 * 3600.0)
+    assert hour["occupancy_contact_points"] == pytest.approx(6.7, abs=1.5)
+    assert day["occupancy_contact_points"] == pytest.approx(0.83, abs=0.15)
+    assert day["contacts_per_agent"] == pytest.approx(8 * hour["contacts_per_agent"], rel=0.05)
+    assert hour["occupancy_spread_points"] > 1.5 * day["occupancy_spread_points"]
