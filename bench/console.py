@@ -5,7 +5,8 @@ The visitors' conversations are opened (and routed) before the measured traffic 
 Starts `hub serve` on a fresh SQLite database (or HUB_DATABASE_URL) with agents spread over the queues
 (the chats arrive in one of them, so most agents must hear nothing: fan-out is O(subscribers of what
 changed)). Console sockets speak engine.io directly over aiohttp websockets, so the load generator stays
-light. Prints one JSON object on its last line: delivery p50/p99, server memory (RSS, peak) and CPU.
+light. Durable by default (commits synced); --unsafe shows the cost. Prints one JSON object on its last line:
+delivery p50/p99, server memory (RSS, peak) and CPU, and the durability settings of the run.
 """
 
 from __future__ import annotations
@@ -30,13 +31,13 @@ import aiohttp
 import socketio
 from sqlalchemy import select
 
+from bench._services import add_unsafe, database_url, durability, free_port, hub_env, start_hub, stop
 from bench.webchat import UNLIMITED_CHATS
 from hub.agents.accounts import create_session, hash_password
 from hub.bus import EventBus
 from hub.db.engine import Database
 from hub.db.migrate import upgrade_async
 from hub.db.models import Agent, ConsoleSession, Queue, QueueMember
-from tests.processes import hubs
 
 OFFERED = re.compile(r"\"offer\",\s*\{\"ticket\":\s*\{\"id\":\s*(\d+)")
 MARK = re.compile(r"\"text\":\s*\"bench-(\d+)-")  # the interaction's text (the ticket's subject is older)
@@ -148,9 +149,12 @@ def proc_figures(pid: int) -> dict[str, float]:
 
 async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
     tokens = await seed(url, args.agents, args.supervisors, args.hearing)
+    settings = await durability(url, args.unsafe)
     sent: dict[int, float] = {}
-    async with hubs(1, HUB_DATABASE_URL=url, HUB_LOG_LEVEL="WARNING", **UNLIMITED_CHATS) as started:
-        proc, base = started[0]
+    env = {**os.environ, "HUB_DATABASE_URL": url, "HUB_LOG_LEVEL": "WARNING", "HUB_HTTP_PORT": str(free_port()),
+           **UNLIMITED_CHATS, **hub_env(args.unsafe)}  # fmt: skip
+    proc, base = await start_hub(env)  # awaited however long it takes; its process group stopped below
+    try:
         consoles = Consoles(base, sent)
         connector = aiohttp.TCPConnector(limit=0)
         async with aiohttp.ClientSession(connector=connector) as http:
@@ -205,12 +209,15 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
                 await v.disconnect()
             for task in consoles.tasks:
                 task.cancel()
+    finally:
+        await stop(proc)  # SIGTERM, then its whole process group killed, whatever happened above
     agent_lat, sup_lat = consoles.latency["agent"], consoles.latency["supervisor"]
     every = agent_lat + sup_lat
     expected = n * (args.hearing + args.supervisors)
     return {
         "bench": "console",
         "database": url.split(":")[0],
+        **settings,
         "agents": args.agents,
         "supervisors": args.supervisors,
         "agents_in_chat_queue": args.hearing,
@@ -251,13 +258,13 @@ def main() -> None:
     p.add_argument("--burst-rate", type=float, default=250.0)
     p.add_argument("--burst-seconds", type=float, default=2.0)
     p.add_argument("--bursts", type=int, default=3)
+    add_unsafe(p)
     args = p.parse_args()
     if args.quick:
         args.agents, args.supervisors, args.hearing, args.visitors = 200, 10, 20, 40
         args.seconds, args.bursts, args.burst_seconds = 3.0, 1, 1.0
     with tempfile.TemporaryDirectory() as tmp:
-        url = os.environ.get("HUB_DATABASE_URL") or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
-        result = asyncio.run(run(args, url))
+        result = asyncio.run(run(args, database_url(Path(tmp))))
     print(json.dumps(result))
 
 

@@ -4,6 +4,9 @@ On first use this installs django-helpdesk from PyPI into var/bench/helpdesk-ven
 environment: it is no dependency of the hub), writes a minimal Django project on SQLite, drops the same
 mails into a directory and times `helpdesk.email.process_email()` over them: what django-helpdesk's
 `get_email` command does every few minutes. Returns None (with the reason on stderr) when it cannot run.
+Durability as the hub's run: "full" leaves Django's SQLite at its defaults (a rollback journal, synchronous=FULL:
+every commit synced, as the hub's default WAL + FULL); "fast" gives it WAL + synchronous=NORMAL, as the hub's
+--unsafe. The settings it ran with are returned with its figures.
 """
 
 from __future__ import annotations
@@ -46,6 +49,15 @@ urlpatterns = [path("helpdesk/", include("helpdesk.urls", namespace="helpdesk"))
 
 RUN = """
 import json, sys, time, django
+from django.db.backends.signals import connection_created
+
+def pragmas(sender, connection, **kwargs):
+    if sys.argv[2] == "fast":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+
+connection_created.connect(pragmas)
 django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
@@ -57,7 +69,14 @@ Queue.objects.create(title="Support", slug="support", email_address="support@ben
 t0 = time.perf_counter()
 process_email(quiet=True)
 elapsed = time.perf_counter() - t0
-print(json.dumps({"seconds": elapsed, "tickets": Ticket.objects.count(), "followups": FollowUp.objects.count()}))
+from django.db import connection
+with connection.cursor() as cursor:
+    sync = cursor.execute("PRAGMA synchronous").fetchone()[0]
+    journal = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+shown = {"sqlite_synchronous": {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(sync, sync),
+         "sqlite_journal_mode": journal}
+print(json.dumps({"seconds": elapsed, "tickets": Ticket.objects.count(), "followups": FollowUp.objects.count(),
+                  **shown}))
 """
 
 
@@ -76,7 +95,7 @@ def _python() -> Path | None:
     return python
 
 
-def helpdesk_rate(n: int, workdir: Path) -> dict[str, Any] | None:
+def helpdesk_rate(n: int, workdir: Path, durability: str = "full") -> dict[str, Any] | None:
     """django-helpdesk's figures for the benchmark's n mails: mails/s, tickets and follow-ups made."""
     python = _python()
     if python is None:
@@ -91,7 +110,12 @@ def helpdesk_rate(n: int, workdir: Path) -> dict[str, Any] | None:
         (inbox / f"{i:06d}.eml").write_bytes(raw)
     env = {"DJANGO_SETTINGS_MODULE": "settings", "PYTHONPATH": str(project), "PATH": "/usr/bin:/bin"}
     done = subprocess.run(
-        [str(python), "-c", RUN, str(inbox)], cwd=project, env=env, capture_output=True, text=True, timeout=7200
+        [str(python), "-c", RUN, str(inbox), durability],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=7200,
     )
     if done.returncode != 0:
         print(f"django-helpdesk comparison failed:\n{done.stderr[-2000:]}", file=sys.stderr)

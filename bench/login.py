@@ -4,7 +4,8 @@ Starts `hub serve` on a fresh SQLite database (or HUB_DATABASE_URL) behind a "pr
 (HUB_TRUSTED_PROXIES=127.0.0.1), so every attacking request can come from a new address for a new account:
 no counter refuses it and each one costs a password check, the worst case for the event loop. Measures
 /healthz and a web chat visitor's message acknowledgement, idle and then under attack. Prints one JSON
-object on its last line (p50/p99 in ms, refused_429, checked_401).
+object on its last line (p50/p99 in ms, refused_429, checked_401, the durability settings of the run; durable by
+default, --unsafe: commits not synced).
 """
 
 from __future__ import annotations
@@ -27,11 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `python bench
 import aiohttp
 import socketio
 
+from bench._services import add_unsafe, database_url, durability, free_port, hub_env, start_hub, stop
 from hub.agents.accounts import create_agent
 from hub.bus import EventBus
 from hub.db.engine import Database
 from hub.db.migrate import upgrade_async
-from tests.processes import hubs
 
 PROBE_INTERVAL_S = 0.05
 CHAT_INTERVAL_S = 0.2
@@ -122,14 +123,22 @@ async def phase(base: str, seconds: float, attackers: int, first_visitor: int) -
     return {"health": health, "chat": chat, "statuses": statuses}
 
 
-async def run(seconds: float, attackers: int, database_url: str) -> dict[str, Any]:
+async def run(seconds: float, attackers: int, database_url: str, unsafe: bool = False) -> dict[str, Any]:
     await seed(database_url)
-    env = {"HUB_DATABASE_URL": database_url, "HUB_TRUSTED_PROXIES": "127.0.0.1"}
-    async with hubs(1, **env) as [(_proc, base)]:
+    settings = await durability(database_url, unsafe)
+    env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_TRUSTED_PROXIES": "127.0.0.1",
+           "HUB_HTTP_PORT": str(free_port()), **hub_env(unsafe)}  # fmt: skip
+    proc, base = await start_hub(env)  # awaited however long it takes; its process group stopped below
+    try:
         idle = await phase(base, seconds, 0, first_visitor=1)
         attacked = await phase(base, seconds, attackers, first_visitor=1 + VISITORS)
+    finally:
+        await stop(proc)
     statuses = attacked["statuses"]
     return {
+        "bench": "login",
+        "database": database_url.split(":")[0],
+        **settings,
         "attackers": attackers,
         "seconds": seconds,
         "healthz_idle_p50_ms": round(percentile(idle["health"], 0.5), 1),
@@ -151,13 +160,14 @@ def main() -> None:
     p.add_argument("--quick", action="store_true", help="3 s idle, 3 s under attack")
     p.add_argument("--seconds", type=float, default=15.0, help="per phase")
     p.add_argument("--attackers", type=int, default=15)
+    add_unsafe(p)
     args = p.parse_args()
     if args.quick:
         args.seconds = 3.0
     with tempfile.TemporaryDirectory() as tmp:
-        url = os.environ.get("HUB_DATABASE_URL") or f"sqlite+aiosqlite:///{Path(tmp) / 'hub.db'}"
+        url = database_url(Path(tmp), "hub.db")
         with contextlib.suppress(KeyboardInterrupt):
-            result = asyncio.run(run(args.seconds, args.attackers, url))
+            result = asyncio.run(run(args.seconds, args.attackers, url, args.unsafe))
             print(json.dumps(result))
 
 

@@ -5,8 +5,10 @@ mail). Senders are separate processes (bench/smtp_sender.py), so the hub's loop 
 250 only after the mail is committed, so "accept" latency is also the time until the ticket is visible
 through the API (checked for a sample). Full run: 10,000 mails; --quick: 300.
 The same mails then go through django-helpdesk's local-directory mailbox (bench/helpdesk_compare.py;
-installed from PyPI into var/bench on first use; --no-compare skips it) and the ratio is printed.
-The last line is one JSON object with the figures.
+installed from PyPI into var/bench on first use; --no-compare skips it) and the ratio is printed. Both sides
+run at the same durability: every commit synced (the hub's default, and django-helpdesk's SQLite default), or
+with --unsafe neither (the hub's "fast", django-helpdesk's SQLite in WAL + NORMAL); the raw copy of each mail is
+synced before its 250 either way. The last line is one JSON object with the figures and both sides' settings.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 from aiohttp.test_utils import TestServer
 from sqlalchemy import func, select
 
+from bench._services import add_unsafe, durability, durability_of
 from bench.helpdesk_compare import helpdesk_rate
 from hub import keys
 from hub.app import EMAIL, create_app
@@ -95,10 +98,11 @@ def pct(values: list[float], q: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
 
 
-async def run(n: int, workdir: Path, compare: bool) -> dict[str, object]:
+async def run(n: int, workdir: Path, compare: bool, unsafe: bool = False) -> dict[str, object]:
     db_url = f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
     await asyncio.to_thread(upgrade, db_url)
-    base = load_settings(database_url=db_url)
+    ours = await durability(db_url, unsafe)
+    base = load_settings(database_url=db_url, database_durability=durability_of(unsafe))
     box = Mailbox("bench", ("support@bench.test",))
     settings = dataclasses.replace(
         base,
@@ -132,9 +136,10 @@ async def run(n: int, workdir: Path, compare: bool) -> dict[str, object]:
     finally:
         await server.close()
     rate = round(n / elapsed, 1)
-    theirs = await asyncio.to_thread(helpdesk_rate, n, workdir) if compare else None
+    theirs = await asyncio.to_thread(helpdesk_rate, n, workdir, durability_of(unsafe)) if compare else None
     return {
         "bench": "email",
+        **ours,
         "emails": n,
         "emails_per_s": rate,
         "accept_p50_ms": pct(accepted, 0.5),
@@ -146,6 +151,7 @@ async def run(n: int, workdir: Path, compare: bool) -> dict[str, object]:
         "django_helpdesk_emails_per_s": theirs["emails_per_s"] if theirs else None,
         "django_helpdesk_tickets_and_followups": [theirs["tickets"], theirs["followups"]] if theirs else None,
         "ratio_vs_django_helpdesk": round(rate / theirs["emails_per_s"], 1) if theirs else None,
+        "django_helpdesk_durability": {k: v for k, v in theirs.items() if k.startswith("sqlite_")} if theirs else None,
     }
 
 
@@ -161,9 +167,10 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-compare", action="store_true", help="skip django-helpdesk (it installs from PyPI)")
     parser.add_argument("--emails", type=int, default=10_000)
+    add_unsafe(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        figures = asyncio.run(run(300 if args.quick else args.emails, Path(tmp), not args.no_compare))
+        figures = asyncio.run(run(300 if args.quick else args.emails, Path(tmp), not args.no_compare, args.unsafe))
     print(json.dumps(figures))
     sys.exit(0 if figures["stored"] == figures["emails"] else 1)
 

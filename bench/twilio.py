@@ -5,7 +5,8 @@ configured, posts SMS webhooks from N/5 customers (a short conversation each), s
 exactly as Twilio signs them (2% are sent twice, as Twilio retries), and measures each request until its
 acknowledgement. Afterwards it counts what was
 stored: every acknowledged MessageSid must be there once. Full run: 10,000 at 50 concurrent; --quick: 1,000.
-Prints one JSON object on its last line.
+Durable by default (commits synced); --unsafe shows the cost. Prints one JSON object on its last line, with the
+durability settings of the run.
 """
 
 from __future__ import annotations
@@ -31,13 +32,13 @@ import aiohttp
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
+from bench._services import add_unsafe, database_url, durability, free_port, hub_env, start_hub, stop
 from bench.webchat import percentile
 from hub.bus import EventBus
 from hub.db.engine import Database
 from hub.db.migrate import upgrade_async
 from hub.db.models import Interaction
 from hub.settings import PROJECT_ROOT
-from tests.processes import free_port, start_hub, stop
 
 SID, TOKEN, NUMBER = "AC" + "b" * 32, "bench-auth-token", "+15550001111"
 RETRIED = 0.02
@@ -71,12 +72,13 @@ def webhooks(url: str, n: int, seed: int = 7) -> list[tuple[str, dict[str, str],
     return out
 
 
-async def run(n: int, concurrency: int, database_url: str, tmp: Path) -> dict[str, Any]:
+async def run(n: int, concurrency: int, database_url: str, tmp: Path, unsafe: bool = False) -> dict[str, Any]:
     await upgrade_async(database_url)
+    settings = await durability(database_url, unsafe)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_HTTP_PORT": str(port), "HUB_PUBLIC_URL": base,
-           "HUB_CONFIG": str(config_file(tmp)), "HUB_SMTP_PORT": str(free_port())}  # fmt: skip
+           "HUB_CONFIG": str(config_file(tmp)), "HUB_SMTP_PORT": str(free_port()), **hub_env(unsafe)}  # fmt: skip
     url = f"{base}/webhooks/twilio/sms"
     jobs = webhooks(url, n)
     jobs += random.Random(3).sample(jobs, int(n * RETRIED))  # Twilio's retries: the same MessageSid again
@@ -119,6 +121,7 @@ async def run(n: int, concurrency: int, database_url: str, tmp: Path) -> dict[st
     return {
         "bench": "twilio_sms",
         "database": database_url.split(":")[0],
+        **settings,
         "webhooks": len(jobs),
         "retried": len(jobs) - n,
         "concurrency": concurrency,
@@ -137,12 +140,12 @@ def main() -> None:
     p.add_argument("--quick", action="store_true", help="1,000 webhooks: a few seconds")
     p.add_argument("--webhooks", type=int, default=10_000)
     p.add_argument("--concurrency", type=int, default=50)
+    add_unsafe(p)
     args = p.parse_args()
     if args.quick:
         args.webhooks = 1_000
     with tempfile.TemporaryDirectory() as tmp:
-        url = os.environ.get("HUB_DATABASE_URL") or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
-        result = asyncio.run(run(args.webhooks, args.concurrency, url, Path(tmp)))
+        result = asyncio.run(run(args.webhooks, args.concurrency, database_url(Path(tmp)), Path(tmp), args.unsafe))
     print(json.dumps(result))
 
 

@@ -4,7 +4,8 @@ Starts `hub serve` in its own process (stopped however the run ends) on a fresh 
 HUB_DATABASE_URL), connects one logged-in agent socket and enough visitor sockets over loopback that each visitor
 sends at --pace messages a minute (well within the hub's per-visitor limit, as real customers are), paces all
 messages at --rate, and measures from the visitor's send to the agent console's receipt. A message the hub refuses
-counts as refused and lost. Prints one JSON object on its last line.
+counts as refused and lost. Durable by default (commits synced); --unsafe shows the cost. Prints one JSON object
+on its last line, with the durability settings of the run.
 """
 
 from __future__ import annotations
@@ -27,12 +28,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `python bench
 
 import socketio
 
+from bench._services import add_unsafe, database_url, durability, free_port, hub_env, start_hub, stop
 from hub.agents.accounts import create_agent, create_session
 from hub.bus import EventBus
 from hub.channels.webchat.visitor import MESSAGES_PER_MINUTE
 from hub.db.engine import Database
 from hub.db.migrate import upgrade_async
-from tests.processes import free_port, start_hub, stop
 
 # Every simulated visitor comes from this machine: web chat's limit on new conversations per client address and
 # per widget origin (a defence against one abuser) is not what is measured. (0: no limit.)
@@ -61,10 +62,12 @@ async def agent_session(url: str) -> str:
     return token
 
 
-async def run(visitors: int, rate: float, seconds: float, database_url: str) -> dict[str, Any]:
+async def run(visitors: int, rate: float, seconds: float, database_url: str, unsafe: bool = False) -> dict[str, Any]:
     token = await agent_session(database_url)
+    settings = await durability(database_url, unsafe)
     port = free_port()
-    env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_HTTP_PORT": str(port), **UNLIMITED_CHATS}
+    env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_HTTP_PORT": str(port), **UNLIMITED_CHATS,
+           **hub_env(unsafe)}  # fmt: skip
     proc, base = await start_hub(env)  # ready before it returns; stopped if it never gets there
     sent_at: dict[str, float] = {}
     delivered: dict[str, float] = {}
@@ -143,6 +146,7 @@ async def run(visitors: int, rate: float, seconds: float, database_url: str) -> 
     return {
         "bench": "webchat",
         "database": database_url.split(":")[0],
+        **settings,
         "visitors": visitors,
         "target_rate_per_s": rate,
         "messages": total,
@@ -167,14 +171,15 @@ def main() -> None:
     p.add_argument("--rate", type=float, default=250.0, help="messages per second across all visitors")
     p.add_argument("--pace", type=float, default=12.0, help="messages a minute per visitor (a person: a few)")
     p.add_argument("--seconds", type=float, default=10.0)
+    add_unsafe(p)
     args = p.parse_args()
     if args.quick:
         args.rate, args.seconds = 100.0, 3.0
     if args.pace > MESSAGES_PER_MINUTE:
         p.error(f"--pace above the hub's per-visitor limit ({MESSAGES_PER_MINUTE} a minute) measures refusals")
     with tempfile.TemporaryDirectory() as tmp:
-        url = os.environ.get("HUB_DATABASE_URL") or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
-        result = asyncio.run(run(visitors_for(args.rate, args.pace), args.rate, args.seconds, url))
+        url = database_url(Path(tmp))
+        result = asyncio.run(run(visitors_for(args.rate, args.pace), args.rate, args.seconds, url, args.unsafe))
     print(json.dumps(result))
 
 
