@@ -69,10 +69,18 @@ async def _deep_cursor(engine: Any) -> str:
     return Position(rank_of(ticket[0]), at, row[0]).encode()
 
 
-async def run(url: str, tickets: int, per_ticket: int, rounds: int, workdir: Path) -> dict[str, Any]:
-    await upgrade_async(url)
+async def _build(url: str, tickets: int, per_ticket: int) -> dict[str, Any]:
+    """Loads and indexes the data, or finds it there from an earlier run (--sqlite-file, --postgres-database)."""
     engine = create_engine(url)
     sqlite = url.startswith("sqlite")
+    async with engine.connect() as conn:
+        held = (await conn.execute(text("SELECT count(*) FROM tickets"))).scalar_one()
+    if held:  # built before: only measure (load_s and index_build_s are that run's)
+        async with engine.connect() as conn:
+            messages = (await conn.execute(text("SELECT count(*) FROM interactions"))).scalar_one()
+            customers = (await conn.execute(text("SELECT count(*) FROM customers"))).scalar_one()
+        await engine.dispose()
+        return {"tickets": held, "messages": messages, "customers": customers, "load_s": None, "index_build_s": None}
     t0 = time.perf_counter()
     data = await load(engine, tickets, per_ticket)
     load_s = time.perf_counter() - t0
@@ -84,6 +92,15 @@ async def run(url: str, tickets: int, per_ticket: int, rounds: int, workdir: Pat
             await conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         else:  # autovacuum would have; a SQLite hub never runs ANALYZE, so neither does this bench there
             await conn.execute(text("ANALYZE"))
+    await engine.dispose()
+    return {"tickets": tickets, "messages": data["messages"], "customers": data["customers"],
+            "load_s": round(load_s, 1), "index_build_s": round(index_s, 1)}  # fmt: skip
+
+
+async def run(url: str, tickets: int, per_ticket: int, rounds: int, workdir: Path) -> dict[str, Any]:
+    await upgrade_async(url)
+    built = await _build(url, tickets, per_ticket)
+    engine = create_engine(url)
     deep = await _deep_cursor(engine)
     await engine.dispose()
     settings = load_settings(env={"HUB_CONFIG": str(PROJECT_ROOT / "config" / "hub.toml")}, database_url=url,
@@ -121,6 +138,7 @@ async def run(url: str, tickets: int, per_ticket: int, rounds: int, workdir: Pat
         for path in [f"/api/v1/tickets?{q}" for q in LISTS] + ["/api/v1/customers?q=x"]:
             await timed(path)  # warm-up: caches and jieba's dictionary
         measuring.append(True)
+        load_before = os.getloadavg()[0]
         for _ in range(rounds):
             for q in [*LISTS, f"status=closed&cursor={deep}"]:
                 before = statements[0]
@@ -132,26 +150,42 @@ async def run(url: str, tickets: int, per_ticket: int, rounds: int, workdir: Pat
             for q in CUSTOMERS:
                 customers.append(await timed("/api/v1/customers?q=" + quote(q[2:])))
     await server.close()
-    return {"tickets": tickets, "messages": data["messages"], "customers": data["customers"],
-            "list_p99_ms": p99(lists), "list_p50_ms": round(sorted(lists)[len(lists) // 2], 1),
+    loads = [round(load_before, 1), round(os.getloadavg()[0], 1)]  # other work on the machine stretches the tail
+    return {**built, "list_p99_ms": p99(lists), "list_p50_ms": round(sorted(lists)[len(lists) // 2], 1),
             "queries_per_list": max(counts), "search_p99_ms": p99(searches),
             "search_p50_ms": round(sorted(searches)[len(searches) // 2], 1), "customer_search_p99_ms": p99(customers),
-            "index_build_s": round(index_s, 1), "load_s": round(load_s, 1),
-            "slowest": sorted(((p99(v), k) for k, v in by_request.items()), reverse=True)[:3]}  # fmt: skip
+            "load_average": loads, "slowest": _slowest(by_request, "q="),
+            "slowest_lists": _slowest(by_request, None)}  # fmt: skip
+
+
+def _slowest(by_request: dict[str, list[float]], searching: str | None) -> list[tuple[float, str]]:
+    """The three slowest requests (p99) of a kind: searches (q=) or lists."""
+    chosen = {k: v for k, v in by_request.items() if (searching in k if searching else "q=" not in k)}
+    return sorted(((p99(v), k) for k, v in chosen.items()), reverse=True)[:3]
+
+
+# The server settings the figures depend on (a test cluster may run without fsync: say so beside the figures).
+SETTINGS = ("server_version", "fsync", "synchronous_commit", "full_page_writes", "shared_buffers", "work_mem",
+            "effective_cache_size", "random_page_cost", "max_parallel_workers_per_gather")  # fmt: skip
 
 
 async def _postgres(server_url: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
-    name = f"hub_bench_search_{os.getpid()}"
+    name = args.postgres_database or f"hub_bench_search_{os.getpid()}"
     dsn = make_url(server_url).set(drivername="postgresql").render_as_string(hide_password=False)
     admin = await asyncpg.connect(dsn)
-    await admin.execute(f'CREATE DATABASE "{name}"')
+    if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+        await admin.execute(f'CREATE DATABASE "{name}"')
     try:
         url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
         figures = await run(url, args.tickets, args.per_ticket, args.rounds, workdir)
         size = await admin.fetchval("SELECT pg_database_size($1)", name)
-        return {**figures, "db_size_mb": round(size / 2**20, 1)}
+        server = {setting: await admin.fetchval(f"SHOW {setting}") for setting in SETTINGS}
+        return {**figures, "db_size_mb": round(size / 2**20, 1), "server": server}
     finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if args.keep or args.postgres_database:  # to look at the plans or measure again; drop it by hand
+            print(f"kept database {name}", file=sys.stderr)
+        else:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
 
 
@@ -159,10 +193,11 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {"bench": "search", "quick": args.quick}
     with tempfile.TemporaryDirectory(prefix="hub-search-") as folder:
         workdir = Path(folder)
-        path = workdir / "bench.db"
-        sqlite = await run(f"sqlite+aiosqlite:///{path}", args.tickets, args.per_ticket, args.rounds, workdir)
-        size = sum(p.stat().st_size for p in workdir.glob("bench.db*"))  # noqa: ASYNC240 - once, after the runs
-        out["sqlite"] = {**sqlite, "db_size_mb": round(size / 2**20, 1)}
+        path = Path(args.sqlite_file) if args.sqlite_file else workdir / "bench.db"
+        if not args.postgres_only:
+            sqlite = await run(f"sqlite+aiosqlite:///{path}", args.tickets, args.per_ticket, args.rounds, workdir)
+            size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))  # once, after the runs
+            out["sqlite"] = {**sqlite, "db_size_mb": round(size / 2**20, 1)}
         server = args.postgres or os.environ.get("HUB_BENCH_POSTGRES_URL")
         if server:
             out["postgresql"] = await _postgres(server, args, workdir)
@@ -176,6 +211,10 @@ def main() -> None:
     parser.add_argument("--per-ticket", type=int, default=5, help="messages per ticket on average")
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--postgres", help="a PostgreSQL server URL (a database is made and dropped there)")
+    parser.add_argument("--postgres-only", action="store_true", help="skip SQLite")
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database (its name on stderr)")
+    parser.add_argument("--sqlite-file", help="build the SQLite data in this file and keep it; measure again if built")
+    parser.add_argument("--postgres-database", help="the same on PostgreSQL: this database, kept, measured again")
     args = parser.parse_args()
     args.tickets = args.tickets or (20_000 if args.quick else 1_000_000)
     result = asyncio.run(main_async(args))

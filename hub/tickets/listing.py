@@ -28,6 +28,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    or_,
     select,
     tuple_,
     type_coerce,
@@ -93,30 +94,33 @@ def tag_condition(dialect: str) -> ColumnElement[bool]:
     return and_(func.instr(Ticket.tags, bindparam("tag_json", type_=String)) > 0, element)
 
 
-def _buckets(rank: int) -> list[ColumnElement[bool]]:
-    """The priorities of a rank, each an index range. A priority outside the known ones (none is stored: the API
-    checks) is found in the gaps between them, one range each: NOT IN would read a status's whole range."""
-    if rank < ODD:
-        return [Ticket.priority == PRIORITIES[rank]]
+def _odd() -> ColumnElement[bool]:
+    """A priority outside the known ones (none is stored: the API checks), found in the gaps between them, each
+    an index range: NOT IN would read every row of a status. OR'ed into one condition, so the whole rank is one
+    branch (a bitmap OR on PostgreSQL, a multi-index OR on SQLite): planning a branch costs PostgreSQL more
+    than running an empty one."""
     known = sorted(PRIORITIES)
     gaps = [Ticket.priority < known[0], Ticket.priority > known[-1]]
-    return gaps + [and_(Ticket.priority > a, Ticket.priority < b) for a, b in pairwise(known)]
+    return or_(*gaps, *(and_(Ticket.priority > a, Ticket.priority < b) for a, b in pairwise(known)))
 
 
 def _branches(statuses: Sequence[str], filters: list[ColumnElement[bool]], after_rank: int | None) -> list[Any]:
-    branches = []
+    """One branch per status and known priority, each an index range read in order; one for the other
+    priorities of every status (sorted: it is empty)."""
     after = tuple_(bindparam("after_at", type_=Ticket.last_message_at.type), bindparam("after_id", type_=Integer))
-    for status in statuses:
-        for rank in range(ODD + 1):
-            if after_rank is not None and rank < after_rank:
-                continue
-            for bucket in _buckets(rank):
-                where = [Ticket.status == status, bucket, *filters]
-                if rank == after_rank:
-                    where.append(tuple_(Ticket.last_message_at, Ticket.id) > after)
-                branch = select(Ticket.id, literal(rank).label("rank"), Ticket.last_message_at).where(*where)
-                take = bindparam("take", type_=Integer)
-                branches.append(branch.order_by(Ticket.last_message_at, Ticket.id).limit(take).subquery().select())
+    take = bindparam("take", type_=Integer)
+    wheres: list[tuple[int, list[ColumnElement[bool]]]] = []
+    for rank in range(ODD):
+        wheres.extend((rank, [Ticket.status == status, Ticket.priority == PRIORITIES[rank]]) for status in statuses)
+    wheres.append((ODD, [Ticket.status.in_(statuses) if len(statuses) > 1 else Ticket.status == statuses[0], _odd()]))
+    branches = []
+    for rank, where in wheres:
+        if after_rank is not None and rank < after_rank:
+            continue
+        if rank == after_rank:
+            where = [*where, tuple_(Ticket.last_message_at, Ticket.id) > after]
+        branch = select(Ticket.id, literal(rank).label("rank"), Ticket.last_message_at).where(*where, *filters)
+        branches.append(branch.order_by(Ticket.last_message_at, Ticket.id).limit(take).subquery().select())
     return branches
 
 

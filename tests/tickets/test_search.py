@@ -108,9 +108,12 @@ async def test_search_keeps_the_filters(hub: Hub, db: Database) -> None:
 
 async def test_lists_filter_by_tag_and_page_by_cursor_in_inbox_order(hub: Hub, db: Database) -> None:
     token = await make_token(db, "agent")
-    ids = [await ingest(hub, n, f"question {n}", tags=("vip",) if n % 3 == 0 else ()) for n in range(11)]
+    ids = [await ingest(hub, n, f"question {n}", tags=("vip",) if n % 3 == 0 else ()) for n in range(13)]
+    # Priorities outside the known four (only older data could hold them) are listed last, each gap between the
+    # known ones searched: "asap" sorts before "high", "someday" between "normal" and "urgent", "zz" after all.
+    odd = ["asap", "someday", "zz"]
     async with db.write() as uow:
-        for ticket_id, priority in zip(ids, ["low", "urgent", "normal", "high"] * 3, strict=False):
+        for ticket_id, priority in zip(ids, ["low", "urgent", "normal", "high", *odd] * 2, strict=False):
             await uow.session.execute(update(Ticket).where(Ticket.id == ticket_id).values(priority=priority))
     async with db.read() as s:
         expected = list(
