@@ -16,13 +16,13 @@ import math
 from dataclasses import dataclass
 
 # Bias, then one weight per Features.vector() entry.
-RANKING = (-3.4, -1.31, 5.97, 2.58, 3.18, -1.0, -5.89, 0.0, 0.0)
-COEFFICIENTS = (-3.25, 1.97, 3.64, 1.13, 1.32, 0.58, -5.89, 0.39, 2.59)
+RANKING = (-3.4, -1.31, 5.97, 2.58, 3.18, -1.0, -5.89, 0.0, 0.0, 0.0, 0.0)
+COEFFICIENTS = (-5.82, -2.41, 2.22, 0.92, 0.96, 0.95, -5.89, 0.68, 3.11, 7.15, 0.82)
 # At or above: "confident" (listed first, no "no confident answer"). Chosen on the tune half.
-THRESHOLD = 0.55
+THRESHOLD = 0.4
 # Below, for the best suggestion: the question goes to the gap report. Lower than THRESHOLD, because a gap
 # report must be mostly true gaps (agents write articles from it) while the panel may hedge.
-GAP_THRESHOLD = 0.3
+GAP_THRESHOLD = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,8 @@ class Features:
     foreign: bool  # the article is in another language than the question
     agree: bool = False  # best by BM25 and by phrase similarity alike
     service: float = 0.0  # 0-1: thesaurus concepts of the service the question touches (three or more: 1)
+    asked: float = 1.0  # 0-1: rarity-weighted share of the question's whole words the article covers (focus.py)
+    missing: float = 0.0  # 0-1: the rarest question word the article leaves out (1: no article has it)
 
     def vector(self) -> tuple[float, ...]:
         return (
@@ -46,6 +48,8 @@ class Features:
             float(self.foreign),
             float(self.agree),
             self.service,
+            self.asked,
+            self.missing,
         )
 
 

@@ -101,6 +101,12 @@ class Expander:
         self._by_letter = None
         self._fixed.clear()
 
+    def nearest(self, term: str, postings: Mapping[str, object]) -> str | None:
+        """The indexed word a misspelt English word (four letters or more, none of them digits) stands for."""
+        if term in postings or len(term) < 4 or not _latin(term) or term.isdigit():
+            return None
+        return self._nearest(term, postings)
+
     def _nearest(self, term: str, postings: Mapping[str, object]) -> str | None:
         if term in self._fixed:
             return self._fixed[term]

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, process
 
 from hub.knowledge.confidence import COEFFICIENTS, GAP_THRESHOLD, RANKING, THRESHOLD, Features, calibrated
 from hub.knowledge.expand import Expander
+from hub.knowledge.focus import Focus, units
 from hub.knowledge.synonyms import related
 from hub.knowledge.terms import asking_weights, weighted_terms
 from hub.knowledge.text import spaced
@@ -188,6 +189,8 @@ class SuggestionIndex:
         # A question typed in pinyin is guessed English by its letters; its words are Chinese.
         latin = any(t.isascii() and not t.startswith("py:") for t in weights)
         best_match = max(match.values(), default=0.0)
+        focus = Focus(units(query[:MAX_QUERY_CHARS], self._fix), self._postings, len(self._articles))
+        covers = {a: focus.covers(self._articles[a].terms) for a in candidates}
         return [
             (
                 article_id,
@@ -200,6 +203,8 @@ class SuggestionIndex:
                     foreign=bool(locale) and self._articles[article_id].locale != locale and (latin or locale != "en"),
                     agree=article_id == candidates[0] and match.get(article_id, 0.0) >= best_match,
                     service=min(concepts, 3) / 3,
+                    asked=covers[article_id][0],
+                    missing=covers[article_id][1],
                 ),
             )
             for article_id in candidates
@@ -213,6 +218,9 @@ class SuggestionIndex:
             base = K1 * (1 - B)
             self._norm_cache = (avgdl, {a: base + k * doc.length for a, doc in self._articles.items()})
         return self._norm_cache[1]
+
+    def _fix(self, term: str) -> str | None:
+        return self._expander.nearest(term, self._postings)
 
     def _expand(self, weights: dict[str, float]) -> dict[str, float]:
         return self._expander.expand(weights, self._postings)

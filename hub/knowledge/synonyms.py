@@ -110,3 +110,25 @@ def related(query: str, weights: Mapping[str, float], postings: Container[str]) 
         if phrase in text:
             offer(group, 1.0)
     return out, len(concepts)
+
+
+def stands_for(term: str, text: str) -> tuple[str, ...]:
+    """The thesaurus members a question term stands for in this question: its own concept (an English
+    stem), the concept of a phrase of the question it is part of, or of a Chinese entry it is part of.
+    Empty when the thesaurus does not know it."""
+    by_term, phrases = _tables()
+    out: list[str] = list(by_term.get(term, ()))
+    cjk = bool(_CJK.search(term))
+    for phrase, group in phrases:
+        if cjk:
+            if term == phrase or (term in phrase and len(term) > 1):
+                out.extend(group)
+        elif " " in phrase and term in group and phrase in text:
+            out.extend(group)
+    return tuple(dict.fromkeys(out))
+
+
+def entries_in(word: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The Chinese thesaurus entries a longer word contains (付款 in 分期付款), with their concept."""
+    _by_term, phrases = _tables()
+    return [(p, group) for p, group in phrases if p != word and p in word and _CJK.search(p)]

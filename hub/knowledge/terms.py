@@ -139,19 +139,24 @@ def weighted_terms(text: str, query: bool = False, helpers: bool = True) -> dict
     return out
 
 
+def asking_sentences(text: str) -> list[tuple[str, float]]:
+    """The sentences of a customer's message with their weight: those that ask 1, the story around them 0.5
+    (a message with no asking sentence asks in all of them)."""
+    sentences = [s for s in _SENTENCE.findall(text) if s.strip()] or [text]
+    if len(sentences) < 2:
+        return [(text, 1.0)]
+    asks = [bool(_ASKS.search(s.lower())) for s in sentences]
+    if not any(asks):
+        return [(s, 1.0) for s in sentences]
+    return [(s, 1.0 if asking else 0.5) for s, asking in zip(sentences, asks, strict=True)]
+
+
 def asking_weights(text: str) -> dict[str, float]:
     """Terms of a customer's message, the sentences that ask at full weight and the rest at half:
     in a long story the question is what the article must answer."""
-    sentences = [s for s in _SENTENCE.findall(text) if s.strip()] or [text]
     helpers = len(_CJK.findall(text)) <= HELPER_CHARS
-    if len(sentences) < 2:
-        return dict(weighted_terms(text, True, helpers))
-    asks = [bool(_ASKS.search(s.lower())) for s in sentences]
-    if not any(asks):
-        asks = [True] * len(sentences)
     out: dict[str, float] = {}
-    for sentence, asking in zip(sentences, asks, strict=True):
-        factor = 1.0 if asking else 0.5
+    for sentence, factor in asking_sentences(text):
         for term, weight in weighted_terms(sentence, True, helpers).items():
             out[term] = max(out.get(term, 0.0), weight * factor)
     return out

@@ -41,8 +41,10 @@ def test_newton_solves_a_linear_system_exactly() -> None:
 
 
 def test_more_coverage_and_phrase_match_mean_more_confidence() -> None:
-    weak = Features(lexical=0.1, coverage=0.1, margin=0.0, match=0.3, unknown=0.5, foreign=False)
-    strong = Features(lexical=0.5, coverage=0.8, margin=0.5, match=0.9, unknown=0.0, foreign=False, agree=True)
+    weak = Features(lexical=0.1, coverage=0.1, margin=0.0, match=0.3, unknown=0.5, foreign=False, asked=0.1)
+    strong = Features(
+        lexical=0.5, coverage=0.8, margin=0.5, match=0.9, unknown=0.0, foreign=False, agree=True, asked=0.9
+    )
     assert calibrated(weak) < THRESHOLD < calibrated(strong) < 1
     assert calibrated(replace(strong, foreign=True)) < calibrated(strong)
     assert not math.isnan(calibrated(Features(1e9, 1e9, 1e9, 1e9, 0.0, False)))
