@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `python bench/startup.py`: the project root
 
-from bench._services import durability, free_port
+from bench._services import add_unsafe, durability, free_port, hub_env
 
 HERE = str(Path(__file__).resolve().parent.parent)
 POLL_S = 0.02
@@ -47,15 +47,15 @@ def _status(url: str) -> int | None:
         return None
 
 
-def serve_once(root: str) -> dict[str, float]:
+def serve_once(root: str, unsafe: bool = False) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
-        return _serve_once(root, Path(tmp))
+        return _serve_once(root, Path(tmp), unsafe)
 
 
-def _serve_once(root: str, tmp: Path) -> dict[str, float]:
+def _serve_once(root: str, tmp: Path, unsafe: bool) -> dict[str, float]:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": root, "HUB_DATABASE_URL": f"sqlite+aiosqlite:///{tmp}/hub.db",
-           "HUB_HTTP_PORT": str(port), "HUB_SMTP_PORT": str(free_port())}  # fmt: skip
+           "HUB_HTTP_PORT": str(port), "HUB_SMTP_PORT": str(free_port()), **hub_env(unsafe)}  # fmt: skip
     subprocess.run([sys.executable, "-m", "hub", "db", "upgrade"], env=env, cwd=tmp, check=True, capture_output=True)
     base = f"http://127.0.0.1:{port}"
     t0 = time.monotonic()
@@ -95,13 +95,14 @@ def main() -> None:
     p.add_argument("--quick", action="store_true", help="3 runs")
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--compare", help="another checkout's root, measured alternately with this one")
+    add_unsafe(p)
     args = p.parse_args()
     runs = 3 if args.quick else args.runs
     roots = {"this": HERE, **({"compared": args.compare} if args.compare else {})}
     samples: dict[str, dict[str, list[float]]] = {name: {} for name in roots}
     for _ in range(runs):
         for name, root in roots.items():
-            figures = {**serve_once(root), "import_hub_app_s": import_once(root)}
+            figures = {**serve_once(root, args.unsafe), "import_hub_app_s": import_once(root)}
             for key, value in figures.items():
                 samples[name].setdefault(key, []).append(value)
     result = {
@@ -109,7 +110,7 @@ def main() -> None:
         for name, figures in samples.items()
     }
     with tempfile.TemporaryDirectory() as tmp:
-        settings = asyncio.run(durability(f"sqlite+aiosqlite:///{tmp}/hub.db"))
+        settings = asyncio.run(durability(f"sqlite+aiosqlite:///{tmp}/hub.db", args.unsafe))
     print(json.dumps({"bench": "startup", "runs": runs, "load_average": round(os.getloadavg()[0], 1), **settings,
                       **result}))  # fmt: skip
 

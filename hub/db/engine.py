@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from hub.bus import Event, EventBus
 from hub.db.offload import OffLoop
 from hub.db.sqlite import WalCheckpointer, disable_autocheckpoint, inline_creator
+from hub.db.wal_sync import WalSync
 
 # "full": a commit is on disk before it is acknowledged (it survives a power cut). "fast": it survives the
 # process being killed, but a power cut or kernel crash may lose the last commits (never corrupts).
@@ -23,18 +24,16 @@ Durability = Literal["full", "fast"]
 DURABILITIES: tuple[Durability, ...] = ("full", "fast")
 
 
-def _sqlite_pragmas(durability: Durability) -> Callable[[Any, Any], None]:
-    def apply(dbapi_conn: Any, _record: Any) -> None:
-        cur = dbapi_conn.cursor()
-        # WAL lets readers run while one writer commits. FULL syncs the log at every commit (durable across
-        # power cuts); NORMAL syncs only at checkpoints (durable across crashes of the process only).
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute(f"PRAGMA synchronous={'FULL' if durability == 'full' else 'NORMAL'}")
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=10000")
-        cur.close()
-
-    return apply
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    # WAL lets readers run while one writer commits. NORMAL appends a commit to the log without syncing it (the
+    # log is synced at checkpoints): durable across crashes of the process; Database.write() makes acknowledged
+    # commits durable across power cuts too, with one fsync of the log shared by every writer (wal_sync.py).
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
 
 
 def create_engine(url: str, durability: Durability = "full", off_loop: OffLoop | None = None) -> AsyncEngine:
@@ -42,10 +41,8 @@ def create_engine(url: str, durability: Durability = "full", off_loop: OffLoop |
         path = make_url(url).database
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        # A durable commit waits for an fsync: in a thread, so the loop serves other requests meanwhile.
-        creator = inline_creator(path or ":memory:", off_loop or OffLoop(), commit_off_loop=durability == "full")
-        engine = create_async_engine(url, async_creator=creator)
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas(durability))
+        engine = create_async_engine(url, async_creator=inline_creator(path or ":memory:", off_loop or OffLoop()))
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "connect", disable_autocheckpoint)
         return engine
     # "fast" on PostgreSQL: the server acknowledges a commit before its WAL is flushed (a crash of the server
@@ -84,6 +81,10 @@ class Database:
         self._write_lock: asyncio.Lock | None = asyncio.Lock() if self.is_sqlite else None
         path = make_url(url).database if self.is_sqlite else None
         self._checkpointer = WalCheckpointer(path) if path and path != ":memory:" else None
+        # "full" on SQLite: a write returns (and its events go out) once a sync of the log covers its commit.
+        self.wal_sync: WalSync | None = None
+        if self._off_loop is not None and path and path != ":memory:" and durability == "full":
+            self.wal_sync = WalSync(path, self._off_loop.syncs)
 
     def start(self) -> None:
         """Background upkeep for a serving process (SQLite: WAL checkpoints off the event loop)."""
@@ -105,6 +106,11 @@ class Database:
                 for hook in self.before_commit:
                     await hook(uow)
             await session.commit()
+            ticket = self.wal_sync.committed() if self.wal_sync is not None else 0
+        if self.wal_sync is not None:
+            # After the write lock is released: the next writer commits while this one's sync runs, and joins
+            # the next sync (group commit across every writer, not only a batch of contacts).
+            await self.wal_sync.durable(ticket)
         for ev in uow.events:
             await self.bus.publish(ev)
 

@@ -1,4 +1,4 @@
-"""SQLite work that would hold the event loop, run in threads: durable commits and reads past their budget."""
+"""SQLite work that would hold the event loop, run in threads: syncs of the log and reads past their budget."""
 
 from __future__ import annotations
 
@@ -38,11 +38,11 @@ class Interrupted(Exception):
 
 
 class OffLoop:
-    """The threads of one engine: one for commits (they are serialized anyway, and never wait behind a slow
-    read), a few for reads that outgrew the loop (WAL readers do not block the writer or each other)."""
+    """The threads of one engine: one for syncs of the log (one at a time, never waiting behind a slow read),
+    a few for reads that outgrew the loop (WAL readers do not block the writer or each other)."""
 
     def __init__(self, readers: int = 4) -> None:
-        self._commits = ThreadPoolExecutor(1, thread_name_prefix="hub-sqlite-commit")
+        self.syncs = ThreadPoolExecutor(1, thread_name_prefix="hub-sqlite-sync")
         self._reads = ThreadPoolExecutor(readers, thread_name_prefix="hub-sqlite-read")
         self._slow: OrderedDict[str, None] = OrderedDict()
 
@@ -55,11 +55,6 @@ class OffLoop:
         while len(self._slow) > KNOWN_SLOW:
             self._slow.popitem(last=False)
 
-    async def commit(self, conn: sqlite3.Connection) -> None:
-        # A commit that was asked for is finished even if the caller is cancelled meanwhile: the connection
-        # must not be rolled back on the loop while the thread is still committing on it.
-        await _finished(self._commits.submit(conn.commit), on_cancel=None)
-
     async def read(self, conn: sqlite3.Connection, cursor: sqlite3.Cursor, sql: str, params: Any) -> list[Any]:
         def run() -> list[Any]:
             cursor.execute(sql, params)
@@ -69,18 +64,18 @@ class OffLoop:
         return await _finished(self._reads.submit(run), on_cancel=conn.interrupt)
 
     def shutdown(self) -> None:
-        self._commits.shutdown(wait=False)
+        self.syncs.shutdown(wait=False)
         self._reads.shutdown(wait=False)
 
 
-async def _finished(future: Future[T], on_cancel: Callable[[], None] | None) -> T:
-    """The thread's result; if the awaiting task is cancelled, the thread is let finish (or interrupted) first."""
+async def _finished(future: Future[T], on_cancel: Callable[[], None]) -> T:
+    """The thread's result; if the awaiting task is cancelled, the thread is interrupted and let finish first
+    (the connection must not be rolled back on the loop while the thread still uses it)."""
     wrapped = asyncio.wrap_future(future)
     try:
         return await asyncio.shield(wrapped)
     except asyncio.CancelledError:
-        if on_cancel is not None:
-            on_cancel()
+        on_cancel()
         while not wrapped.done():
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.wait({wrapped})

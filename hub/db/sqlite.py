@@ -4,9 +4,9 @@ Why inline: aiosqlite sends every call (cursor, execute, fetch, close, commit) t
 On this project's hot path that is about 23 thread round trips per stored message, each costing more
 than the SQLite work itself; measured with bench/webchat.py, running inline more than doubles
 throughput (95 -> 207 messages/s) and cuts p99 latency by a factor of seven.
-What does not run inline: a durable commit (its fsync takes milliseconds, and the loop serves other requests
-meanwhile; group commit shares it among a batch's writers), and a read that runs past its budget (a list over
-a million rows): it is stopped and run again in a reader thread, which WAL mode lets run beside the writer.
+What does not run inline: the fsync that makes commits durable (wal_sync.py: in a thread, shared by every
+writer of the moment), and a read that runs past its budget (a list over a million rows): it is stopped and run
+again in a reader thread, which WAL mode lets run beside the writer.
 Why the rest is safe inline: readers never wait in WAL mode, our own writers queue on Database's write lock,
 and a local statement takes microseconds. The one blocking case is another process holding the write lock
 (an admin CLI command), bounded by busy_timeout; several hub processes belong on PostgreSQL.
@@ -32,13 +32,12 @@ log = logging.getLogger(__name__)
 
 
 class InlineConnection(aiosqlite.Connection):
-    """aiosqlite's API, minus the thread hop: each call runs where it is awaited, but for durable commits and
-    reads past their budget, which run in the engine's threads."""
+    """aiosqlite's API, minus the thread hop: each call runs where it is awaited, but for reads past their
+    budget, which run in the engine's reader threads."""
 
-    def __init__(self, connector: Callable[[], sqlite3.Connection], off_loop: OffLoop, commit_off_loop: bool) -> None:
+    def __init__(self, connector: Callable[[], sqlite3.Connection], off_loop: OffLoop) -> None:
         super().__init__(connector, iter_chunk_size=64)
         self.off_loop = off_loop
-        self._commit_off_loop = commit_off_loop
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if not self._running or not self._connection:
@@ -54,12 +53,6 @@ class InlineConnection(aiosqlite.Connection):
     @contextmanager
     async def cursor(self) -> aiosqlite.Cursor:
         return InlineCursor(self, self.raw.cursor())
-
-    async def commit(self) -> None:
-        if self._commit_off_loop:
-            await self.off_loop.commit(self.raw)
-        else:
-            self.raw.commit()
 
 
 class InlineCursor(aiosqlite.Cursor):
@@ -123,13 +116,13 @@ class InlineCursor(aiosqlite.Cursor):
         return await self._owner.off_loop.read(self._owner.raw, self._cursor, sql, params)
 
 
-def inline_creator(path: str, off_loop: OffLoop, commit_off_loop: bool) -> Callable[[], InlineConnection]:
+def inline_creator(path: str, off_loop: OffLoop) -> Callable[[], InlineConnection]:
     """For create_async_engine(async_creator=...): the dialect awaits the connection it gets."""
     # Opened in aiosqlite's start-up thread, used on the loop thread (and the engine's threads) from then on.
     connector = functools.partial(sqlite3.connect, path, check_same_thread=False)
 
     def create() -> InlineConnection:
-        connection = InlineConnection(connector, off_loop, commit_off_loop)
+        connection = InlineConnection(connector, off_loop)
         connection._thread.daemon = True  # only opens and closes the connection; never block exit on it
         return connection
 

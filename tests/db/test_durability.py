@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import threading
 from pathlib import Path
 
@@ -9,9 +11,9 @@ import pytest
 from sqlalchemy import text
 
 from hub.bus import EventBus
-from hub.db.engine import Database
-from hub.db.sqlite import InlineConnection
+from hub.db.engine import Database, Durability
 from hub.settings import SettingsError, load_settings
+from tests.waiting import until
 
 
 async def _setting(db: Database) -> str:
@@ -28,8 +30,8 @@ async def _setting(db: Database) -> str:
 async def test_commits_are_synced_by_default(database_url: str) -> None:
     db = Database(database_url, EventBus())
     try:
-        if db.is_sqlite:
-            assert await _setting(db) == "2"  # FULL: the log synced at every commit
+        if db.is_sqlite:  # NORMAL (1): a commit appends to the log; the write then waits for a sync of the log
+            assert await _setting(db) == "1" and db.wal_sync is not None
         else:  # the server's own setting, never weakened by the hub (the tests' server runs with it off)
             assert not (await _setting(db)).endswith("/client")
     finally:
@@ -39,7 +41,8 @@ async def test_commits_are_synced_by_default(database_url: str) -> None:
 async def test_fast_is_chosen_not_given(database_url: str) -> None:
     db = Database(database_url, EventBus(), durability="fast")
     try:
-        assert await _setting(db) == ("1" if db.is_sqlite else "off/client")  # 1: NORMAL
+        assert await _setting(db) == ("1" if db.is_sqlite else "off/client")
+        assert db.wal_sync is None
     finally:
         await db.dispose()
 
@@ -51,38 +54,84 @@ def test_the_setting() -> None:
         load_settings(env={"HUB_DATABASE_DURABILITY": "sometimes"})
 
 
-async def _threads_of_statements(tmp_path: Path, durability: str) -> dict[str, set[str]]:
-    """Which threads ran a write transaction's statements, by statement kind."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}"
-    db = Database(url, EventBus(), durability="fast" if durability == "fast" else "full")
-    seen: dict[str, set[str]] = {}
+class Fsyncs:
+    """os.fsync, recorded: which file, on which thread; the first sync of the log can be held until released."""
 
-    def trace(statement: str) -> None:
-        seen.setdefault(statement.split()[0].upper(), set()).add(threading.current_thread().name)
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, hold_first: bool = False) -> None:
+        self.calls: list[tuple[str, str]] = []
+        self.release = threading.Event()
+        if not hold_first:
+            self.release.set()
+        real = os.fsync
 
+        def fsync(fd: int) -> None:
+            path = os.readlink(f"/proc/self/fd/{fd}")
+            self.calls.append((path, threading.current_thread().name))
+            if path.endswith("-wal"):
+                self.release.wait()
+            real(fd)
+
+        monkeypatch.setattr(os, "fsync", fsync)
+
+    def of_the_log(self) -> list[str]:
+        return [thread for path, thread in self.calls if path.endswith("-wal")]
+
+
+async def _table(tmp_path: Path, durability: Durability = "full") -> Database:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}", EventBus(), durability=durability)
+    async with db.write() as uow:
+        await uow.session.execute(text("CREATE TABLE t (x INTEGER)"))
+    return db
+
+
+async def test_a_write_returns_once_the_log_is_synced_off_the_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = await _table(tmp_path)
+    fsyncs = Fsyncs(monkeypatch)
     try:
         async with db.write() as uow:
-            await uow.session.execute(text("CREATE TABLE t (x INTEGER)"))
-        async with db.write() as uow:
-            raw = (await (await uow.session.connection()).get_raw_connection()).driver_connection
-            assert isinstance(raw, InlineConnection)
-            raw.raw.set_trace_callback(trace)
             await uow.session.execute(text("INSERT INTO t VALUES (1)"))
-            await uow.session.execute(text("SELECT x FROM t"))
-        raw.raw.set_trace_callback(None)
+        synced = fsyncs.of_the_log()
+        assert synced and all(thread.startswith("hub-sqlite-sync") for thread in synced)
     finally:
         await db.dispose()
-    return seen
 
 
-async def test_a_durable_commit_runs_off_the_loop(tmp_path: Path) -> None:
-    seen = await _threads_of_statements(tmp_path, "full")
-    loop_thread = threading.current_thread().name
-    # Small statements stay on the loop's thread (cheap); the commit and its fsync go to the commit thread.
-    assert seen["INSERT"] == {loop_thread} and seen["SELECT"] == {loop_thread}
-    assert len(seen["COMMIT"]) == 1 and next(iter(seen["COMMIT"])).startswith("hub-sqlite-commit")
+async def test_one_sync_serves_every_writer_of_the_moment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = await _table(tmp_path)
+    fsyncs = Fsyncs(monkeypatch, hold_first=True)
+    sync = db.wal_sync
+    assert sync is not None
+    before = sync.committed_count
+
+    async def write(n: int) -> None:
+        async with db.write() as uow:
+            await uow.session.execute(text("INSERT INTO t VALUES (:n)"), {"n": n})
+
+    try:
+        writers = [asyncio.create_task(write(n)) for n in range(20)]
+        # The first sync is held (a slow disk): meanwhile every other writer commits and waits for the next one.
+        await until(lambda: _now(sync.committed_count - before == 20), what="20 commits")
+        assert not any(w.done() for w in writers)  # none acknowledged before a sync covered it
+        fsyncs.release.set()
+        await asyncio.gather(*writers)
+        assert len(fsyncs.of_the_log()) <= 2  # 20 writers, one sync for the first and one for the other 19
+    finally:
+        fsyncs.release.set()
+        await db.dispose()
 
 
-async def test_a_fast_commit_stays_inline(tmp_path: Path) -> None:
-    seen = await _threads_of_statements(tmp_path, "fast")
-    assert seen["COMMIT"] == {threading.current_thread().name}  # nothing to wait for: no thread hop
+async def test_fast_writes_do_not_wait_for_a_sync(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = await _table(tmp_path, "fast")
+    fsyncs = Fsyncs(monkeypatch)
+    try:
+        async with db.write() as uow:
+            await uow.session.execute(text("INSERT INTO t VALUES (1)"))
+        assert fsyncs.of_the_log() == []
+    finally:
+        await db.dispose()
+
+
+async def _now(value: bool) -> bool:
+    return value
