@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Integer, bindparam, delete, func, insert, select, union_all
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from hub.customers.evidence import NAME_ONLY_MAX, THRESHOLD
 from hub.customers.matching import Match, Person, keys, score
@@ -29,14 +29,28 @@ _SHARING = (
     .limit(bindparam("most"))
 )
 NAME_KEYS = ("a:", "t:")  # thousands may share a common name's: read only when look-alikes are asked for
-# Built once: a lookup runs two of these, and building them per call was half its time. One row per identity
-# (or one for a customer with none), in one query: a round trip costs more than the repeated name.
+_ME = bindparam("me", type_=Integer)
+# The customer's own contact keys as stored (the same rows that let others find them), so the usual lookup
+# needs no keys computed in Python and no expanding IN list to compile: one cached statement, one round trip.
+_MY_CONTACT_KEYS = select(CustomerKey.key).where(
+    CustomerKey.customer_id == _ME, *(func.substr(CustomerKey.key, 1, 2) != prefix for prefix in NAME_KEYS)
+)
+_CONTACT_SHARING = (
+    select(CustomerKey.customer_id.label("id"))
+    .where(CustomerKey.key.in_(_MY_CONTACT_KEYS), CustomerKey.customer_id != _ME)
+    .group_by(CustomerKey.customer_id)
+    .order_by(_WEIGHT.desc(), CustomerKey.customer_id)
+    .limit(CANDIDATES)
+    .subquery()
+)
+# One row per identity (or one for a customer with none): a round trip costs more than the repeated name.
 _COLUMNS = (Customer.id, Customer.display_name, Customer.attributes, Identity.kind, Identity.value)
 _LIVE = (
     select(*_COLUMNS).outerjoin(Identity, Identity.customer_id == Customer.id).where(Customer.merged_into_id.is_(None))
 )
 _PEOPLE = _LIVE.where(Customer.id.in_(bindparam("ids", expanding=True)))
-_CANDIDATES = _LIVE.where(Customer.id.in_(_SHARING))  # the usual lookup: candidates and their details at once
+# The usual lookup: the customer and the customers sharing a contact key with them, with their details.
+_WITH_CANDIDATES = _LIVE.where(Customer.id.in_(union_all(select(_ME), select(_CONTACT_SHARING.c.id))))
 
 
 async def people(s: AsyncSession, ids: Iterable[int]) -> dict[int, Person]:
@@ -113,31 +127,36 @@ async def reindex(s: AsyncSession, customer_ids: Iterable[int], *, new: bool = F
 async def suggest(db: Database, customer_id: int, *, limit: int = 10, min_score: int = THRESHOLD) -> list[Match]:
     """Probable duplicates of this customer, best first: those scoring `min_score` or more (by default the
     threshold from which the evidence makes one person likely; lower shows weaker look-alikes too)."""
-    async with db.read() as s:
-        me = (await people(s, [customer_id])).get(customer_id)
-        if me is None:
-            raise LookupError(f"customer {customer_id} does not exist (or was merged into another)")
-        wanted = keys(me)
-        contact = [k for k in wanted if not k.startswith(NAME_KEYS)]
+    async with db.engine.connect() as conn:  # a read: no ORM session needed
         if min_score > NAME_ONLY_MAX:  # a name alone cannot reach min_score: only contact keys can
-            found = {"keys": contact, "me": customer_id, "most": CANDIDATES}
-            candidates = _people(await _rows(s, _CANDIDATES, found) if contact else [])
+            candidates = _people((await conn.execute(_WITH_CANDIDATES, {"me": customer_id})).all())
+            me = candidates.pop(customer_id, None)
         else:  # namesakes are shown too: a few of them are enough
-            ids = await _sharing(s, contact, customer_id, CANDIDATES)
-            names = [k for k in wanted if k.startswith(NAME_KEYS)]
-            ids += [i for i in await _sharing(s, names, customer_id, NAMESAKES + len(ids)) if i not in ids]
-            candidates = await people(s, ids[: CANDIDATES + NAMESAKES])
+            me = (_people((await conn.execute(_PEOPLE, {"ids": [customer_id]})).all())).get(customer_id)
+            candidates = await _look_alikes(conn, me) if me is not None else {}
+    if me is None:
+        raise LookupError(f"customer {customer_id} does not exist (or was merged into another)")
     matches = [score(me, other) for other in candidates.values()]
     matches = [m for m in matches if m.score >= min_score]
     matches.sort(key=lambda m: (-m.score, m.customer_id))
     return matches[:limit]
 
 
-async def _sharing(s: AsyncSession, wanted: list[str], me: int, most: int) -> list[int]:
+async def _look_alikes(conn: AsyncConnection, me: Person) -> dict[int, Person]:
+    """Customers sharing a contact key with me, then the namesakes sharing the most name-key weight."""
+    wanted = keys(me)
+    contact = [k for k in wanted if not k.startswith(NAME_KEYS)]
+    ids = await _sharing(conn, contact, me.id, CANDIDATES)
+    names = [k for k in wanted if k.startswith(NAME_KEYS)]
+    ids += [i for i in await _sharing(conn, names, me.id, NAMESAKES + len(ids)) if i not in ids]
+    wanted_ids = ids[: CANDIDATES + NAMESAKES]
+    return _people((await conn.execute(_PEOPLE, {"ids": wanted_ids})).all()) if wanted_ids else {}
+
+
+async def _sharing(conn: AsyncConnection, wanted: list[str], me: int, most: int) -> list[int]:
     """Customers sharing these keys, most shared weight first."""
     if not wanted:
         return []
-    conn = await s.connection()
     return list((await conn.execute(_SHARING, {"keys": wanted, "me": me, "most": most})).scalars())
 
 
