@@ -1,16 +1,15 @@
-"""The inbox: the console's working set over REST (first load and every resync) and the inbox page."""
+"""The inbox: the console's working set over REST (first load and every resync) and the workspace at /console."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from aiohttp import web
 from sqlalchemy import select
 
 from hub import keys
 from hub.agent_console.feed import EVENT_IDS
-from hub.agent_console.pages import AGENT_PAGES, page, page_principal
+from hub.agent_console.pages import AGENT_PAGES, page_principal
 from hub.agent_console.realtime import queues_for
+from hub.agent_console.workspace import workspace_page
 from hub.api.errors import require
 from hub.db.models import Agent
 from hub.tickets.views import scoped_active
@@ -20,17 +19,8 @@ MAX_TICKETS = 5000  # a console holds the active work of its queues; beyond this
 
 
 @routes.get("/console")
-@page("console/inbox.html")
-async def inbox_page(request: web.Request) -> dict[str, Any]:
-    principal = await page_principal(request, *AGENT_PAGES)
-    limits = []
-    if principal.agent_id is not None:
-        async with request.app[keys.DB].read() as s:
-            agent = await s.get_one(Agent, principal.agent_id)
-        allowed = {**request.app[keys.ROUTING].config.capacity, **(agent.capacity or {})}
-        own = agent.own_limits or {}
-        limits = [(ch, own.get(ch, n), n) for ch, n in sorted(allowed.items()) if n > 0]
-    return {"me": principal, "limits": limits}
+async def inbox_page(request: web.Request) -> web.StreamResponse:
+    return await workspace_page(request, await page_principal(request, *AGENT_PAGES))
 
 
 @routes.get("/api/v1/console/inbox")

@@ -34,6 +34,15 @@ CONSOLE_PATHS: dict[str, Any] = {
             "responses": _ok(_OBJ),
         },
     },
+    "/api/v1/console/tickets/{id}": {
+        "get": {
+            "summary": "What the workspace shows for one ticket: the ticket, the messages the caller may see, the "
+            "customer (tier, value, insight, identities, claim), their history and surveys, the reply channels "
+            "with each one's limits, the caller's macros, queues (supervisors) and agents' names",
+            "parameters": _ID,
+            "responses": _ok(_OBJ),
+        },
+    },
     "/api/v1/console/wallboard": {
         "get": {
             "summary": "Wallboard (supervisors): queues, tiers, skills, service level today, agents' state and "

@@ -43,7 +43,7 @@ async def test_chat_round_trip_in_the_browser(hub: Hub, db: Database, browser: B
     await customer.press("#composer textarea", "Enter")
     await expect(customer.locator("#messages .msg-inbound:not(.pending) .text")).to_have_text(text)
 
-    row = agent.locator("#tickets tr", has_text="我的快递还没到")
+    row = agent.locator("#tickets li", has_text="我的快递还没到")
     await expect(row).to_have_count(1)  # arrived live, no reload
     # Chat is offered with an accept countdown; accepting opens the ticket.
     offer = agent.locator("#offers .offer", has_text="我的快递还没到")

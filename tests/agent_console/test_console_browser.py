@@ -87,7 +87,7 @@ async def test_agent_accepts_an_offer_replies_notes_and_inserts_a_suggestion(
         offer = page.locator("#offers .offer")
         await expect(offer.locator(".countdown")).to_have_text(re.compile(r"\d+"))
         await expect(offer.get_by_role("button", name=says["accept"])).to_be_visible()
-        await expect(page.locator("#tickets tr")).to_have_count(1)
+        await expect(page.locator("#tickets li")).to_have_count(1)
         await expect(page.locator('[data-count="mine"]')).to_have_text("1")
         await shot(page, f"inbox-offer-{lang}")
         await page.keyboard.press("a")

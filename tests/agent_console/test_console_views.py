@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -116,8 +117,9 @@ async def test_composer_channels_limits_mentions_and_coaching(twilio_hub: Hub, d
             ticket = await uow.session.get_one(Ticket, ticket_id)
             uow.session.add(Identity(customer_id=ticket.customer_id, kind="phone", value="+14155550111"))
         replies = f"/api/v1/tickets/{ticket_id}/replies"
-        status, html = await ann.page(f"/console/tickets/{ticket_id}")
-        assert status == 200 and 'value="sms.twilio"' in html and 'value="email"' in html
+        status, seen = await ann.api("GET", f"/api/v1/console/tickets/{ticket_id}")  # what the workspace shows
+        assert status == 200 and {"sms.twilio", "email"} <= set(seen["channels"])
+        assert seen["channels"]["sms.twilio"]["max_chars"] == 1600
         status, body = await ann.api("POST", replies, {"text": "x" * 1601, "channel": "sms.twilio"})
         assert status == 422 and "1600" in body["error"]["message"]
         status, body = await ann.api("POST", replies, {"text": "hi", "channel": "wechat"})
@@ -144,8 +146,8 @@ async def test_composer_channels_limits_mentions_and_coaching(twilio_hub: Hub, d
             _, seen_by_ben = await ben.api("GET", f"/api/v1/tickets/{ticket_id}")
             assert "Offer the voucher" in [i["text"] for i in seen_by_ann["interactions"]]
             assert "Offer the voucher" not in [i["text"] for i in seen_by_ben["interactions"]]
-            _, html = await ben.page(f"/console/tickets/{ticket_id}")
-            assert "Offer the voucher" not in html
+            _, seen = await ben.api("GET", f"/api/v1/console/tickets/{ticket_id}")
+            assert "Offer the voucher" not in [i["text"] for i in seen["interactions"]]
         finally:
             await bens_socket.close()
 
@@ -239,7 +241,8 @@ async def test_an_agent_sets_their_own_capacity_never_above_what_is_allowed(hub:
 
     async with console(hub, db, "ann@example.test") as ann:
         status, html = await ann.page("/console")
-        assert status == 200 and 'name="webchat"' in html and 'max="3"' in html  # the routing default
+        boot = json.loads(html.split('<script id="boot" type="application/json">')[1].split("</script>")[0])
+        assert status == 200 and {"channel": "webchat", "current": 3, "max": 3} in boot["limits"]  # routing default
         status, body = await ann.api("PUT", "/api/v1/agents/me/limits", {"webchat": 1, "email": 0})
         assert status == 200 and body["own_limits"] == {"webchat": 1, "email": 0}
         async with db.read() as s:
@@ -268,5 +271,7 @@ async def test_a_chat_reply_cannot_carry_a_file_but_a_note_can(hub: Hub, db: Dat
         assert status == 422 and "cannot carry files" in body["error"]["message"]
         status, body = await ann.api("POST", replies, {"text": "screenshot", "internal": True, "attachments": [stored]})
         assert status == 201 and body["interaction"]["attachments"][0]["filename"] == "shot.png"
-        status, html = await ann.page(f"/console/tickets/{ticket_id}")
-        assert f'href="/api/v1/attachments/{stored["storage_key"]}"' in html
+        status, seen = await ann.api("GET", f"/api/v1/console/tickets/{ticket_id}")
+        assert status == 200 and [a["storage_key"] for a in seen["interactions"][-1]["attachments"]] == [
+            stored["storage_key"]
+        ]

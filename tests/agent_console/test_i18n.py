@@ -53,13 +53,14 @@ def test_languages_formats_and_negotiation() -> None:
 
 
 def test_every_message_the_console_scripts_show_is_in_the_catalog() -> None:
-    """A literal a script passes to t() must be extractable (templates or js_strings.py), or it shows in English."""
+    """A literal a script passes to t() must be extractable (templates or js_strings.py), or it shows in English:
+    the old pages' scripts in static/ and the Preact console and widget in web/."""
     script = _script()
     known = {message.id for message in script.template() if message.id}
     literal = re.compile(r'\bt\(\s*"((?:[^"\\]|\\.)*)"')
     unlisted = [
         (path.name, text)
-        for path in sorted((ROOT / "static").glob("*.js"))
+        for path in [*sorted((ROOT / "static").glob("*.js")), *sorted((ROOT / "web").rglob("*.ts*"))]
         for text in literal.findall(path.read_text(encoding="utf-8"))
         if text not in known
     ]

@@ -44,8 +44,8 @@ async def test_overdue_and_urgent_tickets_come_first_and_n_opens_the_first(
     page = await sign_in(browser, hub, "sam@example.test", "en", errors)
     await page.evaluate("new Promise(done => hubLive.connect().emit('status', {status: 'busy'}, done))")
     await page.click('[data-view="all"]')
-    await until_true(page, f"document.querySelectorAll('#tickets tr').length === {len(names)}")
-    shown = await page.eval_on_selector_all("#tickets tr", "rows => rows.map(r => Number(r.dataset.id))")
+    await until_true(page, f"document.querySelectorAll('#tickets li').length === {len(names)}")
+    shown = await page.eval_on_selector_all("#tickets li", "rows => rows.map(r => Number(r.dataset.id))")
     expected = ["overdue normal gold", "urgent general", "high", "normal diamond", "normal general", "low general"]
     assert shown == [ids[name] for name in expected]
     await page.keyboard.press("n")

@@ -45,7 +45,7 @@ async def test_an_inserted_full_answer_shows_as_rich_text_in_the_chat(
     await customer.press("#composer textarea", "Enter")
     await expect(customer.locator("#messages .msg-inbound:not(.pending) .text")).to_have_text("退款多久到账？")
 
-    await agent.locator("#tickets tr", has_text="退款多久到账").locator("a").first.click()
+    await agent.locator("#tickets li", has_text="退款多久到账").locator("a").first.click()
     await expect(agent).to_have_url(re.compile(r"/console/tickets/\d+$"))
     await expect(agent.locator("#kb-results .kb-title").first).to_contain_text("申请退款")
     await agent.locator("#kb-results .kb-item").first.locator('[data-act="full"]').click()

@@ -58,7 +58,8 @@ async def test_an_open_ticket_page_follows_a_merge_and_the_inbox_shows_a_snooze(
         status, _ = await c.api("PATCH", f"/api/v1/tickets/{target}", change)
         assert status == 200
         await page.goto(f"{hub.url}/console")
-        row = f"document.querySelector('#tickets tr[data-id=\"{target}\"] .status time.remind-at')"
+        await page.click('[data-view="snoozed"]')  # waiting for the customer: out of "mine" until the reminder
+        row = f"document.querySelector('#tickets li[data-id=\"{target}\"] .status time.remind-at')"
         await until_true(page, f"{row} !== null")
         assert await page.evaluate(f"{row}.dateTime") == remind.isoformat()
     assert errors == []

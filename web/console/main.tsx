@@ -1,10 +1,38 @@
-/** The agent workspace: mounted on #app by the console's shell page. */
+/** The agent workspace: mounted on the shell page's #app (and its tools in the top bar). */
+import "../shared/tokens.css";
+import "./workspace.css";
 import { render } from "preact";
-import { t } from "../shared/i18n";
+import { Tools } from "./components/Tools";
+import { Workspace } from "./components/Workspace";
+import { startConversation } from "./conversation";
+import { startKeys } from "./keys";
+import { connect } from "./live";
+import { startNotices } from "./notices";
+import { startRouter } from "./router";
+import { debug, startInbox } from "./store";
 
-function Workspace() {
-  return <main id="main">{t("Inbox")}</main>;
+declare global {
+  interface Window {
+    hubLive: { connect: typeof connect };
+    hubInbox: typeof debug;
+  }
 }
 
+// For tests and debugging, as the earlier console pages offered: the socket and the store's state.
+window.hubLive = { connect };
+window.hubInbox = debug;
+
+startNotices();
+startConversation();
+startInbox();
+startRouter();
+startKeys();
+
+const tools = document.getElementById("tools");
+if (tools) render(<Tools />, tools);
 const root = document.getElementById("app");
 if (root) render(<Workspace />, root);
+
+// The language picker applies at once (the form posts to the server, which keeps it on the account).
+const pick = document.getElementById("locale-pick") as HTMLSelectElement | null;
+pick?.addEventListener("change", () => pick.form?.submit());

@@ -1,0 +1,85 @@
+/** The bell: what happened for the agent (mentions, transfers, SLA warnings), with sound and desktop opt-ins. */
+import { signal } from "@preact/signals";
+import { Bell, Volume2, VolumeX } from "lucide-preact";
+import { t } from "../../shared/i18n";
+import { askDesktop, desktop, markAllRead, notices, setSound, soundOn, unseenNotices } from "../notices";
+import { navigate } from "../router";
+import { localTime } from "../time";
+import type { Notice } from "../types";
+
+const open = signal(false);
+
+function says(n: Notice): string {
+  switch (n.kind) {
+    case "mention":
+      return t("%(name)s mentioned you on #%(id)s", { name: n.by ?? "", id: n.ticket_id });
+    case "assigned":
+      return t("Assigned to you: #%(id)s", { id: n.ticket_id });
+    case "unassigned":
+      return t("Moved away from you: #%(id)s", { id: n.ticket_id });
+    case "sla":
+      return t("First answer due soon: #%(id)s", { id: n.ticket_id });
+    default:
+      return `#${n.ticket_id}`;
+  }
+}
+
+export function Notifications() {
+  const count = unseenNotices.value;
+  return (
+    <div class="notifications">
+      <button
+        type="button"
+        class="icon-button"
+        id="notifications-toggle"
+        aria-expanded={open.value}
+        aria-controls="notification-list"
+        aria-label={count ? t("Notifications (%(n)s new)", { n: count }) : t("Notifications")}
+        onClick={() => {
+          open.value = !open.value;
+          if (!open.value) markAllRead();
+        }}
+      >
+        <Bell size={18} aria-hidden="true" />
+        {count > 0 && <span class="badge">{count}</span>}
+      </button>
+      {open.value && (
+        <div class="notification-panel" id="notification-list">
+          <div class="panel-head">
+            <h2>{t("Notifications")}</h2>
+            <button type="button" class="link" onClick={() => setSound(!soundOn.value)} aria-pressed={soundOn.value}>
+              {soundOn.value ? <Volume2 size={14} aria-hidden="true" /> : <VolumeX size={14} aria-hidden="true" />}{" "}
+              {t("Sound on new offers")}
+            </button>
+            {desktop.value === "default" && (
+              <button type="button" class="link" onClick={() => void askDesktop()}>
+                {t("Desktop notifications")}
+              </button>
+            )}
+          </div>
+          {notices.value.length === 0 && <p class="muted">{t("Nothing new.")}</p>}
+          <ul>
+            {notices.value.map((n) => (
+              <li key={n.id} class={`notice notice-${n.kind}${n.read ? "" : " unread"}`}>
+                <a
+                  href={`/console/tickets/${n.ticket_id}`}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    open.value = false;
+                    markAllRead();
+                    navigate(n.ticket_id);
+                  }}
+                >
+                  {says(n)}
+                </a>
+                <span class="muted"> {n.subject}</span>
+                {n.text && <p class="muted notice-text">{n.text}</p>}
+                <time dateTime={n.at}>{localTime(n.at)}</time>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}

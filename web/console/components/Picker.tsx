@@ -1,0 +1,34 @@
+/** A short list to pick from under the composer: colleagues for @mentions, canned responses for `/`. */
+export interface Choice {
+  id: string;
+  label: string;
+  hint?: string;
+}
+
+export function Picker({ id, choices, onPick, label }: { id: string; choices: Choice[]; onPick: (c: Choice) => void; label: string }) {
+  return (
+    <ul id={id} class="mention-pick" role="listbox" aria-label={label}>
+      {choices.map((c) => (
+        <li
+          key={c.id}
+          role="option"
+          aria-selected="false"
+          tabIndex={0}
+          onMouseDown={(e) => {
+            e.preventDefault();
+            onPick(c);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === "Enter") {
+              e.preventDefault();
+              onPick(c);
+            }
+          }}
+        >
+          <strong>{c.label}</strong>
+          {c.hint && <span class="muted"> {c.hint}</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,153 @@
+/** Ticket actions in place: status, priority, queue, assignee (take, take over), snooze with a reminder, tags,
+ * merge into another ticket and links. */
+import { AlarmClock, Merge, Tag } from "lucide-preact";
+import { useState } from "preact/hooks";
+import { t } from "../../shared/i18n";
+import { boot } from "../boot";
+import { change, state } from "../conversation";
+import { api } from "../../shared/api";
+
+const STATUSES = ["open", "pending", "solved", "closed"];
+const PRIORITIES = ["urgent", "high", "normal", "low"];
+const SNOOZE_HOURS = [1, 4, 24];
+
+function inHours(h: number): string {
+  return new Date(Date.now() + h * 3600 * 1000).toISOString();
+}
+
+export function TicketActions() {
+  const s = state.value;
+  const [error, setError] = useState("");
+  const [panel, setPanel] = useState<"" | "snooze" | "tags" | "merge">("");
+  if (!s) return null;
+  const tk = s.ticket;
+  const me = boot.me.agent_id;
+  const supervisor = boot.me.supervisor;
+  const run = (p: Promise<unknown>) => {
+    setError("");
+    p.then(() => setPanel("")).catch((err: Error) => setError(err.message));
+  };
+  const form = (e: Event) => e.currentTarget as HTMLFormElement;
+  return (
+    <div class="ticket-actions" aria-label={t("Ticket actions")} role="group">
+      <div class="status-actions" id="status-actions" role="group" aria-label={t("Set status:")}>
+        {STATUSES.map((st) => (
+          <button
+            key={st}
+            type="button"
+            class={`seg${tk.status === st ? " on" : ""}`}
+            data-status={st}
+            aria-pressed={tk.status === st}
+            onClick={() => run(change({ status: st }))}
+          >
+            {t(st)}
+          </button>
+        ))}
+      </div>
+      <label class="inline">
+        <span class="visually-hidden">{t("Priority")}</span>
+        <select id="move-priority" value={tk.priority} onChange={(e) => run(change({ priority: e.currentTarget.value }))}>
+          {PRIORITIES.map((p) => (
+            <option key={p} value={p}>
+              {t(p)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {supervisor && s.queues.length > 0 && (
+        <label class="inline">
+          <span class="visually-hidden">{t("Queue")}</span>
+          <select id="move-queue" value={tk.queue} onChange={(e) => run(change({ queue: e.currentTarget.value }))}>
+            {s.queues.map((q) => (
+              <option key={q} value={q}>
+                {q}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {!tk.assignee_id && (
+        <button type="button" class="secondary" id="take" onClick={() => run(change({ assignee_id: me }))}>
+          {t("Take it")}
+        </button>
+      )}
+      {supervisor && tk.assignee_id && tk.assignee_id !== me && tk.channel !== "voice.twilio" && (
+        <button type="button" class="secondary" id="takeover" onClick={() => run(change({ assignee_id: me }))}>
+          {t("Take over")}
+        </button>
+      )}
+      <button type="button" class="secondary" aria-expanded={panel === "snooze"} onClick={() => setPanel(panel === "snooze" ? "" : "snooze")}>
+        <AlarmClock size={14} aria-hidden="true" /> {t("Snooze")}
+      </button>
+      <button type="button" class="secondary" aria-expanded={panel === "tags"} onClick={() => setPanel(panel === "tags" ? "" : "tags")}>
+        <Tag size={14} aria-hidden="true" /> {t("Tags")}
+      </button>
+      <button type="button" class="secondary" aria-expanded={panel === "merge"} onClick={() => setPanel(panel === "merge" ? "" : "merge")}>
+        <Merge size={14} aria-hidden="true" /> {t("Merge or link")}
+      </button>
+      <a class="secondary-link" href={`/console/directory?ticket=${tk.id}`}>
+        {t("Consult or transfer…")}
+      </a>
+      {panel === "snooze" && (
+        <div class="action-panel" id="snooze-panel">
+          <span>{t("Wait for the customer, and remind me in:")}</span>
+          {SNOOZE_HOURS.map((h) => (
+            <button key={h} type="button" class="secondary" onClick={() => run(change({ status: "pending", remind_at: inHours(h) }))}>
+              {t("%(h)s h", { h })}
+            </button>
+          ))}
+        </div>
+      )}
+      {panel === "tags" && (
+        <form
+          class="action-panel"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const tags = String(new FormData(form(e)).get("tags") ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+            run(change({ tags }));
+          }}
+        >
+          <label>
+            {t("Tags, separated by commas")} <input name="tags" defaultValue={tk.tags.join(", ")} />
+          </label>
+          <button type="submit">{t("Save")}</button>
+        </form>
+      )}
+      {panel === "merge" && (
+        <form
+          class="action-panel"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const data = new FormData(form(e));
+            const other = Number(data.get("other"));
+            const how = String(data.get("how"));
+            run(how === "merge" ? api("POST", `/api/v1/tickets/${tk.id}/merge`, { into: other }) : api("POST", `/api/v1/tickets/${tk.id}/links`, { ticket_id: other }));
+          }}
+        >
+          <label>
+            {t("Other ticket number")} <input name="other" type="number" min="1" required />
+          </label>
+          <label class="inline">
+            <select name="how" aria-label={t("Merge or link")}>
+              <option value="merge">{t("Merge this ticket into it")}</option>
+              <option value="link">{t("Link the two tickets")}</option>
+            </select>
+          </label>
+          <button type="submit">{t("Apply")}</button>
+        </form>
+      )}
+      {tk.tags.length > 0 && (
+        <span class="tags">
+          {tk.tags.map((tag) => (
+            <span class="tag" key={tag}>
+              {tag}
+            </span>
+          ))}
+        </span>
+      )}
+      <span id="action-error" class="error" role="alert">
+        {error}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,28 @@
+/** The context panel's data in the store: probable duplicates of the customer and their other tickets. */
+import { signal } from "@preact/signals";
+import { api } from "../shared/api";
+import type { Duplicate, Ticket } from "./types";
+
+export const duplicates = signal<{ customer: number; list: Duplicate[]; threshold: number; failed: boolean } | null>(null);
+export const pastTickets = signal<{ customer: number; list: Ticket[] } | null>(null);
+
+export async function loadDuplicates(customer: number, lookAlikes: boolean): Promise<void> {
+  try {
+    const body = await api<{ duplicates: Duplicate[]; threshold: number }>(
+      "GET",
+      `/api/v1/customers/${customer}/duplicates${lookAlikes ? "?min_score=1" : ""}`,
+    );
+    duplicates.value = { customer, list: body.duplicates ?? [], threshold: body.threshold, failed: false };
+  } catch {
+    duplicates.value = { customer, list: [], threshold: 100, failed: true };
+  }
+}
+
+export async function loadPastTickets(customer: number): Promise<void> {
+  const body = await api<{ tickets: Ticket[] }>("GET", `/api/v1/tickets?customer_id=${customer}&limit=10`);
+  pastTickets.value = { customer, list: body.tickets };
+}
+
+export function mergeCustomer(customer: number, into: number): Promise<unknown> {
+  return api("POST", `/api/v1/customers/${customer}/merge`, { into });
+}

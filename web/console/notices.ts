@@ -1,0 +1,156 @@
+/** What calls for the agent's attention: offers with their countdown, the away notice after a missed offer,
+ * and the notification list (mentions, transfers to or from them, SLA warnings), with sound and desktop
+ * notifications when they opted in. */
+import { computed, signal } from "@preact/signals";
+import { api } from "../shared/api";
+import { t } from "../shared/i18n";
+import { boot } from "./boot";
+import { ask, on } from "./live";
+import { due } from "./order";
+import { mentioned, now, onTicketChange, tickets } from "./store";
+import type { Notice, Offer, Ticket } from "./types";
+
+export const offers = signal<Offer[]>([]);
+export const presence = signal("available");
+export const awayAfterMiss = signal(false);
+export const notices = signal<Notice[]>(readNotices());
+export const unseenNotices = computed(() => notices.value.filter((n) => !n.read).length);
+export const soundOn = signal(localStorage.getItem("hub.sound") !== "off");
+export const desktop = signal<NotificationPermission | "unsupported">(
+  "Notification" in window ? Notification.permission : "unsupported",
+);
+
+const SLA_WARN_MS = 10 * 60 * 1000;
+const warned = new Set<number>();
+
+function noticesKey(): string {
+  return `hub.notices.${boot.me.agent_id ?? "x"}`;
+}
+
+function readNotices(): Notice[] {
+  try {
+    return JSON.parse(localStorage.getItem(noticesKey()) ?? "[]") as Notice[];
+  } catch {
+    return [];
+  }
+}
+
+function keep(list: Notice[]): void {
+  notices.value = list.slice(0, 50);
+  localStorage.setItem(noticesKey(), JSON.stringify(notices.value));
+  mentioned.value = new Set(notices.value.filter((n) => n.kind === "mention").map((n) => n.ticket_id));
+}
+
+function add(n: Omit<Notice, "id" | "at" | "read">, title: string): void {
+  keep([{ ...n, id: `${n.kind}-${n.ticket_id}-${Date.now()}`, at: new Date().toISOString(), read: false }, ...notices.value]);
+  tellDesktop(title, n.text ?? n.subject);
+}
+
+export function markAllRead(): void {
+  keep(notices.value.map((n) => ({ ...n, read: true })));
+}
+
+export function setSound(onOff: boolean): void {
+  soundOn.value = onOff;
+  localStorage.setItem("hub.sound", onOff ? "on" : "off");
+}
+
+export async function askDesktop(): Promise<void> {
+  if ("Notification" in window) desktop.value = await Notification.requestPermission();
+}
+
+function tellDesktop(title: string, body: string): void {
+  if (desktop.value === "granted" && document.hidden) new Notification(title, { body, tag: title });
+}
+
+/** A short two-tone chime, made on the spot (no audio file to fetch). */
+function chime(): void {
+  if (!soundOn.value) return;
+  try {
+    const audio = new AudioContext();
+    [660, 880].forEach((freq, i) => {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.frequency.value = freq;
+      gain.gain.setValueAtTime(0.08, audio.currentTime + i * 0.15);
+      gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + i * 0.15 + 0.3);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(audio.currentTime + i * 0.15);
+      osc.stop(audio.currentTime + i * 0.15 + 0.3);
+    });
+  } catch {
+    /* no audio output: the offer card still shows */
+  }
+}
+
+export function dropOffer(ticketId: number): void {
+  offers.value = offers.value.filter((o) => o.ticket.id !== ticketId);
+}
+
+export async function answerOffer(ticketId: number, accept: boolean): Promise<boolean> {
+  try {
+    await api("POST", `/api/v1/tickets/${ticketId}/offer`, { accept });
+    dropOffer(ticketId);
+    return true;
+  } catch (err) {
+    offers.value = offers.value.map((o) => (o.ticket.id === ticketId ? { ...o, error: (err as Error).message } : o));
+    return false;
+  }
+}
+
+export async function setPresence(status: string): Promise<void> {
+  const ack = await ask<{ ok: boolean; status?: string }>("status", { status });
+  if (ack?.ok && ack.status) {
+    presence.value = ack.status;
+    if (ack.status === "available") awayAfterMiss.value = false;
+  }
+}
+
+function onTicketMoved(before: Ticket | undefined, after: Ticket): void {
+  const me = boot.me.agent_id;
+  if (!before || me === null || before.assignee_id === after.assignee_id) return;
+  if (after.assignee_id === me && !offers.value.some((o) => o.ticket.id === after.id)) {
+    add({ kind: "assigned", ticket_id: after.id, subject: after.subject }, t("Assigned to you: #%(id)s", { id: after.id }));
+  } else if (before.assignee_id === me) {
+    add({ kind: "unassigned", ticket_id: after.id, subject: after.subject }, t("Moved away from you: #%(id)s", { id: after.id }));
+  }
+}
+
+function checkSla(): void {
+  const me = boot.me.agent_id;
+  for (const tk of tickets.value.values()) {
+    if (tk.assignee_id !== me || warned.has(tk.id)) continue;
+    if (due(tk) - now.value < SLA_WARN_MS) {
+      warned.add(tk.id);
+      add({ kind: "sla", ticket_id: tk.id, subject: tk.subject }, t("First answer due soon: #%(id)s", { id: tk.id }));
+    }
+  }
+}
+
+export function startNotices(): void {
+  mentioned.value = new Set(notices.value.filter((n) => n.kind === "mention").map((n) => n.ticket_id));
+  on("hello", (h) => {
+    if (h.status && h.status !== "offline") presence.value = h.status as string;
+  });
+  on("presence", (p) => {
+    if (p.agent_id !== undefined && p.agent_id !== boot.me.agent_id) return;
+    if (p.status !== "offline") presence.value = p.status as string;
+    // An offer that passed unanswered makes the hub set the agent away: say so, and let them come back.
+    awayAfterMiss.value = p.status === "away" && p.reason === "missed_offer";
+  });
+  on("offer", (o) => {
+    const offer = o as unknown as Offer;
+    if (offers.value.some((x) => x.ticket.id === offer.ticket.id)) return;
+    offers.value = [...offers.value, offer];
+    chime();
+    tellDesktop(t("New conversation offered"), `#${offer.ticket.id} ${offer.ticket.subject}`);
+  });
+  on("mention", (m) => {
+    const tk = m.ticket as Ticket;
+    const by = String(m.by ?? "");
+    add({ kind: "mention", ticket_id: tk.id, subject: tk.subject, by, text: String(m.text ?? "") },
+      t("%(name)s mentioned you on #%(id)s", { name: by, id: tk.id }));
+  });
+  onTicketChange(onTicketMoved);
+  window.setInterval(checkSla, 30000);
+}
