@@ -17,12 +17,12 @@ from dataclasses import dataclass
 
 # Bias, then one weight per Features.vector() entry.
 RANKING = (-3.4, -1.31, 5.97, 2.58, 3.18, -1.0, -5.89, 0.0, 0.0, 0.0, 0.0)
-COEFFICIENTS = (-5.82, -2.41, 2.22, 0.92, 0.96, 0.95, -5.89, 0.68, 3.11, 7.15, 0.82)
+COEFFICIENTS = (-6.01, -3.77, 2.71, 0.62, 1.03, 0.62, -5.89, 0.79, 2.2, 7.66, 1.16)
 # At or above: "confident" (listed first, no "no confident answer"). Chosen on the tune half.
-THRESHOLD = 0.4
+THRESHOLD = 0.38
 # Below, for the best suggestion: the question goes to the gap report. Lower than THRESHOLD, because a gap
 # report must be mostly true gaps (agents write articles from it) while the panel may hedge.
-GAP_THRESHOLD = 0.2
+GAP_THRESHOLD = 0.15
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,8 +21,8 @@ def test_confident_for_answerable_and_not_for_unanswerable_on_both_halves(index:
     for half in ("tune", "holdout"):
         figures = evaluate(index, (q for q in QUESTIONS if q["half"] == half))
         # Floors a little under the measured figures (docs/knowledge.md).
-        assert figures["confident_recall"] >= 0.75 and figures["abstain_rate"] >= 0.6, (half, figures)
-        assert figures["gap_precision"] >= 0.75, (half, figures)
+        assert figures["confident_recall"] >= 0.75 and figures["abstain_rate"] >= 0.72, (half, figures)
+        assert figures["gap_precision"] >= 0.8, (half, figures)
 
 
 def test_the_gap_bar_is_stricter_than_the_confidence_bar() -> None:

@@ -1,4 +1,4 @@
-"""Suggestion quality on the labelled sets: eval_set.json (248 questions in six styles and unanswerable ones,
+"""Suggestion quality on the labelled sets: eval_set.json (344 questions in six styles and unanswerable ones,
 both languages, over the 52 sample articles) and the older questions.json (120 paraphrases)."""
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ def test_ranking_and_confidence_on_the_labelled_set() -> None:
     assert figures["hit_at_3"] >= 0.90 and figures["hit_at_1"] >= 0.78 and figures["mrr"] >= 0.84
     # English paraphrases that share no word with the article ("the vase was in pieces") are what is left.
     assert figures["hit_at_3_en"] >= 0.83 and figures["hit_at_3_zh-CN"] >= 0.95
-    # Confidence separates less well than the ranking ranks: measured 0.75 and 0.65.
-    assert figures["confident_recall"] >= 0.72 and figures["abstain_rate"] >= 0.60
-    assert figures["gap_precision"] >= 0.40
+    # Confidence separates less well than the ranking ranks: measured 0.81 and 0.79.
+    assert figures["confident_recall"] >= 0.76 and figures["abstain_rate"] >= 0.72
+    assert figures["gap_precision"] >= 0.8
 
 
 def test_the_older_paraphrase_set_still_ranks() -> None:

@@ -1,0 +1,67 @@
+"""What the question asks about: whole words weighed by rarity, and how much of them an article covers."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.knowledge_eval import ARTICLES, sample_index
+from hub.knowledge.focus import Focus, specificity, units
+from hub.knowledge.index import SuggestionIndex
+from hub.knowledge.text import guess_locale
+
+
+@pytest.fixture(scope="module")
+def index() -> SuggestionIndex:
+    return sample_index()
+
+
+def _article(key: str, locale: str) -> int:
+    return next(i for i, a in enumerate(ARTICLES) if a["key"] == key and a["locale"] == locale)
+
+
+def _asked(index: SuggestionIndex, question: str, key: str, locale: str) -> tuple[float, float]:
+    focus = Focus(units(question, index._fix), index._postings, len(index))
+    return focus.covers(index._articles[_article(key, locale)].terms)
+
+
+def test_a_word_no_article_has_leaves_the_question_uncovered(index: SuggestionIndex) -> None:
+    asked, missing = _asked(index, "do you accept bitcoin payments", "payment_failed", "en")
+    answered, none_missing = _asked(index, "my card payment was declined", "payment_failed", "en")
+    assert asked < 0.5 < answered and missing > none_missing
+    # 支持 is an everyday word: meeting the article through it alone is not covering the question.
+    assert _asked(index, "支持比特币吗", "international", "zh-CN")[0] < 0.4
+    assert _asked(index, "支持国际快递吗", "international", "zh-CN")[0] > 0.8
+
+
+def test_questions_on_something_the_base_does_not_cover_get_no_confident_answer(index: SuggestionIndex) -> None:
+    for question in ("do you accept bitcoin payments", "can I pay with bitcoin", "能用比特币付款吗", "支持比特币吗"):
+        assert not any(h.confident for h in index.search(question, guess_locale(question))), question
+    for question, key in (("my card payment was declined", "payment_failed"), ("支持国际快递吗", "international")):
+        best = index.search(question, guess_locale(question))[0]
+        assert best.confident and ARTICLES[best.article_id]["key"] == key
+
+
+def test_thesaurus_typo_and_homophone_cover_a_word(index: SuggestionIndex) -> None:
+    # "secret" stands for password (thesaurus), "pasword" is a typo, 琐定 a pinyin-keyboard homophone of 锁定.
+    assert _asked(index, "forgot my secret", "password", "en")[0] > 0.9
+    assert _asked(index, "forgot my pasword", "password", "en")[0] > 0.9
+    assert _asked(index, "账号琐定", "locked", "zh-CN")[0] > 0.9
+
+
+def test_a_compound_is_covered_by_its_share(index: SuggestionIndex) -> None:
+    # 付款 in 分期付款 (payment in instalments): the payment article covers half of the word, not all of it.
+    [unit] = units("分期付款", index._fix)
+    focus = Focus([unit], index._postings, len(index))
+    asked, _missing = focus.covers(index._articles[_article("payment_failed", "zh-CN")].terms)
+    assert 0.3 < asked < 0.8
+
+
+def test_everyday_words_say_less_than_specific_ones() -> None:
+    assert specificity("支持") < specificity("比特币") == 1.0
+    assert specificity("问题") < specificity("发票")
+    assert specificity("help") < specificity("bitcoin") == 1.0
+
+
+def test_a_question_typed_in_pinyin_has_no_whole_words_to_weigh(index: SuggestionIndex) -> None:
+    assert units("wang ji mi ma le", index._fix) == []
+    assert Focus([], index._postings, len(index)).covers({}) == (1.0, 0.0)
