@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import phonenumbers
@@ -17,6 +18,7 @@ class InvalidIdentity(ValueError):
     pass
 
 
+@functools.lru_cache(maxsize=8192)  # a pure function of its text, parsed for every contact: repeat senders cost nothing
 def e164(raw: str) -> str:
     """'+86 138 0013 8000' -> '+8613800138000'; ValueError when it is no possible international number."""
     try:
@@ -87,10 +89,10 @@ async def resolve_customer(
             await attach_identity(session, known, ref)
             return known
     name = (display_name or "").strip()[:200] or _fallback_name(ref)
-    customer = Customer(display_name=name, tier="general", attributes={})
+    # One flush for both rows: the customer search index (an after-flush hook) is then built once.
+    customer = Customer(display_name=name, tier="general", attributes={},
+                        identities=[Identity(kind=ref.kind, value=ref.value)])  # fmt: skip
     session.add(customer)
-    await session.flush()
-    session.add(Identity(customer_id=customer.id, kind=ref.kind, value=ref.value))
     await session.flush()
     await duplicates.index_new(session, customer.id, name, ref)
     return customer

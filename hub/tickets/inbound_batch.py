@@ -1,11 +1,13 @@
 """A batch of inbound contacts in one transaction: the common case in a few statements for the whole batch.
 
 The common case is a known customer writing on a ticket that is still active (new or open): one SELECT finds
-which contacts are already stored, one finds the senders' customers, one their latest tickets; then one
+which contacts are already stored, one finds the senders' customers, one the messages their threads answer
+(e-mail replies), one or two the tickets they continue (named by their thread, else the latest); then one
 executemany moves the tickets, one multi-row INSERT ... RETURNING stores the contacts, one fills the search
-index and one the history. Everything else (a new customer, a ticket to open or reopen, a pending ticket,
-threading hints, claims, extra identities, a repeated message id) goes through ContactWriter.store one by one,
-in the same transaction. A customer is handled by one path only, so their contacts keep their order.
+index and one the history. Everything else (a new customer, a ticket to open or reopen, a pending or merged
+ticket, a hint naming another customer's ticket, claims, extra identities, a repeated message id) goes through
+ContactWriter.store one by one, in the same transaction. A customer is handled by one path only, so their
+contacts keep their order.
 Nothing here is cached across batches: customers and tickets are read in each batch's own transaction (on
 PostgreSQL with the customers locked, as the one-by-one path locks them), so a merge, an erasure or an
 identity moved between batches is seen by the next batch.
@@ -58,6 +60,10 @@ _RANKED = (
 )
 # Each customer's latest unclosed ticket per channel: the one choose_thread continues.
 _LATEST = select(Ticket).join(_RANKED, _RANKED.c.id == Ticket.id).where(_RANKED.c.n == 1)
+_REFERRED = select(Interaction.external_id, Interaction.id, Interaction.ticket_id).where(
+    Interaction.channel == bindparam("channel"), Interaction.external_id.in_(bindparam("ids", expanding=True))
+)
+_BY_ID = select(Ticket).where(Ticket.id.in_(bindparam("ids", expanding=True)))
 _INSERT_MANY = INTERACTIONS.insert().returning(INTERACTIONS.c.id, sort_by_parameter_order=True)
 # No status change: the ticket only takes the new message (pending, solved or none take the one-by-one path).
 _CONTINUED = frozenset({Status.NEW.value, Status.OPEN.value})
@@ -70,15 +76,9 @@ class _Plan:
     ticket: Ticket
 
 
-def _simple(env: InboundEnvelope) -> bool:
-    """No threading hint, claim or extra identity: a plain message from its sender."""
-    return (
-        env.claim is None
-        and not env.extra_identities
-        and env.thread_ticket_id is None
-        and not env.thread_refs
-        and not env.explicit_threading
-    )
+def _plain(env: InboundEnvelope) -> bool:
+    """No claim or extra identity: the sender's identity alone names the customer."""
+    return env.claim is None and not env.extra_identities
 
 
 class BatchWriter:
@@ -91,24 +91,34 @@ class BatchWriter:
         seen = await _seen(s, envs)
         refs = [_normalized(env.sender) for env in envs]
         owners = await _owners(s, [r for r in refs if r is not None])
-        keys: set[tuple[str, str]] = set()
+        keys = {(env.channel, env.external_id) for env in envs}
+        taken: set[tuple[str, str]] = set()
         slow_customers: set[int] = set()
         candidates: dict[int, tuple[InboundEnvelope, Customer]] = {}
         for i, (env, ref) in enumerate(zip(envs, refs, strict=True)):
             key = (env.channel, env.external_id)
             customer = owners.get(ref) if ref is not None else None
-            plain = _simple(env) and key not in seen and key not in keys
-            keys.add(key)
+            # A reply to a message of this very batch: that message is not stored yet, the one-by-one path sees it.
+            ok = _plain(env) and key not in seen and key not in taken
+            ok = ok and not any((env.channel, r) in keys for r in env.thread_refs[:50])
+            taken.add(key)
             if customer is None:
                 continue  # a new customer (or no valid identity): the one-by-one path
-            if not plain or (env.sender_name and not customer.display_name):
-                slow_customers.add(customer.id)  # a duplicate, a threading hint, a name to fill in
+            if not ok or (env.sender_name and not customer.display_name):
+                slow_customers.add(customer.id)  # a duplicate, a claim, a name to fill in
             else:
                 candidates[i] = (env, customer)
-        latest = await _latest(s, {c.id for _, c in candidates.values()})
+        hints = await _hints(s, {i: env for i, (env, _) in candidates.items()})
+        unhinted = {c.id for i, (_, c) in candidates.items() if i not in hints}
+        latest = await _latest(s, unhinted)
+        hinted = await _tickets(s, set(hints.values()))
         plans: dict[int, _Plan] = {}
         for i, (env, customer) in candidates.items():
-            ticket = latest.get((customer.id, env.channel))
+            if i in hints:  # the ticket its thread names, when it is this customer's and still active
+                ticket = hinted.get(hints[i])
+                ticket = ticket if ticket is not None and ticket.customer_id == customer.id else None
+            else:  # with no hint, a new ticket when threading is explicit (e-mail), else the latest one
+                ticket = None if env.explicit_threading else latest.get((customer.id, env.channel))
             if ticket is None or ticket.status not in _CONTINUED or ticket.merged_into_id is not None:
                 slow_customers.add(customer.id)
             else:
@@ -177,6 +187,31 @@ async def _owners(s: AsyncSession, refs: list[IdentityRef]) -> dict[IdentityRef,
         rows = await s.execute(statement, {"kind": kind, "values": sorted(values)})
         owners.update((IdentityRef(kind, value), customer) for value, customer in rows)
     return owners
+
+
+async def _hints(s: AsyncSession, envs: dict[int, InboundEnvelope]) -> dict[int, int]:
+    """The ticket named by each contact's thread: the newest stored message it answers, else its own hint."""
+    wanted: defaultdict[str, set[str]] = defaultdict(set)
+    for env in envs.values():
+        wanted[env.channel].update(env.thread_refs[:50])
+    stored: dict[tuple[str, str], tuple[int, int]] = {}  # (channel, external id) -> (interaction, ticket)
+    for channel, ids in wanted.items():
+        if ids:
+            rows = await s.execute(_REFERRED, {"channel": channel, "ids": sorted(ids)})
+            stored.update(((channel, e), (n, ticket)) for e, n, ticket in rows if e is not None)
+    hints: dict[int, int] = {}
+    for i, env in envs.items():
+        found = [stored[(env.channel, r)] for r in env.thread_refs[:50] if (env.channel, r) in stored]
+        hint = max(found)[1] if found else env.thread_ticket_id
+        if hint is not None:
+            hints[i] = hint
+    return hints
+
+
+async def _tickets(s: AsyncSession, ids: set[int]) -> dict[int, Ticket]:
+    if not ids:
+        return {}
+    return {t.id: t for t in await s.scalars(_BY_ID, {"ids": sorted(ids)})}
 
 
 async def _latest(s: AsyncSession, customer_ids: set[int]) -> dict[tuple[int, str], Ticket]:

@@ -88,6 +88,27 @@ async def test_a_batch_stores_each_contact_once_on_the_right_ticket(db: Database
         assert ticket.last_message_at == k3.interaction.created_at
 
 
+async def test_replies_in_a_batch_follow_their_threads(db: Database, settings: Settings) -> None:
+    await sync_queues(db, settings.queues)
+    ingestor = Ingestor(db, settings)
+
+    def reply(ext: str, *refs: str) -> InboundEnvelope:
+        return InboundEnvelope(channel="email", external_id=ext, sender=IdentityRef("email", "li@example.cn"),
+                               text=ext, thread_refs=refs, explicit_threading=True)  # fmt: skip
+
+    first = await ingestor.ingest(reply("<a1@x>"))
+    second = await ingestor.ingest(reply("<b1@x>"))  # no reference: e-mail opens a new ticket
+    assert second.ticket.id != first.ticket.id
+    a2, b2, c1, a3 = await together(
+        ingestor, reply("<a2@x>", "<a1@x>"), reply("<b2@x>", "<zz@x>", "<b1@x>"), reply("<c1@x>"),
+        reply("<a3@x>", "<a2@x>"),  # answers a message of this very batch
+    )  # fmt: skip
+    assert (a2.ticket.id, a2.action) == (first.ticket.id, ThreadAction.REUSE)
+    assert (b2.ticket.id, b2.action) == (second.ticket.id, ThreadAction.REUSE)
+    assert c1.action == ThreadAction.NEW and c1.ticket.id not in {first.ticket.id, second.ticket.id}
+    assert a3.ticket.id == first.ticket.id
+
+
 async def call(hub: Hub, token: str, method: str, path: str, body: Any = None) -> tuple[int, Any]:
     headers = {"Authorization": f"Bearer {token}"}
     async with aiohttp.ClientSession(headers=headers) as http, http.request(method, hub.url + path, json=body) as r:

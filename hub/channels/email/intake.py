@@ -66,7 +66,8 @@ class EmailIntake:
             return None
         attachments, notes, keys = await self._store_parts(mail)
         envelope = self._channel.parse_inbound(RawMail(mail, mailbox, raw_key, attachments, notes, keys))
-        result = await self._ingestor.ingest(envelope)
+        # The 250 (or the IMAP flag) needs the mail committed, not the console told: events follow it.
+        result = await self._ingestor.ingest(envelope, after_events=False)
         if result.action == ThreadAction.NEW and mailbox.auto_ack and mail.sender:
             await self._acknowledge(result, mail.sender, mailbox.auto_ack)
         return result

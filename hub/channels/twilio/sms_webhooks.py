@@ -43,7 +43,8 @@ async def inbound_sms(request: web.Request) -> web.Response:
         source = f"SMS {fields.get('Body', '').strip()[:20]!r} to {fields['To']} ({envelope.external_id})"
         await service.desk.record_consent(envelope.sender, KIND, granted=word == "opt_in", source=source, at=utcnow())
         return twiml()
-    result = await request.app[keys.INGESTOR].ingest(envelope)  # stored before we answer
+    # Stored (durably) before we answer; the console, suggestions and statistics hear of it after the answer.
+    result = await request.app[keys.INGESTOR].ingest(envelope, after_events=False)
     media = list(envelope.meta.get("media", []))
     if media and not result.duplicate:
         service.fetch_media_later(result.interaction.id, media)
