@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Integer, bindparam, delete, func, insert, select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm import aliased
 
 from hub.customers.evidence import NAME_ONLY_MAX, THRESHOLD
 from hub.customers.matching import Match, Person, keys, score
@@ -29,11 +30,19 @@ _SHARING = (
     .limit(bindparam("most"))
 )
 NAME_KEYS = ("a:", "t:")  # thousands may share a common name's: read only when look-alikes are asked for
+KEY_SHARERS = 100  # a key more customers share (a big switchboard, info@ everywhere) tells nobody apart
 _ME = bindparam("me", type_=Integer)
+_OTHERS = aliased(CustomerKey)
+# Whether a key has more than KEY_SHARERS holders, at the cost of at most that many index steps (not a count).
+_CROWDED = select(_OTHERS.customer_id).where(_OTHERS.key == CustomerKey.key).limit(1).offset(KEY_SHARERS).exists()
 # The customer's own contact keys as stored (the same rows that let others find them), so the usual lookup
 # needs no keys computed in Python and no expanding IN list to compile: one cached statement, one round trip.
+# Crowded keys are left out: reading one would cost O(its holders), and a candidate it alone links shares
+# nothing but a switchboard or a generic mailbox name with the customer.
 _MY_CONTACT_KEYS = select(CustomerKey.key).where(
-    CustomerKey.customer_id == _ME, *(func.substr(CustomerKey.key, 1, 2) != prefix for prefix in NAME_KEYS)
+    CustomerKey.customer_id == _ME,
+    *(func.substr(CustomerKey.key, 1, 2) != prefix for prefix in NAME_KEYS),
+    ~_CROWDED,
 )
 _CONTACT_SHARING = (
     select(CustomerKey.customer_id.label("id"))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
-from hub.customers.duplicates import backfill, reindex, suggest
+from hub.customers.duplicates import KEY_SHARERS, backfill, reindex, suggest
 from hub.customers.evidence import THRESHOLD
 from hub.customers.matching import Person, score
 from hub.customers.names import compare
@@ -120,3 +120,30 @@ async def test_reindexing_everyone_brings_back_keys_an_older_index_lacked(hub: H
     assert await backfill(db) == 0  # everyone has keys: the usual backfill leaves them
     assert await backfill(db, everyone=True) >= 2
     assert [m.customer_id for m in await suggest(db, a)] == [b]
+
+
+async def test_a_key_shared_by_a_crowd_is_skipped_and_the_real_evidence_still_found(hub: Hub, db: Database) -> None:
+    """A company switchboard every colleague lists: its key tells nobody apart, and reading it for every
+    lookup would cost O(colleagues). The lookup leaves it out; a mailbox shared by one person still counts."""
+    switchboard = {"shared_phones": [{"number": "+862161234500", "extension": None}]}
+    async with db.write() as uow:
+        s = uow.session
+        # The namesake first: among sharers of equal weight the earliest records are read first.
+        me, again, namesake = (Customer(display_name=n, attributes=switchboard) for n in ("张伟", "Zhang Wei", "张伟"))
+        s.add_all([namesake, me, again])
+        await s.flush()
+        staff = [Customer(display_name=f"Colleague {i}", attributes=switchboard) for i in range(KEY_SHARERS)]
+        s.add_all(staff)
+        await s.flush()
+        s.add_all([Identity(customer_id=me.id, kind="email", value="zhang.wei@gmail.com"),
+                   Identity(customer_id=again.id, kind="email", value="zhangwei+shop@gmail.com")])  # fmt: skip
+        await reindex(s, [c.id for c in (*staff, me, again, namesake)])
+    async with db.read() as s:
+        holders = await s.scalar(select(func.count()).where(CustomerKey.key == "p:61234500"))
+    assert holders == KEY_SHARERS + 3
+    # Only the mailbox links the two: the namesake behind the same switchboard is not even read.
+    assert [m.customer_id for m in await suggest(db, me.id)] == [again.id]
+    # A small office (20 colleagues): the number is read, and a namesake on it is a likely duplicate.
+    async with db.write() as uow:
+        await uow.session.execute(delete(CustomerKey).where(CustomerKey.customer_id.in_([c.id for c in staff[20:]])))
+    assert [m.customer_id for m in await suggest(db, me.id)] == [again.id, namesake.id]
