@@ -81,7 +81,8 @@ def summary(report: dict[str, Any]) -> list[str]:
     )
     lines.append(
         f"  occupancy {occ['min']}-{occ['max']}% (mean {occ['mean']}%), spread within pools "
-        f"{report['occupancy_spread_points']} points p90-p10 ({report['occupancy_spread_max_min_points']} max-min), "
+        f"{report['occupancy_spread_points']} points p90-p10 ({report['occupancy_spread_max_min_points']} max-min; "
+        f"one contact {report['occupancy_contact_points']} points, {report['contacts_per_agent']} per agent), "
         f"{report['agents_without_contact']} agents without a contact, busiest 10% took "
         f"{report['busiest_10pct_share_percent']}% of contacts"
     )
