@@ -14,7 +14,9 @@ import contextlib
 import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.agents.presence import Presence
@@ -22,20 +24,22 @@ from hub.background import cancel
 from hub.bus import EventBus
 from hub.clock import utcnow
 from hub.db.engine import Database, UnitOfWork
-from hub.db.models import Queue
+from hub.db.models import Customer, Queue, Ticket
 from hub.events import AgentStatusChanged, QueueChanged, TicketCreated, TicketUpdated
 from hub.events.snapshots import TicketSnapshot
 from hub.routing import offers, placing
 from hub.routing import waiting as waiting_list
 from hub.routing.config import RoutingConfig
 from hub.routing.decide import decide
+from hub.routing.index import RosterIndex
 from hub.routing.model import Decision
 from hub.routing.requests import Requests, derive_requirements
-from hub.routing.roster import Roster, RosterCache, count_one_more
+from hub.routing.roster import RosterCache
 from hub.tickets.model import ACTIVE
 
 log = logging.getLogger(__name__)
 DRAIN_BATCH = 50
+CLAIM_TRIES = 3  # decisions per ticket when a commit finds the chosen agent full (the roster was stale)
 TICK_S = 1.0
 TIMED_DRAIN_S = 5.0  # at most this long between looks at waiting tickets when the policy is timed
 
@@ -49,7 +53,7 @@ class RoutingEngine:
         self._task: asyncio.Task[None] | None = None
         self.idle: asyncio.Event = asyncio.Event()  # set whenever the queue is empty: for tests and shutdown
         self._drain_queued = False
-        self._cache = RosterCache()
+        self._cache = RosterCache(config.capacity)
         self._next_timed_drain = 0.0
         self._requests = Requests(presence.is_online)
         self._reoffer_due: dict[int, datetime] = {}  # tickets every eligible agent passed on -> when to try again
@@ -113,7 +117,12 @@ class RoutingEngine:
         if "assignee_id" in event.changes and ticket.assignment.get("by") == "routing" and ticket.assignee_id:
             return  # our own assignment: counted when it was made
         if "assignee_id" in event.changes:
-            self._cache.forget()  # moved by a person or an offer taken back: the previous owner is not in the event
+            # Moved by a person, or an offer taken back: the agents on both sides are read again.
+            for agent_id in (ticket.assignee_id, event.before[1] if event.before else None):
+                if agent_id is not None:
+                    self._cache.forget(agent_id)
+            if event.before is None:
+                self._cache.forget()  # the previous owner is not in the event: everyone, at the next tick
         elif "status" in event.changes and ticket.assignee_id is not None:
             if ticket.status in ACTIVE:
                 self._cache.forget(ticket.assignee_id)  # reopened: recount this agent
@@ -174,6 +183,9 @@ class RoutingEngine:
         try:
             async with self._db.write() as uow:
                 missed = await offers.expire_due(uow, utcnow(), lock=not self._db.is_sqlite)
+            if self._cache.resync_due():  # what no event here reports: other processes' work, profile edits
+                async with self._db.read() as s:
+                    await self._cache.resync(s, self.presence.available_ids())
             for _ticket_id, agent_id in missed:
                 if self.config.away_after_missed_offer:
                     await self.presence.missed_offer(agent_id)
@@ -205,7 +217,7 @@ class RoutingEngine:
             waiting = await waiting_list.most_urgent(s, channels, self.config, DRAIN_BATCH)
         if self._db.is_sqlite:
             decisions = await self.route_many(waiting)
-        else:
+        else:  # one ticket per transaction: a batch would hold several customers' row locks and could deadlock
             decisions = [await self.route(ticket_id) for ticket_id in waiting]
         return sum(1 for d in decisions if d and d.agent_id)
 
@@ -213,58 +225,88 @@ class RoutingEngine:
         return (await self.route_many([ticket_id]))[0]
 
     async def route_many(self, ticket_ids: list[int]) -> list[Decision | None]:
-        """Several tickets in one transaction with one roster read; loads are updated as we assign."""
+        """Several tickets in one transaction over the in-memory roster; loads are updated as we assign."""
+        lock = not self._db.is_sqlite
         async with self._db.write() as uow:
-            roster = await self._cache.roster(uow.session, self.presence.available_ids())
-            return [await self._route_in(uow, roster, ticket_id) for ticket_id in ticket_ids]
+            s = uow.session
+            roster = await self._cache.roster(s, self.presence.available_ids())
+            if lock:  # lock order: customer, then ticket (see placing.load_routable), one at a time
+                found = {t: f for t in ticket_ids if (f := await placing.load_routable(s, t, lock)) is not None}
+            else:
+                found = await placing.load_many(s, ticket_ids)
+            queues = {
+                q.id: q
+                for q in await s.scalars(select(Queue).where(Queue.id.in_({t.queue_id for t, _ in found.values()})))
+            }
+            await self._requests.prefetch(s, [t for t, _ in found.values()])
+            timeline: list[dict[str, Any]] = []
+            try:
+                decisions = [
+                    await self._route_in(uow, roster, *found[t], queues[found[t][0].queue_id], timeline)
+                    if t in found
+                    else None
+                    for t in ticket_ids
+                ]
+            finally:
+                self._requests.done()
+            await placing.write_timeline(s, timeline)
+            return decisions
 
-    async def _route_in(self, uow: UnitOfWork, roster: Roster, ticket_id: int) -> Decision | None:
+    async def _route_in(
+        self, uow: UnitOfWork, roster: RosterIndex, ticket: Ticket, customer: Customer, queue: Queue,
+        timeline: list[dict[str, Any]],
+    ) -> Decision | None:  # fmt: skip
         s, lock = uow.session, not self._db.is_sqlite
-        found = await placing.load_routable(s, ticket_id, lock)
-        if found is None:
-            return None  # gone, owned meanwhile, or no longer open
-        ticket, customer = found
-        await derive_requirements(s, ticket, self.config)
-        queue = await s.get_one(Queue, ticket.queue_id)
         if not queue.auto_assign:
             return None  # its agents pick its tickets themselves: nothing offered, nothing assigned
+        await derive_requirements(s, ticket, self.config)
         now = utcnow()
         req, warnings = await self._requests.build(s, ticket, customer.tier, queue.name, now, self.config)
-        decision = decide(req, roster, self.config.capacity, self.config.filters, self.config.fairness)
-        if warnings:
-            decision = replace(decision, reasons=(*warnings, *decision.reasons))
-        agent_id = decision.agent_id
-        if agent_id is not None and not await self._has_room(s, roster, agent_id, ticket.channel, lock):
-            agent_id = None
-        reasons = list(decision.reasons)
-        if agent_id is None:
-            # Everyone eligible passed on it: offer it again when the first of them may have it again.
-            pause = timedelta(seconds=self.config.reoffer_after_s)
-            again = offers.reoffer_at(ticket, now, pause) if req.exclude else None
-            if again is not None:
-                self._reoffer_due[ticket.id] = again
-            if not placing.leave_waiting(ticket, now, reasons, again):
-                return decision  # still waiting for the same reason: nothing new to store or announce
-        else:
-            await placing.hand_over(s, ticket, agent_id, self.config.offers.get(ticket.channel), now, reasons)
-            count_one_more(roster, agent_id, ticket.channel)
-            self._cache.took(agent_id, ticket.channel)
+        for _attempt in range(CLAIM_TRIES):
+            decision = decide(req, roster, self.config.capacity, self.config.filters, self.config.fairness)
+            if warnings:
+                decision = replace(decision, reasons=(*warnings, *decision.reasons))
+            agent_id, reasons = decision.agent_id, list(decision.reasons)
+            if agent_id is None:
+                break
+            offer_s = self.config.offers.get(ticket.channel)
+            values = placing.hand_over(ticket, agent_id, offer_s, now, reasons)
+            if await placing.claim(s, ticket, values, self._capacity_of(roster, agent_id, ticket.channel), lock):
+                timeline.append(placing.record(s, ticket, agent_id, bool(offer_s), now, reasons))
+                self._cache.took(agent_id, ticket.channel)
+                self._requests.assigned(ticket.customer_id, agent_id)
+                uow.emit(TicketUpdated(TicketSnapshot.of(ticket, customer, queue.name), ("assignee_id", "assignment")))
+                return decision
+            if not await self._refused(s, ticket, agent_id):
+                return None  # taken by someone else meanwhile
+        # Everyone eligible passed on it: offer it again when the first of them may have it again.
+        pause = timedelta(seconds=self.config.reoffer_after_s)
+        again = offers.reoffer_at(ticket, now, pause) if req.exclude else None
+        if again is not None:
+            self._reoffer_due[ticket.id] = again
+        if not placing.leave_waiting(ticket, now, reasons, again):
+            return decision  # still waiting for the same reason: nothing new to store or announce
         await s.flush()
-        changes = ("assignee_id", "assignment") if agent_id is not None else ("assignment",)
-        uow.emit(TicketUpdated(TicketSnapshot.of(ticket, customer, queue.name), changes))
+        uow.emit(TicketUpdated(TicketSnapshot.of(ticket, customer, queue.name), ("assignment",)))
         return decision
 
-    async def _has_room(self, s: AsyncSession, roster: Roster, agent_id: int, channel: str, lock: bool) -> bool:
-        """The chosen agent, recounted under lock, still has room; if not the roster's count is corrected."""
-        load = await placing.load_now(s, agent_id, channel, lock)
-        if load >= placing.capacity_of(roster, agent_id, channel, self.config.capacity):
-            self._cache.set_load(agent_id, channel, load)
-            return False
-        return True
+    def _capacity_of(self, roster: RosterIndex, agent_id: int, channel: str) -> int:
+        pair = roster.get(agent_id)
+        capacity = pair[0].capacity if pair is not None else {}
+        return capacity.get(channel, self.config.capacity.get(channel, 1))
+
+    async def _refused(self, s: AsyncSession, ticket: Ticket, agent_id: int) -> bool:
+        """A claim was refused: True if the agent was full (the roster's count is corrected: decide again),
+        False if the ticket was taken or closed meanwhile."""
+        load = await placing.load_now(s, agent_id, ticket.channel)
+        self._cache.set_load(agent_id, ticket.channel, load)
+        await s.refresh(ticket, ["assignee_id", "status"])
+        return ticket.assignee_id is None and ticket.status in ACTIVE
 
     def reload(self, config: RoutingConfig) -> None:
         """A new policy, already validated; the next decision uses it."""
         self.config = config
+        self._cache.configure(config.capacity)
         self._configure_timing()
         self.presence.configure(config.away_on_disconnect_s)
         self._request_drain()

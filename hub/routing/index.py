@@ -40,6 +40,7 @@ class RosterIndex:
         self._any_tier: set[int] = set()
         self._queues: dict[str, set[int]] = {}
         self._by_email: dict[str, int] = {}
+        self._channels: set[str] = set()  # every channel a profile here names a capacity for
 
     def __len__(self) -> int:
         return len(self._agents)
@@ -74,6 +75,7 @@ class RosterIndex:
         for queue in profile.queues:
             self._queues.setdefault(queue, set()).add(a)
         self._by_email[profile.email] = a
+        self._channels.update(profile.capacity)
         for channel in self._room:
             self._place(channel, profile, state)
         if not state.available:
@@ -119,6 +121,9 @@ class RosterIndex:
         key = self._keys[agent_id]
         del self._order[bisect_left(self._order, key)]
         self._rekey(agent_id)
+
+    def channels(self) -> set[str]:
+        return self._channels
 
     def room(self, channel: str) -> set[int]:
         """Agents with capacity left on the channel (the set itself: do not change it)."""

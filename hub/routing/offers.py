@@ -41,22 +41,28 @@ def reoffer_at(ticket: Ticket, now: datetime, pause: timedelta) -> datetime | No
     return min((t for t in back if t > now), default=None)
 
 
-def make_offer(ticket: Ticket, agent_id: int, timeout_s: int, now: datetime, reasons: list[str]) -> None:
+def offer_values(ticket: Ticket, agent_id: int, timeout_s: int, now: datetime, reasons: list[str]) -> dict[str, Any]:
+    """The ticket's columns once offered to the agent (written by one conditional UPDATE, see placing.claim)."""
     expires = now + timedelta(seconds=timeout_s)
-    ticket.assignee_id = agent_id
-    ticket.offer_expires_at = expires
-    ticket.assignment = {
-        **_base(ticket, agent_id, now, reasons),
-        "state": OFFERED,
-        "expires_at": expires.isoformat(),
-        "timeout_s": timeout_s,
-    }
+    assignment = {**_base(ticket, agent_id, now, reasons), "state": OFFERED, "expires_at": expires.isoformat(),
+                  "timeout_s": timeout_s}  # fmt: skip
+    return {"assignee_id": agent_id, "offer_expires_at": expires, "assignment": assignment}
+
+
+def assign_values(ticket: Ticket, agent_id: int, now: datetime, reasons: list[str]) -> dict[str, Any]:
+    """The ticket's columns once assigned to the agent."""
+    assignment = {**_base(ticket, agent_id, now, reasons), "state": ASSIGNED}
+    return {"assignee_id": agent_id, "offer_expires_at": None, "assignment": assignment}
+
+
+def make_offer(ticket: Ticket, agent_id: int, timeout_s: int, now: datetime, reasons: list[str]) -> None:
+    for column, value in offer_values(ticket, agent_id, timeout_s, now, reasons).items():
+        setattr(ticket, column, value)
 
 
 def assign(ticket: Ticket, agent_id: int, now: datetime, reasons: list[str]) -> None:
-    ticket.assignee_id = agent_id
-    ticket.offer_expires_at = None
-    ticket.assignment = {**_base(ticket, agent_id, now, reasons), "state": ASSIGNED}
+    for column, value in assign_values(ticket, agent_id, now, reasons).items():
+        setattr(ticket, column, value)
 
 
 def _base(ticket: Ticket, agent_id: int | None, now: datetime, reasons: list[str]) -> dict[str, Any]:

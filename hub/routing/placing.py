@@ -1,18 +1,19 @@
-"""One routing decision made durable: the ticket read in lock order, the chosen agent locked and recounted,
-then the ticket assigned or offered to them, or left waiting with its reasons."""
+"""One routing decision made durable: the ticket read in lock order, then assigned or offered to the chosen
+agent by one conditional UPDATE that checks their capacity in SQL, or left waiting with its reasons."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hub.agents import audit
-from hub.customers import history
-from hub.db.models import Agent, Customer, Ticket
+from hub.db.models import HISTORY, Agent, Customer, Ticket
 from hub.routing import offers
-from hub.routing.roster import Roster
 from hub.tickets.model import ACTIVE
 
 
@@ -40,22 +41,57 @@ async def load_routable(s: AsyncSession, ticket_id: int, lock: bool) -> tuple[Ti
     return ticket, customer
 
 
-async def load_now(s: AsyncSession, agent_id: int, channel: str, lock: bool) -> int:
-    """The agent's active tickets on the channel, counted with their row locked: another decider may have
-    filled them since the roster was read. (SQLite has one writer, so the count alone is exact there.)"""
+async def load_many(s: AsyncSession, ticket_ids: list[int]) -> dict[int, tuple[Ticket, Customer]]:
+    """Routable tickets with their customers in one query (one writer: nothing to lock)."""
+    rows = await s.execute(
+        select(Ticket, Customer)
+        .join(Customer, Customer.id == Ticket.customer_id)
+        .where(Ticket.id.in_(ticket_ids), Ticket.assignee_id.is_(None), Ticket.status.in_(ACTIVE))
+    )
+    return {ticket.id: (ticket, customer) for ticket, customer in rows.all()}
+
+
+_OTHER = aliased(Ticket)
+
+
+async def claim(s: AsyncSession, ticket: Ticket, values: dict[str, Any], capacity: int, lock: bool) -> bool:
+    """Give the ticket to `values["assignee_id"]` if it is still unowned and the agent still has room on its
+    channel, counted in the same statement; False if either changed since the roster was read.
+
+    On PostgreSQL the agent's row is locked first: under READ COMMITTED a statement counts from the snapshot
+    it started with, so only a count taken after the lock sees what another router committed for that agent.
+    (SQLite has one writer: the statement alone is exact.)"""
+    agent_id = values["assignee_id"]
     if lock:
-        await s.get(Agent, agent_id, with_for_update=True)
+        await s.execute(select(Agent.id).where(Agent.id == agent_id).with_for_update())
+    load = (
+        select(func.count())
+        .select_from(_OTHER)
+        .where(_OTHER.assignee_id == agent_id, _OTHER.channel == ticket.channel, _OTHER.status.in_(ACTIVE))
+        .scalar_subquery()
+    )
+    done = await s.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket.id, Ticket.assignee_id.is_(None), Ticket.status.in_(ACTIVE), load < capacity)
+        .values(values)
+        .returning(Ticket.id)
+        .execution_options(synchronize_session=False)
+    )
+    if done.first() is None:
+        return False
+    for column, value in values.items():  # the row has them now: the session must not write them again
+        set_committed_value(ticket, column, value)
+    return True
+
+
+async def load_now(s: AsyncSession, agent_id: int, channel: str) -> int:
+    """The agent's active tickets on the channel (after a refused claim: the roster's count was stale)."""
     load = await s.scalar(
         select(func.count())
         .select_from(Ticket)
         .where(Ticket.assignee_id == agent_id, Ticket.channel == channel, Ticket.status.in_(ACTIVE))
     )
     return load or 0
-
-
-def capacity_of(roster: Roster, agent_id: int, channel: str, default: dict[str, int]) -> int:
-    chosen = next(p for p, _ in roster if p.id == agent_id)
-    return chosen.capacity.get(channel, default.get(channel, 1))
 
 
 def leave_waiting(ticket: Ticket, now: datetime, reasons: list[str], again: datetime | None) -> bool:
@@ -69,24 +105,28 @@ def leave_waiting(ticket: Ticket, now: datetime, reasons: list[str], again: date
     return True
 
 
-async def hand_over(
-    s: AsyncSession, ticket: Ticket, agent_id: int, offer_s: int | None, now: datetime, reasons: list[str]
-) -> None:
-    """Offer the ticket (when its channel has an offer time) or assign it, audited and on the customer's timeline."""
+def hand_over(ticket: Ticket, agent_id: int, offer_s: int | None, now: datetime, reasons: list[str]) -> dict[str, Any]:
+    """The columns of the offer (when its channel has an offer time) or assignment, for `claim`."""
     if offer_s:
-        offers.make_offer(ticket, agent_id, offer_s, now, reasons)
+        values = offers.offer_values(ticket, agent_id, offer_s, now, reasons)
     else:
-        offers.assign(ticket, agent_id, now, reasons)
-    ticket.updated_at = now
-    action = "ticket.offered" if offer_s else "ticket.assigned"
+        values = offers.assign_values(ticket, agent_id, now, reasons)
+    return {**values, "updated_at": now}
+
+
+def record(
+    s: AsyncSession, ticket: Ticket, agent_id: int, offered: bool, now: datetime, reasons: list[str]
+) -> dict[str, Any]:
+    """Audit the hand-over now (the session inserts audit rows in bulk) and return its timeline row."""
+    action = "ticket.offered" if offered else "ticket.assigned"
     audit.record(s, None, action, "ticket", ticket.id, agent_id=agent_id, reasons=reasons)
-    how = f"{'offered' if offer_s else 'routed'} to agent {agent_id}"
-    await history.record(
-        s,
-        customer_id=ticket.customer_id,
-        kind=action,
-        at=now,
-        channel=ticket.channel,
-        ticket_id=ticket.id,
-        summary=f"{how}: {reasons[-1]}" if reasons else how,
-    )
+    how = f"{'offered' if offered else 'routed'} to agent {agent_id}"
+    summary = f"{how}: {reasons[-1]}" if reasons else how
+    return {"customer_id": ticket.customer_id, "occurred_at": now, "kind": action, "channel": ticket.channel,
+            "ticket_id": ticket.id, "interaction_id": None, "summary": summary[:300]}  # fmt: skip
+
+
+async def write_timeline(s: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """The customers' timeline rows of a batch of hand-overs, in one statement."""
+    if rows:
+        await s.execute(insert(HISTORY), rows)

@@ -41,6 +41,31 @@ class Requests:
         self._is_online = is_online  # presence: is the customer's last agent still here to hold the ticket for
         self._skills: set[str] = set()
         self._skills_read_at = -1e18
+        self._last: dict[int, int | None] = {}  # customer -> previous agent, read for a batch at once
+
+    async def prefetch(self, s: AsyncSession, tickets: list[Ticket]) -> None:
+        """The previous agent of every customer in a batch, in one query (else one query per ticket)."""
+        ids = {t.id for t in tickets}
+        customers = {t.customer_id for t in tickets}
+        self._last = dict.fromkeys(customers)
+        seen: set[int] = set()
+        rows = await s.execute(
+            select(Ticket.customer_id, Ticket.assignee_id, Ticket.id)
+            .where(Ticket.customer_id.in_(customers), Ticket.assignee_id.is_not(None))
+            .order_by(Ticket.updated_at.desc())
+        )
+        for customer_id, assignee_id, ticket_id in rows.all():
+            if customer_id not in seen and ticket_id not in ids:
+                seen.add(customer_id)
+                self._last[customer_id] = assignee_id
+
+    def assigned(self, customer_id: int, agent_id: int) -> None:
+        """Within a batch, the customer's next ticket sees this one's agent as their previous one."""
+        if customer_id in self._last:
+            self._last[customer_id] = agent_id
+
+    def done(self) -> None:
+        self._last = {}
 
     async def build(
         self, s: AsyncSession, ticket: Ticket, tier: str, queue: str, now: datetime, config: RoutingConfig
@@ -74,9 +99,11 @@ class Requests:
     async def _request(
         self, s: AsyncSession, ticket: Ticket, tier: str, queue: str, now: datetime, config: RoutingConfig
     ) -> RouteRequest:
-        last = (
-            await s.execute(
-                select(Ticket.assignee_id, Ticket.updated_at)
+        if ticket.customer_id in self._last:
+            last_agent = self._last[ticket.customer_id]
+        else:
+            last_agent = await s.scalar(
+                select(Ticket.assignee_id)
                 .where(
                     Ticket.customer_id == ticket.customer_id,
                     Ticket.id != ticket.id,
@@ -85,10 +112,9 @@ class Requests:
                 .order_by(Ticket.updated_at.desc())
                 .limit(1)
             )
-        ).first()
         waited = max(0.0, (now - ticket.created_at).total_seconds())
         hold = 0.0
-        if last is not None and config.continuity_s and self._is_online(last.assignee_id):
+        if last_agent is not None and config.continuity_s and self._is_online(last_agent):
             hold = max(0.0, config.continuity_s - waited)
         return RouteRequest(
             ticket_id=ticket.id,
@@ -96,7 +122,7 @@ class Requests:
             tier=tier,
             skills=dict(ticket.requirements.get("skills") or {}),
             language=ticket.requirements.get("language"),
-            last_agent_id=last.assignee_id if last is not None else None,
+            last_agent_id=last_agent,
             hold_for_last_s=hold,
             queue=queue,
             waited_s=waited,

@@ -1,10 +1,9 @@
-"""Who can take work right now: available agents' yellow-pages entries with their live load."""
+"""Who can take work right now: available agents' yellow-pages entries with their live load, kept in memory."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.clock import utcnow
 from hub.db.models import Agent, AgentSkill, Queue, QueueMember, Ticket
+from hub.routing.index import RosterIndex, with_load
 from hub.routing.model import AgentProfile, AgentState
 from hub.tickets.model import ACTIVE
 
@@ -87,76 +87,101 @@ def _capacity(
     return capacity
 
 
-def count_one_more(roster: Roster, agent_id: int, channel: str) -> None:
-    for i, (profile, state) in enumerate(roster):
-        if profile.id == agent_id:
-            roster[i] = (profile, replace(state, load={**state.load, channel: state.load.get(channel, 0) + 1}))
-
-
 def _langs(languages: list[Any]) -> list[str]:
     """Yellow-pages languages ("zh-CN", "yue") reduced to what requirements name ("zh", "yue")."""
     return [str(x).split("-")[0].lower() for x in languages or ()]
 
 
 class RosterCache:
-    """The routing roster kept in memory, so a decision costs O(available agents) in Python, not a reload.
+    """The routing roster kept in memory and indexed (index.py), so a decision reads no database at all.
 
-    Profiles and loads are read once per agent and then kept current from this process's own
-    assignments and events; every `ttl_s` everything is read again, which also picks up profile edits
-    and other processes' work. Staleness is safe: the commit recounts the chosen agent's load under
-    their row lock, and a refusal corrects the cache. Idle since (for the fairness rule) is when this
-    process last gave the agent work or saw them finish some, or first saw them at work; it outlives the
-    rereads, as nothing in the database keeps it.
+    Profiles and loads are read once per agent, then kept current by the events that change them: this
+    process's assignments (took), work finished (released), an agent back at work or a ticket moved by a
+    person (that agent read again), and a refused commit (the agent's load recounted). What no event
+    here reports (other processes' work, profile edits) is caught by `resync`, which the engine runs from
+    its tick, off the decision path. Staleness is safe: the commit checks capacity in SQL. Idle since (for
+    the fairness rule) is when this process last gave the agent work or saw them finish some, or first saw
+    them at work; it outlives the resyncs, as nothing in the database keeps it.
     """
 
-    def __init__(self, ttl_s: float = 5.0) -> None:
-        self._ttl = ttl_s
+    def __init__(self, default_capacity: dict[str, int], resync_s: float = 5.0) -> None:
+        self._resync_s = resync_s
+        self.index = RosterIndex(default_capacity)
         self._profiles: dict[int, AgentProfile] = {}
         self._loads: dict[int, dict[str, int]] = {}
         self._idle: dict[int, datetime] = {}
         self._unroutable: set[int] = set()
-        self._loaded_at = -1e18
+        self._synced_at = time.monotonic()
 
-    async def roster(self, s: AsyncSession, available: list[int]) -> Roster:
-        now = time.monotonic()
-        if now - self._loaded_at > self._ttl:
-            self.forget()
-            self._loaded_at = now
+    def configure(self, default_capacity: dict[str, int]) -> None:
+        """A new routing policy: the index is rebuilt for its default capacity on next use."""
+        if default_capacity != self.index.default_capacity:
+            self.index = RosterIndex(default_capacity)
+
+    async def roster(self, s: AsyncSession, available: list[int]) -> RosterIndex:
+        """The index holding exactly the available agents who may be routed to."""
         missing = [a for a in available if a not in self._profiles and a not in self._unroutable]
         if missing:
-            found = await load_roster(s, missing)
-            for profile, state in found:
-                self._profiles[profile.id] = profile
-                self._loads[profile.id] = dict(state.load)
-                self._idle.setdefault(profile.id, utcnow())
-            self._unroutable.update(set(missing) - {p.id for p, _ in found})
-        return [
-            (self._profiles[a], AgentState(True, dict(self._loads.get(a, {})), self._idle.get(a)))
-            for a in available
-            if a in self._profiles
-        ]
+            await self._read(s, missing)
+        index, present = self.index, set(available)
+        for gone in index.ids() - present:
+            index.remove(gone)
+        for a in present - index.ids():
+            if a in self._profiles:
+                index.put(self._profiles[a], self._state(a))
+        return index
+
+    def resync_due(self) -> bool:
+        return time.monotonic() - self._synced_at >= self._resync_s
+
+    async def resync(self, s: AsyncSession, available: list[int]) -> None:
+        """Read every available agent again (profiles and loads): other processes' work, profile edits."""
+        self._synced_at = time.monotonic()
+        self._unroutable.clear()
+        present = set(available)
+        self._profiles = {a: p for a, p in self._profiles.items() if a in present}
+        await self._read(s, available)
+
+    async def _read(self, s: AsyncSession, agent_ids: list[int]) -> None:
+        found = await load_roster(s, agent_ids)
+        for profile, state in found:
+            self._profiles[profile.id] = profile
+            self._loads[profile.id] = dict(state.load)
+            self._idle.setdefault(profile.id, utcnow())
+            if profile.id in self.index:
+                self.index.put(profile, self._state(profile.id))
+        seen = {p.id for p, _ in found}
+        self._unroutable.update(set(agent_ids) - seen)
+        for a in set(agent_ids) - seen:
+            self.index.remove(a)
+
+    def _state(self, agent_id: int) -> AgentState:
+        return AgentState(True, dict(self._loads.get(agent_id, {})), self._idle.get(agent_id))
+
+    def load(self, agent_id: int, channel: str) -> int:
+        return self._loads.get(agent_id, {}).get(channel, 0)
 
     def took(self, agent_id: int, channel: str) -> None:
         self._idle[agent_id] = utcnow()
         if agent_id in self._loads:
-            self._loads[agent_id][channel] = self._loads[agent_id].get(channel, 0) + 1
+            self.set_load(agent_id, channel, self._loads[agent_id].get(channel, 0) + 1)
 
     def released(self, agent_id: int, channel: str) -> None:
         self._idle[agent_id] = utcnow()
         if agent_id in self._loads:
-            self._loads[agent_id][channel] = max(0, self._loads[agent_id].get(channel, 0) - 1)
+            self.set_load(agent_id, channel, max(0, self._loads[agent_id].get(channel, 0) - 1))
 
     def set_load(self, agent_id: int, channel: str, n: int) -> None:
         if agent_id in self._loads:
             self._loads[agent_id][channel] = n
+            with_load(self.index, agent_id, channel, n, self._idle.get(agent_id))
 
     def forget(self, agent_id: int | None = None) -> None:
-        """Read again on next use: one agent (back online, profile edited) or everyone."""
+        """Read again: one agent on next use (back online, a ticket of theirs moved), or everyone at the next tick."""
         if agent_id is None:
-            self._profiles.clear()
-            self._loads.clear()
-            self._unroutable.clear()
+            self._synced_at = -1e18
         else:
             self._profiles.pop(agent_id, None)
             self._loads.pop(agent_id, None)
             self._unroutable.discard(agent_id)
+            self.index.remove(agent_id)

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.clock import utcnow
 from hub.db.models import Customer, Queue, Ticket
 from hub.routing.config import RoutingConfig
-from hub.routing.roster import Roster
+from hub.routing.index import RosterIndex
 from hub.routing.urgency import urgency
 from hub.tickets.model import ACTIVE, priority_order
 
@@ -17,14 +17,9 @@ WAITING_SCAN = 1000  # waiting tickets scored per drain, pre-ordered by static p
 _PICKED_BY_HAND = select(Queue.id).where(Queue.auto_assign.is_(False))
 
 
-def open_channels(roster: Roster, config: RoutingConfig) -> set[str]:
+def open_channels(roster: RosterIndex, config: RoutingConfig) -> set[str]:
     """Channels on which at least one available agent has capacity left."""
-    return {
-        ch
-        for profile, state in roster
-        for ch in config.capacity | dict(profile.capacity)
-        if state.load.get(ch, 0) < profile.capacity.get(ch, config.capacity.get(ch, 1))
-    }
+    return {ch for ch in set(config.capacity) | roster.channels() if roster.room(ch)}
 
 
 async def most_urgent(s: AsyncSession, channels: set[str], config: RoutingConfig, limit: int) -> list[int]:
