@@ -83,6 +83,7 @@ class Database:
         self._checkpointer = WalCheckpointer(path) if path and path != ":memory:" else None
         # "full" on SQLite: a write returns (and its events go out) once a sync of the log covers its commit.
         self.wal_sync: WalSync | None = None
+        self._late: set[asyncio.Future[None]] = set()  # events of writers cancelled while their sync ran
         if self._off_loop is not None and path and path != ":memory:" and durability == "full":
             self.wal_sync = WalSync(path, self._off_loop.syncs)
 
@@ -110,8 +111,21 @@ class Database:
         if self.wal_sync is not None:
             # After the write lock is released: the next writer commits while this one's sync runs, and joins
             # the next sync (group commit across every writer, not only a batch of contacts).
-            await self.wal_sync.durable(ticket)
+            try:
+                await self.wal_sync.durable(ticket)
+            except asyncio.CancelledError:
+                # Committed already: its events still go out once it is durable, though this writer stopped waiting.
+                if uow.events:
+                    self._late.add(task := asyncio.ensure_future(self._publish_when_durable(ticket, uow.events)))
+                    task.add_done_callback(self._late.discard)
+                raise
         for ev in uow.events:
+            await self.bus.publish(ev)
+
+    async def _publish_when_durable(self, ticket: int, events: list[Event]) -> None:
+        assert self.wal_sync is not None
+        await self.wal_sync.durable(ticket)
+        for ev in events:
             await self.bus.publish(ev)
 
     async def dispose(self) -> None:

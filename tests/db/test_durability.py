@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from hub.bus import EventBus
+from hub.bus import Event, EventBus
 from hub.db.engine import Database, Durability
 from hub.settings import SettingsError, load_settings
 from tests.waiting import until
@@ -135,3 +136,39 @@ async def test_fast_writes_do_not_wait_for_a_sync(tmp_path: Path, monkeypatch: p
 
 async def _now(value: bool) -> bool:
     return value
+
+
+@dataclass(frozen=True, slots=True)
+class Written(Event):
+    n: int
+
+
+async def test_a_writer_that_stops_waiting_still_has_its_events_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = await _table(tmp_path)
+    heard: list[int] = []
+
+    async def hear(event: Written) -> None:
+        heard.append(event.n)
+
+    db.bus.subscribe(Written, hear)
+    fsyncs = Fsyncs(monkeypatch, hold_first=True)
+
+    async def write() -> None:
+        async with db.write() as uow:
+            await uow.session.execute(text("INSERT INTO t VALUES (1)"))
+            uow.emit(Written(1))
+
+    try:
+        writer = asyncio.create_task(write())
+        await until(lambda: _now(bool(fsyncs.of_the_log())), what="the sync of the log to start")
+        writer.cancel()  # committed, waiting for its sync: the request that wrote it went away
+        with pytest.raises(asyncio.CancelledError):
+            await writer
+        assert heard == []  # not before the commit is on disk
+        fsyncs.release.set()
+        await until(lambda: _now(heard == [1]), what="the event once the commit is durable")
+    finally:
+        fsyncs.release.set()
+        await db.dispose()
