@@ -94,25 +94,30 @@ def tag_condition(dialect: str) -> ColumnElement[bool]:
     return and_(func.instr(Ticket.tags, bindparam("tag_json", type_=String)) > 0, element)
 
 
-def _odd() -> ColumnElement[bool]:
-    """A priority outside the known ones (none is stored: the API checks), found in the gaps between them, each
-    an index range: NOT IN would read every row of a status. OR'ed into one condition, so the whole rank is one
-    branch (a bitmap OR on PostgreSQL, a multi-index OR on SQLite): planning a branch costs PostgreSQL more
-    than running an empty one."""
+def _gaps() -> list[ColumnElement[bool]]:
+    """A priority outside the known ones (none is stored: the API checks) is found in the gaps between them,
+    each an index range: NOT IN would read every row of a status."""
     known = sorted(PRIORITIES)
     gaps = [Ticket.priority < known[0], Ticket.priority > known[-1]]
-    return or_(*gaps, *(and_(Ticket.priority > a, Ticket.priority < b) for a, b in pairwise(known)))
+    return gaps + [and_(Ticket.priority > a, Ticket.priority < b) for a, b in pairwise(known)]
 
 
-def _branches(statuses: Sequence[str], filters: list[ColumnElement[bool]], after_rank: int | None) -> list[Any]:
-    """One branch per status and known priority, each an index range read in order; one for the other
-    priorities of every status (sorted: it is empty)."""
+def _branches(
+    statuses: Sequence[str], filters: list[ColumnElement[bool]], after_rank: int | None, dialect: str
+) -> list[Any]:
+    """One branch per status and known priority, each an index range read in order. The other priorities: on
+    PostgreSQL one branch, every status and gap OR'ed (a bitmap OR of empty ranges; planning a branch costs it
+    more than running one); on SQLite one per status and gap, where the filters join the range (its OR
+    optimisation would leave them out and read a whole queue's or agent's tickets)."""
     after = tuple_(bindparam("after_at", type_=Ticket.last_message_at.type), bindparam("after_id", type_=Integer))
     take = bindparam("take", type_=Integer)
     wheres: list[tuple[int, list[ColumnElement[bool]]]] = []
     for rank in range(ODD):
         wheres.extend((rank, [Ticket.status == status, Ticket.priority == PRIORITIES[rank]]) for status in statuses)
-    wheres.append((ODD, [Ticket.status.in_(statuses) if len(statuses) > 1 else Ticket.status == statuses[0], _odd()]))
+    if dialect == "postgresql":
+        wheres.append((ODD, [or_(*(and_(Ticket.status == status, gap) for status in statuses for gap in _gaps()))]))
+    else:
+        wheres.extend((ODD, [Ticket.status == status, gap]) for status in statuses for gap in _gaps())
     branches = []
     for rank, where in wheres:
         if after_rank is not None and rank < after_rank:
@@ -130,7 +135,7 @@ def page_ids(statuses: tuple[str, ...], filters: tuple[str, ...], after_rank: in
     more than running them): values come as parameters (filter_params, take, limit, offset, after_at,
     after_id). No status filter lists every status."""
     chosen = list(statuses) or list(Status)
-    merged = union_all(*_branches(chosen, _conditions(filters, dialect), after_rank)).subquery()
+    merged = union_all(*_branches(chosen, _conditions(filters, dialect), after_rank, dialect)).subquery()
     return (
         select(merged.c.id, merged.c.rank)
         .order_by(merged.c.rank, merged.c.last_message_at, merged.c.id)

@@ -24,6 +24,8 @@ from hub.tickets.views import TicketFilter
 
 CANDIDATES = 1000
 SCANNED = 5000
+RECENT = 20_000  # PostgreSQL: the newest index rows read in order before asking the GIN index
+ENOUGH = 50  # matches among them that make a first page: fewer, and the index finds the older ones
 _WORDS = table(TICKET_WORDS, column("rowid"), column("id"), column("ticket_id"), column("coach_for"), column("words"))
 
 
@@ -73,27 +75,37 @@ def _offset(cursor: str | None) -> int:
     return int(cursor[1:])
 
 
-def _candidates(sqlite: bool, terms: list[str], f: TicketFilter, agent_id: int | None, supervisor: bool) -> Any:
+def _candidates(
+    sqlite: bool, terms: list[str], f: TicketFilter, agent_id: int | None, supervisor: bool, recent: bool = False
+) -> Any:
+    """The matching rows, newest first. recent (PostgreSQL): among the newest RECENT rows only, read in id order
+    (ts_match_vq, the function behind @@, so the planner cannot pick the GIN index): a bounded read whatever
+    the word. Otherwise the engine's index: GIN on PostgreSQL, which hands over every match unordered."""
+    words: Any = _WORDS
     if sqlite:
         row_id = _WORDS.c.rowid
-        words: ColumnElement[Any] = literal_column(TICKET_WORDS)
-        match: ColumnElement[bool] = words.op("MATCH")(fts5_match(terms))
-        score: ColumnElement[float] = -func.bm25(words)
+        fts: ColumnElement[Any] = literal_column(TICKET_WORDS)
+        match: ColumnElement[bool] = fts.op("MATCH")(fts5_match(terms))
+        score: ColumnElement[float] = -func.bm25(fts)
     else:
-        row_id = _WORDS.c.id
+        if recent:
+            words = select(_WORDS.c.id, _WORDS.c.ticket_id, _WORDS.c.coach_for, _WORDS.c.words)
+            words = words.order_by(_WORDS.c.id.desc()).limit(RECENT).subquery()
+        row_id = words.c.id
         query = func.to_tsquery(literal_column(f"'{TICKET_CONFIG}'"), tsquery(terms))
-        match = _WORDS.c.words.op("@@")(query)
-        score = func.ts_rank(_WORDS.c.words, query)
+        match = func.ts_match_vq(words.c.words, query) if recent else words.c.words.op("@@")(query)
+        score = func.ts_rank(words.c.words, query)
     inner = [match]
     if not supervisor:
-        inner.append(_WORDS.c.coach_for.is_(None) | (_WORDS.c.coach_for == agent_id))
+        inner.append(words.c.coach_for.is_(None) | (words.c.coach_for == agent_id))
     filters = list(conditions(f.filters()[0], "sqlite" if sqlite else "postgresql"))
     if f.statuses:
         filters.append(Ticket.status.in_(f.statuses))
     # The engine reads matches newest first and stops at the limit: at most SCANNED rows for a filtered search
     # (a common word with a narrow filter would otherwise read every match to find a few).
     hits = (
-        select(_WORDS.c.ticket_id, score.label("score"), row_id.label("row_id"))
+        select(words.c.ticket_id, score.label("score"), row_id.label("row_id"))
+        .select_from(words)
         .where(*inner)
         .order_by(row_id.desc())
         .limit(SCANNED if filters else CANDIDATES)
@@ -108,18 +120,32 @@ def _candidates(sqlite: bool, terms: list[str], f: TicketFilter, agent_id: int |
     )
 
 
+async def _matches(session: AsyncSession, terms: list[str], f: TicketFilter, agent_id: int | None,
+                   supervisor: bool) -> list[Any]:  # fmt: skip
+    """The candidates. PostgreSQL's GIN index returns every match unordered, so a word in a few percent of
+    millions of messages (and words that come together, which its estimates take for rare: "password reset")
+    would be fetched row by row from all over the table: the newest RECENT rows are read in order first, and
+    the index is asked only when they hold fewer than ENOUGH matches (a rarer word: few to fetch)."""
+    sqlite = is_sqlite(session)
+    params = f.filters()[1]
+    if not sqlite:
+        rows = list(await session.execute(_candidates(False, terms, f, agent_id, supervisor, recent=True), params))
+        if len(rows) >= ENOUGH:
+            return rows
+    return list(await session.execute(_candidates(sqlite, terms, f, agent_id, supervisor), params))
+
+
 async def search_tickets(
     session: AsyncSession, f: TicketFilter, q: str, agent_id: int | None, supervisor: bool
 ) -> SearchPage:
-    """Three statements: the ranked candidates, the page's tickets, the matched messages' text."""
+    """Three statements (four on PostgreSQL for a rarer word): the ranked candidates, the page's tickets, the
+    matched messages' text."""
     terms = query_terms(q)
     offset = _offset(f.cursor) if f.cursor else f.offset  # a cursor replaces the offset
     if not terms:
         return SearchPage([], None)
-    sqlite = is_sqlite(session)
     best: dict[int, tuple[float, int]] = {}
-    candidates = _candidates(sqlite, terms, f, agent_id, supervisor)
-    for ticket_id, score, row_id in await session.execute(candidates, f.filters()[1]):
+    for ticket_id, score, row_id in await _matches(session, terms, f, agent_id, supervisor):
         if ticket_id not in best or score > best[ticket_id][0]:
             best[ticket_id] = (float(score), int(row_id))
     ranked = sorted(best.items(), key=lambda item: (-item[1][0], -item[0]))

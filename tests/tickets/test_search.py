@@ -18,6 +18,7 @@ from hub.db.engine import Database
 from hub.db.migrate import downgrade, upgrade_async
 from hub.db.models import INTERACTIONS, TICKETS, Customer, Queue, Ticket
 from hub.envelopes import IdentityRef, InboundEnvelope
+from hub.tickets import search as ticket_search
 from hub.tickets.model import priority_order
 from hub.tickets.replies import post_reply
 from hub.tickets.search import search_tickets
@@ -62,6 +63,24 @@ async def test_chinese_words_and_english_stems_are_found_ranked_with_snippets(hu
     assert await search(hub, token, "q=退款+物流") == []  # every term must be there
     status, body = await call(hub, token, "/api/v1/tickets?q=" + "<script>")
     assert status == 200 and body["tickets"] == []
+
+
+async def test_newest_messages_are_read_first_and_a_rarer_word_from_the_index(
+    hub: Hub, db: Database, monkeypatch: Any
+) -> None:
+    # PostgreSQL reads the newest RECENT rows in order and asks the GIN index only when they hold fewer than
+    # ENOUGH matches: a common word ranks the newest matches. SQLite's index reads newest first anyway (up to
+    # CANDIDATES). A rarer word is found wherever it is.
+    monkeypatch.setattr(ticket_search, "RECENT", 4)
+    monkeypatch.setattr(ticket_search, "ENOUGH", 2)
+    token = await make_token(db, "agent")
+    old = await ingest(hub, 1, "the zebra invoice")
+    invoices = [await ingest(hub, n, f"invoice number {n}") for n in range(2, 6)]
+    recent_only = db.engine.dialect.name == "postgresql"
+    found = {h["id"] for h in await search(hub, token, "q=invoice")}
+    assert found == (set(invoices) if recent_only else {old, *invoices})
+    assert [h["id"] for h in await search(hub, token, "q=zebra")] == [old]  # older than the newest four rows
+    assert [h["id"] for h in await search(hub, token, "q=number+5")] == [invoices[-1]]
 
 
 async def test_agent_words_and_notes_are_found_coaching_only_by_its_reader(hub: Hub, db: Database) -> None:
