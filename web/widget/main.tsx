@@ -94,7 +94,10 @@ function Chat() {
 const root = document.getElementById("chat");
 if (root) {
   root.style.setProperty("--brand", boot.branding.colour);
-  root.style.setProperty("--on-brand", onBrand(boot.branding.colour));
+  const textOnBrand = onBrand(boot.branding.colour);
+  root.style.setProperty("--on-brand", textOnBrand);
+  // The brand's colour as text on white reads as well as white on it; a light brand's text goes dark instead.
+  root.style.setProperty("--brand-text", textOnBrand === "#ffffff" ? boot.branding.colour : textOnBrand);
   render(<Chat />, root);
   if (site?.identifier_hash || load("hub.visitor_token")) void start(site);
 }

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -62,7 +63,21 @@ async def chat_page(request: web.Request) -> web.Response:
     context = {"boot": boot, "js": page.version("widget.js"), "css": page.version("widget.css")}
     response = aiohttp_jinja2.render_template("chat/chat.html", request, context)
     response.headers["Cache-Control"] = "no-cache"
+    response.headers["Content-Security-Policy"] = _policy(boot["branding"]["logo"])
     return response
+
+
+def _policy(logo: str | None) -> str:
+    """The hub's strict page policy, plus what the chat shows: the visitor's own photos before they are sent
+    (blob:), the website's logo (its https origin), and any website may frame it."""
+    images = "'self' data: blob:"
+    if logo and logo.startswith("https://"):
+        parts = urlsplit(logo)
+        images += f" https://{parts.netloc}"
+    return (
+        f"default-src 'self'; script-src 'self'; style-src 'self'; img-src {images}; "
+        "connect-src 'self' ws: wss:; frame-ancestors *; base-uri 'none'; form-action 'self'"
+    )
 
 
 @routes.get("/chat/widget.js")

@@ -38,7 +38,9 @@ export function MessageList() {
     <ol id="messages" class="messages" aria-live="polite" aria-label={t("Conversation")}>
       {greeting ? (
         <li class="msg msg-outbound msg-greeting">
-          <div class="msg-avatar" />
+          <div class="msg-avatar">
+            <Avatar name={configured(boot.branding.title) ?? t("Support")} />
+          </div>
           <div class="msg-body">
             <div class="bubble">
               <div class="text">{greeting}</div>
