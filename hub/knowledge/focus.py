@@ -147,8 +147,7 @@ class Focus:
 
     def __init__(self, query_units: list[Unit], postings: Mapping[str, Mapping[int, float]], n: int) -> None:
         self.units = query_units
-        top = math.log(1 + (n + 0.5) / 0.5)  # the rarity of a word no article contains
-        self._top = top
+        self._top = math.log(1 + (n + 0.5) / 0.5)  # the rarity of a word no article contains
         self.rarity: list[float] = []
         for u in query_units:
             dfs = [len(postings[a]) for a in u.alts if a in postings]
@@ -158,8 +157,8 @@ class Focus:
         self._total = sum(self.rarity)
 
     def covers(self, terms: Mapping[str, float]) -> tuple[float, float]:
-        """The rarity-weighted share of the question's words the article's terms cover, and the rarest
-        word it leaves out (0-1, 1: a word no article contains, in a sentence that asks)."""
+        """The rarity-weighted share of the question's words the article's terms cover, and the words it
+        leaves out, summed by rarity (0-1; 1: MISSING_WORDS words no article contains, in sentences that ask)."""
         if not self._total:
             return 1.0, 0.0
         got = missing = 0.0
