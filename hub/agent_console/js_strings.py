@@ -162,6 +162,7 @@ WORKSPACE_STRINGS: tuple[str, ...] = (
     N_("Routing"),
     N_("Other tickets"),
     N_("Customer details"),
+    N_("Back to the conversation"),
     N_("History"),
     N_("Conversation"),
     N_("Pick a conversation, or press n for the next one to answer."),

@@ -1,5 +1,6 @@
 /** The context panel: the customer, why the ticket went where it did, knowledge suggestions, probable
  * duplicates, their other tickets and their history across channels. */
+import { ArrowLeft } from "lucide-preact";
 import { useEffect } from "preact/hooks";
 import { t } from "../../shared/i18n";
 import { loadPastTickets, pastTickets } from "../context";
@@ -66,11 +67,14 @@ function PastTickets({ customer, current }: { customer: number; current: number 
   );
 }
 
-export function ContextPanel() {
+export function ContextPanel({ onClose }: { onClose: () => void }) {
   const s = state.value;
   if (!s) return <aside class="ws-context" aria-label={t("Customer details")} />;
   return (
     <aside class="ws-context" aria-label={t("Customer details")}>
+      <button type="button" class="secondary context-close" onClick={onClose}>
+        <ArrowLeft size={14} aria-hidden="true" /> {t("Back to the conversation")}
+      </button>
       <CustomerCard customer={s.customer} surveys={s.surveys} />
       <Suggestions />
       <Routing />

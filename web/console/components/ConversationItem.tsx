@@ -26,7 +26,7 @@ export function ConversationItem({ ticket, now, selected }: { ticket: Ticket; no
   const fresh = unread(ticket);
   const assignee = ticket.assignee_id ? (agents.value[ticket.assignee_id] ?? `#${ticket.assignee_id}`) : null;
   return (
-    <li data-id={ticket.id} class={`conv${selected ? " selected" : ""}${fresh ? " unread" : ""} prio-${ticket.priority}`}>
+    <li data-id={ticket.id} class={`conv${selected ? " selected" : ""}${fresh ? " unread" : ""} conv-${ticket.priority}`}>
       <a
         href={`/console/tickets/${ticket.id}`}
         aria-current={selected ? "page" : undefined}

@@ -31,7 +31,7 @@ export function Workspace() {
       <main id="main" class="ws" data-pane={pane} data-open={open === null ? "none" : "ticket"}>
         <ConversationList />
         <Conversation onDetails={() => (detailsOpen.value = !detailsOpen.value)} />
-        <ContextPanel />
+        <ContextPanel onClose={() => (detailsOpen.value = false)} />
       </main>
       <ShortcutsHelp />
     </>
