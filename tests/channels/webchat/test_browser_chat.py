@@ -66,7 +66,10 @@ async def test_the_widget_sends_again_what_a_dropped_connection_lost(
     await page.fill("#composer textarea", "second, while reconnecting · 第二条")
     await page.press("#composer textarea", "Enter")
     messages = page.locator("#messages .msg-inbound:not(.pending) .text")
-    await expect(messages).to_have_text(["first, into the tunnel · 第一条", "second, while reconnecting · 第二条"])
+    # Reconnecting and sending again take a while on a busy machine: wait for it, however long it takes.
+    await expect(messages).to_have_text(
+        ["first, into the tunnel · 第一条", "second, while reconnecting · 第二条"], timeout=60_000
+    )
     assert lost  # the first message really was lost on the way once
     await page.screenshot(path=str(tmp_path / "chat-resent.png"))
     await expect(page.locator("#notice")).to_contain_text("No agent is online")
