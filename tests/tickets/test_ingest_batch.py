@@ -46,8 +46,7 @@ async def test_a_batch_stores_each_contact_once_on_the_right_ticket(db: Database
     known = await ingestor.ingest(sms("k0", "+8613800000001"))
     waiting = await ingestor.ingest(sms("w0", "+8613800000002"))
     async with db.write() as uow:  # we asked this customer a question: their answer gives the ball back to us
-        await uow.session.execute(Ticket.__table__.update().values(status=Status.PENDING.value)
-                                  .where(Ticket.id == waiting.ticket.id))  # fmt: skip
+        (await uow.session.get_one(Ticket, waiting.ticket.id)).status = Status.PENDING.value
     received.clear()
     results = await together(
         ingestor,
