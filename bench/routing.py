@@ -35,6 +35,7 @@ from hub.routing.cli import summary
 from hub.routing.config import load_routing
 from hub.routing.decide import decide
 from hub.routing.engine import RoutingEngine
+from hub.routing.index import RosterIndex
 from hub.routing.model import AgentState, RouteRequest
 from hub.routing.scenario import LARGE_CENTRE, load_scenario
 from hub.routing.scenario import make_roster as scenario_roster
@@ -54,13 +55,18 @@ def pct(values: list[float], q: float) -> float:
 def decisions(roster: list[dict[str, object]], trace: list[dict[str, object]]) -> dict[str, float]:
     rng = random.Random(3)
     live = [(p, AgentState(True, {"email": rng.randint(0, 4), "webchat": rng.randint(0, 2)})) for p in profiles(roster)]
-    times = []
+    index = RosterIndex(CONFIG.capacity)  # the live engine decides over the indexed roster (hub/routing/index.py)
+    for profile, state in live:
+        index.put(profile, state)
+    times, cpu = [], []  # cpu: this thread's own time, which a busy machine's other processes do not stretch
     for n, c in enumerate(trace):
         req = RouteRequest(n, str(c["channel"]), str(c["tier"]), dict(c["skills"]), str(c["language"]))  # type: ignore[call-overload]
-        t0 = time.perf_counter()
-        decide(req, live, CONFIG.capacity, CONFIG.filters)
+        t0, c0 = time.perf_counter(), time.thread_time()
+        decide(req, index, CONFIG.capacity, CONFIG.filters)
         times.append((time.perf_counter() - t0) * 1000)
-    return {"decision_p50_ms": pct(times, 0.5), "decision_p99_ms": pct(times, 0.99)}
+        cpu.append((time.thread_time() - c0) * 1000)
+    return {"decision_p50_ms": pct(times, 0.5), "decision_p99_ms": pct(times, 0.99),
+            "decision_cpu_p99_ms": pct(cpu, 0.99)}  # fmt: skip
 
 
 async def committed(roster: list[dict[str, object]], trace: list[dict[str, object]], workdir: Path) -> dict[str, float]:

@@ -241,12 +241,13 @@ class RoutingEngine:
             await self._requests.prefetch(s, [t for t, _ in found.values()])
             timeline: list[dict[str, Any]] = []
             try:
-                decisions = [
-                    await self._route_in(uow, roster, *found[t], queues[found[t][0].queue_id], timeline)
-                    if t in found
-                    else None
-                    for t in ticket_ids
-                ]
+                with s.no_autoflush:  # the batch's audit rows and notes are written together at commit
+                    decisions = [
+                        await self._route_in(uow, roster, *found[t], queues[found[t][0].queue_id], timeline)
+                        if t in found
+                        else None
+                        for t in ticket_ids
+                    ]
             finally:
                 self._requests.done()
             await placing.write_timeline(s, timeline)
@@ -286,7 +287,6 @@ class RoutingEngine:
             self._reoffer_due[ticket.id] = again
         if not placing.leave_waiting(ticket, now, reasons, again):
             return decision  # still waiting for the same reason: nothing new to store or announce
-        await s.flush()
         uow.emit(TicketUpdated(TicketSnapshot.of(ticket, customer, queue.name), ("assignment",)))
         return decision
 

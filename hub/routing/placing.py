@@ -6,13 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
 from hub.agents import audit
-from hub.db.models import HISTORY, Agent, Customer, Ticket
+from hub.db.models import HISTORY, TICKETS, Agent, Customer, Ticket
 from hub.routing import offers
 from hub.tickets.model import ACTIVE
 
@@ -51,7 +50,35 @@ async def load_many(s: AsyncSession, ticket_ids: list[int]) -> dict[int, tuple[T
     return {ticket.id: (ticket, customer) for ticket, customer in rows.all()}
 
 
-_OTHER = aliased(Ticket)
+_T = TICKETS
+_OTHER = _T.alias("other")
+# Built once (Core, not ORM: no per-call unit-of-work work): the ticket is given to the agent only if it is
+# still unowned and active and the agent's active tickets on its channel are fewer than their capacity.
+_CLAIM = (
+    update(_T)
+    .where(
+        _T.c.id == bindparam("b_ticket"),
+        _T.c.assignee_id.is_(None),
+        _T.c.status.in_(ACTIVE),
+        select(func.count())
+        .select_from(_OTHER)
+        .where(
+            _OTHER.c.assignee_id == bindparam("b_agent"),
+            _OTHER.c.channel == bindparam("b_channel"),
+            _OTHER.c.status.in_(ACTIVE),
+        )
+        .scalar_subquery()
+        < bindparam("b_capacity"),
+    )
+    .values(
+        assignee_id=bindparam("b_agent"),
+        offer_expires_at=bindparam("b_expires"),
+        assignment=bindparam("b_assignment", type_=_T.c.assignment.type),
+        updated_at=bindparam("b_updated"),
+    )
+    .returning(_T.c.id)
+)
+_LOCK_AGENT = select(Agent.id).where(Agent.id == bindparam("b_agent")).with_for_update()
 
 
 async def claim(s: AsyncSession, ticket: Ticket, values: dict[str, Any], capacity: int, lock: bool) -> bool:
@@ -63,21 +90,11 @@ async def claim(s: AsyncSession, ticket: Ticket, values: dict[str, Any], capacit
     (SQLite has one writer: the statement alone is exact.)"""
     agent_id = values["assignee_id"]
     if lock:
-        await s.execute(select(Agent.id).where(Agent.id == agent_id).with_for_update())
-    load = (
-        select(func.count())
-        .select_from(_OTHER)
-        .where(_OTHER.assignee_id == agent_id, _OTHER.channel == ticket.channel, _OTHER.status.in_(ACTIVE))
-        .scalar_subquery()
-    )
-    done = await s.execute(
-        update(Ticket)
-        .where(Ticket.id == ticket.id, Ticket.assignee_id.is_(None), Ticket.status.in_(ACTIVE), load < capacity)
-        .values(values)
-        .returning(Ticket.id)
-        .execution_options(synchronize_session=False)
-    )
-    if done.first() is None:
+        await s.execute(_LOCK_AGENT, {"b_agent": agent_id})
+    params = {"b_ticket": ticket.id, "b_agent": agent_id, "b_channel": ticket.channel, "b_capacity": capacity,
+              "b_expires": values["offer_expires_at"], "b_assignment": values["assignment"],
+              "b_updated": values["updated_at"]}  # fmt: skip
+    if (await s.execute(_CLAIM, params)).first() is None:
         return False
     for column, value in values.items():  # the row has them now: the session must not write them again
         set_committed_value(ticket, column, value)
