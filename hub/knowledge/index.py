@@ -14,7 +14,7 @@ import heapq
 import math
 from collections import defaultdict
 from collections.abc import Container
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
@@ -138,13 +138,15 @@ class SuggestionIndex:
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def search(self, query: str, locale: str | None = None, limit: int = 5) -> list[Hit]:
+        candidates, focus = self._features(query, locale)
         ranked = [
             (round(min(100 * calibrated(f, self.ranking) * self._boost.get(a, 1.0), 100.0), 1), a, f)
-            for a, f in self._features(query, locale)
+            for a, f in candidates
         ]
         ranked.sort(key=lambda r: (-r[0], r[1]))
         hits = []
         for score, article_id, features in ranked[:limit]:  # confidence for the ones shown only
+            features = self._focused(features, article_id, focus)
             confidence = calibrated(features, self.coefficients)
             hits.append(
                 Hit(
@@ -160,13 +162,22 @@ class SuggestionIndex:
     def explain(self, query: str, locale: str | None = None, limit: int = 5) -> list[tuple[Features, int]]:
         """The signals behind the best few suggestions (for fitting the confidence model)."""
         ranked = {h.article_id: i for i, h in enumerate(self.search(query, locale, limit))}
-        found = [(f, a) for a, f in self._features(query, locale) if a in ranked]
+        candidates, focus = self._features(query, locale)
+        found = [(self._focused(f, a, focus), a) for a, f in candidates if a in ranked]
         return sorted(found, key=lambda fa: ranked[fa[1]])
 
-    def _features(self, query: str, locale: str | None) -> list[tuple[int, Features]]:
+    def _focused(self, features: Features, article_id: int, focus: Focus | None) -> Features:
+        """What the article covers of the question (focus.py), for the suggestions shown only: RANKING gives
+        these signals no weight, so the ranking never needs them for the other candidates."""
+        if focus is None:
+            return features
+        asked, missing = focus.covers(self._articles[article_id].terms)
+        return replace(features, asked=asked, missing=missing)
+
+    def _features(self, query: str, locale: str | None) -> tuple[list[tuple[int, Features]], Focus | None]:
         weights = self._expand(asking_weights(query[:MAX_QUERY_CHARS]))
         if not weights or not self._articles:
-            return []
+            return [], None
         offered, concepts = related(query[:MAX_QUERY_CHARS], weights, self._postings)
         for term in [t for t, w in offered.items() if not w and t in weights]:
             del weights[term]  # understood through the thesaurus: not an unknown word
@@ -178,10 +189,10 @@ class SuggestionIndex:
             if weight:
                 weights[term] = max(weights.get(term, 0.0), weight)
         if not weights:
-            return []
+            return [], None
         lexical, covered, ideal = self._bm25(weights)
         if not lexical:
-            return []
+            return [], None
         candidates = heapq.nlargest(FUZZY_CANDIDATES, lexical, key=lexical.__getitem__)
         match = self._phrase_match(query[:MAX_QUERY_CHARS], candidates)
         top = lexical[candidates[0]]
@@ -190,8 +201,7 @@ class SuggestionIndex:
         latin = any(t.isascii() and not t.startswith("py:") for t in weights)
         best_match = max(match.values(), default=0.0)
         focus = Focus(units(query[:MAX_QUERY_CHARS], self._fix), self._postings, len(self._articles))
-        covers = {a: focus.covers(self._articles[a].terms) for a in candidates}
-        return [
+        features = [
             (
                 article_id,
                 Features(
@@ -203,12 +213,11 @@ class SuggestionIndex:
                     foreign=bool(locale) and self._articles[article_id].locale != locale and (latin or locale != "en"),
                     agree=article_id == candidates[0] and match.get(article_id, 0.0) >= best_match,
                     service=min(concepts, 3) / 3,
-                    asked=covers[article_id][0],
-                    missing=covers[article_id][1],
                 ),
             )
             for article_id in candidates
         ]
+        return features, focus
 
     def _norms(self, avgdl: float) -> dict[int, float]:
         """BM25's length normalisation per article, recomputed only when the average length has moved

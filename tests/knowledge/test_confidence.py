@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from bench.knowledge_eval import QUESTIONS, _solve, evaluate, fit, sample_index
-from hub.knowledge.confidence import COEFFICIENTS, GAP_THRESHOLD, THRESHOLD, Features, calibrated
+from hub.knowledge.confidence import COEFFICIENTS, GAP_THRESHOLD, RANKING, THRESHOLD, Features, calibrated
 from hub.knowledge.index import SuggestionIndex
 
 
@@ -27,6 +27,12 @@ def test_confident_for_answerable_and_not_for_unanswerable_on_both_halves(index:
 
 def test_the_gap_bar_is_stricter_than_the_confidence_bar() -> None:
     assert 0 < GAP_THRESHOLD < THRESHOLD < 1
+
+
+def test_the_ranking_never_needs_what_the_question_asks_about() -> None:
+    # The index computes asked and missing for the suggestions shown only: the ranking must not weigh them.
+    signals = len(Features(0, 0, 0, 0, 0, False).vector())
+    assert RANKING[-2:] == (0.0, 0.0) and len(RANKING) == len(COEFFICIENTS) == 1 + signals
 
 
 def test_the_committed_model_is_the_fit_of_the_tune_half(index: SuggestionIndex) -> None:
