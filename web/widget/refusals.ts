@@ -1,5 +1,5 @@
 /** The hub's refusals (error codes) in the visitor's language; anything unknown as a generic retry. */
-import { t } from "./boot";
+import { boot, t } from "./boot";
 
 export interface Refusal {
   code: string;
@@ -16,6 +16,8 @@ export function errorText(e: Refusal | undefined): string {
       });
     case "slow_down":
       return t("Too many messages, please wait a moment.");
+    case "too_large":
+      return t("Message too long (limit %(bytes)s bytes).", { bytes: boot.max_bytes });
     case "empty":
       return t("Please write a message.");
     case "file_type":
