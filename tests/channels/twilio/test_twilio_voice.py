@@ -146,11 +146,12 @@ async def test_no_agent_free_offers_voicemail_which_becomes_a_routed_ticket(twil
     token = await make_session(db, await make_agent(db, "reader@example.test"))
     async with (
         aiohttp.ClientSession(cookies={"hub_session": token}) as http,
-        http.get(f"{twilio_hub.url}/console/tickets/{ticket.id}") as r,
+        http.get(f"{twilio_hub.url}/api/v1/console/tickets/{ticket.id}") as r,  # what the workspace draws
     ):
-        page = await r.text()
-    assert r.status == 200 and "English" in page and "Billing" in page and "(dtmf: 1)" in page
-    assert 'data-outcome="voicemail"' in page and f'href="{recording}"' in page
+        seen = (await r.json())["interactions"][0]["meta"]
+    steps = [(s["label"], s["via"], s["input"]) for s in seen["ivr_path"]]
+    assert r.status == 200 and "English" in [s[0] for s in steps] and ("Billing", "dtmf", "1") in steps
+    assert seen["outcome"] == "voicemail" and seen["recording"]["url"] == recording
 
 
 async def test_an_agent_who_does_not_pick_up_passes_the_call_on(
