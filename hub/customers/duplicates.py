@@ -1,5 +1,5 @@
 """Duplicate suggestions: blocking keys kept per customer (customer_keys), candidates by shared keys,
-then scored with their evidence. O(customers sharing a key), never O(all customers)."""
+then scored with their evidence. O(customers sharing a key, at most KEY_SHARERS each), never O(all)."""
 
 from __future__ import annotations
 
