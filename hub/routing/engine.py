@@ -1,9 +1,10 @@
 """The routing engine: runs decide() for new and waiting tickets and commits assignments or offers with reasons.
 
 Work arrives as events (a ticket created or reopened; an agent coming online; capacity freed) and is
-done by one worker task, off the path that stores and acknowledges customer messages. Each assignment
-is committed with the agent's row locked and their load recounted, so concurrent deciders never
-exceed an agent's capacity or assign one ticket twice. A tick sweeps expired offers and, when the
+done by one worker task, off the path that stores and acknowledges customer messages. Decisions read the
+roster kept in memory (roster.py, index.py); each assignment is one conditional UPDATE that checks the
+agent's capacity in SQL (placing.claim), so concurrent deciders never exceed an agent's capacity or
+assign one ticket twice, and a refused claim corrects the roster. A tick sweeps expired offers and, when the
 policy has timed steps or continuity waits, looks at the waiting tickets again.
 """
 
@@ -258,9 +259,9 @@ class RoutingEngine:
         timeline: list[dict[str, Any]],
     ) -> Decision | None:  # fmt: skip
         s, lock = uow.session, not self._db.is_sqlite
+        await derive_requirements(s, ticket, self.config)
         if not queue.auto_assign:
             return None  # its agents pick its tickets themselves: nothing offered, nothing assigned
-        await derive_requirements(s, ticket, self.config)
         now = utcnow()
         req, warnings = await self._requests.build(s, ticket, customer.tier, queue.name, now, self.config)
         for _attempt in range(CLAIM_TRIES):
