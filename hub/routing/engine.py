@@ -264,7 +264,9 @@ class RoutingEngine:
             return None  # its agents pick its tickets themselves: nothing offered, nothing assigned
         now = utcnow()
         req, warnings = await self._requests.build(s, ticket, customer.tier, queue.name, now, self.config)
-        for _attempt in range(CLAIM_TRIES):
+        # On PostgreSQL one try: a second agent's row lock in the same transaction could deadlock with
+        # another router holding it and wanting the first; the ticket waits for the next drain instead.
+        for _attempt in range(1 if lock else CLAIM_TRIES):
             decision = decide(req, roster, self.config.capacity, self.config.filters, self.config.fairness)
             if warnings:
                 decision = replace(decision, reasons=(*warnings, *decision.reasons))
@@ -281,6 +283,8 @@ class RoutingEngine:
                 return decision
             if not await self._refused(s, ticket, agent_id):
                 return None  # taken by someone else meanwhile
+            reasons.append("that agent's last place was taken meanwhile; waiting")
+            decision = replace(decision, agent_id=None, reasons=tuple(reasons), ranked=())
         # Everyone eligible passed on it: offer it again when the first of them may have it again.
         pause = timedelta(seconds=self.config.reoffer_after_s)
         again = offers.reoffer_at(ticket, now, pause) if req.exclude else None
