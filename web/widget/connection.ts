@@ -12,6 +12,7 @@ import {
   notice,
   problem,
   remove,
+  returned,
   started,
   update,
   upsert,
@@ -44,6 +45,7 @@ interface Ack {
 const params = new URLSearchParams(window.location.search);
 let socket: Socket | null = null;
 const pending = new Map<string, Outgoing>(); // client id -> message, in the order sent
+const refused = new Map<string, Outgoing>(); // shown id -> a message the hub refused, for "Send again"
 let sessionReady: Promise<void> | null = null;
 
 export function fromWire(m: Wire): ChatMessage {
@@ -138,7 +140,9 @@ function emit(item: Outgoing): void {
     pending.delete(item.id);
     saveOutbox();
     if (err || !ack || !ack.ok) {
+      refused.set(shownId, item);
       update(shownId, { status: "failed" });
+      if (item.text.trim()) returned.value = item.text; // kept for them to send later
       problem.value = err || !ack ? t("Not sent, please try again.") : errorText(ack.error);
       return;
     }
@@ -167,6 +171,22 @@ export function queue(item: Outgoing, shown?: Partial<ChatMessage>): void {
   pending.set(item.id, item);
   saveOutbox();
   emit(item);
+}
+
+/** Send a refused message again (a new client id: the hub stored nothing of the first try). */
+export function retry(shownId: string): void {
+  const item = refused.get(shownId);
+  if (!item) return;
+  refused.delete(shownId);
+  const shown = messages.value.find((m) => m.id === shownId);
+  remove(shownId);
+  problem.value = "";
+  queue({ ...item, id: newId() }, { files: shown?.files, kind: shown?.kind });
+}
+
+/** Whether "Send again" can work for this message (this page still has it). */
+export function canRetry(shownId: string): boolean {
+  return refused.has(shownId);
 }
 
 export function newMessage(text: string, files?: FileRef[]): Outgoing {

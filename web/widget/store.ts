@@ -38,6 +38,7 @@ export const connection = signal<Connection>("idle");
 export const notice = signal<Notice | null>(null);
 export const problem = signal("");
 export const agentTyping = signal<string | null>(null); // the agent's name ("" when unknown) while they type
+export const returned = signal<string | null>(null); // a refused message's text, back in the composer
 export const ratings = signal<Record<string, number>>({}); // survey message id -> the visitor's answer
 
 export function upsert(message: ChatMessage): void {

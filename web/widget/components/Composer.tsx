@@ -1,9 +1,9 @@
 /** Where the visitor writes: Enter sends, Shift+Enter breaks the line; a paperclip attaches images and PDFs. */
 import { Paperclip, SendHorizontal, X } from "lucide-preact";
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { boot, t } from "../boot";
 import { ACCEPTED, refusal } from "../files";
-import { problem } from "../store";
+import { problem, returned } from "../store";
 
 export interface Draft {
   text: string;
@@ -14,6 +14,12 @@ export function Composer({ onSend, onTyping }: { onSend: (draft: Draft) => void;
   const [files, setFiles] = useState<File[]>([]);
   const text = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
+  const giveBack = returned.value;
+  useEffect(() => {
+    // A refused message's words come back to the composer (unless the visitor is writing something else).
+    if (giveBack !== null && text.current && !text.current.value) text.current.value = giveBack;
+    returned.value = null;
+  }, [giveBack]);
 
   function submit(ev: Event): void {
     ev.preventDefault();

@@ -1,7 +1,8 @@
 /** One message: the visitor's on the right with its state (sent, delivered, read), the agent's on the left. */
-import { Check, CheckCheck, CircleAlert, Clock, FileText } from "lucide-preact";
+import { Check, CheckCheck, CircleAlert, Clock, FileText, RotateCw } from "lucide-preact";
 import { useEffect, useRef } from "preact/hooks";
 import { formatClock, formatSize, t } from "../boot";
+import { canRetry, retry } from "../connection";
 import { renderAllowed } from "../markup";
 import type { ChatMessage, FileInfo, Status } from "../store";
 import { Avatar } from "./Avatar";
@@ -70,6 +71,12 @@ export function MessageBubble({ message, first }: { message: ChatMessage; first:
               <StatusIcon status={message.status} />
               <span class="status-text">{STATUS_TEXT[message.status]()}</span>
             </span>
+          ) : null}
+          {mine && message.status === "failed" && canRetry(message.id) ? (
+            <button type="button" class="link-button" onClick={() => retry(message.id)}>
+              <RotateCw size={14} aria-hidden="true" />
+              {t("Send again")}
+            </button>
           ) : null}
         </div>
       </div>
