@@ -231,6 +231,7 @@ async def test_the_other_widths_show_the_same_chat(
         await expect(mine).to_have_attribute("data-status", "delivered")
         # Nobody is online: the hub's notice, in the visitor's language.
         await expect(page.locator("#notice")).to_contain_text(ui["offline"])
+        await shot(page, f"chat-notice-{lang}-{width}")
         stored = await _stored(db, ui["first"])
         assert stored is not None
         reply = f"/api/v1/tickets/{stored.ticket_id}/replies"
