@@ -284,6 +284,7 @@ class RoutingEngine:
             if not await self._refused(s, ticket, agent_id):
                 return None  # taken by someone else meanwhile
             reasons.append("that agent's last place was taken meanwhile; waiting")
+            self._request_drain()  # with the roster corrected, the next drain may find someone else
             decision = replace(decision, agent_id=None, reasons=tuple(reasons), ranked=())
         # Everyone eligible passed on it: offer it again when the first of them may have it again.
         pause = timedelta(seconds=self.config.reoffer_after_s)
