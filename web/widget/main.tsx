@@ -1,5 +1,6 @@
 /** The customer's chat widget: mounted on #chat by the chat page (inside the launcher's iframe, or on its own). */
 import "./widget.css";
+import "./messages.css";
 import { render } from "preact";
 import { boot, t } from "./boot";
 import { isStarted, newMessage, queue, sendTyping, start, token } from "./connection";
