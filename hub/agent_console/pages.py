@@ -32,6 +32,7 @@ NAV = (
     ("/console/wallboard", N_("Wallboard"), SUPERVISOR_PAGES),
     ("/console/reports", N_("Reports"), SUPERVISOR_PAGES),
     ("/console/knowledge", N_("Knowledge"), KNOWLEDGE_PAGES),
+    ("/console/admin", N_("Admin"), ("admin",)),
 )
 # Pages a particular hub adds to that navigation, as (path, label, roles): the demo's sent mail.
 EXTRA_NAV: web.AppKey[tuple[tuple[str, str, tuple[str, ...]], ...]] = web.AppKey("extra_nav")

@@ -6,6 +6,7 @@ from aiohttp import web
 
 from hub import keys
 from hub.agent_console import (
+    admin_pages,
     directory,
     inbox,
     knowledge_pages,
@@ -32,6 +33,7 @@ PAGES = (
     wallboard_page.routes,
     reports_page.routes,
     knowledge_pages.routes,
+    admin_pages.routes,
 )
 
 

@@ -8,6 +8,7 @@ from aiohttp import web
 
 from hub import __version__
 from hub.api.openapi_access import ACCESS_PATHS
+from hub.api.openapi_admin import ADMIN_PATHS, AGENT_CREATE
 from hub.api.openapi_audit import AUDIT_PATHS
 from hub.api.openapi_console import CONSOLE_PATHS
 from hub.api.openapi_customers import CUSTOMER_PATHS
@@ -132,6 +133,7 @@ SPEC: dict[str, Any] = {
         **ACCESS_PATHS,
         **WEBHOOK_PATHS,
         **QUEUE_PATHS,
+        **ADMIN_PATHS,
         "/api/v1/agents/{id}/profile": PROFILE_PATH,
         "/api/v1/routing/reload": {
             "post": {
@@ -162,7 +164,7 @@ SPEC: dict[str, Any] = {
                 "responses": _ok({"type": "object"}),
             }
         },
-        "/api/v1/agents": AGENTS_PATH,
+        "/api/v1/agents": {**AGENTS_PATH, **AGENT_CREATE},
         **AUDIT_PATHS,
     },
     "components": {

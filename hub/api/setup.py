@@ -6,8 +6,10 @@ from aiohttp import web
 
 from hub.api import (
     access,
+    agent_accounts,
     agents,
     audit,
+    calendars,
     customer_imports,
     customer_merges,
     customer_privacy,
@@ -43,6 +45,8 @@ TABLES = (
     audit.routes,
     webhooks.routes,
     queues.routes,
+    agent_accounts.routes,
+    calendars.routes,
 )
 
 

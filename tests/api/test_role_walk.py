@@ -88,6 +88,9 @@ POLICY: dict[tuple[str, str], Any] = {
     # queue administration
     ("GET", "/api/v1/queues"): ADMIN, ("POST", "/api/v1/queues"): ADMIN, ("PATCH", "/api/v1/queues/{name}"): ADMIN,
     ("PUT", "/api/v1/queues/{name}/members"): ADMIN,
+    # admin pages
+    ("GET", "/console/admin"): ADMIN, ("GET", "/console/admin/{page}"): ADMIN, ("POST", "/api/v1/agents"): ADMIN,
+    ("GET", "/api/v1/agents/accounts"): ADMIN, ("GET", "/api/v1/calendars"): SUP,
 }  # fmt: skip
 ROLES = ("anonymous", "agent", "supervisor", "knowledge_manager", "admin")
 

@@ -1,0 +1,11 @@
+/** The admin pages: mounted on the shell page's #app; one page at a time, chosen by the address. */
+import "./admin.css";
+import { render } from "preact";
+import { Shell } from "./Shell";
+
+const root = document.getElementById("app");
+if (root) render(<Shell />, root);
+
+// The language picker applies at once (the form posts to the server, which keeps it on the account).
+const pick = document.getElementById("locale-pick") as HTMLSelectElement | null;
+pick?.addEventListener("change", () => pick.form?.submit());
