@@ -191,6 +191,13 @@ export function MessageBubble({ m, ticket, agents, me }: { m: Interaction; ticke
         <Mail m={m} />
         {m.attachments?.length > 0 && (
           <div class="attachments">
+            {m.attachments
+              .filter((a) => a.content_type?.startsWith("image/"))
+              .map((a) => (
+                <a key={`preview-${a.storage_key}`} class="thumb" href={`/api/v1/attachments/${a.storage_key}`} target="_blank" rel="noreferrer">
+                  <img src={`/api/v1/attachments/${a.storage_key}`} alt={a.filename || t("file")} loading="lazy" />
+                </a>
+              ))}
             {m.attachments.map((a) => (
               <a key={a.storage_key} class="attachment" href={`/api/v1/attachments/${a.storage_key}`} download={a.filename || "file"}>
                 <Paperclip size={12} aria-hidden="true" />

@@ -1,7 +1,7 @@
 /** Search on every page (`/`): tickets by their words and customers by name, e-mail or phone. */
 import { signal } from "@preact/signals";
 import { Search } from "lucide-preact";
-import { useRef } from "preact/hooks";
+import { useEffect, useRef } from "preact/hooks";
 import { t } from "../../shared/i18n";
 import { navigate } from "../router";
 import { results, runSearch, ticketsOf } from "../search";
@@ -15,10 +15,20 @@ export function focusSearch(): void {
 
 export function SearchBox() {
   const timer = useRef<number>(0);
+  const box = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    // A click anywhere else closes the results.
+    const away = (e: MouseEvent) => {
+      if (box.current && !box.current.contains(e.target as Node)) searchOpen.value = false;
+    };
+    document.addEventListener("mousedown", away);
+    return () => document.removeEventListener("mousedown", away);
+  }, []);
   const r = results.value;
   const show = searchOpen.value && r.q !== "";
   return (
     <form
+      ref={box}
       class="search-box"
       role="search"
       onSubmit={(e) => {

@@ -66,6 +66,23 @@ export function TicketActions() {
           </select>
         </label>
       )}
+      {supervisor && (
+        <label class="inline">
+          <span class="visually-hidden">{t("Assign to")}</span>
+          <select
+            id="move-assignee"
+            value={tk.assignee_id ? String(tk.assignee_id) : ""}
+            onChange={(e) => run(change({ assignee_id: e.currentTarget.value ? Number(e.currentTarget.value) : null }))}
+          >
+            <option value="">{t("Unassigned")}</option>
+            {Object.entries(s.agents).map(([id, name]) => (
+              <option key={id} value={id}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       {!tk.assignee_id && (
         <button type="button" class="secondary" id="take" onClick={() => run(change({ assignee_id: me }))}>
           {t("Take it")}
