@@ -18,7 +18,7 @@ from hub.db.models import Agent, AgentSkill
 from hub.signin.passwords import MAX_PASSWORD
 
 routes = web.RouteTableDef()
-Email = Annotated[str, StringConstraints(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")]
+Email = Annotated[str, StringConstraints(min_length=3, max_length=254, pattern=r"^\s*[^@\s]+@[^@\s]+\s*$")]
 
 
 class AgentNew(Body):

@@ -110,14 +110,17 @@ export function SecretOnce({ label, value, onDone }: { label: string; value: str
   );
 }
 
+/** A labelled control; the hint and the problem sit under it, outside the label, so its name stays short. */
 export function Field(props: { label: string; error?: string; hint?: string; children: ComponentChildren }) {
   return (
-    <label class={props.error ? "adm-field invalid" : "adm-field"}>
-      <span class="adm-label">{props.label}</span>
-      {props.children}
+    <div class={props.error ? "adm-field invalid" : "adm-field"}>
+      <label class="adm-field-label">
+        <span class="adm-label">{props.label}</span>
+        {props.children}
+      </label>
       {props.hint && !props.error ? <span class="adm-hint">{props.hint}</span> : null}
       {props.error ? <span class="adm-field-error">{props.error}</span> : null}
-    </label>
+    </div>
   );
 }
 
