@@ -12,6 +12,8 @@ export const loadError = signal("");
 export const viewers = signal<Viewer[]>([]);
 export const customerTyping = signal(false);
 export const suggestions = signal<Suggestion[] | null>(null);
+/** The ticket this socket watches (the server acknowledged): read receipts are only taken for it. */
+export const watched = signal<number | null>(null);
 
 function patchState(fn: (s: TicketState) => TicketState): void {
   if (state.value) state.value = fn(state.value);
@@ -48,7 +50,9 @@ async function read(id: number): Promise<void> {
 
 async function watch(id: number): Promise<void> {
   const ack = await ask<{ ok: boolean; viewers?: Viewer[] }>("watch", { ticket_id: id });
-  if (ack?.viewers && openId.value === id) viewers.value = ack.viewers;
+  if (openId.value !== id) return;
+  if (ack?.viewers) viewers.value = ack.viewers;
+  if (ack?.ok) watched.value = id;
 }
 
 export function openTicket(id: number | null): void {
@@ -56,6 +60,7 @@ export function openTicket(id: number | null): void {
   if (before === id) return;
   if (before !== null) connect().emit("unwatch", { ticket_id: before });
   openId.value = id;
+  watched.value = null;
   state.value = null;
   viewers.value = [];
   customerTyping.value = false;

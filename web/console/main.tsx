@@ -8,6 +8,7 @@ import { startConversation } from "./conversation";
 import { startKeys } from "./keys";
 import { connect } from "./live";
 import { startNotices } from "./notices";
+import { startReceipts } from "./receipts";
 import { startRouter } from "./router";
 import { debug, startInbox } from "./store";
 
@@ -24,6 +25,7 @@ window.hubInbox = debug;
 
 startNotices();
 startConversation();
+startReceipts();
 startInbox();
 startRouter();
 startKeys();
