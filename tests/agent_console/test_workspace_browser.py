@@ -59,7 +59,8 @@ async def seed(hub: Hub, db: Database, agent_id: int, colleague: int) -> dict[st
 
 @pytest.mark.parametrize(("lang", "width"), [("en", 1440), ("zh-CN", 1440), ("en", 390), ("zh-CN", 390)])
 async def test_the_workspace_journey(hub: Hub, db: Database, browser: Browser, lang: str, width: int) -> None:
-    says, errors = SAYS[lang], []
+    says = SAYS[lang]
+    errors: list[str] = []
     me = await make_agent(db, "mei@example.test")
     colleague = await make_agent(db, "li@example.test")
     ids = await seed(hub, db, me.id, colleague.id)
