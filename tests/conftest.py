@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
-from collections.abc import AsyncIterator, Callable, Iterator
+import shutil
+import tempfile
+from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,7 @@ from hub.channels.email.config import email_config
 from hub.db.engine import Database
 from hub.db.models import Agent
 from hub.settings import PROJECT_ROOT, Settings, load_settings
-from tests import redis_server
+from tests import alone, redis_server
 from tests.browser_kit import launched
 from tests.databases import PostgresCopies, SqliteCopies
 from tests.processes import free_port, stop_leftovers
@@ -33,6 +35,9 @@ REDIS_URL = os.environ.get("HUB_TEST_REDIS")
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
 PASSWORD = "correct horse battery"
 SAMPLE_ARTICLES = PROJECT_ROOT / "config" / "knowledge" / "sample-articles.json"
+# The SQLite databases live in memory when they can: the hub syncs every commit to disk (as it must), which on a
+# CI disk costs milliseconds a commit; on tmpfs the same calls return at once, and the same code runs.
+MEMORY = Path("/dev/shm")  # noqa: S108 - only a private folder (mkdtemp) is made in it
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -40,6 +45,13 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError("HUB_TEST_REQUIRE_POSTGRES=1 but HUB_TEST_POSTGRES_URL is not set")
     if os.environ.get("HUB_TEST_REQUIRE_REDIS") == "1" and not REDIS_URL:
         raise pytest.UsageError("HUB_TEST_REQUIRE_REDIS=1 but HUB_TEST_REDIS is not set")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, object, object]:
+    """Under pytest-xdist, a test marked `alone` runs while no other does (tests/alone.py)."""
+    with alone.turn(item):
+        return (yield)
 
 
 @pytest.fixture(autouse=True)
@@ -53,21 +65,34 @@ def no_process_outlives_its_test() -> Iterator[None]:
 class Copies:
     sqlite: SqliteCopies
     postgres: PostgresCopies | None
+    folder: Path  # where the SQLite copies go
 
 
 @pytest.fixture(scope="session")
 def database_copies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Copies]:
-    copies = Copies(SqliteCopies(tmp_path_factory.mktemp("template")), PostgresCopies(PG_URL) if PG_URL else None)
-    yield copies
-    if copies.postgres:
-        asyncio.run(copies.postgres.close())
+    in_memory = MEMORY.is_dir() and os.access(MEMORY, os.W_OK)
+    folder = Path(tempfile.mkdtemp(prefix="hub-tests-", dir=MEMORY)) if in_memory else tmp_path_factory.mktemp("dbs")
+    copies = Copies(
+        SqliteCopies(tmp_path_factory.mktemp("template")), PostgresCopies(PG_URL) if PG_URL else None, folder
+    )
+    try:
+        yield copies
+        if copies.postgres:
+            asyncio.run(copies.postgres.close())
+    finally:
+        if in_memory:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(params=BACKENDS)
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path, database_copies: Copies) -> AsyncIterator[str]:
+async def database_url(request: pytest.FixtureRequest, database_copies: Copies) -> AsyncIterator[str]:
     """A migrated database of this test's own: nothing of another test (or a process it left) reaches it."""
     if request.param == "sqlite":
-        yield await database_copies.sqlite.fresh(tmp_path / "hub.db")
+        own = Path(tempfile.mkdtemp(dir=database_copies.folder))  # the database and its journal files
+        try:
+            yield await database_copies.sqlite.fresh(own / "hub.db")
+        finally:
+            shutil.rmtree(own, ignore_errors=True)
         return
     assert database_copies.postgres
     url = await database_copies.postgres.fresh()

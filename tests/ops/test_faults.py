@@ -240,6 +240,7 @@ async def test_redis_restart_mid_load_consoles_recover_and_nothing_is_lost(datab
 
 
 @pytest.mark.skipif(not os.environ.get("HUB_TEST_SERVICES_DIR"), reason="restarts the test PostgreSQL")
+@pytest.mark.alone  # every other test uses that PostgreSQL too
 async def test_postgresql_restart_mid_load_hub_reconnects_and_retries_are_absorbed(
     database_url: str, tmp_path: Path
 ) -> None:

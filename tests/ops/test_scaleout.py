@@ -66,6 +66,7 @@ async def test_chat_crosses_processes_through_redis(two_hubs: tuple[list[str], s
 
 
 @pytest.mark.skipif(not os.environ.get("HUB_TEST_IMAP"), reason="needs the test IMAP server")
+@pytest.mark.xdist_group("imap")  # the mailbox of tests/channels/email/test_email_imap.py
 async def test_one_process_polls_a_mailbox_and_another_takes_over_when_it_dies(
     database_url: str, tmp_path: Path
 ) -> None:

@@ -20,7 +20,10 @@ from tests.waiting import until
 
 IMAP = os.environ.get("HUB_TEST_IMAP")  # host:port of the test Dovecot
 REQUIRED = os.environ.get("HUB_TEST_REQUIRE_IMAP") == "1"
-pytestmark = pytest.mark.skipif(not IMAP and not REQUIRED, reason="needs the test IMAP server (HUB_TEST_IMAP)")
+pytestmark = [
+    pytest.mark.skipif(not IMAP and not REQUIRED, reason="needs the test IMAP server (HUB_TEST_IMAP)"),
+    pytest.mark.xdist_group("imap"),  # one mailbox for all: these run one after another on one worker
+]
 USER, PASSWORD = "support@example.test", "secret"
 
 
