@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import aiohttp
 import pytest
 from playwright.async_api import Browser, Page, expect
 
@@ -20,7 +21,7 @@ from hub.tickets.business_time import Calendar
 from hub.webhooks.config import WebhookConfig
 from tests.agent_console.workspace_kit import SIZES, serious_axe_findings, shot
 from tests.browser_kit import BROWSER, watch_errors
-from tests.conftest import PASSWORD, Hub, make_agent
+from tests.conftest import PASSWORD, Hub, make_agent, make_token
 
 pytestmark = BROWSER
 OFFICE = Calendar(
@@ -174,7 +175,17 @@ async def test_someone_who_is_not_an_admin_is_turned_away(admin_hub: Hub, db: Da
 async def test_every_admin_page_in_both_languages_and_widths(admin_hub: Hub, db: Database, browser: Browser) -> None:
     """Screenshots of each page (with a little of everything on it), checked by axe-core."""
     await make_agent(db, "root@example.test", role="admin")
-    await make_agent(db, "li.na@example.test")
+    li = await make_agent(db, "li.na@example.test")
+    headers = {"Authorization": f"Bearer {await make_token(db, 'admin')}"}
+    async with aiohttp.ClientSession(headers=headers) as http:
+        for method, path, body in (
+            ("PATCH", f"/api/v1/agents/{li.id}/profile", {"skills": {"refunds": 4}, "languages": ["zh", "en"]}),
+            ("PUT", "/api/v1/queues/billing/members", {"agent_ids": [li.id]}),
+            ("POST", "/api/v1/tokens", {"name": "CRM sync", "role": "agent", "expires": "90d"}),
+            ("POST", "/api/v1/webhooks", {"url": "http://127.0.0.1:9/hooks", "events": ["ticket.created"]}),
+        ):
+            async with http.request(method, admin_hub.url + path, json=body) as r:
+                assert r.status < 300, (path, await r.text())
     for lang, width in (("en", 1440), ("zh-CN", 1440), ("en", 390), ("zh-CN", 390)):
         errors: list[str] = []
         page = await sign_in(browser, admin_hub, "root@example.test", lang, width, errors, "/console/admin/agents")

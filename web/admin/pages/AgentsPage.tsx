@@ -87,17 +87,14 @@ export function AgentsPage() {
             onInput={(e) => setQuery(e.currentTarget.value)}
           />
         </label>
-        <label>
-          <span class="visually-hidden">{t("Role")}</span>
-          <select value={role} onChange={(e) => setRole(e.currentTarget.value)} aria-label={t("Role")}>
-            <option value="">{t("All roles")}</option>
-            {ROLES.map((r) => (
-              <option value={r} key={r}>
-                {roleName(r)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <select value={role} onChange={(e) => setRole(e.currentTarget.value)} aria-label={t("Role")}>
+          <option value="">{t("All roles")}</option>
+          {ROLES.map((r) => (
+            <option value={r} key={r}>
+              {roleName(r)}
+            </option>
+          ))}
+        </select>
         <select value={state} onChange={(e) => setState(e.currentTarget.value)} aria-label={t("Status")}>
           <option value="active">{t("Active")}</option>
           <option value="inactive">{t("Deactivated")}</option>

@@ -2,7 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../../shared/api";
 import { t } from "../../shared/i18n";
-import { actionName, actionOptions, entityName } from "../labels";
+import { actionName, actionOptions, entityName, eventName } from "../labels";
 import type { Account, AuditEntry } from "../types";
 import { Empty, ErrorNote, Field, formatWhen, Loading, PageHead } from "../ui";
 
@@ -26,10 +26,24 @@ function actorLabel(entry: AuditEntry): string {
   return entry.actor.kind === "token" ? t("API token “%(name)s”", { name }) : name;
 }
 
+/** A detail value people can read: lists joined, before/after as an arrow, event names as labels. */
+function readable(value: unknown): string {
+  if (Array.isArray(value)) return value.map(readable).join(", ") || "—";
+  if (value && typeof value === "object") {
+    const v = value as Record<string, unknown>;
+    if ("before" in v && "after" in v) return `${readable(v.before)} → ${readable(v.after)}`;
+    return Object.entries(v)
+      .map(([k, x]) => `${k.replace(/_/g, " ")}: ${readable(x)}`)
+      .join("; ");
+  }
+  if (typeof value === "string" && /^[a-z]+\.[a-z_]+$/.test(value)) return eventName(value);
+  return value === null || value === undefined || value === "" ? "—" : String(value);
+}
+
 function details(entry: AuditEntry): string {
   return Object.entries(entry.details)
-    .filter(([, v]) => v !== null && v !== "")
-    .map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
+    .filter(([k, v]) => k !== "via" && v !== null && v !== "")
+    .map(([k, v]) => `${k.replace(/_/g, " ")}: ${readable(v)}`)
     .join(" · ");
 }
 
@@ -73,7 +87,7 @@ export function AuditPage() {
     setDraft({ ...draft, [key]: (e.currentTarget as HTMLInputElement).value });
   const apply = (e: Event) => {
     e.preventDefault();
-    if (draft.since && draft.until && draft.since > draft.until) return setProblem(t("“From” must be on or before “To”."));
+    if (draft.since && draft.until && draft.since > draft.until) return setProblem(t("The start date must be on or before the end date."));
     if (draft.entity_id && !/^\d+$/.test(draft.entity_id)) return setProblem(t("A record number is a whole number."));
     setProblem("");
     setFilters(draft);
@@ -121,10 +135,10 @@ export function AuditPage() {
           <Field label={t("Record number")}>
             <input inputMode="numeric" value={draft.entity_id} onInput={set("entity_id")} />
           </Field>
-          <Field label={t("From")}>
+          <Field label={t("Start date")}>
             <input type="date" value={draft.since} onInput={set("since")} />
           </Field>
-          <Field label={t("To")}>
+          <Field label={t("End date")}>
             <input type="date" value={draft.until} onInput={set("until")} />
           </Field>
         </div>
