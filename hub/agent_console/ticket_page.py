@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from hub import keys
 from hub.agent_console.pages import AGENT_PAGES, page_principal
+from hub.agent_console.phrases import phrases
 from hub.agent_console.workspace import workspace_page
 from hub.api.errors import path_id, require
 from hub.customers.claims import latest_claim
@@ -53,6 +54,8 @@ async def ticket_state(request: web.Request) -> web.Response:
         queues = list(await s.scalars(select(Queue.name).order_by(Queue.name))) if supervisor else []
         agents = dict((await s.execute(select(Agent.id, Agent.display_name).where(Agent.active))).all())
     attributes = customer.attributes or {}
+    reasons = (detail.ticket.assignment or {}).get("reasons") or []
+    said = {**phrases(reasons, "reason"), **phrases((h.summary for h in history), "summary")}
     return web.json_response(
         {
             "ticket": detail.ticket.to_json(),
@@ -76,5 +79,7 @@ async def ticket_state(request: web.Request) -> web.Response:
             "macros": macros,
             "queues": queues,
             "agents": {str(k): v for k, v in agents.items()},
+            # The English sentences above as message keys + params, for the workspace to show translated.
+            "phrases": {**said, **phrases(seen.factors, "factor")},
         }
     )

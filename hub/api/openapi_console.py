@@ -38,7 +38,8 @@ CONSOLE_PATHS: dict[str, Any] = {
         "get": {
             "summary": "What the workspace shows for one ticket: the ticket, the messages the caller may see, the "
             "customer (tier, value, insight, identities, claim), their history and surveys, the reply channels "
-            "with each one's limits, the caller's macros, queues (supervisors) and agents' names",
+            "with each one's limits, the caller's macros, queues (supervisors) and agents' names; `phrases` maps "
+            "each English routing reason, timeline summary and churn factor to a message key and params",
             "parameters": _ID,
             "responses": _ok(_OBJ),
         },

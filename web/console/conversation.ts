@@ -19,8 +19,12 @@ function patchState(fn: (s: TicketState) => TicketState): void {
   if (state.value) state.value = fn(state.value);
 }
 
+/** The routing reasons the last read translated: new ones (a socket update) need a read for their keys. */
+let phrased = new Set<string>();
+
 function showTicket(t: Ticket): void {
   patchState((s) => (s.ticket.id === t.id ? { ...s, ticket: t } : s));
+  if (t.id === openId.value && (t.assignment?.reasons ?? []).some((r) => !phrased.has(r))) void read(t.id);
   applyTicket(t);
   if (t.id === openId.value) markSeen(t);
 }
@@ -38,6 +42,7 @@ async function read(id: number): Promise<void> {
     const fresh = await api<TicketState>("GET", `/api/v1/console/tickets/${id}`);
     if (openId.value !== id) return;
     state.value = fresh;
+    phrased = new Set(fresh.ticket.assignment?.reasons ?? []);
     loadError.value = "";
     applyTicket(fresh.ticket);
     markSeen(fresh.ticket);

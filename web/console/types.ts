@@ -1,4 +1,5 @@
 /** The shapes the workspace reads from the hub's REST API and socket events. */
+import type { Phrase } from "./phrases";
 
 export interface Ticket {
   id: number;
@@ -102,6 +103,8 @@ export interface TicketState {
   macros: Macro[];
   queues: string[];
   agents: Record<string, string>;
+  /** English sentences above (reasons, summaries, churn factors) as message key + params. */
+  phrases?: Record<string, Phrase>;
 }
 
 export interface Suggestion {

@@ -6,6 +6,7 @@ import { t } from "../../shared/i18n";
 import { loadPastTickets, pastTickets } from "../context";
 import { state } from "../conversation";
 import { channelName, historyName } from "../labels";
+import { say } from "../phrases";
 import { navigate } from "../router";
 import { agents } from "../store";
 import { localTime } from "../time";
@@ -30,7 +31,7 @@ function Routing() {
         {who && <strong>{who}</strong>}
         <ul>
           {reasons.map((why, i) => (
-            <li key={i}>{why}</li>
+            <li key={i}>{say(why, state.value?.phrases, names)}</li>
           ))}
         </ul>
       </div>
@@ -70,12 +71,13 @@ function PastTickets({ customer, current }: { customer: number; current: number 
 export function ContextPanel({ onClose }: { onClose: () => void }) {
   const s = state.value;
   if (!s) return <aside class="ws-context" aria-label={t("Customer details")} />;
+  const names = { ...agents.value, ...s.agents };
   return (
     <aside class="ws-context" aria-label={t("Customer details")}>
       <button type="button" class="secondary context-close" onClick={onClose}>
         <ArrowLeft size={14} aria-hidden="true" /> {t("Back to the conversation")}
       </button>
-      <CustomerCard customer={s.customer} surveys={s.surveys} />
+      <CustomerCard customer={s.customer} surveys={s.surveys} phrases={s.phrases} />
       <Suggestions />
       <Routing />
       <PastTickets customer={s.customer.id} current={s.ticket.id} />
@@ -88,7 +90,7 @@ export function ContextPanel({ onClose }: { onClose: () => void }) {
               <time dateTime={h.occurred_at}>{localTime(h.occurred_at)}</time> {historyName(h.kind)}
               {h.channel ? ` · ${channelName(h.channel)}` : ""}{" "}
               {h.ticket_id && <a href={`/console/tickets/${h.ticket_id}`}>#{h.ticket_id}</a>}
-              <span class="summary">{h.summary}</span>
+              <span class="summary">{say(h.summary, s.phrases, names)}</span>
             </li>
           ))}
         </ol>

@@ -2,10 +2,19 @@
  * channel, what they said about us in surveys. */
 import { formatNumber, t } from "../../shared/i18n";
 import { Avatar, TierBadge, channelName, strategyText } from "../labels";
+import { type Phrase, say } from "../phrases";
 import type { Customer } from "../types";
 import { ClaimBadge } from "./MessageBubble";
 
-export function CustomerCard({ customer, surveys }: { customer: Customer; surveys: { rating: number; comment: string | null; ticket_id: number }[] }) {
+export function CustomerCard({
+  customer,
+  surveys,
+  phrases,
+}: {
+  customer: Customer;
+  surveys: { rating: number; comment: string | null; ticket_id: number }[];
+  phrases?: Record<string, Phrase>;
+}) {
   const churn = customer.insight.churn;
   const strategy = strategyText(customer.insight.strategy.name);
   return (
@@ -30,7 +39,7 @@ export function CustomerCard({ customer, surveys }: { customer: Customer; survey
           <span class="flag flag-complaint">{t("%(num)s open complaints", { num: customer.insight.complaints_open })}</span>
         )}
         {churn.level !== "low" && (
-          <span class={`flag flag-churn churn-${churn.level}`} title={churn.factors.join("; ")}>
+          <span class={`flag flag-churn churn-${churn.level}`} title={churn.factors.map((f) => say(f, phrases)).join("; ")}>
             {t("churn risk %(level)s", { level: t(churn.level) })} ({churn.score})
           </span>
         )}
