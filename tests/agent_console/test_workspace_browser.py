@@ -13,10 +13,12 @@ from playwright.async_api import Browser, expect
 from sqlalchemy import update
 
 from hub.clock import utcnow
+from hub.customers.history import record
 from hub.db.engine import Database
 from hub.db.models import Customer, Ticket
 from tests.agent_console.workspace_kit import serious_axe_findings, shot, signed_in
 from tests.browser_kit import BROWSER, SEED
+from tests.channels.webchat.widget_kit import foreign_words
 from tests.conftest import Hub, make_agent, make_token
 from tests.console_kit import contact
 
@@ -29,6 +31,24 @@ SAYS = {
               "send": "发送", "note": "内部备注", "search": "搜索工单和客户", "email": "电子邮件",
               "back": "返回会话"},
 }  # fmt: skip
+# What routing and the timeline write in English, as decide() and placing.record() word it.
+REASONS = [
+    "needs refunds≥2, language zh on email for a diamond customer",
+    "policy vip, step 2 of 2: skills at level 2+",
+    "nobody eligible (1 not available; 1 at email capacity); waiting in queue",
+    "Mei: fairest pick, 50% of capacity in use (1/2 email; skill fit refunds 3), first of 2 eligible",
+    "not eligible: 1 does not speak zh",
+]
+# What the customers wrote (and the knowledge base says), which may stay in English in the Chinese workspace.
+WRITTEN = ("How long does a refund take?", "Where is my parcel? Order 88231", "wrong invoice title")
+
+
+def english_runs(text: str, lang: str) -> list[str]:
+    """Runs of three or more English words the page composed (customer-written text left out)."""
+    for written in WRITTEN:
+        text = text.replace(written, "")
+    runs = re.findall(r"[A-Za-z][\w'’-]*(?:[ ,;:()/]+[A-Za-z][\w'’-]*){2,}", text)
+    return [run for run in runs if len(foreign_words(run, lang, set())) >= 3]
 
 
 async def seed(hub: Hub, db: Database, agent_id: int, colleague: int) -> dict[str, int]:
@@ -52,6 +72,9 @@ async def seed(hub: Hub, db: Database, agent_id: int, colleague: int) -> dict[st
         # A colleague's: in "all" and "my queues", not in "mine" (and nothing left for routing to offer).
         await s.execute(update(Ticket).where(Ticket.id == ids["invoice"]).values(assignee_id=colleague, status="open"))
         refund = await s.get_one(Ticket, ids["refund"])
+        refund.assignment = {"agent_id": agent_id, "by": "routing", "state": "assigned", "reasons": REASONS}
+        await record(s, customer_id=refund.customer_id, kind="ticket.assigned", at=now, summary=f"routed to agent "
+                     f"{agent_id}: {REASONS[3]}", channel="email", ticket_id=refund.id)  # fmt: skip
         diamond = {"tier": "diamond", "display_name": "王小明"}
         await s.execute(update(Customer).where(Customer.id == refund.customer_id).values(**diamond))
     return ids
@@ -90,7 +113,13 @@ async def test_the_workspace_journey(hub: Hub, db: Database, browser: Browser, l
         await page.get_by_role("button", name=says["customer"]).click()
     await expect(page.locator("#customer-name")).to_have_text("王小明")
     await expect(page.locator(".ws-context .tier-diamond").first).to_be_visible()
+    await expect(page.locator("#assignment li")).to_have_count(len(REASONS))
     await shot(page, f"workspace-context-{lang}-{width}")
+    if lang != "en":  # no sentence the server composed shows in English: reasons, timeline, strategy, labels
+        shown = [await page.locator(pane).inner_text() for pane in (".ws-context", ".ws-conversation")]
+        assert [run for text in shown for run in english_runs(text, lang)] == []
+    await page.locator("#routing-title").scroll_into_view_if_needed()
+    await shot(page, f"workspace-routing-{lang}-{width}")
     assert await serious_axe_findings(page) == []
     if width == 390:
         await page.get_by_role("button", name=says["back"]).click()
