@@ -64,7 +64,7 @@ async def sign_in(browser: Browser, hub: Hub, email: str, lang: str, width: int,
 async def test_an_admin_sets_up_the_workspace_and_finds_it_audited(
     admin_hub: Hub, db: Database, browser: Browser
 ) -> None:
-    hub, errors = admin_hub, []
+    hub, errors = admin_hub, list[str]()
     await make_agent(db, "root@example.test", role="admin")
     page = await sign_in(browser, hub, "root@example.test", "en", 1440, errors, "/console/admin")
     await expect(page.locator("h1")).to_have_text("Agents")

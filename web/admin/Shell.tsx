@@ -46,7 +46,8 @@ export function Shell() {
     event.preventDefault();
     history.pushState(null, "", `/console/admin/${name}`);
     setCurrent(name);
-    document.getElementById("main")?.focus();
+    document.getElementById("main")?.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
   };
   const View = (PAGES[current] ?? PAGES.agents!).view;
   return (
