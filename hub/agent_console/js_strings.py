@@ -349,4 +349,18 @@ WORKSPACE_STRINGS: tuple[str, ...] = (
     N_("%(skill)s below %(level)s"),
     N_("does not speak %(language)s"),
     N_("does not serve %(tier)s customers"),
+    # history kinds the timeline shows, and the conversation's system lines
+    N_("Merged into another ticket"),
+    N_("Ticket merged in"),
+    N_("Split"),
+    N_("Split off"),
+    N_("Linked"),
+    N_("Link removed"),
+    N_("Merged into ticket #%(ticket)s by %(actor)s"),
+    N_("Ticket #%(ticket)s merged into this one by %(actor)s (%(count)s messages moved)"),
+    N_("%(count)s messages split off to ticket #%(ticket)s by %(actor)s"),
+    N_("Split off from ticket #%(ticket)s by %(actor)s"),
+    N_("Delivery failed: %(detail)s"),
+    N_("Delivery delayed: %(detail)s"),
+    N_("Delivered: %(detail)s"),
 )

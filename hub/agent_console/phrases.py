@@ -97,6 +97,15 @@ GROUPS: dict[str, tuple[Template, ...]] = {
         _template("#%(ticket)s linked as %(link)s by %(actor)s"),
         _template("%(subject)s (opened by %(actor)s)"),
     ),
+    "system": (  # system lines in the conversation (tickets.merging, tickets.splitting, tickets.mail_notices)
+        _template("Merged into ticket #%(ticket)s by %(actor)s"),
+        _template("Ticket #%(ticket)s merged into this one by %(actor)s (%(count)s messages moved)"),
+        _template("%(count)s messages split off to ticket #%(ticket)s by %(actor)s"),
+        _template("Split off from ticket #%(ticket)s by %(actor)s"),
+        _template("Delivery failed: %(detail)s"),
+        _template("Delivery delayed: %(detail)s"),
+        _template("Delivered: %(detail)s"),
+    ),
     "factor": (  # hub.customers.insight's churn factors
         _template("%(count)s complaint(s) in 90 days"),
         _template("waited past the first-response target %(count)s time(s)"),

@@ -56,6 +56,7 @@ async def ticket_state(request: web.Request) -> web.Response:
     attributes = customer.attributes or {}
     reasons = (detail.ticket.assignment or {}).get("reasons") or []
     said = {**phrases(reasons, "reason"), **phrases((h.summary for h in history), "summary")}
+    said.update(phrases((i.text for i in detail.interactions if i.direction == "system" and i.text), "system"))
     return web.json_response(
         {
             "ticket": detail.ticket.to_json(),

@@ -55,7 +55,7 @@ async def test_chat_round_trip_in_the_browser(hub: Hub, db: Database, browser: B
     await expect(agent.locator("#conn")).to_have_text("live")
     # The routing engine gave the ticket to the only agent online, and says why.
     await expect(agent.locator("#assignment strong")).to_have_text("Assigned to agent")
-    await expect(agent.locator("#assignment li").first).to_contain_text("on webchat for a general customer")
+    await expect(agent.locator("#assignment li").first).to_contain_text("on Web chat for a general customer")
     await agent.fill("#reply textarea", "您好，包裹明天送达 <b>not bold</b>")
     await agent.click("#reply button[type=submit]")
     await expect(agent.locator(".msg-outbound .delivery")).to_have_text("sent")

@@ -9,10 +9,16 @@ from babel.messages.pofile import read_po
 
 from hub.agent_console.js_strings import WORKSPACE_STRINGS
 from hub.agent_console.phrases import catalog_keys, phrase, phrases
+from hub.clock import utcnow
+from hub.db.engine import Database
+from hub.db.models import Ticket
+from hub.routing import placing
 from hub.routing.decide import decide
 from hub.routing.model import AgentProfile, AgentState, RouteRequest
 from hub.routing.policy import Filter, Step
 from tests.agent_console.test_i18n import ROOT
+from tests.conftest import Hub
+from tests.console_kit import console, contact
 
 IDLE = datetime(2026, 12, 3, 9, 30, tzinfo=UTC)
 ANNA = AgentProfile(1, "Anna Li", {"refunds": 3}, frozenset({"zh", "en"}), {"webchat": 2}, queues=frozenset({"vip"}))
@@ -83,6 +89,10 @@ def test_nested_params_and_what_people_wrote() -> None:
         "key": "%(count)s complaint(s) in 90 days",
         "params": {"count": "2"},
     }
+    assert phrase("3 messages split off to ticket #9 by Anna Li", "system") == {
+        "key": "%(count)s messages split off to ticket #%(ticket)s by %(actor)s",
+        "params": {"count": "3", "ticket": "9", "actor": "Anna Li"},
+    }
     assert phrase("Where is my order? I paid last week", "summary") == "Where is my order? I paid last week"
     assert phrases(["我要退款"], "summary") == {}
 
@@ -97,3 +107,24 @@ def test_every_key_is_listed_for_the_workspace_and_translated() -> None:
         assert sorted(found.string.count(f"%({n})s") for n in ("count", "agent", "tier")) == sorted(
             key.count(f"%({n})s") for n in ("count", "agent", "tier")
         ), key
+
+
+async def test_the_ticket_json_carries_keys_for_its_reasons_timeline_and_factors(hub: Hub, db: Database) -> None:
+    async with console(hub, db, "ann@example.test") as ann:
+        ticket_id = await contact(hub, "I want my money back, this is the third time", who="kim@example.com")
+        reasons = list(decide(RouteRequest(ticket_id, "email", "gold", {"refunds": 2}), [], {"email": 1}).reasons)
+        async with db.write() as uow:
+            ticket = await uow.session.get_one(Ticket, ticket_id)
+            ticket.tags = ["complaint"]
+            ticket.assignment = {**(ticket.assignment or {}), "reasons": reasons}
+            row = placing.record(uow.session, ticket, ann.agent.id, False, utcnow(), reasons)
+            await placing.write_timeline(uow.session, [row])
+        status, seen = await ann.api("GET", f"/api/v1/console/tickets/{ticket_id}")
+    assert status == 200
+    keyed = seen["phrases"]
+    shown = seen["ticket"]["assignment"]["reasons"]  # routing may have placed it meanwhile: its own words then
+    assert shown and all(reason in keyed for reason in shown)
+    assert keyed[row["summary"]]["key"] == "routed to agent %(agent_id)s: %(reason)s"
+    assert keyed["1 complaint(s) in 90 days"] == {"key": "%(count)s complaint(s) in 90 days", "params": {"count": "1"}}
+    assert seen["customer"]["insight"]["churn"]["factors"] == ["1 complaint(s) in 90 days"]  # kept for API clients
+    assert "I want my money back, this is the third time" not in keyed  # what the customer wrote stays theirs

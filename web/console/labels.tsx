@@ -26,6 +26,13 @@ const HISTORY: Record<string, string> = {
   "consent.revoked": "Consent withdrawn",
   "ticket.offered": "Offered to an agent",
   "ticket.tier": "Tier changed",
+  "ticket.reminder": "Snoozed",
+  "ticket.merged": "Merged into another ticket",
+  "ticket.merged_in": "Ticket merged in",
+  "ticket.split": "Split",
+  "ticket.split_from": "Split off",
+  "ticket.linked": "Linked",
+  "ticket.unlinked": "Link removed",
 };
 
 const STRATEGIES: Record<string, string> = {

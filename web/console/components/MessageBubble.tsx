@@ -4,8 +4,9 @@
 import { Paperclip, RotateCw } from "lucide-preact";
 import { useState } from "preact/hooks";
 import { t } from "../../shared/i18n";
-import { retry } from "../conversation";
+import { retry, state } from "../conversation";
 import { Avatar, channelName } from "../labels";
+import { say } from "../phrases";
 import { localTime } from "../time";
 import type { Claim, Interaction, Ticket } from "../types";
 
@@ -161,7 +162,7 @@ export function MessageBubble({ m, ticket, agents, me }: { m: Interaction; ticke
   if (m.direction === "system") {
     return (
       <li class="msg msg-system" data-id={m.id}>
-        <span class="text">{m.text}</span> <time dateTime={m.created_at}>{localTime(m.created_at)}</time>
+        <span class="text">{say(m.text, state.value?.phrases, agents)}</span> <time dateTime={m.created_at}>{localTime(m.created_at)}</time>
       </li>
     );
   }
