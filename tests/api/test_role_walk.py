@@ -30,7 +30,8 @@ POLICY: dict[tuple[str, str], Any] = {
     ("GET", "/"): PUBLIC, ("GET", "/healthz"): PUBLIC, ("GET", "/readyz"): PUBLIC, ("GET", "/metrics"): PUBLIC,
     ("GET", "/api/openapi.json"): PUBLIC, ("GET", "/static"): PUBLIC,
     ("GET", "/static/vendor/socket.io.min.js"): PUBLIC,
-    ("GET", "/chat"): PUBLIC, ("GET", "/chat/widget.js"): PUBLIC, ("GET", "/survey/{token}"): PUBLIC,
+    ("GET", "/chat"): PUBLIC, ("GET", "/chat/widget.js"): PUBLIC,
+    ("POST", "/chat/files"): PUBLIC, ("GET", "/survey/{token}"): PUBLIC,
     ("POST", "/survey/{token}"): PUBLIC, ("GET", "/login"): PUBLIC, ("POST", "/login"): PUBLIC,
     ("POST", "/logout"): PUBLIC, ("GET", "/socket.io/"): PUBLIC,
     ("GET", "/login/code"): PUBLIC, ("POST", "/login/code"): PUBLIC, ("GET", "/login/enrol"): PUBLIC,
@@ -46,6 +47,7 @@ POLICY: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/tickets/{id}/replies"): DESK, ("POST", "/api/v1/tickets/bulk"): SUP,
     ("POST", "/api/v1/messages/{id}/retry"): DESK,
     ("POST", "/api/v1/tickets/{id}/offer"): DESK, ("GET", "/api/v1/console/inbox"): DESK,
+    ("GET", "/api/v1/console/tickets/{id}"): DESK,
     ("POST", "/api/v1/tickets"): DESK, ("POST", "/api/v1/tickets/{id}/merge"): DESK,
     ("POST", "/api/v1/tickets/{id}/split"): DESK, ("GET", "/api/v1/tickets/{id}/links"): DESK,
     ("POST", "/api/v1/tickets/{id}/links"): DESK, ("DELETE", "/api/v1/tickets/{id}/links/{other_id}"): DESK,
@@ -103,7 +105,7 @@ def concrete(path: str) -> str:
     """Path parameters that name nothing: allowed callers get 404 or 400, never 401 or 403."""
     return path.replace("{id}", "999999").replace("{macro_id}", "999999").replace("{token}", "nope") \
         .replace("{other_id}", "999998").replace("{key}", "ab/nothing").replace("{action}", "approve") \
-        .replace("{name}", "nowhere")  # fmt: skip
+        .replace("{name}", "nowhere").replace("{page}", "agents")  # fmt: skip
 
 
 def routes(hub: Hub) -> list[tuple[str, str]]:
