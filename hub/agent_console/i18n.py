@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gettext
 import io
 from dataclasses import dataclass
@@ -73,6 +74,12 @@ class Catalogs:
 
     def available(self) -> list[str]:
         return [tag for tag in LOCALES if tag in self._languages]
+
+
+@functools.cache
+def catalogs(root: Path) -> Catalogs:
+    """Compiled once a process: that takes a few hundred ms, and every app made (each test makes one) needs them."""
+    return Catalogs(root)
 
 
 def negotiate(accept_language: str | None) -> str:

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from hub import keys
 from hub.agent_console import setup as console
-from hub.agent_console.i18n import Catalogs
+from hub.agent_console.i18n import catalogs
 from hub.agent_console.pages import CATALOGS
 from hub.agent_console.setup import SOCKET_GUARD
 from hub.api import setup as api
@@ -66,7 +66,7 @@ def _pages(app: web.Application) -> None:
         loader=jinja2.FileSystemLoader(PROJECT_ROOT / "templates"),
         autoescape=jinja2.select_autoescape(),
     )
-    app[CATALOGS] = Catalogs(PROJECT_ROOT / "locale")
+    app[CATALOGS] = catalogs(PROJECT_ROOT / "locale")
     app.router.add_get("/static/vendor/socket.io.min.js", socket_io_client)
     app.router.add_static("/static/", PROJECT_ROOT / "static")
 

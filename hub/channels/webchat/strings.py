@@ -3,6 +3,7 @@ their translations in each of its languages, and the widget picks one from the b
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -84,6 +85,7 @@ STILL_LOOKING_KEY = N_(
 NOTICE_KEYS = (OFFLINE_KEY, OFFLINE_SOON_KEY, STILL_LOOKING_KEY)
 
 
+@functools.cache  # read once a process (every app made, each test's too, asks): callers only read it
 def widget_catalogs(locale_dir: Path) -> dict[str, dict[str, str]]:
     """The widget's texts per language it offers: English as written, Chinese from locale/zh_CN."""
     po = locale_dir / "zh_CN" / "LC_MESSAGES" / "hub.po"
