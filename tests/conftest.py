@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import errno
 import os
 import shutil
 import tempfile
@@ -204,13 +205,22 @@ async def twilio_hub(settings: Settings, fake_twilio: FakeTwilio, aiohttp_server
     api: TestServer = await aiohttp_server(fake_twilio.app())
     api_base = str(api.make_url("")).rstrip("/")
     fake_twilio.redirect_to = "http://localhost:9/evil/"
-    port = free_port()
-    settings = dataclasses.replace(settings, public_url=f"http://127.0.0.1:{port}").with_channel(
-        "twilio", config(api_base, f"127.0.0.1:{api.port}")
-    )
-    app = create_app(settings)
-    server = await aiohttp_server(app, port=port)
-    return Hub(server, app, settings)
+    # The public URL names the port before the server binds it, so another test (another xdist worker) may take
+    # that port in between: then choose again.
+    for attempt in range(10):
+        port = free_port()
+        hub_settings = dataclasses.replace(settings, public_url=f"http://127.0.0.1:{port}").with_channel(
+            "twilio", config(api_base, f"127.0.0.1:{api.port}")
+        )
+        app = create_app(hub_settings)
+        try:
+            server = await aiohttp_server(app, port=port)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE or attempt == 9:
+                raise
+            continue
+        return Hub(server, app, hub_settings)
+    raise AssertionError("unreachable")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import itertools
 import os
 import signal
 import socket
@@ -34,10 +35,25 @@ Process = asyncio.subprocess.Process
 _running: dict[Process, IO[bytes] | None] = {}
 
 
+# Ports named before they are bound (a hub's public URL, a child process's --port) come from a range of this
+# worker's own, below the kernel's ephemeral range (32768+): no other xdist worker, and no port-0 bind, can take
+# them between our check and the bind.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+_SPAN = 1000
+_BASE = 20000 + (_WORKER % 12) * _SPAN
+_turn = itertools.count()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    for _ in range(_SPAN):
+        port = _BASE + next(_turn) % _SPAN
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # in use, or still closing: the next one
+            return port
+    raise RuntimeError("no free port in this worker's range")
 
 
 def _die_with_the_test_run() -> None:

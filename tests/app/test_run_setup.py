@@ -1,5 +1,5 @@
-"""`./run setup` says what it is doing during a first install and nothing on a warm run (pip and npm stand-ins
-that record their calls, so no package is fetched)."""
+"""`./run setup` says what it is doing during a first install and nothing on a warm run (pip, npm and npx
+stand-ins that record their calls, so no package is fetched and nothing is built)."""
 
 from __future__ import annotations
 
@@ -25,16 +25,21 @@ FAKE_NPM = """#!/usr/bin/env bash
 echo "npm $*" >> "$CALLS"
 mkdir -p node_modules/socket.io-client
 """
+FAKE_NPX = """#!/usr/bin/env bash
+echo "npx $*" >> "$CALLS"
+mkdir -p static/app
+"""
 
 
 def _tree(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     root = tmp_path / "hub"
     root.mkdir()
-    for name in ("run", "pyproject.toml", "constraints.txt", "package-lock.json"):
+    for name in ("run", "pyproject.toml", "constraints.txt", "package-lock.json", "vite.config.ts", "tsconfig.json"):
         shutil.copy2(PROJECT_ROOT / name, root / name)
+    shutil.copytree(PROJECT_ROOT / "web", root / "web")
     tools = tmp_path / "bin"
     tools.mkdir()
-    for name, text in (("python", FAKE_PYTHON), ("npm", FAKE_NPM)):
+    for name, text in (("python", FAKE_PYTHON), ("npm", FAKE_NPM), ("npx", FAKE_NPX)):
         (tools / name).write_text(text)
         (tools / name).chmod(0o755)
     env = {
@@ -64,11 +69,13 @@ def test_a_first_setup_names_each_step_and_a_warm_one_prints_nothing(tmp_path: P
         "upgrading pip",
         "installing Python packages (first time: a few minutes)",
         "installing browser assets (npm ci)",
+        "building the console and the chat widget (vite)",
     ]
     assert steps[-1].startswith("ready (")
     calls = Path(env["CALLS"]).read_text().splitlines()
     assert "python -m pip install --quiet -c constraints.txt -e .[dev]" in calls
     assert "npm ci --no-audit --no-fund --loglevel=error" in calls
+    assert "npx --no-install vite build --logLevel error" in calls
 
     again = _setup(root, env)
     assert again.stdout == again.stderr == ""
@@ -79,3 +86,8 @@ def test_a_first_setup_names_each_step_and_a_warm_one_prints_nothing(tmp_path: P
     changed = _setup(root, env)
     assert "setup: creating the virtual environment" not in changed.stderr
     assert "setup: bringing the Python packages up to date (constraints.txt)" in changed.stderr
+
+    # A changed browser source: only the build runs again.
+    (root / "web" / "console" / "main.tsx").write_text("// changed\n", encoding="utf-8")
+    rebuilt = _setup(root, env)
+    assert rebuilt.stderr == "setup: building the console and the chat widget (vite)\n"

@@ -91,12 +91,18 @@ async def test_imap_mail_is_stored_exactly_once_across_a_restart(
     await asyncio.to_thread(append, 3, "while the hub was down")
     server = await aiohttp_server(create_app(custom))
     await until(lambda: _count(db, 3))
-    await asyncio.sleep(1.5)  # a few more polls: nothing is read twice
+    newest = max(await asyncio.to_thread(lambda: list(flags())))
+
+    async def checkpointed() -> bool:
+        # The checkpoint follows the stored mail (stored first, then the UID noted): wait for it, never a sleep.
+        async with db.read() as s:
+            checkpoint = await s.get(MailCheckpoint, "imap-support")
+        return checkpoint is not None and checkpoint.last_uid == newest
+
+    await until(checkpointed, timeout=60, what="the checkpoint at the newest UID")
+    await until(lambda: _all_seen(), timeout=60, what="every mail flagged seen")
     ids = await stored(db)
     assert sorted(ids) == ["<imap-1@example.com>", "<imap-2@example.com>", "<imap-3@example.com>"]
-    async with db.read() as s:
-        checkpoint = await s.get_one(MailCheckpoint, "imap-support")
-    assert checkpoint.last_uid == max(await asyncio.to_thread(lambda: list(flags())))
     await server.close()
 
 
