@@ -3,9 +3,10 @@ import { Plus, X } from "lucide-preact";
 import { useState } from "preact/hooks";
 import { api } from "../../shared/api";
 import { t } from "../../shared/i18n";
-import { channelName, ROLES, roleName } from "../labels";
+import { channelName } from "../labels";
 import type { Account } from "../types";
 import { ErrorNote, Field } from "../ui";
+import { RoleSelect } from "./RoleSelect";
 import { splitList } from "./AgentForm";
 
 interface SkillRow {
@@ -62,13 +63,7 @@ export function AgentEditor(props: { agent: Account; onSaved: () => void; onCanc
           <input value={name} onInput={(e) => setName(e.currentTarget.value)} />
         </Field>
         <Field label={t("Role")}>
-          <select value={role} onChange={(e) => setRole(e.currentTarget.value)}>
-            {ROLES.map((r) => (
-              <option value={r} key={r}>
-                {roleName(r)}
-              </option>
-            ))}
-          </select>
+          <RoleSelect value={role} onChange={setRole} />
         </Field>
         <Field label={t("Languages")} hint={t("Language tags, separated by commas: en, zh, yue")}>
           <input value={languages} onInput={(e) => setLanguages(e.currentTarget.value)} />

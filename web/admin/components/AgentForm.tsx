@@ -2,8 +2,8 @@
 import { useState } from "preact/hooks";
 import { api } from "../../shared/api";
 import { t } from "../../shared/i18n";
-import { ROLES, roleName } from "../labels";
 import { ErrorNote, Field } from "../ui";
+import { RoleSelect } from "./RoleSelect";
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
@@ -51,13 +51,7 @@ export function AgentForm({ onCreated, onCancel }: { onCreated: () => void; onCa
           <input value={name} onInput={(e) => setName(e.currentTarget.value)} />
         </Field>
         <Field label={t("Role")}>
-          <select value={role} onChange={(e) => setRole(e.currentTarget.value)}>
-            {ROLES.map((r) => (
-              <option value={r} key={r}>
-                {roleName(r)}
-              </option>
-            ))}
-          </select>
+          <RoleSelect value={role} onChange={setRole} />
         </Field>
         <Field label={t("First password")} error={problems.password} hint={t("At least 8 characters.")}>
           <input
