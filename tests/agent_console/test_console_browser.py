@@ -15,6 +15,7 @@ from playwright.async_api import Browser, FilePayload, Page, expect
 
 from hub import keys
 from hub.db.engine import Database
+from tests.agent_console.workspace_kit import go_busy
 from tests.browser_kit import BROWSER, SEED, watch_errors
 from tests.conftest import PASSWORD, Hub, make_agent, make_token
 from tests.console_kit import contact
@@ -53,6 +54,8 @@ async def sign_in(browser: Browser, hub: Hub, email: str, lang: str, errors: lis
     await page.fill("input[name=email]", email)
     await page.fill("input[name=password]", PASSWORD)
     await page.click("button[type=submit]")
+    # The sign-in page has the same lang, so wait until the browser has left it.
+    await expect(page).not_to_have_url(re.compile(r"/login"))
     await expect(page.locator("html")).to_have_attribute("lang", lang)
     return page
 
@@ -145,7 +148,7 @@ async def test_supervisor_reassigns_and_reprioritises_from_the_wallboard(
     await page.goto(f"{hub.url}/console/wallboard")
     await expect(page.locator("#conn")).to_have_attribute("data-state", "live")
     # The supervisor is busy (else routing would hand the ticket to them, the only one online).
-    await page.evaluate("new Promise(done => hubLive.connect().emit('status', {status: 'busy'}, done))")
+    await go_busy(page)
     waiting = await contact(hub, "发票开错了 wrong invoice", who="inv@example.com")
     await expect(page.locator("h1")).to_contain_text(SAYS[lang]["wallboard"])
     row = page.locator(f'#waiting tr[data-ticket="{waiting}"]')
@@ -231,7 +234,7 @@ async def test_inbox_state_from_events_equals_a_fresh_fetch_also_after_a_reconne
     page = await sign_in(browser, hub, "sam@example.test", "en", errors)
     await expect(page.locator("#conn")).to_have_attribute("data-state", "live")
     # Busy: routing leaves the tickets to the test.
-    await page.evaluate("new Promise(done => hubLive.connect().emit('status', {status: 'busy'}, done))")
+    await go_busy(page)
     await until_true(page, "window.hubInbox.syncs >= 1")
     admin = await make_token(db, "admin")
 

@@ -11,6 +11,7 @@ from hub.clock import utcnow
 from hub.db.engine import Database
 from hub.db.models import Customer, Ticket
 from tests.agent_console.test_console_browser import sign_in, until_true
+from tests.agent_console.workspace_kit import go_busy
 from tests.browser_kit import BROWSER
 from tests.conftest import Hub, make_agent
 from tests.console_kit import contact
@@ -42,7 +43,7 @@ async def test_overdue_and_urgent_tickets_come_first_and_n_opens_the_first(
             customer = (await s.get(Ticket, ids[name])).customer_id  # type: ignore[union-attr]
             await s.execute(update(Customer).where(Customer.id == customer).values(tier=tier))
     page = await sign_in(browser, hub, "sam@example.test", "en", errors)
-    await page.evaluate("new Promise(done => hubLive.connect().emit('status', {status: 'busy'}, done))")
+    await go_busy(page)
     await page.click('[data-view="all"]')
     await until_true(page, f"document.querySelectorAll('#tickets li').length === {len(names)}")
     shown = await page.eval_on_selector_all("#tickets li", "rows => rows.map(r => Number(r.dataset.id))")

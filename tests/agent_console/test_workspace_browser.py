@@ -16,7 +16,7 @@ from hub.clock import utcnow
 from hub.customers.history import record
 from hub.db.engine import Database
 from hub.db.models import Customer, Ticket
-from tests.agent_console.workspace_kit import serious_axe_findings, shot, signed_in
+from tests.agent_console.workspace_kit import go_busy, serious_axe_findings, shot, signed_in
 from tests.browser_kit import BROWSER, SEED
 from tests.channels.webchat.widget_kit import foreign_words
 from tests.conftest import Hub, make_agent, make_token
@@ -88,7 +88,7 @@ async def test_the_workspace_journey(hub: Hub, db: Database, browser: Browser, l
     colleague = await make_agent(db, "li@example.test")
     ids = await seed(hub, db, me.id, colleague.id)
     page = await signed_in(browser, hub, "mei@example.test", lang, width, errors)
-    await page.evaluate("new Promise(done => hubLive.connect().emit('status', {status: 'busy'}, done))")
+    await go_busy(page)
 
     # The list: my two tickets, the urgent diamond one first with its SLA counting down; views with counts.
     await expect(page.locator("h1")).to_have_text(says["inbox"])

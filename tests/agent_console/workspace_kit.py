@@ -29,6 +29,12 @@ async def signed_in(browser: Browser, hub: Hub, email: str, lang: str, width: in
     return page
 
 
+async def go_busy(page: Page) -> None:
+    """Tell the hub this agent is busy, once the workspace's live connection is up."""
+    await expect(page.locator("#conn")).to_have_attribute("data-state", "live")
+    await page.evaluate("new Promise(done => hubLive.connect().emit('status', {status: 'busy'}, done))")
+
+
 async def shot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(SHOTS / f"{name}.png"))
