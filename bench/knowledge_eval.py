@@ -27,6 +27,8 @@ ARTICLES: list[dict[str, Any]] = json.loads((ROOT / "config/knowledge/sample-art
 QUESTIONS: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/eval_set.json").read_text("utf-8"))
 # Written after the model was last tuned and never tuned on: the honest figure for unseen questions.
 FRESH: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh_set.json").read_text("utf-8"))
+# Written later still, with near misses as customers write them, and measured before any change it prompted.
+FRESH2: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh2_set.json").read_text("utf-8"))
 
 
 def sample_index() -> SuggestionIndex:
@@ -106,6 +108,7 @@ def report(index: SuggestionIndex) -> dict[str, Any]:
         "tune": evaluate(index, (q for q in QUESTIONS if q["half"] == "tune")),
         "holdout": evaluate(index, (q for q in QUESTIONS if q["half"] == "holdout")),
         "fresh": evaluate(index, FRESH),
+        "fresh2": evaluate(index, FRESH2),
     }
 
 
