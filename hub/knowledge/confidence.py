@@ -16,10 +16,10 @@ import math
 from dataclasses import dataclass
 
 # Bias, then one weight per Features.vector() entry.
-RANKING = (-3.4, -1.31, 5.97, 2.58, 3.18, -1.0, -5.89, 0.0, 0.0, 0.0, 0.0)
-COEFFICIENTS = (-6.01, -3.77, 2.71, 0.62, 1.03, 0.62, -5.89, 0.79, 2.2, 7.66, 1.16)
+RANKING = (-3.4, -1.31, 5.97, 2.58, 3.18, -1.0, -5.89, 0.0, 0.0, 0.0, 0.0, 0.0)
+COEFFICIENTS = (-6.58, -4.81, 3.45, 0.45, 1.31, 0.67, -5.89, 0.66, 1.29, 7.7, 1.36, 1.67)
 # At or above: "confident" (listed first, no "no confident answer"). Chosen on the tune half.
-THRESHOLD = 0.38
+THRESHOLD = 0.40
 # Below, for the best suggestion: the question goes to the gap report. Lower than THRESHOLD, because a gap
 # report must be mostly true gaps (agents write articles from it) while the panel may hedge.
 GAP_THRESHOLD = 0.15
@@ -37,6 +37,7 @@ class Features:
     service: float = 0.0  # 0-1: thesaurus concepts of the service the question touches (three or more: 1)
     asked: float = 1.0  # 0-1: rarity-weighted share of the question's whole words the article covers (focus.py)
     missing: float = 0.0  # 0-1: the rarest question word the article leaves out (1: no article has it)
+    named: float = 0.0  # 0-1: how much of the article's title or of one of its tags the question names
 
     def vector(self) -> tuple[float, ...]:
         return (
@@ -50,6 +51,7 @@ class Features:
             self.service,
             self.asked,
             self.missing,
+            self.named,
         )
 
 

@@ -147,6 +147,7 @@ class Focus:
 
     def __init__(self, query_units: list[Unit], postings: Mapping[str, Mapping[int, float]], n: int) -> None:
         self.units = query_units
+        self.query_terms: frozenset[str] = frozenset()  # the question's search terms, thesaurus and typo fixes in
         self._top = math.log(1 + (n + 0.5) / 0.5)  # the rarity of a word no article contains
         self.rarity: list[float] = []
         for u in query_units:

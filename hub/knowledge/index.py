@@ -44,6 +44,8 @@ class IndexedArticle:
     phrases: tuple[str, ...] = field(default=())  # spaced title and variants, for rapidfuzz
     terms: dict[str, float] = field(default_factory=dict)  # term -> weighted frequency
     length: float = 0.0
+    # The words of its title, IDF-weighted: what the article is about, which a question it answers names.
+    topic: frozenset[str] = field(default=frozenset())
 
     @classmethod
     def build(
@@ -63,7 +65,8 @@ class IndexedArticle:
             for term, weight in weighted_terms(text, False, name in HELPED).items():
                 terms[term] += FIELD_WEIGHTS[name] * weight
         phrases = tuple(p for p in (spaced(t) for t in (title, *variants)) if p)
-        return cls(article_id, locale, title, phrases, dict(terms), sum(terms.values()))
+        topic = frozenset(t for t in weighted_terms(title, False, False) if len(t) > 1 or not t.isascii())
+        return cls(article_id, locale, title, phrases, dict(terms), sum(terms.values()), topic)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,8 +174,16 @@ class SuggestionIndex:
         these signals no weight, so the ranking never needs them for the other candidates."""
         if focus is None:
             return features
-        asked, missing = focus.covers(self._articles[article_id].terms)
-        return replace(features, asked=asked, missing=missing)
+        article = self._articles[article_id]
+        asked, missing = focus.covers(article.terms)
+        return replace(features, asked=asked, missing=missing, named=self._named(article.topic, focus.query_terms))
+
+    def _named(self, topic: frozenset[str], question: Container[str]) -> float:
+        """The IDF share of the article's title words that the question (thesaurus and typo fixes included)
+        names: the other direction from `asked`. "How do I change the email I use to log in" covers the
+        password article's words (it sends an email, it is about logging in) but never names a password."""
+        total = sum(self.idf(t) for t in topic)
+        return sum(self.idf(t) for t in topic if t in question) / total if total else 0.0
 
     def _features(self, query: str, locale: str | None) -> tuple[list[tuple[int, Features]], Focus | None]:
         weights = self._expand(asking_weights(query[:MAX_QUERY_CHARS]))
@@ -201,6 +212,7 @@ class SuggestionIndex:
         latin = any(t.isascii() and not t.startswith("py:") for t in weights)
         best_match = max(match.values(), default=0.0)
         focus = Focus(units(query[:MAX_QUERY_CHARS], self._fix), self._postings, len(self._articles))
+        focus.query_terms = frozenset(weights)
         features = [
             (
                 article_id,

@@ -30,9 +30,9 @@ def test_the_gap_bar_is_stricter_than_the_confidence_bar() -> None:
 
 
 def test_the_ranking_never_needs_what_the_question_asks_about() -> None:
-    # The index computes asked and missing for the suggestions shown only: the ranking must not weigh them.
+    # The index computes asked, missing and named for the suggestions shown only: the ranking must not weigh them.
     signals = len(Features(0, 0, 0, 0, 0, False).vector())
-    assert RANKING[-2:] == (0.0, 0.0) and len(RANKING) == len(COEFFICIENTS) == 1 + signals
+    assert RANKING[-3:] == (0.0, 0.0, 0.0) and len(RANKING) == len(COEFFICIENTS) == 1 + signals
 
 
 def test_the_committed_model_is_the_fit_of_the_tune_half(index: SuggestionIndex) -> None:
