@@ -40,7 +40,7 @@ from hub.settings import PROJECT_ROOT, load_settings
 from hub.tickets.listing import Position, rank_of
 
 LISTS = ["status=new,open,pending", "status=new,open,pending&queue=billing", "channel=wechat&status=open",
-         "assignee=7&status=open,pending", "tag=vip&status=new,open,pending", "tier=vip&status=open",
+         "assignee=7&status=open,pending", "tag=vip&status=new,open,pending", "tier=gold&status=open",
          "status=closed", ""]  # fmt: skip
 SEARCHES = [
     "q=退款", "q=发票抬头", "q=申请售后 材料", "q=快递&status=closed", "q=refund", "q=password reset", "q=deliv",

@@ -57,7 +57,7 @@ PRIORITIES = [("urgent", 2), ("high", 10), ("normal", 70), ("low", 18)]
 CHANNELS = ["email", "sms", "wechat", "webchat", "voice"]
 QUEUES = ["general", "billing", "shipping", "returns", "accounts", "vip", "complaints", "tech"]
 TAGS = [("vip", 5), ("refund", 10), ("complaint", 3)]
-TIERS = [("general", 85), ("silver", 10), ("vip", 5)]
+TIERS = [("general", 85), ("silver", 10), ("gold", 4), ("diamond", 1)]  # the product's tiers, the rarer the higher
 SURNAMES, GIVEN = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗", "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞"
 FIRST, LAST = ["James", "Mary", "John", "Linda", "David", "Emma", "Olivia", "Liam"], ["Smith", "Brown", "Taylor", "Lee"]
 START = datetime(2025, 1, 1, tzinfo=UTC)

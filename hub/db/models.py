@@ -6,7 +6,20 @@ import enum
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint, true
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Computed,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.clock import utcnow
@@ -166,6 +179,12 @@ class Status(enum.StrEnum):
 
 ACTIVE = (Status.NEW, Status.OPEN, Status.PENDING)
 
+# A priority's place in the inbox order (hub.customers.tiers.PRIORITIES: urgent first; an unknown one last),
+# computed by the database so one index holds the whole order (hub/tickets/listing.py). Revision 0018.
+PRIORITY_RANK_SQL = (
+    "CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 WHEN 'low' THEN 3 ELSE 4 END"
+)
+
 
 class Ticket(Base):
     __tablename__ = "tickets"
@@ -178,6 +197,7 @@ class Ticket(Base):
     subject: Mapped[str] = mapped_column(String(300), default="")
     status: Mapped[str] = mapped_column(String(16), default="new")
     priority: Mapped[str] = mapped_column(String(16), default="normal")
+    priority_rank: Mapped[int] = mapped_column(SmallInteger, Computed(PRIORITY_RANK_SQL))
     channel: Mapped[str] = mapped_column(String(32))
     queue_id: Mapped[int] = mapped_column(ForeignKey("queues.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"), index=True)

@@ -1,10 +1,10 @@
 """Ticket lists in inbox order (most urgent, then longest waiting), paged by a cursor, at help-desk scale.
 
-The order is (priority rank, last_message_at, id). A priority rank is computed, so no index holds it; the
-index below holds (status, priority, last_message_at, id) instead, and a page is one statement: one branch
-per status and priority, each an index range read in order and cut at the page size, merged by the outer
-ORDER BY. A page costs the same at the millionth ticket as at the first (a cursor, not OFFSET, for deep
-pages), and filters (queue, channel, assignee, tier, tag, customer) ride along in every branch.
+The order is (priority rank, last_message_at, id); the database computes the rank from the priority
+(tickets.priority_rank, revision 0018), so one index holds (status, priority_rank, last_message_at, id) and a
+page is one statement: one branch per status, each an index range read in order and cut at the page size,
+merged by the outer ORDER BY. A page costs the same at the millionth ticket as at the first (a cursor, not
+OFFSET, for deep pages), and filters (queue, channel, assignee, tier, tag, customer) ride along in every branch.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import (
@@ -28,7 +27,6 @@ from sqlalchemy import (
     exists,
     func,
     literal,
-    or_,
     select,
     tuple_,
     type_coerce,
@@ -41,8 +39,8 @@ from hub.customers.tiers import PRIORITIES
 from hub.db.models import Customer, Queue, Status, Ticket
 from hub.tickets.sla import breached
 
-# Registered with the tickets table (revision 0013 creates them): the inbox, a queue's and an agent's.
-_ORDER = (Ticket.status, Ticket.priority, Ticket.last_message_at, Ticket.id)
+# Registered with the tickets table (revision 0018 makes them): the inbox, a queue's and an agent's.
+_ORDER = (Ticket.status, Ticket.priority_rank, Ticket.last_message_at, Ticket.id)
 INBOX_INDEXES = (
     Index("ix_tickets_inbox", *_ORDER),
     Index("ix_tickets_queue_inbox", Ticket.queue_id, *_ORDER),
@@ -94,38 +92,20 @@ def tag_condition(dialect: str) -> ColumnElement[bool]:
     return and_(func.instr(Ticket.tags, bindparam("tag_json", type_=String)) > 0, element)
 
 
-def _gaps() -> list[ColumnElement[bool]]:
-    """A priority outside the known ones (none is stored: the API checks) is found in the gaps between them,
-    each an index range: NOT IN would read every row of a status."""
-    known = sorted(PRIORITIES)
-    gaps = [Ticket.priority < known[0], Ticket.priority > known[-1]]
-    return gaps + [and_(Ticket.priority > a, Ticket.priority < b) for a, b in pairwise(known)]
-
-
-def _branches(
-    statuses: Sequence[str], filters: list[ColumnElement[bool]], after_rank: int | None, dialect: str
-) -> list[Any]:
-    """One branch per status and known priority, each an index range read in order. The other priorities: on
-    PostgreSQL one branch, every status and gap OR'ed (a bitmap OR of empty ranges; planning a branch costs it
-    more than running one); on SQLite one per status and gap, where the filters join the range (its OR
-    optimisation would leave them out and read a whole queue's or agent's tickets)."""
-    after = tuple_(bindparam("after_at", type_=Ticket.last_message_at.type), bindparam("after_id", type_=Integer))
-    take = bindparam("take", type_=Integer)
-    wheres: list[tuple[int, list[ColumnElement[bool]]]] = []
-    for rank in range(ODD):
-        wheres.extend((rank, [Ticket.status == status, Ticket.priority == PRIORITIES[rank]]) for status in statuses)
-    if dialect == "postgresql":
-        wheres.append((ODD, [or_(*(and_(Ticket.status == status, gap) for status in statuses for gap in _gaps()))]))
-    else:
-        wheres.extend((ODD, [Ticket.status == status, gap]) for status in statuses for gap in _gaps())
+def _branches(statuses: Sequence[str], filters: list[ColumnElement[bool]], after: bool) -> list[Any]:
+    """One branch per status, an index range read in the inbox order from the cursor on (a row-value
+    comparison both engines read as an index range), cut at the page size."""
+    order = (Ticket.priority_rank, Ticket.last_message_at, Ticket.id)
+    past = tuple_(*order) > tuple_(
+        bindparam("after_rank", type_=Integer),
+        bindparam("after_at", type_=Ticket.last_message_at.type),
+        bindparam("after_id", type_=Integer),
+    )
     branches = []
-    for rank, where in wheres:
-        if after_rank is not None and rank < after_rank:
-            continue
-        if rank == after_rank:
-            where = [*where, tuple_(Ticket.last_message_at, Ticket.id) > after]
-        branch = select(Ticket.id, literal(rank).label("rank"), Ticket.last_message_at).where(*where, *filters)
-        branches.append(branch.order_by(Ticket.last_message_at, Ticket.id).limit(take).subquery().select())
+    for status in statuses:
+        where = [Ticket.status == status, *filters, *([past] if after else [])]
+        branch = select(Ticket.id, Ticket.priority_rank.label("rank"), Ticket.last_message_at).where(*where)
+        branches.append(branch.order_by(*order).limit(bindparam("take", type_=Integer)).subquery().select())
     return branches
 
 
@@ -135,7 +115,7 @@ def page_ids(statuses: tuple[str, ...], filters: tuple[str, ...], after_rank: in
     more than running them): values come as parameters (filter_params, take, limit, offset, after_at,
     after_id). No status filter lists every status."""
     chosen = list(statuses) or list(Status)
-    merged = union_all(*_branches(chosen, _conditions(filters, dialect), after_rank, dialect)).subquery()
+    merged = union_all(*_branches(chosen, _conditions(filters, dialect), after_rank is not None)).subquery()
     return (
         select(merged.c.id, merged.c.rank)
         .order_by(merged.c.rank, merged.c.last_message_at, merged.c.id)
@@ -145,7 +125,7 @@ def page_ids(statuses: tuple[str, ...], filters: tuple[str, ...], after_rank: in
 
 
 def page_params(after: Position | None, limit: int, offset: int) -> dict[str, Any]:
-    at = {"after_at": after.last_message_at, "after_id": after.id} if after else {}
+    at = {"after_rank": after.rank, "after_at": after.last_message_at, "after_id": after.id} if after else {}
     return {"take": limit + offset, "limit": limit, "offset": offset, **at}
 
 

@@ -14,11 +14,13 @@ from hub.api.auth import SESSION_COOKIE
 from hub.bus import EventBus
 from hub.clock import utcnow
 from hub.customers.search import search_customers
+from hub.customers.tiers import PRIORITIES
 from hub.db.engine import Database
 from hub.db.migrate import downgrade, upgrade_async
 from hub.db.models import INTERACTIONS, TICKETS, Customer, Queue, Ticket
 from hub.envelopes import IdentityRef, InboundEnvelope
 from hub.tickets import search as ticket_search
+from hub.tickets.listing import rank_of
 from hub.tickets.model import priority_order
 from hub.tickets.replies import post_reply
 from hub.tickets.search import search_tickets
@@ -196,3 +198,16 @@ async def test_upgrading_indexes_what_is_already_stored(database_url: str) -> No
         assert [p.id for p in people] == [7]
     finally:
         await db.dispose()
+
+
+
+async def test_the_database_ranks_priorities_as_the_inbox_order_does(hub: Hub, db: Database) -> None:
+    """tickets.priority_rank is computed by the database (revision 0018): it must agree with rank_of, an unknown
+    priority last, and follow a change of priority."""
+    ticket_id = await ingest(hub, 1, "rank me")
+    for priority in (*PRIORITIES, "whenever"):
+        async with db.write() as uow:
+            await uow.session.execute(update(Ticket).where(Ticket.id == ticket_id).values(priority=priority))
+        async with db.read() as session:
+            stored = await session.scalar(select(Ticket.priority_rank).where(Ticket.id == ticket_id))
+        assert stored == rank_of(priority), priority
