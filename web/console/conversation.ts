@@ -95,6 +95,7 @@ export interface Reply {
   mentions: number[];
   attachments: Attachment[];
   articles: number[];
+  markdown?: boolean; // written with the toolbar's marks: each channel gets it as it can show it
 }
 
 export async function sendReply(r: Reply): Promise<void> {
@@ -107,11 +108,9 @@ export async function sendReply(r: Reply): Promise<void> {
     if (r.coach) body.coach = true;
   } else {
     if (r.channel && r.channel !== s.ticket.channel) body.channel = r.channel;
-    // An article's full answer is in it: Markdown, which the hub gives each channel as it can show it.
-    if (r.articles.length) {
-      body.format = "markdown";
-      body.articles = r.articles;
-    }
+    // Marked up, or an article's full answer is in it: Markdown, which the hub gives each channel as it can show it.
+    if (r.articles.length || r.markdown) body.format = "markdown";
+    if (r.articles.length) body.articles = r.articles;
   }
   const sent = await api<{ interaction: Interaction; ticket?: Ticket }>("POST", `/api/v1/tickets/${s.ticket.id}/replies`, body);
   addMessage(sent.interaction);

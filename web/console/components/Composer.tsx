@@ -1,5 +1,7 @@
 /** The composer: reply on any of the customer's channels (its limits shown as you type), internal notes with
- * @mentions, coaching, canned responses on `/`, files by picker, drag and drop or paste, Ctrl+Enter to send. */
+ * @mentions, coaching, canned responses on `/` and macros from the toolbar, Markdown marks and emoji, files by
+ * picker, drag and drop or paste, Ctrl+Enter to send. */
+import "./composer.css";
 import { Paperclip, Send, X } from "lucide-preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { formatNumber, t } from "../../shared/i18n";
@@ -8,7 +10,9 @@ import { applyMacro, sendReply, state, typing, upload } from "../conversation";
 import { draft, setDraft } from "../draft";
 import { channelName } from "../labels";
 import { describeLimits } from "../limits";
-import type { Attachment } from "../types";
+import { applyMark, hasMarkup, type Mark } from "../markdown";
+import type { Attachment, Macro } from "../types";
+import { ComposerToolbar, shortcutMark } from "./ComposerToolbar";
 import { Picker, type Choice } from "./Picker";
 
 export function Composer() {
@@ -24,7 +28,16 @@ export function Composer() {
   const [sending, setSending] = useState(false);
   const [caret, setCaret] = useState(0);
   const [dragging, setDragging] = useState(false);
+  const selection = useRef<[number, number] | null>(null); // where the caret goes once an edit has rendered
   useEffect(() => setChannel(s?.ticket.channel ?? ""), [s?.ticket.id]);
+  useEffect(() => {
+    const at = selection.current;
+    if (at && box.current) {
+      box.current.focus();
+      box.current.setSelectionRange(at[0], at[1]);
+      selection.current = null;
+    }
+  });
   if (!s) return null;
   const text = draft.value.text;
   const note = internal || coach;
@@ -70,6 +83,25 @@ export function Composer() {
     }
     box.current?.focus();
   };
+  const mark = (m: Mark) => {
+    const el = box.current;
+    if (!el) return;
+    const out = applyMark({ text: el.value, start: el.selectionStart, end: el.selectionEnd }, m);
+    selection.current = [out.start, out.end];
+    edit(out.text);
+  };
+  /** Put text at the caret (over the selection), the caret after it. */
+  const insert = (piece: string) => {
+    const el = box.current;
+    const [from, to] = el ? [el.selectionStart, el.selectionEnd] : [text.length, text.length];
+    selection.current = [from + piece.length, from + piece.length];
+    edit(text.slice(0, from) + piece + text.slice(to));
+  };
+  const runMacro = (m: Macro) => {
+    applyMacro(m.id)
+      .then((filled) => insert(filled))
+      .catch((err: Error) => setError(err.message));
+  };
   const attach = (list: FileList | File[] | null) => {
     for (const file of Array.from(list ?? [])) {
       upload(file)
@@ -82,7 +114,8 @@ export function Composer() {
     if (!text.trim() || limits.over || sending) return;
     setError("");
     setSending(true);
-    sendReply({ text, internal, coach, channel, mentions, attachments: files, articles: draft.value.articles })
+    const markdown = !note && hasMarkup(text);
+    sendReply({ text, internal, coach, channel, mentions, attachments: files, articles: draft.value.articles, markdown })
       .then(() => {
         setDraft({ text: "", articles: [] });
         setFiles([]);
@@ -136,6 +169,7 @@ export function Composer() {
           </label>
         )}
       </div>
+      <ComposerToolbar onMark={mark} onInsert={insert} macros={note ? null : s.macros} onMacro={runMacro} />
       <textarea
         ref={box}
         name="text"
@@ -151,6 +185,11 @@ export function Composer() {
         onClick={(e) => setCaret(e.currentTarget.selectionStart)}
         onKeyDown={(e) => {
           if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) submit(e);
+          const shortcut = shortcutMark(e);
+          if (shortcut) {
+            e.preventDefault();
+            mark(shortcut);
+          }
           if (e.key === "Escape") setCaret(-1);
         }}
         onPaste={(e) => {

@@ -9,6 +9,7 @@ import { ChannelIcon, TierBadge, channelName } from "../labels";
 import { navigate } from "../router";
 import { Composer } from "./Composer";
 import { MessageBubble } from "./MessageBubble";
+import { SplitBar } from "./SplitBar";
 import { TicketActions } from "./TicketActions";
 
 export function Conversation({ onDetails }: { onDetails: () => void }) {
@@ -63,6 +64,7 @@ export function Conversation({ onDetails }: { onDetails: () => void }) {
         </button>
       </header>
       <TicketActions />
+      <SplitBar />
       <p id="viewers" class="viewers" aria-live="polite">
         {others.length > 0 && (
           <>

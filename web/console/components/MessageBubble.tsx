@@ -8,6 +8,7 @@ import { retry, state } from "../conversation";
 import { Avatar, channelName } from "../labels";
 import { say } from "../phrases";
 import { localTime } from "../time";
+import { SplitPick } from "./SplitBar";
 import type { Claim, Interaction, Ticket } from "../types";
 
 interface Forwarded {
@@ -173,6 +174,7 @@ export function MessageBubble({ m, ticket, agents, me }: { m: Interaction; ticke
   const warnings = [...((meta.warnings as string[] | undefined) ?? []), ...(meta.warning ? [String(meta.warning)] : [])];
   return (
     <li class={`msg msg-${m.direction}${coach ? " msg-coach" : ""}${mine ? " msg-mine" : ""}`} data-id={m.id}>
+      <SplitPick id={m.id} label={`${author}: ${m.text.slice(0, 40)}`} />
       {m.direction === "inbound" && <Avatar name={author} size="sm" />}
       <div class="bubble">
         <div class="who">

@@ -1,11 +1,13 @@
 /** Ticket actions in place: status, priority, queue, assignee (take, take over), snooze with a reminder, tags,
  * merge into another ticket and links. */
-import { AlarmClock, Merge, Tag } from "lucide-preact";
+import { AlarmClock, Merge, Scissors, Tag } from "lucide-preact";
 import { useState } from "preact/hooks";
 import { t } from "../../shared/i18n";
 import { boot } from "../boot";
 import { change, state } from "../conversation";
 import { api } from "../../shared/api";
+import { splitting, startSplit } from "../split";
+import { SnoozeAt } from "./SnoozeAt";
 
 const STATUSES = ["open", "pending", "solved", "closed"];
 const PRIORITIES = ["urgent", "high", "normal", "low"];
@@ -102,6 +104,9 @@ export function TicketActions() {
       <button type="button" class="secondary" aria-expanded={panel === "merge"} onClick={() => setPanel(panel === "merge" ? "" : "merge")}>
         <Merge size={14} aria-hidden="true" /> {t("Merge or link")}
       </button>
+      <button type="button" class="secondary" id="split-start" aria-pressed={splitting.value} onClick={() => startSplit(!splitting.value)}>
+        <Scissors size={14} aria-hidden="true" /> {t("Split")}
+      </button>
       <a class="secondary-link" href={`/console/directory?ticket=${tk.id}`}>
         {t("Consult or transfer…")}
       </a>
@@ -113,6 +118,7 @@ export function TicketActions() {
               {t("%(h)s h", { h })}
             </button>
           ))}
+          <SnoozeAt onPick={(at) => run(change({ status: "pending", remind_at: at }))} />
         </div>
       )}
       {panel === "tags" && (
