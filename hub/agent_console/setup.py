@@ -9,6 +9,7 @@ from hub.agent_console import (
     admin_pages,
     directory,
     inbox,
+    knowledge_list,
     knowledge_pages,
     mail_view,
     reports_page,
@@ -33,6 +34,7 @@ PAGES = (
     wallboard_page.routes,
     reports_page.routes,
     knowledge_pages.routes,
+    knowledge_list.routes,
     admin_pages.routes,
 )
 

@@ -99,6 +99,26 @@ CONSOLE_PATHS: dict[str, Any] = {
             "responses": _ok(_OBJ, "201"),
         },
     },
+    "/api/v1/knowledge/overview": {
+        "get": {
+            "summary": "The knowledge list: one page of articles with owner, usefulness and review-by, status counts",
+            "description": (
+                "q searches like /knowledge/suggest (published, best first) and then titles, variants, tags and "
+                "categories of every article; status is draft, in_review, published, archived or review_due; "
+                "sort is relevance, updated, title, review_by or useful."
+            ),
+            "parameters": [
+                {"name": n, "in": "query", "schema": {"type": "string"}}
+                for n in ("q", "status", "category", "locale", "sort")
+            ]
+            + [
+                {"name": "owner_id", "in": "query", "schema": ID_SCHEMA},
+                {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+            ],
+            "responses": _ok(_OBJ),
+        },
+    },
     "/api/v1/knowledge/preview": {
         "post": {
             "summary": "Render Markdown as a published article would be (sanitized HTML)",

@@ -78,7 +78,7 @@ POLICY: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/knowledge/articles/{id}/restore"): KM, ("GET", "/api/v1/knowledge/suggest"): ANY,
     ("POST", "/api/v1/knowledge/articles/{id}/feedback"): ANY, ("GET", "/api/v1/knowledge/gaps"): KM_SUP,
     ("POST", "/api/v1/knowledge/import"): KM, ("GET", "/api/v1/knowledge/export"): KM,
-    ("POST", "/api/v1/knowledge/preview"): ANY,
+    ("POST", "/api/v1/knowledge/preview"): ANY, ("GET", "/api/v1/knowledge/overview"): KM_SUP | {"agent"},
     # access administration
     ("GET", "/api/v1/tokens"): ADMIN, ("POST", "/api/v1/tokens"): ADMIN, ("POST", "/api/v1/tokens/{id}/revoke"): ADMIN,
     ("PATCH", "/api/v1/agents/{id}"): ADMIN, ("PUT", "/api/v1/agents/{id}/password"): ADMIN,
