@@ -12,7 +12,7 @@ export default defineConfig({
     target: "es2020",
     sourcemap: true,
     rollupOptions: {
-      input: { console: "web/console/main.tsx", widget: "web/widget/main.tsx", admin: "web/admin/main.tsx", knowledge: "web/knowledge/main.tsx" },
+      input: { console: "web/console/main.tsx", widget: "web/widget/main.tsx", admin: "web/admin/main.tsx", supervisor: "web/supervisor/main.tsx", knowledge: "web/knowledge/main.tsx" },
       output: {
         entryFileNames: "[name].js",
         chunkFileNames: "[name].js",

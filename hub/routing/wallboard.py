@@ -34,11 +34,20 @@ async def wallboard(s: AsyncSession, default_capacity: dict[str, int], now: date
         .group_by(Queue.name)
     )
     level_of = {q: (n, ok) for q, n, ok in levels.all()}
+    answered = await s.execute(
+        select(Queue.name, func.count())
+        .select_from(Ticket)
+        .join(Queue, Queue.id == Ticket.queue_id)
+        .where(Ticket.first_responded_at >= midnight)
+        .group_by(Queue.name)
+    )
+    answered_of = dict(answered.all())
     by_tier: dict[str, int] = {}
     for q in body["queues"]:
         n, ok = level_of.get(q["queue"], (0, 0))
         q["service_level"] = round(ok / n, 3) if n else None
         q["service_level_counted"] = n
+        q["answered_today"] = int(answered_of.get(q["queue"], 0))  # first responses given since midnight (UTC)
         for tier, waiting in q["by_tier"].items():
             by_tier[tier] = by_tier.get(tier, 0) + waiting
     body["waiting_by_tier"] = by_tier

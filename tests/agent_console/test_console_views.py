@@ -1,11 +1,10 @@
 """Console over HTTP and sockets: pages per role, the inbox's scope and moves, the composer's channels and
-limits, mentions, coaching, collision, macros, transfers, wallboard and reports."""
+limits, mentions, coaching, collision, macros, transfers (wallboard and reports:
+test_wallboard.py, test_reports.py)."""
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import json
 from collections.abc import Callable
 from typing import Any
@@ -210,30 +209,6 @@ async def test_an_agent_transfers_their_own_ticket_but_not_others(hub2: Hub, db:
         assert status == 200 and body["ticket"]["assignee_id"] == ben.agent.id
         status, body = await ben.api("PATCH", f"/api/v1/tickets/{ticket_id}", {"queue": "billing", "assignee_id": None})
         assert status == 200 and body["ticket"]["queue"] == "billing" and body["ticket"]["assignee_id"] is None
-
-
-async def test_wallboard_and_reports_with_csv(hub: Hub, db: Database) -> None:
-    first = await contact(hub, "vip trouble", who="vip@example.com")
-    await contact(hub, "other", who="o@example.com")
-    async with console(hub, db, "sue@example.test", "supervisor") as sue, console(hub, db, "=cmd@example.test") as ann:
-        await ann.api("POST", f"/api/v1/tickets/{first}/replies", {"text": "On it"})
-        await ann.api("PATCH", f"/api/v1/tickets/{first}", {"status": "solved"})
-        status, wall = await sue.api("GET", "/api/v1/console/wallboard")
-        assert status == 200
-        general = next(q for q in wall["queues"] if q["queue"] == "general")
-        assert general["waiting"] == 1 and wall["waiting_by_tier"] == {"general": 1}
-        assert [t["subject"] for t in wall["waiting"]] == ["other"]
-        assert general["service_level"] == 1.0  # one answered, in time; the other's target is still ahead
-        status, figures = await sue.api("GET", "/api/v1/reports?days=7")
-        assert status == 200 and figures["total"]["tickets"] == 2 and figures["total"]["sla_attainment"] == 1.0
-        assert figures["by_agent"][0]["name"] == "=cmd" and figures["by_agent"][0]["tickets"] == 1
-        assert figures["volume"][-1]["email"] == 2
-        status, text = await sue.api("GET", "/api/v1/reports?days=7&format=csv")
-        rows = list(csv.reader(io.StringIO(text)))
-        assert rows[0][:3] == ["slice", "name", "tickets"] and rows[1][:3] == ["all", "", "2"]
-        assert rows[3][:2] == ["agent", "'=cmd"]  # never a formula in a spreadsheet
-        status, html = await sue.page("/console/reports?days=7")
-        assert status == 200 and "<svg" in html and 'id="kpi-tickets">2<' in html
 
 
 async def test_an_agent_sets_their_own_capacity_never_above_what_is_allowed(hub: Hub, db: Database) -> None:

@@ -108,6 +108,13 @@ export async function setPresence(status: string): Promise<void> {
 
 function onTicketMoved(before: Ticket | undefined, after: Ticket): void {
   const me = boot.me.agent_id;
+  // A ticket from outside the agent's queues (a supervisor's reassignment from the wallboard) arrives with no
+  // `before`: a person's assignment (no routing `state`; routing's offers have their own card) is news too.
+  const handed = !before && me !== null && after.assignee_id === me && !("state" in (after.assignment ?? {}));
+  if (handed) {
+    add({ kind: "assigned", ticket_id: after.id, subject: after.subject }, t("Assigned to you: #%(id)s", { id: after.id }));
+    return;
+  }
   if (!before || me === null || before.assignee_id === after.assignee_id) return;
   if (after.assignee_id === me && !offers.value.some((o) => o.ticket.id === after.id)) {
     add({ kind: "assigned", ticket_id: after.id, subject: after.subject }, t("Assigned to you: #%(id)s", { id: after.id }));

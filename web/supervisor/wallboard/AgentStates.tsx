@@ -1,0 +1,45 @@
+/** Agents online: their state with the time in it (ticking here, every second), and how full they are. */
+import { t } from "../../shared/i18n";
+import { duration, num, share } from "../format";
+import { valueName } from "../labels";
+import { board, now, since } from "./store";
+
+const ORDER = ["available", "busy", "wrap-up", "away"];
+
+function TimeInState({ id }: { id: number }) {
+  const rec = since.value[id];
+  if (!rec) return <span class="muted">—</span>;
+  const text = duration((now.value - rec.at) / 1000);
+  // A state that began before this board was watching: at least this long.
+  return <span class="in-state">{rec.seen ? text : t("at least %(time)s", { time: text })}</span>;
+}
+
+export function AgentStates() {
+  const staff = [...(board.value?.staff ?? [])].sort(
+    (a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status) || a.name.localeCompare(b.name),
+  );
+  return (
+    <section class="card" aria-labelledby="staff-title">
+      <h2 id="staff-title">
+        {t("Agents online")} <span class="muted">{num(board.value?.staff_online ?? 0)}</span>
+      </h2>
+      {staff.length === 0 ? (
+        <p class="muted">{t("No agent is online.")}</p>
+      ) : (
+        <ul class="staff" id="staff">
+          {staff.map((a) => (
+            <li key={a.id} data-agent={a.id} class={`staff-${a.status}`}>
+              <span class="staff-name">{a.name}</span>
+              <span class={`state state-${a.status}`}>{valueName(a.status)}</span>
+              <TimeInState id={a.id} />
+              <span class="load" title={t("Conversations open / capacity")}>
+                <span class="meter" aria-hidden="true"><span style={{ width: `${Math.min(100, a.occupancy * 100)}%` }} /></span>
+                {t("%(load)s of %(capacity)s", { load: num(a.load), capacity: num(a.capacity) })} · {share(a.occupancy)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,87 @@
+/** The wallboard's one store: the newest figures (REST on every (re)connect, then each `queue_stats` push),
+ *  when each online agent entered their state, and a clock ticking once a second for the times shown. */
+import { computed, signal } from "@preact/signals";
+import { api } from "../../shared/api";
+import { connect, on } from "../live";
+import type { Board, StaffMember } from "./types";
+
+export const board = signal<Board | null>(null);
+export const loadError = signal("");
+export const now = signal(Date.now());
+
+/** When an agent entered their state; `seen`: we watched the change (else it began before the board opened). */
+export interface Since {
+  status: string;
+  at: number;
+  seen: boolean;
+  checked: number;
+}
+
+// Kept across reloads: presence carries no "since" on the server, so this board remembers what it saw.
+const KEPT = "hub.wallboard.since";
+const FORGET_AFTER_MS = 120_000; // a record not refreshed this long may have missed changes: start afresh
+export const since = signal<Record<number, Since>>(read());
+
+function read(): Record<number, Since> {
+  try {
+    return JSON.parse(window.localStorage.getItem(KEPT) ?? "{}") as Record<number, Since>;
+  } catch {
+    return {};
+  }
+}
+
+function track(staff: StaffMember[], at: number): void {
+  const old = since.value;
+  const next: Record<number, Since> = {};
+  for (const a of staff) {
+    const before = old[a.id];
+    const fresh = before !== undefined && at - before.checked < FORGET_AFTER_MS;
+    if (fresh && before.status === a.status) next[a.id] = { ...before, checked: at };
+    else next[a.id] = { status: a.status, at, seen: fresh, checked: at };
+  }
+  since.value = next;
+  try {
+    window.localStorage.setItem(KEPT, JSON.stringify(next));
+  } catch {
+    // Private windows may refuse storage: the times are then counted from this page's opening.
+  }
+}
+
+function show(b: Board): void {
+  const current = board.value;
+  if (current && Date.parse(b.at) < Date.parse(current.at)) return; // an older count that arrived late
+  board.value = b;
+  loadError.value = "";
+  track(b.staff ?? [], Date.now());
+}
+
+export async function resync(): Promise<void> {
+  try {
+    show(await api<Board>("GET", "/api/v1/console/wallboard"));
+  } catch (err) {
+    loadError.value = (err as Error).message;
+  }
+}
+
+export const totals = computed(() => {
+  const b = board.value;
+  const queues = b?.queues ?? [];
+  const sum = (f: (q: (typeof queues)[number]) => number) => queues.reduce((n, q) => n + f(q), 0);
+  const counted = sum((q) => q.service_level_counted);
+  const inTime = sum((q) => (q.service_level ?? 0) * q.service_level_counted);
+  return {
+    waiting: sum((q) => q.waiting),
+    longest: queues.reduce((m, q) => Math.max(m, q.longest_wait_s), 0),
+    atRisk: sum((q) => q.sla_at_risk),
+    breached: sum((q) => q.sla_breached),
+    answered: sum((q) => q.answered_today ?? 0),
+    serviceLevel: counted ? inTime / counted : null,
+  };
+});
+
+export function startWallboard(): void {
+  on("connect", () => void resync()); // first load and every reconnect: the pushes missed meanwhile
+  on("queue_stats", (p) => show(p as unknown as Board));
+  connect();
+  window.setInterval(() => (now.value = Date.now()), 1000);
+}
