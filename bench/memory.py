@@ -1,0 +1,152 @@
+"""Memory of one `hub serve`: RSS and PSS idle with the demo data, then with N agent consoles connected.
+
+Seeds a fresh SQLite file with `hub demo`'s data (agents, customers, tickets, the sample articles) plus N agents
+signed in (bench/console.py's seed), starts `hub serve` on it and waits for /readyz as long as it takes, then for
+its memory to settle (the background warm-up done: RSS unchanged over a few polls). It reads VmRSS and the PSS of
+/proc/<pid>/smaps_rollup, opens N console sockets (engine.io over websockets, as bench/console.py's), reads them
+again once all are connected and memory settled, and stops everything it started, even on failure. modules_loaded
+counts the modules the hub imported by then (its `-X importtime` lines). --root PATH runs another checkout's hub
+package (its hub first on the import path) for a before/after. Prints one JSON object on its last line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `python bench/memory.py`: the project root
+
+import aiohttp
+
+from bench._services import START_WAIT_S, add_unsafe, durability, free_port, hub_env, stop
+from bench.console import Consoles, seed
+from hub.db.migrate import upgrade_async
+from hub.ops.demo import seed as seed_demo
+from hub.settings import load_settings
+from tests.processes import spawn, wait_healthy
+
+SETTLE_POLL_S = 1.0  # between two looks at the hub's memory while it settles
+SETTLED_LOOKS = 3  # this many looks in a row within SETTLED_MB of each other: settled
+SETTLED_MB = 1.0
+
+
+def memory_of(pid: int) -> dict[str, float]:
+    """VmRSS and VmHWM (peak) from /proc/<pid>/status, PSS from smaps_rollup (shared pages counted in part)."""
+    figures: dict[str, float] = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            figures[key] = int(value.split()[0]) / 1024
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key == "Pss":
+            figures["Pss"] = int(value.split()[0]) / 1024
+    return figures
+
+
+async def settled(pid: int) -> dict[str, float]:
+    """The hub's memory once it stops moving (a warm-up thread, the sockets' first batches)."""
+    looks = [memory_of(pid)]
+    while (
+        len(looks) < SETTLED_LOOKS
+        or max(x["VmRSS"] for x in looks[-SETTLED_LOOKS:]) - min(x["VmRSS"] for x in looks[-SETTLED_LOOKS:])
+        > SETTLED_MB
+    ):
+        await asyncio.sleep(SETTLE_POLL_S)  # a poll of a condition (memory unchanged), not a fixed wait
+        looks.append(memory_of(pid))
+    return looks[-1]
+
+
+class ImportCounter:
+    """Reads the hub's output (a pipe that must be drained) and counts its `-X importtime` lines."""
+
+    def __init__(self, stream: asyncio.StreamReader) -> None:
+        self.modules = 0
+        self.task = asyncio.create_task(self._read(stream))
+
+    async def _read(self, stream: asyncio.StreamReader) -> None:
+        async for line in stream:
+            if line.startswith(b"import time:") and b"| imported package" not in line:
+                self.modules += 1
+
+
+async def seed_all(url: str, agents: int) -> list[tuple[str, str, str]]:
+    await upgrade_async(url)
+    await seed_demo(load_settings(database_url=url))
+    return await seed(url, agents, 0, 0)  # the agents in queues but never offered a chat: idle consoles
+
+
+async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
+    tokens = await seed_all(url, args.sockets)
+    settings = await durability(url, args.unsafe)
+    port = free_port()
+    env = {**os.environ, "HUB_DATABASE_URL": url, "HUB_HTTP_PORT": str(port), "HUB_SMTP_PORT": str(free_port()),
+           "HUB_LOG_LEVEL": "WARNING", "PYTHONPROFILEIMPORTTIME": "1", **hub_env(args.unsafe)}  # fmt: skip
+    if args.root:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, (args.root, env.get("PYTHONPATH"))))
+    proc = await spawn(sys.executable, "-m", "hub", "serve", env=env, capture=True)
+    base = f"http://127.0.0.1:{port}"
+    assert proc.stdout is not None
+    imports = ImportCounter(proc.stdout)
+    try:
+        await wait_healthy(base, proc, START_WAIT_S)
+        idle = await settled(proc.pid)
+        modules_idle = imports.modules
+        consoles = Consoles(base, {}, accept_offers=False)
+        consoles.expected = len(tokens)
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+            for i in range(0, len(tokens), 100):
+                await asyncio.gather(*(consoles.open(http, *who) for who in tokens[i : i + 100]))
+            await consoles.all_connected.wait()
+            busy = await settled(proc.pid)
+            for task in consoles.tasks:
+                task.cancel()
+        modules_after = imports.modules
+    finally:
+        imports.task.cancel()  # stop() reads what is left of the pipe
+        with contextlib.suppress(asyncio.CancelledError):
+            await imports.task
+        await stop(proc)  # SIGTERM, then its whole process group killed, whatever happened above
+    return {
+        "bench": "memory",
+        "database": "sqlite",
+        **settings,
+        "hub": args.root or "this checkout",
+        "rss_idle_mb": round(idle["VmRSS"], 1),
+        "pss_idle_mb": round(idle["Pss"], 1),
+        "rss_sockets_mb": round(busy["VmRSS"], 1),
+        "pss_sockets_mb": round(busy["Pss"], 1),
+        "peak_rss_mb": round(busy["VmHWM"], 1),
+        "sockets": consoles.connected,
+        "per_socket_kb": round((busy["VmRSS"] - idle["VmRSS"]) * 1024 / max(1, consoles.connected), 1),
+        "modules_loaded": modules_idle,
+        "modules_loaded_with_sockets": modules_after,
+        "goal_idle_mb": 100,
+        "goal_sockets_mb": 150,
+    }
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    p.add_argument("--quick", action="store_true", help="200 sockets instead of 2,000")
+    p.add_argument("--sockets", type=int, default=2000)
+    p.add_argument("--root", help="another checkout whose hub package runs (e.g. the one before a change)")
+    add_unsafe(p)
+    args = p.parse_args()
+    if args.quick:
+        args.sockets = 200
+    with tempfile.TemporaryDirectory() as tmp:
+        result = asyncio.run(run(args, f"sqlite+aiosqlite:///{Path(tmp) / 'memory.db'}"))
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(KeyboardInterrupt):
+        main()
