@@ -183,7 +183,7 @@ async def test_knowledge_manager_writes_reviews_and_publishes(
     await expect(page).to_have_url(f"{hub.url}/console/knowledge")
     await page.goto(f"{hub.url}/console/knowledge/new")
     await page.fill("input[name=title]", "如何修改收货地址 Changing the delivery address")
-    await page.fill("input[name=short_answer]", "发货前可在订单页修改地址。")
+    await page.fill("textarea[name=short_answer]", "发货前可在订单页修改地址。")
     await page.fill(
         "textarea[name=body]", "## 修改地址\n\n发货前，在**订单页**点击“修改地址”。<script>window.__xss=1</script>"
     )
@@ -199,7 +199,7 @@ async def test_knowledge_manager_writes_reviews_and_publishes(
     await expect(page.locator("#art-status")).to_have_attribute("data-status", "in_review")
     await page.click("#approve")
     await expect(page.locator("#art-status")).to_have_attribute("data-status", "published")
-    await expect(page.locator("#art-status")).to_have_text(SAYS[lang]["published"])
+    await expect(page.locator("#art-status")).to_have_text({"en": "Published", "zh-CN": "已发布"}[lang])
     await shot(page, f"article-{lang}")
     await page.goto(f"{hub.url}/console/knowledge")
     await page.locator('[data-filter="published"]').click()

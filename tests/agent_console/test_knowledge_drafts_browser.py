@@ -19,9 +19,11 @@ ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(os.environ.get("HUB_TEST_ARTIFACTS", ROOT / "var" / "test-artifacts")) / "screenshots"
 pytestmark = BROWSER
 SAYS = {
-    "en": {"published": "published", "draft": "draft", "v2": "version 2 drafted", "v2review": "version 2 in review"},
-    "zh-CN": {"published": "已发布", "draft": "草稿", "v2": "第 2 版草稿中", "v2review": "第 2 版审核中"},
-}
+    "en": {"published": "Published", "draft": "Draft", "v2": "version 2: Draft", "v2review": "version 2: In review",
+           "next_review": "next version: In review"},
+    "zh-CN": {"published": "已发布", "draft": "草稿", "v2": "第 2 版：草稿", "v2review": "第 2 版：审核中",
+              "next_review": "下一版本：审核中"},
+}  # fmt: skip
 
 
 async def signed_in(browser: Browser, hub: Hub, email: str, lang: str, width: int, errors: list[str]) -> Page:
@@ -79,7 +81,7 @@ async def test_an_agent_edits_a_published_article_and_drafts_a_new_one(
     await expect(page.locator("#art-status")).to_have_attribute("data-status", "published")
     await expect(page.locator("#art-status")).to_have_text(says["published"])
     await expect(page.locator("#next-status")).to_have_text(says["v2"])
-    await expect(page.locator("#versions tbody tr")).to_have_count(2)
+    await expect(page.locator("#versions li")).to_have_count(2)
     assert await suggested_titles(hub, reader) == ["Change the delivery address"]
     await page.click("#submit-review")
     await expect(page.locator("#next-status")).to_have_text(says["v2review"])
@@ -95,14 +97,14 @@ async def test_an_agent_edits_a_published_article_and_drafts_a_new_one(
     row = page.locator("#articles tbody tr")
     await expect(row).to_have_count(1)
     await expect(row.locator(".status")).to_contain_text(says["published"])
-    await expect(row.locator(".status")).to_contain_text(says["v2review"])
+    await expect(row.locator(".status")).to_contain_text(says["next_review"])
     await page.locator('[data-filter="in_review"]').click()
     await expect(page.locator("#articles tbody tr")).to_have_count(1)
 
     # A new article, drafted by the agent in the console.
     await page.goto(f"{hub.url}/console/knowledge/new")
     await page.fill("input[name=title]", "退货运费谁承担 Who pays for return shipping")
-    await page.fill("input[name=short_answer]", "质量问题由我们承担运费。")
+    await page.fill("textarea[name=short_answer]", "质量问题由我们承担运费。")
     await page.fill("textarea[name=body]", "**质量问题**：我们承担运费。\n\n其他情况请自付运费。")
     await expect(page.locator("#preview strong")).to_have_text("质量问题")
     await page.click("#save")

@@ -14,9 +14,14 @@ interface Block {
   tag: string;
   html: string;
   text: string;
+  items: string[]; // a list's items, as text
 }
 
-type Side = { kind: "same" | "removed" | "added"; block: Block } | { kind: "changed"; block: Block; words: ChangeObject<string>[] };
+type Item = { kind: "same" | "removed" | "added"; text: string } | { kind: "changed"; words: ChangeObject<string>[] };
+type Side =
+  | { kind: "same" | "removed" | "added"; block: Block }
+  | { kind: "changed"; block: Block; words: ChangeObject<string>[] }
+  | { kind: "list"; block: Block; items: Item[] };
 interface Row {
   left: Side | null;
   right: Side | null;
@@ -38,7 +43,40 @@ function words(a: string, b: string): ChangeObject<string>[] {
 /** The top-level blocks of sanitized article HTML (paragraphs, headings, lists, tables). */
 function blocks(html: string): Block[] {
   const doc = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html");
-  return [...doc.body.children].map((el) => ({ tag: el.tagName.toLowerCase(), html: el.outerHTML, text: el.textContent ?? "" }));
+  return [...doc.body.children].map((el) => ({
+    tag: el.tagName.toLowerCase(),
+    html: el.outerHTML,
+    text: el.textContent ?? "",
+    items: [...el.children].filter((c) => c.tagName === "LI").map((c) => c.textContent ?? ""),
+  }));
+}
+
+/** Two versions of a list, item by item: the old side's items and the new side's, an edited item marked by words. */
+function listSides(a: string[], b: string[]): [Item[], Item[]] {
+  const left: Item[] = [];
+  const right: Item[] = [];
+  const parts = diffArrays(a, b);
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (!part.added && !part.removed) {
+      part.value.forEach((text) => (left.push({ kind: "same", text }), right.push({ kind: "same", text })));
+      continue;
+    }
+    const gone = part.removed ? part.value : [];
+    const nextPart = parts[i + 1];
+    const came = part.added ? part.value : nextPart?.added ? (i++, nextPart.value) : [];
+    for (let k = 0; k < Math.max(gone.length, came.length); k++) {
+      const x = gone[k];
+      const y = came[k];
+      if (x !== undefined && y !== undefined) {
+        const w = words(x, y);
+        left.push({ kind: "changed", words: w });
+        right.push({ kind: "changed", words: w });
+      } else if (x !== undefined) left.push({ kind: "removed", text: x });
+      else if (y !== undefined) right.push({ kind: "added", text: y });
+    }
+  }
+  return [left, right];
 }
 
 function rows(before: string, after: string): Row[] {
@@ -60,20 +98,37 @@ function rows(before: string, after: string): Row[] {
       if (a && b && a.tag === b.tag && WORDY.has(a.tag)) {
         const w = words(a.text, b.text);
         out.push({ left: { kind: "changed", block: a, words: w }, right: { kind: "changed", block: b, words: w } });
+      } else if (a && b && a.tag === b.tag && (a.tag === "ul" || a.tag === "ol")) {
+        const [l, r] = listSides(a.items, b.items);
+        out.push({ left: { kind: "list", block: a, items: l }, right: { kind: "list", block: b, items: r } });
       } else out.push({ left: a ? { kind: "removed", block: a } : null, right: b ? { kind: "added", block: b } : null });
     }
   }
   return out;
 }
 
+function marked(changes: ChangeObject<string>[], which: "left" | "right") {
+  return changes
+    .filter((w) => (which === "left" ? !w.added : !w.removed))
+    .map((w, i) => (w.added ? <ins key={i}>{w.value}</ins> : w.removed ? <del key={i}>{w.value}</del> : w.value));
+}
+
 function Cell({ side, which }: { side: Side | null; which: "left" | "right" }) {
   if (!side) return <div class={`kb-diff-cell kb-diff-${which} empty`} />;
   if (side.kind === "changed") {
-    const shown = side.words.filter((w) => (which === "left" ? !w.added : !w.removed));
-    const marked = shown.map((w, i) =>
-      w.added ? <ins key={i}>{w.value}</ins> : w.removed ? <del key={i}>{w.value}</del> : w.value,
+    return <div class={`kb-diff-cell kb-diff-${which} changed kb-article-body`}>{h(side.block.tag, null, marked(side.words, which))}</div>;
+  }
+  if (side.kind === "list") {
+    const items = side.items.map((item, i) =>
+      item.kind === "changed" ? (
+        <li key={i}>{marked(item.words, which)}</li>
+      ) : (
+        <li key={i} class={item.kind}>
+          {item.kind === "removed" ? <del>{item.text}</del> : item.kind === "added" ? <ins>{item.text}</ins> : item.text}
+        </li>
+      ),
     );
-    return <div class={`kb-diff-cell kb-diff-${which} changed kb-article-body`}>{h(side.block.tag, null, marked)}</div>;
+    return <div class={`kb-diff-cell kb-diff-${which} changed kb-article-body`}>{h(side.block.tag, null, items)}</div>;
   }
   return (
     // Sanitized by the hub when the version was saved: markup only, never script.
