@@ -28,6 +28,7 @@ KNOWLEDGE_PAGES = ("agent", "supervisor", "knowledge_manager")  # agents draft; 
 # Where each role lands after signing in, and what the navigation offers it.
 NAV = (
     ("/console", N_("Inbox"), AGENT_PAGES),
+    ("/console/customers", N_("Customers"), AGENT_PAGES),
     ("/console/directory", N_("Directory"), AGENT_PAGES),
     ("/console/wallboard", N_("Wallboard"), SUPERVISOR_PAGES),
     ("/console/reports", N_("Reports"), SUPERVISOR_PAGES),

@@ -7,6 +7,7 @@ from aiohttp import web
 from hub import keys
 from hub.agent_console import (
     admin_pages,
+    customer_pages,
     directory,
     inbox,
     knowledge_list,
@@ -29,6 +30,7 @@ PAGES = (
     routes.routes,
     inbox.routes,
     ticket_page.routes,
+    customer_pages.routes,
     mail_view.routes,
     directory.routes,
     wallboard_page.routes,

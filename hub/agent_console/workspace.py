@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from hub import keys
+from hub.agent_console.customer_strings import CUSTOMER_STRINGS
 from hub.agent_console.js_strings import JS_STRINGS, WORKSPACE_STRINGS
 from hub.agent_console.pages import language_of, render_page
 from hub.agents.accounts import Principal
@@ -36,6 +37,6 @@ async def workspace_page(request: web.Request, principal: Principal) -> web.Resp
         "limits": await own_limits(request, principal),
         "tiers": list(request.app[keys.ROUTING].config.tier_names),
     }
-    strings = {msg: lang.gettext(msg) for msg in (*JS_STRINGS, *WORKSPACE_STRINGS)}
+    strings = {msg: lang.gettext(msg) for msg in (*JS_STRINGS, *WORKSPACE_STRINGS, *CUSTOMER_STRINGS)}
     context = {"me": principal, "boot": boot, "js_strings": {"lang": lang.tag, "strings": strings}}
     return render_page("console/workspace.html", request, context)

@@ -19,7 +19,9 @@ from hub.customers.identities import InvalidIdentity
 from hub.customers.insight import at_risk, insight
 from hub.customers.linking import AlreadyMerged, LinkError, link_into
 from hub.customers.retier import TierTable, retier
+from hub.customers.roster import roster_facts, with_facts
 from hub.customers.search import newest_customers, search_customers
+from hub.customers.tables import Survey
 from hub.db.models import Customer, Identity
 from hub.envelopes import IdentityRef
 
@@ -51,19 +53,25 @@ async def customers_at_risk(request: web.Request) -> web.Response:
 @routes.get("/api/v1/customers")
 async def list_customers(request: web.Request) -> web.Response:
     """?q=: names (Chinese, pinyin, Latin), e-mails, phones in any format, WeChat ids; best matches first, each
-    with a highlighted snippet. Without q: the newest customers first. Paged by next_cursor."""
+    with a highlighted snippet. Without q: the newest customers first. ?tier= keeps one tier. Paged by
+    next_cursor. Each entry says when the customer last got in touch and how many of their tickets are open."""
     await require(request, *TICKET_ROLES)
     words = request.query.get("q", "").strip()[:200]
+    tier = request.query.get("tier") or None
+    tiers = request.app[keys.ROUTING].config.tier_names
+    if tier is not None and tier not in tiers:
+        raise web.HTTPBadRequest(reason=f"tier must be one of {', '.join(tiers)}")
     limit = int_param(request, "limit", 50, 1, 200)
     cursor = request.query.get("cursor") or ""
     if cursor and not cursor.isdigit():
         raise web.HTTPBadRequest(reason="cursor is not one this list handed out")
     async with request.app[keys.DB].read() as s:
         if words:
-            hits, after = await search_customers(s, words, limit, int(cursor or 0))
+            hits, after = await search_customers(s, words, limit, int(cursor or 0), tier)
             listed = [h.to_json() for h in hits]
         else:
-            listed, after = await newest_customers(s, limit, int(cursor) if cursor else None)
+            listed, after = await newest_customers(s, limit, int(cursor) if cursor else None, tier)
+        listed = with_facts(listed, await roster_facts(s, [c["id"] for c in listed]))
     return web.json_response(
         {"customers": listed, "limit": limit, "next_cursor": None if after is None else str(after)}
     )
@@ -80,6 +88,8 @@ async def get_customer(request: web.Request) -> web.Response:
         limit = int_param(request, "limit", 200, 1, 1000)
         before = int_param(request, "before", 0, 0, 2**62) or None
         items = await timeline(s, customer.id, limit=limit, before=before)
+        answered = select(Survey).where(Survey.customer_id == customer.id, Survey.rating.isnot(None))
+        surveys = await s.scalars(answered.order_by(Survey.answered_at.desc(), Survey.id.desc()).limit(20))
         body: dict[str, Any] = {
             "customer": {
                 "id": customer.id,
@@ -94,6 +104,17 @@ async def get_customer(request: web.Request) -> web.Response:
             # The next page: ?before=<this> (null at the customer's first contact).
             "history_before": items[-1].id if len(items) == limit else None,
             "insight": (await insight(s, customer, _top_tiers(request))).to_json(),
+            # The customer's last 20 answered surveys, newest first.
+            "surveys": [
+                {
+                    "rating": v.rating,
+                    "comment": v.comment,
+                    "ticket_id": v.ticket_id,
+                    "channel": v.channel,
+                    "answered_at": v.answered_at.isoformat() if v.answered_at else None,
+                }
+                for v in surveys
+            ],
         }
     async with request.app[keys.DB].write() as uow:  # who looked at whom: privacy audits ask
         audit.record(uow.session, principal, "customer.viewed", "customer", customer.id)
@@ -139,7 +160,8 @@ async def get_attachment(request: web.Request) -> web.Response:
 @routes.patch("/api/v1/customers/{id}")
 async def patch_customer(request: web.Request) -> web.Response:
     """A supervisor sets the tier (an override of value rules; "auto" lifts it) or the yearly margin, from
-    which the configured value rules compute lifetime value and the tier it earns. Audited."""
+    which the configured value rules compute lifetime value and the tier it earns; and corrects the name or
+    the notes agents read on the profile. Audited."""
     actor = await require(request, "supervisor")
     customer_id = path_id(request)
     body = await read_as(request, CustomerPatch)
@@ -155,6 +177,11 @@ async def patch_customer(request: web.Request) -> web.Response:
         if customer is None:
             raise web.HTTPNotFound(reason="no such customer")
         before, attrs = customer.tier, dict(customer.attributes or {})
+        named = body.display_name is not None and body.display_name.strip() != customer.display_name
+        if body.display_name is not None:
+            customer.display_name = body.display_name.strip()
+        if body.notes is not None:
+            attrs["notes"] = body.notes.strip()
         if margin is not None and config.value is not None:
             attrs["annual_margin"] = margin
             attrs["lifetime_value"] = round(config.value.lifetime_value(float(margin)), 2)
@@ -172,11 +199,13 @@ async def patch_customer(request: web.Request) -> web.Response:
         audit.record(
             uow.session, actor, "customer.value_changed", "customer", customer_id,
             before=before, after=customer.tier, annual_margin=margin, override=attrs.get("tier_override"),
-            tickets=retiered,
+            tickets=retiered, renamed=named, notes_changed=body.notes is not None,
         )  # fmt: skip
     return web.json_response(
         {
             "id": customer_id,
+            "display_name": customer.display_name,
+            "notes": attrs.get("notes", ""),
             "tier": customer.tier,
             "previous_tier": before,
             "lifetime_value": attrs.get("lifetime_value"),

@@ -87,14 +87,14 @@ SPEC: dict[str, Any] = {
         "/api/v1/customers/{id}": {
             "patch": {
                 "summary": 'Set the tier (an override; "auto" lifts it) or annual_margin, which value rules turn into '
-                "lifetime value and tier (supervisors; audited); open tickets follow the new tier "
-                "(tickets_retiered)",
+                "lifetime value and tier, or correct display_name and notes (supervisors; audited); open tickets "
+                "follow the new tier (tickets_retiered)",
                 "parameters": _ID,
                 "requestBody": request_body(CustomerPatch),
                 "responses": _ok({"type": "object"}),
             },
             "get": {
-                "summary": "A customer with identities and history timeline",
+                "summary": "A customer with identities, history timeline, insight and answered surveys",
                 "parameters": _ID,
                 "responses": _ok(
                     {

@@ -44,6 +44,16 @@ CONSOLE_PATHS: dict[str, Any] = {
             "responses": _ok(_OBJ),
         },
     },
+    "/api/v1/console/customers/{id}": {
+        "get": {
+            "summary": "What the workspace's customer profile shows: the customer (tier and any override, lifetime "
+            "value, language, notes, identities with verification, insight), a page of their history "
+            "(?before=history_before for older), their answered surveys, whether the caller may edit (supervisors), "
+            "the tiers, agents' names and `phrases` for the timeline summaries and churn factors",
+            "parameters": [*_ID, {"name": "before", "in": "query", "schema": {"type": "integer"}}],
+            "responses": _ok(_OBJ),
+        },
+    },
     "/api/v1/console/wallboard": {
         "get": {
             "summary": "Wallboard (supervisors): queues, tiers, skills, service level today, agents' state and "

@@ -67,6 +67,12 @@ _CUSTOMER_HIT = {
         "identities": {"type": "array", "items": _IDENTITY},
         "rank": {**_RANK, "description": "with q only: " + _RANK["description"]},
         "snippet": {**_SNIPPET, "description": "with q only: the name or identity that matched, " + "highlighted"},
+        "last_contact_at": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": "their latest ticket's last message; null: never in touch",
+        },
+        "open_tickets": {"type": "integer", "description": "their new, open and pending tickets"},
     },
 }
 
@@ -92,8 +98,8 @@ SEARCH_PATHS: dict[str, Any] = {
     "/api/v1/customers": {
         "get": {
             "summary": "Find customers by name (Chinese, pinyin, Latin), e-mail, phone in any format or WeChat id, "
-            "best first; without q, the newest customers first",
-            "parameters": [_Q, _LIMIT, _CURSOR],
+            "best first; without q, the newest customers first; tier= keeps one tier (400 for an unknown one)",
+            "parameters": [_Q, _query("tier", "one of routing.toml's tiers"), _LIMIT, _CURSOR],
             "responses": ok(
                 {
                     "type": "object",

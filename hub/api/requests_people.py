@@ -82,17 +82,22 @@ class PasswordBody(Body):
 
 
 class CustomerPatch(Body):
-    """PATCH /api/v1/customers/{id}: the tier ("auto" lifts an override) and/or the yearly margin."""
+    """PATCH /api/v1/customers/{id}: the tier ("auto" lifts an override), the yearly margin, the name and/or
+    the notes."""
 
     model_config = ConfigDict(json_schema_extra={"minProperties": 1})
 
     tier: str | None = Field(None, description='a tier of routing.toml, or "auto"')
     annual_margin: Annotated[int, Field(ge=0)] | Annotated[float, Field(ge=0)] | None = None
+    display_name: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")] | None = None
+    notes: Annotated[str, StringConstraints(max_length=4000)] | None = Field(
+        None, description="what agents should know about the customer; an empty string clears them"
+    )
 
     @model_validator(mode="after")
     def _something(self) -> Self:
-        if self.tier is None and self.annual_margin is None:
-            raise ValueError('send "tier" and/or "annual_margin"')
+        if all(v is None for v in (self.tier, self.annual_margin, self.display_name, self.notes)):
+            raise ValueError('send "tier", "annual_margin", "display_name" and/or "notes"')
         return self
 
 

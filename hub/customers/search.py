@@ -137,9 +137,9 @@ class CustomerHit:
 
 
 async def search_customers(
-    session: AsyncSession, q: str, limit: int, offset: int
+    session: AsyncSession, q: str, limit: int, offset: int, tier: str | None = None
 ) -> tuple[list[CustomerHit], int | None]:
-    """Best matches first; (hits, the next offset or None). Two statements."""
+    """Best matches first, of one tier if given; (hits, the next offset or None). Two statements."""
     phone = _phone_query(q)
     terms = phone or customer_terms(q)
     if not terms or offset >= MAX_RESULTS:
@@ -156,7 +156,7 @@ async def search_customers(
     stmt = (
         select(Customer.id, Customer.display_name, Customer.tier, score.label("score"))
         .select_from(_WORDS.join(Customer, Customer.id == key))
-        .where(match)
+        .where(match, *([Customer.tier == tier] if tier else []))
         .order_by(literal_column("score").desc(), Customer.id.desc())
         .limit(limit + 1)
         .offset(offset)
@@ -182,10 +182,13 @@ async def _hits(session: AsyncSession, rows: list[Any], terms: list[str]) -> lis
 
 
 async def newest_customers(
-    session: AsyncSession, limit: int, before: int | None
+    session: AsyncSession, limit: int, before: int | None, tier: str | None = None
 ) -> tuple[list[dict[str, Any]], int | None]:
-    """The customer list without a query: newest first, paged by id (merged records are not listed)."""
+    """The customer list without a query: newest first, of one tier if given, paged by id (merged records are
+    not listed)."""
     stmt = select(Customer.id, Customer.display_name, Customer.tier).where(Customer.merged_into_id.is_(None))
+    if tier:
+        stmt = stmt.where(Customer.tier == tier)
     if before is not None:
         stmt = stmt.where(Customer.id < before)
     rows = list((await session.execute(stmt.order_by(Customer.id.desc()).limit(limit))).all())

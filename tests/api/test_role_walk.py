@@ -48,6 +48,8 @@ POLICY: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/messages/{id}/retry"): DESK,
     ("POST", "/api/v1/tickets/{id}/offer"): DESK, ("GET", "/api/v1/console/inbox"): DESK,
     ("GET", "/api/v1/console/tickets/{id}"): DESK,
+    ("GET", "/console/customers"): DESK, ("GET", "/console/customers/{id}"): DESK,
+    ("GET", "/api/v1/console/customers/{id}"): DESK,
     ("POST", "/api/v1/tickets"): DESK, ("POST", "/api/v1/tickets/{id}/merge"): DESK,
     ("POST", "/api/v1/tickets/{id}/split"): DESK, ("GET", "/api/v1/tickets/{id}/links"): DESK,
     ("POST", "/api/v1/tickets/{id}/links"): DESK, ("DELETE", "/api/v1/tickets/{id}/links/{other_id}"): DESK,
