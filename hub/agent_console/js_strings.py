@@ -381,6 +381,7 @@ WORKSPACE_STRINGS: tuple[str, ...] = (
     N_("Find a macro"),
     N_("No macro by that name."),
     N_("No macros yet: supervisors share them, and you can keep your own."),
+    N_("Split off messages"),
     N_("Split into a new ticket"),
     N_("Subject of the new ticket"),
     N_("(the first message's first line)"),
@@ -399,4 +400,11 @@ WORKSPACE_STRINGS: tuple[str, ...] = (
     N_("Billing"),
     N_("Technical"),
     N_("Complaints"),
+    # reasons of split, merged and answered tickets, and link kinds
+    N_("split from ticket #%(ticket)s"),
+    N_("kept from ticket #%(ticket)s when it was merged here"),
+    N_("took it by answering (%(actor)s, %(role)s)"),
+    N_("related"),
+    N_("parent"),
+    N_("child"),
 )

@@ -73,6 +73,10 @@ GROUPS: dict[str, tuple[Template, ...]] = {
         _template("agent %(agent_id)s did not answer the phone (%(status)s)"),
         _template("agent %(agent_id)s answered the call"),
         _template("assigned by %(actor)s (%(role)s)"),
+        # tickets.splitting, merging, replies: where a split, merged or answered ticket's owner came from
+        _template("split from ticket #%(ticket)s"),
+        _template("kept from ticket #%(ticket)s when it was merged here"),
+        _template("took it by answering (%(actor)s, %(role)s)"),
         _template(
             "customer tier %(tier_before)s → %(tier)s (%(why)s): priority %(priority)s, first response due %(due)s UTC",
             why=Part("retier"),

@@ -105,7 +105,7 @@ export function TicketActions() {
         <Merge size={14} aria-hidden="true" /> {t("Merge or link")}
       </button>
       <button type="button" class="secondary" id="split-start" aria-pressed={splitting.value} onClick={() => startSplit(!splitting.value)}>
-        <Scissors size={14} aria-hidden="true" /> {t("Split")}
+        <Scissors size={14} aria-hidden="true" /> {t("Split off messages")}
       </button>
       <a class="secondary-link" href={`/console/directory?ticket=${tk.id}`}>
         {t("Consult or transfer…")}
