@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from bench.knowledge_eval import QUESTIONS, _solve, evaluate, fit, sample_index
+from bench.knowledge_eval import FRESH, FRESH2, QUESTIONS, _solve, evaluate, fit, sample_index
 from hub.knowledge.confidence import COEFFICIENTS, GAP_THRESHOLD, RANKING, THRESHOLD, Features, calibrated
 from hub.knowledge.index import SuggestionIndex
 
@@ -21,8 +21,16 @@ def test_confident_for_answerable_and_not_for_unanswerable_on_both_halves(index:
     for half in ("tune", "holdout"):
         figures = evaluate(index, (q for q in QUESTIONS if q["half"] == half))
         # Floors a little under the measured figures (docs/knowledge.md).
-        assert figures["confident_recall"] >= 0.75 and figures["abstain_rate"] >= 0.72, (half, figures)
+        assert figures["confident_recall"] >= 0.75 and figures["abstain_rate"] >= 0.74, (half, figures)
         assert figures["gap_precision"] >= 0.8, (half, figures)
+
+
+def test_never_tuned_sets_keep_their_figures(index: SuggestionIndex) -> None:
+    # Floors a little under the measured figures on the sets the model was never fitted on (docs/knowledge.md).
+    for name, questions, recall, abstain in (("fresh", FRESH, 0.82, 0.62), ("fresh2", FRESH2, 0.70, 0.56)):
+        figures = evaluate(index, questions)
+        assert figures["confident_recall"] >= recall and figures["abstain_rate"] >= abstain, (name, figures)
+        assert figures["hit_at_3"] >= 0.9, (name, figures)
 
 
 def test_the_gap_bar_is_stricter_than_the_confidence_bar() -> None:
