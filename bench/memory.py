@@ -64,6 +64,13 @@ async def settled(pid: int) -> dict[str, float]:
     return looks[-1]
 
 
+async def answered(consoles: Consoles) -> None:
+    """Until every socket has been let in or has been closed (refused): a poll of that condition."""
+    # Two counts (sockets let in, listeners ended) make the condition: no single event tells of it.
+    while consoles.connected + sum(task.done() for task in consoles.tasks) < consoles.expected:  # noqa: ASYNC110
+        await asyncio.sleep(SETTLE_POLL_S / 5)
+
+
 class ImportCounter:
     """Reads the hub's output (a pipe that must be drained) and counts its `-X importtime` lines."""
 
@@ -104,7 +111,7 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
             for i in range(0, len(tokens), 100):
                 await asyncio.gather(*(consoles.open(http, *who) for who in tokens[i : i + 100]))
-            await consoles.all_connected.wait()
+            await answered(consoles)
             busy = await settled(proc.pid)
             for task in consoles.tasks:
                 task.cancel()
@@ -125,6 +132,7 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
         "pss_sockets_mb": round(busy["Pss"], 1),
         "peak_rss_mb": round(busy["VmHWM"], 1),
         "sockets": consoles.connected,
+        "sockets_closed": sum(task.done() for task in consoles.tasks),
         "per_socket_kb": round((busy["VmRSS"] - idle["VmRSS"]) * 1024 / max(1, consoles.connected), 1),
         "modules_loaded": modules_idle,
         "modules_loaded_with_sockets": modules_after,
