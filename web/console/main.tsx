@@ -2,6 +2,7 @@
 import "../shared/tokens.css";
 import "./workspace.css";
 import { render } from "preact";
+import { CustomerPages } from "./components/CustomerPages";
 import { Tools } from "./components/Tools";
 import { Workspace } from "./components/Workspace";
 import { startConversation } from "./conversation";
@@ -33,7 +34,14 @@ startKeys();
 const tools = document.getElementById("tools");
 if (tools) render(<Tools />, tools);
 const root = document.getElementById("app");
-if (root) render(<Workspace />, root);
+if (root)
+  render(
+    <>
+      <Workspace />
+      <CustomerPages />
+    </>,
+    root,
+  );
 
 // The language picker applies at once (the form posts to the server, which keeps it on the account).
 const pick = document.getElementById("locale-pick") as HTMLSelectElement | null;

@@ -79,6 +79,8 @@ export function onTicketChange(fn: (before: Ticket | undefined, after: Ticket) =
 export function applyTicket(t: Ticket): void {
   const old = tickets.value.get(t.id);
   if (old && !newer(t, old)) return;
+  // Pushed tickets carry no preview of the last message: the one known (or the message's) stays.
+  if (t.preview === undefined && old?.preview !== undefined) t = { ...t, preview: old.preview };
   const next = new Map(tickets.value);
   if (inScope(t)) next.set(t.id, t);
   else next.delete(t.id);
@@ -86,8 +88,15 @@ export function applyTicket(t: Ticket): void {
   for (const fn of listeners) fn(old, t);
 }
 
+/** What a list row previews from a pushed message: what the customer or an agent said, never a note. */
+function withPreview(ticket: Ticket, message: unknown): Ticket {
+  const m = message as { direction?: string; text?: string } | undefined;
+  if (!m?.text || (m.direction !== "inbound" && m.direction !== "outbound")) return ticket;
+  return { ...ticket, preview: { by: m.direction === "inbound" ? "customer" : "agent", text: m.text.split(/\s+/).join(" ").slice(0, 100) } };
+}
+
 function onEvent(e: Record<string, unknown>): void {
-  const event = { eid: Number(e.eid ?? 0), ticket: e.ticket as Ticket };
+  const event = { eid: Number(e.eid ?? 0), ticket: withPreview(e.ticket as Ticket, e.interaction) };
   if (syncing) buffered.push(event);
   else applyTicket(event.ticket);
 }

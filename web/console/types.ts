@@ -23,6 +23,8 @@ export interface Ticket {
   remind_at: string | null;
   sla_breached: boolean;
   snippet?: string;
+  /** The last thing the customer or an agent said (lists only; never a note). */
+  preview?: { by: string; text: string } | null;
 }
 
 export interface Attachment {

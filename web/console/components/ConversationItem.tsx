@@ -1,5 +1,5 @@
 /** One conversation in the list: who, what, when, and what makes it urgent (SLA, priority, tier). */
-import { AlarmClock } from "lucide-preact";
+import { AlarmClock, CornerUpLeft } from "lucide-preact";
 import { t } from "../../shared/i18n";
 import { Avatar, ChannelIcon, TierBadge, channelName } from "../labels";
 import { due } from "../order";
@@ -48,6 +48,17 @@ export function ConversationItem({ ticket, now, selected }: { ticket: Ticket; no
           <span class="conv-subject subject">
             #{ticket.id} {ticket.subject}
           </span>
+          {ticket.preview && (
+            <span class="conv-preview" data-by={ticket.preview.by}>
+              {ticket.preview.by === "agent" && (
+                <span class="conv-preview-by" title={t("Our reply")}>
+                  <CornerUpLeft size={12} aria-hidden="true" />
+                  <span class="visually-hidden">{t("Our reply")}: </span>
+                </span>
+              )}
+              {ticket.preview.text}
+            </span>
+          )}
           <span class="conv-meta">
             <span class="chan" title={channelName(ticket.channel)}>
               <ChannelIcon channel={ticket.channel} />

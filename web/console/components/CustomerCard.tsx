@@ -3,6 +3,7 @@
 import { formatNumber, t } from "../../shared/i18n";
 import { Avatar, TierBadge, channelName, strategyText } from "../labels";
 import { type Phrase, say } from "../phrases";
+import { follow } from "../router";
 import type { Customer } from "../types";
 import { ClaimBadge } from "./MessageBubble";
 
@@ -22,7 +23,11 @@ export function CustomerCard({
       <div class="customer-head">
         <Avatar name={customer.name} size="lg" />
         <div>
-          <h2 id="customer-name">{customer.name}</h2>
+          <h2 id="customer-name">
+            <a class="profile-link" href={`/console/customers/${customer.id}`} onClick={(e) => follow(e, `/console/customers/${customer.id}`)}>
+              {customer.name}
+            </a>
+          </h2>
           <p>
             <TierBadge tier={customer.tier} />
             {customer.lifetime_value !== null && customer.lifetime_value !== undefined && (

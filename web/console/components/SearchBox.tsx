@@ -3,8 +3,8 @@ import { signal } from "@preact/signals";
 import { Search } from "lucide-preact";
 import { useEffect, useRef } from "preact/hooks";
 import { t } from "../../shared/i18n";
-import { navigate } from "../router";
-import { results, runSearch, ticketsOf } from "../search";
+import { follow, navigate } from "../router";
+import { results, runSearch } from "../search";
 import { ChannelIcon, TierBadge } from "../labels";
 
 export const searchOpen = signal(false);
@@ -65,10 +65,17 @@ export function SearchBox() {
           <ul>
             {r.customers.map((c) => (
               <li key={`c${c.id}`}>
-                <button type="button" class="result" onClick={() => void ticketsOf(c.id, c.display_name)}>
+                <a
+                  class="result"
+                  href={`/console/customers/${c.id}`}
+                  onClick={(e) => {
+                    searchOpen.value = false;
+                    follow(e, `/console/customers/${c.id}`);
+                  }}
+                >
                   <strong>{c.display_name}</strong> <TierBadge tier={c.tier} />
                   <span class="muted"> {c.identities.slice(0, 2).map((i) => i.value).join(" · ")}</span>
-                </button>
+                </a>
               </li>
             ))}
           </ul>
