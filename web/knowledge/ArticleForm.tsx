@@ -147,7 +147,7 @@ export function ArticleForm({ fields, onChange, isNew, onSubmit, actions, said }
             <input type="date" name="review_by" value={fields.review_by} onInput={edit("review_by")} />
           </label>
         </div>
-        <div class="kb-actions">
+        <div class="kb-form-actions">
           <button type="submit" id="save" class="btn btn-primary">
             <Save size={16} aria-hidden="true" /> {t("Save draft")}
           </button>

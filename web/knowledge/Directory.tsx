@@ -50,6 +50,12 @@ export function Directory() {
     return () => window.clearTimeout(timer);
   }, [filters]);
 
+  // Availability changes while the page is open: coming back to the tab asks again.
+  useEffect(() => {
+    const again = () => document.visibilityState === "visible" && setFilters((f) => ({ ...f }));
+    document.addEventListener("visibilitychange", again);
+    return () => document.removeEventListener("visibilitychange", again);
+  }, []);
   const set = (change: Partial<Filters>) => setFilters((f) => ({ ...f, ...change }));
   const done = (text: string) => setSaid({ text, ok: true });
   const failed = (e: unknown) => setSaid({ text: errorText(e), ok: false });

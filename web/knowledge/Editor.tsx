@@ -1,7 +1,7 @@
 /** The article editor: the fields, a live preview rendered by the hub's own sanitizer, the workflow actions the
  * role allows (agents draft and submit; knowledge managers publish, send back, retire), owner, versions and diff. */
 import { ArrowLeft } from "lucide-preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../shared/api";
 import { t } from "../shared/i18n";
 import { ArticleForm, type Fields, emptyFields, fieldsOf, toBody } from "./ArticleForm";
@@ -33,6 +33,7 @@ export function Editor() {
   const [people, setPeople] = useState<Person[]>([]);
   const [busy, setBusy] = useState(false);
   const [versionsSeen, setVersionsSeen] = useState(0);
+  const leaving = useRef(false);
 
   const show = (a: ArticleDetail) => {
     const f = fieldsOf(a);
@@ -49,11 +50,19 @@ export function Editor() {
     document.title = `${id ? fields.title || t("Article") : t("New article")} · hub`;
   }, [fields.title]);
 
-  const dirty = saved === null || JSON.stringify(saved) !== JSON.stringify(fields);
+  const dirty = saved === null ? Boolean(fields.title || fields.body || fields.short_answer) : JSON.stringify(saved) !== JSON.stringify(fields);
+  useEffect(() => {
+    if (!dirty) return;
+    // Leaving with unsaved words: the browser asks first.
+    const warn = (event: BeforeUnloadEvent) => leaving.current || event.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [dirty]);
 
   async function save(): Promise<ArticleDetail | null> {
     if (!id) {
       const made = await api<ArticleDetail>("POST", "/api/v1/knowledge/articles", toBody(fields, true));
+      leaving.current = true; // saved: off to its own page without asking
       location.href = `/console/knowledge/${made.id}`;
       return null;
     }
