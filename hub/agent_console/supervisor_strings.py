@@ -24,7 +24,7 @@ SUPERVISOR_STRINGS: tuple[str, ...] = (
     N_("Handle time (median)"),
     N_("SLA attainment"),
     N_("Satisfaction"),
-    N_("%(score)s / 5 (%(n)s surveys)"),
+    N_("%(n)s surveys"),
     N_("By agent"),
     N_("No agent handled a ticket in this period."),
     N_("Agent"),

@@ -138,42 +138,6 @@ async def test_agent_accepts_an_offer_replies_notes_and_inserts_a_suggestion(
 
 
 @pytest.mark.parametrize("lang", LANGS)
-async def test_supervisor_reassigns_and_reprioritises_from_the_wallboard(
-    hub: Hub, db: Database, browser: Browser, lang: str
-) -> None:
-    errors: list[str] = []
-    target = await make_agent(db, "zhao@example.test")
-    await make_agent(db, "boss@example.test", "supervisor")
-    page = await sign_in(browser, hub, "boss@example.test", lang, errors)
-    await page.goto(f"{hub.url}/console/wallboard")
-    await expect(page.locator("#conn")).to_have_attribute("data-state", "live")
-    # The supervisor is busy (else routing would hand the ticket to them, the only one online).
-    await go_busy(page)
-    waiting = await contact(hub, "发票开错了 wrong invoice", who="inv@example.com")
-    await expect(page.locator("h1")).to_contain_text(SAYS[lang]["wallboard"])
-    row = page.locator(f'#waiting tr[data-ticket="{waiting}"]')
-    await expect(row).to_have_count(1)
-    await expect(page.locator('#queues tr[data-queue="general"] td').nth(1)).to_have_text("1")
-    await shot(page, f"wallboard-{lang}")
-    await row.locator("select").nth(0).select_option("urgent")
-    await row.locator("select").nth(1).select_option(str(target.id))
-    await page.locator("h1").click()  # focus leaves the list: the next push redraws
-    # The next push no longer lists it as waiting.
-    await expect(page.locator(f'#waiting tr[data-ticket="{waiting}"]')).to_have_count(0)
-    admin = await make_token(db, "admin")
-    async with (
-        aiohttp.ClientSession(headers={"Authorization": f"Bearer {admin}"}) as http,
-        http.get(f"{hub.url}/api/v1/tickets/{waiting}") as r,
-    ):
-        ticket = (await r.json())["ticket"]
-    assert ticket["assignee_id"] == target.id and ticket["priority"] == "urgent"
-    await page.goto(f"{hub.url}/console/reports?days=7")
-    await expect(page.locator("#volume-chart svg rect")).to_have_count(7)
-    await shot(page, f"reports-{lang}")
-    assert errors == []
-
-
-@pytest.mark.parametrize("lang", LANGS)
 async def test_knowledge_manager_writes_reviews_and_publishes(
     hub: Hub, db: Database, browser: Browser, lang: str
 ) -> None:

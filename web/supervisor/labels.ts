@@ -20,10 +20,12 @@ export function channelName(channel: string): string {
   return t(CHANNELS[channel] ?? channel);
 }
 
-/** A status, tier or priority; anything unknown (a tier a hub added) reads as written, capitalised. */
+const capital = (s: string): string => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
+
+/** A status, tier or priority as a label ("Diamond", "钻石"); anything unknown (a tier a hub added) reads as
+ *  written, capitalised. */
 export function valueName(value: string): string {
-  if (KNOWN.has(value)) return t(value);
-  return value ? value[0]!.toUpperCase() + value.slice(1).replace(/[._-]/g, " ") : value;
+  return KNOWN.has(value) ? capital(t(value)) : capital(value.replace(/[._-]/g, " "));
 }
 
 /** Tiers by value (diamond, gold, silver, general), then any others by name. */

@@ -12,18 +12,25 @@ export interface Bar {
 const ROW = 30;
 const M = { top: 8, right: 56, bottom: 26, left: 84 };
 
-export function BarChart(props: { id: string; title: string; bars: Bar[]; max?: number; tick: (v: number) => string }) {
+export function BarChart(props: {
+  id: string;
+  title: string;
+  bars: Bar[];
+  tick: (v: number) => string;
+  /** The axis: its values from 0 to the end of the scale (default: round numbers past the longest bar). */
+  axis?: (highest: number) => number[];
+}) {
   const [box, width] = useWidth<HTMLDivElement>(360);
   const highest = Math.max(0, ...props.bars.map((b) => b.value ?? 0));
-  const axis = props.max !== undefined ? ticks(props.max, 4).filter((v) => v <= props.max!) : ticks(highest || 1, 4);
-  const top = props.max ?? axis[axis.length - 1] ?? 1;
+  const axis = (props.axis ?? ((h: number) => ticks(h || 1, 4)))(highest);
+  const top = axis[axis.length - 1] ?? 1;
   const height = M.top + props.bars.length * ROW + M.bottom;
   const plotW = width - M.left - M.right;
   const x = (v: number) => M.left + (plotW * v) / (top || 1);
   return (
-    <figure class="chart" id={props.id}>
+    <figure class="plot" id={props.id}>
       <figcaption>{props.title}</figcaption>
-      <div ref={box} class="chart-box">
+      <div ref={box} class="plot-box">
         <svg width={width} height={height} role="img" aria-label={props.title}>
           {axis.map((v) => (
             <g key={v} class="tick">

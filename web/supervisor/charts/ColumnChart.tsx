@@ -24,9 +24,9 @@ export function ColumnChart(props: { id: string; title: string; days: string[]; 
   const y = (v: number) => M.top + plotH - (plotH * v) / top;
   const every = Math.max(1, Math.ceil(56 / slot)); // a day label needs about 56 px
   return (
-    <figure class="chart" id={props.id}>
+    <figure class="plot" id={props.id}>
       <figcaption>{props.title}</figcaption>
-      <div ref={box} class="chart-box">
+      <div ref={box} class="plot-box">
         <svg width={width} height={HEIGHT} role="img" aria-label={props.title}>
           {axis.map((v) => (
             <g key={v} class="tick">
@@ -61,7 +61,7 @@ export function ColumnChart(props: { id: string; title: string; days: string[]; 
         </svg>
       </div>
       {series.length > 0 ? (
-        <ul class="legend">
+        <ul class="plot-legend">
           {series.map((s, k) => <li key={s.key}><span class={`swatch series-${k % 6}`} aria-hidden="true" />{s.label}</li>)}
         </ul>
       ) : (

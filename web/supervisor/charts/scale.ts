@@ -16,6 +16,18 @@ export function ticks(max: number, count = 4): number[] {
   return out;
 }
 
+// Steps a duration axis reads well in: 30 s, 1, 2, 5, 10, 15, 30 min, 1, 2, 4, 8, 12 h, 1 day…
+const DURATION_STEPS = [30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 43200, 86400, 172800];
+
+/** Round tick values (seconds) from 0 to at least `max`, about `count` of them. */
+export function durationTicks(max: number, count = 4): number[] {
+  const raw = Math.max(1, max) / count;
+  const step = DURATION_STEPS.find((s) => s >= raw) ?? Math.ceil(raw / 86400) * 86400;
+  const out: number[] = [];
+  for (let v = 0; v < max + step * 0.999; v += step) out.push(v);
+  return out.length > 1 ? out : [0, step];
+}
+
 /** The width of the element the ref is put on, kept up to date as the page resizes. */
 export function useWidth<T extends HTMLElement>(fallback: number): [preact.RefObject<T>, number] {
   const ref = useRef<T>(null);

@@ -1,12 +1,14 @@
 /** The reports page: a period, the key figures, volume by channel and day, SLA, satisfaction and first answer
  *  by tier (most valuable tier first), figures by agent, and the same figures as a CSV for a spreadsheet. */
 import { Download } from "lucide-preact";
+import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../../shared/api";
 import { t } from "../../shared/i18n";
 import { boot } from "../boot";
 import { BarChart } from "../charts/BarChart";
 import { ColumnChart } from "../charts/ColumnChart";
+import { durationTicks } from "../charts/scale";
 import { decimal, duration, num, share, shortDuration } from "../format";
 import { byTierValue, channelName, valueName } from "../labels";
 import { fromAddress, query, toAddress } from "./period";
@@ -14,16 +16,17 @@ import { RangePicker } from "./RangePicker";
 import type { Figures, Group, Period } from "./types";
 
 function Kpis({ total }: { total: Group }) {
-  const items: [string, string, string][] = [
+  const surveys = t("%(n)s surveys", { n: num(total.surveys) });
+  const items: [string, string, ComponentChildren][] = [
     ["tickets", t("Tickets"), num(total.tickets)],
     ["first-median", t("First response (median)"), duration(total.first_response_median_s)],
     ["first-p90", t("First response (90th percentile)"), duration(total.first_response_p90_s)],
     ["handle", t("Handle time (median)"), duration(total.handle_median_s)],
     ["sla", t("SLA attainment"), share(total.sla_attainment)],
-    ["csat", t("Satisfaction"), total.csat === null ? "—" : t("%(score)s / 5 (%(n)s surveys)", { score: decimal(total.csat), n: num(total.surveys) })],
+    ["csat", t("Satisfaction"), total.csat === null ? "—" : <>{decimal(total.csat)}<small>/ 5 · {surveys}</small></>],
   ];
   return (
-    <dl class="kpis">
+    <dl class="kpi-grid">
       {items.map(([id, label, value]) => (
         <div key={id} class="kpi">
           <dt>{label}</dt>
@@ -84,15 +87,16 @@ function Charts({ figures }: { figures: Figures }) {
       </section>
       <div class="columns three">
         <section class="card">
-          <BarChart id="sla-by-tier" title={t("SLA attainment by tier")} max={1} tick={share}
+          <BarChart id="sla-by-tier" title={t("SLA attainment by tier")} axis={() => [0, 0.25, 0.5, 0.75, 1]} tick={share}
             bars={tiers.map(([tier, g]) => ({ key: tier, label: valueName(tier), value: g.sla_attainment, text: share(g.sla_attainment) }))} />
         </section>
         <section class="card">
-          <BarChart id="csat-by-tier" title={t("Satisfaction by tier")} max={5} tick={num}
+          <BarChart id="csat-by-tier" title={t("Satisfaction by tier")} axis={() => [0, 1, 2, 3, 4, 5]} tick={num}
             bars={tiers.map(([tier, g]) => ({ key: tier, label: valueName(tier), value: g.csat, text: decimal(g.csat) }))} />
         </section>
         <section class="card">
           <BarChart id="first-by-tier" title={t("First response by tier (median)")} tick={shortDuration}
+            axis={(h) => durationTicks(h, 3)}
             bars={tiers.map(([tier, g]) => ({ key: tier, label: valueName(tier), value: g.first_response_median_s, text: shortDuration(g.first_response_median_s) }))} />
         </section>
       </div>

@@ -4,10 +4,11 @@ import { boot } from "../boot";
 import { duration, num, share } from "../format";
 import { byTierValue, valueName } from "../labels";
 import * as th from "../thresholds";
-import { board } from "./store";
+import { board, waitedSince } from "./store";
 
 function Figure({ value, level, text }: { value: number | null; level: th.Level; text?: string }) {
-  return <span class={`figure figure-${level}`}>{text ?? (value === null ? "—" : num(value))}</span>;
+  const shown = value === 0 ? "neutral" : level; // a row of green zeros only adds noise
+  return <span class={`figure figure-${shown}`}>{text ?? (value === null ? "—" : num(value))}</span>;
 }
 
 export function QueueTable() {
@@ -34,8 +35,8 @@ export function QueueTable() {
                 <th scope="row">{boot.queues[q.queue] ?? q.queue}</th>
                 <td data-label={t("Waiting")}><Figure value={q.waiting} level={th.waitingLevel(q.waiting)} /></td>
                 <td data-label={t("Longest wait")}>
-                  <Figure value={null} text={q.waiting ? duration(q.longest_wait_s) : "—"}
-                    level={q.waiting ? th.longestWaitLevel(q.longest_wait_s) : "neutral"} />
+                  <Figure value={null} text={q.waiting ? duration(waitedSince(q.longest_wait_s)) : "—"}
+                    level={q.waiting ? th.longestWaitLevel(waitedSince(q.longest_wait_s)) : "neutral"} />
                 </td>
                 <td data-label={t("SLA at risk")}><Figure value={q.sla_at_risk} level={th.atRiskLevel(q.sla_at_risk)} /></td>
                 <td data-label={t("SLA breached")}><Figure value={q.sla_breached} level={th.breachedLevel(q.sla_breached)} /></td>

@@ -14,7 +14,7 @@ const PRIORITIES = ["urgent", "high", "normal", "low"];
 function Customer({ tk }: { tk: TicketRow }) {
   return (
     <>
-      <span class="customer">{tk.customer_name}</span>{" "}
+      <span class="cust-name">{tk.customer_name}</span>{" "}
       <span class={`tier tier-${tk.customer_tier}`}>{valueName(tk.customer_tier)}</span>
     </>
   );

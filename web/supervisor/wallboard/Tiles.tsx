@@ -4,7 +4,7 @@ import { t } from "../../shared/i18n";
 import { duration, num, share } from "../format";
 import { valueName } from "../labels";
 import * as th from "../thresholds";
-import { board, totals } from "./store";
+import { board, totals, waitedSince } from "./store";
 
 const WORDS: Record<th.Level, string> = { good: "On target", warn: "Watch", bad: "Act now", neutral: "" };
 
@@ -26,11 +26,12 @@ export function Tiles() {
   const sum = totals.value;
   const agents = b.agents ?? {};
   const available = agents.available ?? 0;
+  const longest = waitedSince(sum.longest);
   return (
     <ul class="tiles" aria-label={t("Key figures")}>
       <Tile id="waiting" label={t("Waiting")} value={num(sum.waiting)} level={th.waitingLevel(sum.waiting)} />
-      <Tile id="longest" label={t("Longest wait")} value={sum.waiting ? duration(sum.longest) : "—"}
-        level={sum.waiting ? th.longestWaitLevel(sum.longest) : "good"} />
+      <Tile id="longest" label={t("Longest wait")} value={sum.waiting ? duration(longest) : "—"}
+        level={sum.waiting ? th.longestWaitLevel(longest) : "good"} />
       <Tile id="at-risk" label={t("SLA at risk")} value={num(sum.atRisk)} level={th.atRiskLevel(sum.atRisk)}
         hint={t("First answer due within 10 min")} />
       <Tile id="breached" label={t("SLA breached")} value={num(sum.breached)} level={th.breachedLevel(sum.breached)} />

@@ -27,8 +27,8 @@ export function Wallboard() {
           </span>
         </p>
         <MyStatus />
+        <p id="wall-said" class={note?.error ? "said error" : "said"} role="status">{note?.text ?? ""}</p>
       </div>
-      <p id="wall-said" class={note?.error ? "said error" : "said"} role="status">{note?.text ?? ""}</p>
       {loadError.value && <p class="error" role="alert">{loadError.value}</p>}
       {!b ? (
         <p class="muted">{t("Loading…")}</p>

@@ -79,6 +79,12 @@ export const totals = computed(() => {
   };
 });
 
+/** A wait the server measured at the figures' time, grown by the seconds since (it ticks between pushes). */
+export function waitedSince(seconds: number): number {
+  const at = board.value ? Date.parse(board.value.at) : now.value;
+  return seconds + Math.max(0, (now.value - at) / 1000);
+}
+
 export function startWallboard(): void {
   on("connect", () => void resync()); // first load and every reconnect: the pushes missed meanwhile
   on("queue_stats", (p) => show(p as unknown as Board));
