@@ -46,9 +46,9 @@ class NameVerdict:
 def _pinyin() -> Callable[[str], list[str]]:
     # Imported when first needed: pypinyin's phrase tables take a third of a second to load, which every
     # `hub` command (and `--help`) would otherwise pay. The server loads them in its background warm-up.
-    from pypinyin import lazy_pinyin
+    from hub.knowledge.pinyin_tables import lazy_pinyin
 
-    return lazy_pinyin
+    return lazy_pinyin()
 
 
 @cache

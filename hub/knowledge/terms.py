@@ -13,6 +13,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
+from hub.knowledge.pinyin_tables import lazy_pinyin
 from hub.knowledge.text import _CJK, _WORD, STOPWORDS, _jieba
 
 PINYIN_WEIGHT = 0.4
@@ -62,9 +63,7 @@ def _syllables() -> frozenset[str]:
 
 @lru_cache(maxsize=8192)
 def _run_pinyin(run: str) -> tuple[str, ...]:
-    from pypinyin import lazy_pinyin
-
-    return tuple(lazy_pinyin(run))
+    return tuple(lazy_pinyin()(run))
 
 
 def _split_syllables(word: str) -> list[str] | None:
