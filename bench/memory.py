@@ -112,6 +112,7 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
             for i in range(0, len(tokens), 100):
                 await asyncio.gather(*(consoles.open(http, *who) for who in tokens[i : i + 100]))
             await answered(consoles)
+            closed = sum(task.done() for task in consoles.tasks)  # refused or dropped by the hub
             busy = await settled(proc.pid)
             for task in consoles.tasks:
                 task.cancel()
@@ -132,7 +133,7 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
         "pss_sockets_mb": round(busy["Pss"], 1),
         "peak_rss_mb": round(busy["VmHWM"], 1),
         "sockets": consoles.connected,
-        "sockets_closed": sum(task.done() for task in consoles.tasks),
+        "sockets_closed": closed,
         "per_socket_kb": round((busy["VmRSS"] - idle["VmRSS"]) * 1024 / max(1, consoles.connected), 1),
         "modules_loaded": modules_idle,
         "modules_loaded_with_sockets": modules_after,
