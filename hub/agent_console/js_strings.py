@@ -407,4 +407,5 @@ WORKSPACE_STRINGS: tuple[str, ...] = (
     N_("related"),
     N_("parent"),
     N_("child"),
+    N_("%(channel)s shows plain text: the formatting is left out"),
 )

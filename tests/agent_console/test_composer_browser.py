@@ -25,11 +25,11 @@ pytestmark = BROWSER
 SAYS = {
     "en": {"bold": "Bold", "list": "Bulleted list", "emoji": "Emoji", "thanks": "folded hands", "macros": "Macros",
            "split": "Split off messages", "split_go": "Split into a new ticket", "snooze": "Snooze",
-           "back": "Back to the conversation", "tomorrow": "Tomorrow", "skill": "Refunds≥2",
+           "back": "Back to the conversation", "tomorrow": "Tomorrow", "weekday": "day,", "skill": "Refunds≥2",
            "zone": "America/New_York", "idle": "4:30", "due": "Dec 3, 2026"},
     "zh-CN": {"bold": "粗体", "list": "项目符号列表", "emoji": "表情", "thanks": "双手合十", "macros": "宏",
               "split": "拆分消息", "split_go": "拆分为新工单", "snooze": "稍后提醒",
-              "back": "返回会话", "tomorrow": "明天", "skill": "退款≥2",
+              "back": "返回会话", "tomorrow": "明天", "weekday": "星期", "skill": "退款≥2",
               "zone": "Asia/Shanghai", "idle": "17:30", "due": "2026年12月4日"},
 }  # fmt: skip
 # Written by routing and snoozing in UTC with skill ids (hub.routing.decide, hub.tickets.snooze).
@@ -52,6 +52,7 @@ async def seed(hub: Hub, db: Database, agent_id: int) -> int:
         values = {"assignee_id": agent_id, "status": "open", "assignment": assignment}
         await uow.session.execute(update(Ticket).where(Ticket.id == ticket_id).values(**values))
         customer = await uow.session.scalar(select(Ticket.customer_id).where(Ticket.id == ticket_id))
+        assert customer is not None
         await record(uow.session, customer_id=customer, kind="ticket.reminder", at=utcnow(), summary=SNOOZED,
                      channel="email", ticket_id=ticket_id)  # fmt: skip
     supervisor = await make_token(db, "supervisor")
@@ -64,9 +65,9 @@ async def seed(hub: Hub, db: Database, agent_id: int) -> int:
 async def signed_in(browser: Browser, hub: Hub, lang: str, width: int, errors: list[str]) -> Page:
     context = await browser.new_context(
         locale=lang,
-        viewport=SIZES[width],
+        viewport=SIZES[width],  # type: ignore[arg-type]
         bypass_csp=True,
-        timezone_id=SAYS[lang]["zone"],  # type: ignore[arg-type]
+        timezone_id=SAYS[lang]["zone"],
     )
     page = await context.new_page()
     watch_errors(page, errors)
@@ -152,6 +153,10 @@ async def test_the_composer_and_ticket_actions(hub: Hub, db: Database, browser: 
     await snooze.click()
     await expect(page.locator("#snooze-day option:checked")).to_contain_text(says["tomorrow"])
     await expect(page.locator("#snooze-when")).to_contain_text(":")
+    await page.locator("#snooze-day").select_option("2")  # by keyboard as well: a plain select
+    await expect(page.locator("#snooze-when")).to_contain_text(says["weekday"])
+    await shot(page, f"snooze-{lang}-{width}")
+    assert await serious_axe_findings(page) == []
     await snooze.click()
 
     # Split: tick the two invoice messages, name the new ticket, and land on it, told where they came from.

@@ -42,6 +42,9 @@ export function Composer() {
   const text = draft.value.text;
   const note = internal || coach;
   const limits = describeLimits(text, s.channels[channel]);
+  // Text-only channels get the words without the marks (hub/markup.py): say so before the agent sends.
+  const textOnly = /^(sms|wechat|voice)/.test(channel);
+  const plainHint = textOnly && hasMarkup(text) ? [t("%(channel)s shows plain text: the formatting is left out", { channel: channelName(channel) })] : [];
   const before = text.slice(0, caret);
   // What the word at the caret asks for: a colleague (@ in a note) or a canned response (/ at a word's start).
   const mention = note ? /@([\w.\-\u4e00-\u9fff]*)$/.exec(before) : null;
@@ -220,7 +223,7 @@ export function Composer() {
           <input type="file" id="reply-files" multiple class="visually-hidden" onChange={(e) => (attach(e.currentTarget.files), (e.currentTarget.value = ""))} />
         </label>
         <span id="limits" class={`limits${limits.over ? " over" : ""}`} aria-live="polite">
-          {note ? t("Internal note: the customer does not see it.") : limits.parts.join(" · ")}
+          {note ? t("Internal note: the customer does not see it.") : [...limits.parts, ...plainHint].join(" · ")}
         </span>
         <span id="reply-error" class="error" role="alert">
           {error}

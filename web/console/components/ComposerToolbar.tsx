@@ -34,7 +34,20 @@ interface Props {
 
 export function ComposerToolbar({ onMark, onInsert, macros, onMacro }: Props) {
   return (
-    <div class="composer-toolbar" role="toolbar" aria-label={t("Formatting")}>
+    <div
+      class="composer-toolbar"
+      role="toolbar"
+      aria-label={t("Formatting")}
+      onKeyDown={(e) => {
+        // Arrows move along the toolbar's buttons (as a toolbar does); Tab still reaches each one too.
+        if ((e.key !== "ArrowRight" && e.key !== "ArrowLeft") || !(e.target instanceof HTMLButtonElement)) return;
+        const buttons = [...e.currentTarget.querySelectorAll<HTMLButtonElement>(":scope > .marks > button, :scope > div > button")];
+        const at = buttons.indexOf(e.target);
+        if (at < 0) return;
+        e.preventDefault();
+        buttons[(at + (e.key === "ArrowRight" ? 1 : -1) + buttons.length) % buttons.length]?.focus();
+      }}
+    >
       <span class="marks">
         {MARKS.map((m) => {
           const name = t(m.name);
