@@ -198,6 +198,8 @@ class Ticket(Base):
     status: Mapped[str] = mapped_column(String(16), default="new")
     priority: Mapped[str] = mapped_column(String(16), default="normal")
     priority_rank: Mapped[int] = mapped_column(SmallInteger, Computed(PRIORITY_RANK_SQL))
+    # The customer's tier, copied by the database (triggers of revision 0019) so a tier's list is an index range.
+    customer_tier: Mapped[str | None] = mapped_column(String(16), default=None)
     channel: Mapped[str] = mapped_column(String(32))
     queue_id: Mapped[int] = mapped_column(ForeignKey("queues.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"), index=True)

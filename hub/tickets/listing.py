@@ -36,7 +36,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from hub.clock import utcnow
 from hub.customers.tiers import PRIORITIES
-from hub.db.models import Customer, Queue, Status, Ticket
+from hub.db.models import Queue, Status, Ticket
 from hub.tickets.sla import breached
 
 # Registered with the tickets table (revision 0018 makes them): the inbox, a queue's and an agent's.
@@ -45,6 +45,7 @@ INBOX_INDEXES = (
     Index("ix_tickets_inbox", *_ORDER),
     Index("ix_tickets_queue_inbox", Ticket.queue_id, *_ORDER),
     Index("ix_tickets_assignee_inbox", Ticket.assignee_id, *_ORDER),
+    Index("ix_tickets_tier_inbox", Ticket.customer_tier, *_ORDER),  # revision 0019: a tier's list
 )
 ODD = len(PRIORITIES)  # the rank of a priority outside the known ones: listed last
 
@@ -149,7 +150,7 @@ def conditions(filters: tuple[str, ...], dialect: str) -> tuple[ColumnElement[bo
 
 
 def _conditions(filters: tuple[str, ...], dialect: str) -> list[ColumnElement[bool]]:
-    """The list's filters as conditions on tickets alone (queue and tier by subquery), for any branch; their
+    """The list's filters as conditions on tickets alone (the queue by subquery), for any branch; their
     values are bound by name (filter_params)."""
     made: dict[str, ColumnElement[bool]] = {
         "queue": Ticket.queue_id == select(Queue.id).where(Queue.name == bindparam("queue")).scalar_subquery(),
@@ -157,7 +158,7 @@ def _conditions(filters: tuple[str, ...], dialect: str) -> list[ColumnElement[bo
         "assignee_id": Ticket.assignee_id == bindparam("assignee_id", type_=Integer),
         "unassigned": Ticket.assignee_id.is_(None),
         "customer_id": Ticket.customer_id == bindparam("customer_id", type_=Integer),
-        "tier": exists().where(Customer.id == Ticket.customer_id, Customer.tier == bindparam("tier")),
+        "tier": Ticket.customer_tier == bindparam("tier"),
         "sla_breached": breached(bindparam("sla_now")),
     }
     return [tag_condition(dialect) if name == "tag" else made[name] for name in filters]
