@@ -395,6 +395,7 @@ WORKSPACE_STRINGS: tuple[str, ...] = (
     N_("Or remind me on"),
     N_("Reminder day"),
     N_("Reminder time"),
+    N_("Snooze until then"),
     N_("That time has passed."),
     N_("Refunds"),
     N_("Billing"),

@@ -57,7 +57,7 @@ export function SnoozeAt({ onPick }: { onPick: (iso: string) => void }) {
         </select>
       </label>
       <button type="button" id="snooze-at" class="secondary" disabled={past} onClick={() => onPick(when.toISOString())}>
-        {t("Snooze")}
+        {t("Snooze until then")}
       </button>
       <output id="snooze-when" class={past ? "error" : "muted"} aria-live="polite">
         {past ? t("That time has passed.") : full.format(when)}
