@@ -1,6 +1,6 @@
 """Knowledge suggestions: quality on the labelled set, and index build time, latency and hit@3 at scale.
 
-Quality (hit@1, hit@3, MRR per language, abstain rate, gap precision; tune, hold-out and fresh halves) comes
+Quality (hit@1, hit@3, MRR per language, abstain rate, gap precision; tune, hold-out, fresh and fresh2) comes
 from bench/knowledge_eval.py over tests/knowledge/eval_set.json and the sample articles. For scale,
 articles are generated from a shared vocabulary (half English, half Chinese), so they overlap the way
 real FAQ titles do; each query paraphrases one article (a word dropped, order shuffled, filler added)

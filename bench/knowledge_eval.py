@@ -4,7 +4,8 @@ hit@1, hit@3 and MRR over answerable questions; abstain_rate: unanswerable quest
 suggestion; confident_recall: answerable questions whose right article is shown as confident;
 gap_precision: of the questions the gap report would count (no confident suggestion, in a group of
 questions of one meaning one of which has its best confidence under GAP_THRESHOLD), the share that truly
-have no article. Reported for the tune half, the hold-out half and both.
+have no article. Reported for the tune half, the hold-out half, both, and the two sets never tuned on
+(fresh, fresh2).
 """
 
 from __future__ import annotations
