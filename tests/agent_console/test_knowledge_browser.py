@@ -150,6 +150,10 @@ async def test_knowledge_pages_and_directory(hub: Hub, db: Database, browser: Br
     await expect(page.locator("#next-status")).to_be_hidden()
     await expect(page.locator("#art-status")).to_have_text(says["published"])
     await expect(page.locator("#versions li")).to_have_count(2)
+    await page.locator("#owner").select_option(label="km")  # knowledge managers hand articles to an owner
+    await expect(page.locator("#art-msg")).to_have_text({"en": "Owner changed", "zh-CN": "负责人已更改"}[lang])
+    _, listed = await call_api(hub, await make_token(db, "agent"), "GET", "/api/v1/knowledge/overview?q=Refund")
+    assert listed["articles"][0]["owner"]["name"] == "km"
 
     # The yellow pages, as a supervisor: pinyin finds 张伟, languages read as names, skills with levels.
     await make_agent(db, "boss@example.test", "supervisor")
