@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
+import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,7 +24,7 @@ IMAP = os.environ.get("HUB_TEST_IMAP")  # host:port of the test Dovecot
 REQUIRED = os.environ.get("HUB_TEST_REQUIRE_IMAP") == "1"
 pytestmark = [
     pytest.mark.skipif(not IMAP and not REQUIRED, reason="needs the test IMAP server (HUB_TEST_IMAP)"),
-    pytest.mark.xdist_group("imap"),  # one mailbox for all: these run one after another on one worker
+    pytest.mark.xdist_group("imap"),  # one server login for all: kept on one worker
 ]
 USER, PASSWORD = "support@example.test", "secret"
 
@@ -35,28 +37,31 @@ def imap() -> IMAPClient:
     return client
 
 
-def empty_mailbox() -> None:
+@pytest.fixture
+def folders() -> Iterator[tuple[str, str]]:
+    """A mailbox folder and its archive of this test's own, so no other test's (or run's) mail is ever in it."""
+    inbox = f"test-{uuid.uuid4().hex[:12]}"
     with imap() as c:
-        for folder in ("INBOX", "Archive"):
-            c.select_folder(folder)
-            uids = c.search(["ALL"])
-            if uids:
-                c.delete_messages(uids)
-                c.expunge()
+        c.create_folder(inbox)
+        c.create_folder(f"{inbox}-archive")
+    yield inbox, f"{inbox}-archive"
+    with imap() as c:
+        c.delete_folder(inbox)
+        c.delete_folder(f"{inbox}-archive")
 
 
-def append(n: int, subject: str) -> None:
+def append(folder: str, n: int, subject: str) -> None:
     mail = (
         f"From: Customer {n} <c{n}@example.com>\r\nTo: {USER}\r\nSubject: {subject}\r\n"
         f"Message-ID: <imap-{n}@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n第{n}封邮件 mail {n}\r\n"
     )
     with imap() as c:
-        c.append("INBOX", mail.encode())
+        c.append(folder, mail.encode())
 
 
-def flags() -> dict[int, tuple[bytes, ...]]:
+def flags(folder: str) -> dict[int, tuple[bytes, ...]]:
     with imap() as c:
-        c.select_folder("INBOX", readonly=True)
+        c.select_folder(folder, readonly=True)
         return {uid: data[b"FLAGS"] for uid, data in c.fetch(c.search(["ALL"]), ["FLAGS"]).items()}
 
 
@@ -65,10 +70,10 @@ async def stored(db: Database) -> list[str]:
         return list(await s.scalars(select(Interaction.external_id).where(Interaction.direction == "inbound")))
 
 
-def imap_settings(settings: Settings, after: str) -> Settings:
+def imap_settings(settings: Settings, folder: str, after: str) -> Settings:
     assert IMAP
     host, port = IMAP.rsplit(":", 1)
-    source = ImapSource(host, USER, PASSWORD, port=int(port), ssl=False, after=after, poll_seconds=1)
+    source = ImapSource(host, USER, PASSWORD, port=int(port), ssl=False, folder=folder, after=after, poll_seconds=1)
     box = Mailbox("imap-support", ("imap-support@hub.test",), None, "Support", None, source)
     email = email_config(settings)
     email = dataclasses.replace(email, mailboxes=(*email.mailboxes, box))
@@ -76,22 +81,22 @@ def imap_settings(settings: Settings, after: str) -> Settings:
 
 
 async def test_imap_mail_is_stored_exactly_once_across_a_restart(
-    settings: Settings, aiohttp_server: Any, db: Database
+    settings: Settings, aiohttp_server: Any, db: Database, folders: tuple[str, str]
 ) -> None:
-    await asyncio.to_thread(empty_mailbox)
-    await asyncio.to_thread(append, 1, "first")
-    await asyncio.to_thread(append, 2, "second")
-    custom = imap_settings(settings, "seen")
+    inbox = folders[0]
+    await asyncio.to_thread(append, inbox, 1, "first")
+    await asyncio.to_thread(append, inbox, 2, "second")
+    custom = imap_settings(settings, inbox, "seen")
 
     server = await aiohttp_server(create_app(custom))
     await until(lambda: _count(db, 2))
-    await until(lambda: _all_seen())
+    await until(lambda: _all_seen(inbox))
     await server.close()  # the hub stops; mail keeps arriving
 
-    await asyncio.to_thread(append, 3, "while the hub was down")
+    await asyncio.to_thread(append, inbox, 3, "while the hub was down")
     server = await aiohttp_server(create_app(custom))
     await until(lambda: _count(db, 3))
-    newest = max(await asyncio.to_thread(lambda: list(flags())))
+    newest = max(await asyncio.to_thread(lambda: list(flags(inbox))))
 
     async def checkpointed() -> bool:
         # The checkpoint follows the stored mail (stored first, then the UID noted): wait for it, never a sleep.
@@ -100,25 +105,25 @@ async def test_imap_mail_is_stored_exactly_once_across_a_restart(
         return checkpoint is not None and checkpoint.last_uid == newest
 
     await until(checkpointed, timeout=60, what="the checkpoint at the newest UID")
-    await until(lambda: _all_seen(), timeout=60, what="every mail flagged seen")
+    await until(lambda: _all_seen(inbox), timeout=60, what="every mail flagged seen")
     ids = await stored(db)
     assert sorted(ids) == ["<imap-1@example.com>", "<imap-2@example.com>", "<imap-3@example.com>"]
     await server.close()
 
 
 async def test_imap_moves_mail_after_storing_and_idles_for_new_mail(
-    settings: Settings, aiohttp_server: Any, db: Database
+    settings: Settings, aiohttp_server: Any, db: Database, folders: tuple[str, str]
 ) -> None:
-    await asyncio.to_thread(empty_mailbox)
-    app = create_app(imap_settings(settings, "move:Archive"))
+    inbox, archive = folders
+    app = create_app(imap_settings(settings, inbox, f"move:{archive}"))
     server = await aiohttp_server(app)
     poller = app[EMAIL].pollers[0]
     await until(lambda: _true(poller.connected.is_set()))
-    await asyncio.to_thread(append, 7, "arrives while idling")  # IDLE wakes the poller
+    await asyncio.to_thread(append, inbox, 7, "arrives while idling")  # IDLE wakes the poller
     await until(lambda: _count(db, 1))
-    await until(lambda: _inbox_empty())
+    await until(lambda: _folder_empty(inbox))
     with imap() as c:
-        c.select_folder("Archive", readonly=True)
+        c.select_folder(archive, readonly=True)
         assert len(c.search(["ALL"])) == 1
     await server.close()
 
@@ -131,10 +136,10 @@ async def _count(db: Database, n: int) -> bool:
     return len(await stored(db)) >= n
 
 
-async def _all_seen() -> bool:
-    found = await asyncio.to_thread(flags)
+async def _all_seen(folder: str) -> bool:
+    found = await asyncio.to_thread(flags, folder)
     return bool(found) and all(b"\\Seen" in f for f in found.values())
 
 
-async def _inbox_empty() -> bool:
-    return not await asyncio.to_thread(flags)
+async def _folder_empty(folder: str) -> bool:
+    return not await asyncio.to_thread(flags, folder)
