@@ -45,6 +45,8 @@ def _period(request: web.Request) -> tuple[datetime, datetime, str]:
         raise web.HTTPBadRequest(reason="until must not be before since")
     if (last - first).days + 1 > MAX_DAYS:
         raise web.HTTPBadRequest(reason=f"a report covers at most {MAX_DAYS} days")
+    if last >= date.max:  # the day after it would not exist
+        raise web.HTTPBadRequest(reason="until must be a real day before the end of time")
     since = datetime(first.year, first.month, first.day, tzinfo=UTC)
     return since, since + timedelta(days=(last - first).days + 1), f"{first.isoformat()}_{last.isoformat()}"
 
@@ -72,9 +74,9 @@ async def reports_api(request: web.Request) -> web.Response:
         figures = _by_value(request, await report(s, since, until))
     if request.query.get("format") == "csv":
         days = (until - since).days
+        chosen = {"since": request.query["since"], "until": request.query["until"]} if "since" in request.query else {}
         async with request.app[keys.DB].write() as uow:  # a file that leaves the hub: who took it
-            audit.record(uow.session, actor, "report.exported", "report", None, days=days, format="csv",
-                         since=since.date().isoformat())  # fmt: skip
+            audit.record(uow.session, actor, "report.exported", "report", None, days=days, format="csv", **chosen)
         return web.Response(
             text=BOM + as_csv(figures),
             content_type="text/csv",

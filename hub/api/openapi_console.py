@@ -56,8 +56,9 @@ CONSOLE_PATHS: dict[str, Any] = {
     },
     "/api/v1/console/wallboard": {
         "get": {
-            "summary": "Wallboard (supervisors): queues, tiers, skills, service level today, agents' state and "
-            "occupancy, waiting tickets and live conversations",
+            "summary": "Wallboard (supervisors): queues (waiting, longest wait, SLA at risk and breached, service "
+            "level and first answers today), tiers, skills, agents' state and occupancy, waiting tickets and live "
+            "conversations",
             "responses": _ok(_OBJ),
         },
     },
@@ -88,8 +89,15 @@ CONSOLE_PATHS: dict[str, Any] = {
     },
     "/api/v1/reports": {
         "get": {
-            "summary": "Volume, first response and handle time, SLA attainment and CSAT by tier and agent "
-            "(supervisors); ?days=1-92, ?format=csv",
+            "summary": "Volume, first response and handle time, SLA attainment and CSAT by tier (most valuable "
+            "first) and agent (supervisors), over whole UTC days: the last ?days=1-92, or ?since=&until= (dates, "
+            "both included, at most 92 days); ?format=csv for a spreadsheet (UTF-8 with a byte order mark)",
+            "parameters": [
+                {"name": "days", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 92}},
+                {"name": "since", "in": "query", "schema": {"type": "string", "format": "date"}},
+                {"name": "until", "in": "query", "schema": {"type": "string", "format": "date"}},
+                {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "csv"]}},
+            ],
             "responses": _ok(_OBJ),
         },
     },
