@@ -207,7 +207,7 @@ async def test_role_walk_over_every_socket_event(hub: Hub, db: Database, role: s
             # Supervisors' figures go to supervisors only.
             await contact(hub, "another", who="z@example.com")
             if role in SUP:
-                stats = await probe.next("queue_stats", timeout=5)
+                stats = await probe.next("queue_stats", timeout=30)
                 assert "queues" in stats and "staff" in stats
             else:
                 with pytest.raises(TimeoutError):

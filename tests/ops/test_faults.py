@@ -212,7 +212,7 @@ async def test_redis_restart_mid_load_consoles_recover_and_nothing_is_lost(datab
             assert ack["ok"] is True  # stored and acknowledged whatever Redis is doing
 
         await say("before")
-        await console.next_matching("message", lambda e: e["interaction"]["text"] == "before", timeout=10)
+        await console.next_matching("message", lambda e: e["interaction"]["text"] == "before", timeout=30)
         await redis.kill()
         await say("while Redis is down")
         await redis.start()

@@ -51,7 +51,7 @@ async def test_chat_crosses_processes_through_redis(two_hubs: tuple[list[str], s
     text = f"跨进程 across processes {uuid.uuid4()}"
     ack = await guest.call("message", {"text": text})
     assert ack["ok"] is True
-    pushed = await console.next_matching("message", lambda e: e["interaction"]["text"] == text, timeout=10)
+    pushed = await console.next_matching("message", lambda e: e["interaction"]["text"] == text, timeout=30)
     assert pushed["ticket"]["id"] == ack["ticket_id"]
     async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {token}"}) as http:
         url = f"{first}/api/v1/tickets/{ack['ticket_id']}/replies"
@@ -59,7 +59,7 @@ async def test_chat_crosses_processes_through_redis(two_hubs: tuple[list[str], s
             assert r.status == 201
         async with http.get(f"{second}/readyz") as r:
             assert r.status == 200 and (await r.json())["redis"] == "ok"
-    reply = await guest.next_matching("message", lambda e: e["direction"] == "outbound", timeout=10)
+    reply = await guest.next_matching("message", lambda e: e["direction"] == "outbound", timeout=30)
     assert reply["text"] == "来自一号进程的回复"
     await guest.close()
     await console.close()
@@ -151,7 +151,7 @@ async def test_a_chat_on_a_process_without_agents_is_offered_by_the_one_with_the
         guest = await visitor(urls[1])
         await guest.next("session")
         ack = await guest.call("message", {"text": "anyone there? 有人吗"})
-        offer = await console.next("offer", timeout=10)
+        offer = await console.next("offer", timeout=30)
         assert offer["ticket"]["id"] == ack["ticket_id"]
         await guest.close()
         await console.close()

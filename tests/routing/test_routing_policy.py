@@ -183,7 +183,7 @@ async def test_offers_accept_decline_and_timeout(routed: Callable[[str], Any], d
             assert r.status == 200 and (await r.json())["ticket"]["assignee_id"] is None
     # Declined: straight on to the next agent, who lets it pass and is set away.
     await ben_ws.next_matching("offer", lambda o: o["ticket"]["id"] == first)
-    assert (await ben_ws.next_matching("presence", lambda p: p["status"] == "away", timeout=6))["status"] == "away"
+    assert (await ben_ws.next_matching("presence", lambda p: p["status"] == "away", timeout=30))["status"] == "away"
     await settled(hub)
     row = await ticket_row(db, first)
     assert row.assignee_id is None and row.offer_expires_at is None
@@ -242,7 +242,7 @@ async def test_wrap_up_after_solving_and_away_while_disconnected(routed: Callabl
         assert r.status == 200
     await ws.next_matching("presence", lambda p: p["status"] == "wrap-up")
     assert hub.app[keys.PRESENCE].status_of(ann.id) == "wrap-up"
-    assert (await ws.next("presence", timeout=4))["status"] == "available"
+    assert (await ws.next("presence", timeout=30))["status"] == "available"
     assert (await ws.call("status", {"status": "busy"}))["status"] == "busy"
     await ws.close()
     await asyncio.sleep(0.2)

@@ -64,7 +64,7 @@ async def test_the_only_agent_declines_and_is_offered_the_chat_again_after_the_p
     assert "already offered this ticket" in waiting.assignment["reasons"][-1]
 
     # After the pause the chat goes to Ann again, the only one on duty.
-    again = await ann_ws.next_matching("offer", lambda o: o["ticket"]["id"] == ticket_id, timeout=6)
+    again = await ann_ws.next_matching("offer", lambda o: o["ticket"]["id"] == ticket_id, timeout=30)
     assert again["expires_at"]
     offered = await ticket_row(db, ticket_id)
     assert offered.assignee_id == ann.id and offered.assignment["state"] == "offered"
@@ -85,9 +85,9 @@ async def test_a_missed_offer_comes_back_too_and_english_visitors_hear_english(
     await guest.next("session")
     ack = await guest.call("message", {"text": "Hello, where is my parcel?", "client_id": "en-1"})
     first = await ann_ws.next_matching("offer", lambda o: o["ticket"]["id"] == ack["ticket_id"])
-    notice = await guest.next_matching("notice", lambda n: n["code"] == "still_looking", timeout=6)
+    notice = await guest.next_matching("notice", lambda n: n["code"] == "still_looking", timeout=30)
     assert notice["lang"] == "en" and "still looking for someone to help you" in notice["text"]
-    second = await ann_ws.next_matching("offer", lambda o: o["ticket"]["id"] == ack["ticket_id"], timeout=8)
+    second = await ann_ws.next_matching("offer", lambda o: o["ticket"]["id"] == ack["ticket_id"], timeout=30)
     assert second["expires_at"] > first["expires_at"]
     await settled(hub)
     for probe in (guest, ann_ws):
@@ -129,7 +129,7 @@ async def test_a_declined_offer_frees_the_place_for_another_waiting_chat(
     await decline(hub, ann_api, one)
 
     # Her place is free at once: the chat that waited is offered to her (the declined one not, for its pause).
-    offer = await ann_ws.next_matching("offer", lambda o: o["ticket"]["id"] == two, timeout=10)
+    offer = await ann_ws.next_matching("offer", lambda o: o["ticket"]["id"] == two, timeout=30)
     assert offer["ticket"]["id"] == two
     assert (await ticket_row(db, one)).assignee_id is None
     for probe in (first, second, ann_ws):
