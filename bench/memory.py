@@ -18,6 +18,7 @@ import json
 import os
 import sys
 import tempfile
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -76,12 +77,15 @@ class ImportCounter:
 
     def __init__(self, stream: asyncio.StreamReader) -> None:
         self.modules = 0
+        self.said: deque[str] = deque(maxlen=40)  # its other output: shown if it fails to start
         self.task = asyncio.create_task(self._read(stream))
 
     async def _read(self, stream: asyncio.StreamReader) -> None:
         async for line in stream:
-            if line.startswith(b"import time:") and b"| imported package" not in line:
-                self.modules += 1
+            if line.startswith(b"import time:"):
+                self.modules += b"| imported package" not in line
+            else:
+                self.said.append(line.decode(errors="replace").rstrip())
 
 
 async def seed_all(url: str, agents: int) -> list[tuple[str, str, str]]:
@@ -98,12 +102,18 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
            "HUB_LOG_LEVEL": "WARNING", "PYTHONPROFILEIMPORTTIME": "1", **hub_env(args.unsafe)}  # fmt: skip
     if args.root:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, (args.root, env.get("PYTHONPATH"))))
+        env["PYTHONSAFEPATH"] = "1"  # the working directory (this checkout) not ahead of the other one
     proc = await spawn(sys.executable, "-m", "hub", "serve", env=env, capture=True)
     base = f"http://127.0.0.1:{port}"
     assert proc.stdout is not None
     imports = ImportCounter(proc.stdout)
     try:
-        await wait_healthy(base, proc, START_WAIT_S)
+        try:
+            await wait_healthy(base, proc, START_WAIT_S)
+        except AssertionError:
+            await asyncio.sleep(0)  # the reader takes what is left in the pipe
+            print("\n".join(imports.said), file=sys.stderr)
+            raise
         idle = await settled(proc.pid)
         modules_idle = imports.modules
         consoles = Consoles(base, {}, accept_offers=False)
