@@ -9,26 +9,38 @@ import { Avatar, ChannelIcon, TierBadge, channelName } from "../labels";
 import { follow } from "../router";
 import { localTime } from "../time";
 
-/** The server's snippet (HTML-escaped text, terms in <mark>) as text nodes and <mark> elements: never as HTML. */
-function Snippet({ html }: { html: string }) {
+const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#x27;": "'" };
+
+/** Text the server HTML-escaped (Python's html.escape), back as plain text. */
+function unescape(s: string): string {
+  return s.replace(/&(amp|lt|gt|quot|#x27);/g, (m) => ENTITIES[m] ?? m);
+}
+
+/** The server's snippet (escaped text, terms in <mark>) as text nodes and <mark> elements: never as HTML. */
+function Snippet({ html, cls }: { html: string; cls: string }) {
   const parts = html.split(/<mark>(.*?)<\/mark>/);
-  const text = (s: string) => new DOMParser().parseFromString(s, "text/html").documentElement.textContent ?? "";
-  return <span class="cust-snippet">{parts.map((p, i) => (i % 2 ? <mark key={i}>{text(p)}</mark> : text(p)))}</span>;
+  return <span class={cls}>{parts.map((p, i) => (i % 2 ? <mark key={i}>{unescape(p)}</mark> : unescape(p)))}</span>;
 }
 
 function Row({ c, now }: { c: Listed; now: number }) {
   const first = c.identities[0];
+  // A match in the name marks the name; a match elsewhere (an e-mail, a phone) shows under it.
+  const inName = !!c.snippet && unescape(c.snippet.replace(/<\/?mark>/g, "")) === c.display_name;
   return (
     <li class="cust-row" data-id={c.id}>
       <a href={`/console/customers/${c.id}`} onClick={(e) => follow(e, `/console/customers/${c.id}`)}>
         <Avatar name={c.display_name} />
         <span class="cust-body">
           <span class="cust-top">
-            <span class="cust-name">{c.display_name || t("Unnamed customer")}</span>
+            {inName && c.snippet ? (
+              <Snippet html={c.snippet} cls="cust-name" />
+            ) : (
+              <span class="cust-name">{c.display_name || t("Unnamed customer")}</span>
+            )}
             <TierBadge tier={c.tier} />
           </span>
-          {c.snippet ? (
-            <Snippet html={c.snippet} />
+          {c.snippet && !inName ? (
+            <Snippet html={c.snippet} cls="cust-snippet" />
           ) : (
             first && (
               <span class="cust-ident muted">

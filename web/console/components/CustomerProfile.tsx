@@ -88,7 +88,7 @@ function Identities() {
   const c = profile.value?.customer;
   if (!c) return null;
   return (
-    <section class="panel" aria-labelledby="cust-ident-title">
+    <section class="panel cust-ident-panel" aria-labelledby="cust-ident-title">
       <h2 id="cust-ident-title">{t("Identities")}</h2>
       <ul class="cust-identities">
         {c.identities.map((i) => (

@@ -12,7 +12,7 @@ function List({ customer, done }: { customer: number; done: boolean }) {
   return (
     <div class="cust-tickets">
       <h3 id={`${id}-title`}>{done ? t("Solved and closed") : t("Open tickets")}</h3>
-      <ul id={id} class="cust-ticket-list" aria-labelledby={`${id}-title`} aria-busy={list.loading}>
+      <ul id={id} class="cust-ticket-list" aria-labelledby={`${id}-title`} aria-busy={list.loading} hidden={!list.tickets.length}>
         {list.tickets.map((tk) => (
           <li key={tk.id} data-id={tk.id}>
             <a href={`/console/tickets/${tk.id}`} onClick={(e) => follow(e, `/console/tickets/${tk.id}`)}>
@@ -48,7 +48,7 @@ function List({ customer, done }: { customer: number; done: boolean }) {
 
 export function CustomerTickets({ customer }: { customer: number }) {
   return (
-    <section class="panel" aria-labelledby="cust-tickets-title">
+    <section class="panel cust-tickets-panel" aria-labelledby="cust-tickets-title">
       <h2 id="cust-tickets-title">{t("Tickets")}</h2>
       <List customer={customer} done={false} />
       <List customer={customer} done={true} />

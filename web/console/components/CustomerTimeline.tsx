@@ -12,10 +12,10 @@ export function CustomerTimeline() {
   const p = profile.value;
   if (!p) return null;
   return (
-    <section class="panel" aria-labelledby="cust-history-title">
+    <section class="panel cust-history-panel" aria-labelledby="cust-history-title">
       <h2 id="cust-history-title">{t("History")}</h2>
       {p.history.length === 0 && <p class="muted">{t("Nothing recorded yet.")}</p>}
-      <ol class="history cust-history">
+      <ol class="history cust-history" hidden={!p.history.length}>
         {p.history.map((h) => (
           <li key={h.id} class={`h-${h.kind.replace(".", "-")}`}>
             <time dateTime={h.occurred_at}>{localTime(h.occurred_at)}</time> {historyName(h.kind)}
@@ -42,10 +42,10 @@ export function CustomerSurveys() {
   const p = profile.value;
   if (!p) return null;
   return (
-    <section class="panel" aria-labelledby="cust-surveys-title">
+    <section class="panel cust-surveys-panel" aria-labelledby="cust-surveys-title">
       <h2 id="cust-surveys-title">{t("Satisfaction surveys")}</h2>
       {p.surveys.length === 0 && <p class="muted">{t("No survey answered yet.")}</p>}
-      <ul class="cust-surveys">
+      <ul class="cust-surveys" hidden={!p.surveys.length}>
         {p.surveys.map((v, i) => (
           <li key={i}>
             <span class="stars" role="img" aria-label={t("%(n)s of 5", { n: v.rating })}>
@@ -57,7 +57,8 @@ export function CustomerSurveys() {
               #{v.ticket_id}
             </a>{" "}
             <span class="muted">
-              {channelName(v.channel)} · {localTime(v.answered_at)}
+              {channelName(v.channel)}
+              {v.answered_at ? ` · ${localTime(v.answered_at)}` : ""}
             </span>
             {v.comment && <q class="survey-comment">{v.comment}</q>}
           </li>
