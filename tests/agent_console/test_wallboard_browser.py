@@ -165,3 +165,19 @@ async def test_reports_period_and_csv(hub: Hub, db: Database, browser: Browser) 
     await page.get_by_role("button", name="显示", exact=True).click()
     await expect(page.get_by_role("alert")).to_have_text("开始日期必须早于结束日期。")
     assert errors == []
+
+
+async def test_work_offered_to_a_supervisor_on_the_board_is_answered_there(
+    hub: Hub, db: Database, browser: Browser
+) -> None:
+    errors: list[str] = []
+    await make_agent(db, "boss@example.test", "supervisor")
+    page = await supervisor_page(browser, hub, "boss@example.test", "en", 1440, errors)
+    await expect(page.locator("#my-status")).to_have_value("available")
+    ticket = await contact(hub, "Where is my parcel?", who="visitor-parcel", kind="webchat", channel="webchat")
+    offer = page.locator(f'.offer[data-ticket="{ticket}"]')
+    await expect(offer).to_contain_text("New conversation offered")
+    await offer.get_by_role("button", name="Decline").click()
+    await expect(offer).to_have_count(0)
+    await expect(page.locator("#my-status")).to_have_value("available")  # declined, not missed: still available
+    assert errors == []

@@ -4,6 +4,7 @@ import { render } from "preact";
 import { boot } from "./boot";
 import { Reports } from "./reports/Reports";
 import { startMyStatus } from "./wallboard/MyStatus";
+import { startOffers } from "./wallboard/Offers";
 import { startWallboard } from "./wallboard/store";
 import { Wallboard } from "./wallboard/Wallboard";
 
@@ -11,6 +12,7 @@ const root = document.getElementById("app");
 if (root) {
   if (boot.page === "wallboard") {
     startMyStatus();
+    startOffers();
     startWallboard();
     render(<Wallboard />, root);
   } else {

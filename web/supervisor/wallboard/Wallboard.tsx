@@ -7,6 +7,7 @@ import { said } from "./actions";
 import { AgentStates } from "./AgentStates";
 import { QueueTable, TierAndSkill } from "./Breakdown";
 import { MyStatus } from "./MyStatus";
+import { Offers } from "./Offers";
 import { board, loadError } from "./store";
 import { Tiles } from "./Tiles";
 import { LiveConversations, WaitingTickets } from "./Tickets";
@@ -29,6 +30,7 @@ export function Wallboard() {
         <MyStatus />
         <p id="wall-said" class={note?.error ? "said error" : "said"} role="status">{note?.text ?? ""}</p>
       </div>
+      <Offers />
       {loadError.value && <p class="error" role="alert">{loadError.value}</p>}
       {!b ? (
         <p class="muted">{t("Loading…")}</p>
