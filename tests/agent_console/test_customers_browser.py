@@ -174,6 +174,9 @@ async def test_customers_list_and_profile(hub: Hub, db: Database, browser: Brows
     duplicate = page.locator(".dup-item").first
     await expect(duplicate).to_contain_text(f"#{ids['c_other_jane']}")
     await expect(duplicate.locator(".dup-signal").first).to_be_visible()
+    if lang != "en":  # the evidence by the signal's name in Chinese, with the addresses it compared
+        await expect(duplicate).to_contain_text("同一邮箱: jane.doe@gmail.com / janedoe@gmail.com")
+        await expect(duplicate).not_to_contain_text("same e-mail")
     await duplicate.scroll_into_view_if_needed()
     await shot(page, f"customer-duplicates-{lang}-{width}")
     if role == "supervisor":  # merged after a confirmation: this profile then says where the customer went

@@ -3,6 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { t } from "../../shared/i18n";
 import { duplicates, loadDuplicates, mergeCustomer } from "../context";
+import { evidenceText } from "../customers_evidence";
 import type { Duplicate } from "../types";
 
 function Item({ d, customer, likely }: { d: Duplicate; customer: number; likely: boolean }) {
@@ -31,7 +32,7 @@ function Item({ d, customer, likely }: { d: Duplicate; customer: number; likely:
       <ul class="dup-signals">
         {d.signals.map((s, i) => (
           <li key={i} class={`dup-signal dup-${s.strength}`}>
-            {s.detail}{" "}
+            {evidenceText(s)}{" "}
             <span class="dup-strength">
               {t(s.strength)} {s.points > 0 ? "+" : ""}
               {s.points}
