@@ -145,7 +145,10 @@ def _without_collection() -> Iterator[None]:
 
 
 def _serve(settings: Settings, args: argparse.Namespace, *, demo: bool = False) -> None:
+    from hub.ops import heap
     from hub.ops.early_health import serve
+
+    heap.limit_arenas()  # before any thread of the server's starts
     from hub.ops.logs import MaskingAccessLogger
 
     host = args.host or settings.http_host

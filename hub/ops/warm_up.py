@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import logging
 import threading
@@ -11,6 +10,7 @@ import time
 from hub.agents import accounts
 from hub.customers import matching
 from hub.knowledge import text
+from hub.ops import heap
 
 log = logging.getLogger(__name__)
 _started = threading.Event()
@@ -39,17 +39,8 @@ def _run() -> None:
     # What loading left behind (jieba's dict before it was compacted, pypinyin's JSON) is freed, and the heap's
     # free pages go back to the system: 9 MB of RSS measured with the demo data (docs/performance.md, Memory).
     gc.collect()
-    _trim_heap()
+    heap.trim()
     # As at start-up: the dictionaries' millions of long-lived objects stay out of the collector's full passes,
     # each of which would otherwise stall the event loop for about half a second.
     gc.freeze()
     log.info("warm-up done in %.1f s", time.monotonic() - began)
-
-
-def _trim_heap() -> None:
-    """glibc's malloc_trim: free memory at the top of the heap and in its arenas returned to the system."""
-    try:
-        trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):  # not glibc (musl, macOS): the pages stay with the process, no harm
-        return
-    trim(0)
