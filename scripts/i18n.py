@@ -46,6 +46,23 @@ def missing(lang: str, pot: Catalog) -> list[str]:
     return gaps
 
 
+def repeated(lang: str) -> list[str]:
+    """Messages a language's file holds twice (babel keeps the last silently: a later edit may be the lost one)."""
+    seen: set[tuple[str, str]] = set()
+    twice = []
+    context = ""
+    for line in po_path(lang).read_text(encoding="utf-8").splitlines():
+        if line.startswith("msgctxt "):
+            context = line
+        elif line.startswith("msgid ") and line != 'msgid ""':
+            key = (context, line)
+            if key in seen:
+                twice.append(line.removeprefix("msgid "))
+            seen.add(key)
+            context = ""
+    return twice
+
+
 def extract() -> None:
     pot = template()
     with (LOCALE_DIR / "hub.pot").open("wb") as f:
@@ -74,7 +91,10 @@ def main() -> int:
         gaps = missing(lang, pot)
         for msg in gaps:
             print(f"{lang}: no translation for {msg!r}")
-        failed = failed or bool(gaps)
+        twice = repeated(lang)
+        for msg in twice:
+            print(f"{lang}: {msg} is in the file twice")
+        failed = failed or bool(gaps) or bool(twice)
     return 1 if failed else 0
 
 
