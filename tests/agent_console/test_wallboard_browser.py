@@ -78,6 +78,8 @@ async def test_supervisor_reassigns_and_reprioritises_and_the_agent_is_told(
     await expect(menu).to_have_count(0)
     await expect(toggle).to_be_focused()
     await toggle.click()
+    assert await serious_axe_findings(page) == []  # the open menu too
+    await shot(page, "wallboard-reassign-en-1440")
     await menu.get_by_role("menuitem", name=re.compile("^zhao")).click()
     await expect(page.locator("#wall-said")).to_have_text(f"#{waiting} is now with zhao, who has been notified.")
     await expect(page.locator(f'#waiting tr[data-ticket="{waiting}"]')).to_have_count(0)

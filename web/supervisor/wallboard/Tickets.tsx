@@ -33,7 +33,7 @@ export function WaitingTickets() {
       {rows.length === 0 ? (
         <p class="muted">{t("Nobody is waiting.")}</p>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap with-menus">
           <table class="grid cards-on-phone" id="waiting">
             <thead>
               <tr>
@@ -81,7 +81,7 @@ export function LiveConversations() {
       {rows.length === 0 ? (
         <p class="muted">{t("No live conversation.")}</p>
       ) : (
-        <div class="table-wrap">
+        <div class="table-wrap with-menus">
           <table class="grid cards-on-phone" id="live-conversations">
             <thead>
               <tr>
