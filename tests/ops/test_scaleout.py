@@ -8,6 +8,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,7 @@ async def test_chat_crosses_processes_through_redis(two_hubs: tuple[list[str], s
 
 
 @pytest.mark.skipif(not os.environ.get("HUB_TEST_IMAP"), reason="needs the test IMAP server")
-@pytest.mark.xdist_group("imap")  # the mailbox of tests/channels/email/test_email_imap.py
+@pytest.mark.xdist_group("imap")  # with the other tests that log in to the test IMAP server
 async def test_one_process_polls_a_mailbox_and_another_takes_over_when_it_dies(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -74,24 +75,24 @@ async def test_one_process_polls_a_mailbox_and_another_takes_over_when_it_dies(
     takes over, and every mail is stored exactly once."""
     if not database_url.startswith("postgresql"):
         pytest.skip("leadership is between processes sharing PostgreSQL")
-    from tests.channels.email.test_email_imap import IMAP, PASSWORD, USER, append, empty_mailbox
+    from tests.channels.email.test_email_imap import IMAP, PASSWORD, USER, append, own_folders
 
     assert IMAP
     host, port = IMAP.rsplit(":", 1)
-    config = (PROJECT_ROOT / "config" / "hub.toml").read_text(encoding="utf-8") + (
-        f'\n[email.mailboxes.imapbox]\naddresses = ["imapbox@hub.test"]\n'
-        f'imap = {{ host = "{host}", port = {port}, ssl = false, username = "{USER}", password = "{PASSWORD}", '
-        f"poll_seconds = 1 }}\n"
-    )
-    (tmp_path / "hub.toml").write_text(config, encoding="utf-8")
-    await asyncio.to_thread(empty_mailbox)
-    await asyncio.to_thread(append, 1, "before anyone leads")
-    db = Database(database_url, EventBus())
-    try:
-        async with hubs(2, HUB_DATABASE_URL=database_url, HUB_CONFIG=str(tmp_path / "hub.toml")) as running:
-            await _failover(db, [p for p, _ in running], [u for _, u in running], append)
-    finally:
-        await db.dispose()
+    with own_folders() as (inbox, _):
+        config = (PROJECT_ROOT / "config" / "hub.toml").read_text(encoding="utf-8") + (
+            f'\n[email.mailboxes.imapbox]\naddresses = ["imapbox@hub.test"]\n'
+            f'imap = {{ host = "{host}", port = {port}, ssl = false, username = "{USER}", password = "{PASSWORD}", '
+            f'folder = "{inbox}", poll_seconds = 1 }}\n'
+        )
+        (tmp_path / "hub.toml").write_text(config, encoding="utf-8")
+        await asyncio.to_thread(append, inbox, 1, "before anyone leads")
+        db = Database(database_url, EventBus())
+        try:
+            async with hubs(2, HUB_DATABASE_URL=database_url, HUB_CONFIG=str(tmp_path / "hub.toml")) as running:
+                await _failover(db, [p for p, _ in running], [u for _, u in running], partial(append, inbox))
+        finally:
+            await db.dispose()
 
 
 async def _failover(db: Database, procs: list[Any], urls: list[str], append: Any) -> None:

@@ -200,7 +200,6 @@ async def test_upgrading_indexes_what_is_already_stored(database_url: str) -> No
         await db.dispose()
 
 
-
 async def test_the_database_ranks_priorities_as_the_inbox_order_does(hub: Hub, db: Database) -> None:
     """tickets.priority_rank is computed by the database (revision 0018): it must agree with rank_of, an unknown
     priority last, and follow a change of priority."""

@@ -7,6 +7,7 @@ import dataclasses
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -37,17 +38,25 @@ def imap() -> IMAPClient:
     return client
 
 
-@pytest.fixture
-def folders() -> Iterator[tuple[str, str]]:
-    """A mailbox folder and its archive of this test's own, so no other test's (or run's) mail is ever in it."""
+@contextmanager
+def own_folders() -> Iterator[tuple[str, str]]:
+    """A mailbox folder and its archive of the caller's own, so no other test's (or run's) mail is ever in it."""
     inbox = f"test-{uuid.uuid4().hex[:12]}"
     with imap() as c:
         c.create_folder(inbox)
         c.create_folder(f"{inbox}-archive")
-    yield inbox, f"{inbox}-archive"
-    with imap() as c:
-        c.delete_folder(inbox)
-        c.delete_folder(f"{inbox}-archive")
+    try:
+        yield inbox, f"{inbox}-archive"
+    finally:
+        with imap() as c:
+            c.delete_folder(inbox)
+            c.delete_folder(f"{inbox}-archive")
+
+
+@pytest.fixture
+def folders() -> Iterator[tuple[str, str]]:
+    with own_folders() as made:
+        yield made
 
 
 def append(folder: str, n: int, subject: str) -> None:
