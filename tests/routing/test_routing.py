@@ -245,6 +245,8 @@ async def test_tier_sla_targets_per_channel_and_supervisor_tier_override(
         async with http.patch(url, json={"tier": "gold"}) as r:
             assert r.status == 200 and (await r.json()) == {
                 "id": ticket.customer_id,
+                "display_name": "c7",
+                "notes": "",
                 "tier": "gold",
                 "previous_tier": "diamond",
                 "lifetime_value": None,
@@ -263,6 +265,8 @@ async def test_tier_sla_targets_per_channel_and_supervisor_tier_override(
         "annual_margin": None,
         "override": "gold",
         "tickets": [ticket_id],
+        "renamed": False,
+        "notes_changed": False,
     }
 
 
