@@ -34,7 +34,6 @@ SUPERVISOR_STRINGS: tuple[str, ...] = (
     N_("First response by tier (median)"),
     N_("Reports"),
     N_("Export CSV"),
-    N_("at least %(time)s"),
     N_("Agents online"),
     N_("No agent is online."),
     N_("Conversations open / capacity"),

@@ -15,7 +15,7 @@ from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, update
+from sqlalchemy import ColumnElement, case, or_, update
 
 from hub.background import cancel
 from hub.clock import utcnow
@@ -180,8 +180,14 @@ class Presence:
         await self._store(agent_id, status, reason)
 
     async def _store(self, agent_id: int, presence: str, reason: str = "") -> None:
+        now = utcnow()
+        # The clock of the state restarts only when the state changes (another process may have set it).
+        changed = or_(Agent.presence != presence, Agent.presence_since.is_(None))
+        since = case((changed, now), else_=Agent.presence_since)
         async with self._db.write() as uow:
             await uow.session.execute(
-                update(Agent).where(Agent.id == agent_id).values(presence=presence, last_seen_at=utcnow())
+                update(Agent)
+                .where(Agent.id == agent_id)
+                .values(presence=presence, last_seen_at=now, presence_since=since)
             )
             uow.emit(AgentStatusChanged(agent_id, presence, reason))

@@ -90,6 +90,8 @@ class Agent(Base):
     own_limits: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(default=None)
+    # When the agent entered their presence (revision 0020): the wallboard's time in state.
+    presence_since: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class AgentSkill(Base):

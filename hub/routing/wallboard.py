@@ -64,7 +64,9 @@ async def _staff(s: AsyncSession, default_capacity: dict[str, int], now: datetim
     push; columns, not ORM objects)."""
     rows = (
         await s.execute(
-            select(Agent.id, Agent.display_name, Agent.capacity, Agent.presence).where(Agent.active, online_in_db(now))
+            select(Agent.id, Agent.display_name, Agent.capacity, Agent.presence, Agent.presence_since).where(
+                Agent.active, online_in_db(now)
+            )
         )
     ).all()
     if not rows:
@@ -79,11 +81,11 @@ async def _staff(s: AsyncSession, default_capacity: dict[str, int], now: datetim
         ).all()
     )
     staff = []
-    for agent_id, name, own_capacity, status in rows:
+    for agent_id, name, own_capacity, status, since in rows:
         capacity = sum({**default_capacity, **(own_capacity or {})}.values()) or 1
         n = int(load.get(agent_id, 0))
-        staff.append({"id": agent_id, "name": name, "status": status, "load": n, "capacity": capacity,
-                      "occupancy": round(n / capacity, 3)})  # fmt: skip
+        staff.append({"id": agent_id, "name": name, "status": status, "since": since.isoformat() if since else None,
+                      "load": n, "capacity": capacity, "occupancy": round(n / capacity, 3)})  # fmt: skip
     return staff
 
 

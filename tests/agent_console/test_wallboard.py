@@ -48,3 +48,27 @@ async def test_a_reassignment_from_the_board_reaches_the_agents_console(hub: Hub
             await sock.close()
         status, wall = await sue.api("GET", "/api/v1/console/wallboard")
         assert status == 200 and wall["waiting"] == [] and "event_id" in wall
+
+
+async def test_each_agent_on_the_board_says_since_when_they_are_in_their_state(hub: Hub, db: Database) -> None:
+    """The time in state is the server's: it restarts when the status changes, not when the same one is set
+    again, and every supervisor's board (in any process) reads the same instant."""
+
+    async def since_of(agent_id: int) -> tuple[str, str | None]:
+        status, wall = await sue.api("GET", "/api/v1/console/wallboard")
+        assert status == 200
+        row = next(a for a in wall["staff"] if a["id"] == agent_id)
+        return row["status"], row["since"]
+
+    async with console(hub, db, "sue@example.test", "supervisor") as sue, console(hub, db, "zhao@example.test") as zhao:
+        sock = await agent_socket(hub.url, zhao.session_token)
+        try:
+            state, opened = await since_of(zhao.agent.id)
+            assert state == "available" and opened is not None
+            assert (await sock.call("status", {"status": "busy"}))["ok"]
+            state, busy = await since_of(zhao.agent.id)
+            assert state == "busy" and busy is not None and busy >= opened
+            assert (await sock.call("status", {"status": "busy"}))["ok"]  # the same status again
+            assert await since_of(zhao.agent.id) == ("busy", busy)
+        finally:
+            await sock.close()

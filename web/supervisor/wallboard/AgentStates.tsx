@@ -2,16 +2,14 @@
 import { t } from "../../shared/i18n";
 import { duration, num, share } from "../format";
 import { valueName } from "../labels";
-import { board, now, since } from "./store";
+import { board, now } from "./store";
 
 const ORDER = ["available", "busy", "wrap-up", "away"];
 
-function TimeInState({ id }: { id: number }) {
-  const rec = since.value[id];
-  if (!rec) return <span class="muted">—</span>;
-  const text = duration((now.value - rec.at) / 1000);
-  // A state that began before this board was watching: at least this long.
-  return <span class="in-state">{rec.seen ? text : t("at least %(time)s", { time: text })}</span>;
+function TimeInState({ since }: { since: string | null }) {
+  if (!since) return <span class="muted">—</span>;
+  // The server's clock and this browser's may differ a little: never a negative time.
+  return <span class="in-state">{duration(Math.max(0, now.value - Date.parse(since)) / 1000)}</span>;
 }
 
 export function AgentStates() {
@@ -31,7 +29,7 @@ export function AgentStates() {
             <li key={a.id} data-agent={a.id} class={`staff-${a.status}`}>
               <span class="staff-name">{a.name}</span>
               <span class={`state state-${a.status}`}>{valueName(a.status)}</span>
-              <TimeInState id={a.id} />
+              <TimeInState since={a.since} />
               <span class="load" title={t("Conversations open / capacity")}>
                 <span class="meter" aria-hidden="true"><span style={{ width: `${Math.min(100, a.occupancy * 100)}%` }} /></span>
                 {t("%(load)s of %(capacity)s", { load: num(a.load), capacity: num(a.capacity) })} · {share(a.occupancy)}

@@ -1,58 +1,19 @@
 /** The wallboard's one store: the newest figures (REST on every (re)connect, then each `queue_stats` push),
- *  when each online agent entered their state, and a clock ticking once a second for the times shown. */
+ *  and a clock ticking once a second for the times shown (time in state, waits). */
 import { computed, signal } from "@preact/signals";
 import { api } from "../../shared/api";
 import { connect, on } from "../live";
-import type { Board, StaffMember } from "./types";
+import type { Board } from "./types";
 
 export const board = signal<Board | null>(null);
 export const loadError = signal("");
 export const now = signal(Date.now());
-
-/** When an agent entered their state; `seen`: we watched the change (else it began before the board opened). */
-export interface Since {
-  status: string;
-  at: number;
-  seen: boolean;
-  checked: number;
-}
-
-// Kept across reloads: presence carries no "since" on the server, so this board remembers what it saw.
-const KEPT = "hub.wallboard.since";
-const FORGET_AFTER_MS = 120_000; // a record not refreshed this long may have missed changes: start afresh
-export const since = signal<Record<number, Since>>(read());
-
-function read(): Record<number, Since> {
-  try {
-    return JSON.parse(window.localStorage.getItem(KEPT) ?? "{}") as Record<number, Since>;
-  } catch {
-    return {};
-  }
-}
-
-function track(staff: StaffMember[], at: number): void {
-  const old = since.value;
-  const next: Record<number, Since> = {};
-  for (const a of staff) {
-    const before = old[a.id];
-    const fresh = before !== undefined && at - before.checked < FORGET_AFTER_MS;
-    if (fresh && before.status === a.status) next[a.id] = { ...before, checked: at };
-    else next[a.id] = { status: a.status, at, seen: fresh, checked: at };
-  }
-  since.value = next;
-  try {
-    window.localStorage.setItem(KEPT, JSON.stringify(next));
-  } catch {
-    // Private windows may refuse storage: the times are then counted from this page's opening.
-  }
-}
 
 function show(b: Board): void {
   const current = board.value;
   if (current && Date.parse(b.at) < Date.parse(current.at)) return; // an older count that arrived late
   board.value = b;
   loadError.value = "";
-  track(b.staff ?? [], Date.now());
 }
 
 export async function resync(): Promise<void> {

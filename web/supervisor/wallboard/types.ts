@@ -16,6 +16,7 @@ export interface StaffMember {
   id: number;
   name: string;
   status: string;
+  since: string | null; // when the agent entered this status (ISO time; null: not recorded yet)
   load: number;
   capacity: number;
   occupancy: number;
