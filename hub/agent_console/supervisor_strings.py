@@ -80,4 +80,9 @@ SUPERVISOR_STRINGS: tuple[str, ...] = (
     N_("Phone call"),
     N_("WeChat"),
     N_("Phone"),
+    # skills by name (web/shared/skills.ts), as the workspace names them
+    N_("Refunds"),
+    N_("Billing"),
+    N_("Technical"),
+    N_("Complaints"),
 )

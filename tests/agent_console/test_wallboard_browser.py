@@ -116,7 +116,9 @@ async def test_wallboard_and_reports_in_both_languages_at_both_widths(hub: Hub, 
         await expect(page.locator(f'#waiting tr[data-ticket="{waiting[0]}"]')).to_contain_text(says["diamond"])
         await expect(page.locator(f'#live-conversations tr[data-ticket="{live}"]')).to_contain_text("王芳")
         await expect(page.locator('#by-tier li[data-key="diamond"]')).to_contain_text(says["diamond"])
-        await expect(page.locator('#by-skill li[data-key="refunds"]')).to_contain_text("1")
+        refunds = page.locator('#by-skill li[data-key="refunds"]')
+        await expect(refunds).to_contain_text("1")
+        await expect(refunds.locator(".count-name")).to_have_text("退款" if lang == "zh-CN" else "Refunds")
         await expect(page.locator("#staff li")).to_have_count(4)  # three colleagues and the supervisor
         await expect(page.locator("#staff li[data-agent] .in-state").first).to_have_text(re.compile(r"\d"))
         assert await serious_axe_findings(page) == [], (lang, width)

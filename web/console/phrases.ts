@@ -2,6 +2,7 @@
  * agent's language from the message key + params the ticket's JSON carries for each (hub/agent_console/phrases.py):
  * UTC times in the browser's time zone, skill ids as skill names. */
 import { lang, t } from "../shared/i18n";
+import { skillName } from "../shared/skills";
 import { channelName } from "./labels";
 
 export interface Phrase {
@@ -14,11 +15,6 @@ const lists = new Intl.ListFormat(lang, { style: "long", type: "conjunction" });
 const stamp = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
 const clock = new Intl.DateTimeFormat(lang, { hour: "numeric", minute: "2-digit" });
 
-/** A skill as people name it: the catalog's name for it ("Refunds", 退款), else its id in words. */
-export function skillName(id: string): string {
-  const words = id.replace(/[_-]+/g, " ").trim();
-  return t(words.charAt(0).toUpperCase() + words.slice(1));
-}
 
 /** A UTC time the server wrote ("2026-12-03 09:30", or "09:30:00" of today) in the browser's time zone. */
 function localUtc(value: string): string | null {

@@ -1,5 +1,6 @@
 /** The waiting work broken down: per queue (a table with each figure's colour) and per tier and per skill. */
 import { t } from "../../shared/i18n";
+import { skillName } from "../../shared/skills";
 import { boot } from "../boot";
 import { duration, num, share } from "../format";
 import { byTierValue, valueName } from "../labels";
@@ -65,7 +66,7 @@ function Counts({ id, title, entries, empty }: { id: string; title: string; entr
         <ul class="counts" id={id}>
           {entries.map(([name, n]) => (
             <li key={name} data-key={name}>
-              <span class="count-name">{name === "" ? "—" : id === "by-tier" ? valueName(name) : name}</span>
+              <span class="count-name">{name === "" ? "—" : id === "by-tier" ? valueName(name) : skillName(name)}</span>
               <span class="count-bar" aria-hidden="true"><span style={{ width: `${(100 * n) / top}%` }} /></span>
               <span class="count-value">{num(n)}</span>
             </li>
