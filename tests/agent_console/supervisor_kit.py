@@ -82,11 +82,16 @@ async def floor(db: Database) -> list[Agent]:
 
 
 async def keep_online(db: Database, agents: list[Agent], states: list[str]) -> None:
-    """Seen just now: the board counts agents a living process has refreshed within 90 s."""
+    """Seen just now: the board counts agents a living process has refreshed within 90 s; each in their state
+    for a while already, as another process's agents would be."""
+    now = utcnow()
     async with db.write() as uow:
-        for agent, status in zip(agents, states, strict=True):
+        for n, (agent, status) in enumerate(zip(agents, states, strict=True)):
+            since = now - timedelta(minutes=12 * (n + 1))
             await uow.session.execute(
-                update(Agent).where(Agent.id == agent.id).values(presence=status, last_seen_at=utcnow())
+                update(Agent)
+                .where(Agent.id == agent.id)
+                .values(presence=status, last_seen_at=now, presence_since=since)
             )
 
 
