@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -23,6 +23,9 @@ ARGS = [
     "--disable-quic",
 ]
 REQUIRED = os.environ.get("HUB_TEST_REQUIRE_BROWSER") == "1"
+# How long an expect() waits for its condition (Playwright's default is 5 s): a ceiling for a busy 2-core
+# machine, where a page's first paint can take longer; a passing condition returns at once.
+expect.set_options(timeout=20_000)
 
 # Every browser test module sets `pytestmark = BROWSER`: skipped without Chromium, unless CI requires it.
 BROWSER = [

@@ -34,7 +34,7 @@ SAYS = {
 }  # fmt: skip
 
 
-async def until_true(page: Page, expression: str, timeout: float = 10) -> None:
+async def until_true(page: Page, expression: str, timeout: float = 30) -> None:
     """Poll an expression through evaluate (the console's CSP forbids the eval that wait_for_function uses)."""
     deadline = asyncio.get_running_loop().time() + timeout
     while not await page.evaluate(expression):
