@@ -178,6 +178,8 @@ async def test_switching_language_in_the_console(hub: Hub, db: Database, browser
     await make_agent(db, "amy@example.test")
     page = await sign_in(browser, hub, "amy@example.test", "en", errors)
     await expect(page.locator("header")).to_contain_text("Sign out")
+    # The picker submits through the page's script: wait until it runs (the workspace is live).
+    await expect(page.locator("#conn")).to_have_attribute("data-state", "live")
     await page.select_option("#locale-pick", "zh-CN")  # submits the form
     await expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     await expect(page.locator("header")).to_contain_text("退出登录")
