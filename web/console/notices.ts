@@ -1,14 +1,14 @@
 /** What calls for the agent's attention: offers with their countdown, the away notice after a missed offer,
- * and the notification list (mentions, transfers to or from them, SLA warnings), with sound and desktop
- * notifications when they opted in. */
-import { computed, signal } from "@preact/signals";
+ * and the notification list (mentions, transfers to or from them, SLA warnings), with a sound on a new offer or a
+ * customer's message on their own work, and desktop notifications when they opted in. */
+import { computed, effect, signal, untracked } from "@preact/signals";
 import { api } from "../shared/api";
 import { t } from "../shared/i18n";
 import { boot } from "./boot";
 import { ask, on } from "./live";
 import { due } from "./order";
 import { mentioned, now, onTicketChange, tickets } from "./store";
-import type { Notice, Offer, Ticket } from "./types";
+import type { Interaction, Notice, Offer, Ticket } from "./types";
 
 export const offers = signal<Offer[]>([]);
 export const presence = signal("available");
@@ -123,19 +123,21 @@ function onTicketMoved(before: Ticket | undefined, after: Ticket): void {
   }
 }
 
+/** Run whenever the agent's tickets or the clock change: a ticket assigned with little time left warns at once. */
 function checkSla(): void {
   const me = boot.me.agent_id;
   for (const tk of tickets.value.values()) {
-    if (tk.assignee_id !== me || warned.has(tk.id)) continue;
+    if (tk.assignee_id !== me || warned.has(tk.id) || tk.status === "pending") continue;
     if (due(tk) - now.value < SLA_WARN_MS) {
       warned.add(tk.id);
-      add({ kind: "sla", ticket_id: tk.id, subject: tk.subject }, t("First answer due soon: #%(id)s", { id: tk.id }));
+      untracked(() => add({ kind: "sla", ticket_id: tk.id, subject: tk.subject }, t("First answer due soon: #%(id)s", { id: tk.id })));
     }
   }
 }
 
 export function startNotices(): void {
   mentioned.value = new Set(notices.value.filter((n) => n.kind === "mention").map((n) => n.ticket_id));
+  for (const n of notices.value) if (n.kind === "sla") warned.add(n.ticket_id); // warned before a reload: once is enough
   on("hello", (h) => {
     if (h.status && h.status !== "offline") presence.value = h.status as string;
   });
@@ -158,6 +160,13 @@ export function startNotices(): void {
     add({ kind: "mention", ticket_id: tk.id, subject: tk.subject, by, text: String(m.text ?? "") },
       t("%(name)s mentioned you on #%(id)s", { name: by, id: tk.id }));
   });
+  on("message", (e) => {
+    const tk = e.ticket as Ticket;
+    const m = e.interaction as Interaction | undefined;
+    // The customer wrote on the agent's own ticket: worth a sound unless they are reading that ticket now.
+    if (m?.direction !== "inbound" || tk.assignee_id !== boot.me.agent_id || boot.me.agent_id === null) return;
+    if (document.hidden || !window.location.pathname.endsWith(`/tickets/${tk.id}`)) chime();
+  });
   onTicketChange(onTicketMoved);
-  window.setInterval(checkSla, 30000);
+  effect(checkSla);
 }

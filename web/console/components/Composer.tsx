@@ -1,5 +1,5 @@
 /** The composer: reply on any of the customer's channels (its limits shown as you type), internal notes with
- * @mentions, coaching, canned responses on `/` and macros from the toolbar, Markdown marks and emoji, files by
+ * @mentions, coaching, canned responses on `/` or `#` and macros from the toolbar, Markdown marks and emoji, files by
  * picker, drag and drop or paste, Ctrl+Enter to send. */
 import "./composer.css";
 import { Paperclip, Send, X } from "lucide-preact";
@@ -46,9 +46,10 @@ export function Composer() {
   const textOnly = /^(sms|wechat|voice)/.test(channel);
   const plainHint = textOnly && hasMarkup(text) ? [t("%(channel)s shows plain text: the formatting is left out", { channel: channelName(channel) })] : [];
   const before = text.slice(0, caret);
-  // What the word at the caret asks for: a colleague (@ in a note) or a canned response (/ at a word's start).
+  // What the word at the caret asks for: a colleague (@ in a note) or a canned response (/ or # at a word's
+  // start: agents coming from Zendesk type /, from Freshdesk or Front #).
   const mention = note ? /@([\w.\-\u4e00-\u9fff]*)$/.exec(before) : null;
-  const canned = /(?:^|\s)\/([^\s/]*)$/.exec(before);
+  const canned = /(?:^|\s)[/#]([^\s/#]*)$/.exec(before);
   let choices: Choice[] = [];
   if (mention) {
     const w = (mention[1] ?? "").toLowerCase();
@@ -180,7 +181,7 @@ export function Composer() {
         value={text}
         aria-label={t("Message")}
         aria-describedby="limits"
-        placeholder={note ? t("Write a note… @name tells a colleague") : t("Write a reply… / for canned responses")}
+        placeholder={note ? t("Write a note… @name tells a colleague") : t("Write a reply… / or # for canned responses")}
         onInput={(e) => {
           edit(e.currentTarget.value);
           setCaret(e.currentTarget.selectionStart);
@@ -194,6 +195,10 @@ export function Composer() {
             mark(shortcut);
           }
           if (e.key === "Escape") setCaret(-1);
+          if (e.key === "ArrowDown" && choices.length > 0 && caret >= 0) {
+            e.preventDefault();
+            document.querySelector<HTMLElement>(".composer .mention-pick li")?.focus();
+          }
         }}
         onPaste={(e) => {
           const pasted = Array.from(e.clipboardData?.files ?? []);

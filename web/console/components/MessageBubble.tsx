@@ -215,7 +215,12 @@ export function MessageBubble({ m, ticket, agents, me }: { m: Interaction; ticke
             {w}
           </div>
         ))}
-        {m.delivery_error && <div class="error">{m.delivery_error}</div>}
+        {m.delivery_error && (
+          // The provider's own words (an SMTP or API error) stay as they came, introduced in the agent's language.
+          <div class="error delivery-error">
+            {t("The channel answered:")} <code lang="en">{m.delivery_error}</code>
+          </div>
+        )}
       </div>
     </li>
   );

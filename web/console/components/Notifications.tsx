@@ -54,7 +54,7 @@ export function Notifications() {
             <h2>{t("Notifications")}</h2>
             <button type="button" class="link" onClick={() => setSound(!soundOn.value)} aria-pressed={soundOn.value}>
               {soundOn.value ? <Volume2 size={14} aria-hidden="true" /> : <VolumeX size={14} aria-hidden="true" />}{" "}
-              {t("Sound on new offers")}
+              {t("Sound on new offers and messages")}
             </button>
             {desktop.value === "default" && (
               <button type="button" class="link" onClick={() => void askDesktop()}>

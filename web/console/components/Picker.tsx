@@ -1,4 +1,4 @@
-/** A short list to pick from under the composer: colleagues for @mentions, canned responses for `/`. */
+/** A short list to pick from under the composer: colleagues for @mentions, canned responses for `/` or `#`. */
 export interface Choice {
   id: string;
   label: string;
@@ -23,6 +23,14 @@ export function Picker({ id, choices, onPick, label }: { id: string; choices: Ch
               e.preventDefault();
               onPick(c);
             }
+            // Arrows walk the list (the composer's ArrowDown lands on the first choice); Escape goes back to writing.
+            const li = e.currentTarget;
+            const to = e.key === "ArrowDown" ? li.nextElementSibling : e.key === "ArrowUp" ? li.previousElementSibling : null;
+            if (to instanceof HTMLElement) {
+              e.preventDefault();
+              to.focus();
+            }
+            if (e.key === "Escape") li.closest("form")?.querySelector("textarea")?.focus();
           }}
         >
           <strong>{c.label}</strong>
