@@ -12,7 +12,8 @@ const SLA_RISK_MS = 10 * 60 * 1000;
 
 function SlaBadge({ ticket, now }: { ticket: Ticket; now: number }) {
   const at = due(ticket);
-  if (!Number.isFinite(at) || ticket.status === "pending") return null;
+  // Waiting on the customer, or done: no answer is due from us.
+  if (!Number.isFinite(at) || ["pending", "solved", "closed"].includes(ticket.status)) return null;
   const left = at - now;
   const level = left < 0 ? "breached" : left < SLA_RISK_MS ? "at-risk" : "ok";
   return (
@@ -23,7 +24,7 @@ function SlaBadge({ ticket, now }: { ticket: Ticket; now: number }) {
 }
 
 export function ConversationItem({ ticket, now, selected }: { ticket: Ticket; now: number; selected: boolean }) {
-  const fresh = unread(ticket);
+  const fresh = unread(ticket) && ticket.status !== "solved" && ticket.status !== "closed"; // done work waits on nobody
   const assignee = ticket.assignee_id ? (agents.value[ticket.assignee_id] ?? `#${ticket.assignee_id}`) : null;
   return (
     <li data-id={ticket.id} class={`conv${selected ? " selected" : ""}${fresh ? " unread" : ""} conv-${ticket.priority}`}>
