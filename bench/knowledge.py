@@ -306,13 +306,14 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     p.add_argument("--quick", action="store_true", help="fewer queries and brute-force comparisons: half a minute")
     p.add_argument("--misses", action="store_true", help="also print the labelled questions answered wrong")
-    p.add_argument("--fit", action="store_true", help="refit the confidence model on the tune half and stop")
+    p.add_argument("--fit", action="store_true", help="refit the confidence model on the training sets and stop")
+    p.add_argument("--fresh3", action="store_true", help="also the last never-tuned set: for final figures only")
     args = p.parse_args()
     index = sample_index()
     if args.fit:
         print(json.dumps({"bench": "knowledge-fit", **fit_report(index)}))
         return
-    quality = report(index)
+    quality = report(index, args.fresh3)
     for half, figures in quality.items():
         print(json.dumps({"bench": "knowledge-quality", "half": half, **figures}, ensure_ascii=False))
     if args.misses:

@@ -16,13 +16,13 @@ import math
 from dataclasses import dataclass
 
 # Bias, then one weight per Features.vector() entry.
-RANKING = (-3.4, -1.31, 5.97, 2.58, 3.18, -1.0, -5.89, 0.0, 0.0, 0.0, 0.0, 0.0)
-COEFFICIENTS = (-6.58, -4.81, 3.45, 0.45, 1.31, 0.67, -5.89, 0.66, 1.29, 7.7, 1.36, 1.67)
+RANKING = (-3.4, -1.31, 5.97, 2.58, 3.18, -1.0, -5.89, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+COEFFICIENTS = (-7.97, -4.11, 5.3, -0.4, 0.39, 2.32, -5.89, 0.62, 0.84, 8.3, 2.59, 1.71, -2.2)
 # At or above: "confident" (listed first, no "no confident answer"). Chosen on the tune half.
-THRESHOLD = 0.40
+THRESHOLD = 0.30
 # Below, for the best suggestion: the question goes to the gap report. Lower than THRESHOLD, because a gap
 # report must be mostly true gaps (agents write articles from it) while the panel may hedge.
-GAP_THRESHOLD = 0.15
+GAP_THRESHOLD = 0.10
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +37,8 @@ class Features:
     service: float = 0.0  # 0-1: thesaurus concepts of the service the question touches (three or more: 1)
     asked: float = 1.0  # 0-1: rarity-weighted share of the question's whole words the article covers (focus.py)
     missing: float = 0.0  # 0-1: the rarest question word the article leaves out (1: no article has it)
-    named: float = 0.0  # 0-1: how much of the article's title or of one of its tags the question names
+    named: float = 0.0  # 0-1: the IDF share of the article's title words the question names
+    whether: bool = False  # the question asks whether something can be done, not how (focus.whether)
 
     def vector(self) -> tuple[float, ...]:
         return (
@@ -52,6 +53,7 @@ class Features:
             self.asked,
             self.missing,
             self.named,
+            float(self.whether),
         )
 
 

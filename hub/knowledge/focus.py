@@ -21,7 +21,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from hub.knowledge.synonyms import entries_in, stands_for
-from hub.knowledge.terms import _CHAR_STOP, _EN_STOP, _pinyin_words, _run_pinyin, asking_sentences, stem
+from hub.knowledge.terms import _CHAR_STOP, _EN_STOP, _pairs, _pinyin_words, _run_pinyin, asking_sentences, stem
 from hub.knowledge.text import _CJK, _WORD, STOPWORDS, _jieba
 
 MISSING_WORDS = 3.0  # unmatched words (at the highest rarity, in a sentence that asks) that make "missing" 1
@@ -37,6 +37,24 @@ _EN_GENERIC_WORDS = (
 )
 _EN_GENERIC = frozenset(stem(w) for w in _EN_GENERIC_WORDS.split())
 GENERIC_WEIGHT = 0.3
+
+
+# A question that asks whether something can be done ("can I pay with PayPal?", 能开专票吗) rather than how,
+# where or when: near misses are mostly of this kind (a capability the base never mentions), answerable
+# questions mostly ask how. Only the sentences that ask count (a long story's "I can't" says nothing).
+_WHETHER = re.compile(
+    r"^\W*(can|could|may|is|are|do|does|did|will|would|should)\b|\b(can|could|may) (i|we|you)\b"
+    r"|吗|能不能|能否|可以|可不可以|是否|有没有|行不行|\bma\W*$"
+)
+_OPEN = re.compile(
+    r"\b(how|what|when|where|why|which|who)\b|怎么|怎样|如何|哪|什么|咋|多少|多久|几|为啥|为什么|zen ?me"
+)
+
+
+def whether(query: str) -> bool:
+    """Whether the question asks if something can be done or is so, rather than how, what or when."""
+    asking = [s.lower() for s, weight in asking_sentences(query) if weight == 1.0]
+    return any(_WHETHER.search(s.strip()) for s in asking) and not any(_OPEN.search(s) for s in asking)
 
 
 @lru_cache(maxsize=65536)
@@ -106,7 +124,10 @@ def _words(sentence: str) -> tuple[tuple[str, tuple[Part, ...]], ...]:
         words = [w.replace("'", "") for w in _WORD.findall(chunk)]
         syllables = _pinyin_words(words)
         if syllables is not None and len(syllables) >= 3:
-            continue  # typed in pinyin: no whole words to weigh (the pinyin pairs found the article)
+            # Typed in pinyin: no whole words, so its syllable pairs (the terms that found the article)
+            # stand for them; a pair no article has ("tou su", complain) is what nobody wrote about.
+            out.extend((p, ()) for p in _pairs(syllables))
+            continue
         for w in words:
             if w in STOPWORDS or w in _EN_STOP or len(w) < 2 or w.isdigit():
                 continue
@@ -123,7 +144,7 @@ def units(query: str, fix: Callable[[str], str | None]) -> list[Unit]:
             if term in found and found[term].weight >= weight:
                 continue
             alts = {term, *stands_for(term, text)}
-            fixed = fix(term) if term.isascii() else None
+            fixed = fix(term) if term.isascii() and not term.startswith("py:") else None
             if fixed:
                 alts.update((fixed, *stands_for(fixed, text)))
             found[term] = Unit(term, weight, frozenset(alts), parts, len(term))

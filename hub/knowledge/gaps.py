@@ -101,8 +101,9 @@ def group(rows: list[UnansweredQuery], index: SuggestionIndex | None = None) -> 
 
 
 def still_open(index: SuggestionIndex, question: str, locale: str) -> bool:
-    """No article answers the question today, not even one written after it was asked."""
-    return all(h.confidence < GAP_THRESHOLD for h in index.search(question, locale, limit=3))
+    """No article answers the question today, not even one written after it was asked: no confident
+    suggestion (the group already passed GAP_THRESHOLD; its newest phrasing need not be that far off)."""
+    return not any(h.confident for h in index.search(question, locale, limit=3))
 
 
 def meaning(query: str, index: SuggestionIndex | None = None) -> dict[str, float]:

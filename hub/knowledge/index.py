@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from hub.knowledge.confidence import COEFFICIENTS, GAP_THRESHOLD, RANKING, THRESHOLD, Features, calibrated
 from hub.knowledge.expand import Expander
-from hub.knowledge.focus import Focus, units
+from hub.knowledge.focus import Focus, units, whether
 from hub.knowledge.synonyms import related
 from hub.knowledge.terms import asking_weights, weighted_terms
 from hub.knowledge.text import spaced
@@ -213,6 +213,7 @@ class SuggestionIndex:
         best_match = max(match.values(), default=0.0)
         focus = Focus(units(query[:MAX_QUERY_CHARS], self._fix), self._postings, len(self._articles))
         focus.query_terms = frozenset(weights)
+        asks_whether = whether(query[:MAX_QUERY_CHARS])
         features = [
             (
                 article_id,
@@ -225,6 +226,7 @@ class SuggestionIndex:
                     foreign=bool(locale) and self._articles[article_id].locale != locale and (latin or locale != "en"),
                     agree=article_id == candidates[0] and match.get(article_id, 0.0) >= best_match,
                     service=min(concepts, 3) / 3,
+                    whether=asks_whether,
                 ),
             )
             for article_id in candidates

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from bench.knowledge_eval import FRESH, FRESH2, QUESTIONS, _solve, evaluate, fit, sample_index
+from bench.knowledge_eval import FRESH, FRESH2, QUESTIONS, TRAIN2, _solve, evaluate, fit, sample_index
 from hub.knowledge.confidence import COEFFICIENTS, GAP_THRESHOLD, RANKING, THRESHOLD, Features, calibrated
 from hub.knowledge.index import SuggestionIndex
 
@@ -21,13 +21,16 @@ def test_confident_for_answerable_and_not_for_unanswerable_on_both_halves(index:
     for half in ("tune", "holdout"):
         figures = evaluate(index, (q for q in QUESTIONS if q["half"] == half))
         # Floors a little under the measured figures (docs/knowledge.md).
-        assert figures["confident_recall"] >= 0.75 and figures["abstain_rate"] >= 0.74, (half, figures)
-        assert figures["gap_precision"] >= 0.8, (half, figures)
+        assert figures["confident_recall"] >= 0.78 and figures["abstain_rate"] >= 0.86, (half, figures)
+        assert figures["gap_precision"] >= 0.86, (half, figures)
+    # The training set's near misses are harder than the eval set's (measured 0.87 and 0.63).
+    figures = evaluate(index, TRAIN2)
+    assert figures["confident_recall"] >= 0.84 and figures["abstain_rate"] >= 0.58, figures
 
 
 def test_never_tuned_sets_keep_their_figures(index: SuggestionIndex) -> None:
     # Floors a little under the measured figures on the sets the model was never fitted on (docs/knowledge.md).
-    for name, questions, recall, abstain in (("fresh", FRESH, 0.82, 0.62), ("fresh2", FRESH2, 0.70, 0.56)):
+    for name, questions, recall, abstain in (("fresh", FRESH, 0.82, 0.81), ("fresh2", FRESH2, 0.69, 0.62)):
         figures = evaluate(index, questions)
         assert figures["confident_recall"] >= recall and figures["abstain_rate"] >= abstain, (name, figures)
         assert figures["hit_at_3"] >= 0.9, (name, figures)
@@ -38,13 +41,15 @@ def test_the_gap_bar_is_stricter_than_the_confidence_bar() -> None:
 
 
 def test_the_ranking_never_needs_what_the_question_asks_about() -> None:
-    # The index computes asked, missing and named for the suggestions shown only: the ranking must not weigh them.
+    # The index computes asked, missing and named for the suggestions shown only: the ranking must not weigh
+    # them; whether the question asks "can I" is the same for every candidate, so it cannot rank either.
     signals = len(Features(0, 0, 0, 0, 0, False).vector())
-    assert RANKING[-3:] == (0.0, 0.0, 0.0) and len(RANKING) == len(COEFFICIENTS) == 1 + signals
+    assert RANKING[-4:] == (0.0, 0.0, 0.0, 0.0) and len(RANKING) == len(COEFFICIENTS) == 1 + signals
 
 
-def test_the_committed_model_is_the_fit_of_the_tune_half(index: SuggestionIndex) -> None:
-    # bench/knowledge.py --fit prints these: a change to the signals must come with refitted coefficients.
+def test_the_committed_model_is_the_fit_of_the_training_sets(index: SuggestionIndex) -> None:
+    # bench/knowledge.py --fit prints these (fitted on the tune half and train2_set.json): a change to the
+    # signals must come with refitted coefficients.
     assert fit(index) == pytest.approx(COEFFICIENTS, abs=0.02)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bench.knowledge_eval import ARTICLES, sample_index
-from hub.knowledge.focus import Focus, specificity, units
+from hub.knowledge.focus import Focus, specificity, units, whether
 from hub.knowledge.index import SuggestionIndex
 from hub.knowledge.text import guess_locale
 
@@ -62,6 +62,30 @@ def test_everyday_words_say_less_than_specific_ones() -> None:
     assert specificity("help") < specificity("bitcoin") == 1.0
 
 
-def test_a_question_typed_in_pinyin_has_no_whole_words_to_weigh(index: SuggestionIndex) -> None:
-    assert units("wang ji mi ma le", index._fix) == []
+def test_a_question_typed_in_pinyin_is_weighed_by_its_syllable_pairs(index: SuggestionIndex) -> None:
+    assert [u.term for u in units("wang ji mi ma", index._fix)] == ["py:wangji", "py:jimi", "py:mima"]
+    assert _asked(index, "wang ji mi ma zen me ban", "password", "zh-CN")[0] > 0.8
+    # 投诉 (complain) is in no article: the pair that stands for it leaves the question uncovered.
+    assert _asked(index, "wo xiang tou su kuai di yuan", "tracking", "zh-CN")[0] < 0.7
     assert Focus([], index._postings, len(index)).covers({}) == (1.0, 0.0)
+
+
+def test_a_question_asks_whether_or_how() -> None:
+    for question in (
+        "can I pay with PayPal?",
+        "Do you ship to Australia",
+        "能开专票吗",
+        "可以到店自提吗",
+        "ke yi fen qi ma",
+    ):
+        assert whether(question), question
+    for question in (
+        "How can I get my money back?",
+        "where is my parcel",
+        "怎么开发票",
+        "我的快递到哪了",
+        "I want a refund",
+    ):
+        assert not whether(question), question
+    # A long story's sentences around the question do not count: the question asks how.
+    assert not whether("I can't find the parcel. Is it lost? Where can I see the tracking?")
