@@ -1,8 +1,10 @@
 /** The admin pages: mounted on the shell page's #app; one page at a time, chosen by the address. */
 import "./admin.css";
 import { render } from "preact";
+import { startTopbarSearch } from "../shared/topbar_search";
 import { Shell } from "./Shell";
 
+startTopbarSearch();
 const root = document.getElementById("app");
 if (root) render(<Shell />, root);
 

@@ -2,6 +2,7 @@
  * page's boot data names. */
 import "./knowledge.css";
 import { render } from "preact";
+import { startTopbarSearch } from "../shared/topbar_search";
 import { ArticleList } from "./ArticleList";
 import { boot } from "./boot";
 import { Directory } from "./Directory";
@@ -25,16 +26,8 @@ if (root) render(<App />, root);
 const pick = document.getElementById("locale-pick") as HTMLSelectElement | null;
 pick?.addEventListener("change", () => pick.form?.submit());
 
-// "/" jumps to the page's search box, as in the workspace (not while typing somewhere).
-document.addEventListener("keydown", (event) => {
-  const target = event.target as HTMLElement | null;
-  if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
-  if (target?.closest("input, textarea, select, [contenteditable]")) return;
-  const search = document.querySelector<HTMLInputElement>('input[type="search"]');
-  if (!search) return;
-  event.preventDefault();
-  search.focus();
-});
+// "/" jumps to the page's search box (the article list's, else the top bar's), as in the workspace.
+startTopbarSearch();
 
 // On a phone the sections scroll sideways: keep the current one in view.
 document.querySelector(".kb-nav [aria-current]")?.scrollIntoView({ block: "nearest", inline: "center" });

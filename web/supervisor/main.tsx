@@ -1,6 +1,7 @@
 /** The supervisor pages (wallboard, reports): mounted on the shell page's #app, the page named by the shell. */
 import "./supervisor.css";
 import { render } from "preact";
+import { startTopbarSearch } from "../shared/topbar_search";
 import { boot } from "./boot";
 import { Reports } from "./reports/Reports";
 import { startMyStatus } from "./wallboard/MyStatus";
@@ -8,6 +9,7 @@ import { startOffers } from "./wallboard/Offers";
 import { startWallboard } from "./wallboard/store";
 import { Wallboard } from "./wallboard/Wallboard";
 
+startTopbarSearch();
 const root = document.getElementById("app");
 if (root) {
   if (boot.page === "wallboard") {

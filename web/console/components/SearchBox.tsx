@@ -22,6 +22,15 @@ export function SearchBox() {
       if (box.current && !box.current.contains(e.target as Node)) searchOpen.value = false;
     };
     document.addEventListener("mousedown", away);
+    // Sent here by another page's top-bar search (/console?q=…): show those results, and keep the address clean.
+    const asked = new URLSearchParams(window.location.search).get("q");
+    const input = box.current?.elements.namedItem("q");
+    if (asked && input instanceof HTMLInputElement) {
+      window.history.replaceState(window.history.state, "", window.location.pathname);
+      input.value = asked;
+      input.focus();
+      void runSearch(asked);
+    }
     return () => document.removeEventListener("mousedown", away);
   }, []);
   const r = results.value;
