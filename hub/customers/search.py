@@ -33,7 +33,10 @@ def name_words(name: str) -> list[str]:
     words = [index_words(name)]
     han = "".join(_CJK.findall(name))
     if han:
-        from pypinyin import Style, lazy_pinyin  # its tables load with the first Chinese name, not at start-up
+        from hub.knowledge.pinyin_tables import lazy_pinyin as mapped  # with the first Chinese name, not at start
+
+        lazy_pinyin = mapped()  # pypinyin with its tables mapped from the hub's cache file, not parsed from JSON
+        from pypinyin import Style
 
         syllables = [p for p in lazy_pinyin(han) if p.isalpha()]
         words += [" ".join(han), " ".join(syllables)]

@@ -53,6 +53,7 @@ def stem(word: str) -> str:
 
 @lru_cache(maxsize=1)
 def _syllables() -> frozenset[str]:
+    lazy_pinyin()  # pypinyin's tables mapped from the hub's cache file before it is imported
     from pypinyin import pinyin_dict
     from pypinyin.contrib.tone_convert import to_normal
 

@@ -12,7 +12,7 @@ import nh3
 from markdown_it import MarkdownIt
 
 from hub.imports import without
-from hub.knowledge.compact_words import CompactWords
+from hub.knowledge import jieba_words
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -124,9 +124,8 @@ def _jieba() -> Any:  # jieba has no type hints
     with _jieba_ready:
         if not jieba.dt.initialized:
             jieba.setLogLevel(logging.WARNING)
-            jieba.initialize()
-            # The same words and frequencies in flat arrays: 53 MB of dict down to about 13 MB (same tokens).
-            jieba.dt.FREQ = CompactWords(jieba.dt.FREQ)
+            # Its table mapped from the hub's cache file (built once per host), never a 53 MB dict per process.
+            jieba_words.load(jieba)
     return jieba
 
 

@@ -1,0 +1,143 @@
+"""Flat tables written once to a cache file and mapped read-only: every process shares the same pages.
+
+A table set is a few typed arrays (and a little JSON) that a builder makes from a library's dictionary. The
+first process builds it and writes it under the user's cache directory (atomically: a temporary file, then
+os.replace); every later one maps the file with mmap, so none of them holds the dictionary as Python objects
+and the pages are shared by all processes on the host (counted once in PSS). The file is keyed by what it was
+built from (library version, dictionary file size and mtime); a missing, stale or unreadable file is rebuilt.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import mmap
+import os
+import struct
+import tempfile
+import zlib
+from array import array
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeAlias
+
+log = logging.getLogger(__name__)
+
+MAGIC = b"HUBTAB1\n"  # bumped when the layout changes: an older file is then simply rebuilt
+_HEADER_LEN = struct.Struct("<I")
+_ALIGN = 8  # every section starts on an 8-byte boundary, so a cast view reads aligned items
+_CHUNK = 1 << 20  # checksum reads (into a small buffer, not through the mapping: no pages of ours touched)
+
+Section: TypeAlias = "array[Any] | bytes"
+
+
+@dataclass(frozen=True, slots=True)
+class Tables:
+    """The mapped sections (memoryviews cast to their item type) and the builder's small JSON metadata."""
+
+    sections: dict[str, memoryview]
+    meta: dict[str, Any]
+
+
+def cache_dir() -> Path:
+    """$HUB_CACHE_DIR, else $XDG_CACHE_HOME/hub, else ~/.cache/hub: one copy per user, shared by checkouts."""
+    explicit = os.environ.get("HUB_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "hub"
+
+
+def cache_path(name: str, key: str) -> Path:
+    # A stable hash of the key (zlib's crc32, not hash(): that one changes with every process).
+    return cache_dir() / f"{name}-{zlib.crc32(key.encode()):08x}.bin"
+
+
+def load(name: str, key: str, build: Callable[[], tuple[dict[str, Section], dict[str, Any]]]) -> Tables:
+    """The tables from the cache file, built and written first when missing, stale or unreadable.
+
+    Where the cache cannot be written (a read-only home), the built arrays serve from memory instead."""
+    path = cache_path(name, key)
+    tables = _read(path, key)
+    if tables is not None:
+        return tables
+    sections, meta = build()
+    try:
+        _write(path, key, sections, meta)
+    except OSError as exc:
+        log.warning("cannot write %s (%s): the %s tables stay in this process's memory", path, exc, name)
+        return Tables({k: memoryview(v) for k, v in sections.items()}, meta)
+    tables = _read(path, key)
+    if tables is None:  # written but not readable back: a broken file system; serve from memory
+        return Tables({k: memoryview(v) for k, v in sections.items()}, meta)
+    return tables
+
+
+def _write(path: Path, key: str, sections: Mapping[str, Section], meta: dict[str, Any]) -> None:
+    layout: dict[str, list[Any]] = {}
+    offset = 0
+    for name, data in sections.items():
+        typecode = data.typecode if isinstance(data, array) else "B"
+        nbytes = len(memoryview(data).cast("B"))
+        layout[name] = [typecode, offset, nbytes]
+        offset += -(-nbytes // _ALIGN) * _ALIGN
+    body = bytearray(offset)
+    for name, data in sections.items():
+        _, start, nbytes = layout[name]
+        body[start : start + nbytes] = memoryview(data).cast("B")
+    header = json.dumps(
+        {"key": key, "meta": meta, "sections": layout, "size": len(body), "crc": zlib.crc32(body)},
+        ensure_ascii=False,
+    ).encode()
+    header += b" " * (-(len(MAGIC) + _HEADER_LEN.size + len(header)) % _ALIGN)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(MAGIC + _HEADER_LEN.pack(len(header)) + header)
+            out.write(body)
+        os.replace(tmp, path)  # readers see the old file or the whole new one, never a part
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _read(path: Path, key: str) -> Tables | None:
+    """The mapped tables, or None when the file is missing, stale (another key) or damaged."""
+    try:
+        with path.open("rb") as f:
+            start = len(MAGIC) + _HEADER_LEN.size
+            lead = f.read(start)
+            if len(lead) != start or lead[: len(MAGIC)] != MAGIC:
+                return _stale(path, "not a table file")
+            (header_len,) = _HEADER_LEN.unpack(lead[len(MAGIC) :])
+            header = json.loads(f.read(header_len))
+            if header.get("key") != key:
+                return _stale(path, "built from another dictionary")
+            body_at = start + header_len
+            if os.fstat(f.fileno()).st_size != body_at + header["size"] or _crc(f) != header["crc"]:
+                return _stale(path, "damaged")
+            mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)  # stays open after the file closes
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return _stale(path, f"unreadable: {exc}")
+    whole = memoryview(mapped)
+    sections = {
+        name: whole[body_at + at : body_at + at + nbytes].cast(typecode)
+        for name, (typecode, at, nbytes) in header["sections"].items()
+    }
+    return Tables(sections, header["meta"])
+
+
+def _crc(f: Any) -> int:
+    crc = 0
+    while chunk := f.read(_CHUNK):
+        crc = zlib.crc32(chunk, crc)
+    return crc
+
+
+def _stale(path: Path, why: str) -> Tables | None:
+    log.info("rebuilding %s: %s", path, why)
+    return None  # read as "no tables": the caller builds them
