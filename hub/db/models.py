@@ -188,6 +188,18 @@ PRIORITY_RANK_SQL = (
 )
 
 
+Clock = tuple[datetime | None, datetime | None]  # (due, met)
+
+
+def sla_breach_at(
+    recorded: datetime | None, paused: datetime | None, clocks: tuple[Clock, ...], now: datetime
+) -> datetime | None:
+    """Ticket.sla_breach from its columns alone (lists read plain rows, not Ticket objects)."""
+    if recorded is not None or paused is not None:
+        return recorded
+    return min((due for due, met in clocks if due is not None and (met > due if met else due < now)), default=None)
+
+
 class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
@@ -230,10 +242,8 @@ class Ticket(Base):
     def sla_breach(self, now: datetime) -> datetime | None:
         """When the SLA was breached: as recorded, else the earliest due time a running clock passed unmet (or met
         late) by `now`; None while kept. (hub.tickets.sla.breached is the same test in SQL.)"""
-        if self.sla_breached_at is not None or self.sla_paused_at is not None:
-            return self.sla_breached_at
         clocks = ((self.first_response_due_at, self.first_responded_at), (self.resolution_due_at, self.solved_at))
-        return min((due for due, met in clocks if due is not None and (met > due if met else due < now)), default=None)
+        return sla_breach_at(self.sla_breached_at, self.sla_paused_at, clocks, now)
 
 
 class Interaction(Base):
