@@ -2,12 +2,13 @@
 
 RANKING orders the candidates (it was fitted for "is this the right article among the candidates").
 COEFFICIENTS gives the confidence: the chance that the article the ranking put first answers the question
-at all, fitted on the best suggestion of each question of the tune half of tests/knowledge/eval_set.json,
-unanswerable questions included (bench/knowledge.py --fit prints new ones and a threshold sweep). Two
-models because the questions differ: which article is best needs relative signals (margin, phrase
-similarity), whether any answers needs absolute ones (how much of the question the article covers, how
-many of its words no article knows). THRESHOLD is where a suggestion is called confident; GAP_THRESHOLD, lower,
-is where a question is reported as unanswered. docs/knowledge.md says how to tune all of them.
+at all, fitted on the best suggestion of each question of the tune half of tests/knowledge/eval_set.json
+and of tests/knowledge/train2_set.json, unanswerable questions included (bench/knowledge.py --fit prints
+new ones and a threshold sweep). Two models because the questions differ: which article is best needs
+relative signals (margin, phrase similarity), whether any answers needs absolute ones (how much of the
+question the article covers, how many of its words no article knows). THRESHOLD is where a suggestion is
+called confident; GAP_THRESHOLD, lower, is where a question is reported as unanswered. docs/knowledge.md
+says how to tune all of them.
 """
 
 from __future__ import annotations
