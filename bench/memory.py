@@ -6,7 +6,8 @@ its memory to settle (the background warm-up done: RSS unchanged over a few poll
 /proc/<pid>/smaps_rollup, opens N console sockets (engine.io over websockets, as bench/console.py's), reads them
 again once all are connected and memory settled, and stops everything it started, even on failure. modules_loaded
 counts the modules the hub imported by then (its `-X importtime` lines). --root PATH runs another checkout's hub
-package (its hub first on the import path) for a before/after. Prints one JSON object on its last line.
+package (its hub first on the import path) for a before/after; --trace DIR runs it under tracemalloc and shows
+what the sockets added to its Python heap, line by line. Prints one JSON object on its last line.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 import sys
 import tempfile
+import tracemalloc
 from collections import deque
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,10 @@ from hub.ops.demo import seed as seed_demo
 from hub.settings import load_settings
 from tests.processes import spawn, wait_healthy
 
+TRACER = str(Path(__file__).resolve().parent / "_heap_trace.py")
+TRACE_FRAMES = 6  # --trace: frames kept per allocation
+TRACE_SHOWN = 3  # --trace: of them, shown by caller
+TRACE_TOP = 25  # --trace: lines and files shown
 SETTLE_POLL_S = 1.0  # between two looks at the hub's memory while it settles
 SETTLED_LOOKS = 3  # this many looks in a row within SETTLED_MB of each other: settled
 SETTLED_MB = 1.0
@@ -72,6 +79,37 @@ async def answered(consoles: Consoles) -> None:
         await asyncio.sleep(SETTLE_POLL_S / 5)
 
 
+async def snapshot(pid: int, folder: Path, number: int) -> None:
+    """The traced hub's next step (SIGUSR1: trace from now on, then dump); until its marker file says done."""
+    os.kill(pid, signal.SIGUSR1)
+    while not (folder / f"{number}.done").exists():  # noqa: ASYNC110  # a poll of a file appearing
+        await asyncio.sleep(SETTLE_POLL_S / 5)
+
+
+def grown(folder: Path, sockets: int) -> dict[str, Any]:
+    """What the sockets added to the Python heap (traced from idle on), by the line that allocated it and by
+    file, in bytes per socket; also to stderr."""
+    stats = tracemalloc.Snapshot.load(str(folder / "2.snapshot")).filter_traces(
+        [tracemalloc.Filter(False, tracemalloc.__file__)]
+    )
+    per = max(1, sockets)
+    lines = stats.statistics("lineno")
+    for title, top in (
+        ("by line", lines),
+        ("by file", stats.statistics("filename")),
+        ("by caller", stats.statistics("traceback")),
+    ):
+        print(f"grown with {sockets} sockets, {title}:", file=sys.stderr)
+        for stat in top[:TRACE_TOP]:
+            where = stat.traceback.format()[-2 * TRACE_SHOWN :] if title == "by caller" else [str(stat.traceback)]
+            print(f"  {stat.size / per:9.0f} B/socket {stat.count / per:7.1f} obj  " + "\n      ".join(where),
+                  file=sys.stderr)  # fmt: skip
+    return {
+        "traced_kb_per_socket": round(sum(s.size for s in lines) / per / 1024, 1),
+        "traced_top_bytes_per_socket": [[str(s.traceback), round(s.size / per)] for s in lines[:10]],
+    }
+
+
 class ImportCounter:
     """Reads the hub's output (a pipe that must be drained) and counts its `-X importtime` lines."""
 
@@ -103,7 +141,10 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
     if args.root:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, (args.root, env.get("PYTHONPATH"))))
         env["PYTHONSAFEPATH"] = "1"  # the working directory (this checkout) not ahead of the other one
-    proc = await spawn(sys.executable, "-m", "hub", "serve", env=env, capture=True)
+    # --trace: under tracemalloc, a snapshot of its heap at each SIGUSR1 (bench/_heap_trace.py)
+    traced = [TRACER, args.trace, str(TRACE_FRAMES)]
+    hub = [*(traced if args.trace else ["-m", "hub"]), "serve"]
+    proc = await spawn(sys.executable, *hub, env=env, capture=True)
     base = f"http://127.0.0.1:{port}"
     assert proc.stdout is not None
     imports = ImportCounter(proc.stdout)
@@ -116,6 +157,8 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
             raise
         idle = await settled(proc.pid)
         modules_idle = imports.modules
+        if args.trace:
+            await snapshot(proc.pid, Path(args.trace), 1)  # traced from here on
         consoles = Consoles(base, {}, accept_offers=False)
         consoles.expected = len(tokens)
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
@@ -124,6 +167,8 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
             await answered(consoles)
             closed = sum(task.done() for task in consoles.tasks)  # refused or dropped by the hub
             busy = await settled(proc.pid)
+            if args.trace:
+                await snapshot(proc.pid, Path(args.trace), 2)
             for task in consoles.tasks:
                 task.cancel()
         modules_after = imports.modules
@@ -132,6 +177,7 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
         with contextlib.suppress(asyncio.CancelledError):
             await imports.task
         await stop(proc)  # SIGTERM, then its whole process group killed, whatever happened above
+    growth = grown(Path(args.trace), consoles.connected) if args.trace else {}
     return {
         "bench": "memory",
         "database": "sqlite",
@@ -149,6 +195,7 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
         "modules_loaded_with_sockets": modules_after,
         "goal_idle_mb": 100,
         "goal_sockets_mb": 150,
+        **growth,
     }
 
 
@@ -157,6 +204,7 @@ def main() -> None:
     p.add_argument("--quick", action="store_true", help="200 sockets instead of 2,000")
     p.add_argument("--sockets", type=int, default=2000)
     p.add_argument("--root", help="another checkout whose hub package runs (e.g. the one before a change)")
+    p.add_argument("--trace", metavar="DIR", help="run the hub under tracemalloc; snapshots in DIR, growth shown")
     add_unsafe(p)
     args = p.parse_args()
     if args.quick:

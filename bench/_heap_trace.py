@@ -1,0 +1,42 @@
+"""`hub serve` whose Python heap is traced from a first SIGUSR1 and dumped at a second (bench/memory.py --trace).
+
+Run as `python bench/_heap_trace.py DIR FRAMES serve ...`: the first SIGUSR1 (the hub idle) starts tracemalloc
+with FRAMES frames per allocation, the second dumps DIR/2.snapshot: only what was allocated in between and is
+still alive, i.e. what the sockets added. Tracing from start-up instead slows the hub so much on a busy machine
+that the consoles time out. DIR/<n>.done says each step is complete.
+"""
+
+from __future__ import annotations
+
+import gc
+import signal
+import sys
+import tracemalloc
+from pathlib import Path
+from types import FrameType
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project root, as for the benches
+
+from hub.cli import main
+
+_steps = 0
+
+
+def _step(signum: int, frame: FrameType | None) -> None:
+    """On the main thread, between two bytecodes of whatever runs: a consistent view of the heap."""
+    global _steps
+    folder = Path(sys.argv[1])
+    gc.collect()  # what is garbage is not "kept per socket"
+    _steps += 1
+    if _steps == 1:
+        tracemalloc.start(int(sys.argv[2]))
+    else:
+        tracemalloc.take_snapshot().dump(str(folder / f"{_steps}.snapshot"))
+    (folder / f"{_steps}.done").touch()
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGUSR1, _step)
+    folder, _frames, *argv = sys.argv[1:]
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    sys.exit(main(argv))
