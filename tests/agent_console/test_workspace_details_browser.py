@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 
 from hub.clock import utcnow
 from hub.db.engine import Database
-from hub.db.models import Interaction, Ticket
+from hub.db.models import Identity, Interaction, Ticket
 from tests.agent_console.workspace_kit import go_busy, serious_axe_findings, shot, signed_in
 from tests.browser_kit import BROWSER
 from tests.conftest import PASSWORD, Hub, make_agent, make_token
@@ -28,21 +28,34 @@ from tests.mail_kit import call_api
 pytestmark = BROWSER
 SAYS = {
     "en": {"solved": "Solved", "more": "Show more", "quoted": "Show quoted history", "forwarded": "Forwarded message",
-           "bell": "Notifications (2 new)", "sla": "First answer due soon", "mention": "li mentioned you",
-           "canned": "Canned responses", "retry": "Send again now", "answered": "The channel answered:"},
+           "bell": "Notifications (1 new)", "desktop": "Desktop notifications", "sla": "First answer due soon",
+           "mention": "li mentioned you",
+           "canned": "Canned responses", "ago": r"^(now|\d+ min\. ago)$", "sms": "2 SMS", "tags": "Tags",
+           "retry": "Send again now", "answered": "The channel answered:"},
     "zh-CN": {"solved": "已解决", "more": "显示更多", "quoted": "显示引用的往来邮件", "forwarded": "转发的邮件",
-              "bell": "通知（2 条新）", "sla": "首次回复即将到期", "mention": "li 在工单",
-              "canned": "快捷回复", "retry": "立即重新发送", "answered": "渠道返回："},
+              "bell": "通知（1 条新）", "desktop": "桌面通知", "sla": "首次回复即将到期", "mention": "li 在工单",
+              "canned": "快捷回复", "ago": r"^(现在|\d+分钟前)$", "sms": "2 条短信", "tags": "标签",
+              "retry": "立即重新发送", "answered": "渠道返回："},
 }  # fmt: skip
 QUOTED = "On Mon, 30 Nov 2026, Support wrote:\n> Your parcel left our warehouse on Friday."
 FORWARDED = {"sender": "DHL <noreply@dhl.example>", "date": "Tue, 1 Dec 2026 09:12", "subject": "Delivery attempt",
              "text": "We could not deliver parcel 88231."}  # fmt: skip
 SOLVED = 51  # one more than the console's page of 50
-# Counts the chimes the workspace plays (each makes one AudioContext): a sound is heard, not only configured.
-CHIMES = """
+# Counts the chimes the workspace plays (each makes one AudioContext): a sound is heard, not only configured. The
+# browser's Notification API and the tab's visibility are the platform's: recorded here, since headless Chromium
+# has no permission prompt to click and no background tab.
+PLATFORM = """
   window.chimes = 0;
   const Real = window.AudioContext;
   window.AudioContext = class extends Real { constructor(...a) { super(...a); window.chimes += 1; } };
+  window.shownNotes = [];
+  window.pageHidden = false;
+  Object.defineProperty(document, "hidden", { get: () => window.pageHidden });
+  window.Notification = class {
+    static permission = "default";
+    static requestPermission() { window.Notification.permission = "granted"; return Promise.resolve("granted"); }
+    constructor(title, options) { window.shownNotes.push(`${title} | ${options && options.body}`); }
+  };
 """
 
 
@@ -74,6 +87,7 @@ async def seed(hub: Hub, db: Database, me: int) -> dict[str, int]:
         mail = await s.scalar(select(Interaction).where(Interaction.ticket_id == ids["parcel"]))
         assert mail is not None
         mail.meta = {**mail.meta, "quoted": QUOTED, "forwarded": [FORWARDED]}
+        s.add(Identity(customer_id=mail.customer_id, kind="phone", value="+8613800138000"))  # SMS reaches them too
     supervisor = await make_token(db, "supervisor")
     macro = {"title": "Invoice fixed", "body": "Hello {{customer.name}}, the invoice is corrected.", "shared": True}
     status, body = await call_api(hub, supervisor, "POST", "/api/v1/macros", json=macro)
@@ -128,7 +142,7 @@ async def test_the_workspace_details(hub: Hub, db: Database, browser: Browser, l
     await make_agent(db, "li@example.test")  # known to the workspace from the start, named on their note
     ids = await seed(hub, db, me.id)
     page = await signed_in(browser, hub, "mei@example.test", lang, width, errors)
-    await page.add_init_script(CHIMES)
+    await page.add_init_script(PLATFORM)
     await page.reload()
     await go_busy(page)
     rows = page.locator("#tickets li")
@@ -166,8 +180,10 @@ async def test_the_workspace_details(hub: Hub, db: Database, browser: Browser, l
     await contact(hub, "Any news on the invoice?", who="li.na@example.cn", n=1)
     if width == 390:  # on a phone the list is behind the conversation: the marker shows once back there
         await poll(page, f"window.chimes > {chimes}")
-    else:
+    else:  # with what the customer said and when, as a relative time
         await expect(invoice_row.locator(".unread-dot")).to_have_count(1)
+        await expect(invoice_row.locator(".conv-preview")).to_have_text("Any news on the invoice?")
+        await expect(invoice_row.locator(".conv-time")).to_have_text(re.compile(says["ago"]))
         await poll(page, f"window.chimes > {chimes}")
 
     # The mail: its quoted history folded until asked for, the forwarded mail with its headers.
@@ -182,13 +198,30 @@ async def test_the_workspace_details(hub: Hub, db: Database, browser: Browser, l
     await shot(page, f"workspace-mail-{lang}-{width}")
     assert await serious_axe_findings(page) == []
 
-    # A colleague mentions the agent: the bell lists it beside the SLA warning; the sound setting is kept.
+    # Tags in place (priority is a supervisor's: an agent is not offered what the hub would refuse).
+    await expect(page.locator("#move-priority")).to_have_count(0)
+    await page.locator(".ticket-actions > button", has_text=says["tags"]).click()
+    await page.locator(".action-panel input[name=tags]").fill("courier, label")
+    await page.locator(".action-panel input[name=tags]").press("Enter")
+    await expect(page.locator(".ticket-actions .tags .tag")).to_have_text(["courier", "label"])
+
+    # Desktop notifications once the agent opts in (from the bell), shown while the tab is in the background.
+    bell = page.locator("#notifications-toggle")
+    panel = page.locator("#notification-list")
+    await bell.click()
+    await panel.get_by_role("button", name=says["desktop"]).click()
+    await expect(panel.get_by_role("button", name=says["desktop"])).to_have_count(0)
+    await bell.click()  # closing the list marks the SLA warning read
+    await page.evaluate("window.pageHidden = true")
+
+    # A colleague mentions the agent: on the desktop, on the bell beside the SLA warning, in the Mentions view.
     note = {"text": "@mei the courier called back", "internal": True, "mentions": [me.id]}
     await as_colleague(hub, "li@example.test", f"/api/v1/tickets/{ids['parcel']}/replies", note)
-    bell = page.locator("#notifications-toggle")
+    await poll(page, "window.shownNotes.some(n => n.endsWith('| @mei the courier called back'))")
+    await page.evaluate("window.pageHidden = false")
     await expect(bell).to_have_attribute("aria-label", says["bell"])
+    await expect(page.locator('[data-count="mentions"]')).to_have_text("1")
     await bell.click()
-    panel = page.locator("#notification-list")
     await expect(panel.locator("li.notice-sla")).to_contain_text(says["sla"])
     await expect(panel.locator("li.notice-mention")).to_contain_text(says["mention"])
     await expect(panel.locator("li.notice-mention")).to_contain_text("the courier called back")
@@ -218,6 +251,16 @@ async def test_the_workspace_details(hub: Hub, db: Database, browser: Browser, l
     await expect(picker).to_be_visible()
     await reply.press("Escape")
     await expect(picker).to_have_count(0)
+
+    # Another channel the customer can be reached on: its limits as the agent types, sending held back past them.
+    await page.locator("#reply-channel").select_option("sms.twilio")
+    await reply.fill("您好" * 40)
+    await expect(page.locator("#limits")).to_contain_text("80 / 1600")
+    await expect(page.locator("#limits")).to_contain_text(says["sms"])
+    await reply.fill("x" * 1601)
+    await expect(page.locator("#limits")).to_have_class(re.compile(r"\bover\b"))
+    await expect(page.locator("#reply button.send")).to_be_disabled()
+    await page.locator("#reply-channel").select_option("email")
     await reply.fill("Photos of the parcel label attached.")
 
     # Files by drag and drop and by paste, sent with the reply and shown as previews.

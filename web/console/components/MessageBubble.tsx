@@ -70,6 +70,15 @@ function Delivery({ m }: { m: Interaction }) {
   );
 }
 
+// What the voice channel records (hub/channels/twilio), as words in the agent's language.
+const OUTCOMES: Record<string, string> = {
+  answered: "Answered",
+  abandoned: "Caller hung up",
+  voicemail: "Voicemail",
+  callback: "Callback requested",
+};
+const HOW: Record<string, string> = { dtmf: "keypad", speech: "speech", timeout: "no choice", none: "no choice" };
+
 function Call({ meta }: { meta: Record<string, unknown> }) {
   const path = (meta.ivr_path as Step[] | undefined) ?? [];
   const recording = meta.recording as { url?: string; seconds?: number } | undefined;
@@ -81,7 +90,7 @@ function Call({ meta }: { meta: Record<string, unknown> }) {
           ? path.map((s, i) => (
               <span key={i}>
                 {s.menu && <small>{s.menu}: </small>}
-                {s.label} <small>({s.via}{s.input ? `: ${s.input}` : ""})</small>
+                {s.label} <small>({t(HOW[s.via ?? ""] ?? s.via ?? "")}{s.input ? `: ${s.input}` : ""})</small>
                 {i < path.length - 1 ? " › " : ""}
               </span>
             ))
@@ -91,7 +100,7 @@ function Call({ meta }: { meta: Record<string, unknown> }) {
         <>
           <dt>{t("Outcome")}</dt>
           <dd class="outcome" data-outcome={String(meta.outcome)}>
-            {String(meta.outcome)}
+            {t(OUTCOMES[String(meta.outcome)] ?? String(meta.outcome))}
           </dd>
         </>
       ) : null}

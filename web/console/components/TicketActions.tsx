@@ -46,16 +46,19 @@ export function TicketActions() {
           </button>
         ))}
       </div>
-      <label class="inline">
-        <span class="visually-hidden">{t("Priority")}</span>
-        <select id="move-priority" value={tk.priority} onChange={(e) => run(change({ priority: e.currentTarget.value }))}>
-          {PRIORITIES.map((p) => (
-            <option key={p} value={p}>
-              {t(p)}
-            </option>
-          ))}
-        </select>
-      </label>
+      {/* Only supervisors change priority (the API refuses agents): agents read it in the ticket's header. */}
+      {supervisor && (
+        <label class="inline">
+          <span class="visually-hidden">{t("Priority")}</span>
+          <select id="move-priority" value={tk.priority} onChange={(e) => run(change({ priority: e.currentTarget.value }))}>
+            {PRIORITIES.map((p) => (
+              <option key={p} value={p}>
+                {t(p)}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       {supervisor && s.queues.length > 0 && (
         <label class="inline">
           <span class="visually-hidden">{t("Queue")}</span>
