@@ -173,6 +173,9 @@ def _serve(settings: Settings, args: argparse.Namespace, *, demo: bool = False) 
     def load() -> Callable[[], web.Application]:
         """In a thread, while the port already answers /healthz: the server's imports."""
         with _without_collection():
+            from hub.imports import server_socketio
+
+            server_socketio(redis=bool(settings.redis_url))  # without the libraries of its clients (memory)
             from hub.agent_console.demo_outbox_page import install
             from hub.app import create_app
 

@@ -24,3 +24,22 @@ def without(*extras: str) -> Iterator[None]:
         for name in blocked:
             if sys.modules.get(name, 0) is None:
                 del sys.modules[name]
+
+
+# python-socketio's package imports every client and message queue it has; a server without Redis needs none
+# of their optional libraries (docs/performance.md "Memory": 5 MB of RSS, 80 modules).
+SOCKET_CLIENT_EXTRAS = ("requests", "websocket")  # engineio's synchronous client: never used by a server
+SOCKET_QUEUE_EXTRAS = ("redis", "valkey")  # socketio's Redis managers: needed when Redis is configured
+
+
+def server_socketio(*, redis: bool) -> None:
+    """Import python-socketio (and engine.io) as a server needs it: without the HTTP and websocket libraries
+    of its clients and, unless the server talks to Redis, without redis.
+
+    Both packages try these imports and carry on without them (their clients and Redis managers then refuse
+    to start, which a server without Redis never asks of them). Only for a process's first import of
+    socketio, made where the settings are known (`hub serve`): later imports of the extras work as usual."""
+    if "socketio" in sys.modules:
+        return
+    with without(*SOCKET_CLIENT_EXTRAS, *(() if redis else SOCKET_QUEUE_EXTRAS)):
+        import socketio  # noqa: F401  # imported here for its side effect: the package in sys.modules
