@@ -199,6 +199,12 @@ WORKSPACE_STRINGS: tuple[str, ...] = (
     N_("Outcome"),
     N_("Duration"),
     N_("Voicemail"),
+    N_("Linked tickets"),
+    N_("Automatic"),  # who wrote what the hub sent by itself (a notice, a survey)
+    N_("Related"),
+    N_("Parent ticket"),
+    N_("Child ticket"),
+    N_("Unlink #%(id)s"),
     N_("Answered"),
     N_("Caller hung up"),
     N_("Callback requested"),

@@ -31,10 +31,12 @@ SAYS = {
            "bell": "Notifications (1 new)", "desktop": "Desktop notifications", "sla": "First answer due soon",
            "mention": "li mentioned you",
            "canned": "Canned responses", "ago": r"^(now|\d+ min\. ago)$", "sms": "2 SMS", "tags": "Tags",
+           "merge": "Merge or link", "related": "Related", "back": "Back to the conversation",
            "retry": "Send again now", "answered": "The channel answered:"},
     "zh-CN": {"solved": "已解决", "more": "显示更多", "quoted": "显示引用的往来邮件", "forwarded": "转发的邮件",
               "bell": "通知（1 条新）", "desktop": "桌面通知", "sla": "首次回复即将到期", "mention": "li 在工单",
               "canned": "快捷回复", "ago": r"^(现在|\d+分钟前)$", "sms": "2 条短信", "tags": "标签",
+              "merge": "合并或关联", "related": "相关", "back": "返回会话",
               "retry": "立即重新发送", "answered": "渠道返回："},
 }  # fmt: skip
 QUOTED = "On Mon, 30 Nov 2026, Support wrote:\n> Your parcel left our warehouse on Friday."
@@ -204,6 +206,23 @@ async def test_the_workspace_details(hub: Hub, db: Database, browser: Browser, l
     await page.locator(".action-panel input[name=tags]").fill("courier, label")
     await page.locator(".action-panel input[name=tags]").press("Enter")
     await expect(page.locator(".ticket-actions .tags .tag")).to_have_text(["courier", "label"])
+
+    # Link the invoice ticket: it shows in the context panel among linked tickets, and unlinks there.
+    await page.locator(".ticket-actions > button", has_text=says["merge"]).click()
+    await page.locator(".action-panel input[name=other]").fill(str(ids["invoice"]))
+    await page.locator(".action-panel select[name=how]").select_option("link")
+    await page.locator(".action-panel button[type=submit]").click()
+    if width == 390:
+        await page.locator("button.details-toggle").click()
+    link = page.locator(f'#linked-tickets li[data-id="{ids["invoice"]}"]')
+    await expect(link).to_contain_text(says["related"])
+    await link.scroll_into_view_if_needed()
+    await shot(page, f"workspace-linked-{lang}-{width}")
+    assert await serious_axe_findings(page) == []
+    await link.get_by_role("button").click()
+    await expect(page.locator("#linked-tickets")).to_have_count(0)
+    if width == 390:
+        await page.get_by_role("button", name=says["back"]).click()
 
     # Desktop notifications once the agent opts in (from the bell), shown while the tab is in the background.
     bell = page.locator("#notifications-toggle")

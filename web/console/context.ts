@@ -1,10 +1,19 @@
-/** The context panel's data in the store: probable duplicates of the customer and their other tickets. */
+/** The context panel's data in the store: probable duplicates of the customer, their other tickets, and the
+ * tickets linked to the open one. */
 import { signal } from "@preact/signals";
 import { api } from "../shared/api";
 import type { Duplicate, Ticket } from "./types";
 
+export interface Link {
+  ticket_id: number;
+  kind: "related" | "parent" | "child";
+  subject: string;
+  status: string;
+}
+
 export const duplicates = signal<{ customer: number; list: Duplicate[]; threshold: number; failed: boolean } | null>(null);
 export const pastTickets = signal<{ customer: number; list: Ticket[] } | null>(null);
+export const linked = signal<{ ticket: number; list: Link[] } | null>(null);
 
 export async function loadDuplicates(customer: number, lookAlikes: boolean): Promise<void> {
   try {
@@ -25,4 +34,20 @@ export async function loadPastTickets(customer: number): Promise<void> {
 
 export function mergeCustomer(customer: number, into: number): Promise<unknown> {
   return api("POST", `/api/v1/customers/${customer}/merge`, { into });
+}
+
+export async function loadLinks(ticket: number): Promise<void> {
+  const body = await api<{ links: Link[] }>("GET", `/api/v1/tickets/${ticket}/links`);
+  linked.value = { ticket, list: body.links };
+}
+
+/** Link or unlink two tickets; the panel shows the links the hub answers with. */
+export async function linkTickets(ticket: number, other: number): Promise<void> {
+  const body = await api<{ links: Link[] }>("POST", `/api/v1/tickets/${ticket}/links`, { ticket_id: other });
+  linked.value = { ticket, list: body.links };
+}
+
+export async function unlinkTickets(ticket: number, other: number): Promise<void> {
+  const body = await api<{ links: Link[] }>("DELETE", `/api/v1/tickets/${ticket}/links/${other}`);
+  linked.value = { ticket, list: body.links };
 }

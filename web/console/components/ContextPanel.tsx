@@ -12,6 +12,7 @@ import { agents } from "../store";
 import { localTime } from "../time";
 import { CustomerCard } from "./CustomerCard";
 import { Duplicates } from "./Duplicates";
+import { LinkedTickets } from "./LinkedTickets";
 import { Suggestions } from "./Suggestions";
 
 function Routing() {
@@ -80,6 +81,7 @@ export function ContextPanel({ onClose }: { onClose: () => void }) {
       <CustomerCard customer={s.customer} surveys={s.surveys} phrases={s.phrases} />
       <Suggestions />
       <Routing />
+      <LinkedTickets ticket={s.ticket.id} />
       <PastTickets customer={s.customer.id} current={s.ticket.id} />
       <Duplicates customer={s.customer.id} />
       <section class="panel" aria-labelledby="history-title">

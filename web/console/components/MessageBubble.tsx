@@ -178,7 +178,7 @@ export function MessageBubble({ m, ticket, agents, me }: { m: Interaction; ticke
   }
   const coach = m.direction === "note" && !!meta.coach_for;
   const author =
-    m.direction === "inbound" ? ticket.customer_name : m.author_agent_id ? (agents[m.author_agent_id] ?? t("agent")) : "hub";
+    m.direction === "inbound" ? ticket.customer_name : m.author_agent_id ? (agents[m.author_agent_id] ?? t("agent")) : t("Automatic");
   const mine = m.author_agent_id !== null && m.author_agent_id === me;
   const warnings = [...((meta.warnings as string[] | undefined) ?? []), ...(meta.warning ? [String(meta.warning)] : [])];
   return (

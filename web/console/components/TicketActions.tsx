@@ -5,6 +5,7 @@ import { useState } from "preact/hooks";
 import { t } from "../../shared/i18n";
 import { boot } from "../boot";
 import { change, state } from "../conversation";
+import { linkTickets } from "../context";
 import { api } from "../../shared/api";
 import { splitting, startSplit } from "../split";
 import { SnoozeAt } from "./SnoozeAt";
@@ -147,7 +148,7 @@ export function TicketActions() {
             const data = new FormData(form(e));
             const other = Number(data.get("other"));
             const how = String(data.get("how"));
-            run(how === "merge" ? api("POST", `/api/v1/tickets/${tk.id}/merge`, { into: other }) : api("POST", `/api/v1/tickets/${tk.id}/links`, { ticket_id: other }));
+            run(how === "merge" ? api("POST", `/api/v1/tickets/${tk.id}/merge`, { into: other }) : linkTickets(tk.id, other));
           }}
         >
           <label>
