@@ -200,6 +200,15 @@ WORKSPACE_STRINGS: tuple[str, ...] = (
     N_("Duration"),
     N_("Voicemail"),
     N_("Linked tickets"),
+    # the kinds of refusal the API names, as headlines before its own words (web/console/errors.ts)
+    N_("Not accepted"),
+    N_("Signed out: sign in again"),
+    N_("Not allowed"),
+    N_("Not found"),
+    N_("Changed meanwhile or already done"),
+    N_("Too large"),
+    N_("Too many tries: wait a moment"),
+    N_("The hub is busy: try again shortly"),
     N_("Automatic"),  # who wrote what the hub sent by itself (a notice, a survey)
     N_("Related"),
     N_("Parent ticket"),

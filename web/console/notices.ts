@@ -6,6 +6,7 @@ import { api } from "../shared/api";
 import { t } from "../shared/i18n";
 import { boot } from "./boot";
 import { ask, on } from "./live";
+import { errorText } from "./errors";
 import { due } from "./order";
 import { mentioned, now, onTicketChange, tickets } from "./store";
 import type { Interaction, Notice, Offer, Ticket } from "./types";
@@ -93,7 +94,7 @@ export async function answerOffer(ticketId: number, accept: boolean): Promise<bo
     dropOffer(ticketId);
     return true;
   } catch (err) {
-    offers.value = offers.value.map((o) => (o.ticket.id === ticketId ? { ...o, error: (err as Error).message } : o));
+    offers.value = offers.value.map((o) => (o.ticket.id === ticketId ? { ...o, error: errorText(err) } : o));
     return false;
   }
 }

@@ -14,6 +14,7 @@ import { applyMark, hasMarkup, type Mark } from "../markdown";
 import type { Attachment, Macro } from "../types";
 import { ComposerToolbar, shortcutMark } from "./ComposerToolbar";
 import { Picker, type Choice } from "./Picker";
+import { errorText } from "../errors";
 
 export function Composer() {
   const s = state.value;
@@ -82,7 +83,7 @@ export function Composer() {
       const start = before.length - (canned[1] ?? "").length - 1;
       applyMacro(Number(c.id))
         .then((filled) => edit(`${before.slice(0, start)}${filled}${after}`))
-        .catch((err: Error) => setError(err.message));
+        .catch((err: unknown) => setError(errorText(err)));
       setCaret(-1);
     }
     box.current?.focus();
@@ -104,13 +105,13 @@ export function Composer() {
   const runMacro = (m: Macro) => {
     applyMacro(m.id)
       .then((filled) => insert(filled))
-      .catch((err: Error) => setError(err.message));
+      .catch((err: unknown) => setError(errorText(err)));
   };
   const attach = (list: FileList | File[] | null) => {
     for (const file of Array.from(list ?? [])) {
       upload(file)
         .then((a) => setFiles((now) => [...now, a]))
-        .catch((err: Error) => setError(err.message));
+        .catch((err: unknown) => setError(errorText(err)));
     }
   };
   const submit = (e?: Event) => {
@@ -125,7 +126,7 @@ export function Composer() {
         setFiles([]);
         setMentions([]);
       })
-      .catch((err: Error) => setError(err.message))
+      .catch((err: unknown) => setError(errorText(err)))
       .finally(() => setSending(false));
   };
 

@@ -2,6 +2,7 @@
 import { useState } from "preact/hooks";
 import { t } from "../../shared/i18n";
 import { type Profile, saveCustomer } from "../customers";
+import { errorText } from "../errors";
 
 export function CustomerEdit({ c, tiers, onDone }: { c: Profile; tiers: string[]; onDone: () => void }) {
   const [busy, setBusy] = useState(false);
@@ -19,9 +20,9 @@ export function CustomerEdit({ c, tiers, onDone }: { c: Profile; tiers: string[]
     setBusy(true);
     saveCustomer(c.id, patch)
       .then(onDone)
-      .catch((err: Error) => {
+      .catch((err: unknown) => {
         setBusy(false);
-        setError(err.message);
+        setError(errorText(err));
       });
   };
   return (

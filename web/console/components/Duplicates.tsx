@@ -5,6 +5,7 @@ import { t } from "../../shared/i18n";
 import { duplicates, loadDuplicates, mergeCustomer } from "../context";
 import { evidenceText } from "../customers_evidence";
 import type { Duplicate } from "../types";
+import { errorText } from "../errors";
 
 function Item({ d, customer, likely }: { d: Duplicate; customer: number; likely: boolean }) {
   const [busy, setBusy] = useState(false);
@@ -14,9 +15,9 @@ function Item({ d, customer, likely }: { d: Duplicate; customer: number; likely:
     setBusy(true);
     mergeCustomer(customer, d.customer_id)
       .then(() => window.location.reload())
-      .catch((err: Error) => {
+      .catch((err: unknown) => {
         setBusy(false);
-        setError(err.message);
+        setError(errorText(err));
       });
   };
   return (

@@ -4,6 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import { t } from "../../shared/i18n";
 import { linked, loadLinks, unlinkTickets } from "../context";
 import { navigate } from "../router";
+import { errorText } from "../errors";
 
 // What the other ticket is to this one, as the hub names it (hub/tickets/links.py).
 const KINDS: Record<string, string> = { related: "Related", parent: "Parent ticket", child: "Child ticket" };
@@ -12,7 +13,7 @@ export function LinkedTickets({ ticket }: { ticket: number }) {
   const [error, setError] = useState("");
   useEffect(() => {
     setError("");
-    loadLinks(ticket).catch((err: Error) => setError(err.message));
+    loadLinks(ticket).catch((err: unknown) => setError(errorText(err)));
   }, [ticket]);
   const list = linked.value?.ticket === ticket ? linked.value.list : [];
   if (!list.length && !error) return null;
@@ -38,7 +39,7 @@ export function LinkedTickets({ ticket }: { ticket: number }) {
               class="icon-button"
               aria-label={t("Unlink #%(id)s", { id: x.ticket_id })}
               title={t("Unlink #%(id)s", { id: x.ticket_id })}
-              onClick={() => unlinkTickets(ticket, x.ticket_id).catch((err: Error) => setError(err.message))}
+              onClick={() => unlinkTickets(ticket, x.ticket_id).catch((err: unknown) => setError(errorText(err)))}
             >
               <Link2Off size={14} aria-hidden="true" />
             </button>

@@ -10,6 +10,7 @@ import { say } from "../phrases";
 import { localTime } from "../time";
 import { SplitPick } from "./SplitBar";
 import type { Claim, Interaction, Ticket } from "../types";
+import { errorText } from "../errors";
 
 interface Forwarded {
   sender?: string;
@@ -58,7 +59,7 @@ function Delivery({ m }: { m: Interaction }) {
           onClick={() => {
             setBusy(true);
             retry(m.id)
-              .catch((err: Error) => setError(err.message))
+              .catch((err: unknown) => setError(errorText(err)))
               .finally(() => setBusy(false));
           }}
         >

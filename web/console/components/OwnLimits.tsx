@@ -4,6 +4,7 @@ import { api } from "../../shared/api";
 import { t } from "../../shared/i18n";
 import { boot } from "../boot";
 import { channelName } from "../labels";
+import { errorText } from "../errors";
 
 export function OwnLimits() {
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
@@ -15,7 +16,7 @@ export function OwnLimits() {
     }
     api("PUT", "/api/v1/agents/me/limits", body)
       .then(() => setMsg({ ok: true, text: t("Saved") }))
-      .catch((err: Error) => setMsg({ ok: false, text: err.message }));
+      .catch((err: unknown) => setMsg({ ok: false, text: errorText(err) }));
   };
   return (
     <details class="own-limits">

@@ -6,6 +6,7 @@ import { t } from "../../shared/i18n";
 import { openId, state } from "../conversation";
 import { navigate } from "../router";
 import { picked, splitDone, splitOff, splitting, startSplit, togglePick } from "../split";
+import { errorText } from "../errors";
 
 /** The checkbox on one message while picking (nothing otherwise). */
 export function SplitPick({ id, label }: { id: number; label: string }) {
@@ -48,7 +49,7 @@ export function SplitBar() {
         setBusy(true);
         splitOff(subject)
           .then(() => setSubject(""))
-          .catch((err: Error) => setError(err.message))
+          .catch((err: unknown) => setError(errorText(err)))
           .finally(() => setBusy(false));
       }}
     >

@@ -9,6 +9,7 @@ import { linkTickets } from "../context";
 import { api } from "../../shared/api";
 import { splitting, startSplit } from "../split";
 import { SnoozeAt } from "./SnoozeAt";
+import { errorText } from "../errors";
 
 const STATUSES = ["open", "pending", "solved", "closed"];
 const PRIORITIES = ["urgent", "high", "normal", "low"];
@@ -28,7 +29,7 @@ export function TicketActions() {
   const supervisor = boot.me.supervisor;
   const run = (p: Promise<unknown>) => {
     setError("");
-    p.then(() => setPanel("")).catch((err: Error) => setError(err.message));
+    p.then(() => setPanel("")).catch((err: unknown) => setError(errorText(err)));
   };
   const form = (e: Event) => e.currentTarget as HTMLFormElement;
   return (
