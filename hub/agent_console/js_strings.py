@@ -153,6 +153,7 @@ WORKSPACE_STRINGS: tuple[str, ...] = (
     N_("Write a note… @name tells a colleague"),
     N_("Write a reply… / or # for canned responses"),
     N_("The channel answered:"),
+    N_("Noted while reading it:"),
     N_("Colleagues"),
     N_("Canned responses"),
     N_("Remove %(name)s"),

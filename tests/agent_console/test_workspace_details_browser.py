@@ -29,7 +29,7 @@ pytestmark = BROWSER
 SAYS = {
     "en": {"solved": "Solved", "more": "Show more", "quoted": "Show quoted history", "forwarded": "Forwarded message",
            "bell": "Notifications (1 new)", "desktop": "Desktop notifications", "sla": "First answer due soon",
-           "mention": "li mentioned you",
+           "mention": "li mentioned you", "noted": "Noted while reading it: Subject header",
            "canned": "Canned responses", "ago": r"^(now|\d+ min\. ago)$", "sms": "2 SMS", "tags": "Tags",
            "merge": "Merge or link", "related": "Related", "again": "linked already",
            "back": "Back to the conversation",
@@ -37,7 +37,8 @@ SAYS = {
     "zh-CN": {"solved": "已解决", "more": "显示更多", "quoted": "显示引用的往来邮件", "forwarded": "转发的邮件",
               "bell": "通知（1 条新）", "desktop": "桌面通知", "sla": "首次回复即将到期", "mention": "li 在工单",
               "canned": "快捷回复", "ago": r"^(现在|\d+分钟前)$", "sms": "2 条短信", "tags": "标签",
-              "merge": "合并或关联", "related": "相关", "again": "已被他人更改或已完成 · tickets", "back": "返回会话",
+              "merge": "合并或关联", "related": "相关", "again": "已被他人更改或已完成 · tickets",
+              "noted": "读取时的技术提示： Subject header", "back": "返回会话",
               "retry": "立即重新发送", "answered": "渠道返回："},
 }  # fmt: skip
 QUOTED = "On Mon, 30 Nov 2026, Support wrote:\n> Your parcel left our warehouse on Friday."
@@ -89,7 +90,8 @@ async def seed(hub: Hub, db: Database, me: int) -> dict[str, int]:
         await s.execute(update(Ticket).where(Ticket.id.in_(solved)).values(assignee_id=me, status="solved"))
         mail = await s.scalar(select(Interaction).where(Interaction.ticket_id == ids["parcel"]))
         assert mail is not None
-        mail.meta = {**mail.meta, "quoted": QUOTED, "forwarded": [FORWARDED]}
+        warning = "Subject header: unencoded 8-bit text, read as gb18030"  # as hub/channels/email/parse.py notes
+        mail.meta = {**mail.meta, "quoted": QUOTED, "forwarded": [FORWARDED], "warnings": [warning]}
         s.add(Identity(customer_id=mail.customer_id, kind="phone", value="+8613800138000"))  # SMS reaches them too
     supervisor = await make_token(db, "supervisor")
     macro = {"title": "Invoice fixed", "body": "Hello {{customer.name}}, the invoice is corrected.", "shared": True}
@@ -198,6 +200,7 @@ async def test_the_workspace_details(hub: Hub, db: Database, browser: Browser, l
     forwarded = page.locator("#messages blockquote.forwarded")
     await expect(forwarded.locator(".who")).to_contain_text(says["forwarded"])
     await expect(forwarded).to_contain_text("We could not deliver parcel 88231.")
+    await expect(page.locator("#messages .msg-inbound .warning")).to_contain_text(says["noted"])
     await shot(page, f"workspace-mail-{lang}-{width}")
     assert await serious_axe_findings(page) == []
 

@@ -221,8 +221,10 @@ export function MessageBubble({ m, ticket, agents, me }: { m: Interaction; ticke
         )}
         {meta.call_sid ? <Call meta={meta} /> : null}
         {warnings.map((w, i) => (
+          // What a channel noted while reading the message (a mail header it could not decode, a photo not
+          // fetched): its technical words, introduced in the agent's language.
           <div class="warning" key={i}>
-            {w}
+            {t("Noted while reading it:")} <span lang="en">{w}</span>
           </div>
         ))}
         {m.delivery_error && (
