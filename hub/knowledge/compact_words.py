@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from itertools import accumulate
 from typing import Any, TypeVar
 
+from hub.knowledge.mapped_file import in_memory
+
 T = TypeVar("T")
 _ENCODING = "utf-8"
 _ERRORS = "surrogatepass"  # a lone surrogate in a customer's text is looked up (and not found), never an error
@@ -49,32 +51,40 @@ class CompactWords(Mapping[str, int]):
     """Read-only, over the arrays word_sections made (mapped or in memory): a word's hash finds its slot, its
     bytes confirm it. A table without values answers 0 for every word it holds (it is asked only `in`)."""
 
-    __slots__ = ("_hashes", "_n", "_offsets", "_values", "_words")
+    __slots__ = ("_hashes", "_last", "_n", "_offsets", "_values", "_words")
 
-    def __init__(self, sections: Mapping[str, memoryview]) -> None:
+    def __init__(self, sections: Mapping[str, Any]) -> None:  # mapped_file.Tables.sections
         self._hashes = sections["hashes"]
         self._offsets = sections["offsets"]
         self._words = sections["words"]
         self._values = sections.get("values")
         self._n = len(self._hashes)
+        # The last word asked and its slot, as one tuple (threads share the table: one atomic assignment).
+        # jieba asks `frag in FREQ` and then `FREQ[frag]` of the same fragment: half its look-ups are repeats.
+        self._last: tuple[object, int] = (None, -1)  # None: equal to no word
 
     @classmethod
     def of(cls, table: Mapping[str, int]) -> CompactWords:
         """Built in memory from a dict (no cache file)."""
-        return cls({name: memoryview(data) for name, data in word_sections(table, table).items()})
+        return cls(in_memory(word_sections(table, table), {}).sections)
 
     def slot(self, word: str) -> int:
         """The word's index in the arrays, or -1. Equal hashes (a collision) sit side by side: each is compared."""
         if not isinstance(word, str):
             return -1
+        last = self._last
+        if last[0] == word:
+            return last[1]
         b = _key(word)
         h = zlib.crc32(b)
         hashes, offsets, words, n = self._hashes, self._offsets, self._words, self._n
         i = bisect_left(hashes, h)
         while i < n and hashes[i] == h:
             if words[offsets[i] : offsets[i + 1]] == b:
+                self._last = (word, i)
                 return i
             i += 1
+        self._last = (word, -1)
         return -1
 
     def _value(self, i: int) -> int:
@@ -95,7 +105,7 @@ class CompactWords(Mapping[str, int]):
 
     def __iter__(self) -> Iterator[str]:
         offsets, words = self._offsets, self._words
-        return (bytes(words[offsets[i] : offsets[i + 1]]).decode(_ENCODING, _ERRORS) for i in range(self._n))
+        return (words[offsets[i] : offsets[i + 1]].decode(_ENCODING, _ERRORS) for i in range(self._n))
 
     def __len__(self) -> int:
         return self._n

@@ -24,9 +24,11 @@ from typing import Any, TypeAlias
 
 log = logging.getLogger(__name__)
 
-MAGIC = b"HUBTAB1\n"  # bumped when the layout changes: an older file is then simply rebuilt
+MAGIC = b"HUBTAB2\n"  # bumped when the layout changes: an older file is then simply rebuilt
 _HEADER_LEN = struct.Struct("<I")
-_ALIGN = 8  # every section starts on an 8-byte boundary, so a cast view reads aligned items
+# Every section starts on a page boundary: a cast view reads aligned items, and a byte section is mapped on its
+# own (mmap offsets are whole pages), so slicing it gives bytes at C speed rather than a memoryview to compare.
+_ALIGN = mmap.ALLOCATIONGRANULARITY
 _CHUNK = 1 << 20  # checksum reads (into a small buffer, not through the mapping: no pages of ours touched)
 
 Section: TypeAlias = "array[Any] | bytes"
@@ -34,9 +36,10 @@ Section: TypeAlias = "array[Any] | bytes"
 
 @dataclass(frozen=True, slots=True)
 class Tables:
-    """The mapped sections (memoryviews cast to their item type) and the builder's small JSON metadata."""
+    """The mapped sections and the builder's small JSON metadata. A typed section is a memoryview cast to its
+    item type; a byte section an mmap (or bytes, in memory): either slices to bytes."""
 
-    sections: dict[str, memoryview]
+    sections: dict[str, Any]
     meta: dict[str, Any]
 
 
@@ -67,11 +70,16 @@ def load(name: str, key: str, build: Callable[[], tuple[dict[str, Section], dict
         _write(path, key, sections, meta)
     except OSError as exc:
         log.warning("cannot write %s (%s): the %s tables stay in this process's memory", path, exc, name)
-        return Tables({k: memoryview(v) for k, v in sections.items()}, meta)
+        return in_memory(sections, meta)
     tables = _read(path, key)
     if tables is None:  # written but not readable back: a broken file system; serve from memory
-        return Tables({k: memoryview(v) for k, v in sections.items()}, meta)
+        return in_memory(sections, meta)
     return tables
+
+
+def in_memory(sections: Mapping[str, Section], meta: dict[str, Any]) -> Tables:
+    """The built arrays as Tables without a file (byte sections stay bytes, as a mapped one slices)."""
+    return Tables({k: v if isinstance(v, bytes) else memoryview(v) for k, v in sections.items()}, meta)
 
 
 def _write(path: Path, key: str, sections: Mapping[str, Section], meta: dict[str, Any]) -> None:
@@ -118,17 +126,23 @@ def _read(path: Path, key: str) -> Tables | None:
             body_at = start + header_len
             if os.fstat(f.fileno()).st_size != body_at + header["size"] or _crc(f) != header["crc"]:
                 return _stale(path, "damaged")
-            mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)  # stays open after the file closes
+            sections = {  # the mappings stay open after the file closes
+                name: _section(f.fileno(), body_at + at, nbytes, typecode)
+                for name, (typecode, at, nbytes) in header["sections"].items()
+            }
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return _stale(path, f"unreadable: {exc}")
-    whole = memoryview(mapped)
-    sections = {
-        name: whole[body_at + at : body_at + at + nbytes].cast(typecode)
-        for name, (typecode, at, nbytes) in header["sections"].items()
-    }
     return Tables(sections, header["meta"])
+
+
+def _section(fd: int, at: int, nbytes: int, typecode: Any) -> Any:
+    """One section mapped on its own: bytes-like for a byte section, else a memoryview of its item type."""
+    if not nbytes:  # mmap maps nothing of length 0
+        return b"" if typecode == "B" else memoryview(b"").cast(typecode)
+    mapped = mmap.mmap(fd, nbytes, access=mmap.ACCESS_READ, offset=at)
+    return mapped if typecode == "B" else memoryview(mapped).cast(typecode)
 
 
 def _crc(f: Any) -> int:

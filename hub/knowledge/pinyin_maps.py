@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 from hub.knowledge.compact_words import CompactWords
 
@@ -18,7 +19,7 @@ class CompactPhrases(Mapping[str, list[list[str]]]):
 
     __slots__ = ("_ids", "_readings", "_starts", "_words")
 
-    def __init__(self, sections: Mapping[str, memoryview], readings: Sequence[Sequence[str]]) -> None:
+    def __init__(self, sections: Mapping[str, Any], readings: Sequence[Sequence[str]]) -> None:
         self._words = CompactWords(sections)  # its value for a phrase: the phrase's place in starts
         self._ids = sections["ids"]
         self._starts = sections["starts"]
@@ -46,7 +47,7 @@ class CompactChars(Mapping[int, str]):
 
     __slots__ = ("_n", "_offsets", "_points", "_readings")
 
-    def __init__(self, sections: Mapping[str, memoryview]) -> None:
+    def __init__(self, sections: Mapping[str, Any]) -> None:
         self._points = sections["points"]
         self._offsets = sections["char_offsets"]
         self._readings = sections["char_readings"]
@@ -59,7 +60,7 @@ class CompactChars(Mapping[int, str]):
         return i if i < self._n and self._points[i] == point else -1
 
     def _value(self, i: int) -> str:
-        return bytes(self._readings[self._offsets[i] : self._offsets[i + 1]]).decode()
+        return str(self._readings[self._offsets[i] : self._offsets[i + 1]].decode())
 
     def __getitem__(self, point: int) -> str:
         i = self._slot(point)
