@@ -224,6 +224,7 @@ async def test_the_workspace_details(hub: Hub, db: Database, browser: Browser, l
     await page.locator(".action-panel button[type=submit]").click()
     await expect(page.locator("#action-error")).to_contain_text(says["again"])
     await page.locator(".ticket-actions > button", has_text=says["merge"]).click()
+    await expect(page.locator("#action-error")).to_have_text("")  # closed with its panel
     if width == 390:
         await page.locator("button.details-toggle").click()
     link = page.locator(f'#linked-tickets li[data-id="{ids["invoice"]}"]')

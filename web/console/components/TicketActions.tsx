@@ -1,7 +1,7 @@
 /** Ticket actions in place: status, priority, queue, assignee (take, take over), snooze with a reminder, tags,
  * merge into another ticket and links. */
 import { AlarmClock, Merge, Scissors, Tag } from "lucide-preact";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { t } from "../../shared/i18n";
 import { boot } from "../boot";
 import { change, state } from "../conversation";
@@ -23,6 +23,8 @@ export function TicketActions() {
   const s = state.value;
   const [error, setError] = useState("");
   const [panel, setPanel] = useState<"" | "snooze" | "tags" | "merge">("");
+  // A refusal belongs to the action tried: it goes when a panel opens or closes, or another ticket shows.
+  useEffect(() => setError(""), [panel, s?.ticket.id]);
   if (!s) return null;
   const tk = s.ticket;
   const me = boot.me.agent_id;
