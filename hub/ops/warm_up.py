@@ -36,11 +36,12 @@ def _run() -> None:
     except Exception:  # a warm-up is an optimisation: whatever failed here fails again, reported, when used
         log.exception("warm-up failed")
         return
-    # What loading left behind (jieba's dict before it was compacted, pypinyin's JSON) is freed, and the heap's
-    # free pages go back to the system: 9 MB of RSS measured with the demo data (docs/performance.md, Memory).
+    # What loading left behind is freed (the dictionaries are mapped from their cache file, but the first process
+    # on a host builds that file in its own heap), and the heap's free pages go back to the system
+    # (docs/performance.md, Memory).
     gc.collect()
     heap.trim()
-    # As at start-up: the dictionaries' millions of long-lived objects stay out of the collector's full passes,
-    # each of which would otherwise stall the event loop for about half a second.
+    # As at start-up: the long-lived objects loaded so far (modules, the knowledge index) stay out of the
+    # collector's full passes, which would otherwise stall the event loop on each.
     gc.freeze()
     log.info("warm-up done in %.1f s", time.monotonic() - began)
