@@ -16,6 +16,7 @@ import asyncio
 import json
 import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -102,7 +103,9 @@ async def run(n: int, concurrency: int, database_url: str, tmp: Path, unsafe: bo
                 else:
                     errors += 1
 
+    before = _children_cpu()
     proc, _ = await start_hub(env)  # ready before it returns; stopped if it never gets there
+    at_ready = _process_cpu(proc.pid)
     try:
         connector = aiohttp.TCPConnector(limit=concurrency)
         async with aiohttp.ClientSession(connector=connector) as http:
@@ -111,6 +114,9 @@ async def run(n: int, concurrency: int, database_url: str, tmp: Path, unsafe: bo
             elapsed = time.perf_counter() - start
     finally:
         await stop(proc)  # SIGTERM, then its whole process group killed if it does not exit in time
+    # The hub's own CPU from ready to exit (its work after the answers included): the figure a shared machine
+    # does not distort, unlike requests/s.
+    hub_cpu = _children_cpu() - before - at_ready
     db = Database(database_url, EventBus())
     try:
         async with db.read() as s:
@@ -128,11 +134,25 @@ async def run(n: int, concurrency: int, database_url: str, tmp: Path, unsafe: bo
         "requests_per_s": round(len(jobs) / elapsed, 1),
         "ack_p50_ms": round(percentile(acks, 0.50), 1),
         "ack_p99_ms": round(percentile(acks, 0.99), 1),
+        "hub_cpu_s": round(hub_cpu, 2),
+        "hub_cpu_ms_per_webhook": round(hub_cpu * 1000 / len(jobs), 2),
         "errors": errors,
         "lost": len(acked - set(stored)),
         "duplicates": len(stored) - len(set(stored)) + max(0, (rows or 0) - len(stored)),
         "goal": {"requests_per_s": 1000, "ack_p99_ms": 50},
     }
+
+
+def _children_cpu() -> float:
+    """User and system seconds of this process's reaped children (the hub, once stopped)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _process_cpu(pid: int) -> float:
+    """User and system seconds a running process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
