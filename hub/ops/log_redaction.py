@@ -21,6 +21,11 @@ _CANDIDATE = re.compile(r"[+＋(（]?\d[\d \-.()（）－‐]{5,24}\d")
 # Where people's numbers come from: the Chinese and the North American numbering plans (national formats);
 # numbers written with their country code are found in any plan.
 REGIONS = ("CN", "US")
+# phonenumbers' own rule (PhoneNumberMatcher: _TIME_STAMPS and its suffix): a date and an hour followed by
+# ":minutes" is a time stamp, never a number. Every text log line starts with one (its asctime), so it is
+# skipped here before the matcher is asked, twice, for nothing.
+_TIME_STAMP = re.compile(r"[12]\d{3}[-/]?[01]\d[-/]?[0-3]\d +[0-2]\d")
+_TIME_STAMP_SUFFIX = re.compile(r":[0-5]\d")
 # SQLAlchemy puts a failed statement's parameters (a customer's name, address, message) into its message.
 _SQL_PARAMETERS = re.compile(r"\[parameters: .*?\](?=\s*\n|\s*\(Background|\s*$)", re.DOTALL)
 
@@ -32,6 +37,8 @@ def _mask_phones(text: str) -> str:
     spans: list[tuple[int, int]] = []
     for candidate in _CANDIDATE.finditer(text):
         if sum(c.isdigit() for c in candidate.group()) < 7:
+            continue
+        if _TIME_STAMP.fullmatch(candidate.group()) and _TIME_STAMP_SUFFIX.match(text, candidate.end()):
             continue
         # With a little of what surrounds it: phonenumbers reads the context (a date followed by a time is none).
         lo = max(0, candidate.start() - 8)

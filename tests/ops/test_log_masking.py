@@ -70,6 +70,26 @@ def test_people_are_masked_in_messages_and_arguments(captured: io.StringIO) -> N
     assert INNOCENT in text  # dates, times, ids, addresses and durations stay readable
 
 
+def test_a_time_stamp_is_no_number_but_a_number_beside_one_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    stamp = '2026-12-03 18:03:15,123 INFO aiohttp.access: 127.0.0.1 "POST /webhooks/twilio/sms HTTP/1.1" 200 213'
+    asked: list[str] = []
+    matcher = log_redaction.PhoneNumberMatcher
+
+    def counting(text: str, region: str, **kw: object) -> object:
+        asked.append(text)
+        return matcher(text, region, **kw)
+
+    monkeypatch.setattr(log_redaction, "PhoneNumberMatcher", counting)
+    assert log_redaction.redact(stamp) == stamp
+    assert asked == []  # the log line's own time stamp costs no phonenumbers look-up
+    # A date and an hour without minutes after them is no time stamp: phonenumbers still decides (and masks it).
+    assert log_redaction.redact("since 2026-12-03 18 hours") == "since +…18 hours"
+    assert asked
+    assert log_redaction.redact(f"{stamp} from 138-0013-8000 at 2026-12-04 09:30") == (
+        f"{stamp} from +…00 at 2026-12-04 09:30"
+    )
+
+
 def test_tracebacks_with_sql_parameters_and_passwords_are_masked(captured: io.StringIO) -> None:
     engine = sa.create_engine("sqlite://")
     table = sa.Table("people", sa.MetaData(), sa.Column("email", sa.String, unique=True), sa.Column("name", sa.String))
