@@ -10,7 +10,6 @@ calibrated probability that the article answers the question.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import defaultdict
 from collections.abc import Container
@@ -21,19 +20,16 @@ from rapidfuzz import fuzz, process
 from hub.knowledge.confidence import COEFFICIENTS, GAP_THRESHOLD, RANKING, THRESHOLD, Features, calibrated
 from hub.knowledge.expand import Expander
 from hub.knowledge.focus import Focus, units, whether
+from hub.knowledge.lexical import K1, B, Denominators, bm25
 from hub.knowledge.synonyms import related
 from hub.knowledge.terms import asking_weights, weighted_terms
 from hub.knowledge.text import spaced
 
 MAX_QUERY_CHARS = 500
-FUZZY_CANDIDATES = 30
-POSTINGS_BUDGET = 2000  # postings walked per query before common terms only re-score the leaders
-COMMON_CANDIDATES = 300  # the lexical best few that phrase similarity re-scores
+FUZZY_CANDIDATES = 30  # the lexical best few that phrase similarity re-scores
 # BM25F field weights: what a word is worth in each part of an article.
 FIELD_WEIGHTS = {"title": 3.0, "variant": 2.5, "tag": 2.0, "short": 1.0, "body": 0.6}
 HELPED = ("title", "variant", "tag")  # the short fields that also get pinyin pairs and single characters
-K1 = 1.2
-B = 0.5  # answers are short: length normalisation matters less than in web search
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +83,7 @@ class SuggestionIndex:
         self._boost: dict[int, float] = {}
         self._expander = Expander()
         self._norm_cache: tuple[float, dict[int, float]] | None = None
+        self._denominators = Denominators()  # tf + norm per posting of the terms queries walk
         # The confidence model (hub.knowledge.confidence); per index so a bench can try others.
         self.ranking: tuple[float, ...] = RANKING
         self.coefficients: tuple[float, ...] = COEFFICIENTS
@@ -104,6 +101,7 @@ class SuggestionIndex:
             avgdl = self._norm_cache[0]
             self._norm_cache[1][article.article_id] = K1 * (1 - B) + K1 * B * article.length / avgdl
         self._total_length += article.length
+        self._denominators.forget(article.terms)
         for term, tf in article.terms.items():
             if term not in self._postings:
                 self._expander.forget()
@@ -116,6 +114,7 @@ class SuggestionIndex:
         self._total_length -= old.length
         if self._norm_cache is not None:
             self._norm_cache[1].pop(article_id, None)
+        self._denominators.forget(old.terms)
         for term in old.terms:
             posting = self._postings.get(term)
             if posting is not None:
@@ -201,10 +200,12 @@ class SuggestionIndex:
                 weights[term] = max(weights.get(term, 0.0), weight)
         if not weights:
             return [], None
-        lexical, covered, ideal = self._bm25(weights)
-        if not lexical:
+        n = len(self._articles)
+        norms = self._norms(self._total_length / n)
+        scored = bm25(weights, self._postings, norms, self._denominators, n, FUZZY_CANDIDATES)
+        candidates, lexical, covered, ideal = scored.candidates, scored.scores, scored.covered, scored.ideal
+        if not candidates:
             return [], None
-        candidates = heapq.nlargest(FUZZY_CANDIDATES, lexical, key=lexical.__getitem__)
         match = self._phrase_match(query[:MAX_QUERY_CHARS], candidates)
         top = lexical[candidates[0]]
         second = lexical[candidates[1]] if len(candidates) > 1 else 0.0
@@ -240,6 +241,7 @@ class SuggestionIndex:
             k = K1 * B / avgdl
             base = K1 * (1 - B)
             self._norm_cache = (avgdl, {a: base + k * doc.length for a, doc in self._articles.items()})
+            self._denominators.clear()
         return self._norm_cache[1]
 
     def _fix(self, term: str) -> str | None:
@@ -247,46 +249,6 @@ class SuggestionIndex:
 
     def _expand(self, weights: dict[str, float]) -> dict[str, float]:
         return self._expander.expand(weights, self._postings)
-
-    def _bm25(self, weights: dict[str, float]) -> tuple[dict[int, float], dict[int, float], tuple[float, float]]:
-        """BM25 of the articles sharing a term with the query; the IDF share of the query each covers;
-        the BM25 and IDF of a perfect match."""
-        n = len(self._articles)
-        avgdl = self._total_length / n
-        scores: defaultdict[int, float] = defaultdict(float)
-        covered: defaultdict[int, float] = defaultdict(float)
-        ideal = idf_sum = 0.0
-        norms = self._norms(avgdl)
-        common: list[tuple[float, float, dict[int, float]]] = []
-        visited = 0
-        # Words before helpers (characters, pinyin), rare before common: they find the candidates. Once
-        # POSTINGS_BUDGET postings are walked, the rest only add to the leaders so far (a lookup each).
-        for term, qw in sorted(weights.items(), key=lambda tw: (tw[1] < 1.0, len(self._postings.get(tw[0], ())))):
-            posting = self._postings.get(term)
-            df = len(posting) if posting else 0
-            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-            ideal += qw * idf * (K1 + 1)
-            idf_sum += qw * idf
-            if not posting:
-                continue
-            if scores and visited + df > POSTINGS_BUDGET:
-                common.append((qw, idf, posting))
-                continue
-            visited += df
-            weight = qw * idf
-            factor = weight * (K1 + 1)
-            for article_id, tf in posting.items():
-                scores[article_id] += factor * tf / (tf + norms[article_id])
-                covered[article_id] += weight
-        if common:
-            best = heapq.nlargest(COMMON_CANDIDATES, scores, key=scores.__getitem__)
-            for qw, idf, posting in common:
-                for article_id in best:
-                    found = posting.get(article_id)
-                    if found:
-                        scores[article_id] += qw * idf * found * (K1 + 1) / (found + norms[article_id])
-                        covered[article_id] += qw * idf
-        return scores, covered, (ideal or 1.0, idf_sum or 1.0)
 
     def _phrase_match(self, query: str, candidates: list[int]) -> dict[int, float]:
         phrases: list[str] = []
