@@ -112,11 +112,16 @@ def extensions(attributes: dict[str, Any]) -> tuple[tuple[str, str], ...]:
 
 async def index_new(s: AsyncSession, customer_id: int, name: str, first: IdentityRef) -> None:
     """Keys of a customer just created from one contact: what we know is in hand, nothing to read back."""
-    person = Person(customer_id, name, (first.value,) if first.kind == "email" else (),
-                    (first.value,) if first.kind == "phone" else ())  # fmt: skip
-    rows = [{"customer_id": customer_id, "key": k, "weight": w} for k, w in keys(person).items()]
+    rows = new_key_rows(customer_id, name, first)
     if rows:
         await s.execute(insert(CustomerKey), rows)
+
+
+def new_key_rows(customer_id: int, name: str, first: IdentityRef) -> list[dict[str, Any]]:
+    """The customer_keys rows of a customer created from one contact (many such customers: one INSERT)."""
+    person = Person(customer_id, name, (first.value,) if first.kind == "email" else (),
+                    (first.value,) if first.kind == "phone" else ())  # fmt: skip
+    return [{"customer_id": customer_id, "key": k, "weight": w} for k, w in keys(person).items()]
 
 
 async def reindex(s: AsyncSession, customer_ids: Iterable[int], *, new: bool = False) -> None:

@@ -88,7 +88,7 @@ async def resolve_customer(
         if known is not None and known.merged_into_id is None:
             await attach_identity(session, known, ref)
             return known
-    name = (display_name or "").strip()[:200] or _fallback_name(ref)
+    name = new_customer_name(display_name, ref)
     # One flush for both rows: the customer search index (an after-flush hook) is then built once.
     customer = Customer(display_name=name, tier="general", attributes={},
                         identities=[Identity(kind=ref.kind, value=ref.value)])  # fmt: skip
@@ -96,6 +96,11 @@ async def resolve_customer(
     await session.flush()
     await duplicates.index_new(session, customer.id, name, ref)
     return customer
+
+
+def new_customer_name(display_name: str | None, ref: IdentityRef) -> str:
+    """The name a customer created from a first contact starts with: the sender's, else their address."""
+    return (display_name or "").strip()[:200] or _fallback_name(ref)
 
 
 def _fallback_name(ref: IdentityRef) -> str:

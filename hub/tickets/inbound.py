@@ -152,29 +152,31 @@ class ContactWriter:
         return IngestResult(ticket_snap, message, False, decision.action)
 
     async def _open_ticket(self, s: AsyncSession, env: InboundEnvelope, customer: Customer) -> tuple[Ticket, str]:
-        now = env.received_at
-        queue = await queue_by_name(s, env.queue or self._default_queue)
+        queue = await queue_by_name(s, self.queue_of(env))
+        return await open_ticket(s, self.opening(env, customer, queue)), queue.name
+
+    def queue_of(self, env: InboundEnvelope) -> str:
+        return env.queue or self._default_queue
+
+    def opening(self, env: InboundEnvelope, customer: Customer, queue: Queue) -> Opening:
+        """The ticket a first contact opens: the tier's SLA targets on this channel (the configured defaults where
+        a tier sets none), the entry, language and skills the channel saw."""
         first, resolution = self._sla(customer.tier, env.channel) if self._sla else (None, None)
-        # The tier's targets on this channel; the configured defaults where a tier sets none.
-        ticket = await open_ticket(
-            s,
-            Opening(
-                customer=customer,
-                queue=queue,
-                channel=env.channel,
-                text=env.subject or env.text,
-                first_response=timedelta(minutes=first) if first else self._first_response,
-                resolution=timedelta(minutes=resolution) if resolution else self._resolution,
-                now=now,
-                tags=env.tags,
-                requirements={
-                    **({"entry": env.entry[:200]} if env.entry else {}),
-                    **({"language": env.language[:16]} if env.language else {}),
-                    **({"entry_skills": {k[:64]: int(v) for k, v in env.skills.items()}} if env.skills else {}),
-                },
-            ),
+        return Opening(
+            customer=customer,
+            queue=queue,
+            channel=env.channel,
+            text=env.subject or env.text,
+            first_response=timedelta(minutes=first) if first else self._first_response,
+            resolution=timedelta(minutes=resolution) if resolution else self._resolution,
+            now=env.received_at,
+            tags=env.tags,
+            requirements={
+                **({"entry": env.entry[:200]} if env.entry else {}),
+                **({"language": env.language[:16]} if env.language else {}),
+                **({"entry_skills": {k[:64]: int(v) for k, v in env.skills.items()}} if env.skills else {}),
+            },
         )
-        return ticket, queue.name
 
     @staticmethod
     async def _touch_ticket(s: AsyncSession, ticket: Ticket, action: ThreadAction, now: datetime) -> bool:

@@ -4,10 +4,12 @@ The common case is a known customer writing on a ticket that is still active (ne
 which contacts are already stored, one finds the senders' customers, one the messages their threads answer
 (e-mail replies), one or two the tickets they continue (named by their thread, else the latest); then one
 executemany moves the tickets, one multi-row INSERT ... RETURNING stores the contacts, one fills the search
-index and one the history. Everything else (a new customer, a ticket to open or reopen, a pending or merged
-ticket, a hint naming another customer's ticket, claims, extra identities, a repeated message id) goes through
-ContactWriter.store one by one, in the same transaction. A customer is handled by one path only, so their
-contacts keep their order.
+index and one the history. A new customer's only contact in the batch (no thread, no claim) is the other
+common case: inbound_new.py opens their customers and tickets in a few statements for the batch, and their
+contacts join the same INSERTs. Everything else (a new customer writing twice in one batch, a ticket to reopen,
+a pending or merged ticket, a hint naming another customer's ticket, claims, extra identities, a repeated message
+id) goes through ContactWriter.store one by one, in the same transaction. A customer is handled by one path only,
+so their contacts keep their order.
 Nothing here is cached across batches: customers and tickets are read in each batch's own transaction (on
 PostgreSQL with the customers locked, as the one-by-one path locks them), so a merge, an erasure or an
 identity moved between batches is seen by the next batch.
@@ -29,9 +31,10 @@ from hub.customers.search_index import is_sqlite, put_ticket_rows
 from hub.db.engine import UnitOfWork
 from hub.db.models import INTERACTIONS, Customer, Identity, Interaction, Ticket
 from hub.envelopes import IdentityRef, InboundEnvelope
-from hub.events import MessageReceived
+from hub.events import MessageReceived, TicketCreated
 from hub.events.snapshots import InteractionSnapshot, TicketSnapshot
 from hub.tickets.inbound import _TOUCH_TICKET, ContactWriter, IngestResult, contact_values, history_values
+from hub.tickets.inbound_new import Opened, open_for_new
 from hub.tickets.model import Status, ThreadAction
 from hub.tickets.search import message_row
 
@@ -74,6 +77,7 @@ class _Plan:
     env: InboundEnvelope
     customer: Customer
     ticket: Ticket
+    opened: bool = False  # a new customer's first contact: the ticket was just opened for it
 
 
 def _plain(env: InboundEnvelope) -> bool:
@@ -95,6 +99,8 @@ class BatchWriter:
         taken: set[tuple[str, str]] = set()
         slow_customers: set[int] = set()
         candidates: dict[int, tuple[InboundEnvelope, Customer]] = {}
+        fresh: defaultdict[IdentityRef, list[int]] = defaultdict(list)  # identities no customer has yet
+        spoiled: set[IdentityRef] = set()
         for i, (env, ref) in enumerate(zip(envs, refs, strict=True)):
             key = (env.channel, env.external_id)
             customer = owners.get(ref) if ref is not None else None
@@ -102,8 +108,12 @@ class BatchWriter:
             ok = _plain(env) and key not in seen and key not in taken
             ok = ok and not any((env.channel, r) in keys for r in env.thread_refs[:50])
             taken.add(key)
-            if customer is None:
-                continue  # a new customer (or no valid identity): the one-by-one path
+            if customer is None:  # a new customer (with no valid identity: the one-by-one path refuses it)
+                if ref is not None:
+                    fresh[ref].append(i)
+                    if not ok or env.thread_refs or env.thread_ticket_id is not None:
+                        spoiled.add(ref)  # a duplicate or a reply: choose_thread decides, one by one
+                continue
             if not ok or (env.sender_name and not customer.display_name):
                 slow_customers.add(customer.id)  # a duplicate, a claim, a name to fill in
             else:
@@ -125,13 +135,21 @@ class BatchWriter:
                 plans[i] = _Plan(env, customer, ticket)
         # The one-by-one path also takes the rest of those customers' contacts in this batch, in order.
         plans = {i: p for i, p in plans.items() if p.customer.id not in slow_customers}
-        results: dict[int, IngestResult] = await self._store_planned(uow, plans) if plans else {}
+        # A new customer's only contact in the batch opens their ticket here. With a claim or an extra identity
+        # anywhere in the batch, new customers go one by one: those may create or join the same customer.
+        firsts = {ix[0]: (envs[ix[0]], ref) for ref, ix in fresh.items() if len(ix) == 1 and ref not in spoiled}
+        opened = await open_for_new(s, self._writer, firsts) if firsts and all(map(_plain, envs)) else None
+        if opened is not None:
+            plans.update({i: _Plan(envs[i], c, opened.tickets[i], True) for i, c in opened.customers.items()})
+        results: dict[int, IngestResult] = await self._store_planned(uow, plans, opened) if plans else {}
         for i, env in enumerate(envs):
             if i not in results:
                 results[i] = await self._writer.store(uow, env)
         return [results[i] for i in range(len(envs))]
 
-    async def _store_planned(self, uow: UnitOfWork, plans: dict[int, _Plan]) -> dict[int, IngestResult]:
+    async def _store_planned(
+        self, uow: UnitOfWork, plans: dict[int, _Plan], opened: Opened | None
+    ) -> dict[int, IngestResult]:
         s = uow.session
         order = sorted(plans)
         rows = [contact_values(plans[i].env, plans[i].ticket.id, plans[i].customer.id) for i in order]
@@ -141,20 +159,28 @@ class BatchWriter:
         for i, values, interaction_id in zip(order, rows, ids, strict=True):
             plan = plans[i]
             ticket, now = plan.ticket, plan.env.received_at
-            # The customer wrote: a snoozed ticket's reminder is spent (hub/tickets/snooze.py), as in _touch_ticket.
-            change = {"last_message_at": now, "updated_at": now, "remind_at": None}
-            for key, value in change.items():
-                set_committed_value(ticket, key, value)
-            touched[ticket.id] = {"ticket_id": ticket.id, "status": ticket.status, "solved_at": ticket.solved_at,
-                                  **change}  # fmt: skip
+            if not plan.opened:  # an opened ticket already has this contact's time
+                # The customer wrote: a snoozed ticket's reminder is spent (hub/tickets/snooze.py), as in
+                # _touch_ticket.
+                change = {"last_message_at": now, "updated_at": now, "remind_at": None}
+                for key, value in change.items():
+                    set_committed_value(ticket, key, value)
+                touched[ticket.id] = {"ticket_id": ticket.id, "status": ticket.status, "solved_at": ticket.solved_at,
+                                      **change}  # fmt: skip
             queue = await self._writer.queue_name(s, ticket.queue_id)
             snapshot = TicketSnapshot.of(ticket, plan.customer, queue)
             message = InteractionSnapshot.from_values(interaction_id, values)
+            if plan.opened:
+                uow.emit(TicketCreated(snapshot))
             uow.emit(MessageReceived(snapshot, message))
-            results[i] = IngestResult(snapshot, message, False, ThreadAction.REUSE)
-        await s.execute(_TOUCH_TICKET, list(touched.values()))
-        await put_ticket_rows(s, [message_row(n, v["ticket_id"], v["text"]) for n, v in zip(ids, rows, strict=True)])
-        await history.record_many(s, [history_values(v, n) for n, v in zip(ids, rows, strict=True)])
+            results[i] = IngestResult(snapshot, message, False, ThreadAction.NEW if plan.opened else ThreadAction.REUSE)
+        if touched:
+            await s.execute(_TOUCH_TICKET, list(touched.values()))
+        # The opened tickets' subjects and "ticket.created" lines first, as open_ticket writes them before the contact.
+        subjects, created = (opened.search_rows, opened.history) if opened is not None else ([], [])
+        messages = [message_row(n, v["ticket_id"], v["text"]) for n, v in zip(ids, rows, strict=True)]
+        await put_ticket_rows(s, [*subjects, *messages])
+        await history.record_many(s, [*created, *(history_values(v, n) for n, v in zip(ids, rows, strict=True))])
         return results
 
 

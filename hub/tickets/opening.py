@@ -35,26 +35,32 @@ class Opening:
     summary: str | None = None  # the history line; the subject when left out
 
 
-async def open_ticket(s: AsyncSession, opening: Opening) -> Ticket:
-    """Add and flush the new ticket (status new) with its search entry and history line."""
+def ticket_values(opening: Opening) -> dict[str, Any]:
+    """The new ticket's column values (status new, SLA due times): for one ticket here, or many in one INSERT."""
     now = opening.now
     calendar = sla.calendar_named(opening.queue.calendar)
     first_due, resolution_due = sla.due_times(calendar, now, opening.first_response, opening.resolution)
-    ticket = Ticket(
-        customer_id=opening.customer.id,
-        subject=subject_from_text(storable_text(opening.text).strip() or "(no text)"),
-        status=Status.NEW.value,
-        priority=opening.priority or priority_for(opening.customer.tier),
-        channel=opening.channel,
-        queue_id=opening.queue.id,
-        tags=sorted({t.strip()[:64] for t in opening.tags if t.strip()}),
-        requirements=dict(opening.requirements),
-        first_response_due_at=first_due,
-        resolution_due_at=resolution_due,
-        last_message_at=now,
-        created_at=now,
-        updated_at=now,
-    )
+    return {
+        "customer_id": opening.customer.id,
+        "subject": subject_from_text(storable_text(opening.text).strip() or "(no text)"),
+        "status": Status.NEW.value,
+        "priority": opening.priority or priority_for(opening.customer.tier),
+        "channel": opening.channel,
+        "queue_id": opening.queue.id,
+        "tags": sorted({t.strip()[:64] for t in opening.tags if t.strip()}),
+        "requirements": dict(opening.requirements),
+        "first_response_due_at": first_due,
+        "resolution_due_at": resolution_due,
+        "last_message_at": now,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+async def open_ticket(s: AsyncSession, opening: Opening) -> Ticket:
+    """Add and flush the new ticket (status new) with its search entry and history line."""
+    now = opening.now
+    ticket = Ticket(**ticket_values(opening))
     s.add(ticket)
     await s.flush()
     await search.index_subject(s, ticket.id, ticket.subject)

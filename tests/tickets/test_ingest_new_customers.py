@@ -1,0 +1,128 @@
+"""New customers' first contacts stored in a batch: the same rows, index entries and events as one by one."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from sqlalchemy import select, text
+
+from hub.customers.duplicates import reindex
+from hub.customers.search import search_customers
+from hub.customers.tables import CustomerKey
+from hub.db.engine import Database
+from hub.db.models import Customer, HistoryEntry, Identity
+from hub.envelopes import IdentityRef, InboundEnvelope
+from hub.events import MessageReceived, TicketCreated
+from hub.settings import Settings
+from hub.tickets import inbound_batch
+from hub.tickets.inbound_new import open_for_new
+from hub.tickets.ingest import Ingestor
+from hub.tickets.model import ThreadAction
+from hub.tickets.queues import sync_queues
+
+
+def sms(ext: str, phone: str, body: str, name: str | None = None) -> InboundEnvelope:
+    return InboundEnvelope(channel="sms.twilio", external_id=ext, sender=IdentityRef("phone", phone), text=body,
+                           sender_name=name)  # fmt: skip
+
+
+async def facts(db: Database, customer_id: int, ticket_id: int) -> dict[str, Any]:
+    """What a first contact leaves behind, beyond its own message row."""
+    async with db.write() as uow:
+        s = uow.session
+        customer = await s.get_one(Customer, customer_id)
+        held = [(i.kind, i.value) for i in await s.scalars(select(Identity).where(Identity.customer_id == customer_id))]
+        kinds = list(await s.scalars(select(HistoryEntry.kind).where(HistoryEntry.customer_id == customer_id)
+                                     .order_by(HistoryEntry.id)))  # fmt: skip
+        words = await s.scalar(text("SELECT count(*) FROM ticket_words WHERE ticket_id = :t"), {"t": ticket_id})
+        stored_keys = sorted(await s.execute(select(CustomerKey.key, CustomerKey.weight)
+                                             .where(CustomerKey.customer_id == customer_id)))  # fmt: skip
+        await reindex(s, [customer_id])  # the keys as recomputed from the rows: the same as those written
+        recomputed = sorted(await s.execute(select(CustomerKey.key, CustomerKey.weight)
+                                            .where(CustomerKey.customer_id == customer_id)))  # fmt: skip
+        found = {h.id for h in (await search_customers(s, held[0][1], 10, 0))[0]}
+        named = {h.id for h in (await search_customers(s, customer.display_name, 10, 0))[0]}
+    assert stored_keys and stored_keys == recomputed
+    return {"name": customer.display_name, "tier": customer.tier, "identities": held, "history": kinds,
+            "ticket_words": words, "found_by_identity": customer_id in found,
+            "found_by_name": customer_id in named}  # fmt: skip
+
+
+async def test_new_customers_in_a_batch_leave_what_one_by_one_leaves(
+    db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await sync_queues(db, settings.queues)
+    opened: list[int] = []  # how many first contacts the batch path opened, per call
+
+    async def counted(s: Any, writer: Any, firsts: dict[int, Any]) -> Any:
+        opened.append(len(firsts))
+        return await open_for_new(s, writer, firsts)
+
+    monkeypatch.setattr(inbound_batch, "open_for_new", counted)
+    ingestor = Ingestor(db, settings)
+    heard: list[TicketCreated | MessageReceived] = []
+
+    async def on_event(event: TicketCreated | MessageReceived) -> None:
+        heard.append(event)
+
+    db.bus.subscribe(TicketCreated, on_event)
+    db.bus.subscribe(MessageReceived, on_event)
+    # The one-by-one path, for comparison: a first contact that names a ticket takes it.
+    alone = InboundEnvelope(channel="sms.twilio", external_id="a0", sender=IdentityRef("phone", "+8613800000010"),
+                            text="my parcel is late", sender_name="王小明", thread_ticket_id=10**6)  # fmt: skip
+    one = await ingestor.ingest(alone)
+    batch = await asyncio.gather(
+        ingestor.ingest(sms("b0", "+86 138 0000 0011", "where is my order", "李娜")),
+        ingestor.ingest(sms("c0", "+8613800000012", "refund please")),
+        ingestor.ingest(sms("a1", "+8613800000010", "any news?")),  # a known customer beside them
+    )
+    b0, c0, a1 = batch
+    assert opened == [2]  # b0 and c0 together; the first contact naming a ticket went one by one
+    assert b0.action == c0.action == ThreadAction.NEW and a1.action == ThreadAction.REUSE
+    assert len({one.ticket.customer_id, b0.ticket.customer_id, c0.ticket.customer_id}) == 3
+    assert a1.ticket.id == one.ticket.id
+    assert b0.ticket.subject == "where is my order" and b0.ticket.customer_name == "李娜"
+    assert b0.ticket.last_message_at == b0.interaction.created_at and b0.ticket.first_response_due_at is not None
+    created = [e.ticket.id for e in heard if isinstance(e, TicketCreated)]
+    messages = [e.interaction.id for e in heard if isinstance(e, MessageReceived)]
+    assert sorted(created) == sorted(r.ticket.id for r in (one, b0, c0))
+    assert sorted(messages) == sorted(r.interaction.id for r in (one, *batch))
+    for result in (one, b0, c0):  # each ticket's creation is heard before its first message
+        kinds = [type(e) for e in heard if e.ticket.id == result.ticket.id]
+        assert kinds[:2] == [TicketCreated, MessageReceived]
+    reference = await facts(db, one.ticket.customer_id, one.ticket.id)
+    assert reference["history"][:2] == ["ticket.created", "contact.inbound"]
+    reference["history"] = reference["history"][:2]  # a1 added a line of its own
+    reference["ticket_words"] -= 1  # and a message row
+    for result, name, phone in ((b0, "李娜", "+8613800000011"), (c0, "+8613800000012", "+8613800000012")):
+        shown = await facts(db, result.ticket.customer_id, result.ticket.id)
+        assert shown == {**reference, "name": name, "identities": [("phone", phone)]}
+
+
+async def test_a_customer_created_meanwhile_is_found_not_made_twice(
+    db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await sync_queues(db, settings.queues)
+    ingestor = Ingestor(db, settings)
+    first = await ingestor.ingest(sms("x0", "+8613800000020", "hello"))
+
+    real = inbound_batch._owners
+    looks: list[list[IdentityRef]] = []
+
+    async def late(s: Any, refs: list[IdentityRef]) -> dict[IdentityRef, Customer]:
+        looks.append(refs)
+        # The first look misses the customer, as if another process created it just after this batch looked.
+        return {} if len(looks) == 1 else await real(s, refs)
+
+    monkeypatch.setattr(inbound_batch, "_owners", late)
+    again, other = await asyncio.gather(
+        ingestor.ingest(sms("x1", "+8613800000020", "me again")), ingestor.ingest(sms("y0", "+8613800000021", "hi"))
+    )
+    # The identity's unique key refused the second customer: the batch was stored one by one instead.
+    assert (again.ticket.id, again.action) == (first.ticket.id, ThreadAction.REUSE)
+    assert other.action == ThreadAction.NEW and other.ticket.customer_id != first.ticket.customer_id
+    async with db.read() as s:
+        owners = list(await s.scalars(select(Identity.customer_id).where(Identity.value.like("+86138000000%"))))
+    assert sorted(owners) == sorted({first.ticket.customer_id, other.ticket.customer_id})
