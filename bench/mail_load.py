@@ -17,6 +17,8 @@ import argparse
 import asyncio
 import dataclasses
 import json
+import os
+import resource
 import sys
 import tempfile
 import time
@@ -126,13 +128,14 @@ async def run(n: int, workdir: Path, compare: bool, unsafe: bool = False) -> dic
         lags: list[float] = []
         stop = asyncio.Event()
         watcher = asyncio.create_task(watch_loop(lags, stop))
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), hub_cpu()
         with StepTimer() as steps:
             accepted = await send_all(port, n)
         elapsed = time.perf_counter() - t0
         stop.set()
         await watcher
         visible = await _visible(server)
+        cpu = hub_cpu() - cpu0
     finally:
         await server.close()
     rate = round(n / elapsed, 1)
@@ -144,6 +147,8 @@ async def run(n: int, workdir: Path, compare: bool, unsafe: bool = False) -> dic
         "emails_per_s": rate,
         "accept_p50_ms": pct(accepted, 0.5),
         "accept_to_ticket_p99_ms": pct(accepted, 0.99),
+        "hub_cpu_s": round(cpu, 2),
+        "hub_cpu_ms_per_mail": round(cpu * 1000 / n, 2),
         "loop_lag_max_ms": round(max(lags), 1),
         "loop_lag_p99_ms": pct(lags, 0.99),
         "longest_loop_step_ms": round(steps.longest_ms, 1),
@@ -153,6 +158,22 @@ async def run(n: int, workdir: Path, compare: bool, unsafe: bool = False) -> dic
         "ratio_vs_django_helpdesk": round(rate / theirs["emails_per_s"], 1) if theirs else None,
         "django_helpdesk_durability": {k: v for k, v in theirs.items() if k.startswith("sqlite_")} if theirs else None,
     }
+
+
+def hub_cpu() -> float:
+    """User and system seconds of the hub: this process (its threads) and its live children (the mail parser's
+    worker; the senders are separate processes and not counted)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    total = usage.ru_utime + usage.ru_stime
+    tick = os.sysconf("SC_CLK_TCK")
+    for task in Path("/proc/self/task").iterdir():
+        for child in (task / "children").read_text().split():
+            try:
+                fields = Path(f"/proc/{child}/stat").read_text().rpartition(")")[2].split()
+            except FileNotFoundError:
+                continue  # exited meanwhile
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 async def _visible(server: TestServer) -> int:
