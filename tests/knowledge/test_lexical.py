@@ -7,6 +7,9 @@ import math
 import random
 from collections import defaultdict
 
+import pytest
+
+from hub.knowledge import lexical
 from hub.knowledge.index import FUZZY_CANDIDATES, IndexedArticle, SuggestionIndex
 from hub.knowledge.lexical import COMMON_CANDIDATES, K1, POSTINGS_BUDGET, bm25
 
@@ -85,3 +88,11 @@ def test_bulk_scores_are_the_loops_scores_ties_included() -> None:
 def test_small_base_scores_every_article() -> None:
     rng = random.Random(5)
     check(build(rng, 120), rng)
+
+
+def test_denominators_past_their_budget_are_dropped_not_wrong(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lexical, "DENOMINATOR_BUDGET", 1500)  # about one posting: most terms are recomputed
+    rng = random.Random(7)
+    index = build(rng, 3000)
+    check(index, rng)
+    assert index._denominators._size <= 1500 or len(index._denominators._of) == 1
