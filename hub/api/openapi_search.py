@@ -35,6 +35,12 @@ TICKET_QUERY: list[dict[str, Any]] = [
     _query("tier", "the customer's tier"),
     _query("tag", "tickets carrying this tag"),
     _query("sla", "breached: only tickets whose SLA is breached (a due time missed)", {"enum": ["breached"]}),
+    _query(
+        "order",
+        "inbox (default): most urgent, then longest waiting; recent: most recently active first (solved and closed "
+        "work). Lists only: a search (q) is ranked by relevance",
+        {"enum": ["inbox", "recent"]},
+    ),
     _LIMIT,
     _query("offset", "tickets to skip (prefer cursor)", {"type": "integer", "minimum": 0}),
     _CURSOR,

@@ -16,7 +16,7 @@ from hub.api.validation import read_as
 from hub.customers.claims import latest_claim
 from hub.customers.tables import Survey
 from hub.tickets.changes import UNCHANGED, Stale, TicketChange, update_ticket
-from hub.tickets.listing import BadCursor
+from hub.tickets.listing import ORDERS, BadCursor
 from hub.tickets.model import InvalidTransition, Status
 from hub.tickets.refusals import Refusal, ReplyError, ReplyRefused, TicketNotFound
 from hub.tickets.replies import post_reply
@@ -43,6 +43,9 @@ async def get_tickets(request: web.Request) -> web.Response:
         assignee_id = principal.agent_id
     elif assignee not in (None, "none"):
         assignee_id = query_id(request, "assignee")
+    order = q.get("order") or "inbox"
+    if order not in ORDERS:
+        raise web.HTTPBadRequest(reason=f"unknown order {order!r}; use {' or '.join(ORDERS)}")
     if q.get("sla") not in (None, "", "breached"):
         raise web.HTTPBadRequest(reason=f"unknown sla filter {q['sla']!r}; use sla=breached")
     f = TicketFilter(
@@ -58,8 +61,11 @@ async def get_tickets(request: web.Request) -> web.Response:
         limit=int_param(request, "limit", 50, 1, 200),
         offset=int_param(request, "offset", 0, 0, 1_000_000),
         cursor=q.get("cursor") or None,
+        order=order,
     )
     words = q.get("q", "").strip()
+    if words and order != "inbox":
+        raise web.HTTPBadRequest(reason="a search is ranked by relevance: order applies to lists without q")
     try:
         async with request.app[keys.DB].read() as s:
             if words:  # ranked hits with a snippet each (hub/tickets/search.py)

@@ -5,6 +5,9 @@ The order is (priority rank, last_message_at, id); the database computes the ran
 page is one statement: one branch per status, each an index range read in order and cut at the page size,
 merged by the outer ORDER BY. A page costs the same at the millionth ticket as at the first (a cursor, not
 OFFSET, for deep pages), and filters (queue, channel, assignee, tier, tag, customer) ride along in every branch.
+
+Finished work reads better newest first: order "recent" is (last_message_at, id) descending, on indexes of its own
+(revision 0021), paged the same way.
 """
 
 from __future__ import annotations
@@ -48,6 +51,12 @@ INBOX_INDEXES = (
     Index("ix_tickets_tier_inbox", Ticket.customer_tier, *_ORDER),  # revision 0019: a tier's list
 )
 ODD = len(PRIORITIES)  # the rank of a priority outside the known ones: listed last
+# Revision 0021: solved and closed work, newest first (everyone's, and an agent's own).
+RECENT_INDEXES = (
+    Index("ix_tickets_recent", Ticket.status, Ticket.last_message_at, Ticket.id),
+    Index("ix_tickets_assignee_recent", Ticket.assignee_id, Ticket.status, Ticket.last_message_at, Ticket.id),
+)
+ORDERS = ("inbox", "recent")  # most urgent then longest waiting; most recently active first
 
 
 class BadCursor(ValueError):
@@ -61,20 +70,25 @@ class Position:
     rank: int
     last_message_at: datetime
     id: int
+    order: str = "inbox"
 
     def encode(self) -> str:
-        raw = json.dumps([self.rank, self.last_message_at.isoformat(), self.id]).encode()
+        place: list[object] = [self.rank, self.last_message_at.isoformat(), self.id]
+        raw = json.dumps(place if self.order == "inbox" else [*place, self.order]).encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
     @classmethod
-    def decode(cls, cursor: str) -> Position:
+    def decode(cls, cursor: str, order: str = "inbox") -> Position:
+        """Raises BadCursor for a cursor this server did not hand out, or one from a list in another order."""
         try:
-            rank, at, ticket_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-            position = cls(int(rank), datetime.fromisoformat(at), int(ticket_id))
+            rank, at, ticket_id, *rest = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+            position = cls(int(rank), datetime.fromisoformat(at), int(ticket_id), str(rest[0]) if rest else "inbox")
         except (ValueError, TypeError) as exc:
             raise BadCursor("cursor is not one this list handed out") from exc
-        if not 0 <= position.rank <= ODD or position.last_message_at.tzinfo is None:
+        if not 0 <= position.rank <= ODD or position.last_message_at.tzinfo is None or len(rest) > 1:
             raise BadCursor("cursor is not one this list handed out")
+        if position.order != order:
+            raise BadCursor(f"cursor is from a list in {position.order} order, not {order}")
         return position
 
 
@@ -93,33 +107,38 @@ def tag_condition(dialect: str) -> ColumnElement[bool]:
     return and_(func.instr(Ticket.tags, bindparam("tag_json", type_=String)) > 0, element)
 
 
-def _branches(statuses: Sequence[str], filters: list[ColumnElement[bool]], after: bool) -> list[Any]:
-    """One branch per status, an index range read in the inbox order from the cursor on (a row-value
+def _branches(statuses: Sequence[str], filters: list[ColumnElement[bool]], after: bool, order: str) -> list[Any]:
+    """One branch per status, an index range read in the list's order from the cursor on (a row-value
     comparison both engines read as an index range), cut at the page size."""
-    order = (Ticket.priority_rank, Ticket.last_message_at, Ticket.id)
-    past = tuple_(*order) > tuple_(
-        bindparam("after_rank", type_=Integer),
-        bindparam("after_at", type_=Ticket.last_message_at.type),
-        bindparam("after_id", type_=Integer),
+    recent = order == "recent"
+    keys = (Ticket.last_message_at, Ticket.id) if recent else (Ticket.priority_rank, Ticket.last_message_at, Ticket.id)
+    at = (bindparam("after_at", type_=Ticket.last_message_at.type), bindparam("after_id", type_=Integer))
+    past = (
+        tuple_(*keys) < tuple_(*at) if recent else tuple_(*keys) > tuple_(bindparam("after_rank", type_=Integer), *at)
     )
     branches = []
     for status in statuses:
         where = [Ticket.status == status, *filters, *([past] if after else [])]
         branch = select(Ticket.id, Ticket.priority_rank.label("rank"), Ticket.last_message_at).where(*where)
-        branches.append(branch.order_by(*order).limit(bindparam("take", type_=Integer)).subquery().select())
+        ordered = branch.order_by(*(k.desc() for k in keys) if recent else keys)
+        branches.append(ordered.limit(bindparam("take", type_=Integer)).subquery().select())
     return branches
 
 
 @lru_cache(maxsize=512)
-def page_ids(statuses: tuple[str, ...], filters: tuple[str, ...], after_rank: int | None, dialect: str) -> Any:
-    """One statement for the ids of a page, in inbox order, built once per shape (building the branches costs
-    more than running them): values come as parameters (filter_params, take, limit, offset, after_at,
+def page_ids(
+    statuses: tuple[str, ...], filters: tuple[str, ...], after_rank: int | None, dialect: str, order: str = "inbox"
+) -> Any:
+    """One statement for the ids of a page, in the list's order, built once per shape (building the branches
+    costs more than running them): values come as parameters (filter_params, take, limit, offset, after_at,
     after_id). No status filter lists every status."""
     chosen = list(statuses) or list(Status)
-    merged = union_all(*_branches(chosen, _conditions(filters, dialect), after_rank is not None)).subquery()
+    merged = union_all(*_branches(chosen, _conditions(filters, dialect), after_rank is not None, order)).subquery()
+    c = merged.c
+    keys = (c.last_message_at.desc(), c.id.desc()) if order == "recent" else (c.rank, c.last_message_at, c.id)
     return (
-        select(merged.c.id, merged.c.rank)
-        .order_by(merged.c.rank, merged.c.last_message_at, merged.c.id)
+        select(c.id, c.rank)
+        .order_by(*keys)
         .limit(bindparam("limit", type_=Integer))
         .offset(bindparam("offset", type_=Integer))
     )

@@ -32,6 +32,7 @@ class TicketFilter:
     limit: int = 50
     offset: int = 0
     cursor: str | None = None  # where the previous page ended (TicketPage.next_cursor)
+    order: str = "inbox"  # or "recent": most recently active first (hub/tickets/listing.py ORDERS)
 
     def filters(self) -> tuple[tuple[str, ...], dict[str, Any]]:
         """(the filters given, their bound values): see hub/tickets/listing.py."""
@@ -127,23 +128,29 @@ class ListedTicket(TicketSnapshot):
 
 
 @lru_cache(maxsize=512)
-def _page_statement(statuses: tuple[str, ...], filters: tuple[str, ...], after_rank: int | None, dialect: str) -> Any:
-    page = page_ids(statuses, filters, after_rank, dialect).subquery()
+def _page_statement(
+    statuses: tuple[str, ...], filters: tuple[str, ...], after_rank: int | None, dialect: str, order: str
+) -> Any:
+    page = page_ids(statuses, filters, after_rank, dialect, order).subquery()
+    if order == "recent":
+        return _listed().join(page, page.c.id == Ticket.id).order_by(Ticket.last_message_at.desc(), Ticket.id.desc())
     return _listed().join(page, page.c.id == Ticket.id).order_by(page.c.rank, Ticket.last_message_at, Ticket.id)
 
 
 async def ticket_page(session: AsyncSession, f: TicketFilter) -> TicketPage:
-    """Most urgent first, then the longest waiting; one statement (hub/tickets/listing.py). Raises BadCursor."""
-    after = Position.decode(f.cursor) if f.cursor else None
+    """Most urgent first, then the longest waiting (or the most recently active first); one statement
+    (hub/tickets/listing.py). Raises BadCursor."""
+    after = Position.decode(f.cursor, f.order) if f.cursor else None
     given, params = f.filters()
-    stmt = _page_statement(f.statuses, given, after.rank if after else None, session.get_bind().dialect.name)
+    dialect = session.get_bind().dialect.name
+    stmt = _page_statement(f.statuses, given, after.rank if after else None, dialect, f.order)
     # On the session's connection: plain rows, without the ORM's result machinery (a third of a page's cost).
     conn = await session.connection()
     rows = (await conn.execute(stmt, {**params, **page_params(after, f.limit, f.offset)})).all()
     now = utcnow()
     tickets: list[TicketSnapshot] = [ListedTicket.listed(row, now) for row in rows]
     last = tickets[-1] if len(tickets) == f.limit else None
-    cursor = Position(rank_of(last.priority), last.last_message_at, last.id).encode() if last else None
+    cursor = Position(rank_of(last.priority), last.last_message_at, last.id, f.order).encode() if last else None
     return TicketPage(tickets, cursor)
 
 

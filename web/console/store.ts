@@ -191,7 +191,7 @@ export async function loadSolved(more = false): Promise<void> {
   const mine = scope.value.supervisor ? "" : "&assignee=me";
   const page = await api<{ tickets: Ticket[]; next_cursor: string | null }>(
     "GET",
-    `/api/v1/tickets?status=solved,closed&limit=50${mine}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+    `/api/v1/tickets?status=solved,closed&order=recent&limit=50${mine}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
   );
   solved.value = { tickets: [...(more ? solved.value.tickets : []), ...page.tickets], next: page.next_cursor, loading: false };
 }
