@@ -3,9 +3,9 @@ of them Chinese, on SQLite and (with --postgres URL or HUB_BENCH_POSTGRES_URL) o
 
 Data is written in bulk (bench/search_data.py), the index rows in a timed phase of their own (index_build_s).
 Then through the real HTTP API with a token: the default inbox, filtered lists (queue, channel, assignee, tag,
-tier, closed), a deep page by cursor (half-way down the closed tickets), ticket searches in Chinese and
-English with and without filters, and customer searches (name, pinyin, phone, e-mail). Statements per list
-request are counted on the app's engine. Prints one JSON object last.
+tier, closed, finished work newest first), a deep page by cursor (half-way down the closed tickets), ticket
+searches in Chinese and English with and without filters, and customer searches (name, pinyin, phone,
+e-mail). Statements per list request are counted on the app's engine. Prints one JSON object last.
 """
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ from hub.tickets.listing import Position, rank_of
 
 LISTS = ["status=new,open,pending", "status=new,open,pending&queue=billing", "channel=wechat&status=open",
          "assignee=7&status=open,pending", "tag=vip&status=new,open,pending", "tier=gold&status=open",
-         "status=closed", ""]  # fmt: skip
+         "status=closed", "status=solved,closed&order=recent", "assignee=7&status=solved,closed&order=recent",
+         ""]  # fmt: skip
 SEARCHES = [
     "q=退款", "q=发票抬头", "q=申请售后 材料", "q=快递&status=closed", "q=refund", "q=password reset", "q=deliv",
     "q=courier&channel=wechat", "q=invoice&tag=vip", "q=退款&queue=billing&status=open,pending",
