@@ -11,11 +11,13 @@ import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
 import sqlalchemy as sa
 from aiohttp import web
+from phonenumbers import PhoneNumberMatcher
 
 from hub.db.urls import shown_url
 from hub.ops import log_redaction
@@ -73,11 +75,10 @@ def test_people_are_masked_in_messages_and_arguments(captured: io.StringIO) -> N
 def test_a_time_stamp_is_no_number_but_a_number_beside_one_is(monkeypatch: pytest.MonkeyPatch) -> None:
     stamp = '2026-12-03 18:03:15,123 INFO aiohttp.access: 127.0.0.1 "POST /webhooks/twilio/sms HTTP/1.1" 200 213'
     asked: list[str] = []
-    matcher = log_redaction.PhoneNumberMatcher
 
-    def counting(text: str, region: str, **kw: object) -> object:
+    def counting(text: str, region: str, **kw: Any) -> PhoneNumberMatcher:
         asked.append(text)
-        return matcher(text, region, **kw)
+        return PhoneNumberMatcher(text, region, **kw)
 
     monkeypatch.setattr(log_redaction, "PhoneNumberMatcher", counting)
     assert log_redaction.redact(stamp) == stamp
