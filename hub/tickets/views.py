@@ -76,9 +76,9 @@ def _listed() -> Select[Any]:
         .correlate(Ticket)
         .scalar_subquery()
     )
-    text = func.substr(_LAST.text, 1, PREVIEW_CHARS * 4)  # whitespace collapses below: leave room for it
+    text = func.substr(_LAST.text, 1, PREVIEW_CHARS * 4).label("text")  # whitespace collapses: leave room
     return (
-        select(*_LISTED, _LAST.direction, text)
+        select(*_LISTED, _LAST.direction.label("direction"), text)
         .select_from(Ticket)
         .join(Customer, Customer.id == Ticket.customer_id)
         .join(Queue, Queue.id == Ticket.queue_id)
@@ -86,14 +86,16 @@ def _listed() -> Select[Any]:
     )
 
 
-# In ListedTicket.listed's order.
-_LISTED = (
-    Ticket.id, Ticket.customer_id, Customer.display_name, Customer.tier, Ticket.subject, Ticket.status,
-    Ticket.priority, Ticket.channel, Queue.name, Ticket.assignee_id, Ticket.tags, Ticket.requirements,
-    Ticket.assignment, Ticket.first_response_due_at, Ticket.first_responded_at, Ticket.resolution_due_at,
-    Ticket.solved_at, Ticket.last_message_at, Ticket.created_at, Ticket.updated_at, Ticket.merged_into_id,
-    Ticket.remind_at, Ticket.sla_paused_at, Ticket.sla_breached_at,
+# The snapshot's fields a list reads as they are, each column named after its field.
+_AS_STORED = (
+    Ticket.id, Ticket.customer_id, Customer.display_name.label("customer_name"), Customer.tier.label("customer_tier"),
+    Ticket.subject, Ticket.status, Ticket.priority, Ticket.channel, Queue.name.label("queue"), Ticket.assignee_id,
+    Ticket.first_response_due_at, Ticket.first_responded_at, Ticket.resolution_due_at, Ticket.last_message_at,
+    Ticket.created_at, Ticket.updated_at, Ticket.merged_into_id, Ticket.remind_at, Ticket.sla_paused_at,
 )  # fmt: skip
+_FIELDS = tuple(column.key for column in _AS_STORED)
+# Then what the snapshot derives: copies of the JSON columns, and the breach from the clocks (sla_breach_at).
+_LISTED = (*_AS_STORED, Ticket.tags, Ticket.requirements, Ticket.assignment, Ticket.solved_at, Ticket.sla_breached_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,22 +107,20 @@ class ListedTicket(TicketSnapshot):
     @classmethod
     def listed(cls, row: Any, now: datetime) -> ListedTicket:
         """From a row of _listed(): the same fields TicketSnapshot.of reads from the ORM objects."""
-        (ticket_id, customer_id, name, tier, subject, status, priority, channel, queue, assignee_id, tags,
-         requirements, assignment, first_due, first_at, resolution_due, solved_at, last_at, created_at, updated_at,
-         merged_into_id, remind_at, paused_at, breached_at, direction, text) = row  # fmt: skip
-        flat = " ".join((text or "").split())
+        m = row._mapping
+        flat = " ".join((m["text"] or "").split())
         cut = flat if len(flat) <= PREVIEW_CHARS else flat[: PREVIEW_CHARS - 1].rstrip() + "…"
+        direction = m["direction"]
         said = {"by": "customer" if direction == "inbound" else "agent", "text": cut} if direction and cut else None
-        clocks = ((first_due, first_at), (resolution_due, solved_at))
+        clocks = ((m["first_response_due_at"], m["first_responded_at"]), (m["resolution_due_at"], m["solved_at"]))
         return cls(
-            id=ticket_id, customer_id=customer_id, customer_name=name, customer_tier=tier, subject=subject,
-            status=status, priority=priority, channel=channel, queue=queue, assignee_id=assignee_id,
-            tags=tuple(tags or ()), requirements=dict(requirements or {}), assignment=dict(assignment or {}),
-            first_response_due_at=first_due, first_responded_at=first_at, resolution_due_at=resolution_due,
-            last_message_at=last_at, created_at=created_at, updated_at=updated_at, merged_into_id=merged_into_id,
-            remind_at=remind_at, sla_paused_at=paused_at,
-            sla_breached_at=sla_breach_at(breached_at, paused_at, clocks, now), preview=said,
-        )  # fmt: skip
+            **{name: m[name] for name in _FIELDS},
+            tags=tuple(m["tags"] or ()),
+            requirements=dict(m["requirements"] or {}),
+            assignment=dict(m["assignment"] or {}),
+            sla_breached_at=sla_breach_at(m["sla_breached_at"], m["sla_paused_at"], clocks, now),
+            preview=said,
+        )
 
     def to_json(self) -> dict[str, Any]:
         # TicketSnapshot.to_json by name: a slotted dataclass has no zero-argument super().
