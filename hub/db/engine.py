@@ -24,6 +24,16 @@ Durability = Literal["full", "fast"]
 DURABILITIES: tuple[Durability, ...] = ("full", "fast")
 
 
+# PostgreSQL's answers to two transactions that cannot both go on: the other one committed (or was rolled
+# back), so running the same work again succeeds; nothing of the failed one was kept.
+_CONFLICTS = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
+
+
+def is_conflict(exc: BaseException) -> bool:
+    """True if a write failed only because another transaction held what it needed (worth one more try)."""
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) in _CONFLICTS
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     # WAL lets readers run while one writer commits. NORMAL appends a commit to the log without syncing it (the

@@ -24,7 +24,7 @@ from hub.agents.presence import Presence
 from hub.background import cancel
 from hub.bus import EventBus
 from hub.clock import utcnow
-from hub.db.engine import Database, UnitOfWork
+from hub.db.engine import Database, UnitOfWork, is_conflict
 from hub.db.models import Customer, Queue, Ticket
 from hub.events import AgentStatusChanged, QueueChanged, TicketCreated, TicketUpdated
 from hub.events.snapshots import TicketSnapshot
@@ -176,7 +176,7 @@ class RoutingEngine:
                         batch.append(nxt)
                     await self.route_many(batch)
                 else:
-                    await self.route(job)
+                    await self._route_alone(job)
             except Exception:
                 log.exception("routing job %s failed", job)
 
@@ -219,11 +219,24 @@ class RoutingEngine:
         if self._db.is_sqlite:
             decisions = await self.route_many(waiting)
         else:  # one ticket per transaction: a batch would hold several customers' row locks and could deadlock
-            decisions = [await self.route(ticket_id) for ticket_id in waiting]
+            decisions = [await self._route_alone(ticket_id) for ticket_id in waiting]
         return sum(1 for d in decisions if d and d.agent_id)
 
     async def route(self, ticket_id: int) -> Decision | None:
         return (await self.route_many([ticket_id]))[0]
+
+    async def _route_alone(self, ticket_id: int) -> Decision | None:
+        """One ticket in its own transaction; if a concurrent writer wins its rows, it is routed again."""
+        try:
+            return await self.route(ticket_id)
+        except Exception as exc:
+            if not is_conflict(exc):
+                raise
+            # PostgreSQL chose this transaction to undo (a deadlock, or a serialization failure): the other
+            # writer has gone on, so the same decision made again on fresh rows succeeds.
+            log.info("routing ticket %s met a concurrent write; routing it again", ticket_id)
+            self.enqueue(ticket_id)
+            return None
 
     async def route_many(self, ticket_ids: list[int]) -> list[Decision | None]:
         """Several tickets in one transaction over the in-memory roster; loads are updated as we assign."""

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from hub.db.engine import Database
 from hub.db.models import Queue
@@ -18,14 +19,22 @@ async def sync_queues(db: Database, configured: Iterable[QueueConfig]) -> None:
     """Create missing queues and refresh display names; never delete (tickets point at them). What admins set
     through the API (calendar, auto-assignment, members) stays: the file only fills in a calendar not yet chosen.
     Queues admins made are left alone."""
+    configured = list(configured)
+    if not configured:
+        return
+    insert = sqlite.insert if db.is_sqlite else postgresql.insert
     async with db.write() as uow:
+        # Several processes start together against one new database: each adds what is missing, and a queue
+        # another one added meanwhile is simply there (not a unique-name error that stops this process).
+        rows = [
+            {"name": c.name, "display_name": c.display_name, "calendar": c.calendar, "auto_assign": c.auto_assign,
+             "configured": True}
+            for c in configured
+        ]  # fmt: skip
+        await uow.session.execute(insert(Queue).values(rows).on_conflict_do_nothing(index_elements=[Queue.name]))
         existing = {q.name: q for q in await uow.session.scalars(select(Queue))}
         for cfg in configured:
-            queue = existing.get(cfg.name)
-            if queue is None:
-                uow.session.add(Queue(name=cfg.name, display_name=cfg.display_name, calendar=cfg.calendar,
-                                      auto_assign=cfg.auto_assign, configured=True))  # fmt: skip
-                continue
+            queue = existing[cfg.name]
             if not queue.configured:
                 continue  # an admin's queue, named in the file later: the admin's settings win
             if queue.display_name != cfg.display_name:
