@@ -312,19 +312,23 @@ def main() -> None:
     p.add_argument("--quick", action="store_true", help="fewer queries and brute-force comparisons: half a minute")
     p.add_argument("--misses", action="store_true", help="also print the labelled questions answered wrong")
     p.add_argument("--fit", action="store_true", help="refit the confidence model on the training sets and stop")
-    p.add_argument("--fresh3", action="store_true", help="also the last never-tuned set: for final figures only")
+    p.add_argument("--fresh3", action="store_true", help="also the third never-tuned set: for final figures only")
+    p.add_argument("--fresh4", action="store_true", help="also the fourth never-tuned set: for final figures only")
+    p.add_argument("--no-scale", action="store_true", help="quality only: skip the latency runs at 10k and 40k")
     args = p.parse_args()
     index = sample_index()
     if args.fit:
         print(json.dumps({"bench": "knowledge-fit", **fit_report(index)}))
         return
-    quality = report(index, args.fresh3)
+    quality = report(index, args.fresh3, args.fresh4)
     for half, figures in quality.items():
         print(json.dumps({"bench": "knowledge-quality", "half": half, **figures}, ensure_ascii=False))
     if args.misses:
         from bench.knowledge_eval import misses
 
         print("\n".join(misses(index)))
+    if args.no_scale:
+        return
     sizes = [(10_000, 300, 20), (40_000, 300, 10)] if args.quick else [(10_000, 2000, 100), (40_000, 2000, 60)]
     runs = [run(n, q, b) for n, q, b in sizes]
     for r in runs:

@@ -35,6 +35,8 @@ FRESH2: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh2_set.js
 TRAIN2: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/train2_set.json").read_text("utf-8"))
 # Written before the confidence was refitted on TRAIN2 and looked at only for the final figures.
 FRESH3: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh3_set.json").read_text("utf-8"))
+# Written by another hand before the round that added coverage signals, measured once before and once after.
+FRESH4: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh4_set.json").read_text("utf-8"))
 TRAINING = ("tune", "train2")  # what the confidence model is fitted on
 
 
@@ -109,7 +111,7 @@ def misses(index: SuggestionIndex, half: str | None = None) -> list[str]:
     return lines
 
 
-def report(index: SuggestionIndex, fresh3: bool = False) -> dict[str, Any]:
+def report(index: SuggestionIndex, fresh3: bool = False, fresh4: bool = False) -> dict[str, Any]:
     out = {
         "all": evaluate(index, QUESTIONS),
         "tune": evaluate(index, (q for q in QUESTIONS if q["half"] == "tune")),
@@ -120,6 +122,8 @@ def report(index: SuggestionIndex, fresh3: bool = False) -> dict[str, Any]:
     }
     if fresh3:
         out["fresh3"] = evaluate(index, FRESH3)
+    if fresh4:
+        out["fresh4"] = evaluate(index, FRESH4)
     return out
 
 
