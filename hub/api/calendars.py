@@ -1,38 +1,91 @@
-"""GET /api/v1/calendars: the configured business-hours calendars and their holidays, read-only."""
+"""Business-hours calendars over REST: everyone who plans reads them, admins create, change and delete them."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from aiohttp import web
 
 from hub import keys
-from hub.api.errors import require
-from hub.tickets.business_time import Calendar, Span
+from hub.api.errors import require, said
+from hub.api.requests_calendars import CalendarBody, CalendarChangeBody
+from hub.api.validation import read_as
+from hub.tickets import calendar_admin
+from hub.tickets.calendar_admin import CalendarConflict, CalendarEdit, CalendarNotFound, CalendarRefused
 
 routes = web.RouteTableDef()
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def _span(span: Span) -> str:
-    start, end = span
-    return f"{start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}"
+def _name(request: web.Request) -> str:
+    name = request.match_info["name"]
+    if len(name) > 64:
+        raise web.HTTPNotFound(reason="no such calendar")
+    return name
 
 
-def calendar_json(calendar: Calendar) -> dict[str, Any]:
-    return {
-        "name": calendar.name,
-        "time_zone": calendar.zone.key,
-        "hours": {day: [_span(s) for s in spans] for day, spans in zip(WEEKDAYS, calendar.hours, strict=True)},
-        "holidays": sorted(d.isoformat() for d in calendar.holidays),
-        "workdays": sorted(d.isoformat() for d in calendar.workdays),
-        "workday_hours": [_span(s) for s in calendar.workday_hours],
-    }
+def _refused(exc: Exception) -> web.HTTPException:
+    if isinstance(exc, CalendarNotFound):
+        return web.HTTPNotFound(reason=said(exc))
+    if isinstance(exc, CalendarConflict):
+        return web.HTTPConflict(reason=said(exc))
+    return web.HTTPUnprocessableEntity(reason=said(exc))
 
 
 @routes.get("/api/v1/calendars")
 async def list_calendars(request: web.Request) -> web.Response:
-    """The [calendars.<name>] tables of hub.toml, by name (supervisors and admins); change them in the file."""
+    """Every calendar by name with the queues counting in it (supervisors and admins)."""
     await require(request, "supervisor")
-    calendars = request.app[keys.SETTINGS].calendars
-    return web.json_response({"calendars": [calendar_json(calendars[name]) for name in sorted(calendars)]})
+    async with request.app[keys.DB].read() as s:
+        return web.json_response({"calendars": await calendar_admin.list_calendars(s)})
+
+
+@routes.post("/api/v1/calendars")
+async def create_calendar(request: web.Request) -> web.Response:
+    actor = await require(request, "admin")
+    body = await read_as(request, CalendarBody)
+    given = body.given()
+    name = given.pop("name")
+    if given.pop("hours", None) is not None and body.hours is not None:
+        # Days left out of a new calendar's hours are closed (in a change, they stay as they were).
+        given["hours"] = body.hours.model_dump()
+    try:
+        async with request.app[keys.DB].write() as uow:
+            row = await calendar_admin.create_calendar(uow, actor, name, CalendarEdit(**given))
+            answer = calendar_admin.calendar_json(row)
+    except (CalendarRefused, CalendarNotFound) as exc:
+        raise _refused(exc) from None
+    return web.json_response(answer, status=201)
+
+
+@routes.patch("/api/v1/calendars/{name}")
+async def change_calendar(request: web.Request) -> web.Response:
+    actor = await require(request, "admin")
+    name = _name(request)
+    body = await read_as(request, CalendarChangeBody)
+    given = body.given()
+    if not given:
+        raise web.HTTPUnprocessableEntity(
+            reason="send at least one of time_zone, hours, holidays, workdays, workday_hours"
+        )
+    nulls = sorted(key for key, value in given.items() if value is None)
+    if nulls:
+        raise web.HTTPUnprocessableEntity(reason=f"{nulls[0]}: cannot be null (send [] to clear a list)")
+    try:
+        async with request.app[keys.DB].write() as uow:
+            row = await calendar_admin.update_calendar(uow, actor, name, CalendarEdit(**given))
+            users = (await calendar_admin.queues_using(uow.session)).get(name, [])
+            answer = calendar_admin.calendar_json(row, users)
+    except (CalendarRefused, CalendarNotFound) as exc:
+        raise _refused(exc) from None
+    return web.json_response(answer)
+
+
+@routes.delete("/api/v1/calendars/{name}")
+async def delete_calendar(request: web.Request) -> web.Response:
+    """409 while a queue counts in it."""
+    actor = await require(request, "admin")
+    name = _name(request)
+    try:
+        async with request.app[keys.DB].write() as uow:
+            await calendar_admin.delete_calendar(uow, actor, name)
+    except (CalendarRefused, CalendarNotFound) as exc:
+        raise _refused(exc) from None
+    return web.json_response({"deleted": name})

@@ -10,6 +10,7 @@ from hub import __version__
 from hub.api.openapi_access import ACCESS_PATHS
 from hub.api.openapi_admin import ADMIN_PATHS, AGENT_CREATE
 from hub.api.openapi_audit import AUDIT_PATHS
+from hub.api.openapi_calendars import CALENDAR_PATHS
 from hub.api.openapi_console import CONSOLE_PATHS
 from hub.api.openapi_customers import CUSTOMER_PATHS
 from hub.api.openapi_delivery import DELIVERY_PATHS
@@ -134,6 +135,7 @@ SPEC: dict[str, Any] = {
         **WEBHOOK_PATHS,
         **QUEUE_PATHS,
         **ADMIN_PATHS,
+        **CALENDAR_PATHS,
         "/api/v1/agents/{id}/profile": PROFILE_PATH,
         "/api/v1/routing/reload": {
             "post": {

@@ -1,4 +1,4 @@
-"""OpenAPI paths the admin pages add: every agent account, creating one, and the configured calendars."""
+"""OpenAPI paths the admin pages add: every agent account and creating one."""
 
 from __future__ import annotations
 
@@ -26,21 +26,6 @@ ACCOUNT: dict[str, Any] = {
         "capacity": {"type": "object", "additionalProperties": {"type": "integer"}},
     },
 }
-CALENDAR: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "name": {"type": "string"},
-        "time_zone": {"type": "string", "description": "IANA name, e.g. Asia/Shanghai"},
-        "hours": {
-            "type": "object",
-            "description": "mon..sun to working spans such as 09:00-18:00",
-            "additionalProperties": _STRINGS,
-        },
-        "holidays": {**_STRINGS, "description": "ISO dates off"},
-        "workdays": {**_STRINGS, "description": "ISO dates worked although on a weekend"},
-        "workday_hours": _STRINGS,
-    },
-}
 # Merged into the GET of /api/v1/agents (the yellow pages).
 AGENT_CREATE: dict[str, Any] = {
     "post": {
@@ -54,12 +39,6 @@ ADMIN_PATHS: dict[str, Any] = {
         "get": {
             "summary": "Every agent account, inactive ones too, with role, skills, languages and capacity (admins)",
             "responses": _ok({"type": "object", "properties": {"agents": {"type": "array", "items": ACCOUNT}}}),
-        }
-    },
-    "/api/v1/calendars": {
-        "get": {
-            "summary": "The configured business-hours calendars with their holidays (supervisors, admins); read-only",
-            "responses": _ok({"type": "object", "properties": {"calendars": {"type": "array", "items": CALENDAR}}}),
         }
     },
 }

@@ -32,6 +32,7 @@ from hub.routing.config import load_routing
 from hub.routing.engine import RoutingEngine
 from hub.routing.live_stats import LiveStats
 from hub.settings import Settings
+from hub.tickets.calendar_store import follow_changes, reload_calendars
 from hub.tickets.calls import CallStore
 from hub.tickets.delivery import DeliveryWorker
 from hub.tickets.desk import ChannelDesk
@@ -94,8 +95,9 @@ def build_listeners(app: web.Application, settings: Settings) -> None:
     handlers in subscription order: the consoles hear of a ticket before routing offers it)."""
     db, sio, routing, channels = app[keys.DB], app[keys.SIO], app[keys.ROUTING], app[keys.CHANNELS]
     routing.subscribe(db.bus)
+    follow_changes(db, db.bus)  # an admin's calendar edit reaches this process's SLA clocks at once
     if settings.redis_url:
-        bridge = RedisBridge(settings.redis_url, routing, app[SOCKET_GUARD].revoked)
+        bridge = RedisBridge(settings.redis_url, routing, app[SOCKET_GUARD].revoked, partial(reload_calendars, db))
         bridge.subscribe(db.bus)
         app[BRIDGE] = bridge
     live_stats = LiveStats(db, sio, lambda: routing.config.capacity, shared=bool(settings.redis_url))

@@ -14,8 +14,8 @@ from hub.agent_console.setup import CONSOLE_FEED, SOCKET_GUARD
 from hub.app.core import BREACHES, BRIDGE, LIVE_STATS, REMINDERS
 from hub.db.migrate import ensure_current
 from hub.ops import warm_up
+from hub.tickets.calendar_store import reload_calendars, sync_calendars
 from hub.tickets.queues import sync_queues
-from hub.tickets.sla import install_calendars
 
 GOODBYE_S = 3.0  # how long a stopping process waits for sockets to collect their goodbye
 
@@ -26,7 +26,9 @@ async def run_core(app: web.Application) -> AsyncIterator[None]:
     try:
         await ensure_current(db.engine)
         db.start()
-        install_calendars(settings.calendars)
+        # The calendars live in the database (admins edit them); hub.toml's are mirrored in first.
+        await sync_calendars(db, settings.calendars)
+        await reload_calendars(db)
         await sync_queues(db, settings.queues)
         await app[keys.PRESENCE].reset()
         await app[keys.PRESENCE].start()

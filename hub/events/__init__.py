@@ -72,6 +72,15 @@ class QueueChanged(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class CalendarChanged(Event):
+    """An admin created, changed or deleted a business-hours calendar: every process reads its calendars again."""
+
+    name: ClassVar[str] = "calendar.changed"
+    calendar: str
+    action: str  # created, updated, deleted
+
+
+@dataclass(frozen=True, slots=True)
 class CredentialsRevoked(Event):
     """Console sockets opened with these credentials must close: an agent (deactivated, role or password
     changed), an API token (revoked), or console sessions (signed out), named by their token hashes."""

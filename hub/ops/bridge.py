@@ -2,7 +2,8 @@
 one process is routed at once by the others too, whose engines see the agents connected to them.
 
 A credential taken back in one process (agent deactivated, token revoked, signed out) closes the console
-sockets opened with it in every process at once.
+sockets opened with it in every process at once. A business-hours calendar an admin changed is read again by
+every process, so the next ticket's SLA due times use it wherever it opens.
 
 Best effort by design: the database is the truth, each engine's drains find waiting tickets anyway, and
 row locks keep two engines from assigning one ticket twice. Messages are tiny (a ticket id)."""
@@ -18,7 +19,7 @@ from typing import Any
 
 from hub.background import cancel
 from hub.bus import EventBus
-from hub.events import CredentialsRevoked, TicketCreated, TicketUpdated
+from hub.events import CalendarChanged, CredentialsRevoked, TicketCreated, TicketUpdated
 from hub.routing import offers
 from hub.routing.engine import RoutingEngine
 from hub.tickets.model import ACTIVE
@@ -26,6 +27,7 @@ from hub.tickets.model import ACTIVE
 log = logging.getLogger(__name__)
 CHANNEL = "hub:route"
 REVOKED = "hub:revoked"
+CALENDARS = "hub:calendars"
 
 
 class RedisBridge:
@@ -34,10 +36,12 @@ class RedisBridge:
         url: str,
         routing: RoutingEngine,
         on_revoked: Callable[[CredentialsRevoked], Awaitable[None]] | None = None,
+        on_calendars: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._url = url
         self._routing = routing
         self._on_revoked = on_revoked
+        self._on_calendars = on_calendars
         self.origin = uuid.uuid4().hex  # this process: its own messages are not routed twice here
         self._client: Any = None
         self._task: asyncio.Task[None] | None = None
@@ -47,6 +51,7 @@ class RedisBridge:
         bus.subscribe(TicketCreated, self._on_created)
         bus.subscribe(TicketUpdated, self._on_updated)
         bus.subscribe(CredentialsRevoked, self._on_credentials_revoked)
+        bus.subscribe(CalendarChanged, self._on_calendar_changed)
 
     async def start(self) -> None:
         import redis.asyncio as redis
@@ -85,6 +90,14 @@ class RedisBridge:
         except Exception as exc:  # Redis away: the other processes' socket sweeps close them a little later
             log.warning("could not tell the other processes about revoked credentials: %s", exc)
 
+    async def _on_calendar_changed(self, event: CalendarChanged) -> None:
+        if self._client is None:
+            return
+        try:
+            await self._client.publish(CALENDARS, json.dumps({"origin": self.origin, "calendar": event.calendar}))
+        except Exception as exc:  # Redis away: the others read the calendars again when they restart
+            log.warning("could not tell the other processes about calendar %r: %s", event.calendar, exc)
+
     async def _revoked_elsewhere(self, data: dict[str, Any]) -> None:
         if self._on_revoked is None or data.get("origin") == self.origin:
             return
@@ -102,7 +115,7 @@ class RedisBridge:
         while True:
             pubsub = self._client.pubsub()
             try:
-                await pubsub.subscribe(CHANNEL, REVOKED)
+                await pubsub.subscribe(CHANNEL, REVOKED, CALENDARS)
                 backoff = 0.5
                 async for message in pubsub.listen():
                     if message.get("type") != "message":
@@ -110,6 +123,10 @@ class RedisBridge:
                     data = json.loads(message["data"])
                     if message.get("channel") in (REVOKED, REVOKED.encode()):
                         await self._revoked_elsewhere(data)
+                        continue
+                    if message.get("channel") in (CALENDARS, CALENDARS.encode()):
+                        if data.get("origin") != self.origin and self._on_calendars is not None:
+                            await self._on_calendars()
                         continue
                     if data.get("origin") != self.origin and isinstance(data.get("ticket"), int):
                         self.received += 1
@@ -138,5 +155,16 @@ async def announce_revocation(url: str, event: CredentialsRevoked) -> None:
     client = redis.from_url(url)
     try:
         await client.publish(REVOKED, json.dumps({"origin": "cli", **revocation_message(event)}))
+    finally:
+        await client.aclose()
+
+
+async def announce_calendars(url: str, calendar: str) -> None:
+    """From a process without a bridge (the hub command): tell the serving processes to read the calendars again."""
+    import redis.asyncio as redis
+
+    client = redis.from_url(url)
+    try:
+        await client.publish(CALENDARS, json.dumps({"origin": "cli", "calendar": calendar}))
     finally:
         await client.aclose()

@@ -54,7 +54,7 @@ def parse_calendar(name: str, table: object, base: Path | Sequence[Path]) -> Cal
     hours = _weekly(f"{key}.hours", table.get("hours"))
     if not any(hours):
         raise CalendarError(f"{key}.hours", table.get("hours"), "working hours on at least one weekday")
-    workday_hours = _spans(f"{key}.workday_hours", table["workday_hours"]) if "workday_hours" in table else ()
+    workday_hours = parse_spans(f"{key}.workday_hours", table["workday_hours"]) if "workday_hours" in table else ()
     return Calendar(name, zone, hours, frozenset(holidays), frozenset(workdays), workday_hours)
 
 
@@ -99,7 +99,7 @@ def _weekly(key: str, value: object) -> tuple[tuple[Span, ...], ...]:
         raise CalendarError(key, value, 'a table such as { "mon-fri" = "09:00-18:00" }')
     week: list[tuple[Span, ...]] = [() for _ in WEEKDAYS]
     for days, spans in value.items():
-        parsed = _spans(f"{key}.{days}", spans)
+        parsed = parse_spans(f"{key}.{days}", spans)
         for day in _days(f"{key}.{days}", days):
             week[day] = parsed
     return tuple(week)
@@ -118,7 +118,8 @@ def _days(key: str, text: str) -> list[int]:
     return result
 
 
-def _spans(key: str, value: object) -> tuple[Span, ...]:
+def parse_spans(key: str, value: object) -> tuple[Span, ...]:
+    """ "09:00-18:00" or a list of such spans, sorted, none empty or overlapping (end <= start runs overnight)."""
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list):
         raise CalendarError(key, value, 'hours such as "09:00-18:00" or a list of them')

@@ -95,6 +95,8 @@ POLICY: dict[tuple[str, str], Any] = {
     # admin pages
     ("GET", "/console/admin"): ADMIN, ("GET", "/console/admin/{page}"): ADMIN, ("POST", "/api/v1/agents"): ADMIN,
     ("GET", "/api/v1/agents/accounts"): ADMIN, ("GET", "/api/v1/calendars"): SUP,
+    ("POST", "/api/v1/calendars"): ADMIN, ("PATCH", "/api/v1/calendars/{name}"): ADMIN,
+    ("DELETE", "/api/v1/calendars/{name}"): ADMIN,
 }  # fmt: skip
 ROLES = ("anonymous", "agent", "supervisor", "knowledge_manager", "admin")
 

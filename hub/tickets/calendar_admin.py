@@ -1,0 +1,179 @@
+"""Calendars as data admins manage: create, change hours, time zone, holidays and workdays, delete when unused."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+from zoneinfo import available_timezones
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.agents import audit
+from hub.agents.accounts import Principal
+from hub.db.engine import UnitOfWork
+from hub.db.models import Queue
+from hub.events import CalendarChanged
+from hub.tickets.business_time import WEEKDAYS
+from hub.tickets.calendar_config import CalendarError, parse_spans
+from hub.tickets.calendar_store import FIELDS, calendar_from, span_text
+from hub.tickets.calendar_table import StoredCalendar
+
+NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+UNCHANGED: Any = object()
+# A new calendar without hours: an office week, which the admin then adjusts.
+OFFICE_WEEK = [["09:00-18:00"]] * 5 + [[], []]
+
+
+class CalendarRefused(ValueError):
+    """Input a calendar cannot take (422)."""
+
+
+class CalendarConflict(CalendarRefused):
+    """The name is taken, or queues still count in the calendar (409)."""
+
+
+class CalendarNotFound(LookupError):
+    """No calendar of that name (404)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEdit:
+    """What an admin sets; UNCHANGED leaves a field. `hours` names only the weekdays it changes."""
+
+    time_zone: Any = UNCHANGED
+    hours: Any = UNCHANGED  # {"mon": ["09:00-12:00", "13:00-18:00"], "sun": []}
+    holidays: Any = UNCHANGED  # ["2026-10-01", ...]: the whole list
+    workdays: Any = UNCHANGED
+    workday_hours: Any = UNCHANGED
+
+
+@cache
+def time_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def calendar_json(row: StoredCalendar, queues: Sequence[str] = ()) -> dict[str, Any]:
+    return {
+        "name": row.name,
+        "time_zone": row.time_zone,
+        "hours": dict(zip(WEEKDAYS, row.hours, strict=True)),
+        "holidays": row.holidays,
+        "workdays": row.workdays,
+        "workday_hours": row.workday_hours,
+        "configured": row.configured,
+        "edited": row.edited,
+        "queues": list(queues),
+        "updated_at": row.updated_at.isoformat(),
+    }
+
+
+async def queues_using(s: AsyncSession) -> dict[str, list[str]]:
+    users: dict[str, list[str]] = {}
+    for name, calendar in await s.execute(select(Queue.name, Queue.calendar).where(Queue.calendar.is_not(None))):
+        users.setdefault(calendar or "", []).append(name)
+    return {calendar: sorted(names) for calendar, names in users.items()}
+
+
+async def list_calendars(s: AsyncSession) -> list[dict[str, Any]]:
+    users = await queues_using(s)
+    rows = await s.scalars(select(StoredCalendar).order_by(StoredCalendar.name))
+    return [calendar_json(row, users.get(row.name, [])) for row in rows]
+
+
+async def find(s: AsyncSession, name: str) -> StoredCalendar:
+    row = await s.scalar(select(StoredCalendar).where(StoredCalendar.name == name))
+    if row is None:
+        raise CalendarNotFound(f"calendar {name!r} does not exist")
+    return row
+
+
+async def create_calendar(uow: UnitOfWork, actor: Principal | None, name: str, edit: CalendarEdit) -> StoredCalendar:
+    """A calendar made by an admin (time zone required; hours Monday to Friday 09:00-18:00 unless given)."""
+    s = uow.session
+    if not NAME.match(name):
+        raise CalendarRefused(f"name {name!r}: lower-case letters, digits, _ and -, at most 64, starting alphanumeric")
+    if edit.time_zone is UNCHANGED:
+        raise CalendarRefused("time_zone: required")
+    if await s.scalar(select(StoredCalendar.id).where(StoredCalendar.name == name)) is not None:
+        raise CalendarConflict(f"calendar {name!r} exists already")
+    base = {"time_zone": "UTC", "hours": OFFICE_WEEK, "holidays": [], "workdays": [], "workday_hours": []}
+    fields = _checked(name, base, edit)
+    row = StoredCalendar(name=name, **fields, configured=False, edited=True)
+    s.add(row)
+    await s.flush()
+    audit.record(s, actor, "calendar.created", "calendar", row.id, name=name, **fields)
+    uow.emit(CalendarChanged(name, "created"))
+    return row
+
+
+async def update_calendar(uow: UnitOfWork, actor: Principal | None, name: str, edit: CalendarEdit) -> StoredCalendar:
+    s = uow.session
+    row = await find(s, name)
+    before = {f: getattr(row, f) for f in FIELDS}
+    after = _checked(name, before, edit)
+    changes = {f: [before[f], after[f]] for f in FIELDS if before[f] != after[f]}
+    if changes:
+        for field in changes:
+            setattr(row, field, after[field])
+        row.edited = True  # from now on the start-up sync leaves it as the admin set it
+        await s.flush()
+        audit.record(s, actor, "calendar.updated", "calendar", row.id, name=name, changes=changes)
+        uow.emit(CalendarChanged(name, "updated"))
+    return row
+
+
+async def delete_calendar(uow: UnitOfWork, actor: Principal | None, name: str) -> None:
+    """Refused while a queue counts in it: its tickets' SLA clocks would silently run around the clock."""
+    s = uow.session
+    row = await find(s, name)
+    users = (await queues_using(s)).get(name, [])
+    if users:
+        raise CalendarConflict(f"calendar {name!r} is used by queues {', '.join(users)}: give them another first")
+    await s.delete(row)
+    audit.record(s, actor, "calendar.deleted", "calendar", row.id, name=name, configured=row.configured)
+    uow.emit(CalendarChanged(name, "deleted"))
+
+
+def _checked(name: str, before: Mapping[str, Any], edit: CalendarEdit) -> dict[str, Any]:
+    """The fields after `edit`, normalised (spans "HH:MM-HH:MM", sorted unique dates); CalendarRefused naming
+    the field and why when they would not make a usable calendar."""
+    fields = dict(before)
+    if edit.time_zone is not UNCHANGED:
+        if edit.time_zone not in time_zones():
+            raise CalendarRefused(f"time_zone: {edit.time_zone!r} is not an IANA time zone name such as Asia/Shanghai")
+        fields["time_zone"] = edit.time_zone
+    if edit.hours is not UNCHANGED:
+        week = list(fields["hours"])
+        for day, spans in edit.hours.items():
+            week[WEEKDAYS.index(day)] = _spans(f"hours.{day}", spans)
+        fields["hours"] = week
+    if edit.workday_hours is not UNCHANGED:
+        fields["workday_hours"] = _spans("workday_hours", edit.workday_hours)
+    for key in ("holidays", "workdays"):
+        if getattr(edit, key) is not UNCHANGED:
+            fields[key] = sorted(set(getattr(edit, key)))
+    try:
+        calendar = calendar_from(name, fields)
+    except CalendarError as exc:
+        key = exc.key.removeprefix(f"calendars.{name}.")
+        raise CalendarRefused(f"{key}: {exc.value!r} is not {exc.expected}") from None
+    # Written back as read: "9:00 - 18:00" is stored "09:00-18:00", dates as ISO text.
+    return {**fields, "hours": [[span_text(s) for s in day] for day in calendar.hours],
+            "workday_hours": [span_text(s) for s in calendar.workday_hours]}  # fmt: skip
+
+
+def _spans(key: str, spans: Sequence[str]) -> list[str]:
+    """A day's spans as sent, sorted; each must end after it starts (a night is split at 24:00 across two days)."""
+    try:
+        parsed = parse_spans(key, list(spans))
+    except CalendarError as exc:
+        raise CalendarRefused(f"{exc.key}: {exc.value!r} is not {exc.expected}") from None
+    for begin, end in parsed:
+        if end <= begin:
+            raise CalendarRefused(f"{key}: {span_text((begin, end))!r} ends before it starts; split a night at "
+                                  "24:00 (22:00-24:00, then 00:00-06:00 on the next day)")  # fmt: skip
+    return [span_text(s) for s in parsed]
