@@ -41,6 +41,11 @@ export async function loadLinks(ticket: number): Promise<void> {
   linked.value = { ticket, list: body.links };
 }
 
+/** Merge a ticket into another of the same customer's: its messages move there and it closes. */
+export function mergeTicket(ticket: number, into: number): Promise<unknown> {
+  return api("POST", `/api/v1/tickets/${ticket}/merge`, { into });
+}
+
 /** Link or unlink two tickets; the panel shows the links the hub answers with. */
 export async function linkTickets(ticket: number, other: number): Promise<void> {
   const body = await api<{ links: Link[] }>("POST", `/api/v1/tickets/${ticket}/links`, { ticket_id: other });

@@ -5,9 +5,8 @@ import { useEffect, useState } from "preact/hooks";
 import { t } from "../../shared/i18n";
 import { boot } from "../boot";
 import { change, state } from "../conversation";
-import { linkTickets } from "../context";
-import { api } from "../../shared/api";
 import { splitting, startSplit } from "../split";
+import { MergeForm } from "./MergeForm";
 import { SnoozeAt } from "./SnoozeAt";
 import { errorText } from "../errors";
 
@@ -143,29 +142,7 @@ export function TicketActions() {
           <button type="submit">{t("Save")}</button>
         </form>
       )}
-      {panel === "merge" && (
-        <form
-          class="action-panel"
-          onSubmit={(e) => {
-            e.preventDefault();
-            const data = new FormData(form(e));
-            const other = Number(data.get("other"));
-            const how = String(data.get("how"));
-            run(how === "merge" ? api("POST", `/api/v1/tickets/${tk.id}/merge`, { into: other }) : linkTickets(tk.id, other));
-          }}
-        >
-          <label>
-            {t("Other ticket number")} <input name="other" type="number" min="1" required />
-          </label>
-          <label class="inline">
-            <select name="how" aria-label={t("Merge or link")}>
-              <option value="merge">{t("Merge this ticket into it")}</option>
-              <option value="link">{t("Link the two tickets")}</option>
-            </select>
-          </label>
-          <button type="submit">{t("Apply")}</button>
-        </form>
-      )}
+      {panel === "merge" && <MergeForm ticket={tk} run={run} />}
       {tk.tags.length > 0 && (
         <span class="tags">
           {tk.tags.map((tag) => (
