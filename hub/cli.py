@@ -14,7 +14,7 @@ from collections.abc import Callable, Coroutine, Iterator
 from typing import TYPE_CHECKING, Any
 
 from hub.agents.accounts import ROLES
-from hub.ops import credentials_cli, log_redaction
+from hub.ops import calendar_cli, credentials_cli, log_redaction
 from hub.routing import cli as routing_cli
 from hub.settings import SettingsError, load_settings
 from hub.tickets import queue_cli
@@ -72,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     routing_cli.add_parser(sub)
     webhooks_cli.add_parser(sub)
     queue_cli.add_parser(sub)
+    calendar_cli.add_parser(sub)
     return p
 
 
@@ -198,6 +199,8 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from hub.knowledge.transfer import ImportError_
     from hub.routing.config import RoutingConfigError
     from hub.routing.simulate import TraceError
+    from hub.tickets.calendar_admin import CalendarNotFound, CalendarRefused
+    from hub.tickets.calendar_config import CalendarError
     from hub.tickets.queue_admin import QueueNotFound, QueueRefused
     from hub.webhooks.config import WebhookConfigError
     from hub.webhooks.registry import WebhookError
@@ -212,6 +215,9 @@ def _user_errors() -> tuple[type[Exception], ...]:
         WebhookConfigError,
         QueueRefused,
         QueueNotFound,
+        CalendarRefused,
+        CalendarNotFound,
+        CalendarError,
     )
     return (*user, OSError, RuntimeError)
 
@@ -262,7 +268,14 @@ def main(argv: list[str] | None = None) -> int:
             allow = webhook_config(settings.channels.get("webhooks"), settings.env).allow_private_targets
             print(_run_db(settings, lambda db: webhooks_cli.webhook_command(db, args, allow)))
         elif args.command == "queue":
-            print(_run_db(settings, lambda db: queue_cli.queue_command(db, args, settings.calendars)))
+
+            async def queue(db: Database) -> str:  # the calendars admins made too, not only hub.toml's
+                calendars = await calendar_cli.current_calendars(db, settings.calendars)
+                return await queue_cli.queue_command(db, args, calendars)
+
+            print(_run_db(settings, queue))
+        elif args.command == "calendars":
+            print(_run_db(settings, lambda db: calendar_cli.calendars_command(db, args, settings)))
     except SettingsError as exc:
         print(f"hub: configuration error: {exc}", file=sys.stderr)
         return 2

@@ -42,13 +42,15 @@ class CalendarNotFound(LookupError):
 
 @dataclass(frozen=True, slots=True)
 class CalendarEdit:
-    """What an admin sets; UNCHANGED leaves a field. `hours` names only the weekdays it changes."""
+    """What an admin sets; UNCHANGED leaves a field. `hours` names only the weekdays it changes. Spans end after
+    they start, unless `overnight` (a file in hub.toml's format, where "22:00-06:00" runs past midnight)."""
 
     time_zone: Any = UNCHANGED
     hours: Any = UNCHANGED  # {"mon": ["09:00-12:00", "13:00-18:00"], "sun": []}
     holidays: Any = UNCHANGED  # ["2026-10-01", ...]: the whole list
     workdays: Any = UNCHANGED
     workday_hours: Any = UNCHANGED
+    overnight: bool = False
 
 
 @cache
@@ -149,10 +151,10 @@ def _checked(name: str, before: Mapping[str, Any], edit: CalendarEdit) -> dict[s
     if edit.hours is not UNCHANGED:
         week = list(fields["hours"])
         for day, spans in edit.hours.items():
-            week[WEEKDAYS.index(day)] = _spans(f"hours.{day}", spans)
+            week[WEEKDAYS.index(day)] = _spans(f"hours.{day}", spans, edit.overnight)
         fields["hours"] = week
     if edit.workday_hours is not UNCHANGED:
-        fields["workday_hours"] = _spans("workday_hours", edit.workday_hours)
+        fields["workday_hours"] = _spans("workday_hours", edit.workday_hours, edit.overnight)
     for key in ("holidays", "workdays"):
         if getattr(edit, key) is not UNCHANGED:
             fields[key] = sorted(set(getattr(edit, key)))
@@ -166,14 +168,14 @@ def _checked(name: str, before: Mapping[str, Any], edit: CalendarEdit) -> dict[s
             "workday_hours": [span_text(s) for s in calendar.workday_hours]}  # fmt: skip
 
 
-def _spans(key: str, spans: Sequence[str]) -> list[str]:
+def _spans(key: str, spans: Sequence[str], overnight: bool) -> list[str]:
     """A day's spans as sent, sorted; each must end after it starts (a night is split at 24:00 across two days)."""
     try:
         parsed = parse_spans(key, list(spans))
     except CalendarError as exc:
         raise CalendarRefused(f"{exc.key}: {exc.value!r} is not {exc.expected}") from None
     for begin, end in parsed:
-        if end <= begin:
+        if end <= begin and not overnight:
             raise CalendarRefused(f"{key}: {span_text((begin, end))!r} ends before it starts; split a night at "
                                   "24:00 (22:00-24:00, then 00:00-06:00 on the next day)")  # fmt: skip
     return [span_text(s) for s in parsed]
