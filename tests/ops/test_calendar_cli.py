@@ -59,8 +59,8 @@ def test_the_command_line_lists_imports_shows_and_deletes_calendars(
     file.write_text(NIGHT.replace("Asia/Shanghai", "Asia/Atlantis"), encoding="utf-8")
     assert main(["calendars", "import", str(file)]) == 1
     assert "calendars.cn-office.time_zone" in capsys.readouterr().err
-    file.write_text(NIGHT.replace('"Europe/Berlin"', '"UTC"').replace('sat = ["10:00-12:00", "13:00-15:00"]',
-                                                                      'sat = "10:00-10:00"'), encoding="utf-8")  # fmt: skip
+    empty_saturday = NIGHT.replace('"Europe/Berlin"', '"UTC"').replace('["10:00-12:00", "13:00-15:00"]', '"9:00-9:00"')
+    file.write_text(empty_saturday, encoding="utf-8")
     assert main(["calendars", "import", str(file)]) == 1
     assert main(["calendars", "show", "night"]) == 0
     assert json.loads(capsys.readouterr().out)["time_zone"] == "Europe/Berlin"

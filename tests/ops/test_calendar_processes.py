@@ -54,7 +54,8 @@ async def test_an_edit_on_one_process_reaches_the_other(two_hubs: tuple[list[str
         await until(second_knows_it, timeout=30, what="the second process to know the new calendar")
 
         # One working hour a week, set on the first process: tickets the second opens fall due on a Sunday.
-        week = {day: [] for day in ("mon", "tue", "wed", "thu", "fri", "sat")} | {"sun": ["10:00-11:00"]}
+        week: dict[str, list[str]] = {day: [] for day in ("mon", "tue", "wed", "thu", "fri", "sat")}
+        week["sun"] = ["10:00-11:00"]
         changed = await call(first, "PATCH", "/api/v1/calendars/sundays", {"hours": week})
         assert changed[0] == 200, changed
         numbers = count()
