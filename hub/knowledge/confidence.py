@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 # Bias, then one weight per Features.vector() entry.
 RANKING = (-3.4, -1.31, 5.97, 2.58, 3.18, -1.0, -5.89, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-COEFFICIENTS = (-7.97, -4.11, 5.3, -0.4, 0.39, 2.32, -5.89, 0.62, 0.84, 8.3, 2.59, 1.71, -2.2)
+COEFFICIENTS = (-7.62, -3.61, 4.97, -0.48, 0.1, 2.36, -5.89, 0.63, 1.05, 7.91, 2.36, 1.9, -2.21)
 # At or above: "confident" (listed first, no "no confident answer"). Chosen on the tune half.
-THRESHOLD = 0.30
+THRESHOLD = 0.32
 # Below, for the best suggestion: the question goes to the gap report. Lower than THRESHOLD, because a gap
 # report must be mostly true gaps (agents write articles from it) while the panel may hedge.
 GAP_THRESHOLD = 0.10
@@ -38,7 +38,7 @@ class Features:
     service: float = 0.0  # 0-1: thesaurus concepts of the service the question touches (three or more: 1)
     asked: float = 1.0  # 0-1: rarity-weighted share of the question's whole words the article covers (focus.py)
     missing: float = 0.0  # 0-1: the rarest question word the article leaves out (1: no article has it)
-    named: float = 0.0  # 0-1: the IDF share of the article's title words the question names
+    named: float = 0.0  # 0-1: the share of the article's gist (gist.py: what its phrasings repeat) the question names
     whether: bool = False  # the question asks whether something can be done, not how (focus.whether)
 
     def vector(self) -> tuple[float, ...]:

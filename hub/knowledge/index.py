@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, process
 from hub.knowledge.confidence import COEFFICIENTS, GAP_THRESHOLD, RANKING, THRESHOLD, Features, calibrated
 from hub.knowledge.expand import Expander
 from hub.knowledge.focus import Focus, units, whether
+from hub.knowledge.gist import Concept, gist, named
 from hub.knowledge.lexical import K1, B, Denominators, bm25
 from hub.knowledge.synonyms import related
 from hub.knowledge.terms import asking_weights, weighted_terms
@@ -40,8 +41,8 @@ class IndexedArticle:
     phrases: tuple[str, ...] = field(default=())  # spaced title and variants, for rapidfuzz
     terms: dict[str, float] = field(default_factory=dict)  # term -> weighted frequency
     length: float = 0.0
-    # The words of its title, IDF-weighted: what the article is about, which a question it answers names.
-    topic: frozenset[str] = field(default=frozenset())
+    # What the article is about: the concepts its phrasings repeat, which a question it answers names.
+    gist: tuple[Concept, ...] = ()
 
     @classmethod
     def build(
@@ -61,8 +62,8 @@ class IndexedArticle:
             for term, weight in weighted_terms(text, False, name in HELPED).items():
                 terms[term] += FIELD_WEIGHTS[name] * weight
         phrases = tuple(p for p in (spaced(t) for t in (title, *variants)) if p)
-        topic = frozenset(t for t in weighted_terms(title, False, False) if len(t) > 1 or not t.isascii())
-        return cls(article_id, locale, title, phrases, dict(terms), sum(terms.values()), topic)
+        concepts = gist(title, variants, tags)
+        return cls(article_id, locale, title, phrases, dict(terms), sum(terms.values()), concepts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,14 +176,9 @@ class SuggestionIndex:
             return features
         article = self._articles[article_id]
         asked, missing = focus.covers(article.terms)
-        return replace(features, asked=asked, missing=missing, named=self._named(article.topic, focus.query_terms))
-
-    def _named(self, topic: frozenset[str], question: Container[str]) -> float:
-        """The IDF share of the article's title words that the question (thesaurus and typo fixes included)
-        names: the other direction from `asked`. "How do I change the email I use to log in" covers the
-        password article's words (it sends an email, it is about logging in) but never names a password."""
-        total = sum(self.idf(t) for t in topic)
-        return sum(self.idf(t) for t in topic if t in question) / total if total else 0.0
+        # `named` looks the other way from `asked`: "How do I change the email I use to log in" covers the
+        # password article's words (it sends an email, it is about logging in) but never names a password.
+        return replace(features, asked=asked, missing=missing, named=named(article.gist, focus.query_terms))
 
     def _features(self, query: str, locale: str | None) -> tuple[list[tuple[int, Features]], Focus | None]:
         weights = self._expand(asking_weights(query[:MAX_QUERY_CHARS]))

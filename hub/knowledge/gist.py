@@ -1,0 +1,69 @@
+"""What an article answers, from its own phrasings: the concepts its title, variants and tags keep repeating.
+
+An article's question variants are the ways its writer expected it to be asked ("I forgot my password",
+"how do I change my password", "password reset email not received"); a concept most of them use
+(password) is what the article is about, one that a single phrasing uses (email, change) is how that
+phrasing put it. A near miss shares some of those passing words but asks about another thing ("How do I
+change the email I use to log in", 怎么修改登录邮箱): it names little of the gist, while a customer asking
+what the article answers names it, in their own words: a member of the same thesaurus concept, a typo fix,
+or the pinyin of a Chinese word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container
+from dataclasses import dataclass
+from functools import lru_cache
+
+from hub.knowledge.synonyms import _GROUPS
+from hub.knowledge.terms import _pairs, _run_pinyin, stem, weighted_terms
+from hub.knowledge.text import _CJK
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    weight: float  # the share of the article's phrasings (title, variants, tags) that use it
+    terms: frozenset[str]  # any of these among the question's terms names it (the word, its thesaurus kin)
+    spoken: frozenset[str]  # for a Chinese word: its pinyin pairs, all of which a pinyin question names
+
+
+@lru_cache(maxsize=1)
+def _kin() -> dict[str, frozenset[str]]:
+    """A thesaurus member (one English word as a stem, or a Chinese entry) -> the members of its concepts
+    of that kind. Multi-word entries are left out: "where is my" would make "is" a tracking word; a
+    question's phrase ("money back") still names the concept through the members it adds to its terms."""
+    out: dict[str, frozenset[str]] = {}
+    for line in _GROUPS:
+        members = frozenset(m if _CJK.search(m) else stem(m) for m in line.split("|") if _CJK.search(m) or m.isalpha())
+        for m in members:
+            out[m] = out.get(m, frozenset()) | members
+    return out
+
+
+def gist(title: str, variants: list[str], tags: list[str]) -> tuple[Concept, ...]:
+    """The article's concepts, each weighed by how many of its phrasings use it (as words, no helpers)."""
+    phrasings = [p for p in (title, *variants, *tags) if p.strip()]
+    kin = _kin()
+    found: dict[frozenset[str], tuple[set[int], str]] = {}
+    for i, phrase in enumerate(phrasings):
+        for term in weighted_terms(phrase, False, False):
+            if len(term) > 1:
+                found.setdefault(kin.get(term, frozenset((term,))), (set(), term))[0].add(i)
+    out = []
+    for terms, (where, term) in found.items():
+        spoken = frozenset(_pairs(list(_run_pinyin(term)))) if _CJK.match(term) else frozenset()
+        out.append(Concept(len(where) / len(phrasings), terms, spoken))
+    return tuple(out)
+
+
+def named(concepts: tuple[Concept, ...], question: Container[str]) -> float:
+    """The weighted share of the article's concepts that the question's search terms name."""
+    total = sum(c.weight for c in concepts)
+    if not total:
+        return 0.0
+    hit = sum(
+        c.weight
+        for c in concepts
+        if any(t in question for t in c.terms) or (c.spoken and all(p in question for p in c.spoken))
+    )
+    return hit / total
