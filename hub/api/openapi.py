@@ -16,6 +16,7 @@ from hub.api.openapi_customers import CUSTOMER_PATHS
 from hub.api.openapi_delivery import DELIVERY_PATHS
 from hub.api.openapi_knowledge import KNOWLEDGE_PATHS
 from hub.api.openapi_mail import MAIL_PATHS
+from hub.api.openapi_preferences import PREFERENCE_PATHS
 from hub.api.openapi_queues import QUEUE_PATHS
 from hub.api.openapi_schemas import INTERACTION, TICKET
 from hub.api.openapi_search import SEARCH_PATHS
@@ -134,6 +135,7 @@ SPEC: dict[str, Any] = {
         **ACCESS_PATHS,
         **WEBHOOK_PATHS,
         **QUEUE_PATHS,
+        **PREFERENCE_PATHS,
         **ADMIN_PATHS,
         **CALENDAR_PATHS,
         "/api/v1/agents/{id}/profile": PROFILE_PATH,

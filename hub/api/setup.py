@@ -18,6 +18,7 @@ from hub.api import (
     knowledge,
     macros,
     mail_notices,
+    preferences,
     queues,
     routes,
     surveys,
@@ -47,6 +48,7 @@ TABLES = (
     queues.routes,
     agent_accounts.routes,
     calendars.routes,
+    preferences.routes,
 )
 
 

@@ -92,6 +92,9 @@ class Agent(Base):
     last_seen_at: Mapped[datetime | None] = mapped_column(default=None)
     # When the agent entered their presence (revision 0020): the wallboard's time in state.
     presence_since: Mapped[datetime | None] = mapped_column(default=None)
+    # The agent's own console settings (revision 0023): only what they changed; hub/agents/preferences.py has the
+    # defaults. A server default so rows written before it, or by an older INSERT, read as "all defaults".
+    preferences: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
 
 
 class AgentSkill(Base):

@@ -61,6 +61,7 @@ POLICY: dict[tuple[str, str], Any] = {
     ("GET", "/api/v1/agents"): ANY, ("PUT", "/api/v1/agents/{id}/profile"): SUP, ("GET", "/api/v1/queues/stats"): SUP,
     ("PATCH", "/api/v1/agents/{id}/profile"): SUP,
     ("POST", "/api/v1/routing/reload"): SUP, ("PUT", "/api/v1/agents/me/limits"): DESK,
+    ("GET", "/api/v1/me/preferences"): ANY, ("PATCH", "/api/v1/me/preferences"): ANY,
     # customers
     ("GET", "/api/v1/customers"): DESK,
     ("GET", "/api/v1/customers/{id}"): DESK, ("PATCH", "/api/v1/customers/{id}"): SUP,
