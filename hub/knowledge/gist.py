@@ -24,7 +24,8 @@ from hub.knowledge.text import _CJK
 class Concept:
     weight: float  # the share of the article's phrasings (title, variants, tags) that use it
     terms: frozenset[str]  # any of these among the question's terms names it (the word, its thesaurus kin)
-    spoken: frozenset[str]  # for a Chinese word: its pinyin pairs, all of which a pinyin question names
+    # For its Chinese words: each one's pinyin pairs, all of which a pinyin or homophone question names.
+    spoken: tuple[frozenset[str], ...]
 
 
 @lru_cache(maxsize=1)
@@ -44,14 +45,16 @@ def gist(title: str, variants: list[str], tags: list[str]) -> tuple[Concept, ...
     """The article's concepts, each weighed by how many of its phrasings use it (as words, no helpers)."""
     phrasings = [p for p in (title, *variants, *tags) if p.strip()]
     kin = _kin()
-    found: dict[frozenset[str], tuple[set[int], str]] = {}
+    found: dict[frozenset[str], tuple[set[int], set[str]]] = {}
     for i, phrase in enumerate(phrasings):
         for term in weighted_terms(phrase, False, False):
             if len(term) > 1:
-                found.setdefault(kin.get(term, frozenset((term,))), (set(), term))[0].add(i)
+                where, words = found.setdefault(kin.get(term, frozenset((term,))), (set(), set()))
+                where.add(i)
+                words.add(term)
     out = []
-    for terms, (where, term) in found.items():
-        spoken = frozenset(_pairs(list(_run_pinyin(term)))) if _CJK.match(term) else frozenset()
+    for terms, (where, words) in found.items():
+        spoken = tuple(frozenset(_pairs(list(_run_pinyin(w)))) for w in sorted(words) if _CJK.match(w))
         out.append(Concept(len(where) / len(phrasings), terms, spoken))
     return tuple(out)
 
@@ -64,6 +67,6 @@ def named(concepts: tuple[Concept, ...], question: Container[str]) -> float:
     hit = sum(
         c.weight
         for c in concepts
-        if any(t in question for t in c.terms) or (c.spoken and all(p in question for p in c.spoken))
+        if any(t in question for t in c.terms) or any(all(p in question for p in pairs) for pairs in c.spoken)
     )
     return hit / total
