@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from hub.agent_console.admin_strings import ADMIN_STRINGS
+from hub.agent_console.calendar_strings import CALENDAR_STRINGS
 from hub.agent_console.js_strings import JS_STRINGS
 from hub.agent_console.pages import language_of, page_principal, render_page
 
@@ -16,7 +17,7 @@ ADMIN_PAGES = ("agents", "queues", "tokens", "webhooks", "audit", "calendars")
 async def _shell(request: web.Request, current: str) -> web.Response:
     principal = await page_principal(request, "admin")
     lang = language_of(request)
-    strings = {msg: lang.gettext(msg) for msg in (*JS_STRINGS, *ADMIN_STRINGS)}
+    strings = {msg: lang.gettext(msg) for msg in (*JS_STRINGS, *ADMIN_STRINGS, *CALENDAR_STRINGS)}
     boot = {
         "me": {"agent_id": principal.agent_id, "name": principal.name, "role": principal.role},
         "page": current,

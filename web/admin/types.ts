@@ -36,6 +36,10 @@ export interface Calendar {
   holidays: string[];
   workdays: string[];
   workday_hours: string[];
+  configured: boolean; // from hub.toml
+  edited: boolean; // changed by an admin since
+  queues: string[]; // the queues counting in it
+  updated_at: string;
 }
 
 export interface Token {
