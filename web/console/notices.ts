@@ -1,7 +1,9 @@
 /** What calls for the agent's attention: offers with their countdown, the away notice after a missed offer,
  * and the notification list (mentions, transfers to or from them, SLA warnings), with a sound on a new offer or a
- * customer's message on their own work, and desktop notifications when they opted in. */
-import { computed, effect, signal, untracked } from "@preact/signals";
+ * customer's message on their own work, and desktop notifications when they opted in. Both settings are kept on
+ * the agent's account (GET/PATCH /api/v1/me/preferences); this browser remembers the last ones it saw, for when
+ * the hub cannot be reached. */
+import { computed, effect, signal, untracked, type Signal } from "@preact/signals";
 import { api } from "../shared/api";
 import { t } from "../shared/i18n";
 import { boot } from "./boot";
@@ -17,9 +19,21 @@ export const awayAfterMiss = signal(false);
 export const notices = signal<Notice[]>(readNotices());
 export const unseenNotices = computed(() => notices.value.filter((n) => !n.read).length);
 export const soundOn = signal(localStorage.getItem("hub.sound") !== "off");
+/** The agent opted in to desktop notifications (on their account); the browser's permission is `desktop`. */
+export const desktopWanted = signal(localStorage.getItem("hub.desktop") === "on");
 export const desktop = signal<NotificationPermission | "unsupported">(
   "Notification" in window ? Notification.permission : "unsupported",
 );
+/** Why the last change of a setting was refused, in the agent's language ("" when it was kept). */
+export const preferenceError = signal("");
+
+interface Preferences {
+  sound: boolean;
+  desktop_notifications: boolean;
+}
+type Setting = keyof Preferences;
+const SHOWN: Record<Setting, Signal<boolean>> = { sound: soundOn, desktop_notifications: desktopWanted };
+const CACHED: Record<Setting, string> = { sound: "hub.sound", desktop_notifications: "hub.desktop" };
 
 const SLA_WARN_MS = 10 * 60 * 1000;
 const warned = new Set<number>();
@@ -51,17 +65,51 @@ export function markAllRead(): void {
   keep(notices.value.map((n) => ({ ...n, read: true })));
 }
 
-export function setSound(onOff: boolean): void {
-  soundOn.value = onOff;
-  localStorage.setItem("hub.sound", onOff ? "on" : "off");
+function show(name: Setting, on: boolean): void {
+  SHOWN[name].value = on;
+  localStorage.setItem(CACHED[name], on ? "on" : "off");
 }
 
-export async function askDesktop(): Promise<void> {
-  if ("Notification" in window) desktop.value = await Notification.requestPermission();
+/** The account's settings, read once the workspace starts; offline, the ones this browser saw last stay. */
+async function loadPreferences(): Promise<void> {
+  if (boot.me.agent_id === null) return;
+  try {
+    const { preferences } = await api<{ preferences: Preferences }>("GET", "/api/v1/me/preferences");
+    show("sound", preferences.sound);
+    show("desktop_notifications", preferences.desktop_notifications);
+  } catch {
+    /* the hub cannot be reached: the last settings this browser saw stay */
+  }
+}
+
+/** Shown at once, kept on the account; a refusal puts the setting back and says why. */
+async function save(name: Setting, on: boolean): Promise<void> {
+  const before = SHOWN[name].value;
+  show(name, on);
+  preferenceError.value = "";
+  try {
+    const { preferences } = await api<{ preferences: Preferences }>("PATCH", "/api/v1/me/preferences", { [name]: on });
+    show(name, preferences[name]);
+  } catch (err) {
+    show(name, before);
+    preferenceError.value = errorText(err);
+  }
+}
+
+export function setSound(onOff: boolean): Promise<void> {
+  return save("sound", onOff);
+}
+
+/** Opting in asks this browser's permission too, the first time; opting out needs no permission. */
+export async function setDesktop(onOff: boolean): Promise<void> {
+  if (onOff && "Notification" in window && Notification.permission === "default") {
+    desktop.value = await Notification.requestPermission();
+  }
+  await save("desktop_notifications", onOff);
 }
 
 function tellDesktop(title: string, body: string): void {
-  if (desktop.value === "granted" && document.hidden) new Notification(title, { body, tag: title });
+  if (desktopWanted.value && desktop.value === "granted" && document.hidden) new Notification(title, { body, tag: title });
 }
 
 /** A short two-tone chime, made on the spot (no audio file to fetch). */
@@ -137,6 +185,7 @@ function checkSla(): void {
 }
 
 export function startNotices(): void {
+  void loadPreferences();
   mentioned.value = new Set(notices.value.filter((n) => n.kind === "mention").map((n) => n.ticket_id));
   for (const n of notices.value) if (n.kind === "sla") warned.add(n.ticket_id); // warned before a reload: once is enough
   on("hello", (h) => {

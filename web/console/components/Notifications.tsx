@@ -1,8 +1,19 @@
-/** The bell: what happened for the agent (mentions, transfers, SLA warnings), with sound and desktop opt-ins. */
+/** The bell: what happened for the agent (mentions, transfers, SLA warnings), with their sound and desktop
+ * settings, which are kept on their account. */
 import { signal } from "@preact/signals";
-import { Bell, Volume2, VolumeX } from "lucide-preact";
+import { Bell, BellOff, BellRing, Volume2, VolumeX } from "lucide-preact";
 import { t } from "../../shared/i18n";
-import { askDesktop, desktop, markAllRead, notices, setSound, soundOn, unseenNotices } from "../notices";
+import {
+  desktop,
+  desktopWanted,
+  markAllRead,
+  notices,
+  preferenceError,
+  setDesktop,
+  setSound,
+  soundOn,
+  unseenNotices,
+} from "../notices";
 import { navigate } from "../router";
 import { localTime } from "../time";
 import type { Notice } from "../types";
@@ -22,6 +33,39 @@ function says(n: Notice): string {
     default:
       return `#${n.ticket_id}`;
   }
+}
+
+/** A setting's state in words beside it; hidden from screen readers, which hear aria-pressed or aria-checked. */
+function State({ on }: { on: boolean }) {
+  return (
+    <span class={`setting-state${on ? " on" : ""}`} aria-hidden="true">
+      {on ? t("On") : t("Off")}
+    </span>
+  );
+}
+
+/** Off: an invitation that also asks the browser's permission; on (opted in, and this browser allows it): a
+ * switch that turns them off again. */
+function DesktopSetting() {
+  if (desktop.value === "unsupported") return null;
+  const on = desktopWanted.value && desktop.value === "granted";
+  if (!on) {
+    return (
+      <>
+        <button type="button" class="link" id="desktop-setting" onClick={() => void setDesktop(true)}>
+          <BellOff size={14} aria-hidden="true" /> {t("Desktop notifications")} <State on={false} />
+        </button>
+        {desktopWanted.value && desktop.value === "denied" && (
+          <p class="muted">{t("This browser blocks notifications from the hub: allow them in its site settings.")}</p>
+        )}
+      </>
+    );
+  }
+  return (
+    <button type="button" class="link" id="desktop-setting" role="switch" aria-checked="true" onClick={() => void setDesktop(false)}>
+      <BellRing size={14} aria-hidden="true" /> {t("Desktop notifications")} <State on />
+    </button>
+  );
 }
 
 export function Notifications() {
@@ -52,16 +96,17 @@ export function Notifications() {
         <div class="notification-panel" id="notification-list">
           <div class="panel-head">
             <h2>{t("Notifications")}</h2>
-            <button type="button" class="link" onClick={() => setSound(!soundOn.value)} aria-pressed={soundOn.value}>
+            <button type="button" class="link" onClick={() => void setSound(!soundOn.value)} aria-pressed={soundOn.value}>
               {soundOn.value ? <Volume2 size={14} aria-hidden="true" /> : <VolumeX size={14} aria-hidden="true" />}{" "}
-              {t("Sound on new offers and messages")}
+              {t("Sound on new offers and messages")} <State on={soundOn.value} />
             </button>
-            {desktop.value === "default" && (
-              <button type="button" class="link" onClick={() => void askDesktop()}>
-                {t("Desktop notifications")}
-              </button>
-            )}
+            <DesktopSetting />
           </div>
+          {preferenceError.value && (
+            <p class="error" id="preference-error" role="alert">
+              {preferenceError.value}
+            </p>
+          )}
           {notices.value.length === 0 && <p class="muted">{t("Nothing new.")}</p>}
           <ul>
             {notices.value.map((n) => (
