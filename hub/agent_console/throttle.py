@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Table, case, delete, literal, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.engine import Database
+from hub.db.upserts import insert_for
 from hub.signin.tables import SigninCounter
 
 COUNTERS = cast(Table, SigninCounter.__table__)
@@ -125,7 +125,7 @@ class LoginThrottle:
         """One statement: count the attempt if the key allows one now; the new count, or None when refused."""
         forgotten = COUNTERS.c.last_at < now - WINDOW_S
         failures = case((forgotten, 1), else_=COUNTERS.c.failures + 1)
-        insert = sqlite.insert if self._db.is_sqlite else postgresql.insert
+        insert = insert_for(self._db.is_sqlite)
         allowed = literal(True) if bypass else or_(COUNTERS.c.next_at <= now, forgotten)
         stmt = (
             insert(COUNTERS)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import AgentEvidence, Ticket
+from hub.db.upserts import insert_for
 
 
 async def credit_resolution(s: AsyncSession, ticket: Ticket, now: datetime) -> None:
@@ -16,7 +16,7 @@ async def credit_resolution(s: AsyncSession, ticket: Ticket, now: datetime) -> N
     if ticket.assignee_id is None or not skills:
         return
     seconds = max(0, int((now - ticket.created_at).total_seconds()))
-    insert = postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = insert_for(s.get_bind().dialect.name != "postgresql")
     for skill in sorted(skills):  # sorted: concurrent solves lock the rows in one order
         stmt = insert(AgentEvidence).values(
             agent_id=ticket.assignee_id, skill=skill, resolved=1, resolve_seconds=seconds

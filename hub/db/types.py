@@ -6,8 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Dialect
-from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -29,5 +28,24 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-# JSONB on PostgreSQL (indexable), plain JSON text on SQLite.
-JSONType: Any = JSON().with_variant(JSONB(), "postgresql")
+class JSONDocument(TypeDecorator[Any]):
+    """JSONB on PostgreSQL (indexable), plain JSON text on SQLite.
+
+    Not `JSON().with_variant(JSONB(), "postgresql")`: naming JSONB where the models are defined imports the
+    PostgreSQL dialect (22 modules) into every process, SQLite's too; here it loads when PostgreSQL compiles
+    its first statement."""
+
+    impl = JSON
+    cache_ok = True
+
+    should_evaluate_none = True  # as JSON's default: a Python None is stored as JSON null, not SQL NULL
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(JSON())
+
+
+JSONType: Any = JSONDocument()

@@ -5,16 +5,17 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from functools import lru_cache
-from typing import Any
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any
 
 import nh3
-from markdown_it import MarkdownIt
 
 from hub.imports import without
 from hub.knowledge import jieba_words
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _jieba_ready = threading.Lock()
@@ -98,9 +99,17 @@ STOPWORDS = frozenset(
 )
 
 
+@cache
+def _markdown() -> MarkdownIt:
+    # Imported on the first article saved or previewed: markdown-it is 60 modules an idle server never runs.
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
 def render_markdown(text: str) -> str:
     """Raw HTML in the source is escaped by the renderer, and the result is sanitized again."""
-    return nh3.clean(_md.render(text))
+    return nh3.clean(_markdown().render(text))
 
 
 def guess_locale(text: str) -> str:

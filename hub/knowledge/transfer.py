@@ -6,9 +6,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import frontmatter
-import yaml
-from frontmatter.default_handlers import YAMLHandler
 from sqlalchemy import select
 
 from hub.agents.accounts import Principal
@@ -37,6 +34,11 @@ class Document:
 def parse_markdown(source: str, text: str) -> Document:
     """A Markdown file with a YAML front-matter block: only a line of dashes ends the block, so the body may
     hold ` --- ` or a `---` line (a Markdown rule) of its own."""
+    # python-frontmatter and PyYAML are imported by an import or export only, not by every server that serves
+    # the knowledge API (their ~20 modules stay out of an idle server).
+    import yaml
+    from frontmatter.default_handlers import YAMLHandler
+
     handler = YAMLHandler()
     text = text.lstrip("\ufeff").strip()  # an editor's byte-order mark is no content
     if not handler.detect(text):
@@ -127,6 +129,9 @@ async def export_live(db: Database) -> list[dict[str, Any]]:
 
 
 def to_markdown(item: dict[str, Any]) -> str:
+    import frontmatter  # on export only, as in parse_markdown
+    from frontmatter.default_handlers import YAMLHandler
+
     meta = {k: item[k] for k in FRONT_MATTER_FIELDS if item.get(k) not in (None, "", [])}
     post = frontmatter.Post(str(item["body"]), **meta)
     return frontmatter.dumps(post, handler=YAMLHandler(), sort_keys=False) + "\n"

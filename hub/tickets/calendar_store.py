@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.bus import EventBus
 from hub.db.engine import Database
+from hub.db.upserts import insert_for
 from hub.events import CalendarChanged
 from hub.tickets import sla
 from hub.tickets.business_time import WEEKDAYS, Calendar, Span
@@ -60,7 +60,7 @@ async def sync_calendars(db: Database, configured: Mapping[str, Calendar]) -> No
     """Add hub.toml's calendars that are missing, and refresh those no admin has edited since (a new year's
     holiday file reaches them); an admin's edits win over the file. A calendar taken out of the file stays (queues
     may name it) and becomes the admins' to delete."""
-    insert = sqlite.insert if db.is_sqlite else postgresql.insert
+    insert = insert_for(db.is_sqlite)
     async with db.write() as uow:
         s = uow.session
         if configured:

@@ -35,7 +35,6 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 
 from hub.clock import utcnow
 from hub.customers.tiers import PRIORITIES
@@ -99,6 +98,8 @@ def rank_of(priority: str) -> int:
 def tag_condition(dialect: str) -> ColumnElement[bool]:
     """The ticket carries the tag bound as :tag (tags are a JSON list)."""
     if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import JSONB  # the dialect's module: loaded on PostgreSQL only
+
         return type_coerce(Ticket.tags, JSONB).contains(bindparam("tag_list", type_=JSONB))
     # SQLite keeps the list as JSON text: finding the tag's JSON string in it is a cheap first test; json_each
     # then checks it is an element (and not part of a longer one).

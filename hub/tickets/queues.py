@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from hub.db.engine import Database
 from hub.db.models import Queue
+from hub.db.upserts import insert_for
 
 if TYPE_CHECKING:  # settings sit above the domain: it is handed the queues
     from hub.settings import QueueConfig
@@ -22,7 +22,7 @@ async def sync_queues(db: Database, configured: Iterable[QueueConfig]) -> None:
     configured = list(configured)
     if not configured:
         return
-    insert = sqlite.insert if db.is_sqlite else postgresql.insert
+    insert = insert_for(db.is_sqlite)
     async with db.write() as uow:
         # Several processes start together against one new database: each adds what is missing, and a queue
         # another one added meanwhile is simply there (not a unique-name error that stops this process).
