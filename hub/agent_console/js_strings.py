@@ -3,12 +3,15 @@ the catalog extraction finds them; pages hand their translations to the scripts 
 
 from __future__ import annotations
 
+from hub.agent_console.error_strings import ERROR_STRINGS
+
 
 def N_(message: str) -> str:
     return message
 
 
 JS_STRINGS: tuple[str, ...] = (
+    *ERROR_STRINGS,  # the API's refusals and delivery problems, said from their key and params
     # connection and offers
     N_("live"),
     N_("reconnecting…"),

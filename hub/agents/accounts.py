@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.clock import utcnow
 from hub.db.models import Agent, ApiToken, ConsoleSession
+from hub.wording import Worded
 
 ROLES: tuple[str, ...] = ("agent", "supervisor", "knowledge_manager", "admin")
 _hasher = PasswordHasher()
@@ -27,8 +28,8 @@ def _dummy_hash() -> str:
     return _hasher.hash("hub-dummy-password")
 
 
-class AccountError(ValueError):
-    pass
+class AccountError(Worded, ValueError):
+    """An account or token change refused; the template and its parameters let the admin page translate it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +68,12 @@ async def create_agent(
     languages: list[str] | None = None,
 ) -> Agent:
     if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+        raise AccountError("role must be one of %(choices)s", choices=", ".join(ROLES))
     email = email.strip().lower()
     if "@" not in email:
-        raise AccountError(f"not an email address: {email!r}")
+        raise AccountError("not an email address: '%(email)s'", email=email)
     if await session.scalar(select(Agent.id).where(Agent.email == email)) is not None:
-        raise AccountError(f"an agent with email {email} exists already")
+        raise AccountError("an agent with email %(email)s exists already", email=email)
     agent = Agent(
         email=email,
         display_name=display_name.strip() or email,
@@ -112,7 +113,7 @@ async def issue_token(
 ) -> tuple[str, ApiToken]:
     """A new token (shown once; only its digest is kept), valid until revoked or for `expires_in`."""
     if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+        raise AccountError("role must be one of %(choices)s", choices=", ".join(ROLES))
     token = "hub_" + secrets.token_urlsafe(32)
     expires_at = utcnow() + expires_in if expires_in is not None else None
     row = ApiToken(name=name, token_hash=digest(token), role=role, expires_at=expires_at)

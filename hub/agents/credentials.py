@@ -29,7 +29,7 @@ def parse_expiry(text: str) -> timedelta:
     """'90d', '12h', '30m', '2w': how long a new token lasts."""
     found = re.fullmatch(r"\s*(\d{1,6})\s*([mhdw])\s*", text.lower())
     if found is None or int(found.group(1)) == 0:
-        raise AccountError(f"expiry must be a number and a unit m, h, d or w (e.g. 90d), not {text!r}")
+        raise AccountError("expiry must be a number and a unit m, h, d or w (e.g. 90d), not '%(text)s'", text=text)
     span = int(found.group(1)) * _UNITS[found.group(2)]
     if span > MAX_EXPIRY:
         raise AccountError("expiry must be at most ten years")
@@ -71,7 +71,7 @@ async def list_tokens(session: AsyncSession) -> list[ApiToken]:
 async def revoke_token(uow: UnitOfWork, actor: Principal | None, token_id: int, *, via: str) -> ApiToken:
     row = await uow.session.get(ApiToken, token_id)
     if row is None:
-        raise NotFound(f"no API token {token_id}")
+        raise NotFound("no API token %(token)s", token=token_id)
     if row.revoked_at is None:  # revoking twice keeps the first time
         row.revoked_at = utcnow()
         audit.record(uow.session, actor, "token.revoked", "api_token", row.id, via=via, name=row.name)
@@ -85,7 +85,7 @@ async def find_agent(uow: UnitOfWork, *, agent_id: int | None = None, email: str
     else:
         agent = await uow.session.scalar(select(Agent).where(Agent.email == (email or "").strip().lower()))
     if agent is None:
-        raise NotFound(f"no agent {agent_id if agent_id is not None else email}")
+        raise NotFound("no agent %(agent)s", agent=agent_id if agent_id is not None else str(email))
     return agent
 
 
@@ -111,7 +111,7 @@ async def set_active(uow: UnitOfWork, actor: Principal | None, agent: Agent, act
 
 async def set_role(uow: UnitOfWork, actor: Principal | None, agent: Agent, role: str, *, via: str) -> None:
     if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+        raise AccountError("role must be one of %(choices)s", choices=", ".join(ROLES))
     if actor is not None and actor.agent_id == agent.id and role != agent.role:
         raise AccountError("an admin cannot change their own role")
     if agent.role == role:

@@ -9,7 +9,8 @@ from aiohttp import web
 from hub import keys
 from hub.agents import credentials
 from hub.agents.accounts import AccountError
-from hub.api.errors import path_id, require, said
+from hub.api.errors import path_id, require
+from hub.api.refusal import refuse, refuse_for
 from hub.api.requests_people import AgentChangeBody, Nothing, PasswordBody, TokenBody
 from hub.api.validation import read_as, read_optional_as
 from hub.db.models import Agent
@@ -29,8 +30,8 @@ def _agent_json(agent: Agent) -> dict[str, Any]:
 
 def _refused(exc: AccountError) -> web.HTTPException:
     if isinstance(exc, credentials.NotFound):
-        return web.HTTPNotFound(reason=said(exc))
-    return web.HTTPUnprocessableEntity(reason=said(exc))
+        return refuse_for(404, exc)
+    return refuse_for(422, exc)
 
 
 @routes.get("/api/v1/tokens")
@@ -107,7 +108,7 @@ async def set_password(request: web.Request) -> web.Response:
         # Hashing shares the sign-in worker pool and its cap: argon2 never runs on the event loop.
         async with checks.slot(may_wait=True) as had:
             if not had:
-                raise web.HTTPTooManyRequests(reason="the hub is busy checking passwords; try again")
+                raise refuse(429, "the hub is busy checking passwords; try again")
             password_hash = await checks.hash(password)
         async with request.app[keys.DB].write() as uow:
             agent = await credentials.find_agent(uow, agent_id=agent_id)

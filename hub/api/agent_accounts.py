@@ -12,6 +12,7 @@ from hub import keys
 from hub.agents import audit
 from hub.agents.profile import channels_of
 from hub.api.errors import require
+from hub.api.refusal import refuse
 from hub.api.requests_people import Role
 from hub.api.validation import Body, read_as
 from hub.db.models import Agent, AgentSkill
@@ -70,11 +71,11 @@ async def create_account(request: web.Request) -> web.Response:
     # Hashing shares the sign-in worker pool and its cap: argon2 never runs on the event loop.
     async with checks.slot(may_wait=True) as had:
         if not had:
-            raise web.HTTPTooManyRequests(reason="the hub is busy checking passwords; try again")
+            raise refuse(429, "the hub is busy checking passwords; try again")
         password_hash = await checks.hash(body.password)
     async with request.app[keys.DB].write() as uow:
         if await uow.session.scalar(select(Agent.id).where(Agent.email == email)) is not None:
-            raise web.HTTPConflict(reason=f"an agent with email {email} exists already")
+            raise refuse(409, "an agent with email %(email)s exists already", email=email)
         agent = Agent(
             email=email,
             display_name=body.display_name.strip() or email,

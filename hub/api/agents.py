@@ -14,7 +14,8 @@ from hub import keys
 from hub.agents import audit
 from hub.agents.evidence import evidence_for
 from hub.agents.profile import ProfileError, channels_of, edit_profile, skills_of, works_on
-from hub.api.errors import path_id, require, said
+from hub.api.errors import path_id, require
+from hub.api.refusal import refuse, refuse_for
 from hub.api.requests_people import Nothing, OwnLimits, ProfileBody
 from hub.api.requests_tickets import OfferAnswer
 from hub.api.validation import read_as, read_optional_as
@@ -66,7 +67,7 @@ async def search_agents(request: web.Request) -> web.Response:
     try:
         min_level = int(q.get("min_level", "1"))
     except ValueError:
-        raise web.HTTPBadRequest(reason="min_level must be 1-5") from None
+        raise refuse(400, "min_level must be 1-5") from None
     presence = request.app[keys.PRESENCE]
     defaults = request.app[keys.ROUTING].config.capacity
     async with request.app[keys.DB].read() as s:
@@ -115,11 +116,11 @@ async def edit_agent_profile(request: web.Request) -> web.Response:
     async with request.app[keys.DB].write() as uow:
         agent = await uow.session.get(Agent, agent_id)
         if agent is None:
-            raise web.HTTPNotFound(reason="no such agent")
+            raise refuse(404, "no such agent")
         try:
             await edit_profile(uow.session, actor, agent, sent, defaults)
         except ProfileError as exc:
-            raise web.HTTPUnprocessableEntity(reason=said(exc)) from None
+            raise refuse_for(422, exc) from None
         skills = await skills_of(uow.session, agent_id)
         entry = _entry(agent, skills, request.app[keys.PRESENCE].status_of(agent_id), defaults)
     return web.json_response(entry)
@@ -135,8 +136,8 @@ def _voice_endpoint(raw: object) -> str | None:
     try:
         return e164(text)
     except ValueError:
-        raise web.HTTPBadRequest(
-            reason="voice_endpoint must be +E.164, sip:user@host or client:identity (or null for no calls)"
+        raise refuse(
+            400, "voice_endpoint must be +E.164, sip:user@host or client:identity (or null for no calls)"
         ) from None
 
 
@@ -157,7 +158,7 @@ async def reload_policy(request: web.Request) -> web.Response:
     try:
         config = load_routing(path)
     except RoutingConfigError as exc:
-        raise web.HTTPUnprocessableEntity(reason=f"{said(exc)}; the running policy stays") from None
+        raise refuse(422, "%(problem)s; the running policy stays", problem=str(exc)) from None
     request.app[keys.ROUTING].reload(config)
     async with request.app[keys.DB].write() as uow:
         audit.record(uow.session, actor, "routing.reloaded", "routing", None, file=str(path))
@@ -172,13 +173,13 @@ async def answer_offer(request: web.Request) -> web.Response:
     principal = await require(request, "agent", "supervisor")
     accept = (await read_as(request, OfferAnswer)).accept
     if principal.agent_id is None:
-        raise web.HTTPBadRequest(reason='send {"accept": true} or {"accept": false} as a signed-in agent')
+        raise refuse(400, 'send {"accept": true} or {"accept": false} as a signed-in agent')
     try:
         ticket = await request.app[keys.ROUTING].respond(path_id(request), principal.agent_id, accept)
     except TicketNotFound:
-        raise web.HTTPNotFound(reason="no such ticket") from None
+        raise refuse(404, "no such ticket") from None
     except OfferError as exc:
-        raise web.HTTPConflict(reason=said(exc)) from None
+        raise refuse_for(409, exc) from None
     return web.json_response({"ticket": ticket.to_json()})
 
 
@@ -188,7 +189,7 @@ async def set_own_limits(request: web.Request) -> web.Response:
     are allowed (their profile's, else the routing default). Routing reads them within seconds."""
     actor = await require(request, "agent", "supervisor")
     if actor.agent_id is None:
-        raise web.HTTPBadRequest(reason="limits belong to a signed-in agent, not an API token")
+        raise refuse(400, "limits belong to a signed-in agent, not an API token")
     body = (await read_as(request, OwnLimits)).root
     defaults = request.app[keys.ROUTING].config.capacity
     async with request.app[keys.DB].write() as uow:
@@ -196,9 +197,16 @@ async def set_own_limits(request: web.Request) -> web.Response:
         allowed = {**defaults, **{k: int(v) for k, v in (agent.capacity or {}).items()}}
         for channel, limit in body.items():
             if channel not in allowed:
-                raise web.HTTPBadRequest(reason=f"unknown channel {channel!r}; one of {', '.join(sorted(allowed))}")
+                raise refuse(
+                    400,
+                    "unknown channel '%(channel)s'; one of %(choices)s",
+                    channel=channel,
+                    choices=", ".join(sorted(allowed)),
+                )
             if limit > allowed[channel]:
-                raise web.HTTPUnprocessableEntity(reason=f"{channel}: a whole number from 0 to {allowed[channel]}")
+                raise refuse(
+                    422, "%(channel)s: a whole number from 0 to %(max)s", channel=channel, max=allowed[channel]
+                )
         agent.own_limits = dict(body)
         audit.record(uow.session, actor, "agent.own_limits", "agent", agent.id, limits=body)
     return web.json_response({"own_limits": body, "allowed": allowed})

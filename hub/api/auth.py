@@ -9,6 +9,7 @@ from aiohttp import web
 
 from hub import keys
 from hub.agents.accounts import Principal, principal_for_session, principal_for_token
+from hub.api.refusal import refuse
 from hub.db.engine import Database
 
 SESSION_COOKIE = "hub_session"
@@ -39,7 +40,7 @@ async def authenticate(request: web.Request) -> Principal | None:
     if principal.kind == "agent" and request.method not in ("GET", "HEAD", "OPTIONS"):
         sent = request.headers.get("X-CSRF-Token", "")
         if not principal.csrf_token or not hmac.compare_digest(sent, principal.csrf_token):
-            raise web.HTTPForbidden(reason="missing or wrong X-CSRF-Token header")
+            raise refuse(403, "missing or wrong X-CSRF-Token header")
     return principal
 
 

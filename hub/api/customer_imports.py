@@ -7,7 +7,8 @@ from aiohttp import web
 from hub import keys
 from hub.agents import audit
 from hub.api.customers import tier_table
-from hub.api.errors import require, said
+from hub.api.errors import require
+from hub.api.refusal import refuse, refuse_for
 from hub.bodies import read_body
 from hub.channels.wechat.config import wechat_accounts
 from hub.customers.imports import Context, ImportRefused, import_customers, import_orders
@@ -37,7 +38,7 @@ async def customers_csv(request: web.Request) -> web.Response:
             request.app[keys.DB], await _body(request), ctx, config.value, tier_table(request.app)
         )
     except ImportRefused as exc:
-        raise web.HTTPUnprocessableEntity(reason=said(exc)) from None
+        raise refuse_for(422, exc) from None
     async with request.app[keys.DB].write() as uow:
         audit.record(uow.session, actor, "customers.imported", "customer", None, imported=report.imported,
                      updated=report.updated, refused=report.refused, errors=len(report.errors),
@@ -52,14 +53,14 @@ async def orders_csv(request: web.Request) -> web.Response:
     actor = await require(request, "supervisor")
     rules = request.app[keys.ROUTING].config.value
     if rules is None:
-        raise web.HTTPUnprocessableEntity(reason="no [value] rules in routing.toml: lifetime value cannot be computed")
+        raise refuse(422, "no [value] rules in routing.toml: lifetime value cannot be computed")
     try:
         report = await import_orders(
             request.app[keys.DB], await _body(request), rules, tier_table(request.app),
             request.app[keys.SETTINGS].customers_default_region,
         )  # fmt: skip
     except ImportRefused as exc:
-        raise web.HTTPUnprocessableEntity(reason=said(exc)) from None
+        raise refuse_for(422, exc) from None
     async with request.app[keys.DB].write() as uow:
         audit.record(uow.session, actor, "orders.imported", "customer", None, customers=report.updated,
                      errors=len(report.errors))  # fmt: skip

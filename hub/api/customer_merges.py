@@ -10,7 +10,8 @@ from aiohttp import web
 
 from hub import keys
 from hub.api.customers import tier_table
-from hub.api.errors import int_param, path_id, require, said
+from hub.api.errors import int_param, path_id, require
+from hub.api.refusal import refuse_for
 from hub.api.requests_people import MergeBody, Nothing
 from hub.api.validation import read_as, read_optional_as
 from hub.customers.duplicates import suggest
@@ -28,11 +29,11 @@ def merge_errors() -> Iterator[None]:
     try:
         yield
     except LookupError as exc:
-        raise web.HTTPNotFound(reason=said(exc)) from None
+        raise refuse_for(404, exc) from None
     except AlreadyMerged as exc:
-        raise web.HTTPConflict(reason=said(exc)) from None
+        raise refuse_for(409, exc) from None
     except LinkError as exc:
-        raise web.HTTPUnprocessableEntity(reason=said(exc)) from None
+        raise refuse_for(422, exc) from None
 
 
 def merge_json(record: CustomerMerge) -> dict[str, Any]:
@@ -77,5 +78,5 @@ async def duplicates(request: web.Request) -> web.Response:
     try:
         found = await suggest(request.app[keys.DB], path_id(request), limit=limit, min_score=least)
     except LookupError as exc:
-        raise web.HTTPNotFound(reason=said(exc)) from None
+        raise refuse_for(404, exc) from None
     return web.json_response({"threshold": THRESHOLD, "duplicates": [f.to_json() for f in found]})

@@ -7,7 +7,8 @@ import logging
 from aiohttp import web
 
 from hub import keys
-from hub.api.errors import path_id, require, said
+from hub.api.errors import path_id, require
+from hub.api.refusal import refuse, refuse_for
 from hub.api.requests_people import EraseBody
 from hub.api.validation import read_optional_as
 from hub.customers.erasure import Eraser, Files, NeedsConfirmation, Store
@@ -23,7 +24,7 @@ async def export_customer(request: web.Request) -> web.Response:
     try:
         data = await export(request.app[keys.DB], path_id(request), actor)
     except LookupError as exc:
-        raise web.HTTPNotFound(reason=said(exc)) from None
+        raise refuse_for(404, exc) from None
     return web.json_response(
         data, headers={"Content-Disposition": f'attachment; filename="customer-{path_id(request)}.json"'}
     )
@@ -47,9 +48,9 @@ async def erase_customer(request: web.Request) -> web.Response:
     try:
         done = await eraser(request.app).erase(path_id(request), actor, close_open_tickets=confirm)
     except LookupError as exc:
-        raise web.HTTPNotFound(reason=said(exc)) from None
+        raise refuse_for(404, exc) from None
     except NeedsConfirmation as exc:
-        raise web.HTTPConflict(reason=f'{exc}; send {{"close_open_tickets": true}} to go ahead') from None
+        raise refuse(409, '%(problem)s; send {"close_open_tickets": true} to go ahead', problem=str(exc)) from None
     if done.files_left:
         # Committed: a file that could not be removed is logged (by count), never left silently.
         log.warning("erasure of customer %s: %s stored file(s) were already gone or could not be removed",

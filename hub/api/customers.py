@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from hub import keys
 from hub.agents import audit
-from hub.api.errors import int_param, path_id, require, said
+from hub.api.errors import int_param, path_id, require
+from hub.api.refusal import refuse, refuse_for
 from hub.api.requests_people import CustomerPatch, LinkBody
 from hub.api.validation import read_as
 from hub.clock import utcnow
@@ -60,11 +61,11 @@ async def list_customers(request: web.Request) -> web.Response:
     tier = request.query.get("tier") or None
     tiers = request.app[keys.ROUTING].config.tier_names
     if tier is not None and tier not in tiers:
-        raise web.HTTPBadRequest(reason=f"tier must be one of {', '.join(tiers)}")
+        raise refuse(400, "tier must be one of %(choices)s", choices=", ".join(tiers))
     limit = int_param(request, "limit", 50, 1, 200)
     cursor = request.query.get("cursor") or ""
     if cursor and not cursor.isdigit():
-        raise web.HTTPBadRequest(reason="cursor is not one this list handed out")
+        raise refuse(400, "cursor is not one this list handed out")
     async with request.app[keys.DB].read() as s:
         if words:
             hits, after = await search_customers(s, words, limit, int(cursor or 0), tier)
@@ -83,7 +84,7 @@ async def get_customer(request: web.Request) -> web.Response:
     async with request.app[keys.DB].read() as s:
         customer = await s.get(Customer, path_id(request))
         if customer is None:
-            raise web.HTTPNotFound(reason="no such customer")
+            raise refuse(404, "no such customer")
         identities = await s.scalars(select(Identity).where(Identity.customer_id == customer.id))
         limit = int_param(request, "limit", 200, 1, 1000)
         before = int_param(request, "before", 0, 0, 2**62) or None
@@ -133,11 +134,11 @@ async def link_customer(request: web.Request) -> web.Response:
             request.app[keys.DB], source_id, IdentityRef(kind, value), principal, tier_table(request.app)
         )
     except LookupError:
-        raise web.HTTPNotFound(reason="no such customer") from None
+        raise refuse(404, "no such customer") from None
     except AlreadyMerged as exc:
-        raise web.HTTPConflict(reason=said(exc)) from None
+        raise refuse_for(409, exc) from None
     except (LinkError, InvalidIdentity) as exc:
-        raise web.HTTPUnprocessableEntity(reason=said(exc)) from None
+        raise refuse_for(422, exc) from None
     return web.json_response({"customer_id": target_id})
 
 
@@ -148,7 +149,7 @@ async def get_attachment(request: web.Request) -> web.Response:
     try:
         data = await request.app[keys.ATTACHMENTS].get(key)
     except KeyError:
-        raise web.HTTPNotFound(reason="no such attachment") from None
+        raise refuse(404, "no such attachment") from None
     # Served as a download: a stored file never renders as a page of ours.
     return web.Response(
         body=data,
@@ -169,13 +170,13 @@ async def patch_customer(request: web.Request) -> web.Response:
     tier, margin = body.tier, body.annual_margin
     choices = ", ".join((*config.tier_names, "auto"))
     if tier is not None and tier not in (*config.tier_names, "auto"):
-        raise web.HTTPBadRequest(reason=f"tier must be one of {choices}")
+        raise refuse(400, "tier must be one of %(choices)s", choices=choices)
     if margin is not None and config.value is None:
-        raise web.HTTPUnprocessableEntity(reason="no [value] rules in routing.toml: set the tier directly")
+        raise refuse(422, "no [value] rules in routing.toml: set the tier directly")
     async with request.app[keys.DB].write() as uow:
         customer = await uow.session.get(Customer, customer_id)
         if customer is None:
-            raise web.HTTPNotFound(reason="no such customer")
+            raise refuse(404, "no such customer")
         before, attrs = customer.tier, dict(customer.attributes or {})
         named = body.display_name is not None and body.display_name.strip() != customer.display_name
         if body.display_name is not None:

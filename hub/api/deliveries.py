@@ -5,7 +5,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from hub import keys
-from hub.api.errors import path_id, require, said
+from hub.api.errors import path_id, require
+from hub.api.refusal import refuse, refuse_for
 from hub.api.requests_people import Nothing
 from hub.api.validation import read_optional_as
 from hub.tickets.redelivery import MessageNotFound, NotRetryable, send_again
@@ -24,12 +25,12 @@ async def retry_message(request: web.Request) -> web.Response:
     message_id = path_id(request)
     await read_optional_as(request, Nothing)
     if not 0 < message_id <= _MAX_ID:
-        raise web.HTTPNotFound(reason="no such message")
+        raise refuse(404, "no such message")
     try:
         snapshot = await send_again(request.app[keys.DB], message_id, principal)
     except MessageNotFound as exc:
-        raise web.HTTPNotFound(reason=said(exc)) from None
+        raise refuse_for(404, exc) from None
     except NotRetryable as exc:
-        raise web.HTTPConflict(reason=said(exc)) from None
+        raise refuse_for(409, exc) from None
     request.app[keys.DELIVERY].wake()
     return web.json_response({"interaction": snapshot.to_json()}, status=202)

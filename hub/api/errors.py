@@ -9,19 +9,20 @@ from aiohttp import web
 
 from hub.agents.accounts import Principal
 from hub.api.auth import PRINCIPAL, authenticate
+from hub.api.refusal import refuse, refuse_for, said, wording_of
 from hub.db.ids import BadId, parse_id
+from hub.wording import Wording
 
+__all__ = ["api_errors", "int_param", "json_error", "path_id", "query_id", "require", "said"]
 log = logging.getLogger(__name__)
 
 
-def said(exc: BaseException | str) -> str:
-    """An error's text as a reason: aiohttp refuses a reason with a line break (it would become a 500), and a
-    domain message may quote what the client sent, so breaks are written as escapes."""
-    return str(exc).replace("\r", "\\r").replace("\n", "\\n")
-
-
-def json_error(status: int, code: str, message: str) -> web.Response:
-    return web.json_response({"error": {"code": code, "message": message}}, status=status)
+def json_error(status: int, code: str, message: str, wording: Wording | None = None) -> web.Response:
+    """The error body; a refusal said as a template adds its key and params (the browser translates those)."""
+    body: dict[str, object] = {"code": code, "message": message}
+    if wording is not None:
+        body |= wording.to_json()
+    return web.json_response({"error": body}, status=status)
 
 
 _CODES = {
@@ -46,7 +47,8 @@ _KEPT_HEADERS = ("Retry-After", "WWW-Authenticate", "Allow")
 async def api_errors(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
-    """Every /api/ failure answers with {"error": {"code", "message"}}, never an HTML page."""
+    """Every /api/ failure answers with {"error": {"code", "message"}} (and "key", "params" when the refusal is
+    a catalog template), never an HTML page."""
     if not request.path.startswith("/api/"):
         return await handler(request)
     try:
@@ -54,7 +56,8 @@ async def api_errors(
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        response = json_error(exc.status, _CODES.get(exc.status, "error"), exc.reason or exc.text or "")
+        message = exc.reason or exc.text or ""
+        response = json_error(exc.status, _CODES.get(exc.status, "error"), message, wording_of(exc))
         for name in _KEPT_HEADERS:
             if name in exc.headers:
                 response.headers[name] = exc.headers[name]
@@ -67,12 +70,13 @@ async def api_errors(
 async def require(request: web.Request, *roles: str) -> Principal:
     principal = await authenticate(request)
     if principal is None:
-        raise web.HTTPUnauthorized(
-            reason="missing or invalid credentials: send Authorization: Bearer <token> or log in",
+        raise refuse(
+            401,
+            "missing or invalid credentials: send Authorization: Bearer <token> or log in",
             headers={"WWW-Authenticate": 'Bearer realm="hub"'},
         )
     if roles and not principal.has_role(*roles):
-        raise web.HTTPForbidden(reason=f"this needs one of the roles: {', '.join(roles)}")
+        raise refuse(403, "this needs one of the roles: %(roles)s", roles=", ".join(roles))
     request[PRINCIPAL] = principal
     return principal
 
@@ -84,9 +88,9 @@ def int_param(request: web.Request, name: str, default: int, low: int, high: int
     try:
         value = int(raw)
     except ValueError:
-        raise web.HTTPBadRequest(reason=f"{name} must be an integer") from None
+        raise refuse(400, "%(name)s must be an integer", name=name) from None
     if not low <= value <= high:
-        raise web.HTTPBadRequest(reason=f"{name} must be between {low} and {high}")
+        raise refuse(400, "%(name)s must be between %(low)s and %(high)s", name=name, low=low, high=high)
     return value
 
 
@@ -95,7 +99,7 @@ def path_id(request: web.Request, name: str = "id") -> int:
     try:
         return parse_id(request.match_info[name], name)
     except BadId as exc:
-        raise web.HTTPNotFound(reason=str(exc)) from None
+        raise refuse_for(404, exc) from None
 
 
 def query_id(request: web.Request, name: str) -> int | None:
@@ -106,4 +110,4 @@ def query_id(request: web.Request, name: str) -> int | None:
     try:
         return parse_id(raw, name)
     except BadId as exc:
-        raise web.HTTPBadRequest(reason=str(exc)) from None
+        raise refuse_for(400, exc) from None

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from hub import keys
 from hub.agents import audit
 from hub.api.errors import int_param, path_id, query_id, require, said
+from hub.api.refusal import refuse_for
 from hub.api.requests_knowledge import ArticleEdit, ArticleNew, Feedback, OwnerChange, Reason, Restore
 from hub.api.validation import read_as, read_optional_as
 from hub.bodies import MAX_JSON_BYTES, parse_json_value, read_body
@@ -35,9 +36,9 @@ def domain_errors(handler: Handler) -> Handler:
         try:
             return await handler(request)
         except NotFound as exc:
-            raise web.HTTPNotFound(reason=said(exc)) from None
+            raise refuse_for(404, exc) from None
         except Conflict as exc:
-            raise web.HTTPConflict(reason=said(exc)) from None
+            raise refuse_for(409, exc) from None
         except (KnowledgeError, ImportError_) as exc:
             raise web.HTTPBadRequest(reason=said(exc)[:2000]) from None
 
@@ -155,9 +156,9 @@ async def feedback(request: web.Request) -> web.Response:
     try:
         await request.app[keys.KNOWLEDGE].feedback(path_id(request), body.kind, body.ticket_id, actor.agent_id)
     except LookupError as exc:
-        raise web.HTTPNotFound(reason=said(exc)) from None
+        raise refuse_for(404, exc) from None
     except ValueError as exc:
-        raise web.HTTPBadRequest(reason=said(exc)) from None
+        raise refuse_for(400, exc) from None
     return web.json_response({"ok": True}, status=201)
 
 

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub import keys
 from hub.agents import audit
 from hub.agents.accounts import Principal
-from hub.api.errors import path_id, require, said
+from hub.api.errors import path_id, require
+from hub.api.refusal import refuse, refuse_for
 from hub.api.requests_knowledge import MacroEdit, MacroNew
 from hub.api.requests_people import Nothing
 from hub.api.validation import read_as, read_optional_as
@@ -41,12 +42,12 @@ async def create_macro(request: web.Request) -> web.Response:
     try:
         fields = validated(body.given())
     except MacroError as exc:
-        raise web.HTTPBadRequest(reason=said(exc)) from None
+        raise refuse_for(400, exc) from None
     shared = body.shared
     if shared and not actor.has_role("supervisor"):
-        raise web.HTTPForbidden(reason="only supervisors share macros with everyone")
+        raise refuse(403, "only supervisors share macros with everyone")
     if not shared and actor.agent_id is None:
-        raise web.HTTPBadRequest(reason='an API token has no personal macros: send "shared": true')
+        raise refuse(400, 'an API token has no personal macros: send "shared": true')
     async with request.app[keys.DB].write() as uow:
         macro = Macro(**fields, owner_id=None if shared else actor.agent_id)
         uow.session.add(macro)
@@ -59,9 +60,9 @@ async def create_macro(request: web.Request) -> web.Response:
 async def _editable(s: AsyncSession, request: web.Request, actor: Principal) -> Macro:
     macro = await s.get(Macro, path_id(request))
     if macro is None:
-        raise web.HTTPNotFound(reason="no such macro")
+        raise refuse(404, "no such macro")
     if not may_edit(macro, actor):
-        raise web.HTTPForbidden(reason="only its owner or a supervisor changes a macro")
+        raise refuse(403, "only its owner or a supervisor changes a macro")
     return macro
 
 
@@ -71,7 +72,7 @@ async def edit_macro(request: web.Request) -> web.Response:
     try:
         fields = validated((await read_as(request, MacroEdit, 64 * 1024)).given())
     except MacroError as exc:
-        raise web.HTTPBadRequest(reason=said(exc)) from None
+        raise refuse_for(400, exc) from None
     async with request.app[keys.DB].write() as uow:
         macro = await _editable(uow.session, request, actor)
         for name, value in fields.items():
@@ -103,10 +104,10 @@ async def use_macro(request: web.Request) -> web.Response:
         detail = await ticket_detail(s, ticket_id)
         macros = {m.id: m for m in await visible(s, actor)}
     if detail is None:
-        raise web.HTTPNotFound(reason="no such ticket")
+        raise refuse(404, "no such ticket")
     macro = macros.get(macro_id)
     if macro is None:
-        raise web.HTTPNotFound(reason="no such macro (or not yours)")
+        raise refuse(404, "no such macro (or not yours)")
     ticket = detail.ticket
     actions = macro.actions or {}
     if actions:
@@ -114,9 +115,9 @@ async def use_macro(request: web.Request) -> web.Response:
         try:
             ticket = await update_ticket(db, ticket_id, actor, TicketChange(status=actions.get("status"), tags=tags))
         except (InvalidTransition, ReplyError) as exc:
-            raise web.HTTPUnprocessableEntity(reason=said(exc)) from None
+            raise refuse_for(422, exc) from None
         except TicketNotFound:
-            raise web.HTTPNotFound(reason="no such ticket") from None
+            raise refuse(404, "no such ticket") from None
     async with db.write() as uow:
         row = await uow.session.get(Macro, macro_id)
         if row is not None:

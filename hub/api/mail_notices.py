@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from hub import keys
 from hub.api.errors import int_param, require
+from hub.api.refusal import refuse
 from hub.db.models import MailNotice
 
 routes = web.RouteTableDef()
@@ -37,7 +38,7 @@ async def list_notices(request: web.Request) -> web.Response:
     await require(request, "agent", "supervisor")
     kind = request.query.get("kind")
     if kind is not None and kind not in KINDS:
-        raise web.HTTPBadRequest(reason=f"kind must be one of {', '.join(KINDS)}")
+        raise refuse(400, "kind must be one of %(choices)s", choices=", ".join(KINDS))
     limit = int_param(request, "limit", 50, 1, 200)
     before = int_param(request, "before", 0, 0, 2**62)
     query = select(MailNotice).order_by(MailNotice.id.desc()).limit(limit)

@@ -193,7 +193,21 @@ SPEC: dict[str, Any] = {
                                 "error": {
                                     "type": "object",
                                     "required": ["code", "message"],
-                                    "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+                                    "properties": {
+                                        "code": {"type": "string"},
+                                        "message": {"type": "string", "description": "the sentence in English"},
+                                        "key": {
+                                            "type": "string",
+                                            "description": "the sentence's template (the catalogs' msgid) with "
+                                            "%(name)s placeholders; sent when the refusal has one",
+                                        },
+                                        "params": {
+                                            "type": "object",
+                                            "description": "what fills the key's placeholders, as is in "
+                                            "every language",
+                                            "additionalProperties": {"type": ["string", "number"]},
+                                        },
+                                    },
                                 }
                             },
                         }

@@ -7,7 +7,8 @@ import re
 from aiohttp import web
 
 from hub import keys
-from hub.api.errors import require, said
+from hub.api.errors import require
+from hub.api.refusal import refuse, refuse_for
 from hub.api.requests_queues import MembersBody, QueueBody, QueueChangeBody
 from hub.api.validation import read_as
 from hub.tickets import queue_admin
@@ -20,16 +21,16 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 def _name(request: web.Request) -> str:
     name = request.match_info["name"]
     if not _NAME.match(name):
-        raise web.HTTPNotFound(reason="no such queue")
+        raise refuse(404, "no such queue")
     return name
 
 
 def _refused(exc: Exception) -> web.HTTPException:
     if isinstance(exc, QueueNotFound):
-        return web.HTTPNotFound(reason=said(exc))
+        return refuse_for(404, exc)
     if isinstance(exc, QueueExists):
-        return web.HTTPConflict(reason=said(exc))
-    return web.HTTPUnprocessableEntity(reason=said(exc))
+        return refuse_for(409, exc)
+    return refuse_for(422, exc)
 
 
 @routes.get("/api/v1/queues")
@@ -61,9 +62,9 @@ async def change_queue(request: web.Request) -> web.Response:
     body = await read_as(request, QueueChangeBody)
     given = body.given()
     if not given:
-        raise web.HTTPUnprocessableEntity(reason="send at least one of display_name, calendar, auto_assign")
+        raise refuse(422, "send at least one of display_name, calendar, auto_assign")
     if given.get("display_name", "") is None or given.get("auto_assign", False) is None:
-        raise web.HTTPUnprocessableEntity(reason="display_name and auto_assign cannot be null")
+        raise refuse(422, "display_name and auto_assign cannot be null")
     edit = QueueEdit(**given)
     try:
         async with request.app[keys.DB].write() as uow:

@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from hub import keys
 from hub.agents.accounts import Principal
-from hub.api.errors import int_param, path_id, query_id, require, said
+from hub.api.errors import int_param, path_id, query_id, require
+from hub.api.refusal import refuse, refuse_for
 from hub.api.requests_tickets import BulkBody, ReplyBody, TicketChangeBody
 from hub.api.uploads import checked
 from hub.api.validation import read_as
@@ -34,20 +35,20 @@ async def get_tickets(request: web.Request) -> web.Response:
     statuses = tuple(s for s in q.get("status", "").split(",") if s)
     unknown = [s for s in statuses if s not in set(Status)]
     if unknown:
-        raise web.HTTPBadRequest(reason=f"unknown status {unknown[0]!r}; use {', '.join(Status)}")
+        raise refuse(400, "unknown status '%(status)s'; use %(choices)s", status=unknown[0], choices=", ".join(Status))
     assignee = q.get("assignee")
     assignee_id: int | None = None
     if assignee == "me":
         if principal.agent_id is None:
-            raise web.HTTPBadRequest(reason="assignee=me needs a logged-in agent, not an API token")
+            raise refuse(400, "assignee=me needs a logged-in agent, not an API token")
         assignee_id = principal.agent_id
     elif assignee not in (None, "none"):
         assignee_id = query_id(request, "assignee")
     order = q.get("order") or "inbox"
     if order not in ORDERS:
-        raise web.HTTPBadRequest(reason=f"unknown order {order!r}; use {' or '.join(ORDERS)}")
+        raise refuse(400, "unknown order '%(order)s'; use %(choices)s", order=order, choices=" or ".join(ORDERS))
     if q.get("sla") not in (None, "", "breached"):
-        raise web.HTTPBadRequest(reason=f"unknown sla filter {q['sla']!r}; use sla=breached")
+        raise refuse(400, "unknown sla filter '%(sla)s'; use sla=breached", sla=q["sla"])
     f = TicketFilter(
         statuses=statuses,
         queue=q.get("queue"),
@@ -65,7 +66,7 @@ async def get_tickets(request: web.Request) -> web.Response:
     )
     words = q.get("q", "").strip()
     if words and order != "inbox":
-        raise web.HTTPBadRequest(reason="a search is ranked by relevance: order applies to lists without q")
+        raise refuse(400, "a search is ranked by relevance: order applies to lists without q")
     try:
         async with request.app[keys.DB].read() as s:
             if words:  # ranked hits with a snippet each (hub/tickets/search.py)
@@ -75,7 +76,7 @@ async def get_tickets(request: web.Request) -> web.Response:
                 page = await ticket_page(s, f)
                 listed, cursor = [t.to_json() for t in page.tickets], page.next_cursor
     except BadCursor as exc:
-        raise web.HTTPBadRequest(reason=str(exc)) from None
+        raise refuse_for(400, exc) from None
     return web.json_response({"tickets": listed, "limit": f.limit, "offset": f.offset, "next_cursor": cursor})
 
 
@@ -87,7 +88,7 @@ async def get_ticket(request: web.Request) -> web.Response:
         detail = await ticket_detail(s, path_id(request))
         detail_surveys = list(await s.scalars(select(Survey).where(Survey.ticket_id == path_id(request))))
     if detail is None:
-        raise web.HTTPNotFound(reason="no such ticket")
+        raise refuse(404, "no such ticket")
     return web.json_response(
         {
             "ticket": detail.ticket.to_json(),
@@ -113,10 +114,11 @@ async def post_ticket_reply(request: web.Request) -> web.Response:
     body = await read_as(request, ReplyBody)
     text, internal, channel, mention_ids, coach = body.text, body.internal, body.channel, body.mentions, body.coach
     if coach and not internal:
-        raise web.HTTPBadRequest(reason="coach is true or false, and only for internal notes")
+        raise refuse(400, "coach is true or false, and only for internal notes")
     if not internal and request.app[keys.DELIVERY].backed_up:
-        raise web.HTTPServiceUnavailable(
-            reason="replies are backed up (a provider is slow or down); please send again in a minute",
+        raise refuse(
+            503,
+            "replies are backed up (a provider is slow or down); please send again in a minute",
             headers={"Retry-After": "60"},
         )
     limit = request.app[keys.SETTINGS].attachment_max_bytes
@@ -138,10 +140,9 @@ async def post_ticket_reply(request: web.Request) -> web.Response:
             articles=tuple(body.articles),
         )
     except TicketNotFound:
-        raise web.HTTPNotFound(reason="no such ticket") from None
+        raise refuse(404, "no such ticket") from None
     except ReplyRefused as exc:  # the reply rules (hub/tickets/reply_rules.py): 403 for a role, else 422
-        status = web.HTTPForbidden if exc.refusal == Refusal.NOT_A_COACH else web.HTTPUnprocessableEntity
-        raise status(reason=str(exc)) from None
+        raise refuse_for(403 if exc.refusal == Refusal.NOT_A_COACH else 422, exc) from None
     return web.json_response({"ticket": ticket.to_json(), "interaction": interaction.to_json()}, status=201)
 
 
@@ -166,13 +167,13 @@ async def apply_change(
     try:
         ticket = await update_ticket(request.app[keys.DB], ticket_id, principal, change)
     except TicketNotFound:
-        raise web.HTTPNotFound(reason="no such ticket") from None
+        raise refuse(404, "no such ticket") from None
     except (InvalidTransition, Stale) as exc:
-        raise web.HTTPConflict(reason=said(exc)) from None
+        raise refuse_for(409, exc) from None
     except PermissionError as exc:
-        raise web.HTTPForbidden(reason=said(exc)) from None
+        raise refuse_for(403, exc) from None
     except ReplyError as exc:
-        raise web.HTTPUnprocessableEntity(reason=said(exc)) from None
+        raise refuse_for(422, exc) from None
     return ticket.to_json()
 
 

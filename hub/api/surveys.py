@@ -9,6 +9,7 @@ from aiohttp import web
 
 from hub import keys
 from hub.api.errors import require
+from hub.api.refusal import refuse
 from hub.bodies import read_form
 from hub.tickets import surveys
 
@@ -49,6 +50,6 @@ async def survey_stats(request: web.Request) -> web.Response:
     await require(request, "supervisor")
     by = request.query.get("by", "agent")
     if by not in ("agent", "tier", "skill", "channel"):
-        raise web.HTTPBadRequest(reason="by must be agent, tier, skill or channel")
+        raise refuse(400, "by must be agent, tier, skill or channel")
     async with request.app[keys.DB].read() as s:
         return web.json_response({"by": by, "rows": await surveys.stats(s, by)})

@@ -9,7 +9,8 @@ from datetime import timedelta
 from aiohttp import web
 
 from hub import keys
-from hub.api.errors import path_id, require, said
+from hub.api.errors import path_id, require
+from hub.api.refusal import refuse, refuse_for
 from hub.api.requests_ticket_operations import MergeBody, NewTicketBody, SplitBody, TicketLinkBody
 from hub.api.validation import read_as
 from hub.db.models import Ticket
@@ -31,13 +32,13 @@ async def _answers() -> AsyncIterator[None]:
     try:
         yield
     except TicketNotFound as exc:
-        raise web.HTTPNotFound(reason=said(exc)) from None
+        raise refuse_for(404, exc) from None
     except PermissionError as exc:
-        raise web.HTTPForbidden(reason=said(exc)) from None
+        raise refuse_for(403, exc) from None
     except (TicketClosed, links.LinkExists) as exc:
-        raise web.HTTPConflict(reason=said(exc)) from None
+        raise refuse_for(409, exc) from None
     except ReplyError as exc:  # the reply rules' refusals among them
-        raise web.HTTPUnprocessableEntity(reason=said(exc)) from None
+        raise refuse_for(422, exc) from None
 
 
 @routes.post("/api/v1/tickets")
@@ -46,8 +47,9 @@ async def post_ticket(request: web.Request) -> web.Response:
     actor = await require(request, *DESK_ROLES)
     body = await read_as(request, NewTicketBody)
     if body.send and request.app[keys.DELIVERY].backed_up:
-        raise web.HTTPServiceUnavailable(
-            reason="replies are backed up (a provider is slow or down); please send again in a minute",
+        raise refuse(
+            503,
+            "replies are backed up (a provider is slow or down); please send again in a minute",
             headers={"Retry-After": "60"},
         )
     settings, routing = request.app[keys.SETTINGS], request.app[keys.ROUTING]
@@ -104,7 +106,7 @@ async def get_links(request: web.Request) -> web.Response:
     ticket_id = path_id(request)
     async with request.app[keys.DB].read() as s:
         if await s.get(Ticket, ticket_id) is None:
-            raise web.HTTPNotFound(reason="no such ticket")
+            raise refuse(404, "no such ticket")
         found = await links.links_of(s, ticket_id)
     return web.json_response({"links": [link.to_json() for link in found]})
 

@@ -12,6 +12,7 @@ from aiohttp import web
 
 from hub import keys
 from hub.api.errors import require
+from hub.api.refusal import refuse
 from hub.bodies import read_file_part
 from hub.channels.storage import AttachmentStore, TooLarge
 
@@ -29,13 +30,13 @@ async def upload(request: web.Request) -> web.Response:
     part = await read_file_part(request, "file", limit)
     data = part.data
     if not data:
-        raise web.HTTPBadRequest(reason="the file is empty")
+        raise refuse(400, "the file is empty")
     # Browsers send UTF-8 names as they are; some clients percent-encode them (aiohttp's does).
     try:
         filename = unquote(part.filename or "file", errors="strict")
         filename.encode("utf-8")  # header bytes that were not UTF-8 arrive as lone surrogates
     except UnicodeError:
-        raise web.HTTPBadRequest(reason="the file name is not valid UTF-8") from None
+        raise refuse(400, "the file name is not valid UTF-8") from None
     try:
         stored = await request.app[keys.ATTACHMENTS].put(data, filename, part.content_type)
     except TooLarge as exc:
@@ -48,16 +49,16 @@ async def checked(files: AttachmentStore, raw: Any, limit: int) -> list[dict[str
     if raw is None:
         return []
     if not isinstance(raw, list) or len(raw) > MAX_PER_MESSAGE:
-        raise web.HTTPBadRequest(reason=f"attachments: a list of at most {MAX_PER_MESSAGE} uploaded files")
+        raise refuse(400, "attachments: a list of at most %(max)s uploaded files", max=MAX_PER_MESSAGE)
     found, total = [], 0
     for item in raw:
         key = item.get("storage_key") if isinstance(item, dict) else None
         if not isinstance(key, str) or not KEY.match(key):
-            raise web.HTTPBadRequest(reason='each attachment is {"storage_key": ...} as the upload returned it')
+            raise refuse(400, 'each attachment is {"storage_key": ...} as the upload returned it')
         try:
             data = await files.get(key)
         except KeyError:
-            raise web.HTTPUnprocessableEntity(reason=f"no stored file {key!r}; upload it again") from None
+            raise refuse(422, "no stored file '%(key)s'; upload it again", key=key) from None
         total += len(data)
         if total > limit:
             raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=total)

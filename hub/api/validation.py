@@ -8,9 +8,10 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
-from hub.api.errors import said
+from hub.api.refusal import refuse_as, said
 from hub.bodies import MAX_JSON_BYTES, parse_json_object, read_body, read_json_object
 from hub.db.ids import MAX_ID
+from hub.wording import Param, Wording
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -35,7 +36,8 @@ def parse_as(model: type[M], data: object) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise web.HTTPUnprocessableEntity(reason=said(explain(model, exc))) from None
+        # The message names up to three problems; the key says the first in the reader's language.
+        raise _refusal(model, exc) from None
 
 
 async def read_as(request: web.Request, model: type[M], max_bytes: int = MAX_JSON_BYTES) -> M:
@@ -60,8 +62,7 @@ def explain(model: type[BaseModel], exc: ValidationError) -> str:
 
 
 def _one(model: type[BaseModel], error: ErrorDetails) -> str:
-    # Union members add their type to the location ("int", "constrained-int"): not a field a client sent.
-    where = _where([p for p in error["loc"] if not (isinstance(p, str) and (p[:1].islower() and "-" in p))])
+    where = _where(_loc(error))
     kind = error["type"]
     if kind == "extra_forbidden":
         top = ", ".join(model.model_fields) if len(error["loc"]) == 1 else ""
@@ -73,6 +74,51 @@ def _one(model: type[BaseModel], error: ErrorDetails) -> str:
     if kind.endswith("_type") and got:
         message += f", not {got}"
     return f"{where}: {message}" if where else message
+
+
+def _refusal(model: type[BaseModel], exc: ValidationError) -> web.HTTPException:
+    error = exc.errors(include_url=False)[0]
+    return refuse_as(422, _worded(_where(_loc(error)), error), message=said(explain(model, exc)))
+
+
+# Pydantic's kinds of problem the console says in the agent's language; the field's name stays as sent.
+CTX_TEMPLATES: dict[str, tuple[str, str, str]] = {
+    "string_too_long": ("%(field)s: at most %(max)s characters", "max", "max_length"),
+    "string_too_short": ("%(field)s: at least %(min)s characters", "min", "min_length"),
+    "too_long": ("%(field)s: at most %(max)s items", "max", "max_length"),
+    "too_short": ("%(field)s: at least %(min)s items", "min", "min_length"),
+    "greater_than_equal": ("%(field)s: at least %(min)s", "min", "ge"),
+    "greater_than": ("%(field)s: more than %(min)s", "min", "gt"),
+    "less_than_equal": ("%(field)s: at most %(max)s", "max", "le"),
+    "less_than": ("%(field)s: less than %(max)s", "max", "lt"),
+    "literal_error": ("%(field)s: one of %(choices)s", "choices", "expected"),
+    "enum": ("%(field)s: one of %(choices)s", "choices", "expected"),
+}
+
+
+def _worded(field: str, error: ErrorDetails) -> Wording:
+    """The first problem as a template: the field is a parameter, and so is any limit the rule names."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    params: dict[str, Param] = {"field": field}
+    if kind == "extra_forbidden":
+        return Wording("%(field)s: unknown field", params)
+    if kind == "missing":
+        return Wording("%(field)s: required", params)
+    if kind in CTX_TEMPLATES and CTX_TEMPLATES[kind][2] in ctx:
+        template, name, key = CTX_TEMPLATES[kind]
+        value = ctx[key]
+        params[name] = value if isinstance(value, int | float) else str(value)
+        return Wording(template, params)
+    if kind.endswith("_type"):
+        params["got"] = _json_type(error.get("input")) or "?"
+        return Wording("%(field)s: not of the expected type (this is %(got)s)", params)
+    params["problem"] = error["msg"]
+    return Wording("%(field)s: %(problem)s", params)
+
+
+def _loc(error: ErrorDetails) -> list[int | str]:
+    # Union members add their type to the location ("int", "constrained-int"): not a field a client sent.
+    return [p for p in error["loc"] if not (isinstance(p, str) and (p[:1].islower() and "-" in p))]
 
 
 def _where(loc: list[int | str]) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from hub import keys
-from hub.api.errors import int_param, path_id, require, said
+from hub.api.errors import int_param, path_id, require
+from hub.api.refusal import refuse, refuse_for
 from hub.api.requests_webhooks import WebhookNew, WebhookPatch
 from hub.api.validation import read_as
 from hub.db.ids import BadId, parse_id
@@ -45,7 +46,7 @@ async def create_webhook(request: web.Request) -> web.Response:
             active=body.active,
         )
     except WebhookError as exc:
-        raise web.HTTPUnprocessableEntity(reason=said(exc)) from None
+        raise refuse_for(422, exc) from None
     return web.json_response({**hook, "secret": secret}, status=201)
 
 
@@ -54,7 +55,7 @@ async def get_webhook(request: web.Request) -> web.Response:
     await require(request, "admin")
     hook = await registry.get_hook(request.app[keys.DB], path_id(request))
     if hook is None:
-        raise web.HTTPNotFound(reason="no such webhook")
+        raise refuse(404, "no such webhook")
     return web.json_response(hook)
 
 
@@ -67,9 +68,9 @@ async def change_webhook(request: web.Request) -> web.Response:
     try:
         hook = await registry.change(request.app[keys.DB], actor, hook_id, fields, _allow_private(request))
     except WebhookError as exc:
-        raise web.HTTPUnprocessableEntity(reason=said(exc)) from None
+        raise refuse_for(422, exc) from None
     if hook is None:
-        raise web.HTTPNotFound(reason="no such webhook")
+        raise refuse(404, "no such webhook")
     return web.json_response(hook)
 
 
@@ -77,7 +78,7 @@ async def change_webhook(request: web.Request) -> web.Response:
 async def delete_webhook(request: web.Request) -> web.Response:
     actor = await require(request, "admin")
     if not await registry.remove(request.app[keys.DB], actor, path_id(request)):
-        raise web.HTTPNotFound(reason="no such webhook")
+        raise refuse(404, "no such webhook")
     return web.Response(status=204)
 
 
@@ -90,9 +91,9 @@ async def list_deliveries(request: web.Request) -> web.Response:
     try:
         before = parse_id(raw_before, "before") if raw_before else None
     except BadId as exc:
-        raise web.HTTPBadRequest(reason=said(exc)) from None
+        raise refuse_for(400, exc) from None
     page = await registry.deliveries(request.app[keys.DB], path_id(request), limit, before)
     if page is None:
-        raise web.HTTPNotFound(reason="no such webhook")
+        raise refuse(404, "no such webhook")
     rows, cursor = page
     return web.json_response({"deliveries": rows, "limit": limit, "next_cursor": cursor})

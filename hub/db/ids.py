@@ -6,6 +6,7 @@ from sqlalchemy import BigInteger, Integer
 from sqlalchemy.types import TypeEngine
 
 from hub.db.models import Ticket
+from hub.wording import Worded
 
 
 def column_max(kind: TypeEngine[int]) -> int:
@@ -17,7 +18,7 @@ def column_max(kind: TypeEngine[int]) -> int:
 MAX_ID = column_max(Ticket.__table__.c.id.type)
 
 
-class BadId(ValueError):
+class BadId(Worded, ValueError):
     """The value is not a row id: not a whole number, a bool, zero, negative or beyond the column's range."""
 
 
@@ -25,24 +26,24 @@ def parse_id(raw: object, name: str = "id") -> int:
     """A positive id from a JSON number or a decimal string; BadId (with a message a client can act on) otherwise."""
     # bool is an int in Python: JSON `true` must not become agent 1.
     if isinstance(raw, bool):
-        raise BadId(f"{name} must be an id (a whole number), not true/false")
+        raise BadId("%(name)s must be an id (a whole number), not true/false", name=name)
     if isinstance(raw, str):
         text = raw.strip()
         # isdecimal() alone accepts other scripts' digits; ids are written in ASCII.
         if not (text.isascii() and text.isdecimal()) or len(text) > 20:
-            raise BadId(f"{name} must be an id (a whole number from 1 to {MAX_ID})")
+            raise BadId("%(name)s must be an id (a whole number from 1 to %(max)s)", name=name, max=MAX_ID)
         raw = int(text)
     if not isinstance(raw, int):
-        raise BadId(f"{name} must be an id (a whole number from 1 to {MAX_ID})")
+        raise BadId("%(name)s must be an id (a whole number from 1 to %(max)s)", name=name, max=MAX_ID)
     if not 1 <= raw <= MAX_ID:
-        raise BadId(f"{name} must be between 1 and {MAX_ID}")
+        raise BadId("%(name)s must be between 1 and %(max)s", name=name, max=MAX_ID)
     return raw
 
 
 def json_id(raw: object, name: str = "id") -> int:
     """An id in JSON (a body or a socket event): a number, as the API documents; "5" is a client's mistake."""
     if isinstance(raw, str):
-        raise BadId(f"{name} must be an id as a JSON number, not a string")
+        raise BadId("%(name)s must be an id as a JSON number, not a string", name=name)
     return parse_id(raw, name)
 
 

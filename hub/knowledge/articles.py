@@ -23,6 +23,7 @@ from hub.events import ArticleLiveChanged
 from hub.knowledge.content import Content, KnowledgeError
 from hub.knowledge.tables import Article, ArticleVersion
 from hub.knowledge.text import render_markdown
+from hub.wording import Worded
 
 EDITORS = ("agent", "supervisor", "knowledge_manager")  # may draft and submit
 CURATORS = ("knowledge_manager",)  # may approve, publish, archive, restore (admin implied)
@@ -33,8 +34,8 @@ class Conflict(Exception):
     """409: the article is not in a state that allows this, or someone saved first."""
 
 
-class NotFound(LookupError):
-    pass
+class NotFound(Worded, LookupError):
+    """404: no such article or version."""
 
 
 def version_json(v: ArticleVersion) -> dict[str, Any]:
@@ -61,7 +62,7 @@ def version_json(v: ArticleVersion) -> dict[str, Any]:
 async def load(s: AsyncSession, article_id: int) -> Article:
     article = await s.get(Article, article_id)
     if article is None:
-        raise NotFound(f"article {article_id} does not exist")
+        raise NotFound("article %(article)s does not exist", article=article_id)
     return article
 
 
@@ -254,7 +255,9 @@ async def versions(db: Database, article_id: int) -> list[ArticleVersion]:
 async def diff(db: Database, article_id: int, a: int, b: int) -> str:
     by_number = {v.number: v for v in await versions(db, article_id)}
     if a not in by_number or b not in by_number:
-        raise NotFound(f"article {article_id} has no version {a if a not in by_number else b}")
+        raise NotFound(
+            "article %(article)s has no version %(version)s", article=article_id, version=a if a not in by_number else b
+        )
     old, new = Content.of(by_number[a]).as_text(), Content.of(by_number[b]).as_text()
     return "\n".join(difflib.unified_diff(old, new, f"version {a}", f"version {b}", lineterm=""))
 
@@ -263,7 +266,7 @@ async def restore(db: Database, actor: Principal, article_id: int, number: int) 
     """A new working draft with an old version's content; the live version is untouched until approval."""
     by_number = {v.number: v for v in await versions(db, article_id)}
     if number not in by_number:
-        raise NotFound(f"article {article_id} has no version {number}")
+        raise NotFound("article %(article)s has no version %(version)s", article=article_id, version=number)
     async with db.write() as uow:
         s = uow.session
         article = await load(s, article_id)

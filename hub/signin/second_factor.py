@@ -133,7 +133,7 @@ async def reset_by_email(db: Database, email: str) -> str:
     async with db.write() as uow:
         agent = await uow.session.scalar(select(Agent).where(Agent.email == email.strip().lower()))
         if agent is None:
-            raise AccountError(f"no agent with email {email}")
+            raise AccountError("no agent with email %(email)s", email=email)
         had = await enrolled(uow.session, agent.id)
         await remove(uow.session, agent.id)
         audit.record(uow.session, None, "agent.two_factor_reset", "agent", agent.id, via="cli")

@@ -21,12 +21,13 @@ from hub.events.snapshots import TicketSnapshot
 from hub.tickets import sla, snooze
 from hub.tickets.locking import load_ticket
 from hub.tickets.model import Status, transition
-from hub.tickets.refusals import ReplyError
+from hub.tickets.refusals import NotAllowed, ReplyError
+from hub.wording import Worded
 
 UNCHANGED: Any = object()
 
 
-class Stale(Exception):
+class Stale(Worded):
     """The ticket changed since the caller read it: 409, nothing overwritten."""
 
 
@@ -89,7 +90,11 @@ async def update_ticket(db: Database, ticket_id: int, actor: Principal, change: 
 
 def _check_fresh(ticket: Ticket, if_updated_at: datetime | None) -> None:
     if if_updated_at is not None and ticket.updated_at != if_updated_at:
-        raise Stale(f"ticket {ticket.id} changed at {ticket.updated_at.isoformat()}; reload and try again")
+        raise Stale(
+            "ticket %(ticket)s changed at %(at)s; reload and try again",
+            ticket=ticket.id,
+            at=ticket.updated_at.isoformat(),
+        )
 
 
 async def _change_status(edit: _Edit, status: Status) -> None:
@@ -134,11 +139,11 @@ async def _move(edit: _Edit, queue: str | None, priority: str | None) -> None:
     ticket, actor = edit.ticket, edit.actor
     owner = actor.agent_id is not None and ticket.assignee_id == actor.agent_id
     if not actor.has_role("supervisor") and (priority is not None or not owner):
-        raise PermissionError("only supervisors change priority or move others' tickets; agents transfer their own")
+        raise NotAllowed("only supervisors change priority or move others' tickets; agents transfer their own")
     if queue is not None and queue != edit.queue:
         target = await edit.s.scalar(select(Queue).where(Queue.name == queue))
         if target is None:
-            raise ReplyError(f"queue {queue!r} does not exist")
+            raise ReplyError("queue '%(queue)s' does not exist", queue=queue)
         edit.audit("ticket.queue_changed", before=edit.queue, after=target.name)
         ticket.queue_id, edit.queue = target.id, target.name
         edit.changed.append("queue")
@@ -173,10 +178,8 @@ async def _check_assignee(s: AsyncSession, actor: Principal, ticket: Ticket, ass
     takes_own = assignee_id is not None and assignee_id == actor.agent_id and ticket.assignee_id is None
     hands_on = actor.agent_id is not None and ticket.assignee_id == actor.agent_id  # a transfer of one's own
     if not actor.has_role("supervisor") and not takes_own and not hands_on:
-        raise PermissionError(
-            "only supervisors reassign others' tickets; agents take unassigned ones or transfer their own"
-        )
+        raise NotAllowed("only supervisors reassign others' tickets; agents take unassigned ones or transfer their own")
     if assignee_id is not None:
         agent = await s.get(Agent, assignee_id)
         if agent is None or not agent.active:
-            raise ReplyError(f"agent {assignee_id} does not exist or is inactive")
+            raise ReplyError("agent %(agent)s does not exist or is inactive", agent=assignee_id)

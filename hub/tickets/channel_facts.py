@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
+from hub.wording import Wording
+
 # GSM 03.38 basic set: texts made only of these go 160 characters per SMS; anything else is UCS-2 (70).
 _GSM = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§"
@@ -54,11 +56,18 @@ class Limits:
         return {"max_chars": self.max_chars, "max_bytes": self.max_bytes, "window_hours": self.window_hours,
                 "segments": self.segments}  # fmt: skip
 
-    def check(self, text: str) -> str | None:
+    def check(self, text: str) -> Wording | None:
+        """What is wrong with the text on this channel, as a template and its numbers; None when it fits."""
         if self.max_chars is not None and len(text) > self.max_chars:
-            return f"this channel takes at most {self.max_chars} characters (this reply has {len(text)})"
+            return Wording(
+                "this channel takes at most %(max)s characters (this reply has %(n)s)",
+                {"max": self.max_chars, "n": len(text)},
+            )
         if self.max_bytes is not None and len(text.encode()) > self.max_bytes:
-            return f"this channel takes at most {self.max_bytes} bytes (this reply has {len(text.encode())})"
+            return Wording(
+                "this channel takes at most %(max)s bytes (this reply has %(n)s)",
+                {"max": self.max_bytes, "n": len(text.encode())},
+            )
         return None
 
 

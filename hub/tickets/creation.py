@@ -72,7 +72,7 @@ async def create_ticket(
     check_author(actor, reply)
     if new.channel not in channels:
         known = ", ".join(sorted(c.kind for c in channels))
-        raise ReplyError(f"no channel {new.channel!r} runs here; use one of {known}")
+        raise ReplyError("no channel '%(channel)s' runs here; use one of %(known)s", channel=new.channel, known=known)
     now = utcnow()
     async with db.write() as uow:
         s = uow.session
@@ -82,7 +82,7 @@ async def create_ticket(
         try:
             queue = await queue_by_name(s, new.queue or promises.default_queue)
         except LookupError:
-            raise ReplyError(f"queue {new.queue!r} does not exist") from None
+            raise ReplyError("queue '%(queue)s' does not exist", queue=str(new.queue)) from None
         first_response, resolution = promises.targets(customer.tier, new.channel)
         subject = subject_from_text(storable_text(new.subject or "").strip() or reply.text or "(no text)")
         ticket = await open_ticket(
@@ -107,13 +107,17 @@ async def _customer(s: AsyncSession, new: NewTicket) -> Customer:
         try:
             return await resolve_customer(s, new.identity, storable_text(new.customer_name or "").strip() or None)
         except InvalidIdentity as exc:
-            raise ReplyError(str(exc)) from None
+            raise ReplyError("the identity cannot be used: %(why)s", why=str(exc)) from None
     assert new.customer_id is not None
     customer = await s.get(Customer, new.customer_id, with_for_update=s.get_bind().dialect.name != "sqlite")
     if customer is None:
-        raise ReplyError(f"customer {new.customer_id} does not exist")
+        raise ReplyError("customer %(customer)s does not exist", customer=new.customer_id)
     if customer.merged_into_id is not None:
-        raise ReplyError(f"customer {customer.id} was merged into customer {customer.merged_into_id}; use that one")
+        raise ReplyError(
+            "customer %(customer)s was merged into customer %(target)s; use that one",
+            customer=customer.id,
+            target=customer.merged_into_id,
+        )
     return customer
 
 
@@ -123,4 +127,9 @@ async def _check_reachable(s: AsyncSession, customer: Customer, channel: str, ch
     if channel == "voice.twilio" or not await s.scalar(
         select(Identity.id).where(Identity.customer_id == customer.id, Identity.kind == kind).limit(1)
     ):
-        raise ReplyRefused(Refusal.UNREACHABLE, f"the customer has no {kind} identity to reach on {channel}")
+        raise ReplyRefused(
+            Refusal.UNREACHABLE,
+            "the customer has no %(kind)s identity to reach on %(channel)s",
+            kind=kind,
+            channel=channel,
+        )

@@ -67,7 +67,11 @@ async def link_in(s: AsyncSession, this: Ticket, other: Ticket, kind: str, actor
     if this.id == other.id:
         raise ReplyError("a ticket cannot be linked to itself")
     if await s.scalar(select(TicketLink.id).where(_between(this.id, other.id))) is not None:
-        raise LinkExists(f"tickets {this.id} and {other.id} are linked already; remove that link first")
+        raise LinkExists(
+            "tickets %(ticket)s and %(other)s are linked already; remove that link first",
+            ticket=this.id,
+            other=other.id,
+        )
     from_id, to_id, stored = _stored(this.id, other.id, kind)
     s.add(TicketLink(from_id=from_id, to_id=to_id, kind=stored, created_by=actor.name, created_at=now))
     seen_from_other = {"related": "related", "parent": "child", "child": "parent"}[kind]
@@ -89,7 +93,7 @@ async def link_in(s: AsyncSession, this: Ticket, other: Ticket, kind: str, actor
 async def add_link(db: Database, ticket_id: int, other_id: int, kind: str, actor: Principal) -> list[Link]:
     """Link `other_id` to `ticket_id` as `kind` (KINDS); this ticket's links after. TicketNotFound, ReplyError."""
     if kind not in KINDS:
-        raise ReplyError(f"kind is one of {', '.join(KINDS)}")
+        raise ReplyError("kind is one of %(kinds)s", kinds=", ".join(KINDS))
     now = utcnow()
     async with db.write() as uow:
         s = uow.session
@@ -99,7 +103,9 @@ async def add_link(db: Database, ticket_id: int, other_id: int, kind: str, actor
         try:
             await s.flush()
         except IntegrityError:  # the same link made at the same moment by someone else
-            raise LinkExists(f"tickets {ticket_id} and {other_id} are linked already") from None
+            raise LinkExists(
+                "tickets %(ticket)s and %(other)s are linked already", ticket=ticket_id, other=other_id
+            ) from None
         uow.emit(TicketUpdated(TicketSnapshot.of(this, this_customer, this_queue), ("links",)))
         uow.emit(TicketUpdated(TicketSnapshot.of(other, other_customer, other_queue), ("links",)))
         return await links_of(s, ticket_id)
@@ -112,7 +118,7 @@ async def remove_link(db: Database, ticket_id: int, other_id: int, actor: Princi
         s = uow.session
         link = await s.scalar(select(TicketLink).where(_between(ticket_id, other_id)))
         if link is None:
-            raise TicketNotFound(f"tickets {ticket_id} and {other_id} are not linked")
+            raise TicketNotFound("tickets %(ticket)s and %(other)s are not linked", ticket=ticket_id, other=other_id)
         this, this_customer, this_queue = await load_ticket(s, ticket_id)
         other, other_customer, other_queue = await load_ticket(s, other_id)
         await s.delete(link)

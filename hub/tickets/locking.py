@@ -14,10 +14,10 @@ async def load_ticket(session: AsyncSession, ticket_id: int, *, lock: bool = Fal
     ticket. Ingest holds the customer while it updates the ticket; any other order can deadlock."""
     customer_id = await session.scalar(select(Ticket.customer_id).where(Ticket.id == ticket_id))
     if customer_id is None:
-        raise TicketNotFound(f"ticket {ticket_id} does not exist")
+        raise TicketNotFound("ticket %(ticket)s does not exist", ticket=ticket_id)
     customer = await session.get_one(Customer, customer_id, with_for_update=lock)
     ticket = await session.get(Ticket, ticket_id, with_for_update=lock)
     if ticket is None:
-        raise TicketNotFound(f"ticket {ticket_id} does not exist")
+        raise TicketNotFound("ticket %(ticket)s does not exist", ticket=ticket_id)
     queue = await session.get_one(Queue, ticket.queue_id)
     return ticket, customer, queue.name

@@ -42,7 +42,7 @@ async def merge_tickets(db: Database, source_id: int, target_id: int, actor: Pri
         owners = {row.id: row.customer_id for row in found}
         for ticket_id in (source_id, target_id):
             if ticket_id not in owners:
-                raise TicketNotFound(f"ticket {ticket_id} does not exist")
+                raise TicketNotFound("ticket %(ticket)s does not exist", ticket=ticket_id)
         if owners[source_id] != owners[target_id]:
             # Another person's messages must never appear on this customer's ticket; if they are one person,
             # their records are merged first (POST /api/v1/customers/{id}/merge).

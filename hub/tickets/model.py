@@ -16,6 +16,7 @@ from hub.customers.tiers import PRIORITIES
 from hub.db.models import ACTIVE as ACTIVE
 from hub.db.models import Queue, Ticket
 from hub.db.models import Status as Status
+from hub.wording import Worded
 
 # closed is final: a later contact starts a new ticket instead of reviving a closed one.
 TRANSITIONS: dict[Status, frozenset[Status]] = {
@@ -31,8 +32,8 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 MAX_MERGE_HOPS = 8
 
 
-class InvalidTransition(ValueError):
-    pass
+class InvalidTransition(Worded, ValueError):
+    """A status a ticket cannot take from the one it has (409 over the API)."""
 
 
 def transition(ticket: Ticket, target: Status, now: datetime) -> None:
@@ -40,7 +41,9 @@ def transition(ticket: Ticket, target: Status, now: datetime) -> None:
     if current == target:
         return
     if target not in TRANSITIONS[current]:
-        raise InvalidTransition(f"a {current} ticket cannot become {target}")
+        raise InvalidTransition(
+            "a %(current)s ticket cannot become %(target)s", current=current.value, target=target.value
+        )
     ticket.status = target.value
     ticket.solved_at = now if target == Status.SOLVED else (ticket.solved_at if target == Status.CLOSED else None)
 

@@ -17,7 +17,7 @@ from hub.customers.search_index import is_sqlite
 from hub.db.models import HISTORY, INTERACTIONS, Interaction, Ticket, VoiceCall
 from hub.events.snapshots import InteractionSnapshot
 from hub.tickets.model import Status
-from hub.tickets.refusals import ReplyError
+from hub.tickets.refusals import NotAllowed, ReplyError
 
 CHUNK = 500  # ids per statement: well inside every driver's limit on bound parameters
 # Message rows of the search index are keyed by the interaction's id: rowid in SQLite's FTS5 table, id in
@@ -40,16 +40,21 @@ def check_may_rework(actor: Principal, *tickets: Ticket) -> None:
         return
     for ticket in tickets:
         if ticket.assignee_id is not None and ticket.assignee_id != actor.agent_id:
-            raise PermissionError(
-                f"ticket {ticket.id} belongs to another agent: only supervisors merge or split others' tickets"
+            raise NotAllowed(
+                "ticket %(ticket)s belongs to another agent: only supervisors merge or split others' tickets",
+                ticket=ticket.id,
             )
 
 
 def check_not_closed(ticket: Ticket) -> None:
     if ticket.merged_into_id is not None:
-        raise TicketClosed(f"ticket {ticket.id} was merged into ticket {ticket.merged_into_id}; use that one")
+        raise TicketClosed(
+            "ticket %(ticket)s was merged into ticket %(target)s; use that one",
+            ticket=ticket.id,
+            target=ticket.merged_into_id,
+        )
     if ticket.status == Status.CLOSED:
-        raise TicketClosed(f"ticket {ticket.id} is closed; closed tickets are neither merged nor split")
+        raise TicketClosed("ticket %(ticket)s is closed; closed tickets are neither merged nor split", ticket=ticket.id)
 
 
 async def move_interactions(s: AsyncSession, interaction_ids: Sequence[int], to_ticket_id: int) -> None:

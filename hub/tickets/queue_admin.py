@@ -16,12 +16,13 @@ from hub.db.engine import UnitOfWork
 from hub.db.models import Agent, Queue, QueueMember
 from hub.events import QueueChanged
 from hub.tickets import sla
+from hub.wording import Worded
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 UNCHANGED: Any = object()
 
 
-class QueueRefused(ValueError):
+class QueueRefused(Worded, ValueError):
     """Input a queue cannot take (422)."""
 
 
@@ -29,7 +30,7 @@ class QueueExists(QueueRefused):
     """Another queue has that name (409)."""
 
 
-class QueueNotFound(LookupError):
+class QueueNotFound(Worded, LookupError):
     """No queue of that name (404)."""
 
 
@@ -68,9 +69,11 @@ async def create_queue(
 ) -> Queue:  # fmt: skip
     """A queue made by an admin: start-up's sync of the configured queues leaves it as it is."""
     if not NAME.match(name):
-        raise QueueRefused(f"name {name!r}: lower-case letters, digits, _ and -, at most 64, starting alphanumeric")
+        raise QueueRefused(
+            "name '%(name)s': lower-case letters, digits, _ and -, at most 64, starting alphanumeric", name=name
+        )
     if await s.scalar(select(Queue.id).where(Queue.name == name)) is not None:
-        raise QueueExists(f"queue {name!r} exists already")
+        raise QueueExists("queue '%(queue)s' exists already", queue=name)
     queue = Queue(name=name, display_name=_display(display_name or name), calendar=_calendar(calendar),
                   auto_assign=auto_assign, configured=False)  # fmt: skip
     s.add(queue)
@@ -106,7 +109,7 @@ async def set_members(uow: UnitOfWork, actor: Principal | None, name: str, agent
     wanted = set(agent_ids)
     found = set(await s.scalars(select(Agent.id).where(Agent.id.in_(wanted), Agent.active.is_(True))))
     if wanted - found:
-        raise QueueRefused(f"agent {min(wanted - found)} does not exist or is inactive")
+        raise QueueRefused("agent %(agent)s does not exist or is inactive", agent=min(wanted - found))
     before = set(await s.scalars(select(QueueMember.agent_id).where(QueueMember.queue_id == queue.id)))
     if before - wanted:
         await s.execute(
@@ -124,7 +127,7 @@ async def set_members(uow: UnitOfWork, actor: Principal | None, name: str, agent
 async def _queue(s: AsyncSession, name: str) -> Queue:
     queue = await s.scalar(select(Queue).where(Queue.name == name))
     if queue is None:
-        raise QueueNotFound(f"queue {name!r} does not exist")
+        raise QueueNotFound("queue '%(queue)s' does not exist", queue=name)
     return queue
 
 
@@ -138,5 +141,9 @@ def _display(text: str) -> str:
 def _calendar(name: str | None) -> str | None:
     if name is not None and sla.calendar_named(name) is None:
         known = ", ".join(sla.known_calendars()) or "none are configured"
-        raise QueueRefused(f"calendar {name!r} is not configured ([calendars.<name>]); known: {known}")
+        raise QueueRefused(
+            "calendar '%(calendar)s' is not configured ([calendars.<name>]); known: %(known)s",
+            calendar=name,
+            known=known,
+        )
     return name

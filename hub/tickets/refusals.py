@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-
-class TicketNotFound(LookupError):
-    pass
+from hub.wording import Param, Worded
 
 
-class ReplyError(ValueError):
-    """A ticket action refused with a reason the person can act on (422 over the API)."""
+class TicketNotFound(Worded, LookupError):
+    """No such ticket (404 over the API)."""
+
+
+class NotAllowed(Worded, PermissionError):
+    """The person's role or the ticket's owner does not allow this (403 over the API)."""
+
+
+class ReplyError(Worded, ValueError):
+    """A ticket action refused with a reason the person can act on (422 over the API): a catalog template and
+    its parameters, so the console says it in the agent's language."""
 
 
 class Refusal(StrEnum):
@@ -29,6 +36,6 @@ class Refusal(StrEnum):
 
 
 class ReplyRefused(ReplyError):
-    def __init__(self, refusal: Refusal, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, refusal: Refusal, template: str, /, **params: Param) -> None:
+        super().__init__(template, **params)
         self.refusal = refusal

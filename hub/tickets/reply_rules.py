@@ -22,6 +22,14 @@ MAX_REPLY_CHARS = 65_536
 MENTION = re.compile(r"@([\w.\-]+)", re.UNICODE)
 
 
+class UnknownMention(ValueError):
+    """A note names by id an agent who does not exist or no longer works here."""
+
+    def __init__(self, agent_id: int) -> None:
+        super().__init__(f"no active agent {agent_id} to mention")
+        self.agent_id = agent_id
+
+
 @dataclass(frozen=True, slots=True)
 class Reply:
     """What someone asks to send on a ticket; `text` already stripped."""
@@ -75,20 +83,24 @@ async def _check_route(s: AsyncSession, ticket: Ticket, reply: Reply, channels: 
         # Without the running channels another channel cannot be vouched for.
         channels is None or reply.channel not in await reply_channels(s, ticket.customer_id, ticket.channel, channels)
     ):
-        raise ReplyRefused(Refusal.UNREACHABLE, f"the customer cannot be reached on {reply.channel!r}")
+        raise ReplyRefused(
+            Refusal.UNREACHABLE, "the customer cannot be reached on '%(channel)s'", channel=str(reply.channel)
+        )
     problem = limits_for(on, channels).check(reply.text)
     if problem:
-        raise ReplyRefused(Refusal.TOO_LONG, problem)
+        raise ReplyRefused(Refusal.TOO_LONG, problem.key, **problem.params)
     if reply.attachments and not carries_files(on, channels):
-        raise ReplyRefused(Refusal.NO_FILES, f"{on} replies cannot carry files; send them by email")
+        raise ReplyRefused(Refusal.NO_FILES, "%(channel)s replies cannot carry files; send them by email", channel=on)
 
 
 async def _note_meta(s: AsyncSession, ticket: Ticket, reply: Reply) -> dict[str, Any]:
     meta: dict[str, Any] = {}
     try:
         found = await mentioned(s, reply.text, list(reply.mentions))
-    except ValueError as exc:
-        raise ReplyRefused(Refusal.UNKNOWN_MENTION, str(exc)) from None
+    except UnknownMention as exc:
+        raise ReplyRefused(
+            Refusal.UNKNOWN_MENTION, "no active agent %(agent)s to mention", agent=exc.agent_id
+        ) from None
     if found:
         meta["mentions"] = found
     if reply.coach:
@@ -102,7 +114,7 @@ def _check_text(text: str) -> None:
     if not text:
         raise ReplyRefused(Refusal.EMPTY, "a reply needs some text")
     if len(text) > MAX_REPLY_CHARS:
-        raise ReplyRefused(Refusal.TOO_LONG, f"a reply is limited to {MAX_REPLY_CHARS} characters")
+        raise ReplyRefused(Refusal.TOO_LONG, "a reply is limited to %(max)s characters", max=MAX_REPLY_CHARS)
 
 
 def _check_open(ticket: Ticket) -> None:
@@ -114,8 +126,9 @@ def _check_consent(customer: Customer, on: str) -> None:
     if has_consent(customer.attributes or {}, on) is False:
         raise ReplyRefused(
             Refusal.OPTED_OUT,
-            f"the customer opted out of {on} messages (for SMS: they texted STOP); "
+            "the customer opted out of %(channel)s messages (for SMS: they texted STOP); "
             "answer on another channel, or wait until they opt in again (START)",
+            channel=on,
         )
 
 
@@ -132,11 +145,21 @@ async def _check_window(s: AsyncSession, ticket: Ticket, channel: str, window: t
         last = last.replace(tzinfo=UTC)
     if last is None or now - last > window:
         hours = int(window.total_seconds() // 3600)
-        seen = last.strftime("%Y-%m-%d %H:%M UTC") if last else "never"
+        if last is None:
+            raise ReplyRefused(
+                Refusal.OUTSIDE_WINDOW,
+                "%(channel)s accepts replies only within %(hours)s hours of the customer's last message, "
+                "and they have not written on it; answer on another channel",
+                channel=channel,
+                hours=hours,
+            )
         raise ReplyRefused(
             Refusal.OUTSIDE_WINDOW,
-            f"{channel} accepts replies only within {hours} hours of the customer's last message "
-            f"(last message: {seen}); ask them to write again, or answer on another channel",
+            "%(channel)s accepts replies only within %(hours)s hours of the customer's last message "
+            "(last message: %(seen)s); ask them to write again, or answer on another channel",
+            channel=channel,
+            hours=hours,
+            seen=last.strftime("%Y-%m-%d %H:%M UTC"),
         )
 
 
@@ -164,5 +187,5 @@ async def mentioned(s: AsyncSession, text: str, explicit: list[int]) -> list[int
     if explicit:
         active = set(await s.scalars(select(Agent.id).where(Agent.id.in_(explicit), Agent.active)))
         if set(explicit) - active:
-            raise ValueError(f"no active agent {sorted(set(explicit) - active)[0]} to mention")
+            raise UnknownMention(sorted(set(explicit) - active)[0])
     return sorted(ids)

@@ -40,7 +40,7 @@ async def split_ticket(
     PermissionError, ReplyError (messages not on this ticket, all of them, a closed ticket)."""
     wanted = list(dict.fromkeys(interaction_ids))
     if not wanted or len(wanted) > MAX_MOVED:
-        raise ReplyError(f"name between 1 and {MAX_MOVED} messages to move")
+        raise ReplyError("name between 1 and %(max)s messages to move", max=MAX_MOVED)
     now = utcnow()
     async with db.write() as uow:
         s = uow.session
@@ -99,7 +99,7 @@ async def _chosen(s: AsyncSession, ticket_id: int, wanted: list[int]) -> list[In
     )
     missing = sorted(set(wanted) - {i.id for i in found})
     if missing:
-        raise ReplyError(f"message {missing[0]} is not on ticket {ticket_id}")
+        raise ReplyError("message %(message)s is not on ticket %(ticket)s", message=missing[0], ticket=ticket_id)
     total = await s.scalar(select(func.count()).select_from(Interaction).where(Interaction.ticket_id == ticket_id))
     if total == len(found):
         raise ReplyError("at least one message stays on the ticket; to move them all, merge it instead")

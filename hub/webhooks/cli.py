@@ -37,7 +37,7 @@ async def webhook_command(db: Database, args: argparse.Namespace, allow_private:
         return f"webhook {hook['id']} posts {', '.join(hook['events'])} to {hook['url']}\nsecret (shown once): {secret}"
     if args.webhook_command == "remove":
         if not await registry.remove(db, cli, args.id):
-            raise registry.WebhookError(f"no webhook {args.id}")
+            raise registry.WebhookError("no webhook %(id)s", id=args.id)
         return f"webhook {args.id} removed"
     hooks = await registry.list_hooks(db)
     lines = [

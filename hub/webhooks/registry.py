@@ -17,9 +17,10 @@ from hub.webhooks.outcomes import cancel_owed
 from hub.webhooks.signing import new_secret
 from hub.webhooks.tables import Webhook, WebhookDelivery
 from hub.webhooks.targets import TargetRefused, check_target
+from hub.wording import Worded
 
 
-class WebhookError(ValueError):
+class WebhookError(Worded, ValueError):
     """A hook that cannot be saved as asked (the message names the field and why)."""
 
 
@@ -64,7 +65,9 @@ def delivery_json(row: WebhookDelivery) -> dict[str, Any]:
 def checked_events(events: Sequence[str]) -> list[str]:
     unknown = [e for e in events if e not in EVENT_NAMES]
     if unknown:
-        raise WebhookError(f"events: unknown event {unknown[0]!r}; use {', '.join(EVENT_NAMES)}")
+        raise WebhookError(
+            "events: unknown event '%(event)s'; use %(choices)s", event=unknown[0], choices=", ".join(EVENT_NAMES)
+        )
     if not events:
         raise WebhookError("events: name at least one event")
     return list(dict.fromkeys(events))
@@ -74,7 +77,7 @@ async def checked_url(url: str, allow_private: bool) -> str:
     try:
         return str(await check_target(url.strip(), allow_private=allow_private))
     except TargetRefused as exc:
-        raise WebhookError(f"url: {exc}") from None
+        raise WebhookError("url: %(problem)s", problem=str(exc)) from None
 
 
 async def create(

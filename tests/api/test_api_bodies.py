@@ -25,6 +25,8 @@ async def test_true_is_not_an_assignee(hub: Hub, db: Database, admin_token: str)
     assert status == 422 and body["error"] == {
         "code": "invalid",
         "message": "assignee_id: input should be a valid integer, not true",
+        "key": "%(field)s: not of the expected type (this is %(got)s)",
+        "params": {"field": "assignee_id", "got": "true"},
     }
     status, body = await call(hub, admin_token, "GET", f"/api/v1/tickets/{ticket}", None)
     assert body["ticket"].get("assignee_id") is None
