@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -67,3 +69,8 @@ def test_the_command_line_lists_imports_shows_and_deletes_calendars(
     assert main(["calendars", "show", "nowhere"]) == 1
     assert main(["calendars", "import", str(tmp_path / "missing.toml")]) == 1
     assert "readable TOML file" in capsys.readouterr().err
+    with closing(sqlite3.connect(tmp_path / "hub.db")) as conn:
+        audited = conn.execute(
+            "SELECT actor_kind, action FROM audit_log WHERE target_kind = 'calendar' ORDER BY id"
+        ).fetchall()
+    assert audited == [("cli", "calendar.created"), ("cli", "calendar.updated")]  # the second import changed nothing

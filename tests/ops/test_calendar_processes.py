@@ -1,11 +1,14 @@
 """Two `hub serve` processes on one PostgreSQL and one Redis: a calendar an admin creates or edits on one process
-is what the other counts its next tickets' SLA due times in, without a restart."""
+(or imports with `hub calendars import`) is what the other counts its next tickets' SLA due times in, without a
+restart."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from datetime import datetime, time
 from itertools import count
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,7 +19,7 @@ from hub.agents.accounts import create_token
 from hub.bus import EventBus
 from hub.db.engine import Database
 from tests.conftest import PG_URL, REDIS_URL
-from tests.processes import hubs
+from tests.processes import HUB, hubs, spawn, stop
 from tests.waiting import until
 
 pytestmark = pytest.mark.skipif(not (PG_URL and REDIS_URL), reason="needs PostgreSQL and Redis")
@@ -35,7 +38,9 @@ async def two_hubs(database_url: str, redis_url: str) -> AsyncIterator[tuple[lis
         yield [url for _, url in running], token
 
 
-async def test_an_edit_on_one_process_reaches_the_other(two_hubs: tuple[list[str], str]) -> None:
+async def test_an_edit_on_one_process_reaches_the_other(
+    two_hubs: tuple[list[str], str], database_url: str, redis_url: str, tmp_path: Path
+) -> None:
     (first, second), token = two_hubs
     async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {token}"}) as http:
 
@@ -69,3 +74,21 @@ async def test_an_edit_on_one_process_reaches_the_other(two_hubs: tuple[list[str
             return due.weekday() == 6 and time(10, 0) < due.time() <= time(11, 0)
 
         await until(second_counts_in_it, timeout=30, what="the second process's tickets to count in the new hours")
+
+        # The hub command, run beside the serving processes, tells them through Redis too.
+        file = tmp_path / "evenings.toml"
+        file.write_text('[calendars.evenings]\ntime_zone = "Asia/Shanghai"\nhours = { sat = "18:00-22:00" }\n')
+        env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_REDIS_URL": redis_url}
+        command = await spawn(*HUB, "calendars", "import", str(file), env=env, capture=True)
+        await command.wait()
+        output = await stop(command)
+        assert command.returncode == 0 and output.decode().strip() == "created evenings", output
+
+        async def both_know_it() -> bool:
+            for url, queue in ((first, "early"), (second, "late")):
+                status, _ = await call(url, "POST", "/api/v1/queues", {"name": queue, "calendar": "evenings"})
+                if status != 201 and status != 409:  # 409: made on an earlier try
+                    return False
+            return True
+
+        await until(both_know_it, timeout=30, what="both processes to know the imported calendar")
