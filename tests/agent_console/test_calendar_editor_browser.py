@@ -6,6 +6,7 @@ screenshots and no serious axe-core finding."""
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
 from playwright.async_api import Browser, expect
@@ -13,6 +14,8 @@ from sqlalchemy import select
 
 from hub.db.engine import Database
 from hub.db.models import AuditEntry
+from hub.tickets.business_time import Calendar
+from hub.tickets.calendar_store import reload_calendars, sync_calendars
 from tests.agent_console.test_admin_pages_browser import sign_in
 from tests.agent_console.workspace_kit import serious_axe_findings, shot
 from tests.browser_kit import BROWSER
@@ -120,8 +123,8 @@ async def test_the_editor_in_both_languages_and_widths(hub: Hub, db: Database, b
     words = {
         "en": ("Calendars", "Change calendar cn-office", "Add hours on Sunday", "Sunday, span 1 ends",
                "A span must end after it starts", "Delete", "is still used by billing"),
-        "zh-CN": ("日历", "修改日历 cn-office", "为星期日添加时段", "星期日第 1 段结束时间", "时段的结束时间必须晚于开始时间",
-                  "删除", "仍被 billing 使用"),
+        "zh-CN": ("日历", "修改日历 cn-office", "为星期日添加时段", "星期日第 1 段结束时间",
+                  "时段的结束时间必须晚于开始时间", "删除", "仍被 billing 使用"),
     }  # fmt: skip
     for lang, width in (("en", 1440), ("zh-CN", 1440), ("en", 390), ("zh-CN", 390)):
         title, change, add_sunday, sunday_ends, backwards, delete, in_use = words[lang]
@@ -149,3 +152,25 @@ async def test_the_editor_in_both_languages_and_widths(hub: Hub, db: Database, b
         await shot(page, f"admin-calendars-in-use-{lang}-{width}")
         await page.context.close()
         assert [e for e in errors if "409 (Conflict)" not in e] == [], (lang, width)
+
+
+async def test_a_night_span_from_hub_toml_stays_while_other_days_change(
+    hub: Hub, db: Database, browser: Browser
+) -> None:
+    """hub.toml may run a span past midnight ("22:00-06:00"); editing another day leaves it as it is."""
+    nights = Calendar("nights", ZoneInfo("Asia/Shanghai"), (((9 * 60, 18 * 60),),) * 6 + (((22 * 60, 6 * 60),),))
+    await sync_calendars(db, {**hub.settings.calendars, "nights": nights})
+    await reload_calendars(db)
+    errors: list[str] = []
+    await make_agent(db, "root@example.test", role="admin")
+    page = await sign_in(browser, hub, "root@example.test", "en", 1440, errors, "/console/admin/calendars")
+    card = page.locator('[data-calendar="nights"]')
+    await expect(card.locator("tr", has_text="Sunday")).to_contain_text("22:00-06:00")
+    await card.get_by_role("button", name="Change calendar nights").click()
+    editor = page.get_by_role("form", name="Change calendar nights")
+    await expect(editor.locator('[data-day="sun"] .adm-field-error')).to_have_count(0)
+    await editor.get_by_role("button", name="Remove Saturday span 1").click()
+    await editor.get_by_role("button", name="Save").click()
+    await expect(card.locator("tr", has_text="Saturday")).to_contain_text("Closed")
+    await expect(card.locator("tr", has_text="Sunday")).to_contain_text("22:00-06:00")
+    assert errors == []

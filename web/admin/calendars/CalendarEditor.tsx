@@ -44,6 +44,8 @@ export function CalendarEditor(props: { calendar?: Calendar; onSaved: () => void
   const [busy, setBusy] = useState(false);
 
   const day = (d: string): Span[] => week[d] ?? [];
+  // Only days the admin touched are checked and sent: a night span from hub.toml ("22:00-06:00") may stay as it is.
+  const changed = (d: string) => !c || !sameTexts(textsOf(day(d)), before[d] ?? []);
   const submit = (event: Event) => {
     event.preventDefault();
     const found = {
@@ -52,7 +54,7 @@ export function CalendarEditor(props: { calendar?: Calendar; onSaved: () => void
           ? t("A calendar name uses lower-case letters, digits, - and _, such as cn-office.")
           : undefined,
       zone: zones.includes(zone) ? undefined : t("Choose a time zone from the list, such as Asia/Shanghai."),
-      week: DAYS.some(([d]) => dayProblem(day(d)))
+      week: DAYS.some(([d]) => changed(d) && dayProblem(day(d)))
         ? t("Some weekday hours need correcting: see the notes under those days.")
         : DAYS.every(([d]) => day(d).length === 0)
           ? t("Give at least one weekday working hours.")
@@ -60,11 +62,7 @@ export function CalendarEditor(props: { calendar?: Calendar; onSaved: () => void
     };
     setProblems(found);
     if (found.name || found.zone || found.week) return;
-    const hours: Record<string, string[]> = {};
-    for (const [d] of DAYS) {
-      const texts = textsOf(day(d));
-      if (!c || !sameTexts(texts, before[d] ?? [])) hours[d] = texts;
-    }
+    const hours = Object.fromEntries(DAYS.filter(([d]) => changed(d)).map(([d]) => [d, textsOf(day(d))]));
     const change: Record<string, unknown> = {};
     if (!c || zone !== c.time_zone) change.time_zone = zone;
     if (Object.keys(hours).length) change.hours = hours;
@@ -111,7 +109,7 @@ export function CalendarEditor(props: { calendar?: Calendar; onSaved: () => void
           ))}
         </datalist>
       </div>
-      <WeekHours week={week} onChange={(day, spans) => setWeek({ ...week, [day]: spans })} />
+      <WeekHours week={week} checked={changed} onChange={(d, spans) => setWeek({ ...week, [d]: spans })} />
       {problems.week ? <p class="adm-field-error" role="alert">{problems.week}</p> : null}
       <div class="cal-date-lists">
         <DateList

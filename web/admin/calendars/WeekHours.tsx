@@ -3,13 +3,17 @@ import { Plus, X } from "lucide-preact";
 import { t } from "../../shared/i18n";
 import { DAYS, dayProblem, type Span } from "./hours";
 
-export function WeekHours(props: { week: Record<string, Span[]>; onChange: (day: string, spans: Span[]) => void }) {
+export function WeekHours(props: {
+  week: Record<string, Span[]>;
+  checked: (day: string) => boolean; // the days to check: those the admin changed
+  onChange: (day: string, spans: Span[]) => void;
+}) {
   return (
     <fieldset class="adm-fieldset cal-week">
       <legend>{t("Working hours")}</legend>
       {DAYS.map(([day, dayName]) => {
         const spans = props.week[day] ?? [];
-        const problem = dayProblem(spans);
+        const problem = props.checked(day) ? dayProblem(spans) : "";
         const put = (i: number, part: keyof Span, value: string) =>
           props.onChange(day, spans.map((s, j) => (j === i ? { ...s, [part]: value } : s)));
         return (
