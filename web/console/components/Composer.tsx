@@ -3,7 +3,7 @@
  * picker, drag and drop or paste, Ctrl+Enter to send. */
 import "./composer.css";
 import { Paperclip, Send, X } from "lucide-preact";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { formatNumber, t } from "../../shared/i18n";
 import { boot } from "../boot";
 import { applyMacro, sendReply, state, typing, upload } from "../conversation";
@@ -29,15 +29,17 @@ export function Composer() {
   const [sending, setSending] = useState(false);
   const [caret, setCaret] = useState(0);
   const [dragging, setDragging] = useState(false);
-  const selection = useRef<[number, number] | null>(null); // where the caret goes once an edit has rendered
+  // Where the caret goes once an edit has rendered, for the text it was computed on: a key typed meanwhile (a
+  // fast typist after Ctrl+K) has moved on, and putting back a stale selection would scramble their words.
+  const selection = useRef<{ text: string; at: [number, number] } | null>(null);
   useEffect(() => setChannel(s?.ticket.channel ?? ""), [s?.ticket.id]);
-  useEffect(() => {
-    const at = selection.current;
-    if (at && box.current) {
-      box.current.focus();
-      box.current.setSelectionRange(at[0], at[1]);
-      selection.current = null;
-    }
+  useLayoutEffect(() => {
+    const wanted = selection.current;
+    const el = box.current;
+    selection.current = null;
+    if (!wanted || !el || el.value !== wanted.text) return;
+    el.focus();
+    el.setSelectionRange(wanted.at[0], wanted.at[1]);
   });
   if (!s) return null;
   const text = draft.value.text;
@@ -88,19 +90,26 @@ export function Composer() {
     }
     box.current?.focus();
   };
+  /** The new text and caret in the box at once (the next key lands where the edit left it), then in the draft. */
+  const put = (el: HTMLTextAreaElement | null, value: string, at: [number, number]) => {
+    if (el && document.activeElement === el) {
+      el.value = value;
+      el.setSelectionRange(at[0], at[1]);
+    }
+    selection.current = { text: value, at };
+    edit(value);
+  };
   const mark = (m: Mark) => {
     const el = box.current;
     if (!el) return;
     const out = applyMark({ text: el.value, start: el.selectionStart, end: el.selectionEnd }, m);
-    selection.current = [out.start, out.end];
-    edit(out.text);
+    put(el, out.text, [out.start, out.end]);
   };
   /** Put text at the caret (over the selection), the caret after it. */
   const insert = (piece: string) => {
     const el = box.current;
     const [from, to] = el ? [el.selectionStart, el.selectionEnd] : [text.length, text.length];
-    selection.current = [from + piece.length, from + piece.length];
-    edit(text.slice(0, from) + piece + text.slice(to));
+    put(el, text.slice(0, from) + piece + text.slice(to), [from + piece.length, from + piece.length]);
   };
   const runMacro = (m: Macro) => {
     applyMacro(m.id)
