@@ -79,4 +79,10 @@ async def contact(hub: Hub, text: str, *, who: str = "cust@example.com", kind: s
             **extra,
         )
     )
+    # Routing has looked at the new ticket before the caller changes rows under it: a test's seeding that
+    # writes tickets and then customers in one transaction would otherwise race the router, which locks a
+    # customer and then its ticket, and PostgreSQL breaks the cycle by failing one of them.
+    routing = hub.app[keys.ROUTING]
+    if routing.running:
+        await routing.idle.wait()
     return result.ticket.id
