@@ -132,8 +132,23 @@ async def seed_all(url: str, agents: int) -> list[tuple[str, str, str]]:
     return await seed(url, agents, 0, 0)  # the agents in queues but never offered a chat: idle consoles
 
 
+async def seed_with(root: str, url: str, agents: int) -> list[tuple[str, str, str]]:
+    """seed_all as another checkout does it (its migrations and demo data, which its hub expects), in a child."""
+    code = "import asyncio, json, sys; from bench.memory import seed_all; "
+    code += "print(json.dumps(asyncio.run(seed_all(sys.argv[1], int(sys.argv[2])))))"
+    env = {**os.environ, "PYTHONPATH": root, "PYTHONSAFEPATH": "1"}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", code, url, str(agents), env=env, cwd=root, stdout=asyncio.subprocess.PIPE
+    )
+    out, _ = await proc.communicate()
+    if proc.returncode:
+        raise RuntimeError(f"seeding with {root}'s hub failed ({proc.returncode})")
+    return [(a, b, c) for a, b, c in json.loads(out.decode().splitlines()[-1])]
+
+
 async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
-    tokens = await seed_all(url, args.sockets)
+    # Another checkout's hub needs its own schema: a newer checkout's migrations would make it refuse to start.
+    tokens = await (seed_with(args.root, url, args.sockets) if args.root else seed_all(url, args.sockets))
     settings = await durability(url, args.unsafe)
     port = free_port()
     env = {**os.environ, "HUB_DATABASE_URL": url, "HUB_HTTP_PORT": str(port), "HUB_SMTP_PORT": str(free_port()),

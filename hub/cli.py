@@ -177,10 +177,13 @@ def _serve(settings: Settings, args: argparse.Namespace, *, demo: bool = False) 
             from hub.imports import server_socketio
 
             server_socketio(redis=bool(settings.redis_url))  # without the libraries of its clients (memory)
-            from hub.agent_console.demo_outbox_page import install
             from hub.app import create_app
 
-        return lambda: install(create_app(settings), outbox) if outbox else create_app(settings)
+            if not outbox:  # the demo's mail sink (aiosmtpd) only in a demo that has one
+                return lambda: create_app(settings)
+            from hub.agent_console.demo_outbox_page import install
+
+        return lambda: install(create_app(settings), outbox)
 
     serve(
         load,

@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
-import nh3
-from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
+from functools import cache
+from typing import TYPE_CHECKING
 
-# Raw HTML in the source is escaped; a single line break stays a line break, as the agent typed it.
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "breaks": True}).enable(["table", "strikethrough"])
+import nh3
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.tree import SyntaxTreeNode
+
+
+@cache
+def _md() -> MarkdownIt:
+    """Imported on the first reply rendered: markdown-it is 60 modules an idle server never runs."""
+    from markdown_it import MarkdownIt
+
+    # Raw HTML in the source is escaped; a single line break stays a line break, as the agent typed it.
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "breaks": True}).enable(
+        ["table", "strikethrough"]
+    )
 
 
 def markdown_html(source: str) -> str:
     """Rendered and sanitised again (links get rel=noopener noreferrer): safe for a mail or the chat widget."""
-    return nh3.clean(_md.render(source))
+    return nh3.clean(_md().render(source))
 
 
 def markdown_text(source: str) -> str:
     """What a text-only channel (SMS, WeChat) shows: the words without the markup, blocks apart by a blank line,
     list items bulleted or numbered, a link's address after its text."""
-    return _blocks(SyntaxTreeNode(_md.parse(source)), "").strip()
+    from markdown_it.tree import SyntaxTreeNode  # loaded with the parser by _md()
+
+    return _blocks(SyntaxTreeNode(_md().parse(source)), "").strip()
 
 
 def _blocks(node: SyntaxTreeNode, indent: str) -> str:

@@ -9,7 +9,6 @@ from aiohttp import web
 from hub import keys
 from hub.channels.core import ChannelCore
 from hub.channels.email.config import email_config
-from hub.channels.email.service import EmailService
 from hub.settings import Settings
 
 
@@ -17,6 +16,10 @@ def setup(app: web.Application, settings: Settings, core: ChannelCore) -> None:
     """On when [email.mailboxes.<name>] names at least one mailbox."""
     if not email_config(settings).mailboxes:
         return
+    # Imported only with a mailbox: IMAP, SMTP, the parsers' process pool and charset detection are ~100
+    # modules a hub without e-mail never runs (docs/performance.md "Memory").
+    from hub.channels.email.service import EmailService
+
     service = EmailService(settings, core.ingestor, core.mail, core.files)
     core.registry.register(service.channel)
     app[keys.EMAIL] = service
