@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from bench.knowledge_eval import FRESH, FRESH2, QUESTIONS, TRAIN2, _solve, evaluate, fit, sample_index
+from bench.knowledge_eval import FRESH, FRESH2, FRESH3, FRESH4, QUESTIONS, TRAIN2, _solve, evaluate, fit, sample_index
 from hub.knowledge.confidence import COEFFICIENTS, GAP_THRESHOLD, RANKING, THRESHOLD, Features, calibrated
 from hub.knowledge.index import SuggestionIndex
 
@@ -20,17 +20,20 @@ def index() -> SuggestionIndex:
 def test_confident_for_answerable_and_not_for_unanswerable_on_both_halves(index: SuggestionIndex) -> None:
     for half in ("tune", "holdout"):
         figures = evaluate(index, (q for q in QUESTIONS if q["half"] == half))
-        # Floors a little under the measured figures (docs/knowledge.md).
-        assert figures["confident_recall"] >= 0.78 and figures["abstain_rate"] >= 0.86, (half, figures)
-        assert figures["gap_precision"] >= 0.86, (half, figures)
-    # The training set's near misses are harder than the eval set's (measured 0.87 and 0.63).
+        # The measured figures (docs/knowledge.md), rounded down: tune 0.81 / 0.88, hold-out 0.86 / 0.97.
+        assert figures["confident_recall"] >= 0.80 and figures["abstain_rate"] >= 0.88, (half, figures)
+        assert figures["gap_precision"] >= 0.90, (half, figures)
+    # The training set's near misses are harder than the eval set's (measured 0.887 and 0.654).
     figures = evaluate(index, TRAIN2)
-    assert figures["confident_recall"] >= 0.84 and figures["abstain_rate"] >= 0.58, figures
+    assert figures["confident_recall"] >= 0.88 and figures["abstain_rate"] >= 0.65, figures
 
 
 def test_never_tuned_sets_keep_their_figures(index: SuggestionIndex) -> None:
-    # Floors a little under the measured figures on the sets the model was never fitted on (docs/knowledge.md).
-    for name, questions, recall, abstain in (("fresh", FRESH, 0.82, 0.81), ("fresh2", FRESH2, 0.69, 0.62)):
+    # The figures measured on the sets the model was never fitted on, rounded down (docs/knowledge.md): one
+    # question fewer fails. fresh3 and fresh4 are asserted here, never tuned on.
+    sets = [("fresh", FRESH, 0.86, 0.88), ("fresh2", FRESH2, 0.71, 0.72)]
+    sets += [("fresh3", FRESH3, 0.82, 0.85), ("fresh4", FRESH4, 0.79, 0.83)]
+    for name, questions, recall, abstain in sets:
         figures = evaluate(index, questions)
         assert figures["confident_recall"] >= recall and figures["abstain_rate"] >= abstain, (name, figures)
         assert figures["hit_at_3"] >= 0.9, (name, figures)

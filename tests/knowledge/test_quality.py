@@ -36,8 +36,8 @@ def test_ranking_and_confidence_on_the_labelled_set() -> None:
     assert figures["hit_at_3"] >= 0.90 and figures["hit_at_1"] >= 0.78 and figures["mrr"] >= 0.84
     # English paraphrases that share no word with the article ("the vase was in pieces") are what is left.
     assert figures["hit_at_3_en"] >= 0.83 and figures["hit_at_3_zh-CN"] >= 0.95
-    # Confidence separates less well than the ranking ranks: measured 0.82 and 0.91.
-    assert figures["confident_recall"] >= 0.78 and figures["abstain_rate"] >= 0.87
+    # Confidence separates less well than the ranking ranks: measured 0.832 and 0.926.
+    assert figures["confident_recall"] >= 0.83 and figures["abstain_rate"] >= 0.92
     assert figures["gap_precision"] >= 0.8
 
 
@@ -54,10 +54,10 @@ def test_the_older_paraphrase_set_still_ranks() -> None:
 
 def test_the_training_set_and_the_last_fresh_set_are_new_questions() -> None:
     # train2 fits the confidence with the tune half; fresh3 was written before that fit and is never tuned on.
-    from bench.knowledge_eval import FRESH, FRESH2, FRESH3, TRAIN2
+    from bench.knowledge_eval import FRESH, FRESH2, FRESH3, FRESH4, TRAIN2
 
     keys = {(a["key"], a["locale"]) for a in ARTICLES}
-    for questions, size, unanswerable in ((TRAIN2, 150, 0.5), (FRESH3, 100, 0.4)):
+    for questions, size, unanswerable in ((TRAIN2, 150, 0.5), (FRESH3, 100, 0.4), (FRESH4, 100, 0.4)):
         assert len(questions) >= size and {q["locale"] for q in questions} == {"en", "zh-CN"}
         assert sum(not q["key"] for q in questions) >= unanswerable * len(questions)
         assert all((q["key"], q["locale"]) in keys for q in questions if q["key"])
@@ -65,3 +65,6 @@ def test_the_training_set_and_the_last_fresh_set_are_new_questions() -> None:
     earlier = {q["q"] for q in [*QUESTIONS, *FRESH, *FRESH2]}
     assert not earlier & {q["q"] for q in TRAIN2} and not earlier & {q["q"] for q in FRESH3}
     assert not {q["q"] for q in TRAIN2} & {q["q"] for q in FRESH3}
+    # fresh4 was written for the round of the gist: no question of any earlier set, in any letter case.
+    before = {q["q"].lower() for q in [*QUESTIONS, *FRESH, *FRESH2, *TRAIN2, *FRESH3]}
+    assert not before & {q["q"].lower() for q in FRESH4}
