@@ -5,7 +5,7 @@ suggestion; confident_recall: answerable questions whose right article is shown 
 gap_precision: of the questions the gap report would count (no confident suggestion, in a group of
 questions of one meaning one of which has its best confidence under GAP_THRESHOLD), the share that truly
 have no article. Reported for the tune half, the hold-out half, both, the training set the confidence is
-also fitted on (train2), and the sets never tuned on (fresh, fresh2; fresh3 only when asked, once).
+also fitted on (train2), and the sets never tuned on (fresh, fresh2; fresh3 and fresh4 only when asked).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ FRESH2: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh2_set.js
 TRAIN2: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/train2_set.json").read_text("utf-8"))
 # Written before the confidence was refitted on TRAIN2 and looked at only for the final figures.
 FRESH3: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh3_set.json").read_text("utf-8"))
-# Written by another hand before the round that added coverage signals, measured once before and once after.
+# Written for the round of the gist (hub/knowledge/gist.py) before any change: measured once before, once after.
 FRESH4: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh4_set.json").read_text("utf-8"))
 TRAINING = ("tune", "train2")  # what the confidence model is fitted on
 
