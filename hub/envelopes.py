@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from hub.clock import utcnow
+from hub.wording import Wording
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,8 @@ class DeliveryReceipt:
     error: str | None = None
     # A transient failure (timeout, 5xx) is retried with backoff; a permanent one is not.
     retryable: bool = False
+    # The cause as a template the console translates (the provider's own words stay in `error`).
+    problem: Wording | None = None
 
 
 # Untrusted text made storable everywhere: PostgreSQL refuses NUL in text and JSONB.

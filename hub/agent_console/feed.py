@@ -148,5 +148,6 @@ class ConsoleFeed:
             "status": event.status,
             "error": event.error,
             "next_attempt_at": event.next_attempt_at.isoformat() if event.next_attempt_at else None,
+            "problem": event.problem,
         }
         await self._emit("delivery", payload, [queue_room(event.queue), ticket_room(event.ticket_id)])

@@ -156,6 +156,7 @@ WORKSPACE_STRINGS: tuple[str, ...] = (
     N_("Write a note… @name tells a colleague"),
     N_("Write a reply… / or # for canned responses"),
     N_("The channel answered:"),
+    N_("Details:"),  # the provider's own words under a failed delivery's cause
     N_("Noted while reading it:"),
     N_("Colleagues"),
     N_("Canned responses"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from hub.bus import Event
 from hub.events.snapshots import InteractionSnapshot, TicketSnapshot
@@ -52,6 +52,7 @@ class DeliveryUpdated(Event):
     status: str
     error: str | None
     next_attempt_at: datetime | None = None  # while "retrying"
+    problem: dict[str, Any] | None = None  # the cause as {"key", "params"} (hub/wording.py), while failed or retrying
 
 
 @dataclass(frozen=True, slots=True)

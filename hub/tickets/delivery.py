@@ -20,6 +20,7 @@ from hub.tickets.delivery_claims import Claim
 from hub.tickets.delivery_jobs import Job, prepare
 from hub.tickets.delivery_results import record
 from hub.tickets.delivery_states import RANK, WAITING, moves_forward, record_delivery
+from hub.wording import Wording
 
 if TYPE_CHECKING:  # the channels sit above the domain: the app hands their registry over
     from hub.channels.base import Channel
@@ -178,4 +179,9 @@ class DeliveryWorker:
             return await channel.send(msg)
         except Exception as exc:  # a channel bug must not wedge the outbox
             log.exception("channel %s raised while sending", msg.channel)
-            return DeliveryReceipt("failed", error=f"{type(exc).__name__}: {exc}", retryable=True)
+            return DeliveryReceipt(
+                "failed",
+                error=f"{type(exc).__name__}: {exc}",
+                retryable=True,
+                problem=Wording("sending failed unexpectedly; the hub tries again"),
+            )

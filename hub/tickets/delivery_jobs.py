@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.db.models import Identity, Interaction, Queue, Ticket
 from hub.envelopes import Attachment, DeliveryReceipt, IdentityRef, OutboundMessage
 from hub.tickets.delivery_claims import Claim
+from hub.wording import Wording
 
 if TYPE_CHECKING:  # the channels sit above the domain: the app hands their registry over
     from hub.channels.base import Channel
@@ -83,11 +84,14 @@ async def prepare(s: AsyncSession, claims: Sequence[Claim], channels: ChannelReg
         try:
             channel = channels.get(c.channel)
         except LookupError as exc:  # the registry's UnknownChannel: a channel no longer configured
-            outcome = DeliveryReceipt("failed", error=str(exc))
+            gone = Wording("the channel %(channel)s no longer runs here", {"channel": c.channel})
+            outcome = DeliveryReceipt("failed", error=str(exc), problem=gone)
         else:
             address = addresses.get((reply.customer_id, channel.identity_kind))
             if address is None:
-                outcome = DeliveryReceipt("failed", error=f"customer has no {channel.identity_kind} address")
+                kind = channel.identity_kind
+                nowhere = Wording("the customer has no %(kind)s address", {"kind": kind})
+                outcome = DeliveryReceipt("failed", error=f"customer has no {kind} address", problem=nowhere)
             else:
                 msg = OutboundMessage(
                     interaction_id=reply.id,

@@ -15,7 +15,7 @@ from hub.envelopes import DeliveryReceipt
 from hub.events import DeliveryUpdated
 from hub.tickets.delivery_ages import DeliveryAges, next_try
 from hub.tickets.delivery_jobs import Job
-from hub.tickets.delivery_states import may_become
+from hub.tickets.delivery_states import may_become, with_problem
 
 _OUTBOX = cast(Table, OutboxItem.__table__)
 _REPLIES = INTERACTIONS
@@ -46,6 +46,7 @@ async def record(
                 i.c.delivery_error,
                 i.c.delivery_next_attempt_at,
                 i.c.external_id,
+                i.c.meta,
             )
             .join(i, i.c.id == o.c.interaction_id)
             .where(o.c.id.in_([job.claim.id for job, _ in results]))
@@ -74,7 +75,7 @@ async def record(
                      "b_failed": failed, "b_error": receipt.error})  # fmt: skip
         was = row.delivery_status
         reply = {"b_id": c.interaction_id, "b_was": was, "b_status": was, "b_error": row.delivery_error,
-                 "b_next": row.delivery_next_attempt_at, "b_ext": row.external_id}  # fmt: skip
+                 "b_next": row.delivery_next_attempt_at, "b_ext": row.external_id, "b_meta": row.meta}  # fmt: skip
         changed = not failed and receipt.external_id is not None and row.external_id is None
         if changed:
             reply["b_ext"] = receipt.external_id
@@ -82,8 +83,11 @@ async def record(
         if may_become(was, status):
             changed = True
             error = receipt.error if status in ("failed", "retrying") else None
-            reply.update(b_status=status, b_error=error, b_next=next_at if status == "retrying" else None)
-            uow.emit(DeliveryUpdated(job.ticket_id, job.queue, c.interaction_id, status, error, reply["b_next"]))
+            problem = receipt.problem if error is not None else None
+            reply.update(b_status=status, b_error=error, b_next=next_at if status == "retrying" else None,
+                         b_meta=with_problem(row.meta, problem))  # fmt: skip
+            uow.emit(DeliveryUpdated(job.ticket_id, job.queue, c.interaction_id, status, error, reply["b_next"],
+                                     problem.to_json() if problem else None))  # fmt: skip
         if changed:
             replies.append(reply)
     if rows:
@@ -108,6 +112,7 @@ async def record(
                 delivery_error=bindparam("b_error"),
                 delivery_next_attempt_at=bindparam("b_next"),
                 external_id=bindparam("b_ext"),
+                meta=bindparam("b_meta", type_=i.c.meta.type),
             ),
             replies,
         )

@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
 from hub.db.engine import UnitOfWork
 from hub.db.models import Interaction, Queue, Ticket
 from hub.events import DeliveryUpdated
+from hub.wording import Wording
 
 # Delivery states in the order they happen; delivered and failed are both final (only an agent's
 # "send again" re-queues a failed reply).
 RANK: dict[str | None, int] = {None: 0, "queued": 0, "retrying": 0, "sent": 1, "delivered": 2, "failed": 2}
 WAITING = (None, "queued", "retrying")
+PROBLEM = "delivery_problem"  # the key in an interaction's meta
+
+
+def with_problem(meta: dict[str, Any] | None, problem: Wording | None) -> dict[str, Any]:
+    """The reply's meta with the cause of its failure as a template and params (the console translates it; the
+    provider's own words stay in delivery_error), or without one once it is on its way again."""
+    kept = {k: v for k, v in (meta or {}).items() if k != PROBLEM}
+    return {**kept, PROBLEM: problem.to_json()} if problem is not None else kept
 
 
 def moves_forward(current: str | None, new: str) -> bool:
@@ -37,6 +47,7 @@ async def record_delivery(
     queue: str | None = None,
     next_attempt_at: datetime | None = None,
     requeue: bool = False,
+    problem: Wording | None = None,
 ) -> bool:
     """The one delivery state machine, for providers' callbacks, mailed delivery reports and agents alike
     (the outbox applies the same rule, may_become, to a batch at once): a "sent" arriving after a bounce
@@ -46,6 +57,8 @@ async def record_delivery(
         return False
     interaction.delivery_status = status
     interaction.delivery_error = error if status in ("failed", "retrying") else None
+    if PROBLEM in (interaction.meta or {}) or (problem is not None and interaction.delivery_error is not None):
+        interaction.meta = with_problem(interaction.meta, problem if interaction.delivery_error is not None else None)
     interaction.delivery_next_attempt_at = next_attempt_at if status == "retrying" else None
     if queue is None:
         queue = await uow.session.scalar(
@@ -59,6 +72,7 @@ async def record_delivery(
             status,
             interaction.delivery_error,
             interaction.delivery_next_attempt_at,
+            (interaction.meta or {}).get(PROBLEM),
         )
     )
     return True

@@ -14,6 +14,7 @@ from hub.envelopes import Attachment, IdentityRef
 from hub.tickets.delivery import record_delivery
 from hub.tickets.inbound import add_attachments
 from hub.tickets.replies import post_reply
+from hub.wording import Wording
 
 
 class ChannelDesk:
@@ -27,7 +28,14 @@ class ChannelDesk:
         await add_attachments(self._db, interaction_id, attachments, warning)
 
     async def record_receipt(
-        self, interaction_id: int, status: str, error: str | None, *, provider_id: str, provider_state: str
+        self,
+        interaction_id: int,
+        status: str,
+        error: str | None,
+        *,
+        provider_id: str,
+        provider_state: str,
+        problem: Wording | None = None,
     ) -> str | None:
         """A provider's word on a message we sent, through the one delivery state machine (never backwards).
         Returns the message's delivery status afterwards; None when it is no outbound message of ours."""
@@ -41,7 +49,10 @@ class ChannelDesk:
                 interaction.meta = {**interaction.meta, "provider_states": [*seen, provider_state]}
             if interaction.external_id is None:
                 interaction.external_id = provider_id
-            await record_delivery(uow, interaction, status, error if status == "failed" else None)
+            failed = status == "failed"
+            await record_delivery(
+                uow, interaction, status, error if failed else None, problem=problem if failed else None
+            )
             return interaction.delivery_status
 
     async def record_consent(

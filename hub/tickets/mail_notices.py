@@ -24,6 +24,7 @@ from hub.envelopes import storable_json, storable_text
 from hub.events import MessageCreated
 from hub.events.snapshots import InteractionSnapshot, TicketSnapshot
 from hub.tickets.delivery import record_delivery
+from hub.wording import Wording
 
 MAX_TEXT = 20_000
 _HEADLINE = {"failed": "Delivery failed", "delayed": "Delivery delayed", "delivered": "Delivered"}
@@ -82,7 +83,8 @@ class MailNoticeStore:
                 _notice(s, "bounce", mail, report.reason, meta)
                 return "notice"
             if report.action == "failed":
-                await record_delivery(uow, ours, "failed", f"bounced: {report.reason}"[:1000])
+                bounced = Wording("the customer's mail server returned it as undeliverable")
+                await record_delivery(uow, ours, "failed", f"bounced: {report.reason}"[:1000], problem=bounced)
             elif report.action == "delivered":
                 await record_delivery(uow, ours, "delivered")
             text = f"{_HEADLINE[report.action]}: {report.reason}"

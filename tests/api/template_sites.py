@@ -8,6 +8,9 @@ import pkgutil
 from pathlib import Path
 
 import hub
+from hub.api.validation import CTX_TEMPLATES
+from hub.channels.twilio.sms import CAUSES as TWILIO_CAUSES
+from hub.channels.wechat.api import CAUSES as WECHAT_CAUSES
 from hub.wording import Worded
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,4 +54,12 @@ def template_sites() -> tuple[dict[str, list[str]], list[str]]:
                 if isinstance(arg, ast.JoinedStr):
                     composed.append(f"{where}:{node.lineno}")
                     break
+    # Tables of causes and rules, worded through a variable rather than at a call site.
+    for where, table in (
+        ("hub/api/validation.py", [t for t, _name, _key in CTX_TEMPLATES.values()]),
+        ("hub/channels/twilio/sms.py", list(TWILIO_CAUSES.values())),
+        ("hub/channels/wechat/api.py", list(WECHAT_CAUSES.values())),
+    ):
+        for template in table:
+            templates.setdefault(template, []).append(where)
     return templates, composed

@@ -9,7 +9,6 @@ from babel.messages.pofile import read_po
 
 from hub.agent_console.error_strings import ERROR_STRINGS
 from hub.agent_console.js_strings import JS_STRINGS
-from hub.api.validation import CTX_TEMPLATES
 from tests.api.template_sites import template_sites
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,8 +18,6 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 def used_templates() -> dict[str, list[str]]:
     templates, composed = template_sites()
     assert composed == [], "a worded error or refusal built from an f-string: give a template and its params"
-    for template, _name, _key in CTX_TEMPLATES.values():
-        templates.setdefault(template, []).append("hub/api/validation.py")
     return templates
 
 

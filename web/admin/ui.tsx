@@ -14,6 +14,8 @@ export function formatWhen(iso: string | null): string {
 /** What went wrong, in the user's language where the API's message is a catalog key. */
 export function errorText(error: unknown): string {
   if (error instanceof ApiError) {
+    const translated = error.translated();
+    if (translated && error.status !== 403) return translated;
     if (error.status === 403) return t("Only administrators can do this.");
     return t(error.message);
   }

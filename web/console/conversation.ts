@@ -192,6 +192,8 @@ export function startConversation(): void {
               ...i,
               delivery_status: e.status as string,
               delivery_error: (e.error as string | null) ?? null,
+              // The cause as a template (hub/wording.py), kept where the ticket's snapshot has it: in meta.
+              meta: { ...i.meta, delivery_problem: e.problem ?? undefined },
               delivery_next_attempt_at: (e.next_attempt_at as string | null) ?? null,
             }
           : i,

@@ -1,6 +1,6 @@
-/** What went wrong, said in the agent's language: the kind of refusal the API names (its `code`) as a translated
- * headline, then the API's own words (English, naming the rule), so no Chinese agent reads an English sentence
- * alone. English pages show the API's words as they are. */
+/** What went wrong, said in the agent's language: the API's sentence from its template (`key`, `params`) when the
+ * hub sent one; otherwise the kind of refusal (its `code`) as a translated headline, then the API's own words, so
+ * no Chinese agent reads an English sentence alone. English pages show the API's words as they are. */
 import { ApiError } from "../shared/api";
 import { lang, t } from "../shared/i18n";
 
@@ -17,6 +17,8 @@ const HEADLINES: Record<string, string> = {
 };
 
 export function errorText(err: unknown): string {
+  const translated = err instanceof ApiError ? err.translated() : null;
+  if (translated) return translated;
   const message = err instanceof Error ? err.message : String(err);
   if (lang.startsWith("en")) return message;
   const headline = err instanceof ApiError ? HEADLINES[err.code] : undefined;

@@ -10,7 +10,7 @@ export function errorText(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.status === 403) return t("Your role cannot do this.");
     if (error.status === 409) return t("Someone changed this article meanwhile. Reload it to see their version.");
-    return t(error.message);
+    return error.translated() ?? t(error.message);
   }
   return t("Something went wrong. Reload the page and try again.");
 }

@@ -1,13 +1,30 @@
 /** The hub's REST API from the browser: same-origin cookies, the CSRF header, errors as exceptions. */
+import { t } from "./i18n";
 
+/** What fills a sentence's placeholders: field names, numbers, channels, as they are in every language. */
+export type Params = Record<string, string | number>;
+
+/** A refusal: its status and code, the English message, and (when the hub words it as a template) the catalog
+ * key and params the page translates with t(key, params). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly key: string | null = null,
+    readonly params: Params = {},
   ) {
     super(message);
   }
+
+  /** The sentence in the page's language when the hub sent its template; null when it did not. */
+  translated(): string | null {
+    return this.key ? t(this.key, this.params) : null;
+  }
+}
+
+interface ErrorBody {
+  error?: { code?: string; message?: string; key?: string; params?: Params };
 }
 
 function csrfToken(): string {
@@ -22,9 +39,16 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     init.body = JSON.stringify(body);
   }
   const response = await fetch(path, init);
-  const data = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+  const data = (await response.json().catch(() => ({}))) as ErrorBody;
   if (!response.ok) {
-    throw new ApiError(response.status, data.error?.code ?? "http", data.error?.message ?? `${method} ${path}: ${response.status}`);
+    const error = data.error;
+    throw new ApiError(
+      response.status,
+      error?.code ?? "http",
+      error?.message ?? `${method} ${path}: ${response.status}`,
+      typeof error?.key === "string" ? error.key : null,
+      error?.params ?? {},
+    );
   }
   return data as T;
 }

@@ -22,6 +22,7 @@ from hub.channels.email.parse import ParsedMail
 from hub.channels.storage import AttachmentStore
 from hub.envelopes import Attachment, DeliveryReceipt, IdentityRef, InboundEnvelope, OutboundMessage
 from hub.settings import PROJECT_ROOT
+from hub.wording import Wording
 
 log = logging.getLogger(__name__)
 TICKET_TOKEN = re.compile(r"\[#(\d{1,12})\]")
@@ -154,20 +155,31 @@ class EmailChannel:
 
     async def send(self, msg: OutboundMessage) -> DeliveryReceipt:
         if self.relay is None or not self.config.mailboxes:
-            return DeliveryReceipt("failed", error="no SMTP relay configured (HUB_SMTP_RELAY or [email] relay)")
+            return DeliveryReceipt(
+                "failed",
+                error="no SMTP relay configured (HUB_SMTP_RELAY or [email] relay)",
+                problem=Wording("no SMTP relay is configured, so no e-mail can go out; ask an administrator"),
+            )
         if problem := address_problem(msg.recipient.value):
             # Permanent: retrying would never make it an address (a placeholder for a sender we could not read).
             return DeliveryReceipt(
-                "failed", error=f"not sent: {msg.recipient.value!r} is not an email address ({problem})"
+                "failed",
+                error=f"not sent: {msg.recipient.value!r} is not an email address ({problem})",
+                problem=Wording("%(address)s is not an e-mail address", {"address": msg.recipient.value}),
             )
         files = []
         for attachment in msg.attachments:
             if self.files is None:
-                return DeliveryReceipt("failed", error="no attachment storage to send files from")
+                nowhere = Wording("no attachment storage to send files from")
+                return DeliveryReceipt("failed", error=nowhere.english, problem=nowhere)
             try:
                 files.append((attachment, await self.files.get(attachment.storage_key)))
             except (KeyError, OSError):
-                return DeliveryReceipt("failed", error=f"attachment {attachment.filename!r} is no longer stored")
+                return DeliveryReceipt(
+                    "failed",
+                    error=f"attachment {attachment.filename!r} is no longer stored",
+                    problem=Wording("attachment %(name)s is no longer stored", {"name": attachment.filename or ""}),
+                )
         out = self.compose(msg, files)
         relay = self.relay
         try:
@@ -181,10 +193,20 @@ class EmailChannel:
                 timeout=SEND_TIMEOUT_S,
             )
         except aiosmtplib.SMTPRecipientsRefused as exc:
-            return DeliveryReceipt("failed", error=f"recipient refused: {exc}")
+            refused = Wording("the mail server refused the address %(address)s", {"address": msg.recipient.value})
+            return DeliveryReceipt("failed", error=f"recipient refused: {exc}", problem=refused)
         except aiosmtplib.SMTPResponseException as exc:
             # 4xx: the relay asks us to try later; 5xx: it will never take this mail.
-            return DeliveryReceipt("failed", error=f"relay said {exc.code} {exc.message}", retryable=exc.code < 500)
+            later = exc.code < 500
+            cause = (
+                Wording("the mail relay asked to try later (%(code)s); the hub tries again", {"code": exc.code})
+                if later
+                else Wording("the mail relay refused the message (%(code)s)", {"code": exc.code})
+            )
+            return DeliveryReceipt(
+                "failed", error=f"relay said {exc.code} {exc.message}", retryable=later, problem=cause
+            )
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-            return DeliveryReceipt("failed", error=f"relay unreachable: {exc}", retryable=True)
+            down = Wording("the mail relay could not be reached; the hub tries again")
+            return DeliveryReceipt("failed", error=f"relay unreachable: {exc}", retryable=True, problem=down)
         return DeliveryReceipt("sent", external_id=str(out["Message-ID"]))

@@ -17,6 +17,7 @@ from hub.channels.twilio.config import TwilioConfig, TwilioNumber
 from hub.channels.twilio.rest import TwilioRest
 from hub.channels.twilio.senders import PHONE, SMS_SENDER, SMS_WITHHELD, Sender, texter_of
 from hub.envelopes import DeliveryReceipt, InboundEnvelope, OutboundMessage
+from hub.wording import Wording
 
 log = logging.getLogger(__name__)
 KIND = "sms.twilio"
@@ -40,6 +41,21 @@ ERRORS = {
     30008: "unknown error from the carrier",
 }
 UNSUBSCRIBED = 21610
+UNREACHABLE = Wording("the SMS provider could not be reached or was busy; the hub tries again")
+REFUSED = Wording("the SMS provider refused the message")
+# Causes an agent can act on, said in their language; any other code is named by its number.
+CAUSES = {
+    21211: "the phone number is not valid",
+    21408: "SMS to this region is not enabled on the account",
+    21610: "the customer unsubscribed from SMS (they texted STOP)",
+    21614: "this number cannot receive SMS",
+    30003: "the phone is unreachable (switched off or out of coverage)",
+    30004: "the message was blocked by the carrier or the customer",
+    30005: "the number is unknown or no longer in service",
+    30006: "the number cannot receive SMS (a landline, or a carrier that cannot be reached)",
+    30007: "the carrier filtered the message as spam",
+    30008: "the carrier could not deliver it (an unknown error)",
+}
 
 Keyword = Literal["opt_out", "opt_in", "help"]
 
@@ -66,6 +82,16 @@ def describe_error(code: int | str | None) -> str:
     except ValueError:
         return f"Twilio error {code}"
     return f"Twilio error {number}: {ERRORS[number]}" if number in ERRORS else f"Twilio error {number}"
+
+
+def problem_of(code: int | str | None) -> Wording:
+    """A Twilio error code as a cause the agent reads in their language."""
+    try:
+        number = int(code or 0)
+    except ValueError:
+        return Wording("the SMS provider refused it (error %(code)s)", {"code": str(code)})
+    cause = CAUSES.get(number)
+    return Wording(cause) if cause else Wording("the SMS provider refused it (error %(code)s)", {"code": number})
 
 
 def sender_of(fields: Mapping[str, str]) -> Sender:
@@ -159,10 +185,18 @@ class SmsChannel:
 
     async def send(self, msg: OutboundMessage) -> DeliveryReceipt:
         if len(msg.text) > MAX_BODY_CHARS:
-            return DeliveryReceipt("failed", error=f"an SMS is limited to {MAX_BODY_CHARS} characters")
+            return DeliveryReceipt(
+                "failed",
+                error=f"an SMS is limited to {MAX_BODY_CHARS} characters",
+                problem=Wording("an SMS is limited to %(max)s characters", {"max": MAX_BODY_CHARS}),
+            )
         sender = self._from_number(msg)
         if sender is None:
-            return DeliveryReceipt("failed", error="no configured Twilio number sends SMS")
+            return DeliveryReceipt(
+                "failed",
+                error="no configured Twilio number sends SMS",
+                problem=Wording("no configured Twilio number sends SMS"),
+            )
         kwargs: dict[str, Any] = {"to": msg.recipient.value, "from_": sender, "body": msg.text}
         if self._public_url:
             kwargs["status_callback"] = f"{self._public_url}/webhooks/twilio/status?interaction={msg.interaction_id}"
@@ -171,7 +205,9 @@ class SmsChannel:
         except TwilioRestException as exc:
             transient = exc.status == 429 or exc.status >= 500
             detail = describe_error(exc.code) if exc.code else f"HTTP {exc.status}: {exc.msg}"
-            return DeliveryReceipt("failed", error=detail, retryable=transient)
+            problem = problem_of(exc.code) if exc.code else UNREACHABLE if transient else REFUSED
+            return DeliveryReceipt("failed", error=detail, retryable=transient, problem=problem)
         except (aiohttp.ClientError, TimeoutError) as exc:
-            return DeliveryReceipt("failed", error=f"Twilio unreachable: {type(exc).__name__}", retryable=True)
+            error = f"Twilio unreachable: {type(exc).__name__}"
+            return DeliveryReceipt("failed", error=error, retryable=True, problem=UNREACHABLE)
         return DeliveryReceipt("sent", external_id=str(message.sid) if message.sid else None)

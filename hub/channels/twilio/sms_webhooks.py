@@ -11,9 +11,10 @@ from hub import keys
 from hub.channels.base import InboundRejected
 from hub.channels.twilio.service import TwilioService
 from hub.channels.twilio.signature import signed_form
-from hub.channels.twilio.sms import KIND, UNSUBSCRIBED, SmsForm, describe_error, keyword, sender_of
+from hub.channels.twilio.sms import KIND, UNSUBSCRIBED, SmsForm, describe_error, keyword, problem_of, sender_of
 from hub.channels.twilio.status import apply_status
 from hub.clock import utcnow
+from hub.wording import Wording
 
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
@@ -69,9 +70,15 @@ async def message_status(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(text="bad_request: missing required parameter MessageSid or MessageStatus")
     code = form.get("ErrorCode")
     error = describe_error(code) if code else None
+    problem = problem_of(code) if code else None
     if error is None and state in ("undelivered", "failed"):
         error = f"Twilio reports {state}"
-    await apply_status(service.desk, interaction_id, sid, state, error)
+        problem = (
+            Wording("the carrier could not deliver it")
+            if state == "undelivered"
+            else Wording("the SMS provider could not send it")
+        )
+    await apply_status(service.desk, interaction_id, sid, state, error, problem)
     if code and str(code) == str(UNSUBSCRIBED) and form.get("To"):
         # The carrier says this customer opted out (perhaps by texting STOP to another of our numbers).
         try:

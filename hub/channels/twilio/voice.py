@@ -15,6 +15,7 @@ from hub.channels.twilio.menu import chosen, describe
 from hub.channels.twilio.senders import CLIENT, PHONE, SIP, WITHHELD, Sender, caller_of
 from hub.envelopes import DeliveryReceipt, InboundEnvelope, OutboundMessage
 from hub.tickets.calls import Call
+from hub.wording import Wording
 
 KIND = "voice.twilio"
 GATHER_TIMEOUT_S = 5
@@ -86,7 +87,8 @@ class VoiceChannel:
         )
 
     async def send(self, msg: OutboundMessage) -> DeliveryReceipt:
-        return DeliveryReceipt("failed", error="a phone call carries no written reply: call back, or answer by SMS")
+        problem = Wording("a phone call carries no written reply: call back, or answer by SMS")
+        return DeliveryReceipt("failed", error=problem.english, problem=problem)
 
 
 def _say(parent: VoiceResponse | Gather, text: str, lang: Language) -> None:

@@ -18,6 +18,7 @@ from hub.channels.webchat.identity import VisitorClaim, read_claim
 from hub.envelopes import Attachment, DeliveryReceipt, IdentityRef, InboundEnvelope, OutboundMessage
 from hub.rooms import VISITOR_NAMESPACE, visitor_room
 from hub.tickets.surveys import SURVEY_ACTOR
+from hub.wording import Wording
 
 NAMESPACE = VISITOR_NAMESPACE
 # Our widget sends 24 hex characters; other widgets' ids may be as short as 4 (a counter, a nanoid(6)).
@@ -147,6 +148,11 @@ class WebchatChannel:
         try:
             await self._sio.emit("message", payload, room=visitor_room(key), namespace=NAMESPACE)
         except Exception as exc:  # a transport error is transient: the outbox retries
-            return DeliveryReceipt("failed", error=f"socket emit failed: {exc}", retryable=True)
+            return DeliveryReceipt(
+                "failed",
+                error=f"socket emit failed: {exc}",
+                retryable=True,
+                problem=Wording("the chat could not be reached; the hub tries again"),
+            )
         # An offline visitor sees the reply in their history when they come back.
         return DeliveryReceipt("sent")

@@ -10,6 +10,7 @@ from typing import Any
 import aiohttp
 
 from hub.channels.wechat.config import WeChatAccount
+from hub.wording import Wording
 
 # errcodes meaning "this access token is no good": fetch a new one and try once more.
 TOKEN_ERRORS = frozenset({40001, 40014, 42001})
@@ -26,6 +27,25 @@ class WeChatApiError(Exception):
         self.errcode = errcode
         self.errmsg = errmsg
         self.transient = transient or errcode in TRANSIENT_ERRORS
+
+
+# errcodes of a customer-service message an agent can act on, said in their language.
+CAUSES = {
+    OUTSIDE_WINDOW: "WeChat accepts replies only within 48 hours of the customer's last message",
+    43004: "the customer no longer follows the official account",
+    40003: "WeChat does not know this customer (an invalid OpenID)",
+    45047: "WeChat allows no more replies until the customer writes again",
+}
+
+
+def problem_of(exc: WeChatApiError) -> Wording:
+    """A WeChat refusal as a cause the agent reads in their language; others are named by their errcode."""
+    cause = CAUSES.get(exc.errcode)
+    if cause:
+        return Wording(cause)
+    if exc.transient:
+        return Wording("WeChat is busy (error %(code)s); the hub tries again", {"code": exc.errcode})
+    return Wording("WeChat refused the message (error %(code)s)", {"code": exc.errcode})
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,11 +11,12 @@ from typing import Any
 import aiohttp
 
 from hub.channels.base import InboundRejected
-from hub.channels.wechat.api import OUTSIDE_WINDOW, Media, WeChatApi, WeChatApiError
+from hub.channels.wechat.api import OUTSIDE_WINDOW, Media, WeChatApi, WeChatApiError, problem_of
 from hub.channels.wechat.config import WeChatAccount
 from hub.channels.wechat.nicknames import NicknameCache
 from hub.channels.wechat.push import DEFAULT_REPLAY_WINDOW, SignedPush, open_push
 from hub.envelopes import DeliveryReceipt, IdentityRef, InboundEnvelope, OutboundMessage
+from hub.wording import Wording
 
 log = logging.getLogger(__name__)
 IDENTITY_KIND = "wechat"
@@ -185,13 +186,19 @@ class WeChatChannel:
         appid, _, openid = msg.recipient.value.partition(":")
         api = self._apis.get(appid)
         if api is None or not openid:
-            return DeliveryReceipt("failed", error=f"no configured WeChat account for appid {appid!r}")
+            return DeliveryReceipt(
+                "failed",
+                error=f"no configured WeChat account for appid {appid!r}",
+                problem=Wording("no configured WeChat account for appid %(appid)s", {"appid": appid}),
+            )
         try:
             await api.send_text(openid, msg.text)
         except WeChatApiError as exc:
             if exc.errcode == OUTSIDE_WINDOW:
                 return DeliveryReceipt(
-                    "failed", error="WeChat refused: more than 48 hours since the customer's last message (45015)"
+                    "failed",
+                    error="WeChat refused: more than 48 hours since the customer's last message (45015)",
+                    problem=problem_of(exc),
                 )
-            return DeliveryReceipt("failed", error=str(exc), retryable=exc.transient)
+            return DeliveryReceipt("failed", error=str(exc), retryable=exc.transient, problem=problem_of(exc))
         return DeliveryReceipt("sent")

@@ -71,6 +71,33 @@ function Delivery({ m }: { m: Interaction }) {
   );
 }
 
+interface Problem {
+  key?: unknown;
+  params?: Record<string, string | number>;
+}
+
+/** Why a reply failed or waits: the cause the hub named, in the agent's language, with the provider's own words (an
+ * SMTP or API error, as they came) in a smaller details line; without a named cause, those words introduced. */
+function DeliveryProblem({ m }: { m: Interaction }) {
+  if (!m.delivery_error) return null;
+  const problem = m.meta?.delivery_problem as Problem | undefined;
+  if (!problem || typeof problem.key !== "string") {
+    return (
+      <div class="error delivery-error">
+        {t("The channel answered:")} <code lang="en">{m.delivery_error}</code>
+      </div>
+    );
+  }
+  return (
+    <div class="error delivery-error" data-problem={problem.key}>
+      <span class="delivery-cause">{t(problem.key, problem.params ?? {})}</span>
+      <small class="delivery-detail">
+        {t("Details:")} <code lang="en">{m.delivery_error}</code>
+      </small>
+    </div>
+  );
+}
+
 // What the voice channel records (hub/channels/twilio), as words in the agent's language.
 const OUTCOMES: Record<string, string> = {
   answered: "Answered",
@@ -227,12 +254,7 @@ export function MessageBubble({ m, ticket, agents, me }: { m: Interaction; ticke
             {t("Noted while reading it:")} <span lang="en">{w}</span>
           </div>
         ))}
-        {m.delivery_error && (
-          // The provider's own words (an SMTP or API error) stay as they came, introduced in the agent's language.
-          <div class="error delivery-error">
-            {t("The channel answered:")} <code lang="en">{m.delivery_error}</code>
-          </div>
-        )}
+        <DeliveryProblem m={m} />
       </div>
     </li>
   );
