@@ -20,11 +20,12 @@ from hub.events import TicketUpdated
 from hub.events.snapshots import TicketSnapshot
 from hub.tickets.model import ACTIVE
 from hub.tickets.replies import load_ticket
+from hub.wording import Worded
 
 OFFERED, ACCEPTED, ASSIGNED, WAITING = "offered", "accepted", "assigned", "waiting"
 
 
-class OfferError(Exception):
+class OfferError(Worded):
     """The ticket is not on offer to this agent (taken back, expired, or never theirs): 409."""
 
 
@@ -79,9 +80,9 @@ async def respond(
     s = uow.session
     ticket, customer, queue = await load_ticket(s, ticket_id, lock=lock)
     if ticket.assignee_id != agent_id or ticket.assignment.get("state") != OFFERED:
-        raise OfferError(f"ticket {ticket_id} is not on offer to you (any more)")
+        raise OfferError("ticket %(ticket)s is not on offer to you (any more)", ticket=ticket_id)
     if ticket.offer_expires_at is not None and ticket.offer_expires_at <= now:
-        raise OfferError(f"the offer of ticket {ticket_id} has expired")
+        raise OfferError("the offer of ticket %(ticket)s has expired", ticket=ticket_id)
     if accept:
         ticket.offer_expires_at = None
         ticket.assignment = {**ticket.assignment, "state": ACCEPTED, "accepted_at": now.isoformat()}

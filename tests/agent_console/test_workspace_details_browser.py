@@ -33,13 +33,13 @@ SAYS = {
            "canned": "Canned responses", "ago": r"^(now|\d+ min\. ago)$", "sms": "2 SMS", "tags": "Tags",
            "merge": "Merge or link", "related": "Related", "again": "linked already",
            "back": "Back to the conversation",
-           "retry": "Send again now", "answered": "The channel answered:"},
+           "retry": "Send again now", "details": "Details:"},
     "zh-CN": {"solved": "已解决", "more": "显示更多", "quoted": "显示引用的往来邮件", "forwarded": "转发的邮件",
               "bell": "通知（1 条新）", "desktop": "桌面通知", "sla": "首次回复即将到期", "mention": "li 在工单",
               "canned": "快捷回复", "ago": r"^(现在|\d+分钟前)$", "sms": "2 条短信", "tags": "标签",
-              "merge": "合并或关联", "related": "相关", "again": "已被他人更改或已完成 · tickets",
+              "merge": "合并或关联", "related": "相关", "again": "已关联；请先解除关联",
               "noted": "读取时的技术提示： Subject header", "back": "返回会话",
-              "retry": "立即重新发送", "answered": "渠道返回："},
+              "retry": "立即重新发送", "details": "详情："},
 }  # fmt: skip
 QUOTED = "On Mon, 30 Nov 2026, Support wrote:\n> Your parcel left our warehouse on Friday."
 FORWARDED = {"sender": "DHL <noreply@dhl.example>", "date": "Tue, 1 Dec 2026 09:12", "subject": "Delivery attempt",
@@ -216,7 +216,7 @@ async def test_the_workspace_details(hub: Hub, db: Database, browser: Browser, l
     await page.locator(".action-panel input[name=other]").fill(str(ids["invoice"]))
     await page.locator(".action-panel select[name=how]").select_option("link")
     await page.locator(".action-panel button[type=submit]").click()
-    # Linked twice: the hub's refusal, headed in the agent's language.
+    # Linked twice: the hub's refusal, said in the agent's language from its template.
     await expect(page.locator(".action-panel")).to_have_count(0)
     await page.locator(".ticket-actions > button", has_text=says["merge"]).click()
     await page.locator(".action-panel input[name=other]").fill(str(ids["invoice"]))
@@ -305,9 +305,10 @@ async def test_the_workspace_details(hub: Hub, db: Database, browser: Browser, l
     await expect(sent.locator("a.thumb img")).to_have_count(2)
     await poll(page, "[...document.querySelectorAll('.msg-outbound a.thumb img')].every(i => i.naturalWidth === 32)")
 
-    # No relay takes the mail: the failure, the provider's words introduced in the agent's language, send again.
+    # No relay takes the mail: the cause in the agent's language, the provider's words as details, send again.
     await expect(sent.locator(".delivery")).to_have_attribute("data-status", re.compile("failed|retrying"))
-    await expect(sent.locator(".delivery-error")).to_contain_text(says["answered"])
+    await expect(sent.locator(".delivery-error .delivery-cause")).not_to_be_empty()
+    await expect(sent.locator(".delivery-error .delivery-detail")).to_contain_text(says["details"])
     await sent.scroll_into_view_if_needed()
     await shot(page, f"workspace-delivery-{lang}-{width}")
     assert await serious_axe_findings(page) == []
