@@ -1,4 +1,4 @@
-"""Console languages: gettext catalogs under locale/, read at start-up, chosen per user; Babel formats."""
+"""Console languages: gettext catalogs under locale/, read when first asked for, chosen per user; Babel formats."""
 
 from __future__ import annotations
 
@@ -8,11 +8,6 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-from babel import Locale, dates, numbers
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
 
 LOCALES = ("en", "zh-CN")  # what a user may choose, as BCP 47 tags
 DEFAULT = "en"
@@ -41,44 +36,63 @@ class Language:
             return ""
         if isinstance(value, str):
             value = datetime.fromisoformat(value)
+        from babel import dates  # Babel and its locale data load with the first page that shows a date
+
         return dates.format_datetime(value, style, locale=_babel_name(self.tag))
 
     def number(self, value: float | int | None) -> str:
+        from babel import numbers  # as in datetime()
+
         return "—" if value is None else numbers.format_decimal(value, locale=_babel_name(self.tag))
 
     def percent(self, value: float | None) -> str:
+        from babel import numbers  # as in datetime()
+
         return "—" if value is None else numbers.format_percent(value, locale=_babel_name(self.tag))
 
     def display_name(self) -> str:
+        from babel import Locale  # as in datetime()
+
         return Locale.parse(_babel_name(self.tag)).get_display_name() or self.tag
 
 
 class Catalogs:
-    """Every language's catalog, compiled in memory from its .po file (no build step, no binary in git)."""
+    """Every language's catalog, compiled in memory from its .po file (no build step, no binary in git) when that
+    language is first asked for: an idle server then carries neither Babel's message tools nor its global data
+    (about 4 MB, docs/performance.md "Memory"); the first page in Chinese pays the compile, ~50 ms."""
 
     def __init__(self, root: Path) -> None:
+        self._root = root
         self._languages: dict[str, Language] = {DEFAULT: Language(DEFAULT, gettext.NullTranslations())}
-        for tag in LOCALES:
-            po = root / _babel_name(tag) / "LC_MESSAGES" / f"{DOMAIN}.po"
-            if tag == DEFAULT or not po.is_file():
-                continue
-            with po.open("rb") as f:
-                catalog = read_po(f, locale=_babel_name(tag), domain=DOMAIN)
-            buffer = io.BytesIO()
-            write_mo(buffer, catalog)
-            buffer.seek(0)
-            self._languages[tag] = Language(tag, Translations(buffer, domain=DOMAIN))
+
+    def _po(self, tag: str) -> Path:
+        return self._root / _babel_name(tag) / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+    def _compiled(self, tag: str) -> Language:
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+        from babel.support import Translations
+
+        with self._po(tag).open("rb") as f:
+            catalog = read_po(f, locale=_babel_name(tag), domain=DOMAIN)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        return Language(tag, Translations(buffer, domain=DOMAIN))
 
     def get(self, tag: str | None) -> Language:
-        return self._languages.get(tag or DEFAULT) or self._languages[DEFAULT]
+        tag = tag or DEFAULT
+        if tag not in self._languages and tag in LOCALES and self._po(tag).is_file():
+            self._languages[tag] = self._compiled(tag)
+        return self._languages.get(tag) or self._languages[DEFAULT]
 
     def available(self) -> list[str]:
-        return [tag for tag in LOCALES if tag in self._languages]
+        return [tag for tag in LOCALES if tag == DEFAULT or tag in self._languages or self._po(tag).is_file()]
 
 
 @functools.cache
 def catalogs(root: Path) -> Catalogs:
-    """Compiled once a process: that takes a few hundred ms, and every app made (each test makes one) needs them."""
+    """One a process: each language compiles once, and every app made (each test makes one) shares them."""
     return Catalogs(root)
 
 

@@ -12,8 +12,6 @@ import unicodedata
 from functools import cache
 
 import phonenumbers
-from babel import Locale
-from babel.core import get_global
 
 LANGUAGES = ("en", "zh", "zh_Hant", "de", "fr", "es", "it", "nl", "pt", "ja", "ko", "ru")
 _EVERYDAY = {
@@ -44,6 +42,10 @@ def _key(text: str) -> str:
 @cache
 def _names() -> dict[str, str]:
     """Country name (case-folded) -> ISO 3166 alpha-2, for every region phonenumbers knows."""
+    # Babel's locale data for a dozen languages: loaded by the first spreadsheet read, not by every server.
+    from babel import Locale
+    from babel.core import get_global
+
     regions = phonenumbers.SUPPORTED_REGIONS
     names: dict[str, str] = {}
     for language in LANGUAGES:

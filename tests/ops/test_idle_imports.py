@@ -1,8 +1,8 @@
 """A hub started on SQLite with no channel configured leaves out what only other set-ups or later work need.
 
 docs/performance.md ("Memory"): each of these is imported where it is first used (the PostgreSQL dialect,
-a channel's SDK and parsers, the demo's mail sink, Markdown rendering, knowledge import and export, alembic),
-so an idle server does not carry their code. The app is built and started (its start-up and cleanup contexts
+a channel's SDK and parsers, the demo's mail sink, Markdown rendering, knowledge import and export, Babel,
+alembic), so an idle server does not carry their code. The app is built and started (its start-up and cleanup contexts
 run) in a fresh interpreter, as `hub serve` does, and the modules it has then are listed.
 """
 
@@ -36,6 +36,7 @@ LAZY = (
     "markdown_it",  # rendering an article, on its first save or preview
     "frontmatter",  # knowledge import and export
     "yaml",
+    "babel",  # the console's and the widget's catalogs, dates and numbers: on the first page that needs them
     "alembic",  # migrations: `hub db upgrade`
     "mako",
 )

@@ -16,6 +16,7 @@ from hub import keys
 from hub.channels.webchat.branding import LANGUAGES
 from hub.channels.webchat.config import WebchatConfig
 from hub.channels.webchat.identity import widget_name
+from hub.channels.webchat.strings import widget_catalogs
 from hub.channels.webchat.uploads import ChatFiles
 
 routes = web.RouteTableDef()
@@ -26,10 +27,14 @@ class ChatPage:
     """What the chat page hands the widget besides the branding: its texts per language, and where it is built."""
 
     config: WebchatConfig
-    catalogs: dict[str, dict[str, str]]
+    locale: Path  # locale/: the widget's Chinese texts, read from its catalog on the first chat page
     assets: Path  # static/app: the built widget (widget.js, widget.css)
 
     versions: dict[tuple[str, float], str] = field(default_factory=dict)
+
+    @property
+    def catalogs(self) -> dict[str, dict[str, str]]:
+        return widget_catalogs(self.locale)
 
     def version(self, name: str) -> str:
         """A short digest of a built file, so a rebuilt widget is never taken from a stale cache."""

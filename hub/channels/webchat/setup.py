@@ -12,7 +12,6 @@ from hub.channels.webchat.config import webchat_config
 from hub.channels.webchat.new_conversations import NewConversations
 from hub.channels.webchat.notices import StillLooking
 from hub.channels.webchat.receipts import ReadReceipts
-from hub.channels.webchat.strings import widget_catalogs
 from hub.channels.webchat.uploads import UPLOADS_PER_MINUTE, ChatFiles
 from hub.channels.webchat.visitor import VisitorNamespace
 from hub.settings import Settings
@@ -30,6 +29,6 @@ def setup(app: web.Application, settings: Settings, core: ChannelCore) -> None:
     core.sio.register_namespace(visitors)
     ReadReceipts(core.sio).register()
     StillLooking(core.sio).subscribe(core.bus)
-    app[routes.CHAT_PAGE] = routes.ChatPage(config, widget_catalogs(LOCALE), STATIC / "app")
+    app[routes.CHAT_PAGE] = routes.ChatPage(config, LOCALE, STATIC / "app")
     app[routes.CHAT_FILES] = files
     app.router.add_routes(routes.routes)

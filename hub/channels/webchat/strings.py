@@ -6,8 +6,6 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from babel.messages.pofile import read_po
-
 
 def N_(message: str) -> str:
     return message
@@ -91,6 +89,9 @@ def widget_catalogs(locale_dir: Path) -> dict[str, dict[str, str]]:
     po = locale_dir / "zh_CN" / "LC_MESSAGES" / "hub.po"
     chinese: dict[str, str] = {}
     if po.is_file():
+        # Babel's reader (and the locale data its catalog header loads): on the first chat page, not at start.
+        from babel.messages.pofile import read_po
+
         with po.open("rb") as f:
             catalog = read_po(f, locale="zh_CN", domain="hub")
         wanted = {*WIDGET_STRINGS, *NOTICE_KEYS}
