@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.customers import duplicates
 from hub.db.models import Customer, Identity
 from hub.envelopes import IdentityRef, storable_text
+from hub.wording import Worded
 
 
-class InvalidIdentity(ValueError):
+class InvalidIdentity(Worded, ValueError):
     pass
 
 
@@ -33,22 +34,22 @@ def e164(raw: str) -> str:
 def normalize(ref: IdentityRef) -> IdentityRef:
     value = ref.value.strip()
     if not value:
-        raise InvalidIdentity(f"empty {ref.kind} identity")
+        raise InvalidIdentity("empty %(kind)s identity", kind=ref.kind)
     if storable_text(value) != value:
-        raise InvalidIdentity(f"{ref.kind} identity contains control characters")
+        raise InvalidIdentity("%(kind)s identity contains control characters", kind=ref.kind)
     if ref.kind == "email":
         local, sep, domain = value.rpartition("@")
         if not sep or not local or not domain:
-            raise InvalidIdentity(f"not an email address: {value!r}")
+            raise InvalidIdentity("not an email address: '%(email)s'", email=value)
         # Domains are case-insensitive; local parts are in practice treated the same way by providers.
         return IdentityRef("email", f"{local}@{domain}".lower())
     if ref.kind == "phone":
         try:
             return IdentityRef("phone", e164(value))
         except ValueError as exc:
-            raise InvalidIdentity(str(exc)) from None
+            raise InvalidIdentity("not a phone number: %(problem)s", problem=str(exc)) from None
     if len(value) > 320:
-        raise InvalidIdentity(f"{ref.kind} identity longer than 320 characters")
+        raise InvalidIdentity("%(kind)s identity longer than 320 characters", kind=ref.kind)
     return IdentityRef(ref.kind, value)
 
 

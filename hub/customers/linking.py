@@ -18,16 +18,21 @@ from hub.customers.tables import CustomerKey, CustomerMerge
 from hub.db.engine import Database
 from hub.db.models import ACTIVE, Customer, HistoryEntry, Identity, Interaction, Ticket
 from hub.envelopes import IdentityRef
+from hub.wording import Worded
 
 MOVED = (("identities", Identity), ("tickets", Ticket), ("interactions", Interaction), ("history", HistoryEntry))
 
 
-class LinkError(ValueError):
+class LinkError(Worded, ValueError):
     """A merge that cannot be: into itself, or of a record already merged (409 / 422 in the API)."""
 
 
 class AlreadyMerged(LinkError):
-    pass
+    """The record was merged (or the merge undone) already: 409."""
+
+
+class CustomerMissing(Worded, LookupError):
+    """No customer of that id: 404."""
 
 
 def _profile(customer: Customer) -> dict[str, Any]:
@@ -37,9 +42,12 @@ def _profile(customer: Customer) -> dict[str, Any]:
 async def _live(s: AsyncSession, customer_id: int, role: str, lock: bool) -> Customer:
     customer = await s.get(Customer, customer_id, with_for_update=lock)
     if customer is None:
-        raise LookupError(f"customer {customer_id} does not exist")
+        raise CustomerMissing("customer %(customer)s does not exist", customer=customer_id)
     if customer.merged_into_id is not None:
-        raise AlreadyMerged(f"the {role}, customer {customer_id}, was merged into customer {customer.merged_into_id}")
+        merged = {"customer": customer_id, "target": customer.merged_into_id}
+        if role == "source":
+            raise AlreadyMerged("the source, customer %(customer)s, was merged into customer %(target)s", **merged)
+        raise AlreadyMerged("the target, customer %(customer)s, was merged into customer %(target)s", **merged)
     return customer
 
 
@@ -128,16 +136,20 @@ async def unmerge(db: Database, merge_id: int, actor: Principal, table: TierTabl
         s = uow.session
         record = await s.get(CustomerMerge, merge_id, with_for_update=not db.is_sqlite)
         if record is None:
-            raise LookupError(f"merge {merge_id} does not exist")
+            raise CustomerMissing("merge %(merge)s does not exist", merge=merge_id)
         if record.undone_at is not None:
-            raise AlreadyMerged(f"merge {merge_id} was already undone")
+            raise AlreadyMerged("merge %(merge)s was already undone", merge=merge_id)
         later = await s.scalar(
             select(CustomerMerge.id).where(
                 CustomerMerge.source_id == record.target_id, CustomerMerge.undone_at.is_(None)
             )
         )
         if later is not None:
-            raise AlreadyMerged(f"customer {record.target_id} was merged on (merge {later}): undo that first")
+            raise AlreadyMerged(
+                "customer %(customer)s was merged on (merge %(merge)s): undo that first",
+                customer=record.target_id,
+                merge=later,
+            )
         source = await s.get_one(Customer, record.source_id)
         target = await s.get_one(Customer, record.target_id)
         merged_tier_now = target.tier
@@ -170,6 +182,6 @@ async def link_into(db: Database, source_id: int, target: IdentityRef, actor: Pr
     async with db.read() as s:
         owner = await find_customer(s, target)
     if owner is None:
-        raise LinkError(f"no customer is known by {target.kind} {target.value}")
+        raise LinkError("no customer is known by %(kind)s %(value)s", kind=target.kind, value=target.value)
     await merge(db, source_id, owner.id, actor, table)
     return owner.id

@@ -16,13 +16,14 @@ from hub.clock import utcnow
 from hub.db.base import Base
 from hub.events.snapshots import TicketSnapshot
 from hub.tickets.model import Status
+from hub.wording import Worded
 
 ACTION_STATUSES = {s.value for s in Status} - {Status.NEW.value, Status.CLOSED.value}
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+\.[a-z_]+)\s*\}\}")
 
 
-class MacroError(ValueError):
-    pass
+class MacroError(Worded, ValueError):
+    """A macro that cannot be saved as asked (400 over the API)."""
 
 
 class Macro(Base):
@@ -62,12 +63,16 @@ def validated(data: dict[str, Any]) -> dict[str, Any]:
         raise MacroError("body: 1-10,000 characters")
     unknown = {m.group(1) for m in PLACEHOLDER.finditer(body)} - set(_FIELDS)
     if unknown:
-        raise MacroError(f"unknown placeholder {sorted(unknown)[0]!r}; use {', '.join(sorted(_FIELDS))}")
+        raise MacroError(
+            "unknown placeholder '%(placeholder)s'; use %(choices)s",
+            placeholder=sorted(unknown)[0],
+            choices=", ".join(sorted(_FIELDS)),
+        )
     actions = data.get("actions") or {}
     if not isinstance(actions, dict) or set(actions) - {"status", "add_tags"}:
         raise MacroError('actions: {"status": "pending", "add_tags": ["..."]}')
     if "status" in actions and actions["status"] not in ACTION_STATUSES:
-        raise MacroError(f"actions.status must be one of {', '.join(sorted(ACTION_STATUSES))}")
+        raise MacroError("actions.status must be one of %(choices)s", choices=", ".join(sorted(ACTION_STATUSES)))
     tags = actions.get("add_tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) and 0 < len(t) <= 64 for t in tags):
         raise MacroError("actions.add_tags: a list of tags of 1-64 characters")
