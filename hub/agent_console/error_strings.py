@@ -200,6 +200,11 @@ ERROR_STRINGS: tuple[str, ...] = (
     N_("unknown placeholder '%(placeholder)s'; use %(choices)s"),
     N_("unknown sla filter '%(sla)s'; use sla=breached"),
     N_("unknown status '%(status)s'; use %(choices)s"),
-    N_("url: %(problem)s"),
+    N_("url: %(address)s is not a public address"),
+    N_("url: %(host)s does not resolve"),
+    N_("url: %(host)s resolves to %(address)s, not a public address"),
+    N_("url: must be an http:// or https:// URL with a host"),
+    N_("url: must not carry a user name or password (the signature authenticates the hub)"),
+    N_("url: not a URL"),
     N_("voice_endpoint must be +E.164, sip:user@host or client:identity (or null for no calls)"),
 )

@@ -77,7 +77,7 @@ async def checked_url(url: str, allow_private: bool) -> str:
     try:
         return str(await check_target(url.strip(), allow_private=allow_private))
     except TargetRefused as exc:
-        raise WebhookError("url: %(problem)s", problem=str(exc)) from None
+        raise WebhookError(exc.wording.key, **exc.wording.params) from None
 
 
 async def create(

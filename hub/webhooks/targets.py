@@ -12,11 +12,13 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import ThreadedResolver
 from yarl import URL
 
+from hub.wording import Worded
+
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
-class TargetRefused(ValueError):
-    """The URL is not one the hub posts to (the message says why)."""
+class TargetRefused(Worded, ValueError):
+    """The URL is not one the hub posts to (the message says why, as a template the admin page translates)."""
 
 
 class RefusedAddress(OSError):
@@ -42,14 +44,14 @@ def parse_target(raw: str, *, allow_private: bool) -> URL:
     try:
         url = URL(raw)
     except ValueError:
-        raise TargetRefused("not a URL") from None
+        raise TargetRefused("url: not a URL") from None
     if url.scheme not in ("http", "https") or not url.host:
-        raise TargetRefused("must be an http:// or https:// URL with a host")
+        raise TargetRefused("url: must be an http:// or https:// URL with a host")
     if url.user or url.password:
-        raise TargetRefused("must not carry a user name or password (the signature authenticates the hub)")
+        raise TargetRefused("url: must not carry a user name or password (the signature authenticates the hub)")
     address = literal(url.host)
     if address is not None and not allow_private and refused_address(address):
-        raise TargetRefused(f"{address} is not a public address")
+        raise TargetRefused("url: %(address)s is not a public address", address=str(address))
     return url
 
 
@@ -62,11 +64,13 @@ async def check_target(raw: str, *, allow_private: bool) -> URL:
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(url.host, url.port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
-        raise TargetRefused(f"{url.host} does not resolve") from None
+        raise TargetRefused("url: %(host)s does not resolve", host=url.host) from None
     for info in infos:
         address = literal(str(info[4][0]))
         if address is None or refused_address(address):
-            raise TargetRefused(f"{url.host} resolves to {info[4][0]}, not a public address")
+            raise TargetRefused(
+                "url: %(host)s resolves to %(address)s, not a public address", host=url.host, address=str(info[4][0])
+            )
     return url
 
 

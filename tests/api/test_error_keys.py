@@ -77,6 +77,13 @@ async def test_admin_refusals_carry_their_template(hub: Hub, db: Database, admin
     status, error = await call(hub, admin_token, "POST", "/api/v1/agents", new)
     assert status == 409 and error["key"] == "an agent with email %(email)s exists already"
     assert error["params"] == {"email": "taken@example.test"}
+    hook = {"url": "http://10.1.2.3/h", "events": ["ticket.created"]}
+    status, error = await call(hub, admin_token, "POST", "/api/v1/webhooks", hook)
+    assert (status, error["key"], error["params"]) == (
+        422,
+        "url: %(address)s is not a public address",
+        {"address": "10.1.2.3"},
+    )
 
 
 async def test_sign_in_and_session_refusals_carry_their_template(hub: Hub, db: Database) -> None:
