@@ -77,6 +77,8 @@ ERROR_STRINGS: tuple[str, ...] = (
     N_("body: 1-10,000 characters"),
     N_("by must be agent, tier, skill or channel"),
     N_("calendar '%(calendar)s' is not configured ([calendars.<name>]); known: %(known)s"),
+    N_("channels: %(channel)s is listed but capacity gives it 0"),
+    N_("channels: unknown channel '%(channel)s'; one of %(choices)s"),
     N_("coach is true or false, and only for internal notes"),
     N_("cursor is not one this list handed out"),
     N_("customer %(customer)s does not exist"),

@@ -11,12 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.agents import audit
 from hub.agents.accounts import Principal
 from hub.db.models import Agent, AgentSkill
+from hub.wording import Worded
 
 # The entry's parts kept on the agent row as they are sent (skills and channels are worked out below).
 _PLAIN = ("display_name", "languages", "capacity", "tiers", "topics", "voice_endpoint")
 
 
-class ProfileError(ValueError):
+class ProfileError(Worded, ValueError):
     """The change contradicts itself or names a channel the hub does not route."""
 
 
@@ -42,14 +43,18 @@ def _with_channels(capacity: dict[str, int], channels: list[str], sent: dict[str
     known = {*defaults, *capacity}
     unknown = sorted(set(channels) - known)
     if unknown:
-        raise ProfileError(f"channels: unknown channel {unknown[0]!r}; one of {', '.join(sorted(known))}")
+        raise ProfileError(
+            "channels: unknown channel '%(channel)s'; one of %(choices)s",
+            channel=unknown[0],
+            choices=", ".join(sorted(known)),
+        )
     out = dict(capacity)
     for channel in sorted(known):
         if channel not in channels:
             out[channel] = 0
         elif out.get(channel, 1) <= 0:
             if sent is not None and channel in sent:
-                raise ProfileError(f"channels: {channel} is listed but capacity gives it 0")
+                raise ProfileError("channels: %(channel)s is listed but capacity gives it 0", channel=channel)
             out.pop(channel)
     return out
 
