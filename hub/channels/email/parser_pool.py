@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
 from hub.channels.email.bounces import DeliveryReport, delivery_report
 from hub.channels.email.parse import ParsedMail, parse_mail
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
 # Below this a thread is cheaper than shipping the bytes to another process and the result back.
@@ -35,6 +36,11 @@ class MailParser:
         """(mail, what it reports if it is a delivery report). `envelope_from`: SMTP's MAIL FROM, if any."""
         if len(data) < PROCESS_FROM_BYTES:
             return await asyncio.to_thread(parse_detached, data, envelope_from)
+        # multiprocessing and the process pool's module: with the first big mail, as the pool itself.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         if self._pool is None:
             # Started on the first big mail, not at start-up: most hubs (and tests) never need it.
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
