@@ -39,7 +39,9 @@ def domain_errors(handler: Handler) -> Handler:
             raise refuse_for(404, exc) from None
         except Conflict as exc:
             raise refuse_for(409, exc) from None
-        except (KnowledgeError, ImportError_) as exc:
+        except KnowledgeError as exc:
+            raise refuse_for(400, exc) from None
+        except ImportError_ as exc:
             raise web.HTTPBadRequest(reason=said(exc)[:2000]) from None
 
     return wrapped

@@ -105,17 +105,17 @@ async def create(
 ) -> int:
     locale = data.get("locale", "en")
     if locale not in locales:
-        raise KnowledgeError(f"locale: one of {', '.join(locales)}")
+        raise KnowledgeError("locale: one of %(choices)s", choices=", ".join(locales))
     content = Content.parse(data)
     review_by = parse_date(data.get("review_by"))
     try:
         owner_id = optional_id(data.get("owner_id"), "owner_id") or actor.agent_id
     except BadId as exc:
-        raise KnowledgeError(str(exc)) from None
+        raise KnowledgeError(exc.wording.key, **exc.wording.params) from None
     async with db.write() as uow:
         s = uow.session
         if owner_id is not None and await s.get(Agent, owner_id) is None:
-            raise KnowledgeError(f"owner_id: no agent {owner_id}")
+            raise KnowledgeError("owner_id: no agent %(agent)s", agent=owner_id)
         article = Article(locale=locale, owner_id=owner_id, review_by=review_by)
         s.add(article)
         await s.flush()
@@ -183,7 +183,7 @@ async def set_owner(db: Database, actor: Principal, article_id: int, owner_id: i
         s = uow.session
         article = await load(s, article_id)
         if owner_id is not None and await s.get(Agent, owner_id) is None:
-            raise KnowledgeError(f"owner_id: no agent {owner_id}")
+            raise KnowledgeError("owner_id: no agent %(agent)s", agent=owner_id)
         before, article.owner_id = article.owner_id, owner_id
         if before != owner_id:
             article.updated_at = utcnow()
@@ -228,7 +228,7 @@ async def transition(db: Database, actor: Principal, article_id: int, action: st
             article.archived_at, article.live_version_id = now, None
             uow.emit(ArticleLiveChanged(article.id))
         else:
-            raise KnowledgeError(f"unknown action {action!r}")
+            raise KnowledgeError("unknown action '%(action)s'", action=action)
         article.updated_at = now
         audit.record(
             s,

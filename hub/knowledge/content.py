@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from hub.knowledge.tables import ArticleVersion
+from hub.wording import Worded
 
 
-class KnowledgeError(ValueError):
+class KnowledgeError(Worded, ValueError):
     """400: the request itself is wrong (a field, a value)."""
 
 
@@ -30,15 +31,17 @@ class Content:
             if value is None and not required:
                 return ""
             if not isinstance(value, str) or (required and not value.strip()):
-                raise KnowledgeError(f"{where}{name}: a non-empty string is required")
+                raise KnowledgeError("%(field)s: a non-empty string is required", field=where + name)
             if len(value) > limit:
-                raise KnowledgeError(f"{where}{name}: at most {limit} characters (got {len(value)})")
+                raise KnowledgeError(
+                    "%(field)s: at most %(max)s characters (got %(n)s)", field=where + name, max=limit, n=len(value)
+                )
             return value.strip()
 
         def list_(name: str) -> tuple[str, ...]:
             value = data.get(name, list(getattr(base, name, ())) if base else [])
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value) or len(value) > 50:
-                raise KnowledgeError(f"{where}{name}: a list of at most 50 strings is required")
+                raise KnowledgeError("%(field)s: a list of at most 50 strings is required", field=where + name)
             return tuple(dict.fromkeys(v.strip()[:200] for v in value if v.strip()))
 
         return cls(
