@@ -8,11 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from hub.routing.config import load_routing
-from hub.routing.scenario import LARGE_CENTRE, load_scenario
-from hub.routing.scenario import make_roster as scenario_roster
-from hub.routing.scenario import make_trace as scenario_trace
-from hub.routing.simulate import TraceError, contacts, load_roster_file, load_trace, profiles, simulate
-from hub.routing.workload import make_roster, make_trace, write
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -22,7 +17,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "simulate", help="replay a day of contacts against a policy: a scenario, or a trace and a roster"
     )
     sim.add_argument("--policy", default="config/routing.toml", help="a routing.toml (default config/routing.toml)")
-    sim.add_argument("--scenario", help=f"a scenario .toml (default, without --trace: {LARGE_CENTRE.name})")
+    sim.add_argument(
+        "--scenario", help="a scenario .toml (default, without --trace: config/simulation/large_centre.toml)"
+    )
     sim.add_argument("--load", type=float, default=1.0, help="scale the scenario's arrivals (default 1.0)")
     sim.add_argument("--seed", type=int, help="the scenario's random seed (default: the file's)")
     sim.add_argument("--trace", help="JSONL arrivals: t, channel, tier, skills, needs, handle_s, patience_s")
@@ -39,6 +36,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> str:
+    # The simulator and its workloads: imported by this command, not by every `hub` command (`hub serve` too)
+    # that builds the parser.
+    from hub.routing.scenario import LARGE_CENTRE, load_scenario
+    from hub.routing.scenario import make_roster as scenario_roster
+    from hub.routing.scenario import make_trace as scenario_trace
+    from hub.routing.simulate import TraceError, contacts, load_roster_file, load_trace, profiles, simulate
+    from hub.routing.workload import make_roster, make_trace, write
+
     if args.routing_command == "sample":
         roster = make_roster(args.agents)
         trace = make_trace(args.hours * 3600, args.rate, args.rate * 10)

@@ -37,6 +37,8 @@ LAZY = (
     "frontmatter",  # knowledge import and export
     "yaml",
     "babel",  # the console's and the widget's catalogs, dates and numbers: on the first page that needs them
+    "hub.routing.simulate",  # `hub routing simulate`, and its scenarios and workloads
+    "hub.routing.scenario",
     "alembic",  # migrations: `hub db upgrade`
     "mako",
 )
@@ -45,6 +47,7 @@ LAZY = (
 _PROBE = """
 import asyncio, json, sys
 from aiohttp import web
+import hub.cli  # the command line `hub serve` starts from (its parser names every command)
 from hub.imports import server_socketio
 from hub.settings import load_settings
 
