@@ -158,6 +158,7 @@ ERROR_STRINGS: tuple[str, ...] = (
     N_('send {"accept": true} or {"accept": false} as a signed-in agent'),
     N_("sending failed unexpectedly; the hub tries again"),
     N_("the SMS provider could not be reached or was busy; the hub tries again"),
+    N_("the hub was changing the same records for another request; send this again"),
     N_("the SMS provider could not send it"),
     N_("the SMS provider refused it (error %(code)s)"),
     N_("the SMS provider refused the message"),

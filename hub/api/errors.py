@@ -10,6 +10,7 @@ from aiohttp import web
 from hub.agents.accounts import Principal
 from hub.api.auth import PRINCIPAL, authenticate
 from hub.api.refusal import refuse, refuse_for, said, wording_of
+from hub.db.engine import is_conflict
 from hub.db.ids import BadId, parse_id
 from hub.wording import Wording
 
@@ -62,7 +63,15 @@ async def api_errors(
             if name in exc.headers:
                 response.headers[name] = exc.headers[name]
         return response
-    except Exception:
+    except Exception as exc:
+        if is_conflict(exc):
+            # PostgreSQL undid this request's transaction to let a concurrent one through (a deadlock or a
+            # serialization failure): nothing of it was kept, and the same request sent again succeeds.
+            log.info("API request met a concurrent change: %s %s", request.method, request.path)
+            busy = Wording("the hub was changing the same records for another request; send this again")
+            response = json_error(503, "unavailable", busy.english, busy)
+            response.headers["Retry-After"] = "1"
+            return response
         log.exception("API handler failed: %s %s", request.method, request.path)
         return json_error(500, "internal", "internal error; see the hub log")
 
