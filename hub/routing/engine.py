@@ -95,7 +95,7 @@ class RoutingEngine:
 
     async def _on_updated(self, event: TicketUpdated) -> None:
         ticket = event.ticket
-        self._track_load(event)
+        self._cache.follow(event)
         # A new customer tier (hub/customers/retier.py) may change which policy filter applies.
         reroute = {"status", "requirements", "queue", "tier"} & set(event.changes)
         # An offer taken back (declined, missed): the assignee changed. Routing's own "still waiting" note
@@ -112,23 +112,6 @@ class RoutingEngine:
             "assignee_id" in event.changes and ticket.assignment.get("by") != "routing"
         ):
             self._request_drain()  # solved, closed or moved by a person: someone may have room now
-
-    def _track_load(self, event: TicketUpdated) -> None:
-        ticket = event.ticket
-        if "assignee_id" in event.changes and ticket.assignment.get("by") == "routing" and ticket.assignee_id:
-            return  # our own assignment: counted when it was made
-        if "assignee_id" in event.changes:
-            # Moved by a person, or an offer taken back: the agents on both sides are read again.
-            for agent_id in (ticket.assignee_id, event.before[1] if event.before else None):
-                if agent_id is not None:
-                    self._cache.forget(agent_id)
-            if event.before is None:
-                self._cache.forget()  # the previous owner is not in the event: everyone, at the next tick
-        elif "status" in event.changes and ticket.assignee_id is not None:
-            if ticket.status in ACTIVE:
-                self._cache.forget(ticket.assignee_id)  # reopened: recount this agent
-            else:
-                self._cache.released(ticket.assignee_id, ticket.channel)
 
     async def _on_agent(self, event: AgentStatusChanged) -> None:
         if event.presence == "available":

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.clock import utcnow
 from hub.db.models import Agent, AgentSkill, Queue, QueueMember, Ticket
+from hub.events import TicketUpdated
 from hub.routing.index import RosterIndex, with_load
 from hub.routing.model import AgentProfile, AgentState
 from hub.tickets.model import ACTIVE
@@ -185,3 +186,22 @@ class RosterCache:
             self._loads.pop(agent_id, None)
             self._unroutable.discard(agent_id)
             self.index.remove(agent_id)
+
+    def follow(self, event: TicketUpdated) -> None:
+        """Keep loads current from a ticket change this process heard of (its own assignments are counted
+        when made)."""
+        ticket = event.ticket
+        if "assignee_id" in event.changes and ticket.assignment.get("by") == "routing" and ticket.assignee_id:
+            return  # our own assignment: counted when it was made
+        if "assignee_id" in event.changes:
+            # Moved by a person, or an offer taken back: the agents on both sides are read again.
+            for agent_id in (ticket.assignee_id, event.before[1] if event.before else None):
+                if agent_id is not None:
+                    self.forget(agent_id)
+            if event.before is None:
+                self.forget()  # the previous owner is not in the event: everyone, at the next tick
+        elif "status" in event.changes and ticket.assignee_id is not None:
+            if ticket.status in ACTIVE:
+                self.forget(ticket.assignee_id)  # reopened: recount this agent
+            else:
+                self.released(ticket.assignee_id, ticket.channel)
