@@ -203,8 +203,7 @@ SPEC: dict[str, Any] = {
                                         },
                                         "params": {
                                             "type": "object",
-                                            "description": "what fills the key's placeholders, as is in "
-                                            "every language",
+                                            "description": "what fills the key's placeholders, as is in every language",
                                             "additionalProperties": {"type": ["string", "number"]},
                                         },
                                     },
