@@ -5,7 +5,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from hub import keys
-from hub.api.errors import require, said
+from hub.api.errors import require
+from hub.api.refusal import refuse, refuse_for
 from hub.api.requests_calendars import CalendarBody, CalendarChangeBody
 from hub.api.validation import read_as
 from hub.tickets import calendar_admin
@@ -17,16 +18,16 @@ routes = web.RouteTableDef()
 def _name(request: web.Request) -> str:
     name = request.match_info["name"]
     if len(name) > 64:
-        raise web.HTTPNotFound(reason="no such calendar")
+        raise refuse(404, "no such calendar")
     return name
 
 
 def _refused(exc: Exception) -> web.HTTPException:
     if isinstance(exc, CalendarNotFound):
-        return web.HTTPNotFound(reason=said(exc))
+        return refuse_for(404, exc)
     if isinstance(exc, CalendarConflict):
-        return web.HTTPConflict(reason=said(exc))
-    return web.HTTPUnprocessableEntity(reason=said(exc))
+        return refuse_for(409, exc)
+    return refuse_for(422, exc)
 
 
 @routes.get("/api/v1/calendars")
@@ -62,12 +63,12 @@ async def change_calendar(request: web.Request) -> web.Response:
     body = await read_as(request, CalendarChangeBody)
     given = body.given()
     if not given:
-        raise web.HTTPUnprocessableEntity(
-            reason="send at least one of time_zone, hours, holidays, workdays, workday_hours"
+        raise refuse(
+            422, "send at least one of %(fields)s", fields="time_zone, hours, holidays, workdays, workday_hours"
         )
     nulls = sorted(key for key, value in given.items() if value is None)
     if nulls:
-        raise web.HTTPUnprocessableEntity(reason=f"{nulls[0]}: cannot be null (send [] to clear a list)")
+        raise refuse(422, "%(field)s: cannot be null (send [] to clear a list)", field=nulls[0])
     try:
         async with request.app[keys.DB].write() as uow:
             row = await calendar_admin.update_calendar(uow, actor, name, CalendarEdit(**given))

@@ -51,7 +51,7 @@ async def calendars_command(db: Database, args: argparse.Namespace, settings: Se
     if args.calendars_command == "show":
         found = [c for c in listed if c["name"] == args.name]
         if not found:
-            raise calendar_admin.CalendarNotFound(f"calendar {args.name!r} does not exist")
+            raise calendar_admin.CalendarNotFound("calendar '%(name)s' does not exist", name=args.name)
         return json.dumps(found[0], ensure_ascii=False, indent=2)
     return "\n".join(_line(c) for c in listed) or "no calendars: every queue runs around the clock"
 

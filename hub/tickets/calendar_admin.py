@@ -21,6 +21,7 @@ from hub.tickets.business_time import WEEKDAYS
 from hub.tickets.calendar_config import CalendarError, parse_spans
 from hub.tickets.calendar_store import FIELDS, calendar_from, span_text
 from hub.tickets.calendar_table import StoredCalendar
+from hub.wording import Worded
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 UNCHANGED: Any = object()
@@ -28,7 +29,7 @@ UNCHANGED: Any = object()
 OFFICE_WEEK = [["09:00-18:00"]] * 5 + [[], []]
 
 
-class CalendarRefused(ValueError):
+class CalendarRefused(Worded, ValueError):
     """Input a calendar cannot take (422)."""
 
 
@@ -36,8 +37,41 @@ class CalendarConflict(CalendarRefused):
     """The name is taken, or queues still count in the calendar (409)."""
 
 
-class CalendarNotFound(LookupError):
+class CalendarNotFound(Worded, LookupError):
     """No calendar of that name (404)."""
+
+
+# What a calendar's field should hold (calendar_config's words) as the sentence saying so, so every reader's
+# language can say it; a file's own problems (only in hub.toml, never over the API) keep the general sentence.
+EXPECTED: dict[str, str] = {
+    "an IANA time zone name such as Asia/Shanghai": (
+        "%(field)s: %(value)s is not an IANA time zone name such as Asia/Shanghai"
+    ),
+    "a list of dates (2026-10-01)": "%(field)s: %(value)s is not a list of dates (2026-10-01)",
+    "a date such as 2026-10-01": "%(field)s: %(value)s is not a date such as 2026-10-01",
+    "a day that is not also a holiday": "%(field)s: %(value)s is not a day that is not also a holiday",
+    "working hours on at least one weekday": "%(field)s: %(value)s is not working hours on at least one weekday",
+    'hours such as "09:00-18:00" or a list of them': (
+        '%(field)s: %(value)s is not hours such as "09:00-18:00" or a list of them'
+    ),
+    'hours such as "09:00-18:00" (22:00-06:00 runs overnight)': (
+        '%(field)s: %(value)s is not hours such as "09:00-18:00" (22:00-06:00 runs overnight)'
+    ),
+    "a span of hours between 00:00 and 24:00 that is not empty": (
+        "%(field)s: %(value)s is not a span of hours between 00:00 and 24:00 that is not empty"
+    ),
+    "spans that do not overlap": "%(field)s: %(value)s is not spans that do not overlap",
+}
+
+
+def not_usable(field: str, exc: CalendarError) -> CalendarRefused:
+    """A calendar_config refusal as a worded one; the value is shown as Python wrote it (quoted text)."""
+    template = EXPECTED.get(exc.expected)
+    if template is None:
+        return CalendarRefused(
+            "%(field)s: %(value)s is not %(expected)s", field=field, value=repr(exc.value), expected=exc.expected
+        )
+    return CalendarRefused(template, field=field, value=repr(exc.value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +123,7 @@ async def list_calendars(s: AsyncSession) -> list[dict[str, Any]]:
 async def find(s: AsyncSession, name: str) -> StoredCalendar:
     row = await s.scalar(select(StoredCalendar).where(StoredCalendar.name == name))
     if row is None:
-        raise CalendarNotFound(f"calendar {name!r} does not exist")
+        raise CalendarNotFound("calendar '%(name)s' does not exist", name=name)
     return row
 
 
@@ -97,11 +131,13 @@ async def create_calendar(uow: UnitOfWork, actor: Principal | None, name: str, e
     """A calendar made by an admin (time zone required; hours Monday to Friday 09:00-18:00 unless given)."""
     s = uow.session
     if not NAME.match(name):
-        raise CalendarRefused(f"name {name!r}: lower-case letters, digits, _ and -, at most 64, starting alphanumeric")
+        raise CalendarRefused(
+            "name '%(name)s': lower-case letters, digits, _ and -, at most 64, starting alphanumeric", name=name
+        )
     if edit.time_zone is UNCHANGED:
-        raise CalendarRefused("time_zone: required")
+        raise CalendarRefused("%(field)s: required", field="time_zone")
     if await s.scalar(select(StoredCalendar.id).where(StoredCalendar.name == name)) is not None:
-        raise CalendarConflict(f"calendar {name!r} exists already")
+        raise CalendarConflict("calendar '%(name)s' exists already", name=name)
     base = {"time_zone": "UTC", "hours": OFFICE_WEEK, "holidays": [], "workdays": [], "workday_hours": []}
     fields = _checked(name, base, edit)
     row = StoredCalendar(name=name, **fields, configured=False, edited=True)
@@ -134,7 +170,11 @@ async def delete_calendar(uow: UnitOfWork, actor: Principal | None, name: str) -
     row = await find(s, name)
     users = (await queues_using(s)).get(name, [])
     if users:
-        raise CalendarConflict(f"calendar {name!r} is used by queues {', '.join(users)}: give them another first")
+        raise CalendarConflict(
+            "calendar '%(name)s' is used by queues %(queues)s: give them another first",
+            name=name,
+            queues=", ".join(users),
+        )
     await s.delete(row)
     audit.record(s, actor, "calendar.deleted", "calendar", row.id, name=name, configured=row.configured)
     uow.emit(CalendarChanged(name, "deleted"))
@@ -146,7 +186,9 @@ def _checked(name: str, before: Mapping[str, Any], edit: CalendarEdit) -> dict[s
     fields = dict(before)
     if edit.time_zone is not UNCHANGED:
         if edit.time_zone not in time_zones():
-            raise CalendarRefused(f"time_zone: {edit.time_zone!r} is not an IANA time zone name such as Asia/Shanghai")
+            raise CalendarRefused(
+                EXPECTED["an IANA time zone name such as Asia/Shanghai"], field="time_zone", value=repr(edit.time_zone)
+            )
         fields["time_zone"] = edit.time_zone
     if edit.hours is not UNCHANGED:
         week = list(fields["hours"])
@@ -161,8 +203,7 @@ def _checked(name: str, before: Mapping[str, Any], edit: CalendarEdit) -> dict[s
     try:
         calendar = calendar_from(name, fields)
     except CalendarError as exc:
-        key = exc.key.removeprefix(f"calendars.{name}.")
-        raise CalendarRefused(f"{key}: {exc.value!r} is not {exc.expected}") from None
+        raise not_usable(exc.key.removeprefix(f"calendars.{name}."), exc) from None
     # Written back as read: "9:00 - 18:00" is stored "09:00-18:00", dates as ISO text.
     return {**fields, "hours": [[span_text(s) for s in day] for day in calendar.hours],
             "workday_hours": [span_text(s) for s in calendar.workday_hours]}  # fmt: skip
@@ -173,9 +214,13 @@ def _spans(key: str, spans: Sequence[str], overnight: bool) -> list[str]:
     try:
         parsed = parse_spans(key, list(spans))
     except CalendarError as exc:
-        raise CalendarRefused(f"{exc.key}: {exc.value!r} is not {exc.expected}") from None
+        raise not_usable(exc.key, exc) from None
     for begin, end in parsed:
         if end <= begin and not overnight:
-            raise CalendarRefused(f"{key}: {span_text((begin, end))!r} ends before it starts; split a night at "
-                                  "24:00 (22:00-24:00, then 00:00-06:00 on the next day)")  # fmt: skip
+            raise CalendarRefused(
+                "%(field)s: '%(span)s' ends before it starts; split a night at 24:00 (22:00-24:00, then "
+                "00:00-06:00 on the next day)",
+                field=key,
+                span=span_text((begin, end)),
+            )
     return [span_text(s) for s in parsed]

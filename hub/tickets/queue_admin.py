@@ -140,10 +140,8 @@ def _display(text: str) -> str:
 
 def _calendar(name: str | None) -> str | None:
     if name is not None and sla.calendar_named(name) is None:
-        known = ", ".join(sla.known_calendars()) or "none are configured"
-        raise QueueRefused(
-            "calendar '%(calendar)s' is not configured ([calendars.<name>]); known: %(known)s",
-            calendar=name,
-            known=known,
-        )
+        known = ", ".join(sla.known_calendars())
+        if not known:
+            raise QueueRefused("no calendar named '%(calendar)s'; there are none yet", calendar=name)
+        raise QueueRefused("no calendar named '%(calendar)s'; known: %(known)s", calendar=name, known=known)
     return name

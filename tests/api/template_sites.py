@@ -11,6 +11,7 @@ import hub
 from hub.api.validation import CTX_TEMPLATES
 from hub.channels.twilio.sms import CAUSES as TWILIO_CAUSES
 from hub.channels.wechat.api import CAUSES as WECHAT_CAUSES
+from hub.tickets.calendar_admin import EXPECTED as CALENDAR_EXPECTED
 from hub.wording import Worded
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,6 +60,7 @@ def template_sites() -> tuple[dict[str, list[str]], list[str]]:
         ("hub/api/validation.py", [t for t, _name, _key in CTX_TEMPLATES.values()]),
         ("hub/channels/twilio/sms.py", list(TWILIO_CAUSES.values())),
         ("hub/channels/wechat/api.py", list(WECHAT_CAUSES.values())),
+        ("hub/tickets/calendar_admin.py", list(CALENDAR_EXPECTED.values())),
     ):
         for template in table:
             templates.setdefault(template, []).append(where)

@@ -197,7 +197,7 @@ def test_the_command_line_creates_lists_and_staffs_queues(
     assert main(["queue", "create", "night"]) == 1
     assert "exists already" in capsys.readouterr().err
     assert main(["queue", "create", "late", "--calendar", "moon"]) == 1
-    assert "calendar 'moon' is not configured" in capsys.readouterr().err
+    assert "no calendar named 'moon'" in capsys.readouterr().err
     assert main(["queue", "members", "night", "42"]) == 1
     assert main(["queue", "members", "nowhere"]) == 1
     assert main(["queue", "list"]) == 0
