@@ -12,6 +12,8 @@ from aiohttp import BodyPartReader, MultipartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
 from multidict import MultiDictProxy
 
+from hub.wording import Wording, attach
+
 MAX_JSON_BYTES = 1_048_576
 # Deep enough for any document the API takes (a ticket change is 3 levels), shallow enough that walking it is cheap.
 MAX_JSON_DEPTH = 32
@@ -20,11 +22,21 @@ MAX_FORM_BYTES = 1_048_576
 _BROKEN = (ValueError, AssertionError, KeyError, LookupError, HttpProcessingError, EOFError)
 
 
+def _bad(wording: Wording) -> web.HTTPBadRequest:
+    """A 400 whose reason is the English sentence, carrying its wording so the API sends the template too."""
+    return attach(web.HTTPBadRequest(reason=wording.english), wording)
+
+
+def _too_large(max_bytes: int, actual: int) -> web.HTTPRequestEntityTooLarge:
+    wording = Wording("the request body is larger than %(max)s bytes", {"max": max_bytes})
+    return attach(web.HTTPRequestEntityTooLarge(max_bytes, actual, reason=wording.english), wording)
+
+
 def parse_json_object(raw: bytes) -> dict[str, Any]:
     """A JSON object from request bytes; 400 with the reason when the bytes are not one we can store."""
     data = parse_json_value(raw)
     if not isinstance(data, dict):
-        raise web.HTTPBadRequest(reason="request body must be a JSON object")
+        raise _bad(Wording("request body must be a JSON object"))
     return data
 
 
@@ -33,16 +45,20 @@ def parse_json_value(raw: bytes) -> Any:
     try:
         data = json.loads(raw, parse_constant=_not_json, parse_float=_finite)
     except (ValueError, UnicodeDecodeError):
-        raise web.HTTPBadRequest(reason="request body is not valid JSON (UTF-8, finite numbers)") from None
+        raise _bad(Wording("request body is not valid JSON (UTF-8, finite numbers)")) from None
     except RecursionError:
-        raise web.HTTPBadRequest(reason=f"request body is nested deeper than {MAX_JSON_DEPTH} levels") from None
+        raise _too_deep() from None
     _check_depth(data)
     try:
         # "\ud800" is valid JSON but no text a database (or anyone) can store: refuse it here, not at the commit.
         json.dumps(data, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
-        raise web.HTTPBadRequest(reason="request body has a lone surrogate (\\ud800-\\udfff) in a string") from None
+        raise _bad(Wording("request body has a lone surrogate (\\ud800-\\udfff) in a string")) from None
     return data
+
+
+def _too_deep() -> web.HTTPBadRequest:
+    return _bad(Wording("request body is nested deeper than %(max)s levels", {"max": MAX_JSON_DEPTH}))
 
 
 def _not_json(name: str) -> float:
@@ -62,7 +78,7 @@ def _check_depth(data: object) -> None:
     while stack:
         value, depth = stack.pop()
         if depth > MAX_JSON_DEPTH:
-            raise web.HTTPBadRequest(reason=f"request body is nested deeper than {MAX_JSON_DEPTH} levels")
+            raise _too_deep()
         if isinstance(value, dict):
             stack.extend((v, depth + 1) for v in value.values())
         elif isinstance(value, list):
@@ -72,13 +88,13 @@ def _check_depth(data: object) -> None:
 async def read_body(request: web.Request, max_bytes: int) -> bytes:
     """The whole body, refused with 413 as soon as it passes max_bytes (never buffered beyond that)."""
     if request.content_length is not None and request.content_length > max_bytes:
-        raise web.HTTPRequestEntityTooLarge(max_size=max_bytes, actual_size=request.content_length)
+        raise _too_large(max_bytes, request.content_length)
     data = bytearray()
     # content.read(n) returns what has arrived so far, not n bytes: read until the end.
     while chunk := await request.content.read(64 * 1024):
         data += chunk
         if len(data) > max_bytes:
-            raise web.HTTPRequestEntityTooLarge(max_size=max_bytes, actual_size=len(data))
+            raise _too_large(max_bytes, len(data))
     return bytes(data)
 
 
@@ -89,7 +105,7 @@ async def read_json_object(request: web.Request, max_bytes: int = MAX_JSON_BYTES
 async def read_form(request: web.Request, max_bytes: int = MAX_FORM_BYTES) -> MultiDictProxy[str]:
     """The text fields of a urlencoded or multipart form; 400 when it cannot be read (bad bytes, bad framing)."""
     if request.content_length is not None and request.content_length > max_bytes:
-        raise web.HTTPRequestEntityTooLarge(max_size=max_bytes, actual_size=request.content_length)
+        raise _too_large(max_bytes, request.content_length)
     try:
         if request.content_type == "application/x-www-form-urlencoded":
             _strict_utf8(await request.read())  # post() below reads the same cached bytes
@@ -97,10 +113,10 @@ async def read_form(request: web.Request, max_bytes: int = MAX_FORM_BYTES) -> Mu
     except web.HTTPException:
         raise
     except _BROKEN:
-        raise web.HTTPBadRequest(reason="the form could not be read (send UTF-8, urlencoded)") from None
+        raise _bad(Wording("the form could not be read (send UTF-8, urlencoded)")) from None
     fields = {k: v for k, v in form.items() if isinstance(v, str)}  # a file where text belongs is no answer
     if any(not _storable(k) or not _storable(v) for k, v in fields.items()):
-        raise web.HTTPBadRequest(reason="the form has text that is not valid UTF-8")
+        raise _bad(Wording("the form has text that is not valid UTF-8"))
     return MultiDictProxy(form)  # type: ignore[arg-type]
 
 
@@ -129,7 +145,7 @@ class FilePart:
 async def read_file_part(request: web.Request, field: str, limit: int) -> FilePart:
     """The one `field` part of a multipart body, read whole and only if the body ends with its closing boundary:
     a garbled or cut-off upload is a 400 and nothing of it is kept."""
-    usage = web.HTTPBadRequest(reason=f"send multipart/form-data with one `{field}` part")
+    usage = _bad(Wording("send multipart/form-data with one `%(field)s` part", {"field": field}))
     try:
         reader = await request.multipart()
         part = await reader.next()
@@ -139,16 +155,16 @@ async def read_file_part(request: web.Request, field: str, limit: int) -> FilePa
         while chunk := await part.read_chunk(64 * 1024):
             data += chunk
             if len(data) > limit:
-                raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(data))
+                raise _too_large(limit, len(data))
         rest = await reader.next()
         while isinstance(rest, BodyPartReader | MultipartReader):
             await rest.release()
             rest = await reader.next()
         if not reader.at_eof():
-            raise web.HTTPBadRequest(reason="the multipart body ends without its closing boundary")
+            raise _bad(Wording("the multipart body ends without its closing boundary"))
         content_type = part.headers.get("Content-Type", "application/octet-stream")
         return FilePart(bytes(data), part.filename, content_type)
     except web.HTTPException:
         raise
     except _BROKEN:
-        raise web.HTTPBadRequest(reason="the multipart body is malformed or cut off; nothing was stored") from None
+        raise _bad(Wording("the multipart body is malformed or cut off; nothing was stored")) from None

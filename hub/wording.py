@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+E = TypeVar("E", bound=BaseException)
+# Where an error raised as something else (an HTTP error) keeps its wording, for the API to send it.
+_ATTACHED = "_hub_wording"
 
 # A parameter is shown as it is in every language: a field name, a number, a channel, a queue's name.
 Param = str | int | float
@@ -36,3 +40,14 @@ class Worded(Exception):
     def __init__(self, template: str, /, **params: Param) -> None:
         self.wording = Wording(template, params)
         super().__init__(self.wording.english)
+
+
+def attach(exc: E, wording: Wording) -> E:
+    """`exc` carrying `wording`: for code beneath the API (request bodies) that raises HTTP errors itself."""
+    setattr(exc, _ATTACHED, wording)
+    return exc
+
+
+def attached(exc: BaseException) -> Wording | None:
+    found = getattr(exc, _ATTACHED, None)
+    return found if isinstance(found, Wording) else None

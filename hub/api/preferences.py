@@ -11,6 +11,7 @@ from hub import keys
 from hub.agents.accounts import Principal
 from hub.agents.preferences import change_preferences, preferences_of
 from hub.api.errors import require
+from hub.api.refusal import refuse
 from hub.api.validation import Body, read_as
 from hub.db.models import Agent
 
@@ -33,7 +34,7 @@ class PreferencesPatch(Body):
 def _own(principal: Principal) -> int:
     """Settings belong to a person: an API token has none of its own."""
     if principal.agent_id is None:
-        raise web.HTTPBadRequest(reason="preferences belong to a signed-in agent, not an API token")
+        raise refuse(400, "preferences belong to a signed-in agent, not an API token")
     return principal.agent_id
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from aiohttp import web
 
-from hub.wording import Param, Worded, Wording
+from hub.wording import Param, Worded, Wording, attach, attached
 
 # The aiohttp exception of each status a refusal answers with.
 _STATUSES: dict[int, type[web.HTTPException]] = {
@@ -21,7 +21,6 @@ _STATUSES: dict[int, type[web.HTTPException]] = {
     429: web.HTTPTooManyRequests,
     503: web.HTTPServiceUnavailable,
 }
-_WORDING = "_hub_wording"
 
 
 def said(exc: BaseException | str) -> str:
@@ -43,8 +42,7 @@ def refuse_as(
 ) -> web.HTTPException:
     """refuse() for a wording at hand; `message` stands in for the English sentence when it says more."""
     exc = _STATUSES[status](reason=said(wording.english if message is None else message), headers=headers)
-    setattr(exc, _WORDING, wording)
-    return exc
+    return attach(exc, wording)
 
 
 def refuse_for(status: int, exc: BaseException) -> web.HTTPException:
@@ -55,5 +53,4 @@ def refuse_for(status: int, exc: BaseException) -> web.HTTPException:
 
 
 def wording_of(exc: web.HTTPException) -> Wording | None:
-    found = getattr(exc, _WORDING, None)
-    return found if isinstance(found, Wording) else None
+    return attached(exc)

@@ -3,6 +3,11 @@ bodies, imports, privacy, audit filters and routing reloads, one representative 
 
 from __future__ import annotations
 
+import io
+from typing import Any
+
+import aiohttp
+
 from tests.api.test_error_keys import call, filled
 from tests.conftest import Hub
 
@@ -50,3 +55,56 @@ async def test_calendar_refusals_carry_their_template(hub: Hub, admin_token: str
         "moon",
     )
     assert isinstance(error["params"]["known"], str) and error["message"] == filled(error)
+
+
+async def test_preferences_refused_to_a_token_carry_their_template(hub: Hub, admin_token: str) -> None:
+    status, error = await call(hub, admin_token, "GET", "/api/v1/me/preferences")
+    assert (status, error["code"], error["key"], error["params"]) == (
+        400,
+        "bad_request",
+        "preferences belong to a signed-in agent, not an API token",
+        {},
+    )
+    assert error["message"] == error["key"]
+
+
+async def raw(hub: Hub, token: str, path: str, data: bytes, content_type: str) -> tuple[int, dict[str, Any]]:
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": content_type}
+    async with aiohttp.ClientSession(headers=headers) as http, http.post(hub.url + path, data=io.BytesIO(data)) as r:
+        return r.status, (await r.json())["error"]
+
+
+async def test_request_body_refusals_carry_their_template(hub: Hub, admin_token: str) -> None:
+    status, error = await raw(hub, admin_token, "/api/v1/queues", b'{"name": ', "application/json")
+    assert (status, error["code"], error["key"], error["params"]) == (
+        400,
+        "bad_request",
+        "request body is not valid JSON (UTF-8, finite numbers)",
+        {},
+    )
+    status, error = await raw(hub, admin_token, "/api/v1/queues", b"[1, 2]", "application/json")
+    assert (status, error["key"]) == (400, "request body must be a JSON object")
+    deep = b"[" * 40 + b"]" * 40
+    status, error = await raw(hub, admin_token, "/api/v1/queues", b'{"name": ' + deep + b"}", "application/json")
+    assert (status, error["key"], error["params"]) == (
+        400,
+        "request body is nested deeper than %(max)s levels",
+        {"max": 32},
+    )
+    assert error["message"] == "request body is nested deeper than 32 levels" == filled(error)
+    status, error = await raw(hub, admin_token, "/api/v1/queues", b" " * 1_048_577, "application/json")
+    assert (status, error["code"], error["key"], error["params"]) == (
+        413,
+        "too_large",
+        "the request body is larger than %(max)s bytes",
+        {"max": 1_048_576},
+    )
+    assert error["message"] == filled(error)
+    form = b'--b\r\nContent-Disposition: form-data; name="other"\r\n\r\nx\r\n--b--\r\n'
+    status, error = await raw(hub, admin_token, "/api/v1/attachments", form, "multipart/form-data; boundary=b")
+    assert (status, error["key"], error["params"]) == (
+        400,
+        "send multipart/form-data with one `%(field)s` part",
+        {"field": "file"},
+    )
+    assert error["message"] == "send multipart/form-data with one `file` part" == filled(error)
