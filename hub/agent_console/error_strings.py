@@ -60,7 +60,6 @@ ERROR_STRINGS: tuple[str, ...] = (
     N_("%(name)s must be an integer"),
     N_("%(name)s must be between %(low)s and %(high)s"),
     N_("%(name)s must be between 1 and %(max)s"),
-    N_('%(problem)s; send {"close_open_tickets": true} to go ahead'),
     N_("%(problem)s; the running policy stays"),
     N_("SMS to this region is not enabled on the account"),
     N_("WeChat accepts replies only within 48 hours of the customer's last message"),
@@ -97,11 +96,16 @@ ERROR_STRINGS: tuple[str, ...] = (
     N_("calendar '%(name)s' does not exist"),
     N_("calendar '%(name)s' exists already"),
     N_("calendar '%(name)s' is used by queues %(queues)s: give them another first"),
+    N_("cannot tell the file's encoding: save it as CSV UTF-8 (Excel: File > Save As > CSV UTF-8)"),
     N_("channels: %(channel)s is listed but capacity gives it 0"),
     N_("channels: unknown channel '%(channel)s'; one of %(choices)s"),
     N_("coach is true or false, and only for internal notes"),
     N_("cursor is not one this list handed out"),
     N_("customer %(customer)s does not exist"),
+    N_(
+        "customer %(customer)s has %(count)s open ticket(s), which erasure closes; send "
+        '{"close_open_tickets": true} to go ahead'
+    ),
     N_("customer %(customer)s was merged into customer %(target)s; use that one"),
     N_("customer %(customer)s was merged on (merge %(merge)s): undo that first"),
     N_("display_name and auto_assign cannot be null"),
@@ -115,6 +119,7 @@ ERROR_STRINGS: tuple[str, ...] = (
     N_("kind is one of %(kinds)s"),
     N_("kind must be one of %(choices)s"),
     N_("limits belong to a signed-in agent, not an API token"),
+    N_("line %(line)s: %(problem)s"),
     N_("locale: a language tag such as zh-CN"),
     N_("locale: one of %(choices)s"),
     N_("merge %(merge)s does not exist"),
@@ -128,6 +133,7 @@ ERROR_STRINGS: tuple[str, ...] = (
     N_("min_level must be 1-5"),
     N_("missing or invalid credentials: send Authorization: Bearer <token> or log in"),
     N_("missing or wrong X-CSRF-Token header"),
+    N_("more than %(max)s rows: split the file"),
     N_("name '%(name)s': lower-case letters, digits, _ and -, at most 64, starting alphanumeric"),
     N_("name between 1 and %(max)s messages to move"),
     N_("no API token %(token)s"),
@@ -185,6 +191,13 @@ ERROR_STRINGS: tuple[str, ...] = (
     N_('send {"accept": true} or {"accept": false} as a signed-in agent'),
     N_("sending failed unexpectedly; the hub tries again"),
     N_("the SMS provider could not be reached or was busy; the hub tries again"),
+    N_("the file has zero bytes in it: save it as CSV UTF-8"),
+    N_("the file starts as %(encoding)s but is not valid %(encoding)s text"),
+    N_("the first line must name the columns (%(wanted)s); found: %(found)s"),
+    N_(
+        "the first line must name the columns: a name and at least one of %(fields)s (or their usual names: "
+        "E-mail Address, Mobile Phone, 手机, 邮箱...); found: %(found)s"
+    ),
     N_("the form could not be read (send UTF-8, urlencoded)"),
     N_("the form has text that is not valid UTF-8"),
     N_("the hub was changing the same records for another request; send this again"),
@@ -227,6 +240,7 @@ ERROR_STRINGS: tuple[str, ...] = (
     N_("the target, customer %(customer)s, was merged into customer %(target)s"),
     N_("this channel takes at most %(max)s bytes (this reply has %(n)s)"),
     N_("this channel takes at most %(max)s characters (this reply has %(n)s)"),
+    N_("this is a spreadsheet workbook (.xlsx/.xls), not CSV: save it as CSV UTF-8 first"),
     N_("this needs one of the roles: %(roles)s"),
     N_("this number cannot receive SMS"),
     N_("this ticket is closed; the customer's next contact opens a new one"),

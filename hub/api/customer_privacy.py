@@ -8,7 +8,7 @@ from aiohttp import web
 
 from hub import keys
 from hub.api.errors import path_id, require
-from hub.api.refusal import refuse, refuse_for
+from hub.api.refusal import refuse_for
 from hub.api.requests_people import EraseBody
 from hub.api.validation import read_optional_as
 from hub.customers.erasure import Eraser, Files, NeedsConfirmation, Store
@@ -50,7 +50,7 @@ async def erase_customer(request: web.Request) -> web.Response:
     except LookupError as exc:
         raise refuse_for(404, exc) from None
     except NeedsConfirmation as exc:
-        raise refuse(409, '%(problem)s; send {"close_open_tickets": true} to go ahead', problem=str(exc)) from None
+        raise refuse_for(409, exc) from None
     if done.files_left:
         # Committed: a file that could not be removed is logged (by count), never left silently.
         log.warning("erasure of customer %s: %s stored file(s) were already gone or could not be removed",

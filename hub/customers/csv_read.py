@@ -15,13 +15,15 @@ import io
 import re
 from dataclasses import dataclass
 
+from hub.wording import Worded
+
 MAX_ROWS = 100_000
 _LEGACY = ("gb18030", "big5", "cp1252")
 _SEP_LINE = re.compile(r"^\s*sep=(.)\s*$", re.I)
 _LATIN_SYMBOLS = frozenset("€£°«»“”‘’–—·²³§¥©®")
 
 
-class ImportRefused(ValueError):
+class ImportRefused(Worded, ValueError):
     """The file as a whole cannot be read (encoding, header, size): nothing imported."""
 
 
@@ -49,7 +51,9 @@ def decode(data: bytes) -> tuple[str, str]:
             try:
                 return data.decode(name), name
             except UnicodeDecodeError:
-                raise ImportRefused(f"the file starts as {name} but is not valid {name} text") from None
+                raise ImportRefused(
+                    "the file starts as %(encoding)s but is not valid %(encoding)s text", encoding=name
+                ) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -125,10 +129,11 @@ def read_table(data: bytes) -> Table:
             if not any(c.strip() for c in cells):
                 continue  # blank lines and Excel's trailing ",,,," rows
             if len(rows) >= MAX_ROWS:
-                raise ImportRefused(f"more than {MAX_ROWS} rows: split the file")
+                raise ImportRefused("more than %(max)s rows: split the file", max=MAX_ROWS)
             rows.append((reader.line_num + offset, cells))
     except csv.Error as exc:
-        raise ImportRefused(f"line {reader.line_num + offset}: {exc}") from None
+        # The csv module's own words (English) for what is wrong on the line.
+        raise ImportRefused("line %(line)s: %(problem)s", line=reader.line_num + offset, problem=str(exc)) from None
     return Table(header, rows, delimiter, encoding)
 
 
@@ -140,5 +145,9 @@ def read_rows(data: bytes, required: set[str], any_of: set[str] | None = None) -
     any_of = any_of or set()
     if not required <= names or (any_of and not any_of & names):
         wanted = ", ".join(sorted(required | any_of))
-        raise ImportRefused(f"the first line must name the columns ({wanted}); found: {', '.join(sorted(names))}")
+        raise ImportRefused(
+            "the first line must name the columns (%(wanted)s); found: %(found)s",
+            wanted=wanted,
+            found=", ".join(sorted(names)),
+        )
     return [(line, {h: c.strip() for h, c in zip(header, cells, strict=False) if h}) for line, cells in table.rows]

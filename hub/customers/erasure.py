@@ -17,11 +17,13 @@ from hub.agents import audit
 from hub.agents.accounts import Principal
 from hub.clock import utcnow
 from hub.customers.erasure_steps import STEPS, Scope
+from hub.customers.linking import CustomerMissing
 from hub.db.engine import Database
 from hub.db.models import ACTIVE, Customer, Identity, Interaction, Status, Ticket
+from hub.wording import Worded
 
 
-class NeedsConfirmation(Exception):
+class NeedsConfirmation(Worded):
     """Erasure would close open tickets: the caller must say so (409 with the count)."""
 
 
@@ -71,7 +73,7 @@ class Eraser:
             s = uow.session
             customer = await s.get(Customer, customer_id, with_for_update=not self._db.is_sqlite)
             if customer is None:
-                raise LookupError(f"customer {customer_id} does not exist")
+                raise CustomerMissing("customer %(customer)s does not exist", customer=customer_id)
             scope = await _scope(s, customer_id)
             open_tickets = await s.scalar(
                 select(func.count())
@@ -80,7 +82,10 @@ class Eraser:
             )
             if open_tickets and not close_open_tickets:
                 raise NeedsConfirmation(
-                    f"customer {customer_id} has {open_tickets} open ticket(s), which erasure closes"
+                    "customer %(customer)s has %(count)s open ticket(s), which erasure closes; send "
+                    '{"close_open_tickets": true} to go ahead',
+                    customer=customer_id,
+                    count=open_tickets,
                 )
             await s.execute(
                 update(Ticket)

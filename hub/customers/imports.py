@@ -58,8 +58,10 @@ async def import_customers(
     columns = Columns.of(sheet.header)
     if not columns.has_identity():
         raise ImportRefused(
-            f"the first line must name the columns: a name and at least one of {', '.join(IDENTITY_FIELDS)} "
-            f"(or their usual names: E-mail Address, Mobile Phone, 手机, 邮箱...); found: {', '.join(sheet.header)}"
+            "the first line must name the columns: a name and at least one of %(fields)s (or their usual names: "
+            "E-mail Address, Mobile Phone, 手机, 邮箱...); found: %(found)s",
+            fields=", ".join(IDENTITY_FIELDS),
+            found=", ".join(sheet.header),
         )
     ctx = replace(ctx, decimal_comma=sheet.delimiter == ";")  # Excel in comma-decimal countries
     report = Report(ignored_columns=columns.ignored, file={"encoding": sheet.encoding, "separator": sheet.delimiter})

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from hub.agents import audit
 from hub.agents.accounts import Principal
 from hub.clock import utcnow
+from hub.customers.linking import CustomerMissing
 from hub.customers.tables import CustomerMerge
 from hub.db.engine import Database
 from hub.db.models import Customer, HistoryEntry, Identity, Interaction, Ticket
@@ -24,7 +25,7 @@ async def export(db: Database, customer_id: int, actor: Principal) -> dict[str, 
         s = uow.session
         customer = await s.get(Customer, customer_id)
         if customer is None:
-            raise LookupError(f"customer {customer_id} does not exist")
+            raise CustomerMissing("customer %(customer)s does not exist", customer=customer_id)
 
         def rows(model: Any, *columns: str) -> Any:
             return select(*(getattr(model, c) for c in columns)).where(model.customer_id == customer_id)

@@ -8,6 +8,8 @@ from typing import Any
 
 import aiohttp
 
+from hub import keys
+from hub.envelopes import IdentityRef, InboundEnvelope
 from tests.api.test_error_keys import call, filled
 from tests.conftest import Hub
 
@@ -108,3 +110,36 @@ async def test_request_body_refusals_carry_their_template(hub: Hub, admin_token:
         {"field": "file"},
     )
     assert error["message"] == "send multipart/form-data with one `file` part" == filled(error)
+
+
+async def test_import_and_privacy_refusals_carry_their_template(hub: Hub, admin_token: str) -> None:
+    sheet = "名前,住所\nAda,London\n".encode()
+    status, error = await raw(hub, admin_token, "/api/v1/customers/import", sheet, "text/csv")
+    assert (status, error["code"], error["params"]) == (
+        422,
+        "invalid",
+        {"fields": error["params"]["fields"], "found": "名前, 住所"},
+    )
+    assert error["key"].startswith("the first line must name the columns: a name and at least one of %(fields)s")
+    assert "email" in error["params"]["fields"] and error["message"] == filled(error)
+    workbook = b"PK\x03\x04" + b"\x00" * 64
+    status, error = await raw(hub, admin_token, "/api/v1/customers/import", workbook, "text/csv")
+    assert (status, error["key"], error["params"]) == (
+        422,
+        "this is a spreadsheet workbook (.xlsx/.xls), not CSV: save it as CSV UTF-8 first",
+        {},
+    )
+    status, error = await call(hub, admin_token, "GET", "/api/v1/customers/424242/export")
+    assert (status, error["code"], error["key"], error["params"]) == (
+        404,
+        "not_found",
+        "customer %(customer)s does not exist",
+        {"customer": 424242},
+    )
+    sender = IdentityRef("email", "erase.me@example.com")
+    envelope = InboundEnvelope(channel="email", external_id="<erase@x>", sender=sender, text="delete my data")
+    customer = (await hub.app[keys.INGESTOR].ingest(envelope)).ticket.customer_id
+    status, error = await call(hub, admin_token, "POST", f"/api/v1/customers/{customer}/erase", {})
+    assert (status, error["code"], error["params"]) == (409, "conflict", {"customer": customer, "count": 1})
+    assert error["key"].startswith("customer %(customer)s has %(count)s open ticket(s), which erasure closes")
+    assert error["message"] == filled(error) and error["message"].startswith(f"customer {customer} has 1 open")
