@@ -10,6 +10,7 @@ from aiohttp import web
 from hub import keys
 from hub.agents.audit_trail import ACTOR_KINDS, AuditQuery, read_trail
 from hub.api.errors import require
+from hub.api.refusal import refuse, refuse_for
 from hub.db.ids import BadId, parse_id
 
 routes = web.RouteTableDef()
@@ -20,15 +21,11 @@ _ACTION = re.compile(r"[a-z_.]{1,64}\*?|\*")
 _ACTOR = re.compile(r"(agent|token):(\d+)")
 
 
-def _refuse(message: str) -> web.HTTPUnprocessableEntity:
-    return web.HTTPUnprocessableEntity(reason=message)
-
-
 def _id(name: str, raw: str) -> int:
     try:
         return parse_id(raw, name)
     except BadId as exc:
-        raise _refuse(str(exc)) from None
+        raise refuse_for(422, exc) from None
 
 
 def _moment(name: str, raw: str) -> datetime:
@@ -37,7 +34,9 @@ def _moment(name: str, raw: str) -> datetime:
         moment = datetime.fromisoformat(raw) if "T" in raw or " " in raw else datetime.combine(
             date.fromisoformat(raw), time())  # fmt: skip
     except ValueError:
-        raise _refuse(f"{name}: not an ISO 8601 date or date-time: {raw[:40]!r}") from None
+        raise refuse(
+            422, "%(field)s: not an ISO 8601 date or date-time: '%(value)s'", field=name, value=raw[:40]
+        ) from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
@@ -49,27 +48,29 @@ def _actor(raw: str) -> tuple[str | None, int | None]:
         return "agent", _id("actor", raw)
     if m := _ACTOR.fullmatch(raw):
         return m[1], _id("actor", m[2])
-    raise _refuse("actor: system, agent, token, agent:<id>, token:<id> or an agent's id")
+    raise refuse(422, "actor: system, agent, token, agent:<id>, token:<id> or an agent's id")
 
 
 def audit_query(query: dict[str, str]) -> AuditQuery:
     """The filters of the query string; 422 naming the first one that cannot be."""
     unknown = sorted(set(query) - set(FILTERS))
     if unknown:
-        raise _refuse(f"{unknown[0]}: unknown filter; the filters are {', '.join(FILTERS)}")
+        raise refuse(
+            422, "%(field)s: unknown filter; the filters are %(choices)s", field=unknown[0], choices=", ".join(FILTERS)
+        )
     entity, action = query.get("entity") or None, query.get("action") or None
     if entity is not None and not _ENTITY.fullmatch(entity):
-        raise _refuse("entity: a record kind such as ticket, customer, agent, api_token")
+        raise refuse(422, "entity: a record kind such as ticket, customer, agent, api_token")
     if action is not None and not _ACTION.fullmatch(action):
-        raise _refuse("action: an action such as ticket.priority_changed, or a prefix ending in * (ticket.*)")
+        raise refuse(422, "action: an action such as ticket.priority_changed, or a prefix ending in * (ticket.*)")
     actor_kind, actor_id = _actor(query["actor"]) if query.get("actor") else (None, None)
     since = _moment("since", query["since"]) if query.get("since") else None
     until = _moment("until", query["until"]) if query.get("until") else None
     if since is not None and until is not None and since >= until:
-        raise _refuse("since must be before until")
+        raise refuse(422, "since must be before until")
     limit = query.get("limit") or "50"
     if not (limit.isascii() and limit.isdecimal()) or not 1 <= int(limit) <= 200:
-        raise _refuse("limit: a whole number from 1 to 200")
+        raise refuse(422, "%(field)s: a whole number from 1 to %(max)s", field="limit", max=200)
     return AuditQuery(
         entity=entity,
         entity_id=_id("entity_id", query["entity_id"]) if query.get("entity_id") else None,

@@ -143,3 +143,26 @@ async def test_import_and_privacy_refusals_carry_their_template(hub: Hub, admin_
     assert (status, error["code"], error["params"]) == (409, "conflict", {"customer": customer, "count": 1})
     assert error["key"].startswith("customer %(customer)s has %(count)s open ticket(s), which erasure closes")
     assert error["message"] == filled(error) and error["message"].startswith(f"customer {customer} has 1 open")
+
+
+async def test_audit_filter_refusals_carry_their_template(hub: Hub, admin_token: str) -> None:
+    status, error = await call(hub, admin_token, "GET", "/api/v1/audit?colour=red")
+    assert (status, error["code"], error["key"]) == (
+        422,
+        "invalid",
+        "%(field)s: unknown filter; the filters are %(choices)s",
+    )
+    assert error["params"]["field"] == "colour" and "entity" in error["params"]["choices"]
+    assert error["message"] == filled(error)
+    status, error = await call(hub, admin_token, "GET", "/api/v1/audit?since=yesterday")
+    assert (status, error["key"], error["params"]) == (
+        422,
+        "%(field)s: not an ISO 8601 date or date-time: '%(value)s'",
+        {"field": "since", "value": "yesterday"},
+    )
+    status, error = await call(hub, admin_token, "GET", "/api/v1/audit?limit=0")
+    assert (error["key"], error["params"]) == (
+        "%(field)s: a whole number from 1 to %(max)s",
+        {"field": "limit", "max": 200},
+    )
+    assert error["message"] == "limit: a whole number from 1 to 200"
