@@ -15,7 +15,7 @@ from hub.agents import audit
 from hub.agents.evidence import evidence_for
 from hub.agents.profile import ProfileError, channels_of, edit_profile, skills_of, works_on
 from hub.api.errors import path_id, require
-from hub.api.refusal import refuse, refuse_for
+from hub.api.refusal import refuse, refuse_as, refuse_for
 from hub.api.requests_people import Nothing, OwnLimits, ProfileBody
 from hub.api.requests_tickets import OfferAnswer
 from hub.api.validation import read_as, read_optional_as
@@ -158,7 +158,9 @@ async def reload_policy(request: web.Request) -> web.Response:
     try:
         config = load_routing(path)
     except RoutingConfigError as exc:
-        raise refuse(422, "%(problem)s; the running policy stays", problem=str(exc)) from None
+        # The key is the file's problem (the reader's language says it); the English sentence adds that nothing
+        # changed, which the refusal itself tells a translated page.
+        raise refuse_as(422, exc.wording, message=f"{exc}; the running policy stays") from None
     request.app[keys.ROUTING].reload(config)
     async with request.app[keys.DB].write() as uow:
         audit.record(uow.session, actor, "routing.reloaded", "routing", None, file=str(path))

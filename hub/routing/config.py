@@ -16,10 +16,11 @@ from hub.routing.entry import EntryRule, parse_entry_points
 from hub.routing.fairness import DEFAULT_FAIRNESS, Fairness
 from hub.routing.policy import Filter, PolicyError, parse_filters
 from hub.routing.urgency import DEFAULT_WEIGHTS, UrgencyWeights
+from hub.wording import Worded
 
 
-class RoutingConfigError(ValueError):
-    pass
+class RoutingConfigError(Worded, ValueError):
+    """routing.toml cannot be used: where (the file, then the key) and why."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,31 +109,40 @@ def load_routing(path: Path) -> RoutingConfig:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise RoutingConfigError(f"{path}: {exc}") from None  # tomllib's message carries line and column
+        # tomllib's message (its own English words) carries line and column.
+        raise RoutingConfigError("%(source)s: %(problem)s", source=str(path), problem=str(exc)) from None
     return parse_routing(data, str(path))
 
 
 def parse_routing(data: dict[str, Any], source: str) -> RoutingConfig:
     capacity = data.get("capacity", {})
     if not isinstance(capacity, dict) or not all(isinstance(v, int) and 0 < v <= 50 for v in capacity.values()):
-        raise RoutingConfigError(f"{source}: [capacity]: each channel needs a whole number from 1 to 50")
+        raise RoutingConfigError(
+            "%(source)s: [capacity]: each channel needs a whole number from 1 to 50", source=source
+        )
     rules = []
     for n, raw in enumerate(data.get("keywords", []), 1):
-        where = f"{source}: keywords #{n}"
         if not isinstance(raw, dict):
-            raise RoutingConfigError(f"{where}: expected a [[keywords]] table")
+            raise RoutingConfigError("%(source)s: keywords #%(n)s: expected a [[keywords]] table", source=source, n=n)
         words, skill, level = raw.get("words"), raw.get("skill"), raw.get("level", 1)
         if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
-            raise RoutingConfigError(f"{where}: words must be a non-empty list of strings")
+            raise RoutingConfigError(
+                "%(source)s: keywords #%(n)s: words must be a non-empty list of strings", source=source, n=n
+            )
         if not isinstance(skill, str) or not skill.strip():
-            raise RoutingConfigError(f"{where}: skill must be a name")
+            raise RoutingConfigError("%(source)s: keywords #%(n)s: skill must be a name", source=source, n=n)
         if not isinstance(level, int) or not 1 <= level <= 5:
-            raise RoutingConfigError(f"{where}: level must be 1-5")
+            raise RoutingConfigError("%(source)s: keywords #%(n)s: level must be 1-5", source=source, n=n)
         rules.append(KeywordRule(tuple(w.lower() for w in words), skill.strip(), level))
     unknown = set(data) - set(SECTIONS)
     if unknown:
-        raise RoutingConfigError(f"{source}: unknown section {sorted(unknown)[0]!r} (known: {', '.join(SECTIONS)})")
-    tiers = tuple(_tier(name, raw, f"{source}: tiers.{name}") for name, raw in (data.get("tiers") or {}).items())
+        raise RoutingConfigError(
+            "%(source)s: unknown section '%(section)s' (known: %(known)s)",
+            source=source,
+            section=sorted(unknown)[0],
+            known=", ".join(SECTIONS),
+        )
+    tiers = tuple(_tier(name, raw, source) for name, raw in (data.get("tiers") or {}).items())
     tier_names = tuple(t.name for t in tiers) or RoutingConfig().tier_names
     presence = _table(data, "presence", source, {"away_on_disconnect_s", "away_after_missed_offer"})
     continuity = _table(data, "continuity", source, {"wait_s"})
@@ -142,7 +152,7 @@ def parse_routing(data: dict[str, Any], source: str) -> RoutingConfig:
     if isinstance(offer_table, dict):
         offer_table = {k: v for k, v in offer_table.items() if k != "reoffer_after_seconds"}
     if isinstance(reoffer, bool) or not isinstance(reoffer, int) or not 1 <= reoffer <= 3600:
-        raise RoutingConfigError(f"{source}: offers.reoffer_after_seconds: seconds from 1 to 3600")
+        raise RoutingConfigError("%(source)s: offers.reoffer_after_seconds: seconds from 1 to 3600", source=source)
     try:
         return RoutingConfig(
             capacity={**RoutingConfig().capacity, **capacity},
@@ -154,14 +164,15 @@ def parse_routing(data: dict[str, Any], source: str) -> RoutingConfig:
             offers=_seconds({"offers": offer_table}, "offers", source),
             reoffer_after_s=reoffer,
             after_contact=_seconds(data, "after_contact", source),
-            away_on_disconnect_s=_whole(presence.get("away_on_disconnect_s", 60), f"{source}: presence"),
+            away_on_disconnect_s=_whole(presence.get("away_on_disconnect_s", 60), source, "presence"),
             away_after_missed_offer=bool(presence.get("away_after_missed_offer", True)),
-            continuity_s=_whole(continuity.get("wait_s", 0), f"{source}: continuity.wait_s"),
+            continuity_s=_whole(continuity.get("wait_s", 0), source, "continuity.wait_s"),
             entry_points=parse_entry_points(data.get("entry_points"), source),
             value=ValueRules.parse(data.get("value"), tier_names, source),
         )
     except (PolicyError, ValueError) as exc:
-        raise RoutingConfigError(str(exc)) from None
+        # The policy parts' own words (they name their file and key).
+        raise RoutingConfigError("%(problem)s", problem=str(exc)) from None
 
 
 SECTIONS = (
@@ -173,36 +184,49 @@ SECTIONS = (
 def _table(data: dict[str, Any], name: str, source: str, keys: set[str]) -> dict[str, Any]:
     raw = data.get(name, {})
     if not isinstance(raw, dict) or set(raw) - keys:
-        raise RoutingConfigError(f"{source}: [{name}] takes {', '.join(sorted(keys))}")
+        raise RoutingConfigError(
+            "%(source)s: [%(table)s] takes %(keys)s", source=source, table=name, keys=", ".join(sorted(keys))
+        )
     return raw
 
 
-def _whole(value: Any, where: str) -> int:
+def _whole(value: Any, source: str, key: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise RoutingConfigError(f"{where}: a whole number of seconds, 0 or more")
+        raise RoutingConfigError("%(source)s: %(key)s: a whole number of seconds, 0 or more", source=source, key=key)
     return value
 
 
 def _seconds(data: dict[str, Any], name: str, source: str) -> dict[str, int]:
     raw = data.get(name, {})
     if not isinstance(raw, dict):
-        raise RoutingConfigError(f"{source}: [{name}] maps channels to seconds")
+        raise RoutingConfigError("%(source)s: [%(table)s] maps channels to seconds", source=source, table=name)
     for channel, value in raw.items():
         if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 3600:
-            raise RoutingConfigError(f"{source}: {name}.{channel}: seconds from 1 to 3600")
+            raise RoutingConfigError(
+                "%(source)s: %(table)s.%(channel)s: seconds from 1 to 3600", source=source, table=name, channel=channel
+            )
     return dict(raw)
 
 
-def _tier(name: str, raw: Any, where: str) -> Tier:
+def _tier(name: str, raw: Any, source: str) -> Tier:
     if not isinstance(raw, dict):
-        raise RoutingConfigError(f"{where}: expected a [tiers.{name}] table")
+        raise RoutingConfigError(
+            "%(source)s: tiers.%(tier)s: expected a [tiers.%(tier)s] table", source=source, tier=name
+        )
     weight = raw.get("weight", 0)
     if not isinstance(weight, int) or weight < 0:
-        raise RoutingConfigError(f"{where}: weight must be a whole number of 0 or more")
+        raise RoutingConfigError(
+            "%(source)s: tiers.%(tier)s: weight must be a whole number of 0 or more", source=source, tier=name
+        )
     targets = {}
     for key in ("first_response", "resolution"):
         table = raw.get(key, {})
         if not isinstance(table, dict) or not all(isinstance(v, int) and v > 0 for v in table.values()):
-            raise RoutingConfigError(f"{where}: {key} must map channels (or default) to minutes above 0")
+            raise RoutingConfigError(
+                "%(source)s: tiers.%(tier)s: %(key)s must map channels (or default) to minutes above 0",
+                source=source,
+                tier=name,
+                key=key,
+            )
         targets[key] = dict(table)
     return Tier(name, weight, targets["first_response"], targets["resolution"])

@@ -3,15 +3,22 @@ bodies, imports, privacy, audit filters and routing reloads, one representative 
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import io
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import aiohttp
 
 from hub import keys
+from hub.app import create_app
+from hub.db.engine import Database
 from hub.envelopes import IdentityRef, InboundEnvelope
+from hub.settings import Settings
 from tests.api.test_error_keys import call, filled
-from tests.conftest import Hub
+from tests.conftest import Hub, make_token
 
 
 async def test_calendar_refusals_carry_their_template(hub: Hub, admin_token: str) -> None:
@@ -166,3 +173,24 @@ async def test_audit_filter_refusals_carry_their_template(hub: Hub, admin_token:
         {"field": "limit", "max": 200},
     )
     assert error["message"] == "limit: a whole number from 1 to 200"
+
+
+async def test_a_refused_routing_reload_carries_the_files_problem(
+    settings: Settings, aiohttp_server: Callable[..., Any], tmp_path: Path, db: Database
+) -> None:
+    path = tmp_path / "routing.toml"
+    path.write_text("[offers]\nwebchat = 30\n", encoding="utf-8")
+    custom = dataclasses.replace(settings, routing_config=str(path))
+    app = create_app(custom)
+    hub = Hub(await aiohttp_server(app), app, custom)
+    token = await make_token(db, "supervisor")
+    await asyncio.to_thread(path.write_text, "[offers]\nwebchat = 30\n[colours]\nsky = 'blue'\n", encoding="utf-8")
+    status, error = await call(hub, token, "POST", "/api/v1/routing/reload")
+    assert (status, error["code"], error["key"]) == (
+        422,
+        "invalid",
+        "%(source)s: unknown section '%(section)s' (known: %(known)s)",
+    )
+    assert error["params"]["source"] == str(path) and error["params"]["section"] == "colours"
+    assert error["message"] == f"{filled(error)}; the running policy stays"
+    assert hub.app[keys.ROUTING].config.offers == {"webchat": 30}
