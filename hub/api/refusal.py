@@ -9,6 +9,13 @@ from aiohttp import web
 
 from hub.wording import Param, Worded, Wording, attach, attached
 
+
+class _TooLarge(web.HTTPClientError):
+    """413 with a worded reason: aiohttp's own HTTPRequestEntityTooLarge insists on sizes and writes its text."""
+
+    status_code = 413
+
+
 # The aiohttp exception of each status a refusal answers with.
 _STATUSES: dict[int, type[web.HTTPException]] = {
     400: web.HTTPBadRequest,
@@ -16,7 +23,7 @@ _STATUSES: dict[int, type[web.HTTPException]] = {
     403: web.HTTPForbidden,
     404: web.HTTPNotFound,
     409: web.HTTPConflict,
-    413: web.HTTPRequestEntityTooLarge,
+    413: _TooLarge,
     422: web.HTTPUnprocessableEntity,
     429: web.HTTPTooManyRequests,
     503: web.HTTPServiceUnavailable,

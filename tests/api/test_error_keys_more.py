@@ -194,3 +194,13 @@ async def test_a_refused_routing_reload_carries_the_files_problem(
     assert error["params"]["source"] == str(path) and error["params"]["section"] == "colours"
     assert error["message"] == f"{filled(error)}; the running policy stays"
     assert hub.app[keys.ROUTING].config.offers == {"webchat": 30}
+
+
+def test_every_status_a_refusal_answers_with_can_be_raised() -> None:
+    # aiohttp's 413 class wants sizes: a worded 413 is its own class, as every other status is aiohttp's.
+    from hub.api.refusal import _STATUSES, refuse, wording_of
+
+    for status in _STATUSES:
+        exc = refuse(status, "the request body is larger than %(max)s bytes", max=10)
+        assert exc.status == status and exc.reason == "the request body is larger than 10 bytes"
+        assert wording_of(exc) is not None
