@@ -15,6 +15,7 @@ from hub.agent_console.phrases import phrases
 from hub.agent_console.workspace import workspace_page
 from hub.agents import audit
 from hub.api.errors import int_param, path_id, require
+from hub.api.refusal import refuse
 from hub.customers.history import timeline
 from hub.customers.insight import insight
 from hub.customers.tables import Survey
@@ -54,7 +55,7 @@ async def customer_state(request: web.Request) -> web.Response:
     async with request.app[keys.DB].read() as s:
         customer = await s.get(Customer, path_id(request))
         if customer is None:
-            raise web.HTTPNotFound(reason="no such customer")
+            raise refuse(404, "no such customer")
         held = await s.execute(
             select(Identity.kind, Identity.value, Identity.verified)
             .where(Identity.customer_id == customer.id)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 
 from hub import keys
 from hub.api.errors import int_param, query_id, require
+from hub.api.refusal import refuse
 from hub.clock import utcnow
 from hub.db.models import Agent
 from hub.knowledge.tables import Article, ArticleVersion
@@ -129,9 +130,9 @@ async def overview(request: web.Request) -> web.Response:
     q = request.query
     status, sort, query = q.get("status", ""), q.get("sort", ""), q.get("q", "").strip()[:MAX_QUERY]
     if status and status not in STATUSES:
-        raise web.HTTPBadRequest(reason=f"status must be one of {', '.join(STATUSES)}")
+        raise refuse(400, "status must be one of %(choices)s", choices=", ".join(STATUSES))
     if sort and sort not in SORTS:
-        raise web.HTTPBadRequest(reason=f"sort must be one of {', '.join(SORTS)}")
+        raise refuse(400, "sort must be one of %(choices)s", choices=", ".join(SORTS))
     offset, limit = int_param(request, "offset", 0, 0, 1_000_000), int_param(request, "limit", 25, 1, 200)
     owner_id, today = query_id(request, "owner_id"), utcnow().date()
     rows = await _rows(request)

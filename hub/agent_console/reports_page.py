@@ -13,6 +13,7 @@ from hub.agent_console.pages import SUPERVISOR_PAGES, page_principal
 from hub.agent_console.supervisor_shell import render_shell, tiers_by_value
 from hub.agents import audit
 from hub.api.errors import int_param, require
+from hub.api.refusal import refuse
 from hub.clock import utcnow
 from hub.tickets.reports import MAX_DAYS, as_csv, report
 
@@ -29,7 +30,7 @@ def _day(request: web.Request, name: str) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise web.HTTPBadRequest(reason=f"{name} must be a date such as 2026-11-24") from None
+        raise refuse(400, "%(name)s must be a date such as 2026-11-24", name=name) from None
 
 
 def _period(request: web.Request) -> tuple[datetime, datetime, str]:
@@ -40,13 +41,13 @@ def _period(request: web.Request) -> tuple[datetime, datetime, str]:
         until = (utcnow() + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
         return until - timedelta(days=days), until, f"{days}d"
     if first is None or last is None:
-        raise web.HTTPBadRequest(reason="since and until go together")
+        raise refuse(400, "since and until go together")
     if last < first:
-        raise web.HTTPBadRequest(reason="until must not be before since")
+        raise refuse(400, "until must not be before since")
     if (last - first).days + 1 > MAX_DAYS:
-        raise web.HTTPBadRequest(reason=f"a report covers at most {MAX_DAYS} days")
+        raise refuse(400, "a report covers at most %(days)s days", days=MAX_DAYS)
     if last >= date.max:  # the day after it would not exist
-        raise web.HTTPBadRequest(reason="until must be a real day before the end of time")
+        raise refuse(400, "until must be a real day before the end of time")
     since = datetime(first.year, first.month, first.day, tzinfo=UTC)
     return since, since + timedelta(days=(last - first).days + 1), f"{first.isoformat()}_{last.isoformat()}"
 
