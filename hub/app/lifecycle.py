@@ -12,10 +12,12 @@ from aiohttp import web
 from hub import keys
 from hub.agent_console.setup import CONSOLE_FEED, SOCKET_GUARD
 from hub.app.core import BREACHES, BRIDGE, LIVE_STATS, REMINDERS
+from hub.db.engine import Database
 from hub.db.migrate import ensure_current
 from hub.ops import warm_up
+from hub.settings import Settings, SettingsError
 from hub.tickets.calendar_store import reload_calendars, sync_calendars
-from hub.tickets.queues import sync_queues
+from hub.tickets.queues import UnknownCalendar, sync_queues
 
 GOODBYE_S = 3.0  # how long a stopping process waits for sockets to collect their goodbye
 
@@ -29,7 +31,7 @@ async def run_core(app: web.Application) -> AsyncIterator[None]:
         # The calendars live in the database (admins edit them); hub.toml's are mirrored in first.
         await sync_calendars(db, settings.calendars)
         await reload_calendars(db)
-        await sync_queues(db, settings.queues)
+        await _sync_queues(db, settings)
         await app[keys.PRESENCE].reset()
         await app[keys.PRESENCE].start()
         await app[keys.KNOWLEDGE].start()
@@ -56,6 +58,17 @@ async def run_core(app: web.Application) -> AsyncIterator[None]:
         await app[keys.CHANNELS].stop_all()
         await app[keys.KNOWLEDGE].stop()
         await db.dispose()
+
+
+async def _sync_queues(db: Database, settings: Settings) -> None:
+    try:
+        await sync_queues(db, settings.queues)
+    except UnknownCalendar as exc:  # start-up stops with the file's key named, as for any other wrong setting
+        raise SettingsError(
+            f"queues.{exc.queue}.calendar",
+            exc.calendar,
+            "the name of a calendar: a [calendars.<name>] table, or one an admin made (`hub calendars`, the API)",
+        ) from None
 
 
 async def settle(_app: web.Application) -> AsyncIterator[None]:

@@ -18,6 +18,7 @@ from hub.knowledge.cli import CLI
 from hub.knowledge.transfer import import_documents, parse_json
 from hub.routing.config import load_routing
 from hub.settings import PROJECT_ROOT, Settings
+from hub.tickets.calendar_store import sync_calendars
 from hub.tickets.ingest import Ingestor
 from hub.tickets.queues import sync_queues
 
@@ -50,6 +51,7 @@ async def seed(settings: Settings) -> list[tuple[str, str, str]]:
     """Idempotent: a second `hub demo` keeps what the first one made."""
     db = Database(settings.database_url, EventBus())
     try:
+        await sync_calendars(db, settings.calendars)  # first: the queues' calendars must exist
         await sync_queues(db, settings.queues)
         async with db.write() as uow:
             s = uow.session

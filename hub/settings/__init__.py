@@ -214,9 +214,8 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Set
     queue_names = {q.name for q in settings.queues}
     if settings.default_queue not in queue_names:
         raise SettingsError("default_queue", settings.default_queue, "the name of a configured queue")
-    for queue in settings.queues:
-        if queue.calendar is not None and queue.calendar not in settings.calendars:
-            raise SettingsError(f"queues.{queue.name}.calendar", queue.calendar, "a [calendars.<name>] table's name")
+    # A queue's calendar is checked at start-up against the stored calendars (hub/app/lifecycle.py): an admin
+    # may have made it through the API, so it need not be a table of this file.
     return settings
 
 

@@ -10,9 +10,18 @@ from sqlalchemy import select
 from hub.db.engine import Database
 from hub.db.models import Queue
 from hub.db.upserts import insert_for
+from hub.tickets.calendar_table import StoredCalendar
 
 if TYPE_CHECKING:  # settings sit above the domain: it is handed the queues
     from hub.settings import QueueConfig
+
+
+class UnknownCalendar(LookupError):
+    """hub.toml gives a queue a calendar that neither the file nor an admin made."""
+
+    def __init__(self, queue: str, calendar: str) -> None:
+        super().__init__(f"queue {queue!r} names calendar {calendar!r}, which does not exist")
+        self.queue, self.calendar = queue, calendar
 
 
 async def sync_queues(db: Database, configured: Iterable[QueueConfig]) -> None:
@@ -24,6 +33,12 @@ async def sync_queues(db: Database, configured: Iterable[QueueConfig]) -> None:
         return
     insert = insert_for(db.is_sqlite)
     async with db.write() as uow:
+        # Checked against the stored calendars (hub.toml's are mirrored in first), so a queue in the file may
+        # count in a calendar an admin made through the API; nothing is written when one does not exist.
+        known = set(await uow.session.scalars(select(StoredCalendar.name)))
+        for cfg in configured:
+            if cfg.calendar is not None and cfg.calendar not in known:
+                raise UnknownCalendar(cfg.name, cfg.calendar)
         # Several processes start together against one new database: each adds what is missing, and a queue
         # another one added meanwhile is simply there (not a unique-name error that stops this process).
         rows = [

@@ -166,7 +166,9 @@ def test_bad_calendar_tables_name_the_key(table: dict[str, object], key: str) ->
     assert caught.value.key == key
 
 
-def test_settings_read_calendars_and_check_the_queues_name_one(tmp_path: Path) -> None:
+def test_settings_read_calendars_and_the_queues_naming_one(tmp_path: Path) -> None:
+    """A queue may name a calendar the file does not have (an admin made it): start-up checks that one
+    (tests/app/test_queue_calendar_start.py)."""
     (tmp_path / "extra.toml").write_text("holidays = [2026-12-24]\n", encoding="utf-8")
     path = tmp_path / "hub.toml"
     base = """
@@ -186,9 +188,10 @@ include = ["extra.toml"]
     billing = next(q for q in settings.queues if q.name == "billing")
     assert billing.calendar == "cn" and billing.auto_assign is False
     assert settings.calendars["cn"].holidays == frozenset({date(2026, 12, 24)})
-    path.write_text(base % "us", encoding="utf-8")
-    with pytest.raises(SettingsError, match=r"queues\.billing\.calendar"):
-        load_settings(env={"HUB_CONFIG": str(path)})
+    path.write_text(base % "made-by-an-admin", encoding="utf-8")
+    assert next(q for q in load_settings(env={"HUB_CONFIG": str(path)}).queues if q.calendar).calendar == (
+        "made-by-an-admin"
+    )
     path.write_text((base % "cn").replace('"09:00-18:00"', '"nine to six"'), encoding="utf-8")
     with pytest.raises(SettingsError, match=r"calendars\.cn\.hours\.mon-fri"):
         load_settings(env={"HUB_CONFIG": str(path)})
