@@ -5,7 +5,7 @@ suggestion; confident_recall: answerable questions whose right article is shown 
 gap_precision: of the questions the gap report would count (no confident suggestion, in a group of
 questions of one meaning one of which has its best confidence under GAP_THRESHOLD), the share that truly
 have no article. Reported for the tune half, the hold-out half, both, the training set the confidence is
-also fitted on (train2), and the sets never tuned on (fresh, fresh2; fresh3 and fresh4 only when asked).
+also fitted on (train2), and the sets never tuned on (fresh, fresh2; fresh3, fresh4 and fresh5 only when asked).
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ TRAIN2: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/train2_set.js
 FRESH3: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh3_set.json").read_text("utf-8"))
 # Written for the round of the gist (hub/knowledge/gist.py) before any change: measured once before, once after.
 FRESH4: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh4_set.json").read_text("utf-8"))
+# Written for the round of near misses before any change: measured once before, once after.
+FRESH5: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh5_set.json").read_text("utf-8"))
 TRAINING = ("tune", "train2")  # what the confidence model is fitted on
 
 
@@ -111,7 +113,7 @@ def misses(index: SuggestionIndex, half: str | None = None) -> list[str]:
     return lines
 
 
-def report(index: SuggestionIndex, fresh3: bool = False, fresh4: bool = False) -> dict[str, Any]:
+def report(index: SuggestionIndex, fresh3: bool = False, fresh4: bool = False, fresh5: bool = False) -> dict[str, Any]:
     out = {
         "all": evaluate(index, QUESTIONS),
         "tune": evaluate(index, (q for q in QUESTIONS if q["half"] == "tune")),
@@ -124,6 +126,8 @@ def report(index: SuggestionIndex, fresh3: bool = False, fresh4: bool = False) -
         out["fresh3"] = evaluate(index, FRESH3)
     if fresh4:
         out["fresh4"] = evaluate(index, FRESH4)
+    if fresh5:
+        out["fresh5"] = evaluate(index, FRESH5)
     return out
 
 
