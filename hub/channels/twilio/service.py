@@ -8,12 +8,12 @@ from pathlib import Path
 
 import aiohttp
 from aiohttp import web
-from twilio.request_validator import RequestValidator
 
 from hub.channels.storage import LocalDirectoryStore
 from hub.channels.twilio.config import TwilioConfig
 from hub.channels.twilio.ivr import Ivr, load_ivr
 from hub.channels.twilio.media import MediaRefused, fetch
+from hub.channels.twilio.signature import WebhookSignature
 from hub.channels.twilio.sms import SmsChannel
 from hub.channels.twilio.voice import VoiceChannel
 from hub.routing.calls import CallOffers
@@ -36,7 +36,7 @@ class TwilioService:
     ) -> None:
         self.config = config
         self.public_url = public_url
-        self.validator = RequestValidator(config.auth_token)
+        self.signature = WebhookSignature(config.auth_token)
         self.sms = SmsChannel(config, public_url)
         self.voice = VoiceChannel()
         ivr_path = Path(config.ivr)

@@ -2,14 +2,54 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+from collections.abc import Mapping
+from functools import lru_cache
+from urllib.parse import urlparse
+
 from aiohttp import web
 from multidict import MultiDictProxy
-from twilio.request_validator import RequestValidator
+from twilio.request_validator import add_port, remove_port
 
 from hub.bodies import read_form
 
 # Twilio's webhook forms are small; anything near this is not from Twilio.
 MAX_FORM_BYTES = 64 * 1024
+
+
+class WebhookSignature:
+    """Twilio's HMAC-SHA1 signature of a form webhook: accepts exactly what twilio's RequestValidator.validate
+    accepts for a form, at a fraction of its cost on every webhook: the key is set up once, the URL's two
+    forms are worked out once per URL, and the second form is hashed only when the first does not match."""
+
+    def __init__(self, auth_token: str) -> None:
+        self._keyed = hmac.new(auth_token.encode("utf-8"), digestmod=hashlib.sha1)
+
+    def valid(self, url: str, params: Mapping[str, str], signature: str) -> bool:
+        try:
+            given = signature.encode("utf-8")
+            forms = _url_forms(url)
+            # Twilio signs the URL followed by each parameter's name and value, sorted by name.
+            signed = "".join(name + params[name] for name in sorted(params)).encode("utf-8")
+        except (UnicodeEncodeError, ValueError):
+            return False  # a lone surrogate or a port that is no number: nothing Twilio signed
+        for candidate in forms:
+            mac = self._keyed.copy()
+            mac.update(candidate)
+            mac.update(signed)
+            if hmac.compare_digest(base64.b64encode(mac.digest()), given):
+                return True
+        return False
+
+
+@lru_cache(maxsize=256)
+def _url_forms(url: str) -> tuple[bytes, ...]:
+    """The URL without and with its port (Twilio signs either, depending on its side), the one as called first."""
+    parsed = urlparse(url)
+    forms = (add_port(parsed), remove_port(parsed)) if parsed.port else (remove_port(parsed), add_port(parsed))
+    return tuple(form.encode("utf-8") for form in forms)
 
 
 def called_url(request: web.Request, public_base: str | None) -> str:
@@ -20,16 +60,16 @@ def called_url(request: web.Request, public_base: str | None) -> str:
 
 
 async def signed_form(
-    request: web.Request, validator: RequestValidator, public_base: str | None
+    request: web.Request, signature: WebhookSignature, public_base: str | None
 ) -> MultiDictProxy[str]:
     """The form fields of a genuine Twilio request; 403 (nothing read further, nothing stored) otherwise."""
     if request.content_length is not None and request.content_length > MAX_FORM_BYTES:
         raise web.HTTPRequestEntityTooLarge(max_size=MAX_FORM_BYTES, actual_size=request.content_length)
-    signature = request.headers.get("X-Twilio-Signature", "")
-    if not signature:
+    header = request.headers.get("X-Twilio-Signature", "")
+    if not header:
         raise web.HTTPForbidden(text="missing X-Twilio-Signature")
     form = await read_form(request, MAX_FORM_BYTES)
     params = {k: str(v) for k, v in form.items()}
-    if not validator.validate(called_url(request, public_base), params, signature):
+    if not signature.valid(called_url(request, public_base), params, header):
         raise web.HTTPForbidden(text="bad X-Twilio-Signature")
     return form

@@ -19,16 +19,19 @@ from hub.wording import Wording
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 TWILIO = web.AppKey("twilio", TwilioService)
+# Nearly every answer is the empty one ("nothing to send back"): written once, not built per webhook.
+EMPTY_TWIML = MessagingResponse().to_xml()
 
 
 def twiml(response: MessagingResponse | None = None) -> web.Response:
-    return web.Response(text=(response or MessagingResponse()).to_xml(), content_type="application/xml")
+    text = EMPTY_TWIML if response is None else response.to_xml()
+    return web.Response(text=text, content_type="application/xml")
 
 
 @routes.post("/webhooks/twilio/sms")
 async def inbound_sms(request: web.Request) -> web.Response:
     service = request.app[TWILIO]
-    form = await signed_form(request, service.validator, service.public_url)
+    form = await signed_form(request, service.signature, service.public_url)
     fields = {k: str(v) for k, v in form.items()}
     number = service.config.number(fields.get("To", ""))
     if number is None:
@@ -60,7 +63,7 @@ async def inbound_sms(request: web.Request) -> web.Response:
 async def message_status(request: web.Request) -> web.Response:
     """Status callback of an SMS we sent; ?interaction= is in the signed URL, so it cannot be forged."""
     service = request.app[TWILIO]
-    form = await signed_form(request, service.validator, service.public_url)
+    form = await signed_form(request, service.signature, service.public_url)
     sid, state = form.get("MessageSid", ""), form.get("MessageStatus", "")
     try:
         interaction_id = int(request.query.get("interaction", ""))

@@ -1,0 +1,63 @@
+"""The hub's signature check accepts exactly what twilio's own RequestValidator accepts, for any form and URL."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from twilio.request_validator import RequestValidator
+
+from hub.channels.twilio.signature import WebhookSignature
+
+TOKEN = "auth-token"
+CHECKS = settings(max_examples=300, deadline=None, derandomize=True, database=None)
+TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
+URLS = st.builds(
+    lambda scheme, host, port, path, query: f"{scheme}://{host}{port}/webhooks/twilio/{path}{query}",
+    st.sampled_from(["http", "https"]),
+    st.sampled_from(["hub.example", "127.0.0.1", "support.shop.example"]),
+    st.sampled_from(["", ":80", ":443", ":8080", ":20000"]),
+    st.from_regex(r"\A[\w%.~-]{0,20}\Z"),
+    st.sampled_from(["", "?interaction=12", "?call=CA1&agent=3", "?x=%E4%BD%A0"]),
+)
+
+
+def forms_of(url: str) -> list[str]:
+    """What Twilio may have signed for this URL: it as called, without its port, with the default port."""
+    scheme, rest = url.split("://", 1)
+    host, _, path = rest.partition("/")
+    bare = host.split(":")[0]
+    default = "443" if scheme == "https" else "80"
+    return [url, f"{scheme}://{bare}/{path}", f"{scheme}://{bare}:{default}/{path}"]
+
+
+@CHECKS
+@given(params=st.dictionaries(TEXT, TEXT, max_size=8), url=URLS, signed=st.integers(0, 2), forged=TEXT,
+       token=st.sampled_from([TOKEN, "another-token"]))  # fmt: skip
+def test_accepts_what_twilio_accepts(params: dict[str, str], url: str, signed: int, forged: str, token: str) -> None:
+    theirs, ours = RequestValidator(TOKEN), WebhookSignature(TOKEN)
+    genuine = RequestValidator(token).compute_signature(forms_of(url)[signed], params)
+    for signature in (genuine, forged, genuine[:-1], genuine.lower(), ""):
+        assert ours.valid(url, params, signature) is theirs.validate(url, params, signature)
+
+
+def test_a_genuine_signature_for_either_form_of_the_url_passes_and_a_changed_one_fails() -> None:
+    ours, theirs = WebhookSignature(TOKEN), RequestValidator(TOKEN)
+    params = {"MessageSid": "SM1", "Body": "我的订单 where is it?", "From": "+8613800000001"}
+    for signed, called in (
+        ("https://hub.example/webhooks/twilio/sms", "https://hub.example/webhooks/twilio/sms"),
+        ("https://hub.example:443/webhooks/twilio/sms", "https://hub.example/webhooks/twilio/sms"),
+        ("http://127.0.0.1/webhooks/twilio/sms", "http://127.0.0.1:80/webhooks/twilio/sms"),
+        ("http://127.0.0.1:8080/webhooks/twilio/sms", "http://127.0.0.1:8080/webhooks/twilio/sms"),
+    ):
+        signature = theirs.compute_signature(signed, params)
+        assert ours.valid(called, params, signature)
+        assert not ours.valid(called, {**params, "Body": "changed"}, signature)
+        assert not ours.valid(called + "?x=1", params, signature)
+        assert not WebhookSignature("wrong").valid(called, params, signature)
+
+
+def test_text_nobody_could_sign_is_refused_not_an_error() -> None:
+    ours = WebhookSignature(TOKEN)
+    assert not ours.valid("https://hub.example/webhooks/twilio/sms", {"Body": "\ud800"}, "abc=")
+    assert not ours.valid("https://hub.example:port/webhooks/twilio/sms", {}, "abc=")
+    assert not ours.valid("https://hub.example/webhooks/twilio/sms", {}, "签名")
