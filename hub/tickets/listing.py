@@ -40,6 +40,7 @@ from hub.clock import utcnow
 from hub.customers.tiers import PRIORITIES
 from hub.db.models import Queue, Status, Ticket
 from hub.tickets.sla import breached
+from hub.wording import Worded
 
 # Registered with the tickets table (revision 0018 makes them): the inbox, a queue's and an agent's.
 _ORDER = (Ticket.status, Ticket.priority_rank, Ticket.last_message_at, Ticket.id)
@@ -60,6 +61,13 @@ ORDERS = ("inbox", "recent")  # most urgent then longest waiting; most recently 
 
 class BadCursor(ValueError):
     """A cursor this server did not hand out (or for another order)."""
+
+
+class UnknownCursor(BadCursor, Worded):
+    """A cursor no list handed out: worded, so a Chinese reader is refused in Chinese as everywhere else."""
+
+    def __init__(self) -> None:
+        Worded.__init__(self, "cursor is not one this list handed out")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +91,9 @@ class Position:
             rank, at, ticket_id, *rest = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
             position = cls(int(rank), datetime.fromisoformat(at), int(ticket_id), str(rest[0]) if rest else "inbox")
         except (ValueError, TypeError) as exc:
-            raise BadCursor("cursor is not one this list handed out") from exc
+            raise UnknownCursor() from exc
         if not 0 <= position.rank <= ODD or position.last_message_at.tzinfo is None or len(rest) > 1:
-            raise BadCursor("cursor is not one this list handed out")
+            raise UnknownCursor()
         if position.order != order:
             raise BadCursor(f"cursor is from a list in {position.order} order, not {order}")
         return position

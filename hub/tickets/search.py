@@ -19,7 +19,7 @@ from hub.customers.search_index import TICKET_CONFIG, TICKET_WORDS, is_sqlite, p
 from hub.customers.search_query import fts5_match, index_words, query_terms, snippet, tsquery
 from hub.db.models import Customer, Interaction, Queue, Ticket
 from hub.events.snapshots import TicketSnapshot
-from hub.tickets.listing import BadCursor, conditions
+from hub.tickets.listing import UnknownCursor, conditions
 from hub.tickets.views import TicketFilter
 
 CANDIDATES = 1000
@@ -71,7 +71,7 @@ def _offset(cursor: str | None) -> int:
     if not cursor:
         return 0
     if not (cursor.startswith("s") and cursor[1:].isdigit() and int(cursor[1:]) < CANDIDATES):
-        raise BadCursor("cursor is not one this search handed out")
+        raise UnknownCursor()
     return int(cursor[1:])
 
 
