@@ -7,9 +7,10 @@ executemany moves the tickets, one multi-row INSERT ... RETURNING stores the con
 index and one the history. A new customer's only contact in the batch (no thread, no claim) is the other
 common case: inbound_new.py opens their customers and tickets in a few statements for the batch, and their
 contacts join the same INSERTs. Everything else (a new customer writing twice in one batch, a ticket to reopen,
-a pending or merged ticket, a hint naming another customer's ticket, claims, extra identities, a repeated message
-id) goes through ContactWriter.store one by one, in the same transaction. A customer is handled by one path only,
-so their contacts keep their order.
+a pending or merged ticket, a hint naming another customer's ticket, claims, extra identities, a message id
+repeated within the batch) goes through ContactWriter.store one by one, in the same transaction. A message stored
+before (a provider's retry) writes nothing: one SELECT answers all of them, and their senders' other contacts stay
+on the batch path. A customer is handled by one path only, so their contacts keep their order.
 Nothing here is cached across batches: customers and tickets are read in each batch's own transaction (on
 PostgreSQL with the customers locked, as the one-by-one path locks them), so a merge, an erasure or an
 identity moved between batches is seen by the next batch.
@@ -29,7 +30,7 @@ from hub.customers import history
 from hub.customers.identities import InvalidIdentity, normalize
 from hub.customers.search_index import is_sqlite, put_ticket_rows
 from hub.db.engine import UnitOfWork
-from hub.db.models import INTERACTIONS, Customer, Identity, Interaction, Ticket
+from hub.db.models import INTERACTIONS, Customer, Identity, Interaction, Queue, Ticket
 from hub.envelopes import IdentityRef, InboundEnvelope
 from hub.events import MessageReceived, TicketCreated
 from hub.events.snapshots import InteractionSnapshot, TicketSnapshot
@@ -66,6 +67,13 @@ _LATEST = select(Ticket).join(_RANKED, _RANKED.c.id == Ticket.id).where(_RANKED.
 _REFERRED = select(Interaction.external_id, Interaction.id, Interaction.ticket_id).where(
     Interaction.channel == bindparam("channel"), Interaction.external_id.in_(bindparam("ids", expanding=True))
 )
+_REPEATED = (
+    select(Interaction, Ticket, Customer, Queue.name)
+    .join(Ticket, Ticket.id == Interaction.ticket_id)
+    .join(Customer, Customer.id == Ticket.customer_id)
+    .join(Queue, Queue.id == Ticket.queue_id)
+    .where(Interaction.channel == bindparam("channel"), Interaction.external_id.in_(bindparam("ids", expanding=True)))
+)
 _BY_ID = select(Ticket).where(Ticket.id.in_(bindparam("ids", expanding=True)))
 _INSERT_MANY = INTERACTIONS.insert().returning(INTERACTIONS.c.id, sort_by_parameter_order=True)
 # No status change: the ticket only takes the new message (pending, solved or none take the one-by-one path).
@@ -101,11 +109,15 @@ class BatchWriter:
         candidates: dict[int, tuple[InboundEnvelope, Customer]] = {}
         fresh: defaultdict[IdentityRef, list[int]] = defaultdict(list)  # identities no customer has yet
         spoiled: set[IdentityRef] = set()
+        stored: dict[int, InboundEnvelope] = {}  # sent again (a provider's retry): answered, nothing written
         for i, (env, ref) in enumerate(zip(envs, refs, strict=True)):
             key = (env.channel, env.external_id)
+            if key in seen:
+                stored[i] = env
+                continue
             customer = owners.get(ref) if ref is not None else None
             # A reply to a message of this very batch: that message is not stored yet, the one-by-one path sees it.
-            ok = _plain(env) and key not in seen and key not in taken
+            ok = _plain(env) and key not in taken
             ok = ok and not any((env.channel, r) in keys for r in env.thread_refs[:50])
             taken.add(key)
             if customer is None:  # a new customer (with no valid identity: the one-by-one path refuses it)
@@ -143,7 +155,11 @@ class BatchWriter:
             plans.update({i: _Plan(envs[i], c, opened.tickets[i], True) for i, c in opened.customers.items()})
         results: dict[int, IngestResult] = await self._store_planned(uow, plans, opened) if plans else {}
         for i, env in enumerate(envs):
-            if i not in results:
+            if i not in results and i not in stored:
+                results[i] = await self._writer.store(uow, env)
+        results.update(await _duplicates(s, stored))
+        for i, env in stored.items():
+            if i not in results:  # gone meanwhile (erased by another transaction): stored again, as one by one
                 results[i] = await self._writer.store(uow, env)
         return [results[i] for i in range(len(envs))]
 
@@ -213,6 +229,23 @@ async def _owners(s: AsyncSession, refs: list[IdentityRef]) -> dict[IdentityRef,
         rows = await s.execute(statement, {"kind": kind, "values": sorted(values)})
         owners.update((IdentityRef(kind, value), customer) for value, customer in rows)
     return owners
+
+
+async def _duplicates(s: AsyncSession, envs: dict[int, InboundEnvelope]) -> dict[int, IngestResult]:
+    """The stored contact each repeated one repeats, with its ticket as it stands, as find_duplicate gives it."""
+    by_channel: defaultdict[str, set[str]] = defaultdict(set)
+    for env in envs.values():
+        by_channel[env.channel].add(env.external_id)
+    found: dict[tuple[str, str], IngestResult] = {}
+    for channel, ids in by_channel.items():
+        for interaction, ticket, customer, queue in await s.execute(
+            _REPEATED, {"channel": channel, "ids": sorted(ids)}
+        ):
+            snapshot = TicketSnapshot.of(ticket, customer, queue)
+            found[(channel, str(interaction.external_id))] = IngestResult(
+                snapshot, InteractionSnapshot.of(interaction), True, None
+            )
+    return {i: found[k] for i, env in envs.items() if (k := (env.channel, env.external_id)) in found}
 
 
 async def _hints(s: AsyncSession, envs: dict[int, InboundEnvelope]) -> dict[int, int]:

@@ -68,8 +68,10 @@ class Ingestor:
         """Store the contact; returns once it is committed and, unless after_events is false, once its events
         are published."""
         loop = asyncio.get_running_loop()
-        contact = _Contact(replace(env, external_id=external_key(env.external_id)), loop.create_future(),
-                           loop.create_future())  # fmt: skip
+        key = external_key(env.external_id)
+        # Copied only when the key differs: a dataclass copy costs as much as the rest of this call.
+        env = env if key == env.external_id else replace(env, external_id=key)
+        contact = _Contact(env, loop.create_future(), loop.create_future())
         self._waiting.append(contact)
         if self._drainer is None:
             self._drainer = asyncio.create_task(self._drain(), name="hub-ingest")

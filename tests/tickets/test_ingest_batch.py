@@ -141,3 +141,43 @@ async def test_after_an_erasure_the_same_address_is_a_new_customer(hub: Hub, db:
     again = await together(ingestor, mail("p2", "li.na@example.cn", "hi"), mail("p3", "li.na@example.cn", "again"))
     assert again[0].ticket.customer_id != erased and again[0].action == ThreadAction.NEW
     assert again[1].ticket.customer_id == again[0].ticket.customer_id and again[1].ticket.id == again[0].ticket.id
+
+
+async def test_retries_in_a_batch_are_answered_with_what_was_stored(db: Database, settings: Settings) -> None:
+    await sync_queues(db, settings.queues)
+    ingestor = Ingestor(db, settings)
+    a0, b0, c0 = await together(ingestor, sms("a0", "+8613800000021", "first"), sms("b0", "+8613800000022"),
+                                sms("c0", "+8613800000023", "a new customer"))  # fmt: skip
+    received: list[MessageReceived] = []
+
+    async def on_message(event: MessageReceived) -> None:
+        received.append(event)
+
+    db.bus.subscribe(MessageReceived, on_message)
+    results = await together(
+        ingestor,
+        sms("a0", "+8613800000021", "first"),  # Twilio's retry, beside the same customer's next text
+        sms("a1", "+8613800000021", "second"),
+        sms("b0", "+8613800000022"),
+        sms("b0", "+8613800000022"),  # retried twice
+        sms("c0", "+8613800000023", "a new customer"),
+        sms("c1", "+8613800000023", "and again"),
+        sms("d0", "+8613800000024", "first from another new customer"),
+        sms("d0", "+8613800000024", "first from another new customer"),  # retried within the batch
+    )
+    a0_again, a1, b0_again, b0_twice, c0_again, c1, d0, d0_again = results
+    for again, original in ((a0_again, a0), (b0_again, b0), (b0_twice, b0), (c0_again, c0), (d0_again, d0)):
+        assert again.duplicate and again.action is None
+        assert (again.interaction.id, again.ticket.id) == (original.interaction.id, original.ticket.id)
+        assert again.ticket.customer_id == original.ticket.customer_id
+    assert (a1.ticket.id, a1.action, a1.duplicate) == (a0.ticket.id, ThreadAction.REUSE, False)
+    assert (c1.ticket.id, c1.action) == (c0.ticket.id, ThreadAction.REUSE)
+    assert d0.action == ThreadAction.NEW and not d0.duplicate
+    assert sorted(e.interaction.id for e in received) == sorted(r.interaction.id for r in (a1, c1, d0))
+    async with db.read() as s:
+        stored = list(await s.scalars(select(Interaction.external_id).order_by(Interaction.id)))
+        assert stored == ["a0", "b0", "c0", "a1", "c1", "d0"]  # each once, the new ones in the order they came
+        lines = await s.scalar(
+            select(func.count()).select_from(HistoryEntry).where(HistoryEntry.kind == "contact.inbound")
+        )
+        assert lines == 6
