@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
+from hub.knowledge.gist import Concept
 from hub.knowledge.synonyms import entries_in, stands_for
 from hub.knowledge.terms import _CHAR_STOP, _EN_STOP, _pairs, _pinyin_words, _run_pinyin, asking_sentences, stem
 from hub.knowledge.text import _CJK, _WORD, STOPWORDS, _jieba
@@ -169,6 +170,7 @@ class Focus:
     def __init__(self, query_units: list[Unit], postings: Mapping[str, Mapping[int, float]], n: int) -> None:
         self.units = query_units
         self.query_terms: frozenset[str] = frozenset()  # the question's search terms, thesaurus and typo fixes in
+        self.trouble = False  # the question reports something wrong (trouble.py)
         self._top = math.log(1 + (n + 0.5) / 0.5)  # the rarity of a word no article contains
         self.rarity: list[float] = []
         for u in query_units:
@@ -178,14 +180,38 @@ class Focus:
             self.rarity.append(u.weight * specificity(u.term) * math.log(1 + (n - df + 0.5) / (df + 0.5)))
         self._total = sum(self.rarity)
 
-    def covers(self, terms: Mapping[str, float]) -> tuple[float, float]:
-        """The rarity-weighted share of the question's words the article's terms cover, and the words it
-        leaves out, summed by rarity (0-1; 1: MISSING_WORDS words no article contains, in sentences that ask)."""
+    def covers(self, terms: Mapping[str, float], concepts: tuple[Concept, ...] = ()) -> Coverage:
+        """How much of the question the article's terms cover; ``concepts`` is the article's gist."""
         if not self._total:
-            return 1.0, 0.0
-        got = missing = 0.0
+            return Coverage(1.0, 0.0, 1.0)
+        got = missing = rest = rest_got = 0.0
         for u, rarity in zip(self.units, self.rarity, strict=True):
             share = 1.0 if any(a in terms for a in u.alts) else _covered(u, terms)
             got += rarity * share
             missing += rarity * (1 - share) / self._top
-        return got / self._total, min(1.0, missing / MISSING_WORDS)
+            if not _names_gist(u, concepts):
+                rest += rarity
+                rest_got += rarity * share
+        return Coverage(got / self._total, min(1.0, missing / MISSING_WORDS), rest_got / rest if rest else 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """What an article covers of a question's words, each weighed by its rarity."""
+
+    asked: float  # 0-1: the share of the question's words the article covers
+    missing: float  # 0-1: the words it leaves out, summed (1: MISSING_WORDS words no article has, asked)
+    # 0-1: the share it covers of the words that name none of its gist: what the question wants done or
+    # known about the subject ("as store credit" of a refund, 转给别人 of points); 1 when there are none.
+    rest: float
+
+
+def _names_gist(unit: Unit, concepts: tuple[Concept, ...]) -> bool:
+    """Whether a question word names one of the article's gist concepts (itself, a thesaurus member or a
+    typo fix; a Chinese word also through a thesaurus entry spanning all of it)."""
+    for c in concepts:
+        if any(a in c.terms for a in unit.alts):
+            return True
+        if any(p.strength == 1.0 and p.end - p.start == unit.size and p.term in c.terms for p in unit.parts):
+            return True
+    return False

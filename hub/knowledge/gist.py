@@ -59,14 +59,21 @@ def gist(title: str, variants: list[str], tags: list[str]) -> tuple[Concept, ...
     return tuple(out)
 
 
+def _names(concept: Concept, question: Container[str]) -> bool:
+    return any(t in question for t in concept.terms) or any(all(p in question for p in s) for s in concept.spoken)
+
+
 def named(concepts: tuple[Concept, ...], question: Container[str]) -> float:
     """The weighted share of the article's concepts that the question's search terms name."""
     total = sum(c.weight for c in concepts)
     if not total:
         return 0.0
-    hit = sum(
-        c.weight
-        for c in concepts
-        if any(t in question for t in c.terms) or any(all(p in question for p in pairs) for pairs in c.spoken)
-    )
-    return hit / total
+    return sum(c.weight for c in concepts if _names(c, question)) / total
+
+
+def names_main(concepts: tuple[Concept, ...], question: Container[str]) -> bool:
+    """Whether the question names the article's main concept (the one most of its phrasings use; any of
+    them when several tie): "change the email I use to log in" names three passing concepts of the password
+    article, never "password" itself."""
+    top = max((c.weight for c in concepts), default=0.0)
+    return any(c.weight == top and _names(c, question) for c in concepts)

@@ -20,11 +20,12 @@ from rapidfuzz import fuzz, process
 from hub.knowledge.confidence import COEFFICIENTS, GAP_THRESHOLD, RANKING, THRESHOLD, Features, calibrated
 from hub.knowledge.expand import Expander
 from hub.knowledge.focus import Focus, units, whether
-from hub.knowledge.gist import Concept, gist, named
+from hub.knowledge.gist import Concept, gist, named, names_main
 from hub.knowledge.lexical import K1, B, Denominators, bm25
 from hub.knowledge.synonyms import related
 from hub.knowledge.terms import asking_weights, weighted_terms
 from hub.knowledge.text import spaced
+from hub.knowledge.trouble import reports_trouble
 
 MAX_QUERY_CHARS = 500
 FUZZY_CANDIDATES = 30  # the lexical best few that phrase similarity re-scores
@@ -43,6 +44,7 @@ class IndexedArticle:
     length: float = 0.0
     # What the article is about: the concepts its phrasings repeat, which a question it answers names.
     gist: tuple[Concept, ...] = ()
+    trouble: bool = False  # its title, variants or tags report something wrong (trouble.py)
 
     @classmethod
     def build(
@@ -63,7 +65,8 @@ class IndexedArticle:
                 terms[term] += FIELD_WEIGHTS[name] * weight
         phrases = tuple(p for p in (spaced(t) for t in (title, *variants)) if p)
         concepts = gist(title, variants, tags)
-        return cls(article_id, locale, title, phrases, dict(terms), sum(terms.values()), concepts)
+        trouble = any(reports_trouble(p) for p in (title, *variants, *tags))
+        return cls(article_id, locale, title, phrases, dict(terms), sum(terms.values()), concepts, trouble)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,10 +178,19 @@ class SuggestionIndex:
         if focus is None:
             return features
         article = self._articles[article_id]
-        asked, missing = focus.covers(article.terms)
+        covered = focus.covers(article.terms, article.gist)
         # `named` looks the other way from `asked`: "How do I change the email I use to log in" covers the
         # password article's words (it sends an email, it is about logging in) but never names a password.
-        return replace(features, asked=asked, missing=missing, named=named(article.gist, focus.query_terms))
+        return replace(
+            features,
+            asked=covered.asked,
+            missing=covered.missing,
+            named=named(article.gist, focus.query_terms),
+            rest=covered.rest,
+            main=names_main(article.gist, focus.query_terms),
+            trouble_apart=focus.trouble and not article.trouble,
+            trouble_shared=focus.trouble and article.trouble,
+        )
 
     def _features(self, query: str, locale: str | None) -> tuple[list[tuple[int, Features]], Focus | None]:
         weights = self._expand(asking_weights(query[:MAX_QUERY_CHARS]))
@@ -210,6 +222,7 @@ class SuggestionIndex:
         best_match = max(match.values(), default=0.0)
         focus = Focus(units(query[:MAX_QUERY_CHARS], self._fix), self._postings, len(self._articles))
         focus.query_terms = frozenset(weights)
+        focus.trouble = reports_trouble(query[:MAX_QUERY_CHARS])
         asks_whether = whether(query[:MAX_QUERY_CHARS])
         features = [
             (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bench.knowledge_eval import ARTICLES, sample_index
-from hub.knowledge.focus import Focus, specificity, units, whether
+from hub.knowledge.focus import Coverage, Focus, specificity, units, whether
 from hub.knowledge.index import SuggestionIndex
 from hub.knowledge.text import guess_locale
 
@@ -19,9 +19,15 @@ def _article(key: str, locale: str) -> int:
     return next(i for i, a in enumerate(ARTICLES) if a["key"] == key and a["locale"] == locale)
 
 
-def _asked(index: SuggestionIndex, question: str, key: str, locale: str) -> tuple[float, float]:
+def _coverage(index: SuggestionIndex, question: str, key: str, locale: str) -> Coverage:
     focus = Focus(units(question, index._fix), index._postings, len(index))
-    return focus.covers(index._articles[_article(key, locale)].terms)
+    article = index._articles[_article(key, locale)]
+    return focus.covers(article.terms, article.gist)
+
+
+def _asked(index: SuggestionIndex, question: str, key: str, locale: str) -> tuple[float, float]:
+    covered = _coverage(index, question, key, locale)
+    return covered.asked, covered.missing
 
 
 def test_a_word_no_article_has_leaves_the_question_uncovered(index: SuggestionIndex) -> None:
@@ -52,8 +58,7 @@ def test_a_compound_is_covered_by_its_share(index: SuggestionIndex) -> None:
     # 付款 in 分期付款 (payment in instalments): the payment article covers half of the word, not all of it.
     [unit] = units("分期付款", index._fix)
     focus = Focus([unit], index._postings, len(index))
-    asked, _missing = focus.covers(index._articles[_article("payment_failed", "zh-CN")].terms)
-    assert 0.3 < asked < 0.8
+    assert 0.3 < focus.covers(index._articles[_article("payment_failed", "zh-CN")].terms).asked < 0.8
 
 
 def test_everyday_words_say_less_than_specific_ones() -> None:
@@ -67,7 +72,7 @@ def test_a_question_typed_in_pinyin_is_weighed_by_its_syllable_pairs(index: Sugg
     assert _asked(index, "wang ji mi ma zen me ban", "password", "zh-CN")[0] > 0.8
     # 投诉 (complain) is in no article: the pair that stands for it leaves the question uncovered.
     assert _asked(index, "wo xiang tou su kuai di yuan", "tracking", "zh-CN")[0] < 0.7
-    assert Focus([], index._postings, len(index)).covers({}) == (1.0, 0.0)
+    assert Focus([], index._postings, len(index)).covers({}) == Coverage(1.0, 0.0, 1.0)
 
 
 def test_a_question_asks_whether_or_how() -> None:
@@ -89,3 +94,13 @@ def test_a_question_asks_whether_or_how() -> None:
         assert not whether(question), question
     # A long story's sentences around the question do not count: the question asks how.
     assert not whether("I can't find the parcel. Is it lost? Where can I see the tracking?")
+
+
+def test_what_a_question_wants_of_the_subject_is_its_words_beside_the_gist(index: SuggestionIndex) -> None:
+    # Both name the points article's subject; one asks what it covers (when they expire), the other for
+    # something it never mentions (giving them to someone else).
+    assert _coverage(index, "积分什么时候过期", "points", "zh-CN").rest > 0.9
+    assert _coverage(index, "积分能转给别人吗", "points", "zh-CN").rest < 0.5
+    assert _coverage(index, "can I turn my points into store credit", "points", "en").rest < 0.5
+    # Every word names the gist: nothing beside it to cover.
+    assert _coverage(index, "reward points", "points", "en").rest == 1.0

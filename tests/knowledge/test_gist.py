@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bench.knowledge_eval import ARTICLES, sample_index
-from hub.knowledge.gist import gist, named
+from hub.knowledge.gist import gist, named, names_main
 from hub.knowledge.index import SuggestionIndex
 from hub.knowledge.text import guess_locale
 
@@ -37,6 +37,9 @@ def test_the_gist_is_what_most_phrasings_share() -> None:
     assert named(concepts, {"password", "forgot"}) == pytest.approx(0.5)  # 5/6 + 1/6 of the weights' 12/6
     assert named(concepts, {"email", "chang", "login"}) < 0.3
     assert named((), {"password"}) == 0.0
+    # The main concept is the one most phrasings use: the near miss names three others, never it.
+    assert names_main(concepts, {"passcod", "forgot"}) and not names_main(concepts, {"email", "chang", "login"})
+    assert not names_main((), {"password"})
 
 
 def test_a_near_miss_names_less_of_what_the_article_answers(index: SuggestionIndex) -> None:

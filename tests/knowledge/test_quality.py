@@ -36,8 +36,8 @@ def test_ranking_and_confidence_on_the_labelled_set() -> None:
     assert figures["hit_at_3"] >= 0.90 and figures["hit_at_1"] >= 0.78 and figures["mrr"] >= 0.84
     # English paraphrases that share no word with the article ("the vase was in pieces") are what is left.
     assert figures["hit_at_3_en"] >= 0.83 and figures["hit_at_3_zh-CN"] >= 0.95
-    # Confidence separates less well than the ranking ranks: measured 0.832 and 0.926.
-    assert figures["confident_recall"] >= 0.83 and figures["abstain_rate"] >= 0.92
+    # Confidence separates less well than the ranking ranks: measured 0.851 and 0.971.
+    assert figures["confident_recall"] >= 0.84 and figures["abstain_rate"] >= 0.96
     assert figures["gap_precision"] >= 0.8
 
 

@@ -1,0 +1,40 @@
+"""Whether a text reports something wrong: a negation, or a fault the service thesaurus names.
+
+A near miss often reports a fault with a thing an article only explains how to get or use: "my invoice
+shows the wrong company name" against "Get an invoice for your order", "the tracking number doesn't work on
+the courier website" against "Track your delivery", 发票抬头开错了 against 开具发票. An article about a
+fault says so in its own phrasings ("my card was declined", "order not sent", 东西坏了), so a question that
+reports trouble to an article whose title, variants and tags report none is likely asking something else,
+and one that reports trouble to an article that does is likely where it belongs. The confidence weighs
+both (hub/knowledge/confidence.py: ``trouble_apart`` and ``trouble_shared``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from hub.knowledge.synonyms import _GROUPS
+
+# The thesaurus concepts that are faults (by their first member): what customers report as gone wrong.
+FAULT_CONCEPTS = ("damaged", "locked", "failed", "missing", "crash", "twice")
+_NEGATION = re.compile(
+    r"\b(not|no|never|cannot|wrong|nothing)\b|n't\b|\b(cant|wont|doesnt|didnt|isnt|hasnt|havent|wasnt)\b|不|没|错"
+)
+# Chinese questions ask with a negation ("能不能", "有没有": can you, do you have); those say nothing is wrong.
+_ASKING_FORMS = re.compile(r"(能|可|行|是|要|有|会|好|对|用)[不没]\1|可不可以")
+
+
+@lru_cache(maxsize=1)
+def _faults() -> re.Pattern[str]:
+    members = [m for g in _GROUPS if g.split("|")[0] in FAULT_CONCEPTS for m in g.split("|")]
+    # Longest first, so "won't go through" wins over a shorter member inside it; English as whole words.
+    members.sort(key=len, reverse=True)
+    return re.compile("|".join(rf"\b{re.escape(m)}\b" if m.isascii() else re.escape(m) for m in members))
+
+
+@lru_cache(maxsize=4096)
+def reports_trouble(text: str) -> bool:
+    """Whether the text says something is wrong: a negation (not the Chinese "能不能" kind) or a fault."""
+    lowered = _ASKING_FORMS.sub(" ", text.lower())
+    return bool(_NEGATION.search(lowered) or _faults().search(lowered))
