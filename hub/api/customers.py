@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from hub import keys
 from hub.agents import audit
-from hub.api.errors import int_param, path_id, require
+from hub.api.errors import int_param, known_filters, path_id, require
 from hub.api.refusal import refuse, refuse_for
 from hub.api.requests_people import CustomerPatch, LinkBody
 from hub.api.validation import read_as
@@ -57,6 +57,7 @@ async def list_customers(request: web.Request) -> web.Response:
     with a highlighted snippet. Without q: the newest customers first. ?tier= keeps one tier. Paged by
     next_cursor. Each entry says when the customer last got in touch and how many of their tickets are open."""
     await require(request, *TICKET_ROLES)
+    known_filters(request, ("q", "tier", "limit", "cursor"))
     words = request.query.get("q", "").strip()[:200]
     tier = request.query.get("tier") or None
     tiers = request.app[keys.ROUTING].config.tier_names

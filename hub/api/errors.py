@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from aiohttp import web
 
@@ -14,7 +14,7 @@ from hub.db.engine import is_conflict
 from hub.db.ids import BadId, parse_id
 from hub.wording import Wording
 
-__all__ = ["api_errors", "int_param", "json_error", "path_id", "query_id", "require", "said"]
+__all__ = ["api_errors", "int_param", "json_error", "known_filters", "path_id", "query_id", "require", "said"]
 log = logging.getLogger(__name__)
 
 
@@ -88,6 +88,16 @@ async def require(request: web.Request, *roles: str) -> Principal:
         raise refuse(403, "this needs one of the roles: %(roles)s", roles=", ".join(roles))
     request[PRINCIPAL] = principal
     return principal
+
+
+def known_filters(request: web.Request, names: Sequence[str]) -> None:
+    """A query parameter the list does not take is refused by name: ignored, a mistyped filter (`tags=` for
+    `tag=`) would answer with everything."""
+    unknown = [name for name in request.query if name not in names]
+    if unknown:
+        raise refuse(
+            400, "%(field)s: unknown filter; the filters are %(choices)s", field=unknown[0], choices=", ".join(names)
+        )
 
 
 def int_param(request: web.Request, name: str, default: int, low: int, high: int) -> int:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from hub import keys
 from hub.agents.accounts import Principal
-from hub.api.errors import int_param, path_id, query_id, require
+from hub.api.errors import int_param, known_filters, path_id, query_id, require
 from hub.api.refusal import refuse, refuse_for
 from hub.api.requests_tickets import BulkBody, ReplyBody, TicketChangeBody
 from hub.api.uploads import checked
@@ -27,11 +27,19 @@ from hub.tickets.views import TicketFilter, ticket_detail, ticket_page, visible_
 TICKET_ROLES = ("agent", "supervisor")
 routes = web.RouteTableDef()
 
+# What a ticket list or search takes (docs/search.md); anything else is refused, not ignored.
+LIST_FILTERS = ("q", "status", "queue", "channel", "assignee", "customer_id", "tier", "tag", "sla", "order", "limit",
+                "offset", "cursor")  # fmt: skip
+
 
 @routes.get("/api/v1/tickets")
 async def get_tickets(request: web.Request) -> web.Response:
     principal = await require(request, *TICKET_ROLES)
+    known_filters(request, LIST_FILTERS)
     q = request.query
+    tiers = request.app[keys.ROUTING].config.tier_names
+    if q.get("tier") and q["tier"] not in tiers:
+        raise refuse(400, "tier must be one of %(choices)s", choices=", ".join(tiers))
     statuses = tuple(s for s in q.get("status", "").split(",") if s)
     unknown = [s for s in statuses if s not in set(Status)]
     if unknown:
