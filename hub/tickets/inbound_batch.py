@@ -4,13 +4,14 @@ The common case is a known customer writing on a ticket that is still active (ne
 which contacts are already stored, one finds the senders' customers, one the messages their threads answer
 (e-mail replies), one or two the tickets they continue (named by their thread, else the latest); then one
 executemany moves the tickets, one multi-row INSERT ... RETURNING stores the contacts, one fills the search
-index and one the history. A new customer's only contact in the batch (no thread, no claim) is the other
-common case: inbound_new.py opens their customers and tickets in a few statements for the batch, and their
-contacts join the same INSERTs. Everything else (a new customer writing twice in one batch, a ticket to reopen,
-a pending or merged ticket, a hint naming another customer's ticket, claims, extra identities, a message id
-repeated within the batch) goes through ContactWriter.store one by one, in the same transaction. A message stored
-before (a provider's retry) writes nothing: one SELECT answers all of them, and their senders' other contacts stay
-on the batch path. A customer is handled by one path only, so their contacts keep their order.
+index and one the history. A new customer's contacts (no thread, no claim) are the other common case:
+inbound_new.py opens their customers and tickets in a few statements for the batch (the first contact opens
+the ticket, the next ones continue it) and their contacts join the same INSERTs. Everything else (a ticket to
+reopen, a pending or merged ticket, a hint naming another customer's ticket, claims, extra identities, a message
+id repeated within the batch, a new customer writing twice by e-mail or on two channels) goes through
+ContactWriter.store one by one, in the same transaction. A message stored before (a provider's retry) writes
+nothing: one SELECT answers all of them, and their senders' other contacts stay on the batch path. A customer
+is handled by one path only, so their contacts keep their order.
 Nothing here is cached across batches: customers and tickets are read in each batch's own transaction (on
 PostgreSQL with the customers locked, as the one-by-one path locks them), so a merge, an erasure or an
 identity moved between batches is seen by the next batch.
@@ -122,9 +123,15 @@ class BatchWriter:
             taken.add(key)
             if customer is None:  # a new customer (with no valid identity: the one-by-one path refuses it)
                 if ref is not None:
-                    fresh[ref].append(i)
-                    if not ok or env.thread_refs or env.thread_ticket_id is not None:
-                        spoiled.add(ref)  # a duplicate or a reply: choose_thread decides, one by one
+                    group = fresh[ref]
+                    group.append(i)
+                    # A duplicate or a reply: choose_thread decides, one by one. So it does for a later contact
+                    # that would not simply continue the first one's ticket (e-mail opens a ticket per message).
+                    first = envs[group[0]]
+                    later = len(group) > 1 and (env.explicit_threading or first.explicit_threading
+                                                or env.channel != first.channel)  # fmt: skip
+                    if not ok or later or env.thread_refs or env.thread_ticket_id is not None:
+                        spoiled.add(ref)
                 continue
             if not ok or (env.sender_name and not customer.display_name):
                 slow_customers.add(customer.id)  # a duplicate, a claim, a name to fill in
@@ -147,12 +154,16 @@ class BatchWriter:
                 plans[i] = _Plan(env, customer, ticket)
         # The one-by-one path also takes the rest of those customers' contacts in this batch, in order.
         plans = {i: p for i, p in plans.items() if p.customer.id not in slow_customers}
-        # A new customer's only contact in the batch opens their ticket here. With a claim or an extra identity
-        # anywhere in the batch, new customers go one by one: those may create or join the same customer.
-        firsts = {ix[0]: (envs[ix[0]], ref) for ref, ix in fresh.items() if len(ix) == 1 and ref not in spoiled}
+        # A new customer's first contact in the batch opens their ticket here, and their next ones continue it
+        # (as choose_thread would: the ticket is new). With a claim or an extra identity anywhere in the batch,
+        # new customers go one by one: those may create or join the same customer.
+        groups = {ref: ix for ref, ix in fresh.items() if ref not in spoiled}
+        firsts = {ix[0]: (envs[ix[0]], ref) for ref, ix in groups.items()}
         opened = await open_for_new(s, self._writer, firsts) if firsts and all(map(_plain, envs)) else None
         if opened is not None:
-            plans.update({i: _Plan(envs[i], c, opened.tickets[i], True) for i, c in opened.customers.items()})
+            for ix in groups.values():
+                customer, ticket = opened.customers[ix[0]], opened.tickets[ix[0]]
+                plans.update({i: _Plan(envs[i], customer, ticket, i == ix[0]) for i in ix})
         results: dict[int, IngestResult] = await self._store_planned(uow, plans, opened) if plans else {}
         for i, env in enumerate(envs):
             if i not in results and i not in stored:
