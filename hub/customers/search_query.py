@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 
+from hub.knowledge.terms import stem
 from hub.knowledge.text import STOPWORDS, tokens
 
 _SAFE = re.compile(r"[^0-9a-z\u3400-\u9fff\uf900-\ufaff]+")
@@ -47,21 +49,37 @@ def tsquery(terms: list[str], prefix_last: bool = True) -> str:
 
 
 def snippet(text: str, terms: list[str], width: int = 120) -> str:
-    """A window of the original text around the first term found, HTML-escaped, terms in <mark>. English terms
-    are found by their start (a query "refund" marks "refunds"); the stemmed match may be elsewhere, then
-    the text's beginning is shown."""
+    """A window of the original text around the first term found, HTML-escaped, terms in <mark>. Chinese terms
+    are found where they stand; an English term marks every word it matches as the engines do, by its stem
+    ("refunds" marks "refunded" and "refund") or by its start (the word being typed: "deliv" marks "delivery")."""
     flat = " ".join(text.split())
-    lower = flat.lower()
-    found = [(lower.find(t), t) for t in terms if t and lower.find(t) >= 0]
-    start = max(0, min(found)[0] - width // 3) if found else 0
-    window = flat[start : start + width]
-    pattern = "|".join(re.escape(t) for t in sorted({t for _, t in found}, key=len, reverse=True))
-    out, last = [], 0
-    if pattern:
-        for m in re.finditer(pattern, window, flags=re.IGNORECASE):
-            out.append(html.escape(window[last : m.start()]) + f"<mark>{html.escape(m.group())}</mark>")
-            last = m.end()
-    out.append(html.escape(window[last:]))
+    first = next(_found(flat, terms, 0, len(flat)), None)
+    start = max(0, first[0] - width // 3) if first else 0
+    end = start + width
+    out, last = [], start
+    for a, b in _found(flat, terms, start, end):
+        out.append(html.escape(flat[last:a]) + f"<mark>{html.escape(flat[a:b])}</mark>")
+        last = b
+    out.append(html.escape(flat[last:end]))
     prefix = "…" if start else ""
-    suffix = "…" if start + width < len(flat) else ""
+    suffix = "…" if end < len(flat) else ""
     return prefix + "".join(out) + suffix
+
+
+def _found(flat: str, terms: list[str], start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Where the terms are in flat[start:end], in order, as (start, end) spans that do not overlap."""
+    lower = flat[start:end].lower()
+    chinese = sorted({t for t in terms if t and _CJK.match(t)}, key=len, reverse=True)
+    latin = [t for t in terms if t and not _CJK.match(t)]
+    stems = {stem(t) for t in latin}
+    # A stem is (nearly) a start of its word: only words starting as a term or its stem are stemmed, so a
+    # long message costs a regex pass, not a stemmer call per word.
+    starts = {w[:3] for w in (*latin, *stems)}
+    words = [rf"(?<![0-9a-z]){re.escape(p)}[0-9a-z]*" for p in sorted(starts, key=len, reverse=True)]
+    pattern = "|".join([*(re.escape(t) for t in chinese), *words])
+    if not pattern:
+        return
+    for m in re.finditer(pattern, lower):
+        word = m.group()
+        if _CJK.match(word) or any(word.startswith(t) for t in latin) or stem(word) in stems:
+            yield start + m.start(), start + m.end()

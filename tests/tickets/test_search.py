@@ -61,7 +61,10 @@ async def test_chinese_words_and_english_stems_are_found_ranked_with_snippets(hu
     assert [h["id"] for h in await search(hub, token, "q=申请退款")] == [refund_zh]  # jieba's parts, all required
     assert [h["id"] for h in await search(hub, token, "q=refund")] == [refund_en]  # stemmed: refunds
     assert [h["id"] for h in await search(hub, token, "q=arriv")] == [refund_en]  # the word being typed
-    assert "<mark>refund</mark>s" in (await search(hub, token, "q=refund"))[0]["snippet"]
+    assert "<mark>refunds</mark>" in (await search(hub, token, "q=refund"))[0]["snippet"]  # the whole word
+    # Found by its stem, marked by its stem: "refunded" finds "refunds" and says where.
+    assert "<mark>refunds</mark>" in (await search(hub, token, "q=refunded"))[0]["snippet"]
+    assert "nothing <mark>arrived</mark>" in (await search(hub, token, "q=arriv"))[0]["snippet"]
     assert await search(hub, token, "q=退款+物流") == []  # every term must be there
     status, body = await call(hub, token, "/api/v1/tickets?q=" + "<script>")
     assert status == 200 and body["tickets"] == []
