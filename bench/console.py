@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import re
@@ -96,6 +97,7 @@ class Consoles:
         self.expected = 0
         self.all_connected = asyncio.Event()
         self.tasks: list[asyncio.Task[None]] = []
+        self.trace: list[tuple[int, float, float, bool]] | None = None
 
     async def open(self, http: aiohttp.ClientSession, role: str, token: str, csrf: str) -> None:
         ws = await http.ws_connect(self.ws_url, headers={"Cookie": f"hub_session={token}"}, heartbeat=None)
@@ -136,6 +138,30 @@ class Consoles:
                         if n in self.sent and n not in heard:
                             heard.add(n)
                             self.latency[role].append((now - self.sent[n]) * 1000)
+                            if self.trace is not None:
+                                self.trace.append((n, self.sent[n], now, name == "batch"))
+
+
+def record_pauses(pauses: list[tuple[float, int, float]]) -> None:
+    """Each collection of this process as (end, generation, ms): the load generator pauses too."""
+    began = [0.0]
+
+    def callback(phase: str, info: dict[str, int]) -> None:
+        now = time.perf_counter()
+        if phase == "start":
+            began[0] = now
+        else:
+            pauses.append((now, info["generation"], (now - began[0]) * 1000))
+
+    gc.callbacks.append(callback)
+
+
+def freeze_survivors(phase: str, info: dict[str, int]) -> None:
+    """The load generator's 2,050 sockets would cost it the same ~200 ms full passes as the hub's (its own pauses
+    then counted as delivery time): what survives a full pass is frozen, as the hub does (`hub/ops/collector.py`).
+    The generator lives for one run, so the garbage frozen meanwhile does not matter."""
+    if phase == "stop" and info["generation"] == 2:
+        gc.freeze()
 
 
 def proc_figures(pid: int) -> dict[str, float]:
@@ -151,11 +177,16 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
     tokens = await seed(url, args.agents, args.supervisors, args.hearing)
     settings = await durability(url, args.unsafe)
     sent: dict[int, float] = {}
+    pauses: list[tuple[float, int, float]] = []
+    if args.trace:
+        record_pauses(pauses)
     env = {**os.environ, "HUB_DATABASE_URL": url, "HUB_LOG_LEVEL": "WARNING", "HUB_HTTP_PORT": str(free_port()),
            **UNLIMITED_CHATS, **hub_env(args.unsafe)}  # fmt: skip
     proc, base = await start_hub(env)  # awaited however long it takes; its process group stopped below
     try:
         consoles = Consoles(base, sent)
+        if args.trace:
+            consoles.trace = []
         connector = aiohttp.TCPConnector(limit=0)
         async with aiohttp.ClientSession(connector=connector) as http:
             t0 = time.perf_counter()
@@ -166,6 +197,9 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
                 async with asyncio.timeout(120):
                     await consoles.all_connected.wait()
             connect_s = time.perf_counter() - t0
+            gc.collect()
+            gc.freeze()
+            gc.callbacks.append(freeze_survivors)
             await asyncio.sleep(2)  # presence settles
             idle = proc_figures(proc.pid)
             visitors = []
@@ -211,6 +245,9 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
                 task.cancel()
     finally:
         await stop(proc)  # SIGTERM, then its whole process group killed, whatever happened above
+    if args.trace:
+        trace = json.dumps({"deliveries": consoles.trace, "pauses": pauses})
+        await asyncio.to_thread(Path(args.trace).write_text, trace)
     agent_lat, sup_lat = consoles.latency["agent"], consoles.latency["supervisor"]
     every = agent_lat + sup_lat
     expected = n * (args.hearing + args.supervisors)
@@ -258,6 +295,12 @@ def main() -> None:
     p.add_argument("--burst-rate", type=float, default=250.0)
     p.add_argument("--burst-seconds", type=float, default=2.0)
     p.add_argument("--bursts", type=int, default=3)
+    p.add_argument(
+        "--trace",
+        metavar="FILE",
+        help="write each delivery (message, sent, received, batched) and the "
+        "load generator's own collector pauses to FILE (JSON) to line them up with the hub's",
+    )
     add_unsafe(p)
     args = p.parse_args()
     if args.quick:

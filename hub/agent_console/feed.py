@@ -48,21 +48,25 @@ EVENT_IDS = web.AppKey("event_ids", EventIds)
 
 
 class ConsoleFeed:
-    """Sends each event at once when the feed is quiet. Under load, events within BATCH_WINDOW_S of the last
-    send are gathered and sent per room as one `batch` event ([[name, payload], ...]): one frame per
-    console instead of one per event. A console in two of the rooms may get an event twice; the id tells."""
+    """Sends an event to a room at once when that room is quiet (nothing sent to it for BATCH_WINDOW_S). Events for
+    a room that got a frame less than BATCH_WINDOW_S ago are gathered and go out together when its window ends, as
+    one `batch` event ([[name, payload], ...]): at most one frame per room per window, each room's events in order.
+    A console in two of the rooms may get an event twice; the id tells."""
 
     # 100 ms is below what an agent notices, and it is what lets a busy centre's consoles keep up: at 20 ms a
     # day of 20 contacts/s sent each of 200 consoles ~50 frames/s, and the socket writes were the largest
     # share of two processes' CPU (see "A compressed day" in docs/performance.md).
     BATCH_WINDOW_S = 0.1
+    # A room whose window ends within this much is sent with the others due now, not after one more sleep.
+    _SLACK_S = 0.002
 
     def __init__(self, sio: socketio.AsyncServer, ids: EventIds) -> None:
         self._sio = sio
         self._ids = ids
         self._pending: dict[str, list[list[Any]]] = {}
+        self._last_send: dict[str, float] = {}  # room -> when it last got a frame (pruned once its window is over)
+        self._prune_at = 1024
         self._flush: asyncio.Task[None] | None = None
-        self._last_send = 0.0
 
     def subscribe(self, bus: EventBus) -> None:
         bus.subscribe(TicketCreated, self._ticket)
@@ -75,24 +79,40 @@ class ConsoleFeed:
     async def _emit(self, name: str, payload: dict[str, Any], rooms: list[str]) -> None:
         payload["eid"] = self._ids.next()
         now = time.monotonic()
-        if self._flush is None and now - self._last_send >= self.BATCH_WINDOW_S:
-            self._last_send = now
-            await self._sio.emit(name, payload, room=rooms, namespace=NAMESPACE)
-            return
+        window = self.BATCH_WINDOW_S
+        at_once: list[str] = []
         for room in dict.fromkeys(rooms):
-            self._pending.setdefault(room, []).append([name, payload])
-        if self._flush is None:
-            self._flush = asyncio.create_task(self._send_batches(self._last_send + self.BATCH_WINDOW_S - now))
-
-    async def _send_batches(self, delay: float) -> None:
-        await asyncio.sleep(max(0.0, delay))
-        pending, self._pending = self._pending, {}
-        self._flush, self._last_send = None, time.monotonic()
-        for room, events in pending.items():
-            if len(events) == 1:
-                await self._sio.emit(events[0][0], events[0][1], room=room, namespace=NAMESPACE)
+            pending = self._pending.get(room)
+            if pending is not None:
+                pending.append([name, payload])  # after what the room already waits with: order kept
+            elif now - self._last_send.get(room, -window) >= window:
+                at_once.append(room)
+                self._last_send[room] = now
             else:
-                await self._sio.emit("batch", events, room=room, namespace=NAMESPACE)
+                self._pending[room] = [[name, payload]]
+        if self._pending and self._flush is None:
+            self._flush = asyncio.create_task(self._send_batches())
+        if len(self._last_send) > self._prune_at:
+            self._last_send = {r: t for r, t in self._last_send.items() if now - t < window or r in self._pending}
+            self._prune_at = max(1024, 2 * len(self._last_send))  # pruning stays O(1) per event, amortized
+        if at_once:
+            await self._sio.emit(name, payload, room=at_once, namespace=NAMESPACE)
+
+    async def _send_batches(self) -> None:
+        while self._pending:
+            window = self.BATCH_WINDOW_S
+            due = min(self._last_send[room] for room in self._pending) + window
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
+            now = time.monotonic()
+            ready = [room for room in self._pending if self._last_send[room] + window <= now + self._SLACK_S]
+            for room in ready:
+                events = self._pending.pop(room)
+                self._last_send[room] = now
+                if len(events) == 1:
+                    await self._sio.emit(events[0][0], events[0][1], room=room, namespace=NAMESPACE)
+                else:
+                    await self._sio.emit("batch", events, room=room, namespace=NAMESPACE)
+        self._flush = None
 
     async def drain(self) -> None:
         """Send what is gathered now (stopping)."""

@@ -15,6 +15,7 @@ from hub.app.core import BREACHES, BRIDGE, LIVE_STATS, REMINDERS
 from hub.db.engine import Database
 from hub.db.migrate import ensure_current
 from hub.ops import warm_up
+from hub.ops.collector import Policy, SocketFreezer
 from hub.settings import Settings, SettingsError
 from hub.tickets.calendar_store import reload_calendars, sync_calendars
 from hub.tickets.queues import UnknownCalendar, sync_queues
@@ -71,7 +72,7 @@ async def _sync_queues(db: Database, settings: Settings) -> None:
         ) from None
 
 
-async def settle(_app: web.Application) -> AsyncIterator[None]:
+async def settle(app: web.Application) -> AsyncIterator[None]:
     """Last of the app's cleanup contexts, once everything has started."""
     # Start-up leaves millions of long-lived objects (the Chinese dictionaries, compiled statements) that
     # live as long as the process: keep them out of the collector's full passes, each of which would
@@ -80,7 +81,18 @@ async def settle(_app: web.Application) -> AsyncIterator[None]:
     gc.collect()
     gc.freeze()
     warm_up.start()  # the Chinese dictionaries load in a thread while the hub already answers (then frozen too)
+    # Then the sockets' own objects, as they connect (and collected again once enough of them have closed).
+    eio = app[keys.SIO].eio
+    freezer = SocketFreezer(eio.sockets.keys, Policy(settle_s=_let_go_s(eio.ping_interval, eio.ping_timeout)))
+    freezer.start()
     yield
+    await freezer.stop()
+
+
+def _let_go_s(ping_interval: float | tuple[float, float], ping_timeout: float) -> float:
+    """How long engine.io's own tasks may hold a closed socket: its ping's sleep, then a round of the service task."""
+    interval = sum(ping_interval) if isinstance(ping_interval, tuple) else ping_interval
+    return float(interval) + 2 * float(ping_timeout)
 
 
 async def say_goodbye(app: web.Application) -> None:

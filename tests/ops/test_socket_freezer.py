@@ -1,0 +1,114 @@
+"""Sockets' objects kept out of the collector's full passes, and nothing of a closed socket kept for good."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from typing import Any
+
+from hub import keys
+from hub.ops.collector import Policy, SocketFreezer
+from tests.conftest import Hub
+from tests.sockets import Probe, visitor
+from tests.waiting import until
+
+WAIT_S = 30.0  # a ceiling for a busy machine, not a speed check
+
+
+async def _now(value: bool) -> bool:
+    return value
+
+
+async def _thawed(freezer: SocketFreezer, thaws: int) -> bool:
+    freezer.check()  # what each tick of a running freezer does
+    return freezer.thaws >= thaws
+
+
+async def _guests(hub: Hub, count: int) -> list[Probe]:
+    guests = []
+    for _ in range(count):
+        guest = await visitor(hub.url)
+        await guest.next("session")
+        guests.append(guest)
+    return guests
+
+
+async def _checked(freezer: SocketFreezer, done: Any) -> bool:
+    freezer.check()
+    return bool(done())
+
+
+def _short_pings(hub: Hub) -> float:
+    """engine.io pings every second here, so its tasks let a closed socket go within seconds (by default a minute)."""
+    eio = hub.app[keys.SIO].eio
+    eio.ping_interval, eio.ping_timeout = 1, 1
+    return 3.0
+
+
+async def test_a_wave_of_sockets_is_frozen_and_once_they_close_their_objects_are_freed(hub: Hub) -> None:
+    eio = hub.app[keys.SIO].eio
+    policy = Policy(freeze_after=8, thaw_after=8, thaw_share=0.5, settle_s=_short_pings(hub))
+    freezer = SocketFreezer(eio.sockets.keys, policy)
+    # One stays: engine.io's service task keeps the last socket it looked at until it looks at another.
+    staying = await visitor(hub.url)
+    guests = await _guests(hub, 10)
+    try:
+        closing = [weakref.ref(s) for sid, s in eio.sockets.items() if sid != _sid(staying)]
+        assert len(closing) == 10
+        frozen_before = gc.get_freeze_count()
+        freezer.check()
+        assert freezer.freezes == 1 and freezer.thaws == 0
+        assert gc.get_freeze_count() > frozen_before  # the sockets' objects with the rest
+
+        for guest in guests:
+            await guest.close()
+        await until(lambda: _now(len(eio.sockets) == 1), timeout=WAIT_S, what="the hub to drop the ten sockets")
+        freezer.check()
+        assert freezer.thaws == 0  # closed, but engine.io's tasks may still hold them: not yet
+        await until(lambda: _thawed(freezer, 1), timeout=WAIT_S, what="a thaw once the ten are let go")
+        assert all(ref() is None for ref in closing)  # every closed socket's engine.io object freed
+    finally:
+        for guest in [*guests, staying]:
+            await guest.close()
+
+
+def _sid(probe: Probe) -> str:
+    """The engine.io id of a client's socket on the hub."""
+    return str(probe.client.eio.sid)
+
+
+async def test_a_few_closed_sockets_are_collected_when_their_time_is_up(hub: Hub) -> None:
+    eio = hub.app[keys.SIO].eio
+    policy = Policy(freeze_after=2, thaw_after=100, thaw_every_s=0.0, settle_s=_short_pings(hub))
+    freezer = SocketFreezer(eio.sockets.keys, policy)
+    staying = await visitor(hub.url)
+    guests = await _guests(hub, 3)
+    try:
+        closing = [weakref.ref(s) for sid, s in eio.sockets.items() if sid != _sid(staying)]
+        freezer.check()  # with thaw_every_s at 0 every check thaws: this one freezes the sockets with the rest
+        for guest in guests:
+            await guest.close()
+        await until(lambda: _now(len(eio.sockets) == 1), timeout=WAIT_S, what="the hub to drop the three sockets")
+        # Three closed, far below thaw_after: the time rule collects them once engine.io has let them go.
+        await until(
+            lambda: _checked(freezer, lambda: all(ref() is None for ref in closing)),
+            timeout=WAIT_S,
+            what="the three sockets' objects freed by a later thaw",
+        )
+    finally:
+        for guest in [*guests, staying]:
+            await guest.close()
+
+
+async def test_what_survives_a_full_pass_is_frozen_while_the_freezer_runs() -> None:
+    freezer = SocketFreezer(lambda: ())  # no app here: nothing else freezes
+    kept: list[Any] = [[n] for n in range(1000)]  # long-lived objects the collector tracks
+    freezer.start()
+    try:
+        gc.collect()
+        assert not gc.get_objects(generation=2)  # all frozen right after the pass, so later passes skip them
+        assert kept[999] == [999]
+    finally:
+        await freezer.stop()
+    gc.collect()
+    assert gc.get_objects(generation=2)  # stopped: the collector's own behaviour again
