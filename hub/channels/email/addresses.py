@@ -9,11 +9,12 @@ recipients we send to alike.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from email import errors, policy
+from email import errors
 from email.message import Message
 from email.utils import getaddresses
 
 from hub.channels.email.charsets import decode_words, fix_header
+from hub.channels.email.mime_policy import READING
 
 
 def address_problem(address: str) -> str | None:
@@ -51,7 +52,7 @@ def parse_mailbox(raw: str | None) -> Mailbox:
         return Mailbox(None, None, "is missing")
     value = " ".join(fix_header(raw)[0].split())
     try:
-        header = policy.default.header_factory("from", value)
+        header = READING.header_factory("from", value)
         found = [a for group in getattr(header, "groups", ()) for a in group.addresses]
         defects = list(header.defects)
     except Exception as exc:  # the standard parser can raise on some broken values (IndexError on "a@")

@@ -47,11 +47,19 @@ def _cjk_share(text: str) -> float:
     return sum(1 for ch in text if "\u3400" <= ch <= "\u9fff") / len(text)
 
 
-def _looks_utf8(data: bytes, label: str | None) -> bool:
+def _decode(data: bytes, name: str, whole: bool, errors: str = "strict") -> str:
+    """`data.decode(name)`; for the first bytes of something longer (`whole` false), a character cut off at
+    the end is left out rather than taken for a decoding error."""
+    if whole:
+        return data.decode(name, errors)
+    return str(codecs.getincrementaldecoder(name)(errors).decode(data, final=False))
+
+
+def _looks_utf8(data: bytes, label: str | None, whole: bool = True) -> bool:
     """Valid UTF-8 that reads as what the label promised: Chinese for a Chinese label (a GBK character is
     valid two-byte UTF-8 about one time in ten, as a Latin or Cyrillic letter), anything for Latin-1."""
     try:
-        text = data.decode("utf-8")
+        text = _decode(data, "utf-8", whole)
     except UnicodeDecodeError:
         return False
     if label in ("cp1252", "latin_1", "iso8859-15", "ascii"):
@@ -61,15 +69,21 @@ def _looks_utf8(data: bytes, label: str | None) -> bool:
     return cjk >= 3 and cjk >= 0.8 * len(wide)  # shorter: too little to overrule the label
 
 
-def decode_bytes(data: bytes, declared: str | None, *, guess: bool = True) -> tuple[str, str | None]:
+def decode_bytes(
+    data: bytes, declared: str | None, *, guess: bool = True, limit: int | None = None
+) -> tuple[str, str | None]:
     """(text, warning or None). Never raises and never drops text: the last resort replaces bad bytes.
-    Without `guess` (a header's few bytes, too short for a statistical guess) that resort comes first."""
+    Without `guess` (a header's few bytes, too short for a statistical guess) that resort comes first.
+    With `limit`, only the first `limit` bytes are read, and the charset is chosen from them: a caller that
+    keeps the first N characters of a 5 MB body need not decode (or guess over) all of it."""
     if not data:
         return "", None
+    whole = limit is None or len(data) <= limit
+    data = data if whole else data[:limit]
     label = _codec(declared)
     # Mail labelled GB2312 (or Latin-1) that is really UTF-8 decodes under its label without an error, as
     # mojibake; multi-byte UTF-8 almost never happens by chance in GBK or Latin-1 text, so it goes first.
-    utf8_first = label not in (None, "utf-8") and not data.isascii() and _looks_utf8(data, label)
+    utf8_first = label not in (None, "utf-8") and not data.isascii() and _looks_utf8(data, label, whole)
     tried: list[str] = []
     order = ("utf-8", label) if utf8_first else (label, AFTER.get(label or ""), "utf-8")
     for name in (*order, "gb18030", "big5hkscs", "cp950"):
@@ -77,7 +91,7 @@ def decode_bytes(data: bytes, declared: str | None, *, guess: bool = True) -> tu
             continue
         tried.append(name)
         try:
-            text = data.decode(name)
+            text = _decode(data, name, whole)
         except (UnicodeDecodeError, LookupError):
             continue
         if name == "gb18030" and label != "gb18030" and _cjk_share(text) < 0.05 and not data.isascii():
@@ -88,8 +102,15 @@ def decode_bytes(data: bytes, declared: str | None, *, guess: bool = True) -> tu
         return text, f"{said}, decoded as {name}"
     best = from_bytes(data).best() if guess else None
     if best is not None and best.encoding:
-        return str(best), f"charset guessed as {best.encoding} ({declared or 'none declared'})"
-    return data.decode(label or "utf-8", errors="replace"), "undecodable bytes replaced"
+        if whole:
+            return str(best), f"charset guessed as {best.encoding} ({declared or 'none declared'})"
+        try:  # the guess was made on the first bytes; a character cut off at their end is left out
+            text = _decode(data, best.encoding, whole)
+        except (UnicodeDecodeError, LookupError):
+            pass
+        else:
+            return text, f"charset guessed as {best.encoding} ({declared or 'none declared'})"
+    return _decode(data, label or "utf-8", whole, "replace"), "undecodable bytes replaced"
 
 
 def fix_header(value: str) -> tuple[str, str | None]:

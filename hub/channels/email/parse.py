@@ -9,7 +9,6 @@ the result, never an exception: the mail is kept whatever its shape.
 from __future__ import annotations
 
 import dataclasses
-import email
 import hashlib
 import re
 from collections.abc import Iterator
@@ -24,8 +23,12 @@ from hub.channels.email.charsets import decode_bytes, decode_words, parameter
 from hub.channels.email.forwards import Forwarded, find_inline
 from hub.channels.email.mailhtml import html_to_text, sanitize_html
 from hub.channels.email.quotes import split_quoted
+from hub.channels.email.single_part import decoded_body, read_message
 
 MAX_TEXT_CHARS = 200_000
+# A text part's bytes read for its text: enough for MAX_TEXT_CHARS characters at 4 bytes each, twice over
+# (CRLF becomes LF after the cut's count), so the text kept is the same as from the whole part.
+TEXT_BYTES = 8 * MAX_TEXT_CHARS
 MAX_DEPTH = 3  # mail forwarded inside mail forwarded inside mail: deeper ones stay .eml files only
 _MSGID = re.compile(r"<[^<>\s]{1,900}>")
 # Written back as it came: no refolded headers, CRLF, 8-bit bytes kept (the raw copy of a forwarded mail).
@@ -104,10 +107,9 @@ def _filename(part: Message, warnings: list[str]) -> str | None:
     return None
 
 
-def _body_text(part: Message, warnings: list[str]) -> str:
-    payload = part.get_payload(decode=True)
-    data = payload if isinstance(payload, bytes) else b""
-    text, note = decode_bytes(data, part.get_content_charset())
+def _body_text(part: Message, warnings: list[str], body: bytes | None = None) -> str:
+    """A text part's text, at most TEXT_BYTES of it; `body`: the raw body of a single-part mail."""
+    text, note = decode_bytes(decoded_body(part, body), part.get_content_charset(), limit=TEXT_BYTES)
     if note:
         warnings.append(f"{part.get_content_type()} part: {note}")
     return text
@@ -144,11 +146,13 @@ def _attached_mail(part: Message, depth: int, warnings: list[str]) -> tuple[byte
     return data, Forwarded(who, when, mail.subject, text[:20_000])
 
 
-def parse_mail(raw: bytes, envelope_from: str | None = None, *, _depth: int = 0) -> ParsedMail:
-    """`envelope_from` is SMTP's MAIL FROM ("" for the null sender); None when there was no envelope (IMAP)."""
+def parse_mail(
+    raw: bytes, envelope_from: str | None = None, *, content_hash: str | None = None, _depth: int = 0
+) -> ParsedMail:
+    """`envelope_from` is SMTP's MAIL FROM ("" for the null sender); None when there was no envelope (IMAP).
+    `content_hash`: the SHA-256 of `raw` (hex) when the caller has it already (the raw copy's name)."""
     warnings: list[str] = []
-    msg = email.message_from_bytes(raw, policy=policy.default)
-    assert isinstance(msg, EmailMessage)
+    msg, body = read_message(raw)
     for defect in msg.defects[:5]:
         warnings.append(f"MIME: {defect.__class__.__name__}")
     sender = choose_sender(msg, envelope_from)
@@ -189,11 +193,12 @@ def parse_mail(raw: bytes, envelope_from: str | None = None, *, _depth: int = 0)
                 )
             )
         elif ctype == "text/plain":
-            plain.append(_body_text(part, warnings))
+            plain.append(_body_text(part, warnings, body if part is msg else None))
         elif ctype == "text/html":
-            html.append(_body_text(part, warnings))
+            html.append(_body_text(part, warnings, body if part is msg else None))
     html_joined = "\n".join(html)
-    text = ("\n".join(plain).strip() or html_to_text(html_joined)).replace("\r\n", "\n")
+    # Only as much as can be kept goes through the replace: a 5 MB text is cut below anyway.
+    text = ("\n".join(plain).strip() or html_to_text(html_joined))[: 2 * MAX_TEXT_CHARS + 1].replace("\r\n", "\n")
     if len(text) > MAX_TEXT_CHARS:
         warnings.append(f"text cut at {MAX_TEXT_CHARS} characters (the raw mail keeps all of it)")
         text = text[:MAX_TEXT_CHARS]
@@ -223,7 +228,7 @@ def parse_mail(raw: bytes, envelope_from: str | None = None, *, _depth: int = 0)
             k.lower(): decode_words(" ".join(v.split()))[0].lower() for k, v in raw_items if k.lower() in LOOP_HEADERS
         },
         warnings=warnings,
-        content_hash=hashlib.sha256(raw).hexdigest(),
+        content_hash=content_hash or hashlib.sha256(raw).hexdigest(),
         message=msg,
         null_sender=envelope_from in ("", "<>") or return_path.replace(" ", "") == "<>",
         report_type=str(msg.get_param("report-type") or "?").lower()

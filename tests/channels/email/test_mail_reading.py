@@ -1,0 +1,132 @@
+"""The shortcuts in reading a mail give what the standard parser and a whole decode give: a single-part mail's
+headers read alone, header objects made once, a large text part decoded from its first bytes."""
+
+from __future__ import annotations
+
+import email
+from email import policy
+from email.message import Message
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hub.channels.email.charsets import decode_bytes
+from hub.channels.email.mime_policy import CACHED_VALUE_CHARS, READING
+from hub.channels.email.parse import MAX_TEXT_CHARS, TEXT_BYTES, parse_mail
+from hub.channels.email.single_part import decoded_body, read_message
+
+CORPUS = Path(__file__).parent / "fixtures"
+BOUNDED = settings(max_examples=300, deadline=None, derandomize=True, database=None,
+                   suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+ENDINGS = st.sampled_from([b"\r\n", b"\n", b"\r"])
+HEADER_LINES = st.sampled_from([
+    b"From: Li Na <li.na@example.cn>", b"Subject: =?gb2312?B?xOO6ww==?=", b"To: a@example.com,", b" b@example.com",
+    b"\tfolded", b"Content-Type: text/plain; charset=gbk", b"Content-Type: text/html", b"Content-Type: image/png",
+    b"Content-Type: multipart/mixed; boundary=b", b"Content-Type: message/rfc822", b"Content-Type: multipart/x",
+    b"Content-Type: message/delivery-status", b"Content-Transfer-Encoding: base64", b"X-Weird:",
+    b"Content-Transfer-Encoding: quoted-printable", b"Content-Transfer-Encoding: 8bit", b"not a header line",
+    b"From someone Tue Dec  1 10:00:00 2026", b"Subject: \xb6\xa9\xb5\xa5", b"", b":", b"Content-Type: text/plain;",
+])  # fmt: skip
+BODIES = st.one_of(
+    st.binary(max_size=300),
+    st.sampled_from([b"--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b--\r\n", b"5L2g5aW9\r\n", b"=E4=BD=A0=\r\n",
+                     b"From: x@example.com\r\n\r\ninner\r\n", b"\r\n\r\n", b"\r", b"\n.\n"]),
+)  # fmt: skip
+
+
+@st.composite
+def raw_mails(draw: st.DrawFn) -> bytes:
+    lines = draw(st.lists(HEADER_LINES, max_size=8))
+    raw = b"".join(line + draw(ENDINGS) for line in lines)
+    return raw + draw(st.sampled_from([b"", b"\r\n", b"\n", b"\r"])) + draw(BODIES)
+
+
+def shape(msg: Message) -> object:
+    """What a reader of the message can see: headers as parsed (or the error parsing one raises), defects, and
+    the payload, recursively."""
+    headers: list[object] = []
+    for name, value in msg.raw_items():
+        try:
+            header = msg.policy.header_fetch_parse(name, value)
+        except Exception as exc:  # the standard parser raises on some broken values: ours must raise the same
+            headers.append((name, value, type(exc)))
+            continue
+        headers.append((name, str(header), type(header).__mro__[1], [type(d) for d in getattr(header, "defects", ())]))
+    payload = msg.get_payload()
+    inner = [shape(p) if isinstance(p, Message) else p for p in payload] if isinstance(payload, list) else payload
+    return headers, [type(d) for d in msg.defects], inner
+
+
+@BOUNDED
+@given(raw=st.one_of(raw_mails(), st.binary(max_size=400)))
+def test_a_mail_reads_as_the_standard_parser_reads_it(raw: bytes) -> None:
+    msg, body = read_message(raw)
+    assert shape(msg) == shape(email.message_from_bytes(raw, policy=policy.default))
+    if body is not None:  # taken as single-part: the body as received, and decoded as the parser decodes it
+        assert not msg.is_multipart() and msg.get_content_maintype() not in ("multipart", "message")
+        assert decoded_body(msg, body) == msg.get_payload(decode=True)
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.eml")), ids=lambda p: p.name)
+def test_every_fixture_reads_as_the_standard_parser_reads_it(path: Path) -> None:
+    raw = path.read_bytes()
+    assert shape(read_message(raw)[0]) == shape(email.message_from_bytes(raw, policy=policy.default))
+
+
+def test_a_single_part_mail_skips_the_parser_for_its_body() -> None:
+    raw = b"From: a@example.com\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + "订单\r\n".encode() * 1000
+    body = read_message(raw)[1]
+    assert body == "订单\r\n".encode() * 1000
+    # Headers that end without a blank line, or a multipart mail: the whole parser.
+    assert read_message(b"From: a@example.com\r\nSubject: x\r\n")[1] is None
+    assert read_message(b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nx\r\n--b--\r\n")[1] is None
+
+
+def test_header_objects_are_the_standard_ones_made_once() -> None:
+    values = [("Content-Type", "text/plain; charset=gb2312"), ("From", '"Li Na" <li.na@example.cn>'),
+              ("Date", "Tue, 99 Foo 2026 25:61:00 +9999"), ("Subject", "=?utf-8?b?5L2g5aW9?="), ("To", "x:;"),
+              ("Content-Disposition", "attachment; filename*=utf-8''%E4%BD%A0.txt")]  # fmt: skip
+    for name, value in values:
+        ours, theirs = READING.header_factory(name, value), policy.default.header_factory(name, value)
+        assert (str(ours), ours.name, type(ours).__mro__[1], [type(d) for d in ours.defects]) == (
+            str(theirs),
+            theirs.name,
+            type(theirs).__mro__[1],
+            [type(d) for d in theirs.defects],
+        )
+        assert READING.header_factory(name, value) is ours  # asked again (get_content_type, say): the same one
+    long = "<" + "a" * CACHED_VALUE_CHARS + "@example.com>"
+    assert READING.header_factory("References", long) is not READING.header_factory("References", long)
+
+
+@pytest.mark.parametrize(
+    ("codec", "line"),
+    [("utf-8", "您好，我的订单 8812 有问题。Café ©\r\n"), ("gb18030", "您好，我的订单 8812 有问题。Café ©\r\n"),
+     ("big5hkscs", "您好，我的訂單 8812 有問題。\r\n")],
+)  # fmt: skip
+def test_the_first_bytes_of_a_large_text_decode_as_the_whole_does(codec: str, line: str) -> None:
+    text = line * 40
+    data = text.encode(codec)
+    whole, note = decode_bytes(data, codec)
+    assert note is None
+    for limit in range(len(data) - 40, len(data)):  # cut at every byte of the last characters
+        head, head_note = decode_bytes(data, codec, limit=limit)
+        assert head_note is None and whole.startswith(head) and len(head) >= len(whole) - 40
+    # Mislabelled UTF-8 is still recognised from the first bytes, a character cut at their end or not.
+    for limit in (900, 901, 902):
+        head = text.encode("utf-8")[:limit].decode("utf-8", "ignore")
+        assert decode_bytes(text.encode("utf-8"), "gb2312", limit=limit)[0] == head
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "gbk"])
+def test_a_text_over_the_bytes_read_is_cut_as_the_whole_text_would_be(codec: str) -> None:
+    line = "您好，我的订单有问题。Please help with my order 8812.\r\n"
+    body = (line * (TEXT_BYTES // len(line.encode(codec)) + 500)).encode(codec)
+    assert len(body) > TEXT_BYTES
+    raw = f"From: a@example.com\r\nContent-Type: text/plain; charset={codec}\r\n\r\n".encode() + body
+    mail = parse_mail(raw)
+    whole = body.decode("gb18030" if codec == "gbk" else codec).strip().replace("\r\n", "\n")
+    assert (mail.text, mail.quoted) == (whole[:MAX_TEXT_CHARS].strip(), "")
+    assert f"text cut at {MAX_TEXT_CHARS} characters (the raw mail keeps all of it)" in mail.warnings
