@@ -11,6 +11,7 @@ def N_(message: str) -> str:
 
 ERROR_STRINGS: tuple[str, ...] = (
     N_("%(address)s is not an e-mail address"),
+    N_("%(method)s is not allowed here; use %(allowed)s"),
     N_(
         "%(channel)s accepts replies only within %(hours)s hours of the customer's last message (last "
         "message: %(seen)s); ask them to write again, or answer on another channel"
@@ -172,6 +173,7 @@ ERROR_STRINGS: tuple[str, ...] = (
     N_("no configured WeChat account for appid %(appid)s"),
     N_("no customer is known by %(kind)s %(value)s"),
     N_("no stored file '%(key)s'; upload it again"),
+    N_("no such API endpoint: %(method)s %(path)s"),
     N_("no such agent"),
     N_("no such attachment"),
     N_("no such calendar"),

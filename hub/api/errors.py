@@ -57,8 +57,10 @@ async def api_errors(
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        message = exc.reason or exc.text or ""
-        response = json_error(exc.status, _CODES.get(exc.status, "error"), message, wording_of(exc))
+        message, wording = exc.reason or exc.text or "", wording_of(exc)
+        if wording is None and (wording := _unrouted(request, exc)) is not None:
+            message = wording.english
+        response = json_error(exc.status, _CODES.get(exc.status, "error"), message, wording)
         for name in _KEPT_HEADERS:
             if name in exc.headers:
                 response.headers[name] = exc.headers[name]
@@ -74,6 +76,17 @@ async def api_errors(
             return response
         log.exception("API handler failed: %s %s", request.method, request.path)
         return json_error(500, "internal", "internal error; see the hub log")
+
+
+def _unrouted(request: web.Request, exc: web.HTTPException) -> Wording | None:
+    """A path or method no route takes (aiohttp's own 404 and 405), said as the refusals are."""
+    if getattr(request.match_info, "http_exception", None) is not exc:
+        return None
+    if isinstance(exc, web.HTTPMethodNotAllowed):
+        allowed = ", ".join(sorted(exc.allowed_methods))
+        params = {"method": request.method, "allowed": allowed}
+        return Wording("%(method)s is not allowed here; use %(allowed)s", params)
+    return Wording("no such API endpoint: %(method)s %(path)s", {"method": request.method, "path": request.path})
 
 
 async def require(request: web.Request, *roles: str) -> Principal:

@@ -122,6 +122,7 @@ async def test_schema_and_parameter_refusals_name_the_field(hub: Hub, admin_toke
     assert (error["key"], error["params"]["order"]) == ("unknown order '%(order)s'; use %(choices)s", "sideways")
 
 
-async def test_an_error_without_a_template_keeps_the_plain_body(hub: Hub, admin_token: str) -> None:
+async def test_a_path_no_route_takes_is_worded(hub: Hub, admin_token: str) -> None:
     status, error = await call(hub, admin_token, "GET", "/api/v1/nothing-here")
-    assert status == 404 and set(error) == {"code", "message"}
+    assert status == 404 and set(error) == {"code", "message", "key", "params"}
+    assert error["message"] == "no such API endpoint: GET /api/v1/nothing-here"

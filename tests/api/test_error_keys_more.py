@@ -204,3 +204,16 @@ def test_every_status_a_refusal_answers_with_can_be_raised() -> None:
         exc = refuse(status, "the request body is larger than %(max)s bytes", max=10)
         assert exc.status == status and exc.reason == "the request body is larger than 10 bytes"
         assert wording_of(exc) is not None
+
+
+async def test_a_path_or_method_no_route_takes_is_worded_too(hub: Hub, admin_token: str) -> None:
+    status, error = await call(hub, admin_token, "POST", "/api/v1/knowledge/articles/1/publish", {})
+    assert (status, error["code"], error["key"]) == (404, "not_found", "no such API endpoint: %(method)s %(path)s")
+    assert error["params"] == {"method": "POST", "path": "/api/v1/knowledge/articles/1/publish"}
+    assert error["message"] == filled(error)
+    status, error = await call(hub, admin_token, "DELETE", "/api/v1/queues", None)
+    assert (status, error["key"]) == (405, "%(method)s is not allowed here; use %(allowed)s")
+    assert error["params"]["method"] == "DELETE" and "GET" in error["params"]["allowed"]
+    # A handler's own 404 keeps its own words.
+    status, error = await call(hub, admin_token, "GET", "/api/v1/tickets/999999", None)
+    assert (status, error["key"]) == (404, "no such ticket")
