@@ -72,9 +72,15 @@ def _header_block(block: str) -> tuple[dict[str, str], str]:
     return fields, "\n".join(lines[i:]).strip()
 
 
+def _may_forward(text: str) -> bool:
+    """Whether the text holds what every _FORWARD_ONLY separator contains: without it, a long text is not
+    searched (the pattern tries every position)."""
+    return "--" in text or "转发的" in text or "forwarded" in text.lower()
+
+
 def find_inline(text: str, subject: str) -> tuple[int, Forwarded] | None:
     """Where a mail forwarded inline starts in the text, and that mail; None when there is none."""
-    m = _FORWARD_ONLY.search(text)
+    m = _FORWARD_ONLY.search(text) if _may_forward(text) else None
     if m is None and is_forward(subject):
         m = _EITHER.search(text)
     if m is None:

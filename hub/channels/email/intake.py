@@ -56,8 +56,8 @@ class EmailIntake:
         """Store one mail. Returns the stored contact; None for a delivery report or automatic mail.
         `envelope_from` is SMTP's MAIL FROM ("" for the null sender); IMAP mail has none."""
         raw_key = await self.raw.put(data)
-        # Off the loop (big mail: in another process).
-        mail, report = await self.parser.parse(data, envelope_from)
+        # Off the loop (big mail: in another process, which reads the copy just written).
+        mail, report = await self.parser.parse(data, envelope_from, self.raw.digest(raw_key), self.raw.path(raw_key))
         if report is not None:
             await self.notices.report(mail, report, mailbox.name, raw_key)
             return None

@@ -9,22 +9,33 @@ from __future__ import annotations
 
 import re
 
+# Each marker with the words it cannot match without (in the lower-cased text): a text holding none of them is
+# not searched, which spares a 200,000-character text the pattern's try at every position (8 ms for five).
 _MARKERS = [
-    re.compile(r"^\s*On\b.{0,300}?\bwrote:\s*$", re.IGNORECASE | re.MULTILINE | re.DOTALL),
-    re.compile(r"^\s*在.{0,200}?写道[:：]\s*$", re.MULTILINE | re.DOTALL),
-    re.compile(
-        r"^\s*-{2,}\s*(Original Message|原始邮件|Forwarded message|转发的邮件)\s*-{2,}\s*$",
-        re.IGNORECASE | re.MULTILINE,
+    (re.compile(r"^\s*On\b.{0,300}?\bwrote:\s*$", re.IGNORECASE | re.MULTILINE | re.DOTALL), ("wrote:",)),
+    (re.compile(r"^\s*在.{0,200}?写道[:：]\s*$", re.MULTILINE | re.DOTALL), ("写道",)),
+    (
+        re.compile(
+            r"^\s*-{2,}\s*(Original Message|原始邮件|Forwarded message|转发的邮件)\s*-{2,}\s*$",
+            re.IGNORECASE | re.MULTILINE,
+        ),
+        ("--",),
     ),
-    re.compile(r"^\s*(From|发件人)\s*[:：].*\n\s*(Sent|Date|发送时间|日期)\s*[:：]", re.IGNORECASE | re.MULTILINE),
-    re.compile(r"^_{20,}\s*$", re.MULTILINE),  # Outlook's rule before its header block
+    (
+        re.compile(r"^\s*(From|发件人)\s*[:：].*\n\s*(Sent|Date|发送时间|日期)\s*[:：]", re.IGNORECASE | re.MULTILINE),
+        ("from", "发件人"),
+    ),
+    (re.compile(r"^_{20,}\s*$", re.MULTILINE), ("_" * 20,)),  # Outlook's rule before its header block
 ]
 
 
 def split_quoted(text: str) -> tuple[str, str]:
     """(new text, quoted history). When nothing looks quoted, all of it is new."""
     cut = len(text)
-    for marker in _MARKERS:
+    lowered = text.lower()
+    for marker, needs in _MARKERS:
+        if not any(word in lowered for word in needs):
+            continue
         m = marker.search(text)
         if m and m.start() < cut and text[: m.start()].strip():
             cut = m.start()

@@ -1,9 +1,11 @@
 """The shortcuts in reading a mail give what the standard parser and a whole decode give: a single-part mail's
-headers read alone, header objects made once, a large text part decoded from its first bytes."""
+headers read alone, header objects made once, a large text part decoded from its first bytes, and the quote
+and forward patterns skipped over a text that lacks the words they need."""
 
 from __future__ import annotations
 
 import email
+import hashlib
 from email import policy
 from email.message import Message
 from pathlib import Path
@@ -12,9 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hub.channels.email import forwards, quotes
 from hub.channels.email.charsets import decode_bytes
 from hub.channels.email.mime_policy import CACHED_VALUE_CHARS, READING
 from hub.channels.email.parse import MAX_TEXT_CHARS, TEXT_BYTES, parse_mail
+from hub.channels.email.parser_pool import PROCESS_FROM_BYTES, MailParser, parse_detached
+from hub.channels.email.raw import RawMailStore
 from hub.channels.email.single_part import decoded_body, read_message
 
 CORPUS = Path(__file__).parent / "fixtures"
@@ -130,3 +135,40 @@ def test_a_text_over_the_bytes_read_is_cut_as_the_whole_text_would_be(codec: str
     whole = body.decode("gb18030" if codec == "gbk" else codec).strip().replace("\r\n", "\n")
     assert (mail.text, mail.quoted) == (whole[:MAX_TEXT_CHARS].strip(), "")
     assert f"text cut at {MAX_TEXT_CHARS} characters (the raw mail keeps all of it)" in mail.warnings
+
+
+FRAGMENTS = st.sampled_from([
+    "On Tue, 1 Dec 2026, Li Na wrote:", "在 2026年12月1日，李娜 写道：", "-----Original Message-----", "-- ",
+    "--- 原始邮件 ---", "From: Li Na\nSent: Tuesday", "发件人：李娜\n发送时间：2026", "_" * 24, "wrote", "From",
+    "---------- Forwarded message ---------", "Begin forwarded message:", "开始转发的邮件：", "以下是转发的邮件",
+    "-------- 转发的消息 --------", "> earlier words", "\n", " ", "您好，订单 8812", "ſ", "İ", "ı",
+])  # fmt: skip
+TEXTS = st.lists(
+    st.one_of(FRAGMENTS, FRAGMENTS.map(str.upper), FRAGMENTS.map(str.swapcase), st.text(max_size=12)), max_size=12
+).map(lambda parts: "\n".join(parts))
+
+
+@BOUNDED
+@given(text=TEXTS)
+def test_a_text_skipped_by_the_quote_and_forward_checks_has_nothing_they_look_for(text: str) -> None:
+    for marker, needs in quotes._MARKERS:
+        assert marker.search(text) is None or any(word in text.lower() for word in needs)
+    assert forwards._FORWARD_ONLY.search(text) is None or forwards._may_forward(text)
+
+
+async def test_a_big_mail_is_parsed_from_its_raw_copy_and_from_its_bytes_when_the_copy_is_gone(tmp_path: Path) -> None:
+    store = RawMailStore(tmp_path, retention_days=30)
+    raw = b"From: a@example.com\r\nSubject: big\r\n\r\n" + "订单问题\r\n".encode() * (PROCESS_FROM_BYTES // 10)
+    key = await store.put(raw)
+    assert store.digest(key) == hashlib.sha256(raw).hexdigest()
+    parser = MailParser()
+    try:
+        expected = parse_detached(raw)
+        assert await parser.parse(raw, None, store.digest(key), store.path(key)) == expected
+        # The worker reads the file it is named: another mail's copy would give that mail.
+        other = await store.put(raw.replace(b"Subject: big", b"Subject: other"))
+        assert (await parser.parse(raw, None, None, store.path(other)))[0].subject == "other"
+        assert await store.delete(key)  # erased meanwhile: the bytes go to the worker instead
+        assert await parser.parse(raw, None, store.digest(key), store.path(key)) == expected
+    finally:
+        parser.stop()
