@@ -42,6 +42,10 @@ class Worded(Exception):
         super().__init__(self.wording.english)
 
 
+class BadValue(Worded, ValueError):
+    """A request body's own check that failed: pydantic keeps the exception, so the refusal is worded by it."""
+
+
 def attach(exc: E, wording: Wording) -> E:
     """`exc` carrying `wording`: for code beneath the API (request bodies) that raises HTTP errors itself."""
     setattr(exc, _ATTACHED, wording)

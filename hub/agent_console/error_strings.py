@@ -11,6 +11,14 @@ def N_(message: str) -> str:
 
 ERROR_STRINGS: tuple[str, ...] = (
     N_("%(address)s is not an e-mail address"),
+    N_("%(field)s: must be an ISO 8601 time, e.g. %(example)s"),
+    N_("%(field)s: needs its UTC offset (Z or +08:00)"),
+    N_("%(field)s: must be the ticket's updated_at as returned"),
+    N_("%(field)s: must match %(pattern)s"),
+    N_("name the customer by customer_id or by identity, one of them"),
+    N_('send "active" (true or false) and/or "role"'),
+    N_('send {"password": "<at least 8 characters>"} or {"generate": true}'),
+    N_('send "tier", "annual_margin", "display_name" and/or "notes"'),
     N_("%(method)s is not allowed here; use %(allowed)s"),
     N_(
         "%(channel)s accepts replies only within %(hours)s hours of the customer's last message (last "

@@ -8,6 +8,7 @@ from pydantic import ConfigDict, Field, RootModel, StringConstraints, model_vali
 
 from hub.api.validation import Body, Id
 from hub.signin.passwords import MAX_PASSWORD
+from hub.wording import BadValue
 
 Name = Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]
 Level = Annotated[int, Field(ge=1, le=5)]
@@ -62,7 +63,7 @@ class AgentChangeBody(Body):
     @model_validator(mode="after")
     def _something(self) -> Self:
         if self.active is None and self.role is None:
-            raise ValueError('send "active" (true or false) and/or "role"')
+            raise BadValue('send "active" (true or false) and/or "role"')
         return self
 
 
@@ -77,7 +78,7 @@ class PasswordBody(Body):
     @model_validator(mode="after")
     def _one_of_them(self) -> Self:
         if (self.generate is True) == (self.password is not None):
-            raise ValueError('send {"password": "<at least 8 characters>"} or {"generate": true}')
+            raise BadValue('send {"password": "<at least 8 characters>"} or {"generate": true}')
         return self
 
 
@@ -97,7 +98,7 @@ class CustomerPatch(Body):
     @model_validator(mode="after")
     def _something(self) -> Self:
         if all(v is None for v in (self.tier, self.annual_margin, self.display_name, self.notes)):
-            raise ValueError('send "tier", "annual_margin", "display_name" and/or "notes"')
+            raise BadValue('send "tier", "annual_margin", "display_name" and/or "notes"')
         return self
 
 

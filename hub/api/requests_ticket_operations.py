@@ -8,6 +8,7 @@ from pydantic import Field, StringConstraints, model_validator
 
 from hub.api.validation import Body, Id
 from hub.tickets.reply_rules import MAX_REPLY_CHARS
+from hub.wording import BadValue
 
 Tag = Annotated[str, StringConstraints(max_length=64)]
 
@@ -49,7 +50,7 @@ class NewTicketBody(Body):
     @model_validator(mode="after")
     def _one_customer(self) -> NewTicketBody:
         if (self.customer_id is None) == (self.identity is None):
-            raise ValueError("name the customer by customer_id or by identity, one of them")
+            raise BadValue("name the customer by customer_id or by identity, one of them")
         return self
 
 

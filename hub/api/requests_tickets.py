@@ -8,10 +8,13 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, field_validator
 
 from hub.api.validation import Body, Id
+from hub.wording import BadValue
 
 Level = Annotated[int, Field(ge=1, le=5)]
 # The storage keys the upload answered with (hub/channels/storage.py names them); anything else names no file of ours.
 StorageKey = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{2}/[0-9a-f]{32}-[A-Za-z0-9._\-\u4e00-\u9fff]{1,80}$")]
+
+EXAMPLE = "2026-12-24T09:00:00+08:00"  # a time as remind_at takes it
 
 
 class Requirements(Body):
@@ -46,9 +49,11 @@ class TicketChangeBody(Body):
             try:
                 moment = datetime.fromisoformat(value)
             except ValueError:
-                raise ValueError("must be an ISO 8601 time, e.g. 2026-12-24T09:00:00+08:00") from None
+                raise BadValue(
+                    "%(field)s: must be an ISO 8601 time, e.g. %(example)s", field="remind_at", example=EXAMPLE
+                ) from None
             if moment.tzinfo is None:
-                raise ValueError("needs its UTC offset (Z or +08:00)")
+                raise BadValue("%(field)s: needs its UTC offset (Z or +08:00)", field="remind_at")
         return value
 
     def remind_time(self) -> datetime | None:
@@ -61,7 +66,9 @@ class TicketChangeBody(Body):
             try:
                 datetime.fromisoformat(value)
             except ValueError:
-                raise ValueError("must be the ticket's updated_at as returned") from None
+                raise BadValue(
+                    "%(field)s: must be the ticket's updated_at as returned", field="if_updated_at"
+                ) from None
         return value
 
     def updated_at(self) -> datetime | None:

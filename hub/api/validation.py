@@ -11,7 +11,7 @@ from pydantic_core import ErrorDetails
 from hub.api.refusal import refuse_as, said
 from hub.bodies import MAX_JSON_BYTES, parse_json_object, read_body, read_json_object
 from hub.db.ids import MAX_ID
-from hub.wording import Param, Wording
+from hub.wording import Param, Worded, Wording
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -69,6 +69,8 @@ def _one(model: type[BaseModel], error: ErrorDetails) -> str:
         return f"{where}: unknown field" + (f" (this body takes {top})" if top else "")
     if kind == "missing":
         return f"{where}: required"
+    if isinstance((error.get("ctx") or {}).get("error"), Worded):
+        return str(error["ctx"]["error"])
     got = _json_type(error.get("input"))
     message = error["msg"][:1].lower() + error["msg"][1:]
     if kind.endswith("_type") and got:
@@ -93,12 +95,15 @@ CTX_TEMPLATES: dict[str, tuple[str, str, str]] = {
     "less_than": ("%(field)s: less than %(max)s", "max", "lt"),
     "literal_error": ("%(field)s: one of %(choices)s", "choices", "expected"),
     "enum": ("%(field)s: one of %(choices)s", "choices", "expected"),
+    "string_pattern_mismatch": ("%(field)s: must match %(pattern)s", "pattern", "pattern"),
 }
 
 
 def _worded(field: str, error: ErrorDetails) -> Wording:
     """The first problem as a template: the field is a parameter, and so is any limit the rule names."""
     kind, ctx = error["type"], error.get("ctx") or {}
+    if isinstance(ctx.get("error"), Worded):  # a body's own check (hub.wording.BadValue) words itself
+        return ctx["error"].wording
     params: dict[str, Param] = {"field": field}
     if kind == "extra_forbidden":
         return Wording("%(field)s: unknown field", params)

@@ -217,3 +217,27 @@ async def test_a_path_or_method_no_route_takes_is_worded_too(hub: Hub, admin_tok
     # A handler's own 404 keeps its own words.
     status, error = await call(hub, admin_token, "GET", "/api/v1/tickets/999999", None)
     assert (status, error["key"]) == (404, "no such ticket")
+
+
+async def test_a_bodys_own_checks_are_worded_with_their_field(hub: Hub, admin_token: str) -> None:
+    customer = (await hub.app[keys.INGESTOR].ingest(_chat("body-checks"))).ticket
+    path = f"/api/v1/tickets/{customer.id}"
+    status, error = await call(hub, admin_token, "PATCH", path, {"status": "pending", "remind_at": "tomorrow"})
+    assert (status, error["key"]) == (422, "%(field)s: must be an ISO 8601 time, e.g. %(example)s")
+    assert error["params"] == {"field": "remind_at", "example": "2026-12-24T09:00:00+08:00"}
+    assert error["message"] == filled(error)
+    status, error = await call(hub, admin_token, "PATCH", path, {"status": "pending", "remind_at": "2030-01-01T09:00"})
+    assert (status, error["key"]) == (422, "%(field)s: needs its UTC offset (Z or +08:00)")
+    status, error = await call(hub, admin_token, "POST", "/api/v1/tickets", {"channel": "email", "text": "hi"})
+    assert (status, error["key"], error["params"]) == (
+        422,
+        "name the customer by customer_id or by identity, one of them",
+        {},
+    )
+    assert error["message"] == "name the customer by customer_id or by identity, one of them"
+    status, error = await call(hub, admin_token, "PATCH", f"/api/v1/customers/{customer.customer_id}", {})
+    assert (status, error["key"]) == (422, 'send "tier", "annual_margin", "display_name" and/or "notes"')
+
+
+def _chat(visitor: str) -> InboundEnvelope:
+    return InboundEnvelope(channel="webchat", external_id=visitor, sender=IdentityRef("webchat", visitor), text="hi")
