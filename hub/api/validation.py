@@ -102,8 +102,8 @@ CTX_TEMPLATES: dict[str, tuple[str, str, str]] = {
 def _worded(field: str, error: ErrorDetails) -> Wording:
     """The first problem as a template: the field is a parameter, and so is any limit the rule names."""
     kind, ctx = error["type"], error.get("ctx") or {}
-    if isinstance(ctx.get("error"), Worded):  # a body's own check (hub.wording.BadValue) words itself
-        return ctx["error"].wording
+    if isinstance(own := ctx.get("error"), Worded):  # a body's own check (hub.wording.BadValue) words itself
+        return own.wording
     params: dict[str, Param] = {"field": field}
     if kind == "extra_forbidden":
         return Wording("%(field)s: unknown field", params)
