@@ -76,7 +76,10 @@ _REPEATED = (
     .where(Interaction.channel == bindparam("channel"), Interaction.external_id.in_(bindparam("ids", expanding=True)))
 )
 _BY_ID = select(Ticket).where(Ticket.id.in_(bindparam("ids", expanding=True)))
-_INSERT_MANY = INTERACTIONS.insert().returning(INTERACTIONS.c.id, sort_by_parameter_order=True)
+# The new ids are matched to their rows by each contact's own key (unique in a plan), not by order: asking for
+# the rows in parameter order (sort_by_parameter_order) makes SQLAlchemy insert one row per statement on SQLite,
+# whose RETURNING order is not guaranteed.
+_INSERT_MANY = INTERACTIONS.insert().returning(INTERACTIONS.c.id, INTERACTIONS.c.channel, INTERACTIONS.c.external_id)
 # No status change: the ticket only takes the new message (pending, solved or none take the one-by-one path).
 _CONTINUED = frozenset({Status.NEW.value, Status.OPEN.value})
 
@@ -180,7 +183,8 @@ class BatchWriter:
         s = uow.session
         order = sorted(plans)
         rows = [contact_values(plans[i].env, plans[i].ticket.id, plans[i].customer.id) for i in order]
-        ids = list((await s.execute(_INSERT_MANY, rows)).scalars())
+        stored = {(channel, key): n for n, channel, key in await s.execute(_INSERT_MANY, rows)}
+        ids = [stored[(v["channel"], v["external_id"])] for v in rows]
         touched: dict[int, dict[str, object]] = {}
         results: dict[int, IngestResult] = {}
         for i, values, interaction_id in zip(order, rows, ids, strict=True):

@@ -32,11 +32,15 @@ from hub.tickets.opening import ticket_values
 from hub.tickets.search import subject_row
 
 # Built once. ORM bulk inserts: the rows come back as persistent objects (column defaults applied, no flush,
-# so no after-flush reindex), in the order of their parameters.
+# so no after-flush reindex). Asking for them in the order of their parameters makes SQLAlchemy insert one row
+# per statement on SQLite (its RETURNING order is not guaranteed), so there the customers are put in order by
+# id instead: the batch holds SQLite's only write lock and each new row's id is one more than the largest
+# before it. The tickets are matched to their customers (one ticket each).
 _INSERT_CUSTOMERS = insert(Customer).returning(Customer, sort_by_parameter_order=True)
+_INSERT_CUSTOMERS_SQLITE = insert(Customer).returning(Customer)
 _INSERT_IDENTITIES = insert(Identity)
 _INSERT_KEYS = insert(CustomerKey)
-_INSERT_TICKETS = insert(Ticket).returning(Ticket, sort_by_parameter_order=True)
+_INSERT_TICKETS = insert(Ticket).returning(Ticket)
 _QUEUES = select(Queue).where(Queue.name.in_(bindparam("names", expanding=True)))
 
 
@@ -57,7 +61,11 @@ async def open_for_new(
     order = sorted(firsts)
     names = [new_customer_name(_sender_name(firsts[i][0]), firsts[i][1]) for i in order]
     rows = [{"display_name": name, "tier": "general", "attributes": {}} for name in names]
-    customers = list(await s.scalars(_INSERT_CUSTOMERS, rows))
+    sqlite = is_sqlite(s)
+    if sqlite:
+        customers = sorted(await s.scalars(_INSERT_CUSTOMERS_SQLITE, rows), key=lambda c: c.id)
+    else:
+        customers = list(await s.scalars(_INSERT_CUSTOMERS, rows))
     refs = [firsts[i][1] for i in order]
     await s.execute(_INSERT_IDENTITIES, [{"customer_id": c.id, "kind": r.kind, "value": r.value}
                                          for c, r in zip(customers, refs, strict=True)])  # fmt: skip
@@ -65,7 +73,7 @@ async def open_for_new(
     if keys:
         await s.execute(_INSERT_KEYS, keys)
     # The customer search index, as search.reindex would build it from these rows (new: nothing to delete).
-    _, put_words = customer_statements(is_sqlite(s))
+    _, put_words = customer_statements(sqlite)
     await s.execute(put_words, [{"id": c.id, "words": customer_words(n, [(r.kind, r.value)])}
                                 for c, n, r in zip(customers, names, refs, strict=True)])  # fmt: skip
     wanted = {writer.queue_of(firsts[i][0]) for i in order}
@@ -76,7 +84,8 @@ async def open_for_new(
         writer.opening(env, customer, queues[writer.queue_of(env)])
         for env, customer in ((firsts[i][0], c) for i, c in zip(order, customers, strict=True))
     ]
-    tickets = list(await s.scalars(_INSERT_TICKETS, [ticket_values(o) for o in openings]))
+    by_customer = {t.customer_id: t for t in await s.scalars(_INSERT_TICKETS, [ticket_values(o) for o in openings])}
+    tickets = [by_customer[c.id] for c in customers]
     created = [
         {"customer_id": t.customer_id, "kind": "ticket.created", "at": o.now, "summary": t.subject,
          "channel": t.channel, "ticket_id": t.id}

@@ -109,3 +109,26 @@ async def test_a_new_customer_s_mails_in_one_batch_each_open_their_own_ticket(db
     async with db.read() as s:
         held = await s.scalar(select(func.count()).select_from(Identity).where(Identity.value == "wang@example.cn"))
         assert held == 1
+
+
+async def test_many_new_customers_in_one_batch_each_get_their_own_rows(db: Database, settings: Settings) -> None:
+    await sync_queues(db, settings.queues)
+    ingestor = Ingestor(db, settings)
+    phones = [f"+86139000001{n:02d}" for n in range(40)]
+    # Names and texts that sort differently from the numbers: a row matched to the wrong contact would show.
+    results = await together(ingestor, *(sms(f"n{n}", phone, f"question {39 - n}", n % 7, sender_name=f"客户 {39 - n}")
+                                         for n, phone in enumerate(phones)))  # fmt: skip
+    assert {r.action for r in results} == {ThreadAction.NEW}
+    assert len({r.ticket.customer_id for r in results}) == len({r.ticket.id for r in results}) == 40
+    ids = [r.interaction.id for r in results]
+    assert ids == sorted(ids)  # stored in the order they came
+    async with db.read() as s:
+        for n, (phone, result) in enumerate(zip(phones, results, strict=True)):
+            owner = await s.scalar(select(Identity.customer_id).where(Identity.value == phone))
+            customer = await s.get_one(Customer, result.ticket.customer_id)
+            ticket = await s.get_one(Ticket, result.ticket.id)
+            message = await s.get_one(Interaction, result.interaction.id)
+            assert owner == customer.id and customer.display_name == f"客户 {39 - n}"
+            assert (ticket.customer_id, ticket.subject) == (customer.id, f"question {39 - n}")
+            assert (message.ticket_id, message.customer_id, message.text) == (ticket.id, customer.id, ticket.subject)
+            assert ticket.last_message_at == message.created_at == START + timedelta(minutes=n % 7)
