@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 from aiosmtpd.smtp import Envelope, Session
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from hub.channels.email.smtp_data import BulkDataSMTP
+from hub.channels.email.smtp_data import MAX_LINE, BulkDataSMTP, has_long_line
 
 
 class Keep:
@@ -86,3 +88,17 @@ async def test_too_big_and_too_long_are_refused_and_the_session_goes_on(server: 
     data_answers = [r for r in replies if r[:3] in (b"552", b"500") or r.startswith(b"250 stored")]
     assert [r[:3] for r in data_answers] == [b"552", b"500", b"250"]
     assert keep.contents == [b"Subject: fine\r\n\r\nok\r\n"]
+
+
+LINE_LENGTHS = st.sampled_from([0, 1, 80, 499, 500, 501, 998, 999, 1000, 1001, 1002, 1500, 2100])
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(
+    lines=st.lists(st.tuples(LINE_LENGTHS, st.sampled_from([b"\r\n", b"\n", b""])), max_size=12),
+    noise=st.binary(max_size=3000),
+)
+def test_a_long_line_is_found_wherever_it_is(lines: list[tuple[int, bytes]], noise: bytes) -> None:
+    data = b"".join(b"x" * length + end for length, end in lines) + noise
+    # What the check must answer: a line (to its LF, its CR counted) of MAX_LINE octets or more.
+    assert has_long_line(data) == (max(map(len, data.split(b"\n"))) >= MAX_LINE)
