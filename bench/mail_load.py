@@ -5,7 +5,8 @@ mail). Senders are separate processes (bench/smtp_sender.py), so the hub's loop 
 250 only after the mail is committed, so "accept" latency is also the time until the ticket is visible
 through the API (checked for a sample). Full run: 10,000 mails; --quick: 300.
 The same mails then go through django-helpdesk's local-directory mailbox (bench/helpdesk_compare.py;
-installed from PyPI into var/bench on first use; --no-compare skips it) and the ratio is printed. Both sides
+installed from PyPI into var/bench on first use; --no-compare skips it) and the ratios are printed (mails/s, and
+CPU per mail, the figure a loaded machine distorts least). Both sides
 run at the same durability: every commit synced (the hub's default, and django-helpdesk's SQLite default), or
 with --unsafe neither (the hub's "fast", django-helpdesk's SQLite in WAL + NORMAL); the raw copy of each mail is
 synced before its 250 either way. The last line is one JSON object with the figures and both sides' settings.
@@ -156,6 +157,9 @@ async def run(n: int, workdir: Path, compare: bool, unsafe: bool = False) -> dic
         "django_helpdesk_emails_per_s": theirs["emails_per_s"] if theirs else None,
         "django_helpdesk_tickets_and_followups": [theirs["tickets"], theirs["followups"]] if theirs else None,
         "ratio_vs_django_helpdesk": round(rate / theirs["emails_per_s"], 1) if theirs else None,
+        # The figure a loaded machine distorts least: their CPU per mail over ours.
+        "django_helpdesk_cpu_ms_per_mail": theirs["cpu_ms_per_mail"] if theirs else None,
+        "cpu_ratio_vs_django_helpdesk": round(theirs["cpu_ms_per_mail"] * n / 1000 / cpu, 1) if theirs else None,
         "django_helpdesk_durability": {k: v for k, v in theirs.items() if k.startswith("sqlite_")} if theirs else None,
     }
 
