@@ -43,6 +43,9 @@ from hub.db.models import Agent, ConsoleSession, Queue, QueueMember
 OFFERED = re.compile(r"\"offer\",\s*\{\"ticket\":\s*\{\"id\":\s*(\d+)")
 MARK = re.compile(r"\"text\":\s*\"bench-(\d+)-")  # the interaction's text (the ticket's subject is older)
 CHAT_QUEUE = "general"
+# engine.io's tasks let a closed socket go within a ping interval (25 s); the hub thaws and collects 45 s after
+# the close (hub/ops/collector.py).
+LET_GO_S = 60
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -98,11 +101,27 @@ class Consoles:
         self.all_connected = asyncio.Event()
         self.tasks: list[asyncio.Task[None]] = []
         self.trace: list[tuple[int, float, float, bool]] | None = None
+        self.sockets: list[aiohttp.ClientWebSocketResponse] = []
+
+    async def open_all(self, http: aiohttp.ClientSession, tokens: list[tuple[str, str, str]]) -> None:
+        self.expected, self.connected, self.all_connected = len(tokens), 0, asyncio.Event()
+        for i in range(0, len(tokens), 100):
+            await asyncio.gather(*(self.open(http, *who) for who in tokens[i : i + 100]))
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(120):
+                await self.all_connected.wait()
+
+    async def close_all(self) -> None:
+        await asyncio.gather(*(ws.close() for ws in self.sockets), return_exceptions=True)
+        for task in self.tasks:
+            task.cancel()
+        self.sockets, self.tasks = [], []
 
     async def open(self, http: aiohttp.ClientSession, role: str, token: str, csrf: str) -> None:
         ws = await http.ws_connect(self.ws_url, headers={"Cookie": f"hub_session={token}"}, heartbeat=None)
         await ws.receive()  # engine.io open packet
         await ws.send_str("40/agent,")
+        self.sockets.append(ws)
         self.tasks.append(asyncio.create_task(self._listen(ws, role, http, {"Cookie": f"hub_session={token}",
                                                                                "X-CSRF-Token": csrf})))  # fmt: skip
 
@@ -164,6 +183,22 @@ def freeze_survivors(phase: str, info: dict[str, int]) -> None:
         gc.freeze()
 
 
+async def reconnect_rounds(
+    consoles: Consoles, http: aiohttp.ClientSession, tokens: list[tuple[str, str, str]], pid: int, rounds: int
+) -> list[float]:
+    """Every console closes and connects again, `rounds` times: the hub's RSS after each round, then once more
+    when the last round's closed sockets are surely let go and collected (a minute later)."""
+    rss = []
+    for _ in range(rounds):
+        await consoles.close_all()
+        await consoles.open_all(http, tokens)
+        await asyncio.sleep(5)  # presence settles
+        rss.append(round(proc_figures(pid)["rss_mb"], 1))
+    await asyncio.sleep(LET_GO_S)
+    rss.append(round(proc_figures(pid)["rss_mb"], 1))
+    return rss
+
+
 def proc_figures(pid: int) -> dict[str, float]:
     status = Path(f"/proc/{pid}/status").read_text()
     rss = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024  # type: ignore[union-attr]
@@ -190,12 +225,7 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
         connector = aiohttp.TCPConnector(limit=0)
         async with aiohttp.ClientSession(connector=connector) as http:
             t0 = time.perf_counter()
-            consoles.expected = len(tokens)
-            for i in range(0, len(tokens), 100):
-                await asyncio.gather(*(consoles.open(http, *who) for who in tokens[i : i + 100]))
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(120):
-                    await consoles.all_connected.wait()
+            await consoles.open_all(http, tokens)
             connect_s = time.perf_counter() - t0
             gc.collect()
             gc.freeze()
@@ -241,8 +271,8 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
             after = proc_figures(proc.pid)
             for v in visitors:
                 await v.disconnect()
-            for task in consoles.tasks:
-                task.cancel()
+            churn = await reconnect_rounds(consoles, http, tokens, proc.pid, args.churn) if args.churn else None
+            await consoles.close_all()
     finally:
         await stop(proc)  # SIGTERM, then its whole process group killed, whatever happened above
     if args.trace:
@@ -278,6 +308,7 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
         "server_peak_rss_mb": round(after["peak_mb"], 1),
         "cpu_percent": round(100 * (after["cpu_s"] - before["cpu_s"]) / elapsed, 1),  # the hub, of one core
         "load_generator_cpu_percent": round(100 * client_cpu / elapsed, 1),
+        **({"churn_rss_mb": churn} if churn else {}),
         "goal_memory_mb": 150,
         "goal_delivery_p99_ms": 150,
     }
@@ -300,6 +331,13 @@ def main() -> None:
         metavar="FILE",
         help="write each delivery (message, sent, received, batched) and the "
         "load generator's own collector pauses to FILE (JSON) to line them up with the hub's",
+    )
+    p.add_argument(
+        "--churn",
+        type=int,
+        default=0,
+        metavar="ROUNDS",
+        help="after the traffic, every console reconnects ROUNDS times: the hub's RSS after each round",
     )
     add_unsafe(p)
     args = p.parse_args()

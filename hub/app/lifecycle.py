@@ -90,9 +90,10 @@ async def settle(app: web.Application) -> AsyncIterator[None]:
 
 
 def _let_go_s(ping_interval: float | tuple[float, float], ping_timeout: float) -> float:
-    """How long engine.io's own tasks may hold a closed socket: its ping's sleep, then a round of the service task."""
+    """How long engine.io's own tasks may hold a closed socket: its ping's sleep, or a round of the service task
+    (each at most one of these after the close), with the other as a margin."""
     interval = sum(ping_interval) if isinstance(ping_interval, tuple) else ping_interval
-    return float(interval) + 2 * float(ping_timeout)
+    return float(interval) + float(ping_timeout)
 
 
 async def say_goodbye(app: web.Application) -> None:
