@@ -95,6 +95,10 @@ def test_a_single_part_mail_skips_the_parser_for_its_body() -> None:
     raw = b"From: a@example.com\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + "订单\r\n".encode() * 1000
     body = read_message(raw)[1]
     assert body == "订单\r\n".encode() * 1000
+    # Parsed through: the message's body was never turned into the parser's text (nothing read it).
+    message = parse_mail(raw).message
+    assert message is not None and message.__dict__.get("_received") == body
+    assert message.get_payload(decode=True) == body and "_received" not in message.__dict__
     # Headers that end without a blank line, or a multipart mail: the whole parser.
     assert read_message(b"From: a@example.com\r\nSubject: x\r\n")[1] is None
     assert read_message(b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nx\r\n--b--\r\n")[1] is None
