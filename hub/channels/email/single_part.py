@@ -13,7 +13,10 @@ import re
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 
+from hub.channels.email.line_ends import install
 from hub.channels.email.mime_policy import READING
+
+install()  # the parser's last-line-ending search, at the end of a part only (line_ends.py)
 
 # The first empty line: a line ending right after another one. A lone CR counts as a line ending, as it
 # does for the standard parser, but not the CR of a CRLF.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import email
 import hashlib
-from email import policy
+from email import feedparser, policy
 from email.message import Message
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from hub.channels.email import forwards, quotes
 from hub.channels.email.charsets import decode_bytes
+from hub.channels.email.line_ends import LastLineEnding
 from hub.channels.email.mime_policy import CACHED_VALUE_CHARS, READING
 from hub.channels.email.parse import MAX_TEXT_CHARS, TEXT_BYTES, parse_mail
 from hub.channels.email.parser_pool import PROCESS_FROM_BYTES, MailParser, parse_detached
@@ -187,3 +188,12 @@ async def test_a_big_mail_is_parsed_from_its_raw_copy_and_from_its_bytes_when_th
         assert await parser.parse(raw, None, store.digest(key), store.path(key)) == expected
     finally:
         parser.stop()
+
+
+@BOUNDED
+@given(text=st.text(st.sampled_from("\r\na 订"), max_size=40))
+def test_the_last_line_ending_is_found_as_the_parser_s_own_pattern_finds_it(text: str) -> None:
+    installed = vars(feedparser)["NLCRE_eol"]
+    assert isinstance(installed, LastLineEnding)  # installed by the modules every mail goes through
+    ours, theirs = installed.search(text), installed.pattern.search(text)
+    assert (ours and ours.group(0)) == (theirs and theirs.group(0))
