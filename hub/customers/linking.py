@@ -150,6 +150,11 @@ async def unmerge(db: Database, merge_id: int, actor: Principal, table: TierTabl
                 customer=record.target_id,
                 merge=later,
             )
+        # Both customers locked, lower id first, before any of their rows moves: routing locks a customer and
+        # then its ticket, so moving tickets first and then changing their customer could deadlock with it.
+        lock = not db.is_sqlite
+        for customer_id in sorted((record.source_id, record.target_id)):
+            await s.get_one(Customer, customer_id, with_for_update=lock)
         source = await s.get_one(Customer, record.source_id)
         target = await s.get_one(Customer, record.target_id)
         merged_tier_now = target.tier
