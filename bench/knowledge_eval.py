@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from hub.knowledge.confidence import ORDER_WINDOW, Features, calibrated
+from hub.knowledge.confidence import Features, calibrated
 from hub.knowledge.gaps import group
 from hub.knowledge.index import IndexedArticle, SuggestionIndex
 from hub.knowledge.tables import UnansweredQuery
@@ -144,44 +144,16 @@ def report(
 PENALTY = 0.05
 
 
-Sample = tuple[tuple[float, ...], int]
-# ORDER is fitted on the training questions too: the confidence learns from its picks on questions it has not
-# seen (five folds), or it would learn the trust its picks earn on questions it was fitted on.
-FOLDS = 5
-
-
-def _training(halves: tuple[str, ...]) -> list[dict[str, Any]]:
-    return [q for q in [*QUESTIONS, *TRAIN2, *FRESH, *FRESH3] if q["half"] in halves]
-
-
-def _window(index: SuggestionIndex, q: dict[str, Any]) -> list[Sample]:
-    """RANKING's best few for the question (what ORDER orders; it does not depend on ORDER): each one's
-    signals, and whether it is the right article (never, for an unanswerable question)."""
-    want = (q["key"], q["locale"]) if q["key"] else None
-    found = index.explain(q["q"], guess_locale(q["q"]), limit=ORDER_WINDOW)
-    return [((1.0, *f.vector()), int(_label(article_id) == want)) for f, article_id in found]
-
-
-def fit_order(index: SuggestionIndex, halves: tuple[str, ...] = TRAINING, steps: int = 30) -> tuple[float, ...]:
-    """The second stage's weights (confidence.ORDER): which of RANKING's best few is the right article, fitted on
-    those candidates of the halves' answerable questions."""
-    rows = [row for q in _training(halves) if q["key"] for row in _window(index, q)]
-    return tuple(round(w, 2) for w in _newton(rows, steps))
-
-
-def samples(index: SuggestionIndex, halves: tuple[str, ...] = TRAINING) -> list[Sample]:
-    """The best suggestion of each question of the halves, as ORDER fitted without that question's fold
-    orders it: its signals, and whether it answers the question (never, for an unanswerable one): what the
-    confidence must predict."""
-    questions = _training(halves)
-    windows = [_window(index, q) for q in questions]
-    out: list[Sample] = []
-    for fold in range(FOLDS):
-        rows = [row for i, q in enumerate(questions) if i % FOLDS != fold and q["key"] for row in windows[i]]
-        order = _newton(rows, 30)
-        for window in windows[fold::FOLDS]:
-            if window:
-                out.append(max(window, key=lambda row: sum(a * b for a, b in zip(order, row[0], strict=True))))
+def samples(index: SuggestionIndex, halves: tuple[str, ...] = TRAINING) -> list[tuple[tuple[float, ...], int]]:
+    """The best suggestion of each question of the halves: its signals, and whether it answers the question
+    (never, for an unanswerable one): what the confidence must predict."""
+    out: list[tuple[tuple[float, ...], int]] = []
+    for q in [*QUESTIONS, *TRAIN2, *FRESH, *FRESH3]:
+        if q["half"] not in halves:
+            continue
+        want = (q["key"], q["locale"]) if q["key"] else None
+        for f, article_id in index.explain(q["q"], guess_locale(q["q"]), limit=1):
+            out.append(((1.0, *f.vector()), int(_label(article_id) == want)))
     return out
 
 
@@ -235,14 +207,14 @@ def _solve(a: list[list[float]], b: list[float]) -> list[float]:
 
 
 def fit_report(index: SuggestionIndex) -> dict[str, Any]:
-    """New ORDER and confidence coefficients from the training halves, and what each threshold would give on
-    every set: paste both into hub/knowledge/confidence.py and pick THRESHOLD (abstain_rate and confident_recall)
+    """New coefficients from the training halves, and what each threshold would give on every set: paste the
+    coefficients into hub/knowledge/confidence.py and pick THRESHOLD (abstain_rate and confident_recall)
     and GAP_THRESHOLD (gap_precision) from the sweep."""
-    kept = index.coefficients, index.threshold, index.gap_threshold, index.order
+    coefficients = fit(index)
+    kept = index.coefficients, index.threshold, index.gap_threshold
     sweep = []
     try:
-        order = index.order = fit_order(index)
-        coefficients = index.coefficients = fit(index)
+        index.coefficients = coefficients
         for threshold in (0.2, 0.25, 0.275, 0.3, 0.31, 0.32, 0.33, 0.34, 0.35, 0.375, 0.4, 0.45, 0.5):
             index.threshold = index.gap_threshold = threshold
             sets = {"tune": [q for q in QUESTIONS if q["half"] == "tune"], "train2": TRAIN2}
@@ -254,8 +226,8 @@ def fit_report(index: SuggestionIndex) -> dict[str, Any]:
                 keep = ("confident_recall", "abstain_rate", "gap_precision")
                 sweep.append({"threshold": threshold, "half": half, **{k: figures[k] for k in keep}})
     finally:
-        index.coefficients, index.threshold, index.gap_threshold, index.order = kept
-    return {"order": order, "coefficients": coefficients, "sweep": sweep}
+        index.coefficients, index.threshold, index.gap_threshold = kept
+    return {"coefficients": coefficients, "sweep": sweep}
 
 
-__all__ = ["Features", "calibrated", "evaluate", "fit", "fit_order", "fit_report", "misses", "report", "sample_index"]
+__all__ = ["Features", "calibrated", "evaluate", "fit", "fit_report", "misses", "report", "sample_index"]

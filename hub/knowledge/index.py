@@ -17,16 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
-from hub.knowledge.confidence import (
-    COEFFICIENTS,
-    GAP_THRESHOLD,
-    ORDER,
-    ORDER_WINDOW,
-    RANKING,
-    THRESHOLD,
-    Features,
-    calibrated,
-)
+from hub.knowledge.confidence import COEFFICIENTS, GAP_THRESHOLD, RANKING, THRESHOLD, Features, calibrated
 from hub.knowledge.expand import Expander
 from hub.knowledge.focus import Focus, units, whether
 from hub.knowledge.gist import Concept, gist, named, names_main
@@ -81,7 +72,7 @@ class IndexedArticle:
 @dataclass(frozen=True, slots=True)
 class Hit:
     article_id: int
-    score: float  # 0-100: the order shown (confidence.ORDER), after feedback
+    score: float  # 0-100: the ranking, after feedback and locale adjustments
     match: float  # 0-100: rapidfuzz phrase similarity to the closest title or variant
     confidence: float = 0.0  # 0-1: calibrated chance that this article answers the question
     confident: bool = False  # confidence at or above the index's threshold (confidence.THRESHOLD)
@@ -99,7 +90,6 @@ class SuggestionIndex:
         self._denominators = Denominators()  # tf + norm per posting of the terms queries walk
         # The confidence model (hub.knowledge.confidence); per index so a bench can try others.
         self.ranking: tuple[float, ...] = RANKING
-        self.order: tuple[float, ...] = ORDER
         self.coefficients: tuple[float, ...] = COEFFICIENTS
         self.threshold = THRESHOLD
         self.gap_threshold = GAP_THRESHOLD
@@ -155,20 +145,14 @@ class SuggestionIndex:
 
     def search(self, query: str, locale: str | None = None, limit: int = 5) -> list[Hit]:
         candidates, focus = self._features(query, locale)
-        # Two stages: RANKING picks the few best of the 30 candidates from the signals every candidate has;
-        # ORDER then orders those few with what each covers of the question too (focus.py, gist.py), which
-        # is worth computing for a handful only. An article whose title words a question shares while
-        # another answers what it asks moves down there.
-        first = [(calibrated(f, self.ranking) * self._boost.get(a, 1.0), a, f) for a, f in candidates]
-        first.sort(key=lambda r: (-round(min(100 * r[0], 100.0), 1), r[1]))
-        shown = []
-        for _first, article_id, features in first[: max(limit, ORDER_WINDOW)]:
-            features = self._focused(features, article_id, focus)
-            score = round(min(100 * calibrated(features, self.order) * self._boost.get(article_id, 1.0), 100.0), 1)
-            shown.append((score, article_id, features))
-        shown.sort(key=lambda r: (-r[0], r[1]))
+        ranked = [
+            (round(min(100 * calibrated(f, self.ranking) * self._boost.get(a, 1.0), 100.0), 1), a, f)
+            for a, f in candidates
+        ]
+        ranked.sort(key=lambda r: (-r[0], r[1]))
         hits = []
-        for score, article_id, features in shown[:limit]:
+        for score, article_id, features in ranked[:limit]:  # confidence for the ones shown only
+            features = self._focused(features, article_id, focus)
             confidence = calibrated(features, self.coefficients)
             hits.append(
                 Hit(
@@ -189,8 +173,8 @@ class SuggestionIndex:
         return sorted(found, key=lambda fa: ranked[fa[1]])
 
     def _focused(self, features: Features, article_id: int, focus: Focus | None) -> Features:
-        """What the article covers of the question (focus.py), for RANKING's best few only: RANKING gives
-        these signals no weight, so the other candidates never need them."""
+        """What the article covers of the question (focus.py), for the suggestions shown only: RANKING gives
+        these signals no weight, so the ranking never needs them for the other candidates."""
         if focus is None:
             return features
         article = self._articles[article_id]

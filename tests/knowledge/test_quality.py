@@ -7,8 +7,6 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
-
 from bench.knowledge_eval import ARTICLES, QUESTIONS, evaluate, sample_index
 from hub.knowledge.text import guess_locale
 
@@ -35,11 +33,11 @@ def test_ranking_and_confidence_on_the_labelled_set() -> None:
     figures = evaluate(sample_index(), QUESTIONS)
     print(figures)
     # Floors a little under the measured figures (docs/knowledge.md), so a regression fails here.
-    assert figures["hit_at_3"] >= 0.90 and figures["hit_at_1"] >= 0.88 and figures["mrr"] >= 0.90
+    assert figures["hit_at_3"] >= 0.90 and figures["hit_at_1"] >= 0.78 and figures["mrr"] >= 0.84
     # English paraphrases that share no word with the article ("the vase was in pieces") are what is left.
     assert figures["hit_at_3_en"] >= 0.83 and figures["hit_at_3_zh-CN"] >= 0.95
-    # Confidence separates less well than the ranking ranks: measured 0.837 and 0.978.
-    assert figures["confident_recall"] >= 0.83 and figures["abstain_rate"] >= 0.97
+    # Confidence separates less well than the ranking ranks: measured 0.851 and 0.971.
+    assert figures["confident_recall"] >= 0.84 and figures["abstain_rate"] >= 0.96
     assert figures["gap_precision"] >= 0.8
 
 
@@ -56,7 +54,7 @@ def test_the_older_paraphrase_set_still_ranks() -> None:
 
 def test_the_training_set_and_the_last_fresh_set_are_new_questions() -> None:
     # train2 fits the confidence with the tune half; fresh3 was written before that fit and is never tuned on.
-    from bench.knowledge_eval import FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, TRAIN2
+    from bench.knowledge_eval import FRESH, FRESH2, FRESH3, FRESH4, FRESH5, TRAIN2
 
     keys = {(a["key"], a["locale"]) for a in ARTICLES}
     for questions, size, unanswerable in ((TRAIN2, 150, 0.5), (FRESH3, 100, 0.4), (FRESH4, 100, 0.4)):
@@ -76,14 +74,3 @@ def test_the_training_set_and_the_last_fresh_set_are_new_questions() -> None:
     languages = Counter(q["locale"] for q in FRESH5)
     assert abs(languages["en"] - languages["zh-CN"]) <= 4, languages  # 63 and 61
     assert all((q["key"], q["locale"]) in keys for q in FRESH5 if q["key"])
-    # fresh6, for the round of the two-stage order, likewise, and checked against every earlier set with
-    # rapidfuzz: no question closer than a ratio of 70 to any earlier one.
-    earlier_all = [*before, *(q["q"].lower() for q in [*FRESH4, *FRESH5]), *(p[2].lower() for p in PARAPHRASES)]
-    for q in FRESH6:
-        closest = process.extractOne(q["q"].lower(), earlier_all, scorer=fuzz.ratio)
-        assert closest is not None and closest[1] < 70, (q["q"], closest)
-    assert len(FRESH6) >= 120 and sum(not q["key"] for q in FRESH6) >= 50
-    languages = Counter(q["locale"] for q in FRESH6)
-    assert abs(languages["en"] - languages["zh-CN"]) <= 4, languages  # 64 and 60
-    assert all((q["key"], q["locale"]) in keys for q in FRESH6 if q["key"])
-    assert {"typo", "colloquial", "long", "short", "mixed", "pinyin"} <= {q["style"] for q in FRESH6}
