@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from hub.bus import Event
 from hub.db.engine import Database, UnitOfWork
 from hub.envelopes import InboundEnvelope, storable_text
+from hub.tickets import search
 from hub.tickets.inbound import ContactWriter, IngestResult, SlaPolicy
 from hub.tickets.inbound_batch import BatchWriter
 
@@ -52,6 +53,7 @@ class _Contact:
     env: InboundEnvelope
     stored: asyncio.Future[IngestResult]  # committed, durably
     published: asyncio.Future[None]  # and its events handed to their subscribers (never an exception)
+    words: asyncio.Future[None] | None = None  # a long text's search words being prepared (search.prepare_words)
 
 
 class Ingestor:
@@ -72,6 +74,8 @@ class Ingestor:
         # Copied only when the key differs: a dataclass copy costs as much as the rest of this call.
         env = env if key == env.external_id else replace(env, external_id=key)
         contact = _Contact(env, loop.create_future(), loop.create_future())
+        if len(env.text) >= search.LONG_TEXT:  # its search words cut in a thread meanwhile, not in the write
+            contact.words = asyncio.ensure_future(search.prepare_words(storable_text(env.text)))
         self._waiting.append(contact)
         if self._drainer is None:
             self._drainer = asyncio.create_task(self._drain(), name="hub-ingest")
@@ -97,6 +101,8 @@ class Ingestor:
         self, batch: list[_Contact], before: asyncio.Future[None] | None, out: asyncio.Future[None]
     ) -> None:
         try:
+            # Without them the write would cut them itself, on the loop and inside the transaction.
+            await asyncio.gather(*(c.words for c in batch if c.words is not None), return_exceptions=True)
             events = await self._store(batch)
             if before is not None:
                 await before  # events in the order their contacts were taken

@@ -8,6 +8,8 @@ it scores each ticket by its best message (bm25 on SQLite, ts_rank on PostgreSQL
 
 from __future__ import annotations
 
+import asyncio
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,8 +31,27 @@ ENOUGH = 50  # matches among them that make a first page: fewer, and the index f
 _WORDS = table(TICKET_WORDS, column("rowid"), column("id"), column("ticket_id"), column("coach_for"), column("words"))
 
 
+# A long text (a big mail) takes jieba a tenth of a second or more: its words are cut in a thread before its
+# contact is written (prepare_words), not on the event loop inside the writer's transaction. Taken once, by the
+# message row that uses them; the few kept for contacts that never got written (a duplicate) are dropped oldest
+# first.
+LONG_TEXT = 8_000
+_PREPARED: OrderedDict[str, str] = OrderedDict()
+_PREPARED_MAX = 32
+
+
+async def prepare_words(text: str) -> None:
+    if len(text) >= LONG_TEXT and text not in _PREPARED:
+        words = await asyncio.to_thread(index_words, text)
+        _PREPARED[text] = words
+        while len(_PREPARED) > _PREPARED_MAX:
+            _PREPARED.popitem(last=False)
+
+
 def message_row(interaction_id: int, ticket_id: int, text: str, coach_for: int | None = None) -> dict[str, Any]:
-    return {"id": interaction_id, "ticket_id": ticket_id, "coach": coach_for, "words": index_words(text)}
+    words = _PREPARED.pop(text, None) if len(text) >= LONG_TEXT else None
+    words = index_words(text) if words is None else words
+    return {"id": interaction_id, "ticket_id": ticket_id, "coach": coach_for, "words": words}
 
 
 def subject_row(ticket_id: int, subject: str) -> dict[str, Any]:
