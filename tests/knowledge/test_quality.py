@@ -54,7 +54,7 @@ def test_the_older_paraphrase_set_still_ranks() -> None:
 
 def test_the_training_set_and_the_last_fresh_set_are_new_questions() -> None:
     # train2 fits the confidence with the tune half; fresh3 was written before that fit and is never tuned on.
-    from bench.knowledge_eval import FRESH, FRESH2, FRESH3, FRESH4, FRESH5, TRAIN2
+    from bench.knowledge_eval import FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, TRAIN2
 
     keys = {(a["key"], a["locale"]) for a in ARTICLES}
     for questions, size, unanswerable in ((TRAIN2, 150, 0.5), (FRESH3, 100, 0.4), (FRESH4, 100, 0.4)):
@@ -74,3 +74,7 @@ def test_the_training_set_and_the_last_fresh_set_are_new_questions() -> None:
     languages = Counter(q["locale"] for q in FRESH5)
     assert abs(languages["en"] - languages["zh-CN"]) <= 4, languages  # 63 and 61
     assert all((q["key"], q["locale"]) in keys for q in FRESH5 if q["key"])
+    # fresh6, the blind set after that round: new questions too.
+    assert not (before | {q["q"].lower() for q in [*FRESH4, *FRESH5]}) & {q["q"].lower() for q in FRESH6}
+    assert len(FRESH6) >= 120 and sum(not q["key"] for q in FRESH6) >= 50
+    assert all((q["key"], q["locale"]) in keys for q in FRESH6 if q["key"])
