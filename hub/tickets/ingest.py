@@ -111,6 +111,8 @@ class Ingestor:
         finally:
             out.set_result(None)
             for contact in batch:
+                if contact.words is not None:  # written or not, its prepared words are no longer needed
+                    search.drop_prepared(storable_text(contact.env.text))
                 if not contact.stored.done():
                     contact.stored.cancel()  # only when the hub stops mid-write
                 if not contact.published.done():

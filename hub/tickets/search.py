@@ -32,20 +32,23 @@ _WORDS = table(TICKET_WORDS, column("rowid"), column("id"), column("ticket_id"),
 
 
 # A long text (a big mail) takes jieba a tenth of a second or more: its words are cut in a thread before its
-# contact is written (prepare_words), not on the event loop inside the writer's transaction. Taken once, by the
-# message row that uses them; the few kept for contacts that never got written (a duplicate) are dropped oldest
-# first.
+# contact is written (prepare_words), not on the event loop inside the writer's transaction. Taken by the message
+# row that uses them, or dropped once their contact's batch is over (a duplicate writes no row); a few at most.
 LONG_TEXT = 8_000
 _PREPARED: OrderedDict[str, str] = OrderedDict()
-_PREPARED_MAX = 32
+_PREPARED_MAX = 16
 
 
 async def prepare_words(text: str) -> None:
     if len(text) >= LONG_TEXT and text not in _PREPARED:
         words = await asyncio.to_thread(index_words, text)
         _PREPARED[text] = words
-        while len(_PREPARED) > _PREPARED_MAX:
+        while len(_PREPARED) > _PREPARED_MAX:  # more big mails in flight: the oldest are cut again in the write
             _PREPARED.popitem(last=False)
+
+
+def drop_prepared(text: str) -> None:
+    _PREPARED.pop(text, None)
 
 
 def message_row(interaction_id: int, ticket_id: int, text: str, coach_for: int | None = None) -> dict[str, Any]:
