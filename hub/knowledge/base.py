@@ -19,7 +19,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.background import cancel
-from hub.db.engine import Database
+from hub.db.engine import Database, is_conflict
 from hub.events import ArticleLiveChanged
 from hub.knowledge.index import IndexedArticle, SuggestionIndex
 from hub.knowledge.tables import Article, ArticleEvent, ArticleVersion, UnansweredQuery
@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 MAX_QUERY_CHARS = 1000
 FEEDBACK_KINDS = ("suggested", "inserted", "helpful", "not_helpful")
 VOTES = ("helpful", "inserted", "not_helpful")  # what agents tell about an article, counted per article
+CONFLICT_TRIES = 3  # a usage batch PostgreSQL undid for a concurrent writer is written again, this many times
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,15 +208,23 @@ class KnowledgeBase:
         unanswered, self._unanswered = self._unanswered, []
         if not events and not unanswered:
             return
-        try:
-            async with self._db.write() as uow:
-                if events:
-                    await uow.session.execute(insert(ArticleEvent), events)
-                if unanswered:
-                    await uow.session.execute(insert(UnansweredQuery), unanswered)
-        except Exception:
-            # Usage statistics only: a failed batch is logged, never retried into a growing backlog.
-            log.exception("dropping %d knowledge usage rows", len(events) + len(unanswered))
+        # Rows name their tickets (a key-share lock on each): in ticket order, as other writers take them.
+        events.sort(key=_by_ticket)
+        unanswered.sort(key=_by_ticket)
+        for attempt in range(1, CONFLICT_TRIES + 1):
+            try:
+                async with self._db.write() as uow:
+                    if events:
+                        await uow.session.execute(insert(ArticleEvent), events)
+                    if unanswered:
+                        await uow.session.execute(insert(UnansweredQuery), unanswered)
+                return
+            except Exception as exc:
+                if is_conflict(exc) and attempt < CONFLICT_TRIES:
+                    continue  # PostgreSQL undid it for a concurrent writer (a deadlock): nothing kept, write again
+                # Usage statistics only: a failed batch is logged, never retried into a growing backlog.
+                log.exception("dropping %d knowledge usage rows", len(events) + len(unanswered))
+                return
 
     async def _flush_forever(self) -> None:
         while True:
@@ -243,3 +252,7 @@ async def _live_stamp(s: AsyncSession) -> tuple[Any, ...]:
 
 def _fields(article: Article, v: ArticleVersion) -> tuple[int, str, str, list[str], list[str], str, str]:
     return article.id, article.locale, v.title, list(v.variants), list(v.tags), v.short_answer, v.body_md
+
+
+def _by_ticket(row: dict[str, Any]) -> int:
+    return int(row.get("ticket_id") or 0)
