@@ -53,7 +53,8 @@ class _Contact:
     env: InboundEnvelope
     stored: asyncio.Future[IngestResult]  # committed, durably
     published: asyncio.Future[None]  # and its events handed to their subscribers (never an exception)
-    words: asyncio.Future[None] | None = None  # a long text's search words being prepared (search.prepare_words)
+    long_text: str | None = None  # a long text as it is stored, its search words prepared meanwhile
+    words: asyncio.Future[None] | None = None  # (search.prepare_words)
 
 
 class Ingestor:
@@ -75,7 +76,8 @@ class Ingestor:
         env = env if key == env.external_id else replace(env, external_id=key)
         contact = _Contact(env, loop.create_future(), loop.create_future())
         if len(env.text) >= search.LONG_TEXT:  # its search words cut in a thread meanwhile, not in the write
-            contact.words = asyncio.ensure_future(search.prepare_words(storable_text(env.text)))
+            contact.long_text = storable_text(env.text)
+            contact.words = asyncio.ensure_future(search.prepare_words(contact.long_text))
         self._waiting.append(contact)
         if self._drainer is None:
             self._drainer = asyncio.create_task(self._drain(), name="hub-ingest")
@@ -111,8 +113,8 @@ class Ingestor:
         finally:
             out.set_result(None)
             for contact in batch:
-                if contact.words is not None:  # written or not, its prepared words are no longer needed
-                    search.drop_prepared(storable_text(contact.env.text))
+                if contact.long_text is not None:  # written or not, its prepared words are no longer needed
+                    search.drop_prepared(contact.long_text)
                 if not contact.stored.done():
                     contact.stored.cancel()  # only when the hub stops mid-write
                 if not contact.published.done():
