@@ -17,6 +17,7 @@ from hub.tickets.inbound import IngestResult
 from hub.tickets.ingest import Ingestor
 from hub.tickets.model import Status, ThreadAction
 from hub.tickets.queues import sync_queues
+from tests.tickets.test_ingest_new_customers import hear
 
 START = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
 
@@ -50,13 +51,7 @@ async def left_behind(db: Database, phone: str) -> dict[str, Any]:
 async def test_a_burst_from_a_new_customer_is_one_customer_and_one_ticket(db: Database, settings: Settings) -> None:
     await sync_queues(db, settings.queues)
     ingestor = Ingestor(db, settings)
-    heard: list[TicketCreated | MessageReceived] = []
-
-    async def on_event(event: TicketCreated | MessageReceived) -> None:
-        heard.append(event)
-
-    db.bus.subscribe(TicketCreated, on_event)
-    db.bus.subscribe(MessageReceived, on_event)
+    heard = hear(db)
     burst = await together(
         ingestor,
         sms("a0", "+8613800000031", "我的快递", 0),

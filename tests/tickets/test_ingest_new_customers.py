@@ -28,6 +28,18 @@ def sms(ext: str, phone: str, body: str, name: str | None = None) -> InboundEnve
                            sender_name=name)  # fmt: skip
 
 
+def hear(db: Database) -> list[TicketCreated | MessageReceived]:
+    """What the bus publishes of new tickets and messages, in order."""
+    heard: list[TicketCreated | MessageReceived] = []
+
+    async def on_event(event: TicketCreated | MessageReceived) -> None:
+        heard.append(event)
+
+    db.bus.subscribe(TicketCreated, on_event)
+    db.bus.subscribe(MessageReceived, on_event)
+    return heard
+
+
 async def facts(db: Database, customer_id: int, ticket_id: int) -> dict[str, Any]:
     """What a first contact leaves behind, beyond its own message row."""
     async with db.write() as uow:
@@ -62,13 +74,7 @@ async def test_new_customers_in_a_batch_leave_what_one_by_one_leaves(
 
     monkeypatch.setattr(inbound_batch, "open_for_new", counted)
     ingestor = Ingestor(db, settings)
-    heard: list[TicketCreated | MessageReceived] = []
-
-    async def on_event(event: TicketCreated | MessageReceived) -> None:
-        heard.append(event)
-
-    db.bus.subscribe(TicketCreated, on_event)
-    db.bus.subscribe(MessageReceived, on_event)
+    heard = hear(db)
     # The one-by-one path, for comparison: a first contact that names a ticket takes it.
     alone = InboundEnvelope(channel="sms.twilio", external_id="a0", sender=IdentityRef("phone", "+8613800000010"),
                             text="my parcel is late", sender_name="王小明", thread_ticket_id=10**6)  # fmt: skip
