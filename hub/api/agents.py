@@ -67,7 +67,9 @@ async def search_agents(request: web.Request) -> web.Response:
     try:
         min_level = int(q.get("min_level", "1"))
     except ValueError:
-        raise refuse(400, "min_level must be 1-5") from None
+        min_level = 0
+    if not 1 <= min_level <= 5:
+        raise refuse(400, "min_level must be 1-5")
     presence = request.app[keys.PRESENCE]
     defaults = request.app[keys.ROUTING].config.capacity
     async with request.app[keys.DB].read() as s:
@@ -75,6 +77,12 @@ async def search_agents(request: web.Request) -> web.Response:
         skills: dict[int, dict[str, int]] = {}
         for row in await s.scalars(select(AgentSkill)):
             skills.setdefault(row.agent_id, {})[row.skill] = row.level
+    # A channel nobody can work (a typo, "fax") is refused, not answered with everyone routing's default lets in.
+    known = {*defaults, *(c for a in agents for c in (a.capacity or {}))}
+    if channel and channel not in known:
+        raise refuse(
+            400, "unknown channel '%(channel)s'; one of %(choices)s", channel=channel, choices=", ".join(sorted(known))
+        )
     found = []
     for a in agents:
         mine = skills.get(a.id, {})

@@ -101,6 +101,19 @@ async def test_channels_set_who_works_a_channel_and_the_filter_follows(hub: Hub,
     assert status == 422 and "email is listed" in body["error"]["message"]
 
 
+async def test_a_channel_or_level_the_search_cannot_take_is_refused_by_name(hub: Hub, db: Database) -> None:
+    token = await make_token(db, "agent")
+    await make_agent(db)
+    status, body = await call(hub, token, "GET", "/api/v1/agents?channel=fax")
+    assert status == 400 and "unknown channel 'fax'" in body["error"]["message"]
+    assert "webchat" in body["error"]["message"]  # the channels it does take are named
+    for level in ("0", "9", "high"):
+        status, body = await call(hub, token, "GET", f"/api/v1/agents?skill=refunds&min_level={level}")
+        assert status == 400 and "min_level" in body["error"]["message"]
+    status, body = await call(hub, token, "GET", "/api/v1/agents?channel=webchat&min_level=5")
+    assert status == 200
+
+
 async def test_names_are_found_in_pinyin(hub: Hub, db: Database) -> None:
     token = await make_token(db, "agent")
     admin = await make_token(db, "admin")
