@@ -41,6 +41,8 @@ FRESH4: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh4_set.js
 FRESH5: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh5_set.json").read_text("utf-8"))
 # Written for the round of ranking fixes (issue #21) before any change: measured once before, once after.
 FRESH6: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh6_set.json").read_text("utf-8"))
+# Written for the round of asks and "don't want" before any change: measured once before, once after.
+FRESH7: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh7_set.json").read_text("utf-8"))
 # What the confidence model is fitted on: fresh2, fresh4 and fresh5 stay out, the honest estimate for unseen
 # questions (fresh2 because its misses were read for ideas in earlier rounds, so it is only half blind).
 TRAINING = ("tune", "train2", "fresh", "fresh3")
@@ -118,7 +120,12 @@ def misses(index: SuggestionIndex, half: str | None = None) -> list[str]:
 
 
 def report(
-    index: SuggestionIndex, fresh3: bool = False, fresh4: bool = False, fresh5: bool = False, fresh6: bool = False
+    index: SuggestionIndex,
+    fresh3: bool = False,
+    fresh4: bool = False,
+    fresh5: bool = False,
+    fresh6: bool = False,
+    fresh7: bool = False,
 ) -> dict[str, Any]:
     out = {
         "all": evaluate(index, QUESTIONS),
@@ -136,6 +143,8 @@ def report(
         out["fresh5"] = evaluate(index, FRESH5)
     if fresh6:
         out["fresh6"] = evaluate(index, FRESH6)
+    if fresh7:
+        out["fresh7"] = evaluate(index, FRESH7)
     return out
 
 
