@@ -180,14 +180,14 @@ async def import_articles(request: web.Request) -> web.Response:
     raw = await read_body(request, MAX_JSON_BYTES)
     parse_json_value(raw)  # depth, encoding and lone surrogates, as every JSON body
     docs = parse_json("request", raw.decode("utf-8"))
-    ids = await import_documents(
+    done = await import_documents(
         request.app[keys.DB],
         actor,
         docs,
         publish=request.query.get("publish") == "1",
         locales=request.app[keys.SETTINGS].knowledge_locales,
     )
-    return web.json_response({"imported": ids}, status=201)
+    return web.json_response(done.to_json(), status=201)
 
 
 @routes.get("/api/v1/knowledge/export")

@@ -138,6 +138,11 @@ KNOWLEDGE_PATHS: dict[str, Any] = {
     "/api/v1/knowledge/import": {
         "post": {
             "summary": "Import JSON articles (?publish=1 to publish); the export's body is a valid import body",
+            "description": (
+                "An article with the same locale and title (case and spacing aside) is the same article: changed "
+                "content becomes its new version, the same content is left alone. The answer lists the ids "
+                "`imported` (in the documents' order), `created`, `updated` and `unchanged`."
+            ),
             "requestBody": _IMPORT,
             "responses": _ok(_OBJ, "201"),
         }

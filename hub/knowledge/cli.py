@@ -55,8 +55,10 @@ def read_documents(paths: list[str]) -> list[Document]:
 async def kb_command(db: Database, args: argparse.Namespace, locales: tuple[str, ...]) -> str:
     if args.kb_command == "import":
         docs = await asyncio.to_thread(read_documents, args.paths)
-        ids = await import_documents(db, CLI, docs, publish=args.publish, locales=locales)
-        return f"imported {len(ids)} article(s)" + (" and published them" if args.publish else " as drafts")
+        done = await import_documents(db, CLI, docs, publish=args.publish, locales=locales)
+        counts = f"{len(done.created)} new, {len(done.updated)} updated, {len(done.unchanged)} unchanged"
+        how = " and published them" if args.publish else " as drafts"
+        return f"imported {len(done.ids)} article(s){how}: {counts}"
     items = await export_live(db)
     await asyncio.to_thread(write_markdown, Path(args.directory), items)
     return f"exported {len(items)} article(s) to {args.directory}"

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hub.agents.accounts import Principal
 from hub.db.engine import Database
@@ -73,6 +73,43 @@ def parse_json(source: str, text: str) -> list[Document]:
     return [Document(f"{source}[{n}]", i) for n, i in enumerate(items)]
 
 
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """What an import did, article ids in the documents' order: new articles, new versions, and unchanged."""
+
+    ids: list[int]
+    created: list[int]
+    updated: list[int]
+    unchanged: list[int]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"imported": self.ids, "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+
+def _key(locale: str, title: str) -> tuple[str, str]:
+    return locale, " ".join(title.split()).casefold()
+
+
+async def _existing(db: Database) -> dict[tuple[str, str], tuple[Article, ArticleVersion]]:
+    """Articles not archived, by locale and the title of their newest version (the draft, else the live one)."""
+    async with db.read() as s:
+        rows = (
+            await s.execute(
+                select(Article, ArticleVersion)
+                .join(
+                    ArticleVersion,
+                    ArticleVersion.id == func.coalesce(Article.working_version_id, Article.live_version_id),
+                )
+                .where(Article.archived_at.is_(None))
+                .order_by(Article.id)
+            )
+        ).all()
+    found: dict[tuple[str, str], tuple[Article, ArticleVersion]] = {}
+    for article, version in rows:
+        found.setdefault(_key(article.locale, version.title), (article, version))
+    return found
+
+
 async def import_documents(
     db: Database,
     actor: Principal,
@@ -80,27 +117,58 @@ async def import_documents(
     *,
     publish: bool,
     locales: tuple[str, ...] = articles.DEFAULT_LOCALES,
-) -> list[int]:
-    """Validate everything first, then create; with publish, each goes straight through review."""
+) -> Imported:
+    """Validate everything first, then write; with publish, each goes straight through review.
+
+    An article with the same locale and title is the same article: importing an export again (or an edited copy
+    of it) adds a version where the content changed and leaves the rest alone, instead of a second article."""
     problems = []
+    existing = await _existing(db)
+    seen: dict[tuple[str, str], str] = {}
     for doc in docs:
         try:
-            Content.parse(doc.data, where=f"{doc.source}: ")
-            if doc.data.get("locale", "en") not in locales:
+            content = Content.parse(doc.data, where=f"{doc.source}: ")
+            locale = doc.data.get("locale", "en")
+            if locale not in locales:
                 problems.append(f"{doc.source}: locale: one of {', '.join(locales)}")
             articles.parse_date(doc.data.get("review_by"))
         except KnowledgeError as exc:
             problems.append(str(exc) if str(exc).startswith(doc.source) else f"{doc.source}: {exc}")
+            continue
+        key = _key(str(locale), content.title)
+        if key in seen:
+            problems.append(f"{doc.source}: title: the same as {seen[key]}'s (one article per title and locale)")
+        seen.setdefault(key, doc.source)
+        match = existing.get(key)
+        if match and match[1].status == "in_review":
+            problems.append(f"{doc.source}: article {match[0].id} is in review; approve or reject it before importing")
     if problems:
         raise ImportError_(problems)
-    ids = []
+    done = Imported([], [], [], [])
     for doc in docs:
-        article_id = await articles.create(db, actor, doc.data, locales)
+        content = Content.parse(doc.data)
+        match = existing.get(_key(doc.data.get("locale", "en"), content.title))
+        if match is None:
+            article_id = await articles.create(db, actor, doc.data, locales)
+            done.created.append(article_id)
+        else:
+            article, current = match
+            article_id = article.id
+            draft = current.status == "draft"
+            same_date = "review_by" not in doc.data or articles.parse_date(doc.data["review_by"]) == article.review_by
+            if content == Content.of(current) and same_date and not (draft and publish):
+                done.unchanged.append(article_id)
+                done.ids.append(article_id)
+                continue
+            if content != Content.of(current) or not same_date:
+                revision = {"revision": current.revision} if draft else {}
+                await articles.edit(db, actor, article_id, {**doc.data, **revision})
+            done.updated.append(article_id)
+        done.ids.append(article_id)
         if publish:
             await articles.transition(db, actor, article_id, "submit")
             await articles.transition(db, actor, article_id, "approve", reason="imported")
-        ids.append(article_id)
-    return ids
+    return done
 
 
 async def export_live(db: Database) -> list[dict[str, Any]]:
