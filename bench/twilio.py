@@ -57,23 +57,60 @@ def config_file(tmp: Path) -> Path:
     return path
 
 
-def webhooks(url: str, n: int, seed: int = 7) -> list[tuple[str, dict[str, str], str]]:
+# --texts varied: what customers text, put together from parts so that few texts and few runs of Chinese
+# characters repeat (the repeated texts say the same two Chinese words every time: a cache of them is all hits).
+_OPENERS = ["", "", "你好，", "您好，", "在吗？", "hi, ", "hello, ", "客服你好，"]
+_WHEN = ["昨天", "前天", "上周", "三天前", "今天上午", "月初", "刚才", "上个月", "周末", "一周前"]
+_ACT = ["买的", "下单的", "寄回的", "退的", "付款的", "换的", "预订的", "续费的", "领的", "申请的"]
+_THING = ["耳机", "衣服", "鞋子", "手机壳", "充电器", "会员", "优惠券", "快递", "发票", "退款", "积分", "礼品卡",
+          "洗衣液", "台灯", "行李箱", "奶粉", "键盘", "床单", "机票", "水杯"]  # fmt: skip
+_STATE = ["还没到", "一直没有消息", "显示已签收但是没收到", "坏了", "少发了一件", "尺码不对", "被扣了两次钱",
+          "物流不更新", "退不了", "用不了", "颜色发错了", "包装破了", "到现在还没退回来", "开错了抬头"]  # fmt: skip
+_ASK = ["怎么办", "能帮我查一下吗", "什么时候能处理好", "可以退款吗", "麻烦尽快", "请给我回个电话", "能换一个吗",
+        "要等多久", "", ""]  # fmt: skip
+_ENGLISH = ["where is my order", "the parcel never arrived", "I was charged twice", "can I get a refund",
+            "my coupon does not work", "the item is broken", "please call me back", "wrong size, can I swap it",
+            "tracking has not moved for days", "cancel my subscription please"]  # fmt: skip
+_CLOSERS = ["", "", "谢谢", "谢谢！", "急！", " thanks", "，谢谢你们"]
+
+
+def sms_text(rng: random.Random, i: int, varied: bool = True) -> str:
+    """A customer's SMS: Chinese, English or both, with an order number now and then."""
+    if not varied:
+        return f"订单 {i} 还没到，where is it? #{i}"
+    order = f"订单{rng.randrange(10**7, 10**8)}" if rng.random() < 0.3 else ""
+    chinese = (f"{rng.choice(_WHEN)}{rng.choice(_ACT)}{rng.choice(_THING)}{order}{rng.choice(_STATE)}"
+               f"{'，' if rng.random() < 0.5 else ''}{rng.choice(_ASK)}")  # fmt: skip
+    kind = rng.random()
+    if kind < 0.5:
+        body = chinese
+    elif kind < 0.75:
+        body = rng.choice(_ENGLISH) + f" (order {rng.randrange(10**5, 10**6)})"
+    else:
+        body = f"{chinese} {rng.choice(_ENGLISH)}"
+    return rng.choice(_OPENERS) + body + rng.choice(_CLOSERS)
+
+
+def webhooks(url: str, n: int, seed: int = 7, varied: bool = False) -> list[tuple[str, dict[str, str], str]]:
     """(MessageSid, form, signature), signed before the clock starts."""
     rng, validator = random.Random(seed), RequestValidator(TOKEN)
+    texts = random.Random(seed + 1)  # its own stream: the senders are those of the repeated texts
     out = []
     for i in range(n):
         message_sid = f"SM{i:032x}"
         form = {
             "MessageSid": message_sid, "SmsMessageSid": message_sid, "AccountSid": SID, "To": NUMBER,
             "From": f"+86138{rng.randrange(max(1, n // CONVERSATION)):08d}",
-            "Body": f"订单 {i} 还没到，where is it? #{i}",
+            "Body": sms_text(texts, i, varied),
             "NumMedia": "0", "NumSegments": "1", "FromCountry": "CN", "ApiVersion": "2010-04-01",
         }  # fmt: skip
         out.append((message_sid, form, validator.compute_signature(url, form)))
     return out
 
 
-async def run(n: int, concurrency: int, database_url: str, tmp: Path, unsafe: bool = False) -> dict[str, Any]:
+async def run(
+    n: int, concurrency: int, database_url: str, tmp: Path, unsafe: bool = False, varied: bool = False
+) -> dict[str, Any]:
     await upgrade_async(database_url)
     settings = await durability(database_url, unsafe)
     port = free_port()
@@ -81,7 +118,7 @@ async def run(n: int, concurrency: int, database_url: str, tmp: Path, unsafe: bo
     env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_HTTP_PORT": str(port), "HUB_PUBLIC_URL": base,
            "HUB_CONFIG": str(config_file(tmp)), "HUB_SMTP_PORT": str(free_port()), **hub_env(unsafe)}  # fmt: skip
     url = f"{base}/webhooks/twilio/sms"
-    jobs = webhooks(url, n)
+    jobs = webhooks(url, n, varied=varied)
     jobs += random.Random(3).sample(jobs, int(n * RETRIED))  # Twilio's retries: the same MessageSid again
     queue: asyncio.Queue[tuple[str, dict[str, str], str]] = asyncio.Queue()
     for job in jobs:
@@ -131,6 +168,7 @@ async def run(n: int, concurrency: int, database_url: str, tmp: Path, unsafe: bo
         "webhooks": len(jobs),
         "retried": len(jobs) - n,
         "concurrency": concurrency,
+        "texts": "varied" if varied else "repeated",
         "requests_per_s": round(len(jobs) / elapsed, 1),
         "ack_p50_ms": round(percentile(acks, 0.50), 1),
         "ack_p99_ms": round(percentile(acks, 0.99), 1),
@@ -160,12 +198,22 @@ def main() -> None:
     p.add_argument("--quick", action="store_true", help="1,000 webhooks: a few seconds")
     p.add_argument("--webhooks", type=int, default=10_000)
     p.add_argument("--concurrency", type=int, default=50)
+    p.add_argument(
+        "--texts",
+        choices=("repeated", "varied"),
+        default="repeated",
+        help="varied: texts put together from parts, few of them or their Chinese words alike",
+    )
     add_unsafe(p)
     args = p.parse_args()
     if args.quick:
         args.webhooks = 1_000
     with tempfile.TemporaryDirectory() as tmp:
-        result = asyncio.run(run(args.webhooks, args.concurrency, database_url(Path(tmp)), Path(tmp), args.unsafe))
+        result = asyncio.run(
+            run(
+                args.webhooks, args.concurrency, database_url(Path(tmp)), Path(tmp), args.unsafe, args.texts == "varied"
+            )
+        )
     print(json.dumps(result))
 
 
