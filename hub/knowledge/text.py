@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_RUNS = re.compile(r"([\u3400-\u9fff\uf900-\ufaff]+)")
 _jieba_ready = threading.Lock()
+_loaded: list[Any] = []  # jieba, once its dictionary is loaded
 
 # Words too common to say anything about a question; they still count when scoring candidates.
 STOPWORDS = frozenset(
@@ -127,6 +129,8 @@ def prepare() -> None:
 def _jieba() -> Any:  # jieba has no type hints
     # Imported when first needed: jieba (and the pkg_resources it pulls in) costs every `hub` command a tenth
     # of a second at import, and its dictionary about a second more.
+    if _loaded:  # once loaded, no import machinery or lock per call (it is called for every run of Chinese)
+        return _loaded[0]
     with without("pkg_resources"):  # 12 MB of imports jieba uses only to open its dictionary file
         import jieba
 
@@ -135,7 +139,27 @@ def _jieba() -> Any:  # jieba has no type hints
             jieba.setLogLevel(logging.WARNING)
             # Its table mapped from the hub's cache file (built once per host), never a 53 MB dict per process.
             jieba_words.load(jieba)
+        _loaded[:] = [jieba]
     return jieba
+
+
+# A run of Chinese characters is segmented the same way in any text, and the short ones come back in text after
+# text (订单, 退款, 谢谢, 还没到): each is segmented once. Long runs rarely recur and are not kept.
+_RUN_CACHED = 24
+
+
+@lru_cache(maxsize=8192)
+def _cached_run_words(run: str) -> tuple[str, ...]:
+    return _segment(run)
+
+
+def _segment(run: str) -> tuple[str, ...]:
+    return tuple(w for w in _jieba().lcut_for_search(run) if w.strip())
+
+
+def run_words(run: str) -> tuple[str, ...]:
+    """jieba's search-mode words of one run of Chinese characters (the words and their sub-words)."""
+    return _cached_run_words(run) if len(run) <= _RUN_CACHED else _segment(run)
 
 
 @lru_cache(maxsize=4096)
@@ -143,11 +167,11 @@ def tokens(text: str) -> tuple[str, ...]:
     """Lower-cased words; Chinese runs segmented with jieba (search mode: also the sub-words)."""
     text = text.lower()
     out: list[str] = []
-    for chunk in re.split(r"([\u3400-\u9fff\uf900-\ufaff]+)", text):
+    for chunk in _RUNS.split(text):
         if not chunk:
             continue
         if _CJK.match(chunk):
-            out.extend(w for w in _jieba().lcut_for_search(chunk) if w.strip())
+            out.extend(run_words(chunk))
         else:
             out.extend(_WORD.findall(chunk))
     return tuple(out)
