@@ -42,6 +42,9 @@ from hub.db.models import Agent, ConsoleSession, Queue, QueueMember
 
 OFFERED = re.compile(r"\"offer\",\s*\{\"ticket\":\s*\{\"id\":\s*(\d+)")
 MARK = re.compile(r"\"text\":\s*\"bench-(\d+)-")  # the interaction's text (the ticket's subject is older)
+# The event's id, after its interaction in the payload: microseconds since the epoch when it entered the feed
+# (hub/agent_console/feed.py), so a trace splits a delivery into before the feed and after it.
+EID = re.compile(r"\"eid\":\s*(\d+)")
 CHAT_QUEUE = "general"
 # engine.io's tasks let a closed socket go within a ping interval (25 s); the hub thaws and collects 45 s after
 # the close (hub/ops/collector.py).
@@ -100,7 +103,11 @@ class Consoles:
         self.expected = 0
         self.all_connected = asyncio.Event()
         self.tasks: list[asyncio.Task[None]] = []
-        self.trace: list[tuple[int, float, float, bool]] | None = None
+        # (message, sent, received, in a batch, entered the feed: seconds after it was sent, from the event's id)
+        self.trace: list[tuple[int, float, float, bool, float]] | None = None
+        self.sent_wall: dict[int, float] = {}
+        # Frames each socket got in each second of the run (role, second) -> count: what the feed's window bounds.
+        self.frames: list[tuple[str, Counter[int]]] = []
         self.sockets: list[aiohttp.ClientWebSocketResponse] = []
 
     async def open_all(self, http: aiohttp.ClientSession, tokens: list[tuple[str, str, str]]) -> None:
@@ -137,6 +144,8 @@ class Consoles:
         self, ws: aiohttp.ClientWebSocketResponse, role: str, http: aiohttp.ClientSession, headers: dict[str, str]
     ) -> None:
         heard: set[int] = set()  # a batch may bring an event this socket already had through another room
+        per_second: Counter[int] = Counter()
+        self.frames.append((role, per_second))
         async for frame in ws:
             data = frame.data
             if data == "2":
@@ -147,6 +156,7 @@ class Consoles:
                     self.all_connected.set()
             elif data.startswith("42/agent,"):
                 name = data[11 : data.index('"', 11)]
+                per_second[int(time.perf_counter())] += 1
                 self.events[f"{role}:{name}"] += 1
                 for offered in OFFERED.finditer(data) if self.accept_offers and name in ("offer", "batch") else ():
                     self.tasks.append(asyncio.create_task(self._accept(http, int(offered.group(1)), headers)))
@@ -158,7 +168,21 @@ class Consoles:
                             heard.add(n)
                             self.latency[role].append((now - self.sent[n]) * 1000)
                             if self.trace is not None:
-                                self.trace.append((n, self.sent[n], now, name == "batch"))
+                                eid = EID.search(data, found.end())
+                                fed = int(eid.group(1)) / 1e6 - self.sent_wall[n] if eid else float("nan")
+                                self.trace.append((n, self.sent[n], now, name == "batch", fed))
+
+
+def frame_rates(frames: list[tuple[str, Counter[int]]], start: float, end: float) -> dict[str, dict[str, float]]:
+    """Per role, the busiest socket's frames a second over the traffic (mean) and in its busiest second (peak)."""
+    seconds = range(int(start) + 1, int(end))  # whole seconds only
+    rates: dict[str, dict[str, float]] = {}
+    for role in ("agent", "supervisor"):
+        counts = [[c[t] for t in seconds] for r, c in frames if r == role]
+        if counts and seconds:
+            rates[role] = {"mean": round(max(sum(c) / len(seconds) for c in counts), 1),
+                           "peak": max(max(c) for c in counts)}  # fmt: skip
+    return rates
 
 
 def record_pauses(pauses: list[tuple[float, int, float]]) -> None:
@@ -243,6 +267,7 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
                                    for v in visitors))  # fmt: skip
             await asyncio.sleep(3)
             acks: list[float] = []
+            acked_at: dict[int, float] = {}
             schedule = [(args.rate, args.seconds)]
             for _ in range(args.bursts):
                 schedule += [(args.burst_rate, args.burst_seconds), (args.rate, args.seconds / max(1, args.bursts))]
@@ -255,18 +280,22 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
                     if delay > 0:
                         await asyncio.sleep(delay)
                     sent[n] = time.perf_counter()
+                    consoles.sent_wall[n] = time.time()
                     visitor = visitors[n % len(visitors)]
 
-                    def acked(answer: dict[str, Any], at: float = sent[n]) -> None:
+                    def acked(answer: dict[str, Any], at: float = sent[n], m: int = n) -> None:
                         if answer.get("ok"):
                             acks.append((time.perf_counter() - at) * 1000)
+                            acked_at[m] = time.perf_counter()
 
                     with contextlib.suppress(Exception):
                         text = f"bench-{n}- 我的订单 where is my order"
                         await visitor.emit("message", {"text": text}, namespace="/visitor", callback=acked)
                     n += 1
+            sending = time.perf_counter()
             await asyncio.sleep(3)  # the tail arrives
             elapsed = time.perf_counter() - start
+            frames = frame_rates(consoles.frames, start, sending)
             client_cpu = time.process_time() - client_cpu
             after = proc_figures(proc.pid)
             for v in visitors:
@@ -276,7 +305,7 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
     finally:
         await stop(proc)  # SIGTERM, then its whole process group killed, whatever happened above
     if args.trace:
-        trace = json.dumps({"deliveries": consoles.trace, "pauses": pauses})
+        trace = json.dumps({"deliveries": consoles.trace, "pauses": pauses, "sent": sent, "acked": acked_at})
         await asyncio.to_thread(Path(args.trace).write_text, trace)
     agent_lat, sup_lat = consoles.latency["agent"], consoles.latency["supervisor"]
     every = agent_lat + sup_lat
@@ -303,6 +332,7 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
         "delivery_max_ms": round(max(every, default=float("nan")), 1),
         "supervisor_p99_ms": round(percentile(sup_lat, 0.99), 1),
         "events_received": dict(consoles.events.most_common()),
+        "frames_per_socket_per_s": frames,
         "server_rss_idle_mb": round(idle["rss_mb"], 1),
         "rss_mb": round(after["rss_mb"], 1),  # the hub process
         "server_peak_rss_mb": round(after["peak_mb"], 1),
