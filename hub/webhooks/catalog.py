@@ -15,8 +15,6 @@ EVENT_NAMES = (
     "message.created",
     "survey.answered",
 )
-# The domain events that can owe a delivery: the sender wakes when one is published.
-SOURCES: tuple[type[Event], ...] = (TicketCreated, TicketUpdated, MessageReceived, MessageCreated, SurveyAnswered)
 
 
 def payloads_of(event: Event) -> list[tuple[str, dict[str, Any]]]:

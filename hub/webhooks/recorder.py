@@ -5,15 +5,25 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import insert, select
 
+from hub.bus import Event
 from hub.clock import utcnow
 from hub.db.engine import Database, UnitOfWork
 from hub.webhooks.catalog import payloads_of
 from hub.webhooks.tables import Webhook, WebhookDelivery
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveriesOwed(Event):
+    """A commit wrote deliveries: this process's sender posts them now (other processes find them by polling)."""
+
+    name: ClassVar[str] = "webhook.deliveries_owed"
+    count: int
 
 
 class DeliveryRecorder:
@@ -54,3 +64,6 @@ class DeliveryRecorder:
         ]
         if rows:
             await uow.session.execute(insert(WebhookDelivery), rows)
+            # Published after the commit, with the transaction's other events: the sender wakes for writes that
+            # owe something, not for every event (a claim with nothing to claim was three round trips).
+            uow.emit(DeliveriesOwed(len(rows)))

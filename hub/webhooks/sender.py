@@ -18,9 +18,9 @@ from hub.background import cancel
 from hub.bus import Event, EventBus
 from hub.clock import utcnow
 from hub.db.engine import Database
-from hub.webhooks.catalog import SOURCES
 from hub.webhooks.config import WebhookConfig
 from hub.webhooks.outcomes import Claimed, Outcome, record_outcome
+from hub.webhooks.recorder import DeliveriesOwed
 from hub.webhooks.signing import HEADER, signature
 from hub.webhooks.tables import Webhook, WebhookDelivery
 from hub.webhooks.targets import PublicOnlyResolver, RefusedAddress, TargetRefused, parse_target
@@ -43,9 +43,8 @@ class WebhookSender:
         self._in_flight: set[int] = set()
 
     def subscribe(self, bus: EventBus) -> None:
-        """Woken by every committed event that may owe a delivery, instead of waiting for the next poll."""
-        for source in SOURCES:
-            bus.subscribe(source, self._on_event)
+        """Woken by a commit of this process that wrote deliveries, instead of waiting for the next poll."""
+        bus.subscribe(DeliveriesOwed, self._on_event)
 
     async def _on_event(self, _event: Event) -> None:
         self._wake.set()
