@@ -10,7 +10,7 @@ import socketio
 from hub import keys
 from hub.agent_console.setup import CONSOLE_FEED
 from hub.events import DeliveryUpdated
-from hub.rooms import AGENT_NAMESPACE
+from hub.rooms import AGENT_NAMESPACE, queue_room
 from tests.conftest import Hub, make_agent, make_session
 from tests.waiting import until
 
@@ -86,5 +86,37 @@ async def test_a_quiet_rooms_event_goes_at_once_and_a_burst_after_it_goes_as_one
         assert [p["interaction_id"] for _, p in batched] == [2, 3, 4, 5, 6]  # the rest, together and in order
         eids = [frames[0][1]["eid"]] + [p["eid"] for _, p in batched]
         assert eids == sorted(eids) and len(set(eids)) == 6
+    finally:
+        await console.client.disconnect()
+
+
+async def test_a_busy_rooms_window_shortens_and_its_frames_still_carry_its_events_together(hub: Hub, db: Any) -> None:
+    boss = await make_agent(db, "boss@x.test", role="supervisor")
+    console = Frames()
+    feed = hub.app[CONSOLE_FEED]
+    feed.BATCH_WINDOW_S, feed.MIN_WINDOW_S, feed.EVENTS_PER_FRAME = WINDOW_S, 2.0, 4
+    try:
+        hello = await console.connect(hub.url, await make_session(db, boss))
+        queue = hello["queues"][0]
+        room = queue_room(queue)
+        bus = hub.app[keys.DB].bus
+        assert feed.window(room) == WINDOW_S
+
+        for n in range(1, 42):  # 40 events after the first in one window: a room far busier than 4 a window
+            await bus.publish(delivery(queue, n))
+        await until(lambda: _now(len(console.ours()) == 2), timeout=WAIT_S, what="the first batch")
+        # As long as 4 of its events took to come, and no shorter than the floor: at most one frame per window still.
+        short = feed.window(room)
+        assert feed.MIN_WINDOW_S <= short < WINDOW_S
+
+        for n in range(42, 45):  # within the short window: together, in order
+            await bus.publish(delivery(queue, n))
+        await until(lambda: _now(len(console.ours()) == 3), timeout=WAIT_S, what="the second batch")
+        frames = console.ours()
+        assert [e for e, _ in frames] == ["delivery", "batch", "batch"]
+        assert [p["interaction_id"] for _, p in frames[1][1]] == list(range(2, 42))
+        assert [p["interaction_id"] for _, p in frames[2][1]] == [42, 43, 44]
+        # Three events where four a window would keep it short: the room's window grows back towards the full one.
+        assert feed.window(room) > short
     finally:
         await console.client.disconnect()
