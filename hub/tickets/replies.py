@@ -12,7 +12,7 @@ from hub.agents import audit
 from hub.agents.accounts import Principal
 from hub.clock import utcnow
 from hub.customers import history
-from hub.db.engine import Database
+from hub.db.engine import Database, UnitOfWork
 from hub.db.models import Customer, Interaction, OutboxItem, Ticket
 from hub.events import MessageCreated, TicketUpdated
 from hub.events.snapshots import InteractionSnapshot, TicketSnapshot
@@ -51,20 +51,33 @@ async def post_reply(
     reply = Reply(text.strip(), note, automatic, channel, tuple(mentions), coach, tuple(attachments or ()),
                   markdown=markdown, articles=tuple(articles))  # fmt: skip
     check_author(actor, reply)
-    now = utcnow()
     async with db.write() as uow:
-        s = uow.session
-        ticket, customer, queue = await load_ticket(s, ticket_id, lock=not db.is_sqlite)
-        interaction, changes = await write_reply(s, ticket, customer, actor, reply, channels, now)
-        ticket.updated_at = now
-        kind = "note.created" if reply.note else "reply.created"
-        audit.record(s, actor, kind, "ticket", ticket.id, interaction_id=interaction.id)
-        await s.flush()
-        ticket_snap = TicketSnapshot.of(ticket, customer, queue)
-        msg_snap = InteractionSnapshot.of(interaction)
-        uow.emit(MessageCreated(ticket_snap, msg_snap))
-        if changes:
-            uow.emit(TicketUpdated(ticket_snap, tuple(changes)))
+        ticket, customer, queue = await load_ticket(uow.session, ticket_id, lock=not db.is_sqlite)
+        return await reply_on(uow, ticket, customer, queue, actor, reply, channels)
+
+
+async def reply_on(
+    uow: UnitOfWork,
+    ticket: Ticket,
+    customer: Customer,
+    queue: str,
+    actor: Principal,
+    reply: Reply,
+    channels: ReplyChannels | None,
+) -> tuple[TicketSnapshot, InteractionSnapshot]:
+    """post_reply's work on a ticket the caller's transaction has loaded (and locked): a survey is written with
+    its message in one transaction."""
+    s, now = uow.session, utcnow()
+    interaction, changes = await write_reply(s, ticket, customer, actor, reply, channels, now)
+    ticket.updated_at = now
+    kind = "note.created" if reply.note else "reply.created"
+    audit.record(s, actor, kind, "ticket", ticket.id, interaction_id=interaction.id)
+    await s.flush()
+    ticket_snap = TicketSnapshot.of(ticket, customer, queue)
+    msg_snap = InteractionSnapshot.of(interaction)
+    uow.emit(MessageCreated(ticket_snap, msg_snap))
+    if changes:
+        uow.emit(TicketUpdated(ticket_snap, tuple(changes)))
     return ticket_snap, msg_snap
 
 

@@ -20,12 +20,13 @@ from hub.clock import utcnow
 from hub.customers import history
 from hub.customers.tables import Survey
 from hub.db.engine import Database, UnitOfWork
-from hub.db.models import Customer, Ticket
 from hub.events import SurveyAnswered, TicketUpdated
 from hub.tickets.channel_facts import ReplyChannels
+from hub.tickets.locking import load_ticket
 from hub.tickets.model import Status
 from hub.tickets.refusals import ReplyRefused
-from hub.tickets.replies import post_reply
+from hub.tickets.replies import reply_on
+from hub.tickets.reply_rules import Reply
 
 log = logging.getLogger(__name__)
 SURVEY_ACTOR = Principal(kind="system", id=0, role="agent", name="satisfaction survey")
@@ -137,27 +138,25 @@ class SurveySender:
             log.exception("survey for ticket %s not sent", ticket.id)
 
     async def send(self, ticket_id: int) -> Survey | None:
-        async with self._db.write() as uow:
-            s = uow.session
-            ticket = await s.get_one(Ticket, ticket_id)
-            recent = await s.scalar(
-                select(Survey.id).where(Survey.ticket_id == ticket_id, Survey.sent_at > utcnow() - timedelta(days=1))
-            )
-            if recent is not None:
-                return None  # solved again soon after: one survey is enough
-            customer = await s.get_one(Customer, ticket.customer_id)
-            survey = Survey(ticket_id=ticket.id, customer_id=ticket.customer_id, token=secrets.token_urlsafe(24),
-                            channel=ticket.channel, agent_id=ticket.assignee_id, tier=customer.tier,
-                            skills=sorted((ticket.requirements or {}).get("skills") or {}))  # fmt: skip
-            s.add(survey)
-        text = ASK
-        if ticket.channel == "email" and self._public_url:
-            text = f"How did we do? Rate us here: {self._public_url}/survey/{survey.token}\n\n{ASK}"
+        """The survey row and its message in one transaction: a message the reply rules refuse (opted out,
+        closed meanwhile, the channel's window shut) leaves no survey behind."""
         try:
-            await post_reply(self._db, ticket_id, SURVEY_ACTOR, text, automatic=True, channels=self._channels)
-        except ReplyRefused as exc:  # opted out, closed meanwhile, the channel's window shut: no survey then
-            log.info("survey for ticket %s not sent (%s): %s", ticket_id, exc.refusal, exc)
             async with self._db.write() as uow:
-                await uow.session.delete(await uow.session.get_one(Survey, survey.id))
+                s = uow.session
+                ticket, customer, queue = await load_ticket(s, ticket_id, lock=not self._db.is_sqlite)
+                since = utcnow() - timedelta(days=1)
+                if await s.scalar(select(Survey.id).where(Survey.ticket_id == ticket_id, Survey.sent_at > since)):
+                    return None  # solved again soon after: one survey is enough
+                survey = Survey(ticket_id=ticket.id, customer_id=ticket.customer_id, token=secrets.token_urlsafe(24),
+                                channel=ticket.channel, agent_id=ticket.assignee_id, tier=customer.tier,
+                                skills=sorted((ticket.requirements or {}).get("skills") or {}))  # fmt: skip
+                s.add(survey)
+                text = ASK
+                if ticket.channel == "email" and self._public_url:
+                    text = f"How did we do? Rate us here: {self._public_url}/survey/{survey.token}\n\n{ASK}"
+                reply = Reply(text.strip(), automatic=True)
+                await reply_on(uow, ticket, customer, queue, SURVEY_ACTOR, reply, self._channels)
+        except ReplyRefused as exc:  # raised inside the transaction: nothing of it was kept
+            log.info("survey for ticket %s not sent (%s): %s", ticket_id, exc.refusal, exc)
             return None
         return survey
