@@ -48,25 +48,25 @@ EVENT_IDS = web.AppKey("event_ids", EventIds)
 
 
 class ConsoleFeed:
-    """Sends an event to a room at once when that room is quiet (nothing sent to it for its window). Events for a
-    room that got a frame less than its window ago are gathered and go out together when its window ends, as one
-    `batch` event ([[name, payload], ...]): at most one frame per room per window, each room's events in order.
-    A console in two of the rooms may get an event twice; the id tells.
+    """Sends an event to a room at once when that room is quiet (nothing sent to it for BATCH_WINDOW_S). Events for
+    a room that got a frame less than BATCH_WINDOW_S ago are gathered and go out together when its window ends, as
+    one `batch` event ([[name, payload], ...]): at most one frame per room per window (but for a busy room, below),
+    each room's events in order. A console in two of the rooms may get an event twice; the id tells.
 
-    A room's window is BATCH_WINDOW_S, shorter only while the room is busier than EVENTS_PER_FRAME per
-    BATCH_WINDOW_S: then it is as long as EVENTS_PER_FRAME of its events take to come (measured on its last
-    frame), never under MIN_WINDOW_S. So a room gets at most 1 / BATCH_WINDOW_S frames a second up to that rate
-    (what the day's consoles are sized for), and above it at most its rate / EVENTS_PER_FRAME and 1 / MIN_WINDOW_S:
-    a burst's events wait less, and each of its frames still carries about EVENTS_PER_FRAME of them."""
+    A busy room's batch does not wait for its window to end once it holds EVENTS_PER_FRAME events and MIN_WINDOW_S
+    have passed since the room's last frame (checked as events come): a burst's events wait about as long as
+    EVENTS_PER_FRAME of them take to come. So a room gets at most 1 / BATCH_WINDOW_S frames a second up to
+    EVENTS_PER_FRAME / BATCH_WINDOW_S events a second, above that at most about its rate / EVENTS_PER_FRAME, and
+    never more than 1 / MIN_WINDOW_S."""
 
     # 100 ms is below what an agent notices, and it is what lets a busy centre's consoles keep up: at 20 ms a
     # day of 20 contacts/s sent each of 200 consoles ~50 frames/s, and the socket writes were the largest
     # share of two processes' CPU (see "A compressed day" in docs/performance.md).
     BATCH_WINDOW_S = 0.1
     # A frame's cost per socket is mostly the same whatever it carries: a room above 100 events/s (a burst) may
-    # get more frames, each carrying at least about 10 events, as a room at 100 events/s does with 100 ms windows.
+    # get more frames, each carrying at least 10 events, as a room at 100 events/s does with 100 ms windows.
     EVENTS_PER_FRAME = 10
-    MIN_WINDOW_S = 0.025  # so at most 40 frames a second, however busy the room
+    MIN_WINDOW_S = 0.025  # at most 40 frames a second, however busy the room
     # A room whose window ends within this much is sent with the others due now, not after one more sleep.
     _SLACK_S = 0.002
 
@@ -75,7 +75,6 @@ class ConsoleFeed:
         self._ids = ids
         self._pending: dict[str, list[list[Any]]] = {}
         self._last_send: dict[str, float] = {}  # room -> when it last got a frame (pruned once its window is over)
-        self._short: dict[str, float] = {}  # room -> its window while it is shorter than BATCH_WINDOW_S
         self._prune_at = 1024
         self._flush: asyncio.Task[None] | None = None
 
@@ -90,49 +89,40 @@ class ConsoleFeed:
     async def _emit(self, name: str, payload: dict[str, Any], rooms: list[str]) -> None:
         payload["eid"] = self._ids.next()
         now = time.monotonic()
-        longest = self.BATCH_WINDOW_S
+        window = self.BATCH_WINDOW_S
         at_once: list[str] = []
+        full: list[tuple[str, list[list[Any]]]] = []
         for room in dict.fromkeys(rooms):
             pending = self._pending.get(room)
             if pending is not None:
                 pending.append([name, payload])  # after what the room already waits with: order kept
-            elif now - self._last_send.get(room, -longest) >= self._short.get(room, longest):
+                if len(pending) >= self.EVENTS_PER_FRAME and now - self._last_send[room] >= self.MIN_WINDOW_S:
+                    full.append((room, self._pending.pop(room)))  # a burst: no need to wait for the window's end
+                    self._last_send[room] = now
+            elif now - self._last_send.get(room, -window) >= window:
                 at_once.append(room)
                 self._last_send[room] = now
-                self._short.pop(room, None)  # quiet for a whole window: not busy any more
             else:
                 self._pending[room] = [[name, payload]]
         if self._pending and self._flush is None:
             self._flush = asyncio.create_task(self._send_batches())
         if len(self._last_send) > self._prune_at:
-            self._last_send = {r: t for r, t in self._last_send.items() if now - t < longest or r in self._pending}
-            self._short = {r: w for r, w in self._short.items() if r in self._last_send}
+            self._last_send = {r: t for r, t in self._last_send.items() if now - t < window or r in self._pending}
             self._prune_at = max(1024, 2 * len(self._last_send))  # pruning stays O(1) per event, amortized
+        for room, events in full:
+            await self._sio.emit("batch", events, room=room, namespace=NAMESPACE)
         if at_once:
             await self._sio.emit(name, payload, room=at_once, namespace=NAMESPACE)
 
-    def window(self, room: str) -> float:
-        """How long the room's events may wait for its next frame, now."""
-        return self._short.get(room, self.BATCH_WINDOW_S)
-
-    def _next_window(self, room: str, events: int, elapsed: float) -> None:
-        """The room's window after a frame of `events` gathered over `elapsed` seconds: as long as
-        EVENTS_PER_FRAME of its events took to come, within [MIN_WINDOW_S, BATCH_WINDOW_S]."""
-        window = max(self.MIN_WINDOW_S, self.EVENTS_PER_FRAME * elapsed / events)
-        if window < self.BATCH_WINDOW_S:
-            self._short[room] = window
-        else:
-            self._short.pop(room, None)
-
     async def _send_batches(self) -> None:
         while self._pending:
-            due = min(self._last_send[room] + self.window(room) for room in self._pending)
+            window = self.BATCH_WINDOW_S
+            due = min(self._last_send[room] for room in self._pending) + window
             await asyncio.sleep(max(0.0, due - time.monotonic()))
             now = time.monotonic()
-            ready = [room for room in self._pending if self._last_send[room] + self.window(room) <= now + self._SLACK_S]
+            ready = [room for room in self._pending if self._last_send[room] + window <= now + self._SLACK_S]
             for room in ready:
                 events = self._pending.pop(room)
-                self._next_window(room, len(events), now - self._last_send[room])
                 self._last_send[room] = now
                 if len(events) == 1:
                     await self._sio.emit(events[0][0], events[0][1], room=room, namespace=NAMESPACE)

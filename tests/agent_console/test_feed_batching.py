@@ -1,5 +1,6 @@
 """The console feed's batching rule over a real socket: a quiet room's event goes at once, what follows within the
-window goes as one `batch` in order, and another room is not held by the first one's window."""
+window goes as one `batch` in order, another room is not held by the first one's window, and a busy room's batch
+goes once it holds enough events (not sooner than the floor after its last frame)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import socketio
 from hub import keys
 from hub.agent_console.setup import CONSOLE_FEED
 from hub.events import DeliveryUpdated
-from hub.rooms import AGENT_NAMESPACE, queue_room
+from hub.rooms import AGENT_NAMESPACE
 from tests.conftest import Hub, make_agent, make_session
 from tests.waiting import until
 
@@ -90,33 +91,33 @@ async def test_a_quiet_rooms_event_goes_at_once_and_a_burst_after_it_goes_as_one
         await console.client.disconnect()
 
 
-async def test_a_busy_rooms_window_shortens_and_its_frames_still_carry_its_events_together(hub: Hub, db: Any) -> None:
+async def test_a_busy_rooms_batch_goes_once_it_holds_enough_events_and_never_sooner_than_the_floor(
+    hub: Hub, db: Any
+) -> None:
     boss = await make_agent(db, "boss@x.test", role="supervisor")
     console = Frames()
     feed = hub.app[CONSOLE_FEED]
-    feed.BATCH_WINDOW_S, feed.MIN_WINDOW_S, feed.EVENTS_PER_FRAME = WINDOW_S, 2.0, 4
+    # The floor as long as the window first: a batch may grow past EVENTS_PER_FRAME until the window ends.
+    feed.BATCH_WINDOW_S, feed.MIN_WINDOW_S, feed.EVENTS_PER_FRAME = WINDOW_S, WINDOW_S, 4
     try:
         hello = await console.connect(hub.url, await make_session(db, boss))
         queue = hello["queues"][0]
-        room = queue_room(queue)
         bus = hub.app[keys.DB].bus
-        assert feed.window(room) == WINDOW_S
 
-        for n in range(1, 42):  # 40 events after the first in one window: a room far busier than 4 a window
+        for n in range(1, 14):
             await bus.publish(delivery(queue, n))
         await until(lambda: _now(len(console.ours()) == 2), timeout=WAIT_S, what="the first batch")
-        # As long as 4 of its events took to come, and no shorter than the floor: at most one frame per window still.
-        short = feed.window(room)
-        assert feed.MIN_WINDOW_S <= short < WINDOW_S
 
-        for n in range(42, 45):  # within the short window: together, in order
+        # No floor now: every 4 gathered events go at once, the rest when the window ends.
+        feed.MIN_WINDOW_S = 0.0
+        for n in range(14, 23):
             await bus.publish(delivery(queue, n))
-        await until(lambda: _now(len(console.ours()) == 3), timeout=WAIT_S, what="the second batch")
+        await until(lambda: _now(len(console.ours()) == 5), timeout=WAIT_S, what="the window's end")
+
         frames = console.ours()
-        assert [e for e, _ in frames] == ["delivery", "batch", "batch"]
-        assert [p["interaction_id"] for _, p in frames[1][1]] == list(range(2, 42))
-        assert [p["interaction_id"] for _, p in frames[2][1]] == [42, 43, 44]
-        # Three events where four a window would keep it short: the room's window grows back towards the full one.
-        assert feed.window(room) > short
+        assert [e for e, _ in frames] == ["delivery", "batch", "batch", "batch", "delivery"]
+        assert frames[0][1]["interaction_id"] == 1  # the room was quiet
+        got = [[p["interaction_id"] for _, p in d] if e == "batch" else [d["interaction_id"]] for e, d in frames]
+        assert got == [[1], list(range(2, 14)), [14, 15, 16, 17], [18, 19, 20, 21], [22]]  # each in order
     finally:
         await console.client.disconnect()
