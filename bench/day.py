@@ -14,7 +14,10 @@ MsgId, a mail server and the widget twice more with the same Message-ID or clien
 timed-out SMS webhook). A contact not stored after its sender's last try is lost, acknowledged or not.
 Prints one JSON object last: contacts/s, ack p50/p99 per path, memory growth per process, lost (by path, and
 those acknowledged yet not stored) and duplicate counts (must be 0), failed tries, contacts offered and stored,
-the share of each tier's tickets offered or assigned within 20 s, and the database's durability settings.
+the share of each tier's tickets offered or assigned within 20 s, the database's durability settings, and the
+day's CPU per contact by process (`cpu_ms_per_contact`: the hubs, this generator, PostgreSQL's backends when on this
+machine; bench/day_cost.py). --trace DIR runs the first hub under tracemalloc from the first contact to the end and
+prints what its heap kept from the day, by line.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import random
 import re
@@ -50,11 +54,13 @@ from bench._services import (
     stop,
 )
 from bench.console import Consoles
+from bench.day_cost import CpuMeter, heap_growth, snapshot, traced_command
 from bench.day_desk import TIERS, Desk, config, prepare
 from bench.webchat import UNLIMITED_CHATS, percentile
 from hub.bus import EventBus
 from hub.db.engine import Database
 from hub.db.models import AuditEntry, Customer, Interaction, Ticket
+from tests.processes import spawn, wait_healthy
 from tests.sockets import visitor
 from tests.twilio_kit import post_signed, sms_params
 from tests.wechat_kit import plain_push, text_xml
@@ -75,7 +81,14 @@ def rss_kb(pid: int) -> int:
 
 
 async def run(
-    contacts: int, rate: float, agents: int, processes: int, url: str, redis: str, unsafe: bool = False
+    contacts: int,
+    rate: float,
+    agents: int,
+    processes: int,
+    url: str,
+    redis: str,
+    unsafe: bool = False,
+    trace: Path | None = None,
 ) -> dict[str, Any]:
     people, sessions = await prepare(url, agents, max(50, contacts // 4))
     settings = await durability(url, unsafe)
@@ -96,11 +109,16 @@ async def run(
                 **UNLIMITED_CHATS,
                 **hub_env(unsafe),
             }
-            proc, hub = await start_hub(env)  # awaited however long it takes; stopped below whatever happens
-            procs.append(proc)
+            if trace is not None and not procs:  # --trace: the first hub under tracemalloc (bench/_heap_trace.py)
+                proc, hub = await spawn(*traced_command(trace), env=env), f"http://127.0.0.1:{env['HUB_HTTP_PORT']}"
+                procs.append(proc)
+                await wait_healthy(hub, proc, math.inf)
+            else:
+                proc, hub = await start_hub(env)  # awaited however long it takes; stopped below whatever happens
+                procs.append(proc)
             hubs.append(hub)
             smtp.append(port)
-        figures = await day(contacts, rate, url, people, sessions, procs, hubs, smtp)
+        figures = await day(contacts, rate, url, people, sessions, procs, hubs, smtp, trace)
     finally:
         await asyncio.gather(*(stop(proc) for proc in procs))
     return {"bench": "day", "processes": processes, "agents": agents, "contacts": contacts, **settings, **figures}
@@ -115,6 +133,7 @@ async def day(
     procs: list[Process],
     hubs: list[str],
     smtp: list[int],
+    trace: Path | None = None,
 ) -> dict[str, Any]:
     """The day's traffic against the started hubs, and what it left in the database."""
     processes = len(procs)
@@ -130,6 +149,10 @@ async def day(
     for chat in chats:
         await chat.next("session")
     rss_start = [rss_kb(p.pid) for p in procs]
+    meter = CpuMeter(url, [p.pid for p in procs])
+    await meter.start()
+    if trace is not None:
+        await snapshot(procs[0].pid, trace, 1)
     desk = Desk(url, hubs, sessions, handle_s=1.0)
     desk_task = asyncio.create_task(desk.run())
     rng = random.Random(9)
@@ -206,6 +229,11 @@ async def day(
     elapsed = time.perf_counter() - start
     await asyncio.sleep(SLA_S)  # let routing and the desk catch up before measuring service levels
     rss_end = [rss_kb(p.pid) for p in procs]
+    cpu = await meter.stop(contacts)
+    traced = {}
+    if trace is not None:
+        await snapshot(procs[0].pid, trace, 2)
+        traced = heap_growth(trace)
     desk_task.cancel()
     db = Database(url, EventBus())
     try:
@@ -277,6 +305,9 @@ async def day(
         "offered": sum(len(v) for v in offered.values()),
         "duplicates": duplicates,
         "service_level": service,
+        # The day's CPU (from its first contact until the desk caught up) per contact offered, by process.
+        "cpu_ms_per_contact": cpu,
+        **traced,
     }
 
 
@@ -287,6 +318,7 @@ def main() -> None:
     p.add_argument("--rate", type=float, default=200.0)
     p.add_argument("--agents", type=int, default=200)
     p.add_argument("--processes", type=int, default=2)
+    p.add_argument("--trace", type=Path, help="the first hub under tracemalloc: what its heap kept from the day")
     add_unsafe(p)
     args = p.parse_args()
     if args.quick:
@@ -294,7 +326,9 @@ def main() -> None:
     url, redis = postgres_url(), redis_url()
     if not url.startswith("postgresql"):
         sys.exit("bench/day.py needs PostgreSQL (HUB_DATABASE_URL)")
-    result = asyncio.run(run(args.contacts, args.rate, args.agents, args.processes, url, redis, args.unsafe))
+    result = asyncio.run(
+        run(args.contacts, args.rate, args.agents, args.processes, url, redis, args.unsafe, args.trace)
+    )
     print(json.dumps(result, ensure_ascii=False))
 
 
