@@ -46,6 +46,8 @@ FRESH7: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh7_set.js
 # What the confidence model is fitted on: fresh2, fresh4 and fresh5 stay out, the honest estimate for unseen
 # questions (fresh2 because its misses were read for ideas in earlier rounds, so it is only half blind).
 TRAINING = ("tune", "train2", "fresh", "fresh3")
+# Every labelled question, for picking those of the training halves.
+LABELLED = [*QUESTIONS, *TRAIN2, *FRESH, *FRESH2, *FRESH3, *FRESH4, *FRESH5, *FRESH6]
 
 
 def sample_index() -> SuggestionIndex:
@@ -157,7 +159,7 @@ def samples(index: SuggestionIndex, halves: tuple[str, ...] = TRAINING) -> list[
     """The best suggestion of each question of the halves: its signals, and whether it answers the question
     (never, for an unanswerable one): what the confidence must predict."""
     out: list[tuple[tuple[float, ...], int]] = []
-    for q in [*QUESTIONS, *TRAIN2, *FRESH, *FRESH3]:
+    for q in LABELLED:
         if q["half"] not in halves:
             continue
         want = (q["key"], q["locale"]) if q["key"] else None
@@ -224,11 +226,11 @@ def fit_report(index: SuggestionIndex) -> dict[str, Any]:
     sweep = []
     try:
         index.coefficients = coefficients
-        for threshold in (0.2, 0.25, 0.275, 0.3, 0.31, 0.32, 0.33, 0.34, 0.35, 0.375, 0.4, 0.45, 0.5):
+        for threshold in (0.2, 0.25, 0.275, 0.3, 0.31, 0.32, 0.33, 0.34, 0.35, 0.36, 0.37, 0.38, 0.4, 0.45, 0.5):
             index.threshold = index.gap_threshold = threshold
             sets = {"tune": [q for q in QUESTIONS if q["half"] == "tune"], "train2": TRAIN2}
             sets |= {"fresh": FRESH, "fresh3": FRESH3, "holdout": [q for q in QUESTIONS if q["half"] == "holdout"]}
-            training = [q for q in [*QUESTIONS, *TRAIN2, *FRESH, *FRESH3] if q["half"] in TRAINING]
+            training = [q for q in LABELLED if q["half"] in TRAINING]
             sets |= {"fresh2": FRESH2, "training": training}
             for half, questions in sets.items():
                 figures = evaluate(index, questions)

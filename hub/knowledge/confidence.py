@@ -17,14 +17,15 @@ import math
 from dataclasses import dataclass
 
 # Bias, then one weight per Features.vector() entry.
-RANKING = (-3.4, -1.31, 5.97, 2.58, 3.18, -1.0, -5.89, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+RANKING = (-3.4, -1.31, 5.97, 2.58, 3.18, -1.0, -5.89, *(0.0,) * 13)
 COEFFICIENTS = (
-    *(-7.84, -2.88, 3.59, -0.04, -0.2, 1.47, -5.89, 0.78, -0.52, 7.62, 2.76, 2.75, -2.56),
-    *(1.75, 0.82, -1.27, 1.73),  # rest, main, trouble_apart, trouble_shared
+    *(-8.3, -2.48, 3.99, -0.59, -0.37, 1.48, -5.89, 1.03, -0.68, 7.33, 3.01, 3.18, -2.48),
+    *(1.73, 0.89, -2.1, 1.77),  # rest, main, trouble_apart, trouble_shared
+    *(2.66, -3.62, 1.34),  # unwanted, kind_unmet, kind_met
 )
 # At or above: "confident" (listed first, no "no confident answer"): the highest at which the training sets
 # together keep a confident recall of 0.85.
-THRESHOLD = 0.33
+THRESHOLD = 0.37
 # Below, for the best suggestion: the question goes to the gap report. Lower than THRESHOLD, because a gap
 # report must be mostly true gaps (agents write articles from it) while the panel may hedge.
 GAP_THRESHOLD = 0.10
@@ -48,6 +49,11 @@ class Features:
     main: bool = False  # the question names the article's main concept (gist.names_main)
     trouble_apart: bool = False  # the question reports trouble, the article's phrasings none (trouble.py)
     trouble_shared: bool = False  # both report trouble
+    # The question does not want something (trouble.unwanted) and the article is about giving back or stopping.
+    unwanted: bool = False
+    # The question asks for a kind of answer (an amount, a time, a reason) the article does not give (asks.py).
+    kind_unmet: bool = False
+    kind_met: bool = False  # it gives one of the kinds of answer the question asks for
 
     def vector(self) -> tuple[float, ...]:
         return (
@@ -67,6 +73,9 @@ class Features:
             float(self.main),
             float(self.trouble_apart),
             float(self.trouble_shared),
+            float(self.unwanted),
+            float(self.kind_unmet),
+            float(self.kind_met),
         )
 
 

