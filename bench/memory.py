@@ -7,7 +7,8 @@ its memory to settle (the background warm-up done: RSS unchanged over a few poll
 again once all are connected and memory settled, and stops everything it started, even on failure. modules_loaded
 counts the modules the hub imported by then (its `-X importtime` lines). --root PATH runs another checkout's hub
 package (its hub first on the import path) for a before/after; --trace DIR runs it under tracemalloc and shows
-what the sockets added to its Python heap, line by line. Prints one JSON object on its last line.
+what the second half of the sockets added to its Python heap (by line, by caller, by type of object); --deflate
+has the sockets offer permessage-deflate as browsers do. Prints one JSON object on its last line.
 """
 
 from __future__ import annotations
@@ -46,11 +47,13 @@ SETTLED_MB = 1.0
 
 
 def memory_of(pid: int) -> dict[str, float]:
-    """VmRSS and VmHWM (peak) from /proc/<pid>/status, PSS from smaps_rollup (shared pages counted in part)."""
+    """VmRSS and VmHWM (peak) from /proc/<pid>/status, with RSS split into the process's own memory (RssAnon:
+    heap, stacks) and pages of files (RssFile: code, libraries, the mapped dictionaries, shared with other
+    processes), and PSS from smaps_rollup (shared pages counted in part)."""
     figures: dict[str, float] = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
+        if key in ("VmRSS", "VmHWM", "RssAnon", "RssFile"):
             figures[key] = int(value.split()[0]) / 1024
     for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
         key, _, value = line.partition(":")
@@ -87,8 +90,8 @@ async def snapshot(pid: int, folder: Path, number: int) -> None:
 
 
 def grown(folder: Path, sockets: int) -> dict[str, Any]:
-    """What the sockets added to the Python heap (traced from idle on), by the line that allocated it and by
-    file, in bytes per socket; also to stderr."""
+    """What the last `sockets` added to the Python heap (traced from the snapshot before them), by the line that
+    allocated it, by file and by caller, in bytes per socket, and the count of objects by type; also to stderr."""
     stats = tracemalloc.Snapshot.load(str(folder / "2.snapshot")).filter_traces(
         [tracemalloc.Filter(False, tracemalloc.__file__)]
     )
@@ -104,10 +107,29 @@ def grown(folder: Path, sockets: int) -> dict[str, Any]:
             where = stat.traceback.format()[-2 * TRACE_SHOWN :] if title == "by caller" else [str(stat.traceback)]
             print(f"  {stat.size / per:9.0f} B/socket {stat.count / per:7.1f} obj  " + "\n      ".join(where),
                   file=sys.stderr)  # fmt: skip
+    before, after = (json.loads((folder / f"{n}.types.json").read_text()) for n in (1, 2))
+    kinds = sorted(((after[k] - before.get(k, 0)) / per, k) for k in after)[::-1][:TRACE_TOP]
+    print(f"grown with {sockets} sockets, objects the collector tracks, by type:", file=sys.stderr)
+    for count, kind in kinds:
+        print(f"  {count:7.2f} per socket  {kind}", file=sys.stderr)
     return {
+        "traced_objects_per_socket": {kind: round(count, 2) for count, kind in kinds[:10]},
         "traced_kb_per_socket": round(sum(s.size for s in lines) / per / 1024, 1),
         "traced_top_bytes_per_socket": [[str(s.traceback), round(s.size / per)] for s in lines[:10]],
     }
+
+
+class DeflatingConsoles(Consoles):
+    """--deflate: console sockets that offer permessage-deflate, as browsers do (aiohttp's client does not by
+    default): the hub then keeps a zlib stream per socket, each way, if it accepts."""
+
+    async def open(self, http: aiohttp.ClientSession, role: str, token: str, csrf: str) -> None:
+        cookie = {"Cookie": f"hub_session={token}"}
+        ws = await http.ws_connect(self.ws_url, headers=cookie, heartbeat=None, compress=15)
+        await ws.receive()  # engine.io open packet
+        await ws.send_str("40/agent,")
+        self.sockets.append(ws)
+        self.tasks.append(asyncio.create_task(self._listen(ws, role, http, {**cookie, "X-CSRF-Token": csrf})))
 
 
 class ImportCounter:
@@ -172,14 +194,19 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
             raise
         idle = await settled(proc.pid)
         modules_idle = imports.modules
-        if args.trace:
-            await snapshot(proc.pid, Path(args.trace), 1)  # traced from here on
-        consoles = Consoles(base, {}, accept_offers=False)
-        consoles.expected = len(tokens)
+        consoles = (DeflatingConsoles if args.deflate else Consoles)(base, {}, accept_offers=False)
+        # --trace: the first half of the sockets open untraced, the second half traced: what they add is the
+        # cost of one more socket, not the fixed costs the first connections pay (statement caches, pools).
+        halves = [tokens[: len(tokens) // 2], tokens[len(tokens) // 2 :]] if args.trace else [tokens]
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
-            for i in range(0, len(tokens), 100):
-                await asyncio.gather(*(consoles.open(http, *who) for who in tokens[i : i + 100]))
-            await answered(consoles)
+            for half in halves:
+                if args.trace and consoles.expected:
+                    await settled(proc.pid)
+                    await snapshot(proc.pid, Path(args.trace), 1)  # traced from here on
+                consoles.expected += len(half)
+                for i in range(0, len(half), 100):
+                    await asyncio.gather(*(consoles.open(http, *who) for who in half[i : i + 100]))
+                await answered(consoles)
             closed = sum(task.done() for task in consoles.tasks)  # refused or dropped by the hub
             busy = await settled(proc.pid)
             if args.trace:
@@ -192,7 +219,7 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
         with contextlib.suppress(asyncio.CancelledError):
             await imports.task
         await stop(proc)  # SIGTERM, then its whole process group killed, whatever happened above
-    growth = grown(Path(args.trace), consoles.connected) if args.trace else {}
+    growth = grown(Path(args.trace), len(halves[-1])) if args.trace else {}
     return {
         "bench": "memory",
         "database": "sqlite",
@@ -200,10 +227,13 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
         "hub": args.root or "this checkout",
         "rss_idle_mb": round(idle["VmRSS"], 1),
         "pss_idle_mb": round(idle["Pss"], 1),
+        "rss_idle_anon_mb": round(idle["RssAnon"], 1),
+        "rss_idle_file_mb": round(idle["RssFile"], 1),
         "rss_sockets_mb": round(busy["VmRSS"], 1),
         "pss_sockets_mb": round(busy["Pss"], 1),
         "peak_rss_mb": round(busy["VmHWM"], 1),
         "sockets": consoles.connected,
+        "sockets_offer_deflate": args.deflate,
         "sockets_closed": closed,
         "per_socket_kb": round((busy["VmRSS"] - idle["VmRSS"]) * 1024 / max(1, consoles.connected), 1),
         "modules_loaded": modules_idle,
@@ -220,6 +250,7 @@ def main() -> None:
     p.add_argument("--sockets", type=int, default=2000)
     p.add_argument("--root", help="another checkout whose hub package runs (e.g. the one before a change)")
     p.add_argument("--trace", metavar="DIR", help="run the hub under tracemalloc; snapshots in DIR, growth shown")
+    p.add_argument("--deflate", action="store_true", help="sockets offer permessage-deflate, as browsers do")
     add_unsafe(p)
     args = p.parse_args()
     if args.quick:
