@@ -5,7 +5,7 @@ suggestion; confident_recall: answerable questions whose right article is shown 
 gap_precision: of the questions the gap report would count (no confident suggestion, in a group of
 questions of one meaning one of which has its best confidence under GAP_THRESHOLD), the share that truly
 have no article. Reported for the tune half, the hold-out half, both, the training set the confidence is
-also fitted on (train2), and the sets never tuned on (fresh, fresh2; fresh3 to fresh6 only when asked).
+also fitted on (train2), and the sets never tuned on (fresh, fresh2; fresh3 to fresh7 only when asked).
 """
 
 from __future__ import annotations
