@@ -14,7 +14,7 @@ from itertools import pairwise
 from typing import Any
 
 from hub.knowledge.pinyin_tables import lazy_pinyin
-from hub.knowledge.text import _CJK, _WORD, STOPWORDS, _jieba
+from hub.knowledge.text import _CJK, _WORD, STOPWORDS, run_words
 
 PINYIN_WEIGHT = 0.4
 # Single Chinese characters, so "开票" still meets 发票 and "券" meets 优惠券; low, and IDF damps the common ones.
@@ -113,8 +113,8 @@ def weighted_terms(text: str, query: bool = False, helpers: bool = True) -> dict
         if not chunk:
             continue
         if _CJK.match(chunk):
-            for w in _jieba().lcut_for_search(chunk):
-                if w.strip() and w not in STOPWORDS:
+            for w in run_words(chunk):  # segmented once per run, shared with the search words
+                if w not in STOPWORDS:
                     add(w, 1.0)
             if not helpers:
                 continue

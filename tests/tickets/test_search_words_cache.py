@@ -78,3 +78,16 @@ def test_only_short_runs_are_kept() -> None:
     assert knowledge_text.run_words(long_run) == _before(long_run)
     assert knowledge_text.run_words("退款") == ("退款",)
     assert knowledge_text._cached_run_words.cache_info().currsize == 1
+
+
+def test_the_suggestion_terms_reuse_the_runs_the_search_words_segmented() -> None:
+    from hub.knowledge.terms import weighted_terms
+
+    text = "您好，申请退款什么时候到账"
+    knowledge_text._cached_run_words.cache_clear()
+    weighted_terms.cache_clear()
+    tokens(text)  # the write path: the message's search words
+    misses = knowledge_text._cached_run_words.cache_info().misses
+    terms = weighted_terms(text, helpers=False)  # after the ack: the suggestion's terms of the same text
+    assert knowledge_text._cached_run_words.cache_info().misses == misses  # not segmented again
+    assert {"申请", "退款", "时候"} <= set(terms) and all(w in tokens(text) for w in terms)
