@@ -61,10 +61,7 @@ def create_engine(url: str, durability: Durability = "full", off_loop: OffLoop |
     # No pre-ping: it costs three round trips (BEGIN, ping, ROLLBACK) on every checkout, a third of the
     # database traffic of a webhook. A connection found dead on use raises a disconnect error instead,
     # which invalidates the whole pool; the request fails (the sender retries) and the next one reconnects.
-    # A larger statement cache: with the default 100, a day's distinct statements (each ORM UPDATE's column set is
-    # its own) pushed each other out, and every miss cost a PREPARE round trip.
-    args: dict[str, Any] = {**settings, "prepared_statement_cache_size": 1000}
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800, connect_args=args)
+    return create_async_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800, connect_args=settings)
 
 
 @dataclass(slots=True)
