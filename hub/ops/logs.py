@@ -5,6 +5,7 @@ access log keeps no query value that names a person or carries a secret."""
 from __future__ import annotations
 
 import contextvars
+import functools
 import json
 import logging
 import re
@@ -17,7 +18,7 @@ from aiohttp.web_log import AccessLogger
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_response import StreamResponse
 
-from hub.ops.log_redaction import redact
+from hub.ops.log_redaction import CLEAN, redact
 
 REQUEST_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 _GOOD_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -88,12 +89,45 @@ def mask_query(text: str) -> str:
     return _QUERY_PAIR.sub(one, text)
 
 
+ATOM_CACHED_CHARS = 300  # longer parts (a long query, a long Referer) are rare and masked each time, not kept
+
+
+def clean_atom(text: str) -> str:
+    """One text part of an access log line (the request line, the Referer, the User-Agent, the address), its
+    query values and personal data masked; cached, as the same paths and clients come back request after request."""
+    return _clean_cached(text) if len(text) <= ATOM_CACHED_CHARS else redact(mask_query(text))
+
+
+@functools.lru_cache(maxsize=1024)  # at most ~1 MB of short texts
+def _clean_cached(text: str) -> str:
+    return redact(mask_query(text))
+
+
 class MaskingAccessLogger(AccessLogger):
-    """aiohttp's access log (`hub serve`), with query values masked in the request line and the Referer."""
+    """aiohttp's access log (`hub serve`), with query values masked in the request line and the Referer, and
+    personal data masked in each part before the line is put together (the record says so: see CLEAN)."""
 
     def _format_line(
         self, request: BaseRequest, response: StreamResponse, time: float
     ) -> list[tuple[str | tuple[str, str], str]]:
-        # Typed str, but some atoms (%s, %b) are ints: only text can carry a query.
+        # Typed str, but some atoms (%s, %b) are ints: only text can carry a query or personal data. The time
+        # (%t) changes every second and is the server's own: it is left out of the cache.
         line = super()._format_line(request, response, time)
-        return [(key, mask_query(value) if isinstance(value, str) else value) for key, value in line]
+        return [(key, value if key == "request_start_time" or not isinstance(value, str) else clean_atom(value))
+                for key, value in line]  # fmt: skip
+
+    def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
+        """aiohttp's own, with the record marked as masked already (its parts were, in `_format_line`)."""
+        try:
+            values: list[str] = []
+            extra: dict[str, object] = {CLEAN: True}
+            headers: dict[str, dict[str, str]] = {}
+            for key, value in self._format_line(request, response, time):
+                values.append(value)
+                if isinstance(key, str):
+                    extra[key] = value
+                else:  # a header: ("request_header", "Referer")
+                    headers.setdefault(key[0], {})[key[1]] = value
+            self.logger.info(self._log_format % tuple(values), extra={**extra, **headers})
+        except Exception:
+            self.logger.exception("Error in logging")

@@ -34,7 +34,7 @@ from hub.routing.config import RoutingConfig
 from hub.routing.decide import decide
 from hub.routing.index import RosterIndex
 from hub.routing.model import Decision
-from hub.routing.requests import Requests, derive_requirements
+from hub.routing.requests import Requests
 from hub.routing.roster import RosterCache
 from hub.tickets.model import ACTIVE
 
@@ -255,7 +255,7 @@ class RoutingEngine:
         timeline: list[dict[str, Any]],
     ) -> Decision | None:  # fmt: skip
         s, lock = uow.session, not self._db.is_sqlite
-        await derive_requirements(s, ticket, self.config)
+        await self._requests.derive(s, ticket, self.config)
         if not queue.auto_assign:
             return None  # its agents pick its tickets themselves: nothing offered, nothing assigned
         now = utcnow()

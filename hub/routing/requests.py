@@ -16,16 +16,18 @@ from hub.knowledge.text import guess_locale
 from hub.routing import offers
 from hub.routing.config import RoutingConfig
 from hub.routing.model import RouteRequest
-from hub.routing.wording import customer_words
+from hub.routing.wording import customer_words, first_messages, words_of
 
 SKILLS_TTL_S = 30.0  # how stale the set of skills anyone has may be
 
 
-async def derive_requirements(s: AsyncSession, ticket: Ticket, config: RoutingConfig) -> None:
-    """Skills and language from what the customer wrote and where they came in, once per ticket."""
+async def derive_requirements(s: AsyncSession, ticket: Ticket, config: RoutingConfig, words: str | None = None) -> None:
+    """Skills and language from what the customer wrote and where they came in, once per ticket. `words`: the
+    ticket's `customer_words` when the caller has read them already (for a batch at once)."""
     if "skills" in ticket.requirements:
         return
-    words = await customer_words(s, ticket)  # the subject and what the first message says
+    if words is None:
+        words = await customer_words(s, ticket)  # the subject and what the first message says
     derived = config.requirements_for(words, ticket.requirements.get("entry"))
     for skill, level in (ticket.requirements.get("entry_skills") or {}).items():
         derived["skills"][skill] = max(int(level), derived["skills"].get(skill, 0))
@@ -42,9 +44,14 @@ class Requests:
         self._skills: set[str] = set()
         self._skills_read_at = -1e18
         self._last: dict[int, int | None] = {}  # customer -> previous agent, read for a batch at once
+        self._firsts: dict[int, str | None] = {}  # ticket -> its first inbound text, for tickets not yet derived
 
     async def prefetch(self, s: AsyncSession, tickets: list[Ticket]) -> None:
-        """The previous agent of every customer in a batch, in one query (else one query per ticket)."""
+        """The previous agent of every customer in a batch, and the first message of each ticket whose
+        requirements are not derived yet: two queries (else up to two per ticket)."""
+        underived = [t.id for t in tickets if "skills" not in t.requirements]
+        self._firsts = dict.fromkeys(underived)  # no inbound message yet: None, as customer_words reads it
+        self._firsts.update(await first_messages(s, underived))
         ids = {t.id for t in tickets}
         customers = {t.customer_id for t in tickets}
         self._last = dict.fromkeys(customers)
@@ -64,8 +71,14 @@ class Requests:
         if customer_id in self._last:
             self._last[customer_id] = agent_id
 
+    async def derive(self, s: AsyncSession, ticket: Ticket, config: RoutingConfig) -> None:
+        """derive_requirements, with the first message read for the batch when it was (see prefetch)."""
+        words = words_of(ticket, self._firsts[ticket.id]) if ticket.id in self._firsts else None
+        await derive_requirements(s, ticket, config, words)
+
     def done(self) -> None:
         self._last = {}
+        self._firsts = {}
 
     async def build(
         self, s: AsyncSession, ticket: Ticket, tier: str, queue: str, now: datetime, config: RoutingConfig

@@ -4,7 +4,9 @@ first message (for mail the text the customer wrote, quoted history and forwarde
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Collection
+
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import Interaction, Ticket
@@ -19,4 +21,21 @@ async def customer_words(session: AsyncSession, ticket: Ticket) -> str:
         .order_by(Interaction.id)
         .limit(1)
     )
+    return words_of(ticket, first)
+
+
+async def first_messages(session: AsyncSession, ticket_ids: Collection[int]) -> dict[int, str | None]:
+    """The first inbound message's text of each ticket, in one query for a batch (tickets without one: absent)."""
+    if not ticket_ids:
+        return {}
+    firsts = (
+        select(func.min(Interaction.id))
+        .where(Interaction.ticket_id.in_(ticket_ids), Interaction.direction == "inbound")
+        .group_by(Interaction.ticket_id)
+    )
+    rows = await session.execute(select(Interaction.ticket_id, Interaction.text).where(Interaction.id.in_(firsts)))
+    return dict(rows.all())
+
+
+def words_of(ticket: Ticket, first: str | None) -> str:
     return "\n".join(t for t in (ticket.subject, (first or "")[:MAX_CHARS]) if t)
