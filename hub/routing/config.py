@@ -5,8 +5,10 @@ Errors name the line (TOML syntax) or the table and key (meaning), so a bad file
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,17 +92,19 @@ class RoutingConfig:
         lowered = text.lower()
         needs: dict[str, int] = {}
         for rule in self.keywords:
-            if any(_contains(lowered, word) for word in rule.words):
+            if _matcher(rule.words)(lowered):
                 needs[rule.skill] = max(needs.get(rule.skill, 0), rule.level)
         return needs
 
 
-def _contains(text: str, word: str) -> bool:
-    # Chinese has no spaces: a substring is a match. Latin words must stand alone ("error" is not in
-    # "onerror", "bill" is not in "billion").
-    if re.search(r"[\u3400-\u9fff]", word):
-        return word in text
-    return re.search(r"(?<![a-z0-9])" + re.escape(word) + r"(?![a-z0-9])", text) is not None
+@functools.lru_cache(maxsize=256)  # one per keyword rule, built on its first message rather than on every one
+def _matcher(words: tuple[str, ...]) -> Callable[[str], bool]:
+    """Whether a text holds any of the words. Chinese has no spaces: a substring is a match. Latin words must
+    stand alone ("error" is not in "onerror", "bill" is not in "billion"): one pattern for all of them."""
+    chinese = [w for w in words if re.search(r"[\u3400-\u9fff]", w)]
+    latin = [re.escape(w) for w in words if w not in chinese]
+    pattern = re.compile(r"(?<![a-z0-9])(?:" + "|".join(latin) + r")(?![a-z0-9])") if latin else None
+    return lambda text: any(w in text for w in chinese) or (pattern is not None and pattern.search(text) is not None)
 
 
 def load_routing(path: Path) -> RoutingConfig:

@@ -4,6 +4,7 @@ language as a ticket read alone."""
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from hub.agents.presence import Presence
 from hub.clock import utcnow
 from hub.db.engine import Database
 from hub.db.models import Customer, Interaction, Queue, Ticket
-from hub.routing.config import load_routing
+from hub.routing.config import _matcher, load_routing
 from hub.routing.engine import RoutingEngine
 from hub.routing.requests import derive_requirements
 
@@ -110,3 +111,24 @@ async def test_derived_tickets_are_not_read_again(db: Database) -> None:
         )
     assert stored[ids[0]] == {"skills": {"vip": 1}, "language": "en"}
     assert stored[ids[1]]["skills"] == {"billing": 2}
+
+
+def one_word_at_a_time(text: str, word: str) -> bool:
+    """The rule as it was checked word by word: Chinese as a substring, Latin words standing alone."""
+    if re.search(r"[\u3400-\u9fff]", word):
+        return word in text
+    return re.search(r"(?<![a-z0-9])" + re.escape(word) + r"(?![a-z0-9])", text) is not None
+
+
+def test_keyword_rules_match_as_word_by_word() -> None:
+    words = [w for rule in CONFIG.keywords for w in rule.words] + ["bill", "c++", "a.b", "not working", "订单"]
+    texts = [
+        "billion", "the bill is wrong", "billing?", "onerror", "error!", "an error1", "c++ crash", "cxx", "a.b", "axb",
+        "it is not working", "notworking", "我要退款", "订单号", "money  back", "money back", "REFUND", "", "bug-fix",
+    ]  # fmt: skip
+    rules = [(w,) for w in words] + [tuple(rule.words) for rule in CONFIG.keywords] + [tuple(words)]
+    for rule in rules:
+        for text in texts:
+            lowered = text.lower()
+            expected = any(one_word_at_a_time(lowered, w) for w in rule)
+            assert _matcher(rule)(lowered) is expected, (rule, text)
