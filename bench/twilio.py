@@ -5,6 +5,9 @@ configured, posts SMS webhooks from N/5 customers (a short conversation each), s
 exactly as Twilio signs them (2% are sent twice, as Twilio retries), and measures each request until its
 acknowledgement. Afterwards it counts what was
 stored: every acknowledged MessageSid must be there once. Full run: 10,000 at 50 concurrent; --quick: 1,000.
+With --rate R the load is an open loop instead, as Twilio's is: webhooks leave on a schedule of R a second
+whatever the earlier ones are doing, and each ack is timed from its scheduled moment (with 50 closed-loop
+senders an ack's time is 50 / throughput by construction).
 Durable by default (commits synced); --unsafe shows the cost. Prints one JSON object on its last line, with the
 durability settings of the run.
 """
@@ -44,6 +47,9 @@ from hub.settings import PROJECT_ROOT
 SID, TOKEN, NUMBER = "AC" + "b" * 32, "bench-auth-token", "+15550001111"
 RETRIED = 0.02
 CONVERSATION = 5  # texts per customer on average: a short SMS conversation each
+
+
+OPEN_LOOP_CONNECTIONS = 1000
 
 
 def config_file(tmp: Path) -> Path:
@@ -109,7 +115,13 @@ def webhooks(url: str, n: int, seed: int = 7, varied: bool = False) -> list[tupl
 
 
 async def run(
-    n: int, concurrency: int, database_url: str, tmp: Path, unsafe: bool = False, varied: bool = False
+    n: int,
+    concurrency: int,
+    database_url: str,
+    tmp: Path,
+    unsafe: bool = False,
+    varied: bool = False,
+    rate: float | None = None,
 ) -> dict[str, Any]:
     await upgrade_async(database_url)
     settings = await durability(database_url, unsafe)
@@ -140,14 +152,37 @@ async def run(
                 else:
                     errors += 1
 
+    async def scheduled(http: aiohttp.ClientSession, job: tuple[str, dict[str, str], str], at: float) -> None:
+        # Open loop, as Twilio sends: each webhook leaves at its time whatever the earlier ones are doing, and its
+        # ack is counted from that time (a send held back by a busy client is the hub's delay too).
+        nonlocal errors
+        await asyncio.sleep(max(0.0, at - time.perf_counter()))
+        message_sid, form, signature = job
+        try:
+            async with http.post(url, data=form, headers={"X-Twilio-Signature": signature}) as r:
+                await r.read()
+                ok = r.status == 200
+        except aiohttp.ClientError:
+            ok = False
+        if ok:
+            acks.append((time.perf_counter() - at) * 1000)
+            acked.add(message_sid)
+        else:
+            errors += 1
+
     before = _children_cpu()
     proc, _ = await start_hub(env)  # ready before it returns; stopped if it never gets there
     at_ready = _process_cpu(proc.pid)
     try:
-        connector = aiohttp.TCPConnector(limit=concurrency)
+        # Open loop: as many connections as the moment needs (Twilio opens more when answers are slow).
+        connector = aiohttp.TCPConnector(limit=OPEN_LOOP_CONNECTIONS if rate else concurrency)
         async with aiohttp.ClientSession(connector=connector) as http:
             start = time.perf_counter()
-            await asyncio.gather(*(sender(http) for _ in range(concurrency)))
+            if rate:
+                jobs_at = [(queue.get_nowait(), start + i / rate) for i in range(queue.qsize())]
+                await asyncio.gather(*(scheduled(http, job, at) for job, at in jobs_at))
+            else:
+                await asyncio.gather(*(sender(http) for _ in range(concurrency)))
             elapsed = time.perf_counter() - start
     finally:
         await stop(proc)  # SIGTERM, then its whole process group killed if it does not exit in time
@@ -167,7 +202,8 @@ async def run(
         **settings,
         "webhooks": len(jobs),
         "retried": len(jobs) - n,
-        "concurrency": concurrency,
+        "load": f"open loop at {rate:g}/s" if rate else f"closed loop, {concurrency} senders",
+        "concurrency": None if rate else concurrency,
         "texts": "varied" if varied else "repeated",
         "requests_per_s": round(len(jobs) / elapsed, 1),
         "ack_p50_ms": round(percentile(acks, 0.50), 1),
@@ -204,6 +240,11 @@ def main() -> None:
         default="repeated",
         help="varied: texts put together from parts, few of them or their Chinese words alike",
     )
+    p.add_argument(
+        "--rate",
+        type=float,
+        help="open loop: send this many webhooks a second on schedule (as Twilio does), acks timed from the schedule",
+    )
     add_unsafe(p)
     args = p.parse_args()
     if args.quick:
@@ -211,7 +252,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         result = asyncio.run(
             run(
-                args.webhooks, args.concurrency, database_url(Path(tmp)), Path(tmp), args.unsafe, args.texts == "varied"
+                args.webhooks,
+                args.concurrency,
+                database_url(Path(tmp)),
+                Path(tmp),
+                args.unsafe,
+                args.texts == "varied",
+                args.rate,
             )
         )
     print(json.dumps(result))
