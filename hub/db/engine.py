@@ -112,6 +112,13 @@ class Database:
             yield session
 
     @contextlib.asynccontextmanager
+    async def read_streamed(self) -> AsyncIterator[AsyncSession]:
+        """A read whose rows come through a server-side cursor (`session.stream`): PostgreSQL keeps a cursor only
+        inside a transaction, so this one has BEGIN and ROLLBACK, as every read had before."""
+        async with self.sessions() as session:
+            yield session
+
+    @contextlib.asynccontextmanager
     async def write(self) -> AsyncIterator[UnitOfWork]:
         lock = self._write_lock or contextlib.nullcontext()
         async with lock, self.sessions() as session:

@@ -31,3 +31,12 @@ async def test_a_read_sees_what_was_committed_before_it(db: Database) -> None:
         uow.session.add(Queue(name="read-sessions", display_name="Read sessions"))
     async with db.read() as s:
         assert await s.scalar(select(Queue.display_name).where(Queue.name == "read-sessions")) == "Read sessions"
+
+
+async def test_a_streamed_read_has_its_transaction_for_the_cursor(db: Database) -> None:
+    async with db.write() as uow:
+        for n in range(3):
+            uow.session.add(Queue(name=f"streamed-{n}", display_name=f"Streamed {n}"))
+    async with db.read_streamed() as s:  # PostgreSQL refuses a server-side cursor outside a transaction
+        rows = await s.stream(select(Queue.name).where(Queue.name.like("streamed-%")).order_by(Queue.name))
+        assert [name async for name in rows.scalars()] == ["streamed-0", "streamed-1", "streamed-2"]
