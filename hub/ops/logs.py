@@ -12,6 +12,7 @@ import re
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from aiohttp import web
 from aiohttp.web_log import AccessLogger
@@ -103,9 +104,20 @@ def _clean_cached(text: str) -> str:
     return redact(mask_query(text))
 
 
+class _Masked(logging.LoggerAdapter[logging.Logger]):
+    """Marks each record it writes as put together from masked parts (CLEAN), beside aiohttp's own extra fields."""
+
+    def process(self, msg: Any, kwargs: Any) -> tuple[Any, Any]:
+        kwargs["extra"] = {**(kwargs.get("extra") or {}), CLEAN: True}
+        return msg, kwargs
+
+
 class MaskingAccessLogger(AccessLogger):
     """aiohttp's access log (`hub serve`), with query values masked in the request line and the Referer, and
     personal data masked in each part before the line is put together (the record says so: see CLEAN)."""
+
+    def __init__(self, logger: logging.Logger, log_format: str = AccessLogger.LOG_FORMAT) -> None:
+        super().__init__(_Masked(logger, {}), log_format)  # type: ignore[arg-type]  # a Logger's interface
 
     def _format_line(
         self, request: BaseRequest, response: StreamResponse, time: float
@@ -115,19 +127,3 @@ class MaskingAccessLogger(AccessLogger):
         line = super()._format_line(request, response, time)
         return [(key, value if key == "request_start_time" or not isinstance(value, str) else clean_atom(value))
                 for key, value in line]  # fmt: skip
-
-    def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
-        """aiohttp's own, with the record marked as masked already (its parts were, in `_format_line`)."""
-        try:
-            values: list[str] = []
-            extra: dict[str, object] = {CLEAN: True}
-            headers: dict[str, dict[str, str]] = {}
-            for key, value in self._format_line(request, response, time):
-                values.append(value)
-                if isinstance(key, str):
-                    extra[key] = value
-                else:  # a header: ("request_header", "Referer")
-                    headers.setdefault(key[0], {})[key[1]] = value
-            self.logger.info(self._log_format % tuple(values), extra={**extra, **headers})
-        except Exception:
-            self.logger.exception("Error in logging")
