@@ -14,14 +14,13 @@ from itertools import pairwise
 from typing import Any
 
 from hub.knowledge.pinyin_tables import lazy_pinyin
-from hub.knowledge.text import _CJK, _WORD, STOPWORDS, run_words
+from hub.knowledge.text import _CJK, _RUNS, _WORD, STOPWORDS, run_words
 
 PINYIN_WEIGHT = 0.4
 # Single Chinese characters, so "开票" still meets 发票 and "券" meets 优惠券; low, and IDF damps the common ones.
 CHAR_WEIGHT = 0.3
 HELPER_CHARS = 80  # a longer Chinese message is a story: its words are enough, and pinyin would cost ms
 _CHAR_STOP = frozenset("的了吗呢吧啊是在有和我你您他她它们这那就都也还又很太要想会能可以个一不没么怎样啥咋哪谁")
-_RUNS = re.compile(r"([\u3400-\u9fff\uf900-\ufaff]+)")
 # Sentences of a long message; the ones that ask weigh more than the story around them.
 _SENTENCE = re.compile(r"[^.!?。！？;；\n]+[.!?。！？;；\n]*")
 _ASKS = re.compile(

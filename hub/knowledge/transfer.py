@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import func, select
 
@@ -14,6 +14,7 @@ from hub.knowledge import articles
 from hub.knowledge.content import Content, KnowledgeError
 from hub.knowledge.tables import Article, ArticleVersion
 
+Outcome = Literal["created", "updated", "unchanged"]  # the Imported list an article goes in
 FRONT_MATTER_FIELDS = ("title", "locale", "category", "tags", "variants", "short_answer", "review_by")
 
 
@@ -125,6 +126,7 @@ async def import_documents(
     problems = []
     existing = await _existing(db)
     seen: dict[tuple[str, str], str] = {}
+    planned: list[tuple[Document, Content, tuple[Article, ArticleVersion] | None]] = []
     for doc in docs:
         try:
             content = Content.parse(doc.data, where=f"{doc.source}: ")
@@ -142,33 +144,42 @@ async def import_documents(
         match = existing.get(key)
         if match and match[1].status == "in_review":
             problems.append(f"{doc.source}: article {match[0].id} is in review; approve or reject it before importing")
+        planned.append((doc, content, match))
     if problems:
         raise ImportError_(problems)
     done = Imported([], [], [], [])
-    for doc in docs:
-        content = Content.parse(doc.data)
-        match = existing.get(_key(doc.data.get("locale", "en"), content.title))
-        if match is None:
-            article_id = await articles.create(db, actor, doc.data, locales)
-            done.created.append(article_id)
-        else:
-            article, current = match
-            article_id = article.id
-            draft = current.status == "draft"
-            same_date = "review_by" not in doc.data or articles.parse_date(doc.data["review_by"]) == article.review_by
-            if content == Content.of(current) and same_date and not (draft and publish):
-                done.unchanged.append(article_id)
-                done.ids.append(article_id)
-                continue
-            if content != Content.of(current) or not same_date:
-                revision = {"revision": current.revision} if draft else {}
-                await articles.edit(db, actor, article_id, {**doc.data, **revision})
-            done.updated.append(article_id)
+    for doc, content, match in planned:
+        article_id, outcome = await _write(db, actor, doc, content, match, publish, locales)
         done.ids.append(article_id)
-        if publish:
+        getattr(done, outcome).append(article_id)
+        if publish and outcome != "unchanged":
             await articles.transition(db, actor, article_id, "submit")
             await articles.transition(db, actor, article_id, "approve", reason="imported")
     return done
+
+
+async def _write(
+    db: Database,
+    actor: Principal,
+    doc: Document,
+    content: Content,
+    match: tuple[Article, ArticleVersion] | None,
+    publish: bool,
+    locales: tuple[str, ...],
+) -> tuple[int, Outcome]:
+    """One document: a new article, a new version of its match (or its draft saved again), or nothing to do.
+    Returns the article's id and which of Imported's lists it belongs in."""
+    if match is None:
+        return await articles.create(db, actor, doc.data, locales), "created"
+    article, current = match
+    draft = current.status == "draft"
+    same_date = "review_by" not in doc.data or articles.parse_date(doc.data["review_by"]) == article.review_by
+    if content == Content.of(current) and same_date:
+        # The same content: nothing to write, unless it is a draft that publish=1 now takes live.
+        return article.id, "updated" if draft and publish else "unchanged"
+    revision = {"revision": current.revision} if draft else {}
+    await articles.edit(db, actor, article.id, {**doc.data, **revision})
+    return article.id, "updated"
 
 
 async def export_live(db: Database) -> list[dict[str, Any]]:
