@@ -24,7 +24,8 @@ from hub.db.engine import Database
 from hub.knowledge.confidence import GAP_THRESHOLD
 from hub.knowledge.index import SuggestionIndex
 from hub.knowledge.tables import UnansweredQuery
-from hub.knowledge.terms import _CHAR_STOP, _RUNS, weighted_terms
+from hub.knowledge.terms import _CHAR_STOP, weighted_terms
+from hub.knowledge.text import _RUNS
 
 # Cosine of the term vectors at which two queries count as one question.
 SAME_QUESTION = 0.35
