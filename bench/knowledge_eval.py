@@ -5,7 +5,7 @@ suggestion; confident_recall: answerable questions whose right article is shown 
 gap_precision: of the questions the gap report would count (no confident suggestion, in a group of
 questions of one meaning one of which has its best confidence under GAP_THRESHOLD), the share that truly
 have no article. Reported for the tune half, the hold-out half, both, the training set the confidence is
-also fitted on (train2), and the sets never tuned on (fresh, fresh2; fresh3 to fresh7 only when asked).
+also fitted on (train2), and the sets never tuned on (fresh, fresh2; fresh3 to fresh8 only when asked).
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ FRESH5: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh5_set.js
 FRESH6: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh6_set.json").read_text("utf-8"))
 # Written for the round of asks and "don't want" before any change: measured once before, once after.
 FRESH7: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh7_set.json").read_text("utf-8"))
+# Written after the round of asks and "don't want", blind: measured once at the commit before the next round.
+FRESH8: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh8_set.json").read_text("utf-8"))
 # What the confidence model is fitted on: fresh2, fresh4 and fresh5 stay out, the honest estimate for unseen
 # questions (fresh2 because its misses were read for ideas in earlier rounds, so it is only half blind).
 TRAINING = ("tune", "train2", "fresh", "fresh3")
@@ -128,6 +130,7 @@ def report(
     fresh5: bool = False,
     fresh6: bool = False,
     fresh7: bool = False,
+    fresh8: bool = False,
 ) -> dict[str, Any]:
     out = {
         "all": evaluate(index, QUESTIONS),
@@ -147,6 +150,8 @@ def report(
         out["fresh6"] = evaluate(index, FRESH6)
     if fresh7:
         out["fresh7"] = evaluate(index, FRESH7)
+    if fresh8:
+        out["fresh8"] = evaluate(index, FRESH8)
     return out
 
 
