@@ -17,7 +17,9 @@ MAX_TERMS = 12
 def index_words(text: str) -> str:
     """The words a text is indexed under: the knowledge index's tokens (jieba's search mode for Chinese: the
     words and their sub-words), space-separated so both engines split them where jieba did."""
-    return " ".join(_SAFE.sub(" ", t).strip() for t in tokens(text) if _SAFE.sub("", t))
+    # One pass over the joined tokens rather than two per token (a 200 kB mail has 30,000): the same words, as
+    # the engines' separators between and inside tokens ("don't": don t) all become one space.
+    return " ".join(_SAFE.sub(" ", " ".join(tokens(text))).split())
 
 
 def query_terms(q: str) -> list[str]:

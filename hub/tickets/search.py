@@ -37,11 +37,33 @@ _WORDS = table(TICKET_WORDS, column("rowid"), column("id"), column("ticket_id"),
 LONG_TEXT = 8_000
 _PREPARED: OrderedDict[str, str] = OrderedDict()
 _PREPARED_MAX = 16
+_NOT_WORDS = " \t\r\f\v>"  # around a line: spaces and the quote marks of a reply's history
+
+
+def message_words(text: str) -> str:
+    """The words a message is indexed under. A long one (LONG_TEXT or more: a big mail, a log pasted, a thread
+    quoted whole) has each distinct line's words once: a line that comes again, quoted ("> ") or not, adds no
+    word a search could find, only its count and the time to segment it. Every word stays findable; in the
+    ranking a word repeated line after line weighs as if written once."""
+    return index_words(distinct_lines(text) if len(text) >= LONG_TEXT else text)
+
+
+def distinct_lines(text: str) -> str:
+    """The text's lines without those seen before in it; two lines are the same when they differ only in case,
+    quote marks and spaces at their ends, none of which is part of a word (every line break ends a word too)."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for line, key in zip(text.split("\n"), text.lower().split("\n"), strict=True):
+        key = key.strip(_NOT_WORDS)
+        if key and key not in seen:
+            seen.add(key)
+            kept.append(line)
+    return "\n".join(kept)
 
 
 async def prepare_words(text: str) -> None:
     if len(text) >= LONG_TEXT and text not in _PREPARED:
-        words = await asyncio.to_thread(index_words, text)
+        words = await asyncio.to_thread(message_words, text)
         _PREPARED[text] = words
         while len(_PREPARED) > _PREPARED_MAX:  # more big mails in flight: the oldest are cut again in the write
             _PREPARED.popitem(last=False)
@@ -53,7 +75,7 @@ def drop_prepared(text: str) -> None:
 
 def message_row(interaction_id: int, ticket_id: int, text: str, coach_for: int | None = None) -> dict[str, Any]:
     words = _PREPARED.pop(text, None) if len(text) >= LONG_TEXT else None
-    words = index_words(text) if words is None else words
+    words = message_words(text) if words is None else words
     return {"id": interaction_id, "ticket_id": ticket_id, "coach": coach_for, "words": words}
 
 
