@@ -1,12 +1,16 @@
 """aiosmtpd with a DATA phase read in bulk: its own reads one line per await, which for a 5 MB mail is
 80,000 loop steps (it was three quarters of the hub's time under mail load); this reads to the
 end-of-data mark in large slices and undoes dot-stuffing with one replace. Limits are the same: 552
-past the size limit, 500 for a line over 1,000 octets, both only after the data has been read."""
+past the size limit, 500 for a line over 1,000 octets, both only after the data has been read. The addresses
+of MAIL and RCPT are read as aiosmtpd reads them, without the class it defines on every command."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+from email._header_value_parser import get_addr_spec, get_angle_addr
+from email.errors import HeaderParseError
 
 from aiosmtpd.smtp import MISSING, SMTP, syntax
 
@@ -16,6 +20,19 @@ MAX_LINE = 1001  # RFC 5321 4.5.3.1.6: 998 octets and CRLF (aiosmtpd's limit, ke
 
 
 class BulkDataSMTP(SMTP):
+    def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
+        """(address, the parameters after it) of a MAIL or RCPT argument, (None, None) if it cannot be read:
+        aiosmtpd's own result. Its own defines a typing Protocol class on each call, half of its time."""
+        if not arg:
+            return "", ""
+        found = _address(arg)
+        if found is None:
+            return None, None
+        address, rest = found
+        if self.local_part_limit and len(address.rpartition("@")[0]) > self.local_part_limit:
+            return None, None
+        return address, rest
+
     @syntax("DATA")
     async def smtp_DATA(self, arg: str) -> None:
         if await self.check_helo_needed() or await self.check_auth_needed("DATA"):
@@ -82,7 +99,8 @@ class BulkDataSMTP(SMTP):
             reader._limit = saved  # type: ignore[attr-defined]
         if too_big or (limit and size > limit):
             return b"", True
-        return head + rest[: -len(END) + 2], False
+        # One copy: slicing and then adding the first byte made two new 5 MB objects (6 ms against 0.4).
+        return b"".join((head, memoryview(rest)[: -len(END) + 2])), False
 
     async def _read_lines(self, head: bytes, limit: int) -> tuple[bytes, bool]:
         lines, size, too_big = [], 0, False
@@ -103,6 +121,15 @@ class BulkDataSMTP(SMTP):
             if not too_big:
                 lines.append(line)
         return (b"", True) if too_big else (b"".join(lines), False)
+
+
+@functools.lru_cache(maxsize=1024)  # bounded: arguments come from senders; the same ones come again and again
+def _address(arg: str) -> tuple[str, str] | None:
+    try:
+        address, rest = get_angle_addr(arg) if arg.lstrip().startswith("<") else get_addr_spec(arg)
+    except HeaderParseError:
+        return None
+    return str(address.addr_spec), str(rest)
 
 
 def has_long_line(data: bytes, limit: int = MAX_LINE) -> bool:

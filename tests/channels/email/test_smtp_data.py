@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from aiosmtpd.smtp import Envelope, Session
+from aiosmtpd.smtp import SMTP, Envelope, Session
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -102,3 +102,16 @@ def test_a_long_line_is_found_wherever_it_is(lines: list[tuple[int, bytes]], noi
     data = b"".join(b"x" * length + end for length, end in lines) + noise
     # What the check must answer: a line (to its LF, its CR counted) of MAX_LINE octets or more.
     assert has_long_line(data) == (max(map(len, data.split(b"\n"))) >= MAX_LINE)
+
+
+async def test_addresses_are_read_as_aiosmtpd_reads_them() -> None:
+    ours = BulkDataSMTP(Keep(), loop=asyncio.get_running_loop())
+    limited = BulkDataSMTP(Keep(), loop=asyncio.get_running_loop())
+    limited.local_part_limit = 8
+    args = ["", "<a@example.com>", "<a@example.com> SIZE=1000 BODY=8BITMIME", "a@example.com", " <A.B@Example.COM>",
+            "<>", '<"john doe"@example.com>', "<@relay.example:a@example.com>", "<a@[127.0.0.1]>",
+            "<用户@例子.公司>", "<<a@example.com>", "<a@example.com", "garbage", "<a b@c>", "@", "<longerthan8@x.y>",
+            "a@example.com SIZE=5"]  # fmt: skip
+    for arg in args * 2:  # the second time from the cache
+        for server in (ours, limited):
+            assert server._getaddr(arg) == SMTP._getaddr(server, arg), arg
