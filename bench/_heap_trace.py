@@ -1,47 +1,138 @@
-"""`hub serve` whose Python heap is traced from a first SIGUSR1 and dumped at a second (bench/memory.py --trace).
+"""`hub serve` whose heap is looked at on each SIGUSR1: traced from the first and dumped at the second, or censused.
 
-Run as `python bench/_heap_trace.py DIR FRAMES serve ...`: the first SIGUSR1 starts tracemalloc with FRAMES
-frames per allocation, the second dumps DIR/2.snapshot: only what was allocated in between and is still alive,
-i.e. what the sockets opened in between added. Each step also writes DIR/<n>.types.json, the count of the
-collector's objects by type (what holds the bytes: tasks, futures, dicts). Tracing from start-up instead slows
-the hub so much on a busy machine that the consoles time out. DIR/<n>.done says each step is complete.
+Run as `python bench/_heap_trace.py DIR FRAMES serve ...`. With FRAMES > 0 (bench/memory.py --trace, bench/day.py
+--trace) the first SIGUSR1 starts tracemalloc with FRAMES frames per allocation, the second dumps DIR/2.snapshot:
+only what was allocated in between and is still alive, i.e. what the sockets opened in between added. Each step also
+writes DIR/<n>.types.json, the count of the collector's objects by type (what holds the bytes: tasks, futures,
+dicts). Tracing from start-up instead slows the hub so much on a busy machine that the consoles time out.
+
+With FRAMES = 0 (bench/day.py --census) nothing is traced, so the hub runs at its own speed; each SIGUSR1 writes
+DIR/<n>.census.json: the objects by type, the tasks by coroutine, the large containers by who holds them (an
+attribute of a class's instances, a module's global) and the allocator's figures (glibc's heap in use and free,
+Python's blocks), the few seconds' look a leak or a warm-up shows in. DIR/<n>.done says each step is complete.
 """
 
 from __future__ import annotations
 
+import asyncio
+import ctypes
+import ctypes.util
 import gc
 import json
 import signal
 import sys
 import tracemalloc
-from collections import Counter
+import weakref
+from collections import Counter, deque
 from pathlib import Path
-from types import FrameType
+from types import FrameType, ModuleType
+from typing import Any
 
 # The project root, after PYTHONPATH: with --root, the other checkout's hub is the one traced.
 sys.path.append(str(Path(__file__).resolve().parent.parent))
 
 from hub.cli import main
 
+CONTAINERS = (dict, set, list, deque, weakref.WeakSet, weakref.WeakValueDictionary, weakref.WeakKeyDictionary)
+LARGE = 50  # entries from which a container is listed (summed over the instances of one holder)
 _steps = 0
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
+                     "keepcost")
+    ]  # fmt: skip
+
+
+def _allocator() -> dict[str, float]:
+    """glibc's main heap (the event loop's thread: in use, free inside it, mmapped) and Python's allocated blocks."""
+    figures: dict[str, float] = {"python_blocks": sys.getallocatedblocks()}
+    libc = ctypes.CDLL(ctypes.util.find_library("c"))
+    if hasattr(libc, "mallinfo2"):  # glibc 2.33+; the main arena only (the loop's thread allocates there)
+        libc.mallinfo2.restype = _MallInfo2
+        info = libc.mallinfo2()
+        mb = 2**20
+        figures |= {"heap_mb": info.arena / mb, "in_use_mb": info.uordblks / mb, "free_mb": info.fordblks / mb,
+                    "mmapped_mb": info.hblkhd / mb}  # fmt: skip
+    return {k: round(v, 1) for k, v in figures.items()}
+
+
+def _attributes(o: object) -> dict[str, Any] | None:
+    """An instance's own attributes (not a class's or a module's: those are listed as globals or not at all)."""
+    if isinstance(o, type | ModuleType):
+        return None
+    try:
+        attributes = o.__dict__
+    except Exception:  # a proxy's own lookup refused: not a holder of ours
+        return None
+    return attributes if isinstance(attributes, dict) else None
+
+
+def _holders(objects: list[Any]) -> dict[str, list[int]]:
+    """Containers of LARGE entries or more by holder ("module.Class.attribute", "module:global"): [instances, entries,
+    largest]. A dict keyed by ticket, customer or socket that only grows shows here run after run."""
+    held: dict[str, list[int]] = {}
+
+    def add(holder: str, value: object) -> None:
+        if isinstance(value, CONTAINERS) and (size := len(value)) >= 1:
+            row = held.setdefault(holder, [0, 0, 0])
+            row[0], row[1], row[2] = row[0] + 1, row[1] + size, max(row[2], size)
+
+    for module in list(sys.modules.values()):
+        if isinstance(module, ModuleType):
+            for name, value in list(vars(module).items()):
+                add(f"{module.__name__}:{name}", value)
+    for o in objects:
+        attributes = _attributes(o)
+        if attributes is not None:
+            kind = type(o)
+            for name, value in list(attributes.items()):
+                add(f"{kind.__module__}.{kind.__qualname__}.{name}", value)
+    return {k: v for k, v in sorted(held.items(), key=lambda kv: -kv[1][1]) if v[1] >= LARGE}
+
+
+def census() -> dict[str, Any]:
+    """What the process holds now, counted without tracing (a few seconds on a large process)."""
+    objects = gc.get_objects()
+    tasks = Counter(
+        getattr(t.get_coro(), "__qualname__", type(t.get_coro()).__name__)
+        for t in objects
+        if isinstance(t, asyncio.Task) and not t.done()
+    )
+    status = Path("/proc/self/status").read_text().splitlines()
+    rss = next(line.split()[1] for line in status if line.startswith("VmRSS"))
+    return {
+        "rss_mb": round(int(rss) / 1024, 1),
+        "objects": len(objects),
+        "modules": len(sys.modules),
+        "allocator": _allocator(),
+        "tasks": dict(tasks.most_common()),
+        "containers": _holders(objects),
+        "types": dict(Counter(f"{type(o).__module__}.{type(o).__qualname__}" for o in objects)),
+    }
 
 
 def _step(signum: int, frame: FrameType | None) -> None:
     """On the main thread, between two bytecodes of whatever runs: a consistent view of the heap."""
     global _steps
-    folder = Path(sys.argv[1])
+    folder, frames = Path(sys.argv[1]), int(sys.argv[2])
     gc.collect()  # what is garbage is not "kept per socket"
     _steps += 1
     # The hub freezes what lives long (gc.freeze, hub/ops/collector.py): frozen objects are out of
     # gc.get_objects() until unfrozen, so all are counted unfrozen, then all frozen again.
     gc.unfreeze()
-    kinds = Counter(f"{type(o).__module__}.{type(o).__qualname__}" for o in gc.get_objects())
-    gc.freeze()
-    (folder / f"{_steps}.types.json").write_text(json.dumps(kinds))
-    if _steps == 1:
-        tracemalloc.start(int(sys.argv[2]))
+    if frames == 0:
+        (folder / f"{_steps}.census.json").write_text(json.dumps(census()))
     else:
-        tracemalloc.take_snapshot().dump(str(folder / f"{_steps}.snapshot"))
+        kinds = Counter(f"{type(o).__module__}.{type(o).__qualname__}" for o in gc.get_objects())
+        (folder / f"{_steps}.types.json").write_text(json.dumps(kinds))
+        if _steps == 1:
+            tracemalloc.start(frames)
+        else:
+            tracemalloc.take_snapshot().dump(str(folder / f"{_steps}.snapshot"))
+    gc.freeze()
     (folder / f"{_steps}.done").touch()
 
 

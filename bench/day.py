@@ -16,8 +16,11 @@ Prints one JSON object last: contacts/s, ack p50/p99 per path, memory growth per
 those acknowledged yet not stored) and duplicate counts (must be 0), failed tries, contacts offered and stored,
 the share of each tier's tickets offered or assigned within 20 s, the database's durability settings, and the
 day's CPU per contact by process (`cpu_ms_per_contact`: the hubs, this generator, PostgreSQL's backends when on this
-machine; bench/day_cost.py). --trace DIR runs the first hub under tracemalloc from the first contact to the end and
-prints what its heap kept from the day, by line.
+machine; bench/day_cost.py), and each hub's RSS every few seconds through the day with the contacts acknowledged by
+then (`rss_mb_series`; `rss_growth_halves_mb`: the first and second half of the sending). --trace DIR runs the first
+hub under tracemalloc from the first contact to the end and prints what its heap kept from the day, by line;
+--census DIR instead counts what each hub holds, untraced, at the first contact, a third of the way and the end
+(objects by type, tasks, large containers by holder, the allocator's heap: `census`).
 """
 
 from __future__ import annotations
@@ -54,7 +57,16 @@ from bench._services import (
     stop,
 )
 from bench.console import Consoles
-from bench.day_cost import CpuMeter, heap_growth, snapshot, traced_command
+from bench.day_cost import (
+    CpuMeter,
+    MemorySeries,
+    census_command,
+    census_growth,
+    heap_growth,
+    rss_kb,
+    snapshot,
+    traced_command,
+)
 from bench.day_desk import TIERS, Desk, config, prepare
 from bench.webchat import UNLIMITED_CHATS, percentile
 from hub.bus import EventBus
@@ -71,13 +83,7 @@ SLA_S = 20
 TIMEOUT_S = {"webchat": 30.0, "email": 30.0, "sms": 15.0, "wechat": 5.0}
 TRIES = {"webchat": 3, "email": 3, "sms": 1, "wechat": 4}
 CHAT_KEY = re.compile(r"(day\d+):")  # a stored chat message's external id holds the widget's client id
-
-
-def rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
+CENSUS_STEPS = 3  # --census: at the first contact, a third of the way, the end
 
 
 async def run(
@@ -89,6 +95,7 @@ async def run(
     redis: str,
     unsafe: bool = False,
     trace: Path | None = None,
+    census: Path | None = None,
 ) -> dict[str, Any]:
     people, sessions = await prepare(url, agents, max(50, contacts // 4))
     settings = await durability(url, unsafe)
@@ -109,8 +116,14 @@ async def run(
                 **UNLIMITED_CHATS,
                 **hub_env(unsafe),
             }
-            if trace is not None and not procs:  # --trace: the first hub under tracemalloc (bench/_heap_trace.py)
-                proc, hub = await spawn(*traced_command(trace), env=env), f"http://127.0.0.1:{env['HUB_HTTP_PORT']}"
+            if census is not None:  # --census: every hub counts what it holds at each step (bench/_heap_trace.py)
+                command = census_command(census / f"hub{len(procs)}")
+            elif trace is not None and not procs:  # --trace: the first hub under tracemalloc
+                command = traced_command(trace)
+            else:
+                command = []
+            if command:
+                proc, hub = await spawn(*command, env=env), f"http://127.0.0.1:{env['HUB_HTTP_PORT']}"
                 procs.append(proc)
                 await wait_healthy(hub, proc, math.inf)
             else:
@@ -118,7 +131,7 @@ async def run(
                 procs.append(proc)
             hubs.append(hub)
             smtp.append(port)
-        figures = await day(contacts, rate, url, people, sessions, procs, hubs, smtp, trace)
+        figures = await day(contacts, rate, url, people, sessions, procs, hubs, smtp, trace, census)
     finally:
         await asyncio.gather(*(stop(proc) for proc in procs))
     return {"bench": "day", "processes": processes, "agents": agents, "contacts": contacts, **settings, **figures}
@@ -134,6 +147,7 @@ async def day(
     hubs: list[str],
     smtp: list[int],
     trace: Path | None = None,
+    census: Path | None = None,
 ) -> dict[str, Any]:
     """The day's traffic against the started hubs, and what it left in the database."""
     processes = len(procs)
@@ -148,6 +162,13 @@ async def day(
     chats = [await visitor(hubs[n % processes]) for n in range(min(500, max(50, contacts // 100)))]
     for chat in chats:
         await chat.next("session")
+
+    async def count(step: int) -> None:
+        """--census: each hub counts what it holds (they stall a few seconds; the day goes on meanwhile)."""
+        if census is not None:
+            await asyncio.gather(*(snapshot(p.pid, census / f"hub{i}", step) for i, p in enumerate(procs)))
+
+    await count(1)
     rss_start = [rss_kb(p.pid) for p in procs]
     meter = CpuMeter(url, [p.pid for p in procs])
     await meter.start()
@@ -160,6 +181,7 @@ async def day(
     acked: dict[str, set[str]] = defaultdict(set)
     offered: dict[str, set[str]] = defaultdict(set)
     failed_tries = 0
+    memory = MemorySeries([p.pid for p in procs], lambda: sum(len(v) for v in acked.values()))
 
     async def attempt(path: str, n: int, cid: int, openid: str, hub: int) -> str | None:
         """One try of the contact's sender; its key when acknowledged, None when refused."""
@@ -219,17 +241,24 @@ async def day(
             await asyncio.sleep(1)
 
     start = time.perf_counter()
+    memory.start()
     tasks = []
     for n in range(contacts):
         delay = start + n / rate - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(one(n)))
+        if n == contacts // 3:
+            tasks.append(asyncio.create_task(count(2)))
     await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - start
+    rss_mid = [rss_kb(p.pid) for p in procs]  # the sending's end; its middle is read from the series
     await asyncio.sleep(SLA_S)  # let routing and the desk catch up before measuring service levels
     rss_end = [rss_kb(p.pid) for p in procs]
+    memory.stop()
     cpu = await meter.stop(contacts)
+    await count(CENSUS_STEPS)
+    counted = {f"hub{i}": census_growth(census / f"hub{i}", CENSUS_STEPS) for i in range(processes)} if census else {}
     traced = {}
     if trace is not None:
         await snapshot(procs[0].pid, trace, 2)
@@ -294,6 +323,8 @@ async def day(
             p: {"p50": round(percentile(v, 0.5), 1), "p99": round(percentile(v, 0.99), 1)} for p, v in acks.items()
         },
         "rss_growth_mb": [round((b - a) / 1024, 1) for a, b in zip(rss_start, rss_end, strict=True)],
+        "rss_growth_halves_mb": memory.halves(rss_start, rss_mid, elapsed),
+        "rss_mb_series": memory.series(),
         "rss_growth_percent": [
             round(100 * (b - a) / a, 1) if a else None for a, b in zip(rss_start, rss_end, strict=True)
         ],
@@ -308,6 +339,7 @@ async def day(
         # The day's CPU (from its first contact until the desk caught up) per contact offered, by process.
         "cpu_ms_per_contact": cpu,
         **traced,
+        **({"census": counted} if counted else {}),
     }
 
 
@@ -319,6 +351,7 @@ def main() -> None:
     p.add_argument("--agents", type=int, default=200)
     p.add_argument("--processes", type=int, default=2)
     p.add_argument("--trace", type=Path, help="the first hub under tracemalloc: what its heap kept from the day")
+    p.add_argument("--census", type=Path, help="every hub counts what it holds at 3 points of the day, untraced")
     add_unsafe(p)
     args = p.parse_args()
     if args.quick:
@@ -327,7 +360,7 @@ def main() -> None:
     if not url.startswith("postgresql"):
         sys.exit("bench/day.py needs PostgreSQL (HUB_DATABASE_URL)")
     result = asyncio.run(
-        run(args.contacts, args.rate, args.agents, args.processes, url, redis, args.unsafe, args.trace)
+        run(args.contacts, args.rate, args.agents, args.processes, url, redis, args.unsafe, args.trace, args.census)
     )
     print(json.dumps(result, ensure_ascii=False))
 
