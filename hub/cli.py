@@ -269,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
             from hub.webhooks.config import webhook_config
 
             allow = webhook_config(settings.channels.get("webhooks"), settings.env).allow_private_targets
-            print(_run_db(settings, lambda db: webhooks_cli.webhook_command(db, args, allow)))
+            print(_run_db(settings, lambda db: webhooks_cli.webhook_command(db, args, allow, settings.redis_url)))
         elif args.command == "queue":
 
             async def queue(db: Database) -> str:  # the calendars admins made too, not only hub.toml's

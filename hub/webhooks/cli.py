@@ -22,8 +22,25 @@ def add_parser(sub: Any) -> None:
     remove.add_argument("id", type=int)
 
 
-async def webhook_command(db: Database, args: argparse.Namespace, allow_private: bool) -> str:
-    """What the command prints; registry.WebhookError (a one-line reason) when it cannot be done."""
+async def webhook_command(
+    db: Database, args: argparse.Namespace, allow_private: bool, redis_url: str | None = None
+) -> str:
+    """What the command prints; registry.WebhookError (a one-line reason) when it cannot be done. With Redis,
+    the serving processes hold their hook caches while the change commits (hub/webhooks/active.py)."""
+    if not redis_url or args.webhook_command == "list":
+        return await _run(db, args, allow_private)
+    from hub.webhooks.active import active_hooks
+    from hub.webhooks.announce import HookAnnouncer
+
+    announcer = HookAnnouncer(redis_url, active_hooks(db), listen=False)
+    await announcer.start()
+    try:
+        return await _run(db, args, allow_private)
+    finally:
+        await announcer.stop()
+
+
+async def _run(db: Database, args: argparse.Namespace, allow_private: bool) -> str:
     from hub.agents.accounts import Principal
     from hub.webhooks import registry
     from hub.webhooks.catalog import EVENT_NAMES

@@ -12,6 +12,7 @@ from hub.agents import audit
 from hub.agents.accounts import Principal
 from hub.clock import utcnow
 from hub.db.engine import Database
+from hub.webhooks.active import active_hooks
 from hub.webhooks.catalog import EVENT_NAMES
 from hub.webhooks.outcomes import cancel_owed
 from hub.webhooks.signing import new_secret
@@ -101,7 +102,8 @@ async def create(
         consecutive_failures=0,
         created_by=actor.name if actor else "cli",
     )
-    async with db.write() as uow:
+    # Every process reads the hooks per write until this commits: its next events reach the new hook.
+    async with active_hooks(db).changing(), db.write() as uow:
         uow.session.add(hook)
         await uow.session.flush()
         audit.record(uow.session, actor, "webhook.created", "webhook", hook.id, url=hook.url, events=hook.events)
@@ -129,7 +131,7 @@ async def change(
     if "events" in fields:
         fields["events"] = checked_events(fields["events"])
     now = utcnow()
-    async with db.write() as uow:
+    async with active_hooks(db).changing(), db.write() as uow:
         hook = await uow.session.get(Webhook, hook_id, with_for_update=True)
         if hook is None:
             return None
@@ -148,7 +150,7 @@ async def change(
 
 
 async def remove(db: Database, actor: Principal | None, hook_id: int) -> bool:
-    async with db.write() as uow:
+    async with active_hooks(db).changing(), db.write() as uow:
         hook = await uow.session.get(Webhook, hook_id)
         if hook is None:
             return False
