@@ -22,7 +22,7 @@ from hub.events import MessageReceived, TicketCreated, TicketUpdated
 from hub.events.snapshots import InteractionSnapshot, TicketSnapshot
 from hub.tickets import search, sla, surveys
 from hub.tickets.model import Status, ThreadAction, ThreadDecision, choose_thread, queue_by_name
-from hub.tickets.opening import Opening, open_ticket
+from hub.tickets.opening import Opening, OpeningCustomer, OpeningQueue, open_ticket
 
 if TYPE_CHECKING:  # settings sit above the domain: they are handed over
     from hub.settings import Settings
@@ -158,7 +158,7 @@ class ContactWriter:
     def queue_of(self, env: InboundEnvelope) -> str:
         return env.queue or self._default_queue
 
-    def opening(self, env: InboundEnvelope, customer: Customer, queue: Queue) -> Opening:
+    def opening(self, env: InboundEnvelope, customer: OpeningCustomer, queue: OpeningQueue) -> Opening:
         """The ticket a first contact opens: the tier's SLA targets on this channel (the configured defaults where
         a tier sets none), the entry, language and skills the channel saw."""
         first, resolution = self._sla(customer.tier, env.channel) if self._sla else (None, None)

@@ -23,51 +23,37 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
 
 from hub.customers import history
 from hub.customers.identities import InvalidIdentity, normalize
 from hub.customers.search_index import is_sqlite, put_ticket_rows
 from hub.db.engine import UnitOfWork
-from hub.db.models import INTERACTIONS, Customer, Identity, Interaction, Queue, Ticket
+from hub.db.models import INTERACTIONS, Customer, Interaction, Queue, Ticket
 from hub.envelopes import IdentityRef, InboundEnvelope
 from hub.events import MessageReceived, TicketCreated
 from hub.events.snapshots import InteractionSnapshot, TicketSnapshot
 from hub.tickets.inbound import _TOUCH_TICKET, ContactWriter, IngestResult, contact_values, history_values
 from hub.tickets.inbound_new import Opened, open_for_new
+from hub.tickets.inbound_rows import (
+    BY_ID,
+    LATEST,
+    OWNERS,
+    OWNERS_LOCKED,
+    REFERRED,
+    SEEN,
+    Owner,
+    TicketRow,
+    dicts,
+    ticket_snapshot,
+)
 from hub.tickets.model import Status, ThreadAction
 from hub.tickets.search import message_row
 
-# Built once: the statements' cache keys are memoized, and the expanding IN lists compile once per length.
-_SEEN = select(Interaction.channel, Interaction.external_id).where(
-    Interaction.channel == bindparam("channel"), Interaction.external_id.in_(bindparam("ids", expanding=True))
-)
-_OWNERS = (
-    select(Identity.value, Customer)
-    .join(Customer, Customer.id == Identity.customer_id)
-    .where(Identity.kind == bindparam("kind"), Identity.value.in_(bindparam("values", expanding=True)))
-)
-_OWNERS_LOCKED = _OWNERS.with_for_update(of=Customer)
-_RANKED = (
-    select(
-        Ticket.id,
-        func.row_number()
-        .over(
-            partition_by=(Ticket.customer_id, Ticket.channel),
-            order_by=(Ticket.last_message_at.desc(), Ticket.id.desc()),
-        )
-        .label("n"),
-    )
-    .where(Ticket.customer_id.in_(bindparam("customers", expanding=True)), Ticket.status != Status.CLOSED)
-    .subquery()
-)
-# Each customer's latest unclosed ticket per channel: the one choose_thread continues.
-_LATEST = select(Ticket).join(_RANKED, _RANKED.c.id == Ticket.id).where(_RANKED.c.n == 1)
-_REFERRED = select(Interaction.external_id, Interaction.id, Interaction.ticket_id).where(
-    Interaction.channel == bindparam("channel"), Interaction.external_id.in_(bindparam("ids", expanding=True))
-)
+# Built once: the statements' cache keys are memoized, and the expanding IN lists compile once per length. The
+# common case's reads are Core (inbound_rows.py); a retry's answer is rare and reads ORM objects, as
+# find_duplicate does.
 _REPEATED = (
     select(Interaction, Ticket, Customer, Queue.name)
     .join(Ticket, Ticket.id == Interaction.ticket_id)
@@ -75,7 +61,6 @@ _REPEATED = (
     .join(Queue, Queue.id == Ticket.queue_id)
     .where(Interaction.channel == bindparam("channel"), Interaction.external_id.in_(bindparam("ids", expanding=True)))
 )
-_BY_ID = select(Ticket).where(Ticket.id.in_(bindparam("ids", expanding=True)))
 # The new ids are matched to their rows by each contact's own key (unique in a plan), not by order: asking for
 # the rows in parameter order (sort_by_parameter_order) makes SQLAlchemy insert one row per statement on SQLite,
 # whose RETURNING order is not guaranteed.
@@ -87,8 +72,8 @@ _CONTINUED = frozenset({Status.NEW.value, Status.OPEN.value})
 @dataclass(slots=True)
 class _Plan:
     env: InboundEnvelope
-    customer: Customer
-    ticket: Ticket
+    customer: Owner
+    ticket: TicketRow  # shared by the plans that continue it, so each snapshot is the ticket after its contact
     opened: bool = False  # a new customer's first contact: the ticket was just opened for it
 
 
@@ -110,7 +95,7 @@ class BatchWriter:
         keys = {(env.channel, env.external_id) for env in envs}
         taken: set[tuple[str, str]] = set()
         slow_customers: set[int] = set()
-        candidates: dict[int, tuple[InboundEnvelope, Customer]] = {}
+        candidates: dict[int, tuple[InboundEnvelope, Owner]] = {}
         fresh: defaultdict[IdentityRef, list[int]] = defaultdict(list)  # identities no customer has yet
         spoiled: set[IdentityRef] = set()
         stored: dict[int, InboundEnvelope] = {}  # sent again (a provider's retry): answered, nothing written
@@ -144,14 +129,16 @@ class BatchWriter:
         unhinted = {c.id for i, (_, c) in candidates.items() if i not in hints}
         latest = await _latest(s, unhinted)
         hinted = await _tickets(s, set(hints.values()))
+        # One dict per ticket, whichever read found it: the plans that continue it move the same row.
+        hinted.update((t["id"], t) for t in latest.values() if t["id"] in hinted)
         plans: dict[int, _Plan] = {}
         for i, (env, customer) in candidates.items():
             if i in hints:  # the ticket its thread names, when it is this customer's and still active
                 ticket = hinted.get(hints[i])
-                ticket = ticket if ticket is not None and ticket.customer_id == customer.id else None
+                ticket = ticket if ticket is not None and ticket["customer_id"] == customer.id else None
             else:  # with no hint, a new ticket when threading is explicit (e-mail), else the latest one
                 ticket = None if env.explicit_threading else latest.get((customer.id, env.channel))
-            if ticket is None or ticket.status not in _CONTINUED or ticket.merged_into_id is not None:
+            if ticket is None or ticket["status"] not in _CONTINUED or ticket["merged_into_id"] is not None:
                 slow_customers.add(customer.id)
             else:
                 plans[i] = _Plan(env, customer, ticket)
@@ -182,7 +169,7 @@ class BatchWriter:
     ) -> dict[int, IngestResult]:
         s = uow.session
         order = sorted(plans)
-        rows = [contact_values(plans[i].env, plans[i].ticket.id, plans[i].customer.id) for i in order]
+        rows = [contact_values(plans[i].env, plans[i].ticket["id"], plans[i].customer.id) for i in order]
         stored = {(channel, key): n for n, channel, key in await s.execute(_INSERT_MANY, rows)}
         ids = [stored[(v["channel"], v["external_id"])] for v in rows]
         touched: dict[int, dict[str, object]] = {}
@@ -194,12 +181,11 @@ class BatchWriter:
                 # The customer wrote: a snoozed ticket's reminder is spent (hub/tickets/snooze.py), as in
                 # _touch_ticket.
                 change = {"last_message_at": now, "updated_at": now, "remind_at": None}
-                for key, value in change.items():
-                    set_committed_value(ticket, key, value)
-                touched[ticket.id] = {"ticket_id": ticket.id, "status": ticket.status, "solved_at": ticket.solved_at,
-                                      **change}  # fmt: skip
-            queue = await self._writer.queue_name(s, ticket.queue_id)
-            snapshot = TicketSnapshot.of(ticket, plan.customer, queue)
+                ticket.update(change)
+                touched[ticket["id"]] = {"ticket_id": ticket["id"], "status": ticket["status"],
+                                         "solved_at": ticket["solved_at"], **change}  # fmt: skip
+            queue = await self._writer.queue_name(s, ticket["queue_id"])
+            snapshot = ticket_snapshot(ticket, plan.customer, queue)
             message = InteractionSnapshot.from_values(interaction_id, values)
             if plan.opened:
                 uow.emit(TicketCreated(snapshot))
@@ -228,21 +214,21 @@ async def _seen(s: AsyncSession, envs: Sequence[InboundEnvelope]) -> set[tuple[s
         by_channel[env.channel].append(env.external_id)
     found: set[tuple[str, str]] = set()
     for channel, ids in by_channel.items():
-        rows = await s.execute(_SEEN, {"channel": channel, "ids": sorted(set(ids))})
+        rows = await s.execute(SEEN, {"channel": channel, "ids": sorted(set(ids))})
         found.update((c, e) for c, e in rows if e is not None)
     return found
 
 
-async def _owners(s: AsyncSession, refs: list[IdentityRef]) -> dict[IdentityRef, Customer]:
+async def _owners(s: AsyncSession, refs: list[IdentityRef]) -> dict[IdentityRef, Owner]:
     by_kind: defaultdict[str, set[str]] = defaultdict(set)
     for ref in refs:
         by_kind[ref.kind].add(ref.value)
     # PostgreSQL: the customers stay locked to commit, so other processes' contacts from them wait their turn.
-    statement = _OWNERS if is_sqlite(s) else _OWNERS_LOCKED
-    owners: dict[IdentityRef, Customer] = {}
+    statement = OWNERS if is_sqlite(s) else OWNERS_LOCKED
+    owners: dict[IdentityRef, Owner] = {}
     for kind, values in by_kind.items():
         rows = await s.execute(statement, {"kind": kind, "values": sorted(values)})
-        owners.update((IdentityRef(kind, value), customer) for value, customer in rows)
+        owners.update((IdentityRef(kind, value), Owner(n, name, tier)) for value, n, name, tier in rows)
     return owners
 
 
@@ -271,7 +257,7 @@ async def _hints(s: AsyncSession, envs: dict[int, InboundEnvelope]) -> dict[int,
     stored: dict[tuple[str, str], tuple[int, int]] = {}  # (channel, external id) -> (interaction, ticket)
     for channel, ids in wanted.items():
         if ids:
-            rows = await s.execute(_REFERRED, {"channel": channel, "ids": sorted(ids)})
+            rows = await s.execute(REFERRED, {"channel": channel, "ids": sorted(ids)})
             stored.update(((channel, e), (n, ticket)) for e, n, ticket in rows if e is not None)
     hints: dict[int, int] = {}
     for i, env in envs.items():
@@ -282,14 +268,14 @@ async def _hints(s: AsyncSession, envs: dict[int, InboundEnvelope]) -> dict[int,
     return hints
 
 
-async def _tickets(s: AsyncSession, ids: set[int]) -> dict[int, Ticket]:
+async def _tickets(s: AsyncSession, ids: set[int]) -> dict[int, TicketRow]:
     if not ids:
         return {}
-    return {t.id: t for t in await s.scalars(_BY_ID, {"ids": sorted(ids)})}
+    return {t["id"]: t for t in dicts(await s.execute(BY_ID, {"ids": sorted(ids)}))}
 
 
-async def _latest(s: AsyncSession, customer_ids: set[int]) -> dict[tuple[int, str], Ticket]:
+async def _latest(s: AsyncSession, customer_ids: set[int]) -> dict[tuple[int, str], TicketRow]:
     if not customer_ids:
         return {}
-    tickets = await s.scalars(_LATEST, {"customers": sorted(customer_ids)})
-    return {(t.customer_id, t.channel): t for t in tickets}
+    tickets = dicts(await s.execute(LATEST, {"customers": sorted(customer_ids)}))
+    return {(t["customer_id"], t["channel"]): t for t in tickets}

@@ -5,8 +5,9 @@ customer search index rebuilt by an after-flush hook, which reads both back), th
 a queue look-up, a flush of the ticket, its subject's search row and its history line. Here a batch's new
 customers are one INSERT ... RETURNING, their identities one INSERT, their keys and search words one each,
 their queues one SELECT and their tickets one INSERT ... RETURNING; the subjects' search rows and the
-"ticket.created" lines go out with the contacts' own rows (BatchWriter). What the rows hold is what the
-one-by-one path writes (the same helpers build them).
+"ticket.created" lines go out with the contacts' own rows (BatchWriter). All are Core statements
+(inbound_rows.py): ids and rows come back, no ORM objects and no flush (so no after-flush reindex either). What
+the rows hold is what the one-by-one path writes (the same helpers build them).
 A customer another transaction created first makes the identities' unique key refuse the INSERT: the batch
 fails and its contacts are stored one by one, which finds that customer (as two racing first contacts do on
 the one-by-one path). On PostgreSQL the new rows stay invisible, and so locked, to others until commit.
@@ -17,39 +18,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.customers.duplicates import new_key_rows
 from hub.customers.identities import new_customer_name
 from hub.customers.search import customer_words
 from hub.customers.search_index import customer_statements, is_sqlite
-from hub.customers.tables import CustomerKey
-from hub.db.models import Customer, Identity, Queue, Ticket
 from hub.envelopes import IdentityRef, InboundEnvelope, storable_text
 from hub.tickets.inbound import ContactWriter
+from hub.tickets.inbound_rows import (
+    INSERT_CUSTOMERS,
+    INSERT_CUSTOMERS_SQLITE,
+    INSERT_IDENTITIES,
+    INSERT_KEYS,
+    INSERT_TICKETS,
+    QUEUES_NAMED,
+    Owner,
+    QueueRow,
+    TicketRow,
+    dicts,
+)
 from hub.tickets.opening import ticket_values
 from hub.tickets.search import subject_row
 
-# Built once. ORM bulk inserts: the rows come back as persistent objects (column defaults applied, no flush,
-# so no after-flush reindex). Asking for them in the order of their parameters makes SQLAlchemy insert one row
-# per statement on SQLite (its RETURNING order is not guaranteed), so there the customers are put in order by
-# id instead: the batch holds SQLite's only write lock and each new row's id is one more than the largest
-# before it. The tickets are matched to their customers (one ticket each).
-_INSERT_CUSTOMERS = insert(Customer).returning(Customer, sort_by_parameter_order=True)
-_INSERT_CUSTOMERS_SQLITE = insert(Customer).returning(Customer)
-_INSERT_IDENTITIES = insert(Identity)
-_INSERT_KEYS = insert(CustomerKey)
-_INSERT_TICKETS = insert(Ticket).returning(Ticket)
-_QUEUES = select(Queue).where(Queue.name.in_(bindparam("names", expanding=True)))
+_TIER = "general"  # a new customer's (the customers table's default)
 
 
 @dataclass(frozen=True, slots=True)
 class Opened:
     """What a batch's first contacts opened, and the rows that go out with the contacts' own."""
 
-    customers: dict[int, Customer]  # by the contact's index in the batch
-    tickets: dict[int, Ticket]
+    customers: dict[int, Owner]  # by the contact's index in the batch
+    tickets: dict[int, TicketRow]
     search_rows: list[dict[str, Any]]  # the tickets' subjects
     history: list[dict[str, Any]]  # "ticket.created", one per ticket (history.record's keywords)
 
@@ -60,41 +60,43 @@ async def open_for_new(
     """A customer with this (normalized, unowned) identity and a new ticket for each first contact, by index."""
     order = sorted(firsts)
     names = [new_customer_name(_sender_name(firsts[i][0]), firsts[i][1]) for i in order]
-    rows = [{"display_name": name, "tier": "general", "attributes": {}} for name in names]
+    rows = [{"display_name": name, "tier": _TIER, "attributes": {}} for name in names]
     sqlite = is_sqlite(s)
-    if sqlite:
-        customers = sorted(await s.scalars(_INSERT_CUSTOMERS_SQLITE, rows), key=lambda c: c.id)
+    if sqlite:  # in order by id: the batch holds the only write lock, so the ids follow the rows
+        ids = sorted(n for (n,) in await s.execute(INSERT_CUSTOMERS_SQLITE, rows))
     else:
-        customers = list(await s.scalars(_INSERT_CUSTOMERS, rows))
+        ids = [n for (n,) in await s.execute(INSERT_CUSTOMERS, rows)]
+    customers = [Owner(n, name, _TIER) for n, name in zip(ids, names, strict=True)]
     refs = [firsts[i][1] for i in order]
-    await s.execute(_INSERT_IDENTITIES, [{"customer_id": c.id, "kind": r.kind, "value": r.value}
-                                         for c, r in zip(customers, refs, strict=True)])  # fmt: skip
-    keys = [row for c, n, r in zip(customers, names, refs, strict=True) for row in new_key_rows(c.id, n, r)]
+    await s.execute(INSERT_IDENTITIES, [{"customer_id": c.id, "kind": r.kind, "value": r.value}
+                                        for c, r in zip(customers, refs, strict=True)])  # fmt: skip
+    keys = [row for c, r in zip(customers, refs, strict=True) for row in new_key_rows(c.id, c.display_name, r)]
     if keys:
-        await s.execute(_INSERT_KEYS, keys)
+        await s.execute(INSERT_KEYS, keys)
     # The customer search index, as search.reindex would build it from these rows (new: nothing to delete).
     _, put_words = customer_statements(sqlite)
-    await s.execute(put_words, [{"id": c.id, "words": customer_words(n, [(r.kind, r.value)])}
-                                for c, n, r in zip(customers, names, refs, strict=True)])  # fmt: skip
+    await s.execute(put_words, [{"id": c.id, "words": customer_words(c.display_name, [(r.kind, r.value)])}
+                                for c, r in zip(customers, refs, strict=True)])  # fmt: skip
     wanted = {writer.queue_of(firsts[i][0]) for i in order}
-    queues = {q.name: q for q in await s.scalars(_QUEUES, {"names": sorted(wanted)})}
+    queues = {q.name: q for q in (QueueRow(*row) for row in await s.execute(QUEUES_NAMED, {"names": sorted(wanted)}))}
     if missing := wanted - queues.keys():
         raise LookupError(f"queue {min(missing)!r} does not exist; run `hub db upgrade` after configuring it")
     openings = [
         writer.opening(env, customer, queues[writer.queue_of(env)])
         for env, customer in ((firsts[i][0], c) for i, c in zip(order, customers, strict=True))
     ]
-    by_customer = {t.customer_id: t for t in await s.scalars(_INSERT_TICKETS, [ticket_values(o) for o in openings])}
+    inserted = await s.execute(INSERT_TICKETS, [ticket_values(o) for o in openings])
+    by_customer = {t["customer_id"]: t for t in dicts(inserted)}
     tickets = [by_customer[c.id] for c in customers]
     created = [
-        {"customer_id": t.customer_id, "kind": "ticket.created", "at": o.now, "summary": t.subject,
-         "channel": t.channel, "ticket_id": t.id}
+        {"customer_id": t["customer_id"], "kind": "ticket.created", "at": o.now, "summary": t["subject"],
+         "channel": t["channel"], "ticket_id": t["id"]}
         for t, o in zip(tickets, openings, strict=True)
     ]  # fmt: skip
     return Opened(
         customers=dict(zip(order, customers, strict=True)),
         tickets=dict(zip(order, tickets, strict=True)),
-        search_rows=[subject_row(t.id, t.subject) for t in tickets],
+        search_rows=[subject_row(t["id"], t["subject"]) for t in tickets],
         history=created,
     )
 

@@ -6,24 +6,42 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.customers import history
 from hub.customers.tiers import priority_for
-from hub.db.models import Customer, Queue, Ticket
+from hub.db.models import Ticket
 from hub.envelopes import storable_text
 from hub.tickets import search, sla
 from hub.tickets.model import Status, subject_from_text
+
+
+class OpeningCustomer(Protocol):
+    """What a new ticket takes from its customer: a Customer, or a row of the inbound batch."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def tier(self) -> str: ...
+
+
+class OpeningQueue(Protocol):
+    """What a new ticket takes from its queue: a Queue, or a row of the inbound batch."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def calendar(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
 class Opening:
     """What a new ticket starts with. The SLA targets are spans of business time in the queue's calendar."""
 
-    customer: Customer
-    queue: Queue
+    customer: OpeningCustomer
+    queue: OpeningQueue
     channel: str
     text: str  # the subject, or the first message it is taken from
     first_response: timedelta

@@ -1,0 +1,223 @@
+"""A mixed batch (retries, new and known customers, replies, a pending ticket) leaves what one-by-one ingest leaves."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select, text
+
+from hub.bus import Event as BusEvent
+from hub.customers.tables import CustomerKey
+from hub.db.engine import Database
+from hub.db.models import Customer, HistoryEntry, Identity, Interaction, Ticket
+from hub.envelopes import IdentityRef, InboundEnvelope
+from hub.events import MessageReceived, TicketCreated, TicketUpdated
+from hub.settings import Settings
+from hub.tickets.inbound import ContactWriter, IngestResult
+from hub.tickets.ingest import Ingestor
+from hub.tickets.model import Status
+from hub.tickets.queues import sync_queues
+
+T0 = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
+Event = TicketCreated | TicketUpdated | MessageReceived
+
+
+class Scene:
+    """One run of the story, its senders and message ids under its own prefix, so two runs share a database."""
+
+    def __init__(self, tag: str) -> None:
+        self.tag = tag
+
+    def phone(self, n: int) -> str:
+        return f"+86138{self.tag}{n:06d}"
+
+    def sms(self, ext: str, n: int, body: str, minute: int, name: str | None = None) -> InboundEnvelope:
+        return InboundEnvelope(channel="sms.twilio", external_id=f"{self.tag}-{ext}",
+                               sender=IdentityRef("phone", self.phone(n)), text=body, sender_name=name,
+                               received_at=T0 + timedelta(minutes=minute))  # fmt: skip
+
+    def mail(self, ext: str, body: str, minute: int, refs: tuple[str, ...] = ()) -> InboundEnvelope:
+        return InboundEnvelope(channel="email", external_id=f"{self.tag}-{ext}", text=body, subject=body,
+                               sender=IdentityRef("email", f"buyer.{self.tag}@example.com"), explicit_threading=True,
+                               thread_refs=tuple(f"{self.tag}-{r}" for r in refs),
+                               received_at=T0 + timedelta(minutes=minute))  # fmt: skip
+
+    def before(self) -> list[InboundEnvelope]:
+        """Stored first, one at a time: a known customer's open ticket, a pending one's, a mail thread."""
+        return [self.sms("k0", 1, "my order is late", 0, "王芳"), self.sms("p0", 2, "wrong size", 1, "Li Lei"),
+                self.mail("m0", "invoice for November", 2), self.sms("q0", 5, "退款", 3)]  # fmt: skip
+
+    def batch(self) -> list[InboundEnvelope]:
+        return [
+            self.sms("k1", 1, "still nothing", 10),  # a known customer on their open ticket
+            self.sms("n1", 3, "第一次联系", 11, "张伟"),  # a new customer
+            self.sms("p1", 2, "here is the photo", 13),  # the answer to a pending ticket: it opens again
+            self.sms("n2", 3, "还在吗", 14),  # the new customer again: their new ticket
+            self.sms("k2", 1, "hello?", 15),
+            # A provider's retry of a stored message (last of its ticket's here: a retry is answered with the ticket
+            # as the batch leaves it, one by one with the ticket as it stands then).
+            self.sms("k0", 1, "my order is late", 12),
+            self.mail("m1", "re: invoice for November", 16, refs=("m0",)),  # a reply naming the thread
+            self.sms("n3", 4, "hi", 17),  # a new customer with no name
+            self.sms("q1", 5, "到账了吗", 18),
+            self.sms("q1", 5, "到账了吗", 18),  # the same message again within the batch
+        ]
+
+
+def listen(db: Database) -> list[Event]:
+    heard: list[Event] = []
+
+    async def on_event(event: BusEvent) -> None:
+        assert isinstance(event, TicketCreated | TicketUpdated | MessageReceived)
+        heard.append(event)
+
+    for kind in (TicketCreated, TicketUpdated, MessageReceived):
+        db.bus.subscribe(kind, on_event)
+    return heard
+
+
+async def left_behind(db: Database, scene: Scene, results: list[IngestResult], heard: list[Event]) -> dict[str, Any]:
+    """Every row the scene's contacts wrote, its own tag taken out and ids replaced by names that do not depend on
+    the order rows were written in: a message by its external id, a ticket by its first message, a customer by
+    their first identity. Lists whose order matters (history, events) are kept in order per customer or ticket."""
+
+    def plain(value: Any) -> Any:
+        return value.replace(scene.tag, "#") if isinstance(value, str) else value
+
+    async with db.read() as s:
+        identities = list(await s.scalars(select(Identity).where(Identity.value.contains(scene.tag))
+                                          .order_by(Identity.id)))  # fmt: skip
+        who: dict[int, str] = {}
+        for i in identities:
+            who.setdefault(i.customer_id, plain(i.value))
+        customers = await s.scalars(select(Customer).where(Customer.id.in_(who)))
+        tickets = list(await s.scalars(select(Ticket).where(Ticket.customer_id.in_(who))))
+        messages = list(await s.scalars(select(Interaction).where(Interaction.customer_id.in_(who))
+                                        .order_by(Interaction.created_at, Interaction.id)))  # fmt: skip
+        said = {m.id: plain(m.external_id) for m in messages}
+        which: dict[int, str] = {}
+        for m in messages:
+            which.setdefault(m.ticket_id, said[m.id])
+        history = await s.scalars(select(HistoryEntry).where(HistoryEntry.customer_id.in_(who))
+                                  .order_by(HistoryEntry.id))  # fmt: skip
+        keys = await s.execute(select(CustomerKey.customer_id, CustomerKey.key, CustomerKey.weight)
+                               .where(CustomerKey.customer_id.in_(who)))  # fmt: skip
+        words = await s.execute(text("SELECT ticket_id, count(*) FROM ticket_words GROUP BY ticket_id"))
+        lines: dict[str, list[tuple[Any, ...]]] = {}
+        for h in history:
+            lines.setdefault(who[h.customer_id], []).append(
+                (h.kind, h.occurred_at, h.channel, which.get(h.ticket_id or 0), said.get(h.interaction_id or 0),
+                 plain(h.summary))
+            )  # fmt: skip
+        told: dict[str, list[tuple[Any, ...]]] = {}
+        for e in heard:
+            if e.ticket.id in which:
+                told.setdefault(which[e.ticket.id], []).append(
+                    (type(e).__name__, e.ticket.status, e.ticket.last_message_at, plain(e.ticket.customer_name),
+                     said[e.interaction.id] if isinstance(e, MessageReceived) else None)
+                )  # fmt: skip
+        return {
+            "customers": sorted((who[c.id], plain(c.display_name), c.tier, str(c.attributes)) for c in customers),
+            "identities": sorted((who[i.customer_id], i.kind, plain(i.value)) for i in identities),
+            "keys": sorted((who[c], plain(k), w) for c, k, w in keys),
+            "tickets": sorted(
+                (
+                    which[t.id],
+                    who[t.customer_id],
+                    t.subject,
+                    t.status,
+                    t.priority,
+                    t.channel,
+                    t.queue_id,
+                    str(t.tags),
+                    str(t.requirements),
+                    t.first_response_due_at,
+                    t.resolution_due_at,
+                    t.solved_at,
+                    t.last_message_at,
+                    t.created_at,
+                    t.updated_at,
+                    t.remind_at,
+                    t.customer_tier,
+                )
+                for t in tickets
+            ),
+            "messages": sorted(
+                (
+                    said[m.id],
+                    which[m.ticket_id],
+                    who[m.customer_id],
+                    m.direction,
+                    m.channel,
+                    m.text,
+                    str(m.attachments),
+                    str(m.meta),
+                    m.created_at,
+                )
+                for m in messages
+            ),
+            "history": lines,
+            "ticket_words": sorted((which[t], n) for t, n in words if t in which),
+            "results": [
+                (
+                    which[r.ticket.id],
+                    said[r.interaction.id],
+                    r.duplicate,
+                    r.action,
+                    r.ticket.status,
+                    r.ticket.last_message_at,
+                    plain(r.ticket.customer_name),
+                )
+                for r in results
+            ],
+            "events": told,
+        }
+
+
+async def test_a_mixed_batch_leaves_the_rows_one_by_one_ingest_leaves(
+    db: Database, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    await sync_queues(db, settings.queues)
+    ingestor, writer = Ingestor(db, settings), ContactWriter(settings)
+    heard = listen(db)
+    batched, alone = Scene("57"), Scene("68")
+    for scene in (batched, alone):
+        for env in scene.before():
+            await ingestor.ingest(env)
+        async with db.write() as uow:  # we asked the second customer a question
+            pending = await uow.session.scalar(select(Ticket).join(Identity, Identity.customer_id == Ticket.customer_id)
+                                               .where(Identity.value == scene.phone(2)))  # fmt: skip
+            assert pending is not None
+            pending.status = Status.PENDING.value
+    inserts: list[str] = []  # the INSERTs of contacts the batch ran
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.startswith("INSERT INTO interactions"):
+            inserts.append(statement)
+
+    # Queued together: one batch (the writer runs once every contact is waiting).
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        in_batch = list(await asyncio.gather(*(ingestor.ingest(env) for env in batched.batch())))
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    one_by_one: list[IngestResult] = []
+    for env in alone.batch():  # ContactWriter.store: the one-by-one path, a transaction each
+        async with db.write() as uow:
+            one_by_one.append(await writer.store(uow, env))
+    got = await left_behind(db, batched, in_batch, heard)
+    expected = await left_behind(db, alone, one_by_one, heard)
+    assert got == expected
+    # The story itself: a retry answered with what was stored, a new customer's two texts on one new ticket, the
+    # pending ticket open again, the reply on its thread's ticket, nothing stored twice.
+    results = got["results"]
+    assert results[5][2] and results[9][2] and results[9][1] == results[8][1] and not results[8][2]
+    assert results[1][0] == results[3][0] == "#-n1" and results[2][4] == Status.OPEN.value
+    assert results[6][0] == "#-m0" and len(got["messages"]) == 4 + 8
+    assert [e[0] for told in got["events"].values() for e in told].count("TicketCreated") == 4 + 2
+    # And the batch was written as one: the known and new customers' contacts in one INSERT (the pending ticket's
+    # answer and the repeated message one by one), not stored one by one after a failed batch.
+    assert "failed" not in caplog.text and len(inserts) == 3
