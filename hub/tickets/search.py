@@ -49,16 +49,9 @@ def message_words(text: str) -> str:
 
 
 def distinct_lines(text: str) -> str:
-    """The text's lines without those seen before in it; two lines are the same when they differ only in case,
-    quote marks and spaces at their ends, none of which is part of a word (every line break ends a word too)."""
-    seen: set[str] = set()
-    kept: list[str] = []
-    for line, key in zip(text.split("\n"), text.lower().split("\n"), strict=True):
-        key = key.strip(_NOT_WORDS)
-        if key and key not in seen:
-            seen.add(key)
-            kept.append(line)
-    return "\n".join(kept)
+    """The text's lines, each once, without the quote marks and spaces at their ends: none of them is part of a
+    word (and every line break ends one), so the words are those of the text, the repeated ones once."""
+    return "\n".join(dict.fromkeys([line.strip(_NOT_WORDS) for line in text.split("\n")]))
 
 
 async def prepare_words(text: str) -> None:
