@@ -64,9 +64,11 @@ _RANKED = (
     .where(TICKETS.c.customer_id.in_(bindparam("customers", expanding=True)), TICKETS.c.status != Status.CLOSED)
     .subquery()
 )
+# What a continued ticket's snapshot and its UPDATE need: the tier copy, the rank and an offer's expiry are not read.
+_READ = [c for c in TICKETS.c if c.name not in {"customer_tier", "priority_rank", "offer_expires_at"}]
 # Each customer's latest unclosed ticket per channel: the one choose_thread continues.
-LATEST = select(TICKETS).join(_RANKED, _RANKED.c.id == TICKETS.c.id).where(_RANKED.c.n == 1)
-BY_ID = select(TICKETS).where(TICKETS.c.id.in_(bindparam("ids", expanding=True)))
+LATEST = select(*_READ).join(_RANKED, _RANKED.c.id == TICKETS.c.id).where(_RANKED.c.n == 1)
+BY_ID = select(*_READ).where(TICKETS.c.id.in_(bindparam("ids", expanding=True)))
 REFERRED = select(INTERACTIONS.c.external_id, INTERACTIONS.c.id, INTERACTIONS.c.ticket_id).where(
     INTERACTIONS.c.channel == bindparam("channel"), INTERACTIONS.c.external_id.in_(bindparam("ids", expanding=True))
 )
