@@ -23,7 +23,7 @@ from hub.knowledge.expand import Expander
 from hub.knowledge.focus import Focus, units, whether
 from hub.knowledge.gist import Concept, gist, named, names_main
 from hub.knowledge.lexical import K1, B, Denominators, bm25
-from hub.knowledge.synonyms import related
+from hub.knowledge.synonyms import SYNONYM_WEIGHT, related
 from hub.knowledge.terms import asking_weights, weighted_terms
 from hub.knowledge.text import spaced
 from hub.knowledge.trouble import give_back_terms, reports_trouble, unwanted
@@ -207,13 +207,15 @@ class SuggestionIndex:
         weights = self._expand(asking_weights(query[:MAX_QUERY_CHARS]))
         if not weights or not self._articles:
             return [], None
-        offered, concepts = related(query[:MAX_QUERY_CHARS], weights, self._postings)
+        offered, concepts, phrased = related(query[:MAX_QUERY_CHARS], weights, self._postings)
         for term in [t for t, w in offered.items() if not w and t in weights]:
             del weights[term]  # understood through the thesaurus: not an unknown word
         # Only words count as unknown (single characters and pinyin pairs are helpers), and only the customer's
         # own: the thesaurus' additions would dilute it.
         words = {t: w for t, w in weights.items() if len(t) > 1 and not t.startswith("py:")}
         unknown = sum(w for t, w in words.items() if t not in self._postings) / sum(words.values()) if words else 0.0
+        for term in phrased.intersection(weights):  # a phrase's word is its concept's (synonyms.related)
+            weights[term] = min(weights[term], SYNONYM_WEIGHT)
         for term, weight in offered.items():
             if weight:
                 weights[term] = max(weights.get(term, 0.0), weight)

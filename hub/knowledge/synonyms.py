@@ -4,7 +4,8 @@ Customers rarely write an article's words: "my money back" for refund, "the vase
 damaged, "got kicked out" for locked, 钱咋还没回来 for 退款. Each group below is one concept of online
 retail support; a question word or phrase from a group also searches the group's other members (the ones
 some article contains) at SYNONYM_WEIGHT, below the words the customer actually wrote. English entries are
-matched as stems; phrases and Chinese entries as substrings of the lower-cased question (jieba may cut a
+matched as stems of their base form ("sent" is "send": lemmas.py); phrases as runs of such words ("bringing
+it back" holds "bring it back"), Chinese entries as substrings of the lower-cased question (jieba may cut a
 customer's wording differently from the article's).
 """
 
@@ -15,16 +16,18 @@ from collections.abc import Container, Mapping
 from functools import lru_cache
 
 SYNONYM_WEIGHT = 0.6
+GAP = 2  # words a two-word phrase may have between its words ("send the shoes back")
 # One concept a line: members separated by "|". Multi-word English entries are phrases.
 _GROUPS = (
     "refund|reimburse|money back|cash back|paid back|repay|退款|退钱|钱退|返还|退回来|回款",
     "ship|dispatch|sent out|send out|left the warehouse|leave the warehouse|发货|寄出|发出|出库|发走",
     "parcel|package|box|shipment|包裹|快递|箱子",
-    "damaged|broken|shattered|smashed|crushed|cracked|in pieces|dented|破损|损坏|碎|裂|摔坏|压坏|坏了",
+    "damaged|broken|shattered|smashed|crushed|cracked|in pieces|dented|chipped|scratched|torn|ripped|leaking|"
+    "ruined|破损|损坏|碎|裂|摔坏|压坏|坏了",
     "return|send back|send it back|send them back|bring back|take back|退货|退回|寄回|退回去",
     "exchange|swap|replace|replacement|换货|调换|换大|换小",
-    "password|passcode|credentials|secret|login code|密码|口令",
-    "login|log in|sign in|signin|登录|登陆|登入",
+    "password|passcode|credentials|secret|login code|pwd|密码|口令",
+    "login|log in|sign in|signin|log on|logon|sign on|登录|登陆|登入",
     "locked|frozen|blocked|suspended|kicked out|lock|锁定|冻结|封号|登不上|登不进去",
     "delete|erase|wipe|remove|注销|删除|删掉|销户|销号",
     "cancel|call off|undo|changed my mind|don't want|do not want|取消|撤销|撤回|撤单|不要了",
@@ -33,7 +36,8 @@ _GROUPS = (
     "twice|two times|double|duplicate|两次|两笔|重复",
     "fee|cost|costs|extra|postage|运费|邮费",
     "free delivery|free shipping|free postage|包邮|免运费|免邮|不收运费",
-    "address|destination|new place|moved|flat|apartment|地址|收货地址|搬家",
+    "address|destination|new place|moved|flat|apartment|relocated|relocate|relocating|moving house|postcode|"
+    "zipcode|地址|收货地址|搬家",
     "phone|mobile|cell|手机号|手机号码|电话号码",
     "coupon|voucher|promo code|discount code|优惠券|优惠卷|券|折扣码|红包",
     "crash|crashes|freezes|froze|quits|closes by itself|shuts down|keeps closing|"
@@ -41,32 +45,57 @@ _GROUPS = (
     "membership|member|tier|level|perks|benefits|会员|等级|权益|特权",
     "hours|what time|opening hours|online|几点|上班|下班|工作时间|在线",
     "invoice|receipt|billing document|tax number|vat|发票|开票|报销|收据|税号",
-    "payment|pay|checkout|paying|支付|付款|付钱",
-    "failed|declined|rejected|won't go through|doesn't go through|not going through|失败|不成功|付不了|付不出去",
-    "gift card|giftcard|gift voucher|礼品卡|购物卡|卡密",
+    "payment|pay|checkout|paying|transaction|transactions|支付|付款|付钱",
+    "failed|declined|rejected|refused|refuses|refusing|unsuccessful|did not succeed|didnt succeed|"
+    "won't go through|doesn't go through|not going through|失败|不成功|付不了|付不出去",
+    "gift card|giftcard|gift voucher|gift certificate|voucher card|礼品卡|购物卡|卡密",
     "balance|left on|remaining|余额|剩多少",
     "price drop|cheaper|on sale|for less|price went down|price cut|marked down|price difference|"
     "降价|便宜|差价|买贵|价保|降了",
     "missing|only got|only received|incomplete|少件|漏发|少了|只收到",
-    "international|overseas|abroad|another country|outside china|customs|import duties|海外|国外|境外|港澳台|清关|关税",
+    "international|overseas|abroad|another country|other countries|worldwide|outside china|customs|"
+    "import duties|duties|海外|国外|境外|港澳台|清关|关税",
     "points|reward points|积分",
     "warranty|guarantee|repair|stopped working|not working|no longer works|won't turn on|faulty|"
     "保修|维修|免费修|能修|修好|修一下|质保|开不了机",
     "unsubscribe|opt out|spam|spamming|promo|promotions|promotional|marketing|newsletter|退订|营销|促销|推送|广告",
-    "customer service|agent|agents|support|客服|人工",
+    "customer service|agent|agents|support|real person|human|representative|live chat|客服|人工",
     "expire|expires|expired|expiry|run out|runs out|valid until|过期|到期|失效|有效期",
+    # Everyday support vocabulary (issue #21's English paraphrases): forgetting, changing, the card, mail,
+    # an order being prepared or pre-ordered.
+    "forgot|forget|forgotten|cant remember|can not remember|cannot remember|dont remember|do not remember|"
+    "no longer remember",
+    "change|switch|modify|edit|amend|alter",
+    "card|credit card|debit card|bank card|mastercard|visa|amex",
+    "email|mail|e-mail|inbox",
+    "processing|preparing|being prepared|packing|being packed",
+    "presale|presales|pre-sale|pre sale|preorder|pre-order|pre order",
 )
+_FUNCTION = frozenset(("cannot", "cant", "dont", "didnt", "doesnt", "wont", "isnt", "longer", "never"))
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @lru_cache(maxsize=1)
 def _tables() -> tuple[dict[str, tuple[str, ...]], list[tuple[str, tuple[str, ...]]]]:
-    """Single terms -> the group's index terms; phrases (several English words) -> the same."""
-    from hub.knowledge.terms import stem
+    """Single terms -> the group's index terms; phrases (several English words, as the padded run of their
+    terms that _matchable holds; Chinese entries as written) -> the same."""
+    from hub.knowledge.terms import stem, word_term
+
+    def forms(word: str) -> tuple[str, ...]:  # as articles index it, and as its base form ("forgot", "forget")
+        return tuple(dict.fromkeys((stem(word), word_term(word))))
 
     by_term: dict[str, list[str]] = {}
     phrases: list[tuple[str, tuple[str, ...]]] = []
+    # A word of phrases of two concepts says neither: "back" is of "money back" (refund) and "send back"
+    # (return), so "send it back" does not offer it (the word "refund" still offers the refund's "back").
+    concepts_of: dict[str, set[int]] = {}
+    for i, line in enumerate(_GROUPS):
+        for m in line.split("|"):
+            words = _WORD.findall(m.replace("'", ""))
+            if len(words) > 1 and not _CJK.search(m):
+                for w in words:
+                    concepts_of.setdefault(word_term(w), set()).add(i)
     for line in _GROUPS:
         members = line.split("|")
         terms: list[str] = []
@@ -75,24 +104,34 @@ def _tables() -> tuple[dict[str, tuple[str, ...]], list[tuple[str, tuple[str, ..
             if _CJK.search(m):
                 terms.append(m)
             elif len(words) == 1:
-                terms.append(stem(words[0]))
+                terms.extend(forms(words[0]))
             else:
-                terms.extend(stem(w) for w in words)  # a phrase also offers its own words
+                # A phrase also offers its own words, but not the ones that only make it a phrase: "can't
+                # remember" must not offer "cannot" (of "cannot pay").
+                terms.extend(word_term(w) for w in words if w not in _FUNCTION)
         group = tuple(dict.fromkeys(terms))
+        phrased = tuple(t for t in group if len(concepts_of.get(t, ())) < 2)
         for m in members:
             words = _WORD.findall(m.replace("'", ""))
             if len(words) == 1 and not _CJK.search(m):
-                by_term.setdefault(stem(words[0]), []).extend(group)
-            else:  # Chinese is matched in the text: jieba may cut the customer's wording differently
-                phrases.append((m.replace("'", ""), group))
+                for term in forms(words[0]):
+                    by_term.setdefault(term, []).extend(group)
+            elif _CJK.search(m):  # matched in the text: jieba may cut the customer's wording differently
+                phrases.append((m, group))
+            else:
+                phrases.append((" " + " ".join(word_term(w) for w in words) + " ", phrased))
     return {k: tuple(dict.fromkeys(v)) for k, v in by_term.items()}, phrases
 
 
-def related(query: str, weights: Mapping[str, float], postings: Container[str]) -> tuple[dict[str, float], int]:
+def related(
+    query: str, weights: Mapping[str, float], postings: Container[str]
+) -> tuple[dict[str, float], int, frozenset[str]]:
     """The indexed terms the question's words and phrases stand for, at SYNONYM_WEIGHT of the word's weight
     (a question word no article uses but the thesaurus understands comes back with weight 0: to be
-    dropped), and how many of the thesaurus' concepts the question touches: customers asking about the
-    service use its concepts, one asking about something else mostly does not."""
+    dropped), how many of the thesaurus' concepts the question touches (customers asking about the service
+    use its concepts, one asking about something else mostly does not), and the question's terms that are
+    words of an English phrase it holds: "back" of "send it back" is the phrase's concept, not the "back"
+    of "money back", so it should count no more than the concept's other members."""
     by_term, phrases = _tables()
     out: dict[str, float] = {}
     concepts: set[tuple[str, ...]] = set()
@@ -109,11 +148,56 @@ def related(query: str, weights: Mapping[str, float], postings: Container[str]) 
             offer(by_term[term], weight)
             if term not in postings and any(t in postings for t in by_term[term]):
                 out[term] = 0.0  # a word no article uses, understood: it no longer counts as unknown
-    text = query.lower().replace("'", "").replace("’", "")
+    for term, base in _based(query):  # "undone": its stem is no entry's, its base form's is
+        weight = weights.get(term, 0.0)
+        if weight >= 0.5 and base in by_term:
+            offer(by_term[base], weight)
+            if term not in postings and any(t in postings for t in by_term[base]):
+                out[term] = 0.0
+    text = _matchable(query)
+    apart = _apart(query)
+    phrased: set[str] = set()
     for phrase, group in phrases:
-        if phrase in text:
+        if phrase in text or phrase in apart:
             offer(group, 1.0)
-    return out, len(concepts)
+            if phrase.startswith(" "):
+                words = phrase.split()
+                phrased.update(term for term, base in _word_terms(query) if base in words)
+    return out, len(concepts), frozenset(phrased)
+
+
+@lru_cache(maxsize=4096)
+def _matchable(text: str) -> str:
+    """The question as the thesaurus' entries are matched in it: lower-cased (for Chinese entries), then its
+    English words as terms, padded with spaces (for phrases, whatever form the customer wrote them in)."""
+    from hub.knowledge.terms import word_term
+
+    lowered = text.lower().replace("'", "").replace("’", "")
+    return lowered + "\n " + " ".join(word_term(w) for w in _WORD.findall(lowered)) + " "
+
+
+@lru_cache(maxsize=4096)
+def _word_terms(text: str) -> tuple[tuple[str, str], ...]:
+    """The question's English words as (stem, stem of the base form): "undone" is ("undon", "undo")."""
+    from hub.knowledge.terms import stem, word_term
+
+    words = _WORD.findall(text.lower().replace("'", "").replace("’", ""))
+    return tuple(dict.fromkeys((stem(w), word_term(w)) for w in words))
+
+
+def _based(text: str) -> list[tuple[str, str]]:
+    """The question's words whose base form stems differently from the word."""
+    return [(term, base) for term, base in _word_terms(text) if term != base]
+
+
+@lru_cache(maxsize=4096)
+def _apart(text: str) -> frozenset[str]:
+    """Pairs of the question's English words (as terms) with up to GAP words between them, padded like a
+    two-word phrase: "send the shoes back" holds "send back", "take my old coat back" "take back"."""
+    from hub.knowledge.terms import word_term
+
+    words = [word_term(w) for w in _WORD.findall(text.lower().replace("'", "").replace("’", ""))]
+    return frozenset(f" {a} {b} " for i, a in enumerate(words) for b in words[i + 2 : i + 2 + GAP])
 
 
 def stands_for(term: str, text: str) -> tuple[str, ...]:
@@ -122,7 +206,10 @@ def stands_for(term: str, text: str) -> tuple[str, ...]:
     Empty when the thesaurus does not know it."""
     by_term, phrases = _tables()
     out: list[str] = list(by_term.get(term, ()))
+    for based in (b for t, b in _based(text) if t == term):
+        out.extend(by_term.get(based, ()))
     cjk = bool(_CJK.search(term))
+    text = _matchable(text)
     for phrase, group in phrases:
         if cjk:
             if term == phrase or (term in phrase and len(term) > 1):

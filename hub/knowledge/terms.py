@@ -13,6 +13,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
+from hub.knowledge.lemmas import lemma
 from hub.knowledge.pinyin_tables import lazy_pinyin
 from hub.knowledge.text import _CJK, _RUNS, _WORD, STOPWORDS, run_words
 
@@ -48,6 +49,12 @@ def _stemmer() -> Any:  # snowballstemmer has no type hints
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     return str(_stemmer().stemWord(word))
+
+
+def word_term(word: str) -> str:
+    """The index term of an English word: its base form (lemmas.py: "sent" -> "send"), stemmed. The customer
+    search keeps the plain stem (hub.customers.search_query)."""
+    return stem(lemma(word))
 
 
 @lru_cache(maxsize=1)
