@@ -39,6 +39,7 @@ class HookAnnouncer:
         self.origin = uuid.uuid4().hex
         self._client: Any = None
         self._task: asyncio.Task[None] | None = None
+        self.heard = 0  # holds, releases and changes heard from other processes
 
     def subscribe(self, bus: EventBus) -> None:
         """A hook the sender turned off (it kept failing) is read again everywhere, not only at MAX_AGE_S."""
@@ -95,6 +96,7 @@ class HookAnnouncer:
         kind, token = data.get("kind"), data.get("token")
         if kind not in KINDS or not isinstance(token, str):
             return
+        self.heard += data.get("origin") != self.origin
         if kind == "hold":
             self._hooks.hold(token)
             # After the hold is in place: the changer commits only once it has heard every process.

@@ -3,18 +3,23 @@ after, one turned off or removed there gets none, and between changes the other 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
 from hub import keys
 from hub.app import create_app
-from hub.settings import Settings
+from hub.app.webhooks import HOOK_ANNOUNCER
+from hub.cli import main
+from hub.settings import PROJECT_ROOT, Settings
 from hub.tickets.ingest import Ingestor
 from hub.webhooks.active import active_hooks
 from hub.webhooks.config import WebhookConfig
+from hub.webhooks.tables import Webhook
 from tests.conftest import PG_URL, REDIS_URL, Hub, make_token
 from tests.processes import free_port
 from tests.waiting import until
@@ -85,3 +90,35 @@ async def test_a_hook_changed_on_one_hub_counts_on_the_other_from_its_next_write
         with statements(db) as sent:
             await ingestor.ingest(contact("m-6"))  # commits: nothing owed to the removed hook
         assert hook_reads(sent) == 1 and await owed(db, hook["id"]) == []
+
+
+async def test_a_hook_added_by_the_command_line_counts_from_the_serving_hubs_next_write(
+    settings: Settings, redis_url: str, aiohttp_server: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not settings.database_url.startswith("postgresql"):
+        pytest.skip("the command line and a serving hub share the database on PostgreSQL")
+    serving = dataclasses.replace(settings, redis_url=redis_url)
+    app = create_app(serving)
+    hub = Hub(await aiohttp_server(app), app, serving)
+    db = app[keys.DB]
+    await until(listening(hub), what="subscribed to hook changes")
+    ingestor = Ingestor(db, serving)
+    await ingestor.ingest(contact("m-0"))  # the hub has read the hooks: none
+    for name, value in (
+        ("HUB_CONFIG", str(PROJECT_ROOT / "config" / "hub.toml")),
+        ("HUB_REDIS_URL", redis_url),
+        ("HUB_DATABASE_URL", settings.database_url),
+        ("HUB_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true"),
+    ):
+        monkeypatch.setenv(name, value)  # fmt: skip
+    # `hub webhook add` runs its own event loop: in a thread, while the hub's loop acknowledges the hold.
+    assert await asyncio.to_thread(main, ["webhook", "add", "http://127.0.0.1:9/h", "--events", "ticket.created"]) == 0
+    assert app[HOOK_ANNOUNCER].heard >= 1  # its hold, acknowledged before the hook was written (its release follows)
+    async with db.read() as s:
+        hook_id = await s.scalar(select(func.max(Webhook.id)))
+    assert isinstance(hook_id, int)
+    await ingestor.ingest(contact("m-1"))
+    assert await owed(db, hook_id) == ["ticket.created"]
+    assert await asyncio.to_thread(main, ["webhook", "remove", str(hook_id)]) == 0
+    await ingestor.ingest(contact("m-2"))
+    assert await owed(db, hook_id) == []
