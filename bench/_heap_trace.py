@@ -8,8 +8,9 @@ dicts). Tracing from start-up instead slows the hub so much on a busy machine th
 
 With FRAMES = 0 (bench/day.py --census) nothing is traced, so the hub runs at its own speed; each SIGUSR1 writes
 DIR/<n>.census.json: the objects by type, the tasks by coroutine, the large containers by who holds them (an
-attribute of a class's instances, a module's global) and the allocator's figures (glibc's heap in use and free,
-Python's blocks), the few seconds' look a leak or a warm-up shows in. DIR/<n>.done says each step is complete.
+attribute of a class's instances, a module's global), the entries of each functools cache, and the allocators'
+figures (glibc's heap in use and free; Python's arenas, blocks in use and free inside them): the few seconds' look a
+leak or a warm-up shows in. DIR/<n>.done says each step is complete.
 """
 
 from __future__ import annotations
@@ -17,10 +18,14 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import ctypes.util
+import functools
 import gc
 import json
+import os
+import re
 import signal
 import sys
+import tempfile
 import tracemalloc
 import weakref
 from collections import Counter, deque
@@ -34,6 +39,7 @@ sys.path.append(str(Path(__file__).resolve().parent.parent))
 from hub.cli import main
 
 CONTAINERS = (dict, set, list, deque, weakref.WeakSet, weakref.WeakValueDictionary, weakref.WeakKeyDictionary)
+NESTED = 2  # levels of dicts of containers counted inside a holder
 LARGE = 50  # entries from which a container is listed (summed over the instances of one holder)
 _steps = 0
 
@@ -48,7 +54,7 @@ class _MallInfo2(ctypes.Structure):
 
 def _allocator() -> dict[str, float]:
     """glibc's main heap (the event loop's thread: in use, free inside it, mmapped) and Python's allocated blocks."""
-    figures: dict[str, float] = {"python_blocks": sys.getallocatedblocks()}
+    figures: dict[str, float] = {"python_blocks": sys.getallocatedblocks(), **_pymalloc()}
     libc = ctypes.CDLL(ctypes.util.find_library("c"))
     if hasattr(libc, "mallinfo2"):  # glibc 2.33+; the main arena only (the loop's thread allocates there)
         libc.mallinfo2.restype = _MallInfo2
@@ -70,15 +76,44 @@ def _attributes(o: object) -> dict[str, Any] | None:
     return attributes if isinstance(attributes, dict) else None
 
 
+def _pymalloc() -> dict[str, float]:
+    """Python's small-object arenas (mmapped, so outside glibc's figures): in use, and free inside them (what a
+    fragmented heap keeps). sys._debugmallocstats writes to the C stderr, so that is pointed at a file meanwhile."""
+    with tempfile.TemporaryFile() as out:
+        saved = os.dup(2)
+        try:
+            os.dup2(out.fileno(), 2)
+            sys._debugmallocstats()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        out.seek(0)
+        text = out.read().decode(errors="replace")
+    found = re.findall(r"^[#\d ]*(arenas allocated current|bytes in allocated blocks|bytes in available blocks"
+                       r"|unused pools)[^=]*= +([\d,]+)", text, re.MULTILINE)  # fmt: skip
+    figures = {k: int(v.replace(",", "")) for k, v in found}
+    mb = 2**20
+    return {
+        "arenas_mb": figures.get("arenas allocated current", 0) * 1.0,  # 1 MiB arenas on 3.10+
+        "blocks_mb": figures.get("bytes in allocated blocks", 0) / mb,
+        "free_blocks_mb": figures.get("bytes in available blocks", 0) / mb,
+        "unused_pools_mb": figures.get("unused pools", 0) / mb,
+    }
+
+
 def _holders(objects: list[Any]) -> dict[str, list[int]]:
     """Containers of LARGE entries or more by holder ("module.Class.attribute", "module:global"): [instances, entries,
     largest]. A dict keyed by ticket, customer or socket that only grows shows here run after run."""
     held: dict[str, list[int]] = {}
 
-    def add(holder: str, value: object) -> None:
+    def add(holder: str, value: object, depth: int = 0) -> None:
         if isinstance(value, CONTAINERS) and (size := len(value)) >= 1:
             row = held.setdefault(holder, [0, 0, 0])
             row[0], row[1], row[2] = row[0] + 1, row[1] + size, max(row[2], size)
+            # A dict of containers also by its inner ones, "holder[*]" (socket.io's rooms: namespace -> room -> sids).
+            if depth < NESTED and isinstance(value, dict):
+                for inner in list(value.values()):
+                    add(f"{holder}[*]", inner, depth + 1)
 
     for module in list(sys.modules.values()):
         if isinstance(module, ModuleType):
@@ -102,6 +137,12 @@ def census() -> dict[str, Any]:
         if isinstance(t, asyncio.Task) and not t.done()
     )
     status = Path("/proc/self/status").read_text().splitlines()
+    # functools' caches keep their entries inside C: only cache_info() says how full each is.
+    caches = {
+        f"{o.__module__}.{o.__qualname__}": o.cache_info().currsize
+        for o in objects
+        if isinstance(o, functools._lru_cache_wrapper) and o.cache_info().currsize
+    }
     rss = next(line.split()[1] for line in status if line.startswith("VmRSS"))
     return {
         "rss_mb": round(int(rss) / 1024, 1),
@@ -110,6 +151,7 @@ def census() -> dict[str, Any]:
         "allocator": _allocator(),
         "tasks": dict(tasks.most_common()),
         "containers": _holders(objects),
+        "caches": dict(sorted(caches.items(), key=lambda kv: -kv[1])),
         "types": dict(Counter(f"{type(o).__module__}.{type(o).__qualname__}" for o in objects)),
     }
 
@@ -124,7 +166,12 @@ def _step(signum: int, frame: FrameType | None) -> None:
     # gc.get_objects() until unfrozen, so all are counted unfrozen, then all frozen again.
     gc.unfreeze()
     if frames == 0:
-        (folder / f"{_steps}.census.json").write_text(json.dumps(census()))
+        # Garbage among frozen objects (cycles of what was alive at a freeze and finished since) waits for the hub's
+        # next thaw: counted, then freed, so the census is of what is alive (the run's later steps start afresh).
+        frozen = len(gc.get_objects())
+        freed = gc.collect()
+        counted = census() | {"objects_before_thaw": frozen, "frozen_garbage": freed}
+        (folder / f"{_steps}.census.json").write_text(json.dumps(counted))
     else:
         kinds = Counter(f"{type(o).__module__}.{type(o).__qualname__}" for o in gc.get_objects())
         (folder / f"{_steps}.types.json").write_text(json.dumps(kinds))

@@ -169,10 +169,12 @@ def census_growth(folder: Path, steps: int) -> dict[str, Any]:
     return {
         "rss_mb": [c["rss_mb"] for c in taken],
         "objects": [c["objects"] for c in taken],
+        "frozen_garbage": [c.get("frozen_garbage") for c in taken],
         "modules": [c["modules"] for c in taken],
         "allocator": {k: [c["allocator"].get(k) for c in taken] for k in taken[0]["allocator"]},
         "tasks": [sum(c["tasks"].values()) for c in taken],
         "tasks_grown": grown("tasks", 5),
         "containers_grown": grown("containers"),
+        "caches_grown": grown("caches"),
         "types_grown": grown("types"),
     }
