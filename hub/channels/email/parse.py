@@ -182,12 +182,11 @@ def parse_mail(
             name = filename or f"{(summary.subject if summary else '') or 'forwarded'}"[:80] + ".eml"
             parts.append(MailPart(name if name.lower().endswith(".eml") else name + ".eml", ctype, data, False))
         elif disposition == "attachment" or filename or (ctype.startswith("image/") and cid):
-            payload = part.get_payload(decode=True)
             parts.append(
                 MailPart(
                     filename or f"part.{ctype.split('/')[-1]}",
                     ctype,
-                    payload if isinstance(payload, bytes) else b"",
+                    decoded_body(part, body if part is msg else None),
                     disposition != "attachment" and bool(cid),
                     cid or None,
                 )
