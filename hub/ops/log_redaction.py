@@ -4,6 +4,7 @@ parameters are masked in every record, its traceback included, whatever the form
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import re
 import unicodedata
@@ -107,14 +108,13 @@ def could_hold_a_number(window: str) -> bool:
         # Past 21 blocks of up to 20 digits, phonenumbers' candidate pattern may start or end inside a run.
         if len(runs) > 20:
             return True
-        digits = ""
-        for run in runs:
-            run = run if run.isascii() else "".join(str(unicodedata.decimal(c)) for c in run)
-            if run.startswith(("00", "011")) or len(run) > 20:
+        runs = [run if run.isascii() else "".join(str(unicodedata.decimal(c)) for c in run) for run in runs]
+        digits, ends = "".join(runs), list(itertools.accumulate(map(len, runs)))
+        for start, end in zip([0, *ends], ends, strict=False):
+            # An international prefix is read from the digits alone, across punctuation ("0-086 ...").
+            if digits.startswith(("00", "011"), start) or end - start > 20:
                 return True
-            digits += run
-            end = len(digits)
-            if any(length <= end and p.fullmatch(digits, end - length) for length, p in _national_numbers()):
+            if any(length <= end and p.fullmatch(digits, end - length, end) for length, p in _national_numbers()):
                 return True
     return False
 

@@ -51,6 +51,10 @@ def windows() -> list[str]:
             digits = rng.choice([" ", "-", ".", "/", " - "]).join(parts)
         shapes.append(digits)
     contexts = ["", "tel ", "id=", "x", '" ', "/api/", "(", " ms", " GB", "a", "%", ": "]
+    mixed = "0123456789" * 4 + '  --./()x[]~１２３:"a'  # what random search once found holes with
+    shapes += ["".join(rng.choice(mixed) for _ in range(rng.randint(8, 30))) for _ in range(1500)]
+    # An international prefix across punctuation; full-width digits inside a run (both once turned away).
+    shapes += ["86 0-041568-389291", '0/022657833１73-)x"]２5765']
     return shapes + [f"{rng.choice(contexts)}{s}{rng.choice(contexts)}" for s in shapes]
 
 
