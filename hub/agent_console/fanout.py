@@ -145,8 +145,8 @@ class RedisDirectEmit(socketio.AsyncRedisManager, DirectEmit):  # type: ignore[m
                     self._redis_connect()
                 await self.redis.publish(self.channel, publication)
                 return
-            except Exception:
-                log.exception("cannot publish console events to Redis (attempt %d of 2)", attempt)
+            except Exception as exc:  # Redis away: said once a try, without a traceback each time (as socket.io does)
+                log.error("cannot publish console events to Redis (try %d of 2): %s", attempt, exc)
                 self.connected = False
 
     async def flush(self) -> None:

@@ -200,6 +200,21 @@ async def test_a_publication_that_cannot_be_read_is_dropped_and_the_next_deliver
     await there.client.disconnect()
 
 
+async def test_with_redis_away_the_senders_own_sockets_still_hear_and_emit_returns() -> None:
+    node = Node(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
+    await node.start()
+    try:
+        console = await Console().connect(node, "queue:general")
+        await node.sio.emit("message", {"n": 1}, room="queue:general", namespace=NS)
+        await node.sio.emit("server_restarting", {}, namespace=NS)  # waits for its publication: given up, not raised
+        await until(lambda: console.has("server_restarting"), timeout=WAIT_S, what="the local events")
+        assert console.got("message") == [{"n": 1}]
+        assert node.manager.counts["publications"] >= 1  # tried and given up (logged), the next one tries again
+        await console.client.disconnect()
+    finally:
+        await node.stop()
+
+
 def test_the_wire_format_keeps_order_and_packets_byte_for_byte() -> None:
     outbox = relay.Outbox("a" * relay.HOST_ID_BYTES)
     packet = '2/agent,["message",{"text":"\\u4e2d\\n\\"x\\""}]'
