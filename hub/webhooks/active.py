@@ -8,7 +8,7 @@ Why it is safe, in the order it matters:
 - What the cache can miss is a hook added, turned on or given more events elsewhere. A change made through
   the registry holds every process's cache while it commits (`changing()`): this process at once, the others
   through Redis (announce.py), which acknowledge before the change is written. A held cache reads the hooks
-  in every write's transaction, so any event committed after the change's commit sees it, wherever it commits.
+  in every write's transaction, as every write did before there was a cache, until the change has committed.
 - Without that (a process whose Redis connection is down, none configured, a change made outside the hub):
   a process whose listener is not subscribed does not use its cache at all, and a cache is read again when
   it is older than MAX_AGE_S: a change is missed for at most that long.
