@@ -95,7 +95,7 @@ def _python() -> Path | None:
     return python
 
 
-def helpdesk_rate(n: int, workdir: Path, durability: str = "full") -> dict[str, Any] | None:
+def helpdesk_rate(n: int, workdir: Path, durability: str = "full", files: bool = False) -> dict[str, Any] | None:
     """django-helpdesk's figures for the benchmark's n mails: mails/s, CPU per mail (its one process, user and
     system), tickets and follow-ups made."""
     python = _python()
@@ -107,7 +107,7 @@ def helpdesk_rate(n: int, workdir: Path, durability: str = "full") -> dict[str, 
     settings = SETTINGS.replace("DB_PATH", str(project / "db.sqlite3")).replace("MEDIA_PATH", str(project / "media"))
     (project / "settings.py").write_text(settings, encoding="utf-8")
     (project / "urls.py").write_text(URLS, encoding="utf-8")
-    for i, _sender, raw in mails(n):
+    for i, _sender, raw in mails(n, files=files):
         (inbox / f"{i:06d}.eml").write_bytes(raw)
     env = {"DJANGO_SETTINGS_MODULE": "settings", "PYTHONPATH": str(project), "PATH": "/usr/bin:/bin"}
     done = subprocess.run(

@@ -3,7 +3,8 @@
 Sizes as real support mail: 80% 2-10 kB, 15% 200 kB, 5% 5 MB; 40% are replies (In-Reply-To an earlier
 mail). Senders are separate processes (bench/smtp_sender.py), so the hub's loop shares no GIL with them. The hub answers
 250 only after the mail is committed, so "accept" latency is also the time until the ticket is visible
-through the API (checked for a sample). Full run: 10,000 mails; --quick: 300.
+through the API (checked for a sample). Full run: 10,000 mails; --quick: 300. --files: the 200 kB and 5 MB
+mails are a short text and HTML with a photo or a PDF (base64), as mail clients send files.
 The same mails then go through django-helpdesk's local-directory mailbox (bench/helpdesk_compare.py;
 installed from PyPI into var/bench on first use; --no-compare skips it) and the ratios are printed (mails/s, and
 CPU per mail, the figure a loaded machine distorts least). Both sides
@@ -41,12 +42,13 @@ SENDERS = 4  # sender processes; the machine has 2 cores, and they share them wi
 ROOT = Path(__file__).resolve().parent.parent
 
 
-async def send_all(port: int, n: int) -> list[float]:
+async def send_all(port: int, n: int, files: bool = False) -> list[float]:
     """SENDERS sender processes in parallel; the accept time of every mail (ms)."""
     root = str(ROOT)
     procs = [
         await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bench.smtp_sender", str(port), str(n), str(k), str(SENDERS),
+            *(["--files"] if files else []),
             stdout=asyncio.subprocess.PIPE, cwd=root,
         )
         for k in range(SENDERS)
@@ -101,7 +103,7 @@ def pct(values: list[float], q: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
 
 
-async def run(n: int, workdir: Path, compare: bool, unsafe: bool = False) -> dict[str, object]:
+async def run(n: int, workdir: Path, compare: bool, unsafe: bool = False, files: bool = False) -> dict[str, object]:
     db_url = f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
     await asyncio.to_thread(upgrade, db_url)
     ours = await durability(db_url, unsafe)
@@ -131,7 +133,7 @@ async def run(n: int, workdir: Path, compare: bool, unsafe: bool = False) -> dic
         watcher = asyncio.create_task(watch_loop(lags, stop))
         t0, cpu0 = time.perf_counter(), hub_cpu()
         with StepTimer() as steps:
-            accepted = await send_all(port, n)
+            accepted = await send_all(port, n, files)
         elapsed = time.perf_counter() - t0
         stop.set()
         await watcher
@@ -140,11 +142,12 @@ async def run(n: int, workdir: Path, compare: bool, unsafe: bool = False) -> dic
     finally:
         await server.close()
     rate = round(n / elapsed, 1)
-    theirs = await asyncio.to_thread(helpdesk_rate, n, workdir, durability_of(unsafe)) if compare else None
+    theirs = await asyncio.to_thread(helpdesk_rate, n, workdir, durability_of(unsafe), files) if compare else None
     return {
         "bench": "email",
         **ours,
         "emails": n,
+        "files": files,
         "emails_per_s": rate,
         "accept_p50_ms": pct(accepted, 0.5),
         "accept_to_ticket_p99_ms": pct(accepted, 0.99),
@@ -192,10 +195,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-compare", action="store_true", help="skip django-helpdesk (it installs from PyPI)")
     parser.add_argument("--emails", type=int, default=10_000)
+    parser.add_argument("--files", action="store_true", help="the big mails carry their size as files")
     add_unsafe(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        figures = asyncio.run(run(300 if args.quick else args.emails, Path(tmp), not args.no_compare, args.unsafe))
+        figures = asyncio.run(
+            run(300 if args.quick else args.emails, Path(tmp), not args.no_compare, args.unsafe, args.files)
+        )
     print(json.dumps(figures))
     sys.exit(0 if figures["stored"] == figures["emails"] else 1)
 
