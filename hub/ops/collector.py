@@ -10,6 +10,11 @@ in it is garbage; a wave of new sockets is frozen at once. A frozen object is st
 it, but a cycle among frozen objects is not (a closed socket's objects are such a cycle): when enough frozen
 sockets have closed, or every few minutes, everything is thawed, collected once and frozen again. One full pass
 over everything per many disconnections or minutes instead of one every few seconds, and the garbage is bounded.
+
+A full pass freezes whatever is in flight too (an SMTP session, an HTTP connection, a request's objects), and once
+finished these are cycles among frozen objects as well, with no socket closing to count them: so the frozen objects
+are also counted every few seconds, and when they have grown by a quarter since the last thaw, everything is
+thawed and collected (Python's own rule for a full pass: the oldest generation grown by a quarter).
 """
 
 from __future__ import annotations
@@ -38,6 +43,12 @@ class Policy:
     # ping interval, and the service task holds its copy of the sockets for up to a ping timeout. Thawing before
     # then would freeze them again. (python-socketio's defaults, 25 s and 20 s; the hub passes its own.)
     settle_s: float = 45.0
+    # Frozen objects grown by this share since the last thaw: finished work's cycles waiting (bench/day.py: 4,700-
+    # 11,500 objects per 2,000 contacts a process, else kept for up to thaw_every_s). The first such thaw comes
+    # after start-up's warm-up froze its dictionaries. Counting walks every frozen object (~10 ms at 600,000), so
+    # not at every tick.
+    thaw_growth: float = 0.25
+    count_every_s: float = 10.0
 
 
 class SocketFreezer:
@@ -51,7 +62,8 @@ class SocketFreezer:
         self._seen: set[str] = set()
         self._at_freeze: set[str] = set()
         self._gone_at: dict[str, float] = {}
-        self._thawed_at = time.monotonic()
+        self._thawed_at = self._counted_at = time.monotonic()
+        self._frozen_after_thaw = gc.get_freeze_count()
         self._task: asyncio.Task[None] | None = None
         self.freezes = 0
         self.thaws = 0
@@ -88,13 +100,16 @@ class SocketFreezer:
         self._seen = now | self._gone_at.keys()
         p = self.policy
         settled = sum(1 for at in self._gone_at.values() if t - at >= p.settle_s)
-        if (settled and settled >= max(p.thaw_after, p.thaw_share * len(self._seen))) or (
-            t - self._thawed_at >= p.thaw_every_s
+        if (
+            (settled and settled >= max(p.thaw_after, p.thaw_share * len(self._seen)))
+            or t - self._thawed_at >= p.thaw_every_s
+            or self._frozen_grew(t)
         ):
             began = time.perf_counter()
             gc.unfreeze()
             collected = gc.collect()
             gc.freeze()
+            self._frozen_after_thaw = gc.get_freeze_count()
             # The closed sockets not yet let go were frozen again: they count at the next thaw.
             self._gone_at = {sid: at for sid, at in self._gone_at.items() if t - at < p.settle_s}
             self._seen, self._at_freeze = now | self._gone_at.keys(), now
@@ -110,3 +125,10 @@ class SocketFreezer:
             gc.freeze()
             self._at_freeze = now
             self.freezes += 1
+
+    def _frozen_grew(self, t: float) -> bool:
+        """Whether the frozen objects grew by thaw_growth since the last thaw (counted every count_every_s)."""
+        if t - self._counted_at < self.policy.count_every_s:
+            return False
+        self._counted_at = t
+        return gc.get_freeze_count() > (1 + self.policy.thaw_growth) * self._frozen_after_thaw

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import math
 import weakref
 from typing import Any
 
@@ -43,7 +44,8 @@ def _short_pings(hub: Hub) -> float:
 
 async def test_a_wave_of_sockets_is_frozen_and_once_they_close_their_objects_are_freed(hub: Hub) -> None:
     eio = hub.app[keys.SIO].eio
-    policy = Policy(freeze_after=8, thaw_after=8, thaw_share=0.5, settle_s=_short_pings(hub))
+    # The frozen objects' growth is left out (count_every_s): this is the closed sockets' thaw alone.
+    policy = Policy(freeze_after=8, thaw_after=8, thaw_share=0.5, settle_s=_short_pings(hub), count_every_s=math.inf)
     freezer = SocketFreezer(eio.sockets.keys, policy)
     # One stays: engine.io's service task keeps the last socket it looked at until it looks at another.
     staying = await visitor(hub.url)
@@ -77,7 +79,8 @@ async def test_a_few_closed_sockets_wait_for_the_timed_collection() -> None:
     # Far fewer closed than thaw_after: no thaw for them at once, but the timed one comes (what it frees is
     # the first test's matter).
     sockets = {"a", "b", "c", "d"}
-    freezer = SocketFreezer(lambda: set(sockets), Policy(freeze_after=2, thaw_after=100, thaw_every_s=0.5, settle_s=0))
+    policy = Policy(freeze_after=2, thaw_after=100, thaw_every_s=0.5, settle_s=0, count_every_s=math.inf)
+    freezer = SocketFreezer(lambda: set(sockets), policy)
     freezer.check()
     assert (freezer.freezes, freezer.thaws) == (1, 0)  # a wave of new sockets: frozen
     sockets -= {"b", "c", "d"}
@@ -97,3 +100,61 @@ async def test_what_survives_a_full_pass_is_frozen_while_the_freezer_runs() -> N
         await freezer.stop()
     gc.collect()
     assert gc.get_objects(generation=2)  # stopped: the collector's own behaviour again
+
+
+class _Work:
+    """What a finished request leaves: objects that refer to each other (a session and its handler, an exception
+    and its traceback's frames), freed only by a collection."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def _finished_work(share: float) -> list[weakref.ref[_Work]]:
+    """Work in flight when a full pass froze it, as many objects as `share` of those frozen, then finished."""
+    work = [_Work() for _ in range(int(share * gc.get_freeze_count()) + 1000)]
+    gc.freeze()
+    return [weakref.ref(w) for w in work[::100]]  # `work` goes now: the cycles alone hold each other
+
+
+async def test_finished_work_frozen_in_flight_is_collected_once_the_frozen_objects_grow_by_a_quarter() -> None:
+    gc.freeze()  # what the process holds now is the baseline
+    freezer = SocketFreezer(lambda: (), Policy(thaw_every_s=math.inf, count_every_s=0))  # no socket ever closes
+    try:
+        finished = _finished_work(0.3)
+        gc.collect()
+        assert all(ref() is not None for ref in finished)  # frozen: a full pass alone does not free them
+        freezer.check()
+        assert freezer.thaws == 1
+        assert all(ref() is None for ref in finished)
+        assert gc.get_freeze_count() > 0  # what lives is frozen again
+    finally:
+        gc.unfreeze()
+
+
+async def test_frozen_objects_grown_by_less_than_a_quarter_wait_for_a_later_thaw() -> None:
+    gc.freeze()
+    freezer = SocketFreezer(lambda: (), Policy(thaw_every_s=math.inf, count_every_s=0))
+    try:
+        finished = _finished_work(0.1)
+        freezer.check()
+        assert freezer.thaws == 0
+        assert all(ref() is not None for ref in finished)
+        more = _finished_work(0.2)  # now over a quarter of the baseline in all
+        freezer.check()
+        assert freezer.thaws == 1
+        assert all(ref() is None for ref in [*finished, *more])
+    finally:
+        gc.unfreeze()
+
+
+async def test_frozen_objects_are_counted_only_every_count_every_s() -> None:
+    gc.freeze()
+    freezer = SocketFreezer(lambda: (), Policy(thaw_every_s=math.inf, count_every_s=3600))
+    try:
+        finished = _finished_work(0.5)
+        freezer.check()
+        assert freezer.thaws == 0  # not counted yet: the count walks every frozen object, so it is rationed
+        assert all(ref() is not None for ref in finished)
+    finally:
+        gc.unfreeze()
