@@ -136,16 +136,14 @@ def census() -> dict[str, Any]:
         for t in objects
         if isinstance(t, asyncio.Task) and not t.done()
     )
-    status = Path("/proc/self/status").read_text().splitlines()
     # functools' caches keep their entries inside C: only cache_info() says how full each is.
     caches = {
         f"{o.__module__}.{o.__qualname__}": o.cache_info().currsize
         for o in objects
         if isinstance(o, functools._lru_cache_wrapper) and o.cache_info().currsize
     }
-    rss = next(line.split()[1] for line in status if line.startswith("VmRSS"))
     return {
-        "rss_mb": round(int(rss) / 1024, 1),
+        "rss_mb": _rss_mb(),
         "objects": len(objects),
         "modules": len(sys.modules),
         "allocator": _allocator(),
@@ -170,6 +168,7 @@ def _step(signum: int, frame: FrameType | None) -> None:
         # next thaw: counted, then freed, so the census is of what is alive (the run's later steps start afresh).
         frozen = len(gc.get_objects())
         freed = gc.collect()
+        gc.unfreeze()  # the hub's freezer froze all again right after that full pass
         counted = census() | {"objects_before_thaw": frozen, "frozen_garbage": freed}
         (folder / f"{_steps}.census.json").write_text(json.dumps(counted))
     else:
@@ -183,8 +182,25 @@ def _step(signum: int, frame: FrameType | None) -> None:
     (folder / f"{_steps}.done").touch()
 
 
+def _trim(signum: int, frame: FrameType | None) -> None:
+    """SIGUSR2 (bench/day.py --census, at the end): how much of the RSS is glibc's free memory, by giving it back
+    (malloc_trim) and reading the RSS before and after: DIR/trim.json, then DIR/trim.done."""
+    folder = Path(sys.argv[1])
+    before = _rss_mb()
+    released = ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
+    trimmed = {"rss_mb": before, "rss_after_trim_mb": _rss_mb(), "released": bool(released)}
+    (folder / "trim.json").write_text(json.dumps(trimmed))
+    (folder / "trim.done").touch()
+
+
+def _rss_mb() -> float:
+    status = Path("/proc/self/status").read_text().splitlines()
+    return round(int(next(line.split()[1] for line in status if line.startswith("VmRSS"))) / 1024, 1)
+
+
 if __name__ == "__main__":
     signal.signal(signal.SIGUSR1, _step)
+    signal.signal(signal.SIGUSR2, _trim)
     folder, _frames, *argv = sys.argv[1:]
     Path(folder).mkdir(parents=True, exist_ok=True)
     sys.exit(main(argv))

@@ -66,6 +66,7 @@ from bench.day_cost import (
     rss_kb,
     snapshot,
     traced_command,
+    trimmed,
 )
 from bench.day_desk import TIERS, Desk, config, prepare
 from bench.webchat import UNLIMITED_CHATS, percentile
@@ -258,7 +259,12 @@ async def day(
     memory.stop()
     cpu = await meter.stop(contacts)
     await count(CENSUS_STEPS)
-    counted = {f"hub{i}": census_growth(census / f"hub{i}", CENSUS_STEPS) for i in range(processes)} if census else {}
+    counted = {}
+    if census is not None:  # what each hub holds, and how much of its RSS is the allocator's free memory
+        for i, proc in enumerate(procs):
+            counted[f"hub{i}"] = census_growth(census / f"hub{i}", CENSUS_STEPS) | {
+                "trim": await trimmed(proc.pid, census / f"hub{i}")
+            }
     traced = {}
     if trace is not None:
         await snapshot(procs[0].pid, trace, 2)

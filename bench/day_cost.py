@@ -150,6 +150,14 @@ def census_command(folder: Path) -> list[str]:
     return [sys.executable, TRACER, str(folder), "0", "serve"]
 
 
+async def trimmed(pid: int, folder: Path) -> dict[str, Any]:
+    """--census, at the end: the hub's RSS before and after glibc gives its free memory back (bench/_heap_trace.py)."""
+    os.kill(pid, signal.SIGUSR2)
+    while not (folder / "trim.done").exists():  # noqa: ASYNC110  # a poll of a file appearing
+        await asyncio.sleep(0.2)
+    return dict(json.loads((folder / "trim.json").read_text()))
+
+
 def census_growth(folder: Path, steps: int) -> dict[str, Any]:
     """One hub's censuses side by side: its totals at each step, and the holders, tasks and types that grew most
     from the first step to the last (each with its figure at every step: a warm-up levels off, a leak does not)."""
