@@ -118,7 +118,8 @@ def _holders(objects: list[Any]) -> dict[str, list[int]]:
     for module in list(sys.modules.values()):
         if isinstance(module, ModuleType):
             for name, value in list(vars(module).items()):
-                add(f"{module.__name__}:{name}", value)
+                if not name.startswith("__"):  # every module's __builtins__: the same dict, not a holder
+                    add(f"{module.__name__}:{name}", value)
     for o in objects:
         attributes = _attributes(o)
         if attributes is not None:
