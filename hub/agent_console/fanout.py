@@ -62,6 +62,12 @@ class DirectEmit(socketio.AsyncManager):  # type: ignore[misc]
                 for frame in frames:
                     await self.server._send_eio_packet(eio_sid, frame)
 
+    async def emit_here(self, event: str, data: Any, namespace: str) -> None:
+        """To every socket of this process in the namespace, and to no other process's (a process stopping tells
+        its own consoles to reconnect; the other processes' consoles stay where they are)."""
+        if namespace in self.rooms:  # nobody connected to it here yet
+            await self.send_here(namespace, None, None, _frames(self.encode(event, data, namespace)))
+
     def has_sockets(self, namespace: str, room: Any) -> bool:
         """Whether a socket of this process is in the room (any of the rooms; None: in the namespace)."""
         here = self.rooms.get(namespace)
@@ -115,7 +121,7 @@ class RedisDirectEmit(socketio.AsyncRedisManager, DirectEmit):  # type: ignore[m
         self._outbox.add_event(namespace, room, skip, encoded)
         self._publish_soon()
         if room is None:
-            await self.flush()  # the whole namespace (a process stopping says goodbye): out before it may go
+            await self.flush()  # the whole namespace: out before this process may stop
 
     async def _publish(self, data: dict[str, Any]) -> None:
         """python-socketio's other messages (disconnect, rooms, callbacks) keep their order among the events."""

@@ -101,8 +101,8 @@ async def say_goodbye(app: web.Application) -> None:
     then close their sockets, so none waits on a dead connection."""
     sio = app[keys.SIO]
     await app[CONSOLE_FEED].drain()
-    for namespace in ("/agent", "/visitor"):
-        await sio.emit("server_restarting", {"reconnect_in_ms": 1000}, namespace=namespace)
+    for namespace in ("/agent", "/visitor"):  # this process's sockets only: the other processes keep theirs
+        await sio.manager.emit_here("server_restarting", {"reconnect_in_ms": 1000}, namespace)
     await sio.shutdown()
     # Then close every socket (each sends what it has queued first, the goodbye included), so a client that
     # stays connected cannot hold the stop up until the server's shutdown timeout. A long-polling client that

@@ -159,6 +159,20 @@ async def test_an_event_for_one_socket_of_its_own_server_is_not_published(nodes:
     await there.client.disconnect()
 
 
+async def test_a_stopping_servers_goodbye_reaches_its_own_sockets_only(nodes: tuple[Node, Node]) -> None:
+    a, b = nodes
+    mine = await Console().connect(a, "queue:general")
+    theirs = await Console().connect(b, "queue:general")
+    await a.manager.emit_here("server_restarting", {"reconnect_in_ms": 1000}, NS)  # what say_goodbye sends
+    await a.sio.emit("marker", {}, room="queue:general", namespace=NS)  # published after it, were it published
+    await until(lambda: theirs.has("marker"), timeout=WAIT_S, what="the marker")
+    await until(lambda: mine.has("marker"), timeout=WAIT_S, what="the marker here")
+    assert mine.got("server_restarting") == [{"reconnect_in_ms": 1000}]
+    assert theirs.got("server_restarting") == []  # the other server's consoles stay where they are
+    await mine.client.disconnect()
+    await theirs.client.disconnect()
+
+
 async def test_skips_broadcasts_and_python_socketio_messages_cross(nodes: tuple[Node, Node], redis_url: str) -> None:
     a, b = nodes
     skipped = await Console().connect(b, "queue:general")
