@@ -192,8 +192,22 @@ async def run(
     db = Database(database_url, EventBus())
     try:
         async with db.read() as s:
-            stored = list(await s.scalars(select(Interaction.external_id).where(Interaction.channel == "sms.twilio")))
-            rows = await s.scalar(select(func.count()).select_from(Interaction))
+            inbound = Interaction.direction == "inbound"
+            stored = list(
+                await s.scalars(select(Interaction.external_id).where(Interaction.channel == "sms.twilio", inbound))
+            )
+            rows = await s.scalar(select(func.count()).select_from(Interaction).where(inbound))
+            # Lines the hub wrote itself (its replies, system lines such as an SLA's) are not the customers' messages:
+            # shown apart, never counted as duplicates.
+            others = dict(
+                (
+                    await s.execute(
+                        select(Interaction.direction, func.count()).where(~inbound).group_by(Interaction.direction)
+                    )
+                )
+                .tuples()
+                .all()
+            )
     finally:
         await db.dispose()
     return {
@@ -213,6 +227,7 @@ async def run(
         "errors": errors,
         "lost": len(acked - set(stored)),
         "duplicates": len(stored) - len(set(stored)) + max(0, (rows or 0) - len(stored)),
+        "hub_lines": others,
         "goal": {"requests_per_s": 1000, "ack_p99_ms": 50},
     }
 
