@@ -13,7 +13,7 @@ from aiohttp import web
 from multidict import MultiDictProxy
 from twilio.request_validator import add_port, remove_port
 
-from hub.bodies import read_form
+from hub.channels.twilio.form import WebhookForm, read_webhook_form
 
 # Twilio's webhook forms are small; anything near this is not from Twilio.
 MAX_FORM_BYTES = 64 * 1024
@@ -63,13 +63,17 @@ async def signed_form(
     request: web.Request, signature: WebhookSignature, public_base: str | None
 ) -> MultiDictProxy[str]:
     """The form fields of a genuine Twilio request; 403 (nothing read further, nothing stored) otherwise."""
+    return (await signed_webhook(request, signature, public_base)).form
+
+
+async def signed_webhook(request: web.Request, signature: WebhookSignature, public_base: str | None) -> WebhookForm:
+    """signed_form, with the fields also as a plain dict (each name's last value), read from the body once."""
     if request.content_length is not None and request.content_length > MAX_FORM_BYTES:
         raise web.HTTPRequestEntityTooLarge(max_size=MAX_FORM_BYTES, actual_size=request.content_length)
     header = request.headers.get("X-Twilio-Signature", "")
     if not header:
         raise web.HTTPForbidden(text="missing X-Twilio-Signature")
-    form = await read_form(request, MAX_FORM_BYTES)
-    params = {k: str(v) for k, v in form.items()}
-    if not signature.valid(called_url(request, public_base), params, header):
+    webhook = await read_webhook_form(request, MAX_FORM_BYTES)
+    if not signature.valid(called_url(request, public_base), webhook.fields, header):
         raise web.HTTPForbidden(text="bad X-Twilio-Signature")
-    return form
+    return webhook

@@ -10,7 +10,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from hub import keys
 from hub.channels.base import InboundRejected
 from hub.channels.twilio.service import TwilioService
-from hub.channels.twilio.signature import signed_form
+from hub.channels.twilio.signature import signed_form, signed_webhook
 from hub.channels.twilio.sms import KIND, UNSUBSCRIBED, SmsForm, describe_error, keyword, problem_of, sender_of
 from hub.channels.twilio.status import apply_status
 from hub.clock import utcnow
@@ -31,8 +31,7 @@ def twiml(response: MessagingResponse | None = None) -> web.Response:
 @routes.post("/webhooks/twilio/sms")
 async def inbound_sms(request: web.Request) -> web.Response:
     service = request.app[TWILIO]
-    form = await signed_form(request, service.signature, service.public_url)
-    fields = {k: str(v) for k, v in form.items()}
+    fields = (await signed_webhook(request, service.signature, service.public_url)).fields
     number = service.config.number(fields.get("To", ""))
     if number is None:
         log.warning("SMS %s to unconfigured number %s: kept in the default queue", fields.get("MessageSid"),
