@@ -21,9 +21,11 @@ async def body_deadline(
 ) -> web.StreamResponse:
     """Each read of the body fails once `request_body_timeout_s` has passed without the body's end arriving;
     the client gets 408 and the half-read body is dropped, whatever handler was reading it."""
-    if not request.body_exists:
-        return await handler(request)
     content = request.content
+    # No body, or all of it arrived with the headers (a webhook's small form, nearly always): no read can wait,
+    # so no timer is set and cancelled for it.
+    if not request.body_exists or content.is_eof():
+        return await handler(request)
 
     def expire() -> None:
         # is_eof() is about arrival, not consumption: a handler still working on a complete body is left alone.
