@@ -150,6 +150,7 @@ def _serve(settings: Settings, args: argparse.Namespace, *, demo: bool = False) 
     from hub.ops.early_health import serve
 
     heap.limit_arenas()  # before any thread of the server's starts
+    heap.fix_mmap_threshold()
     from hub.ops.logs import MaskingAccessLogger
 
     host = args.host or settings.http_host
