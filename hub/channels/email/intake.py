@@ -9,8 +9,6 @@ acknowledgements of customers' new tickets are rate-limited.
 from __future__ import annotations
 
 import logging
-import time
-from collections import defaultdict, deque
 
 from hub.agents.accounts import Principal
 from hub.channels.email.channel import EmailChannel, RawMail
@@ -20,6 +18,7 @@ from hub.channels.email.notices import MailNotices
 from hub.channels.email.parse import ParsedMail
 from hub.channels.email.parser_pool import MailParser
 from hub.channels.email.raw import RawMailStore
+from hub.channels.limits import SenderLimiter
 from hub.channels.registry import ChannelRegistry
 from hub.channels.storage import AttachmentStore, TooLarge
 from hub.envelopes import Attachment
@@ -48,7 +47,8 @@ class EmailIntake:
         self._desk = desk
         self._files = files
         self.raw = raw
-        self._acks: defaultdict[str, deque[float]] = defaultdict(deque)
+        # Per sender in the last hour; senders quiet for an hour are forgotten (a day's thousands are not kept).
+        self._acks = SenderLimiter(channel.config.acks_per_sender_per_hour, window_s=3600.0)
         self.parser = MailParser()
         self.notices = notices
 
@@ -90,14 +90,9 @@ class EmailIntake:
 
     async def _acknowledge(self, result: IngestResult, sender: str, text: str) -> None:
         """At most N acknowledgements per sender an hour (two auto-responders must not talk forever)."""
-        now = time.monotonic()
-        sent = self._acks[sender]
-        while sent and now - sent[0] > 3600:
-            sent.popleft()
-        if len(sent) >= self._channel.config.acks_per_sender_per_hour:
+        if not self._acks.allow(sender):
             log.info("acknowledgement to %s skipped: rate limit", sender)
             return
-        sent.append(now)
         try:
             # Through the reply rules like every reply; the ticket is on this channel, so it is the one consulted.
             channels = ChannelRegistry([self._channel])
