@@ -117,7 +117,7 @@ async def test_a_customer_created_meanwhile_is_found_not_made_twice(
     real = inbound_batch._owners
     looks: list[list[IdentityRef]] = []
 
-    async def late(s: Any, refs: list[IdentityRef]) -> dict[IdentityRef, Customer]:
+    async def late(s: Any, refs: list[IdentityRef]) -> dict[IdentityRef, Any]:
         looks.append(refs)
         # The first look misses the customer, as if another process created it just after this batch looked.
         return {} if len(looks) == 1 else await real(s, refs)
