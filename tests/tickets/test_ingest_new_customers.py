@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from hub.customers.duplicates import reindex
 from hub.customers.search import search_customers
@@ -16,8 +17,6 @@ from hub.db.models import Customer, HistoryEntry, Identity
 from hub.envelopes import IdentityRef, InboundEnvelope
 from hub.events import MessageReceived, TicketCreated
 from hub.settings import Settings
-from hub.tickets import inbound_batch
-from hub.tickets.inbound_new import open_for_new
 from hub.tickets.ingest import Ingestor
 from hub.tickets.model import ThreadAction
 from hub.tickets.queues import sync_queues
@@ -62,30 +61,38 @@ async def facts(db: Database, customer_id: int, ticket_id: int) -> dict[str, Any
             "found_by_name": customer_id in named}  # fmt: skip
 
 
-async def test_new_customers_in_a_batch_leave_what_one_by_one_leaves(
-    db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@contextlib.contextmanager
+def statements(db: Database, prefix: str) -> Iterator[list[str]]:
+    """The statements sent to the database that start with `prefix`, while the block runs."""
+    sent: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.startswith(prefix):
+            sent.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
+
+
+async def test_new_customers_in_a_batch_leave_what_one_by_one_leaves(db: Database, settings: Settings) -> None:
     await sync_queues(db, settings.queues)
-    opened: list[int] = []  # how many first contacts the batch path opened, per call
-
-    async def counted(s: Any, writer: Any, firsts: dict[int, Any]) -> Any:
-        opened.append(len(firsts))
-        return await open_for_new(s, writer, firsts)
-
-    monkeypatch.setattr(inbound_batch, "open_for_new", counted)
     ingestor = Ingestor(db, settings)
     heard = hear(db)
     # The one-by-one path, for comparison: a first contact that names a ticket takes it.
     alone = InboundEnvelope(channel="sms.twilio", external_id="a0", sender=IdentityRef("phone", "+8613800000010"),
                             text="my parcel is late", sender_name="王小明", thread_ticket_id=10**6)  # fmt: skip
     one = await ingestor.ingest(alone)
-    batch = await asyncio.gather(
-        ingestor.ingest(sms("b0", "+86 138 0000 0011", "where is my order", "李娜")),
-        ingestor.ingest(sms("c0", "+8613800000012", "refund please")),
-        ingestor.ingest(sms("a1", "+8613800000010", "any news?")),  # a known customer beside them
-    )
+    with statements(db, "INSERT INTO customers") as opened:
+        batch = await asyncio.gather(
+            ingestor.ingest(sms("b0", "+86 138 0000 0011", "where is my order", "李娜")),
+            ingestor.ingest(sms("c0", "+8613800000012", "refund please")),
+            ingestor.ingest(sms("a1", "+8613800000010", "any news?")),  # a known customer beside them
+        )
     b0, c0, a1 = batch
-    assert opened == [2]  # b0 and c0 together; the first contact naming a ticket went one by one
+    assert len(opened) == 1  # b0's and c0's customers in one statement: the batch path, not one by one
     assert b0.action == c0.action == ThreadAction.NEW and a1.action == ThreadAction.REUSE
     assert len({one.ticket.customer_id, b0.ticket.customer_id, c0.ticket.customer_id}) == 3
     assert a1.ticket.id == one.ticket.id
@@ -107,25 +114,29 @@ async def test_new_customers_in_a_batch_leave_what_one_by_one_leaves(
         assert shown == {**reference, "name": name, "identities": [("phone", phone)]}
 
 
-async def test_a_customer_created_meanwhile_is_found_not_made_twice(
-    db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_a_customer_created_meanwhile_is_found_not_made_twice(db: Database, settings: Settings) -> None:
     await sync_queues(db, settings.queues)
     ingestor = Ingestor(db, settings)
-    first = await ingestor.ingest(sms("x0", "+8613800000020", "hello"))
+    phone = "+8613800000020"
+    first = await ingestor.ingest(sms("x0", phone, "hello"))
+    looks: list[str] = []
 
-    real = inbound_batch._owners
-    looks: list[list[IdentityRef]] = []
+    def blind(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> tuple[str, Any]:
+        # The batch's first look for the identity is sent for a number nobody has: it misses the customer, as if
+        # another process had created it just after this batch looked. Later looks go as they were sent.
+        if "FROM identities" in statement and phone in parameters and not looks:
+            looks.append(statement)
+            parameters = type(parameters)("+0000" if p == phone else p for p in parameters)
+        return statement, parameters
 
-    async def late(s: Any, refs: list[IdentityRef]) -> dict[IdentityRef, Any]:
-        looks.append(refs)
-        # The first look misses the customer, as if another process created it just after this batch looked.
-        return {} if len(looks) == 1 else await real(s, refs)
-
-    monkeypatch.setattr(inbound_batch, "_owners", late)
-    again, other = await asyncio.gather(
-        ingestor.ingest(sms("x1", "+8613800000020", "me again")), ingestor.ingest(sms("y0", "+8613800000021", "hi"))
-    )
+    event.listen(db.engine.sync_engine, "before_cursor_execute", blind, retval=True)
+    try:
+        again, other = await asyncio.gather(
+            ingestor.ingest(sms("x1", phone, "me again")), ingestor.ingest(sms("y0", "+8613800000021", "hi"))
+        )
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", blind)
+    assert looks  # the look was made, and missed
     # The identity's unique key refused the second customer: the batch was stored one by one instead.
     assert (again.ticket.id, again.action) == (first.ticket.id, ThreadAction.REUSE)
     assert other.action == ThreadAction.NEW and other.ticket.customer_id != first.ticket.customer_id
