@@ -8,8 +8,9 @@ from aiohttp import web
 
 from hub import keys
 from hub.agent_console.customer_strings import CUSTOMER_STRINGS
-from hub.agent_console.js_strings import JS_STRINGS, WORKSPACE_STRINGS
+from hub.agent_console.js_strings import JS_STRINGS
 from hub.agent_console.pages import language_of, render_page
+from hub.agent_console.workspace_strings import WORKSPACE_STRINGS
 from hub.agents.accounts import Principal
 from hub.db.models import Agent
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from babel.messages.pofile import read_po
 
-from hub.agent_console.js_strings import WORKSPACE_STRINGS
 from hub.agent_console.phrases import catalog_keys, phrase, phrases
+from hub.agent_console.workspace_strings import WORKSPACE_STRINGS
 from hub.clock import utcnow
 from hub.db.engine import Database
 from hub.db.models import Ticket
