@@ -108,7 +108,7 @@ async def read_form(request: web.Request, max_bytes: int = MAX_FORM_BYTES) -> Mu
         raise _too_large(max_bytes, request.content_length)
     try:
         if request.content_type == "application/x-www-form-urlencoded":
-            _strict_utf8(await request.read())  # post() below reads the same cached bytes
+            strict_utf8(await request.read())  # post() below reads the same cached bytes
         form = await request.post()
     except web.HTTPException:
         raise
@@ -120,7 +120,7 @@ async def read_form(request: web.Request, max_bytes: int = MAX_FORM_BYTES) -> Mu
     return MultiDictProxy(form)  # type: ignore[arg-type]
 
 
-def _strict_utf8(body: bytes) -> None:
+def strict_utf8(body: bytes) -> None:
     """aiohttp turns undecodable bytes (raw or %-escaped) into U+FFFD silently; a form we store must be text."""
     for pair in body.split(b"&"):
         for piece in pair.split(b"=", 1):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import unquote_to_bytes
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 from multidict import MultiDict, MultiDictProxy
 from yarl import query_to_pairs
 
-from hub.bodies import read_form
+from hub.bodies import read_form, strict_utf8
 from hub.wording import Wording, attach
 
 URLENCODED = "application/x-www-form-urlencoded"
@@ -57,9 +56,7 @@ async def read_webhook_form(request: web.Request, max_bytes: int) -> WebhookForm
 def _strict_escapes(body: bytes) -> None:
     """Each %-escaped name and value decodes as UTF-8; 400 otherwise (aiohttp would read U+FFFD silently)."""
     try:
-        for pair in body.split(b"&"):
-            for piece in pair.split(b"=", 1):
-                unquote_to_bytes(piece.replace(b"+", b" ")).decode("utf-8")
+        strict_utf8(body)
     except UnicodeDecodeError:
         raise _unreadable() from None
 
