@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import math
 import weakref
+from dataclasses import replace
 from typing import Any
 
 from hub import keys
@@ -79,11 +80,15 @@ async def test_a_few_closed_sockets_wait_for_the_timed_collection() -> None:
     # Far fewer closed than thaw_after: no thaw for them at once, but the timed one comes (what it frees is
     # the first test's matter).
     sockets = {"a", "b", "c", "d"}
-    policy = Policy(freeze_after=2, thaw_after=100, thaw_every_s=0.5, settle_s=0, count_every_s=math.inf)
+    # No timed thaw yet (a busy machine may pause longer than any short period between two lines).
+    policy = Policy(freeze_after=2, thaw_after=100, thaw_every_s=math.inf, settle_s=0, count_every_s=math.inf)
     freezer = SocketFreezer(lambda: set(sockets), policy)
     freezer.check()
     assert (freezer.freezes, freezer.thaws) == (1, 0)  # a wave of new sockets: frozen
     sockets -= {"b", "c", "d"}
+    freezer.check()
+    assert freezer.thaws == 0  # three closed of a hundred needed: no thaw for them at once
+    freezer.policy = replace(policy, thaw_every_s=0.5)  # then the timed one comes
     await until(lambda: _thawed(freezer, 1), timeout=WAIT_S, what="the timed thaw and collection")
     assert freezer.freezes == 1  # the closed ones did not count as new
 
