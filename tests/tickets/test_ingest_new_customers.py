@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import event, select, text
@@ -20,6 +18,7 @@ from hub.settings import Settings
 from hub.tickets.ingest import Ingestor
 from hub.tickets.model import ThreadAction
 from hub.tickets.queues import sync_queues
+from tests.statements import statements
 
 
 def sms(ext: str, phone: str, body: str, name: str | None = None) -> InboundEnvelope:
@@ -61,22 +60,6 @@ async def facts(db: Database, customer_id: int, ticket_id: int) -> dict[str, Any
             "found_by_name": customer_id in named}  # fmt: skip
 
 
-@contextlib.contextmanager
-def statements(db: Database, prefix: str) -> Iterator[list[str]]:
-    """The statements sent to the database that start with `prefix`, while the block runs."""
-    sent: list[str] = []
-
-    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if statement.startswith(prefix):
-            sent.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
-    try:
-        yield sent
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", seen)
-
-
 async def test_new_customers_in_a_batch_leave_what_one_by_one_leaves(db: Database, settings: Settings) -> None:
     await sync_queues(db, settings.queues)
     ingestor = Ingestor(db, settings)
@@ -85,13 +68,14 @@ async def test_new_customers_in_a_batch_leave_what_one_by_one_leaves(db: Databas
     alone = InboundEnvelope(channel="sms.twilio", external_id="a0", sender=IdentityRef("phone", "+8613800000010"),
                             text="my parcel is late", sender_name="王小明", thread_ticket_id=10**6)  # fmt: skip
     one = await ingestor.ingest(alone)
-    with statements(db, "INSERT INTO customers") as opened:
+    with statements(db) as sent:
         batch = await asyncio.gather(
             ingestor.ingest(sms("b0", "+86 138 0000 0011", "where is my order", "李娜")),
             ingestor.ingest(sms("c0", "+8613800000012", "refund please")),
             ingestor.ingest(sms("a1", "+8613800000010", "any news?")),  # a known customer beside them
         )
     b0, c0, a1 = batch
+    opened = [statement for statement in sent if statement.startswith("INSERT INTO customers")]
     assert len(opened) == 1  # b0's and c0's customers in one statement: the batch path, not one by one
     assert b0.action == c0.action == ThreadAction.NEW and a1.action == ThreadAction.REUSE
     assert len({one.ticket.customer_id, b0.ticket.customer_id, c0.ticket.customer_id}) == 3

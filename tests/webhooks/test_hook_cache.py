@@ -3,11 +3,7 @@ added gets the next event, one turned off, narrowed or removed gets none, even w
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
-from sqlalchemy import delete, event, func, select, update
+from sqlalchemy import delete, func, select, update
 
 from hub.bus import EventBus
 from hub.db.engine import Database
@@ -19,6 +15,7 @@ from hub.webhooks import registry
 from hub.webhooks.active import MAX_AGE_S, ActiveHooks, active_hooks
 from hub.webhooks.recorder import DeliveryRecorder
 from hub.webhooks.tables import Webhook, WebhookDelivery
+from tests.statements import statements
 
 URL = "http://127.0.0.1:9/hook"
 
@@ -27,21 +24,6 @@ def contact(ext: str) -> InboundEnvelope:
     """A new customer's first message: a new ticket (ticket.created) and its message (message.received)."""
     return InboundEnvelope(channel="email", external_id=ext, sender=IdentityRef("email", f"{ext}@example.cn"),
                            text="我的包裹还没到 my parcel is late")  # fmt: skip
-
-
-@contextmanager
-def statements(db: Database) -> Iterator[list[str]]:
-    """Every SQL statement this database's engine sends while inside."""
-    sent: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        sent.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
 
 
 def hook_reads(sent: list[str]) -> int:
