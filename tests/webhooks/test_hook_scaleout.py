@@ -22,10 +22,11 @@ from hub.webhooks.config import WebhookConfig
 from hub.webhooks.tables import Webhook
 from tests.conftest import PG_URL, REDIS_URL, Hub, make_token
 from tests.processes import free_port
+from tests.statements import statements
 from tests.waiting import until
 from tests.webhooks.receiver import receiving
 from tests.webhooks.test_api import call
-from tests.webhooks.test_hook_cache import contact, hook_reads, owed, statements
+from tests.webhooks.test_hook_cache import contact, hook_reads, owed
 
 pytestmark = pytest.mark.skipif(not (PG_URL and REDIS_URL), reason="needs PostgreSQL and Redis")
 
