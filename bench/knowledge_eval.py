@@ -5,7 +5,7 @@ suggestion; confident_recall: answerable questions whose right article is shown 
 gap_precision: of the questions the gap report would count (no confident suggestion, in a group of
 questions of one meaning one of which has its best confidence under GAP_THRESHOLD), the share that truly
 have no article. Reported for the tune half, the hold-out half, both, the training set the confidence is
-also fitted on (train2), and the sets never tuned on (fresh, fresh2; fresh3 to fresh8 only when asked).
+also fitted on (train2), and the sets never tuned on (fresh, fresh2; fresh3 to fresh9 only when asked).
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ FRESH6: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh6_set.js
 FRESH7: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh7_set.json").read_text("utf-8"))
 # Written after the round of asks and "don't want", blind: measured once at the commit before the next round.
 FRESH8: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh8_set.json").read_text("utf-8"))
+# Written blind after the round of English paraphrases: measured once at the commit before the next round.
+FRESH9: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh9_set.json").read_text("utf-8"))
 # What the confidence model is fitted on: fresh2, fresh4 and fresh5 stay out, the honest estimate for unseen
 # questions (fresh2 because its misses were read for ideas in earlier rounds, so it is only half blind).
 TRAINING = ("tune", "train2", "fresh", "fresh3")
@@ -131,6 +133,7 @@ def report(
     fresh6: bool = False,
     fresh7: bool = False,
     fresh8: bool = False,
+    fresh9: bool = False,
 ) -> dict[str, Any]:
     out = {
         "all": evaluate(index, QUESTIONS),
@@ -152,6 +155,8 @@ def report(
         out["fresh7"] = evaluate(index, FRESH7)
     if fresh8:
         out["fresh8"] = evaluate(index, FRESH8)
+    if fresh9:
+        out["fresh9"] = evaluate(index, FRESH9)
     return out
 
 

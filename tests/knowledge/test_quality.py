@@ -57,7 +57,7 @@ def test_the_older_paraphrase_set_still_ranks() -> None:
 
 def test_the_training_set_and_the_last_fresh_set_are_new_questions() -> None:
     # train2 fits the confidence with the tune half; fresh3 was written before that fit and is never tuned on.
-    from bench.knowledge_eval import FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, TRAIN2
+    from bench.knowledge_eval import FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8, FRESH9, TRAIN2
 
     keys = {(a["key"], a["locale"]) for a in ARTICLES}
     for questions, size, unanswerable in ((TRAIN2, 150, 0.5), (FRESH3, 100, 0.4), (FRESH4, 100, 0.4)):
@@ -89,3 +89,11 @@ def test_the_training_set_and_the_last_fresh_set_are_new_questions() -> None:
     assert len(FRESH7) >= 120 and sum(not q["key"] for q in FRESH7) >= 50
     assert Counter(q["locale"] for q in FRESH7) == {"en": 65, "zh-CN": 65}
     assert all((q["key"], q["locale"]) in keys for q in FRESH7 if q["key"])
+    # fresh9, written blind after the round of English paraphrases: likewise against every earlier set and the
+    # paraphrases, every article asked at least once.
+    written += [q["q"].lower() for q in [*FRESH7, *FRESH8]] + [q.lower() for _l, _k, q in PARAPHRASES]
+    for q in FRESH9:
+        assert process.extractOne(q["q"].lower(), written, scorer=fuzz.ratio, score_cutoff=70) is None, q["q"]
+    assert len(FRESH9) >= 150 and sum(not q["key"] for q in FRESH9) >= 60
+    assert Counter(q["locale"] for q in FRESH9) == {"en": 80, "zh-CN": 80}
+    assert {(q["key"], q["locale"]) for q in FRESH9 if q["key"]} == keys
