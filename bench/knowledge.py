@@ -24,7 +24,8 @@ from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from the project root
 
-from bench.knowledge_eval import fit_report, report, sample_index
+from bench.knowledge_eval import report, sample_index
+from bench.knowledge_fit import fit_report
 from hub.knowledge.index import IndexedArticle, SuggestionIndex
 from hub.knowledge.text import guess_locale, key_terms
 

@@ -11,7 +11,6 @@ also fitted on (train2), and the sets never tuned on (fresh, fresh2; fresh3 to f
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,11 +46,6 @@ FRESH7: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh7_set.js
 FRESH8: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh8_set.json").read_text("utf-8"))
 # Written blind after the round of English paraphrases: measured once at the commit before the next round.
 FRESH9: list[dict[str, Any]] = json.loads((ROOT / "tests/knowledge/fresh9_set.json").read_text("utf-8"))
-# What the confidence model is fitted on: fresh2, fresh4 and fresh5 stay out, the honest estimate for unseen
-# questions (fresh2 because its misses were read for ideas in earlier rounds, so it is only half blind).
-TRAINING = ("tune", "train2", "fresh", "fresh3")
-# Every labelled question, for picking those of the training halves.
-LABELLED = [*QUESTIONS, *TRAIN2, *FRESH, *FRESH2, *FRESH3, *FRESH4, *FRESH5, *FRESH6]
 
 
 def sample_index() -> SuggestionIndex:
@@ -160,95 +154,4 @@ def report(
     return out
 
 
-# Ridge on the weights (not the bias): ~620 samples and 16 signals; 5-fold cross-validation of the log loss
-# found 0.01-0.05 best (0.2 and up worse).
-PENALTY = 0.05
-
-
-def samples(index: SuggestionIndex, halves: tuple[str, ...] = TRAINING) -> list[tuple[tuple[float, ...], int]]:
-    """The best suggestion of each question of the halves: its signals, and whether it answers the question
-    (never, for an unanswerable one): what the confidence must predict."""
-    out: list[tuple[tuple[float, ...], int]] = []
-    for q in LABELLED:
-        if q["half"] not in halves:
-            continue
-        want = (q["key"], q["locale"]) if q["key"] else None
-        for f, article_id in index.explain(q["q"], guess_locale(q["q"]), limit=1):
-            out.append(((1.0, *f.vector()), int(_label(article_id) == want)))
-    return out
-
-
-def fit(index: SuggestionIndex, halves: tuple[str, ...] = TRAINING, steps: int = 30) -> tuple[float, ...]:
-    """Ridge logistic regression by Newton's method (nine weights: a few exact steps, no library). The weight
-    of ``unknown`` may come out positive: ``coverage`` already charges a word no article knows at the
-    highest IDF, and the fit corrects that double count (holding it negative measured worse on the tune half)."""
-    data = samples(index, halves)
-    w = _newton(data, steps)
-    # A signal the half never shows (no best suggestion in the other language) keeps its weight: the ridge
-    # would only pull it to zero.
-    seen = [any(x[i] for x, _y in data) for i in range(len(w))]
-    return tuple(round(wi if seen[i] else index.coefficients[i], 2) for i, wi in enumerate(w))
-
-
-def _newton(data: list[tuple[tuple[float, ...], int]], steps: int) -> list[float]:
-    d = len(data[0][0])
-    w = [0.0] * d
-    for _ in range(steps):
-        grad = [PENALTY * wi if i else 0.0 for i, wi in enumerate(w)]
-        hess = [[PENALTY if i == j and i else 0.0 for j in range(d)] for i in range(d)]
-        for x, y in data:
-            z = max(-30.0, min(30.0, sum(a * b for a, b in zip(w, x, strict=True))))
-            p = 1 / (1 + math.exp(-z))
-            for i in range(d):
-                grad[i] += (p - y) * x[i]
-                for j in range(d):
-                    hess[i][j] += p * (1 - p) * x[i] * x[j]
-        step = _solve(hess, grad)
-        w = [wi - si for wi, si in zip(w, step, strict=True)]
-        if max(abs(si) for si in step) < 1e-6:
-            break
-    return w
-
-
-def _solve(a: list[list[float]], b: list[float]) -> list[float]:
-    """Gaussian elimination with partial pivoting (the Hessian is small and positive definite)."""
-    n = len(b)
-    m = [[*row, b[i]] for i, row in enumerate(a)]
-    for c in range(n):
-        pivot = max(range(c, n), key=lambda r: abs(m[r][c]))
-        m[c], m[pivot] = m[pivot], m[c]
-        for r in range(c + 1, n):
-            f = m[r][c] / m[c][c] if m[c][c] else 0.0
-            for k in range(c, n + 1):
-                m[r][k] -= f * m[c][k]
-    x = [0.0] * n
-    for r in range(n - 1, -1, -1):
-        x[r] = (m[r][n] - sum(m[r][k] * x[k] for k in range(r + 1, n))) / (m[r][r] or 1.0)
-    return x
-
-
-def fit_report(index: SuggestionIndex) -> dict[str, Any]:
-    """New coefficients from the training halves, and what each threshold would give on every set: paste the
-    coefficients into hub/knowledge/confidence.py and pick THRESHOLD (abstain_rate and confident_recall)
-    and GAP_THRESHOLD (gap_precision) from the sweep."""
-    coefficients = fit(index)
-    kept = index.coefficients, index.threshold, index.gap_threshold
-    sweep = []
-    try:
-        index.coefficients = coefficients
-        for threshold in (0.2, 0.25, 0.275, 0.3, 0.31, 0.32, 0.33, 0.34, 0.35, 0.36, 0.37, 0.38, 0.4, 0.45, 0.5):
-            index.threshold = index.gap_threshold = threshold
-            sets = {"tune": [q for q in QUESTIONS if q["half"] == "tune"], "train2": TRAIN2}
-            sets |= {"fresh": FRESH, "fresh3": FRESH3, "holdout": [q for q in QUESTIONS if q["half"] == "holdout"]}
-            training = [q for q in LABELLED if q["half"] in TRAINING]
-            sets |= {"fresh2": FRESH2, "training": training}
-            for half, questions in sets.items():
-                figures = evaluate(index, questions)
-                keep = ("confident_recall", "abstain_rate", "gap_precision")
-                sweep.append({"threshold": threshold, "half": half, **{k: figures[k] for k in keep}})
-    finally:
-        index.coefficients, index.threshold, index.gap_threshold = kept
-    return {"coefficients": coefficients, "sweep": sweep}
-
-
-__all__ = ["Features", "calibrated", "evaluate", "fit", "fit_report", "misses", "report", "sample_index"]
+__all__ = ["Features", "calibrated", "evaluate", "misses", "report", "sample_index"]
