@@ -47,5 +47,11 @@ def resolve(peer: str | None, forwarded_for: Iterable[str], trusted: Sequence[Ne
     return str(nearest)
 
 
+def from_trusted_proxy(peer: str | None, trusted: Sequence[Network]) -> bool:
+    """Whether the direct peer is one of our proxies, whose X-Forwarded-* headers are believed."""
+    direct = _address(peer)
+    return direct is not None and _trusted(direct, trusted)
+
+
 def _trusted(address: Address, trusted: Sequence[Network]) -> bool:
     return any(address.version == net.version and address in net for net in trusted)

@@ -14,11 +14,15 @@ from hub.envelopes import IdentityRef
 async def record_consent(
     db: Database, sender: IdentityRef, channel: str, *, granted: bool, source: str, at: datetime
 ) -> int:
-    """Returns the customer id; a first-time subscriber becomes a known customer."""
+    """Returns the customer id; a first-time subscriber becomes a known customer. A provider's retry of the change
+    on the profile (the same source: Twilio's MessageSid, WeChat's event) and a change older than it (pushes
+    arriving out of order) leave profile and history as they are."""
     async with db.write() as uow:
         customer = await resolve_customer(uow.session, sender, None)
         attributes: dict[str, Any] = dict(customer.attributes or {})
         consent = dict(attributes.get("consent") or {})
+        if _already(consent.get(channel), granted, source, at):
+            return customer.id
         consent[channel] = {"granted": granted, "at": at.isoformat(), "source": source}
         attributes["consent"] = consent
         customer.attributes = attributes  # a new dict, so the JSON column is written
@@ -31,6 +35,17 @@ async def record_consent(
             channel=channel,
         )
         return customer.id
+
+
+def _already(entry: Any, granted: bool, source: str, at: datetime) -> bool:
+    if not isinstance(entry, dict):
+        return False
+    if entry.get("granted") == granted and entry.get("source") == source:
+        return True
+    try:
+        return datetime.fromisoformat(str(entry.get("at"))) > at
+    except (TypeError, ValueError):
+        return False  # an entry written by hand without a time: the new change stands
 
 
 def has_consent(attributes: dict[str, Any], channel: str) -> bool | None:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 import aiohttp
 from aiohttp import web
 
+from hub.channels.client_address import Network
 from hub.channels.storage import LocalDirectoryStore
 from hub.channels.twilio.config import TwilioConfig
 from hub.channels.twilio.ivr import Ivr, load_ivr
 from hub.channels.twilio.media import MediaRefused, fetch
-from hub.channels.twilio.signature import WebhookSignature
+from hub.channels.twilio.signature import PublicAddress, WebhookSignature
 from hub.channels.twilio.sms import SmsChannel
 from hub.channels.twilio.voice import VoiceChannel
 from hub.routing.calls import CallOffers
@@ -33,9 +35,11 @@ class TwilioService:
         offers: CallOffers,
         desk: ChannelDesk,
         files: LocalDirectoryStore,
+        trusted_proxies: Sequence[Network] = (),
     ) -> None:
         self.config = config
         self.public_url = public_url
+        self.public = PublicAddress(public_url, tuple(trusted_proxies))
         self.signature = WebhookSignature(config.auth_token)
         self.sms = SmsChannel(config, public_url)
         self.voice = VoiceChannel()
@@ -60,7 +64,7 @@ class TwilioService:
 
     def base_url(self, request: web.Request) -> str:
         """Where Twilio reaches us: callback URLs in TwiML are absolute, so their signatures match."""
-        return self.public_url or f"{request.scheme}://{request.host}"
+        return self.public.origin(request)
 
     def fetch_media_later(self, interaction_id: int, media: list[dict[str, str]]) -> None:
         """After the answer: Twilio waits 15 s at most for a webhook, a download can take longer."""

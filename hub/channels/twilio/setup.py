@@ -22,7 +22,9 @@ def setup(app: web.Application, settings: Settings, core: ChannelCore) -> None:
     from hub.channels.twilio.service import TwilioService
     from hub.channels.twilio.sms_webhooks import TWILIO
 
-    service = TwilioService(config, settings.public_url, core.calls, core.call_offers, core.desk, core.files)
+    service = TwilioService(
+        config, settings.public_url, core.calls, core.call_offers, core.desk, core.files, settings.trusted_proxies
+    )
     core.registry.register(service.sms)
     core.registry.register(service.voice)
     app[TWILIO] = service

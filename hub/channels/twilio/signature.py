@@ -5,14 +5,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlparse
 
 from aiohttp import web
-from multidict import MultiDictProxy
+from multidict import MultiDictProxy, MultiMapping
 from twilio.request_validator import add_port, remove_port
 
+from hub.channels.client_address import Network, from_trusted_proxy
 from hub.channels.twilio.form import WebhookForm, read_webhook_form
 
 # Twilio's webhook forms are small; anything near this is not from Twilio.
@@ -27,12 +29,12 @@ class WebhookSignature:
     def __init__(self, auth_token: str) -> None:
         self._keyed = hmac.new(auth_token.encode("utf-8"), digestmod=hashlib.sha1)
 
-    def valid(self, url: str, params: Mapping[str, str], signature: str) -> bool:
+    def valid(self, url: str, params: Mapping[str, str] | MultiMapping[str], signature: str) -> bool:
+        """`params` as a multidict when a name came more than once: Twilio signs each of its values."""
         try:
             given = signature.encode("utf-8")
             forms = _url_forms(url)
-            # Twilio signs the URL followed by each parameter's name and value, sorted by name.
-            signed = "".join(name + params[name] for name in sorted(params)).encode("utf-8")
+            signed = _signed_params(params).encode("utf-8")
         except (UnicodeEncodeError, ValueError):
             return False  # a lone surrogate or a port that is no number: nothing Twilio signed
         for candidate in forms:
@@ -44,6 +46,14 @@ class WebhookSignature:
         return False
 
 
+def _signed_params(params: Mapping[str, str] | MultiMapping[str]) -> str:
+    """Twilio signs the URL followed by each parameter's name and value, sorted by name; a name sent more than
+    once (a status callback's repeated field, a form with two values) contributes each distinct value, sorted."""
+    if not isinstance(params, MultiMapping):
+        return "".join(name + params[name] for name in sorted(params))
+    return "".join(name + value for name in sorted(set(params)) for value in sorted(set(params.getall(name))))
+
+
 @lru_cache(maxsize=256)
 def _url_forms(url: str) -> tuple[bytes, ...]:
     """The URL without and with its port (Twilio signs either, depending on its side), the one as called first."""
@@ -52,21 +62,43 @@ def _url_forms(url: str) -> tuple[bytes, ...]:
     return tuple(form.encode("utf-8") for form in forms)
 
 
-def called_url(request: web.Request, public_base: str | None) -> str:
-    """The URL Twilio signed: behind a proxy the hub sees its own host, so HUB_PUBLIC_URL names the real one."""
-    if public_base:
-        return public_base.rstrip("/") + request.rel_url.path_qs
-    return str(request.url)
+@dataclass(frozen=True, slots=True)
+class PublicAddress:
+    """Where Twilio reaches the hub: HUB_PUBLIC_URL when set; otherwise the address a trusted proxy says it was
+    called at (X-Forwarded-Proto, -Host, -Port), since behind a proxy the hub sees only its own host."""
+
+    base: str | None
+    trusted: Sequence[Network] = ()
+
+    def origin(self, request: web.Request) -> str:
+        """scheme://host[:port][/prefix] as Twilio called it, without a trailing slash."""
+        if self.base:
+            return self.base.rstrip("/")
+        scheme, host = request.scheme, request.host
+        if from_trusted_proxy(request.remote, self.trusted):
+            # The left-most value is the one the proxy facing Twilio wrote; later proxies append theirs.
+            proto, forwarded_host, port = (
+                request.headers.get(name, "").split(",")[0].strip().lower()
+                for name in ("X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Port")
+            )
+            scheme = proto if proto in ("http", "https") else scheme
+            if forwarded_host:
+                host = forwarded_host
+                if port.isdigit() and ":" not in host.rpartition("]")[2]:
+                    host = f"{host}:{port}"
+        return f"{scheme}://{host}"
+
+    def called_url(self, request: web.Request) -> str:
+        """The URL Twilio signed."""
+        return self.origin(request) + request.rel_url.path_qs
 
 
-async def signed_form(
-    request: web.Request, signature: WebhookSignature, public_base: str | None
-) -> MultiDictProxy[str]:
+async def signed_form(request: web.Request, signature: WebhookSignature, public: PublicAddress) -> MultiDictProxy[str]:
     """The form fields of a genuine Twilio request; 403 (nothing read further, nothing stored) otherwise."""
-    return (await signed_webhook(request, signature, public_base)).form
+    return (await signed_webhook(request, signature, public)).form
 
 
-async def signed_webhook(request: web.Request, signature: WebhookSignature, public_base: str | None) -> WebhookForm:
+async def signed_webhook(request: web.Request, signature: WebhookSignature, public: PublicAddress) -> WebhookForm:
     """signed_form, with the fields also as a plain dict (each name's last value), read from the body once."""
     if request.content_length is not None and request.content_length > MAX_FORM_BYTES:
         raise web.HTTPRequestEntityTooLarge(max_size=MAX_FORM_BYTES, actual_size=request.content_length)
@@ -74,6 +106,8 @@ async def signed_webhook(request: web.Request, signature: WebhookSignature, publ
     if not header:
         raise web.HTTPForbidden(text="missing X-Twilio-Signature")
     webhook = await read_webhook_form(request, MAX_FORM_BYTES)
-    if not signature.valid(called_url(request, public_base), webhook.fields, header):
+    # The plain dict when every name came once (nearly always, and cheaper); else every value of each name.
+    params = webhook.fields if len(webhook.fields) == len(webhook.form) else webhook.form
+    if not signature.valid(public.called_url(request), params, header):
         raise web.HTTPForbidden(text="bad X-Twilio-Signature")
     return webhook

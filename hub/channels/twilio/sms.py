@@ -41,6 +41,8 @@ ERRORS = {
     30008: "unknown error from the carrier",
 }
 UNSUBSCRIBED = 21610
+# Twilio's WhatsApp sender writes both addresses as "whatsapp:+E.164"; the phone behind it is the customer's.
+WHATSAPP = "whatsapp:"
 UNREACHABLE = Wording("the SMS provider could not be reached or was busy; the hub tries again")
 REFUSED = Wording("the SMS provider refused the message")
 # Causes an agent can act on, said in their language; any other code is named by its number.
@@ -139,6 +141,8 @@ class SmsChannel:
         who = sender_of(f)
         sender = who.identity
         meta: dict[str, Any] = {"to": f["To"], "from": sender.value, "message_sid": sid}
+        if f["To"].lower().startswith(WHATSAPP):
+            meta["via"] = "whatsapp"  # answered on WhatsApp too (send), not by SMS to the same phone
         for ours, theirs in (("segments", "NumSegments"), ("country", "FromCountry"), ("city", "FromCity")):
             if f.get(theirs):
                 meta[ours] = f[theirs]
@@ -198,6 +202,9 @@ class SmsChannel:
                 problem=Wording("no configured Twilio number sends SMS"),
             )
         kwargs: dict[str, Any] = {"to": msg.recipient.value, "from_": sender, "body": msg.text}
+        if str(msg.reply_context.get("to", "")).lower().startswith(WHATSAPP):
+            # The customer wrote on WhatsApp: an SMS to the same phone would never reach that conversation.
+            kwargs.update(to=WHATSAPP + msg.recipient.value, from_=WHATSAPP + sender)
         if self._public_url:
             kwargs["status_callback"] = f"{self._public_url}/webhooks/twilio/status?interaction={msg.interaction_id}"
         try:

@@ -31,7 +31,7 @@ def twiml(response: MessagingResponse | None = None) -> web.Response:
 @routes.post("/webhooks/twilio/sms")
 async def inbound_sms(request: web.Request) -> web.Response:
     service = request.app[TWILIO]
-    fields = (await signed_webhook(request, service.signature, service.public_url)).fields
+    fields = (await signed_webhook(request, service.signature, service.public)).fields
     number = service.config.number(fields.get("To", ""))
     if number is None:
         log.warning("SMS %s to unconfigured number %s: kept in the default queue", fields.get("MessageSid"),
@@ -62,7 +62,7 @@ async def inbound_sms(request: web.Request) -> web.Response:
 async def message_status(request: web.Request) -> web.Response:
     """Status callback of an SMS we sent; ?interaction= is in the signed URL, so it cannot be forged."""
     service = request.app[TWILIO]
-    form = await signed_form(request, service.signature, service.public_url)
+    form = await signed_form(request, service.signature, service.public)
     sid, state = form.get("MessageSid", ""), form.get("MessageStatus", "")
     try:
         interaction_id = int(request.query.get("interaction", ""))

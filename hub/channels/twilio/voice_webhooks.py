@@ -47,7 +47,7 @@ def step_url(service: TwilioService, request: web.Request, step: str, **query: s
 
 async def call_form(request: web.Request) -> tuple[TwilioService, MultiDictProxy[str], str]:
     service = request.app[TWILIO]
-    form = await signed_form(request, service.signature, service.public_url)
+    form = await signed_form(request, service.signature, service.public)
     call_sid = request.query.get("call") or form.get("CallSid", "")
     if not call_sid:
         raise web.HTTPBadRequest(text="bad_request: missing required parameter CallSid")
