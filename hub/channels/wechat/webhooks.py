@@ -95,7 +95,9 @@ async def push(request: web.Request) -> web.Response:
         envelope = channel.parse_inbound(raw)
     except InboundRejected as exc:
         raise web.HTTPBadRequest(text=f"{exc.code}: {exc}") from None
-    result = await request.app[keys.INGESTOR].ingest(envelope)  # stored before we answer
+    # Stored (durably) before we answer, which WeChat wants within 5 s; the console, routing's listeners and
+    # suggestions hear of it after the answer.
+    result = await request.app[keys.INGESTOR].ingest(envelope, after_events=False)
     if not result.duplicate:
         _name_later(request.app, account, fields["FromUserName"])
     media_id = envelope.meta.get("media_id")

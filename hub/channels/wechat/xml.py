@@ -10,6 +10,8 @@ from defusedxml.ElementTree import fromstring
 from hub.channels.base import InboundRejected
 
 MAX_PUSH_BYTES = 64 * 1024  # WeChat pushes are a few hundred bytes; a large body is not from WeChat
+# What the customer wrote, kept as written (indentation, a trailing newline); the other fields are ids and codes.
+FREE_TEXT = frozenset({"Content", "Title", "Description", "Recognition", "Label"})
 
 
 def parse_flat(body: bytes | str) -> dict[str, str]:
@@ -31,5 +33,6 @@ def parse_flat(body: bytes | str) -> dict[str, str]:
     for child in root:
         if len(child):  # WeChat's message fields are flat; nested ones carry nothing we use
             continue
-        fields[child.tag] = (child.text or "").strip()
+        text = child.text or ""
+        fields[child.tag] = text if child.tag in FREE_TEXT else text.strip()
     return fields
