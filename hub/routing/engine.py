@@ -17,7 +17,6 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.agents.presence import Presence
@@ -25,10 +24,9 @@ from hub.background import cancel
 from hub.bus import EventBus
 from hub.clock import utcnow
 from hub.db.engine import Database, UnitOfWork, is_conflict
-from hub.db.models import Customer, Queue, Ticket
 from hub.events import AgentStatusChanged, QueueChanged, TicketCreated, TicketUpdated
 from hub.events.snapshots import TicketSnapshot
-from hub.routing import offers, placing
+from hub.routing import offers, placing, rows
 from hub.routing import waiting as waiting_list
 from hub.routing.config import RoutingConfig
 from hub.routing.decide import decide
@@ -36,6 +34,7 @@ from hub.routing.index import RosterIndex
 from hub.routing.model import Decision
 from hub.routing.requests import Requests
 from hub.routing.roster import RosterCache
+from hub.routing.rows import RoutedTicket
 from hub.tickets.model import ACTIVE
 
 log = logging.getLogger(__name__)
@@ -227,39 +226,33 @@ class RoutingEngine:
         async with self._db.write() as uow:
             s = uow.session
             roster = await self._cache.roster(s, self.presence.available_ids())
-            if lock:  # lock order: customer, then ticket (see placing.load_routable), one at a time
-                found = {t: f for t in ticket_ids if (f := await placing.load_routable(s, t, lock)) is not None}
-            else:
-                found = await placing.load_many(s, ticket_ids)
-            queues = {
-                q.id: q
-                for q in await s.scalars(select(Queue).where(Queue.id.in_({t.queue_id for t, _ in found.values()})))
-            }
-            await self._requests.prefetch(s, [t for t, _ in found.values()])
+            found = await rows.read(s, ticket_ids, lock)  # with their customers, queues, first words, last agents
+            self._requests.given(list(found.values()))
+            audits: list[dict[str, Any]] = []
             timeline: list[dict[str, Any]] = []
             try:
-                with s.no_autoflush:  # the batch's audit rows and notes are written together at commit
-                    decisions = [
-                        await self._route_in(uow, roster, *found[t], queues[found[t][0].queue_id], timeline)
-                        if t in found
-                        else None
-                        for t in ticket_ids
-                    ]
+                decisions = [
+                    await self._route_in(uow, roster, found[t], audits, timeline) if t in found else None
+                    for t in ticket_ids
+                ]
             finally:
                 self._requests.done()
+            # The batch's writes together: the waiting notes, then the hand-overs' audit and timeline rows.
+            await rows.write_notes(s, list(found.values()))
+            await rows.write_audit(s, audits)
             await placing.write_timeline(s, timeline)
             return decisions
 
     async def _route_in(
-        self, uow: UnitOfWork, roster: RosterIndex, ticket: Ticket, customer: Customer, queue: Queue,
+        self, uow: UnitOfWork, roster: RosterIndex, ticket: RoutedTicket, audits: list[dict[str, Any]],
         timeline: list[dict[str, Any]],
     ) -> Decision | None:  # fmt: skip
         s, lock = uow.session, not self._db.is_sqlite
         await self._requests.derive(s, ticket, self.config)
-        if not queue.auto_assign:
+        if not ticket.auto_assign:
             return None  # its agents pick its tickets themselves: nothing offered, nothing assigned
         now = utcnow()
-        req, warnings = await self._requests.build(s, ticket, customer.tier, queue.name, now, self.config)
+        req, warnings = await self._requests.build(s, ticket, ticket.customer.tier, ticket.queue, now, self.config)
         # On PostgreSQL one try: a second agent's row lock in the same transaction could deadlock with
         # another router holding it and wanting the first; the ticket waits for the next drain instead.
         for _attempt in range(1 if lock else CLAIM_TRIES):
@@ -272,10 +265,11 @@ class RoutingEngine:
             offer_s = self.config.offers.get(ticket.channel)
             values = placing.hand_over(ticket, agent_id, offer_s, now, reasons)
             if await placing.claim(s, ticket, values, self._capacity_of(roster, agent_id, ticket.channel), lock):
-                timeline.append(placing.record(s, ticket, agent_id, bool(offer_s), now, reasons))
+                audits.append(placing.audit_row(ticket.id, agent_id, bool(offer_s), reasons))
+                timeline.append(placing.timeline_row(ticket, agent_id, bool(offer_s), now, reasons))
                 self._cache.took(agent_id, ticket.channel)
                 self._requests.assigned(ticket.customer_id, agent_id)
-                uow.emit(TicketUpdated(TicketSnapshot.of(ticket, customer, queue.name), ("assignee_id", "assignment")))
+                uow.emit(TicketUpdated(ticket.snapshot(), ("assignee_id", "assignment")))
                 return decision
             if not await self._refused(s, ticket, agent_id):
                 return None  # taken by someone else meanwhile
@@ -289,7 +283,7 @@ class RoutingEngine:
             self._reoffer_due[ticket.id] = again
         if not placing.leave_waiting(ticket, now, reasons, again):
             return decision  # still waiting for the same reason: nothing new to store or announce
-        uow.emit(TicketUpdated(TicketSnapshot.of(ticket, customer, queue.name), ("assignment",)))
+        uow.emit(TicketUpdated(ticket.snapshot(), ("assignment",)))
         return decision
 
     def _capacity_of(self, roster: RosterIndex, agent_id: int, channel: str) -> int:
@@ -297,12 +291,12 @@ class RoutingEngine:
         capacity = pair[0].capacity if pair is not None else {}
         return capacity.get(channel, self.config.capacity.get(channel, 1))
 
-    async def _refused(self, s: AsyncSession, ticket: Ticket, agent_id: int) -> bool:
+    async def _refused(self, s: AsyncSession, ticket: RoutedTicket, agent_id: int) -> bool:
         """A claim was refused: True if the agent was full (the roster's count is corrected: decide again),
         False if the ticket was taken or closed meanwhile."""
         load = await placing.load_now(s, agent_id, ticket.channel)
         self._cache.set_load(agent_id, ticket.channel, load)
-        await s.refresh(ticket, ["assignee_id", "status"])
+        await rows.refresh(s, ticket)
         return ticket.assignee_id is None and ticket.status in ACTIVE
 
     def reload(self, config: RoutingConfig) -> None:

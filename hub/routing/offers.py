@@ -18,6 +18,7 @@ from hub.db.engine import UnitOfWork
 from hub.db.models import Ticket
 from hub.events import TicketUpdated
 from hub.events.snapshots import TicketSnapshot
+from hub.routing.rows import AnyTicket
 from hub.tickets.model import ACTIVE
 from hub.tickets.replies import load_ticket
 from hub.wording import Worded
@@ -29,20 +30,20 @@ class OfferError(Worded):
     """The ticket is not on offer to this agent (taken back, expired, or never theirs): 409."""
 
 
-def declined_by(ticket: Ticket, now: datetime, pause: timedelta) -> frozenset[int]:
+def declined_by(ticket: AnyTicket, now: datetime, pause: timedelta) -> frozenset[int]:
     """Agents who declined or missed this ticket within the pause: not offered it again yet."""
     declined = ticket.assignment.get("declined") or {}
     return frozenset(int(a) for a, at in declined.items() if now - datetime.fromisoformat(at) < pause)
 
 
-def reoffer_at(ticket: Ticket, now: datetime, pause: timedelta) -> datetime | None:
+def reoffer_at(ticket: AnyTicket, now: datetime, pause: timedelta) -> datetime | None:
     """When the first agent still within their pause may be offered the ticket again (None: nobody is)."""
     declined = ticket.assignment.get("declined") or {}
     back = [datetime.fromisoformat(at) + pause for at in declined.values()]
     return min((t for t in back if t > now), default=None)
 
 
-def offer_values(ticket: Ticket, agent_id: int, timeout_s: int, now: datetime, reasons: list[str]) -> dict[str, Any]:
+def offer_values(ticket: AnyTicket, agent_id: int, timeout_s: int, now: datetime, reasons: list[str]) -> dict[str, Any]:
     """The ticket's columns once offered to the agent (written by one conditional UPDATE, see placing.claim)."""
     expires = now + timedelta(seconds=timeout_s)
     assignment = {**_base(ticket, agent_id, now, reasons), "state": OFFERED, "expires_at": expires.isoformat(),
@@ -50,7 +51,7 @@ def offer_values(ticket: Ticket, agent_id: int, timeout_s: int, now: datetime, r
     return {"assignee_id": agent_id, "offer_expires_at": expires, "assignment": assignment}
 
 
-def assign_values(ticket: Ticket, agent_id: int, now: datetime, reasons: list[str]) -> dict[str, Any]:
+def assign_values(ticket: AnyTicket, agent_id: int, now: datetime, reasons: list[str]) -> dict[str, Any]:
     """The ticket's columns once assigned to the agent."""
     assignment = {**_base(ticket, agent_id, now, reasons), "state": ASSIGNED}
     return {"assignee_id": agent_id, "offer_expires_at": None, "assignment": assignment}
@@ -66,7 +67,7 @@ def assign(ticket: Ticket, agent_id: int, now: datetime, reasons: list[str]) -> 
         setattr(ticket, column, value)
 
 
-def _base(ticket: Ticket, agent_id: int | None, now: datetime, reasons: list[str]) -> dict[str, Any]:
+def _base(ticket: AnyTicket, agent_id: int | None, now: datetime, reasons: list[str]) -> dict[str, Any]:
     record: dict[str, Any] = {"agent_id": agent_id, "by": "routing", "at": now.isoformat(), "reasons": reasons}
     if ticket.assignment.get("declined"):
         record["declined"] = ticket.assignment["declined"]

@@ -1,5 +1,5 @@
-"""One routing decision made durable: the ticket read in lock order, then assigned or offered to the chosen
-agent by one conditional UPDATE that checks their capacity in SQL, or left waiting with its reasons."""
+"""One routing decision made durable: the ticket assigned or offered to the chosen agent by one conditional UPDATE
+that checks their capacity in SQL, or left waiting with its reasons (the batch's reads and notes: rows.py)."""
 
 from __future__ import annotations
 
@@ -8,47 +8,12 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
 
 from hub.agents import audit
-from hub.db.models import HISTORY, TICKETS, Agent, Customer, Ticket
+from hub.db.models import HISTORY, TICKETS, Agent, Ticket
 from hub.routing import offers
+from hub.routing.rows import AnyTicket, RoutedTicket
 from hub.tickets.model import ACTIVE
-
-
-async def load_routable(s: AsyncSession, ticket_id: int, lock: bool) -> tuple[Ticket, Customer] | None:
-    """The ticket and its customer if it still waits for an owner (active, unassigned); else None."""
-    # Lock order everywhere: customer, then ticket, then agent (ingest locks the customer first too;
-    # taking the ticket first here deadlocked against a message arriving on it).
-    if lock:
-        customer_id = await s.scalar(select(Ticket.customer_id).where(Ticket.id == ticket_id))
-        if customer_id is None:
-            return None
-        customer = await s.get_one(Customer, customer_id, with_for_update=True)
-        ticket = await s.get(Ticket, ticket_id, with_for_update=True)
-    else:  # one writer at a time: nothing to lock, so one query
-        row = (
-            await s.execute(
-                select(Ticket, Customer).join(Customer, Customer.id == Ticket.customer_id).where(Ticket.id == ticket_id)
-            )
-        ).first()
-        if row is None:
-            return None
-        ticket, customer = row
-    if ticket is None or ticket.assignee_id is not None or ticket.status not in ACTIVE:
-        return None
-    return ticket, customer
-
-
-async def load_many(s: AsyncSession, ticket_ids: list[int]) -> dict[int, tuple[Ticket, Customer]]:
-    """Routable tickets with their customers in one query (one writer: nothing to lock)."""
-    rows = await s.execute(
-        select(Ticket, Customer)
-        .join(Customer, Customer.id == Ticket.customer_id)
-        .where(Ticket.id.in_(ticket_ids), Ticket.assignee_id.is_(None), Ticket.status.in_(ACTIVE))
-    )
-    return {ticket.id: (ticket, customer) for ticket, customer in rows.all()}
-
 
 _T = TICKETS
 _OTHER = _T.alias("other")
@@ -74,6 +39,7 @@ _CLAIM = (
         assignee_id=bindparam("b_agent"),
         offer_expires_at=bindparam("b_expires"),
         assignment=bindparam("b_assignment", type_=_T.c.assignment.type),
+        requirements=bindparam("b_requirements", type_=_T.c.requirements.type),  # derived in this batch, maybe
         updated_at=bindparam("b_updated"),
     )
     .returning(_T.c.id)
@@ -81,7 +47,7 @@ _CLAIM = (
 _LOCK_AGENT = select(Agent.id).where(Agent.id == bindparam("b_agent")).with_for_update()
 
 
-async def claim(s: AsyncSession, ticket: Ticket, values: dict[str, Any], capacity: int, lock: bool) -> bool:
+async def claim(s: AsyncSession, ticket: RoutedTicket, values: dict[str, Any], capacity: int, lock: bool) -> bool:
     """Give the ticket to `values["assignee_id"]` if it is still unowned and the agent still has room on its
     channel, counted in the same statement; False if either changed since the roster was read.
 
@@ -93,11 +59,11 @@ async def claim(s: AsyncSession, ticket: Ticket, values: dict[str, Any], capacit
         await s.execute(_LOCK_AGENT, {"b_agent": agent_id})
     params = {"b_ticket": ticket.id, "b_agent": agent_id, "b_channel": ticket.channel, "b_capacity": capacity,
               "b_expires": values["offer_expires_at"], "b_assignment": values["assignment"],
-              "b_updated": values["updated_at"]}  # fmt: skip
+              "b_updated": values["updated_at"], "b_requirements": ticket.requirements}  # fmt: skip
     if (await s.execute(_CLAIM, params)).first() is None:
         return False
-    for column, value in values.items():  # the row has them now: the session must not write them again
-        set_committed_value(ticket, column, value)
+    ticket.row.update(values)
+    ticket.dirty = False  # its requirements were written with the claim
     return True
 
 
@@ -111,7 +77,7 @@ async def load_now(s: AsyncSession, agent_id: int, channel: str) -> int:
     return load or 0
 
 
-def leave_waiting(ticket: Ticket, now: datetime, reasons: list[str], again: datetime | None) -> bool:
+def leave_waiting(ticket: AnyTicket, now: datetime, reasons: list[str], again: datetime | None) -> bool:
     """Note why the ticket still waits; False when it waits for the same reasons (nothing new to store)."""
     if ticket.assignment.get("reasons") == reasons:
         return False
@@ -122,7 +88,9 @@ def leave_waiting(ticket: Ticket, now: datetime, reasons: list[str], again: date
     return True
 
 
-def hand_over(ticket: Ticket, agent_id: int, offer_s: int | None, now: datetime, reasons: list[str]) -> dict[str, Any]:
+def hand_over(
+    ticket: AnyTicket, agent_id: int, offer_s: int | None, now: datetime, reasons: list[str]
+) -> dict[str, Any]:
     """The columns of the offer (when its channel has an offer time) or assignment, for `claim`."""
     if offer_s:
         values = offers.offer_values(ticket, agent_id, offer_s, now, reasons)
@@ -135,8 +103,21 @@ def record(
     s: AsyncSession, ticket: Ticket, agent_id: int, offered: bool, now: datetime, reasons: list[str]
 ) -> dict[str, Any]:
     """Audit the hand-over now (the session inserts audit rows in bulk) and return its timeline row."""
+    row = audit_row(ticket.id, agent_id, offered, reasons)
+    audit.record(s, None, row["action"], "ticket", ticket.id, **row["details"])
+    return timeline_row(ticket, agent_id, offered, now, reasons)
+
+
+def audit_row(ticket_id: int, agent_id: int, offered: bool, reasons: list[str]) -> dict[str, Any]:
+    """The hand-over's audit row, as hub.agents.audit.record writes it for the system (see rows.write_audit)."""
     action = "ticket.offered" if offered else "ticket.assigned"
-    audit.record(s, None, action, "ticket", ticket.id, agent_id=agent_id, reasons=reasons)
+    return {"actor_kind": "system", "actor_id": None, "action": action, "target_kind": "ticket",
+            "target_id": ticket_id, "details": {"agent_id": agent_id, "reasons": reasons}}  # fmt: skip
+
+
+def timeline_row(ticket: AnyTicket, agent_id: int, offered: bool, now: datetime, reasons: list[str]) -> dict[str, Any]:
+    """The customer's timeline row of the hand-over (see write_timeline)."""
+    action = "ticket.offered" if offered else "ticket.assigned"
     how = f"{'offered' if offered else 'routed'} to agent {agent_id}"
     summary = f"{how}: {reasons[-1]}" if reasons else how
     return {"customer_id": ticket.customer_id, "occurred_at": now, "kind": action, "channel": ticket.channel,

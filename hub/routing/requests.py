@@ -16,12 +16,15 @@ from hub.knowledge.text import guess_locale
 from hub.routing import offers
 from hub.routing.config import RoutingConfig
 from hub.routing.model import RouteRequest
-from hub.routing.wording import customer_words, first_messages, words_of
+from hub.routing.rows import AnyTicket, RoutedTicket
+from hub.routing.wording import customer_words, words_of
 
 SKILLS_TTL_S = 30.0  # how stale the set of skills anyone has may be
 
 
-async def derive_requirements(s: AsyncSession, ticket: Ticket, config: RoutingConfig, words: str | None = None) -> None:
+async def derive_requirements(
+    s: AsyncSession, ticket: AnyTicket, config: RoutingConfig, words: str | None = None
+) -> None:
     """Skills and language from what the customer wrote and where they came in, once per ticket. `words`: the
     ticket's `customer_words` when the caller has read them already (for a batch at once)."""
     if "skills" in ticket.requirements:
@@ -43,45 +46,30 @@ class Requests:
         self._is_online = is_online  # presence: is the customer's last agent still here to hold the ticket for
         self._skills: set[str] = set()
         self._skills_read_at = -1e18
-        self._last: dict[int, int | None] = {}  # customer -> previous agent, read for a batch at once
+        self._last: dict[int, int | None] = {}  # customer -> previous agent, read with a batch
         self._firsts: dict[int, str | None] = {}  # ticket -> its first inbound text, for tickets not yet derived
 
-    async def prefetch(self, s: AsyncSession, tickets: list[Ticket]) -> None:
-        """The previous agent of every customer in a batch, and the first message of each ticket whose
-        requirements are not derived yet: two queries (else up to two per ticket)."""
-        underived = [t.id for t in tickets if "skills" not in t.requirements]
-        self._firsts = dict.fromkeys(underived)  # no inbound message yet: None, as customer_words reads it
-        self._firsts.update(await first_messages(s, underived))
-        ids = {t.id for t in tickets}
-        customers = {t.customer_id for t in tickets}
-        self._last = dict.fromkeys(customers)
-        seen: set[int] = set()
-        rows = await s.execute(
-            select(Ticket.customer_id, Ticket.assignee_id, Ticket.id)
-            .where(Ticket.customer_id.in_(customers), Ticket.assignee_id.is_not(None))
-            .order_by(Ticket.updated_at.desc())
-        )
-        for customer_id, assignee_id, ticket_id in rows.all():
-            if customer_id not in seen and ticket_id not in ids:
-                seen.add(customer_id)
-                self._last[customer_id] = assignee_id
+    def given(self, tickets: list[RoutedTicket]) -> None:
+        """A batch's tickets came with each customer's previous agent and, for tickets whose requirements are not
+        derived yet, their first message (rows.read): nothing to read per ticket."""
+        self._firsts = {t.id: t.first for t in tickets if "skills" not in t.requirements}
+        self._last = {t.customer_id: t.previous for t in tickets}
 
     def assigned(self, customer_id: int, agent_id: int) -> None:
         """Within a batch, the customer's next ticket sees this one's agent as their previous one."""
         if customer_id in self._last:
             self._last[customer_id] = agent_id
 
-    async def derive(self, s: AsyncSession, ticket: Ticket, config: RoutingConfig) -> None:
-        """derive_requirements, with the first message read for the batch when it was (see prefetch)."""
-        words = words_of(ticket, self._firsts[ticket.id]) if ticket.id in self._firsts else None
-        await derive_requirements(s, ticket, config, words)
+    async def derive(self, s: AsyncSession, ticket: RoutedTicket, config: RoutingConfig) -> None:
+        """derive_requirements, with the first message read with the batch (see given)."""
+        await derive_requirements(s, ticket, config, words_of(ticket, self._firsts.get(ticket.id)))
 
     def done(self) -> None:
         self._last = {}
         self._firsts = {}
 
     async def build(
-        self, s: AsyncSession, ticket: Ticket, tier: str, queue: str, now: datetime, config: RoutingConfig
+        self, s: AsyncSession, ticket: RoutedTicket, tier: str, queue: str, now: datetime, config: RoutingConfig
     ) -> tuple[RouteRequest, list[str]]:
         """`config` is the engine's current one (it may be reloaded between two calls)."""
         return await self._screen(s, await self._request(s, ticket, tier, queue, now, config), config)
@@ -110,7 +98,7 @@ class Requests:
         return self._skills
 
     async def _request(
-        self, s: AsyncSession, ticket: Ticket, tier: str, queue: str, now: datetime, config: RoutingConfig
+        self, s: AsyncSession, ticket: RoutedTicket, tier: str, queue: str, now: datetime, config: RoutingConfig
     ) -> RouteRequest:
         if ticket.customer_id in self._last:
             last_agent = self._last[ticket.customer_id]
