@@ -46,11 +46,12 @@ def _name(raw: str) -> str | None:
     return text[:200]
 
 
-def parse_mailbox(raw: str | None) -> Mailbox:
-    """One mailbox from a From, Sender, Reply-To or Return-Path value, or the reason there is none."""
+def parse_mailbox(raw: str | None, charset: str | None = None) -> Mailbox:
+    """One mailbox from a From, Sender, Reply-To or Return-Path value, or the reason there is none; `charset`:
+    the mail's own, for a name written in raw 8-bit bytes."""
     if raw is None or not raw.strip():
         return Mailbox(None, None, "is missing")
-    value = " ".join(fix_header(raw)[0].split())
+    value = " ".join(fix_header(raw, charset)[0].split())
     try:
         header = READING.header_factory("from", value)
         found = [a for group in getattr(header, "groups", ()) for a in group.addresses]
@@ -88,15 +89,15 @@ def _raw(msg: Message, name: str) -> str | None:
     return next((v for k, v in msg.raw_items() if k.lower() == name.lower()), None)
 
 
-def choose_sender(msg: Message, envelope_from: str | None) -> Sender:
+def choose_sender(msg: Message, envelope_from: str | None, charset: str | None = None) -> Sender:
     """From when it parses; else MAIL FROM (SMTP only), Return-Path, Sender, Reply-To, in that order."""
-    sender = parse_mailbox(_raw(msg, "From"))
+    sender = parse_mailbox(_raw(msg, "From"), charset)
     if sender.address is not None:
         return Sender(sender.address, sender.name, None)
     candidates = [("the envelope sender (MAIL FROM)", f"<{envelope_from}>" if envelope_from else None)]
     candidates += [(f"the {h} header", _raw(msg, h)) for h in ("Return-Path", "Sender", "Reply-To")]
     for source, raw in candidates:
-        fallback = parse_mailbox(raw)
+        fallback = parse_mailbox(raw, charset)
         if fallback.address is not None:
             why = f"From {sender.problem}: the sender is taken from {source}"
             return Sender(fallback.address, sender.name or fallback.name, why)

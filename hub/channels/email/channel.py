@@ -26,6 +26,11 @@ from hub.wording import Wording
 
 log = logging.getLogger(__name__)
 TICKET_TOKEN = re.compile(r"\[#(\d{1,12})\]")
+# Reply prefixes as mail clients write them (English, German, Nordic, Dutch, Polish, Italian, Chinese; "Re[2]:"),
+# however many a thread has stacked up: a reply carries one "Re:" however they were written before.
+REPLY_PREFIXES = re.compile(
+    r"^(?:\s*(?:re|aw|sv|vs|antw|antwort|odp|rif|r|回复|答复|回覆|答覆)\s*(?:\[\d+\]|\(\d+\))?\s*[:：])+\s*", re.I
+)
 SEND_TIMEOUT_S = 30.0
 
 
@@ -127,8 +132,7 @@ class EmailChannel:
         subject = msg.subject or f"Ticket #{msg.ticket_id}"
         if subject_token(subject) != msg.ticket_id:
             subject = f"{subject} [#{msg.ticket_id}]"
-        if not subject.lower().startswith(("re:", "回复")):
-            subject = f"Re: {subject}"
+        subject = f"Re: {REPLY_PREFIXES.sub('', subject)}"
         out = EmailMessage()
         out["From"] = formataddr((box.from_name, box.address))
         out["To"] = msg.recipient.value

@@ -19,7 +19,8 @@ from email.message import EmailMessage, Message
 from email.utils import getaddresses, parsedate_to_datetime
 
 from hub.channels.email.addresses import choose_sender
-from hub.channels.email.charsets import decode_bytes, decode_words, parameter
+from hub.channels.email.charsets import decode_bytes, decode_words, html_charset, parameter
+from hub.channels.email.flowed import is_flowed, unflow
 from hub.channels.email.forwards import Forwarded, find_inline
 from hub.channels.email.mailhtml import html_to_text, sanitize_html
 from hub.channels.email.quotes import split_quoted
@@ -76,7 +77,7 @@ def _ids(value: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_MSGID.findall(value or "")))[:50]
 
 
-def _header(msg: EmailMessage, name: str, warnings: list[str]) -> str:
+def _header(msg: EmailMessage, name: str, warnings: list[str], charset: str | None = None) -> str:
     raw = next((v for k, v in msg.raw_items() if k.lower() == name.lower()), None)
     if raw is None:
         return ""
@@ -84,9 +85,9 @@ def _header(msg: EmailMessage, name: str, warnings: list[str]) -> str:
     # encoded words are decoded by our charset rules (a word labelled gb2312 may hold GBK characters).
     eight_bit = any("\udc80" <= ch <= "\udcff" for ch in raw)
     if eight_bit or "=?" in raw:
-        value, note = decode_words(" ".join(raw.split()))
+        value, note = decode_words(" ".join(raw.split()), charset)
         if eight_bit:
-            warnings.append(f"{name} header: unencoded 8-bit text, {note}")
+            warnings.append(f"{name} header: unencoded 8-bit text, {note or 'read as ' + (charset or 'utf-8')}")
         elif note:
             warnings.append(f"{name} header: {note}")
         return value.strip()
@@ -97,9 +98,9 @@ def _header(msg: EmailMessage, name: str, warnings: list[str]) -> str:
         return " ".join(raw.split())
 
 
-def _filename(part: Message, warnings: list[str]) -> str | None:
+def _filename(part: Message, warnings: list[str], charset: str | None) -> str | None:
     for header, param in (("content-disposition", "filename"), ("content-type", "name")):
-        value, note = parameter(part, header, param)
+        value, note = parameter(part, header, param, charset)
         if value:
             if note:
                 warnings.append(f"file name {value[:60]!r}: {note}")
@@ -109,10 +110,23 @@ def _filename(part: Message, warnings: list[str]) -> str | None:
 
 def _body_text(part: Message, warnings: list[str], body: bytes | None = None) -> str:
     """A text part's text, at most TEXT_BYTES of it; `body`: the raw body of a single-part mail."""
-    text, note = decode_bytes(decoded_body(part, body), part.get_content_charset(), limit=TEXT_BYTES)
+    data = decoded_body(part, body)
+    declared = part.get_content_charset()
+    if declared is None and part.get_content_type() == "text/html":
+        declared = html_charset(data)  # the MIME header names none: the page's own <meta> does
+    text, note = decode_bytes(data, declared, limit=TEXT_BYTES)
     if note:
         warnings.append(f"{part.get_content_type()} part: {note}")
+    if part.get_content_type() == "text/plain" and is_flowed(part):
+        return unflow(text, str(part.get_param("delsp") or "").lower() == "yes")
     return text
+
+
+def _own_charset(msg: Message) -> str | None:
+    """The charset the mail's text declares: what a client that writes raw 8-bit headers wrote them in."""
+    return next(
+        (c for p in _leaves(msg) if p.get_content_maintype() == "text" and (c := p.get_content_charset())), None
+    )
 
 
 def _leaves(part: Message) -> Iterator[Message]:
@@ -155,11 +169,12 @@ def parse_mail(
     msg, body = read_message(raw)
     for defect in msg.defects[:5]:
         warnings.append(f"MIME: {defect.__class__.__name__}")
-    sender = choose_sender(msg, envelope_from)
+    charset = _own_charset(msg)
+    sender = choose_sender(msg, envelope_from, charset)
     if sender.warning:
         warnings.append(sender.warning)
     return_path = _header(msg, "Return-Path", warnings)
-    subject = _header(msg, "Subject", warnings)
+    subject = _header(msg, "Subject", warnings, charset)
     date = None
     if date_raw := _header(msg, "Date", warnings):
         try:
@@ -170,10 +185,11 @@ def parse_mail(
     html: list[str] = []
     parts: list[MailPart] = []
     forwarded: list[Forwarded] = []
+    attached_texts: list[Message] = []  # text files: the mail's text when it has no text of its own
     for part in _leaves(msg):
         ctype = part.get_content_type()
         disposition = part.get_content_disposition()
-        filename = _filename(part, warnings)
+        filename = _filename(part, warnings, charset)
         cid = " ".join(next((v for k, v in part.raw_items() if k.lower() == "content-id"), "").split()).strip("<>")
         if ctype == "message/rfc822":
             data, summary = _attached_mail(part, _depth, warnings)
@@ -182,6 +198,8 @@ def parse_mail(
             name = filename or f"{(summary.subject if summary else '') or 'forwarded'}"[:80] + ".eml"
             parts.append(MailPart(name if name.lower().endswith(".eml") else name + ".eml", ctype, data, False))
         elif disposition == "attachment" or filename or (ctype.startswith("image/") and cid):
+            if ctype == "text/plain":
+                attached_texts.append(part)
             parts.append(
                 MailPart(
                     filename or f"part.{ctype.split('/')[-1]}",
@@ -196,6 +214,11 @@ def parse_mail(
         elif ctype == "text/html":
             html.append(_body_text(part, warnings, body if part is msg else None))
     html_joined = "\n".join(html)
+    if not "".join(plain).strip() and not html_joined.strip() and attached_texts:
+        # Written in a text file and sent with an empty body (a phone's share sheet, a saved complaint): the
+        # agent reads the file's words as the mail's; the file stays attached too.
+        plain = [_body_text(p, warnings, body if p is msg else None) for p in attached_texts]
+        warnings.append(f"the mail's text is in its attached file {_filename(attached_texts[0], [], charset)!r}")
     # Only as much as can be kept goes through the replace: a 5 MB text is cut below anyway.
     text = ("\n".join(plain).strip() or html_to_text(html_joined))[: 2 * MAX_TEXT_CHARS + 1].replace("\r\n", "\n")
     if len(text) > MAX_TEXT_CHARS:
@@ -224,7 +247,9 @@ def parse_mail(
         parts=parts,
         forwarded=forwarded,
         headers={
-            k.lower(): decode_words(" ".join(v.split()))[0].lower() for k, v in raw_items if k.lower() in LOOP_HEADERS
+            k.lower(): decode_words(" ".join(v.split()), charset)[0].lower()
+            for k, v in raw_items
+            if k.lower() in LOOP_HEADERS
         },
         warnings=warnings,
         content_hash=content_hash or hashlib.sha256(raw).hexdigest(),
