@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 TYPO_CUTOFF = 80.0
 TYPO_WEIGHT = 0.8
+LONG_WORD = 7  # from this length a typo may be two edits away ("trackng")
 GLOSSARY_WEIGHT = 0.7
 # Service words customers mix into the other language; the English side as stems (hub.knowledge.terms).
 _GLOSSARY = (
@@ -115,8 +117,11 @@ class Expander:
             for word in postings:
                 if _latin(word) and len(word) >= 3:
                     self._by_letter.setdefault(word[0], []).append(word)
-        found = process.extractOne(term, self._by_letter.get(term[0], []), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
-        fixed = found[0] if found else None
+        near = process.extract(term, self._by_letter.get(term[0], []), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        # A typo is an edit or two away ("pasword", "reciev"); a real word the articles lack is further from
+        # the indexed word that happens to hold its letters ("make" in "market", "friend" in "find").
+        edits = 1 if len(term) < LONG_WORD else 2
+        fixed = next((word for word, _score, _i in near if OSA.distance(term, word) <= edits), None)
         if len(self._fixed) < 10_000:
             self._fixed[term] = fixed
         return fixed

@@ -23,7 +23,7 @@ from hub.knowledge.expand import Expander
 from hub.knowledge.focus import Focus, units, whether
 from hub.knowledge.gist import Concept, gist, named, names_main
 from hub.knowledge.lexical import K1, B, Denominators, bm25
-from hub.knowledge.synonyms import SYNONYM_WEIGHT, related
+from hub.knowledge.synonyms import SYNONYM_WEIGHT, particles, related
 from hub.knowledge.terms import asking_weights, weighted_terms
 from hub.knowledge.text import spaced
 from hub.knowledge.trouble import give_back_terms, reports_trouble, unwanted
@@ -216,6 +216,11 @@ class SuggestionIndex:
         unknown = sum(w for t, w in words.items() if t not in self._postings) / sum(words.values()) if words else 0.0
         for term in phrased.intersection(weights):  # a phrase's word is its concept's (synonyms.related)
             weights[term] = min(weights[term], SYNONYM_WEIGHT)
+        # A particle shared by two concepts' phrases ("back" of "send them back", the return's) does not search:
+        # alone it met the refund's "money back" first. It still names what the question is about (`named`).
+        particled = phrased.intersection(particles(), weights)
+        for term in particled:
+            del weights[term]
         for term, weight in offered.items():
             if weight:
                 weights[term] = max(weights.get(term, 0.0), weight)
@@ -234,7 +239,7 @@ class SuggestionIndex:
         latin = any(t.isascii() and not t.startswith("py:") for t in weights)
         best_match = max(match.values(), default=0.0)
         focus = Focus(units(query[:MAX_QUERY_CHARS], self._fix), self._postings, len(self._articles))
-        focus.query_terms = frozenset(weights)
+        focus.query_terms = frozenset(weights) | particled
         focus.trouble = reports_trouble(query[:MAX_QUERY_CHARS], wanting=False)
         focus.unwanted = unwanted(query[:MAX_QUERY_CHARS])
         focus.asks = asked_kinds(query[:MAX_QUERY_CHARS])

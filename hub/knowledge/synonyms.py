@@ -71,6 +71,8 @@ _GROUPS = (
     "processing|preparing|being prepared|packing|being packed",
     "presale|presales|pre-sale|pre sale|preorder|pre-order|pre order",
 )
+# English particles: with a verb they make a phrase ("send back", "log out"), alone they name nothing.
+_PARTICLES = frozenset(("back", "out", "down", "off", "up", "in", "on", "over", "away"))
 _FUNCTION = frozenset(("cannot", "cant", "dont", "didnt", "doesnt", "wont", "isnt", "longer", "never"))
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -164,6 +166,22 @@ def related(
                 words = phrase.split()
                 phrased.update(term for term, base in _word_terms(query) if base in words)
     return out, len(concepts), frozenset(phrased)
+
+
+@lru_cache(maxsize=1)
+def particles() -> frozenset[str]:
+    """The particles of phrasal verbs that phrases of two concepts share ("back" of "money back" and "send
+    back", "out" of "sold out" and "log out"): alone they say nothing of what is asked."""
+    from hub.knowledge.terms import word_term
+
+    concepts_of: dict[str, set[int]] = {}
+    for i, line in enumerate(_GROUPS):
+        for m in line.split("|"):
+            words = _WORD.findall(m.replace("'", ""))
+            if len(words) > 1 and not _CJK.search(m):
+                for w in words:
+                    concepts_of.setdefault(word_term(w), set()).add(i)
+    return frozenset(t for t, c in concepts_of.items() if len(c) > 1 and t in _PARTICLES)
 
 
 @lru_cache(maxsize=4096)

@@ -34,7 +34,10 @@ _EN_STOP_WORDS = (
     "them their its yet still very really so too much many more most all only own same other again into "
     "out up down over off if as would could should will shall may might must let lets im ive id dont "
     "cant wont pls plz thanks thank u ur ok okay yo hey ugh wtf anyone anything something one thing "
-    "stuff"
+    "stuff "
+    # Contractions typed without their apostrophe: not misspellings of some indexed word ("wasnt" is not "want").
+    "isnt arent wasnt werent doesnt didnt havent hasnt hadnt couldnt wouldnt shouldnt youre youve theyre "
+    "thats theres heres hows whos"
 )
 _EN_STOP = frozenset(_EN_STOP_WORDS.split())
 
@@ -139,7 +142,9 @@ def weighted_terms(text: str, query: bool = False, helpers: bool = True) -> dict
         for w in words:
             if w in STOPWORDS or w in _EN_STOP or (len(w) < 2 and not w.isdigit()):
                 continue
-            add(stem(w), 1.0)
+            term = stem(w)
+            if term not in STOPWORDS:  # "what's" and "whats" are "what"
+                add(term, 1.0)
         for term in _pairs(syllables or []):
             add(term, PINYIN_WEIGHT)
     return out

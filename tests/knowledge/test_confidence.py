@@ -46,9 +46,9 @@ def test_every_fresh_set_keeps_its_figures(index: SuggestionIndex) -> None:
     # The figures measured with the committed model, rounded down (docs/knowledge.md): one question fewer
     # fails. Since the round of held-out thresholds every one of them is fitted on; what they give when left
     # out of the fit is test_the_threshold_is_chosen_on_sets_left_out_of_the_fit's.
-    sets = [("fresh", FRESH, 0.86, 0.90), ("fresh2", FRESH2, 0.80, 0.77), ("fresh3", FRESH3, 0.85, 0.90)]
-    sets += [("fresh4", FRESH4, 0.83, 0.79), ("fresh5", FRESH5, 0.77, 0.77), ("fresh6", FRESH6, 0.89, 0.75)]
-    sets += [("fresh7", FRESH7, 0.69, 0.63), ("fresh8", FRESH8, 0.63, 0.83)]
+    sets = [("fresh", FRESH, 0.86, 0.88), ("fresh2", FRESH2, 0.80, 0.79), ("fresh3", FRESH3, 0.86, 0.90)]
+    sets += [("fresh4", FRESH4, 0.85, 0.81), ("fresh5", FRESH5, 0.82, 0.80), ("fresh6", FRESH6, 0.89, 0.78)]
+    sets += [("fresh7", FRESH7, 0.66, 0.65), ("fresh8", FRESH8, 0.65, 0.83)]
     for name, questions, recall, abstain in sets:
         figures = evaluate(index, questions)
         assert figures["confident_recall"] >= recall and figures["abstain_rate"] >= abstain, (name, figures)

@@ -7,8 +7,8 @@ import pytest
 from bench.knowledge_eval import ARTICLES, sample_index
 from hub.knowledge.index import SuggestionIndex
 from hub.knowledge.lemmas import lemma
-from hub.knowledge.synonyms import SYNONYM_WEIGHT, related
-from hub.knowledge.terms import stem, word_term
+from hub.knowledge.synonyms import SYNONYM_WEIGHT, particles, related
+from hub.knowledge.terms import stem, weighted_terms, word_term
 from hub.knowledge.text import guess_locale
 
 
@@ -53,6 +53,23 @@ def test_a_word_of_two_concepts_phrases_is_offered_by_neither_phrase(index: Sugg
     # "back" is of "money back" (refund) and "send back" (return): the return phrase must not offer it.
     offered, _concepts, _phrased = related("send it back", {}, index.vocabulary())
     assert "return" in offered and "back" not in offered
+
+
+def test_a_particle_of_two_concepts_phrases_counts_for_neither_in_the_question(index: SuggestionIndex) -> None:
+    # "back" of "send them back" is the return's; as a word it met the refund's "money back" first.
+    for question in ("How long do I have to send something back if it's unused?", "deadline for bringing back"):
+        assert _best(index, question) == "returns", question
+    assert "back" in particles() <= {"back", "out", "down", "off", "up", "in", "on", "over", "away"}
+    assert "card" not in particles()  # a noun ("gift card", "credit card") names its thing
+
+
+def test_a_typo_fix_is_an_edit_or_two_away_and_contractions_are_no_typos(index: SuggestionIndex) -> None:
+    fix = index._fix
+    assert (fix("pasword"), fix("reciev"), fix("trackng")) == ("password", "receiv", "track")
+    # Real words the articles lack are not typos of the indexed word holding their letters.
+    assert (fix("make"), fix("friend"), fix("second")) == (None, None, None)
+    # "whats" and "what's" are "what", a stopword; "wasnt" is no misspelt "want".
+    assert weighted_terms("whats wheres what's wasnt didnt", True) == {}
 
 
 @pytest.mark.parametrize(
