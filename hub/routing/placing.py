@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.agents import audit
 from hub.db.models import HISTORY, TICKETS, Agent, Ticket
 from hub.routing import offers
-from hub.routing.rows import AnyTicket, RoutedTicket
+from hub.routing.rows import AnyTicket, RoutedTicket, is_active
 from hub.tickets.model import ACTIVE
 
 _T = TICKETS
@@ -24,13 +24,13 @@ _CLAIM = (
     .where(
         _T.c.id == bindparam("b_ticket"),
         _T.c.assignee_id.is_(None),
-        _T.c.status.in_(ACTIVE),
+        is_active(_T.c.status),
         select(func.count())
         .select_from(_OTHER)
         .where(
             _OTHER.c.assignee_id == bindparam("b_agent"),
             _OTHER.c.channel == bindparam("b_channel"),
-            _OTHER.c.status.in_(ACTIVE),
+            is_active(_OTHER.c.status),
         )
         .scalar_subquery()
         < bindparam("b_capacity"),

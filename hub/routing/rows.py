@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import INTERACTIONS, TICKETS, AuditEntry, Customer, Queue, Ticket
@@ -24,6 +24,14 @@ CUSTOMERS = cast(Table, Customer.__table__)
 QUEUES = cast(Table, Queue.__table__)
 AUDIT = cast(Table, AuditEntry.__table__)
 _T = TICKETS
+
+
+def is_active(column: ColumnElement[str]) -> ColumnElement[bool]:
+    """`column IN ('new', 'open', 'pending')` written into the statement: a bound list would be expanded again at
+    every execution (a tenth of a claim's CPU, profiled)."""
+    return column.in_([literal_column(f"'{status.value}'") for status in ACTIVE])
+
+
 _OTHER = _T.alias("previous")
 # What a snapshot needs: the tier copy, the rank and an offer's expiry are not read.
 _COLUMNS = [c for c in _T.c if c.name not in {"customer_tier", "priority_rank", "offer_expires_at"}]
@@ -56,7 +64,7 @@ READ = (
     )
     .join(CUSTOMERS, CUSTOMERS.c.id == _T.c.customer_id)
     .join(QUEUES, QUEUES.c.id == _T.c.queue_id)
-    .where(_T.c.id.in_(bindparam("ids", expanding=True)), _T.c.assignee_id.is_(None), _T.c.status.in_(ACTIVE))
+    .where(_T.c.id.in_(bindparam("ids", expanding=True)), _T.c.assignee_id.is_(None), is_active(_T.c.status))
 )
 # PostgreSQL, one ticket: its customer is locked first (lock order everywhere: customer, ticket, agent; ingest
 # locks the customer first too, and taking the ticket first deadlocked against a message arriving on it).
