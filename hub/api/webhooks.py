@@ -5,17 +5,15 @@ from __future__ import annotations
 from aiohttp import web
 
 from hub import keys
+from hub.api.app_keys import WEBHOOK_CONFIG
 from hub.api.errors import int_param, path_id, require
 from hub.api.refusal import refuse, refuse_for
 from hub.api.requests_webhooks import WebhookNew, WebhookPatch
 from hub.api.validation import read_as
 from hub.db.ids import BadId, parse_id
 from hub.webhooks import registry
-from hub.webhooks.config import WebhookConfig
 from hub.webhooks.registry import WebhookError
 
-# The [webhooks] settings, put here by the app (whether private targets are allowed).
-WEBHOOK_CONFIG = web.AppKey("webhook_config", WebhookConfig)
 routes = web.RouteTableDef()
 
 

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from hub import keys
-from hub.api.webhooks import WEBHOOK_CONFIG
+from hub.api.app_keys import WEBHOOK_CONFIG
 from hub.settings import Settings, SettingsError
 from hub.webhooks.active import active_hooks
 from hub.webhooks.announce import HookAnnouncer

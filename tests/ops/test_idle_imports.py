@@ -2,8 +2,9 @@
 
 docs/performance.md ("Memory"): each of these is imported where it is first used (the PostgreSQL dialect,
 a channel's SDK and parsers, the demo's mail sink, Markdown rendering, knowledge import and export, Babel,
-alembic), so an idle server does not carry their code. The app is built and started (its start-up and cleanup contexts
-run) in a fresh interpreter, as `hub serve` does, and the modules it has then are listed.
+alembic, the API's handlers and OpenAPI document), so an idle server does not carry their code. The app is built
+and started (its start-up and cleanup contexts run) in a fresh interpreter, as `hub serve` does, and the modules
+it has then are listed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+from hub.api.areas import ROUTES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,6 +44,12 @@ LAZY = (
     "hub.routing.scenario",
     "alembic",  # migrations: `hub db upgrade`
     "mako",
+    # The API's handlers and their request models: each area's module on its first request, the OpenAPI
+    # document when asked for (hub/api/areas.py)
+    *sorted({f"hub.api.{module}" for module, *_ in ROUTES}),
+    "hub.api.openapi_schemas",
+    "hub.api.requests_tickets",
+    "hub.api.requests_people",
 )
 
 # In a fresh interpreter, as `hub serve` loads it: the app made and started, then its modules listed.
@@ -68,13 +77,50 @@ asyncio.run(main())
 """
 
 
+# A started app on a real socket: an area's module is loaded by its first request, which it answers as before.
+_FIRST_REQUESTS = """
+import asyncio, json, sys
+from aiohttp import ClientSession, web
+from hub.imports import server_socketio
+from hub.settings import load_settings
+
+server_socketio(redis=False)
+from hub.app import create_app
+
+
+async def main() -> None:
+    runner = web.AppRunner(create_app(load_settings()))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    seen = {"before": [m for m in ("hub.api.macros", "hub.api.openapi") if m in sys.modules]}
+    try:
+        async with ClientSession(f"http://127.0.0.1:{port}") as http:
+            async with http.get("/api/v1/macros") as r:  # no credentials: the handler itself refuses
+                seen["macros"] = [r.status, (await r.json())["error"]["code"]]
+            async with http.head("/api/v1/macros") as r:
+                seen["head"] = [r.status]
+            async with http.get("/api/openapi.json") as r:
+                seen["openapi"] = [r.status, sorted((await r.json())["paths"])]
+    finally:
+        await runner.cleanup()
+    seen["after"] = [m for m in ("hub.api.macros", "hub.api.openapi") if m in sys.modules]
+    print(json.dumps(seen))
+
+
+asyncio.run(main())
+"""
+
+
 def _run(args: list[str], env: dict[str, str]) -> str:
     done = subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=ROOT, env=env, check=False)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
 
-def test_an_idle_sqlite_hub_without_channels_imports_none_of_what_others_need(tmp_path: Path) -> None:
+def _smallest_hub(tmp_path: Path) -> dict[str, str]:
+    """The environment of a hub on a migrated SQLite file, without channels or a queue."""
     config = tmp_path / "hub.toml"
     config.write_text("")  # no channel, no queue: the smallest hub
     env = {
@@ -84,7 +130,23 @@ def test_an_idle_sqlite_hub_without_channels_imports_none_of_what_others_need(tm
         "HUB_CACHE_DIR": str(tmp_path / "cache"),
     }
     _run(["-m", "hub", "db", "upgrade"], env)  # in its own process: alembic stays out of the probe's
+    return env
+
+
+def test_an_idle_sqlite_hub_without_channels_imports_none_of_what_others_need(tmp_path: Path) -> None:
+    env = _smallest_hub(tmp_path)
     loaded = set(json.loads(_run(["-c", _PROBE], env)))
     assert "hub.app" in loaded and "sqlalchemy.dialects.sqlite" in loaded  # the probe did start a SQLite hub
     imported = sorted(name for name in LAZY if name in loaded)
     assert imported == [], f"imported by an idle hub: {imported}"
+
+
+def test_an_api_area_loads_on_its_first_request_and_answers_it(tmp_path: Path) -> None:
+    seen = json.loads(_run(["-c", _FIRST_REQUESTS], _smallest_hub(tmp_path)))
+    assert seen["before"] == []
+    assert seen["macros"] == [401, "unauthorized"] and seen["head"] == [401]
+    status, paths = seen["openapi"]
+    assert status == 200 and "/api/v1/macros" in paths
+    plain = {path for _module, _method, path, _function in ROUTES if path.startswith("/api/v1/") and ":" not in path}
+    assert plain <= set(paths)  # the whole document, though only one area was loaded before it
+    assert seen["after"] == ["hub.api.macros", "hub.api.openapi"]
