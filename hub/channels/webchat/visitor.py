@@ -21,6 +21,7 @@ from hub.channels.webchat.channel import (
     visitor_prefix,
 )
 from hub.channels.webchat.identity import VisitorClaim
+from hub.channels.webchat.issued import IssuedTokens
 from hub.channels.webchat.new_conversations import Client, NewConversations
 from hub.channels.webchat.notices import offline_notice
 from hub.channels.webchat.uploads import ChatFiles
@@ -80,6 +81,7 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         self._senders = SenderLimiter(MESSAGES_PER_MINUTE)
         self._new = new_conversations
         self._files = files
+        self._issued = IssuedTokens()
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         auth = auth if isinstance(auth, dict) else {}
@@ -88,6 +90,7 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
         topic = topic if isinstance(topic, str) and _TOPIC.fullmatch(topic) else None
         token = auth.get("visitor_token")
         view: VisitorView | None = None
+        unused = False
         # Our tokens are ASCII: anything else (a lone surrogate included) names no visitor and gets a fresh one.
         if isinstance(token, str) and 0 < len(token) <= 128 and token.isascii():
             named = claim.claim() if claim is not None else None
@@ -96,10 +99,14 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             view = await self._view(
                 visitor_key(token), named.identity if named else None, bool(named and named.verified)
             )
-        if view is None:
+            # A token we gave out that has not written yet (a second tab, a reload before the first message) is
+            # still that browser's: a fresh one would replace it in the browser, and the first tab's chat with it.
+            unused = view is None and named is None and self._issued.knows(visitor_key(token))
+        if view is None and not unused:
             # Unknown, expired or forged tokens all get a fresh visitor; we never guess whose chat it was.
             token = new_visitor_token()
-        elif claim is None:
+            self._issued.add(visitor_key(token))
+        elif view is not None and claim is None:
             claim = _last_claim(view.messages)  # what they said when they started, for the agent to see
         assert isinstance(token, str)
         key = visitor_key(token)
@@ -163,13 +170,16 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
             "created_at": result.interaction.created_at.isoformat(),
             "duplicate": result.duplicate,
         }
+        self._issued.discard(session["key"])
+        if not result.duplicate:
+            # The visitor's other tabs show what they wrote here (this one has the ack).
+            await self.emit("message", visitor_payload(result.interaction), room=visitor_room(session["key"]),
+                            skip_sid=sid)  # fmt: skip
         if not self.server.manager.is_connected(sid, self.namespace):
             return ack  # the visitor left while it was stored: the message is kept; no room to join, nobody to tell
         if session["ticket_id"] != result.ticket.id:
-            if session["ticket_id"] is not None:
-                await self.leave_room(sid, ticket_room(session["ticket_id"]))
-            await self.enter_room(sid, ticket_room(result.ticket.id))
-            session["ticket_id"] = result.ticket.id
+            await self._follow(sid, session, result.ticket.id)
+            await self._tabs_follow(sid, session["key"], result.ticket.id)
         notice = offline_notice(result, self._agents_online(), envelope.text)
         if notice is not None:
             ack["notice"] = notice
@@ -178,6 +188,22 @@ class VisitorNamespace(socketio.AsyncNamespace):  # type: ignore[misc]
                 await self.emit("notice", notice, to=sid)
         await self.save_session(sid, session)
         return ack
+
+    async def _follow(self, sid: str, session: dict[str, Any], ticket_id: int) -> None:
+        """This socket hears the conversation's ticket from now on (the agent typing, read receipts)."""
+        if session["ticket_id"] is not None:
+            await self.leave_room(sid, ticket_room(session["ticket_id"]))
+        await self.enter_room(sid, ticket_room(ticket_id))
+        session["ticket_id"] = ticket_id
+
+    async def _tabs_follow(self, sid: str, key: str, ticket_id: int) -> None:
+        """The visitor's other tabs on this process follow the ticket one of them just opened."""
+        for other, _ in list(self.server.manager.get_participants(self.namespace, visitor_room(key))):
+            if other != sid and self.server.manager.is_connected(other, self.namespace):
+                tab = await self.get_session(other)
+                if tab.get("ticket_id") != ticket_id:
+                    await self._follow(other, tab, ticket_id)
+                    await self.save_session(other, tab)
 
     async def on_typing(self, sid: str, data: Any = None, *_extra: Any) -> None:
         session = await self.get_session(sid)
