@@ -23,7 +23,7 @@ _UNREADABLE = Wording("the form could not be read (send UTF-8, urlencoded)")
 @dataclass(frozen=True, slots=True)
 class WebhookForm:
     form: MultiDictProxy[str]  # every field as sent (a repeated name keeps each value)
-    fields: dict[str, str]  # each name once with its last value: what Twilio's validator signs
+    fields: dict[str, str]  # each name once with its last value (the signature takes `form` when a name repeats)
 
 
 async def read_webhook_form(request: web.Request, max_bytes: int) -> WebhookForm:

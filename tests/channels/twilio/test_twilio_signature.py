@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from multidict import MultiDict
 from twilio.request_validator import RequestValidator
 
 from hub.channels.twilio.signature import WebhookSignature
@@ -37,6 +38,19 @@ def test_accepts_what_twilio_accepts(params: dict[str, str], url: str, signed: i
     theirs, ours = RequestValidator(TOKEN), WebhookSignature(TOKEN)
     genuine = RequestValidator(token).compute_signature(forms_of(url)[signed], params)
     for signature in (genuine, forged, genuine[:-1], genuine.lower(), ""):
+        assert ours.valid(url, params, signature) is theirs.validate(url, params, signature)
+
+
+@CHECKS
+@given(pairs=st.lists(st.tuples(st.sampled_from(["Body", "MediaUrl0", "To", "x"]), TEXT), max_size=8), url=URLS,
+       forged=TEXT)  # fmt: skip
+def test_a_name_sent_more_than_once_is_checked_as_twilio_signs_it(
+    pairs: list[tuple[str, str]], url: str, forged: str
+) -> None:
+    params = MultiDict(pairs)
+    theirs, ours = RequestValidator(TOKEN), WebhookSignature(TOKEN)
+    genuine = theirs.compute_signature(url, params)  # each distinct value of a name, sorted
+    for signature in (genuine, forged, genuine[:-1]):
         assert ours.valid(url, params, signature) is theirs.validate(url, params, signature)
 
 
