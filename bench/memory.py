@@ -8,7 +8,8 @@ again once all are connected and memory settled, and stops everything it started
 counts the modules the hub imported by then (its `-X importtime` lines). --root PATH runs another checkout's hub
 package (its hub first on the import path) for a before/after; --trace DIR runs it under tracemalloc and shows
 what the second half of the sockets added to its Python heap (by line, by caller, by type of object); --deflate
-has the sockets offer permessage-deflate as browsers do. Prints one JSON object on its last line.
+has the sockets offer permessage-deflate as browsers do; --packages also imports each of the idle hub's biggest
+packages (by modules) alone in a fresh interpreter and says what it costs. Prints one JSON object on its last line.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import signal
 import sys
 import tempfile
 import tracemalloc
-from collections import deque
+from collections import Counter, deque
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `python bench
 
 import aiohttp
 
+from bench._import_costs import alone
 from bench._services import START_WAIT_S, add_unsafe, durability, free_port, hub_env, stop
 from bench.console import Consoles, seed
 from hub.db.migrate import upgrade_async
@@ -44,6 +46,7 @@ TRACE_TOP = 25  # --trace: lines and files shown
 SETTLE_POLL_S = 1.0  # between two looks at the hub's memory while it settles
 SETTLED_LOOKS = 3  # this many looks in a row within SETTLED_MB of each other: settled
 SETTLED_MB = 1.0
+PACKAGES_SHOWN = 12  # modules_by_package: the packages with the most modules, and --packages: those imported alone
 
 
 def memory_of(pid: int) -> dict[str, float]:
@@ -133,17 +136,22 @@ class DeflatingConsoles(Consoles):
 
 
 class ImportCounter:
-    """Reads the hub's output (a pipe that must be drained) and counts its `-X importtime` lines."""
+    """Reads the hub's output (a pipe that must be drained) and counts its `-X importtime` lines, also by package
+    (the top-level name; the hub's own by subpackage)."""
 
     def __init__(self, stream: asyncio.StreamReader) -> None:
         self.modules = 0
+        self.by_package: Counter[str] = Counter()
         self.said: deque[str] = deque(maxlen=40)  # its other output: shown if it fails to start
         self.task = asyncio.create_task(self._read(stream))
 
     async def _read(self, stream: asyncio.StreamReader) -> None:
         async for line in stream:
             if line.startswith(b"import time:"):
-                self.modules += b"| imported package" not in line
+                if b"| imported package" not in line:
+                    self.modules += 1
+                    name = line.rsplit(b"|", 1)[-1].decode().strip().split(".")
+                    self.by_package[".".join(name[:2] if name[0] == "hub" else name[:1])] += 1
             else:
                 self.said.append(line.decode(errors="replace").rstrip())
 
@@ -194,6 +202,7 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
             raise
         idle = await settled(proc.pid)
         modules_idle = imports.modules
+        by_package = dict(imports.by_package.most_common(PACKAGES_SHOWN))
         consoles = (DeflatingConsoles if args.deflate else Consoles)(base, {}, accept_offers=False)
         # --trace: the first half of the sockets open untraced, the second half traced: what they add is the
         # cost of one more socket, not the fixed costs the first connections pay (statement caches, pools).
@@ -220,6 +229,8 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
             await imports.task
         await stop(proc)  # SIGTERM, then its whole process group killed, whatever happened above
     growth = grown(Path(args.trace), len(halves[-1])) if args.trace else {}
+    packages = [name for name in by_package if not name.startswith("hub")]
+    costs = {"packages_alone": alone(packages, env | {"PYTHONPROFILEIMPORTTIME": ""})} if args.packages else {}
     return {
         "bench": "memory",
         "database": "sqlite",
@@ -238,6 +249,8 @@ async def run(args: argparse.Namespace, url: str) -> dict[str, Any]:
         "per_socket_kb": round((busy["VmRSS"] - idle["VmRSS"]) * 1024 / max(1, consoles.connected), 1),
         "modules_loaded": modules_idle,
         "modules_loaded_with_sockets": modules_after,
+        "modules_by_package": by_package,
+        **costs,
         "goal_idle_mb": 100,
         "goal_sockets_mb": 150,
         **growth,
@@ -251,6 +264,7 @@ def main() -> None:
     p.add_argument("--root", help="another checkout whose hub package runs (e.g. the one before a change)")
     p.add_argument("--trace", metavar="DIR", help="run the hub under tracemalloc; snapshots in DIR, growth shown")
     p.add_argument("--deflate", action="store_true", help="sockets offer permessage-deflate, as browsers do")
+    p.add_argument("--packages", action="store_true", help="what each of the hub's biggest packages costs alone")
     add_unsafe(p)
     args = p.parse_args()
     if args.quick:
