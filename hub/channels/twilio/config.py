@@ -32,6 +32,9 @@ class TwilioNumber:
 class TwilioConfig:
     account_sid: str = ""
     auth_token: str = ""
+    # The SharedKey secret of a Twilio Webhooks Rule: webhooks it matches are signed with it (HMAC-SHA1 or -SHA256,
+    # named in X-Twilio-Webhooks-Signature-Settings) instead of the Auth Token.
+    webhook_shared_key: str = ""
     # Where the REST client sends its calls: Twilio itself, a regional proxy, or a local fake in tests.
     api_base: str | None = None
     numbers: Mapping[str, TwilioNumber] = field(default_factory=dict)
@@ -56,14 +59,14 @@ class TwilioConfig:
 
 
 def twilio_config(settings: Settings) -> TwilioConfig:
-    """[twilio] with HUB_TWILIO_ACCOUNT_SID, HUB_TWILIO_AUTH_TOKEN and HUB_TWILIO_API_BASE over its keys, and its
-    numbers' queues checked."""
+    """[twilio] with HUB_TWILIO_ACCOUNT_SID, HUB_TWILIO_AUTH_TOKEN, HUB_TWILIO_WEBHOOK_SHARED_KEY and
+    HUB_TWILIO_API_BASE over its keys, and its numbers' queues checked."""
     return channel_table(settings, "twilio", TwilioConfig, _from_settings)
 
 
 def _from_settings(raw: Any, settings: Settings) -> TwilioConfig:
     config, env, changes = parse_twilio(raw), settings.env, dict[str, Any]()
-    for key in ("account_sid", "auth_token"):
+    for key in ("account_sid", "auth_token", "webhook_shared_key"):
         if env.get(f"HUB_TWILIO_{key.upper()}"):
             changes[key] = env[f"HUB_TWILIO_{key.upper()}"].strip()
     if env.get("HUB_TWILIO_API_BASE"):
@@ -127,6 +130,7 @@ def parse_twilio(raw: Any) -> TwilioConfig:
     return TwilioConfig(
         account_sid=_str(raw, "account_sid", "twilio"),
         auth_token=_str(raw, "auth_token", "twilio"),
+        webhook_shared_key=_str(raw, "webhook_shared_key", "twilio"),
         api_base=api_base,
         numbers=numbers,
         media_hosts=tuple(h.lower() for h in hosts),

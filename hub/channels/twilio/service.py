@@ -40,7 +40,7 @@ class TwilioService:
         self.config = config
         self.public_url = public_url
         self.public = PublicAddress(public_url, tuple(trusted_proxies))
-        self.signature = WebhookSignature(config.auth_token)
+        self.signature = WebhookSignature(config.auth_token, config.webhook_shared_key)
         self.sms = SmsChannel(config, public_url)
         self.voice = VoiceChannel()
         ivr_path = Path(config.ivr)

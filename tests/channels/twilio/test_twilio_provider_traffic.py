@@ -206,3 +206,26 @@ async def test_forwarded_headers_of_an_untrusted_peer_are_not_believed(
     assert (await post_form(f"{hub_url}/webhooks/twilio/sms", params, headers))[0] == 403
     async with db.read() as s:
         assert await s.scalar(select(Interaction)) is None
+
+
+async def test_a_webhooks_rule_signing_with_a_shared_key(
+    settings: Settings, aiohttp_server: Callable[..., Any], db: Database
+) -> None:
+    shared = dataclasses.replace(config("http://127.0.0.1:9", "127.0.0.1:9"), webhook_shared_key="sk-secret")
+    app = create_app(dataclasses.replace(settings, public_url=PUBLIC).with_channel("twilio", shared))
+    hub_url = str((await aiohttp_server(app)).make_url("")).rstrip("/")
+    params = full_sms("signed by a Webhooks Rule")
+    url = f"{PUBLIC}/webhooks/twilio/sms"
+    signature = RequestValidator("sk-secret").compute_signature(url, params, "HMAC_SHA256")
+    rule = {"X-Twilio-Webhooks-Signature-Settings": "key=webhooks_sharedkey_01,algorithm=HMAC_SHA256"}
+    assert (await post_form(f"{hub_url}/webhooks/twilio/sms", params, {**rule, "X-Twilio-Signature": signature}))[
+        0
+    ] == 200
+    # The Auth Token's signature under the rule's header, or the rule's signature without it: refused.
+    by_token = RequestValidator(AUTH_TOKEN).compute_signature(url, params, "HMAC_SHA256")
+    assert (await post_form(f"{hub_url}/webhooks/twilio/sms", params, {**rule, "X-Twilio-Signature": by_token}))[
+        0
+    ] == 403
+    assert (await post_form(f"{hub_url}/webhooks/twilio/sms", params, {"X-Twilio-Signature": signature}))[0] == 403
+    async with db.read() as s:
+        assert list(await s.scalars(select(Interaction.text))) == ["signed by a Webhooks Rule"]

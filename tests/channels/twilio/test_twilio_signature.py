@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from multidict import MultiDict
-from twilio.request_validator import RequestValidator
+from twilio.request_validator import RequestValidator, get_signature_algorithm
 
 from hub.channels.twilio.signature import WebhookSignature
 
@@ -52,6 +52,24 @@ def test_a_name_sent_more_than_once_is_checked_as_twilio_signs_it(
     genuine = theirs.compute_signature(url, params)  # each distinct value of a name, sorted
     for signature in (genuine, forged, genuine[:-1]):
         assert ours.valid(url, params, signature) is theirs.validate(url, params, signature)
+
+
+@CHECKS
+@given(params=st.dictionaries(TEXT, TEXT, max_size=6), url=URLS,
+       algorithm=st.sampled_from(["HMAC_SHA1", "HMAC_SHA256", "hmac_sha256"]),
+       header=st.sampled_from(["key=webhooks_sharedkey_1,algorithm={}", "algorithm={}", " algorithm = {} ",
+                               "key=k,algorithm={},x=y"]),
+       secret=st.sampled_from(["shared-secret", TOKEN]))  # fmt: skip
+def test_a_webhooks_rule_signed_with_its_shared_key_is_checked_as_twilio_does(
+    params: dict[str, str], url: str, algorithm: str, header: str, secret: str
+) -> None:
+    ours = WebhookSignature(TOKEN, "shared-secret")
+    settings = header.format(algorithm)
+    signature = RequestValidator(secret).compute_signature(url, params, algorithm)
+    theirs = RequestValidator("shared-secret").validate(url, params, signature, get_signature_algorithm(settings))
+    assert ours.valid(url, params, signature, settings) is theirs
+    assert not WebhookSignature(TOKEN).valid(url, params, signature, settings)  # no SharedKey configured
+    assert not ours.valid(url, params, signature, "algorithm=HMAC_MD5")
 
 
 def test_a_genuine_signature_for_either_form_of_the_url_passes_and_a_changed_one_fails() -> None:
