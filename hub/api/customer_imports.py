@@ -23,7 +23,8 @@ async def _body(request: web.Request) -> bytes:
 
 @routes.post("/api/v1/customers/import")
 async def customers_csv(request: web.Request) -> web.Response:
-    """A CSV body (UTF-8, UTF-16, GBK, Big5 or Windows-1252; comma, semicolon or tab) with a name and at least one
+    """A CSV body (UTF-8, UTF-16, GBK, Big5 or Windows-1252; comma, semicolon or tab) or an .xlsx workbook (the
+    first visible sheet whose columns are recognised, under any title rows) with a name and at least one
     of email, phone, wechat_openid (+ wechat_account), wechat_unionid, webchat, site_user; optionally country,
     address, extension, tier and annual_margin. Column names as Outlook, Google and Chinese CRMs write them work."""
     actor = await require(request, "supervisor")

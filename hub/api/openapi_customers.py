@@ -10,7 +10,9 @@ from hub.api.spec_parts import ok as _ok
 from hub.api.validation import request_body
 
 _OBJ = {"type": "object"}
-_CSV = {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
+_CSV = {"required": True, "content": {"text/csv": {"schema": {"type": "string"}},
+                                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+                                          {"schema": {"type": "string", "format": "binary"}}}}  # fmt: skip
 _DUPLICATE_QUERY = [
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}},
     {"name": "min_score", "in": "query", "description": "the least score listed (default: the threshold)",
@@ -65,15 +67,17 @@ CUSTOMER_PATHS: dict[str, Any] = {
     },
     "/api/v1/customers/import": {
         "post": {"summary": "Import customers from CSV (UTF-8/UTF-16/GBK/Big5/Windows-1252; comma, semicolon or "
-                            "tab): name, email, phone (+ extension, country, address), wechat_openid (+ "
-                            "wechat_account), wechat_unionid, webchat, site_user, tier, annual_margin; Outlook, "
-                            "Google and Chinese CRM column names too. Answers imported, updated, refused, errors "
+                            "tab) or an Excel workbook (.xlsx: the first visible sheet whose columns are recognised; "
+                            "title rows and two-row merged headers found): name, email, phone (+ extension, "
+                            "country, address), wechat_openid (+ wechat_account), wechat_unionid, webchat, "
+                            "site_user, tier, annual_margin; Outlook, Google and Chinese CRM column names too. "
+                            "Answers imported, updated, refused, errors "
                             "(line, field, value, error, refused), duplicates, possible_duplicates (a shared "
                             "phone), ignored_columns",
                  "requestBody": _CSV, "responses": _ok(_OBJ)},
     },
     "/api/v1/customers/orders/import": {
-        "post": {"summary": "Import orders from CSV (email|phone|customer_id, amount, date): value and tier",
+        "post": {"summary": "Import orders from CSV or .xlsx (email|phone|customer_id, amount, date): value and tier",
                  "requestBody": _CSV, "responses": _ok(_OBJ)},
     },
     "/api/v1/surveys/stats": {

@@ -13,7 +13,8 @@ import codecs
 import csv
 import io
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from hub.wording import Worded
 
@@ -33,11 +34,14 @@ class Table:
     rows: list[tuple[int, list[str]]]  # (line number in the file, cells)
     delimiter: str
     encoding: str
+    sheet: str | None = None  # a workbook's sheet the rows are from
 
 
 def decode(data: bytes) -> tuple[str, str]:
     """(text, encoding name)."""
-    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportRefused("this is an Excel 97-2003 workbook (.xls): save it as .xlsx or CSV UTF-8 first")
+    if data.startswith(b"PK\x03\x04"):  # xlsx_read.tables reads workbooks; a caller of this function wants text
         raise ImportRefused("this is a spreadsheet workbook (.xlsx/.xls), not CSV: save it as CSV UTF-8 first")
     if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" in data[:200]:
         # UTF-16 without its mark: every ASCII character has a zero byte beside it.
@@ -125,21 +129,23 @@ def read_table(data: bytes) -> Table:
     try:
         header = [h.strip() for h in next(reader, [])]
         rows: list[tuple[int, list[str]]] = []
+        ended = reader.line_num
         for cells in reader:
+            # A row's line is where it starts: a quoted cell may hold line breaks (an address on two lines).
+            start, ended = ended + 1, reader.line_num
             if not any(c.strip() for c in cells):
                 continue  # blank lines and Excel's trailing ",,,," rows
             if len(rows) >= MAX_ROWS:
                 raise ImportRefused("more than %(max)s rows: split the file", max=MAX_ROWS)
-            rows.append((reader.line_num + offset, cells))
+            rows.append((start + offset, cells))
     except csv.Error as exc:
         # The csv module's own words (English) for what is wrong on the line.
         raise ImportRefused("line %(line)s: %(problem)s", line=reader.line_num + offset, problem=str(exc)) from None
     return Table(header, rows, delimiter, encoding)
 
 
-def read_rows(data: bytes, required: set[str], any_of: set[str] | None = None) -> list[tuple[int, dict[str, str]]]:
+def read_rows(table: Table, required: set[str], any_of: set[str] | None = None) -> list[tuple[int, dict[str, str]]]:
     """(line number, row by lower-case column name) pairs, for files with fixed column names (orders)."""
-    table = read_table(data)
     header = [h.lower() for h in table.header]
     names = set(header)
     any_of = any_of or set()
@@ -151,3 +157,37 @@ def read_rows(data: bytes, required: set[str], any_of: set[str] | None = None) -
             found=", ".join(sorted(names)),
         )
     return [(line, {h: c.strip() for h, c in zip(header, cells, strict=False) if h}) for line, cells in table.rows]
+
+
+TITLE_ROWS = 10  # lines above the column names a sheet may have: a title, an export date, a note
+
+
+def header_found(table: Table, is_header: Callable[[list[str]], bool], names: Callable[[str], bool]) -> Table:
+    """The table with its column names where they really are. Exports often start with a title row (a merged
+    "客户名单 2026年12月" cell) above the names; a header of merged group cells ("联系方式" over 手机 and 邮箱)
+    has the real names on the line below, and a group's name stands only over its first column. `is_header`:
+    whether a line's cells name the columns; `names`: whether one cell is a column name."""
+    lines = [(0, table.header), *table.rows[:TITLE_ROWS]]
+    at = next((i for i, (_, cells) in enumerate(lines) if is_header(cells)), None)
+    if at is None:
+        return table
+    header, rows = [c.strip() for c in lines[at][1]], table.rows[at:]
+    if rows and _names_below(rows[0][1], header, names):
+        group = ""
+        merged = []
+        for cell in header:
+            group = cell or group  # a merged cell's text is in its first column only
+            merged.append(group)
+        below = rows[0][1]
+        header = [
+            (below[i].strip() if i < len(below) else "") or merged[i] for i in range(max(len(header), len(below)))
+        ]
+        rows = rows[1:]
+    return replace(table, header=header, rows=rows)
+
+
+def _names_below(cells: list[str], above: list[str], names: Callable[[str], bool]) -> bool:
+    """A second header line: what differs from the line above (a cell merged down repeats it) has a column
+    name among it, and nothing a customer's row has (an address, a number)."""
+    new = [c.strip() for i, c in enumerate(cells) if c.strip() and c.strip() != (above[i] if i < len(above) else "")]
+    return any(names(c) for c in new) and not any("@" in c or any(ch.isdigit() for ch in c) for c in new)

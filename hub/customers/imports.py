@@ -11,6 +11,7 @@ found again by the duplicate suggestions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
@@ -19,14 +20,15 @@ from sqlalchemy import select
 
 from hub.clock import utcnow
 from hub.customers import duplicates
-from hub.customers.csv_read import ImportRefused, read_rows, read_table
+from hub.customers.csv_read import ImportRefused, Table, header_found, read_rows
 from hub.customers.identities import InvalidIdentity, find_customer
-from hub.customers.import_columns import IDENTITY_FIELDS, Columns
+from hub.customers.import_columns import IDENTITY_FIELDS, Columns, field_of
 from hub.customers.import_rows import Context, Row, amount, order_date, read_row
 from hub.customers.matching import email_forms, real_name, same_name, score
 from hub.customers.phones import PhoneError, parse_phone
 from hub.customers.retier import TierTable, retier
 from hub.customers.value import ValueRules
+from hub.customers.xlsx_read import tables
 from hub.db.engine import Database, UnitOfWork
 from hub.db.models import Customer, Identity
 from hub.envelopes import IdentityRef
@@ -54,7 +56,7 @@ class Report:
 async def import_customers(
     db: Database, data: bytes, ctx: Context, rules: ValueRules | None, table: TierTable
 ) -> Report:
-    sheet = read_table(data)
+    sheet = _sheet(data, lambda cells: Columns.of(cells).has_identity(), lambda c: bool(field_of(c)))
     columns = Columns.of(sheet.header)
     if not columns.has_identity():
         raise ImportRefused(
@@ -64,7 +66,12 @@ async def import_customers(
             found=", ".join(sheet.header),
         )
     ctx = replace(ctx, decimal_comma=sheet.delimiter == ";")  # Excel in comma-decimal countries
-    report = Report(ignored_columns=columns.ignored, file={"encoding": sheet.encoding, "separator": sheet.delimiter})
+    read_as = {
+        "encoding": sheet.encoding,
+        "separator": sheet.delimiter,
+        **({"sheet": sheet.sheet} if sheet.sheet else {}),
+    }
+    report = Report(ignored_columns=columns.ignored, file=read_as)
     async with db.write() as uow:
         importer = _Importer(uow, report, rules, table)
         for line, cells in sheet.rows:
@@ -80,6 +87,13 @@ async def import_customers(
             await importer.place(row)
         await importer.finish()
     return report
+
+
+def _sheet(data: bytes, is_header: Callable[[list[str]], bool], names: Callable[[str], bool]) -> Table:
+    """A CSV file's table, or a workbook's first sheet whose columns are recognised (a notes sheet before it is
+    skipped), with its column names found under any title rows."""
+    found = [header_found(table, is_header, names) for table in tables(data)]
+    return next((table for table in found if is_header(table.header)), found[0])
 
 
 @dataclass
@@ -235,7 +249,13 @@ async def import_orders(
     (a supervisor's tier override stays), and so do the customer's open tickets."""
     report = Report()
     today = today or date.today()
-    rows = read_rows(data, {"amount", "date"}, {"email", "phone", "customer_id"})
+    required, any_of = {"amount", "date"}, {"email", "phone", "customer_id"}
+    sheet = _sheet(
+        data,
+        lambda cells: required <= (found := {c.strip().lower() for c in cells}) and bool(any_of & found),
+        lambda cell: cell.strip().lower() in required | any_of,
+    )
+    rows = read_rows(sheet, required, any_of)
     margins: dict[int, float] = {}
     async with db.write() as uow:
         s = uow.session

@@ -22,6 +22,11 @@ _EXTENSION_WORDS = re.compile(
 # (A tel: URI's own ";ext=" and ";phone-context=" are no separators.)
 _SEPARATORS = re.compile(r"\s*(?:[/,，；、|\n]|;(?!\s*(?:ext|phone-context|isub)=)|:::|\bor\b|或)\s*", re.I)
 _TRAILING_EXTENSION = re.compile(r"^(?P<number>.*\d)\s*-\s*(?P<ext>\d{1,6})$")
+# A number column written out as numbers: "13800138000.0" (pandas, Numbers, a float column), "1.3800138E+10"
+# (a program printing a float at full precision), "1.38001E+10" (Excel's General format: six digits at most).
+_FLOAT = re.compile(r"^\+?(\d{5,})\.0+$")
+_SCIENTIFIC = re.compile(r"^\+?(\d)(?:[.,](\d+))?[eE]\+?(\d{1,2})$")
+EXCEL_DIGITS = 6  # significant digits Excel's General format shows in scientific notation
 _LETTERS = re.compile(r"[A-Za-z]{2,}")
 
 
@@ -52,7 +57,7 @@ def split_cell(raw: str) -> list[str]:
 def parse_phone(raw: str, region: str | None) -> Phone:
     """One number. `region` (ISO 3166 alpha-2) reads national numbers; without one, only numbers that carry
     their country (+86, 0086, "86 138..." with a space or dash after the code) can be read."""
-    text = clean(raw)
+    text = _as_written(clean(raw), raw)
     if not re.search(r"\d", text):
         raise PhoneError(f"phone {raw!r} has no digits")
     if _LETTERS.search(_KNOWN_WORDS.sub(" ", text)):
@@ -68,6 +73,23 @@ def parse_phone(raw: str, region: str | None) -> Phone:
     # Several readings: a valid one (a real numbering plan) beats one that is merely the right length.
     best = next((n for n in possible if phonenumbers.is_valid_number(n)), possible[0])
     return Phone(phonenumbers.format_number(best, phonenumbers.PhoneNumberFormat.E164), best.extension or None)
+
+
+def _as_written(text: str, raw: str) -> str:
+    """The digits of a number a spreadsheet wrote as a number; PhoneError when it rounded some of them away."""
+    if found := _FLOAT.match(text):
+        return found[1]  # the ".0" is no digit of the number: read as one, it would be a different number
+    if found := _SCIENTIFIC.match(text):
+        digits, exponent = found[1] + (found[2] or ""), int(found[3])
+        if len(digits) > exponent + 1:
+            raise PhoneError(f"phone {raw!r} is a fraction, not a number")
+        if len(digits) == exponent + 1 or len(digits.rstrip("0")) > EXCEL_DIGITS:
+            return digits.ljust(exponent + 1, "0")  # every digit is there, or was printed at full precision
+        raise PhoneError(
+            f"phone {raw!r} was shortened by the spreadsheet (scientific notation loses digits): "
+            "format the column as text and export the file again"
+        )
+    return text
 
 
 _KNOWN_WORDS = re.compile(r"^tel:|;phone-context=|;ext=|\bext\b\.?", re.I)
