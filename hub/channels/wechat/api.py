@@ -96,18 +96,19 @@ class WeChatApi:
                 content_type = r.headers.get("Content-Type", "application/octet-stream").split(";")[0]
                 if content_type in ("application/json", "text/plain"):
                     data = await r.json(content_type=None)
+                    video_url = data.get("video_url") if isinstance(data, dict) else None
+                    if isinstance(video_url, str) and video_url.startswith(("http://", "https://")):
+                        # A video message: WeChat answers with where to download it, not with its bytes.
+                        async with self._http.get(video_url) as video:
+                            if video.status != 200:
+                                raise WeChatApiError(0, f"video download answered HTTP {video.status}",
+                                                     transient=video.status >= 500)  # fmt: skip
+                            return await _media(video, f"{media_id}.mp4", "video/mp4", max_bytes)
                     code = int(data.get("errcode", 0))
                     if code in TOKEN_ERRORS and attempt == 1:
                         continue
                     raise WeChatApiError(code, str(data.get("errmsg", "")))
-                if r.content_length is not None and r.content_length > max_bytes:
-                    raise WeChatApiError(0, f"media of {r.content_length} bytes is over the limit")
-                data_bytes = await r.content.read(max_bytes + 1)
-                if len(data_bytes) > max_bytes:
-                    raise WeChatApiError(0, f"media is over the {max_bytes}-byte limit")
-                disposition = r.headers.get("Content-Disposition", "")
-                filename = disposition.split("filename=")[-1].strip('"') if "filename=" in disposition else media_id
-                return Media(data_bytes, content_type, filename)
+                return await _media(r, media_id, content_type, max_bytes)
         raise AssertionError("unreachable")
 
     async def _with_token(
@@ -136,3 +137,16 @@ class WeChatApi:
         if code != 0:
             raise WeChatApiError(code, str(data.get("errmsg", "")))
         return data
+
+
+async def _media(r: aiohttp.ClientResponse, default_name: str, content_type: str, max_bytes: int) -> Media:
+    """The file of a media answer, within the attachment limit, named as WeChat's Content-Disposition says."""
+    if r.content_length is not None and r.content_length > max_bytes:
+        raise WeChatApiError(0, f"media of {r.content_length} bytes is over the limit")
+    data = await r.content.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise WeChatApiError(0, f"media is over the {max_bytes}-byte limit")
+    disposition = r.headers.get("Content-Disposition", "")
+    filename = disposition.split("filename=")[-1].strip('"') if "filename=" in disposition else default_name
+    served = r.headers.get("Content-Type", "").split(";")[0].strip()
+    return Media(data, served if served and served != "application/octet-stream" else content_type, filename)

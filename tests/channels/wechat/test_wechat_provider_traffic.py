@@ -4,28 +4,53 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 
+from hub import keys
+from hub.channels.wechat.webhooks import MEDIA_TASKS
 from hub.db.engine import Database
 from hub.db.models import Customer, HistoryEntry, Interaction, Ticket
 from tests.conftest import Hub
+from tests.waiting import until
 from tests.wechat_kit import FakeWeChat, event_xml, plain_push, safe_push, text_xml
 
+MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
+
+
+@dataclass
+class VideoWeChat(FakeWeChat):
+    """WeChat's media/get as it answers for a video message: where to download it, not its bytes."""
+
+    cdn: str = ""
+
+    async def get_media(self, request: web.Request) -> web.Response:
+        if request.query.get("media_id") == "VIDEO_1" and request.query.get("access_token") in self.valid_tokens:
+            return web.json_response({"video_url": f"{self.cdn}/cdn/VIDEO_1"}, content_type="text/plain")
+        return await super().get_media(request)
+
+    async def video(self, _request: web.Request) -> web.Response:
+        return web.Response(body=MP4, content_type="application/octet-stream")
+
 
 @pytest.fixture
-def fake() -> FakeWeChat:
-    return FakeWeChat()
+def fake() -> VideoWeChat:
+    return VideoWeChat()
 
 
 @pytest.fixture
-async def wechat_api_base(fake: FakeWeChat, aiohttp_server: Callable[..., Any]) -> str:
-    server: TestServer = await aiohttp_server(fake.app())
-    return str(server.make_url("")).rstrip("/")
+async def wechat_api_base(fake: VideoWeChat, aiohttp_server: Callable[..., Any]) -> str:
+    app = fake.app()
+    app.router.add_get("/cdn/VIDEO_1", fake.video)
+    server: TestServer = await aiohttp_server(app)
+    fake.cdn = str(server.make_url("")).rstrip("/")
+    return fake.cdn
 
 
 async def post(hub: Hub, push: tuple[str, bytes]) -> tuple[int, str]:
@@ -95,3 +120,19 @@ async def test_an_empty_body_is_refused_and_nothing_stored(hub: Hub, db: Databas
         status, text = await post(hub, plain_push(body))
         assert status == 400 and text.startswith("bad_xml")
     assert await texts(db) == []
+
+
+async def test_a_video_message_is_downloaded_from_the_address_wechat_gives(hub: Hub, db: Database) -> None:
+    xml = text_xml("", msg_type="video", extra="<MediaId>VIDEO_1</MediaId><ThumbMediaId>THUMB_1</ThumbMediaId>")
+    assert await post(hub, plain_push(xml)) == (200, "success")
+
+    async def fetched() -> bool:
+        return not hub.app[MEDIA_TASKS]
+
+    await until(fetched, what="the video download")
+    async with db.read() as s:
+        row = await s.scalar(select(Interaction))
+    assert row is not None and row.text == "[视频 video]" and not row.meta.get("warnings")
+    [video] = row.attachments
+    assert (video["filename"], video["content_type"]) == ("VIDEO_1.mp4", "video/mp4")
+    assert await hub.app[keys.ATTACHMENTS].get(video["storage_key"]) == MP4
