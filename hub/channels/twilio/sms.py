@@ -39,6 +39,7 @@ ERRORS = {
     30006: "landline or unreachable carrier",
     30007: "filtered by the carrier as spam",
     30008: "unknown error from the carrier",
+    63016: "outside the WhatsApp 24-hour window (only approved templates)",
 }
 UNSUBSCRIBED = 21610
 # Twilio's WhatsApp sender writes both addresses as "whatsapp:+E.164"; the phone behind it is the customer's.
@@ -57,6 +58,8 @@ CAUSES = {
     30006: "the number cannot receive SMS (a landline, or a carrier that cannot be reached)",
     30007: "the carrier filtered the message as spam",
     30008: "the carrier could not deliver it (an unknown error)",
+    # WhatsApp takes free text only within 24 hours of the customer's last message; after that, templates.
+    63016: "more than 24 hours since the customer's last WhatsApp message: WhatsApp only takes an approved template",
 }
 
 Keyword = Literal["opt_out", "opt_in", "help"]

@@ -102,6 +102,22 @@ async def test_whatsapp_message_is_answered_on_whatsapp(twilio_hub: Hub, db: Dat
     await until(sent, what="the reply at Twilio")
     [message] = fake_twilio.sent
     assert (message["To"], message["From"]) == (f"whatsapp:{CUSTOMER}", f"whatsapp:{SUPPORT}")
+    # A day later WhatsApp takes templates only: Twilio refuses free text with 63016, said so to the agent.
+    fake_twilio.refuse[f"whatsapp:{CUSTOMER}"] = (400, 63016, "Failed to send freeform message: outside window")
+    async with (
+        aiohttp.ClientSession(headers={"Authorization": f"Bearer {token}"}) as http,
+        http.post(f"{twilio_hub.url}/api/v1/tickets/{row.ticket_id}/replies", json={"text": "还在吗？"}) as r,
+    ):
+        late = (await r.json())["interaction"]["id"]
+
+    async def refused() -> bool:
+        async with db.read() as s:
+            return (await s.get_one(Interaction, late)).delivery_status == "failed"
+
+    await until(refused, what="the refusal recorded")
+    async with db.read() as s:
+        error = (await s.get_one(Interaction, late)).delivery_error
+    assert error == "Twilio error 63016: outside the WhatsApp 24-hour window (only approved templates)"
 
 
 async def test_a_repeated_parameter_is_signed_with_each_value(twilio_hub: Hub, db: Database) -> None:
