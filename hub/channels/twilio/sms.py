@@ -81,6 +81,17 @@ def keyword(body: str) -> Keyword | None:
     return "help" if word in HELP else None
 
 
+# Twilio's Advanced Opt-Out names the keyword class it matched (its own list plus the Messaging Service's custom
+# keywords, in any language): that word counts even when it is not one of ours.
+OPT_OUT_TYPES: dict[str, Keyword] = {"STOP": "opt_out", "START": "opt_in", "HELP": "help"}
+
+
+def keyword_of(fields: Mapping[str, str]) -> Keyword | None:
+    """The keyword a message is: as Twilio's Advanced Opt-Out matched it (OptOutType), else by our own lists."""
+    matched = OPT_OUT_TYPES.get(fields.get("OptOutType", "").strip().upper())
+    return matched or keyword(fields.get("Body", ""))
+
+
 def describe_error(code: int | str | None) -> str:
     try:
         number = int(code or 0)

@@ -11,7 +11,7 @@ from hub import keys
 from hub.channels.base import InboundRejected
 from hub.channels.twilio.service import TwilioService
 from hub.channels.twilio.signature import signed_form, signed_webhook
-from hub.channels.twilio.sms import KIND, UNSUBSCRIBED, SmsForm, describe_error, keyword, problem_of, sender_of
+from hub.channels.twilio.sms import KIND, UNSUBSCRIBED, SmsForm, describe_error, keyword_of, problem_of, sender_of
 from hub.channels.twilio.status import apply_status
 from hub.clock import utcnow
 from hub.wording import Wording
@@ -40,7 +40,7 @@ async def inbound_sms(request: web.Request) -> web.Response:
         envelope = service.sms.parse_inbound(SmsForm(fields, number))
     except InboundRejected as exc:
         raise web.HTTPBadRequest(text=f"{exc.code}: {exc}") from None
-    word = keyword(fields.get("Body", "")) if not envelope.meta.get("media") else None
+    word = keyword_of(fields) if not envelope.meta.get("media") else None
     if word in ("opt_out", "opt_in"):
         # A consent change, not a question for an agent: on the profile and in the customer's history.
         source = f"SMS {fields.get('Body', '').strip()[:20]!r} to {fields['To']} ({envelope.external_id})"

@@ -152,6 +152,23 @@ async def test_keyword_retries_change_consent_once(twilio_hub: Hub, db: Database
     assert status == 200 and twiml(text)[0].tag == "Message"
 
 
+async def test_keywords_twilio_matched_for_the_messaging_service_count(twilio_hub: Hub, db: Database) -> None:
+    url = f"{twilio_hub.url}/webhooks/twilio/sms"
+    # Custom keywords of the Messaging Service's Advanced Opt-Out, in other languages: Twilio names the class.
+    assert (await post_signed(url, full_sms("取消订阅", OptOutType="STOP")))[0] == 200
+    assert await history(db) == ["consent.revoked"]
+    assert (await post_signed(url, full_sms("ARRÊT", OptOutType="STOP")))[0] == 200
+    assert (await post_signed(url, full_sms("重新订阅", OptOutType="START")))[0] == 200
+    status, text = await post_signed(url, full_sms("帮助", OptOutType="HELP"))
+    assert status == 200 and twiml(text)[0].tag == "Message"
+    assert await history(db) == ["consent.revoked", "consent.revoked", "consent.granted", "ticket.created",
+                                 "contact.inbound"]  # fmt: skip
+    async with db.read() as s:
+        customer = await s.scalar(select(Customer))
+        assert list(await s.scalars(select(Interaction.text))) == ["帮助"]  # help is kept, and answered
+    assert customer is not None and customer.attributes["consent"]["sms.twilio"]["granted"] is True
+
+
 async def test_status_callbacks_as_twilio_sends_them(twilio_hub: Hub, db: Database, fake_twilio: FakeTwilio) -> None:
     await post_signed(f"{twilio_hub.url}/webhooks/twilio/sms", full_sms("hello"))
     token = await make_token(db, "admin")
