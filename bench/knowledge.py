@@ -312,7 +312,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     p.add_argument("--quick", action="store_true", help="fewer queries and brute-force comparisons: half a minute")
     p.add_argument("--misses", action="store_true", help="also print the labelled questions answered wrong")
-    p.add_argument("--fit", action="store_true", help="refit the confidence model on the training sets and stop")
+    p.add_argument("--fit", action="store_true", help="refit the confidence model and its held-out threshold, and stop")
     p.add_argument("--fresh3", action="store_true", help="also the third never-tuned set: for final figures only")
     p.add_argument("--fresh4", action="store_true", help="also the fourth never-tuned set: for final figures only")
     p.add_argument("--fresh5", action="store_true", help="also the fifth never-tuned set: for final figures only")
