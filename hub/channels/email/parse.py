@@ -18,6 +18,7 @@ from email import policy
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parsedate_to_datetime
 
+from hub.channels.email import tnef
 from hub.channels.email.addresses import choose_sender
 from hub.channels.email.charsets import decode_bytes, decode_words, html_charset, parameter
 from hub.channels.email.flowed import is_flowed, unflow
@@ -186,6 +187,7 @@ def parse_mail(
     parts: list[MailPart] = []
     forwarded: list[Forwarded] = []
     attached_texts: list[Message] = []  # text files: the mail's text when it has no text of its own
+    winmail: list[tnef.Tnef] = []  # Outlook's winmail.dat opened: its files are the mail's, its text a fallback
     for part in _leaves(msg):
         ctype = part.get_content_type()
         disposition = part.get_content_disposition()
@@ -197,6 +199,11 @@ def parse_mail(
                 forwarded.append(dataclasses.replace(summary, part=len(parts)))
             name = filename or f"{(summary.subject if summary else '') or 'forwarded'}"[:80] + ".eml"
             parts.append(MailPart(name if name.lower().endswith(".eml") else name + ".eml", ctype, data, False))
+        elif (ctype in tnef.TYPES or (filename or "").lower() == "winmail.dat") and (
+            opened := tnef.opened(decoded_body(part, body if part is msg else None), warnings)
+        ):
+            winmail.append(opened)
+            parts.extend(MailPart(n, t, data, bool(cid), cid) for n, t, data, cid in opened.parts())
         elif disposition == "attachment" or filename or (ctype.startswith("image/") and cid):
             if ctype == "text/plain":
                 attached_texts.append(part)
@@ -213,6 +220,8 @@ def parse_mail(
             plain.append(_body_text(part, warnings, body if part is msg else None))
         elif ctype == "text/html":
             html.append(_body_text(part, warnings, body if part is msg else None))
+    if not "".join(plain).strip() and not "".join(html).strip():
+        plain, html = [t.text for t in winmail if t.text], [t.html for t in winmail if t.html]
     html_joined = "\n".join(html)
     if not "".join(plain).strip() and not html_joined.strip() and attached_texts:
         # Written in a text file and sent with an empty body (a phone's share sheet, a saved complaint): the

@@ -8,6 +8,7 @@ names, a complaint sent as a text file, and a reply whose subject stacked up "Re
 from __future__ import annotations
 
 import base64
+import struct
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import pytest
 
 from hub.channels.email.flowed import unflow
 from hub.channels.email.jis import decode as jis_decode
+from hub.channels.email.tnef import NotTnef, read
 from hub.db.engine import Database
 from hub.settings import Settings
 from tests.conftest import make_token
@@ -124,3 +126,37 @@ def test_flowed_text_is_joined_at_its_soft_breaks_only() -> None:
     assert unflow(text) == "a long line\n> quoted more\n>> deeper\n\n-- \nsig"
     assert unflow("中文 \r\n继续\r\n", delsp=True) == "中文继续\n"  # DelSp: the space was the wrapper's
     assert unflow("end of paragraph \r\n> quote") == "end of paragraph \n> quote"  # no join across depths
+
+
+async def test_outlook_s_winmail_dat_becomes_the_files_inside_it(mail_hub: MailHub, db: Database) -> None:
+    seen = await seen_by_agent(mail_hub, db, "outlook_winmail_dat_cp936.eml", "zhang.wei@example.cn")
+    pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    # The long Unicode name over the 8.3 title; a title in the sender's code page (936: GBK); Outlook's MIME tag,
+    # else the type the name says; an inline picture keeps its Content-ID for the HTML that shows it.
+    assert seen["files"] == {"2026年报价单-最终版.xlsx": b"PK\x03\x04" + bytes(range(60)), "发票.pdf": pdf,
+                             "截图.png": seen["files"]["截图.png"]}  # fmt: skip
+    assert seen["files"]["截图.png"].startswith(b"\x89PNG")
+    line = seen["interactions"][0]  # the acknowledgement follows it
+    types = {a["filename"]: a["content_type"] for a in line["attachments"]}
+    assert types["2026年报价单-最终版.xlsx"].endswith("spreadsheetml.sheet") and types["发票.pdf"] == "application/pdf"
+    assert list(line["meta"]["cid"]) == ["image001.png@01DB4A1C.5E6F7A80"]
+    assert line["text"] == "王经理：\n\n附件是报价单和发票，请查收。\n\n张伟"
+
+
+def test_a_winmail_dat_that_is_cut_short_or_no_tnef_says_so() -> None:
+    whole = b"".join(
+        base64.b64decode(line)
+        for line in (CORPUS / "outlook_winmail_dat_cp936.eml")
+        .read_bytes()
+        .split(b'winmail.dat"\r\n\r\n')[1]
+        .split(b"\r\n--")[0]
+        .split()
+    )
+    assert [f.name for f in read(whole).files] == ["2026年报价单-最终版.xlsx", "发票.pdf", "截图.png"]
+    for broken in (
+        whole[:150],
+        b"not tnef at all",
+        struct.pack("<IH", 0x223E9F78, 0) + b"\x01\x03\x90\x06\x00\xff\xff\xff\x7f",
+    ):
+        with pytest.raises(NotTnef):
+            read(broken)
