@@ -113,8 +113,10 @@ class PublicAddress:
         return f"{scheme}://{host}"
 
     def called_url(self, request: web.Request) -> str:
-        """The URL Twilio signed."""
-        return self.origin(request) + request.rel_url.path_qs
+        """The URL Twilio signed: its path and query as requested, %-escapes kept (rel_url would decode them,
+        and "?team=%E5%94%AE%E5%90%8E" signed is not "?team=售后")."""
+        raw = request.raw_path
+        return self.origin(request) + (raw if raw.startswith("/") else request.rel_url.path_qs)
 
 
 async def signed_form(request: web.Request, signature: WebhookSignature, public: PublicAddress) -> MultiDictProxy[str]:

@@ -12,6 +12,7 @@ import aiohttp
 from multidict import MultiDict
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
+from yarl import URL
 
 from hub.app import create_app
 from hub.channels.twilio.config import twilio_config
@@ -262,3 +263,21 @@ async def test_a_webhooks_rule_signing_with_a_shared_key(
     assert (await post_form(f"{hub_url}/webhooks/twilio/sms", params, {"X-Twilio-Signature": signature}))[0] == 403
     async with db.read() as s:
         assert list(await s.scalars(select(Interaction.text))) == ["signed by a Webhooks Rule"]
+
+
+async def test_a_webhook_url_with_escapes_in_its_query_is_checked_as_twilio_signed_it(
+    twilio_hub: Hub, db: Database
+) -> None:
+    # The URL as configured in Twilio's console (and so as requested and signed): escapes stay escapes.
+    url = f"{twilio_hub.url}/webhooks/twilio/sms?team=%E5%94%AE%E5%90%8E&note=a+b%2Fc&t=%7Euser"
+    decoded = f"{twilio_hub.url}/webhooks/twilio/sms?team=售后&note=a b/c&t=~user"
+    for body, signed, expected in (("售后问题", url, 200), ("signed over another URL", decoded, 403)):
+        params = full_sms(body)
+        signature = RequestValidator(AUTH_TOKEN).compute_signature(signed, params)
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(URL(url, encoded=True), data=params, headers={"X-Twilio-Signature": signature}) as r,
+        ):
+            assert r.status == expected
+    async with db.read() as s:
+        assert list(await s.scalars(select(Interaction.text))) == ["售后问题"]
