@@ -8,6 +8,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from sqlalchemy import select
 from hub.app import EMAIL, create_app
 from hub.channels.email.config import ImapSource, Mailbox, email_config
 from hub.db.engine import Database
-from hub.db.models import Interaction, MailCheckpoint
+from hub.db.models import Customer, Interaction, MailCheckpoint
 from hub.settings import Settings
 from tests.waiting import until
 
@@ -152,3 +153,28 @@ async def _all_seen(folder: str) -> bool:
 
 async def _folder_empty(folder: str) -> bool:
     return not await asyncio.to_thread(flags, folder)
+
+
+async def test_world_mail_polled_from_imap_reads_as_written(
+    settings: Settings, aiohttp_server: Any, db: Database, folders: tuple[str, str]
+) -> None:
+    """IMAP has no envelope: raw 8-bit headers in KOI8-R, Windows' ISO-2022-JP and Outlook's winmail.dat come
+    through the poller as they do through SMTP."""
+    inbox = folders[0]
+    corpus = Path(__file__).parent / "fixtures"
+    names = ("koi8r_8bit_headers.eml", "iso2022jp_windows_chars.eml", "outlook_winmail_dat_cp936.eml")
+    with imap() as c:
+        for name in names:
+            c.append(inbox, (corpus / name).read_bytes())
+    server = await aiohttp_server(create_app(imap_settings(settings, inbox, "seen")))
+    await until(lambda: _count(db, 3), timeout=60, what="the three mails stored")
+    async with db.read() as s:
+        rows = {
+            i.external_id: i for i in await s.scalars(select(Interaction).where(Interaction.direction == "inbound"))
+        }
+        names_of = {c.id: c.display_name for c in await s.scalars(select(Customer))}
+    koi8, jis, outlook = rows["<ru2@example.ru>"], rows["<jp1@example.co.jp>"], rows["<6F1D2E3C4B5A@EXCH01.example.cn>"]
+    assert koi8.text == "Здравствуйте! Мой заказ 5512 не пришёл." and names_of[koi8.customer_id] == "Иван Петров"
+    assert jis.text.splitlines()[1] == "注文番号①の件で、㈱山田商事です。" and names_of[jis.customer_id] == "山田 太郎"
+    assert [a["filename"] for a in outlook.attachments] == ["2026年报价单-最终版.xlsx", "发票.pdf", "截图.png"]
+    await server.close()
