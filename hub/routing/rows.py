@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Table, bindparam, func, literal_column, se
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import INTERACTIONS, TICKETS, AuditEntry, Customer, Queue, Ticket
+from hub.events.snapshots import TicketSnapshot
 from hub.routing.wording import MAX_CHARS
 from hub.tickets.inbound_rows import Owner, ticket_snapshot
 from hub.tickets.model import ACTIVE
@@ -144,7 +145,7 @@ class RoutedTicket:
     def assignment(self, value: dict[str, Any]) -> None:
         self.row["assignment"], self.dirty = value, True
 
-    def snapshot(self) -> Any:
+    def snapshot(self) -> TicketSnapshot:
         return ticket_snapshot(self.row, self.customer, self.queue)
 
 

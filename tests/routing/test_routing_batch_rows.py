@@ -139,7 +139,10 @@ async def test_a_batch_is_placed_in_one_pass_as_one_ticket_at_a_time_places_it(d
         names = {a: NAMES[n] for n, a in enumerate(agents)}
         results[tag] = [None if d is None else names.get(d.agent_id or 0) for d in decisions]
 
-    assert results["batch"] == results["alone"] == ["Ann", "Ann", "Bob", None, "Bob", None, None]
+    # Who is first of two idle agents depends on the order the roster was read in; the rest follows.
+    first, second = results["batch"][0], results["batch"][2]
+    assert {first, second} == set(NAMES)
+    assert results["batch"] == results["alone"] == [first, first, second, None, second, None, None]
     batch_rows, alone_rows = await routed(db, batch_agents, batch), await routed(db, alone_agents, alone)
     assert batch_rows == alone_rows
     found, audit, timeline = batch_rows
