@@ -28,6 +28,7 @@ _FLOAT = re.compile(r"^\+?(\d{5,})\.0+$")
 _SCIENTIFIC = re.compile(r"^\+?(\d)(?:[.,](\d+))?[eE]\+?(\d{1,2})$")
 EXCEL_DIGITS = 6  # significant digits Excel's General format shows in scientific notation
 _LETTERS = re.compile(r"[A-Za-z]{2,}")
+_NOTE = re.compile(r"\s*\([^()\d]{1,20}\)\s*$")  # after NFKC, full-width brackets are ASCII ones
 
 
 class PhoneError(ValueError):
@@ -46,6 +47,8 @@ def clean(raw: str) -> str:
     # A "Tel: ..." label, not a tel: URI (which has no space and may carry ;phone-context=).
     label = r"^(?:tel|phone|mobile|mob|电话|手机|座机|固话)\s*[:：]\s+|^(?:电话|手机|座机|固话)[:：]"
     text = re.sub(label, "", text, flags=re.I)
+    # A note after the number, as CRM exports add them: "138 0013 8000（手机）", "6123 4567 (office)".
+    text = _NOTE.sub("", text)
     return _EXTENSION_WORDS.sub(" ext. ", text).strip()
 
 
