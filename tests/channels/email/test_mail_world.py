@@ -78,6 +78,8 @@ async def seen_by_agent(mail_hub: MailHub, db: Database, fixture: str, sender: s
          "Hello,\n\nI ordered the blue jacket last week but the package that arrived contained a red one instead, "
          "and the size is also wrong. Could you please send the right one?\n\nThanks,\nEmma"),
         ("text_only_in_attachment.eml", "carol@example.com", None, "complaint", "我的快递丢了，请帮忙查询。"),
+        ("outlook_tnef_whole_mail.eml", "jose.muller@example.es", "José Müller", "Invoice 4411",
+         "Hello,\n\nthe invoice for order 4411 is attached. Please confirm the “Premium” price.\n\nJosé"),
     ],
 )  # fmt: skip
 async def test_an_agent_reads_the_mail_as_its_sender_wrote_it(
