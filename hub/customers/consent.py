@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from hub.customers import history
 from hub.customers.identities import resolve_customer
 from hub.db.engine import Database
@@ -17,6 +19,15 @@ async def record_consent(
     """Returns the customer id; a first-time subscriber becomes a known customer. A provider's retry of the change
     on the profile (the same source: Twilio's MessageSid, WeChat's event) and a change older than it (pushes
     arriving out of order) leave profile and history as they are."""
+    try:
+        return await _record(db, sender, channel, granted, source, at)
+    except IntegrityError:
+        # A first-time sender's change arriving twice at once (WeChat resends a push it waited 5 s for): the
+        # other request created the customer meanwhile; this time we find them, and the change is recorded once.
+        return await _record(db, sender, channel, granted, source, at)
+
+
+async def _record(db: Database, sender: IdentityRef, channel: str, granted: bool, source: str, at: datetime) -> int:
     async with db.write() as uow:
         customer = await resolve_customer(uow.session, sender, None)
         attributes: dict[str, Any] = dict(customer.attributes or {})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -84,6 +85,18 @@ async def test_a_subscribe_retried_three_times_is_one_change(hub: Hub, db: Datab
     async with db.read() as s:
         customer = await s.scalar(select(Customer))
     assert customer is not None and customer.attributes["consent"]["wechat"]["granted"] is True
+
+
+async def test_a_new_followers_subscribe_resent_while_the_first_is_answered_is_one_change(
+    hub: Hub, db: Database
+) -> None:
+    # WeChat resends a push it has waited on: the copies arrive together, before the follower is a customer.
+    subscribe = event_xml("subscribe", "qrscene_9", created=int(time.time()))
+    answers = await asyncio.gather(*(post(hub, plain_push(subscribe)) for _ in range(3)))
+    assert answers == [(200, "success")] * 3
+    assert await history(db) == ["consent.granted"]
+    async with db.read() as s:
+        assert len(list(await s.scalars(select(Customer)))) == 1
 
 
 async def test_text_is_kept_as_written(hub: Hub, db: Database) -> None:
