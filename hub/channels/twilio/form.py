@@ -32,7 +32,8 @@ async def read_webhook_form(request: web.Request, max_bytes: int) -> WebhookForm
     that parser met an escape that was no UTF-8 (it puts U+FFFD there)."""
     if request.content_length is not None and request.content_length > max_bytes:
         raise web.HTTPRequestEntityTooLarge(max_size=max_bytes, actual_size=request.content_length)
-    if request.content_type != URLENCODED or request.charset not in (None, "utf-8"):
+    # The label's case is free ("charset=UTF-8" is how many senders write it): still the one-pass read.
+    if request.content_type != URLENCODED or (request.charset or "utf-8").lower() != "utf-8":
         form = await read_form(request, max_bytes)  # multipart or another charset: rare, read the general way
         return WebhookForm(form, {k: str(v) for k, v in form.items()})
     try:

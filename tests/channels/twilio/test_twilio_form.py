@@ -76,6 +76,8 @@ async def test_the_one_pass_reader_agrees_with_the_general_one(aiohttp_server: C
     bodies += [
         (b"", URLENCODED),
         (b"Body=%E4%BD%A0%E5%A5%BD&To=%2B15550001111", URLENCODED + "; charset=utf-8"),
+        (b"Body=%E4%BD%A0%E5%A5%BD&To=%2B15550001111", URLENCODED + "; charset=UTF-8"),
+        (b"Body=%E9", URLENCODED + "; charset=UTF-8"),  # labelled UTF-8 in capitals, bad bytes: 400 all the same
         (b"Body=%E9", URLENCODED + "; charset=latin-1"),  # another charset: read the general way
         ("&".join(["a=1"] * (MAX_FIELDS + 1)).encode(), URLENCODED),  # one field too many: 413
         (("&".join(["a=1"] * (MAX_FIELDS + 1)) + "&b=%FF").encode(), URLENCODED),  # and bad bytes: 400 first
