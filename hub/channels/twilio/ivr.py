@@ -26,9 +26,16 @@ class Language:
     digit: str
     words: tuple[str, ...]
     voice: str  # Twilio <Say> voice, e.g. Polly.Joanna, Polly.Zhiyu
-    speech: str  # <Gather> / <Say> language, e.g. en-US, cmn-CN
+    speech: str  # <Say> language, e.g. en-US, cmn-CN (Polly's codes)
     choose: str  # "For English, press 1 or say English."
     label: str  # how the choice reads in the ticket: "English", "中文"
+    # <Gather>'s speech-recognition language: Twilio's recognizers name Mandarin cmn-Hans-CN, not Polly's cmn-CN
+    # (an unknown one is warning 13512 and no speech heard at all).
+    listen: str = ""
+
+    @property
+    def recognize(self) -> str:
+        return self.listen or LISTEN_FOR_SPEECH.get(self.speech, self.speech)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +124,10 @@ def _int(raw: Mapping[str, Any], key: str, default: int) -> int:
     return value
 
 
+# Polly's <Say> codes that Twilio's speech recognition spells otherwise; any other is used as it is.
+LISTEN_FOR_SPEECH = {"cmn-CN": "cmn-Hans-CN", "yue-CN": "yue-Hant-HK", "zh-CN": "cmn-Hans-CN"}
+
+
 def parse_ivr(raw: Mapping[str, Any]) -> Ivr:
     languages = []
     for code, spec in (raw.get("languages") or {}).items():
@@ -124,8 +135,11 @@ def parse_ivr(raw: Mapping[str, Any]) -> Ivr:
         required = ("digit", "voice", "speech", "choose")
         if not isinstance(spec, Mapping) or not all(isinstance(spec.get(k), str) for k in required):
             raise IvrError(where, "a table with digit, words, voice, speech and choose")
+        if not isinstance(spec.get("listen", ""), str):
+            raise IvrError(f"{where}.listen", "a speech-recognition language such as cmn-Hans-CN")
         languages.append(Language(code, spec["digit"], tuple(map(str, spec.get("words", []))), spec["voice"],
-                                  spec["speech"], spec["choose"], str(spec.get("label", code))))  # fmt: skip
+                                  spec["speech"], spec["choose"], str(spec.get("label", code)),
+                                  spec.get("listen", "")))  # fmt: skip
     if not languages:
         raise IvrError("languages", "at least one [languages.<code>] table")
     codes = tuple(lang.code for lang in languages)

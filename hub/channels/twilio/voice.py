@@ -101,7 +101,7 @@ def language_menu(ivr: Ivr, tier: str, action: str, *, retry: bool = False) -> V
     hints = ", ".join(w for lang in ivr.languages for w in lang.words)
     gather = Gather(input="dtmf speech", num_digits=1, action=action, timeout=GATHER_TIMEOUT_S,
                     speech_timeout="auto", hints=hints, action_on_empty_result=True,
-                    language=ivr.languages[0].speech)  # fmt: skip
+                    language=ivr.languages[0].recognize)  # fmt: skip
     for lang in ivr.languages:
         if retry:
             _say(gather, ivr.say("not_understood", lang.code), lang)
@@ -119,7 +119,7 @@ def node_menu(
     hints = ", ".join(w for option in node.options for w in option.words.get(lang.code, ()))
     gather = Gather(input="dtmf speech", num_digits=1, action=action, timeout=GATHER_TIMEOUT_S,
                     speech_timeout="auto", hints=hints, action_on_empty_result=True,
-                    language=lang.speech)  # fmt: skip
+                    language=lang.recognize)  # fmt: skip
     if greeting:
         _say(gather, greeting, lang)
     if retry:

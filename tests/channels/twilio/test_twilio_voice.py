@@ -66,7 +66,9 @@ async def test_call_walks_the_ivr_by_digit_and_speech_to_an_agent(
     assert "Thank you for calling" in spoken(root) and "中文服务请按2" in spoken(root)
     root = await say(action_of(root, "Gather"), call, Digits="2")  # 中文
     gather = root.find("Gather")
-    assert gather is not None and gather.attrib["language"] == "cmn-CN" and "账单问题请按1" in spoken(root)
+    # Heard as Twilio's recognizers name Mandarin, spoken in Polly's voice and code.
+    assert gather is not None and gather.attrib["language"] == "cmn-Hans-CN" and "账单问题请按1" in spoken(root)
+    assert {say.attrib["language"] for say in gather.iter("Say")} == {"cmn-CN"}
     root = await say(action_of(root, "Gather"), call, SpeechResult="我想问一下账单的问题", Confidence="0.91")
     assert [e.tag for e in root] == ["Say", "Enqueue"] and "正在为您转接" in spoken(root)
     ticket, interaction = await call_ticket(db, call)
@@ -225,6 +227,7 @@ async def test_forged_unknown_and_incomplete_calls(twilio_hub: Hub, db: Database
 def test_the_shipped_ivr_loads_and_bad_ones_say_where() -> None:
     ivr = load_ivr(PROJECT_ROOT / "config" / "ivr.toml")
     assert [lang.code for lang in ivr.languages] == ["en", "zh"] and ivr.nodes["billing"].queue == "billing"
+    assert [lang.recognize for lang in ivr.languages] == ["en-US", "cmn-Hans-CN"]
     base: dict[str, Any] = {
         "languages": {"en": {"digit": "1", "voice": "v", "speech": "en-US", "choose": "Press 1"}},
         "greetings": {"default": {"en": "Hi"}},
@@ -235,6 +238,16 @@ def test_the_shipped_ivr_loads_and_bad_ones_say_where() -> None:
     with pytest.raises(IvrError, match="goes to 'nowhere'"):
         parse_ivr(base)
     base["nodes"]["main"]["options"][0]["goto"] = "main"
+    # Without `listen`, a Polly code the recognizers spell otherwise is translated, any other used as it is.
+    base["languages"]["zh"] = {"digit": "2", "voice": "Polly.Zhiyu", "speech": "cmn-CN", "choose": "按2"}
+    base["greetings"]["default"]["zh"] = "您好"
+    base["messages"] = {name: {**texts, "zh": "x"} for name, texts in base["messages"].items()}
+    base["nodes"]["main"]["prompt"]["zh"] = "按1"
+    assert [lang.recognize for lang in parse_ivr(base).languages] == ["en-US", "cmn-Hans-CN"]
+    base["languages"]["zh"]["listen"] = 7
+    with pytest.raises(IvrError, match=r"languages\.zh\.listen"):
+        parse_ivr(base)
+    del base["languages"]["zh"]
     del base["messages"]["record"]
     with pytest.raises(IvrError, match=r"messages\.record"):
         parse_ivr(base)
