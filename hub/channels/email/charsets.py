@@ -92,7 +92,7 @@ def _decode(data: bytes, name: str, whole: bool, errors: str = "strict") -> str:
 
 
 def _looks_utf8(data: bytes, label: str | None, whole: bool = True) -> bool:
-    """Valid UTF-8 that reads as what the label promised: Chinese for a Chinese label (a GBK character is
+    """Valid UTF-8 that reads as what the label promised: CJK for a CJK label (a GBK character is
     valid two-byte UTF-8 about one time in ten, as a Latin or Cyrillic letter), anything for Latin-1."""
     try:
         text = _decode(data, "utf-8", whole)
@@ -101,7 +101,9 @@ def _looks_utf8(data: bytes, label: str | None, whole: bool = True) -> bool:
     if label in ("cp1252", "latin_1", "iso8859-15", "ascii"):
         return True
     wide = [ch for ch in text if ord(ch) > 0x7F]
-    cjk = sum(1 for ch in wide if "\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\uffef")
+    cjk = sum(
+        1 for ch in wide if "\u2e80" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\uf900" <= ch <= "\uffef"
+    )
     return cjk >= 3 and cjk >= 0.8 * len(wide)  # shorter: too little to overrule the label
 
 
