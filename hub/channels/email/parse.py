@@ -33,6 +33,7 @@ MAX_TEXT_CHARS = 200_000
 TEXT_BYTES = 8 * MAX_TEXT_CHARS
 MAX_DEPTH = 3  # mail forwarded inside mail forwarded inside mail: deeper ones stay .eml files only
 _MSGID = re.compile(r"<[^<>\s]{1,900}>")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 # Written back as it came: no refolded headers, CRLF, 8-bit bytes kept (the raw copy of a forwarded mail).
 _AS_RECEIVED = policy.default.clone(linesep="\r\n", refold_source="none")
 
@@ -100,12 +101,17 @@ def _header(msg: EmailMessage, name: str, warnings: list[str], charset: str | No
 
 
 def _filename(part: Message, warnings: list[str], charset: str | None) -> str | None:
+    """The file's name as an agent should see it: Lotus Notes and old Outlook send the sender's whole path
+    ("C:\\Documents and Settings\\...\\报价.pdf"), a hostile sender "../../x": the last part only, no controls."""
     for header, param in (("content-disposition", "filename"), ("content-type", "name")):
         value, note = parameter(part, header, param, charset)
         if value:
             if note:
                 warnings.append(f"file name {value[:60]!r}: {note}")
-            return value.strip()[:200]
+            last = re.split(r"[\\/]", value.strip())[-1]
+            name = " ".join(_CONTROLS.sub(lambda c: " " if c[0] in "\t\r\n" else "", last).split())
+            if name.strip("."):
+                return name[:200]
     return None
 
 

@@ -162,3 +162,10 @@ def test_a_winmail_dat_that_is_cut_short_or_no_tnef_says_so() -> None:
     ):
         with pytest.raises(NotTnef):
             read(broken)
+
+
+async def test_a_file_sent_with_the_sender_s_whole_path_is_named_by_its_last_part(
+    mail_hub: MailHub, db: Database
+) -> None:
+    seen = await seen_by_agent(mail_hub, db, "lotus_notes_path_file_names.eml", "liuyang@example.cn")
+    assert seen["files"] == {"报价.pdf": base64.b64decode("JVBERi0xLjMK"), "names list.nsf": b"\x00\x01\x02"}
