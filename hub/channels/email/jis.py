@@ -68,5 +68,6 @@ def decode(data: bytes, final: bool = True, errors: str = "strict") -> str:
 
 
 def is_iso2022(data: bytes) -> bool:
-    """7-bit text with ISO-2022 escape sequences in it: never UTF-8, whatever ASCII decoding says."""
-    return data.isascii() and (b"\x1b$" in data or b"\x1b(" in data)
+    """7-bit text that switches to a Japanese set (kanji, or half-width katakana): never UTF-8, whatever ASCII
+    decoding says. A terminal's "ESC ( B" in a pasted log alone switches to nothing."""
+    return data.isascii() and (b"\x1b$" in data or b"\x1b(I" in data)
