@@ -187,7 +187,10 @@ def header_found(table: Table, is_header: Callable[[list[str]], bool], names: Ca
 
 
 def _names_below(cells: list[str], above: list[str], names: Callable[[str], bool]) -> bool:
-    """A second header line: what differs from the line above (a cell merged down repeats it) has a column
-    name among it, and nothing a customer's row has (an address, a number)."""
-    new = [c.strip() for i, c in enumerate(cells) if c.strip() and c.strip() != (above[i] if i < len(above) else "")]
-    return any(names(c) for c in new) and not any("@" in c or any(ch.isdigit() for ch in c) for c in new)
+    """A second header line: under a group (a merged cell: empty, or repeating its left neighbour, above) it
+    names a column, and nothing in it is what a customer's row has (an address, a number). A first row whose
+    city happens to be "城市" sits under a column of its own and is data."""
+    new = {i: c.strip() for i, c in enumerate(cells) if c.strip() and c.strip() != (above[i] if i < len(above) else "")}
+    grouped = {i for i in new if i >= len(above) or not above[i] or (i > 0 and above[i] == above[i - 1])}
+    named = any(names(new[i]) for i in grouped)
+    return named and not any("@" in c or any(ch.isdigit() for ch in c) for c in new.values())

@@ -13,6 +13,8 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
+from hub.customers.csv_read import header_found, read_table
+from hub.customers.import_columns import Columns, field_of
 from hub.db.engine import Database
 from hub.db.models import Customer, Identity
 from tests.conftest import Hub, make_token
@@ -120,3 +122,10 @@ async def test_a_file_that_is_no_readable_workbook_is_refused_clearly(
     status, body = await post(hub, db, data, XLSX)
     assert status == 422 and error in body["error"]["message"], body
     assert await people(db) == {}
+
+
+def test_a_first_row_that_only_looks_like_column_names_stays_a_row() -> None:
+    recognised = (lambda cells: Columns.of(cells).has_identity(), lambda cell: bool(field_of(cell)))
+    # The first customer lives in a place called "城市", under the address column: a row, not a second header.
+    table = header_found(read_table("姓名,手机,邮箱,所在地\r\n王芳,,,城市\r\n".encode()), *recognised)
+    assert table.header == ["姓名", "手机", "邮箱", "所在地"] and table.rows == [(2, ["王芳", "", "", "城市"])]
