@@ -1,23 +1,12 @@
-"""The agent console: its live feed and /agent socket namespace, sign-in, and its pages' routes."""
+"""The agent console: its live feed and /agent socket namespace, sign-in, and its pages' routes (each page's module
+loads on its first request: page_table.py)."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
 from hub import keys
-from hub.agent_console import (
-    admin_pages,
-    customer_pages,
-    directory,
-    inbox,
-    knowledge_list,
-    knowledge_pages,
-    mail_view,
-    reports_page,
-    routes,
-    ticket_page,
-    wallboard_page,
-)
+from hub.agent_console import page_table
 from hub.agent_console.feed import EVENT_IDS, ConsoleFeed, EventIds
 from hub.agent_console.realtime import AgentNamespace
 from hub.agent_console.revocation import SocketGuard
@@ -26,19 +15,6 @@ from hub.settings import Settings
 
 SOCKET_GUARD = web.AppKey("socket_guard", SocketGuard)
 CONSOLE_FEED = web.AppKey("console_feed", ConsoleFeed)
-PAGES = (
-    routes.routes,
-    inbox.routes,
-    ticket_page.routes,
-    customer_pages.routes,
-    mail_view.routes,
-    directory.routes,
-    wallboard_page.routes,
-    reports_page.routes,
-    knowledge_pages.routes,
-    knowledge_list.routes,
-    admin_pages.routes,
-)
 
 
 def setup(app: web.Application, settings: Settings) -> None:
@@ -54,5 +30,4 @@ def setup(app: web.Application, settings: Settings) -> None:
     agent_namespace.guard.subscribe(db.bus)  # revoked credentials close their console sockets
     app[SOCKET_GUARD] = agent_namespace.guard
     setup_signin(app, db, settings)
-    for table in PAGES:
-        app.router.add_routes(table)
+    app.router.add_routes(page_table.route_defs())

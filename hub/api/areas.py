@@ -99,19 +99,20 @@ ROUTES: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def on_first_request(module: str, function: str) -> Handler:
-    """A handler that imports hub.api.<module> when first asked (in a thread, so the event loop keeps answering
-    meanwhile: 1-130 ms on the busy machine), then hands each request to the module's function."""
+def on_first_request(module: str, function: str, package: str = "hub.api") -> Handler:
+    """A handler that imports <package>.<module> when first asked (in a thread, so the event loop keeps answering
+    meanwhile: 1-130 ms on the busy machine), then hands each request to the module's function. The console's
+    pages load the same way (hub/agent_console/page_table.py)."""
     found: list[Handler] = []
 
     async def handler(request: web.Request) -> web.StreamResponse:
         if not found:
-            loaded = await asyncio.to_thread(importlib.import_module, f"hub.api.{module}")
+            loaded = await asyncio.to_thread(importlib.import_module, f"{package}.{module}")
             found.append(getattr(loaded, function))
         return await found[0](request)
 
     handler.__name__ = handler.__qualname__ = function
-    handler.__module__ = f"hub.api.{module}"
+    handler.__module__ = f"{package}.{module}"
     return handler
 
 

@@ -2,9 +2,9 @@
 
 docs/performance.md ("Memory"): each of these is imported where it is first used (the PostgreSQL dialect,
 a channel's SDK and parsers, the demo's mail sink, Markdown rendering, knowledge import and export, Babel,
-alembic, the API's handlers and OpenAPI document), so an idle server does not carry their code. The app is built
-and started (its start-up and cleanup contexts run) in a fresh interpreter, as `hub serve` does, and the modules
-it has then are listed.
+alembic, the API's handlers and OpenAPI document, the console's page modules and pydantic with them), so an idle
+server does not carry their code. The app is built and started (its start-up and cleanup contexts run) in a fresh
+interpreter, as `hub serve` does, and the modules it has then are listed.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from hub.agent_console import page_table
 from hub.api.areas import ROUTES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,6 +51,21 @@ LAZY = (
     "hub.api.openapi_schemas",
     "hub.api.requests_tickets",
     "hub.api.requests_people",
+    # The console's pages: each page's module on its first request (hub/agent_console/page_table.py), with what
+    # only pages import: their strings, the knowledge preview's request model and pydantic, the mail view's HTML
+    *sorted({f"hub.agent_console.{module}" for module, *_ in page_table.ROUTES}),
+    "hub.agent_console.workspace",
+    "hub.agent_console.workspace_strings",
+    "hub.agent_console.phrases",
+    "hub.agent_console.supervisor_shell",
+    "hub.agent_console.admin_strings",
+    "hub.agent_console.knowledge_strings",
+    "hub.api.requests_knowledge",
+    "hub.api.validation",
+    "pydantic",
+    "pydantic_core",
+    "hub.channels.email.mailhtml",
+    "hub.tickets.reports",
 )
 
 # In a fresh interpreter, as `hub serve` loads it: the app made and started, then its modules listed.
@@ -113,6 +129,44 @@ asyncio.run(main())
 """
 
 
+# The same for the console's pages: signed out, each answers as before (the sign-in page, a redirect to it, 401).
+_FIRST_PAGES = """
+import asyncio, json, sys
+from aiohttp import ClientSession, web
+from hub.imports import server_socketio
+from hub.settings import load_settings
+
+server_socketio(redis=False)
+from hub.app import create_app
+
+WATCHED = ("hub.agent_console.routes", "hub.agent_console.knowledge_pages", "pydantic", "hub.agent_console.inbox")
+
+
+async def main() -> None:
+    runner = web.AppRunner(create_app(load_settings()))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    seen = {"before": [m for m in WATCHED if m in sys.modules]}
+    try:
+        async with ClientSession(f"http://127.0.0.1:{port}") as http:
+            async with http.get("/login?lang=zh-CN") as r:
+                seen["login"] = [r.status, r.content_type, "<form" in await r.text()]
+            async with http.get("/console/knowledge/new", allow_redirects=False) as r:
+                seen["article"] = [r.status, r.headers["Location"]]
+            async with http.post("/api/v1/knowledge/preview", json={"body": "*hi*"}) as r:
+                seen["preview"] = [r.status, (await r.json())["error"]["code"]]
+    finally:
+        await runner.cleanup()
+    seen["after"] = [m for m in WATCHED if m in sys.modules]
+    print(json.dumps(seen))
+
+
+asyncio.run(main())
+"""
+
+
 def _run(args: list[str], env: dict[str, str]) -> str:
     done = subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=ROOT, env=env, check=False)
     assert done.returncode == 0, done.stderr
@@ -150,3 +204,13 @@ def test_an_api_area_loads_on_its_first_request_and_answers_it(tmp_path: Path) -
     plain = {path for _module, _method, path, _function in ROUTES if path.startswith("/api/v1/") and ":" not in path}
     assert plain <= set(paths)  # the whole document, though only one area was loaded before it
     assert seen["after"] == ["hub.api.macros", "hub.api.openapi"]
+
+
+def test_a_console_page_loads_its_module_on_its_first_request_and_answers_it(tmp_path: Path) -> None:
+    seen = json.loads(_run(["-c", _FIRST_PAGES], _smallest_hub(tmp_path)))
+    assert seen["before"] == []
+    assert seen["login"] == [200, "text/html", True]
+    assert seen["article"] == [302, "/login?next=/console/knowledge/new"]
+    assert seen["preview"] == [401, "unauthorized"]
+    # The pages asked for are loaded (the preview's request model brought pydantic); the inbox was not asked for.
+    assert seen["after"] == ["hub.agent_console.routes", "hub.agent_console.knowledge_pages", "pydantic"]
