@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from hub.knowledge.synonyms import thesaurus_words
+
 TYPO_CUTOFF = 80.0
 TYPO_WEIGHT = 0.8
 LONG_WORD = 7  # from this length a typo may be two edits away ("trackng")
@@ -105,7 +107,7 @@ class Expander:
 
     def nearest(self, term: str, postings: Mapping[str, object]) -> str | None:
         """The indexed word a misspelt English word (four letters or more, none of them digits) stands for."""
-        if term in postings or len(term) < 4 or not _latin(term) or term.isdigit():
+        if term in postings or len(term) < 4 or not _latin(term) or term.isdigit() or term in thesaurus_words():
             return None
         return self._nearest(term, postings)
 
@@ -114,7 +116,9 @@ class Expander:
             return self._fixed[term]
         if self._by_letter is None:
             self._by_letter = {}
-            for word in postings:
+            # The thesaurus' words too: "guarentee" is a typo of "guarantee", which no article has but the
+            # thesaurus understands (warranty), as it would the word spelt right.
+            for word in dict.fromkeys((*postings, *thesaurus_words())):
                 if _latin(word) and len(word) >= 3:
                     self._by_letter.setdefault(word[0], []).append(word)
         near = process.extract(term, self._by_letter.get(term[0], []), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
@@ -135,11 +139,13 @@ class Expander:
                 out[term] = max(out.get(term, 0.0), weight)
             elif term.startswith("py:") or (len(term) == 1 and not term.isascii()):
                 continue  # a helper no article has says nothing
-            elif _latin(term) and len(term) >= 4 and not term.isdigit():
+            elif _latin(term) and len(term) >= 4 and not term.isdigit() and term not in thesaurus_words():
                 fixed = self._nearest(term, postings)
                 if fixed is None:
                     out[term] = weight
                 else:
+                    if fixed not in postings:  # a thesaurus word: the word as written may still be its base's
+                        out[term] = weight
                     out[fixed] = max(out.get(fixed, 0.0), weight * TYPO_WEIGHT)
             else:
                 out[term] = weight

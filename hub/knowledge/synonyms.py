@@ -24,17 +24,19 @@ _GROUPS = (
     "parcel|package|box|shipment|包裹|快递|箱子",
     "damaged|broken|shattered|smashed|crushed|cracked|in pieces|dented|chipped|scratched|torn|ripped|leaking|"
     "ruined|破损|损坏|碎|裂|摔坏|压坏|坏了",
-    "return|send back|send it back|send them back|bring back|take back|退货|退回|寄回|退回去",
+    "return|send back|send it back|send them back|bring back|take back|hand back|give back|退货|退回|寄回|退回去",
     "exchange|swap|replace|replacement|换货|调换|换大|换小",
     "password|passcode|credentials|secret|login code|pwd|密码|口令",
     "login|log in|sign in|signin|log on|logon|sign on|登录|登陆|登入",
-    "locked|frozen|blocked|suspended|kicked out|lock|锁定|冻结|封号|登不上|登不进去",
-    "delete|erase|wipe|remove|注销|删除|删掉|销户|销号",
+    "locked|frozen|blocked|suspended|kicked out|shut out|locked out|lock out|lock|"
+    "锁定|冻结|封号|登不上|登不进去|进不去",
+    "delete|erase|wipe|remove|close my account|close account|deactivate|注销|删除|删掉|销户|销号",
+    "personal data|data|info|information|personal information|personal details|个人信息|个人资料|资料|数据",
     "cancel|call off|undo|changed my mind|don't want|do not want|取消|撤销|撤回|撤单|不要了",
-    "track|tracking|where is my|where's my|物流|运单|到哪",
+    "track|tracking|where is my|where's my|follow|trace|locate|in transit|on its way|物流|运单|到哪|走到哪",
     "charged|billed|debited|took my money|taken my money|扣款|扣钱|扣了|多扣",
-    "twice|two times|double|duplicate|两次|两笔|重复",
-    "fee|cost|costs|extra|postage|运费|邮费",
+    "twice|two times|double|duplicate|两次|两笔|两遍|两回|重复",
+    "fee|cost|costs|extra|postage|运费|邮费|收钱|另收|另外收|额外收|加钱",
     "free delivery|free shipping|free postage|包邮|免运费|免邮|不收运费",
     "address|destination|new place|moved|flat|apartment|relocated|relocate|relocating|moving house|postcode|"
     "zipcode|地址|收货地址|搬家",
@@ -42,24 +44,27 @@ _GROUPS = (
     "coupon|voucher|promo code|discount code|优惠券|优惠卷|券|折扣码|红包",
     "crash|crashes|freezes|froze|quits|closes by itself|shuts down|keeps closing|"
     "闪退|崩溃|卡死|自己退出|退回桌面|自己关了|打不开",
-    "membership|member|tier|level|perks|benefits|会员|等级|权益|特权",
-    "hours|what time|opening hours|online|几点|上班|下班|工作时间|在线",
-    "invoice|receipt|billing document|tax number|vat|发票|开票|报销|收据|税号",
+    "membership|member|tier|level|perks|benefits|会员|等级|权益|特权|升级|一级",
+    "opening hours|what time|support hours|online|night|midnight|late at night|"
+    "几点|上班|下班|工作时间|在线|半夜|深夜|夜里|凌晨|周末|节假日|放假|假期",
+    "invoice|receipt|billing document|tax number|vat|expenses|expense claim|发票|开票|报销|收据|税号",
     "payment|pay|checkout|paying|transaction|transactions|支付|付款|付钱",
     "failed|declined|rejected|refused|refuses|refusing|unsuccessful|did not succeed|didnt succeed|"
-    "won't go through|doesn't go through|not going through|失败|不成功|付不了|付不出去",
-    "gift card|giftcard|gift voucher|gift certificate|voucher card|礼品卡|购物卡|卡密",
+    "won't go through|doesn't go through|not going through|失败|不成功|没成功|刷不过|付不了|付不出去",
+    "gift card|giftcard|gift voucher|gift certificate|voucher card|present card|礼品卡|购物卡|卡密",
     "balance|left on|remaining|余额|剩多少",
     "price drop|cheaper|on sale|for less|price went down|price cut|marked down|price difference|"
-    "降价|便宜|差价|买贵|价保|降了",
+    "go down|goes down|gets cheaper|got cheaper|降价|便宜|差价|买贵|价保|降了",
     "missing|only got|only received|incomplete|少件|漏发|少了|只收到",
     "international|overseas|abroad|another country|other countries|worldwide|outside china|customs|"
     "import duties|duties|海外|国外|境外|港澳台|清关|关税",
-    "points|reward points|积分",
-    "warranty|guarantee|repair|stopped working|not working|no longer works|won't turn on|faulty|"
+    "points|reward points|loyalty points|rack up|accumulate|积分|攒的分|攒分|抵现|抵钱",
+    "warranty|guarantee|repair|stopped working|not working|no longer works|won't turn on|faulty|died|"
     "保修|维修|免费修|能修|修好|修一下|质保|开不了机",
     "unsubscribe|opt out|spam|spamming|promo|promotions|promotional|marketing|newsletter|退订|营销|促销|推送|广告",
-    "customer service|agent|agents|support|real person|human|representative|live chat|客服|人工",
+    "customer service|agent|agents|support|real person|human|representative|live chat|reply|respond|"
+    "客服|人工|回消息|有人回|有人理",
+    "notifications|notification|alerts|alert|turn off|switch off|disable|mute|通知|提醒|消息推送",
     "expire|expires|expired|expiry|run out|runs out|valid until|过期|到期|失效|有效期",
     # Everyday support vocabulary (issue #21's English paraphrases): forgetting, changing, the card, mail,
     # an order being prepared or pre-ordered.
@@ -169,6 +174,12 @@ def related(
 
 
 @lru_cache(maxsize=1)
+def thesaurus_words() -> frozenset[str]:
+    """The English single-word entries, as terms: words a typo may stand for though no article has them."""
+    return frozenset(t for t in _tables()[0] if t.isascii())
+
+
+@lru_cache(maxsize=1)
 def particles() -> frozenset[str]:
     """The particles of phrasal verbs that phrases of two concepts share ("back" of "money back" and "send
     back", "out" of "sold out" and "log out"): alone they say nothing of what is asked."""
@@ -213,9 +224,20 @@ def _apart(text: str) -> frozenset[str]:
     """Pairs of the question's English words (as terms) with up to GAP words between them, padded like a
     two-word phrase: "send the shoes back" holds "send back", "take my old coat back" "take back"."""
     from hub.knowledge.terms import word_term
+    from hub.knowledge.text import STOPWORDS
 
-    words = [word_term(w) for w in _WORD.findall(text.lower().replace("'", "").replace("’", ""))]
-    return frozenset(f" {a} {b} " for i, a in enumerate(words) for b in words[i + 2 : i + 2 + GAP])
+    raw = _WORD.findall(text.lower().replace("'", "").replace("’", ""))
+    words = [word_term(w) for w in raw]
+    # Only content words count as between: "call the whole thing off" holds "call off" as "call it off" does.
+    content = [0]
+    for w in raw:
+        content.append(content[-1] + (w not in STOPWORDS))
+    return frozenset(
+        f" {a} {words[j]} "
+        for i, a in enumerate(words)
+        for j in range(i + 2, len(words))
+        if content[j] - content[i + 1] <= GAP
+    )
 
 
 def stands_for(term: str, text: str) -> tuple[str, ...]:

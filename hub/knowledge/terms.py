@@ -34,7 +34,7 @@ _EN_STOP_WORDS = (
     "them their its yet still very really so too much many more most all only own same other again into "
     "out up down over off if as would could should will shall may might must let lets im ive id dont "
     "cant wont pls plz thanks thank u ur ok okay yo hey ugh wtf anyone anything something one thing "
-    "stuff "
+    "stuff long time times "
     # Contractions typed without their apostrophe: not misspellings of some indexed word ("wasnt" is not "want").
     "isnt arent wasnt werent doesnt didnt havent hasnt hadnt couldnt wouldnt shouldnt youre youve theyre "
     "thats theres heres hows whos"

@@ -16,6 +16,7 @@ from bench.knowledge_eval import (
     FRESH6,
     FRESH7,
     FRESH8,
+    FRESH9,
     QUESTIONS,
     TRAIN2,
     evaluate,
@@ -34,10 +35,10 @@ def index() -> SuggestionIndex:
 def test_confident_for_answerable_and_not_for_unanswerable_on_both_halves(index: SuggestionIndex) -> None:
     for half in ("tune", "holdout"):
         figures = evaluate(index, (q for q in QUESTIONS if q["half"] == half))
-        # The measured figures (docs/knowledge.md), rounded down: tune 0.83 / 0.99, hold-out 0.83 / 0.99.
-        assert figures["confident_recall"] >= 0.80 and figures["abstain_rate"] >= 0.96, (half, figures)
+        # The measured figures (docs/knowledge.md), rounded down: tune 0.837 / 0.956, hold-out 0.856 / 0.971.
+        assert figures["confident_recall"] >= 0.80 and figures["abstain_rate"] >= 0.95, (half, figures)
         assert figures["gap_precision"] >= 0.90, (half, figures)
-    # The training set's near misses are harder than the eval set's (measured 0.858 and 0.682).
+    # The training set's near misses are harder than the eval set's (measured 0.887 and 0.682).
     figures = evaluate(index, TRAIN2)
     assert figures["confident_recall"] >= 0.85 and figures["abstain_rate"] >= 0.67, figures
 
@@ -46,13 +47,13 @@ def test_every_fresh_set_keeps_its_figures(index: SuggestionIndex) -> None:
     # The figures measured with the committed model, rounded down (docs/knowledge.md): one question fewer
     # fails. Since the round of held-out thresholds every one of them is fitted on; what they give when left
     # out of the fit is test_the_threshold_is_chosen_on_sets_left_out_of_the_fit's.
-    sets = [("fresh", FRESH, 0.86, 0.88), ("fresh2", FRESH2, 0.80, 0.79), ("fresh3", FRESH3, 0.86, 0.90)]
-    sets += [("fresh4", FRESH4, 0.85, 0.81), ("fresh5", FRESH5, 0.82, 0.80), ("fresh6", FRESH6, 0.89, 0.78)]
-    sets += [("fresh7", FRESH7, 0.66, 0.65), ("fresh8", FRESH8, 0.65, 0.83)]
+    sets = [("fresh", FRESH, 0.86, 0.80), ("fresh2", FRESH2, 0.80, 0.79), ("fresh3", FRESH3, 0.85, 0.90)]
+    sets += [("fresh4", FRESH4, 0.85, 0.81), ("fresh5", FRESH5, 0.85, 0.77), ("fresh6", FRESH6, 0.88, 0.78)]
+    sets += [("fresh7", FRESH7, 0.70, 0.67), ("fresh8", FRESH8, 0.68, 0.83), ("fresh9", FRESH9, 0.67, 0.77)]
     for name, questions, recall, abstain in sets:
         figures = evaluate(index, questions)
         assert figures["confident_recall"] >= recall and figures["abstain_rate"] >= abstain, (name, figures)
-        assert figures["hit_at_3"] >= (0.92 if name in ("fresh7", "fresh8") else 0.9), (name, figures)
+        assert figures["hit_at_3"] >= (0.92 if name in ("fresh7", "fresh8", "fresh9") else 0.9), (name, figures)
 
 
 def test_the_gap_bar_is_stricter_than_the_confidence_bar() -> None:
@@ -68,7 +69,7 @@ def test_the_ranking_never_needs_what_the_question_asks_about() -> None:
 
 
 def test_the_committed_model_is_the_fit_of_the_training_sets(index: SuggestionIndex) -> None:
-    # bench/knowledge.py --fit prints these (fitted on the tune half, train2 and fresh to fresh8): a change to
+    # bench/knowledge.py --fit prints these (fitted on the tune half, train2 and fresh to fresh9): a change to
     # the signals must come with refitted coefficients.
     assert fit(index) == pytest.approx(COEFFICIENTS, abs=0.02)
 
@@ -78,7 +79,7 @@ def test_the_threshold_is_chosen_on_sets_left_out_of_the_fit(index: SuggestionIn
     # best lower of confident recall and abstain rate, never where the fit's own questions look best.
     folds = held_out(index)
     assert choose_threshold(folds) == pytest.approx(THRESHOLD)
-    assert set(folds) == {"tune", "train2", "fresh", *(f"fresh{n}" for n in range(2, 9))}
+    assert set(folds) == {"tune", "train2", "fresh", *(f"fresh{n}" for n in range(2, 10))}
 
 
 def test_newton_solves_a_linear_system_exactly() -> None:
