@@ -213,7 +213,7 @@ def csv_files(draw: st.DrawFn) -> bytes:
 @BOUNDED
 @given(data=st.one_of(st.binary(max_size=400), csv_files()))
 def test_any_csv_file_is_rows_or_refused(data: bytes) -> None:
-    rows = attempt(lambda: (read_table(data), read_rows(data, {"name"}, {"email", "phone"}))[1], ImportRefused)
+    rows = attempt(lambda: read_rows(read_table(data), {"name"}, {"email", "phone"}), ImportRefused)
     if isinstance(rows, ImportRefused):
         assert str(rows)
         return
