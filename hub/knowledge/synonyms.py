@@ -44,8 +44,8 @@ _GROUPS = (
     "coupon|voucher|promo code|discount code|优惠券|优惠卷|券|折扣码|红包",
     "crash|crashes|freezes|froze|quits|closes by itself|shuts down|keeps closing|"
     "闪退|崩溃|卡死|自己退出|退回桌面|自己关了|打不开",
-    "membership|member|tier|level|perks|benefits|会员|等级|权益|特权|升级|一级",
-    "opening hours|what time|support hours|online|night|midnight|late at night|"
+    "membership|member|tier|level|perks|benefits|会员|等级|权益|特权|一级",
+    "opening hours|what time|support hours|online|"
     "几点|上班|下班|工作时间|在线|半夜|深夜|夜里|凌晨|周末|节假日|放假|假期",
     "invoice|receipt|billing document|tax number|vat|expenses|expense claim|发票|开票|报销|收据|税号",
     "payment|pay|checkout|paying|transaction|transactions|支付|付款|付钱",
