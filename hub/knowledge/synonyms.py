@@ -232,12 +232,13 @@ def _apart(text: str) -> frozenset[str]:
     content = [0]
     for w in raw:
         content.append(content[-1] + (w not in STOPWORDS))
-    return frozenset(
-        f" {a} {words[j]} "
-        for i, a in enumerate(words)
-        for j in range(i + 2, len(words))
-        if content[j] - content[i + 1] <= GAP
-    )
+    pairs = set()
+    for i, a in enumerate(words):
+        for j in range(i + 2, len(words)):
+            if content[j] - content[i + 1] > GAP:
+                break  # the count only grows
+            pairs.add(f" {a} {words[j]} ")
+    return frozenset(pairs)
 
 
 def stands_for(term: str, text: str) -> tuple[str, ...]:
