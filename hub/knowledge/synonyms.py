@@ -96,13 +96,7 @@ def _tables() -> tuple[dict[str, tuple[str, ...]], list[tuple[str, tuple[str, ..
     phrases: list[tuple[str, tuple[str, ...]]] = []
     # A word of phrases of two concepts says neither: "back" is of "money back" (refund) and "send back"
     # (return), so "send it back" does not offer it (the word "refund" still offers the refund's "back").
-    concepts_of: dict[str, set[int]] = {}
-    for i, line in enumerate(_GROUPS):
-        for m in line.split("|"):
-            words = _WORD.findall(m.replace("'", ""))
-            if len(words) > 1 and not _CJK.search(m):
-                for w in words:
-                    concepts_of.setdefault(word_term(w), set()).add(i)
+    concepts_of = _phrase_words_concepts()
     for line in _GROUPS:
         members = line.split("|")
         terms: list[str] = []
@@ -183,6 +177,13 @@ def thesaurus_words() -> frozenset[str]:
 def particles() -> frozenset[str]:
     """The particles of phrasal verbs that phrases of two concepts share ("back" of "money back" and "send
     back", "out" of "sold out" and "log out"): alone they say nothing of what is asked."""
+    concepts_of = _phrase_words_concepts()
+    return frozenset(t for t, c in concepts_of.items() if len(c) > 1 and t in _PARTICLES)
+
+
+@lru_cache(maxsize=1)
+def _phrase_words_concepts() -> dict[str, set[int]]:
+    """Each word of the English phrases, as a term, -> the concepts (groups) whose phrases use it."""
     from hub.knowledge.terms import word_term
 
     concepts_of: dict[str, set[int]] = {}
@@ -192,7 +193,7 @@ def particles() -> frozenset[str]:
             if len(words) > 1 and not _CJK.search(m):
                 for w in words:
                     concepts_of.setdefault(word_term(w), set()).add(i)
-    return frozenset(t for t, c in concepts_of.items() if len(c) > 1 and t in _PARTICLES)
+    return concepts_of
 
 
 @lru_cache(maxsize=4096)
