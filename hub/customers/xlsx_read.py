@@ -1,38 +1,44 @@
-"""An Excel workbook (.xlsx, SpreadsheetML in a zip) read as the rows its sheets show, for customer imports.
+"""An Excel workbook (.xlsx) read by openpyxl as the rows its sheets show, for customer imports.
 
-What an agent sees in Excel, not what it stores: shared and inline strings (rich text joined, phonetic
-guides left out), numbers without a float's ".0" or exponent (a phone typed as a number, 13800138000, is
-stored as 1.3800138E10), zeros a "00000000000" format shows in front, dates as YYYY-MM-DD, a merged cell's
-text in every cell it covers, rows at their own numbers (empty ones skipped). Every visible sheet is read:
-the importer takes the one whose columns it recognises. The XML goes through defusedxml, and members are
-read only up to a size, so a hostile file (entities, a zip bomb) is refused rather than expanded.
+What an agent sees in Excel, not what it stores: strings with rich text joined and phonetic guides left out
+(openpyxl), numbers without a float's ".0" or exponent (a phone typed as a number, 13800138000, is stored as
+1.3800138E10), zeros a "00000000000" format shows in front, dates as YYYY-MM-DD, a merged cell's text in every
+cell it covers, rows at their own numbers (empty ones skipped). Every visible sheet is read: the importer takes
+the one whose columns it recognises. openpyxl parses the XML through defusedxml; before it opens the file, the
+zip's members are measured and the merged areas counted, so a hostile file (a zip bomb, a merge over the whole
+sheet) is refused rather than expanded.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
-from posixpath import join, normpath
-from xml.etree.ElementTree import Element
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import ParseError, fromstring
+from defusedxml.ElementTree import ParseError
 
 from hub.customers.csv_read import MAX_ROWS, ImportRefused, Table, read_table
 
-MAX_MEMBER_BYTES = 64 * 1024 * 1024  # one sheet's XML; a 100,000-row export is about 30 MB
-MERGED_CELLS = 1_000_000  # cells filled from merged areas in one sheet: a title row's merge is a few dozen
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_CELL = re.compile(r"^([A-Z]{1,3})(\d+)$")
-# Built-in number formats that are dates (ECMA-376 18.8.30, with the East Asian ones: 27-36, 50-58).
-_DATE_FORMATS = frozenset({*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)})
+if TYPE_CHECKING:
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+MAX_MEMBER_BYTES = 64 * 1024 * 1024  # one part's XML, unpacked; a 100,000-row export's sheet is about 30 MB
+MAX_PACKAGE_BYTES = 256 * 1024 * 1024  # all parts unpacked together
+MERGED_CELLS = 1_000_000  # cells covered by merged areas in one sheet: a title row's merge is a few dozen
+_WORKBOOK = "xl/workbook.xml"
+_NOT_XLSX = "this zip file is no Excel workbook (.xlsx): save it as .xlsx or CSV UTF-8"
+_TOO_LARGE = "the workbook is too large: split it, or save it as CSV UTF-8"
+_DAMAGED_CELL = "the workbook is damaged: one of its cells cannot be read"
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+_XML_ERRORS = (ParseError, DefusedXmlException)
+_MERGE_CELL = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref\s*=\s*["']([^"']*)["']""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,157 +50,144 @@ class Sheet:
 def read_workbook(data: bytes) -> list[Sheet]:
     """The visible sheets, in the workbook's order."""
     try:
-        return _sheets(data)
-    except ImportRefused:
-        raise
-    except (ValueError, IndexError, OverflowError):  # a number, reference or index no spreadsheet program writes
-        raise ImportRefused("the workbook is damaged: one of its cells cannot be read") from None
-
-
-def _sheets(data: bytes) -> list[Sheet]:
-    try:
         book = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise ImportRefused("this zip file is no Excel workbook (.xlsx): save it as .xlsx or CSV UTF-8") from None
-    workbook = _xml(book, "xl/workbook.xml")
-    relations = {
-        r.get("Id"): r.get("Target", "")
-        for r in _xml(book, "xl/_rels/workbook.xml.rels").iter(f"{_PACKAGE_REL}Relationship")
-    }
-    strings = _shared_strings(book)
-    styles = _date_and_zero_styles(book)
-    pr = workbook.find(f"{_MAIN}workbookPr")
-    epoch = date(1904, 1, 1) if pr is not None and pr.get("date1904") in ("1", "true") else date(1899, 12, 30)
-    sheets = []
-    for entry in workbook.iter(f"{_MAIN}sheet"):
-        if entry.get("state") in ("hidden", "veryHidden"):
-            continue
-        target = relations.get(entry.get(f"{_REL}id"), "")
-        path = target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
-        if not target or path not in book.namelist():
-            continue
-        rows = _rows(_xml(book, path), strings, styles, epoch)
-        sheets.append(Sheet(entry.get("name", ""), rows))
-    if not sheets:
-        raise ImportRefused("the workbook has no visible sheet to read")
-    return sheets
-
-
-def _xml(book: zipfile.ZipFile, name: str) -> Element:
+        raise ImportRefused(_NOT_XLSX) from None
+    with book:
+        _measure(book)
+        merged = {name: _merged_areas(book, path) for name, path in _visible_sheets(book)}
+    workbook = _load(data)
     try:
-        info = book.getinfo(name)
+        return [
+            Sheet(ws.title, _rows(ws, merged.get(ws.title, [])))
+            for ws in workbook.worksheets
+            if ws.sheet_state == "visible"
+        ]  # chart sheets are no worksheets: openpyxl keeps them in workbook.chartsheets
+    except (*_XML_ERRORS, ValueError, TypeError, IndexError, OverflowError, zipfile.BadZipFile, EOFError):
+        raise ImportRefused(_DAMAGED_CELL) from None
+    finally:
+        workbook.close()
+
+
+def _measure(book: zipfile.ZipFile) -> None:
+    """Refuses a zip whose parts unpack to more than a workbook needs, before anything is unpacked."""
+    sizes = [info.file_size for info in book.infolist()]
+    if any(size > MAX_MEMBER_BYTES for size in sizes) or sum(sizes) > MAX_PACKAGE_BYTES:
+        raise ImportRefused(_TOO_LARGE)
+
+
+def _visible_sheets(book: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(name, part) of the visible sheets, read with openpyxl's workbook parser; refuses a package with none.
+
+    Checked before openpyxl opens the whole file, so that a part missing or damaged is named to the agent."""
+    from openpyxl.reader.workbook import WorkbookParser
+
+    parser = WorkbookParser(book, _WORKBOOK)
+    part = _WORKBOOK
+    try:
+        parser.parse()
+        part = "xl/_rels/workbook.xml.rels"
+        relations = parser.rels
     except KeyError:
-        raise ImportRefused("this zip file is no Excel workbook (.xlsx): save it as .xlsx or CSV UTF-8") from None
-    if info.file_size > MAX_MEMBER_BYTES:
-        raise ImportRefused("the workbook is too large: split it, or save it as CSV UTF-8")
-    try:
-        with book.open(info) as member:
-            root: Element = fromstring(member.read(MAX_MEMBER_BYTES + 1)[:MAX_MEMBER_BYTES])
-    except (ParseError, DefusedXmlException, zipfile.BadZipFile, OSError, EOFError):
-        raise ImportRefused("the workbook is damaged (%(part)s cannot be read)", part=name) from None
-    return root
-
-
-def _text(item: Element) -> str:
-    """A string item's text: its runs joined, phonetic guides (<rPh>, furigana and pinyin) left out."""
-    if (plain := item.find(f"{_MAIN}t")) is not None:
-        return plain.text or ""
-    return "".join(t.text or "" for run in item.findall(f"{_MAIN}r") for t in run.findall(f"{_MAIN}t"))
-
-
-def _shared_strings(book: zipfile.ZipFile) -> list[str]:
-    if "xl/sharedStrings.xml" not in book.namelist():
-        return []
-    return [_text(item) for item in _xml(book, "xl/sharedStrings.xml").iter(f"{_MAIN}si")]
-
-
-@dataclass(frozen=True, slots=True)
-class _Style:
-    is_date: bool = False
-    zeros: int = 0  # a format of zeros only ("00000000000"): the digits it shows, leading zeros included
-
-
-def _date_and_zero_styles(book: zipfile.ZipFile) -> list[_Style]:
-    """Per cell style (a cell's `s`), whether it shows a date or pads a number with zeros."""
-    if "xl/styles.xml" not in book.namelist():
-        return []
-    root = _xml(book, "xl/styles.xml")
-    codes = {int(f.get("numFmtId", "0")): f.get("formatCode", "") for f in root.iter(f"{_MAIN}numFmt")}
-    styles = []
-    xfs = root.find(f"{_MAIN}cellXfs")
-    for xf in xfs.findall(f"{_MAIN}xf") if xfs is not None else ():
-        number = int(xf.get("numFmtId", "0"))
-        code = _QUOTED.sub("", codes.get(number, "")).lower()
-        is_date = number in _DATE_FORMATS or (number not in range(0, 14) and bool(re.search(r"[ymd]", code)))
-        styles.append(_Style(is_date, len(code) if code and set(code) == {"0"} else 0))
-    return styles
-
-
-def _column(ref: str | None, fallback: int) -> int:
-    found = _CELL.match(ref or "")
+        raise ImportRefused(_NOT_XLSX) from None
+    except (*_XML_ERRORS, TypeError, ValueError):
+        raise ImportRefused("the workbook is damaged (%(part)s cannot be read)", part=part) from None
+    names = set(book.namelist())
+    found = []
+    for sheet in parser.sheets:
+        relation = relations.get(sheet.id) if sheet.id else None
+        if sheet.state == "visible" and relation is not None and relation.target in names:
+            found.append((sheet.name, relation.target))
     if not found:
-        return fallback
-    index = 0
-    for letter in found[1]:
-        index = index * 26 + ord(letter) - 64
-    return index - 1
+        raise ImportRefused("the workbook has no visible sheet to read")
+    return found
 
 
-def _number(raw: str, style: _Style, epoch: date) -> str:
+def _merged_areas(book: zipfile.ZipFile, path: str) -> list[tuple[int, int, int, int]]:
+    """A sheet's merged areas as (first column, first row, last column, last row), counted from 1.
+
+    openpyxl's read-only mode, which streams rows rather than holding every cell, leaves merged cells out (and
+    its full mode makes an object for every cell a merge covers: one over the whole sheet is 17 billion), so
+    they are found here and refused past MERGED_CELLS cells. They follow the rows (<mergeCells> after
+    <sheetData>, ECMA-376 18.3.1.99), so only the sheet's tail is searched: a second XML parse of a 30 MB sheet
+    would take seconds; openpyxl parses the whole part as XML when it reads the rows."""
+    from openpyxl.utils.cell import range_boundaries
+
     try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        return raw
-    if style.is_date:
-        day = epoch + timedelta(days=int(value))
-        seconds = round((value - int(value)) * 86400)
-        return (
-            day.isoformat()
-            if not seconds
-            else datetime.combine(day, datetime.min.time())
-            .replace(hour=seconds // 3600, minute=seconds // 60 % 60)
-            .strftime("%Y-%m-%d %H:%M")
-        )
-    if value == value.to_integral_value():
-        return str(int(value)).zfill(style.zeros)
-    return format(value.normalize(), "f")
+        with book.open(path) as member:
+            raw = member.read(MAX_MEMBER_BYTES)
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise ImportRefused("the workbook is damaged (%(part)s cannot be read)", part=path) from None
+    areas, budget = [], MERGED_CELLS
+    for ref in _MERGE_CELL.findall(raw, max(raw.rfind(b"sheetData>"), 0)):
+        try:
+            left, top, right, bottom = (n or 1 for n in range_boundaries(ref.decode("ascii")))
+        except (ValueError, TypeError, UnicodeDecodeError):  # a reference no spreadsheet program writes
+            raise ImportRefused(_DAMAGED_CELL) from None
+        budget -= (right - left + 1) * (bottom - top + 1)
+        if budget < 0:
+            raise ImportRefused(_TOO_LARGE)
+        areas.append((left, top, right, bottom))
+    return areas
 
 
-def _cell(cell: Element, strings: list[str], styles: list[_Style], epoch: date) -> str:
-    kind, raw = cell.get("t", "n"), cell.findtext(f"{_MAIN}v") or ""
-    if kind == "s":
-        return strings[int(raw)] if raw.isdigit() and int(raw) < len(strings) else ""
-    if kind == "inlineStr":
-        item = cell.find(f"{_MAIN}is")
-        return _text(item) if item is not None else ""
-    if kind == "b":
-        return "TRUE" if raw == "1" else "FALSE"
-    if kind in ("str", "e", "d"):
-        return raw
-    index = int(cell.get("s", "0") or 0)
-    return _number(raw, styles[index] if index < len(styles) else _Style(), epoch) if raw else ""
+def _load(data: bytes) -> Workbook:
+    from openpyxl import load_workbook
+
+    try:
+        # openpyxl warns of what it leaves out (data validation, a missing default style): nothing an importer
+        # needs, and the file is still read.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    except KeyError:  # a part the package's manifest or relationships need is missing
+        raise ImportRefused(_NOT_XLSX) from None
+    except (*_XML_ERRORS, ValueError, TypeError, IndexError, OverflowError, zipfile.BadZipFile, EOFError):
+        raise ImportRefused(_DAMAGED_CELL) from None
 
 
-def _rows(sheet: Element, strings: list[str], styles: list[_Style], epoch: date) -> list[tuple[int, list[str]]]:
+def _text(value: object, number_format: str) -> str:
+    """A value as Excel shows it: openpyxl gives Python values, Excel shows text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, timedelta):
+        return str(value)
+    if isinstance(value, int | float):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if not number.is_finite():
+            return str(value)
+        if number == number.to_integral_value():
+            # A "00000000000" format shows leading zeros: a landline kept as a number, 01088886666.
+            code = _QUOTED.sub("", number_format)
+            return str(int(number)).zfill(len(code) if code and set(code) == {"0"} else 0)
+        return format(number.normalize(), "f")
+    return str(value)
+
+
+def _rows(ws: ReadOnlyWorksheet, merged: list[tuple[int, int, int, int]]) -> list[tuple[int, list[str]]]:
+    from openpyxl.cell.read_only import ReadOnlyCell
+
     grid: dict[int, dict[int, str]] = {}
-    for number, row in enumerate(sheet.iter(f"{_MAIN}row"), start=1):
-        line = int(row.get("r", number))
-        cells = grid.setdefault(line, {})
-        for position, cell in enumerate(row.findall(f"{_MAIN}c")):
-            cells[_column(cell.get("r"), position)] = _cell(cell, strings, styles, epoch)
-    budget = MERGED_CELLS
-    for merged in sheet.iter(f"{_MAIN}mergeCell"):
-        first, _, last = (merged.get("ref") or "").partition(":")
-        top, bottom = _CELL.match(first), _CELL.match(last)
-        if not (top and bottom):
-            continue
-        text = grid.get(int(top[2]), {}).get(_column(first, 0), "")
-        for line in range(int(top[2]), min(int(bottom[2]), int(top[2]) + 1000) + 1):
-            for column in range(_column(first, 0), min(_column(last, 0), _column(first, 0) + 100) + 1):
+    ws.reset_dimensions()  # each row as long as its own cells: the <dimension> a file states may be wrong
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a date out of Excel's range: openpyxl warns and shows #VALUE!, as Excel
+        for row in ws.rows:
+            for cell in row:
+                if cell.value is not None and isinstance(cell, ReadOnlyCell):
+                    grid.setdefault(cell.row, {})[cell.column - 1] = _text(cell.value, cell.number_format)
+    for left, top, right, bottom in merged:
+        text = grid.get(top, {}).get(left - 1, "")
+        for line in range(top, bottom + 1):
+            for column in range(left - 1, right):
                 grid.setdefault(line, {})[column] = text  # what Excel shows across the merged area
-                budget -= 1
-                if budget < 0:
-                    raise ImportRefused("the workbook is too large: split it, or save it as CSV UTF-8")
     rows = []
     for line in sorted(grid):
         cells = grid[line]

@@ -35,6 +35,7 @@ LAZY = (
     "hub.channels.email.service",
     "hub.channels.wechat.channel",  # the WeChat channel
     "defusedxml",
+    "openpyxl",  # customer imports from .xlsx: on the first workbook uploaded
     "aiosmtpd",  # the demo's mail sink
     "hub.ops.demo_outbox",
     "markdown_it",  # rendering an article, on its first save or preview
