@@ -162,6 +162,7 @@ ERROR_STRINGS: tuple[str, ...] = (
     N_("message %(message)s was not sent through the outbox"),
     N_("min_level must be 1-5"),
     N_("missing or invalid credentials: send Authorization: Bearer <token> or log in"),
+    N_("more than 24 hours since the customer's last WhatsApp message: WhatsApp only takes an approved template"),
     N_("missing or wrong X-CSRF-Token header"),
     N_("more than %(max)s rows: split the file"),
     N_("name '%(name)s': lower-case letters, digits, _ and -, at most 64, starting alphanumeric"),

@@ -33,9 +33,6 @@ MAX_MEMBER_BYTES = 64 * 1024 * 1024  # one part's XML, unpacked; a 100,000-row e
 MAX_PACKAGE_BYTES = 256 * 1024 * 1024  # all parts unpacked together
 MERGED_CELLS = 1_000_000  # cells covered by merged areas in one sheet: a title row's merge is a few dozen
 _WORKBOOK = "xl/workbook.xml"
-_NOT_XLSX = "this zip file is no Excel workbook (.xlsx): save it as .xlsx or CSV UTF-8"
-_TOO_LARGE = "the workbook is too large: split it, or save it as CSV UTF-8"
-_DAMAGED_CELL = "the workbook is damaged: one of its cells cannot be read"
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 _XML_ERRORS = (ParseError, DefusedXmlException)
 _MERGE_CELL = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?\bref\s*=\s*["']([^"']*)["']""")
@@ -52,7 +49,7 @@ def read_workbook(data: bytes) -> list[Sheet]:
     try:
         book = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise ImportRefused(_NOT_XLSX) from None
+        raise ImportRefused("this zip file is no Excel workbook (.xlsx): save it as .xlsx or CSV UTF-8") from None
     with book:
         _measure(book)
         merged = {name: _merged_areas(book, path) for name, path in _visible_sheets(book)}
@@ -64,7 +61,7 @@ def read_workbook(data: bytes) -> list[Sheet]:
             if ws.sheet_state == "visible"
         ]  # chart sheets are no worksheets: openpyxl keeps them in workbook.chartsheets
     except (*_XML_ERRORS, ValueError, TypeError, IndexError, OverflowError, zipfile.BadZipFile, EOFError):
-        raise ImportRefused(_DAMAGED_CELL) from None
+        raise ImportRefused("the workbook is damaged: one of its cells cannot be read") from None
     finally:
         workbook.close()
 
@@ -73,7 +70,7 @@ def _measure(book: zipfile.ZipFile) -> None:
     """Refuses a zip whose parts unpack to more than a workbook needs, before anything is unpacked."""
     sizes = [info.file_size for info in book.infolist()]
     if any(size > MAX_MEMBER_BYTES for size in sizes) or sum(sizes) > MAX_PACKAGE_BYTES:
-        raise ImportRefused(_TOO_LARGE)
+        raise ImportRefused("the workbook is too large: split it, or save it as CSV UTF-8")
 
 
 def _visible_sheets(book: zipfile.ZipFile) -> list[tuple[str, str]]:
@@ -89,7 +86,7 @@ def _visible_sheets(book: zipfile.ZipFile) -> list[tuple[str, str]]:
         part = "xl/_rels/workbook.xml.rels"
         relations = parser.rels
     except KeyError:
-        raise ImportRefused(_NOT_XLSX) from None
+        raise ImportRefused("this zip file is no Excel workbook (.xlsx): save it as .xlsx or CSV UTF-8") from None
     except (*_XML_ERRORS, TypeError, ValueError):
         raise ImportRefused("the workbook is damaged (%(part)s cannot be read)", part=part) from None
     names = set(book.namelist())
@@ -123,10 +120,10 @@ def _merged_areas(book: zipfile.ZipFile, path: str) -> list[tuple[int, int, int,
         try:
             left, top, right, bottom = (n or 1 for n in range_boundaries(ref.decode("ascii")))
         except (ValueError, TypeError, UnicodeDecodeError):  # a reference no spreadsheet program writes
-            raise ImportRefused(_DAMAGED_CELL) from None
+            raise ImportRefused("the workbook is damaged: one of its cells cannot be read") from None
         budget -= (right - left + 1) * (bottom - top + 1)
         if budget < 0:
-            raise ImportRefused(_TOO_LARGE)
+            raise ImportRefused("the workbook is too large: split it, or save it as CSV UTF-8")
         areas.append((left, top, right, bottom))
     return areas
 
@@ -141,9 +138,9 @@ def _load(data: bytes) -> Workbook:
             warnings.simplefilter("ignore")
             return load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     except KeyError:  # a part the package's manifest or relationships need is missing
-        raise ImportRefused(_NOT_XLSX) from None
+        raise ImportRefused("this zip file is no Excel workbook (.xlsx): save it as .xlsx or CSV UTF-8") from None
     except (*_XML_ERRORS, ValueError, TypeError, IndexError, OverflowError, zipfile.BadZipFile, EOFError):
-        raise ImportRefused(_DAMAGED_CELL) from None
+        raise ImportRefused("the workbook is damaged: one of its cells cannot be read") from None
 
 
 def _text(value: object, number_format: str) -> str:
