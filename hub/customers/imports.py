@@ -11,6 +11,7 @@ found again by the duplicate suggestions.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -56,7 +57,10 @@ class Report:
 async def import_customers(
     db: Database, data: bytes, ctx: Context, rules: ValueRules | None, table: TierTable
 ) -> Report:
-    sheet = _sheet(data, lambda cells: Columns.of(cells).has_identity(), lambda c: bool(field_of(c)))
+    # Decoding a file or reading a workbook takes seconds for a big one: off the event loop.
+    sheet = await asyncio.to_thread(
+        _sheet, data, lambda cells: Columns.of(cells).has_identity(), lambda c: bool(field_of(c))
+    )
     columns = Columns.of(sheet.header)
     if not columns.has_identity():
         raise ImportRefused(
@@ -250,7 +254,8 @@ async def import_orders(
     report = Report()
     today = today or date.today()
     required, any_of = {"amount", "date"}, {"email", "phone", "customer_id"}
-    sheet = _sheet(
+    sheet = await asyncio.to_thread(
+        _sheet,
         data,
         lambda cells: required <= (found := {c.strip().lower() for c in cells}) and bool(any_of & found),
         lambda cell: cell.strip().lower() in required | any_of,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import warnings
 import zipfile
 from dataclasses import dataclass
@@ -44,8 +45,18 @@ class Sheet:
     rows: list[tuple[int, list[str]]]  # (row number in the sheet, cells from column A), empty rows left out
 
 
+# Workbooks are read in a worker thread (the importer's); one at a time, because the reading silences openpyxl's
+# warnings with warnings.catch_warnings, which swaps the process's filters and must not interleave with another.
+_ONE_AT_A_TIME = threading.Lock()
+
+
 def read_workbook(data: bytes) -> list[Sheet]:
     """The visible sheets, in the workbook's order."""
+    with _ONE_AT_A_TIME:
+        return _read_workbook(data)
+
+
+def _read_workbook(data: bytes) -> list[Sheet]:
     try:
         book = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
