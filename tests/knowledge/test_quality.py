@@ -57,7 +57,19 @@ def test_the_older_paraphrase_set_still_ranks() -> None:
 
 def test_the_training_set_and_the_last_fresh_set_are_new_questions() -> None:
     # train2 fits the confidence with the tune half; fresh3 was written before that fit and is never tuned on.
-    from bench.knowledge_eval import FRESH, FRESH2, FRESH3, FRESH4, FRESH5, FRESH6, FRESH7, FRESH8, FRESH9, TRAIN2
+    from bench.knowledge_eval import (
+        FRESH,
+        FRESH2,
+        FRESH3,
+        FRESH4,
+        FRESH5,
+        FRESH6,
+        FRESH7,
+        FRESH8,
+        FRESH9,
+        FRESH10,
+        TRAIN2,
+    )
 
     keys = {(a["key"], a["locale"]) for a in ARTICLES}
     for questions, size, unanswerable in ((TRAIN2, 150, 0.5), (FRESH3, 100, 0.4), (FRESH4, 100, 0.4)):
@@ -97,3 +109,10 @@ def test_the_training_set_and_the_last_fresh_set_are_new_questions() -> None:
     assert len(FRESH9) >= 150 and sum(not q["key"] for q in FRESH9) >= 60
     assert Counter(q["locale"] for q in FRESH9) == {"en": 80, "zh-CN": 80}
     assert {(q["key"], q["locale"]) for q in FRESH9 if q["key"]} == keys
+    # fresh10, written blind after the round of the ninth set's misses: likewise against every earlier set.
+    written += [q["q"].lower() for q in FRESH9]
+    for q in FRESH10:
+        assert process.extractOne(q["q"].lower(), written, scorer=fuzz.ratio, score_cutoff=70) is None, q["q"]
+    assert len(FRESH10) >= 150 and sum(not q["key"] for q in FRESH10) >= 60
+    assert Counter(q["locale"] for q in FRESH10) == {"en": 80, "zh-CN": 80}
+    assert {(q["key"], q["locale"]) for q in FRESH10 if q["key"]} == keys
