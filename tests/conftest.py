@@ -24,6 +24,7 @@ from hub.bus import EventBus
 from hub.channels.email.config import email_config
 from hub.db.engine import Database
 from hub.db.models import Agent
+from hub.ops import warm_up
 from hub.settings import PROJECT_ROOT, Settings, load_settings
 from tests import alone, redis_server
 from tests.browser_kit import launched
@@ -166,6 +167,8 @@ class Hub:
 async def hub(settings: Settings, aiohttp_server: Callable[..., Any]) -> Hub:
     app = create_app(settings)
     server = await aiohttp_server(app)
+    # Ready as a served hub is (/readyz): the process's warm-up (once per test process) has finished.
+    assert await asyncio.to_thread(warm_up.wait, 300), "the warm-up did not finish"
     return Hub(server, app, settings)
 
 

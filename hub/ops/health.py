@@ -1,4 +1,4 @@
-"""GET /healthz (the process answers: liveness) and GET /readyz (it can do its work: database, Redis,
+"""GET /healthz (the process answers: liveness) and GET /readyz (it can do its work: warmed up, database, Redis,
 routing, delivery, mail listeners and pollers), each part named with its state."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from aiohttp import web
 from sqlalchemy import text
 
 from hub import __version__, keys
+from hub.ops import warm_up
 
 CHECK_TIMEOUT_S = 2.0
 
@@ -49,6 +50,9 @@ async def readyz(request: web.Request) -> web.Response:
                 checks[name] = await probe
         except Exception as exc:  # any failure is "not ready", with the reason
             checks[name] = f"error: {type(exc).__name__}: {exc}"[:300]
+    # Traffic before the warm-up ends would meet a process building its tables, the collector's pass after it
+    # included (hundreds of ms on the loop): a load balancer waits for this instead.
+    checks["warm_up"] = "ok" if warm_up.done() else "warming"
     checks["routing"] = "ok" if app[keys.ROUTING].running else "stopped"
     checks["delivery"] = "ok" if app[keys.DELIVERY].running else "stopped"
     if keys.EMAIL in app:

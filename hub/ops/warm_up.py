@@ -1,4 +1,4 @@
-"""Background warm-up: the heavy tables load in a thread once the server answers, not before."""
+"""Background warm-up: the heavy tables load in a thread once the server answers; /readyz waits for it."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ import time
 
 from hub.agents import accounts
 from hub.customers import matching
-from hub.knowledge import text
+from hub.knowledge import terms, text
 from hub.ops import heap
 
 log = logging.getLogger(__name__)
 _started = threading.Event()
+_done = threading.Event()
 
 
 def start() -> None:
@@ -27,10 +28,27 @@ def start() -> None:
     threading.Thread(target=_run, name="hub-warm-up", daemon=True).start()
 
 
+def done() -> bool:
+    """Finished (or failed): until then /readyz says "warming", so no traffic meets a cold process."""
+    return _done.is_set()
+
+
+def wait(timeout: float) -> bool:
+    return _done.wait(timeout)
+
+
 def _run() -> None:
+    try:
+        _warm()
+    finally:
+        _done.set()  # a failed warm-up is no reason not to serve: what failed fails again, reported, when used
+
+
+def _warm() -> None:
     began = time.monotonic()
     try:
         text.prepare()
+        terms.prepare()
         matching.prepare()
         accounts.password_matches(None, "")
     except Exception:  # a warm-up is an optimisation: whatever failed here fails again, reported, when used

@@ -32,7 +32,7 @@ async def test_ready_names_its_parts_and_redis_down_is_not_ready(
     status, body, _ = await fetch(f"{hub.url}/readyz")
     parts = json.loads(body)
     assert status == 200 and parts["status"] == "ok"
-    assert {parts[k] for k in ("database", "routing", "delivery", "smtp")} == {"ok"}
+    assert {parts[k] for k in ("warm_up", "database", "routing", "delivery", "smtp")} == {"ok"}
     down = dataclasses.replace(settings, redis_url=f"redis://127.0.0.1:{free_port()}/0")
     server = await aiohttp_server(create_app(down))
     status, body, _ = await fetch(str(server.make_url("/readyz")))
