@@ -106,6 +106,9 @@ class Ingestor:
             # Without them the write would cut them itself, on the loop and inside the transaction.
             await asyncio.gather(*(c.words for c in batch if c.words is not None), return_exceptions=True)
             events = await self._store(batch)
+            # The callers waiting for their contacts' commit (each with its acknowledgement to send) run first:
+            # the subscribers below may take milliseconds for a batch and never yield by themselves.
+            await asyncio.sleep(0)
             if before is not None:
                 await before  # events in the order their contacts were taken
             for event in events:
