@@ -151,7 +151,9 @@ def _serve(settings: Settings, args: argparse.Namespace, *, demo: bool = False) 
 
     heap.limit_arenas()  # before any thread of the server's starts
     heap.fix_mmap_threshold()
-    from hub.ops.logs import MaskingAccessLogger
+    from hub.ops.logs import MaskingAccessLogger, skip_what_lines_omit
+
+    skip_what_lines_omit()  # a server writes a line per request: none of it spent on fields no line shows
 
     host = args.host or settings.http_host
     port = args.port or settings.http_port

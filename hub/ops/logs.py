@@ -64,6 +64,16 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+def skip_what_lines_omit() -> None:
+    """No caller's frame, thread or process looked up for a record: neither the text format nor the JSON
+    one shows them (the switches of the logging HOWTO's "Optimization"; the caller's frame was a fifth of the
+    cost of an access log line)."""
+    logging._srcfile = None  # the documented switch for the caller's frame
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
+
+
 def use_json() -> None:
     for handler in logging.getLogger().handlers:
         handler.setFormatter(JsonFormatter())
