@@ -17,6 +17,19 @@ EVENT_NAMES = (
 )
 
 
+def names_of(event: Event) -> tuple[str, ...]:
+    """The webhook events this domain event is, named only: what payloads_of would build, without building it."""
+    if isinstance(event, TicketCreated):
+        return ("ticket.created",)
+    if isinstance(event, TicketUpdated):
+        return ("ticket.updated", "ticket.assigned") if "assignee_id" in event.changes else ("ticket.updated",)
+    if isinstance(event, MessageReceived | MessageCreated):
+        return (event.name,)
+    if isinstance(event, SurveyAnswered):
+        return ("survey.answered",)
+    return ()
+
+
 def payloads_of(event: Event) -> list[tuple[str, dict[str, Any]]]:
     """The webhook events (name, data) this domain event is: none for events webhooks do not carry."""
     if isinstance(event, TicketCreated):

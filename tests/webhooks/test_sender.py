@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from hub.bus import Event
 from hub.customers.tables import Survey
 from hub.db.engine import Database
 from hub.db.models import AuditEntry
 from hub.envelopes import IdentityRef, InboundEnvelope
-from hub.events import MessageReceived, WebhookDisabled
+from hub.events import MessageReceived, SurveyAnswered, TicketCreated, TicketUpdated, WebhookDisabled
 from hub.settings import Settings
 from hub.tickets import surveys
 from hub.tickets.ingest import Ingestor
 from hub.tickets.queues import sync_queues
 from hub.webhooks import registry
+from hub.webhooks.catalog import names_of, payloads_of
 from hub.webhooks.config import WebhookConfig
 from hub.webhooks.outcomes import DELAYS
 from hub.webhooks.recorder import DeliveryRecorder
@@ -251,3 +254,20 @@ async def test_a_survey_answer_is_owed_once(db: Database, ingestor: Ingestor) ->
     assert [(r.event, r.data["rating"], r.data["comment"], r.data["via"]) for r in rows] == [
         ("survey.answered", 4, "quick and kind", "link")
     ]
+
+
+async def test_the_names_of_an_event_are_those_of_its_payloads(db: Database, ingestor: Ingestor) -> None:
+    """The recorder asks names_of which hooks an event could concern before it builds any payload: the two must
+    agree for every kind of event, an assignment's extra "ticket.assigned" included."""
+    stored = await ingestor.ingest(contact("m-names"))
+    events: list[Event] = [
+        TicketCreated(stored.ticket),
+        MessageReceived(stored.ticket, stored.interaction),
+        TicketUpdated(stored.ticket, ("status",)),
+        TicketUpdated(replace(stored.ticket, assignee_id=7), ("assignee_id", "status")),
+        SurveyAnswered(1, stored.ticket.id, stored.ticket.customer_id, None, 5, "好", "sms"),
+        WebhookDisabled(1, "http://127.0.0.1:9/a", "gone"),
+    ]
+    for event in events:
+        assert names_of(event) == tuple(name for name, _ in payloads_of(event)), event
+    assert names_of(events[3]) == ("ticket.updated", "ticket.assigned") and names_of(events[-1]) == ()
