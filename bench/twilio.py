@@ -156,7 +156,6 @@ async def run(
         # Open loop, as Twilio sends: each webhook leaves at its time whatever the earlier ones are doing, and its
         # ack is counted from that time (a send held back by a busy client is the hub's delay too).
         nonlocal errors
-        await asyncio.sleep(max(0.0, at - time.perf_counter()))
         message_sid, form, signature = job
         try:
             async with http.post(url, data=form, headers={"X-Twilio-Signature": signature}) as r:
@@ -170,6 +169,21 @@ async def run(
         else:
             errors += 1
 
+    async def dispatch(http: aiohttp.ClientSession, start: float) -> None:
+        # One sender keeps the schedule and starts each request at its time: thousands of tasks made and put to
+        # sleep at once would stall the client's own loop for a third of a second at the start, and that
+        # lateness would be counted as the hub's.
+        sending: set[asyncio.Task[None]] = set()
+        for i in range(queue.qsize()):
+            at = start + i / (rate or 1)
+            if at > time.perf_counter():
+                await asyncio.sleep(at - time.perf_counter())
+            task = asyncio.create_task(scheduled(http, queue.get_nowait(), at))
+            sending.add(task)
+            task.add_done_callback(sending.discard)
+        while sending:
+            await asyncio.gather(*sending)
+
     before = _children_cpu()
     proc, _ = await start_hub(env)  # ready before it returns; stopped if it never gets there
     at_ready = _process_cpu(proc.pid)
@@ -179,8 +193,7 @@ async def run(
         async with aiohttp.ClientSession(connector=connector) as http:
             start = time.perf_counter()
             if rate:
-                jobs_at = [(queue.get_nowait(), start + i / rate) for i in range(queue.qsize())]
-                await asyncio.gather(*(scheduled(http, job, at) for job, at in jobs_at))
+                await dispatch(http, start)
             else:
                 await asyncio.gather(*(sender(http) for _ in range(concurrency)))
             elapsed = time.perf_counter() - start
