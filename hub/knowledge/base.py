@@ -1,7 +1,8 @@
 """The knowledge base at run time: the live index, suggestions, feedback and the unanswered-query log.
 
-Usage events ("suggested" for every inbound message, "unanswered" searches) are buffered and written in
-batches every two seconds, so suggestions add no write transaction to the hot path of a message.
+What suggestions leave behind (how often each article was suggested, the questions with no confident answer) is
+buffered and written every two seconds (usage_log.py), so suggestions add no write transaction to the hot path
+of a message.
 
 Articles published elsewhere (`hub kb import` in a process of its own, another hub process) reach the index
 through a cheap check every REFRESH_S seconds: a one-row summary of the live versions; only when it changed
@@ -15,20 +16,20 @@ import logging
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.background import cancel
-from hub.db.engine import Database, is_conflict
+from hub.db.engine import Database
 from hub.events import ArticleLiveChanged
 from hub.knowledge.index import IndexedArticle, SuggestionIndex
-from hub.knowledge.tables import Article, ArticleEvent, ArticleVersion, UnansweredQuery
+from hub.knowledge.tables import Article, ArticleEvent, ArticleVersion
+from hub.knowledge.usage_log import UsageLog
 
 log = logging.getLogger(__name__)
 MAX_QUERY_CHARS = 1000
 FEEDBACK_KINDS = ("suggested", "inserted", "helpful", "not_helpful")
 VOTES = ("helpful", "inserted", "not_helpful")  # what agents tell about an article, counted per article
-CONFLICT_TRIES = 3  # a usage batch PostgreSQL undid for a concurrent writer is written again, this many times
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +73,7 @@ class KnowledgeBase:
         self._stamp: tuple[Any, ...] | None = None  # the live versions' summary when last compared
         self._refresher: asyncio.Task[None] | None = None
         self._votes: dict[int, list[int]] = {}  # article -> [helpful, inserted, not_helpful]
-        self._events: list[dict[str, Any]] = []
-        self._unanswered: list[dict[str, Any]] = []
+        self.usage = UsageLog(db)
         self._flusher: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -171,20 +171,12 @@ class KnowledgeBase:
             for h in hits
         ]
         if record and query.strip():
-            best = max((h.confidence for h in hits), default=None)
             if not any(h.confident for h in hits):  # the gap report's input: no confident answer
-                self._unanswered.append(
-                    {
-                        "query": query.strip()[:500],
-                        "locale": locale or "en",
-                        "best_score": None if best is None else round(100 * best, 1),
-                        "ticket_id": ticket_id,
-                    }
+                best = max((h.confidence for h in hits), default=None)
+                self.usage.unanswered(
+                    query.strip()[:500], locale or "en", None if best is None else round(100 * best, 1), ticket_id
                 )
-            for s in result:
-                self._events.append(
-                    {"article_id": s.article_id, "kind": "suggested", "ticket_id": ticket_id, "agent_id": None}
-                )
+            self.usage.suggested(s.article_id for s in result)
         return result
 
     async def feedback(self, article_id: int, kind: str, ticket_id: int | None, agent_id: int | None) -> None:
@@ -204,27 +196,7 @@ class KnowledgeBase:
         return helpful, inserted, not_helpful
 
     async def flush(self) -> None:
-        events, self._events = self._events, []
-        unanswered, self._unanswered = self._unanswered, []
-        if not events and not unanswered:
-            return
-        # Rows name their tickets (a key-share lock on each): in ticket order, as other writers take them.
-        events.sort(key=_by_ticket)
-        unanswered.sort(key=_by_ticket)
-        for attempt in range(1, CONFLICT_TRIES + 1):
-            try:
-                async with self._db.write() as uow:
-                    if events:
-                        await uow.session.execute(insert(ArticleEvent), events)
-                    if unanswered:
-                        await uow.session.execute(insert(UnansweredQuery), unanswered)
-                return
-            except Exception as exc:
-                if is_conflict(exc) and attempt < CONFLICT_TRIES:
-                    continue  # PostgreSQL undid it for a concurrent writer (a deadlock): nothing kept, write again
-                # Usage statistics only: a failed batch is logged, never retried into a growing backlog.
-                log.exception("dropping %d knowledge usage rows", len(events) + len(unanswered))
-                return
+        await self.usage.flush()
 
     async def _flush_forever(self) -> None:
         while True:
@@ -252,7 +224,3 @@ async def _live_stamp(s: AsyncSession) -> tuple[Any, ...]:
 
 def _fields(article: Article, v: ArticleVersion) -> tuple[int, str, str, list[str], list[str], str, str]:
     return article.id, article.locale, v.title, list(v.variants), list(v.tags), v.short_answer, v.body_md
-
-
-def _by_ticket(row: dict[str, Any]) -> int:
-    return int(row.get("ticket_id") or 0)

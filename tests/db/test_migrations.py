@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import importlib
 import pkgutil
+from datetime import UTC, date, datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import MetaData, inspect
+from sqlalchemy import MetaData, insert, inspect, select
 from sqlalchemy.engine import Connection
 
 import hub
@@ -17,6 +18,7 @@ from hub.customers.search_index import not_index_table
 from hub.db.base import Base
 from hub.db.engine import Database
 from hub.db.migrate import downgrade, ensure_current, upgrade_async
+from hub.knowledge.tables import Article, ArticleDay, ArticleEvent
 
 
 def every_table() -> MetaData:
@@ -57,5 +59,32 @@ async def test_downgrade_to_base_and_back(database_url: str) -> None:
         assert set(tables) <= {"alembic_version"}
         await upgrade_async(database_url)
         await ensure_current(db.engine)
+    finally:
+        await db.dispose()
+
+
+async def test_suggested_rows_become_counts_per_article_and_day(database_url: str) -> None:
+    """0024: the usage rows written per suggestion become one count per article and UTC day; votes stay rows."""
+    await asyncio.to_thread(downgrade, database_url, "0023")
+    db = Database(database_url, EventBus())
+    try:
+        async with db.engine.begin() as conn:
+            at = datetime(2026, 12, 4, 23, 0, tzinfo=UTC)
+            await conn.execute(
+                insert(Article), [{"id": i, "locale": "en", "created_at": at, "updated_at": at} for i in (1, 2)]
+            )
+            rows = [(1, "suggested", datetime(2026, 12, 4, 23, 59, 59, tzinfo=UTC))] * 3 + [
+                (1, "suggested", datetime(2026, 12, 5, 0, 0, 1, tzinfo=UTC)),
+                (2, "suggested", datetime(2026, 12, 5, 8, tzinfo=UTC)),
+                (2, "helpful", datetime(2026, 12, 5, 8, tzinfo=UTC)),
+            ]
+            for article, kind, at in rows:
+                await conn.execute(insert(ArticleEvent).values(article_id=article, kind=kind, created_at=at))
+        await upgrade_async(database_url)
+        async with db.engine.connect() as conn:
+            days = (await conn.execute(select(ArticleDay.article_id, ArticleDay.day, ArticleDay.suggested))).all()
+            kinds = list(await conn.scalars(select(ArticleEvent.kind)))
+        assert sorted(days) == [(1, date(2026, 12, 4), 3), (1, date(2026, 12, 5), 1), (2, date(2026, 12, 5), 1)]
+        assert kinds == ["helpful"]
     finally:
         await db.dispose()
