@@ -10,6 +10,7 @@ import json
 import logging
 import re
 import secrets
+import time as _time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -128,6 +129,37 @@ class MaskingAccessLogger(AccessLogger):
 
     def __init__(self, logger: logging.Logger, log_format: str = AccessLogger.LOG_FORMAT) -> None:
         super().__init__(_Masked(logger, {}), log_format)  # type: ignore[arg-type]  # a Logger's interface
+        self._default = log_format == AccessLogger.LOG_FORMAT
+        self._second, self._stamp = -1, ""
+
+    def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
+        """The default format's line put together directly: aiohttp's general one (a method per atom, the time
+        formatted for every request) cost about a quarter of a small request's CPU. Same line, same fields."""
+        if not self._default:
+            super().log(request, response, time)
+            return
+        try:
+            remote = clean_atom(request.remote or "-")
+            version = request.version
+            first = clean_atom(f"{request.method} {request.path_qs} HTTP/{version.major}.{version.minor}")
+            headers = request.headers
+            referer, agent = clean_atom(headers.get("Referer", "-")), clean_atom(headers.get("User-Agent", "-"))
+            start, status, size = self._started(_time.time() - time), response.status, response.body_length
+            self.logger.info(
+                f'{remote} {start} "{first}" {status} {size} "{referer}" "{agent}"',
+                extra={"remote_address": remote, "request_start_time": start, "first_request_line": first,
+                       "response_status": status, "response_size": size,
+                       "request_header": {"Referer": referer, "User-Agent": agent}},
+            )  # fmt: skip
+        except Exception:
+            self.logger.exception("Error in logging")
+
+    def _started(self, at: float) -> str:
+        """aiohttp's %t ("[05/Dec/2026:08:00:00 +0000]", local time), formatted once a second."""
+        second = int(at)
+        if second != self._second:
+            self._second, self._stamp = second, _time.strftime("[%d/%b/%Y:%H:%M:%S %z]", _time.localtime(second))
+        return self._stamp
 
     def _format_line(
         self, request: BaseRequest, response: StreamResponse, time: float

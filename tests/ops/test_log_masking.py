@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import os
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,8 @@ import aiohttp
 import pytest
 import sqlalchemy as sa
 from aiohttp import web
+from aiohttp.test_utils import make_mocked_request
+from aiohttp.web_log import AccessLogger
 from phonenumbers import PhoneNumberMatcher
 
 from hub.db.urls import shown_url
@@ -196,3 +199,46 @@ async def test_hub_serve_masks_the_access_log(tmp_path: Path) -> None:
     text = output.decode()
     assert "/healthz?openid=***&signature=***&limit=5" in text, text
     assert "oUpF8uMuAJO" not in text and "abc123" not in text
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def test_access_line_is_aiohttps_own_line_masked() -> None:
+    """MaskingAccessLogger puts the default format's line together itself (for speed): the same text and extra
+    fields as aiohttp's own machinery gives for that format (what it still uses for any other format), masked."""
+    seen = _Records()
+    access = logging.getLogger("test.access.same")
+    access.setLevel(logging.INFO)
+    access.propagate = False
+    access.addHandler(seen)
+    fast, general = MaskingAccessLogger(access), MaskingAccessLogger(access, AccessLogger.LOG_FORMAT + " ")
+    try:
+        for path, headers in [
+            ("/webhooks/twilio/sms", {"User-Agent": "TwilioProxy/1.1"}),
+            ("/api/v1/tickets?limit=20&q=li.na%40example.cn", {"Referer": "https://x.example/?token=abc"}),
+            ("/console/ticket/7?phone=%2B8613800138000", {"User-Agent": "Mozilla/5.0 (iPhone)"}),
+        ]:
+            request = make_mocked_request("POST", path, headers=headers)
+            response = web.Response(text="成功", status=201)
+            for logger in (fast, general):
+                logger.log(request, response, 0.25)
+        assert len(seen.records) == 6
+        for ours, theirs in zip(seen.records[::2], seen.records[1::2], strict=True):
+            stamp = re.compile(r"\[[^]]*\]")
+            assert stamp.sub("[t]", ours.getMessage()) + " " == stamp.sub("[t]", theirs.getMessage())
+            for key in ("remote_address", "first_request_line", "response_status", "response_size", "request_header"):
+                assert getattr(ours, key) == getattr(theirs, key), key
+            started = getattr(ours, "request_start_time")  # noqa: B009  # an extra field: not on LogRecord's type
+            assert re.fullmatch(r"\[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\]", started)
+            assert getattr(ours, log_redaction.CLEAN) is True
+        assert "li.na" not in seen.records[2].getMessage() and "abc" not in seen.records[2].getMessage()
+        assert "13800138000" not in seen.records[4].getMessage()
+    finally:
+        access.handlers.clear()
