@@ -67,6 +67,7 @@ LAZY = (
     "pydantic_core",
     "hub.channels.email.mailhtml",
     "hub.tickets.reports",
+    "sqlalchemy.dialects.postgresql",  # an SQLite hub's writes (the knowledge usage log's upsert) use SQLite's
 )
 
 # In a fresh interpreter, as `hub serve` loads it: the app made and started, then its modules listed.
