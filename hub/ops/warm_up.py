@@ -9,7 +9,7 @@ import time
 
 from hub.agents import accounts
 from hub.customers import matching
-from hub.knowledge import terms, text
+from hub.knowledge import mapped_file, terms, text
 from hub.ops import heap
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,8 @@ def _warm() -> None:
     # (docs/performance.md, Memory).
     gc.collect()
     heap.trim()
+    # The dictionaries' pages the loading touched go back to the page cache until a look-up needs them again.
+    mapped_file.release()
     # As at start-up: the long-lived objects loaded so far (modules, the knowledge index) stay out of the
     # collector's full passes, which would otherwise stall the event loop on each.
     gc.freeze()
