@@ -3,6 +3,7 @@ day) and every question with no confident answer (the gap report's input), writt
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
@@ -29,6 +30,7 @@ class UsageLog:
         self._db = db
         self._suggested: Counter[int] = Counter()
         self._unanswered: list[dict[str, Any]] = []
+        self._flushing: asyncio.Future[None] | None = None
 
     def suggested(self, article_ids: Iterable[int]) -> None:
         self._suggested.update(article_ids)
@@ -40,6 +42,14 @@ class UsageLog:
         return len(self._suggested) + len(self._unanswered)
 
     async def flush(self) -> None:
+        """Write what is buffered, after any flush under way. A caller cancelled meanwhile (the server stopping)
+        does not cut the writing short: what it took from the buffer is written, and the next flush waits for it."""
+        if self._flushing is not None and not self._flushing.done():
+            await asyncio.shield(self._flushing)
+        self._flushing = asyncio.ensure_future(self._write_buffered())
+        await asyncio.shield(self._flushing)
+
+    async def _write_buffered(self) -> None:
         counts, self._suggested = self._suggested, Counter()
         unanswered, self._unanswered = self._unanswered, []
         # The day of the flush: a suggestion made in the last seconds before midnight counts for the next day.

@@ -81,8 +81,10 @@ class Ingestor:
         self._waiting.append(contact)
         if self._drainer is None:
             self._drainer = asyncio.create_task(self._drain(), name="hub-ingest")
-        # shield: a caller that gives up (a dropped socket) must not cancel the write of its contact.
-        result = await asyncio.shield(contact.stored)
+        # Awaited as it is, no shield: a shield's wake-up takes two turns of the loop, so the batch's subscribers
+        # (which follow one yield) would run before this caller sends its acknowledgement. A caller that gives up
+        # (a dropped socket) cancels only this future: its contact is in the batch and is written all the same.
+        result = await contact.stored
         if after_events:
             await asyncio.shield(contact.published)
         return result

@@ -155,6 +155,26 @@ async def test_events_are_published_after_commit(ingestor: Ingestor, db: Databas
     assert names == ["ticket.created", "ticket.updated"]
 
 
+async def test_a_caller_has_its_answer_before_the_batch_s_subscribers_run(ingestor: Ingestor, db: Database) -> None:
+    """A provider's webhook (after_events=False) acknowledges once its contact is committed: its caller resumes
+    before the batch's events reach their subscribers (suggestions, the console), which may take milliseconds."""
+    order: list[str] = []
+
+    async def subscriber(event: MessageReceived) -> None:
+        order.append(f"subscriber {event.interaction.external_id}")
+
+    async def caller(ext: str) -> None:
+        await ingestor.ingest(envelope(ext, sender=f"{ext}@example.cn"), after_events=False)
+        order.append(f"caller {ext}")
+
+    db.bus.subscribe(MessageReceived, subscriber)
+    await asyncio.gather(*(caller(f"ack-{i}") for i in range(3)))  # one batch of three
+    await ingestor.ingest(envelope("after", sender="after@example.cn"))  # after_events: its events are out
+    callers = [i for i, step in enumerate(order) if step.startswith("caller")]
+    subscribers = [i for i, step in enumerate(order) if step.startswith("subscriber ack-")]
+    assert len(callers) == len(subscribers) == 3 and max(callers) < min(subscribers), order
+
+
 async def test_failed_transaction_publishes_nothing(db: Database) -> None:
     published: list[object] = []
 
