@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.clock import utcnow
 from hub.db.engine import Database, is_conflict
+from hub.db.upserts import insert_for
 from hub.knowledge.tables import ArticleDay, UnansweredQuery
 
 log = logging.getLogger(__name__)
@@ -80,24 +81,13 @@ class UsageLog:
 
 async def _add_counts(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     """One row per article and day, added to: INSERT ... ON CONFLICT DO UPDATE on both databases."""
-    # Each database's own INSERT, imported for the one in use: PostgreSQL's dialect is 2 MB an SQLite hub never needs.
-    if session.get_bind().dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        lite = sqlite_insert(ArticleDay).values(rows)
-        await session.execute(lite.on_conflict_do_update(index_elements=_KEY, set_=_added(lite.excluded)))
-    else:
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        pg = pg_insert(ArticleDay).values(rows)
-        await session.execute(pg.on_conflict_do_update(index_elements=_KEY, set_=_added(pg.excluded)))
-
-
-_KEY = [ArticleDay.article_id, ArticleDay.day]
-
-
-def _added(excluded: Any) -> dict[str, Any]:
-    return {"suggested": ArticleDay.suggested + excluded.suggested}
+    statement = insert_for(session.get_bind().dialect.name == "sqlite")(ArticleDay).values(rows)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[ArticleDay.article_id, ArticleDay.day],
+            set_={"suggested": ArticleDay.suggested + statement.excluded.suggested},
+        )
+    )
 
 
 async def _insert(session: AsyncSession, rows: list[dict[str, Any]]) -> None:

@@ -46,14 +46,14 @@ class DeliveryRecorder:
             db.before_commit.append(self)
 
     async def __call__(self, uow: UnitOfWork) -> None:
-        carried = [event for event in uow.events if names_of(event)]
+        carried = [(event, names) for event in uow.events if (names := names_of(event))]
         if not carried:
             return
         hooks = await self._hooks.current(uow.session)  # from memory unless a hook changed (active.py)
         wanted = frozenset().union(*(hook.events for hook in hooks))
         # Payloads (snapshots turned to JSON) only for events some hook takes: most hubs have few or no hooks,
         # and building them for every contact was a seventieth of the inbound path's CPU.
-        payloads = [p for e in carried if wanted.intersection(names_of(e)) for p in payloads_of(e) if p[0] in wanted]
+        payloads = [p for e, names in carried if wanted.intersection(names) for p in payloads_of(e) if p[0] in wanted]
         owed = [(hook.id, name, data) for name, data in payloads for hook in hooks if name in hook.events]
         if not owed:
             return
