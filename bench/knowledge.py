@@ -321,13 +321,24 @@ def main() -> None:
     p.add_argument("--fresh8", action="store_true", help="also the eighth never-tuned set: for final figures only")
     p.add_argument("--fresh9", action="store_true", help="also the ninth never-tuned set: for final figures only")
     p.add_argument("--fresh10", action="store_true", help="also the tenth never-tuned set: for final figures only")
+    p.add_argument("--fresh11", action="store_true", help="also the eleventh never-tuned set: for final figures only")
     p.add_argument("--no-scale", action="store_true", help="quality only: skip the latency runs at 10k and 40k")
     args = p.parse_args()
     index = sample_index()
     if args.fit:
         print(json.dumps({"bench": "knowledge-fit", **fit_report(index)}))
         return
-    fresh = (args.fresh3, args.fresh4, args.fresh5, args.fresh6, args.fresh7, args.fresh8, args.fresh9, args.fresh10)
+    fresh = (
+        args.fresh3,
+        args.fresh4,
+        args.fresh5,
+        args.fresh6,
+        args.fresh7,
+        args.fresh8,
+        args.fresh9,
+        args.fresh10,
+        args.fresh11,
+    )
     quality = report(index, *fresh)
     for half, figures in quality.items():
         print(json.dumps({"bench": "knowledge-quality", "half": half, **figures}, ensure_ascii=False))

@@ -68,6 +68,7 @@ def test_the_training_set_and_the_last_fresh_set_are_new_questions() -> None:
         FRESH8,
         FRESH9,
         FRESH10,
+        FRESH11,
         TRAIN2,
     )
 
@@ -116,3 +117,10 @@ def test_the_training_set_and_the_last_fresh_set_are_new_questions() -> None:
     assert len(FRESH10) >= 150 and sum(not q["key"] for q in FRESH10) >= 60
     assert Counter(q["locale"] for q in FRESH10) == {"en": 80, "zh-CN": 80}
     assert {(q["key"], q["locale"]) for q in FRESH10 if q["key"]} == keys
+    # fresh11, written blind after the tenth in another voice: likewise against every earlier set.
+    written += [q["q"].lower() for q in FRESH10]
+    for q in FRESH11:
+        assert process.extractOne(q["q"].lower(), written, scorer=fuzz.ratio, score_cutoff=70) is None, q["q"]
+    assert len(FRESH11) >= 150 and sum(not q["key"] for q in FRESH11) >= 60
+    assert Counter(q["locale"] for q in FRESH11) == {"en": 80, "zh-CN": 80}
+    assert {(q["key"], q["locale"]) for q in FRESH11 if q["key"]} == keys
