@@ -49,8 +49,18 @@ def _stemmer() -> Any:  # snowballstemmer has no type hints
     return snowballstemmer.stemmer("english")
 
 
+# Snowball joins words a help desk must keep apart: "customers" and "customs" are both "custom", so every
+# question about customers met the article on customs duties.
+_KEPT_APART = {"customer": "customer", "customers": "customer"}
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
+    return _KEPT_APART.get(word) or snowball(word)
+
+
+def snowball(word: str) -> str:
+    """Snowball's own English stem."""
     return str(_stemmer().stemWord(word))
 
 
