@@ -322,6 +322,7 @@ def main() -> None:
     p.add_argument("--fresh9", action="store_true", help="also the ninth never-tuned set: for final figures only")
     p.add_argument("--fresh10", action="store_true", help="also the tenth never-tuned set: for final figures only")
     p.add_argument("--fresh11", action="store_true", help="also the eleventh never-tuned set: for final figures only")
+    p.add_argument("--fresh12", action="store_true", help="also the twelfth never-tuned set: for final figures only")
     p.add_argument("--no-scale", action="store_true", help="quality only: skip the latency runs at 10k and 40k")
     args = p.parse_args()
     index = sample_index()
@@ -338,6 +339,7 @@ def main() -> None:
         args.fresh9,
         args.fresh10,
         args.fresh11,
+        args.fresh12,
     )
     quality = report(index, *fresh)
     for half, figures in quality.items():

@@ -69,6 +69,7 @@ def test_the_training_set_and_the_last_fresh_set_are_new_questions() -> None:
         FRESH9,
         FRESH10,
         FRESH11,
+        FRESH12,
         TRAIN2,
     )
 
@@ -124,3 +125,10 @@ def test_the_training_set_and_the_last_fresh_set_are_new_questions() -> None:
     assert len(FRESH11) >= 150 and sum(not q["key"] for q in FRESH11) >= 60
     assert Counter(q["locale"] for q in FRESH11) == {"en": 80, "zh-CN": 80}
     assert {(q["key"], q["locale"]) for q in FRESH11 if q["key"]} == keys
+    # fresh12, written blind after the eleventh in another voice: likewise against every earlier set.
+    written += [q["q"].lower() for q in FRESH11]
+    for q in FRESH12:
+        assert process.extractOne(q["q"].lower(), written, scorer=fuzz.ratio, score_cutoff=70) is None, q["q"]
+    assert len(FRESH12) >= 150 and sum(not q["key"] for q in FRESH12) >= 60
+    assert Counter(q["locale"] for q in FRESH12) == {"en": 80, "zh-CN": 80}
+    assert {(q["key"], q["locale"]) for q in FRESH12 if q["key"]} == keys
