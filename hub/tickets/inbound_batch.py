@@ -27,10 +27,12 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.customers import history
+from hub.customers.history import _row as history_row
 from hub.customers.identities import InvalidIdentity, normalize
 from hub.customers.search_index import is_sqlite, put_ticket_rows
+from hub.db.binds import SqliteRows
 from hub.db.engine import UnitOfWork
-from hub.db.models import INTERACTIONS, Customer, Interaction, Queue, Ticket
+from hub.db.models import HISTORY, INTERACTIONS, Customer, Interaction, Queue, Ticket
 from hub.envelopes import IdentityRef, InboundEnvelope
 from hub.events import MessageReceived, TicketCreated
 from hub.events.snapshots import InteractionSnapshot, TicketSnapshot
@@ -48,6 +50,7 @@ from hub.tickets.inbound_rows import (
     dicts,
     ticket_snapshot,
 )
+from hub.tickets.inbound_sqlite import DriverRead
 from hub.tickets.model import Status, ThreadAction
 from hub.tickets.search import message_row
 
@@ -65,6 +68,13 @@ _REPEATED = (
 # the rows in parameter order (sort_by_parameter_order) makes SQLAlchemy insert one row per statement on SQLite,
 # whose RETURNING order is not guaranteed.
 _INSERT_MANY = INTERACTIONS.insert().returning(INTERACTIONS.c.id, INTERACTIONS.c.channel, INTERACTIONS.c.external_id)
+# SQLite: the contacts and the tickets' moves bound in plain Python (hub/db/binds.py), not row by row by SQLAlchemy.
+_INSERT_MANY_SQLITE = SqliteRows(_INSERT_MANY)
+_TOUCH_SQLITE = SqliteRows(_TOUCH_TICKET)
+_HISTORY_SQLITE = SqliteRows(HISTORY.insert())  # the rows history.record_many writes (its own row helper)
+# SQLite: the batch's reads of its contacts and tickets on the driver's connection (inbound_sqlite.py). The senders'
+# customers stay on SQLAlchemy's path, where the engine's events see the look (a test makes it miss, as a race would).
+_SEEN_SQLITE, _LATEST_SQLITE = DriverRead(SEEN), DriverRead(LATEST)
 # No status change: the ticket only takes the new message (pending, solved or none take the one-by-one path).
 _CONTINUED = frozenset({Status.NEW.value, Status.OPEN.value})
 
@@ -170,7 +180,11 @@ class BatchWriter:
         s = uow.session
         order = sorted(plans)
         rows = [contact_values(plans[i].env, plans[i].ticket["id"], plans[i].customer.id) for i in order]
-        stored = {(channel, key): n for n, channel, key in await s.execute(_INSERT_MANY, rows)}
+        sqlite = is_sqlite(s)
+        inserted = (
+            await _INSERT_MANY_SQLITE.insert_returning(s, rows) if sqlite else await s.execute(_INSERT_MANY, rows)
+        )
+        stored = {(channel, key): n for n, channel, key in inserted}
         ids = [stored[(v["channel"], v["external_id"])] for v in rows]
         touched: dict[int, dict[str, object]] = {}
         results: dict[int, IngestResult] = {}
@@ -191,13 +205,19 @@ class BatchWriter:
                 uow.emit(TicketCreated(snapshot))
             uow.emit(MessageReceived(snapshot, message))
             results[i] = IngestResult(snapshot, message, False, ThreadAction.NEW if plan.opened else ThreadAction.REUSE)
-        if touched:
+        if touched and sqlite:
+            await _TOUCH_SQLITE.execute_many(s, list(touched.values()))
+        elif touched:
             await s.execute(_TOUCH_TICKET, list(touched.values()))
         # The opened tickets' subjects and "ticket.created" lines first, as open_ticket writes them before the contact.
         subjects, created = (opened.search_rows, opened.history) if opened is not None else ([], [])
         messages = [message_row(n, v["ticket_id"], v["text"]) for n, v in zip(ids, rows, strict=True)]
         await put_ticket_rows(s, [*subjects, *messages])
-        await history.record_many(s, [*created, *(history_values(v, n) for n, v in zip(ids, rows, strict=True))])
+        lines = [*created, *(history_values(v, n) for n, v in zip(ids, rows, strict=True))]
+        if sqlite:
+            await _HISTORY_SQLITE.execute_many(s, [history_row(**line) for line in lines])
+        else:
+            await history.record_many(s, lines)
         return results
 
 
@@ -213,8 +233,10 @@ async def _seen(s: AsyncSession, envs: Sequence[InboundEnvelope]) -> set[tuple[s
     for env in envs:
         by_channel[env.channel].append(env.external_id)
     found: set[tuple[str, str]] = set()
+    sqlite = is_sqlite(s)
     for channel, ids in by_channel.items():
-        rows = await s.execute(SEEN, {"channel": channel, "ids": sorted(set(ids))})
+        params = {"channel": channel, "ids": sorted(set(ids))}
+        rows = await _SEEN_SQLITE.rows(s, params) if sqlite else await s.execute(SEEN, params)
         found.update((c, e) for c, e in rows if e is not None)
     return found
 
@@ -277,5 +299,6 @@ async def _tickets(s: AsyncSession, ids: set[int]) -> dict[int, TicketRow]:
 async def _latest(s: AsyncSession, customer_ids: set[int]) -> dict[tuple[int, str], TicketRow]:
     if not customer_ids:
         return {}
-    tickets = dicts(await s.execute(LATEST, {"customers": sorted(customer_ids)}))
+    params = {"customers": sorted(customer_ids)}
+    tickets = await _LATEST_SQLITE.dicts(s, params) if is_sqlite(s) else dicts(await s.execute(LATEST, params))
     return {(t["customer_id"], t["channel"]): t for t in tickets}
