@@ -173,7 +173,26 @@ def related(
             if phrase.startswith(" "):
                 words = phrase.split()
                 phrased.update(term for term, base in _word_terms(query) if base in words)
+    from hub.knowledge.terms import typed_pinyin
+
+    typed = typed_pinyin(query)
+    if typed is not None:  # "bu xi huan neng ji hui qu ma": 寄回 said in pinyin is the return's
+        sounds = _sounded()
+        for entry, group in phrases:
+            if entry in sounds and sounds[entry] in typed:
+                # Its other Chinese members: the question is Chinese, and the member said already meets its
+                # articles through its pinyin pairs.
+                offer(tuple(t for t in group if t in sounds and sounds[t] not in typed), 1.0)
     return out, len(concepts), frozenset(phrased)
+
+
+@lru_cache(maxsize=1)
+def _sounded() -> dict[str, str]:
+    """The Chinese entries of two characters or more -> their syllables, padded like typed_pinyin's."""
+    from hub.knowledge.terms import syllables_of
+
+    entries = {p for p, _group in _tables()[1] if _CJK.search(p) and len(p) > 1}
+    return {p: " " + " ".join(syllables_of(p)) + " " for p in entries}
 
 
 @lru_cache(maxsize=1)

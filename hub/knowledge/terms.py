@@ -118,6 +118,20 @@ def _pinyin_words(words: list[str]) -> list[str] | None:
     return out
 
 
+def typed_pinyin(text: str) -> str | None:
+    """A question typed in pinyin (three syllables or more, no Chinese characters) as its syllables, padded with
+    spaces (" ji hui qu ma "): what the thesaurus' Chinese entries are matched in. None for any other text."""
+    if _CJK.search(text):
+        return None
+    syllables = _pinyin_words([w.replace("'", "") for w in _WORD.findall(text.lower())])
+    return " " + " ".join(syllables) + " " if syllables and len(syllables) >= 3 else None
+
+
+def syllables_of(chinese: str) -> tuple[str, ...]:
+    """The toneless pinyin of a run of Chinese characters, one syllable a character."""
+    return _run_pinyin(chinese)
+
+
 def _pairs(syllables: list[str]) -> Iterable[str]:
     return ("py:" + a + b for a, b in pairwise(syllables))
 
