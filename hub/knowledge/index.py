@@ -23,6 +23,7 @@ from hub.knowledge.expand import Expander
 from hub.knowledge.focus import Focus, units, whether
 from hub.knowledge.gist import Concept, gist, named, names_main
 from hub.knowledge.lexical import K1, B, Denominators, bm25
+from hub.knowledge.simplified import simplified
 from hub.knowledge.synonyms import SYNONYM_WEIGHT, particles, related
 from hub.knowledge.terms import asking_weights, weighted_terms
 from hub.knowledge.text import spaced
@@ -61,6 +62,8 @@ class IndexedArticle:
         short_answer: str = "",
         body: str = "",
     ) -> IndexedArticle:
+        title, short_answer, body = simplified(title), simplified(short_answer), simplified(body)
+        variants, tags = [simplified(v) for v in variants], [simplified(t) for t in tags]
         fields = [("title", title), *(("variant", v) for v in variants), *(("tag", t) for t in tags)]
         fields += [("short", short_answer), ("body", body)]
         terms: defaultdict[str, float] = defaultdict(float)
@@ -216,6 +219,7 @@ class SuggestionIndex:
         )
 
     def _features(self, query: str, locale: str | None) -> tuple[list[tuple[int, Features]], Focus | None]:
+        query = simplified(query[:MAX_QUERY_CHARS])
         weights = self._expand(asking_weights(query[:MAX_QUERY_CHARS]))
         if not weights or not self._articles:
             return [], None

@@ -1,12 +1,13 @@
-"""The tenth set's round: one order from the ranking and the confidence, the thesaurus heard in pinyin, and
-customers kept apart from customs."""
+"""The tenth set's round: one order from the ranking and the confidence, the thesaurus heard in pinyin,
+traditional characters read as simplified, and customers kept apart from customs."""
 
 from __future__ import annotations
 
 import pytest
 
 from bench.knowledge_eval import ARTICLES, sample_index
-from hub.knowledge.index import ORDERED, SuggestionIndex
+from hub.knowledge.index import ORDERED, IndexedArticle, SuggestionIndex
+from hub.knowledge.simplified import simplified
 from hub.knowledge.synonyms import SYNONYM_WEIGHT, related
 from hub.knowledge.terms import asking_weights, typed_pinyin
 from hub.knowledge.text import guess_locale
@@ -79,3 +80,17 @@ def test_customers_are_not_customs(index: SuggestionIndex) -> None:
 )
 def test_everyday_wording_of_the_round_finds_its_article(index: SuggestionIndex, question: str, key: str) -> None:
     assert _keys(index, question, limit=1) == [key], question
+
+
+def test_traditional_characters_are_read_as_simplified(index: SuggestionIndex) -> None:
+    assert simplified("怎麼註銷帳號") == "怎么注销帐号"
+    assert simplified("軟體一直當機") == "软件一直当机"  # Taiwan's word for software, too
+    text = "退款多久到账，mixed with English"
+    assert simplified(text) is text  # nothing to convert: returned as it is
+    assert _keys(index, "白銀會員升黃金要買多少", limit=1) == ["membership"]
+    # An article written in traditional characters meets a question in simplified ones, and the other way.
+    base = SuggestionIndex()
+    base.upsert(IndexedArticle.build(1, "zh-CN", "註銷帳號與刪除資料", ["怎麼註銷帳號"], ["註銷"], "在設定裡註銷"))
+    base.upsert(IndexedArticle.build(2, "zh-CN", "修改收貨地址", ["地址寫錯了"], ["地址"], "出貨前可以修改"))
+    assert base.search("怎么注销账号", "zh-CN", limit=1)[0].article_id == 1
+    assert base.search("地址写错了能改吗", "zh-CN", limit=1)[0].article_id == 2

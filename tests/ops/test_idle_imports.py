@@ -39,6 +39,7 @@ LAZY = (
     "aiosmtpd",  # the demo's mail sink
     "hub.ops.demo_outbox",
     "markdown_it",  # rendering an article, on its first save or preview
+    "opencc",  # traditional Chinese: with the first question or article written in it
     "frontmatter",  # knowledge import and export
     "yaml",
     "babel",  # the console's and the widget's catalogs, dates and numbers: on the first page that needs them
