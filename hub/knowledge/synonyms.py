@@ -20,7 +20,7 @@ GAP = 2  # words a two-word phrase may have between its words ("send the shoes b
 # One concept a line: members separated by "|". Multi-word English entries are phrases.
 _GROUPS = (
     "refund|reimburse|money back|cash back|paid back|repay|退款|退钱|钱退|返还|退回来|回款|到账|回到卡",
-    "ship|dispatch|sent out|send out|left the warehouse|leave the warehouse|发货|寄出|发出|出库|发走",
+    "ship|dispatch|sent out|send out|left the warehouse|leave the warehouse|发货|寄出|发出|出库|发走|没动静|出货",
     "parcel|package|box|shipment|包裹|快递|箱子",
     "damaged|broken|shattered|smashed|crushed|cracked|in pieces|dented|chipped|scratched|torn|ripped|leaking|"
     "ruined|破损|损坏|碎|裂|摔坏|压坏|坏了",
@@ -36,7 +36,8 @@ _GROUPS = (
     "personal data|data|info|information|personal information|personal details|个人信息|个人资料|资料|数据",
     "cancel|call off|undo|changed my mind|don't want|do not want|back out|pull out|no longer need|abort|"
     "取消|撤销|撤回|撤单|不要了",
-    "track|tracking|where is my|where's my|follow|trace|locate|in transit|on its way|物流|运单|到哪|走到哪",
+    "track|tracking|where is my|where's my|follow|trace|locate|in transit|on its way|consignment|waybill|"
+    "物流|运单|到哪|走到哪",
     "charged|billed|debited|took my money|taken my money|扣款|扣钱|扣了|多扣",
     "twice|two times|double|duplicate|两次|两笔|两遍|两回|重复",
     "fee|cost|costs|extra|postage|运费|邮费|收钱|另收|另外收|额外收|加钱",
@@ -46,8 +47,8 @@ _GROUPS = (
     "phone|mobile|cell|手机号|手机号码|电话号码",
     "coupon|voucher|promo code|discount code|优惠券|优惠卷|券|折扣码|红包",
     "crash|crashes|freezes|froze|quits|closes by itself|shuts down|keeps closing|vanishes|force close|"
-    "闪退|崩溃|卡死|自己退出|退回桌面|回到桌面|回到主屏幕|自己关了|打不开",
-    "membership|member|tier|level|rank|perks|benefits|会员|等级|权益|特权|一级",
+    "闪退|崩溃|卡死|黑屏|自己退出|退回桌面|回到桌面|回到主屏幕|自己关了|打不开",
+    "membership|member|tier|level|rank|perks|benefits|会员|等级|权益|特权|一级|一档|最高档|档次",
     "opening hours|what time|support hours|online|"
     "几点|上班|下班|工作时间|在线|半夜|深夜|夜里|凌晨|周末|节假日|放假|假期",
     "invoice|receipt|billing document|tax number|vat|expenses|expense claim|发票|开票|报销|收据|税号",
@@ -55,20 +56,21 @@ _GROUPS = (
     "failed|declined|rejected|refused|refuses|refusing|unsuccessful|did not succeed|didnt succeed|bounce|bounced|"
     "bouncing|not accepted|"
     "won't go through|doesn't go through|not going through|失败|不成功|没成功|刷不过|付不了|付不出去",
-    "gift card|giftcard|gift voucher|gift certificate|voucher card|present card|礼品卡|购物卡|卡密",
+    "gift card|giftcard|gift voucher|gift certificate|voucher card|present card|present voucher|礼品卡|购物卡|卡密",
     "balance|left on|remaining|余额|剩多少",
     "price drop|cheaper|on sale|for less|price went down|price cut|marked down|price difference|"
     "go down|goes down|gets cheaper|got cheaper|降价|便宜|差价|买贵|价保|降了",
-    "missing|only got|only received|incomplete|never made it|not in the box|left out|少件|漏发|少了|只收到|没收到",
+    "missing|only got|only received|only came|only arrived|incomplete|never made it|not in the box|left out|"
+    "少件|漏发|少了|只收到|没收到|只来了|只到了",
     "international|overseas|abroad|another country|other countries|worldwide|outside china|customs|"
     "import duties|duties|海外|国外|境外|港澳台|清关|关税|"
     # Places abroad by name ("can you send to Kuala Lumpur"); not the ones whose adjective or a common word is
     # one edit away ("Japanese" chat, "us", "euros"), which met this concept from unrelated questions.
     "malaysia|kuala lumpur|singapore|hong kong|macau|taiwan|australia|canada|"
     "马来西亚|吉隆坡|新加坡|香港|澳门|台湾|日本|韩国|澳洲|澳大利亚|加拿大|美国|英国|欧洲",
-    "points|reward points|loyalty points|bonus points|rack up|accumulate|积分|攒的分|攒分|抵现|抵钱",
+    "points|pts|reward points|loyalty points|bonus points|rack up|accumulate|积分|攒的分|攒分|抵现|抵钱",
     "warranty|guarantee|repair|stopped working|not working|no longer works|won't turn on|faulty|died|"
-    "保修|维修|免费修|能修|修好|修一下|质保|开不了机",
+    "保修|维修|免费修|能修|修好|修一下|质保|开不了机|管修|没声",
     "unsubscribe|opt out|spam|spamming|promo|promotions|promotional|marketing|newsletter|退订|营销|促销|推送|广告",
     "customer service|agent|agents|support|real person|human|representative|live chat|reply|respond|"
     "客服|人工|回消息|有人回|有人理",
@@ -89,6 +91,13 @@ _GROUPS = (
 _PARTICLES = frozenset(("back", "out", "down", "off", "up", "in", "on", "over", "away"))
 _FUNCTION = frozenset(("cannot", "cant", "dont", "didnt", "doesnt", "wont", "isnt", "longer", "never"))
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Counts that do not add up say something is missing: "only 2 of the 3 shirts", 三件只来了两件.
+_N_EN = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
+_N_ZH = r"[\d一二两三四五六七八九十]+"
+_SHORT = re.compile(
+    rf"\bonly (?:got |received |came with )?{_N_EN} (?:of|out of) (?:the |my )?{_N_EN}\b"
+    rf"|{_N_ZH}[件个样套双].{{0,10}}只(?:来|到|收到|发|寄)了?{_N_ZH}[件个样套双]"
+)
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -173,6 +182,8 @@ def related(
             if phrase.startswith(" "):
                 words = phrase.split()
                 phrased.update(term for term, base in _word_terms(query) if base in words)
+    if _SHORT.search(query.lower()):
+        offer(by_term[_missing()], 1.0)
     from hub.knowledge.terms import typed_pinyin
 
     typed = typed_pinyin(query)
@@ -184,6 +195,13 @@ def related(
                 # articles through its pinyin pairs.
                 offer(tuple(t for t in group if t in sounds and sounds[t] not in typed), 1.0)
     return out, len(concepts), frozenset(phrased)
+
+
+@lru_cache(maxsize=1)
+def _missing() -> str:
+    from hub.knowledge.terms import word_term
+
+    return word_term("missing")
 
 
 @lru_cache(maxsize=1)

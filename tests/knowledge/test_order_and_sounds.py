@@ -76,6 +76,10 @@ def test_customers_are_not_customs(index: SuggestionIndex) -> None:
         ("能寄到马来西亚吗", "international"),
         ("the app just vanishes when I open it", "crash"),
         ("钱什么时候到账", "refund"),
+        ("the box had only 1 of the 2 lamps I paid for", "missing_item"),
+        ("订了两双鞋只到了一双", "missing_item"),
+        ("what's the waybill for my order", "tracking"),
+        ("下单三天了还没动静", "not_shipped"),
     ],
 )
 def test_everyday_wording_of_the_round_finds_its_article(index: SuggestionIndex, question: str, key: str) -> None:
