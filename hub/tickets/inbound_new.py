@@ -20,10 +20,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.clock import utcnow
 from hub.customers.duplicates import new_key_rows
 from hub.customers.identities import new_customer_name
 from hub.customers.search import customer_words
 from hub.customers.search_index import customer_statements, is_sqlite
+from hub.db.binds import SqliteRows
 from hub.envelopes import IdentityRef, InboundEnvelope, storable_text
 from hub.tickets.inbound import ContactWriter
 from hub.tickets.inbound_rows import (
@@ -38,10 +40,15 @@ from hub.tickets.inbound_rows import (
     TicketRow,
     dicts,
 )
+from hub.tickets.inbound_sqlite import DriverRead
 from hub.tickets.opening import ticket_values
 from hub.tickets.search import subject_row
 
 _TIER = "general"  # a new customer's (the customers table's default)
+# SQLite: rows bound in plain Python (hub/db/binds.py), with the columns' defaults given: one time for the batch.
+_CUSTOMERS_SQLITE = SqliteRows(INSERT_CUSTOMERS_SQLITE)
+_IDENTITIES_SQLITE, _KEYS_SQLITE = SqliteRows(INSERT_IDENTITIES), SqliteRows(INSERT_KEYS)
+_QUEUES_SQLITE = DriverRead(QUEUES_NAMED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,25 +67,33 @@ async def open_for_new(
     """A customer with this (normalized, unowned) identity and a new ticket for each first contact, by index."""
     order = sorted(firsts)
     names = [new_customer_name(_sender_name(firsts[i][0]), firsts[i][1]) for i in order]
-    rows = [{"display_name": name, "tier": _TIER, "attributes": {}} for name in names]
+    rows: list[dict[str, Any]] = [{"display_name": name, "tier": _TIER, "attributes": {}} for name in names]
     sqlite = is_sqlite(s)
+    now = utcnow()
     if sqlite:  # in order by id: the batch holds the only write lock, so the ids follow the rows
-        ids = sorted(n for (n,) in await s.execute(INSERT_CUSTOMERS_SQLITE, rows))
+        rows = [{**row, "created_at": now, "updated_at": now} for row in rows]
+        ids = sorted(n for (n,) in await _CUSTOMERS_SQLITE.insert_returning(s, rows))
     else:
         ids = [n for (n,) in await s.execute(INSERT_CUSTOMERS, rows)]
     customers = [Owner(n, name, _TIER) for n, name in zip(ids, names, strict=True)]
     refs = [firsts[i][1] for i in order]
-    await s.execute(INSERT_IDENTITIES, [{"customer_id": c.id, "kind": r.kind, "value": r.value}
-                                        for c, r in zip(customers, refs, strict=True)])  # fmt: skip
+    identities = [{"customer_id": c.id, "kind": r.kind, "value": r.value} for c, r in zip(customers, refs, strict=True)]
     keys = [row for c, r in zip(customers, refs, strict=True) for row in new_key_rows(c.id, c.display_name, r)]
-    if keys:
-        await s.execute(INSERT_KEYS, keys)
+    if sqlite:
+        await _IDENTITIES_SQLITE.execute_many(s, [{**i, "verified": False, "created_at": now} for i in identities])
+        await _KEYS_SQLITE.execute_many(s, keys)
+    else:
+        await s.execute(INSERT_IDENTITIES, identities)
+        if keys:
+            await s.execute(INSERT_KEYS, keys)
     # The customer search index, as search.reindex would build it from these rows (new: nothing to delete).
     _, put_words = customer_statements(sqlite)
     await s.execute(put_words, [{"id": c.id, "words": customer_words(c.display_name, [(r.kind, r.value)])}
                                 for c, r in zip(customers, refs, strict=True)])  # fmt: skip
     wanted = {writer.queue_of(firsts[i][0]) for i in order}
-    queues = {q.name: q for q in (QueueRow(*row) for row in await s.execute(QUEUES_NAMED, {"names": sorted(wanted)}))}
+    params = {"names": sorted(wanted)}
+    found = await _QUEUES_SQLITE.rows(s, params) if sqlite else await s.execute(QUEUES_NAMED, params)
+    queues = {q.name: q for q in (QueueRow(*row) for row in found)}
     if missing := wanted - queues.keys():
         raise LookupError(f"queue {min(missing)!r} does not exist; run `hub db upgrade` after configuring it")
     openings = [
