@@ -135,6 +135,9 @@ async def test_suggestions_feedback_and_gaps_in_english_and_chinese(hub: Hub, km
     assert en["locale"] == "en" and en["suggestions"][0]["title"] == "Charged twice for one order"
     _, zh = await agent.call("GET", "/api/v1/knowledge/suggest?q=" + "快递到哪里了")
     assert zh["locale"] == "zh-CN" and zh["suggestions"][0]["title"] == "查询物流"
+    # Written in traditional characters, as in Hong Kong or Taiwan: read as simplified, answered alike.
+    _, tw = await agent.call("GET", "/api/v1/knowledge/suggest?q=" + "快遞到哪裡了")
+    assert tw["locale"] == "zh-CN" and tw["suggestions"][0]["title"] == "查询物流"
     best = zh["suggestions"][0]
     assert best["confident"] is True and 0.4 <= best["confidence"] <= 1
     assert all(0 <= s["confidence"] <= best["confidence"] for s in zh["suggestions"])
