@@ -8,6 +8,7 @@ from hub.api.requests_knowledge import ArticleEdit, ArticleNew, Feedback, OwnerC
 from hub.api.spec_parts import ID as _ID
 from hub.api.spec_parts import ok as _ok
 from hub.api.validation import request_body
+from hub.knowledge.confidence import THRESHOLD
 
 _IMPORT = {
     "required": True,
@@ -118,9 +119,10 @@ KNOWLEDGE_PATHS: dict[str, Any] = {
             "summary": "Ranked published articles for ?q= (&locale=, &ticket_id=, &limit=)",
             "description": (
                 "Each suggestion carries `confidence` (0-1, calibrated: the chance it answers the question) and "
-                "`confident` (confidence at or above the documented threshold, 0.45 by default; see "
-                "docs/knowledge.md). `score` (0-100) orders the list: confidence times the article's feedback "
-                "factor. A question with no confident suggestion is logged for the gap report."
+                f"`confident` (confidence at or above the documented threshold, {THRESHOLD:.2f}; see "
+                "docs/knowledge.md). `score` (0-100) is the ranking, with the article's feedback factor; the list "
+                "is ordered by `confidence + score / 100`. A question with no confident suggestion is logged for "
+                "the gap report."
             ),
             "parameters": [
                 {"name": "q", "in": "query", "schema": {"type": "string"}},
