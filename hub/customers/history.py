@@ -26,7 +26,7 @@ async def record(
     interaction_id: int | None = None,
 ) -> None:
     """One timeline entry, as a plain INSERT: this runs for every contact, so no ORM unit of work."""
-    row = _row(customer_id=customer_id, kind=kind, at=at, summary=summary, channel=channel, ticket_id=ticket_id,
+    row = entry_row(customer_id=customer_id, kind=kind, at=at, summary=summary, channel=channel, ticket_id=ticket_id,
                interaction_id=interaction_id)  # fmt: skip
     await session.execute(_INSERT, row)
 
@@ -34,10 +34,10 @@ async def record(
 async def record_many(session: AsyncSession, entries: list[dict[str, Any]]) -> None:
     """Many timeline entries (record's keyword arguments each) in one executemany: a batch of contacts."""
     if entries:
-        await session.execute(_INSERT, [_row(**entry) for entry in entries])
+        await session.execute(_INSERT, [entry_row(**entry) for entry in entries])
 
 
-def _row(
+def entry_row(
     *,
     customer_id: int,
     kind: str,
@@ -47,6 +47,7 @@ def _row(
     ticket_id: int | None = None,
     interaction_id: int | None = None,
 ) -> dict[str, Any]:
+    """A timeline entry as the history table's row (record's keyword arguments; the summary cut to 300)."""
     return {"customer_id": customer_id, "occurred_at": at, "kind": kind, "channel": channel,
             "ticket_id": ticket_id, "interaction_id": interaction_id, "summary": summary[:300]}  # fmt: skip
 

@@ -27,7 +27,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.customers import history
-from hub.customers.history import _row as history_row
+from hub.customers.history import entry_row
 from hub.customers.identities import InvalidIdentity, normalize
 from hub.customers.search_index import is_sqlite, put_ticket_rows
 from hub.db.binds import SqliteRows
@@ -215,7 +215,7 @@ class BatchWriter:
         await put_ticket_rows(s, [*subjects, *messages])
         lines = [*created, *(history_values(v, n) for n, v in zip(ids, rows, strict=True))]
         if sqlite:
-            await _HISTORY_SQLITE.execute_many(s, [history_row(**line) for line in lines])
+            await _HISTORY_SQLITE.execute_many(s, [entry_row(**line) for line in lines])
         else:
             await history.record_many(s, lines)
         return results
