@@ -1,5 +1,5 @@
-"""The knowledge list page's one read: articles with status, owner, usefulness and review date, searched,
-filtered, sorted and paged on the server (GET /api/v1/knowledge/overview)."""
+"""The knowledge list page's one read: articles with status, owner, usefulness, suggestions in the last 30 days and
+review date, searched, filtered, sorted and paged on the server (GET /api/v1/knowledge/overview)."""
 
 from __future__ import annotations
 
@@ -17,11 +17,12 @@ from hub.api.refusal import refuse
 from hub.clock import utcnow
 from hub.db.models import Agent
 from hub.knowledge.tables import Article, ArticleVersion
+from hub.knowledge.usage_counts import suggested_per_article
 
 routes = web.RouteTableDef()
 READERS = ("agent", "supervisor", "knowledge_manager")
 STATUSES = ("draft", "in_review", "published", "archived", "review_due")
-SORTS = ("relevance", "updated", "title", "review_by", "useful")
+SORTS = ("relevance", "updated", "title", "review_by", "useful", "suggested")
 MAX_QUERY = 200
 
 
@@ -39,6 +40,7 @@ class Row:
     variants: list[str]
     updated_at: str
     usefulness: tuple[int, int, int] = (0, 0, 0)
+    suggested_30d: int = 0
 
     def due(self, today: date) -> bool:
         return self.review_by is not None and self.review_by <= today and self.status != "archived"
@@ -58,7 +60,7 @@ class Row:
         return (useful + 1) / (useful + not_helpful + 2), helpful + inserted + not_helpful
 
 
-async def _rows(request: web.Request) -> list[Row]:
+async def _rows(request: web.Request, today: date) -> list[Row]:
     """Every article with the version people see first (the working draft, else the live one, else the last):
     columns only, never bodies, so a base of thousands lists in one query."""
     any_version = aliased(ArticleVersion)
@@ -72,13 +74,15 @@ async def _rows(request: web.Request) -> list[Row]:
     knowledge = request.app[keys.KNOWLEDGE]
     rows = []
     async with request.app[keys.DB].read() as s:
+        suggested = await suggested_per_article(s, today)
         for r in await s.execute(stmt):
             working = r.status if r.working_version_id else None
             status = "archived" if r.archived_at else "published" if r.live_version_id else working or "draft"
             rows.append(
                 Row(r.id, r.locale, r.owner_id, r.review_by, status, working, r.title or "", r.category or "",
                     [str(x) for x in r.tags or ()], [str(x) for x in r.variants or ()],
-                    r.updated_at.isoformat() if r.updated_at else "", knowledge.usefulness(r.id))
+                    r.updated_at.isoformat() if r.updated_at else "", knowledge.usefulness(r.id),
+                    suggested.get(r.id, 0))
             )  # fmt: skip
     return rows
 
@@ -101,6 +105,8 @@ def _sorted(rows: list[Row], sort: str) -> list[Row]:
         return sorted(rows, key=lambda r: (r.review_by is None, r.review_by or date.max, r.id))
     if sort == "useful":
         return sorted(rows, key=lambda r: (r.useful_score(), r.id), reverse=True)
+    if sort == "suggested":
+        return sorted(rows, key=lambda r: (r.suggested_30d, r.id), reverse=True)
     return sorted(rows, key=lambda r: (r.updated_at, r.id), reverse=True)
 
 
@@ -119,6 +125,7 @@ def _json(row: Row, owners: dict[int, str], today: date) -> dict[str, Any]:
         "overdue": row.due(today),
         "updated_at": row.updated_at,
         "usefulness": {"helpful": helpful, "inserted": inserted, "not_helpful": not_helpful},
+        "suggested_30d": row.suggested_30d,
     }
 
 
@@ -135,7 +142,7 @@ async def overview(request: web.Request) -> web.Response:
         raise refuse(400, "sort must be one of %(choices)s", choices=", ".join(SORTS))
     offset, limit = int_param(request, "offset", 0, 0, 1_000_000), int_param(request, "limit", 25, 1, 200)
     owner_id, today = query_id(request, "owner_id"), utcnow().date()
-    rows = await _rows(request)
+    rows = await _rows(request, today)
     if q.get("locale"):
         rows = [r for r in rows if r.locale == q["locale"]]
     if owner_id is not None:

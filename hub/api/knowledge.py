@@ -24,6 +24,7 @@ from hub.knowledge.gaps import gap_report
 from hub.knowledge.tables import Article
 from hub.knowledge.text import guess_locale
 from hub.knowledge.transfer import ImportError_, export_live, import_documents, parse_json
+from hub.knowledge.usage_counts import article_usage
 
 READERS = ("agent", "supervisor", "knowledge_manager")
 routes = web.RouteTableDef()
@@ -84,7 +85,11 @@ async def list_articles(request: web.Request) -> web.Response:
 async def get_article(request: web.Request) -> web.Response:
     await require(request, *READERS)
     async with request.app[keys.DB].read() as s:
-        return web.json_response(await articles.article_json(s, await articles.load(s, path_id(request))))
+        article = await articles.load(s, path_id(request))
+        body = await articles.article_json(s, article)
+        # How often it was offered to agents lately, and inserted: the article page's usage line.
+        body |= (await article_usage(s, article.id, utcnow().date())).to_json()
+    return web.json_response(body)
 
 
 @routes.put("/api/v1/knowledge/articles/{id}")

@@ -26,6 +26,28 @@ _UPLOAD = {
     },
 }
 
+_COUNT = {"type": "integer", "minimum": 0}
+_OVERVIEW = {
+    "type": "object",
+    "properties": {
+        "articles": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "usefulness": {
+                        "type": "object",
+                        "properties": {"helpful": _COUNT, "inserted": _COUNT, "not_helpful": _COUNT},
+                    },
+                    "suggested_30d": {**_COUNT, "description": "times suggested to agents in the last 30 days"},
+                },
+            },
+        },
+        "total": _COUNT,
+        "counts": {"type": "object", "additionalProperties": _COUNT},
+        "categories": {"type": "array", "items": {"type": "string"}},
+    },
+}
 CONSOLE_PATHS: dict[str, Any] = {
     "/api/v1/console/inbox": {
         "get": {
@@ -119,11 +141,14 @@ CONSOLE_PATHS: dict[str, Any] = {
     },
     "/api/v1/knowledge/overview": {
         "get": {
-            "summary": "The knowledge list: one page of articles with owner, usefulness and review-by, status counts",
+            "summary": "The knowledge list: one page of articles with owner, usefulness, suggestions and review-by, "
+            "status counts",
             "description": (
                 "q searches like /knowledge/suggest (published, best first) and then titles, variants, tags and "
                 "categories of every article; status is draft, in_review, published, archived or review_due; "
-                "sort is relevance, updated, title, review_by or useful."
+                "sort is relevance, updated, title, review_by, useful or suggested (most suggested first). Each "
+                "article carries `suggested_30d`: how often it was suggested to agents in the last 30 days (UTC "
+                "dates, today included)."
             ),
             "parameters": [
                 {"name": n, "in": "query", "schema": {"type": "string"}}
@@ -134,7 +159,7 @@ CONSOLE_PATHS: dict[str, Any] = {
                 {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
                 {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
             ],
-            "responses": _ok(_OBJ),
+            "responses": _ok(_OVERVIEW),
         },
     },
     "/api/v1/knowledge/preview": {

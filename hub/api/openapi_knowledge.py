@@ -50,6 +50,22 @@ _SUGGESTIONS = {
         "suggestions": {"type": "array", "items": _SUGGESTION},
     },
 }
+_ARTICLE = {
+    "type": "object",
+    "description": "the article (id, locale, owner_id, status, working_status, review_by, live, working) and its use",
+    "properties": {
+        "suggested_30d": {**_COUNT, "description": "times suggested to agents in the last 30 days (UTC dates)"},
+        "inserted_30d": {**_COUNT, "description": "times agents inserted it into a reply over the same days"},
+        "suggested_days": {
+            "type": "array",
+            "description": "the 30 days, oldest first (today last), each with its suggestions (0 on a day without)",
+            "items": {
+                "type": "object",
+                "properties": {"day": {"type": "string", "format": "date"}, "suggested": _COUNT},
+            },
+        },
+    },
+}
 KNOWLEDGE_PATHS: dict[str, Any] = {
     "/api/v1/knowledge/articles": {
         "get": {"summary": "List articles (locale, status, review_due=1, owner_id)", "responses": _ok(_OBJ)},
@@ -60,7 +76,12 @@ KNOWLEDGE_PATHS: dict[str, Any] = {
         },
     },
     "/api/v1/knowledge/articles/{id}": {
-        "get": {"summary": "An article with its live and working versions", "parameters": _ID, "responses": _ok(_OBJ)},
+        "get": {
+            "summary": "An article with its live and working versions, and how often it was suggested and inserted "
+            "in the last 30 days",
+            "parameters": _ID,
+            "responses": _ok(_ARTICLE),
+        },
         "put": {
             "summary": "Edit the working draft (409 on a stale revision); a published article gets a new draft",
             "parameters": _ID,
