@@ -102,9 +102,19 @@ def _matcher(words: tuple[str, ...]) -> Callable[[str], bool]:
     """Whether a text holds any of the words. Chinese has no spaces: a substring is a match. Latin words must
     stand alone ("error" is not in "onerror", "bill" is not in "billion"): one pattern for all of them."""
     chinese = [w for w in words if re.search(r"[\u3400-\u9fff]", w)]
-    latin = [re.escape(w) for w in words if w not in chinese]
-    pattern = re.compile(r"(?<![a-z0-9])(?:" + "|".join(latin) + r")(?![a-z0-9])") if latin else None
-    return lambda text: any(w in text for w in chinese) or (pattern is not None and pattern.search(text) is not None)
+    latin = [w for w in words if w not in chinese]
+    if not latin:
+        return lambda text: any(w in text for w in chinese)
+    pattern = re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, latin)) + r")(?![a-z0-9])")
+
+    def holds(text: str) -> bool:
+        # A standalone word is a substring first: the pattern (its look-behind tried at every position, 0.1 ms
+        # a rule over a 4,000-character opening) runs only on a text that holds one of the words at all.
+        if any(w in text for w in chinese):
+            return True
+        return any(w in text for w in latin) and pattern.search(text) is not None
+
+    return holds
 
 
 def load_routing(path: Path) -> RoutingConfig:
