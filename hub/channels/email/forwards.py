@@ -72,15 +72,16 @@ def _header_block(block: str) -> tuple[dict[str, str], str]:
     return fields, "\n".join(lines[i:]).strip()
 
 
-def _may_forward(text: str) -> bool:
+def _may_forward(text: str, lowered: str | None = None) -> bool:
     """Whether the text holds what every _FORWARD_ONLY separator contains: without it, a long text is not
-    searched (the pattern tries every position)."""
-    return "--" in text or "转发的" in text or "forwarded" in text.lower()
+    searched (the pattern tries every position). `lowered`: text.lower(), if the caller has it."""
+    return "--" in text or "转发的" in text or "forwarded" in (text.lower() if lowered is None else lowered)
 
 
-def find_inline(text: str, subject: str) -> tuple[int, Forwarded] | None:
-    """Where a mail forwarded inline starts in the text, and that mail; None when there is none."""
-    m = _FORWARD_ONLY.search(text) if _may_forward(text) else None
+def find_inline(text: str, subject: str, lowered: str | None = None) -> tuple[int, Forwarded] | None:
+    """Where a mail forwarded inline starts in the text, and that mail; None when there is none. `lowered`:
+    text.lower(), if the caller has it (split_quoted needs it too)."""
+    m = _FORWARD_ONLY.search(text) if _may_forward(text, lowered) else None
     if m is None and is_forward(subject):
         m = _EITHER.search(text)
     if m is None:

@@ -240,8 +240,9 @@ def parse_mail(
         warnings.append(f"text cut at {MAX_TEXT_CHARS} characters (the raw mail keeps all of it)")
         text = text[:MAX_TEXT_CHARS]
     raw_items = list(msg.raw_items())[::-1]  # the first of repeated headers wins (raw: msg.get() can raise)
-    new, quoted = split_quoted(text)
-    inline = find_inline(text, subject)
+    lowered = text.lower()  # once for both readers
+    new, quoted = split_quoted(text, lowered)
+    inline = find_inline(text, subject, lowered)
     if inline is not None:
         own, earlier = split_quoted(text[: inline[0]])
         if not earlier:  # forwarded by this mail, not in the history it quotes

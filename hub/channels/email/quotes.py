@@ -29,10 +29,11 @@ _MARKERS = [
 ]
 
 
-def split_quoted(text: str) -> tuple[str, str]:
-    """(new text, quoted history). When nothing looks quoted, all of it is new."""
+def split_quoted(text: str, lowered: str | None = None) -> tuple[str, str]:
+    """(new text, quoted history). When nothing looks quoted, all of it is new. `lowered`: text.lower(), if the
+    caller has it (a 200,000-character text costs 0.8 ms to lower)."""
     cut = len(text)
-    lowered = text.lower()
+    lowered = text.lower() if lowered is None else lowered
     for marker, needs in _MARKERS:
         if not any(word in lowered for word in needs):
             continue
@@ -40,12 +41,20 @@ def split_quoted(text: str) -> tuple[str, str]:
         if m and m.start() < cut and text[: m.start()].strip():
             cut = m.start()
     new, quoted = text[:cut], text[cut:]
-    # A reply whose history is only "> " lines at the end.
-    lines = new.rstrip().split("\n")
-    tail = len(lines)
-    while tail > 0 and (lines[tail - 1].startswith(">") or not lines[tail - 1].strip()):
-        tail -= 1
-    if tail < len(lines) and any(line.startswith(">") for line in lines[tail:]) and tail > 0:
-        quoted = "\n".join(lines[tail:]) + ("\n" + quoted if quoted else "")
-        new = "\n".join(lines[:tail])
+    # A reply whose history is only "> " lines at the end: those lines and blank ones, read back from the end
+    # (splitting the whole text into lines cost a long mail a list of thousands).
+    body = new.rstrip()
+    start, end, seen = len(body), len(body), False
+    while True:
+        line_start = body.rfind("\n", 0, end) + 1
+        line = body[line_start:end]
+        if not (line.startswith(">") or not line.strip()):
+            break
+        seen = seen or line.startswith(">")
+        if line_start == 0:
+            return new.strip(), quoted.strip()  # every line quoted or blank: nothing new to keep apart
+        start, end = line_start, line_start - 1
+    if seen:
+        quoted = body[start:] + ("\n" + quoted if quoted else "")
+        new = body[: start - 1]
     return new.strip(), quoted.strip()
