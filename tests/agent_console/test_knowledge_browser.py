@@ -1,5 +1,6 @@
 """The knowledge pages and the yellow pages in Chromium, in English and Chinese at 1440 and 390 px: a knowledge
-manager finds articles by status, search and category, sees usefulness and overdue reviews, edits with a live
+manager finds articles by status, search and category, sees usefulness, how often each was suggested and overdue
+reviews, edits with a live
 preview and the short answer's channel counts, compares two versions side by side and publishes; a supervisor
 finds colleagues by pinyin, skill and language (named in the page's language). Screenshots of each page, and
 no serious or critical axe-core finding."""
@@ -11,18 +12,22 @@ import re
 import pytest
 from playwright.async_api import Browser, Page, expect
 
+from hub import keys
 from hub.db.engine import Database
 from tests.agent_console.workspace_kit import SHOTS, SIZES, serious_axe_findings
 from tests.browser_kit import BROWSER, watch_errors
 from tests.conftest import PASSWORD, Hub, make_agent, make_token
 from tests.mail_kit import call_api
+from tests.waiting import until
 
 pytestmark = BROWSER
 SAYS = {
     "en": {"published": "Published", "draft": "Draft", "in_review": "In review", "overdue": "Overdue",
-           "v2": "version 2: Draft", "cantonese": "Cantonese", "sms2": "SMS: 2 text messages", "all": "All"},
+           "v2": "version 2: Draft", "cantonese": "Cantonese", "sms2": "SMS: 2 text messages", "all": "All",
+           "suggested": "Suggested 4 times in the last 30 days", "share": "inserted in 25% of suggestions"},
     "zh-CN": {"published": "已发布", "draft": "草稿", "in_review": "审核中", "overdue": "已逾期",
-              "v2": "第 2 版：草稿", "cantonese": "粤语", "sms2": "短信：2 条", "all": "全部"},
+              "v2": "第 2 版：草稿", "cantonese": "粤语", "sms2": "短信：2 条", "all": "全部",
+              "suggested": "近 30 天被推荐 4 次", "share": "其中 25% 被插入回复"},
 }  # fmt: skip
 CASES = [("en", 1440), ("zh-CN", 1440), ("en", 390), ("zh-CN", 390)]
 
@@ -78,6 +83,22 @@ async def seed_articles(hub: Hub, db: Database) -> int:
     return refund
 
 
+async def seed_suggestions(hub: Hub, db: Database, refund: int) -> None:
+    """Four suggestions of the refund article through the suggest endpoint, written by the flush: with the one
+    insertion seed_articles records, a quarter of its suggestions went into replies."""
+    km = await make_token(db, "knowledge_manager")
+
+    async def indexed() -> bool:  # the list's search, which counts nothing, finds it once the index has it
+        _, listed = await call_api(hub, km, "GET", "/api/v1/knowledge/overview?q=money+back&sort=relevance")
+        return [a["id"] for a in listed["articles"]][:1] == [refund]
+
+    await until(indexed, what="the refund article in the search index")
+    for question in ("when do I get my money back", "money back?", "refund timing", "where is my refund"):
+        status, body = await call_api(hub, km, "GET", "/api/v1/knowledge/suggest", params={"q": question})
+        assert status == 200 and refund in [s["article_id"] for s in body["suggestions"]], body
+    await hub.app[keys.KNOWLEDGE].flush()
+
+
 async def seed_people(hub: Hub, db: Database) -> None:
     sup = await make_token(db, "supervisor")
     for email, profile in (
@@ -94,6 +115,7 @@ async def seed_people(hub: Hub, db: Database) -> None:
 async def test_knowledge_pages_and_directory(hub: Hub, db: Database, browser: Browser, lang: str, width: int) -> None:
     says, errors, tag = SAYS[lang], list[str](), f"{lang}-{width}"
     refund = await seed_articles(hub, db)
+    await seed_suggestions(hub, db, refund)
     await seed_people(hub, db)
     await make_agent(db, "km@example.test", "knowledge_manager")
     page = await signed_in(browser, hub, "km@example.test", lang, width, errors, "/console/knowledge")
@@ -107,6 +129,8 @@ async def test_knowledge_pages_and_directory(hub: Hub, db: Database, browser: Br
     await expect(row.locator(".badge-overdue")).to_have_text(says["overdue"])
     await expect(row.locator(".status")).to_contain_text(says["published"])
     await expect(row.locator(".kb-useful .up")).to_have_text("2")
+    await expect(row.locator(".kb-suggested")).to_have_text("4")
+    await expect(row.locator(".kb-suggested")).to_have_attribute("aria-label", says["suggested"])
     await expect(page.locator("#gaps")).to_be_visible()  # knowledge managers see the gap report
     await shot(page, f"knowledge-list-{tag}")
     assert await serious_axe_findings(page) == []
@@ -127,6 +151,8 @@ async def test_knowledge_pages_and_directory(hub: Hub, db: Database, browser: Br
     await expect(page.locator("#art-status")).to_have_attribute("data-status", "published")
     await expect(page.locator("#next-status")).to_have_text(says["v2"])
     await expect(page.locator("#preview strong")).to_have_text("3 working days")
+    await expect(page.locator("#suggested-count")).to_have_text(says["suggested"])
+    await expect(page.locator("#inserted-share")).to_have_text(says["share"])
     await expect(page.locator("#versions li")).to_have_count(2)
     await page.fill("textarea[name=short_answer]", "退款会在三个工作日内退回到您的银行卡，如果超过时间请联系我们。" * 3)
     await expect(page.locator('#short-answer-hint [data-channel="sms"]')).to_have_text(says["sms2"])

@@ -1,9 +1,11 @@
 /** The knowledge list: search, category, status chips with counts, sort, paging; each article with its
- * usefulness, owner and review-by date (overdue marked). The filters live in the address, so Back returns to them. */
+ * usefulness, how often it was suggested in the last 30 days, owner and review-by date (overdue marked). The
+ * filters live in the address, so Back returns to them. */
 import { CornerDownRight, Plus, Search, ThumbsDown, ThumbsUp } from "lucide-preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../shared/api";
 import { formatNumber, formatRelative, t } from "../shared/i18n";
+import { Suggested } from "./ArticleUsage";
 import { GapReport } from "./GapReport";
 import { boot } from "./boot";
 import { formatDay, formatWhen, languageName, statusName } from "./labels";
@@ -17,6 +19,7 @@ const SORTS: [string, string][] = [
   ["title", "Title"],
   ["review_by", "Review by, soonest first"],
   ["useful", "Most useful"],
+  ["suggested", "Most suggested"],
 ];
 
 interface Query {
@@ -95,7 +98,10 @@ function ArticleRow({ a }: { a: ListedArticle }) {
         ) : null}
       </td>
       <td data-label={t("Usefulness")}>
-        <Usefulness a={a} />
+        <span class="kb-usage">
+          <Usefulness a={a} />
+          <Suggested n={a.suggested_30d} />
+        </span>
       </td>
       <td data-label={t("Owner")}>{a.owner?.name || <span class="muted">{t("Nobody")}</span>}</td>
       <td data-label={t("Review by")} class="kb-review">

@@ -5,10 +5,11 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../shared/api";
 import { t } from "../shared/i18n";
 import { ArticleForm, type Fields, emptyFields, fieldsOf, toBody } from "./ArticleForm";
+import { UsagePanel } from "./ArticleUsage";
 import { boot } from "./boot";
 import { OwnerPicker } from "./OwnerPicker";
 import { statusName } from "./labels";
-import type { ArticleDetail, Person } from "./types";
+import type { ArticleDetail, ArticleUsage, Person } from "./types";
 import { Versions } from "./Versions";
 import { StatusBadge, errorText } from "./ui";
 import { WorkflowActions } from "./WorkflowActions";
@@ -33,6 +34,7 @@ export function Editor() {
   const [people, setPeople] = useState<Person[]>([]);
   const [busy, setBusy] = useState(false);
   const [versionsSeen, setVersionsSeen] = useState(0);
+  const [usage, setUsage] = useState<ArticleUsage | null>(null);
   const leaving = useRef(false);
 
   const show = (a: ArticleDetail) => {
@@ -43,7 +45,12 @@ export function Editor() {
     setVersionsSeen((n) => n + 1); // the history reloads after every change
   };
   useEffect(() => {
-    if (id) api<ArticleDetail>("GET", `/api/v1/knowledge/articles/${id}`).then(show, (e: unknown) => setSaid({ text: errorText(e), ok: false }));
+    // Only the article's read carries its use; the answers to edits and actions do not, so it is kept apart.
+    const read = (a: ArticleDetail & ArticleUsage) => {
+      show(a);
+      setUsage(a);
+    };
+    if (id) api<ArticleDetail & ArticleUsage>("GET", `/api/v1/knowledge/articles/${id}`).then(read, (e: unknown) => setSaid({ text: errorText(e), ok: false }));
     api<{ agents: Person[] }>("GET", "/api/v1/agents").then((r) => setPeople(r.agents), () => setPeople([]));
   }, []);
   useEffect(() => {
@@ -109,6 +116,7 @@ export function Editor() {
         </div>
         {id && article ? <OwnerPicker article={article} people={people} onChanged={show} say={setSaid} /> : null}
       </div>
+      {id && usage ? <UsagePanel usage={usage} /> : null}
       <ArticleForm
         fields={fields}
         onChange={setFields}

@@ -21,6 +21,7 @@ export interface ListedArticle {
   overdue: boolean;
   updated_at: string;
   usefulness: Usefulness;
+  suggested_30d: number;
 }
 
 export interface Overview {
@@ -60,6 +61,13 @@ export interface ArticleDetail {
   review_by: string | null;
   live: Version | null;
   working: Version | null;
+}
+
+/** How often the article was offered to agents in the last 30 days (UTC), and inserted into replies. */
+export interface ArticleUsage {
+  suggested_30d: number;
+  inserted_30d: number;
+  suggested_days: { day: string; suggested: number }[];
 }
 
 export interface Gap {
