@@ -80,6 +80,23 @@ class Features:
         )
 
 
+# Features.vector()'s order, by name: a model reads only the signals it weighs (RANKING weighs 6 of 19).
+VECTOR = (
+    *("lexical", "coverage", "margin", "match", "unknown", "foreign", "agree", "service", "asked", "missing"),
+    *("named", "whether", "rest", "main", "trouble_apart", "trouble_shared", "unwanted", "kind_unmet", "kind_met"),
+)
+_weighed: dict[int, tuple[tuple[float, ...], tuple[tuple[str, float], ...]]] = {}
+
+
 def calibrated(features: Features, coefficients: tuple[float, ...] = COEFFICIENTS) -> float:
-    z = coefficients[0] + sum(c * x for c, x in zip(coefficients[1:], features.vector(), strict=True))
+    # The same sum as over features.vector(), without its zero terms: the ranking scores 30 candidates a question.
+    known = _weighed.get(id(coefficients))
+    if known is None or known[0] is not coefficients:
+        if len(_weighed) > 64:  # a fit tries many models; a server holds two
+            _weighed.clear()
+        known = _weighed[id(coefficients)] = (
+            coefficients,
+            tuple((name, c) for name, c in zip(VECTOR, coefficients[1:], strict=True) if c),
+        )
+    z = coefficients[0] + sum(c * getattr(features, name) for name, c in known[1])
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

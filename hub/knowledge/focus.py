@@ -20,10 +20,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
-from hub.knowledge.gist import Concept
 from hub.knowledge.synonyms import entries_in, stands_for
 from hub.knowledge.terms import _CHAR_STOP, _EN_STOP, _pairs, _pinyin_words, _run_pinyin, asking_sentences, stem
-from hub.knowledge.text import _CJK, _WORD, STOPWORDS, _jieba
+from hub.knowledge.text import _CJK, _WORD, STOPWORDS, _jieba, precise_words
 
 MISSING_WORDS = 3.0  # unmatched words (at the highest rarity, in a sentence that asks) that make "missing" 1
 _RUNS = re.compile(r"([\u3400-\u9fff\uf900-\ufaff]+)")
@@ -91,6 +90,7 @@ class Unit:
     size: int = 1  # characters, for the share of a Chinese word its parts cover
 
 
+@lru_cache(maxsize=16384)  # a word's pieces are the same in every question: a base's vocabulary repeats
 def _parts(word: str) -> tuple[Part, ...]:
     """What stands for pieces of a Chinese word: its sub-words, the thesaurus concepts of the entries it
     contains (付款 in 分期付款), the pinyin of each character pair (a homophone typo: 琐定 for 锁定, meeting the
@@ -117,7 +117,7 @@ def _words(sentence: str) -> tuple[tuple[str, tuple[Part, ...]], ...]:
         if not chunk:
             continue
         if _CJK.match(chunk):
-            for w in _jieba().lcut(chunk):
+            for w in precise_words(chunk):
                 if not w.strip() or w in STOPWORDS or all(ch in _CHAR_STOP for ch in w):
                     continue
                 out.append((w, _parts(w)))
@@ -182,8 +182,9 @@ class Focus:
             self.rarity.append(u.weight * specificity(u.term) * math.log(1 + (n - df + 0.5) / (df + 0.5)))
         self._total = sum(self.rarity)
 
-    def covers(self, terms: Mapping[str, float], concepts: tuple[Concept, ...] = ()) -> Coverage:
-        """How much of the question the article's terms cover; ``concepts`` is the article's gist."""
+    def covers(self, terms: Mapping[str, float], gist_terms: frozenset[str] = frozenset()) -> Coverage:
+        """How much of the question the article's terms cover; ``gist_terms``: the terms of the article's gist
+        concepts together (gist.gist_terms)."""
         if not self._total:
             return Coverage(1.0, 0.0, 1.0)
         got = missing = rest = rest_got = 0.0
@@ -191,7 +192,7 @@ class Focus:
             share = 1.0 if any(a in terms for a in u.alts) else _covered(u, terms)
             got += rarity * share
             missing += rarity * (1 - share) / self._top
-            if not _names_gist(u, concepts):
+            if not _names_gist(u, gist_terms):
                 rest += rarity
                 rest_got += rarity * share
         return Coverage(got / self._total, min(1.0, missing / MISSING_WORDS), rest_got / rest if rest else 1.0)
@@ -208,12 +209,9 @@ class Coverage:
     rest: float
 
 
-def _names_gist(unit: Unit, concepts: tuple[Concept, ...]) -> bool:
+def _names_gist(unit: Unit, gist_terms: frozenset[str]) -> bool:
     """Whether a question word names one of the article's gist concepts (itself, a thesaurus member or a
     typo fix; a Chinese word also through a thesaurus entry spanning all of it)."""
-    for c in concepts:
-        if any(a in c.terms for a in unit.alts):
-            return True
-        if any(p.strength == 1.0 and p.end - p.start == unit.size and p.term in c.terms for p in unit.parts):
-            return True
-    return False
+    if not unit.alts.isdisjoint(gist_terms):
+        return True
+    return any(p.strength == 1.0 and p.end - p.start == unit.size and p.term in gist_terms for p in unit.parts)

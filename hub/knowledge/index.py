@@ -50,6 +50,7 @@ class IndexedArticle:
     trouble: bool = False  # its title, variants or tags report something wrong (trouble.py)
     gives_back: bool = False  # its main concept is giving something back or stopping it (trouble.py)
     gives: frozenset[str] = frozenset()  # the kinds of answer it gives: an amount, a time, a reason (asks.py)
+    gist_terms: frozenset[str] = frozenset()  # the gist's concepts' terms together (focus: what names none of it)
 
     @classmethod
     def build(
@@ -78,7 +79,10 @@ class IndexedArticle:
         gives_back = any(c.weight == top and not c.terms.isdisjoint(back) for c in concepts)
         gives = given_kinds([title, *variants, *tags], short_answer + "\n" + body, trouble)
         length = sum(terms.values())
-        return cls(article_id, locale, title, phrases, dict(terms), length, concepts, trouble, gives_back, gives)
+        gist_terms = frozenset().union(*(c.terms for c in concepts))
+        return cls(
+            article_id, locale, title, phrases, dict(terms), length, concepts, trouble, gives_back, gives, gist_terms
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +205,7 @@ class SuggestionIndex:
         if focus is None:
             return features
         article = self._articles[article_id]
-        covered = focus.covers(article.terms, article.gist)
+        covered = focus.covers(article.terms, article.gist_terms)
         # `named` looks the other way from `asked`: "How do I change the email I use to log in" covers the
         # password article's words (it sends an email, it is about logging in) but never names a password.
         return replace(

@@ -292,19 +292,31 @@ def stands_for(term: str, text: str) -> tuple[str, ...]:
     """The thesaurus members a question term stands for in this question: its own concept (an English
     stem), the concept of a phrase of the question it is part of, or of a Chinese entry it is part of.
     Empty when the thesaurus does not know it."""
-    by_term, phrases = _tables()
+    by_term, _phrases = _tables()
     out: list[str] = list(by_term.get(term, ()))
     for based in (b for t, b in _based(text) if t == term):
         out.extend(by_term.get(based, ()))
-    cjk = bool(_CJK.search(term))
-    text = _matchable(text)
-    for phrase, group in phrases:
-        if cjk:
-            if term == phrase or (term in phrase and len(term) > 1):
+    if _CJK.search(term):
+        out.extend(_entries_holding(term))
+    else:
+        text = _matchable(text)
+        for phrase, group in _phrases_of(term):
+            if phrase in text:
                 out.extend(group)
-        elif " " in phrase and term in group and phrase in text:
-            out.extend(group)
     return tuple(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=8192)
+def _entries_holding(term: str) -> tuple[str, ...]:
+    """The members of the concepts whose Chinese entries are this word or hold it (two characters or more)."""
+    return tuple(m for phrase, group in _tables()[1] if term == phrase or (term in phrase and len(term) > 1)
+                 for m in group)  # fmt: skip
+
+
+@lru_cache(maxsize=8192)
+def _phrases_of(term: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The English phrases of the concepts this term is a member of, with their concept."""
+    return tuple((phrase, group) for phrase, group in _tables()[1] if " " in phrase and term in group)
 
 
 def entries_in(word: str) -> list[tuple[str, tuple[str, ...]]]:

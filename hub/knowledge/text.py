@@ -155,12 +155,32 @@ def _cached_run_words(run: str) -> tuple[str, ...]:
 
 
 def _segment(run: str) -> tuple[str, ...]:
-    return tuple(w for w in _jieba().lcut_for_search(run) if w.strip())
+    """Search mode from the precise cut, as jieba's cut_for_search makes it (each word's two- and three-character
+    pieces that are dictionary words, then the word): one segmentation of the run serves both modes."""
+    freq = _jieba().dt.FREQ
+    out: list[str] = []
+    for w in precise_words(run):
+        if len(w) > 2:
+            out.extend(g for i in range(len(w) - 1) if freq.get(g := w[i : i + 2]))
+        if len(w) > 3:
+            out.extend(g for i in range(len(w) - 2) if freq.get(g := w[i : i + 3]))
+        out.append(w)
+    return tuple(w for w in out if w.strip())
 
 
 def run_words(run: str) -> tuple[str, ...]:
     """jieba's search-mode words of one run of Chinese characters (the words and their sub-words)."""
     return _cached_run_words(run) if len(run) <= _RUN_CACHED else _segment(run)
+
+
+@lru_cache(maxsize=2048)
+def _cached_precise(run: str) -> tuple[str, ...]:
+    return tuple(_jieba().lcut(run))
+
+
+def precise_words(run: str) -> tuple[str, ...]:
+    """jieba's precise cut of one run of Chinese characters (whole words, no sub-words)."""
+    return _cached_precise(run) if len(run) <= _RUN_CACHED else tuple(_jieba().lcut(run))
 
 
 @lru_cache(maxsize=4096)

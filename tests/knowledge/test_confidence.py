@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import pytest
 
@@ -25,7 +25,7 @@ from bench.knowledge_eval import (
     sample_index,
 )
 from bench.knowledge_fit import _solve, choose_threshold, fit, held_out
-from hub.knowledge.confidence import COEFFICIENTS, GAP_THRESHOLD, RANKING, THRESHOLD, Features, calibrated
+from hub.knowledge.confidence import COEFFICIENTS, GAP_THRESHOLD, RANKING, THRESHOLD, VECTOR, Features, calibrated
 from hub.knowledge.index import SuggestionIndex
 
 
@@ -112,3 +112,15 @@ def test_feedback_moves_the_ranking_never_the_confidence(index: SuggestionIndex)
     assert after[first.article_id].score < first.score and after[second.article_id].score > second.score
     index.set_feedback(first.article_id, 0)
     index.set_feedback(second.article_id, 0)
+
+
+def test_the_models_read_the_signals_in_the_vectors_order() -> None:
+    # calibrated() reads a model's weighed signals by name: the names must be vector()'s order.
+    f = Features(
+        0.1, 0.2, 0.3, 0.4, 0.5, True, True, 0.6, 0.7, 0.8, 0.9, True, 0.25, True, False, True, True, False, True
+    )
+    assert tuple(float(getattr(f, name)) for name in VECTOR) == f.vector()
+    assert tuple(field.name for field in fields(Features)) == VECTOR
+    for model in (RANKING, COEFFICIENTS):
+        z = model[0] + sum(c * x for c, x in zip(model[1:], f.vector(), strict=True))
+        assert calibrated(f, model) == pytest.approx(1 / (1 + math.exp(-z)), abs=1e-12)

@@ -22,7 +22,7 @@ def _article(key: str, locale: str) -> int:
 def _coverage(index: SuggestionIndex, question: str, key: str, locale: str) -> Coverage:
     focus = Focus(units(question, index._fix), index._postings, len(index))
     article = index._articles[_article(key, locale)]
-    return focus.covers(article.terms, article.gist)
+    return focus.covers(article.terms, article.gist_terms)
 
 
 def _asked(index: SuggestionIndex, question: str, key: str, locale: str) -> tuple[float, float]:
