@@ -8,6 +8,7 @@ acknowledgements of customers' new tickets are rate-limited.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from hub.agents.accounts import Principal
@@ -16,7 +17,7 @@ from hub.channels.email.config import Mailbox
 from hub.channels.email.loops import automatic
 from hub.channels.email.notices import MailNotices
 from hub.channels.email.parse import ParsedMail
-from hub.channels.email.parser_pool import MailParser
+from hub.channels.email.parser_pool import MailParser, Parsed, parse_detached
 from hub.channels.email.raw import RawMailStore
 from hub.channels.limits import SenderLimiter
 from hub.channels.registry import ChannelRegistry
@@ -55,9 +56,7 @@ class EmailIntake:
     async def receive(self, data: bytes, mailbox: Mailbox, envelope_from: str | None = None) -> IngestResult | None:
         """Store one mail. Returns the stored contact; None for a delivery report or automatic mail.
         `envelope_from` is SMTP's MAIL FROM ("" for the null sender); IMAP mail has none."""
-        raw_key = await self.raw.put(data)
-        # Off the loop (big mail: in another process, which reads the copy just written).
-        mail, report = await self.parser.parse(data, envelope_from, self.raw.digest(raw_key), self.raw.path(raw_key))
+        raw_key, (mail, report) = await self._copy_and_parse(data, envelope_from)
         if report is not None:
             await self.notices.report(mail, report, mailbox.name, raw_key)
             return None
@@ -71,6 +70,19 @@ class EmailIntake:
         if result.action == ThreadAction.NEW and mailbox.auto_ack and mail.sender:
             await self._acknowledge(result, mail.sender, mailbox.auto_ack)
         return result
+
+    async def _copy_and_parse(self, data: bytes, envelope_from: str | None) -> tuple[str, Parsed]:
+        """The raw copy on disk, then the mail parsed off the loop (big mail: in another process, which reads
+        the copy just written)."""
+        if self.parser.in_thread(data):
+            # Small mail: one trip to a thread for both, the copy first (each trip costs the loop 50 us of CPU).
+            return await asyncio.to_thread(self._copy_then_parse, data, envelope_from)
+        raw_key = await self.raw.put(data)
+        return raw_key, await self.parser.parse(data, envelope_from, self.raw.digest(raw_key), self.raw.path(raw_key))
+
+    def _copy_then_parse(self, data: bytes, envelope_from: str | None) -> tuple[str, Parsed]:
+        raw_key = self.raw.write(data)
+        return raw_key, parse_detached(data, envelope_from, self.raw.digest(raw_key))
 
     async def _store_parts(
         self, mail: ParsedMail

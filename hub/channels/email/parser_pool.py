@@ -39,12 +39,17 @@ class MailParser:
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
 
+    @staticmethod
+    def in_thread(data: bytes) -> bool:
+        """Whether `parse` reads this mail in a thread (small mail) rather than in the worker process."""
+        return len(data) < PROCESS_FROM_BYTES
+
     async def parse(
         self, data: bytes, envelope_from: str | None = None, content_hash: str | None = None, copy: Path | None = None
     ) -> Parsed:
         """(mail, what it reports if it is a delivery report). `envelope_from`: SMTP's MAIL FROM, if any;
         `content_hash`: the bytes' SHA-256 if known; `copy`: a file holding the same bytes, if there is one."""
-        if len(data) < PROCESS_FROM_BYTES:
+        if self.in_thread(data):
             return await asyncio.to_thread(parse_detached, data, envelope_from, content_hash)
         # multiprocessing and the process pool's module: with the first big mail, as the pool itself.
         import multiprocessing

@@ -21,9 +21,10 @@ class RawMailStore:
     async def put(self, data: bytes) -> str:
         """The copy's key, once the copy is on disk (hashed, written, file and directory synced: in a thread,
         off the loop; hashing 5 MB on the loop held it for 10 ms)."""
-        return await asyncio.to_thread(self._write, data)
+        return await asyncio.to_thread(self.write, data)
 
-    def _write(self, data: bytes) -> str:
+    def write(self, data: bytes) -> str:
+        """put, blocking: for a caller already in a thread."""
         key = f"{datetime.now(UTC):%Y/%m/%d}/{hashlib.sha256(data).hexdigest()}.eml"
         path = self.root / key
         if not path.exists():
