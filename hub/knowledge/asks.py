@@ -44,7 +44,7 @@ _TIME_WORDS = re.compile(
 _REASON_WORDS = re.compile(r"\bwhy\b|为什么|为啥")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def asked_kinds(query: str) -> frozenset[str]:
     """The kinds of answer the question's asking sentences ask for (empty: a how, where or whether)."""
     found: set[str] = set()

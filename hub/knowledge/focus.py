@@ -90,7 +90,7 @@ class Unit:
     size: int = 1  # characters, for the share of a Chinese word its parts cover
 
 
-@lru_cache(maxsize=16384)  # a word's pieces are the same in every question: a base's vocabulary repeats
+@lru_cache(maxsize=4096)  # a word's pieces are the same in every question: a base's vocabulary repeats
 def _parts(word: str) -> tuple[Part, ...]:
     """What stands for pieces of a Chinese word: its sub-words, the thesaurus concepts of the entries it
     contains (付款 in 分期付款), the pinyin of each character pair (a homophone typo: 琐定 for 锁定, meeting the
@@ -109,7 +109,7 @@ def _parts(word: str) -> tuple[Part, ...]:
     return tuple(parts)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _words(sentence: str) -> tuple[tuple[str, tuple[Part, ...]], ...]:
     """Whole words of a sentence: English stems, Chinese words by jieba's precise cut (with their sub-words)."""
     out: list[tuple[str, tuple[Part, ...]]] = []

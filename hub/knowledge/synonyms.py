@@ -242,7 +242,7 @@ def _phrase_words_concepts() -> dict[str, set[int]]:
     return concepts_of
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _matchable(text: str) -> str:
     """The question as the thesaurus' entries are matched in it: lower-cased (for Chinese entries), then its
     English words as terms, padded with spaces (for phrases, whatever form the customer wrote them in)."""
@@ -252,7 +252,7 @@ def _matchable(text: str) -> str:
     return lowered + "\n " + " ".join(word_term(w) for w in _WORD.findall(lowered)) + " "
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _word_terms(text: str) -> tuple[tuple[str, str], ...]:
     """The question's English words as (stem, stem of the base form): "undone" is ("undon", "undo")."""
     from hub.knowledge.terms import stem, word_term
@@ -266,7 +266,7 @@ def _based(text: str) -> list[tuple[str, str]]:
     return [(term, base) for term, base in _word_terms(text) if term != base]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _apart(text: str) -> frozenset[str]:
     """Pairs of the question's English words (as terms) with up to GAP words between them, padded like a
     two-word phrase: "send the shoes back" holds "send back", "take my old coat back" "take back"."""

@@ -54,8 +54,13 @@ def _stemmer() -> Any:  # snowballstemmer has no type hints
 _KEPT_APART = {"customer": "customer", "customers": "customer"}
 
 
-@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
+    # A number is its own stem: order and phone numbers would fill the cache, one entry each.
+    return word if word.isdigit() else _stem(word)
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
     return _KEPT_APART.get(word) or snowball(word)
 
 
@@ -87,7 +92,7 @@ def _syllables() -> frozenset[str]:
     return frozenset(to_normal(p) for p in toned)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def _run_pinyin(run: str) -> tuple[str, ...]:
     return tuple(lazy_pinyin()(run))
 
@@ -136,7 +141,7 @@ def _pairs(syllables: list[str]) -> Iterable[str]:
     return ("py:" + a + b for a, b in pairwise(syllables))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def weighted_terms(text: str, query: bool = False, helpers: bool = True) -> dict[str, float]:
     """Term -> weight (the highest it gets in the text). In a query, Latin words that all read as pinyin
     give pinyin pairs: "wang ji mi ma" (three syllables or more) as Chinese only, "mima" as both.

@@ -183,7 +183,7 @@ def precise_words(run: str) -> tuple[str, ...]:
     return _cached_precise(run) if len(run) <= _RUN_CACHED else tuple(_jieba().lcut(run))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=2048)
 def tokens(text: str) -> tuple[str, ...]:
     """Lower-cased words; Chinese runs segmented with jieba (search mode: also the sub-words)."""
     text = text.lower()

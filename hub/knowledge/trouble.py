@@ -45,7 +45,7 @@ def _faults() -> re.Pattern[str]:
     return re.compile("|".join(rf"\b{re.escape(m)}\b" if m.isascii() else re.escape(m) for m in members))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def reports_trouble(text: str, wanting: bool = True) -> bool:
     """Whether the text says something is wrong: a negation (not the Chinese "能不能" kind) or a fault.
     ``wanting`` False: not wanting something does not count (a question's, which `unwanted` weighs; an
@@ -56,7 +56,7 @@ def reports_trouble(text: str, wanting: bool = True) -> bool:
     return bool(_NEGATION.search(lowered) or _faults().search(lowered))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def unwanted(text: str) -> bool:
     """Whether the text says the customer does not want, like or need something (any more)."""
     return bool(_UNWANTED.search(text.lower().replace("’", "'")))
