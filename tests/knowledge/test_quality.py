@@ -70,6 +70,7 @@ def test_the_training_set_and_the_last_fresh_set_are_new_questions() -> None:
         FRESH10,
         FRESH11,
         FRESH12,
+        FRESH13,
         TRAIN2,
     )
 
@@ -132,3 +133,10 @@ def test_the_training_set_and_the_last_fresh_set_are_new_questions() -> None:
     assert len(FRESH12) >= 150 and sum(not q["key"] for q in FRESH12) >= 60
     assert Counter(q["locale"] for q in FRESH12) == {"en": 80, "zh-CN": 80}
     assert {(q["key"], q["locale"]) for q in FRESH12 if q["key"]} == keys
+    # fresh13, written blind after the twelfth in another voice: likewise against every earlier set.
+    written += [q["q"].lower() for q in FRESH12]
+    for q in FRESH13:
+        assert process.extractOne(q["q"].lower(), written, scorer=fuzz.ratio, score_cutoff=70) is None, q["q"]
+    assert len(FRESH13) >= 150 and sum(not q["key"] for q in FRESH13) >= 60
+    assert Counter(q["locale"] for q in FRESH13) == {"en": 80, "zh-CN": 80}
+    assert {(q["key"], q["locale"]) for q in FRESH13 if q["key"]} == keys
