@@ -1,20 +1,53 @@
 """How often each article was suggested in the last 30 days, as the knowledge list and the article's read give it:
 suggestions made through the suggest endpoint and flushed, days before the window left out, the list sorted by it,
-and the article's days and insertions over the same window."""
+and the article's days and insertions over the same window. The window's exact edges are checked on a fixed day;
+through the API every assertion holds whichever side of midnight UTC each request falls on."""
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import select
 
 from hub import keys
 from hub.clock import utcnow
 from hub.db.engine import Database
 from hub.knowledge.tables import ArticleDay, ArticleEvent
+from hub.knowledge.usage_counts import article_usage, suggested_per_article
 from tests.agent_console.test_knowledge_overview import overview, write
 from tests.conftest import Hub, make_token
 from tests.mail_kit import call_api
 from tests.waiting import until
+
+
+async def test_the_window_is_the_30_utc_days_to_today_included(hub: Hub, db: Database) -> None:
+    km = await make_token(db, "knowledge_manager")
+    refund, gift = await write(hub, km, "Refund timing"), await write(hub, km, "Gift wrapping")
+    today = date(2026, 3, 1)  # a fixed day: the window cannot move while the test runs
+    first = today - timedelta(days=29)
+    async with db.write() as uow:
+        uow.session.add_all([
+            ArticleDay(article_id=refund, day=first - timedelta(days=1), suggested=1000),  # the day before it
+            ArticleDay(article_id=refund, day=first, suggested=7),  # its first day counts
+            ArticleDay(article_id=refund, day=today, suggested=2),  # and its last, today
+            ArticleDay(article_id=refund, day=today + timedelta(days=1), suggested=500),  # after it
+            ArticleDay(article_id=gift, day=today - timedelta(days=3), suggested=1),
+        ])  # fmt: skip
+        start = datetime.combine(first, time.min, tzinfo=UTC)  # the window's first instant
+        uow.session.add_all([
+            ArticleEvent(article_id=refund, kind="inserted", created_at=start),
+            ArticleEvent(article_id=refund, kind="inserted", created_at=start - timedelta(microseconds=1)),
+            ArticleEvent(article_id=refund, kind="helpful", created_at=start),
+        ])  # fmt: skip
+    async with db.read() as s:
+        assert await suggested_per_article(s, today) == {refund: 9, gift: 1}
+        usage = await article_usage(s, refund, today)
+        assert (await article_usage(s, gift, today)).inserted == 0
+    assert usage.suggested == 9 and usage.inserted == 1
+    assert [d for d, _ in usage.days] == [first + timedelta(days=i) for i in range(30)]
+    assert usage.days[0] == (first, 7) and usage.days[-1] == (today, 2)
+    assert sum(n for _, n in usage.days[1:-1]) == 0
 
 
 async def test_suggestions_in_the_last_30_days_per_article_sorted_and_per_day(hub: Hub, db: Database) -> None:
@@ -43,11 +76,16 @@ async def test_suggestions_in_the_last_30_days_per_article_sorted_and_per_day(hu
     assert shown[refund] >= 3, shown
     await knowledge.flush()
 
+    # Older days, on either side of the window whatever day the requests below fall on (today or, past midnight
+    # UTC, the day after): the window's exact edges are test_the_window_is_the_30_utc_days_to_today_included's.
     today = utcnow().date()
-    async with db.write() as uow:  # older days: the window's first day counts, the day before it does not
+    async with db.read() as s:  # the day the flush wrote: today, or the day before if midnight came between
+        flushed = await s.scalar(select(ArticleDay.day).where(ArticleDay.article_id == refund))
+    assert flushed is not None and today - timedelta(days=1) <= flushed <= today
+    async with db.write() as uow:
         uow.session.add_all([
-            ArticleDay(article_id=refund, day=today - timedelta(days=30), suggested=1000),
-            ArticleDay(article_id=address, day=today - timedelta(days=29), suggested=7),
+            ArticleDay(article_id=refund, day=today - timedelta(days=31), suggested=1000),
+            ArticleDay(article_id=address, day=today - timedelta(days=28), suggested=7),
         ])  # fmt: skip
     expected = {refund: shown[refund], address: shown[address] + 7, draft: 0}
 
@@ -69,9 +107,13 @@ async def test_suggestions_in_the_last_30_days_per_article_sorted_and_per_day(hu
     assert status == 200, article
     assert article["suggested_30d"] == expected[address] and article["inserted_30d"] == 2
     days = article["suggested_days"]
-    assert len(days) == 30 and days[-1]["day"] == today.isoformat()
-    assert days[0] == {"day": (today - timedelta(days=29)).isoformat(), "suggested": 7}
-    assert days[-1]["suggested"] == shown[address] and sum(d["suggested"] for d in days[1:-1]) == 0
+    last = date.fromisoformat(days[-1]["day"])  # the request's own today
+    assert last in (today, today + timedelta(days=1))
+    assert [d["day"] for d in days] == [(last - timedelta(days=29 - i)).isoformat() for i in range(30)]
+    per_day = {d["day"]: d["suggested"] for d in days if d["suggested"]}
+    assert per_day == {(today - timedelta(days=28)).isoformat(): 7} | (
+        {flushed.isoformat(): shown[address]} if shown[address] else {}
+    )
     status, untouched = await call_api(hub, km, "GET", f"/api/v1/knowledge/articles/{draft}")
     assert status == 200 and untouched["suggested_30d"] == 0 and untouched["inserted_30d"] == 0
     assert [d["suggested"] for d in untouched["suggested_days"]] == [0] * 30
