@@ -6,7 +6,7 @@ import html
 import re
 from collections.abc import Iterator
 
-from hub.knowledge.terms import stem
+from hub.knowledge.terms import snowball
 from hub.knowledge.text import STOPWORDS, tokens
 
 _SAFE = re.compile(r"[^0-9a-z\u3400-\u9fff\uf900-\ufaff]+")
@@ -73,7 +73,7 @@ def _found(flat: str, terms: list[str], start: int, end: int) -> Iterator[tuple[
     lower = flat[start:end].lower()
     chinese = sorted({t for t in terms if t and _CJK.match(t)}, key=len, reverse=True)
     latin = [t for t in terms if t and not _CJK.match(t)]
-    stems = {stem(t) for t in latin}
+    stems = {snowball(t) for t in latin}
     # A stem is (nearly) a start of its word: only words starting as a term or its stem are stemmed, so a
     # long message costs a regex pass, not a stemmer call per word.
     starts = {w[:3] for w in (*latin, *stems)}
@@ -83,5 +83,5 @@ def _found(flat: str, terms: list[str], start: int, end: int) -> Iterator[tuple[
         return
     for m in re.finditer(pattern, lower):
         word = m.group()
-        if _CJK.match(word) or any(word.startswith(t) for t in latin) or stem(word) in stems:
+        if _CJK.match(word) or any(word.startswith(t) for t in latin) or snowball(word) in stems:
             yield start + m.start(), start + m.end()

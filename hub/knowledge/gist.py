@@ -15,7 +15,7 @@ from collections.abc import Container
 from dataclasses import dataclass
 from functools import lru_cache
 
-from hub.knowledge.synonyms import _GROUPS
+from hub.knowledge.concepts import GROUPS
 from hub.knowledge.terms import _pairs, _run_pinyin, stem, weighted_terms
 from hub.knowledge.text import _CJK
 
@@ -34,7 +34,7 @@ def _kin() -> dict[str, frozenset[str]]:
     of that kind. Multi-word entries are left out: "where is my" would make "is" a tracking word; a
     question's phrase ("money back") still names the concept through the members it adds to its terms."""
     out: dict[str, frozenset[str]] = {}
-    for line in _GROUPS:
+    for line in GROUPS:
         members = frozenset(m if _CJK.search(m) else stem(m) for m in line.split("|") if _CJK.search(m) or m.isalpha())
         for m in members:
             out[m] = out.get(m, frozenset()) | members

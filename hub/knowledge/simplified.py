@@ -1,4 +1,4 @@
-"""Traditional Chinese read as simplified for search: 怎麼註銷帳號 finds the article that says 注销账号."""
+"""Traditional Chinese read as simplified for search: 怎麼註銷帳號 is searched as 怎么注销帐号."""
 
 from __future__ import annotations
 

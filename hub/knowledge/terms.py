@@ -65,7 +65,7 @@ def _stem(word: str) -> str:
 
 
 def snowball(word: str) -> str:
-    """Snowball's own English stem."""
+    """Snowball's own English stem, as the search engines stem (ticket search highlights by it)."""
     return str(_stemmer().stemWord(word))
 
 

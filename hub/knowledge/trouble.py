@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from hub.knowledge.synonyms import _GROUPS
+from hub.knowledge.concepts import GROUPS
 
 # The thesaurus concepts that are faults (by their first member): what customers report as gone wrong.
 FAULT_CONCEPTS = ("damaged", "locked", "failed", "missing", "crash", "twice")
@@ -39,7 +39,7 @@ _ASKING_FORMS = re.compile(
 
 @lru_cache(maxsize=1)
 def _faults() -> re.Pattern[str]:
-    members = [m for g in _GROUPS if g.split("|")[0] in FAULT_CONCEPTS for m in g.split("|")]
+    members = [m for g in GROUPS if g.split("|")[0] in FAULT_CONCEPTS for m in g.split("|")]
     # Longest first, so "won't go through" wins over a shorter member inside it; English as whole words.
     members.sort(key=len, reverse=True)
     return re.compile("|".join(rf"\b{re.escape(m)}\b" if m.isascii() else re.escape(m) for m in members))
@@ -68,7 +68,7 @@ def give_back_terms() -> frozenset[str]:
     from hub.knowledge.terms import stem
 
     out: set[str] = set()
-    for group in _GROUPS:
+    for group in GROUPS:
         members = group.split("|")
         if members[0] in GIVE_BACK_CONCEPTS:
             out.update(m if not m.isascii() else stem(m) for m in members if not m.isascii() or m.isalpha())
