@@ -71,6 +71,8 @@ class ArticleDay(Base):
     the usage log (a row per suggestion was five rows per inbound message, and nothing read them one by one)."""
 
     __tablename__ = "kb_article_days"
+    # The knowledge list sums the last 30 days for every article: by day first, or it reads every day ever kept.
+    __table_args__ = (Index("ix_kb_article_days_day", "day", "article_id"),)
     article_id: Mapped[int] = mapped_column(ForeignKey("kb_articles.id", ondelete="CASCADE"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     suggested: Mapped[int] = mapped_column(Integer, default=0)
