@@ -70,7 +70,7 @@ class SqliteRows:
                 elif isinstance(kind, JSONDocument):
                     converters.append((name, json_text))
                 else:  # anything else as SQLAlchemy binds it (None: the driver takes it as it is)
-                    converters.append((name, kind.bind_processor(dialect)))
+                    converters.append((name, kind.dialect_impl(dialect).bind_processor(dialect)))
             self._compiled = (compiled.string, tuple(converters))
         return self._compiled
 

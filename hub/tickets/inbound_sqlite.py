@@ -62,7 +62,7 @@ class DriverRead:
                 elif isinstance(kind, JSONDocument):
                     converters.append(_json)
                 else:
-                    converters.append(kind.result_processor(dialect, None))
+                    converters.append(kind.dialect_impl(dialect).result_processor(dialect, None))
             self._compiled = (compiled, tuple(converters))
         return self._compiled
 

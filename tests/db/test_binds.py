@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import Column, Date, DateTime, Integer, MetaData, Table, select, text
 
 from hub.db.binds import SqliteRows, json_text, utc_text
 from hub.db.engine import Database
 from hub.db.models import INTERACTIONS, TICKETS, Customer, Queue, Ticket
 from hub.settings import Settings
 from hub.tickets.inbound import _TOUCH_TICKET
+from hub.tickets.inbound_sqlite import DriverRead
 from hub.tickets.queues import sync_queues
 
 INSERT = INTERACTIONS.insert().returning(INTERACTIONS.c.id, INTERACTIONS.c.external_id)
@@ -105,3 +106,25 @@ async def test_a_row_without_a_column_is_refused_not_defaulted(db: Database, set
     with pytest.raises(ValueError, match="created_at"):
         async with db.write() as uow:
             await SqliteRows(INSERT).insert_returning(uow.session, partial)
+
+
+async def test_plain_date_and_time_columns_are_bound_and_read_as_the_sqlite_dialect_does(db: Database) -> None:
+    # Not used by today's batch, but a column of a plain type must not fall back to the driver's own adapter
+    # (which writes a time without its microseconds when they are zero, unlike SQLAlchemy's SQLite DATETIME).
+    if not db.is_sqlite:
+        pytest.skip("SQLite only: PostgreSQL's statements keep SQLAlchemy's binding")
+    table = Table("bind_probe", MetaData(), Column("n", Integer), Column("at", DateTime), Column("day", Date))
+    async with db.write() as uow:
+        await uow.session.run_sync(lambda s: table.create(s.connection()))
+    values: list[dict[str, Any]] = [
+        {"n": 1, "at": datetime(2026, 12, 5, 9, 0), "day": date(2026, 12, 5)},
+        {"n": 2, "at": datetime(2026, 12, 5, 9, 0, 0, 7), "day": date(999, 1, 2)},
+    ]
+    async with db.write() as uow:
+        await SqliteRows(table.insert()).execute_many(uow.session, values)
+        await uow.session.execute(table.insert(), [{**v, "n": v["n"] + 10} for v in values])
+    async with db.read() as s:
+        raw = list(await s.execute(text("SELECT n % 10, at, day FROM bind_probe ORDER BY n")))
+        back = await DriverRead(select(table.c.at, table.c.day).order_by(table.c.n)).rows(s, {})
+    assert raw[:2] == raw[2:] and raw[0][1] == "2026-12-05 09:00:00.000000"
+    assert back[:2] == back[2:] == [(v["at"], v["day"]) for v in values]
