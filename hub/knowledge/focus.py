@@ -22,7 +22,7 @@ from itertools import pairwise
 
 from hub.knowledge.synonyms import entries_in, stands_for
 from hub.knowledge.terms import _CHAR_STOP, _EN_STOP, _pairs, _pinyin_words, _run_pinyin, asking_sentences, stem
-from hub.knowledge.text import _CJK, _WORD, STOPWORDS, _jieba, precise_words
+from hub.knowledge.text import _CJK, _WORD, STOPWORDS, _jieba, precise_words, run_words
 
 MISSING_WORDS = 3.0  # unmatched words (at the highest rarity, in a sentence that asks) that make "missing" 1
 _RUNS = re.compile(r"([\u3400-\u9fff\uf900-\ufaff]+)")
@@ -96,7 +96,7 @@ def _parts(word: str) -> tuple[Part, ...]:
     contains (付款 in 分期付款), the pinyin of each character pair (a homophone typo: 琐定 for 锁定, meeting the
     article's pinyin pairs) and, at half strength, its single characters (修 of 报修 in 维修)."""
     parts: list[Part] = []
-    for sub in dict.fromkeys(s for s in _jieba().lcut_for_search(word) if 1 < len(s) < len(word)):
+    for sub in dict.fromkeys(s for s in run_words(word) if 1 < len(s) < len(word)):
         start = word.find(sub)
         parts.append(Part(sub, start, start + len(sub), 1.0))
     for entry, group in entries_in(word):

@@ -223,11 +223,11 @@ class SuggestionIndex:
         )
 
     def _features(self, query: str, locale: str | None) -> tuple[list[tuple[int, Features]], Focus | None]:
-        query = simplified(query[:MAX_QUERY_CHARS])
-        weights = self._expand(asking_weights(query[:MAX_QUERY_CHARS]))
+        query = simplified(query[:MAX_QUERY_CHARS])[:MAX_QUERY_CHARS]  # the rest of the method reads this text
+        weights = self._expand(asking_weights(query))
         if not weights or not self._articles:
             return [], None
-        offered, concepts, phrased = related(query[:MAX_QUERY_CHARS], weights, self._postings)
+        offered, concepts, phrased = related(query, weights, self._postings)
         for term in [t for t, w in offered.items() if not w and t in weights]:
             del weights[term]  # understood through the thesaurus: not an unknown word
         # Only words count as unknown (single characters and pinyin pairs are helpers), and only the customer's
@@ -252,18 +252,18 @@ class SuggestionIndex:
         candidates, lexical, covered, ideal = scored.candidates, scored.scores, scored.covered, scored.ideal
         if not candidates:
             return [], None
-        match = self._phrase_match(query[:MAX_QUERY_CHARS], candidates)
+        match = self._phrase_match(query, candidates)
         top = lexical[candidates[0]]
         second = lexical[candidates[1]] if len(candidates) > 1 else 0.0
         # A question typed in pinyin is guessed English by its letters; its words are Chinese.
         latin = any(t.isascii() and not t.startswith("py:") for t in weights)
         best_match = max(match.values(), default=0.0)
-        focus = Focus(units(query[:MAX_QUERY_CHARS], self._fix), self._postings, len(self._articles))
+        focus = Focus(units(query, self._fix), self._postings, len(self._articles))
         focus.query_terms = frozenset(weights) | particled
-        focus.trouble = reports_trouble(query[:MAX_QUERY_CHARS], wanting=False)
-        focus.unwanted = unwanted(query[:MAX_QUERY_CHARS])
-        focus.asks = asked_kinds(query[:MAX_QUERY_CHARS])
-        asks_whether = whether(query[:MAX_QUERY_CHARS])
+        focus.trouble = reports_trouble(query, wanting=False)
+        focus.unwanted = unwanted(query)
+        focus.asks = asked_kinds(query)
+        asks_whether = whether(query)
         features = [
             (
                 article_id,
