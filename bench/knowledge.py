@@ -324,6 +324,7 @@ def main() -> None:
     p.add_argument("--fresh11", action="store_true", help="also the eleventh never-tuned set: for final figures only")
     p.add_argument("--fresh12", action="store_true", help="also the twelfth never-tuned set: for final figures only")
     p.add_argument("--fresh13", action="store_true", help="also the thirteenth never-tuned set: for final figures only")
+    p.add_argument("--fresh14", action="store_true", help="also the fourteenth never-tuned set: for final figures only")
     p.add_argument("--no-scale", action="store_true", help="quality only: skip the latency runs at 10k and 40k")
     args = p.parse_args()
     index = sample_index()
@@ -342,6 +343,7 @@ def main() -> None:
         args.fresh11,
         args.fresh12,
         args.fresh13,
+        args.fresh14,
     )
     quality = report(index, *fresh)
     for half, figures in quality.items():

@@ -71,6 +71,7 @@ def test_the_training_set_and_the_last_fresh_set_are_new_questions() -> None:
         FRESH11,
         FRESH12,
         FRESH13,
+        FRESH14,
         TRAIN2,
     )
 
@@ -140,3 +141,10 @@ def test_the_training_set_and_the_last_fresh_set_are_new_questions() -> None:
     assert len(FRESH13) >= 150 and sum(not q["key"] for q in FRESH13) >= 60
     assert Counter(q["locale"] for q in FRESH13) == {"en": 80, "zh-CN": 80}
     assert {(q["key"], q["locale"]) for q in FRESH13 if q["key"]} == keys
+    # fresh14, written blind after the thirteenth in another voice: likewise against every earlier set.
+    written += [q["q"].lower() for q in FRESH13]
+    for q in FRESH14:
+        assert process.extractOne(q["q"].lower(), written, scorer=fuzz.ratio, score_cutoff=70) is None, q["q"]
+    assert len(FRESH14) >= 150 and sum(not q["key"] for q in FRESH14) >= 60
+    assert Counter(q["locale"] for q in FRESH14) == {"en": 80, "zh-CN": 80}
+    assert {(q["key"], q["locale"]) for q in FRESH14 if q["key"]} == keys
