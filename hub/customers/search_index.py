@@ -49,6 +49,10 @@ def is_sqlite(s: AsyncSession | Connection) -> bool:
     return (s.get_bind() if isinstance(s, AsyncSession) else s).dialect.name == "sqlite"
 
 
+_SQLITE_INSERT = "INSERT INTO ticket_words (rowid, words, ticket_id, coach_for) VALUES (?, ?, ?, ?)"
+_MAX_IDS = 500  # under SQLite's oldest cap on parameters per statement (999)
+
+
 def _ticket_insert(sqlite: bool) -> Any:
     if sqlite:
         return text(
@@ -67,14 +71,26 @@ def ticket_rows(rows: Sequence[dict[str, Any]], sqlite: bool) -> tuple[Any, list
 
 
 async def put_ticket_rows(s: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    sqlite = is_sqlite(s)
-    if sqlite:  # FTS5 has no upsert: a row written again (a subject) replaces the old one
-        ids = [r["id"] for r in rows]
-        await s.execute(text("DELETE FROM ticket_words WHERE rowid IN :ids").bindparams(
-            bindparam("ids", expanding=True)), {"ids": ids})  # fmt: skip
-    statement, params = ticket_rows(rows, sqlite)
+    if is_sqlite(s):
+        await _put_sqlite(s, rows)
+        return
+    statement, params = ticket_rows(rows, False)
     if params:
         await s.execute(statement, params)
+
+
+async def _put_sqlite(s: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """FTS5 has no upsert: a row written again (a subject) replaces the old one. Plain SQL and tuples to the driver
+    (every inbound batch writes these): no parameter dict per row, no IN list rendered again at each execution."""
+    conn = await s.connection()
+    ids = [r["id"] for r in rows]
+    for start in range(0, len(ids), _MAX_IDS):
+        chunk = tuple(ids[start : start + _MAX_IDS])
+        marks = ", ".join("?" * len(chunk))  # placeholders only: the values go as parameters
+        await conn.exec_driver_sql(f"DELETE FROM ticket_words WHERE rowid IN ({marks})", chunk)  # noqa: S608
+    values = [(r["id"], r["words"], r["ticket_id"], r["coach"]) for r in rows if r["words"]]
+    if values:
+        await conn.exec_driver_sql(_SQLITE_INSERT, values)
 
 
 async def forget_tickets(s: AsyncSession, ticket_ids: Iterable[int]) -> int:

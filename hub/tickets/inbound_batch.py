@@ -6,9 +6,11 @@ which contacts are already stored, one finds the senders' customers, one the mes
 executemany moves the tickets, one multi-row INSERT ... RETURNING stores the contacts, one fills the search
 index and one the history. A new customer's contacts (no thread, no claim) are the other common case:
 inbound_new.py opens their customers and tickets in a few statements for the batch (the first contact opens
-the ticket, the next ones continue it) and their contacts join the same INSERTs. Everything else (a ticket to
-reopen, a pending or merged ticket, a hint naming another customer's ticket, claims, extra identities, a message
-id repeated within the batch, a new customer writing twice by e-mail or on two channels) goes through
+the ticket, the next ones continue it) and their contacts join the same INSERTs; so does a known customer's
+e-mail that answers none of their messages (a new thread: a new ticket, in the same INSERT). Everything else (a
+ticket to reopen, a pending or merged ticket, a chat or SMS hint naming another customer's ticket, claims, extra
+identities, a message id repeated within the batch, a new customer writing twice by e-mail or on two channels, a
+known customer starting two e-mail threads in one batch) goes through
 ContactWriter.store one by one, in the same transaction. A message stored before (a provider's retry) writes
 nothing: one SELECT answers all of them, and their senders' other contacts stay on the batch path. A customer
 is handled by one path only, so their contacts keep their order.
@@ -19,7 +21,7 @@ identity moved between batches is seen by the next batch.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -37,7 +39,7 @@ from hub.envelopes import IdentityRef, InboundEnvelope
 from hub.events import MessageReceived, TicketCreated
 from hub.events.snapshots import InteractionSnapshot, TicketSnapshot
 from hub.tickets.inbound import _TOUCH_TICKET, ContactWriter, IngestResult, contact_values, history_values
-from hub.tickets.inbound_new import Opened, open_for_new
+from hub.tickets.inbound_new import Opened, new_customers, open_tickets
 from hub.tickets.inbound_rows import (
     BY_ID,
     LATEST,
@@ -84,7 +86,7 @@ class _Plan:
     env: InboundEnvelope
     customer: Owner
     ticket: TicketRow  # shared by the plans that continue it, so each snapshot is the ticket after its contact
-    opened: bool = False  # a new customer's first contact: the ticket was just opened for it
+    opened: bool = False  # the contact opened the ticket (a new customer's first, or a new e-mail thread)
 
 
 def _plain(env: InboundEnvelope) -> bool:
@@ -136,34 +138,47 @@ class BatchWriter:
             else:
                 candidates[i] = (env, customer)
         hints = await _hints(s, {i: env for i, (env, _) in candidates.items()})
-        unhinted = {c.id for i, (_, c) in candidates.items() if i not in hints}
+        unhinted = {c.id for i, (env, c) in candidates.items() if i not in hints and not env.explicit_threading}
         latest = await _latest(s, unhinted)
         hinted = await _tickets(s, set(hints.values()))
         # One dict per ticket, whichever read found it: the plans that continue it move the same row.
         hinted.update((t["id"], t) for t in latest.values() if t["id"] in hinted)
         plans: dict[int, _Plan] = {}
+        starts: dict[int, tuple[InboundEnvelope, Owner]] = {}  # known customers' contacts that open a ticket
         for i, (env, customer) in candidates.items():
-            if i in hints:  # the ticket its thread names, when it is this customer's and still active
-                ticket = hinted.get(hints[i])
-                ticket = ticket if ticket is not None and ticket["customer_id"] == customer.id else None
-            else:  # with no hint, a new ticket when threading is explicit (e-mail), else the latest one
-                ticket = None if env.explicit_threading else latest.get((customer.id, env.channel))
+            named = hinted.get(hints[i]) if i in hints else None
+            if named is not None and named["customer_id"] == customer.id:
+                ticket: TicketRow | None = named  # the ticket its thread names, when it is this customer's
+            elif env.explicit_threading and (named is None or named["merged_into_id"] is None):
+                # E-mail that answers no message of theirs opens a ticket, as choose_thread decides (a hint naming
+                # another customer's ticket counts for nothing; a merged one's hops are the one-by-one path's).
+                starts[i] = (env, customer)
+                continue
+            else:  # with no hint, the latest ticket (chat, SMS: one conversation per customer and channel)
+                ticket = None if i in hints or env.explicit_threading else latest.get((customer.id, env.channel))
             if ticket is None or ticket["status"] not in _CONTINUED or ticket["merged_into_id"] is not None:
                 slow_customers.add(customer.id)
             else:
                 plans[i] = _Plan(env, customer, ticket)
+        # The tickets come back matched by customer: a customer opening two in one batch goes one by one.
+        opening = Counter(customer.id for _env, customer in starts.values())
+        slow_customers.update(n for n, count in opening.items() if count > 1)
         # The one-by-one path also takes the rest of those customers' contacts in this batch, in order.
         plans = {i: p for i, p in plans.items() if p.customer.id not in slow_customers}
+        starts = {i: start for i, start in starts.items() if start[1].id not in slow_customers}
         # A new customer's first contact in the batch opens their ticket here, and their next ones continue it
         # (as choose_thread would: the ticket is new). With a claim or an extra identity anywhere in the batch,
         # new customers go one by one: those may create or join the same customer.
         groups = {ref: ix for ref, ix in fresh.items() if ref not in spoiled}
         firsts = {ix[0]: (envs[ix[0]], ref) for ref, ix in groups.items()}
-        opened = await open_for_new(s, self._writer, firsts) if firsts and all(map(_plain, envs)) else None
+        created = await new_customers(s, firsts) if firsts and all(map(_plain, envs)) else {}
+        starts.update((i, (envs[i], customer)) for i, customer in created.items())
+        opened = await open_tickets(s, self._writer, starts) if starts else None
         if opened is not None:
-            for ix in groups.values():
+            plans.update((i, _Plan(env, customer, opened.tickets[i], True)) for i, (env, customer) in starts.items())
+            for ix in groups.values() if created else ():
                 customer, ticket = opened.customers[ix[0]], opened.tickets[ix[0]]
-                plans.update({i: _Plan(envs[i], customer, ticket, i == ix[0]) for i in ix})
+                plans.update({i: _Plan(envs[i], customer, ticket) for i in ix[1:]})
         results: dict[int, IngestResult] = await self._store_planned(uow, plans, opened) if plans else {}
         for i, env in enumerate(envs):
             if i not in results and i not in stored:

@@ -1,13 +1,14 @@
-"""First contacts of new customers in a batch: their customers, identities and tickets in a few statements.
+"""Tickets a batch opens: new customers' first contacts, and known customers' new e-mail threads.
 
 One by one, a new customer costs about nine statements: a flush of the customer with their identity (and the
 customer search index rebuilt by an after-flush hook, which reads both back), their duplicate-detection keys,
 a queue look-up, a flush of the ticket, its subject's search row and its history line. Here a batch's new
 customers are one INSERT ... RETURNING, their identities one INSERT, their keys and search words one each,
 their queues one SELECT and their tickets one INSERT ... RETURNING; the subjects' search rows and the
-"ticket.created" lines go out with the contacts' own rows (BatchWriter). All are Core statements
-(inbound_rows.py): ids and rows come back, no ORM objects and no flush (so no after-flush reindex either). What
-the rows hold is what the one-by-one path writes (the same helpers build them).
+"ticket.created" lines go out with the contacts' own rows (BatchWriter). A known customer's e-mail that starts a
+thread (it answers none of their messages) opens its ticket the same way, in the same statements as a new
+customer's. All are Core statements (inbound_rows.py): ids and rows come back, no ORM objects and no flush (so no
+after-flush reindex either). What the rows hold is what the one-by-one path writes (the same helpers build them).
 A customer another transaction created first makes the identities' unique key refuse the INSERT: the batch
 fails and its contacts are stored one by one, which finds that customer (as two racing first contacts do on
 the one-by-one path). On PostgreSQL the new rows stay invisible, and so locked, to others until commit.
@@ -61,10 +62,8 @@ class Opened:
     history: list[dict[str, Any]]  # "ticket.created", one per ticket (history.record's keywords)
 
 
-async def open_for_new(
-    s: AsyncSession, writer: ContactWriter, firsts: dict[int, tuple[InboundEnvelope, IdentityRef]]
-) -> Opened:
-    """A customer with this (normalized, unowned) identity and a new ticket for each first contact, by index."""
+async def new_customers(s: AsyncSession, firsts: dict[int, tuple[InboundEnvelope, IdentityRef]]) -> dict[int, Owner]:
+    """A customer with this (normalized, unowned) identity for each first contact, by index."""
     order = sorted(firsts)
     names = [new_customer_name(_sender_name(firsts[i][0]), firsts[i][1]) for i in order]
     rows: list[dict[str, Any]] = [{"display_name": name, "tier": _TIER, "attributes": {}} for name in names]
@@ -90,26 +89,35 @@ async def open_for_new(
     _, put_words = customer_statements(sqlite)
     await s.execute(put_words, [{"id": c.id, "words": customer_words(c.display_name, [(r.kind, r.value)])}
                                 for c, r in zip(customers, refs, strict=True)])  # fmt: skip
-    wanted = {writer.queue_of(firsts[i][0]) for i in order}
+    return dict(zip(order, customers, strict=True))
+
+
+async def open_tickets(
+    s: AsyncSession, writer: ContactWriter, contacts: dict[int, tuple[InboundEnvelope, Owner]]
+) -> Opened:
+    """A new ticket for each contact, by index; one per customer (the tickets come back matched by customer)."""
+    order = sorted(contacts)
+    if len({contacts[i][1].id for i in order}) != len(order):
+        raise ValueError("one ticket per customer in a batch: the tickets are matched to contacts by customer")
+    sqlite = is_sqlite(s)
+    wanted = {writer.queue_of(contacts[i][0]) for i in order}
     params = {"names": sorted(wanted)}
     found = await _QUEUES_SQLITE.rows(s, params) if sqlite else await s.execute(QUEUES_NAMED, params)
     queues = {q.name: q for q in (QueueRow(*row) for row in found)}
     if missing := wanted - queues.keys():
         raise LookupError(f"queue {min(missing)!r} does not exist; run `hub db upgrade` after configuring it")
-    openings = [
-        writer.opening(env, customer, queues[writer.queue_of(env)])
-        for env, customer in ((firsts[i][0], c) for i, c in zip(order, customers, strict=True))
-    ]
+    openings = [writer.opening(env, customer, queues[writer.queue_of(env)]) for env, customer in
+                (contacts[i] for i in order)]  # fmt: skip
     inserted = await s.execute(INSERT_TICKETS, [ticket_values(o) for o in openings])
     by_customer = {t["customer_id"]: t for t in dicts(inserted)}
-    tickets = [by_customer[c.id] for c in customers]
+    tickets = [by_customer[contacts[i][1].id] for i in order]
     created = [
         {"customer_id": t["customer_id"], "kind": "ticket.created", "at": o.now, "summary": t["subject"],
          "channel": t["channel"], "ticket_id": t["id"]}
         for t, o in zip(tickets, openings, strict=True)
     ]  # fmt: skip
     return Opened(
-        customers=dict(zip(order, customers, strict=True)),
+        customers={i: contacts[i][1] for i in order},
         tickets=dict(zip(order, tickets, strict=True)),
         search_rows=[subject_row(t["id"], t["subject"]) for t in tickets],
         history=created,

@@ -221,3 +221,62 @@ async def test_a_mixed_batch_leaves_the_rows_one_by_one_ingest_leaves(
     # And the batch was written as one: the known and new customers' contacts in one INSERT (the pending ticket's
     # answer and the repeated message one by one), not stored one by one after a failed batch.
     assert "failed" not in caplog.text and len(inserts) == 3
+
+
+class MailScene(Scene):
+    """Known customers' e-mail: new threads, replies to their own thread and to someone else's."""
+
+    def sent(self, who: str, ext: str, body: str, minute: int, refs: tuple[str, ...] = ()) -> InboundEnvelope:
+        env = self.mail(ext, body, minute, refs)
+        return InboundEnvelope(channel=env.channel, external_id=env.external_id, text=body, subject=body,
+                               sender=IdentityRef("email", f"{who}.{self.tag}@example.com"), explicit_threading=True,
+                               thread_refs=env.thread_refs, received_at=env.received_at)  # fmt: skip
+
+    def before(self) -> list[InboundEnvelope]:
+        return [self.sent("ann", "a0", "invoice for November", 0), self.sent("bob", "b0", "where is my parcel", 1),
+                self.sent("cat", "c0", "password reset", 2), self.sent("dan", "d0", "refund please", 3)]  # fmt: skip
+
+    def batch(self) -> list[InboundEnvelope]:
+        return [
+            self.sent("ann", "a1", "a new question about my address", 10),  # a known customer's new thread
+            self.sent("ann", "a2", "re: invoice for November", 11, refs=("a0",)),  # and a reply on their own thread
+            self.sent("bob", "b1", "re: invoice", 12, refs=("a0",)),  # a reply naming another customer's message
+            self.sent("cat", "c1", "first new thing", 13),  # two new threads from one customer: one by one
+            self.sent("cat", "c2", "second new thing", 14),
+            self.sent("dan", "d1", "re: lost", 15, refs=("never-stored",)),  # answering a message we never had
+        ]
+
+
+async def test_known_customers_new_mail_threads_open_their_tickets_in_the_batch(
+    db: Database, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    await sync_queues(db, settings.queues)
+    ingestor, writer = Ingestor(db, settings), ContactWriter(settings)
+    heard = listen(db)
+    batched, alone = MailScene("71"), MailScene("82")
+    for scene in (batched, alone):
+        for env in scene.before():
+            await ingestor.ingest(env)
+    tickets: list[str] = []  # the INSERTs of tickets the batch ran
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.startswith("INSERT INTO tickets"):
+            tickets.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        in_batch = list(await asyncio.gather(*(ingestor.ingest(env) for env in batched.batch())))
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    one_by_one: list[IngestResult] = []
+    for env in alone.batch():
+        async with db.write() as uow:
+            one_by_one.append(await writer.store(uow, env))
+    got = await left_behind(db, batched, in_batch, heard)
+    assert got == await left_behind(db, alone, one_by_one, heard)
+    results = got["results"]
+    # New threads and the reply naming a stranger's message open tickets; the own-thread reply continues a0's.
+    assert [r[0] for r in results] == ["#-a1", "#-a0", "#-b1", "#-c1", "#-c2", "#-d1"]
+    assert "failed" not in caplog.text
+    # ann's, bob's and dan's tickets in one INSERT; cat's two one by one (before: five, one by one).
+    assert len(tickets) == 3
