@@ -25,47 +25,27 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from hub.customers import history
 from hub.customers.history import entry_row
 from hub.customers.identities import InvalidIdentity, normalize
 from hub.customers.search_index import is_sqlite, put_ticket_rows
 from hub.db.binds import SqliteRows
 from hub.db.engine import UnitOfWork
-from hub.db.models import HISTORY, INTERACTIONS, Customer, Interaction, Queue, Ticket
+from hub.db.models import HISTORY, INTERACTIONS
 from hub.envelopes import IdentityRef, InboundEnvelope
 from hub.events import MessageReceived, TicketCreated
-from hub.events.snapshots import InteractionSnapshot, TicketSnapshot
+from hub.events.snapshots import InteractionSnapshot
+from hub.tickets import inbound_reads as reads
 from hub.tickets.inbound import _TOUCH_TICKET, ContactWriter, IngestResult, contact_values, history_values
 from hub.tickets.inbound_new import Opened, new_customers, open_tickets
 from hub.tickets.inbound_rows import (
-    BY_ID,
-    LATEST,
-    OWNERS,
-    OWNERS_LOCKED,
-    REFERRED,
-    SEEN,
     Owner,
     TicketRow,
-    dicts,
     ticket_snapshot,
 )
-from hub.tickets.inbound_sqlite import DriverRead
 from hub.tickets.model import Status, ThreadAction
 from hub.tickets.search import message_row
 
-# Built once: the statements' cache keys are memoized, and the expanding IN lists compile once per length. The
-# common case's reads are Core (inbound_rows.py); a retry's answer is rare and reads ORM objects, as
-# find_duplicate does.
-_REPEATED = (
-    select(Interaction, Ticket, Customer, Queue.name)
-    .join(Ticket, Ticket.id == Interaction.ticket_id)
-    .join(Customer, Customer.id == Ticket.customer_id)
-    .join(Queue, Queue.id == Ticket.queue_id)
-    .where(Interaction.channel == bindparam("channel"), Interaction.external_id.in_(bindparam("ids", expanding=True)))
-)
 # The new ids are matched to their rows by each contact's own key (unique in a plan), not by order: asking for
 # the rows in parameter order (sort_by_parameter_order) makes SQLAlchemy insert one row per statement on SQLite,
 # whose RETURNING order is not guaranteed.
@@ -74,9 +54,6 @@ _INSERT_MANY = INTERACTIONS.insert().returning(INTERACTIONS.c.id, INTERACTIONS.c
 _INSERT_MANY_SQLITE = SqliteRows(_INSERT_MANY)
 _TOUCH_SQLITE = SqliteRows(_TOUCH_TICKET)
 _HISTORY_SQLITE = SqliteRows(HISTORY.insert())  # the rows history.record_many writes (its own row helper)
-# SQLite: the batch's reads of its contacts and tickets on the driver's connection (inbound_sqlite.py). The senders'
-# customers stay on SQLAlchemy's path, where the engine's events see the look (a test makes it miss, as a race would).
-_SEEN_SQLITE, _LATEST_SQLITE = DriverRead(SEEN), DriverRead(LATEST)
 # No status change: the ticket only takes the new message (pending, solved or none take the one-by-one path).
 _CONTINUED = frozenset({Status.NEW.value, Status.OPEN.value})
 
@@ -101,9 +78,9 @@ class BatchWriter:
     async def store_many(self, uow: UnitOfWork, envs: Sequence[InboundEnvelope]) -> list[IngestResult]:
         """Store every contact in the caller's transaction, in order; events go out when it commits."""
         s = uow.session
-        seen = await _seen(s, envs)
+        seen = await reads.seen(s, envs)
         refs = [_normalized(env.sender) for env in envs]
-        owners = await _owners(s, [r for r in refs if r is not None])
+        owners = await reads.owners(s, [r for r in refs if r is not None])
         keys = {(env.channel, env.external_id) for env in envs}
         taken: set[tuple[str, str]] = set()
         slow_customers: set[int] = set()
@@ -137,10 +114,10 @@ class BatchWriter:
                 slow_customers.add(customer.id)  # a duplicate, a claim, a name to fill in
             else:
                 candidates[i] = (env, customer)
-        hints = await _hints(s, {i: env for i, (env, _) in candidates.items()})
+        hints = await reads.hints(s, {i: env for i, (env, _) in candidates.items()})
         unhinted = {c.id for i, (env, c) in candidates.items() if i not in hints and not env.explicit_threading}
-        latest = await _latest(s, unhinted)
-        hinted = await _tickets(s, set(hints.values()))
+        latest = await reads.latest(s, unhinted)
+        hinted = await reads.tickets(s, set(hints.values()))
         # One dict per ticket, whichever read found it: the plans that continue it move the same row.
         hinted.update((t["id"], t) for t in latest.values() if t["id"] in hinted)
         plans: dict[int, _Plan] = {}
@@ -183,7 +160,7 @@ class BatchWriter:
         for i, env in enumerate(envs):
             if i not in results and i not in stored:
                 results[i] = await self._writer.store(uow, env)
-        results.update(await _duplicates(s, stored))
+        results.update(await reads.duplicates(s, stored))
         for i, env in stored.items():
             if i not in results:  # gone meanwhile (erased by another transaction): stored again, as one by one
                 results[i] = await self._writer.store(uow, env)
@@ -241,79 +218,3 @@ def _normalized(ref: IdentityRef) -> IdentityRef | None:
         return normalize(ref)
     except InvalidIdentity:
         return None  # the one-by-one path refuses it with its own error
-
-
-async def _seen(s: AsyncSession, envs: Sequence[InboundEnvelope]) -> set[tuple[str, str]]:
-    by_channel: defaultdict[str, list[str]] = defaultdict(list)
-    for env in envs:
-        by_channel[env.channel].append(env.external_id)
-    found: set[tuple[str, str]] = set()
-    sqlite = is_sqlite(s)
-    for channel, ids in by_channel.items():
-        params = {"channel": channel, "ids": sorted(set(ids))}
-        rows = await _SEEN_SQLITE.rows(s, params) if sqlite else await s.execute(SEEN, params)
-        found.update((c, e) for c, e in rows if e is not None)
-    return found
-
-
-async def _owners(s: AsyncSession, refs: list[IdentityRef]) -> dict[IdentityRef, Owner]:
-    by_kind: defaultdict[str, set[str]] = defaultdict(set)
-    for ref in refs:
-        by_kind[ref.kind].add(ref.value)
-    # PostgreSQL: the customers stay locked to commit, so other processes' contacts from them wait their turn.
-    statement = OWNERS if is_sqlite(s) else OWNERS_LOCKED
-    owners: dict[IdentityRef, Owner] = {}
-    for kind, values in by_kind.items():
-        rows = await s.execute(statement, {"kind": kind, "values": sorted(values)})
-        owners.update((IdentityRef(kind, value), Owner(n, name, tier)) for value, n, name, tier in rows)
-    return owners
-
-
-async def _duplicates(s: AsyncSession, envs: dict[int, InboundEnvelope]) -> dict[int, IngestResult]:
-    """The stored contact each repeated one repeats, with its ticket as it stands, as find_duplicate gives it."""
-    by_channel: defaultdict[str, set[str]] = defaultdict(set)
-    for env in envs.values():
-        by_channel[env.channel].add(env.external_id)
-    found: dict[tuple[str, str], IngestResult] = {}
-    for channel, ids in by_channel.items():
-        for interaction, ticket, customer, queue in await s.execute(
-            _REPEATED, {"channel": channel, "ids": sorted(ids)}
-        ):
-            snapshot = TicketSnapshot.of(ticket, customer, queue)
-            found[(channel, str(interaction.external_id))] = IngestResult(
-                snapshot, InteractionSnapshot.of(interaction), True, None
-            )
-    return {i: found[k] for i, env in envs.items() if (k := (env.channel, env.external_id)) in found}
-
-
-async def _hints(s: AsyncSession, envs: dict[int, InboundEnvelope]) -> dict[int, int]:
-    """The ticket named by each contact's thread: the newest stored message it answers, else its own hint."""
-    wanted: defaultdict[str, set[str]] = defaultdict(set)
-    for env in envs.values():
-        wanted[env.channel].update(env.thread_refs[:50])
-    stored: dict[tuple[str, str], tuple[int, int]] = {}  # (channel, external id) -> (interaction, ticket)
-    for channel, ids in wanted.items():
-        if ids:
-            rows = await s.execute(REFERRED, {"channel": channel, "ids": sorted(ids)})
-            stored.update(((channel, e), (n, ticket)) for e, n, ticket in rows if e is not None)
-    hints: dict[int, int] = {}
-    for i, env in envs.items():
-        found = [stored[(env.channel, r)] for r in env.thread_refs[:50] if (env.channel, r) in stored]
-        hint = max(found)[1] if found else env.thread_ticket_id
-        if hint is not None:
-            hints[i] = hint
-    return hints
-
-
-async def _tickets(s: AsyncSession, ids: set[int]) -> dict[int, TicketRow]:
-    if not ids:
-        return {}
-    return {t["id"]: t for t in dicts(await s.execute(BY_ID, {"ids": sorted(ids)}))}
-
-
-async def _latest(s: AsyncSession, customer_ids: set[int]) -> dict[tuple[int, str], TicketRow]:
-    if not customer_ids:
-        return {}
-    params = {"customers": sorted(customer_ids)}
-    tickets = await _LATEST_SQLITE.dicts(s, params) if is_sqlite(s) else dicts(await s.execute(LATEST, params))
-    return {(t["customer_id"], t["channel"]): t for t in tickets}
