@@ -102,12 +102,15 @@ class BatchWriter:
                 if ref is not None:
                     group = fresh[ref]
                     group.append(i)
-                    # A duplicate or a reply: choose_thread decides, one by one. So it does for a later contact
-                    # that would not simply continue the first one's ticket (e-mail opens a ticket per message).
+                    # A duplicate, or a later contact that would not simply continue the first one's ticket (e-mail
+                    # opens a ticket per message, a reply may name another): choose_thread decides, one by one. The
+                    # first contact's own thread counts for nothing: a new customer has no ticket it could name
+                    # (choose_thread takes a hint only for the same customer), so it opens one, replies included.
                     first = envs[group[0]]
                     later = len(group) > 1 and (env.explicit_threading or first.explicit_threading
-                                                or env.channel != first.channel)  # fmt: skip
-                    if not ok or later or env.thread_refs or env.thread_ticket_id is not None:
+                                                or env.channel != first.channel or bool(env.thread_refs)
+                                                or env.thread_ticket_id is not None)  # fmt: skip
+                    if not ok or later:
                         spoiled.add(ref)
                 continue
             if not ok or (env.sender_name and not customer.display_name):

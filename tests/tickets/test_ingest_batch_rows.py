@@ -224,7 +224,7 @@ async def test_a_mixed_batch_leaves_the_rows_one_by_one_ingest_leaves(
 
 
 class MailScene(Scene):
-    """Known customers' e-mail: new threads, replies to their own thread and to someone else's."""
+    """Customers' e-mail: new threads, replies to their own thread and to someone else's, new customers' replies."""
 
     def sent(self, who: str, ext: str, body: str, minute: int, refs: tuple[str, ...] = ()) -> InboundEnvelope:
         env = self.mail(ext, body, minute, refs)
@@ -244,6 +244,8 @@ class MailScene(Scene):
             self.sent("cat", "c1", "first new thing", 13),  # two new threads from one customer: one by one
             self.sent("cat", "c2", "second new thing", 14),
             self.sent("dan", "d1", "re: lost", 15, refs=("never-stored",)),  # answering a message we never had
+            self.sent("eve", "e1", "re: where is my parcel", 16, refs=("b0",)),  # a new customer's reply to bob's
+            self.sent("fay", "f1", "re: hello", 17, refs=("never-stored",)),  # and one to a message we never had
         ]
 
 
@@ -276,7 +278,7 @@ async def test_known_customers_new_mail_threads_open_their_tickets_in_the_batch(
     assert got == await left_behind(db, alone, one_by_one, heard)
     results = got["results"]
     # New threads and the reply naming a stranger's message open tickets; the own-thread reply continues a0's.
-    assert [r[0] for r in results] == ["#-a1", "#-a0", "#-b1", "#-c1", "#-c2", "#-d1"]
+    assert [r[0] for r in results] == ["#-a1", "#-a0", "#-b1", "#-c1", "#-c2", "#-d1", "#-e1", "#-f1"]
     assert "failed" not in caplog.text
-    # ann's, bob's and dan's tickets in one INSERT; cat's two one by one (before: five, one by one).
+    # ann's, bob's, dan's, eve's and fay's tickets in one INSERT; cat's two one by one (before: seven, one by one).
     assert len(tickets) == 3
