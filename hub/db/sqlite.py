@@ -20,13 +20,16 @@ import functools
 import logging
 import sqlite3
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 from aiosqlite.context import contextmanager
 
 from hub.background import cancel
 from hub.db.offload import Interrupted, OffLoop, budget, is_read
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +117,20 @@ class InlineCursor(aiosqlite.Cursor):
         self._owner.off_loop.remember_slow(sql)
         log.debug("read past its budget, run again in a thread: %.200s", sql)
         return await self._owner.off_loop.read(self._owner.raw, self._cursor, sql, params)
+
+
+_DRIVER = "hub.inline_driver"
+
+
+async def inline_driver(conn: AsyncConnection) -> sqlite3.Connection | None:
+    """The sqlite3 connection under this SQLAlchemy connection when it is an InlineConnection (None for any other
+    driver), kept in the pooled connection's info: it is the same for as long as that connection lives."""
+    info = conn.info
+    if _DRIVER not in info:
+        driver = (await conn.get_raw_connection()).driver_connection
+        info[_DRIVER] = driver.raw if isinstance(driver, InlineConnection) else None
+    known: sqlite3.Connection | None = info[_DRIVER]
+    return known
 
 
 def inline_creator(path: str, off_loop: OffLoop) -> Callable[[], InlineConnection]:

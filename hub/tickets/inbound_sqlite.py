@@ -6,9 +6,8 @@ list rendered again every time, a greenlet per call, result objects), about 20 u
 in the open loop a batch holds a handful of contacts, so that fixed cost was paid per few contacts. Here the
 statement is compiled once (its IN list rendered once per length), run on the transaction's own connection under
 the same inline budget as any read (a read past it is stopped and run through SQLAlchemy, which moves it to a
-reader thread), and each column converted as its type would (UTC times, JSON documents). Writes keep
-SQLAlchemy's execution (hub/db/binds.py), so the engine's events still see every write. PostgreSQL keeps
-SQLAlchemy's path for reads too.
+reader thread), and each column converted as its type would (UTC times, JSON documents). Writes go to the driver
+too (hub/db/binds.py), the engine's listeners called with each. PostgreSQL keeps SQLAlchemy's path for reads too.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from hub.db.offload import Interrupted, budget
-from hub.db.sqlite import InlineConnection
+from hub.db.sqlite import inline_driver
 from hub.db.types import JSONDocument, UTCDateTime
 
 Convert = Callable[[Any], Any]
@@ -93,10 +92,9 @@ class DriverRead:
                 values.extend(params[name])
             else:  # a value of the statement's own (status != 'closed') when the caller gives none
                 values.append(params.get(name, bind.effective_value))
-        inline = (await conn.get_raw_connection()).driver_connection
-        if not isinstance(inline, InlineConnection):  # not hub.db.sqlite's connection: SQLAlchemy's path
+        driver = await inline_driver(conn)  # the sqlite3 connection of this transaction
+        if driver is None:  # not hub.db.sqlite's connection: SQLAlchemy's path
             return await self._through_sqlalchemy(s, params)
-        driver = inline.raw  # the sqlite3 connection of this transaction
         try:
             with budget(driver):
                 found: list[tuple[Any, ...]] = driver.execute(sql, values).fetchall()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 from sqlalchemy import Column, Date, DateTime, Integer, MetaData, Table, select, text
+from sqlalchemy.exc import IntegrityError
 
 from hub.db.binds import SqliteRows, json_text, utc_text
 from hub.db.engine import Database
@@ -15,6 +17,7 @@ from hub.settings import Settings
 from hub.tickets.inbound import _TOUCH_TICKET
 from hub.tickets.inbound_sqlite import DriverRead
 from hub.tickets.queues import sync_queues
+from tests.statements import statements
 
 INSERT = INTERACTIONS.insert().returning(INTERACTIONS.c.id, INTERACTIONS.c.external_id)
 SHANGHAI = timezone(timedelta(hours=8))
@@ -128,3 +131,34 @@ async def test_plain_date_and_time_columns_are_bound_and_read_as_the_sqlite_dial
         back = await DriverRead(select(table.c.at, table.c.day).order_by(table.c.n)).rows(s, {})
     assert raw[:2] == raw[2:] and raw[0][1] == "2026-12-05 09:00:00.000000"
     assert back[:2] == back[2:] == [(v["at"], v["day"]) for v in values]
+
+
+async def test_rows_sent_to_the_driver_are_heard_by_listeners_and_fail_as_sqlalchemy_fails(
+    db: Database, settings: Settings
+) -> None:
+    """The hub's SQLite connections take the rows on the driver itself: the engine's listeners still hear each
+    statement, and a broken constraint is SQLAlchemy's IntegrityError (the ingest's retry on a race catches that),
+    with the transaction rolled back whole."""
+    if not db.is_sqlite:
+        pytest.skip("SQLite only: PostgreSQL's statements keep SQLAlchemy's execution")
+    ticket, customer = await a_ticket(db, settings)
+    twice = rows(ticket, customer, "dup", 1) * 2  # the same (channel, external id) twice: a unique key refuses it
+    with statements(db) as sent:
+        async with db.write() as uow:
+            await SqliteRows(INSERT).insert_returning(uow.session, rows(ticket, customer, "heard", 2))
+            await SqliteRows(_TOUCH_TICKET).execute_many(uow.session, [
+                {"ticket_id": ticket, "status": "open", "solved_at": None, "last_message_at": TIMES[0],
+                 "updated_at": TIMES[0], "remind_at": None}])  # fmt: skip
+    assert [q.split(" (")[0] for q in sent if not q.startswith(("BEGIN", "COMMIT"))] == [
+        "INSERT INTO interactions", "UPDATE tickets SET status=?, solved_at=?, last_message_at=?, updated_at=?, "
+        "remind_at=? WHERE tickets.id = ?"]  # fmt: skip
+
+    async def kept_out_then_refused() -> None:
+        async with db.write() as uow:
+            await SqliteRows(INSERT).insert_returning(uow.session, rows(ticket, customer, "kept-out", 1))
+            await SqliteRows(INSERT).insert_returning(uow.session, twice)
+
+    with pytest.raises(IntegrityError) as refused:
+        await kept_out_then_refused()
+    assert isinstance(refused.value.orig, sqlite3.IntegrityError) and "UNIQUE" in str(refused.value)
+    assert await stored(db, "kept-out") == [] and len(await stored(db, "heard")) == 2
