@@ -33,6 +33,7 @@ REPEATED = (
 # SQLite: the batch's reads of its contacts and tickets on the driver's connection (inbound_sqlite.py). The senders'
 # customers stay on SQLAlchemy's path, where the engine's events see the look (a test makes it miss, as a race would).
 SEEN_SQLITE, LATEST_SQLITE = DriverRead(SEEN), DriverRead(LATEST)
+REFERRED_SQLITE, BY_ID_SQLITE = DriverRead(REFERRED), DriverRead(BY_ID)
 
 
 async def seen(s: AsyncSession, envs: Sequence[InboundEnvelope]) -> set[tuple[str, str]]:
@@ -82,9 +83,11 @@ async def hints(s: AsyncSession, envs: dict[int, InboundEnvelope]) -> dict[int, 
     for env in envs.values():
         wanted[env.channel].update(env.thread_refs[:50])
     stored: dict[tuple[str, str], tuple[int, int]] = {}  # (channel, external id) -> (interaction, ticket)
+    sqlite = is_sqlite(s)
     for channel, ids in wanted.items():
         if ids:
-            rows = await s.execute(REFERRED, {"channel": channel, "ids": sorted(ids)})
+            params = {"channel": channel, "ids": sorted(ids)}
+            rows = await REFERRED_SQLITE.rows(s, params) if sqlite else await s.execute(REFERRED, params)
             stored.update(((channel, e), (n, ticket)) for e, n, ticket in rows if e is not None)
     hints: dict[int, int] = {}
     for i, env in envs.items():
@@ -98,7 +101,9 @@ async def hints(s: AsyncSession, envs: dict[int, InboundEnvelope]) -> dict[int, 
 async def tickets(s: AsyncSession, ids: set[int]) -> dict[int, TicketRow]:
     if not ids:
         return {}
-    return {t["id"]: t for t in dicts(await s.execute(BY_ID, {"ids": sorted(ids)}))}
+    params = {"ids": sorted(ids)}
+    found = await BY_ID_SQLITE.dicts(s, params) if is_sqlite(s) else dicts(await s.execute(BY_ID, params))
+    return {t["id"]: t for t in found}
 
 
 async def latest(s: AsyncSession, customer_ids: set[int]) -> dict[tuple[int, str], TicketRow]:

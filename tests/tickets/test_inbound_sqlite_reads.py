@@ -10,7 +10,7 @@ from sqlalchemy import select
 from hub.db.engine import Database
 from hub.db.models import Customer, Identity, Interaction, Queue, Status, Ticket
 from hub.settings import Settings
-from hub.tickets.inbound_rows import LATEST, OWNERS, SEEN, dicts
+from hub.tickets.inbound_rows import BY_ID, LATEST, OWNERS, REFERRED, SEEN, dicts
 from hub.tickets.inbound_sqlite import DriverRead
 from hub.tickets.queues import sync_queues
 
@@ -51,6 +51,8 @@ async def test_driver_reads_give_what_sqlalchemy_gives(db: Database, settings: S
             (OWNERS, {"kind": "phone", "values": ["+86138000000", "+86138000001", "+1"]}),
             (LATEST, {"customers": ids}),
             (LATEST, {"customers": ids[:1]}),  # another length of the IN list: rendered again, once
+            (REFERRED, {"channel": "sms.twilio", "ids": ["SM1", "SM9"]}),  # the messages a thread names
+            (BY_ID, {"ids": [t.id for t in tickets]}),  # the tickets they are on, whole
         ):
             through_sqlalchemy = dicts(await s.execute(statement, params))
             on_the_driver = await DriverRead(statement).dicts(s, params)
