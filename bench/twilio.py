@@ -212,15 +212,10 @@ async def run(
             rows = await s.scalar(select(func.count()).select_from(Interaction).where(inbound))
             # Lines the hub wrote itself (its replies, system lines such as an SLA's) are not the customers' messages:
             # shown apart, never counted as duplicates.
-            others = dict(
-                (
-                    await s.execute(
-                        select(Interaction.direction, func.count()).where(~inbound).group_by(Interaction.direction)
-                    )
-                )
-                .tuples()
-                .all()
+            counted = await s.execute(
+                select(Interaction.direction, func.count()).where(~inbound).group_by(Interaction.direction)
             )
+            others = {str(direction): int(n) for direction, n in counted}
     finally:
         await db.dispose()
     return {
