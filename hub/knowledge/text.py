@@ -18,6 +18,22 @@ if TYPE_CHECKING:
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CJK_OR_ASCII = re.compile(r"[\x00-\x7f\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def _not_letters(*spans: tuple[int, int]) -> re.Pattern[str]:
+    """The code points of these spans that str.isalpha does not count (in this Python's Unicode tables)."""
+    points = [c for lo, hi in spans for c in range(lo, hi + 1) if not chr(c).isalpha()]
+    runs: list[tuple[int, int]] = []
+    for c in points:
+        if runs and runs[-1][1] == c - 1:
+            runs[-1] = (runs[-1][0], c)
+        else:
+            runs.append((c, c))
+    return re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in runs) + "]" if runs else "(?!)")
+
+
+# Counted as Chinese characters but not letters: the Yijing hexagrams (U+4DC0-4DFF) and unassigned code points.
+_CJK_NOT_LETTERS = _not_letters((0x3400, 0x9FFF), (0xF900, 0xFAFF))
 _NOT_ASCII_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _RUNS = re.compile(r"([\u3400-\u9fff\uf900-\ufaff]+)")
@@ -122,10 +138,12 @@ def guess_locale(text: str) -> str:
     if not cjk:
         return "en"
     # The letters counted in C where they are ASCII (a Python loop per character took 0.15 ms per 4,000); only the
-    # rest (punctuation, kana, accented letters) one by one.
-    letters = cjk + len(text.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTERS))
+    # rest (punctuation, kana, accented letters) one by one; the few Chinese-range code points that are no letters
+    # (a hexagram) are taken back out.
+    letters = cjk - (len(text) - len(_CJK_NOT_LETTERS.sub("", text)))
+    letters += len(text.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTERS))
     letters += sum(1 for ch in _CJK_OR_ASCII.sub("", text) if ch.isalpha())
-    return "zh-CN" if cjk / letters >= 0.2 else "en"
+    return "zh-CN" if letters and cjk / letters >= 0.2 else "en"
 
 
 def prepare() -> None:

@@ -11,11 +11,13 @@ from hub.envelopes import storable_text
 from hub.knowledge.text import guess_locale
 
 # ASCII (controls included), Chinese, Chinese punctuation, kana, hangul, accented letters, digits and numbers that
-# are not letters (², ½, 〇), characters outside the BMP and lone surrogates (mail decoded with surrogateescape).
+# are not letters (², ½, 〇), characters outside the BMP and lone surrogates (mail decoded with surrogateescape), and
+# code points in the Chinese ranges that are no letters (Yijing hexagrams, unassigned compatibility ideographs).
 _ALPHABET = st.one_of(
     st.characters(min_codepoint=0, max_codepoint=0x7F),
     st.characters(min_codepoint=0x4E00, max_codepoint=0x4E40),
     st.sampled_from("，。！？、（）《》０１ａＡ〇²½éßÄあアカ한국ñ\U00020000\U0001f600\ud800\udc80\u3000\x85\u2028"),
+    st.sampled_from("\u4dc0\u4dff\ufa6e\ufada\ufaff\u3400\u9fa5\uf900"),
 )
 _TEXTS = st.text(alphabet=_ALPHABET, max_size=80)
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -44,3 +46,10 @@ def test_long_texts_and_the_usual_cases() -> None:
     assert guess_locale(mixed) == "zh-CN" and guess_locale("where is my parcel") == "en"
     assert guess_locale("Ça va très bien, 谢谢") == "en" and guess_locale("") == "en"
     assert storable_text(mixed) is mixed and storable_text("a\x00b\x1fc\td\n") == "abc\td\n"
+
+
+def test_chinese_range_symbols_count_as_chinese_but_not_as_letters() -> None:
+    """A hexagram (U+4DC0) is in the Chinese range but is no letter: alone it is no text to guess from, and beside
+    five letters it makes one Chinese character in five letters, a fifth."""
+    assert guess_locale("\u4dc0") == guess_locale("\ufada") == "en"
+    assert guess_locale("\u4dc0abcde") == "zh-CN" and guess_locale("\u4dc0abcdef") == "en"
