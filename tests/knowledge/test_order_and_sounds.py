@@ -9,7 +9,7 @@ from bench.knowledge_eval import ARTICLES, sample_index
 from hub.knowledge.index import ORDERED, IndexedArticle, SuggestionIndex
 from hub.knowledge.simplified import simplified
 from hub.knowledge.synonyms import SYNONYM_WEIGHT, related
-from hub.knowledge.terms import asking_weights, typed_pinyin
+from hub.knowledge.terms import asking_weights, syllables_of, typed_pinyin
 from hub.knowledge.text import guess_locale
 
 
@@ -98,3 +98,17 @@ def test_traditional_characters_are_read_as_simplified(index: SuggestionIndex) -
     base.upsert(IndexedArticle.build(2, "zh-CN", "修改收貨地址", ["地址寫錯了"], ["地址"], "出貨前可以修改"))
     assert base.search("怎么注销账号", "zh-CN", limit=1)[0].article_id == 1
     assert base.search("地址写错了能改吗", "zh-CN", limit=1)[0].article_id == 2
+
+
+@pytest.mark.parametrize(
+    ("run", "syllables"),
+    [
+        ("银行卡被拒了", "yin hang ka bei ju le"),  # jieba's 银行卡 is no phrase of pypinyin's: its 银行 is read
+        ("昨天买的今天就便宜了", "zuo tian mai de jin tian jiu pian yi le"),  # pypinyin alone cut 就便 and read bian
+        ("界面就黑屏退出", "jie mian jiu hei ping tui chu"),  # and 黑屏 as hei bing
+        ("发票能寄纸质的吗", "fa piao neng ji zhi zhi de ma"),  # and 质的 as zhi di
+        ("申请退款", "shen qing tui kuan"),
+    ],
+)
+def test_chinese_is_read_word_by_word(run: str, syllables: str) -> None:
+    assert " ".join(syllables_of(run)) == syllables
