@@ -137,7 +137,9 @@ def on_driver(
     wraps the driver's errors."""
     sync = conn.sync_connection
     assert sync is not None
-    sync.dispatch.before_cursor_execute(sync, None, sql, params, None, many)
+    # Chained as SQLAlchemy chains them: a listener registered with retval=True may rewrite what is sent.
+    for listener in sync.dispatch.before_cursor_execute:
+        sql, params = listener(sync, None, sql, params, None, many)
     try:
         return driver.executemany(sql, params) if many else driver.execute(sql, params)
     except sqlite3.Error as exc:

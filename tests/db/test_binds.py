@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import Column, Date, DateTime, Integer, MetaData, Table, select, text
+from sqlalchemy import Column, Date, DateTime, Integer, MetaData, Table, event, select, text
 from sqlalchemy.exc import IntegrityError
 
 from hub.db.binds import SqliteRows, json_text, utc_text
@@ -162,3 +162,26 @@ async def test_rows_sent_to_the_driver_are_heard_by_listeners_and_fail_as_sqlalc
         await kept_out_then_refused()
     assert isinstance(refused.value.orig, sqlite3.IntegrityError) and "UNIQUE" in str(refused.value)
     assert await stored(db, "kept-out") == [] and len(await stored(db, "heard")) == 2
+
+
+async def test_a_listener_that_rewrites_a_statement_is_obeyed_on_the_driver_too(
+    db: Database, settings: Settings
+) -> None:
+    """A before_cursor_execute listener registered with retval=True sends its own statement and parameters, as it
+    does through SQLAlchemy's execution."""
+    if not db.is_sqlite:
+        pytest.skip("SQLite only: PostgreSQL's statements keep SQLAlchemy's execution")
+    ticket, customer = await a_ticket(db, settings)
+
+    def rewrite(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> tuple[str, Any]:
+        if statement.startswith("INSERT INTO interactions"):
+            parameters = type(parameters)("rewritten" if p == "第0条 text" else p for p in parameters)
+        return statement, parameters
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", rewrite, retval=True)
+    try:
+        async with db.write() as uow:
+            await SqliteRows(INSERT).insert_returning(uow.session, rows(ticket, customer, "rewritten", 2))
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", rewrite)
+    assert [row[4] for row in await stored(db, "rewritten")] == ["rewritten", "第1条 text"]  # the stored text
