@@ -4,13 +4,13 @@ The common case is a known customer writing on a ticket that is still active (ne
 which contacts are already stored, one finds the senders' customers, one the messages their threads answer
 (e-mail replies), one or two the tickets they continue (named by their thread, else the latest); then one
 executemany moves the tickets, one multi-row INSERT ... RETURNING stores the contacts, one fills the search
-index and one the history. A new customer's contacts (no thread, no claim) are the other common case:
+index and one the history. A new customer's contacts (no claim) are the other common case:
 inbound_new.py opens their customers and tickets in a few statements for the batch (the first contact opens
 the ticket, the next ones continue it) and their contacts join the same INSERTs; so does a known customer's
-e-mail that answers none of their messages (a new thread: a new ticket, in the same INSERT). Everything else (a
-ticket to reopen, a pending or merged ticket, a chat or SMS hint naming another customer's ticket, claims, extra
-identities, a message id repeated within the batch, a new customer writing twice by e-mail or on two channels, a
-known customer starting two e-mail threads in one batch) goes through
+contact on a channel that threads explicitly (e-mail, web chat, a call) that names none of their tickets (a new
+thread: a new ticket, in the same INSERT). Everything else (a ticket to reopen, a pending or merged ticket, a hint
+naming another customer's merged ticket, claims, extra identities, a message id repeated within the batch, a new
+customer writing twice by e-mail or on two channels, a known customer starting two threads in one batch) goes through
 ContactWriter.store one by one, in the same transaction. A message stored before (a provider's retry) writes
 nothing: one SELECT answers all of them, and their senders' other contacts stay on the batch path. A customer
 is handled by one path only, so their contacts keep their order.
@@ -130,8 +130,9 @@ class BatchWriter:
             if named is not None and named["customer_id"] == customer.id:
                 ticket: TicketRow | None = named  # the ticket its thread names, when it is this customer's
             elif env.explicit_threading and (named is None or named["merged_into_id"] is None):
-                # E-mail that answers no message of theirs opens a ticket, as choose_thread decides (a hint naming
-                # another customer's ticket counts for nothing; a merged one's hops are the one-by-one path's).
+                # Explicit threading (e-mail, web chat, a call) naming none of theirs opens a ticket, as choose_thread
+                # decides (a hint naming another customer's ticket counts for nothing; a merged one's hops are the
+                # one-by-one path's).
                 starts[i] = (env, customer)
                 continue
             else:  # with no hint, the latest ticket (chat, SMS: one conversation per customer and channel)
