@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from hub.db.binds import SqliteRows, json_text, utc_text
 from hub.db.engine import Database
 from hub.db.models import INTERACTIONS, TICKETS, Customer, Queue, Ticket
+from hub.db.sqlite import InlineConnection, inline_driver
 from hub.settings import Settings
 from hub.tickets.inbound import _TOUCH_TICKET
 from hub.tickets.inbound_sqlite import DriverRead
@@ -185,3 +186,21 @@ async def test_a_listener_that_rewrites_a_statement_is_obeyed_on_the_driver_too(
     finally:
         event.remove(db.engine.sync_engine, "before_cursor_execute", rewrite)
     assert [row[4] for row in await stored(db, "rewritten")] == ["rewritten", "第1条 text"]  # the stored text
+
+
+async def test_the_driver_kept_for_a_pooled_connection_is_found_again_once_it_is_replaced(db: Database) -> None:
+    """The sqlite3 connection is kept in the pooled connection's info: a connection invalidated (closed) and opened
+    again in the same pool slot is found anew, never the closed one."""
+    if not db.is_sqlite:
+        pytest.skip("SQLite only: PostgreSQL's statements keep SQLAlchemy's execution")
+    async with db.engine.connect() as conn:
+        first = await inline_driver(conn)
+        assert first is not None and await inline_driver(conn) is first  # kept
+        await conn.invalidate()
+    with pytest.raises(sqlite3.ProgrammingError):
+        first.execute("SELECT 1")  # closed with its pooled connection
+    async with db.engine.connect() as conn:
+        again = await inline_driver(conn)
+        inline = (await conn.get_raw_connection()).driver_connection
+        assert isinstance(inline, InlineConnection) and again is inline.raw
+        assert again.execute("SELECT 1").fetchall() == [(1,)]
