@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from hub.db.engine import Database
 from hub.db.models import Ticket
 from hub.envelopes import InboundEnvelope
 from hub.settings import Settings
-from hub.tickets.inbound import ContactWriter, IngestResult
+from hub.tickets.inbound import ContactWriter
 from hub.tickets.ingest import Ingestor
 from hub.tickets.model import Status, ThreadAction
 from hub.tickets.queues import sync_queues
-from tests.tickets.test_ingest_batch_rows import T0, MailScene, left_behind, listen
+from tests.tickets.batch_kit import T0, MailScene, left_behind, listen, side_by_side
 
 
 class HintScene(MailScene):
@@ -68,21 +66,8 @@ async def test_mail_naming_tickets_in_every_state_threads_as_one_by_one(db: Data
             opened[env.external_id.split("-")[1]] = (await ingestor.ingest(env)).ticket.id
         await scene.set_states(db, opened)
         batches.append(scene.replies(opened))
-    opening: list[str] = []  # the INSERTs of tickets the batch ran
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.startswith("INSERT INTO tickets"):
-            opening.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
-    try:
-        in_batch = list(await asyncio.gather(*(ingestor.ingest(env) for env in batches[0])))
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
-    one_by_one: list[IngestResult] = []
-    for env in batches[1]:
-        async with db.write() as uow:
-            one_by_one.append(await writer.store(uow, env))
+    in_batch, one_by_one, sent = await side_by_side(db, ingestor, writer, batches[0], batches[1])
+    opening = [q for q in sent if q.startswith("INSERT INTO tickets")]  # the INSERTs of tickets the batch ran
     got = await left_behind(db, batched, in_batch, heard)
     assert got == await left_behind(db, alone, one_by_one, heard)
     assert [r[0] for r in got["results"]] == ["#-a1", "#-b5", "#-c0", "#-d0", "#-e1", "#-g1", "#-h0", "#-i1"]
