@@ -14,8 +14,10 @@ from hub.db.engine import Database
 from hub.db.models import Customer, HistoryEntry, Identity, Interaction, Ticket
 from hub.envelopes import IdentityRef, InboundEnvelope
 from hub.events import MessageReceived, TicketCreated, TicketUpdated
+from hub.settings import Settings
 from hub.tickets.inbound import ContactWriter, IngestResult
 from hub.tickets.ingest import Ingestor
+from hub.tickets.queues import sync_queues
 from tests.statements import statements
 
 T0 = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
@@ -198,6 +200,17 @@ async def left_behind(db: Database, scene: Scene, results: list[IngestResult], h
             ],
             "events": told,
         }
+
+
+async def staged(db: Database, settings: Settings, *scenes: Scene) -> tuple[Ingestor, ContactWriter, list[Event]]:
+    """Queues synced, the events heard from now on, and each scene's earlier contacts stored one at a time."""
+    await sync_queues(db, settings.queues)
+    ingestor, writer = Ingestor(db, settings), ContactWriter(settings)
+    heard = listen(db)
+    for scene in scenes:
+        for env in scene.before():
+            await ingestor.ingest(env)
+    return ingestor, writer, heard
 
 
 async def side_by_side(

@@ -8,23 +8,16 @@ from sqlalchemy import select
 from hub.db.engine import Database
 from hub.db.models import Identity, Ticket
 from hub.settings import Settings
-from hub.tickets.inbound import ContactWriter
-from hub.tickets.ingest import Ingestor
 from hub.tickets.model import Status
-from hub.tickets.queues import sync_queues
-from tests.tickets.batch_kit import MailScene, Scene, left_behind, listen, side_by_side
+from tests.tickets.batch_kit import MailScene, Scene, left_behind, side_by_side, staged
 
 
 async def test_a_mixed_batch_leaves_the_rows_one_by_one_ingest_leaves(
     db: Database, settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    await sync_queues(db, settings.queues)
-    ingestor, writer = Ingestor(db, settings), ContactWriter(settings)
-    heard = listen(db)
     batched, alone = Scene("57"), Scene("68")
+    ingestor, writer, heard = await staged(db, settings, batched, alone)
     for scene in (batched, alone):
-        for env in scene.before():
-            await ingestor.ingest(env)
         async with db.write() as uow:  # we asked the second customer a question
             pending = await uow.session.scalar(select(Ticket).join(Identity, Identity.customer_id == Ticket.customer_id)
                                                .where(Identity.value == scene.phone(2)))  # fmt: skip
@@ -50,13 +43,8 @@ async def test_a_mixed_batch_leaves_the_rows_one_by_one_ingest_leaves(
 async def test_known_customers_new_mail_threads_open_their_tickets_in_the_batch(
     db: Database, settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    await sync_queues(db, settings.queues)
-    ingestor, writer = Ingestor(db, settings), ContactWriter(settings)
-    heard = listen(db)
     batched, alone = MailScene("71"), MailScene("82")
-    for scene in (batched, alone):
-        for env in scene.before():
-            await ingestor.ingest(env)
+    ingestor, writer, heard = await staged(db, settings, batched, alone)
     in_batch, one_by_one, sent = await side_by_side(db, ingestor, writer, batched.batch(), alone.batch())
     tickets = [q for q in sent if q.startswith("INSERT INTO tickets")]  # the INSERTs of tickets the batch ran
     got = await left_behind(db, batched, in_batch, heard)
