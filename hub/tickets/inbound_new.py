@@ -1,14 +1,15 @@
-"""Tickets a batch opens: new customers' first contacts, and known customers' new e-mail threads.
+"""Tickets a batch opens: new customers' first contacts, and known customers' new threads (e-mail, web chat, calls).
 
 One by one, a new customer costs about nine statements: a flush of the customer with their identity (and the
 customer search index rebuilt by an after-flush hook, which reads both back), their duplicate-detection keys,
 a queue look-up, a flush of the ticket, its subject's search row and its history line. Here a batch's new
 customers are one INSERT ... RETURNING, their identities one INSERT, their keys and search words one each,
 their queues one SELECT and their tickets one INSERT ... RETURNING; the subjects' search rows and the
-"ticket.created" lines go out with the contacts' own rows (BatchWriter). A known customer's e-mail that starts a
-thread (it answers none of their messages) opens its ticket the same way, in the same statements as a new
-customer's. All are Core statements (inbound_rows.py): ids and rows come back, no ORM objects and no flush (so no
-after-flush reindex either). What the rows hold is what the one-by-one path writes (the same helpers build them).
+"ticket.created" lines go out with the contacts' own rows (BatchWriter). A known customer's contact that starts a
+thread on a channel that threads explicitly (it answers none of their messages) opens its ticket the same way, in
+the same statements as a new customer's. All are Core statements (inbound_rows.py): ids and rows come back, no ORM
+objects and no flush (so no after-flush reindex either). What the rows hold is what the one-by-one path writes
+(the same helpers build them).
 A customer another transaction created first makes the identities' unique key refuse the INSERT: the batch
 fails and its contacts are stored one by one, which finds that customer (as two racing first contacts do on
 the one-by-one path). On PostgreSQL the new rows stay invisible, and so locked, to others until commit.
