@@ -16,8 +16,7 @@ from sqlalchemy import BindParameter, bindparam, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.db.binds import on_driver
-from hub.db.sqlite import inline_driver
+from hub.db.binds import driver_sql
 
 TICKET_WORDS = "ticket_words"
 CUSTOMER_WORDS = "customer_words"
@@ -87,22 +86,14 @@ async def _put_sqlite(s: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     (every inbound batch writes these): no parameter dict per row, no IN list rendered again at each execution, and
     on the hub's own connections no SQLAlchemy execution either (hub/db/binds.py)."""
     conn = await s.connection()
-    driver = await inline_driver(conn)
     ids = [r["id"] for r in rows]
     for start in range(0, len(ids), _MAX_IDS):
         chunk = tuple(ids[start : start + _MAX_IDS])
         marks = ", ".join("?" * len(chunk))  # placeholders only: the values go as parameters
-        delete = f"DELETE FROM ticket_words WHERE rowid IN ({marks})"  # noqa: S608
-        if driver is None:
-            await conn.exec_driver_sql(delete, chunk)
-        else:
-            on_driver(conn, driver, delete, chunk, many=False)
+        await driver_sql(conn, f"DELETE FROM ticket_words WHERE rowid IN ({marks})", chunk)  # noqa: S608
     values = [(r["id"], r["words"], r["ticket_id"], r["coach"]) for r in rows if r["words"]]
-    if values and driver is None:
-        await conn.exec_driver_sql(_SQLITE_INSERT, values)
-    elif values:
-        assert driver is not None
-        on_driver(conn, driver, _SQLITE_INSERT, values, many=True)
+    if values:
+        await driver_sql(conn, _SQLITE_INSERT, values, many=True)
 
 
 async def forget_tickets(s: AsyncSession, ticket_ids: Iterable[int]) -> int:

@@ -90,12 +90,7 @@ class SqliteRows:
             return
         conn = await s.connection()
         sql, converters = self._compile(conn.dialect, list(rows[0]))
-        values = [tuple(v) for v in self._values(rows, converters)]
-        driver = await inline_driver(conn)
-        if driver is None:
-            await conn.exec_driver_sql(sql, values)
-        else:
-            on_driver(conn, driver, sql, values, many=True)
+        await driver_sql(conn, sql, [tuple(v) for v in self._values(rows, converters)], many=True)
 
     async def insert_returning(self, s: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[Any]:
         """An INSERT ... RETURNING of all the rows as multi-row VALUES (in chunks under SQLite's parameter cap); the
@@ -107,16 +102,12 @@ class SqliteRows:
         width = len(converters)
         step = max(1, _MAX_PARAMS // max(1, width))
         values = self._values(rows, converters)
-        driver = await inline_driver(conn)
         returned: list[Any] = []
         for start in range(0, len(values), step):
             chunk = values[start : start + step]
-            multi, flat = self._multi_sql(sql, width, len(chunk)), tuple(v for row in chunk for v in row)
-            if driver is not None:
-                returned += on_driver(conn, driver, multi, flat, many=False).fetchall()
-                continue
-            result: CursorResult[Any] = await conn.exec_driver_sql(multi, flat)
-            returned += result.fetchall()
+            returned += await driver_sql(
+                conn, self._multi_sql(sql, width, len(chunk)), tuple(v for row in chunk for v in row)
+            )
         return returned
 
     def _multi_sql(self, sql: str, width: int, count: int) -> str:
@@ -144,3 +135,14 @@ def on_driver(
         return driver.executemany(sql, params) if many else driver.execute(sql, params)
     except sqlite3.Error as exc:
         raise DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
+
+
+async def driver_sql(conn: AsyncConnection, sql: str, params: Any, *, many: bool = False) -> list[Any]:
+    """SQL as the driver takes it: on the hub's own SQLite connections on the driver itself (on_driver), on any other
+    through SQLAlchemy's exec_driver_sql. The rows it returns (none for a write without RETURNING)."""
+    driver = await inline_driver(conn)
+    if driver is not None:
+        cursor = on_driver(conn, driver, sql, params, many=many)
+        return cursor.fetchall() if cursor.description else []
+    result: CursorResult[Any] = await conn.exec_driver_sql(sql, params)
+    return list(result.fetchall()) if result.returns_rows else []

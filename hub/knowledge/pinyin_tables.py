@@ -21,6 +21,7 @@ import threading
 import types
 from array import array
 from collections.abc import Callable
+from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -49,26 +50,22 @@ def lazy_pinyin() -> Callable[..., list[str]]:
     return convert
 
 
+@lru_cache(maxsize=1)
 def words_pinyin() -> Callable[[list[str]], list[str]]:
     """lazy_pinyin for text cut into words already: a word pypinyin knows as a phrase, or a single character, is
     read as it is; any other word is cut by pypinyin's own segmenter first (jieba's 银行卡 is not a phrase of
     pypinyin's, its 银行 is: yin hang ka, not yin xing ka)."""
     lazy_pinyin()
-    global _by_words
-    if _by_words is None:
-        import pypinyin.constants
-        import pypinyin.converter
-        import pypinyin.core
+    import pypinyin.constants
+    import pypinyin.converter
+    import pypinyin.core
 
-        class _Words(pypinyin.core.Pinyin):
-            def pre_seg(self, hans: str, **kwargs: Any) -> list[str] | None:
-                return [hans] if len(hans) == 1 or hans in pypinyin.constants.PHRASES_DICT else None
+    class _Words(pypinyin.core.Pinyin):
+        def pre_seg(self, hans: str, **kwargs: Any) -> list[str] | None:
+            return [hans] if len(hans) == 1 or hans in pypinyin.constants.PHRASES_DICT else None
 
-        _by_words = _Words(pypinyin.converter.DefaultConverter()).lazy_pinyin
-    return _by_words
-
-
-_by_words: Callable[[list[str]], list[str]] | None = None
+    convert: Callable[[list[str]], list[str]] = _Words(pypinyin.converter.DefaultConverter()).lazy_pinyin
+    return convert
 
 
 def _load() -> None:

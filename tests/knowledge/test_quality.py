@@ -105,46 +105,13 @@ def test_the_training_set_and_the_last_fresh_set_are_new_questions() -> None:
     assert len(FRESH7) >= 120 and sum(not q["key"] for q in FRESH7) >= 50
     assert Counter(q["locale"] for q in FRESH7) == {"en": 65, "zh-CN": 65}
     assert all((q["key"], q["locale"]) in keys for q in FRESH7 if q["key"])
-    # fresh9, written blind after the round of English paraphrases: likewise against every earlier set and the
-    # paraphrases, every article asked at least once.
+    # fresh9, written blind after the round of English paraphrases, then fresh10 to fresh14, each blind after the one
+    # before in another voice: likewise against every earlier set and the paraphrases, every article asked.
     written += [q["q"].lower() for q in [*FRESH7, *FRESH8]] + [q.lower() for _l, _k, q in PARAPHRASES]
-    for q in FRESH9:
-        assert process.extractOne(q["q"].lower(), written, scorer=fuzz.ratio, score_cutoff=70) is None, q["q"]
-    assert len(FRESH9) >= 150 and sum(not q["key"] for q in FRESH9) >= 60
-    assert Counter(q["locale"] for q in FRESH9) == {"en": 80, "zh-CN": 80}
-    assert {(q["key"], q["locale"]) for q in FRESH9 if q["key"]} == keys
-    # fresh10, written blind after the round of the ninth set's misses: likewise against every earlier set.
-    written += [q["q"].lower() for q in FRESH9]
-    for q in FRESH10:
-        assert process.extractOne(q["q"].lower(), written, scorer=fuzz.ratio, score_cutoff=70) is None, q["q"]
-    assert len(FRESH10) >= 150 and sum(not q["key"] for q in FRESH10) >= 60
-    assert Counter(q["locale"] for q in FRESH10) == {"en": 80, "zh-CN": 80}
-    assert {(q["key"], q["locale"]) for q in FRESH10 if q["key"]} == keys
-    # fresh11, written blind after the tenth in another voice: likewise against every earlier set.
-    written += [q["q"].lower() for q in FRESH10]
-    for q in FRESH11:
-        assert process.extractOne(q["q"].lower(), written, scorer=fuzz.ratio, score_cutoff=70) is None, q["q"]
-    assert len(FRESH11) >= 150 and sum(not q["key"] for q in FRESH11) >= 60
-    assert Counter(q["locale"] for q in FRESH11) == {"en": 80, "zh-CN": 80}
-    assert {(q["key"], q["locale"]) for q in FRESH11 if q["key"]} == keys
-    # fresh12, written blind after the eleventh in another voice: likewise against every earlier set.
-    written += [q["q"].lower() for q in FRESH11]
-    for q in FRESH12:
-        assert process.extractOne(q["q"].lower(), written, scorer=fuzz.ratio, score_cutoff=70) is None, q["q"]
-    assert len(FRESH12) >= 150 and sum(not q["key"] for q in FRESH12) >= 60
-    assert Counter(q["locale"] for q in FRESH12) == {"en": 80, "zh-CN": 80}
-    assert {(q["key"], q["locale"]) for q in FRESH12 if q["key"]} == keys
-    # fresh13, written blind after the twelfth in another voice: likewise against every earlier set.
-    written += [q["q"].lower() for q in FRESH12]
-    for q in FRESH13:
-        assert process.extractOne(q["q"].lower(), written, scorer=fuzz.ratio, score_cutoff=70) is None, q["q"]
-    assert len(FRESH13) >= 150 and sum(not q["key"] for q in FRESH13) >= 60
-    assert Counter(q["locale"] for q in FRESH13) == {"en": 80, "zh-CN": 80}
-    assert {(q["key"], q["locale"]) for q in FRESH13 if q["key"]} == keys
-    # fresh14, written blind after the thirteenth in another voice: likewise against every earlier set.
-    written += [q["q"].lower() for q in FRESH13]
-    for q in FRESH14:
-        assert process.extractOne(q["q"].lower(), written, scorer=fuzz.ratio, score_cutoff=70) is None, q["q"]
-    assert len(FRESH14) >= 150 and sum(not q["key"] for q in FRESH14) >= 60
-    assert Counter(q["locale"] for q in FRESH14) == {"en": 80, "zh-CN": 80}
-    assert {(q["key"], q["locale"]) for q in FRESH14 if q["key"]} == keys
+    for blind in (FRESH9, FRESH10, FRESH11, FRESH12, FRESH13, FRESH14):
+        for q in blind:
+            assert process.extractOne(q["q"].lower(), written, scorer=fuzz.ratio, score_cutoff=70) is None, q["q"]
+        assert len(blind) >= 150 and sum(not q["key"] for q in blind) >= 60
+        assert Counter(q["locale"] for q in blind) == {"en": 80, "zh-CN": 80}
+        assert {(q["key"], q["locale"]) for q in blind if q["key"]} == keys
+        written += [q["q"].lower() for q in blind]
